@@ -1,0 +1,18 @@
+/* The one clock: every date and time the program uses comes from here. */
+#ifndef XINFANG_CLOCK_H
+#define XINFANG_CLOCK_H
+
+#include "xinfang/util.h"
+
+/* Overrides today's date (a day number from date_from_ymd); -1 returns to the real clock. */
+void clock_set_today(int day);
+/* Sets the override from an ISO date ("2026-03-01"); XF_EINVAL when it is not a real date. */
+int clock_set_today_iso(const char *iso, struct xf_err *err);
+/* Today's day number: the override, else $XINFANG_TODAY, else the system's local date. */
+int clock_today(void);
+/* Seconds since the epoch, real time (for waits between login tries). */
+long long clock_seconds(void);
+/* Now as "YYYY-MM-DD HH:MM:SS" (the date part follows the override) into out[20]. */
+void clock_now_iso(char out[20]);
+
+#endif

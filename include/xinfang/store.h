@@ -1,0 +1,105 @@
+/* The store: the one module that talks to SQLite (schema, migrations, transactions, queries). */
+#ifndef XINFANG_STORE_H
+#define XINFANG_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xinfang/limits.h"
+#include "xinfang/util.h"
+
+struct xf_store;
+
+/* One schema migration: data/schema/NNN_name.sql compiled in. */
+struct xf_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct xf_migration xf_migrations[];
+extern const size_t xf_migration_count;
+
+/* Rows read back as key=value text fields. */
+struct xf_rows {
+	struct xf_fields *v;
+	size_t n;
+};
+void rows_free(struct xf_rows *rows);
+
+/* Opens (creating when absent) the SQLite file at path in WAL mode with foreign keys and a busy
+ * timeout ($XINFANG_BUSY_MS, default 5000). Does not migrate. */
+int store_open(const char *path, struct xf_store **out, struct xf_err *err);
+void store_close(struct xf_store *st);
+/* Path the store was opened with. */
+const char *store_path(const struct xf_store *st);
+/* Schema version (PRAGMA user_version); 0 for a new file. */
+int store_version(struct xf_store *st, int *version, struct xf_err *err);
+/* Applies the migrations newer than the file's version, each in its own transaction; stops
+ * at `upto` (0 = all). */
+int store_migrate(struct xf_store *st, int upto, struct xf_err *err);
+/* Newest schema version this program knows. */
+int store_latest_version(void);
+
+/* Starts a write transaction (BEGIN IMMEDIATE: desks queue here, no lost updates). */
+int store_begin(struct xf_store *st, struct xf_err *err);
+int store_commit(struct xf_store *st, struct xf_err *err);
+void store_rollback(struct xf_store *st);
+/* A number that changes when another connection commits (PRAGMA data_version). */
+int store_data_version(struct xf_store *st, int64_t *version);
+
+/* Inserts a row into a known table; column names are checked against the table. */
+int store_insert(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
+                 struct xf_err *err);
+/* Updates columns of row id; with expect_version > 0 (cases only) the row's version must
+ * match and is incremented, else XF_ECONFLICT. */
+int store_update(struct xf_store *st, const char *table, int64_t id, const struct xf_fields *cols,
+                 int64_t expect_version, struct xf_err *err);
+/* Reads row id of a table as fields; XF_ENOTFOUND when absent. */
+int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fields *out, struct xf_err *err);
+/* Rows of a table where column = value (column NULL: all rows), in insertion order. */
+int store_list(struct xf_store *st, const char *table, const char *column, const char *value,
+               struct xf_rows *out, struct xf_err *err);
+
+/* A setting's value (NULL into *out when unset). */
+int store_setting_get(struct xf_store *st, const char *key, char **out, struct xf_err *err);
+int store_setting_set(struct xf_store *st, const char *key, const char *value, struct xf_err *err);
+
+/* Takes the next number of a year's sequence (inside the caller's transaction). */
+int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err);
+/* Finds a case id by year and sequence. */
+int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err);
+
+/* Counts the cases whose `kind` limit is still pending with a due date in [from, to]
+ * (either may be NULL for an open end). */
+int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
+                        long *count, struct xf_err *err);
+/* Lists the cases whose `kind` limit is pending with due date <= to, earliest first:
+ * fields id number state due name department category received. */
+int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
+                       struct xf_err *err);
+/* Counts cases in a state. */
+int store_count_state(struct xf_store *st, const char *state, long *count, struct xf_err *err);
+/* Cases whose petitioners have column (id_number, phone or name) = value: fields id number
+ * state received name. */
+int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
+                           struct xf_err *err);
+/* Brief rows of cases (id number state closure received channel name category department
+ * summary due_transfer due_handle due_reply) filtered by state (NULL = any) and department
+ * (NULL = any), newest first, at most limit rows. */
+int store_case_briefs(struct xf_store *st, const char *state, const char *department, int limit,
+                      struct xf_rows *out, struct xf_err *err);
+
+/* Replaces one year of the holiday calendar. */
+int store_calendar_replace(struct xf_store *st, int year, const char *source,
+                           const struct xf_calday *days, size_t n, struct xf_err *err);
+/* Loads the whole holiday calendar. */
+int store_calendar_load(struct xf_store *st, struct xf_calendar *cal, struct xf_err *err);
+/* Replaces the limit rules and rule sets; loads them back. */
+int store_rules_replace(struct xf_store *st, const struct xf_rules *rules, struct xf_err *err);
+int store_rules_load(struct xf_store *st, struct xf_rules *rules, struct xf_err *err);
+
+/* Appends an audit event (inside the caller's transaction). */
+int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                const char *before_json, const char *after_json, struct xf_err *err);
+
+#endif

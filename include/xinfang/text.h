@@ -1,0 +1,24 @@
+/* UTF-8 text: validation, decoding and display width (a CJK character takes two columns). */
+#ifndef XINFANG_TEXT_H
+#define XINFANG_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point from s (at most n bytes); returns its length, or 0 for invalid or
+ * truncated bytes, overlongs, surrogates and values above U+10FFFF. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (4 bytes at least); returns the length. */
+size_t utf8_encode(uint32_t cp, char *out);
+/* True when s is valid UTF-8; *bad_offset (if given) receives the first bad byte's offset. */
+bool utf8_valid(const char *s, size_t n, size_t *bad_offset);
+/* Display columns of one code point: 0 for combining marks and controls, 2 for East Asian
+ * Wide and Fullwidth characters (CJK, including planes 2 and 3), else 1. */
+int text_cp_width(uint32_t cp);
+/* Display columns of a valid UTF-8 string; -1 when it is not valid UTF-8. */
+int text_width(const char *s);
+/* Number of code points in a valid UTF-8 string; -1 when invalid. */
+int text_chars(const char *s);
+
+#endif

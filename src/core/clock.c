@@ -1,0 +1,72 @@
+/* The one clock of the program. */
+#include "xinfang/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "xinfang/calendar.h"
+
+static int override_day;
+static int override_set;
+static int env_checked;
+
+/* Sets or clears the date override. */
+void clock_set_today(int day)
+{
+	override_day = day;
+	override_set = day != -1;
+	env_checked = 1;
+}
+
+/* Sets the override from ISO text. */
+int clock_set_today_iso(const char *iso, struct xf_err *err)
+{
+	int day;
+	int rc = date_parse(iso, &day, err);
+	if (rc == XF_OK)
+		clock_set_today(day);
+	return rc;
+}
+
+/* Reads the system's local time. */
+static void system_now(struct tm *tm)
+{
+	time_t t = time(NULL);
+	localtime_r(&t, tm);
+}
+
+/* Today's day number. */
+int clock_today(void)
+{
+	if (!env_checked) {
+		env_checked = 1;
+		const char *env = getenv("XINFANG_TODAY");
+		int day;
+		if (env != NULL && *env && date_parse(env, &day, NULL) == XF_OK) {
+			override_day = day;
+			override_set = 1;
+		}
+	}
+	if (override_set)
+		return override_day;
+	struct tm tm;
+	system_now(&tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Now as ISO date-time text. */
+void clock_now_iso(char out[20])
+{
+	struct tm tm;
+	system_now(&tm);
+	char date[11];
+	date_format(clock_today(), date);
+	snprintf(out, 20, "%s %02d:%02d:%02d", date, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Real seconds since the epoch. */
+long long clock_seconds(void)
+{
+	return (long long)time(NULL);
+}

@@ -1,0 +1,297 @@
+/* Field checks shared by the command line, the screens and imports. */
+#include "xinfang/field.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/calendar.h"
+#include "xinfang/clock.h"
+#include "xinfang/text.h"
+
+const struct xf_fielddef xf_registration_fields[] = {
+	{"number", "编号", XF_F_TEXT, 24, NULL},
+	{"received", "收件时间", XF_F_DATETIME, 16, NULL},
+	{"channel", "来源渠道", XF_F_CHOICE, 20, "channels"},
+	{"name", "姓名", XF_F_TEXT, 40, NULL},
+	{"gender", "性别", XF_F_CHOICE, 2, "genders"},
+	{"age", "年龄", XF_F_INT, 150, NULL},
+	{"id_number", "身份证号", XF_F_IDNUM, 18, NULL},
+	{"phone", "联系电话", XF_F_PHONE, 20, NULL},
+	{"address", "住址", XF_F_TEXT, 120, NULL},
+	{"work_unit", "工作单位", XF_F_TEXT, 80, NULL},
+	{"people", "人数", XF_F_INT, 10000, NULL},
+	{"anonymous", "匿名", XF_F_YESNO, 2, NULL},
+	{"subject", "被投诉单位或个人", XF_F_TEXT, 80, NULL},
+	{"category", "类别", XF_F_CHOICE, 20, "categories"},
+	{"amount", "涉及金额（元）", XF_F_AMOUNT, 20, NULL},
+	{"summary", "基本事实和请求", XF_F_LONGTEXT, 8000, NULL},
+	{"materials", "收到材料（份）", XF_F_INT, 1000, NULL},
+	{"confidential", "保密", XF_F_YESNO, 2, NULL},
+	{"first_asked", "首问责任人", XF_F_TEXT, 20, NULL},
+	{"receiver", "接收人", XF_F_TEXT, 20, NULL},
+	{"importance", "重要程度", XF_F_CHOICE, 4, "importance"},
+	{"spot_answer", "当场答复内容", XF_F_LONGTEXT, 2000, NULL},
+	{NULL, NULL, XF_F_TEXT, 0, NULL},
+};
+
+/* Finds a registration field definition. */
+const struct xf_fielddef *field_def(const char *key)
+{
+	for (const struct xf_fielddef *d = xf_registration_fields; d->key; d++)
+		if (strcmp(d->key, key) == 0)
+			return d;
+	return NULL;
+}
+
+/* GB 11643 check character for 17 digits. */
+char field_id_check_char(const char *first17)
+{
+	static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (first17[i] - '0') * weights[i];
+	return "10X98765432"[sum % 11];
+}
+
+/* Whole years between birth and today. */
+int field_age_on(int birth, int today)
+{
+	int by, bm, bd, ty, tm, td;
+	date_to_ymd(birth, &by, &bm, &bd);
+	date_to_ymd(today, &ty, &tm, &td);
+	int age = ty - by;
+	if (tm < bm || (tm == bm && td < bd))
+		age--;
+	return age;
+}
+
+/* Checks a resident ID number. */
+int field_check_id(const char *s, const char *label, struct xf_idinfo *info, char normalized[19],
+                   struct xf_err *err)
+{
+	size_t len = strlen(s);
+	if (len != 18)
+		return xf_err_set(err, XF_EINVAL, "%s应为 18 位，现在是 %zu 位", label, len);
+	for (int i = 0; i < 17; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return xf_err_set(err, XF_EINVAL, "%s第 %d 位应是数字", label, i + 1);
+	char last = (char)toupper((unsigned char)s[17]);
+	if (!isdigit((unsigned char)last) && last != 'X')
+		return xf_err_set(err, XF_EINVAL, "%s第 18 位应是数字或 X", label);
+	int y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+	int m = (s[10] - '0') * 10 + (s[11] - '0');
+	int d = (s[12] - '0') * 10 + (s[13] - '0');
+	if (!date_valid(y, m, d))
+		return xf_err_set(err, XF_EINVAL, "%s中的出生日期 %.8s 不存在", label, s + 6);
+	int birth = date_from_ymd(y, m, d);
+	if (birth > clock_today())
+		return xf_err_set(err, XF_EINVAL, "%s中的出生日期 %.8s 晚于今天", label, s + 6);
+	char want = field_id_check_char(s);
+	if (want != last)
+		return xf_err_set(err, XF_EINVAL, "%s校验位不对：第 18 位应为 %c，请核对号码", label, want);
+	if (info != NULL) {
+		info->birth = birth;
+		info->male = (s[16] - '0') % 2 == 1;
+	}
+	if (normalized != NULL) {
+		memcpy(normalized, s, 17);
+		normalized[17] = last;
+		normalized[18] = '\0';
+	}
+	return XF_OK;
+}
+
+/* Counts a run of digits at p. */
+static size_t digit_run(const char *p)
+{
+	size_t n = 0;
+	while (isdigit((unsigned char)p[n]))
+		n++;
+	return n;
+}
+
+/* Checks a phone number's shape. */
+int field_check_phone(const char *s, const char *label, struct xf_err *err)
+{
+	size_t n = digit_run(s);
+	if (s[0] == '1') {
+		if (n == 11 && s[11] == '\0' && s[1] >= '3' && s[1] <= '9')
+			return XF_OK;
+		return xf_err_set(err, XF_EINVAL, "%s“%.30s”不像手机号：应为 1 开头、第二位 3–9 的 11 位数字", label, s);
+	}
+	if (s[0] == '0' && (n == 3 || n == 4) && s[n] == '-') {
+		const char *p = s + n + 1;
+		size_t m = digit_run(p);
+		if ((m == 7 || m == 8) && p[m] == '\0')
+			return XF_OK;
+		if ((m == 7 || m == 8) && p[m] == '-') {
+			size_t e = digit_run(p + m + 1);
+			if (e >= 1 && e <= 6 && p[m + 1 + e] == '\0')
+				return XF_OK;
+		}
+	}
+	return xf_err_set(err, XF_EINVAL,
+	                  "%s“%.30s”格式不对：手机号 11 位（如 13812345678），座机写区号-号码（如 010-12345678、0755-1234567-801）",
+	                  label, s);
+}
+
+/* Parses a yes/no answer. */
+int field_parse_yesno(const char *s, const char *label, bool *out, struct xf_err *err)
+{
+	static const char *const yes[] = {"是", "y", "Y", "yes", "1", "true"};
+	static const char *const no[] = {"否", "n", "N", "no", "0", "false", ""};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return *out = true, XF_OK;
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (strcmp(s, no[i]) == 0)
+			return *out = false, XF_OK;
+	return xf_err_set(err, XF_EINVAL, "%s应填“是”或“否”，不是“%.30s”", label, s);
+}
+
+/* Parses a whole number in a range. */
+int field_parse_int(const char *s, const char *label, long min, long max, long *out, struct xf_err *err)
+{
+	char *end;
+	if (str_empty(s) || !(isdigit((unsigned char)s[0]) || s[0] == '-'))
+		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%.30s”", label, s);
+	long v = strtol(s, &end, 10);
+	if (*end != '\0')
+		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%.30s”", label, s);
+	if (v < min || v > max)
+		return xf_err_set(err, XF_EINVAL, "%s应在 %ld 到 %ld 之间", label, min, max);
+	*out = v;
+	return XF_OK;
+}
+
+/* Normalises an amount of money. */
+int field_normalize_amount(const char *s, const char *label, char out[32], struct xf_err *err)
+{
+	size_t ip = digit_run(s);
+	const char *p = s + ip;
+	size_t fp = 0;
+	if (*p == '.') {
+		fp = digit_run(p + 1);
+		p += 1 + fp;
+	}
+	if (ip == 0 || *p != '\0')
+		return xf_err_set(err, XF_EINVAL, "%s应是金额数字（元），如 52000 或 1234.50，不是“%.30s”", label, s);
+	if (fp > 2)
+		return xf_err_set(err, XF_EINVAL, "%s最多两位小数（到分）", label);
+	if (ip > 13)
+		return xf_err_set(err, XF_EINVAL, "%s过大", label);
+	while (ip > 1 && *s == '0')
+		s++, ip--;
+	char frac[3] = "00";
+	const char *dot = strchr(s, '.');
+	if (dot != NULL)
+		for (size_t i = 0; i < fp; i++)
+			frac[i] = dot[1 + i];
+	snprintf(out, 32, "%.*s.%s", (int)ip, s, frac);
+	return XF_OK;
+}
+
+/* Checks text for encoding, control characters and width. */
+int field_check_text(const char *s, const char *label, int max_cols, bool multiline, struct xf_err *err)
+{
+	size_t n = strlen(s), bad;
+	if (!utf8_valid(s, n, &bad))
+		return xf_err_set(err, XF_EINVAL, "%s含有无效字节（第 %zu 字节不是 UTF-8 文字），请重新输入", label, bad + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
+			return xf_err_set(err, XF_EINVAL, "%s含有控制字符（第 %zu 字节），请删去", label, i + 1);
+	}
+	int w = text_width(s);
+	if (max_cols > 0 && w > max_cols)
+		return xf_err_set(err, XF_EINVAL, "%s太长：%d 列，最多 %d 列（一个汉字占两列）", label, w, max_cols);
+	return XF_OK;
+}
+
+/* Normalises "YYYY-MM-DD[ HH:MM]". */
+static int normalize_datetime(const char *in, const char *label, char **out, struct xf_err *err)
+{
+	char date[11];
+	int day;
+	size_t len = strlen(in);
+	if (len != 10 && len != 16)
+		return xf_err_set(err, XF_EINVAL, "%s应写 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，不是“%.30s”", label, in);
+	memcpy(date, in, 10);
+	date[10] = '\0';
+	struct xf_err derr;
+	if (date_parse(date, &day, &derr) != XF_OK)
+		return xf_err_set(err, XF_EINVAL, "%s：%s", label, derr.msg);
+	if (len == 16) {
+		int hh = atoi(in + 11), mm = atoi(in + 14);
+		if (in[10] != ' ' || in[13] != ':' || !isdigit((unsigned char)in[11]) ||
+		    !isdigit((unsigned char)in[12]) || !isdigit((unsigned char)in[14]) ||
+		    !isdigit((unsigned char)in[15]) || hh > 23 || mm > 59)
+			return xf_err_set(err, XF_EINVAL, "%s的时刻“%s”不对：应为 00:00 到 23:59", label, in + 11);
+	}
+	*out = xstrdup(in);
+	return XF_OK;
+}
+
+/* Checks and normalises one value by its type. */
+int field_normalize(const struct xf_fielddef *def, const char *in, char **out, struct xf_err *err)
+{
+	*out = NULL;
+	int rc = field_check_text(in, def->label, 0, def->type == XF_F_LONGTEXT, err);
+	if (rc != XF_OK)
+		return rc;
+	switch (def->type) {
+	case XF_F_DATE: {
+		int day;
+		struct xf_err derr;
+		if (date_parse(in, &day, &derr) != XF_OK)
+			return xf_err_set(err, XF_EINVAL, "%s：%s", def->label, derr.msg);
+		*out = xstrdup(in);
+		return XF_OK;
+	}
+	case XF_F_DATETIME:
+		return normalize_datetime(in, def->label, out, err);
+	case XF_F_YESNO: {
+		bool yes;
+		if ((rc = field_parse_yesno(in, def->label, &yes, err)) != XF_OK)
+			return rc;
+		*out = xstrdup(yes ? "是" : "否");
+		return XF_OK;
+	}
+	case XF_F_INT: {
+		long v;
+		if ((rc = field_parse_int(in, def->label, 0, def->width, &v, err)) != XF_OK)
+			return rc;
+		*out = xasprintf("%ld", v);
+		return XF_OK;
+	}
+	case XF_F_AMOUNT: {
+		char buf[32];
+		if ((rc = field_normalize_amount(in, def->label, buf, err)) != XF_OK)
+			return rc;
+		*out = xstrdup(buf);
+		return XF_OK;
+	}
+	case XF_F_IDNUM: {
+		char norm[19];
+		if ((rc = field_check_id(in, def->label, NULL, norm, err)) != XF_OK)
+			return rc;
+		*out = xstrdup(norm);
+		return XF_OK;
+	}
+	case XF_F_PHONE:
+		if ((rc = field_check_phone(in, def->label, err)) != XF_OK)
+			return rc;
+		*out = xstrdup(in);
+		return XF_OK;
+	case XF_F_TEXT:
+	case XF_F_LONGTEXT:
+	case XF_F_CHOICE:
+	default:
+		if ((rc = field_check_text(in, def->label, def->width, def->type == XF_F_LONGTEXT, err)) != XF_OK)
+			return rc;
+		*out = xstrdup(in);
+		return XF_OK;
+	}
+}

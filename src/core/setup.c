@@ -1,0 +1,282 @@
+/* Store set-up from the office's data files. */
+#include "xinfang/setup.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/calendar.h"
+#include "xinfang/case.h"
+#include "xinfang/limits.h"
+#include "xinfang/paths.h"
+#include "xinfang/text.h"
+
+/* Column names for each word of a reference-list line. */
+struct list_spec {
+	const char *file;
+	const char *table;
+	const char *columns[3];
+	int required; /* words a line must have */
+};
+
+static const struct list_spec lists[] = {
+	{"departments.txt", "departments", {"name", "note", NULL}, 1},
+	{"channels.txt", "channels", {"name", "important", NULL}, 2},
+	{"categories.txt", "categories", {"name", "kind", "grp"}, 3},
+};
+
+/* Loads one reference list file into its table. */
+static int load_list(struct xf_store *st, const char *datadir, const struct list_spec *spec, struct xf_err *err)
+{
+	char *path = xasprintf("%s/%s", datadir, spec->file);
+	char *text;
+	int rc = paths_read_file(path, &text, NULL, err);
+	if (rc == XF_OK && !utf8_valid(text, strlen(text), NULL))
+		rc = xf_err_set(err, XF_EINVAL, "%s 不是 UTF-8 文本", path);
+	int lineno = 0, ord = 0;
+	char *save = NULL;
+	for (char *line = rc == XF_OK ? strtok_r(text, "\n", &save) : NULL; line && rc == XF_OK;
+	     line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *words[3] = {NULL, NULL, NULL}, *wsave = NULL;
+		int n = 0;
+		for (char *w = strtok_r(line, " \t\r", &wsave); w && n < 3; w = strtok_r(NULL, " \t\r", &wsave))
+			words[n++] = w;
+		if (n == 0)
+			continue;
+		if (n < spec->required) {
+			rc = xf_err_set(err, XF_EINVAL, "%s：有一行少了内容（应有 %d 项）：%s", path, spec->required, words[0]);
+			break;
+		}
+		struct xf_fields f;
+		fields_init(&f);
+		for (int i = 0; i < 3 && spec->columns[i]; i++) {
+			const char *v = words[i] ? words[i] : "";
+			if (strcmp(spec->columns[i], "important") == 0)
+				v = strcmp(v, "重要") == 0 ? "1" : "0";
+			fields_set(&f, spec->columns[i], v);
+		}
+		if (strcmp(spec->table, "departments") != 0) {
+			char buf[16];
+			snprintf(buf, sizeof buf, "%d", ++ord);
+			fields_set(&f, "ord", buf);
+		}
+		rc = store_insert(st, spec->table, &f, NULL, err);
+		fields_free(&f);
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Parses and stores one holiday file. */
+static int load_calendar_file(struct xf_store *st, const char *path, int *year, struct xf_err *err)
+{
+	char *text;
+	int rc = paths_read_file(path, &text, NULL, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_calfile cf;
+	if (!utf8_valid(text, strlen(text), NULL))
+		rc = xf_err_set(err, XF_EINVAL, "%s 不是 UTF-8 文本", path);
+	else
+		rc = calendar_parse(text, path, &cf, err);
+	free(text);
+	if (rc != XF_OK)
+		return rc;
+	const char *base = strrchr(path, '/');
+	rc = store_calendar_replace(st, cf.year, base ? base + 1 : path, cf.days, cf.n, err);
+	if (year)
+		*year = cf.year;
+	calfile_free(&cf);
+	return rc;
+}
+
+/* Compares two directory entry names for sorting. */
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads every data/holidays/YYYY.txt. */
+static int load_calendars(struct xf_store *st, const char *datadir, struct xf_err *err)
+{
+	char *dir = xasprintf("%s/holidays", datadir);
+	DIR *d = opendir(dir);
+	if (d == NULL) {
+		int rc = xf_err_set(err, XF_EIO, "找不到节假日日历目录 %s", dir);
+		free(dir);
+		return rc;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len == 8 && strcmp(e->d_name + 4, ".txt") == 0) {
+			names = xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = xasprintf("%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_names);
+	int rc = XF_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (rc == XF_OK)
+			rc = load_calendar_file(st, names[i], NULL, err);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return rc;
+}
+
+/* Loads data/limits.txt. */
+static int load_rules(struct xf_store *st, const char *datadir, struct xf_err *err)
+{
+	char *path = xasprintf("%s/limits.txt", datadir);
+	char *text;
+	int rc = paths_read_file(path, &text, NULL, err);
+	struct xf_rules rules;
+	if (rc == XF_OK) {
+		rc = limits_parse(text, path, &rules, err);
+		free(text);
+	}
+	if (rc == XF_OK) {
+		rc = store_rules_replace(st, &rules, err);
+		limits_free(&rules);
+	}
+	free(path);
+	return rc;
+}
+
+/* Creates the store's contents. */
+int setup_init(struct xf_store *st, const char *datadir, const char *admin, const char *password,
+               struct xf_session *out, struct xf_err *err)
+{
+	int rc = store_migrate(st, 0, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_rows ops;
+	if ((rc = store_list(st, "operators", NULL, NULL, &ops, err)) != XF_OK)
+		return rc;
+	size_t existing = ops.n;
+	rows_free(&ops);
+	if (existing)
+		return xf_err_set(err, XF_EEXIST, "数据库 %s 已经初始化过，原有数据未动。要重新开始请换一个文件（--db）",
+		                  store_path(st));
+	char *check;
+	if ((rc = auth_hash_password(password, &check, err)) != XF_OK)
+		return rc;
+	free(check);
+	if ((rc = store_begin(st, err)) != XF_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0] && rc == XF_OK; i++)
+		rc = load_list(st, datadir, &lists[i], err);
+	if (rc == XF_OK)
+		rc = load_rules(st, datadir, err);
+	if (rc == XF_OK)
+		rc = load_calendars(st, datadir, err);
+	if (rc == XF_OK)
+		rc = store_audit(st, admin, "init", 0, NULL, "{}", err);
+	if (rc == XF_OK)
+		rc = store_commit(st, err);
+	if (rc != XF_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	return auth_create_admin(st, admin, password, out, err);
+}
+
+/* Opens an initialised store, upgrading its schema. */
+int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
+{
+	*out = NULL;
+	FILE *probe = fopen(path, "rb");
+	if (probe == NULL)
+		return xf_err_set(err, XF_ENOTFOUND, "数据库 %s 不存在：请先运行 xinfang init（或用 --db 指定文件）", path);
+	fclose(probe);
+	struct xf_store *st;
+	int rc = store_open(path, &st, err);
+	if (rc != XF_OK)
+		return rc;
+	int version;
+	if ((rc = store_version(st, &version, err)) == XF_OK && version == 0)
+		rc = xf_err_set(err, XF_ENOTFOUND, "%s 还没有初始化：请先运行 xinfang init", path);
+	if (rc == XF_OK && version < store_latest_version())
+		rc = store_migrate(st, 0, err);
+	if (rc != XF_OK) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return XF_OK;
+}
+
+/* Imports a year of the calendar. */
+int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *recomputed, struct xf_err *err)
+{
+	*recomputed = 0;
+	if (!auth_require(s, 0, "导入节假日日历", err))
+		return err->code;
+	int rc = store_begin(s->st, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = load_calendar_file(s->st, file, year, err);
+	if (rc == XF_OK) {
+		char *after = xasprintf("{\"year\":\"%d\"}", *year);
+		rc = store_audit(s->st, s->op.name, "calendar_load", 0, NULL, after, err);
+		free(after);
+	}
+	if (rc == XF_OK)
+		rc = case_recompute_estimated(s, recomputed, err);
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	if (rc != XF_OK)
+		store_rollback(s->st);
+	session_reload_reference(s);
+	return rc;
+}
+
+/* Switches the active rule set. */
+int setup_ruleset_use(struct xf_session *s, const char *name, struct xf_err *err)
+{
+	if (!auth_require(s, 0, "切换时限规则集", err))
+		return err->code;
+	int rc = session_load_reference(s, err);
+	if (rc != XF_OK)
+		return rc;
+	bool known = false;
+	struct xf_buf names;
+	buf_init(&names);
+	for (size_t i = 0; i < s->rules.nsets; i++) {
+		known = known || strcmp(s->rules.sets[i].name, name) == 0;
+		buf_printf(&names, "%s%s（%s）", i ? "、" : "", s->rules.sets[i].name, s->rules.sets[i].label);
+	}
+	if (!known) {
+		rc = xf_err_set(err, XF_EINVAL, "没有规则集“%s”：可选 %s", name, names.data);
+		buf_free(&names);
+		return rc;
+	}
+	buf_free(&names);
+	if ((rc = store_begin(s->st, err)) != XF_OK)
+		return rc;
+	rc = store_setting_set(s->st, "ruleset", name, err);
+	if (rc == XF_OK) {
+		char *before = xasprintf("{\"ruleset\":\"%s\"}", s->rules.active);
+		char *after = xasprintf("{\"ruleset\":\"%s\"}", name);
+		rc = store_audit(s->st, s->op.name, "ruleset_use", 0, before, after, err);
+		free(before);
+		free(after);
+	}
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	if (rc != XF_OK)
+		store_rollback(s->st);
+	session_reload_reference(s);
+	return rc;
+}

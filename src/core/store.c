@@ -1,0 +1,762 @@
+/* The only file that talks to SQLite: schema, migrations, transactions and queries. */
+#include "xinfang/store.h"
+
+#include "xinfang/clock.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct xf_store {
+	sqlite3 *db;
+	char *path;
+	int busy_ms;
+};
+
+/* Tables the generic row functions may touch. */
+static const char *const known_tables[] = {
+	"departments", "channels",  "categories",  "operators", "cases",    "petitioners",
+	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
+	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
+	"calendar_years", "calendar_days", "rulesets", "limit_rules",
+};
+
+/* True when table is one the generic functions accept. */
+static bool table_known(const char *table)
+{
+	for (size_t i = 0; i < sizeof known_tables / sizeof known_tables[0]; i++)
+		if (strcmp(known_tables[i], table) == 0)
+			return true;
+	return false;
+}
+
+/* Turns an SQLite failure into a message a clerk can act on. */
+static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
+{
+	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return xf_err_set(err, XF_EBUSY,
+		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
+		                  st ? st->busy_ms : 0, what);
+	case SQLITE_FULL:
+		return xf_err_set(err, XF_EIO, "磁盘已满：%s未保存，已有数据完好。请清理磁盘空间后重试", what);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_AUTH:
+		return xf_err_set(err, XF_EIO, "无法读写数据库文件 %s（%s）：%s未完成。请检查文件和目录的权限",
+		                  st ? st->path : "", detail, what);
+	case SQLITE_IOERR:
+		return xf_err_set(err, XF_EIO, "读写数据库文件出错（%s）：%s未完成。请检查磁盘", detail, what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return xf_err_set(err, XF_EIO, "文件 %s 不是 xinfang 数据库或已损坏（%s）：请从备份恢复",
+		                  st ? st->path : "", detail);
+	case SQLITE_CONSTRAINT:
+		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, detail);
+	default:
+		return xf_err_set(err, XF_EIO, "%s失败：%s", what, detail);
+	}
+}
+
+/* Prepares a statement or reports why not. */
+static int prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, err, "数据库查询");
+	return XF_OK;
+}
+
+/* Runs SQL with no results. */
+static int exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
+{
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, err, what);
+	return XF_OK;
+}
+
+/* Releases rows. */
+void rows_free(struct xf_rows *rows)
+{
+	for (size_t i = 0; i < rows->n; i++)
+		fields_free(&rows->v[i]);
+	free(rows->v);
+	rows->v = NULL;
+	rows->n = 0;
+}
+
+/* Copies the current result row into fields. */
+static void row_to_fields(sqlite3_stmt *stmt, struct xf_fields *f)
+{
+	fields_init(f);
+	int n = sqlite3_column_count(stmt);
+	for (int i = 0; i < n; i++) {
+		const unsigned char *v = sqlite3_column_text(stmt, i);
+		fields_set(f, sqlite3_column_name(stmt, i), v ? (const char *)v : "");
+	}
+}
+
+/* Steps a statement to the end, collecting every row. */
+static int collect_rows(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
+{
+	size_t cap = 0;
+	out->v = NULL;
+	out->n = 0;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		row_to_fields(stmt, &out->v[out->n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(st, rc, err, "读取数据");
+		sqlite3_finalize(stmt);
+		rows_free(out);
+		return err ? (int)err->code : XF_EIO;
+	}
+	sqlite3_finalize(stmt);
+	return XF_OK;
+}
+
+/* Opens the file with the house's pragmas. */
+int store_open(const char *path, struct xf_store **out, struct xf_err *err)
+{
+	*out = NULL;
+	struct xf_store *st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	const char *ms = getenv("XINFANG_BUSY_MS");
+	st->busy_ms = ms && *ms ? atoi(ms) : 5000;
+	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		int code = fail(st, rc, err, "打开数据库");
+		store_close(st);
+		return code;
+	}
+	sqlite3_busy_timeout(st->db, st->busy_ms);
+	sqlite3_extended_result_codes(st->db, 1);
+	int code;
+	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
+	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK) {
+		store_close(st);
+		return code;
+	}
+	*out = st;
+	return XF_OK;
+}
+
+/* Closes the file. */
+void store_close(struct xf_store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* The file's path. */
+const char *store_path(const struct xf_store *st)
+{
+	return st->path;
+}
+
+/* Reads PRAGMA user_version. */
+int store_version(struct xf_store *st, int *version, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "PRAGMA user_version", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return fail(st, rc, err, "读取数据库版本");
+	}
+	*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return XF_OK;
+}
+
+/* Newest compiled-in migration. */
+int store_latest_version(void)
+{
+	return xf_migration_count ? xf_migrations[xf_migration_count - 1].version : 0;
+}
+
+/* Applies pending migrations in order. */
+int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
+{
+	int version;
+	int rc = store_version(st, &version, err);
+	if (rc != XF_OK)
+		return rc;
+	if (version > store_latest_version())
+		return xf_err_set(err, XF_EINVAL, "数据库版本 %d 比本程序（最高 %d）新：请升级 xinfang", version,
+		                  store_latest_version());
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		const struct xf_migration *m = &xf_migrations[i];
+		if (m->version <= version || (upto > 0 && m->version > upto))
+			continue;
+		if ((rc = store_begin(st, err)) != XF_OK)
+			return rc;
+		char *set = xasprintf("PRAGMA user_version=%d", m->version);
+		if ((rc = exec(st, m->sql, err, m->name)) != XF_OK ||
+		    (rc = exec(st, set, err, m->name)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
+			free(set);
+			store_rollback(st);
+			return rc;
+		}
+		free(set);
+	}
+	return XF_OK;
+}
+
+/* BEGIN IMMEDIATE. */
+int store_begin(struct xf_store *st, struct xf_err *err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
+}
+
+/* COMMIT. */
+int store_commit(struct xf_store *st, struct xf_err *err)
+{
+	return exec(st, "COMMIT", err, "保存");
+}
+
+/* ROLLBACK, when a transaction is open. */
+void store_rollback(struct xf_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* PRAGMA data_version. */
+int store_data_version(struct xf_store *st, int64_t *version)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &stmt, NULL) != SQLITE_OK)
+		return XF_EIO;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : XF_EIO;
+}
+
+/* True when table has a column of that name. */
+static bool has_column(struct xf_store *st, const char *table, const char *column)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return false;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+/* Checks a table name and its columns before they go into SQL text. */
+static int check_columns(struct xf_store *st, const char *table, const struct xf_fields *cols, struct xf_err *err)
+{
+	if (!table_known(table))
+		return xf_err_set(err, XF_EINVAL, "内部错误：未知的表 %s", table);
+	for (size_t i = 0; cols && i < cols->n; i++)
+		if (!has_column(st, table, cols->v[i].key))
+			return xf_err_set(err, XF_EINVAL, "内部错误：表 %s 没有字段 %s", table, cols->v[i].key);
+	return XF_OK;
+}
+
+/* Generic INSERT. */
+int store_insert(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
+                 struct xf_err *err)
+{
+	int rc = check_columns(st, table, cols, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "INSERT INTO %s (", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s\"%s\"", i ? ", " : "", cols->v[i].key);
+	buf_puts(&sql, ") VALUES (");
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+	buf_puts(&sql, ")");
+	sqlite3_stmt *stmt;
+	rc = prepare(st, sql.data, &stmt, err);
+	buf_free(&sql);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < cols->n; i++)
+		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return fail(st, step, err, "保存记录");
+	if (rowid)
+		*rowid = sqlite3_last_insert_rowid(st->db);
+	return XF_OK;
+}
+
+/* Generic UPDATE by id, with an optional row-version check. */
+int store_update(struct xf_store *st, const char *table, int64_t id, const struct xf_fields *cols,
+                 int64_t expect_version, struct xf_err *err)
+{
+	int rc = check_columns(st, table, cols, err);
+	if (rc != XF_OK)
+		return rc;
+	bool versioned = strcmp(table, "cases") == 0;
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "UPDATE %s SET ", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s\"%s\" = ?%zu", i ? ", " : "", cols->v[i].key, i + 1);
+	if (versioned)
+		buf_printf(&sql, "%sversion = version + 1", cols->n ? ", " : "");
+	buf_printf(&sql, " WHERE id = ?%zu", cols->n + 1);
+	if (versioned && expect_version > 0)
+		buf_printf(&sql, " AND version = ?%zu", cols->n + 2);
+	sqlite3_stmt *stmt;
+	rc = prepare(st, sql.data, &stmt, err);
+	buf_free(&sql);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < cols->n; i++)
+		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, (int)cols->n + 1, id);
+	if (versioned && expect_version > 0)
+		sqlite3_bind_int64(stmt, (int)cols->n + 2, expect_version);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return fail(st, step, err, "保存修改");
+	if (sqlite3_changes(st->db) == 0) {
+		if (versioned && expect_version > 0)
+			return xf_err_set(err, XF_ECONFLICT, "这条记录刚被其他人修改过：请重新打开后再操作，您的输入未保存");
+		return xf_err_set(err, XF_ENOTFOUND, "记录不存在");
+	}
+	return XF_OK;
+}
+
+/* Generic SELECT by id. */
+int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fields *out, struct xf_err *err)
+{
+	fields_init(out);
+	if (!table_known(table))
+		return xf_err_set(err, XF_EINVAL, "内部错误：未知的表 %s", table);
+	char *sql = xasprintf("SELECT * FROM %s WHERE id = ?1", table);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		row_to_fields(stmt, out);
+		sqlite3_finalize(stmt);
+		return XF_OK;
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return xf_err_set(err, XF_ENOTFOUND, "记录不存在");
+	return fail(st, rc, err, "读取记录");
+}
+
+/* Generic SELECT by one column. */
+int store_list(struct xf_store *st, const char *table, const char *column, const char *value,
+               struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	struct xf_fields probe;
+	fields_init(&probe);
+	if (column)
+		fields_set(&probe, column, "");
+	int rc = check_columns(st, table, &probe, err);
+	fields_free(&probe);
+	if (rc != XF_OK)
+		return rc;
+	char *sql = column ? xasprintf("SELECT * FROM %s WHERE \"%s\" = ?1 ORDER BY rowid", table, column)
+	                   : xasprintf("SELECT * FROM %s ORDER BY rowid", table);
+	sqlite3_stmt *stmt;
+	rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	if (column)
+		sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Reads a setting. */
+int store_setting_get(struct xf_store *st, const char *key, char **out, struct xf_err *err)
+{
+	*out = NULL;
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "SELECT value FROM settings WHERE key = ?1", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, rc, err, "读取设置");
+	return XF_OK;
+}
+
+/* Writes a setting. */
+int store_setting_set(struct xf_store *st, const char *key, const char *value, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存设置");
+}
+
+/* Next number of a year, in the caller's transaction. */
+int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "INSERT INTO number_seq(year, last) VALUES (?1, 1) "
+	                     "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_int(stmt, 1, year);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int(stmt, 0);
+	int done = rc == SQLITE_ROW ? sqlite3_step(stmt) : rc;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW || done != SQLITE_DONE)
+		return fail(st, rc != SQLITE_ROW ? rc : done, err, "编号");
+	return XF_OK;
+}
+
+/* Finds a case by year and sequence. */
+int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_int(stmt, 1, year);
+	sqlite3_bind_int(stmt, 2, seq);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return XF_OK;
+	if (rc == SQLITE_DONE)
+		return xf_err_set(err, XF_ENOTFOUND, "没有 %d年第%04d号 这件信访事项", year, seq);
+	return fail(st, rc, err, "查找案件");
+}
+
+/* The states in which each limit is still pending; must match the partial indexes. */
+static const char *const pending_states[XF_LIMIT_COUNT] = {
+	"state IN ('registered', 'queued')",
+	"state IN ('registered', 'queued', 'transferred')",
+	"state IN ('registered', 'queued', 'transferred', 'reported')",
+};
+static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
+
+/* Counts pending cases with a due date in a range. */
+int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
+                        long *count, struct xf_err *err)
+{
+	char *sql = xasprintf("SELECT count(*) FROM cases WHERE %s AND %s >= ?1 AND %s <= ?2", pending_states[kind],
+	                      due_columns[kind], due_columns[kind]);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, from ? from : "0000-00-00", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, to ? to : "9999-99-99", -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "统计时限");
+}
+
+/* Lists pending cases due by a date. */
+int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
+                       struct xf_err *err)
+{
+	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
+	                      "coalesce(p.name, '') AS name, c.department, c.category, c.received "
+	                      "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                      "WHERE %s AND c.%s <= ?1 ORDER BY c.%s, c.id",
+	                      due_columns[kind], pending_states[kind], due_columns[kind], due_columns[kind]);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Counts cases in one state. */
+int store_count_state(struct xf_store *st, const char *state, long *count, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "SELECT count(*) FROM cases WHERE state = ?1", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "统计");
+}
+
+/* Cases of petitioners matching one identifying column. */
+int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
+                           struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (strcmp(column, "id_number") != 0 && strcmp(column, "phone") != 0 && strcmp(column, "name") != 0)
+		return xf_err_set(err, XF_EINVAL, "内部错误：不能按 %s 查找信访人", column);
+	char *sql = xasprintf("SELECT DISTINCT c.id, c.number, c.state, c.received, p.name "
+	                      "FROM petitioners p JOIN cases c ON c.id = p.case_id "
+	                      "WHERE p.%s = ?1 AND p.%s <> '' ORDER BY c.received, c.id",
+	                      column, column);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Brief rows for lists. */
+int store_case_briefs(struct xf_store *st, const char *state, const char *department, int limit,
+                      struct xf_rows *out, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st,
+	                 "SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
+	                 "coalesce(p.name, '') AS name, c.category, c.department, "
+	                 "substr(c.summary, 1, 40) AS summary, c.due_transfer, c.due_handle, c.due_reply "
+	                 "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                 "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "
+	                 "ORDER BY c.received DESC, c.id DESC LIMIT ?3",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	if (state)
+		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
+	if (department)
+		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, limit);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Replaces a year of the calendar (in the caller's transaction). */
+int store_calendar_replace(struct xf_store *st, int year, const char *source, const struct xf_calday *days,
+                           size_t n, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	char from[11], to[11];
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-12-31", year);
+	int rc = prepare(st, "DELETE FROM calendar_days WHERE day BETWEEN ?1 AND ?2", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, err, "导入日历");
+	if ((rc = prepare(st, "INSERT INTO calendar_days(day, work, name) VALUES (?1, ?2, ?3)", &stmt, err)) != XF_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		char iso[11];
+		date_format(days[i].day, iso);
+		sqlite3_bind_text(stmt, 1, iso, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 2, days[i].work);
+		sqlite3_bind_text(stmt, 3, days[i].name, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			sqlite3_finalize(stmt);
+			return fail(st, rc, err, "导入日历");
+		}
+	}
+	sqlite3_finalize(stmt);
+	if ((rc = prepare(st, "INSERT INTO calendar_years(year, source, loaded_at) VALUES (?1, ?2, datetime('now')) "
+	                      "ON CONFLICT(year) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at",
+	                  &stmt, err)) != XF_OK)
+		return rc;
+	sqlite3_bind_int(stmt, 1, year);
+	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "导入日历");
+}
+
+/* Loads the calendar into memory. */
+int store_calendar_load(struct xf_store *st, struct xf_calendar *cal, struct xf_err *err)
+{
+	calendar_init(cal);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "SELECT year FROM calendar_years ORDER BY year", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		calendar_add_year(cal, sqlite3_column_int(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, err, "读取日历");
+	if ((rc = prepare(st, "SELECT day, work, name FROM calendar_days ORDER BY day", &stmt, err)) != XF_OK)
+		return rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int day;
+		if (date_parse((const char *)sqlite3_column_text(stmt, 0), &day, NULL) == XF_OK)
+			calendar_add_day(cal, day, sqlite3_column_int(stmt, 1) != 0,
+			                 (const char *)sqlite3_column_text(stmt, 2));
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "读取日历");
+}
+
+/* Replaces the rule sets and rules (in the caller's transaction). */
+int store_rules_replace(struct xf_store *st, const struct xf_rules *rules, struct xf_err *err)
+{
+	int rc = exec(st, "DELETE FROM limit_rules; DELETE FROM rulesets;", err, "保存时限规则");
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < rules->nsets; i++) {
+		struct xf_fields f;
+		fields_init(&f);
+		fields_set(&f, "name", rules->sets[i].name);
+		fields_set(&f, "label", rules->sets[i].label);
+		rc = store_insert(st, "rulesets", &f, NULL, err);
+		fields_free(&f);
+		if (rc != XF_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct xf_rule *r = &rules->rules[i];
+		struct xf_fields f;
+		char len[16];
+		snprintf(len, sizeof len, "%d", r->length);
+		fields_init(&f);
+		fields_set(&f, "ruleset", r->ruleset);
+		fields_set(&f, "kind", limits_kind_key(r->kind));
+		fields_set(&f, "category", r->category);
+		fields_set(&f, "unit", limits_unit_key(r->unit));
+		fields_set(&f, "length", len);
+		rc = store_insert(st, "limit_rules", &f, NULL, err);
+		fields_free(&f);
+		if (rc != XF_OK)
+			return rc;
+	}
+	if ((rc = store_setting_set(st, "ruleset", rules->active, err)) != XF_OK)
+		return rc;
+	for (int k = 0; k < XF_LIMIT_COUNT; k++) {
+		char key[32], val[16];
+		snprintf(key, sizeof key, "warn_%s", limits_kind_key((enum xf_limit_kind)k));
+		snprintf(val, sizeof val, "%d", rules->warn_days[k]);
+		if ((rc = store_setting_set(st, key, val, err)) != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
+/* Loads the rules, the active set and the warning windows. */
+int store_rules_load(struct xf_store *st, struct xf_rules *rules, struct xf_err *err)
+{
+	memset(rules, 0, sizeof *rules);
+	struct xf_rows rows;
+	int rc = store_list(st, "rulesets", NULL, NULL, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	rules->sets = xcalloc(rows.n ? rows.n : 1, sizeof *rules->sets);
+	for (size_t i = 0; i < rows.n; i++) {
+		snprintf(rules->sets[i].name, sizeof rules->sets[i].name, "%s", fields_str(&rows.v[i], "name"));
+		snprintf(rules->sets[i].label, sizeof rules->sets[i].label, "%s", fields_str(&rows.v[i], "label"));
+	}
+	rules->nsets = rows.n;
+	rows_free(&rows);
+	if ((rc = store_list(st, "limit_rules", NULL, NULL, &rows, err)) != XF_OK)
+		return rc;
+	for (size_t i = 0; i < rows.n; i++) {
+		struct xf_rule r;
+		memset(&r, 0, sizeof r);
+		snprintf(r.ruleset, sizeof r.ruleset, "%s", fields_str(&rows.v[i], "ruleset"));
+		snprintf(r.category, sizeof r.category, "%s", fields_str(&rows.v[i], "category"));
+		r.kind = (enum xf_limit_kind)limits_kind_parse(fields_str(&rows.v[i], "kind"));
+		r.unit = (enum xf_unit)limits_unit_parse(fields_str(&rows.v[i], "unit"));
+		r.length = atoi(fields_str(&rows.v[i], "length"));
+		limits_add_rule(rules, &r);
+	}
+	rows_free(&rows);
+	char *v;
+	if ((rc = store_setting_get(st, "ruleset", &v, err)) != XF_OK)
+		return rc;
+	snprintf(rules->active, sizeof rules->active, "%s", v ? v : "seed");
+	free(v);
+	static const int defaults[XF_LIMIT_COUNT] = {1, 2, 5};
+	for (int k = 0; k < XF_LIMIT_COUNT; k++) {
+		char key[32];
+		snprintf(key, sizeof key, "warn_%s", limits_kind_key((enum xf_limit_kind)k));
+		if ((rc = store_setting_get(st, key, &v, err)) != XF_OK)
+			return rc;
+		rules->warn_days[k] = v ? atoi(v) : defaults[k];
+		free(v);
+	}
+	return XF_OK;
+}
+
+/* Appends one audit event. */
+int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id, const char *before_json,
+                const char *after_json, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) "
+	                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	char now[20];
+	clock_now_iso(now);
+	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, action, -1, SQLITE_STATIC);
+	if (case_id > 0)
+		sqlite3_bind_int64(stmt, 4, case_id);
+	else
+		sqlite3_bind_null(stmt, 4);
+	sqlite3_bind_text(stmt, 5, before_json ? before_json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, after_json ? after_json : "{}", -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "记录操作日志");
+}
