@@ -50,7 +50,7 @@ int date_days_in_month(int y, int m)
 /* True for a real calendar date. */
 bool date_valid(int y, int m, int d)
 {
-	return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	return y >= 1800 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
 	       d <= date_days_in_month(y, m);
 }
 

@@ -1,0 +1,191 @@
+/* The store: migrations from an empty file, pragmas, nothing deleted, locks and conflicts. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xinfang/clock.h"
+#include "xinfang/setup.h"
+
+/* A path in a new temporary directory. */
+static void temp_db(char *dir, size_t dlen, char *path, size_t plen)
+{
+	snprintf(dir, dlen, "/tmp/xinfang-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, plen, "%s/s.db", dir);
+}
+
+/* Runs SQL on a raw connection, returning SQLite's code. */
+static int raw_exec(const char *path, const char *sql, char **errmsg)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 100);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, errmsg);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* A single integer from a raw query. */
+static long raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	long v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Each migration applies on top of the previous version, from an empty file. */
+static void migrations_from_empty(void **state)
+{
+	(void)state;
+	char dir[64], path[128];
+	temp_db(dir, sizeof dir, path, sizeof path);
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(path, &st, &err), XF_OK);
+	int v;
+	assert_int_equal(store_version(st, &v, &err), XF_OK);
+	assert_int_equal(v, 0);
+	assert_true(xf_migration_count >= 1);
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		assert_int_equal(store_migrate(st, xf_migrations[i].version, &err), XF_OK);
+		assert_int_equal(store_version(st, &v, &err), XF_OK);
+		assert_int_equal(v, xf_migrations[i].version);
+	}
+	assert_int_equal(v, store_latest_version());
+	/* Migrating again changes nothing. */
+	assert_int_equal(store_migrate(st, 0, &err), XF_OK);
+	store_close(st);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), store_latest_version());
+	assert_true(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'") >= 20);
+	char *journal = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	journal = strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	assert_string_equal(journal, "wal");
+	free(journal);
+	/* A file from a newer program is refused. */
+	assert_int_equal(raw_exec(path, "PRAGMA user_version = 999", NULL), SQLITE_OK);
+	assert_int_equal(store_open(path, &st, &err), XF_OK);
+	assert_int_equal(store_migrate(st, 0, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "升级"));
+	store_close(st);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Opening something that is not a store, or a store never initialised. */
+static void bad_files(void **state)
+{
+	(void)state;
+	char dir[64], path[128];
+	temp_db(dir, sizeof dir, path, sizeof path);
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(setup_open(path, &st, &err), XF_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "xinfang init"));
+	FILE *f = fopen(path, "w");
+	fputs("this is not a database, just text that is long enough to be a header............", f);
+	fclose(f);
+	int rc = setup_open(path, &st, &err);
+	assert_int_equal(rc, XF_EIO);
+	assert_non_null(strstr(err.msg, "不是 xinfang 数据库"));
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Nothing is deleted and the audit trail is never rewritten, even with raw SQL. */
+static void nothing_is_deleted(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL);
+	assert_true(id > 0);
+	char *msg = NULL;
+	assert_int_not_equal(raw_exec(fx.db, "DELETE FROM cases", &msg), SQLITE_OK);
+	assert_non_null(strstr(msg, "never deleted"));
+	sqlite3_free(msg);
+	assert_int_not_equal(raw_exec(fx.db, "DELETE FROM audit", NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(fx.db, "UPDATE audit SET operator = 'x'", NULL), SQLITE_OK);
+	assert_int_not_equal(raw_exec(fx.db, "DELETE FROM petitioners", NULL), SQLITE_OK);
+	assert_int_equal(raw_int(fx.db, "SELECT count(*) FROM cases"), 1);
+	fixture_close(&fx);
+}
+
+/* A store locked by another program gives a clear message and loses nothing. */
+static void locked_database(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(fx.db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	setenv("XINFANG_BUSY_MS", "200", 1);
+	struct xf_store *st2;
+	struct xf_err err;
+	assert_int_equal(store_open(fx.db, &st2, &err), XF_OK);
+	struct xf_session s2;
+	assert_int_equal(auth_login(st2, "head", "secret1", &s2, &err), XF_OK);
+	struct xf_fields f;
+	fields_from(&f, "dept=个人金融部", NULL);
+	assert_int_equal(case_move(&s2, id, XF_MV_TRANSFER, &f, 0, &err), XF_EBUSY);
+	assert_non_null(strstr(err.msg, "占用"));
+	assert_non_null(strstr(err.msg, "稍后重试"));
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	char buf[32];
+	assert_string_equal(fixture_state(&fx, id, buf), "queued");
+	/* Once free, the same move goes through. */
+	assert_int_equal(case_move(&s2, id, XF_MV_TRANSFER, &f, 0, &err), XF_OK);
+	assert_string_equal(fixture_state(&fx, id, buf), "transferred");
+	fields_free(&f);
+	session_close(&s2);
+	store_close(st2);
+	setenv("XINFANG_BUSY_MS", "5000", 1);
+	fixture_close(&fx);
+}
+
+/* Another desk's commit changes PRAGMA data_version. */
+static void data_version_notices_other_desks(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t v1, v2, v3;
+	assert_int_equal(store_data_version(fx.st, &v1), XF_OK);
+	assert_int_equal(store_data_version(fx.st, &v2), XF_OK);
+	assert_true(v1 == v2);
+	assert_int_equal(raw_exec(fx.db, "INSERT INTO settings(key, value) VALUES ('x', 'y')", NULL), SQLITE_OK);
+	assert_int_equal(store_data_version(fx.st, &v3), XF_OK);
+	assert_true(v3 != v2);
+	fixture_close(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(migrations_from_empty),   cmocka_unit_test(bad_files),
+		cmocka_unit_test(nothing_is_deleted),      cmocka_unit_test(locked_database),
+		cmocka_unit_test(data_version_notices_other_desks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,190 @@
+/* Shared test helpers. */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "xinfang/clock.h"
+#include "xinfang/setup.h"
+
+/* The data directory handed in by meson. */
+const char *test_datadir(void)
+{
+	const char *d = getenv("XINFANG_DATA");
+	assert_non_null(d);
+	return d;
+}
+
+/* Builds fields from a NULL-terminated list of "key=value". */
+void fields_from_va(struct xf_fields *f, const char *first, va_list ap)
+{
+	fields_init(f);
+	for (const char *kv = first; kv != NULL; kv = va_arg(ap, const char *)) {
+		const char *eq = strchr(kv, '=');
+		assert_non_null(eq);
+		char *key = xstrndup(kv, (size_t)(eq - kv));
+		fields_set(f, key, eq + 1);
+		free(key);
+	}
+}
+
+/* Variadic front of fields_from_va. */
+void fields_from(struct xf_fields *f, const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(f, first, ap);
+	va_end(ap);
+}
+
+/* Logs in one of the fixture's accounts. */
+static void login_as(struct fixture *fx, const char *name, struct xf_session *s)
+{
+	struct xf_err err;
+	int rc = auth_login(fx->st, name, "secret1", s, &err);
+	if (rc != XF_OK)
+		fail_msg("login %s: %s", name, err.msg);
+}
+
+/* Creates a temporary initialised store. */
+void fixture_open(struct fixture *fx, const char *today)
+{
+	memset(fx, 0, sizeof *fx);
+	struct xf_err err;
+	assert_int_equal(clock_set_today_iso(today, &err), XF_OK);
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/xinfang-test-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
+	assert_int_equal(store_open(fx->db, &fx->st, &err), XF_OK);
+	int rc = setup_init(fx->st, test_datadir(), "admin", "secret1", &fx->admin, &err);
+	if (rc != XF_OK)
+		fail_msg("init: %s", err.msg);
+	assert_int_equal(auth_user_add(&fx->admin, "clerk", "operator", "王丽", "", "secret1", &err), XF_OK);
+	assert_int_equal(auth_user_add(&fx->admin, "head", "head", "李建国", "", "secret1", &err), XF_OK);
+	assert_int_equal(auth_user_add(&fx->admin, "handler", "handler", "赵敏", "个人金融部", "secret1", &err), XF_OK);
+	login_as(fx, "clerk", &fx->clerk);
+	login_as(fx, "head", &fx->head);
+	login_as(fx, "handler", &fx->handler);
+}
+
+/* Removes the temporary store. */
+void fixture_close(struct fixture *fx)
+{
+	session_close(&fx->admin);
+	session_close(&fx->clerk);
+	session_close(&fx->head);
+	session_close(&fx->handler);
+	store_close(fx->st);
+	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Registers a case with a few defaults plus the given pairs. */
+int64_t fixture_case(struct fixture *fx, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	if (!fields_get(&f, "channel"))
+		fields_set(&f, "channel", "来访");
+	if (!fields_get(&f, "category"))
+		fields_set(&f, "category", "服务态度");
+	if (!fields_get(&f, "summary"))
+		fields_set(&f, "summary", "柜员态度冷淡，要求道歉。");
+	if (!fields_get(&f, "name") && !fields_get(&f, "anonymous"))
+		fields_set(&f, "name", "张伟");
+	char number[32];
+	struct xf_err err, warn;
+	int rc = case_register(&fx->clerk, &f, number, &warn, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		fail_msg("register: %s", err.msg);
+	int64_t id;
+	assert_int_equal(case_find(&fx->clerk, number, &id, &err), XF_OK);
+	return id;
+}
+
+/* Counts a case's audit events. */
+long fixture_audit_count(struct fixture *fx, int64_t id)
+{
+	struct xf_rows rows;
+	struct xf_err err;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	assert_int_equal(store_list(fx->st, "audit", "case_id", cid, &rows, &err), XF_OK);
+	long n = (long)rows.n;
+	rows_free(&rows);
+	return n;
+}
+
+/* A case's state key. */
+const char *fixture_state(struct fixture *fx, int64_t id, char buf[32])
+{
+	struct xf_fields row;
+	struct xf_err err;
+	assert_int_equal(store_get(fx->st, "cases", id, &row, &err), XF_OK);
+	snprintf(buf, 32, "%s", fields_str(&row, "state"));
+	fields_free(&row);
+	return buf;
+}
+
+/* Reads everything from fd into buf. */
+static void slurp(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	while ((n = read(fd, buf + len, cap - 1 - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap - 1)
+			break;
+	}
+	buf[len] = '\0';
+}
+
+/* Runs the real binary and captures its output. */
+void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv)
+{
+	const char *bin = getenv("XINFANG_BIN");
+	assert_non_null(bin);
+	char outpath[] = "/tmp/xinfang-out-XXXXXX", errpath[] = "/tmp/xinfang-err-XXXXXX";
+	int outfd = mkstemp(outpath), errfd = mkstemp(errpath);
+	assert_true(outfd >= 0 && errfd >= 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		dup2(devnull, 0);
+		dup2(outfd, 1);
+		dup2(errfd, 2);
+		setsid(); /* no controlling terminal: password prompts cannot hang */
+		for (size_t i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		char **args = calloc(n + 2, sizeof *args);
+		args[0] = (char *)bin;
+		for (size_t i = 0; i < n; i++)
+			args[i + 1] = (char *)argv[i];
+		execv(bin, args);
+		_exit(127);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	lseek(outfd, 0, SEEK_SET);
+	lseek(errfd, 0, SEEK_SET);
+	slurp(outfd, r->out, sizeof r->out);
+	slurp(errfd, r->err, sizeof r->err);
+	close(outfd);
+	close(errfd);
+	unlink(outpath);
+	unlink(errpath);
+}

@@ -1,0 +1,48 @@
+/* Helpers shared by the unit tests: temporary stores, sessions, running the real binary. */
+#ifndef XINFANG_TESTUTIL_H
+#define XINFANG_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "xinfang/auth.h"
+#include "xinfang/case.h"
+#include "xinfang/store.h"
+
+/* A fresh store in its own temporary directory, with admin, clerk, head and a handler of
+ * 个人金融部 (all with password "secret1"). */
+struct fixture {
+	char dir[256];
+	char db[300];
+	struct xf_store *st;
+	struct xf_session admin, clerk, head, handler;
+};
+
+/* Creates the fixture (today set to `today`, ISO). */
+void fixture_open(struct fixture *fx, const char *today);
+void fixture_close(struct fixture *fx);
+/* Registers a simple case as the clerk and returns its id; extra is "key=value" pairs. */
+int64_t fixture_case(struct fixture *fx, const char *first, ...);
+/* Counts audit rows of a case. */
+long fixture_audit_count(struct fixture *fx, int64_t id);
+/* A case's state key. */
+const char *fixture_state(struct fixture *fx, int64_t id, char buf[32]);
+/* Builds fields from "key=value" strings ending with NULL. */
+void fields_from(struct xf_fields *f, const char *first, ...);
+void fields_from_va(struct xf_fields *f, const char *first, va_list ap);
+
+/* The result of running the xinfang binary. */
+struct run_result {
+	int status;   /* exit code, or -1 when killed */
+	char out[65536];
+	char err[16384];
+};
+/* Runs $XINFANG_BIN with argv (NULL-terminated) and extra environment "K=V" entries. */
+void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv);
+/* The directory of the source tree's data files ($XINFANG_DATA). */
+const char *test_datadir(void);
+
+#endif
