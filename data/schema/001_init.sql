@@ -75,7 +75,7 @@ CREATE TABLE cases (
   year            INTEGER NOT NULL,
   seq             INTEGER NOT NULL,
   number          TEXT NOT NULL UNIQUE,
-  state           TEXT NOT NULL CHECK (state IN ('registered', 'queued', 'transferred', 'reported', 'replied', 'closed')),
+  state           TEXT NOT NULL CHECK (state IN ('queued', 'transferred', 'reported', 'replied', 'closed')),
   closure         TEXT NOT NULL DEFAULT '',
   received        TEXT NOT NULL,
   received_time   TEXT NOT NULL DEFAULT '',
@@ -113,9 +113,9 @@ CREATE INDEX cases_state ON cases(state, received);
 CREATE INDEX cases_received ON cases(received);
 CREATE INDEX cases_department ON cases(department, state);
 -- The status bar and the queue: each limit counts only while it is still pending.
-CREATE INDEX cases_due_transfer ON cases(due_transfer) WHERE state IN ('registered', 'queued');
-CREATE INDEX cases_due_handle ON cases(due_handle) WHERE state IN ('registered', 'queued', 'transferred');
-CREATE INDEX cases_due_reply ON cases(due_reply) WHERE state IN ('registered', 'queued', 'transferred', 'reported');
+CREATE INDEX cases_due_transfer ON cases(due_transfer) WHERE state = 'queued';
+CREATE INDEX cases_due_handle ON cases(due_handle) WHERE state IN ('queued', 'transferred');
+CREATE INDEX cases_due_reply ON cases(due_reply) WHERE state IN ('queued', 'transferred', 'reported');
 
 CREATE TABLE petitioners (
   id        INTEGER PRIMARY KEY,

@@ -8,9 +8,9 @@
 #include "xinfang/store.h"
 #include "xinfang/util.h"
 
-/* States of SPEC.md. */
+/* States of SPEC.md. Registration (登记) files an item straight into the queue, or closes it
+ * when it was answered on the spot: no case rests in a separate "registered" state. */
 enum xf_state {
-	XF_ST_REGISTERED,  /* 登记 */
 	XF_ST_QUEUED,      /* 待批 */
 	XF_ST_TRANSFERRED, /* 已转办 */
 	XF_ST_REPORTED,    /* 已报结 */
@@ -20,8 +20,7 @@ enum xf_state {
 };
 #define XF_IN(state) (1u << (state))
 #define XF_OPEN_STATES                                                                             \
-	(XF_IN(XF_ST_REGISTERED) | XF_IN(XF_ST_QUEUED) | XF_IN(XF_ST_TRANSFERRED) |                    \
-	 XF_IN(XF_ST_REPORTED) | XF_IN(XF_ST_REPLIED))
+	(XF_IN(XF_ST_QUEUED) | XF_IN(XF_ST_TRANSFERRED) | XF_IN(XF_ST_REPORTED) | XF_IN(XF_ST_REPLIED))
 
 /* Key ("queued") and Chinese name ("待批") of a state; parse accepts both (-1 unknown). */
 const char *case_state_key(enum xf_state state);
@@ -30,7 +29,6 @@ int case_state_parse(const char *s);
 
 /* Everything that can be done to a registered case. */
 enum xf_move {
-	XF_MV_SUBMIT,   /* 登记 -> 待批 */
 	XF_MV_SPOT,     /* answered on the spot -> closed */
 	XF_MV_REJECT,   /* not accepted (reason, advice) -> closed */
 	XF_MV_TRANSFER, /* 批转 to a department -> 已转办 */

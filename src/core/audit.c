@@ -100,6 +100,9 @@ int audit_case_history(struct xf_session *s, int64_t case_id, struct xf_rows *ou
 {
 	out->v = NULL;
 	out->n = 0;
+	/* The history holds every value ever typed, identity included: the office only. */
+	if (!auth_require(s, XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD), "查看办理经过", err))
+		return err->code;
 	struct xf_fields view;
 	int rc = case_view(s, case_id, &view, err);
 	fields_free(&view);

@@ -12,8 +12,8 @@
 #include "xinfang/field.h"
 #include "xinfang/limits.h"
 
-static const char *const state_keys[] = {"registered", "queued", "transferred", "reported", "replied", "closed"};
-static const char *const state_labels[] = {"登记", "待批", "已转办", "已报结", "已答复", "已结案"};
+static const char *const state_keys[] = {"queued", "transferred", "reported", "replied", "closed"};
+static const char *const state_labels[] = {"待批", "已转办", "已报结", "已答复", "已结案"};
 
 /* Key of a state. */
 const char *case_state_key(enum xf_state state) { return state_keys[state]; }
@@ -32,14 +32,13 @@ int case_state_parse(const char *s)
 #define OP XF_MAY(XF_ROLE_OPERATOR)
 #define HD XF_MAY(XF_ROLE_HEAD)
 #define HN XF_MAY(XF_ROLE_HANDLER)
-#define BEFORE_REPLY (XF_IN(XF_ST_REGISTERED) | XF_IN(XF_ST_QUEUED) | XF_IN(XF_ST_TRANSFERRED) | XF_IN(XF_ST_REPORTED))
+#define BEFORE_REPLY (XF_IN(XF_ST_QUEUED) | XF_IN(XF_ST_TRANSFERRED) | XF_IN(XF_ST_REPORTED))
 
 /* The workflow: the one table of states, moves and roles. */
 const struct xf_move_def xf_moves[XF_MV_COUNT] = {
-	{XF_MV_SUBMIT, "submit", "提交待批", XF_IN(XF_ST_REGISTERED), XF_ST_QUEUED, NULL, OP | HD, "", ""},
-	{XF_MV_SPOT, "spot", "当场答复", XF_IN(XF_ST_REGISTERED) | XF_IN(XF_ST_QUEUED), XF_ST_CLOSED, "当场答复",
+	{XF_MV_SPOT, "spot", "当场答复", XF_IN(XF_ST_QUEUED), XF_ST_CLOSED, "当场答复",
 	 OP | HD, "answer", "answer"},
-	{XF_MV_REJECT, "reject", "不予受理", XF_IN(XF_ST_REGISTERED) | XF_IN(XF_ST_QUEUED), XF_ST_CLOSED, "不予受理",
+	{XF_MV_REJECT, "reject", "不予受理", XF_IN(XF_ST_QUEUED), XF_ST_CLOSED, "不予受理",
 	 HD, "reason advice", "reason advice"},
 	{XF_MV_TRANSFER, "transfer", "批转", XF_IN(XF_ST_QUEUED), XF_ST_TRANSFERRED, NULL, HD,
 	 "dept co_depts deadline instruction leader opinion handler summary", "dept"},
@@ -574,7 +573,7 @@ static int load_case(struct xf_session *s, int64_t id, struct xf_fields *row, en
 	if (rc != XF_OK)
 		return rc;
 	int st = case_state_parse(fields_str(row, "state"));
-	*state = st < 0 ? XF_ST_REGISTERED : (enum xf_state)st;
+	*state = st < 0 ? XF_ST_QUEUED : (enum xf_state)st;
 	return XF_OK;
 }
 
@@ -639,7 +638,10 @@ static int move_transfer(struct xf_session *s, const struct xf_fields *in, const
 	int rc = transfer_departments(s, in, row, err);
 	char today[11];
 	today_iso(today);
+	/* By default the department has until the handle limit, or today when that has passed. */
 	const char *deadline = fields_has(in, "deadline") ? fields_str(in, "deadline") : fields_str(row, "due_handle");
+	if (!fields_has(in, "deadline") && strcmp(deadline, today) < 0)
+		deadline = today;
 	int day;
 	struct xf_err derr;
 	if (rc == XF_OK && date_parse(deadline, &day, &derr) != XF_OK)
@@ -845,8 +847,6 @@ static int move_record(struct xf_session *s, int64_t id, const struct xf_move_de
 	int rc = XF_OK;
 	*table = NULL;
 	switch (def->move) {
-	case XF_MV_SUBMIT:
-		return XF_OK;
 	case XF_MV_SPOT:
 		*table = "closures";
 		fields_set(rec, "kind", def->closure);

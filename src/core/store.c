@@ -475,9 +475,9 @@ int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf
 /* The states in which each limit is still pending: the same terms as the partial indexes'
  * WHERE clauses, so that INDEXED BY can use them (SQLite refuses the query otherwise). */
 static const char *const pending_states[XF_LIMIT_COUNT] = {
-	"state IN ('registered', 'queued')",
-	"state IN ('registered', 'queued', 'transferred')",
-	"state IN ('registered', 'queued', 'transferred', 'reported')",
+	"state = 'queued'",
+	"state IN ('queued', 'transferred')",
+	"state IN ('queued', 'transferred', 'reported')",
 };
 static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
 

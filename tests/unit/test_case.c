@@ -1,0 +1,597 @@
+/* The workflow: every move in every state and role, registration, limits, confidentiality,
+ * recusal, conflicts, extensions and the status bar as the date moves. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/audit.h"
+#include "xinfang/calendar.h"
+#include "xinfang/clock.h"
+#include "xinfang/setup.h"
+
+/* A valid input for each move (link's target is filled in at run time). */
+static const char *const valid_input[XF_MV_COUNT][4] = {
+	[XF_MV_SPOT] = {"answer=已当场解释有关规定", NULL},
+	[XF_MV_REJECT] = {"reason=不属于本行受理范围", "advice=请向人民法院起诉", NULL},
+	[XF_MV_TRANSFER] = {"dept=个人金融部", NULL},
+	[XF_MV_RETURN] = {"reason=不属本部门职责", NULL},
+	[XF_MV_OUTCOME] = {"findings=经核实情况属实", "satisfaction=满意", NULL},
+	[XF_MV_REPLY] = {"method=书面", NULL},
+	[XF_MV_CLOSE] = {NULL},
+	[XF_MV_WITHDRAW] = {"reason=已协商解决", "voluntary=是", NULL},
+	[XF_MV_INSTRUCT] = {"leader=张行长", "text=请认真核查", NULL},
+	[XF_MV_EXTEND] = {"until=2026-12-31", "reason=需调取外地凭证", NULL},
+	[XF_MV_DECIDE] = {"decision=同意", NULL},
+	[XF_MV_URGE] = {"target=个人金融部", "method=电话", NULL},
+	[XF_MV_MATERIAL] = {"description=交易流水两页", NULL},
+	[XF_MV_LINK] = {NULL},
+};
+
+/* Does a move with the given pairs; returns the core's status. */
+static int move_as(struct xf_session *s, int64_t id, enum xf_move mv, struct xf_err *err, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	int rc = case_move(s, id, mv, &f, 0, err);
+	fields_free(&f);
+	return rc;
+}
+
+/* A move that must succeed. */
+static void must(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	struct xf_err err;
+	int rc = case_move(s, id, mv, &f, 0, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
+}
+
+/* A new case moved along the main path to `state`. */
+static int64_t case_in(struct fixture *fx, enum xf_state state)
+{
+	int64_t id = fixture_case(fx, NULL);
+	if (state >= XF_ST_TRANSFERRED)
+		must(&fx->head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	if (state >= XF_ST_REPORTED)
+		must(&fx->clerk, id, XF_MV_OUTCOME, "findings=经核实情况属实", NULL);
+	if (state >= XF_ST_REPLIED)
+		must(&fx->clerk, id, XF_MV_REPLY, "method=口头", NULL);
+	if (state >= XF_ST_CLOSED)
+		must(&fx->clerk, id, XF_MV_CLOSE, NULL);
+	return id;
+}
+
+/* The valid input of a move as fields, with a fresh link target. */
+static void input_for(struct fixture *fx, enum xf_move mv, struct xf_fields *f)
+{
+	fields_init(f);
+	for (int i = 0; valid_input[mv][i]; i++) {
+		const char *eq = strchr(valid_input[mv][i], '=');
+		char *key = xstrndup(valid_input[mv][i], (size_t)(eq - valid_input[mv][i]));
+		fields_set(f, key, eq + 1);
+		free(key);
+	}
+	if (mv == XF_MV_LINK) {
+		int64_t other = fixture_case(fx, NULL);
+		struct xf_fields row;
+		assert_int_equal(store_get(fx->st, "cases", other, &row, NULL), XF_OK);
+		fields_set(f, "to", fields_str(&row, "number"));
+		fields_free(&row);
+	}
+}
+
+/* Every move from every state: allowed ones succeed with one audit event, the rest are refused
+ * and change nothing. */
+static void every_move_in_every_state(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int allowed = 0, refused = 0;
+	for (int s = 0; s < XF_ST_COUNT; s++) {
+		for (int m = 0; m < XF_MV_COUNT; m++) {
+			const struct xf_move_def *def = &xf_moves[m];
+			int64_t id = case_in(&fx, (enum xf_state)s);
+			bool ok = (def->from & XF_IN(s)) != 0;
+			if (m == XF_MV_DECIDE && ok)
+				must(&fx.clerk, id, XF_MV_EXTEND, "until=2026-12-31", "reason=需要更多时间", NULL);
+			struct xf_fields f;
+			input_for(&fx, (enum xf_move)m, &f);
+			struct xf_fields before;
+			assert_int_equal(store_get(fx.st, "cases", id, &before, NULL), XF_OK);
+			long audits = fixture_audit_count(&fx, id);
+			struct xf_err err;
+			int rc = case_move(&fx.admin, id, (enum xf_move)m, &f, 0, &err);
+			fields_free(&f);
+			char buf[32];
+			if (ok) {
+				if (rc != XF_OK)
+					fail_msg("%s from %s: %s", def->key, case_state_key((enum xf_state)s), err.msg);
+				assert_int_equal(fixture_audit_count(&fx, id), audits + 1);
+				const char *want = def->to >= 0 ? case_state_key((enum xf_state)def->to)
+				                                : case_state_key((enum xf_state)s);
+				assert_string_equal(fixture_state(&fx, id, buf), want);
+				allowed++;
+			} else {
+				if (rc != XF_ESTATE)
+					fail_msg("%s from %s: want refusal, got %d (%s)", def->key,
+					         case_state_key((enum xf_state)s), rc, err.msg);
+				assert_non_null(strstr(err.msg, def->label));
+				assert_int_equal(fixture_audit_count(&fx, id), audits);
+				struct xf_fields after;
+				assert_int_equal(store_get(fx.st, "cases", id, &after, NULL), XF_OK);
+				assert_string_equal(fields_str(&after, "version"), fields_str(&before, "version"));
+				assert_string_equal(fields_str(&after, "state"), fields_str(&before, "state"));
+				fields_free(&after);
+				refused++;
+			}
+			fields_free(&before);
+		}
+	}
+	assert_true(allowed > 20);
+	assert_true(refused > 20);
+	fixture_close(&fx);
+}
+
+/* Roles are checked in the core: each role may do exactly its moves. */
+static void roles(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_session *who[] = {&fx.clerk, &fx.head, &fx.handler};
+	enum xf_role roles_of[] = {XF_ROLE_OPERATOR, XF_ROLE_HEAD, XF_ROLE_HANDLER};
+	for (int m = 0; m < XF_MV_COUNT; m++) {
+		const struct xf_move_def *def = &xf_moves[m];
+		enum xf_state start = XF_ST_QUEUED;
+		while (!(def->from & XF_IN(start)))
+			start++;
+		for (int r = 0; r < 3; r++) {
+			int64_t id = case_in(&fx, start);
+			if (m == XF_MV_DECIDE)
+				must(&fx.clerk, id, XF_MV_EXTEND, "until=2026-12-31", "reason=需要更多时间", NULL);
+			struct xf_fields f;
+			input_for(&fx, (enum xf_move)m, &f);
+			struct xf_err err;
+			int rc = case_move(who[r], id, (enum xf_move)m, &f, 0, &err);
+			fields_free(&f);
+			bool may = (def->roles & XF_MAY(roles_of[r])) != 0;
+			/* A handler only reaches cases transferred to the handler's department. */
+			if (roles_of[r] == XF_ROLE_HANDLER && start == XF_ST_QUEUED)
+				may = false;
+			if (may && rc != XF_OK)
+				fail_msg("%s as %s: %s", def->key, auth_role_key(roles_of[r]), err.msg);
+			if (!may) {
+				if (rc != XF_EDENIED)
+					fail_msg("%s as %s: want denial, got %d", def->key, auth_role_key(roles_of[r]), rc);
+				assert_true(strlen(err.msg) > 0);
+			}
+		}
+	}
+	/* A handler cannot register, nor see other departments' cases. */
+	struct xf_fields f;
+	fields_from(&f, "channel=来访", "category=服务态度", "name=张伟", "summary=x", NULL);
+	char number[32];
+	struct xf_err err, warn;
+	assert_int_equal(case_register(&fx.handler, &f, number, &warn, &err), XF_EDENIED);
+	fields_free(&f);
+	int64_t other = fixture_case(&fx, NULL);
+	must(&fx.head, other, XF_MV_TRANSFER, "dept=公司金融部", NULL);
+	struct xf_fields view;
+	assert_int_equal(case_view(&fx.handler, other, &view, &err), XF_EDENIED);
+	fixture_close(&fx);
+}
+
+/* Numbers run per year without gaps, and every written form of them is understood. */
+static void numbering(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t a = fixture_case(&fx, NULL), b = fixture_case(&fx, NULL);
+	int64_t c = fixture_case(&fx, "received=2025-12-30 16:20", NULL);
+	struct xf_fields ra, rb, rc;
+	store_get(fx.st, "cases", a, &ra, NULL);
+	store_get(fx.st, "cases", b, &rb, NULL);
+	store_get(fx.st, "cases", c, &rc, NULL);
+	assert_string_equal(fields_str(&ra, "number"), "2026年第0001号");
+	assert_string_equal(fields_str(&rb, "number"), "2026年第0002号");
+	assert_string_equal(fields_str(&rc, "number"), "2025年第0001号");
+	assert_string_equal(fields_str(&rc, "received_time"), "16:20");
+	fields_free(&ra);
+	fields_free(&rb);
+	fields_free(&rc);
+	int64_t id;
+	struct xf_err err;
+	const char *forms[] = {"2026年第0002号", "2026-0002", "2026-2", "2026年第2号"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(case_find(&fx.clerk, forms[i], &id, &err), XF_OK);
+		assert_int_equal(id, b);
+	}
+	assert_int_equal(case_find(&fx.clerk, "2026-0099", &id, &err), XF_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "2026年第0099号"));
+	assert_int_equal(case_find(&fx.clerk, "26-1", &id, &err), XF_EINVAL);
+	assert_int_equal(case_find(&fx.clerk, "2026-0", &id, &err), XF_EINVAL);
+	fixture_close(&fx);
+}
+
+/* Registration refusals say what is wrong and store nothing. */
+static void registration_checks(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	static const struct {
+		const char *pairs[6];
+		const char *says;
+	} bad[] = {
+		{{"category=服务态度", "name=张伟", "summary=x", NULL}, "来源渠道"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "id_number=110105194912310021", NULL}, "校验位"},
+		{{"channel=来访", "category=服务态度", "summary=x", "anonymous=是", "name=张伟", NULL}, "匿名"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "received=2026-11-21", NULL}, "晚于今天"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "received=2026-02-30", NULL}, "不存在"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "phone=1234", NULL}, "联系电话"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "colour=red", NULL}, "colour"},
+		{{"channel=飞鸽", "category=服务态度", "name=张伟", "summary=x", NULL}, "来信"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "gender=男", "id_number=11010519491231002X"}, "性别"},
+		{{"channel=来访", "category=服务态度", "name=张\xff伟", "summary=x", NULL}, "无效字节"},
+		{{"channel=来访", "category=服务态度", "name=张伟", "summary=x", "number=2026-0005", NULL}, "编号"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct xf_fields f;
+		fields_init(&f);
+		for (int j = 0; j < 6 && bad[i].pairs[j]; j++) {
+			const char *eq = strchr(bad[i].pairs[j], '=');
+			char *key = xstrndup(bad[i].pairs[j], (size_t)(eq - bad[i].pairs[j]));
+			fields_set(&f, key, eq + 1);
+			free(key);
+		}
+		char number[32];
+		struct xf_err err, warn;
+		assert_int_equal(case_register(&fx.clerk, &f, number, &warn, &err), XF_EINVAL);
+		if (strstr(err.msg, bad[i].says) == NULL)
+			fail_msg("case %zu: message \"%s\" lacks \"%s\"", i, err.msg, bad[i].says);
+		fields_free(&f);
+	}
+	long queued;
+	assert_int_equal(store_count_state(fx.st, "queued", &queued, NULL), XF_OK);
+	assert_int_equal(queued, 0);
+	/* The first good one still gets number 1: refusals used no number. */
+	int64_t id = fixture_case(&fx, "id_number=11010519491231002X", "name=𠮷祥", NULL);
+	struct xf_fields view;
+	struct xf_err err;
+	assert_int_equal(case_view(&fx.clerk, id, &view, &err), XF_OK);
+	assert_string_equal(fields_str(&view, "number"), "2026年第0001号");
+	assert_string_equal(fields_str(&view, "name"), "𠮷祥");
+	assert_string_equal(fields_str(&view, "gender"), "女");
+	assert_string_equal(fields_str(&view, "age"), "76");
+	assert_string_equal(fields_str(&view, "receiver"), "王丽");
+	assert_string_equal(fields_str(&view, "state"), "待批");
+	assert_string_equal(fields_str(&view, "importance"), "一般");
+	assert_string_equal(fields_str(&view, "due_transfer"), "2026-11-23");
+	assert_string_equal(fields_str(&view, "due_handle"), "2026-11-27");
+	assert_string_equal(fields_str(&view, "due_reply"), "2026-12-21");
+	fields_free(&view);
+	fixture_close(&fx);
+}
+
+/* SPEC's importance rules, and answering on the spot. */
+static void importance_and_spot(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	const char *imp[][2] = {{"amount=50000.01", NULL}, {"people=5", NULL}, {"channel=媒体", NULL},
+	                        {"channel=上级转办", NULL}};
+	for (size_t i = 0; i < 4; i++) {
+		int64_t id = fixture_case(&fx, imp[i][0], NULL);
+		struct xf_fields v;
+		assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+		assert_string_equal(fields_str(&v, "importance"), "重要");
+		fields_free(&v);
+	}
+	int64_t plain = fixture_case(&fx, "amount=50000", NULL);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, plain, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "importance"), "一般");
+	fields_free(&v);
+	must(&fx.head, plain, XF_MV_INSTRUCT, "leader=张行长", "text=请重视", NULL);
+	assert_int_equal(case_view(&fx.clerk, plain, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "importance"), "重要");
+	fields_free(&v);
+	int64_t spot = fixture_case(&fx, "spot_answer=已当场解释收费依据", NULL);
+	assert_int_equal(case_view(&fx.clerk, spot, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "state"), "已结案");
+	assert_string_equal(fields_str(&v, "closure"), "当场答复");
+	assert_string_equal(fields_str(&v, "closure.kind"), "当场答复");
+	fields_free(&v);
+	assert_int_equal(fixture_audit_count(&fx, spot), 2);
+	fixture_close(&fx);
+}
+
+/* The petitioner's identity never reaches the unit complained about or a confidential case's handler. */
+static void confidentiality(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t secret = fixture_case(&fx, "confidential=是", "name=李秘", "phone=13812345678", NULL);
+	int64_t against = fixture_case(&fx, "subject=个人金融部客户经理", "name=王公开", "phone=13912345678", NULL);
+	int64_t open = fixture_case(&fx, "name=赵可见", "phone=13712345678", NULL);
+	int64_t ids[] = {secret, against, open};
+	for (int i = 0; i < 3; i++)
+		must(&fx.head, ids[i], XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	struct xf_fields v;
+	struct xf_err err;
+	assert_int_equal(case_view(&fx.handler, secret, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "name"), "（保密）");
+	assert_string_equal(fields_str(&v, "phone"), "（保密）");
+	assert_string_equal(fields_str(&v, "transfer.masked"), "1");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.handler, against, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "name"), "（保密）");
+	assert_string_equal(fields_str(&v, "transfer.masked"), "1");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.handler, open, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "name"), "赵可见");
+	assert_string_equal(fields_str(&v, "transfer.masked"), "0");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.head, secret, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "name"), "李秘");
+	fields_free(&v);
+	/* The history would show the identity too: handlers do not get it. */
+	struct xf_rows rows;
+	assert_int_equal(audit_case_history(&fx.handler, secret, &rows, &err), XF_EDENIED);
+	assert_int_equal(audit_case_history(&fx.head, secret, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(fields_str(&rows.v[0], "action"), "register");
+	assert_string_equal(fields_str(&rows.v[1], "action"), "transfer");
+	assert_non_null(strstr(fields_str(&rows.v[1], "before"), "\"state\":\"queued\""));
+	assert_non_null(strstr(fields_str(&rows.v[1], "after"), "\"state\":\"transferred\""));
+	rows_free(&rows);
+	fixture_close(&fx);
+}
+
+/* A person named in the complaint cannot handle it. */
+static void recusal(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, "subject=个人金融部赵敏", NULL);
+	struct xf_err err;
+	assert_int_equal(move_as(&fx.head, id, XF_MV_TRANSFER, &err, "dept=个人金融部", "handler=赵敏", NULL), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	must(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", "handler=孙志明", NULL);
+	/* The handler account 赵敏 may not write the outcome either. */
+	assert_int_equal(move_as(&fx.handler, id, XF_MV_OUTCOME, &err, "findings=无问题", NULL), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	must(&fx.clerk, id, XF_MV_OUTCOME, "findings=经核实情况属实", "handler=孙志明", NULL);
+	fixture_close(&fx);
+}
+
+/* Row versions stop lost updates between desks. */
+static void conflicts(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL);
+	struct xf_fields row;
+	store_get(fx.st, "cases", id, &row, NULL);
+	int64_t version = atoll(fields_str(&row, "version"));
+	fields_free(&row);
+	must(&fx.head, id, XF_MV_INSTRUCT, "leader=张行长", "text=请重视", NULL);
+	struct xf_fields f;
+	fields_from(&f, "dept=个人金融部", NULL);
+	struct xf_err err;
+	assert_int_equal(case_move(&fx.head, id, XF_MV_TRANSFER, &f, version, &err), XF_ECONFLICT);
+	assert_non_null(strstr(err.msg, "其他人"));
+	char buf[32];
+	assert_string_equal(fixture_state(&fx, id, buf), "queued");
+	assert_int_equal(case_move(&fx.head, id, XF_MV_TRANSFER, &f, version + 1, &err), XF_OK);
+	fields_free(&f);
+	fixture_close(&fx);
+}
+
+/* Extensions: asked before the limit, approved by the head, the original kept. */
+static void extensions(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = case_in(&fx, XF_ST_TRANSFERRED);
+	struct xf_err err;
+	assert_int_equal(move_as(&fx.clerk, id, XF_MV_EXTEND, &err, "until=2026-11-26", "reason=x", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "2026-11-27"));
+	must(&fx.clerk, id, XF_MV_EXTEND, "until=2026-12-04", "reason=需调取外地凭证", NULL);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_handle"), "2026-11-27");
+	assert_string_equal(fields_str(&v, "extension.decision"), "pending");
+	fields_free(&v);
+	assert_int_equal(move_as(&fx.clerk, id, XF_MV_EXTEND, &err, "until=2026-12-05", "reason=y", NULL), XF_ESTATE);
+	assert_int_equal(move_as(&fx.clerk, id, XF_MV_DECIDE, &err, "decision=同意", NULL), XF_EDENIED);
+	must(&fx.head, id, XF_MV_DECIDE, "decision=同意", NULL);
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_handle"), "2026-12-04");
+	assert_string_equal(fields_str(&v, "orig_due_handle"), "2026-11-27");
+	assert_string_equal(fields_str(&v, "extension.decision"), "approved");
+	fields_free(&v);
+	assert_int_equal(move_as(&fx.head, id, XF_MV_DECIDE, &err, "decision=同意", NULL), XF_ESTATE);
+	/* Too late: the limit has run out. */
+	int64_t late = case_in(&fx, XF_ST_TRANSFERRED);
+	clock_set_today_iso("2026-11-30", NULL);
+	assert_int_equal(move_as(&fx.head, late, XF_MV_EXTEND, &err, "until=2026-12-10", "reason=x", NULL), XF_ESTATE);
+	assert_non_null(strstr(err.msg, "期限届满前"));
+	/* The head's own request takes effect at once. */
+	must(&fx.head, late, XF_MV_EXTEND, "until=2026-12-31", "reason=复杂", "limit=reply", NULL);
+	assert_int_equal(case_view(&fx.clerk, late, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2026-12-31");
+	assert_string_equal(fields_str(&v, "orig_due_reply"), "2026-12-21");
+	fields_free(&v);
+	fixture_close(&fx);
+}
+
+/* Counts for one date. */
+static struct xf_status_counts counts_on(struct fixture *fx, const char *today)
+{
+	clock_set_today_iso(today, NULL);
+	struct xf_status_counts c;
+	struct xf_err err;
+	assert_int_equal(case_status_counts(&fx->clerk, &c, &err), XF_OK);
+	return c;
+}
+
+/* The status bar follows the date and the moves. */
+static void status_bar_moves_with_the_date(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL); /* transfer 11-23, handle 11-27, reply 12-21 */
+	struct xf_status_counts c = counts_on(&fx, "2026-11-20");
+	assert_int_equal(c.pending_transfer, 1);
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE] + c.overdue[XF_LIMIT_HANDLE], 0);
+	c = counts_on(&fx, "2026-11-25");
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 1);
+	assert_int_equal(c.overdue[XF_LIMIT_TRANSFER], 1);
+	char text[256];
+	case_status_text(&c, text, sizeof text);
+	assert_string_equal(text, "周限 临近1 超期0 │ 月限 临近0 超期0 │ 待批转 1 超期1");
+	c = counts_on(&fx, "2026-11-28");
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 0);
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 1);
+	must(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	c = counts_on(&fx, "2026-11-28");
+	assert_int_equal(c.pending_transfer, 0);
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 1);
+	struct xf_rows due;
+	struct xf_err err;
+	assert_int_equal(case_due_list(&fx.clerk, &due, &err), XF_OK);
+	assert_int_equal(due.n, 1);
+	assert_string_equal(fields_str(&due.v[0], "limit"), "周限");
+	assert_string_equal(fields_str(&due.v[0], "days_left"), "-1");
+	rows_free(&due);
+	must(&fx.clerk, id, XF_MV_OUTCOME, "findings=经核实", NULL);
+	c = counts_on(&fx, "2026-12-17");
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 0);
+	assert_int_equal(c.nearing[XF_LIMIT_REPLY], 1);
+	c = counts_on(&fx, "2026-12-22");
+	assert_int_equal(c.overdue[XF_LIMIT_REPLY], 1);
+	must(&fx.clerk, id, XF_MV_REPLY, "method=书面", NULL);
+	c = counts_on(&fx, "2026-12-22");
+	assert_int_equal(c.overdue[XF_LIMIT_REPLY] + c.nearing[XF_LIMIT_REPLY], 0);
+	fixture_close(&fx);
+}
+
+/* Registered past the calendar: estimated, then fixed when the year is loaded. */
+static void calendar_import_recomputes(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-12-28");
+	struct xf_fields f;
+	fields_from(&f, "channel=来访", "category=服务态度", "name=张伟", "summary=x", NULL);
+	char number[32];
+	struct xf_err err, warn;
+	assert_int_equal(case_register(&fx.clerk, &f, number, &warn, &err), XF_OK);
+	fields_free(&f);
+	assert_non_null(strstr(warn.msg, "2027"));
+	int64_t id;
+	assert_int_equal(case_find(&fx.clerk, number, &id, &err), XF_OK);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_estimated"), "是");
+	assert_string_equal(fields_str(&v, "due_handle"), "2027-01-04");
+	fields_free(&v);
+	char path[320];
+	snprintf(path, sizeof path, "%s/2027.txt", fx.dir);
+	FILE *out = fopen(path, "w");
+	fputs("year 2027\n2027-01-01..2027-01-05 休 元旦（测试用）\n", out);
+	fclose(out);
+	int year, recomputed;
+	assert_int_equal(setup_calendar_load(&fx.clerk, path, &year, &recomputed, &err), XF_EDENIED);
+	assert_int_equal(setup_calendar_load(&fx.admin, path, &year, &recomputed, &err), XF_OK);
+	assert_int_equal(year, 2027);
+	assert_int_equal(recomputed, 1);
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_estimated"), "否");
+	assert_string_equal(fields_str(&v, "due_handle"), "2027-01-06");
+	fields_free(&v);
+	fixture_close(&fx);
+}
+
+/* Corrections keep the old values; repeat petitions are found. */
+static void corrections_and_repeats(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t first = fixture_case(&fx, "id_number=440524188001010014", "phone=13812345678", NULL);
+	struct xf_fields f;
+	fields_from(&f, "phone=13900001111", "address=人民路1号", NULL);
+	struct xf_err err;
+	assert_int_equal(case_edit(&fx.clerk, first, &f, 0, &err), XF_OK);
+	fields_free(&f);
+	struct xf_rows rows;
+	assert_int_equal(audit_case_history(&fx.clerk, first, &rows, &err), XF_OK);
+	assert_string_equal(fields_str(&rows.v[rows.n - 1], "action"), "edit");
+	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "before"), "13812345678"));
+	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "after"), "13900001111"));
+	rows_free(&rows);
+	fields_from(&f, "name=李四", "id_number=440524188001010014", NULL);
+	assert_int_equal(case_repeat_matches(&fx.clerk, &f, 0, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "match"), "身份证号");
+	rows_free(&rows);
+	fields_set(&f, "channel", "来电");
+	fields_set(&f, "category", "工作失误");
+	fields_set(&f, "summary", "再次反映");
+	fields_set(&f, "repeat_of", "2026-0001");
+	char number[32];
+	struct xf_err warn;
+	assert_int_equal(case_register(&fx.clerk, &f, number, &warn, &err), XF_OK);
+	fields_free(&f);
+	int64_t second;
+	assert_int_equal(case_find(&fx.clerk, number, &second, &err), XF_OK);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, second, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "links"), "2026年第0001号");
+	fields_free(&v);
+	must(&fx.clerk, second, XF_MV_WITHDRAW, "reason=已解决", "voluntary=否", NULL);
+	fields_from(&f, "phone=13900002222", NULL);
+	assert_int_equal(case_edit(&fx.clerk, second, &f, 0, &err), XF_ESTATE);
+	fields_free(&f);
+	fixture_close(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_move_in_every_state),
+		cmocka_unit_test(roles),
+		cmocka_unit_test(numbering),
+		cmocka_unit_test(registration_checks),
+		cmocka_unit_test(importance_and_spot),
+		cmocka_unit_test(confidentiality),
+		cmocka_unit_test(recusal),
+		cmocka_unit_test(conflicts),
+		cmocka_unit_test(extensions),
+		cmocka_unit_test(status_bar_moves_with_the_date),
+		cmocka_unit_test(calendar_import_recomputes),
+		cmocka_unit_test(corrections_and_repeats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
