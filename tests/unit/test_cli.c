@@ -1,0 +1,248 @@
+/* The command line as an admin or a clerk uses it: exit codes, messages, output. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A store made by `xinfang init` in a temporary directory. */
+struct cli_env {
+	char dir[64];
+	char db_env[128];
+	const char *env[6];
+};
+
+/* Sets the environment up and runs init. */
+static void cli_setup(struct cli_env *c)
+{
+	snprintf(c->dir, sizeof c->dir, "/tmp/xinfang-cli-XXXXXX");
+	assert_non_null(mkdtemp(c->dir));
+	snprintf(c->db_env, sizeof c->db_env, "XINFANG_DB=%s/sub/dir/x.db", c->dir);
+	c->env[0] = c->db_env;
+	c->env[1] = "XINFANG_PASSWORD=secret1";
+	c->env[2] = "XINFANG_TODAY=2026-11-20";
+	c->env[3] = NULL;
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, c->env, (const char *[]){"init", NULL});
+	if (r->status != 0)
+		fail_msg("init: %s", r->err);
+	assert_non_null(strstr(r->out, "已初始化"));
+	free(r);
+}
+
+/* Removes the temporary directory. */
+static void cli_teardown(struct cli_env *c)
+{
+	char *cmd = xasprintf("rm -rf '%s'", c->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Runs xinfang as admin with the given arguments. */
+static void run_admin(struct cli_env *c, struct run_result *r, const char *const *argv)
+{
+	const char *env[6] = {c->db_env, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=admin",
+	                      NULL};
+	run_xinfang(r, env, argv);
+}
+
+/* The last line of a text. */
+static const char *last_line(char *text)
+{
+	size_t n = strlen(text);
+	while (n > 0 && text[n - 1] == '\n')
+		text[--n] = '\0';
+	char *nl = strrchr(text, '\n');
+	return nl ? nl + 1 : text;
+}
+
+/* Usage errors exit 2; --help and --version exit 0. */
+static void usage_errors(void **state)
+{
+	(void)state;
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, NULL, (const char *[]){"--help", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "用法"));
+	run_xinfang(r, NULL, (const char *[]){"--version", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "xinfang "));
+	run_xinfang(r, NULL, (const char *[]){"--bogus", NULL});
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--bogus"));
+	run_xinfang(r, NULL, (const char *[]){"frobnicate", NULL});
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "frobnicate"));
+	run_xinfang(r, NULL, (const char *[]){"--today", "2026-02-30", "status", NULL});
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "不存在"));
+	run_xinfang(r, NULL, (const char *[]){"--db", "/nonexistent/x.db", "status", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "xinfang init"));
+	free(r);
+}
+
+/* A registration's whole life on the command line. */
+static void register_transfer_close(void **state)
+{
+	(void)state;
+	struct cli_env c;
+	cli_setup(&c);
+	struct run_result *r = malloc(sizeof *r);
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=刘䶮", "phone=13812345678",
+	                                   "id_number=11010519491231002X", "summary=柜员态度冷淡\n要求道歉", NULL});
+	if (r->status != 0)
+		fail_msg("new: %s", r->err);
+	assert_string_equal(last_line(r->out), "2026年第0001号");
+	run_admin(&c, r, (const char *[]){"show", "2026-0001", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "number\t2026年第0001号\n"));
+	assert_non_null(strstr(r->out, "state\t待批\n"));
+	assert_non_null(strstr(r->out, "received\t2026-11-20\n"));
+	assert_non_null(strstr(r->out, "due_transfer\t2026-11-23\n"));
+	assert_non_null(strstr(r->out, "due_handle\t2026-11-27\n"));
+	assert_non_null(strstr(r->out, "due_reply\t2026-12-21\n"));
+	assert_non_null(strstr(r->out, "name\t刘䶮\n"));
+	assert_non_null(strstr(r->out, "summary\t柜员态度冷淡\\n要求道歉\n"));
+	run_admin(&c, r, (const char *[]){"status", NULL});
+	assert_int_equal(r->status, 0);
+	assert_string_equal(r->out, "周限 临近0 超期0 │ 月限 临近0 超期0 │ 待批转 1 超期0\n");
+	/* The same petitioner again: a repeat-petition warning on stderr. */
+	run_admin(&c, r, (const char *[]){"new", "channel=来电", "category=工作失误", "name=刘䶮", "phone=13812345678",
+	                                   "summary=再次反映", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->err, "2026年第0001号"));
+	assert_non_null(strstr(r->err, "重复信访"));
+	run_admin(&c, r, (const char *[]){"transfer", "2026-0001", "dept=个人金融部", "instruction=请认真核查",
+	                                   "leader=张行长", NULL});
+	if (r->status != 0)
+		fail_msg("transfer: %s", r->err);
+	run_admin(&c, r, (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "已转办"));
+	run_admin(&c, r, (const char *[]){"outcome", "2026-0001", "findings=情况属实", "satisfaction=满意", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"reply", "2026-0001", "method=电报", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "口头"));
+	run_admin(&c, r, (const char *[]){"reply", "2026-0001", "method=书面", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"close", "2026-0001", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "已结案"));
+	run_admin(&c, r, (const char *[]){"history", "2026-0001", NULL});
+	assert_int_equal(r->status, 0);
+	const char *steps[] = {"登记", "批转", "报结", "答复", "结案"};
+	const char *at = r->out;
+	for (int i = 0; i < 5; i++) {
+		at = strstr(at, steps[i]);
+		if (at == NULL)
+			fail_msg("history lacks %s in order:\n%s", steps[i], r->out);
+	}
+	run_admin(&c, r, (const char *[]){"link", "2026-0002", "2026-0001", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"show", "2026-0002", NULL});
+	assert_non_null(strstr(r->out, "links\t2026年第0001号\n"));
+	free(r);
+	cli_teardown(&c);
+}
+
+/* Refusals exit 1 with the reason; bad arguments exit 2. */
+static void refusals(void **state)
+{
+	(void)state;
+	struct cli_env c;
+	cli_setup(&c);
+	struct run_result *r = malloc(sizeof *r);
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=张伟", "summary=x",
+	                                   "id_number=110105194912310021", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "校验位"));
+	run_admin(&c, r, (const char *[]){"new", "channel", NULL});
+	assert_int_equal(r->status, 2);
+	run_admin(&c, r, (const char *[]){"show", "2026-0001", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "没有 2026年第0001号"));
+	run_admin(&c, r, (const char *[]){"show", NULL});
+	assert_int_equal(r->status, 2);
+	/* Wrong password, and no operator at all. */
+	const char *wrong[] = {c.db_env, "XINFANG_PASSWORD=nope", "XINFANG_USER=admin", NULL};
+	run_xinfang(r, wrong, (const char *[]){"status", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "密码不对"));
+	const char *nobody[] = {c.db_env, "XINFANG_PASSWORD=secret1", NULL};
+	run_xinfang(r, nobody, (const char *[]){"status", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "--user"));
+	/* init twice keeps the data and says so. */
+	run_xinfang(r, c.env, (const char *[]){"init", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "已经初始化"));
+	/* Roles hold on the command line: a clerk cannot transfer or add users. */
+	const char *newpw[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", "XINFANG_NEW_PASSWORD=clerk12",
+	                       NULL};
+	run_xinfang(r, newpw, (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=张伟", "summary=x", NULL});
+	assert_int_equal(r->status, 0);
+	const char *clerk[] = {c.db_env, "XINFANG_PASSWORD=clerk12", "XINFANG_USER=clerk", NULL};
+	run_xinfang(r, clerk, (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "办公室主任"));
+	run_xinfang(r, clerk, (const char *[]){"user", "add", "x", "admin", NULL});
+	assert_int_equal(r->status, 1);
+	free(r);
+	cli_teardown(&c);
+}
+
+/* The demo store has cases in every state, and `due` lists the late ones. */
+static void demo_store(void **state)
+{
+	(void)state;
+	char dir[64];
+	snprintf(dir, sizeof dir, "/tmp/xinfang-demo-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	char db[128];
+	snprintf(db, sizeof db, "XINFANG_DB=%s/demo.db", dir);
+	const char *env[] = {db, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=head", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"init", "--demo", NULL});
+	if (r->status != 0)
+		fail_msg("init --demo: %s", r->err);
+	const char *states[] = {"待批", "已转办", "已报结", "已答复", "已结案"};
+	for (int i = 0; i < 5; i++) {
+		char arg[64];
+		snprintf(arg, sizeof arg, "state=%s", states[i]);
+		run_xinfang(r, env, (const char *[]){"list", arg, "limit=500", NULL});
+		assert_int_equal(r->status, 0);
+		if (strstr(r->out, states[i]) == NULL)
+			fail_msg("demo has no case in %s", states[i]);
+	}
+	run_xinfang(r, env, (const char *[]){"list", "limit=1000", NULL});
+	int lines = 0;
+	for (const char *p = r->out; *p; p++)
+		lines += *p == '\n';
+	assert_true(lines >= 190 && lines <= 210);
+	run_xinfang(r, env, (const char *[]){"due", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "周限"));
+	assert_non_null(strstr(r->out, "\t-"));
+	run_xinfang(r, env, (const char *[]){"status", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "周限 临近"));
+	free(r);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(register_transfer_close),
+		cmocka_unit_test(refusals),
+		cmocka_unit_test(demo_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
