@@ -13,6 +13,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/demo.h"
 #include "xinfang/paths.h"
+#include "xinfang/print.h"
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 
@@ -50,6 +51,8 @@ static const char usage_text[] =
 	"  withdraw 编号 reason= voluntary=是|否      instruct 编号 leader= text=\n"
 	"  extend 编号 until=日期 reason= [limit=handle|reply]    decide 编号 decision=同意|不同意\n"
 	"  urge 编号 target= method=          material 编号 description= [copies=]   link 编号 另一编号\n"
+	"  print 编号 registration|transfer|outcome [--to 文件|-] [--printer 命令] [--encoding GB18030|UTF-8|GBK]\n"
+	"                                     打印登记表、转办单、处理结果报告单（默认送 $XINFANG_PRINTER，否则 lp）\n"
 	"  due                                临近或超过时限的事项\n"
 	"  status                             状态栏的一行文字\n"
 	"  list [state=状态] [dept=部门] [limit=N]\n"
@@ -382,6 +385,53 @@ static int cmd_move(struct cli *c, const struct xf_move_def *def, int argc, char
 	return 0;
 }
 
+/* xinfang print NUMBER FORM [--to FILE|-] [--printer CMD] [--encoding ENC]. */
+static int cmd_print(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("用法：xinfang print 编号 registration|transfer|outcome [--to 文件] [--printer 命令] [--encoding 编码]%s", "");
+	struct xf_print_opts opts = {argv[1], "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL};
+	bool to_stdout = false;
+	for (int i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			return usage_error("print 的参数“%s”后面缺少值", argv[i]);
+		if (strcmp(argv[i], "--to") == 0) {
+			to_stdout = strcmp(argv[i + 1], "-") == 0;
+			opts.dest = to_stdout ? XF_PRINT_CALLER : XF_PRINT_FILE;
+			opts.target = argv[++i];
+		} else if (strcmp(argv[i], "--printer") == 0) {
+			opts.dest = XF_PRINT_SPOOLER;
+			opts.target = argv[++i];
+		} else if (strcmp(argv[i], "--encoding") == 0) {
+			opts.encoding = argv[++i];
+		} else {
+			return usage_error("print 不认识参数“%s”", argv[i]);
+		}
+	}
+	struct xf_err err;
+	int64_t id;
+	struct xf_buf bytes;
+	buf_init(&bytes);
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = print_case(&c->session, id, &opts, &bytes, &err);
+	if (rc == XF_OK && to_stdout) {
+		if (fwrite(bytes.data, 1, bytes.len, stdout) != bytes.len || fflush(stdout) != 0)
+			rc = xf_err_set(&err, XF_EIO, "写到标准输出失败");
+		else
+			rc = print_record(&c->session, id, opts.form, "标准输出", opts.encoding, &err);
+	}
+	buf_free(&bytes);
+	if (rc != XF_OK)
+		return refused(&err);
+	if (!to_stdout)
+		fprintf(stderr, "已打印 %s 的%s\n", argv[0],
+		        strcmp(opts.form, "registration") == 0 ? "信访登记表"
+		        : strcmp(opts.form, "transfer") == 0   ? "信访转办单"
+		                                               : "处理结果报告单");
+	return 0;
+}
+
 /* xinfang due. */
 static int cmd_due(struct cli *c, int argc, char **argv)
 {
@@ -572,6 +622,8 @@ static int dispatch(struct cli *c, int argc, char **argv)
 		return cmd_edit(c, argc, argv);
 	if (strcmp(cmd, "due") == 0)
 		return cmd_due(c, argc, argv);
+	if (strcmp(cmd, "print") == 0)
+		return cmd_print(c, argc, argv);
 	if (strcmp(cmd, "status") == 0)
 		return cmd_status(c, argc, argv);
 	if (strcmp(cmd, "list") == 0)

@@ -21,4 +21,12 @@ int text_width(const char *s);
 /* Number of code points in a valid UTF-8 string; -1 when invalid. */
 int text_chars(const char *s);
 
+/* Converts UTF-8 text to `encoding` with iconv ("GB18030", "UTF-8", "GBK"). On a character the
+ * encoding cannot hold, returns XF_EINVAL with *bad_offset (if given) at its byte offset in the
+ * input. *out is NUL-terminated; *outlen excludes the NUL. */
+int text_convert(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen,
+                 size_t *bad_offset);
+/* Decodes bytes in `encoding` to UTF-8 (the reverse of text_convert). */
+int text_decode(const char *in, size_t len, const char *encoding, char **out, size_t *outlen);
+
 #endif

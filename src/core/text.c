@@ -1,7 +1,12 @@
 /* UTF-8 decoding and display widths. */
 #include "xinfang/text.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "xinfang/util.h"
 
 /* Decodes one UTF-8 sequence strictly. */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
@@ -167,4 +172,60 @@ int text_chars(const char *s)
 		i += len;
 	}
 	return count;
+}
+
+/* Runs iconv over a whole buffer; *bad_offset gets the input offset of an unconvertible byte. */
+static int convert(const char *from, const char *to, const char *in, size_t len, char **out, size_t *outlen,
+                   size_t *bad_offset)
+{
+	*out = NULL;
+	iconv_t cd = iconv_open(to, from);
+	if (cd == (iconv_t)-1)
+		return XF_EINVAL;
+	size_t cap = len * 4 + 16;
+	char *buf = xmalloc(cap);
+	char *src = (char *)in, *dst = buf;
+	size_t left = len, room = cap - 1;
+	int rc = XF_OK;
+	while (left > 0) {
+		if (iconv(cd, &src, &left, &dst, &room) != (size_t)-1)
+			continue;
+		if (errno == E2BIG) {
+			size_t used = (size_t)(dst - buf);
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+			dst = buf + used;
+			room = cap - 1 - used;
+			continue;
+		}
+		if (bad_offset)
+			*bad_offset = (size_t)(src - in);
+		rc = XF_EINVAL;
+		break;
+	}
+	if (rc == XF_OK && iconv(cd, NULL, NULL, &dst, &room) == (size_t)-1)
+		rc = XF_EINVAL;
+	iconv_close(cd);
+	if (rc != XF_OK) {
+		free(buf);
+		return rc;
+	}
+	*dst = '\0';
+	if (outlen)
+		*outlen = (size_t)(dst - buf);
+	*out = buf;
+	return XF_OK;
+}
+
+/* UTF-8 to another encoding. */
+int text_convert(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen,
+                 size_t *bad_offset)
+{
+	return convert("UTF-8", encoding, utf8, len, out, outlen, bad_offset);
+}
+
+/* Another encoding to UTF-8. */
+int text_decode(const char *in, size_t len, const char *encoding, char **out, size_t *outlen)
+{
+	return convert(encoding, "UTF-8", in, len, out, outlen, NULL);
 }
