@@ -18,6 +18,7 @@ struct xf_formfield {
 	char list[32];    /* data list for choices */
 	char def[64];     /* default value ("today" for dates) */
 	int rows;         /* layout rows its slot spans */
+	int line;         /* line of the form file that defines it */
 };
 
 /* Where a field's value goes in the layout: a rectangle in the picture's display columns. */
@@ -34,6 +35,7 @@ struct xf_form {
 	char **rows;      /* the layout lines as written (UTF-8) */
 	size_t nrows;
 	int width;        /* widest layout line, in display columns */
+	int layout_line;  /* line of the form file holding layout row 0 */
 	struct xf_slot *slots;
 	size_t nslots;
 	struct xf_formfield *fields;

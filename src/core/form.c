@@ -208,6 +208,7 @@ static int parse_field_line(struct parser *p, char *line)
 	if (text_width(fd.label) < 0)
 		return perr(p, 1, "标签不是有效的 UTF-8 文字%s", "");
 	fd.type = (enum xf_ftype)type;
+	fd.line = p->line;
 	for (int i = 3; i < n; i++) {
 		int col = (int)(words[i] - line) + 1;
 		if (strcmp(words[i], "required") == 0)
@@ -255,13 +256,13 @@ static int cross_check(struct parser *p)
 		struct xf_formfield *fd = (struct xf_formfield *)form_field(f, f->slots[i].key);
 		if (fd == NULL)
 			return xf_err_set(p->err, XF_EINVAL, "%s 第 %d 行：版面里的 {%s} 在 [fields] 中没有定义", p->label,
-			                  f->slots[i].row + 1, f->slots[i].key);
+			                  f->layout_line + f->slots[i].row, f->slots[i].key);
 		fd->rows = f->slots[i].rows;
 	}
 	for (size_t i = 0; i < f->nfields; i++)
 		if (form_slot(f, f->fields[i].key) == NULL)
-			return xf_err_set(p->err, XF_EINVAL, "%s：字段“%s”在版面里没有位置 {%s}", p->label, f->fields[i].key,
-			                  f->fields[i].key);
+			return xf_err_set(p->err, XF_EINVAL, "%s 第 %d 行：字段“%s”在版面里没有位置 {%s}", p->label,
+			                  f->fields[i].line, f->fields[i].key, f->fields[i].key);
 	if (f->name[0] == '\0')
 		return xf_err_set(p->err, XF_EINVAL, "%s：缺少“name = 名称”", p->label);
 	if (f->nrows == 0)
@@ -291,6 +292,7 @@ int form_parse(const char *text, size_t len, const char *label, struct xf_form *
 			trimmed++;
 		if (strncmp(trimmed, "[layout]", 8) == 0 && section == HEADER) {
 			section = LAYOUT;
+			out->layout_line = p.line + 1;
 		} else if (strncmp(trimmed, "[fields]", 8) == 0 && section == LAYOUT) {
 			section = FIELDS;
 		} else if (section == LAYOUT) {
