@@ -231,15 +231,18 @@ int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_
                            int *due, bool *estimated, struct xf_err *err)
 {
 	*estimated = false;
-	int rc = compute_due(cal, received, unit, length, due, false, estimated, err);
-	if (rc != XF_ECALENDAR)
-		return rc;
-	struct xf_err warn = *err;
-	rc = compute_due(cal, received, unit, length, due, true, estimated, err);
-	if (rc == XF_OK && err != NULL) {
-		*err = warn;
-		err->code = XF_OK;
-		snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), "；时限暂按周末推算");
+	struct xf_err why;
+	xf_err_clear(&why);
+	int rc = compute_due(cal, received, unit, length, due, false, estimated, &why);
+	if (rc == XF_ECALENDAR)
+		rc = compute_due(cal, received, unit, length, due, true, estimated, NULL);
+	if (err != NULL) {
+		*err = why;
+		if (rc == XF_OK && *estimated) {
+			err->code = XF_OK;
+			size_t used = strlen(err->msg);
+			snprintf(err->msg + used, sizeof err->msg - used, "；时限暂按周末推算");
+		}
 	}
 	return rc;
 }

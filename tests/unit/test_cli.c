@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/paths.h"
+#include "xinfang/text.h"
+
 /* A store made by `xinfang init` in a temporary directory. */
 struct cli_env {
 	char dir[64];
@@ -236,6 +239,51 @@ static void demo_store(void **state)
 	free(cmd);
 }
 
+/* xinfang print: destinations, encodings, exit codes. */
+static void print_command(void **state)
+{
+	(void)state;
+	struct cli_env c;
+	cli_setup(&c);
+	struct run_result *r = malloc(sizeof *r);
+	run_admin(&c, r, (const char *[]){"new", "channel=来信", "category=工作失误", "name=𠮷祥", "summary=多扣手续费", NULL});
+	assert_int_equal(r->status, 0);
+	char path[128];
+	snprintf(path, sizeof path, "%s/slip.txt", c.dir);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, NULL});
+	if (r->status != 0)
+		fail_msg("print: %s", r->err);
+	assert_non_null(strstr(r->err, "信访登记表"));
+	char *bytes, *text;
+	size_t len;
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_int_equal(text_decode(bytes, len, "GB18030", &text, NULL), XF_OK);
+	assert_non_null(strstr(text, "𠮷祥"));
+	assert_non_null(strstr(text, "多扣手续费"));
+	free(bytes);
+	free(text);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", "-", "--encoding", "UTF-8", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "信 访 登 记 表"));
+	assert_non_null(strstr(r->out, "（补打）"));
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--printer", "echo 卡纸了 >&2; exit 4", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "退出码 4"));
+	assert_non_null(strstr(r->err, "卡纸了"));
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--encoding", "GBK", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "姓名"));
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "transfer", "--to", path, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "尚未批转"));
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "receipt", "--to", path, NULL});
+	assert_int_equal(r->status, 1);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", NULL});
+	assert_int_equal(r->status, 2);
+	free(r);
+	cli_teardown(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +291,7 @@ int main(void)
 		cmocka_unit_test(register_transfer_close),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(demo_store),
+		cmocka_unit_test(print_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
