@@ -98,6 +98,19 @@ int store_calendar_load(struct xf_store *st, struct xf_calendar *cal, struct xf_
 int store_rules_replace(struct xf_store *st, const struct xf_rules *rules, struct xf_err *err);
 int store_rules_load(struct xf_store *st, struct xf_rules *rules, struct xf_err *err);
 
+/* Keeps an operator's unfinished form (fields as a JSON object), replacing the earlier one. */
+int store_draft_put(struct xf_store *st, const char *op, const char *form, const char *json, const char *at,
+                    struct xf_err *err);
+/* Reads a draft's fields; *found false when there is none. */
+int store_draft_get(struct xf_store *st, const char *op, const char *form, struct xf_fields *out, char at[20],
+                    bool *found, struct xf_err *err);
+/* Drops a draft (the form was saved or abandoned). */
+int store_draft_drop(struct xf_store *st, const char *op, const char *form, struct xf_err *err);
+/* The queue: cases waiting for the head, most urgent transfer limit first, with fields id number
+ * received received_time channel name category summary due_transfer; then cases with an
+ * extension request waiting (same fields, plus extension = the requested date). */
+int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err);
+
 /* Appends an audit event (inside the caller's transaction). */
 int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id,
                 const char *before_json, const char *after_json, struct xf_err *err);

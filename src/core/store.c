@@ -19,7 +19,7 @@ static const char *const known_tables[] = {
 	"departments", "channels",  "categories",  "operators", "cases",    "petitioners",
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
-	"calendar_years", "calendar_days", "rulesets", "limit_rules",
+	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
 };
 
 /* True when table is one the generic functions accept. */
@@ -762,4 +762,104 @@ int store_audit(struct xf_store *st, const char *op, const char *action, int64_t
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "记录操作日志");
+}
+
+/* Saves a draft. */
+int store_draft_put(struct xf_store *st, const char *op, const char *form, const char *json, const char *at,
+                    struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "INSERT INTO drafts(operator, form, fields, updated_at) VALUES (?1, ?2, json(?3), ?4) "
+	                     "ON CONFLICT(operator, form) DO UPDATE SET fields = excluded.fields, "
+	                     "updated_at = excluded.updated_at",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存草稿");
+}
+
+/* Reads a draft back, one field per JSON member. */
+int store_draft_get(struct xf_store *st, const char *op, const char *form, struct xf_fields *out, char at[20],
+                    bool *found, struct xf_err *err)
+{
+	fields_init(out);
+	*found = false;
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "SELECT d.updated_at, j.key, j.value FROM drafts d, json_each(d.fields) j "
+	                     "WHERE d.operator = ?1 AND d.form = ?2",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*found = true;
+		snprintf(at, 20, "%s", (const char *)sqlite3_column_text(stmt, 0));
+		const unsigned char *v = sqlite3_column_text(stmt, 2);
+		fields_set(out, (const char *)sqlite3_column_text(stmt, 1), v ? (const char *)v : "");
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		fields_free(out);
+		return fail(st, rc, err, "读取草稿");
+	}
+	if (!*found) {
+		/* A draft with no fields at all still counts as one. */
+		if ((rc = prepare(st, "SELECT updated_at FROM drafts WHERE operator = ?1 AND form = ?2", &stmt, err)) != XF_OK)
+			return rc;
+		sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			*found = true;
+			snprintf(at, 20, "%s", (const char *)sqlite3_column_text(stmt, 0));
+		}
+		sqlite3_finalize(stmt);
+	}
+	return XF_OK;
+}
+
+/* Drops a draft. */
+int store_draft_drop(struct xf_store *st, const char *op, const char *form, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, "DELETE FROM drafts WHERE operator = ?1 AND form = ?2", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "放弃草稿");
+}
+
+/* The head's queue. */
+int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = prepare(st,
+	                 "SELECT * FROM ("
+	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
+	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
+	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect "
+	                 " FROM cases c INDEXED BY cases_due_transfer "
+	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
+	                 "UNION ALL SELECT * FROM ("
+	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
+	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
+	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect "
+	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
+	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1)",
+	                 &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_int(stmt, 1, limit);
+	return collect_rows(st, stmt, out, err);
 }

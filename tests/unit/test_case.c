@@ -9,6 +9,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/desk.h"
 #include "xinfang/setup.h"
 
 /* A valid input for each move (link's target is filled in at run time). */
@@ -577,6 +578,65 @@ static void corrections_and_repeats(void **state)
 	fixture_close(&fx);
 }
 
+/* Drafts, the queue and the choice lists the screens use. */
+static void desk_helpers(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_fields f, back;
+	char at[20];
+	bool found;
+	struct xf_err err;
+	assert_int_equal(desk_draft_load(&fx.clerk, "registration", &back, at, &found, &err), XF_OK);
+	assert_false(found);
+	fields_from(&f, "name=𠮷祥", "summary=第一行\n第二行 \"引号\"", NULL);
+	assert_int_equal(desk_draft_save(&fx.clerk, "registration", &f, &err), XF_OK);
+	fields_set(&f, "phone", "138");
+	assert_int_equal(desk_draft_save(&fx.clerk, "registration", &f, &err), XF_OK);
+	assert_int_equal(desk_draft_load(&fx.clerk, "registration", &back, at, &found, &err), XF_OK);
+	assert_true(found);
+	assert_string_equal(fields_str(&back, "name"), "𠮷祥");
+	assert_string_equal(fields_str(&back, "summary"), "第一行\n第二行 \"引号\"");
+	assert_string_equal(fields_str(&back, "phone"), "138");
+	assert_int_equal(strncmp(at, "2026-11-20", 10), 0);
+	fields_free(&back);
+	/* Drafts are per operator. */
+	assert_int_equal(desk_draft_load(&fx.head, "registration", &back, at, &found, &err), XF_OK);
+	assert_false(found);
+	assert_int_equal(desk_draft_discard(&fx.clerk, "registration", &err), XF_OK);
+	assert_int_equal(desk_draft_load(&fx.clerk, "registration", &back, at, &found, &err), XF_OK);
+	assert_false(found);
+	fields_free(&f);
+	/* The queue: most urgent first, then extension requests. */
+	int64_t later = fixture_case(&fx, "name=后收", NULL);
+	clock_set_today_iso("2026-11-18", NULL);
+	int64_t earlier = fixture_case(&fx, "name=先收", "received=2026-11-18", NULL);
+	clock_set_today_iso("2026-11-20", NULL);
+	int64_t asked = case_in(&fx, XF_ST_TRANSFERRED);
+	must(&fx.clerk, asked, XF_MV_EXTEND, "until=2026-12-10", "reason=需调取凭证", NULL);
+	struct xf_rows q;
+	assert_int_equal(desk_queue(&fx.head, &q, &err), XF_OK);
+	assert_int_equal(q.n, 3);
+	assert_int_equal(atoll(fields_str(&q.v[0], "id")), earlier);
+	assert_string_equal(fields_str(&q.v[0], "days_left"), "0");
+	assert_int_equal(atoll(fields_str(&q.v[1], "id")), later);
+	assert_int_equal(atoll(fields_str(&q.v[2], "id")), asked);
+	assert_string_equal(fields_str(&q.v[2], "extension"), "2026-12-10");
+	rows_free(&q);
+	assert_int_equal(desk_queue(&fx.handler, &q, &err), XF_EDENIED);
+	/* Choice lists. */
+	assert_int_equal(desk_choices(&fx.clerk, "channels", &f, &err), XF_OK);
+	assert_int_equal(f.n, 8);
+	assert_string_equal(f.v[0].key, "来信");
+	fields_free(&f);
+	assert_int_equal(desk_choices(&fx.clerk, "satisfaction", &f, &err), XF_OK);
+	assert_int_equal(f.n, 4);
+	fields_free(&f);
+	assert_int_equal(desk_choices(&fx.clerk, "nosuch", &f, &err), XF_EINVAL);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +652,7 @@ int main(void)
 		cmocka_unit_test(status_bar_moves_with_the_date),
 		cmocka_unit_test(calendar_import_recomputes),
 		cmocka_unit_test(corrections_and_repeats),
+		cmocka_unit_test(desk_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

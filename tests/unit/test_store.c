@@ -60,6 +60,18 @@ static void migrations_from_empty(void **state)
 		assert_int_equal(store_migrate(st, xf_migrations[i].version, &err), XF_OK);
 		assert_int_equal(store_version(st, &v, &err), XF_OK);
 		assert_int_equal(v, xf_migrations[i].version);
+		/* What each version held survives the next one. */
+		char key[16];
+		snprintf(key, sizeof key, "v%d", v);
+		assert_int_equal(store_setting_set(st, key, "kept", &err), XF_OK);
+		for (size_t k = 0; k <= i; k++) {
+			char *val;
+			snprintf(key, sizeof key, "v%d", xf_migrations[k].version);
+			assert_int_equal(store_setting_get(st, key, &val, &err), XF_OK);
+			assert_non_null(val);
+			assert_string_equal(val, "kept");
+			free(val);
+		}
 	}
 	assert_int_equal(v, store_latest_version());
 	/* Migrating again changes nothing. */

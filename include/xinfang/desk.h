@@ -1,0 +1,32 @@
+/* What the desk's screens need from the core besides the moves: drafts, the queue, choice
+ * lists, and noticing other desks' changes. */
+#ifndef XINFANG_DESK_H
+#define XINFANG_DESK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "xinfang/auth.h"
+#include "xinfang/store.h"
+#include "xinfang/util.h"
+
+/* Keeps the operator's unfinished form. */
+int desk_draft_save(struct xf_session *s, const char *form, const struct xf_fields *values, struct xf_err *err);
+/* The operator's unfinished form, if any: *found, its values and when it was last saved. */
+int desk_draft_load(struct xf_session *s, const char *form, struct xf_fields *values, char at[20], bool *found,
+                    struct xf_err *err);
+/* Drops the draft once the form is saved or abandoned. */
+int desk_draft_discard(struct xf_session *s, const char *form, struct xf_err *err);
+
+/* The head's queue, most urgent first: rows id number received channel name category summary
+ * due_transfer days_left importance, and extension (the date asked for) on rows that wait for
+ * an extension decision. Office staff only. */
+int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
+
+/* The choices of a data list: "channels", "categories", "departments" from the store;
+ * "genders", "importance", "satisfaction", "reply_methods", "yesno" fixed. */
+int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, struct xf_err *err);
+
+/* A number that changes when another desk commits; compare with the last one seen. */
+int desk_store_version(struct xf_session *s, int64_t *version);
+
+#endif

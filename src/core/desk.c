@@ -1,0 +1,97 @@
+/* Drafts, the queue, choice lists and change detection for the screens. */
+#include "xinfang/desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/audit.h"
+#include "xinfang/calendar.h"
+#include "xinfang/case.h"
+#include "xinfang/clock.h"
+
+/* Saves the draft. */
+int desk_draft_save(struct xf_session *s, const char *form, const struct xf_fields *values, struct xf_err *err)
+{
+	char *json = audit_json(values);
+	char now[20];
+	clock_now_iso(now);
+	int rc = store_draft_put(s->st, s->op.name, form, json, now, err);
+	free(json);
+	return rc;
+}
+
+/* Loads the draft. */
+int desk_draft_load(struct xf_session *s, const char *form, struct xf_fields *values, char at[20], bool *found,
+                    struct xf_err *err)
+{
+	return store_draft_get(s->st, s->op.name, form, values, at, found, err);
+}
+
+/* Drops the draft. */
+int desk_draft_discard(struct xf_session *s, const char *form, struct xf_err *err)
+{
+	return store_draft_drop(s->st, s->op.name, form, err);
+}
+
+/* The queue with days left to the transfer limit. */
+int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_OPERATOR), "查看待批队列", err))
+		return err->code;
+	int rc = store_queue(s->st, 500, out, err);
+	int today = clock_today();
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
+		int due = today;
+		date_parse(fields_str(&out->v[i], "due_transfer"), &due, NULL);
+		char left[16];
+		snprintf(left, sizeof left, "%d", due - today);
+		fields_set(&out->v[i], "days_left", left);
+	}
+	return rc;
+}
+
+/* Choice lists. */
+int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, struct xf_err *err)
+{
+	fields_init(out);
+	static const struct {
+		const char *list;
+		const char *items[5];
+	} fixed[] = {
+		{"genders", {"男", "女", NULL}},
+		{"importance", {"一般", "重要", NULL}},
+		{"satisfaction", {"满意", "基本满意", "不满意", "未表态", NULL}},
+		{"reply_methods", {"口头", "书面", NULL}},
+		{"yesno", {"否", "是", NULL}},
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		if (strcmp(fixed[i].list, list) != 0)
+			continue;
+		for (int k = 0; fixed[i].items[k]; k++)
+			fields_set(out, fixed[i].items[k], fixed[i].items[k]);
+		return XF_OK;
+	}
+	if (strcmp(list, "channels") != 0 && strcmp(list, "categories") != 0 && strcmp(list, "departments") != 0)
+		return xf_err_set(err, XF_EINVAL, "没有“%s”这个选择清单", list);
+	struct xf_rows rows;
+	int rc = store_list(s->st, list, NULL, NULL, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *name = fields_str(&rows.v[i], "name");
+		if (strcmp(list, "departments") == 0 && strcmp(fields_str(&rows.v[i], "active"), "0") == 0)
+			continue;
+		fields_set(out, name, name);
+	}
+	rows_free(&rows);
+	return XF_OK;
+}
+
+/* PRAGMA data_version through the store. */
+int desk_store_version(struct xf_session *s, int64_t *version)
+{
+	return store_data_version(s->st, version);
+}
