@@ -55,7 +55,7 @@ static const char usage_text[] =
 	"                                     打印登记表、转办单、处理结果报告单（默认送 $XINFANG_PRINTER，否则 lp）\n"
 	"  due                                临近或超过时限的事项\n"
 	"  status                             状态栏的一行文字\n"
-	"  list [state=状态] [dept=部门] [limit=N]\n"
+	"  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"
 	"  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"
 	"  calendar load 文件 | calendar show 节假日日历\n"
 	"  rules [use 规则集]                 时限规则集\n"
@@ -491,28 +491,19 @@ static int cmd_list(struct cli *c, int argc, char **argv)
 		fields_free(&f);
 		return usage_error("参数“%s”应写成 键=值", argv[bad]);
 	}
-	const char *state = fields_get(&f, "state");
-	int st = state ? case_state_parse(state) : 0;
-	if (st < 0) {
-		fields_free(&f);
-		return usage_error("状态“%s”不认识：登记 待批 已转办 已报结 已答复 已结案", state);
-	}
 	struct xf_err err;
 	struct xf_rows rows;
 	int rc = login(c, &err);
-	if (rc == XF_OK && c->session.op.role == XF_ROLE_HANDLER)
-		fields_set(&f, "dept", c->session.op.department);
 	int limit = fields_has(&f, "limit") ? atoi(fields_str(&f, "limit")) : 100;
 	if (rc == XF_OK)
-		rc = store_case_briefs(c->st, state ? case_state_key((enum xf_state)st) : NULL, fields_get(&f, "dept"),
-		                       limit > 0 ? limit : 100, &rows, &err);
+		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), limit,
+		               &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct xf_fields *r = &rows.v[i];
-		int s = case_state_parse(fields_str(r, "state"));
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "number"), s >= 0 ? case_state_label((enum xf_state)s) : "",
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "number"), fields_str(r, "state"),
 		       fields_str(r, "received"), fields_str(r, "channel"), fields_str(r, "name"), fields_str(r, "category"),
 		       fields_str(r, "department"));
 	}

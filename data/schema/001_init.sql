@@ -23,6 +23,7 @@ CREATE TABLE categories (
   name TEXT PRIMARY KEY,
   kind TEXT NOT NULL,                    -- 投诉 建议 咨询 表扬
   grp  TEXT NOT NULL,                    -- general complex crime anonymous other
+  department TEXT NOT NULL DEFAULT '',   -- the lead department a transfer suggests
   ord  INTEGER NOT NULL DEFAULT 0
 );
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "xinfang/auth.h"
+#include "xinfang/field.h"
 #include "xinfang/store.h"
 #include "xinfang/util.h"
 
@@ -64,6 +65,18 @@ extern const struct xf_move_def xf_moves[];
 /* Looks a move up by key; NULL when unknown. */
 const struct xf_move_def *case_move_def(const char *key);
 
+/* A key a move takes: its label and type, for messages and the screens' small forms. */
+struct xf_move_field {
+	int move;          /* the move it belongs to, or -1 for every move that takes the key */
+	const char *key;
+	const char *label;
+	enum xf_ftype type;
+	const char *list;  /* choices: a desk_choices() list */
+	int max;           /* display columns (text) */
+};
+/* The field of a move's key (a move's own entry before the shared one); NULL when unknown. */
+const struct xf_move_field *case_move_field(enum xf_move move, const char *key);
+
 /* Parses "2026年第0001号", "2026-0001" or "2026-1". */
 int case_parse_number(const char *s, int *year, int *seq, struct xf_err *err);
 /* Formats "YYYY年第NNNN号" into out[32]. */
@@ -92,6 +105,12 @@ int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *
  * id number state received name match (which field matched). */
 int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_t exclude_id,
                         struct xf_rows *out, struct xf_err *err);
+
+/* Lists cases by state, department and registering operator (each NULL = any), newest first;
+ * rows as store_case_briefs with state as its Chinese name. Handlers see only their own
+ * department's cases, whatever they ask for. */
+int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by, int limit,
+              struct xf_rows *out, struct xf_err *err);
 
 /* The status bar's counts. */
 struct xf_status_counts {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "xinfang/auth.h"
+#include "xinfang/form.h"
 #include "xinfang/store.h"
 #include "xinfang/util.h"
 
@@ -25,6 +26,12 @@ int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
 /* The choices of a data list: "channels", "categories", "departments" from the store;
  * "genders", "importance", "satisfaction", "reply_methods", "yesno" fixed. */
 int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, struct xf_err *err);
+
+/* Checks one value typed into a form field, as the field is left: its type, its length, its
+ * choices. An empty value passes (required fields are checked when the form is saved).
+ * *normalized (if given) receives the value as it will be stored. */
+int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const char *value, char **normalized,
+                     struct xf_err *err);
 
 /* A number that changes when another desk commits; compare with the last one seen. */
 int desk_store_version(struct xf_session *s, int64_t *version);

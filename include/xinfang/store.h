@@ -84,10 +84,10 @@ int store_count_state(struct xf_store *st, const char *state, long *count, struc
 int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
                            struct xf_err *err);
 /* Brief rows of cases (id number state closure received channel name category department
- * summary due_transfer due_handle due_reply) filtered by state (NULL = any) and department
- * (NULL = any), newest first, at most limit rows. */
-int store_case_briefs(struct xf_store *st, const char *state, const char *department, int limit,
-                      struct xf_rows *out, struct xf_err *err);
+ * summary due_transfer due_handle due_reply created_by) filtered by state, department and the
+ * operator who registered them (each NULL = any), newest first, at most limit rows. */
+int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
+                      int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Replaces one year of the holiday calendar. */
 int store_calendar_replace(struct xf_store *st, int year, const char *source,

@@ -63,6 +63,63 @@ const struct xf_move_def xf_moves[XF_MV_COUNT] = {
 	{XF_MV_LINK, "link", "关联重复信访", XF_OPEN_STATES | XF_IN(XF_ST_CLOSED), -1, NULL, OP | HD, "to note", "to"},
 };
 
+/* Labels and types of the keys the moves take. */
+static const struct xf_move_field move_fields[] = {
+	{XF_MV_URGE, "method", "催办方式", XF_F_TEXT, NULL, 20},
+	{XF_MV_URGE, "date", "催办日期", XF_F_DATE, NULL, 10},
+	{XF_MV_URGE, "note", "催办内容", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_RETURN, "date", "退回日期", XF_F_DATE, NULL, 10},
+	{XF_MV_RETURN, "reason", "退回理由", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_REJECT, "reason", "不予受理理由", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_WITHDRAW, "reason", "撤诉理由", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_EXTEND, "reason", "延期理由", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_INSTRUCT, "date", "批示日期", XF_F_DATE, NULL, 10},
+	{XF_MV_MATERIAL, "date", "收到日期", XF_F_DATE, NULL, 10},
+	{XF_MV_CLOSE, "note", "结案说明", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_DECIDE, "note", "审批意见说明", XF_F_LONGTEXT, NULL, 1000},
+	{XF_MV_LINK, "note", "关联说明", XF_F_TEXT, NULL, 100},
+	{-1, "answer", "当场答复内容", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "advice", "告知的途径和建议", XF_F_LONGTEXT, NULL, 1000},
+	{-1, "dept", "主办部门", XF_F_CHOICE, "departments", 20},
+	{-1, "co_depts", "协办部门", XF_F_TEXT, NULL, 100},
+	{-1, "deadline", "办理期限", XF_F_DATE, NULL, 10},
+	{-1, "instruction", "领导批示", XF_F_LONGTEXT, NULL, 1000},
+	{-1, "leader", "批示领导", XF_F_TEXT, NULL, 20},
+	{-1, "opinion", "办公室意见", XF_F_LONGTEXT, NULL, 1000},
+	{-1, "handler", "承办人", XF_F_TEXT, NULL, 20},
+	{-1, "summary", "信访事项摘要", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "findings", "调查核实情况", XF_F_LONGTEXT, NULL, 8000},
+	{-1, "accountability", "责任人员处理情况", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "rectification", "整改措施", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "satisfaction", "信访人满意程度", XF_F_CHOICE, "satisfaction", 8},
+	{-1, "handled_on", "办理日期", XF_F_DATE, NULL, 10},
+	{-1, "dept_head", "部门负责人", XF_F_TEXT, NULL, 20},
+	{-1, "contact_phone", "联系电话", XF_F_PHONE, NULL, 20},
+	{-1, "method", "答复方式", XF_F_CHOICE, "reply_methods", 4},
+	{-1, "date", "答复日期", XF_F_DATE, NULL, 10},
+	{-1, "content", "答复内容", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "voluntary", "是否自愿撤诉", XF_F_YESNO, NULL, 2},
+	{-1, "text", "批示内容", XF_F_LONGTEXT, NULL, 2000},
+	{-1, "until", "延期至", XF_F_DATE, NULL, 10},
+	{-1, "limit", "延期的时限", XF_F_CHOICE, "limits", 4},
+	{-1, "decision", "审批意见", XF_F_CHOICE, "decisions", 6},
+	{-1, "target", "催办对象", XF_F_TEXT, NULL, 40},
+	{-1, "copies", "份数", XF_F_INT, NULL, 1000},
+	{-1, "description", "材料内容", XF_F_LONGTEXT, NULL, 1000},
+	{-1, "to", "关联的编号", XF_F_TEXT, NULL, 24},
+	{-1, "note", "说明", XF_F_LONGTEXT, NULL, 1000},
+	{-1, "reason", "理由", XF_F_LONGTEXT, NULL, 1000},
+};
+
+/* The label and type of a move's key. */
+const struct xf_move_field *case_move_field(enum xf_move move, const char *key)
+{
+	for (size_t i = 0; i < sizeof move_fields / sizeof move_fields[0]; i++)
+		if ((move_fields[i].move == (int)move || move_fields[i].move < 0) && strcmp(move_fields[i].key, key) == 0)
+			return &move_fields[i];
+	return NULL;
+}
+
 /* Move by key. */
 const struct xf_move_def *case_move_def(const char *key)
 {
@@ -148,9 +205,11 @@ static int check_keys(const struct xf_move_def *def, const struct xf_fields *in,
 	char req[256];
 	snprintf(req, sizeof req, "%s", def->required);
 	char *save = NULL;
-	for (char *k = strtok_r(req, " ", &save); k; k = strtok_r(NULL, " ", &save))
+	for (char *k = strtok_r(req, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+		const struct xf_move_field *mf = case_move_field(def->move, k);
 		if (in == NULL || !fields_has(in, k))
-			return xf_err_set(err, XF_EINVAL, "%s须填写“%s”", def->label, k);
+			return xf_err_set(err, XF_EINVAL, "%s须填写“%s”（%s）", def->label, mf ? mf->label : k, k);
+	}
 	return XF_OK;
 }
 
@@ -1278,6 +1337,32 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 		rows_free(&rows);
 	}
 	return XF_OK;
+}
+
+/* Lists cases, a handler's limited to the handler's department. */
+int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by, int limit,
+              struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	const char *state_key = NULL;
+	if (!str_empty(state)) {
+		int st = case_state_parse(state);
+		if (st < 0)
+			return xf_err_set(err, XF_EINVAL, "状态“%s”不认识：待批 已转办 已报结 已答复 已结案", state);
+		state_key = state_keys[st];
+	}
+	if (s->op.role == XF_ROLE_HANDLER)
+		department = s->op.department;
+	int rc = store_case_briefs(s->st, state_key, str_empty(department) ? NULL : department,
+	                           str_empty(created_by) ? NULL : created_by, limit > 0 ? limit : 100, out, err);
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
+		int st = case_state_parse(fields_str(&out->v[i], "state"));
+		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");
+		if (s->op.role == XF_ROLE_HANDLER && strcmp(fields_str(&out->v[i], "confidential"), "1") == 0)
+			fields_set(&out->v[i], "name", "（保密）");
+	}
+	return rc;
 }
 
 /* Status-bar counts from indexed range queries. */

@@ -9,6 +9,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
+#include "xinfang/field.h"
 
 /* Saves the draft. */
 int desk_draft_save(struct xf_session *s, const char *form, const struct xf_fields *values, struct xf_err *err)
@@ -66,6 +67,8 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		{"satisfaction", {"满意", "基本满意", "不满意", "未表态", NULL}},
 		{"reply_methods", {"口头", "书面", NULL}},
 		{"yesno", {"否", "是", NULL}},
+		{"limits", {"周限", "月限", NULL}},
+		{"decisions", {"同意", "不同意", NULL}},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		if (strcmp(fixed[i].list, list) != 0)
@@ -88,6 +91,43 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 	}
 	rows_free(&rows);
 	return XF_OK;
+}
+
+/* Checks a value as its field is left. */
+int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const char *value, char **normalized,
+                     struct xf_err *err)
+{
+	if (normalized)
+		*normalized = NULL;
+	if (str_empty(value)) {
+		if (normalized)
+			*normalized = xstrdup("");
+		return XF_OK;
+	}
+	struct xf_fielddef def = {fd->key, fd->label, fd->type, fd->max, fd->list[0] ? fd->list : NULL};
+	if (def.width == 0)
+		def.width = fd->type == XF_F_INT ? 100000000 : 0;
+	char *out = NULL;
+	int rc = field_normalize(&def, value, &out, err);
+	if (rc == XF_OK && fd->type == XF_F_CHOICE) {
+		struct xf_fields choices;
+		rc = desk_choices(s, fd->list, &choices, err);
+		if (rc == XF_OK && fields_get(&choices, value) == NULL) {
+			struct xf_buf names;
+			buf_init(&names);
+			for (size_t i = 0; i < choices.n; i++)
+				buf_printf(&names, "%s%s", i ? "、" : "", choices.v[i].key);
+			rc = xf_err_set(err, XF_EINVAL, "%s“%.40s”不在清单中：可选 %s（空格键或 F3 选择）", fd->label, value, names.data);
+			buf_free(&names);
+		}
+		if (rc == XF_OK || rc == XF_EINVAL)
+			fields_free(&choices);
+	}
+	if (rc == XF_OK && normalized)
+		*normalized = out;
+	else
+		free(out);
+	return rc;
 }
 
 /* PRAGMA data_version through the store. */

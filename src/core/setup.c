@@ -16,14 +16,14 @@
 struct list_spec {
 	const char *file;
 	const char *table;
-	const char *columns[3];
+	const char *columns[4];
 	int required; /* words a line must have */
 };
 
 static const struct list_spec lists[] = {
-	{"departments.txt", "departments", {"name", "note", NULL}, 1},
-	{"channels.txt", "channels", {"name", "important", NULL}, 2},
-	{"categories.txt", "categories", {"name", "kind", "grp"}, 3},
+	{"departments.txt", "departments", {"name", "note", NULL, NULL}, 1},
+	{"channels.txt", "channels", {"name", "important", NULL, NULL}, 2},
+	{"categories.txt", "categories", {"name", "kind", "grp", "department"}, 3},
 };
 
 /* Loads one reference list file into its table. */
@@ -42,9 +42,9 @@ static int load_list(struct xf_store *st, const char *datadir, const struct list
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		char *words[3] = {NULL, NULL, NULL}, *wsave = NULL;
+		char *words[4] = {NULL, NULL, NULL, NULL}, *wsave = NULL;
 		int n = 0;
-		for (char *w = strtok_r(line, " \t\r", &wsave); w && n < 3; w = strtok_r(NULL, " \t\r", &wsave))
+		for (char *w = strtok_r(line, " \t\r", &wsave); w && n < 4; w = strtok_r(NULL, " \t\r", &wsave))
 			words[n++] = w;
 		if (n == 0)
 			continue;
@@ -54,7 +54,7 @@ static int load_list(struct xf_store *st, const char *datadir, const struct list
 		}
 		struct xf_fields f;
 		fields_init(&f);
-		for (int i = 0; i < 3 && spec->columns[i]; i++) {
+		for (int i = 0; i < 4 && spec->columns[i]; i++) {
 			const char *v = words[i] ? words[i] : "";
 			if (strcmp(spec->columns[i], "important") == 0)
 				v = strcmp(v, "重要") == 0 ? "1" : "0";

@@ -558,16 +558,18 @@ int store_petitioner_cases(struct xf_store *st, const char *column, const char *
 }
 
 /* Brief rows for lists. */
-int store_case_briefs(struct xf_store *st, const char *state, const char *department, int limit,
-                      struct xf_rows *out, struct xf_err *err)
+int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
+                      int limit, struct xf_rows *out, struct xf_err *err)
 {
 	sqlite3_stmt *stmt;
 	int rc = prepare(st,
 	                 "SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
 	                 "coalesce(p.name, '') AS name, c.category, c.department, "
-	                 "substr(c.summary, 1, 40) AS summary, c.due_transfer, c.due_handle, c.due_reply "
+	                 "substr(c.summary, 1, 40) AS summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
+	                 "c.confidential "
 	                 "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "
+	                 "AND (?4 IS NULL OR c.created_by = ?4) "
 	                 "ORDER BY c.received DESC, c.id DESC LIMIT ?3",
 	                 &stmt, err);
 	if (rc != XF_OK)
@@ -577,6 +579,8 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 	if (department)
 		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 3, limit);
+	if (created_by)
+		sqlite3_bind_text(stmt, 4, created_by, -1, SQLITE_STATIC);
 	return collect_rows(st, stmt, out, err);
 }
 
