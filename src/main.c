@@ -1,5 +1,6 @@
 /* The command line: `xinfang [options] [command]`, the same core calls the screens use. */
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "xinfang/print.h"
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
+#include "tui/tui.h"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
@@ -28,7 +30,8 @@ struct cli {
 };
 
 static const char usage_text[] =
-	"用法：xinfang [选项] 命令 [参数]\n"
+	"用法：xinfang [选项] [命令 [参数]]\n"
+	"      不带命令时打开信访工作台（全屏界面）。\n"
 	"\n"
 	"选项：\n"
 	"  --db 文件          数据库文件（默认 $XINFANG_DB，否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
@@ -631,9 +634,20 @@ static int dispatch(struct cli *c, int argc, char **argv)
 	return usage_error("不认识的命令“%s”", cmd);
 }
 
-/* Entry point: global options, then the command. */
+/* No command: the full-screen desk on the store. */
+static int open_desk(struct cli *c)
+{
+	struct xf_err err;
+	if (setup_open(c->db, &c->st, &err) != XF_OK)
+		return refused(&err);
+	const char *user = c->user ? c->user : getenv("XINFANG_USER");
+	return tui_run(c->st, user, getenv("XINFANG_PASSWORD"));
+}
+
+/* Entry point: global options, then the command (none: the desk). */
 int main(int argc, char **argv)
 {
+	setlocale(LC_ALL, "");
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},   {"today", required_argument, NULL, 't'},
 		{"user", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},
@@ -672,10 +686,12 @@ int main(int argc, char **argv)
 	const char *env_today = getenv("XINFANG_TODAY");
 	if (!today_given && env_today && *env_today && clock_set_today_iso(env_today, NULL) != XF_OK)
 		return usage_error("XINFANG_TODAY 应为 YYYY-MM-DD，不是“%s”", env_today);
-	if (optind >= argc)
-		return usage_error("请给出命令（桌面界面尚未提供）%s", "");
 	c.db = db ? xstrdup(db) : paths_default_db();
-	int code = dispatch(&c, argc - optind, argv + optind);
+	int code;
+	if (optind >= argc)
+		code = open_desk(&c);
+	else
+		code = dispatch(&c, argc - optind, argv + optind);
 	session_close(&c.session);
 	store_close(c.st);
 	free(c.db);

@@ -33,6 +33,9 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const char *value, char **normalized,
                      struct xf_err *err);
 
+/* The lead department a transfer suggests for a category (data/categories.txt), or "". */
+void desk_default_department(struct xf_session *s, const char *category, char out[64]);
+
 /* A number that changes when another desk commits; compare with the last one seen. */
 int desk_store_version(struct xf_session *s, int64_t *version);
 

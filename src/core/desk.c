@@ -69,6 +69,8 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		{"yesno", {"否", "是", NULL}},
 		{"limits", {"周限", "月限", NULL}},
 		{"decisions", {"同意", "不同意", NULL}},
+		{"print_dests", {"终端打印机", "打印命令", "文件", NULL}},
+		{"encodings", {"GB18030", "UTF-8", NULL}},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		if (strcmp(fixed[i].list, list) != 0)
@@ -128,6 +130,18 @@ int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const 
 	else
 		free(out);
 	return rc;
+}
+
+/* The category's default lead department. */
+void desk_default_department(struct xf_session *s, const char *category, char out[64])
+{
+	out[0] = '\0';
+	struct xf_rows rows;
+	if (store_list(s->st, "categories", "name", category, &rows, NULL) != XF_OK)
+		return;
+	if (rows.n)
+		snprintf(out, 64, "%s", fields_str(&rows.v[0], "department"));
+	rows_free(&rows);
 }
 
 /* PRAGMA data_version through the store. */

@@ -1,0 +1,454 @@
+/* The desk's main loop and frame: terminal set-up and restore, signals, keys and ticks,
+ * the title bar, the message line, the status bar and the key hints. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "xinfang/calendar.h"
+#include "xinfang/clock.h"
+#include "xinfang/desk.h"
+#include "xinfang/text.h"
+
+volatile sig_atomic_t ui_quit_requested;
+
+/* What the fatal-signal handler needs to give the terminal back. */
+static struct termios saved_termios;
+static bool have_saved_termios;
+static char reset_sequence[128];
+static size_t reset_len;
+
+enum { PAIR_TITLE = 1, PAIR_RED, PAIR_YELLOW, PAIR_FIELD, PAIR_CURRENT, PAIR_HINT };
+
+/* SIGTERM, SIGHUP, SIGINT, SIGQUIT: ask the loop to leave. */
+static void on_quit_signal(int sig)
+{
+	(void)sig;
+	ui_quit_requested = 1;
+}
+
+/* A crash: restore the terminal with async-signal-safe calls, then die of the same signal. */
+static void on_fatal_signal(int sig)
+{
+	if (have_saved_termios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	if (reset_len)
+		(void)!write(STDOUT_FILENO, reset_sequence, reset_len);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Appends a terminfo string to the reset sequence used after a crash. */
+static void add_reset(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+	if (s == NULL || s == (char *)-1)
+		return;
+	size_t n = strlen(s);
+	if (reset_len + n < sizeof reset_sequence) {
+		memcpy(reset_sequence + reset_len, s, n);
+		reset_len += n;
+	}
+}
+
+/* Installs the signal handlers. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_quit_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+}
+
+/* Colour pairs, or bold and reverse on a monochrome terminal. */
+static void setup_colors(struct ui *ui)
+{
+	const char *mono = getenv("XINFANG_MONO");
+	ui->color = has_colors() && !(mono && *mono && strcmp(mono, "0") != 0) && getenv("NO_COLOR") == NULL;
+	if (!ui->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_RED, COLOR_RED, -1);
+	init_pair(PAIR_YELLOW, COLOR_YELLOW, -1);
+	init_pair(PAIR_FIELD, COLOR_CYAN, -1);
+	init_pair(PAIR_CURRENT, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(PAIR_HINT, COLOR_BLACK, COLOR_CYAN);
+}
+
+/* Attributes of the title bar. */
+int ui_attr_title(struct ui *ui) { return ui->color ? (int)COLOR_PAIR(PAIR_TITLE) : A_REVERSE; }
+/* Attributes of errors and overdue counts. */
+int ui_attr_error(struct ui *ui) { return ui->color ? (int)(COLOR_PAIR(PAIR_RED) | A_BOLD) : A_REVERSE; }
+/* Attributes of warnings and nearing counts. */
+int ui_attr_warn(struct ui *ui) { return ui->color ? (int)(COLOR_PAIR(PAIR_YELLOW) | A_BOLD) : A_BOLD; }
+/* Attributes of field values. */
+int ui_attr_field(struct ui *ui) { return ui->color ? (int)COLOR_PAIR(PAIR_FIELD) : A_NORMAL; }
+/* Attributes of the field being edited. */
+int ui_attr_current(struct ui *ui) { return ui->color ? (int)COLOR_PAIR(PAIR_CURRENT) : A_REVERSE | A_UNDERLINE; }
+
+/* First row of a screen's content. */
+int ui_content_top(void) { return 1; }
+/* Rows a screen's content may use (title, message, status and hint lines excluded). */
+int ui_content_rows(void) { return LINES > 5 ? LINES - 4 : 1; }
+
+/* Columns a text takes. */
+int ui_width(const char *text)
+{
+	int w = text_width(text);
+	return w < 0 ? (int)strlen(text) : w;
+}
+
+/* Draws text in a fixed number of columns. */
+void ui_put(int y, int x, int width, const char *text, int attr)
+{
+	if (y < 0 || y >= LINES || x >= COLS || width <= 0)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
+	char buf[1024];
+	size_t out = 0, len = text ? strlen(text) : 0;
+	int used = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(text + i, len - i, &cp);
+		if (k == 0)
+			cp = 0xfffd, k = 1;
+		i += k;
+		if (cp < 0x20 || cp == 0x7f)
+			cp = ' ';
+		int w = text_cp_width(cp);
+		if (used + w > width || out + 4 >= sizeof buf)
+			break;
+		out += utf8_encode(cp, buf + out);
+		used += w;
+	}
+	while (used < width && out + 1 < sizeof buf) {
+		buf[out++] = ' ';
+		used++;
+	}
+	buf[out] = '\0';
+	attron(attr);
+	mvaddstr(y, x, buf);
+	attroff(attr);
+}
+
+/* Sets the screen's name and its key hints. */
+void ui_set_screen(struct ui *ui, const char *title, const char *hints)
+{
+	snprintf(ui->title, sizeof ui->title, "%s", title);
+	snprintf(ui->hints, sizeof ui->hints, "%s", hints);
+}
+
+/* Puts a message on the message line. */
+void ui_message(struct ui *ui, enum ui_msg kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	va_end(ap);
+	ui->message_kind = kind;
+}
+
+/* Recounts the status bar from the core. */
+void ui_refresh_status(struct ui *ui)
+{
+	if (!ui->logged_in)
+		return;
+	struct xf_err err;
+	ui->counts_ok = case_status_counts(&ui->s, &ui->counts, &err) == XF_OK;
+	ui->today = clock_today();
+	if (!ui->counts_ok)
+		ui_message(ui, UI_ERROR, "状态栏无法统计：%s", err.msg);
+}
+
+/* Draws "label N" with the number coloured when it is not zero. */
+static int status_count(struct ui *ui, int y, int x, const char *label, long n, int attr)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%s%ld", label, n);
+	int w = ui_width(buf);
+	ui_put(y, x, w, buf, n > 0 ? attr : (int)A_NORMAL);
+	return x + w;
+}
+
+/* The status bar: 周限 临近N 超期N │ 月限 临近N 超期N │ 待批转 N 超期N. */
+static void draw_status(struct ui *ui)
+{
+	int y = LINES - 2, x = 0;
+	move(y, 0);
+	clrtoeol();
+	if (!ui->logged_in || !ui->counts_ok)
+		return;
+	const struct xf_status_counts *c = &ui->counts;
+	int warn = ui_attr_warn(ui), err = ui_attr_error(ui);
+	x = status_count(ui, y, x, "周限 临近", c->nearing[XF_LIMIT_HANDLE], warn);
+	x = status_count(ui, y, x, " 超期", c->overdue[XF_LIMIT_HANDLE], err);
+	ui_put(y, x, 3, " │ ", A_NORMAL);
+	x += 3;
+	x = status_count(ui, y, x, "月限 临近", c->nearing[XF_LIMIT_REPLY], warn);
+	x = status_count(ui, y, x, " 超期", c->overdue[XF_LIMIT_REPLY], err);
+	ui_put(y, x, 3, " │ ", A_NORMAL);
+	x += 3;
+	char buf[32];
+	snprintf(buf, sizeof buf, "待批转 %ld", c->pending_transfer);
+	ui_put(y, x, ui_width(buf), buf, A_NORMAL);
+	x += ui_width(buf);
+	x = status_count(ui, y, x, " 超期", c->overdue[XF_LIMIT_TRANSFER], err);
+	if (ui->changed)
+		ui_put(y, COLS - 10, 10, "  ※有更新", warn);
+}
+
+/* Title, message line, status bar and hints around the screen's content. */
+void ui_frame(struct ui *ui)
+{
+	int title = ui_attr_title(ui);
+	char left[160], right[160], date[11];
+	snprintf(left, sizeof left, " 信访办 · %s", ui->title);
+	date_format(clock_today(), date);
+	if (ui->logged_in)
+		snprintf(right, sizeof right, "%s（%s） %s ", *ui->s.op.full_name ? ui->s.op.full_name : ui->s.op.name,
+		         auth_role_label(ui->s.op.role), date);
+	else
+		snprintf(right, sizeof right, "%s ", date);
+	ui_put(0, 0, COLS, left, title | A_BOLD);
+	int rw = ui_width(right);
+	if (rw < COLS - ui_width(left))
+		ui_put(0, COLS - rw, rw, right, title);
+	int attr = ui->message_kind == UI_ERROR ? ui_attr_error(ui) : ui->message_kind == UI_WARN ? ui_attr_warn(ui) : 0;
+	if (COLS < 80 || LINES < 24)
+		ui_put(LINES - 3, 0, COLS, "终端窗口太小：至少 80 列 × 24 行，请放大窗口", ui_attr_error(ui));
+	else
+		ui_put(LINES - 3, 0, COLS, ui->message, attr);
+	draw_status(ui);
+	ui_put(LINES - 1, 0, COLS, ui->hints, ui->color ? (int)COLOR_PAIR(PAIR_HINT) : A_REVERSE);
+}
+
+/* Checks for other desks' changes and a new day. */
+static void tick(struct ui *ui)
+{
+	if (!ui->logged_in)
+		return;
+	int64_t v;
+	bool refresh = false;
+	if (desk_store_version(&ui->s, &v) == XF_OK && v != ui->data_version) {
+		ui->data_version = v;
+		ui->changed = true;
+		refresh = true;
+	}
+	if (clock_today() != ui->today)
+		refresh = true;
+	if (refresh) {
+		ui_refresh_status(ui);
+		draw_status(ui);
+	}
+}
+
+/* Waits for a key or a tick. */
+struct ui_key ui_getkey(struct ui *ui)
+{
+	struct ui_key k = {UI_TICK, 0};
+	if (ui_quit_requested) {
+		k.kind = UI_QUIT;
+		return k;
+	}
+	wint_t ch;
+	int r = get_wch(&ch);
+	if (ui_quit_requested) {
+		k.kind = UI_QUIT;
+		return k;
+	}
+	if (r == ERR) {
+		tick(ui);
+		return k;
+	}
+	k.kind = r == KEY_CODE_YES ? UI_FUNC : UI_CHAR;
+	k.ch = ch;
+	return k;
+}
+
+/* Keys that leave a screen. */
+bool ui_is_back(struct ui_key k)
+{
+	if (k.kind == UI_QUIT)
+		return true;
+	if (k.kind == UI_FUNC)
+		return k.ch == KEY_F(10);
+	return k.kind == UI_CHAR && (k.ch == 27 || k.ch == 3 || k.ch == 17);
+}
+
+/* A pick list in a window over the screen. */
+int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, int current)
+{
+	int n = (int)choices->n;
+	if (n == 0)
+		return -1;
+	int width = ui_width(title) + 4;
+	for (int i = 0; i < n; i++)
+		if (ui_width(choices->v[i].key) + 6 > width)
+			width = ui_width(choices->v[i].key) + 6;
+	if (width > COLS - 2)
+		width = COLS - 2;
+	int height = n + 2 > LINES - 4 ? LINES - 4 : n + 2;
+	int y0 = (LINES - height) / 2, x0 = (COLS - width) / 2, sel = current >= 0 && current < n ? current : 0;
+	int top = 0;
+	for (;;) {
+		int visible = height - 2;
+		if (sel < top)
+			top = sel;
+		if (sel >= top + visible)
+			top = sel - visible + 1;
+		ui_put(y0, x0, width, "", A_REVERSE);
+		ui_put(y0, x0 + 2, ui_width(title), title, A_REVERSE | A_BOLD);
+		for (int i = 0; i < visible; i++) {
+			int idx = top + i;
+			char line[256];
+			snprintf(line, sizeof line, "  %s", idx < n ? choices->v[idx].key : "");
+			ui_put(y0 + 1 + i, x0, width, line, idx == sel ? ui_attr_current(ui) : (int)A_REVERSE);
+		}
+		ui_put(y0 + height - 1, x0, width, " ↑↓ 选择  回车 确定  Esc 取消", A_REVERSE);
+		refresh();
+		struct ui_key k = ui_getkey(ui);
+		if (k.kind == UI_QUIT || ui_is_back(k))
+			return -1;
+		if (k.kind == UI_FUNC && k.ch == KEY_UP && sel > 0)
+			sel--;
+		else if (k.kind == UI_FUNC && k.ch == KEY_DOWN && sel + 1 < n)
+			sel++;
+		else if ((k.kind == UI_CHAR && (k.ch == '\r' || k.ch == '\n' || k.ch == ' ')) ||
+		         (k.kind == UI_FUNC && k.ch == KEY_ENTER))
+			return sel;
+		else if (k.kind == UI_CHAR && k.ch >= '1' && k.ch <= '9' && (int)(k.ch - '1') < n)
+			return (int)(k.ch - '1');
+	}
+}
+
+/* A yes/no question. */
+bool ui_confirm(struct ui *ui, const char *question)
+{
+	char line[600];
+	snprintf(line, sizeof line, "%s（y 是 / n 否）", question);
+	ui_put(LINES - 3, 0, COLS, line, ui_attr_warn(ui));
+	refresh();
+	for (;;) {
+		struct ui_key k = ui_getkey(ui);
+		if (k.kind == UI_QUIT)
+			return false;
+		if (k.kind == UI_CHAR && (k.ch == 'y' || k.ch == 'Y' || k.ch == 0x662f))
+			return true;
+		if ((k.kind == UI_CHAR && (k.ch == 'n' || k.ch == 'N' || k.ch == 0x5426)) || ui_is_back(k))
+			return false;
+	}
+}
+
+/* Shows help text until a key. */
+void ui_help(struct ui *ui, const char *text)
+{
+	erase();
+	int y = ui_content_top();
+	const char *p = text;
+	while (*p && y < ui_content_top() + ui_content_rows()) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		ui_put(y++, 2, COLS - 4, line, A_NORMAL);
+		free(line);
+		p = nl ? nl + 1 : p + n;
+	}
+	ui_message(ui, UI_INFO, "按任意键返回");
+	ui_frame(ui);
+	refresh();
+	struct ui_key k;
+	do
+		k = ui_getkey(ui);
+	while (k.kind == UI_TICK);
+	ui->message[0] = '\0';
+}
+
+/* Sets up the terminal; false when it cannot be a desk. */
+static bool start_terminal(void)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	if (strcmp(codeset, "UTF-8") != 0) {
+		fprintf(stderr,
+		        "xinfang：终端字符集是 %s，不是 UTF-8，中文无法正确显示和输入。\n"
+		        "请设置 UTF-8 的语言环境后再运行，例如：LANG=zh_CN.UTF-8 xinfang（或 LC_ALL=C.UTF-8）\n",
+		        codeset);
+		return false;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "xinfang：桌面界面须在终端中运行；在脚本中请用子命令（xinfang --help）\n");
+		return false;
+	}
+	have_saved_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+	install_signals();
+	if (initscr() == NULL)
+		return false;
+	reset_len = 0;
+	add_reset("sgr0");
+	add_reset("cnorm");
+	add_reset("rmcup");
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(60);
+	timeout(500);
+	return true;
+}
+
+/* Gives the terminal back. */
+static void stop_terminal(void)
+{
+	if (!isendwin()) {
+		curs_set(1);
+		endwin();
+	}
+}
+
+/* Runs the desk. */
+int tui_run(struct xf_store *st, const char *user, const char *password)
+{
+	if (!start_terminal())
+		return 1;
+	struct ui ui;
+	memset(&ui, 0, sizeof ui);
+	ui.st = st;
+	setup_colors(&ui);
+	if (user && *user && password) {
+		struct xf_err err;
+		if (auth_login(st, user, password, &ui.s, &err) == XF_OK)
+			ui.logged_in = true;
+		else
+			ui_message(&ui, UI_ERROR, "%s", err.msg);
+	}
+	if (!ui.logged_in && !screen_login(&ui, user)) {
+		stop_terminal();
+		return ui_quit_requested ? 0 : 1;
+	}
+	desk_store_version(&ui.s, &ui.data_version);
+	ui_refresh_status(&ui);
+	screen_menu(&ui);
+	stop_terminal();
+	session_close(&ui.s);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* The form screen: a form file drawn as its paper layout, its fields edited in place. */
+#ifndef XINFANG_TUI_FORM_SCREEN_H
+#define XINFANG_TUI_FORM_SCREEN_H
+
+#include <stdbool.h>
+#include "tui.h"
+
+/* Why fs_run returned. */
+enum fs_result {
+	FS_SAVE = 1, /* F2 or Ctrl-S, with the current field checked */
+	FS_CANCEL,   /* F10, Esc, Ctrl-C, Ctrl-Q */
+	FS_PRINT,    /* F4 or Ctrl-P */
+	FS_LINK,     /* F6 or Ctrl-K */
+	FS_NEW,      /* Ctrl-N */
+	FS_DISCARD,  /* Ctrl-D */
+	FS_QUIT,     /* a signal asked the desk to close */
+};
+
+struct fscreen;
+/* Called when a field is left with a good value (repeat-petition checks). */
+typedef void (*fs_leave_hook)(struct ui *ui, struct fscreen *fs, const char *key, void *ctx);
+
+struct fscreen {
+	struct xf_form form;
+	char **blank;          /* layout rows with the slots blanked */
+	struct xf_fields values;
+	bool *editable;        /* per field of form.fields */
+	int *order;            /* editable fields in reading order */
+	int norder;
+	int cur;               /* position in order, -1 when nothing is editable */
+	struct xf_editor ed;
+	bool ed_open;
+	int top;               /* first layout row shown */
+	const char *draft;     /* draft name, or NULL for forms without drafts */
+	bool draft_dirty;
+	bool locked;           /* saved: nothing more to edit */
+	char hints[256];
+	fs_leave_hook on_leave;
+	void *ctx;
+};
+
+/* Opens forms/NAME.form, or a form given as text (name NULL); false with a message when the
+ * form file cannot be used. */
+bool fs_open(struct ui *ui, struct fscreen *fs, const char *name, const char *text);
+void fs_free(struct fscreen *fs);
+/* Only the keys in the space-separated list are editable. */
+void fs_editable(struct fscreen *fs, const char *keys);
+/* Sets a value (closing the editor of the current field first). */
+void fs_set(struct fscreen *fs, const char *key, const char *value);
+/* Moves to the field with this key, or whose label the message names. */
+void fs_focus_key(struct fscreen *fs, const char *key);
+void fs_focus_message(struct fscreen *fs, const char *message);
+/* Runs the form until a result. */
+enum fs_result fs_run(struct ui *ui, struct fscreen *fs);
+/* Values of the editable, non-empty fields (for the core). */
+void fs_values(const struct fscreen *fs, struct xf_fields *out);
+/* Checks that required editable fields are filled; focuses the first empty one. */
+bool fs_required_ok(struct ui *ui, struct fscreen *fs);
+
+#endif

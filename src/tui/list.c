@@ -1,0 +1,84 @@
+/* The list widget: a heading, rows in columns, a selection that scrolls. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "list.h"
+
+#include <curses.h>
+#include <string.h>
+
+/* Draws the list. */
+void list_draw(struct ui *ui, struct ui_list *l, int y, int height)
+{
+	int rows = height - 1;
+	if (l->sel >= (int)l->rows.n)
+		l->sel = (int)l->rows.n - 1;
+	if (l->sel < 0)
+		l->sel = 0;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + rows)
+		l->top = l->sel - rows + 1;
+	int x = 1;
+	for (int c = 0; c < l->ncols; c++) {
+		int w = l->cols[c].width ? l->cols[c].width : COLS - x - 1;
+		ui_put(y, x, w, l->cols[c].header, A_BOLD | A_UNDERLINE);
+		x += w + 1;
+	}
+	for (int i = 0; i < rows; i++) {
+		int idx = l->top + i;
+		if (idx >= (int)l->rows.n)
+			break;
+		const struct xf_fields *row = &l->rows.v[idx];
+		int attr = l->row_attr ? l->row_attr(ui, row) : (int)A_NORMAL;
+		if (idx == l->sel)
+			attr = ui_attr_current(ui);
+		x = 1;
+		ui_put(y + 1 + i, 0, 1, idx == l->sel ? ">" : " ", attr);
+		for (int c = 0; c < l->ncols; c++) {
+			int w = l->cols[c].width ? l->cols[c].width : COLS - x - 1;
+			ui_put(y + 1 + i, x, w + 1, fields_str(row, l->cols[c].key), attr);
+			x += w + 1;
+		}
+	}
+	if (l->rows.n == 0)
+		ui_put(y + 2, 2, COLS - 4, "（没有事项）", A_NORMAL);
+}
+
+/* Navigation keys. */
+bool list_key(struct ui_list *l, struct ui_key k, int height)
+{
+	if (k.kind != UI_FUNC)
+		return false;
+	int page = height > 2 ? height - 2 : 1, n = (int)l->rows.n;
+	switch (k.ch) {
+	case KEY_UP: l->sel = l->sel > 0 ? l->sel - 1 : 0; return true;
+	case KEY_DOWN: l->sel = l->sel + 1 < n ? l->sel + 1 : l->sel; return true;
+	case KEY_PPAGE: l->sel = l->sel > page ? l->sel - page : 0; return true;
+	case KEY_NPAGE: l->sel = l->sel + page < n ? l->sel + page : (n ? n - 1 : 0); return true;
+	case KEY_HOME: l->sel = 0; return true;
+	case KEY_END: l->sel = n ? n - 1 : 0; return true;
+	default: return false;
+	}
+}
+
+/* The selected row. */
+const struct xf_fields *list_selected(const struct ui_list *l)
+{
+	return l->sel >= 0 && l->sel < (int)l->rows.n ? &l->rows.v[l->sel] : NULL;
+}
+
+/* New rows. */
+void list_set_rows(struct ui_list *l, struct xf_rows *rows)
+{
+	rows_free(&l->rows);
+	l->rows = *rows;
+	rows->v = NULL;
+	rows->n = 0;
+	if (l->sel >= (int)l->rows.n)
+		l->sel = l->rows.n ? (int)l->rows.n - 1 : 0;
+}
+
+/* Releases the rows. */
+void list_free(struct ui_list *l)
+{
+	rows_free(&l->rows);
+}

@@ -1,0 +1,34 @@
+/* A scrolling list of rows with columns: the queue, the limits list, search results. */
+#ifndef XINFANG_TUI_LIST_H
+#define XINFANG_TUI_LIST_H
+
+#include <stdbool.h>
+#include "tui.h"
+
+/* One column: which field, its heading, its width in columns (0: the rest of the line). */
+struct ui_column {
+	const char *key;
+	const char *header;
+	int width;
+};
+
+struct ui_list {
+	struct xf_rows rows;
+	const struct ui_column *cols;
+	int ncols;
+	int sel, top;
+	/* Optional: attributes of a row (urgent rows in colour). */
+	int (*row_attr)(struct ui *ui, const struct xf_fields *row);
+};
+
+/* Draws the heading and the rows in `height` lines from y. */
+void list_draw(struct ui *ui, struct ui_list *l, int y, int height);
+/* Moves the selection for arrow and page keys; true when the key was one of them. */
+bool list_key(struct ui_list *l, struct ui_key k, int height);
+/* The selected row, or NULL. */
+const struct xf_fields *list_selected(const struct ui_list *l);
+/* Replaces the rows, keeping the selection where it can. */
+void list_set_rows(struct ui_list *l, struct xf_rows *rows);
+void list_free(struct ui_list *l);
+
+#endif

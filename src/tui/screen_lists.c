@@ -1,0 +1,217 @@
+/* Lists: cases by limit (from the status bar), by state, department or registering
+ * operator, and lookup by number, name, ID number or phone. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "form_screen.h"
+#include "list.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/desk.h"
+
+/* Colour by days left. */
+static int by_days_left(struct ui *ui, const struct xf_fields *row)
+{
+	int left = atoi(fields_str(row, "days_left"));
+	return left < 0 ? ui_attr_error(ui) : ui_attr_warn(ui);
+}
+
+/* Shows a list until F10; Enter opens a case; `reload` fills it again when data changes. */
+static void show_list(struct ui *ui, const char *title, struct ui_list *l,
+                      void (*reload)(struct ui *ui, struct ui_list *l, void *ctx), void *ctx)
+{
+	reload(ui, l, ctx);
+	for (;;) {
+		ui_set_screen(ui, title, " ↑↓ 选择  回车 查看  F10 返回");
+		erase();
+		ui_frame(ui);
+		list_draw(ui, l, ui_content_top(), ui_content_rows());
+		move(LINES - 1, COLS - 1);
+		refresh();
+		struct ui_key k = ui_getkey(ui);
+		if (ui_is_back(k))
+			return;
+		if (k.kind == UI_TICK) {
+			if (ui->changed) {
+				reload(ui, l, ctx);
+				ui->changed = false;
+			}
+			continue;
+		}
+		if (list_key(l, k, ui_content_rows()))
+			continue;
+		const struct xf_fields *row = list_selected(l);
+		if (row && ((k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER))) {
+			int64_t id;
+			if (case_find(&ui->s, fields_str(row, "number"), &id, NULL) == XF_OK)
+				screen_case(ui, id);
+			reload(ui, l, ctx);
+		}
+	}
+}
+
+/* Fills the limits list. */
+static void load_due(struct ui *ui, struct ui_list *l, void *ctx)
+{
+	(void)ctx;
+	struct xf_rows rows;
+	struct xf_err err;
+	if (case_due_list(&ui->s, &rows, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return;
+	}
+	list_set_rows(l, &rows);
+}
+
+/* Open cases nearing or past their limits. */
+void screen_due(struct ui *ui)
+{
+	static const struct ui_column cols[] = {
+		{"limit", "时限", 8},   {"number", "编号", 14},  {"state", "状态", 6},      {"due", "期限", 10},
+		{"days_left", "剩余天数", 8}, {"name", "信访人", 8}, {"department", "承办部门", 0},
+	};
+	struct ui_list l;
+	memset(&l, 0, sizeof l);
+	l.cols = cols;
+	l.ncols = (int)(sizeof cols / sizeof cols[0]);
+	l.row_attr = by_days_left;
+	show_list(ui, "时限清单（临近或超期）", &l, load_due, NULL);
+	list_free(&l);
+}
+
+/* A list's filter. */
+struct filter {
+	const char *state, *dept, *operator;
+};
+
+/* Fills a filtered list. */
+static void load_filtered(struct ui *ui, struct ui_list *l, void *ctx)
+{
+	const struct filter *f = ctx;
+	struct xf_rows rows;
+	struct xf_err err;
+	if (case_list(&ui->s, f->state, f->dept, f->operator, 500, &rows, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return;
+	}
+	list_set_rows(l, &rows);
+}
+
+static const struct ui_column brief_columns[] = {
+	{"number", "编号", 14}, {"state", "状态", 6},  {"received", "收件日期", 10}, {"channel", "渠道", 8},
+	{"name", "信访人", 8},  {"category", "类别", 8}, {"department", "承办部门", 0},
+};
+
+/* Cases by state, department or registering operator. */
+void screen_lists(struct ui *ui)
+{
+	struct xf_fields kinds;
+	fields_init(&kinds);
+	fields_set(&kinds, "按状态", "state");
+	fields_set(&kinds, "按承办部门", "dept");
+	fields_set(&kinds, "我登记的", "mine");
+	fields_set(&kinds, "全部（最近 500 件）", "all");
+	int kind = ui_pick(ui, "事项列表", &kinds, 0);
+	struct filter f = {NULL, NULL, NULL};
+	struct xf_fields choices;
+	fields_init(&choices);
+	char title[128] = "事项列表";
+	if (kind == 0) {
+		static const char *const states[] = {"待批", "已转办", "已报结", "已答复", "已结案"};
+		for (int i = 0; i < 5; i++)
+			fields_set(&choices, states[i], states[i]);
+		int pick = ui_pick(ui, "状态", &choices, 0);
+		if (pick < 0)
+			kind = -1;
+		else
+			f.state = choices.v[pick].key;
+	} else if (kind == 1) {
+		desk_choices(&ui->s, "departments", &choices, NULL);
+		int pick = ui_pick(ui, "承办部门", &choices, 0);
+		if (pick < 0)
+			kind = -1;
+		else
+			f.dept = choices.v[pick].key;
+	} else if (kind == 2) {
+		f.operator= ui->s.op.name;
+	}
+	if (kind >= 0) {
+		snprintf(title, sizeof title, "事项列表：%s", f.state ? f.state : f.dept ? f.dept : f.operator? "我登记的" : "全部");
+		struct ui_list l;
+		memset(&l, 0, sizeof l);
+		l.cols = brief_columns;
+		l.ncols = (int)(sizeof brief_columns / sizeof brief_columns[0]);
+		show_list(ui, title, &l, load_filtered, &f);
+		list_free(&l);
+	}
+	fields_free(&choices);
+	fields_free(&kinds);
+}
+
+/* Search results for the petitioner fields. */
+static void load_found(struct ui *ui, struct ui_list *l, void *ctx)
+{
+	const struct xf_fields *probe = ctx;
+	struct xf_rows rows;
+	struct xf_err err;
+	if (case_repeat_matches(&ui->s, probe, 0, &rows, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return;
+	}
+	list_set_rows(l, &rows);
+}
+
+/* Lookup by number, name, ID number or phone. */
+void screen_search(struct ui *ui)
+{
+	const char *text = "name = search\ntitle = 查找\n[layout]\n"
+	                   "┌──────────────────┬────────────────────────────────────────────┐\n"
+	                   "│编号              │{number                                    }│\n"
+	                   "├──────────────────┼────────────────────────────────────────────┤\n"
+	                   "│姓名              │{name                                      }│\n"
+	                   "├──────────────────┼────────────────────────────────────────────┤\n"
+	                   "│身份证号          │{id_number                                 }│\n"
+	                   "├──────────────────┼────────────────────────────────────────────┤\n"
+	                   "│联系电话          │{phone                                     }│\n"
+	                   "└──────────────────┴────────────────────────────────────────────┘\n"
+	                   "[fields]\nnumber 编号 text\nname 姓名 text\nid_number 身份证号 text\nphone 联系电话 text\n";
+	struct fscreen fs;
+	if (!fs_open(ui, &fs, NULL, text))
+		return;
+	snprintf(fs.hints, sizeof fs.hints, " F2 查找  Tab/回车 下一项  F10 返回");
+	for (;;) {
+		enum fs_result r = fs_run(ui, &fs);
+		if (r != FS_SAVE)
+			break;
+		if (fields_has(&fs.values, "number")) {
+			int64_t id;
+			struct xf_err err;
+			if (case_find(&ui->s, fields_str(&fs.values, "number"), &id, &err) == XF_OK)
+				screen_case(ui, id);
+			else
+				ui_message(ui, UI_ERROR, "%s", err.msg);
+			continue;
+		}
+		struct xf_fields probe;
+		fs_values(&fs, &probe);
+		if (probe.n == 0) {
+			ui_message(ui, UI_WARN, "请填写编号、姓名、身份证号或电话中的一项");
+			fields_free(&probe);
+			continue;
+		}
+		static const struct ui_column cols[] = {
+			{"number", "编号", 14}, {"state", "状态", 6}, {"received", "收件日期", 10}, {"name", "信访人", 10},
+			{"match", "相同项", 0},
+		};
+		struct ui_list l;
+		memset(&l, 0, sizeof l);
+		l.cols = cols;
+		l.ncols = (int)(sizeof cols / sizeof cols[0]);
+		show_list(ui, "查找结果", &l, load_found, &probe);
+		list_free(&l);
+		fields_free(&probe);
+	}
+	fs_free(&fs);
+}

@@ -1,0 +1,324 @@
+/* The forms of the moves on a case: the transfer slip and the outcome report on their paper
+ * forms, the other moves as small forms made from the workflow table; and printing. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "form_screen.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/calendar.h"
+#include "xinfang/clock.h"
+#include "xinfang/desk.h"
+#include "xinfang/print.h"
+#include "xinfang/text.h"
+
+/* Appends text padded with spaces to `cols` display columns. */
+static void pad(struct xf_buf *b, const char *text, int cols)
+{
+	buf_puts(b, text);
+	for (int w = ui_width(text); w < cols; w++)
+		buf_puts(b, " ");
+}
+
+/* Appends a slot {key} exactly `cols` columns wide. */
+static void slot(struct xf_buf *b, const char *key, int cols)
+{
+	buf_printf(b, "{%s", key);
+	for (int w = (int)strlen(key) + 2; w < cols; w++)
+		buf_puts(b, " ");
+	buf_puts(b, "}");
+}
+
+/* Appends a rule line of the small forms. */
+static void rule(struct xf_buf *b, const char *l, const char *m, const char *r)
+{
+	buf_puts(b, l);
+	for (int i = 0; i < 18; i++)
+		buf_puts(b, "─");
+	buf_puts(b, m);
+	for (int i = 0; i < 44; i++)
+		buf_puts(b, "─");
+	buf_printf(b, "%s\n", r);
+}
+
+/* The text of a small form: one row per key (three for long text), made from key labels. */
+static char *small_form(const char *name, const char *title, const char *const *keys, const char *const *labels,
+                        const enum xf_ftype *types, const char *const *lists, const bool *required, int n)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_printf(&b, "name = %s\ntitle = %s\n[layout]\n  编号：", name, title);
+	slot(&b, "number", 24);
+	buf_puts(&b, "\n");
+	rule(&b, "┌", "┬", "┐");
+	for (int i = 0; i < n; i++) {
+		int rows = types[i] == XF_F_LONGTEXT ? 3 : 1;
+		for (int r = 0; r < rows; r++) {
+			buf_puts(&b, "│");
+			pad(&b, r == 0 ? labels[i] : "", 18);
+			buf_puts(&b, "│");
+			slot(&b, keys[i], 44);
+			buf_puts(&b, "│\n");
+		}
+		if (i + 1 < n)
+			rule(&b, "├", "┼", "┤");
+	}
+	rule(&b, "└", "┴", "┘");
+	buf_puts(&b, "[fields]\nnumber 编号 text\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s %s %s%s%s%s\n", keys[i], labels[i], form_type_name(types[i]), required[i] ? " required" : "",
+		           lists[i] ? " list=" : "", lists[i] ? lists[i] : "");
+	return b.data;
+}
+
+/* The small form of a move, from its keys in the workflow table. */
+static char *move_form_text(const struct xf_move_def *def)
+{
+	const char *keys[16], *labels[16], *lists[16];
+	enum xf_ftype types[16];
+	bool required[16];
+	char copy[256];
+	snprintf(copy, sizeof copy, "%s", def->keys);
+	int n = 0;
+	char *save = NULL;
+	for (char *k = strtok_r(copy, " ", &save); k && n < 16; k = strtok_r(NULL, " ", &save)) {
+		const struct xf_move_field *mf = case_move_field(def->move, k);
+		keys[n] = mf ? mf->key : k;
+		labels[n] = mf ? mf->label : k;
+		types[n] = mf ? mf->type : XF_F_TEXT;
+		lists[n] = mf ? mf->list : NULL;
+		size_t kl = strlen(k);
+		required[n] = false;
+		for (const char *p = def->required; *p;) {
+			while (*p == ' ')
+				p++;
+			size_t len = strcspn(p, " ");
+			required[n] = required[n] || (len == kl && strncmp(p, k, kl) == 0);
+			p += len;
+		}
+		n++;
+	}
+	return small_form(def->key, def->label, keys, labels, types, lists, required, n);
+}
+
+/* Defaults of a move's form from the case as it stands. */
+static void prefill(struct ui *ui, struct fscreen *fs, const struct xf_move_def *def, const struct xf_fields *view)
+{
+	char today[11];
+	date_format(clock_today(), today);
+	const char *me = *ui->s.op.full_name ? ui->s.op.full_name : ui->s.op.name;
+	fs_set(fs, "number", fields_str(view, "number"));
+	static const char *const same[] = {"name", "phone", "id_number", "channel", "received", "category", "summary"};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (form_field(&fs->form, same[i]))
+			fs_set(fs, same[i], fields_str(view, same[i]));
+	if (def->move == XF_MV_TRANSFER) {
+		char dept[64];
+		desk_default_department(&ui->s, fields_str(view, "category"), dept);
+		fs_set(fs, "dept", dept);
+		const char *due = fields_str(view, "due_handle");
+		fs_set(fs, "deadline", strcmp(due, today) < 0 ? today : due);
+		fs_set(fs, "transfer_date", today);
+		fs_set(fs, "issued_by", me);
+		if (atoi(fields_str(view, "instruction.count")) > 0) {
+			fs_set(fs, "instruction", fields_str(view, "instruction.text"));
+			fs_set(fs, "leader", fields_str(view, "instruction.leader"));
+		}
+	} else if (def->move == XF_MV_OUTCOME) {
+		fs_set(fs, "dept", fields_str(view, "department"));
+		fs_set(fs, "handled_on", today);
+		fs_set(fs, "satisfaction", "未表态");
+		if (ui->s.op.role == XF_ROLE_HANDLER)
+			fs_set(fs, "handler", me);
+	} else {
+		static const char *const dates[] = {"date"};
+		for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+			if (form_field(&fs->form, dates[i]))
+				fs_set(fs, dates[i], today);
+		if (def->move == XF_MV_DECIDE)
+			fs_set(fs, "decision", "同意");
+		if (def->move == XF_MV_MATERIAL)
+			fs_set(fs, "copies", "1");
+		if (def->move == XF_MV_URGE)
+			fs_set(fs, "target", fields_str(view, "department"));
+		if (def->move == XF_MV_EXTEND)
+			fs_set(fs, "limit", strcmp(fields_str(view, "state_code"), "reported") == 0 ? "月限" : "周限");
+	}
+}
+
+/* Maps the extension form's Chinese limit names to the core's keys. */
+static void core_values(const struct xf_move_def *def, struct xf_fields *in)
+{
+	if (def->move == XF_MV_EXTEND && fields_has(in, "limit"))
+		fields_set(in, "limit", strcmp(fields_str(in, "limit"), "月限") == 0 ? "reply" : "handle");
+}
+
+/* A move's form on a case. */
+bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
+{
+	const struct xf_move_def *def = &xf_moves[move];
+	struct xf_fields view;
+	struct xf_err err;
+	if (case_view(&ui->s, id, &view, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return false;
+	}
+	int64_t version = atoll(fields_str(&view, "version"));
+	struct fscreen fs;
+	bool opened;
+	if (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME) {
+		opened = fs_open(ui, &fs, move == XF_MV_TRANSFER ? "transfer" : "outcome", NULL);
+	} else {
+		char *text = move_form_text(def);
+		opened = fs_open(ui, &fs, NULL, text);
+		free(text);
+	}
+	if (!opened) {
+		fields_free(&view);
+		return false;
+	}
+	fs_editable(&fs, def->keys);
+	prefill(ui, &fs, def, &view);
+	snprintf(fs.hints, sizeof fs.hints, " F2 %s  F3 选择  Tab/回车 下一项  Ctrl-J 换行  F10 返回", def->label);
+	bool done = false;
+	for (;;) {
+		enum fs_result r = fs_run(ui, &fs);
+		if (r == FS_QUIT || r == FS_CANCEL)
+			break;
+		if (r == FS_PRINT && done && move == XF_MV_TRANSFER) {
+			screen_print(ui, id, "transfer");
+			continue;
+		}
+		if (r == FS_PRINT && done && move == XF_MV_OUTCOME) {
+			screen_print(ui, id, "outcome");
+			continue;
+		}
+		if (r != FS_SAVE || done || !fs_required_ok(ui, &fs))
+			continue;
+		struct xf_fields in;
+		fs_values(&fs, &in);
+		core_values(def, &in);
+		int rc = case_move(&ui->s, id, move, &in, version, &err);
+		fields_free(&in);
+		if (rc != XF_OK) {
+			ui_message(ui, UI_ERROR, "%s", err.msg);
+			fs_focus_message(&fs, err.msg);
+			continue;
+		}
+		done = true;
+		ui_refresh_status(ui);
+		if (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME) {
+			fs.locked = true;
+			snprintf(fs.hints, sizeof fs.hints, " F4 打印%s  F10 返回", move == XF_MV_TRANSFER ? "转办单" : "处理结果报告单");
+			ui_message(ui, UI_INFO, "%s：%s已完成。按 F4 打印%s", fields_str(&view, "number"), def->label,
+			           move == XF_MV_TRANSFER ? "转办单" : "处理结果报告单");
+			continue;
+		}
+		ui_message(ui, UI_INFO, "%s：%s已完成", fields_str(&view, "number"), def->label);
+		break;
+	}
+	fs_free(&fs);
+	fields_free(&view);
+	return done;
+}
+
+/* The default file a slip is printed to. */
+static void default_file(const char *number, const char *form, char *out, size_t n)
+{
+	int year = 0, seq = 0;
+	case_parse_number(number, &year, &seq, NULL);
+	const char *home = getenv("HOME");
+	snprintf(out, n, "%s/xinfang-%04d-%04d-%s.txt", home && *home ? home : ".", year, seq, form);
+}
+
+/* True when the terminal has printer pass-through. */
+static bool terminal_printer(void)
+{
+	char *on = tigetstr("mc5");
+	return on != NULL && on != (char *)-1 && *on;
+}
+
+/* Prints to the terminal's own printer through pass-through. */
+static int print_terminal(struct ui *ui, int64_t id, const char *form, const char *encoding, struct xf_err *err)
+{
+	struct xf_print_opts opts = {form, encoding, XF_PRINT_CALLER, NULL, slip_default_page(), NULL};
+	struct xf_buf bytes;
+	buf_init(&bytes);
+	int rc = print_case(&ui->s, id, &opts, &bytes, err);
+	if (rc == XF_OK) {
+		errno = 0;
+		if (mcprint(bytes.data, (int)bytes.len) == ERR)
+			rc = xf_err_set(err, XF_EIO, "%s",
+			                errno == ENODEV ? "这个终端没有打印机直通功能（terminfo 无 mc5/mc4）：请改用打印命令或文件"
+			                                : "送往终端打印机失败：请检查打印机后重打");
+		else
+			rc = print_record(&ui->s, id, form, "终端打印机", encoding, err);
+	}
+	buf_free(&bytes);
+	return rc;
+}
+
+/* The print dialog: where to, and in which encoding. */
+void screen_print(struct ui *ui, int64_t id, const char *form)
+{
+	struct xf_fields view;
+	struct xf_err err;
+	if (case_view(&ui->s, id, &view, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return;
+	}
+	const char *keys[] = {"form", "dest", "command", "file", "encoding"};
+	const char *labels[] = {"单据", "打印到", "打印命令", "文件", "编码"};
+	const char *lists[] = {NULL, "print_dests", NULL, NULL, "encodings"};
+	enum xf_ftype types[] = {XF_F_TEXT, XF_F_CHOICE, XF_F_TEXT, XF_F_TEXT, XF_F_CHOICE};
+	bool required[] = {false, true, false, false, true};
+	char *text = small_form("print", "打印", keys, labels, types, lists, required, 5);
+	struct fscreen fs;
+	bool opened = fs_open(ui, &fs, NULL, text);
+	free(text);
+	if (!opened) {
+		fields_free(&view);
+		return;
+	}
+	fs_editable(&fs, "dest command file encoding");
+	char path[512];
+	default_file(fields_str(&view, "number"), form, path, sizeof path);
+	const char *spooler = getenv("XINFANG_PRINTER");
+	fs_set(&fs, "number", fields_str(&view, "number"));
+	fs_set(&fs, "form", strcmp(form, "registration") == 0 ? "信访登记表"
+	                    : strcmp(form, "transfer") == 0   ? "信访转办单"
+	                                                      : "处理结果报告单");
+	fs_set(&fs, "dest", terminal_printer() ? "终端打印机" : "打印命令");
+	fs_set(&fs, "command", spooler && *spooler ? spooler : "lp");
+	fs_set(&fs, "file", path);
+	fs_set(&fs, "encoding", "GB18030");
+	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
+	for (;;) {
+		enum fs_result r = fs_run(ui, &fs);
+		if (r != FS_SAVE)
+			break;
+		const char *dest = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
+		int rc;
+		if (strcmp(dest, "终端打印机") == 0) {
+			rc = print_terminal(ui, id, form, enc, &err);
+		} else {
+			bool file = strcmp(dest, "文件") == 0;
+			struct xf_print_opts opts = {form, enc, file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
+			                             fields_str(&fs.values, file ? "file" : "command"), slip_default_page(),
+			                             NULL};
+			rc = print_case(&ui->s, id, &opts, NULL, &err);
+		}
+		if (rc != XF_OK) {
+			ui_message(ui, UI_ERROR, "%s", err.msg);
+			continue;
+		}
+		ui_message(ui, UI_INFO, "%s 已打印到%s%s", fields_str(&fs.values, "form"), dest,
+		           strcmp(dest, "文件") == 0 ? fields_str(&fs.values, "file") : "");
+		break;
+	}
+	fs_free(&fs);
+	fields_free(&view);
+}

@@ -1,0 +1,97 @@
+/* The desk's screens: shared state, the frame (title, message, status bar, key hints), keys,
+ * drawing helpers and the screens. Screens call the core; they never touch SQL. */
+#ifndef XINFANG_TUI_H
+#define XINFANG_TUI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "xinfang/auth.h"
+#include "xinfang/case.h"
+#include "xinfang/form.h"
+#include "xinfang/store.h"
+#include "editor.h"
+
+/* Set by the signal handlers (SIGTERM, SIGHUP, SIGINT): leave cleanly, keeping drafts. */
+extern volatile sig_atomic_t ui_quit_requested;
+
+enum ui_msg { UI_INFO, UI_WARN, UI_ERROR };
+
+/* The desk's state shared by every screen. */
+struct ui {
+	struct xf_store *st;
+	struct xf_session s;
+	bool logged_in;
+	bool color;
+	int64_t data_version;   /* PRAGMA data_version last seen */
+	int today;              /* the date the status bar was counted for */
+	struct xf_status_counts counts;
+	bool counts_ok;
+	char title[64];         /* the screen's name in the title bar */
+	char hints[256];        /* the key hint line */
+	char message[512];
+	enum ui_msg message_kind;
+	bool changed;           /* another desk changed the store since the screen last loaded */
+};
+
+/* A key, or a tick of the clock while idle. */
+struct ui_key {
+	enum { UI_CHAR, UI_FUNC, UI_TICK, UI_QUIT } kind;
+	wint_t ch;   /* UI_CHAR: the character; UI_FUNC: the curses key code */
+};
+
+/* Runs the desk on an opened store; user/password (may be NULL) skip the login screen. */
+int tui_run(struct xf_store *st, const char *user, const char *password);
+
+/* Frame. */
+void ui_frame(struct ui *ui);
+void ui_message(struct ui *ui, enum ui_msg kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void ui_set_screen(struct ui *ui, const char *title, const char *hints);
+int ui_content_top(void);
+int ui_content_rows(void);
+/* Recounts the status bar. */
+void ui_refresh_status(struct ui *ui);
+
+/* Waits for a key; every half second without one it checks for other desks' changes and a
+ * new day, redraws the status bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC. */
+struct ui_key ui_getkey(struct ui *ui);
+/* True for the keys that leave a screen: F10, Esc, Ctrl-C, Ctrl-Q. */
+bool ui_is_back(struct ui_key k);
+
+/* Draws UTF-8 text at (y, x) in exactly `width` columns: clipped without cutting a wide
+ * character, padded with spaces. */
+void ui_put(int y, int x, int width, const char *text, int attr);
+/* Columns a UTF-8 text takes on the screen. */
+int ui_width(const char *text);
+/* A pick list over the screen; returns the chosen index or -1. */
+int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, int current);
+/* A yes/no question on the message line. */
+bool ui_confirm(struct ui *ui, const char *question);
+/* Shows a page of help text until a key is pressed. */
+void ui_help(struct ui *ui, const char *text);
+
+/* Colour pairs (or their monochrome stand-ins). */
+int ui_attr_title(struct ui *ui);
+int ui_attr_error(struct ui *ui);
+int ui_attr_warn(struct ui *ui);
+int ui_attr_field(struct ui *ui);
+int ui_attr_current(struct ui *ui);
+
+/* Screens. */
+bool screen_login(struct ui *ui, const char *user);
+void screen_menu(struct ui *ui);
+void screen_registration(struct ui *ui);
+void screen_queue(struct ui *ui);
+void screen_case(struct ui *ui, int64_t id);
+void screen_due(struct ui *ui);
+void screen_lists(struct ui *ui);
+void screen_search(struct ui *ui);
+/* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
+ * returns true when the move was made. */
+bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
+/* Prints a form of a case: the terminal's printer, a spooler command or a file. */
+void screen_print(struct ui *ui, int64_t id, const char *form);
+
+#endif
