@@ -174,17 +174,15 @@ static int demo_progress(struct xf_session *head, struct xf_session *clerk, unsi
 	fields_set(&f, "opinion", "请于期限内核实处理并书面报告结果。");
 	if ((rc = demo_move(head, id, XF_MV_TRANSFER, &f, day, today, err)) != XF_OK)
 		return rc;
+	if (pick(rng, 12) == 0 && day + 1 <= today) {
+		fields_set(&f, "reason", "所反映事项不属本部门职责，请另行批转");
+		return demo_move(clerk, id, XF_MV_RETURN, &f, day + 1, today, err);
+	}
 	if (pick(rng, 8) == 0 && day + 2 <= today) {
 		fields_set(&f, "target", dept);
 		fields_set(&f, "method", "电话");
 		if ((rc = demo_move(clerk, id, XF_MV_URGE, &f, day + 2, today, err)) != XF_OK)
 			return rc;
-	}
-	if (pick(rng, 12) == 0 && day + 1 <= today) {
-		fields_set(&f, "reason", "所反映事项不属本部门职责，请另行批转");
-		if ((rc = demo_move(clerk, id, XF_MV_RETURN, &f, day + 1, today, err)) != XF_OK)
-			return rc;
-		return XF_OK;
 	}
 	int handled = day + 2 + pick(rng, 9);
 	if (handled > today || pick(rng, 6) == 0)

@@ -18,11 +18,12 @@
 static const struct {
 	enum xf_move move;
 	wint_t key;
+	const char *hint; /* short, so that every open move fits on the hint line */
 } move_keys[] = {
-	{XF_MV_TRANSFER, 't'}, {XF_MV_OUTCOME, 'o'}, {XF_MV_REPLY, 'y'},  {XF_MV_CLOSE, 'c'},
-	{XF_MV_REJECT, 'r'},   {XF_MV_SPOT, 's'},    {XF_MV_RETURN, 'b'}, {XF_MV_WITHDRAW, 'w'},
-	{XF_MV_INSTRUCT, 'i'}, {XF_MV_EXTEND, 'x'},  {XF_MV_DECIDE, 'd'}, {XF_MV_URGE, 'u'},
-	{XF_MV_MATERIAL, 'm'}, {XF_MV_LINK, 'l'},
+	{XF_MV_TRANSFER, 't', "批转"}, {XF_MV_OUTCOME, 'o', "报结"},  {XF_MV_REPLY, 'y', "答复"},   {XF_MV_CLOSE, 'c', "结案"},
+	{XF_MV_REJECT, 'r', "不受理"}, {XF_MV_SPOT, 's', "当场答复"}, {XF_MV_RETURN, 'b', "退回"},  {XF_MV_WITHDRAW, 'w', "撤诉"},
+	{XF_MV_INSTRUCT, 'i', "批示"}, {XF_MV_EXTEND, 'x', "延期"},   {XF_MV_DECIDE, 'd', "审批"},  {XF_MV_URGE, 'u', "催办"},
+	{XF_MV_MATERIAL, 'm', "材料"}, {XF_MV_LINK, 'l', "关联"},
 };
 
 /* Lines of text the view shows. */
@@ -78,7 +79,7 @@ static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct l
 	    fields_str(v, "closure"), *fields_str(v, "closure") ? "）" : "", fields_str(v, "importance"));
 	add(l, "收件 %s %s   渠道 %s   类别 %s   涉及金额 %s", fields_str(v, "received"), fields_str(v, "received_time"),
 	    fields_str(v, "channel"), fields_str(v, "category"), *fields_str(v, "amount") ? fields_str(v, "amount") : "—");
-	add(l, "信访人 %s %s %s   人数 %s   身份证号 %s   电话 %s", strcmp(fields_str(v, "anonymous"), "是") == 0 ? "（匿名）" : fields_str(v, "name"),
+	add(l, "信访人 %s %s %s岁   人数 %s   身份证号 %s   电话 %s", strcmp(fields_str(v, "anonymous"), "是") == 0 ? "（匿名）" : fields_str(v, "name"),
 	    fields_str(v, "gender"), fields_str(v, "age"), fields_str(v, "people"), fields_str(v, "id_number"),
 	    fields_str(v, "phone"));
 	add(l, "住址 %s   工作单位 %s", fields_str(v, "address"), fields_str(v, "work_unit"));
@@ -90,7 +91,9 @@ static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct l
 	limit_text(t, sizeof t, fields_str(v, "due_transfer"), fields_str(v, "transferred_on"));
 	limit_text(h, sizeof h, fields_str(v, "due_handle"), fields_str(v, "reported_on"));
 	limit_text(r, sizeof r, fields_str(v, "due_reply"), fields_str(v, "replied_on"));
-	add(l, "时限  批转 %s   周限 %s   月限 %s%s", t, h, r, strcmp(fields_str(v, "due_estimated"), "是") == 0 ? "   （暂按周末推算）" : "");
+	add(l, "时限  批转 %s", t);
+	add(l, "      周限 %s", h);
+	add(l, "      月限 %s%s", r, strcmp(fields_str(v, "due_estimated"), "是") == 0 ? "（节假日日历缺年份，暂按周末推算）" : "");
 	if (atoi(fields_str(v, "instruction.count")))
 		add(l, "领导批示  %s：%s", fields_str(v, "instruction.leader"), fields_str(v, "instruction.text"));
 	if (atoi(fields_str(v, "transfer.count")))
@@ -181,16 +184,20 @@ void screen_case(struct ui *ui, int64_t id)
 		enum xf_move open[XF_MV_COUNT];
 		int nopen = 0;
 		case_moves_open(&ui->s, id, open, &nopen, NULL);
-		char hints[256] = " ";
-		for (int i = 0; i < nopen; i++)
-			for (size_t k = 0; k < sizeof move_keys / sizeof move_keys[0]; k++)
+		/* Deciding an extension only shows while one waits. */
+		if (strcmp(fields_str(&v, "extension.decision"), "pending") != 0)
+			for (int i = 0; i < nopen; i++)
+				if (open[i] == XF_MV_DECIDE)
+					open[i--] = open[--nopen];
+		char hints[320] = "";
+		for (size_t k = 0; k < sizeof move_keys / sizeof move_keys[0]; k++)
+			for (int i = 0; i < nopen; i++)
 				if (move_keys[k].move == open[i]) {
 					size_t used = strlen(hints);
-					snprintf(hints + used, sizeof hints - used, "%lc %s ", (wint_t)move_keys[k].key,
-					         xf_moves[open[i]].label);
+					snprintf(hints + used, sizeof hints - used, "%lc%s ", (wint_t)move_keys[k].key, move_keys[k].hint);
 				}
 		size_t used = strlen(hints);
-		snprintf(hints + used, sizeof hints - used, "p 打印 F10 返回");
+		snprintf(hints + used, sizeof hints - used, "p打印 F10返回");
 		ui_set_screen(ui, fields_str(&v, "number"), hints);
 		struct lines l = {NULL, 0};
 		build(ui, id, &v, &l);

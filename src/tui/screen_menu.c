@@ -47,9 +47,11 @@ void screen_menu(struct ui *ui)
 		for (int i = 0; i < n; i++) {
 			if (!allowed(ui, &items[i]))
 				continue;
-			char line[200];
-			snprintf(line, sizeof line, " %lc  %s    %s", (wint_t)items[i].key, items[i].label, items[i].what);
-			ui_put(y, x, 64, line, i == sel ? ui_attr_current(ui) : (int)A_NORMAL);
+			char line[80];
+			int attr = i == sel ? ui_attr_current(ui) : (int)A_NORMAL;
+			snprintf(line, sizeof line, " %lc  %s", (wint_t)items[i].key, items[i].label);
+			ui_put(y, x, 16, line, attr);
+			ui_put(y, x + 16, 48, items[i].what, attr);
 			y += 2;
 		}
 		ui_put(y, x, 64, " 0  退出", A_NORMAL);
