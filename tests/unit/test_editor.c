@@ -78,6 +78,7 @@ static void scrolling(void **state)
 	editor_cursor(&ed, &row, &col);
 	assert_int_equal(col, 0);
 	row_fits(&ed, 0, "张三 ");
+	editor_free(&ed);
 	editor_init(&ed, 4, 1, false, 0);
 	editor_set_text(&ed, "a张张张");
 	editor_cursor(&ed, &row, &col);
@@ -130,6 +131,7 @@ static void boxes(void **state)
 	text_is(&ed, "张三李四\n王五赵");
 	assert_int_equal(editor_wrap(&ed, lines, 8), 3);
 	/* A wide character that does not fit starts the next line. */
+	editor_free(&ed);
 	editor_init(&ed, 3, 3, true, 0);
 	editor_set_text(&ed, "a𠮷𠮷");
 	assert_int_equal(editor_wrap(&ed, lines, 8), 2);

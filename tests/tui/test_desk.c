@@ -1,0 +1,481 @@
+/* The desk as a person uses it: the real binary in a real pty, read back through libvterm. */
+#include "../unit/testutil.h"
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xinfang/paths.h"
+#include "xinfang/text.h"
+
+/* A store made with the command line, with a clerk, a head and a handler. */
+struct desk_env {
+	char dir[64];
+	char db[128];
+	char today[40];
+};
+
+/* Runs the command line on the store as a user ("" for none); fails the test on an error. */
+static void cli(struct desk_env *e, const char *user, const char *const *argv)
+{
+	char u[64];
+	snprintf(u, sizeof u, "XINFANG_USER=%s", user);
+	const char *env[] = {e->db, e->today, "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=secret1", u, NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, argv);
+	if (r->status != 0)
+		fail_msg("xinfang %s: %s", argv[0], r->err);
+	free(r);
+}
+
+/* A new store as of `today`. */
+static void env_setup(struct desk_env *e, const char *today)
+{
+	snprintf(e->dir, sizeof e->dir, "/tmp/xinfang-desk-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->db, sizeof e->db, "XINFANG_DB=%s/desk.db", e->dir);
+	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
+	cli(e, "", (const char *[]){"init", NULL});
+	cli(e, "admin", (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
+	cli(e, "admin", (const char *[]){"user", "add", "head", "head", "full_name=李建国", NULL});
+}
+
+/* Removes the store. */
+static void env_teardown(struct desk_env *e)
+{
+	char *cmd = xasprintf("rm -rf '%s'", e->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Opens the desk and logs in through the login screen. */
+static void open_desk(struct term *t, struct desk_env *e, const char *user, const char *const *extra_env)
+{
+	const char *env[8] = {e->db, e->today};
+	int n = 2;
+	for (int i = 0; extra_env && extra_env[i] && n < 7; i++)
+		env[n++] = extra_env[i];
+	env[n] = NULL;
+	term_start(t, 24, 80, env, (const char *[]){NULL});
+	if (!term_wait(t, "请登录", 5000))
+		fail_msg("no login screen:\n%s", term_text(t));
+	term_send(t, user);
+	term_send(t, "\r");
+	term_send(t, "secret1\r");
+	if (!term_wait(t, "信 访 工 作 台", 5000))
+		fail_msg("no menu after login:\n%s", term_text(t));
+}
+
+/* Fails with the screen when text does not show. */
+static void must_see(struct term *t, const char *text, int ms)
+{
+	if (!term_wait(t, text, ms)) {
+		char *s = term_text(t);
+		fail_msg("\"%s\" not on the screen:\n%s", text, s);
+	}
+}
+
+/* The value of a key in `xinfang show`. */
+static char *show_value(struct desk_env *e, const char *number, const char *key)
+{
+	const char *env[] = {e->db, e->today, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"show", number, NULL});
+	assert_int_equal(r->status, 0);
+	char want[64];
+	snprintf(want, sizeof want, "\n%s\t", key);
+	char *at = strstr(r->out, want);
+	char *v = NULL;
+	if (at) {
+		at += strlen(want);
+		v = xstrndup(at, strcspn(at, "\n"));
+	}
+	free(r);
+	assert_non_null(v);
+	return v;
+}
+
+/* Registers a case from the command line. */
+static void cli_case(struct desk_env *e, const char *name)
+{
+	char n[64];
+	snprintf(n, sizeof n, "name=%s", name);
+	cli(e, "clerk", (const char *[]){"new", "channel=来访", "category=服务态度", n, "summary=柜员态度冷淡，要求道歉", NULL});
+}
+
+/* Types a whole registration in Chinese, 𠮷 included, and saves it. */
+static void registration_typed_in_chinese(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	must_see(&t, "（保存后生成）", 1000);
+	term_send(&t, "\t   \t\t"); /* received; channel: 来信 来电 来访; importance */
+	term_send(&t, "𠮷祥\t");
+	/* What a person sees: the name with its wide rare character, the grid still straight. */
+	must_see(&t, "𠮷祥", 1000);
+	int row, col;
+	assert_true(term_find(&t, "𠮷祥", &row, &col));
+	VTermScreenCell cell;
+	term_cell(&t, row, col, &cell);
+	assert_int_equal(cell.chars[0], 0x20bb7);
+	assert_int_equal(cell.width, 2);
+	int brow, bcol;
+	assert_true(term_find(&t, "性    别", &brow, &bcol));
+	assert_int_equal(brow, row);
+	term_cell(&t, row, bcol - 1, &cell);
+	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
+	term_send(&t, "\t\t\t");
+	term_send(&t, "11010519491231002X\t13812345678\t");
+	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
+	term_send(&t, "城东支行营业部\t  \t"); /* subject; category: 工作失误 服务态度 */
+	term_send(&t, "\t");                  /* amount */
+	term_send(&t, "本人在城东支行办理存款业务时，柜员态度冷淡、答复敷衍，排队等候超过一小时。要求道歉。");
+	/* The long text wraps inside its box on screen. */
+	must_see(&t, "排队等候超过", 1000);
+	term_send(&t, K_F2);
+	must_see(&t, "已登记 2026年第0001号", 3000);
+	must_see(&t, "2026年第0001号", 100);
+	char *v = show_value(&e, "2026-0001", "name");
+	assert_string_equal(v, "𠮷祥");
+	free(v);
+	v = show_value(&e, "2026-0001", "channel");
+	assert_string_equal(v, "来访");
+	free(v);
+	v = show_value(&e, "2026-0001", "category");
+	assert_string_equal(v, "服务态度");
+	free(v);
+	v = show_value(&e, "2026-0001", "gender");
+	assert_string_equal(v, "女");
+	free(v);
+	v = show_value(&e, "2026-0001", "summary");
+	assert_non_null(strstr(v, "排队等候超过一小时"));
+	free(v);
+	/* The status bar counts the new item. */
+	must_see(&t, "待批转 1", 2000);
+	term_send(&t, K_F10);
+	must_see(&t, "信 访 工 作 台", 2000);
+	term_send(&t, "0y");
+	assert_int_equal(term_stop(&t, 0, 3000), 0);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* A wrong check digit is refused on leaving the field; the typed text stays. */
+static void wrong_id_refused_text_kept(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t\t\t张伟\t\t\t\t110105194912310021\t");
+	must_see(&t, "校验位不对", 2000);
+	must_see(&t, "110105194912310021", 100);
+	int row, col, crow, ccol;
+	assert_true(term_find(&t, "110105194912310021", &row, &col));
+	term_cursor(&t, &crow, &ccol);
+	assert_int_equal(crow, row); /* still in the ID field */
+	VTermScreenCell cell;
+	term_cell(&t, t.rows - 3, 0, &cell);
+	assert_true(VTERM_COLOR_IS_INDEXED(&cell.fg) && cell.fg.indexed.idx == 1); /* the message is red */
+	term_send(&t, K_BS "X\t");
+	assert_true(term_wait_gone(&t, "校验位不对", 2000));
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* The head transfers from the queue and prints the slip to a file; then to the terminal's
+ * printer through pass-through. */
+static void queue_transfer_and_print(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "刘䶮");
+	struct term t;
+	open_desk(&t, &e, "head", NULL);
+	term_send(&t, "2");
+	must_see(&t, "待批队列", 3000);
+	must_see(&t, "2026年第0001号", 2000);
+	must_see(&t, "刘䶮", 100);
+	term_send(&t, "t");
+	must_see(&t, "信 访 转 办 单", 3000);
+	must_see(&t, "个人金融部", 1000); /* the category's lead department, prefilled */
+	term_send(&t, K_F2);
+	must_see(&t, "批转已完成", 3000);
+	char *deadline = show_value(&e, "2026-0001", "transfer.deadline");
+	assert_string_equal(deadline, "2026-11-27"); /* the handle limit, prefilled as the deadline */
+	free(deadline);
+	term_send(&t, K_F4);
+	must_see(&t, "打印到", 3000);
+	/* Choose 文件 with the space bar. */
+	for (int i = 0; i < 3; i++) {
+		char *s = term_text(&t);
+		bool on_file = strstr(s, "打印到            │文件") != NULL;
+		free(s);
+		if (on_file)
+			break;
+		term_send(&t, " ");
+	}
+	must_see(&t, "打印到            │文件", 1000);
+	char path[160], keys[200];
+	snprintf(path, sizeof path, "%s/slip.txt", e.dir);
+	snprintf(keys, sizeof keys, "\t\t\025%s", path); /* to the file field, Ctrl-U, the path */
+	term_send(&t, keys);
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到文件", 3000);
+	char *bytes, *text;
+	size_t len;
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_int_equal(text_decode(bytes, len, "GB18030", &text, NULL), XF_OK);
+	assert_non_null(strstr(text, "信 访 转 办 单"));
+	assert_non_null(strstr(text, "刘䶮"));
+	assert_non_null(strstr(text, "打印人：李建国"));
+	free(bytes);
+	free(text);
+	/* Again, to the terminal's printer: the slip goes out between mc5 and mc4. */
+	term_send(&t, K_F4);
+	must_see(&t, "打印到", 3000);
+	for (int i = 0; i < 3; i++) {
+		char *s = term_text(&t);
+		bool on_terminal = strstr(s, "打印到            │终端打印机") != NULL;
+		free(s);
+		if (on_terminal)
+			break;
+		term_send(&t, " ");
+	}
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到终端打印机", 3000);
+	assert_non_null(memmem(t.raw.data, t.raw.len, "\033[5i", 4));
+	assert_non_null(memmem(t.raw.data, t.raw.len, "\033[4i", 4));
+	assert_false(t.printing);
+	assert_non_null(memmem(t.printer.data, t.printer.len, "\xd0\xc5 \xb7\xc3 \xd7\xaa \xb0\xec \xb5\xa5", 14)); /* 信 访 转 办 单 */
+	assert_non_null(memmem(t.printer.data, t.printer.len, "\xfe\x9f", 2)); /* 䶮 in GB18030 */
+	assert_non_null(memchr(t.printer.data, '\f', t.printer.len));
+	char *v = show_value(&e, "2026-0001", "state");
+	assert_string_equal(v, "已转办");
+	free(v);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Outcome, reply and close from the case view. */
+static void outcome_reply_close(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "赵敏");
+	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找", 3000);
+	term_send(&t, "2026-0001" K_F2);
+	must_see(&t, "已转办", 3000);
+	term_send(&t, "o");
+	must_see(&t, "处 理 结 果 报 告 单", 3000);
+	term_send(&t, "经调取监控核实，柜员服务态度确有不当。\t对当班柜员批评教育。\t开展服务规范培训。\t ");
+	term_send(&t, K_F2);
+	must_see(&t, "报结已完成", 3000);
+	term_send(&t, K_F10);
+	must_see(&t, "已报结", 3000);
+	term_send(&t, "y");
+	must_see(&t, "答复方式", 3000);
+	term_send(&t, " ");
+	must_see(&t, "口头", 1000);
+	term_send(&t, K_F2);
+	must_see(&t, "已答复", 3000);
+	term_send(&t, "c");
+	must_see(&t, "结案说明", 3000);
+	term_send(&t, K_F2);
+	must_see(&t, "已结案", 3000);
+	must_see(&t, "办结", 1000);
+	char *v = show_value(&e, "2026-0001", "state");
+	assert_string_equal(v, "已结案");
+	free(v);
+	v = show_value(&e, "2026-0001", "outcome.satisfaction");
+	assert_string_equal(v, "满意");
+	free(v);
+	v = show_value(&e, "2026-0001", "reply.method");
+	assert_string_equal(v, "口头");
+	free(v);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* The status bar for one day: its text, and the colour of the cell at `word`. */
+static void status_on(struct desk_env *e, const char *today, const char *want, const char *word, int want_color)
+{
+	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
+	struct term t;
+	open_desk(&t, e, "clerk", NULL);
+	must_see(&t, want, 3000);
+	if (word) {
+		int row, col;
+		assert_true(term_find(&t, word, &row, &col));
+		assert_int_equal(row, t.rows - 2);
+		VTermScreenCell cell;
+		term_cell(&t, row, col, &cell);
+		assert_true(VTERM_COLOR_IS_INDEXED(&cell.fg));
+		assert_int_equal(cell.fg.indexed.idx, want_color);
+	}
+	term_free(&t);
+}
+
+/* The status bar counts move as --today moves. */
+static void status_bar_follows_the_date(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "张伟"); /* transfer 11-23, handle 11-27, reply 12-21 */
+	status_on(&e, "2026-11-20", "周限 临近0 超期0 │ 月限 临近0 超期0 │ 待批转 1 超期0", NULL, 0);
+	status_on(&e, "2026-11-25", "周限 临近1 超期0 │ 月限 临近0 超期0 │ 待批转 1 超期1", "临近1", 3);
+	status_on(&e, "2026-11-28", "周限 临近0 超期1 │ 月限 临近0 超期0 │ 待批转 1 超期1", "超期1", 1);
+	status_on(&e, "2026-12-22", "周限 临近0 超期1 │ 月限 临近0 超期1", NULL, 0);
+	env_teardown(&e);
+}
+
+/* Resizing while typing keeps what is typed. */
+static void resize_while_editing(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t\t\t欧阳");
+	term_resize(&t, 30, 100);
+	must_see(&t, "欧阳", 2000);
+	term_resize(&t, 24, 80);
+	must_see(&t, "欧阳", 2000);
+	term_send(&t, "修文");
+	must_see(&t, "欧阳修文", 2000);
+	int row, col;
+	assert_true(term_find(&t, "欧阳修文", &row, &col));
+	assert_int_equal(col, (80 - 65) / 2 + 12); /* the name slot of the centred form */
+	term_resize(&t, 20, 60);
+	must_see(&t, "终端窗口太小", 2000);
+	term_resize(&t, 24, 80);
+	must_see(&t, "欧阳修文", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Another desk's registration shows on this desk's status bar within a second. */
+static void two_desks(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term a;
+	open_desk(&a, &e, "head", NULL);
+	must_see(&a, "待批转 0", 2000);
+	cli_case(&e, "王五");
+	if (!term_wait(&a, "待批转 1", 1000))
+		fail_msg("the other desk's change did not show within a second:\n%s", term_text(&a));
+	/* And in the queue, which reloads by itself. */
+	term_send(&a, "2");
+	must_see(&a, "王五", 2000);
+	cli_case(&e, "赵六");
+	if (!term_wait(&a, "赵六", 1000))
+		fail_msg("the queue did not reload within a second:\n%s", term_text(&a));
+	term_free(&a);
+	env_teardown(&e);
+}
+
+/* A registration typed and then killed comes back as a draft. */
+static void draft_survives_kill(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t13900001111\t");
+	term_send(&t, "\t\t\t\t\t\t\t卡被吞了");
+	term_pump(&t, 1300); /* idle: the desk saves the draft */
+	assert_int_equal(term_stop(&t, SIGKILL, 2000), -1);
+	term_free(&t);
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "已恢复", 3000);
+	must_see(&t, "诸葛亮", 100);
+	must_see(&t, "13900001111", 100);
+	for (int i = 0; i < 16; i++)
+		term_send(&t, "\t");
+	must_see(&t, "卡被吞了", 1000);
+	/* Ctrl-D drops it. */
+	term_send(&t, "\004");
+	term_send(&t, "y");
+	must_see(&t, "草稿已放弃", 2000);
+	assert_true(term_wait_gone(&t, "诸葛亮", 1000));
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* The terminal comes back whole after SIGTERM; a non-UTF-8 locale is refused up front;
+ * a monochrome desk marks overdue counts in reverse video. */
+static void terminal_care(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	assert_non_null(memmem(t.raw.data, t.raw.len, "\033[?1049h", 8));
+	assert_int_equal(term_stop(&t, SIGTERM, 3000), 0);
+	assert_non_null(memmem(t.raw.data, t.raw.len, "\033[?1049l", 8));
+	term_free(&t);
+
+	const char *latin[] = {e.db, "LC_ALL=C", NULL};
+	term_start(&t, 24, 80, latin, (const char *[]){NULL});
+	assert_int_equal(term_stop(&t, 0, 3000), 1);
+	assert_non_null(memmem(t.raw.data, t.raw.len, "UTF-8", 5));
+	assert_null(memmem(t.raw.data, t.raw.len, "\033[?1049h", 8));
+	term_free(&t);
+
+	cli_case(&e, "孙七");
+	snprintf(e.today, sizeof e.today, "XINFANG_TODAY=2026-11-28");
+	open_desk(&t, &e, "clerk", (const char *[]){"XINFANG_MONO=1", NULL});
+	must_see(&t, "超期1", 2000);
+	int row, col;
+	assert_true(term_find(&t, "超期1", &row, &col));
+	VTermScreenCell cell;
+	term_cell(&t, row, col, &cell);
+	assert_true(cell.attrs.reverse);
+	assert_true(VTERM_COLOR_IS_DEFAULT_FG(&cell.fg));
+	term_free(&t);
+	env_teardown(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(registration_typed_in_chinese),
+		cmocka_unit_test(wrong_id_refused_text_kept),
+		cmocka_unit_test(queue_transfer_and_print),
+		cmocka_unit_test(outcome_reply_close),
+		cmocka_unit_test(status_bar_follows_the_date),
+		cmocka_unit_test(resize_while_editing),
+		cmocka_unit_test(two_desks),
+		cmocka_unit_test(draft_survives_kill),
+		cmocka_unit_test(terminal_care),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
