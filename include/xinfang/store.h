@@ -107,8 +107,9 @@ int store_draft_get(struct xf_store *st, const char *op, const char *form, struc
 /* Drops a draft (the form was saved or abandoned). */
 int store_draft_drop(struct xf_store *st, const char *op, const char *form, struct xf_err *err);
 /* The queue: cases waiting for the head, most urgent transfer limit first, with fields id number
- * received received_time channel name category summary due_transfer; then cases with an
- * extension request waiting (same fields, plus extension = the requested date). */
+ * received received_time channel name category summary due_transfer returned (the reason of
+ * the latest return by a department, if any); then cases with an extension request waiting
+ * (same fields, plus extension = the requested date). */
 int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Appends an audit event (inside the caller's transaction). */

@@ -283,6 +283,17 @@ struct ui_key ui_getkey(struct ui *ui)
 	}
 	k.kind = r == KEY_CODE_YES ? UI_FUNC : UI_CHAR;
 	k.ch = ch;
+	/* F5, from any screen: the cases behind the status bar's counts. */
+	if (k.kind == UI_FUNC && ch == KEY_F(5) && ui->logged_in && !ui->in_due) {
+		char title[64], hints[256];
+		snprintf(title, sizeof title, "%s", ui->title);
+		snprintf(hints, sizeof hints, "%s", ui->hints);
+		ui->in_due = true;
+		screen_due(ui);
+		ui->in_due = false;
+		ui_set_screen(ui, title, hints);
+		k.kind = UI_TICK;
+	}
 	return k;
 }
 

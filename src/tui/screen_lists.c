@@ -24,7 +24,7 @@ static void show_list(struct ui *ui, const char *title, struct ui_list *l,
 {
 	reload(ui, l, ctx);
 	for (;;) {
-		ui_set_screen(ui, title, " ↑↓ 选择  回车 查看  F10 返回");
+		ui_set_screen(ui, title, " ↑↓ 选择  回车 查看  F5 时限清单  F10 返回");
 		erase();
 		ui_frame(ui);
 		list_draw(ui, l, ui_content_top(), ui_content_rows());
@@ -77,7 +77,10 @@ void screen_due(struct ui *ui)
 	l.cols = cols;
 	l.ncols = (int)(sizeof cols / sizeof cols[0]);
 	l.row_attr = by_days_left;
+	bool nested = ui->in_due;
+	ui->in_due = true;
 	show_list(ui, "时限清单（临近或超期）", &l, load_due, NULL);
+	ui->in_due = nested;
 	list_free(&l);
 }
 

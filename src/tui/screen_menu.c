@@ -80,8 +80,6 @@ void screen_menu(struct ui *ui)
 					sel = i;
 					break;
 				}
-		} else if (k.kind == UI_FUNC && k.ch == KEY_F(5)) {
-			screen_due(ui);
 		} else if ((k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER)) {
 			items[sel].run(ui);
 		} else if (k.kind == UI_CHAR) {

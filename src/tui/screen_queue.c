@@ -41,6 +41,10 @@ static void load(struct ui *ui, struct ui_list *l)
 			snprintf(buf, sizeof buf, "【申请延期至 %s】%s", fields_str(r, "extension"), fields_str(r, "summary"));
 			fields_set(r, "summary", buf);
 		} else {
+			if (*fields_str(r, "returned")) {
+				snprintf(buf, sizeof buf, "【退回：%s】%s", fields_str(r, "returned"), fields_str(r, "summary"));
+				fields_set(r, "summary", buf);
+			}
 			int left = atoi(fields_str(r, "days_left"));
 			snprintf(buf, sizeof buf, left < 0 ? "超%d天" : "%d天", left < 0 ? -left : left);
 			fields_set(r, "days", buf);

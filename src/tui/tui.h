@@ -34,6 +34,7 @@ struct ui {
 	char message[512];
 	enum ui_msg message_kind;
 	bool changed;           /* another desk changed the store since the screen last loaded */
+	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
 };
 
 /* A key, or a tick of the clock while idle. */

@@ -464,6 +464,39 @@ static void terminal_care(void **state)
 	env_teardown(&e);
 }
 
+/* F5 opens the cases behind the status bar from any screen, even mid-form. */
+static void limits_list_from_anywhere(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "钱八");
+	cli(&e, "clerk", (const char *[]){"--today", "2026-11-21", "new", "channel=来信", "category=建议", "name=吴九", "summary=建议", NULL});
+	snprintf(e.today, sizeof e.today, "XINFANG_TODAY=2026-11-26");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t\t\t周");
+	term_send(&t, K_F5);
+	must_see(&t, "时限清单", 2000);
+	must_see(&t, "2026年第0001号", 1000);
+	must_see(&t, "钱八", 1000);
+	int row, col;
+	assert_true(term_find(&t, "钱八", &row, &col));
+	char *line = term_row(&t, row);
+	assert_non_null(strstr(line, "周限"));
+	assert_non_null(strstr(line, "2026-11-27"));
+	free(line);
+	term_send(&t, K_F10);
+	must_see(&t, "信 访 登 记 表", 2000);
+	must_see(&t, "周", 500);
+	term_send(&t, "树人");
+	must_see(&t, "周树人", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +509,7 @@ int main(void)
 		cmocka_unit_test(two_desks),
 		cmocka_unit_test(draft_survives_kill),
 		cmocka_unit_test(terminal_care),
+		cmocka_unit_test(limits_list_from_anywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
