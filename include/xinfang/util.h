@@ -65,6 +65,8 @@ struct xf_fields {
 void fields_init(struct xf_fields *f);
 /* Sets key to val (a copy), replacing an earlier value; val NULL removes nothing, stores "". */
 void fields_set(struct xf_fields *f, const char *key, const char *val);
+/* Appends key=val without looking for an earlier value (keys known to be unique). */
+void fields_add(struct xf_fields *f, const char *key, const char *val);
 /* Value of key or NULL when absent. */
 const char *fields_get(const struct xf_fields *f, const char *key);
 /* Value of key, or "" when absent or NULL. */

@@ -8,11 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The columns of one table, read once from the schema. */
+struct table_columns {
+	const char *table;
+	char **names;
+	int n;
+};
+
 struct xf_store {
 	sqlite3 *db;
 	char *path;
 	int busy_ms;
+	struct table_columns *tables; /* cache for the generic row functions */
+	int ntables;
 };
+
+static void forget_columns(struct xf_store *st);
 
 /* Tables the generic row functions may touch. */
 static const char *const known_tables[] = {
@@ -97,7 +108,7 @@ static void row_to_fields(sqlite3_stmt *stmt, struct xf_fields *f)
 	int n = sqlite3_column_count(stmt);
 	for (int i = 0; i < n; i++) {
 		const unsigned char *v = sqlite3_column_text(stmt, i);
-		fields_set(f, sqlite3_column_name(stmt, i), v ? (const char *)v : "");
+		fields_add(f, sqlite3_column_name(stmt, i), v ? (const char *)v : "");
 	}
 }
 
@@ -157,6 +168,7 @@ void store_close(struct xf_store *st)
 	if (st == NULL)
 		return;
 	sqlite3_close_v2(st->db);
+	forget_columns(st);
 	free(st->path);
 	free(st);
 }
@@ -200,6 +212,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 	if (version > store_latest_version())
 		return xf_err_set(err, XF_EINVAL, "数据库版本 %d 比本程序（最高 %d）新：请升级 xinfang", version,
 		                  store_latest_version());
+	forget_columns(st);
 	for (size_t i = 0; i < xf_migration_count; i++) {
 		const struct xf_migration *m = &xf_migrations[i];
 		if (m->version <= version || (upto > 0 && m->version > upto))
@@ -250,18 +263,57 @@ int store_data_version(struct xf_store *st, int64_t *version)
 	return rc == SQLITE_ROW ? XF_OK : XF_EIO;
 }
 
+/* Forgets the cached columns (after a migration changed the schema). */
+static void forget_columns(struct xf_store *st)
+{
+	for (int i = 0; i < st->ntables; i++) {
+		for (int k = 0; k < st->tables[i].n; k++)
+			free(st->tables[i].names[k]);
+		free(st->tables[i].names);
+	}
+	free(st->tables);
+	st->tables = NULL;
+	st->ntables = 0;
+}
+
+/* The columns of a known table, read from the schema on first use. */
+static const struct table_columns *columns_of(struct xf_store *st, const char *table)
+{
+	for (int i = 0; i < st->ntables; i++)
+		if (strcmp(st->tables[i].table, table) == 0)
+			return &st->tables[i];
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	struct table_columns tc = {NULL, NULL, 0};
+	for (size_t i = 0; i < sizeof known_tables / sizeof known_tables[0]; i++)
+		if (strcmp(known_tables[i], table) == 0)
+			tc.table = known_tables[i];
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		tc.names = xrealloc(tc.names, (size_t)(tc.n + 1) * sizeof *tc.names);
+		tc.names[tc.n++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	if (tc.table == NULL || tc.n == 0) {
+		for (int k = 0; k < tc.n; k++)
+			free(tc.names[k]);
+		free(tc.names);
+		return NULL;
+	}
+	st->tables = xrealloc(st->tables, (size_t)(st->ntables + 1) * sizeof *st->tables);
+	st->tables[st->ntables] = tc;
+	return &st->tables[st->ntables++];
+}
+
 /* True when table has a column of that name. */
 static bool has_column(struct xf_store *st, const char *table, const char *column)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return false;
-	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return found;
+	const struct table_columns *tc = columns_of(st, table);
+	for (int i = 0; tc && i < tc->n; i++)
+		if (strcmp(tc->names[i], column) == 0)
+			return true;
+	return false;
 }
 
 /* Checks a table name and its columns before they go into SQL text. */

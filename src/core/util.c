@@ -164,6 +164,12 @@ void fields_set(struct xf_fields *f, const char *key, const char *val)
 			return;
 		}
 	}
+	fields_add(f, key, val);
+}
+
+/* Appends one field. */
+void fields_add(struct xf_fields *f, const char *key, const char *val)
+{
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
 		f->v = xrealloc(f->v, f->cap * sizeof *f->v);

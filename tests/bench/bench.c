@@ -1,0 +1,452 @@
+/* xinfang-bench: the desk's hot paths on N cases, each against raw SQLite doing the same work
+ * on the same file. Prints op<TAB>cases<TAB>xinfang_ms<TAB>sqlite_ms<TAB>ratio (medians). */
+#include <getopt.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tui/harness.h"
+#include "generate.h"
+#include "xinfang/case.h"
+#include "xinfang/clock.h"
+#include "xinfang/desk.h"
+#include "xinfang/paths.h"
+#include "xinfang/setup.h"
+
+static const char *today_iso = "2026-11-20";
+
+/* Milliseconds, monotonic, as a double. */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Sorts doubles. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The median of n timings. */
+static double median(double *t, int n)
+{
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+/* What one measured operation does, on each side. */
+struct op {
+	const char *name;
+	int repeat;
+	void (*xinfang)(void *ctx, int i);
+	void (*raw)(void *ctx, int i); /* NULL: no raw counterpart */
+};
+
+/* Everything the operations need. */
+struct bench {
+	struct xf_session s;
+	sqlite3 *db;
+	long cases;
+	unsigned seed;
+	char **numbers; /* sample of existing numbers, ids, ID numbers, phones */
+	int64_t *ids;
+	char **idns;
+	char **phones;
+	int samples;
+};
+
+/* Fails the run with a message. */
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "xinfang-bench: %s: %s\n", what, msg);
+	exit(1);
+}
+
+/* Steps a raw statement to the end, reading every column as the store does. */
+static void raw_run(sqlite3_stmt *st)
+{
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int c = 0; c < sqlite3_column_count(st); c++)
+			(void)sqlite3_column_text(st, c);
+	sqlite3_finalize(st);
+}
+
+/* Prepares raw SQL or dies. */
+static sqlite3_stmt *raw_prepare(struct bench *b, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		die(sql, sqlite3_errmsg(b->db));
+	return st;
+}
+
+/* status: the seven counts of the status bar. */
+static void x_status(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_status_counts c;
+	struct xf_err err;
+	if (case_status_counts(&b->s, &c, &err) != XF_OK)
+		die("status", err.msg);
+}
+
+/* The same counts as raw SQL. */
+static void r_status(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	static const char *const sql[] = {
+		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
+		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
+		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
+		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
+		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
+		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
+		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
+	};
+	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++)
+		raw_run(raw_prepare(b, sql[k]));
+}
+
+/* queue: the head's queue. */
+static void x_queue(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_rows rows;
+	struct xf_err err;
+	if (desk_queue(&b->s, &rows, &err) != XF_OK)
+		die("queue", err.msg);
+	rows_free(&rows);
+}
+
+/* The queue's rows as raw SQL. */
+static void r_queue(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	raw_run(raw_prepare(b, "SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
+	                       "coalesce(p.name, ''), c.category, substr(c.summary, 1, 60), c.due_transfer, c.importance, "
+	                       "coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
+	                       "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                       "WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT 500"));
+	raw_run(raw_prepare(b, "SELECT c.id, c.number FROM extensions e JOIN cases c ON c.id = e.case_id "
+	                       "WHERE e.decision = 'pending' ORDER BY e.id LIMIT 500"));
+}
+
+/* lookup_number: a case by its number. */
+static void x_number(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	int64_t id;
+	struct xf_err err;
+	if (case_find(&b->s, b->numbers[i % b->samples], &id, &err) != XF_OK)
+		die("lookup_number", err.msg);
+}
+
+/* The same lookup as raw SQL. */
+static void r_number(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	int year, seq;
+	case_parse_number(b->numbers[i % b->samples], &year, &seq, NULL);
+	sqlite3_stmt *st = raw_prepare(b, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2");
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_int(st, 2, seq);
+	raw_run(st);
+}
+
+/* view: everything about a case, as the case screen shows it. */
+static void x_view(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	struct xf_fields v;
+	struct xf_err err;
+	if (case_view(&b->s, b->ids[i % b->samples], &v, &err) != XF_OK)
+		die("view", err.msg);
+	fields_free(&v);
+}
+
+/* The same reads as raw SQL. */
+static void r_view(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	static const char *const sql[] = {
+		"SELECT * FROM cases WHERE id = ?1",        "SELECT * FROM petitioners WHERE case_id = ?1",
+		"SELECT * FROM transfers WHERE case_id = ?1", "SELECT * FROM outcomes WHERE case_id = ?1",
+		"SELECT * FROM replies WHERE case_id = ?1", "SELECT * FROM instructions WHERE case_id = ?1",
+		"SELECT * FROM returns WHERE case_id = ?1", "SELECT * FROM extensions WHERE case_id = ?1",
+		"SELECT * FROM urgings WHERE case_id = ?1", "SELECT * FROM materials WHERE case_id = ?1",
+		"SELECT * FROM closures WHERE case_id = ?1", "SELECT * FROM links WHERE case_id = ?1",
+	};
+	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
+		sqlite3_stmt *st = raw_prepare(b, sql[k]);
+		sqlite3_bind_int64(st, 1, b->ids[i % b->samples]);
+		raw_run(st);
+	}
+}
+
+/* A petitioner lookup by one column, on either side. */
+static void lookup(struct bench *b, const char *column, const char *value, bool raw)
+{
+	if (!raw) {
+		struct xf_fields f;
+		fields_init(&f);
+		fields_set(&f, column, value);
+		struct xf_rows rows;
+		struct xf_err err;
+		if (case_repeat_matches(&b->s, &f, 0, &rows, &err) != XF_OK)
+			die(column, err.msg);
+		rows_free(&rows);
+		fields_free(&f);
+		return;
+	}
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "SELECT DISTINCT c.id, c.number, c.state, c.received, p.name FROM petitioners p "
+	         "JOIN cases c ON c.id = p.case_id WHERE p.%s = ?1 AND p.%s <> '' ORDER BY c.received, c.id",
+	         column, column);
+	sqlite3_stmt *st = raw_prepare(b, sql);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	raw_run(st);
+}
+
+/* lookup_id: earlier cases of an ID number. */
+static void x_idn(void *ctx, int i) { struct bench *b = ctx; lookup(b, "id_number", b->idns[i % b->samples], false); }
+static void r_idn(void *ctx, int i) { struct bench *b = ctx; lookup(b, "id_number", b->idns[i % b->samples], true); }
+/* lookup_phone: earlier cases of a phone number. */
+static void x_phone(void *ctx, int i) { struct bench *b = ctx; lookup(b, "phone", b->phones[i % b->samples], false); }
+static void r_phone(void *ctx, int i) { struct bench *b = ctx; lookup(b, "phone", b->phones[i % b->samples], true); }
+
+/* register: one registration with its audit record, in one transaction. */
+static void x_register(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "channel", "来访");
+	fields_set(&f, "category", "服务态度");
+	fields_set(&f, "name", "测试人");
+	fields_set(&f, "phone", "13800000000");
+	fields_set(&f, "summary", "柜员态度冷淡，排队等候超过一小时，要求道歉并改进服务。");
+	char number[32];
+	struct xf_err err, warn;
+	if (case_register(&b->s, &f, number, &warn, &err) != XF_OK)
+		die("register", err.msg);
+	fields_free(&f);
+	(void)i;
+}
+
+/* The same rows written with raw SQL in one transaction. */
+static void r_register(void *ctx, int i)
+{
+	struct bench *b = ctx;
+	sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_stmt *st = raw_prepare(b, "INSERT INTO number_seq(year, last) VALUES (2026, 1) "
+	                                  "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last");
+	int seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	char number[32];
+	case_format_number(2026, seq, number);
+	st = raw_prepare(b, "INSERT INTO cases(year, seq, number, state, received, channel, category, summary, ruleset, "
+	                    "due_transfer, due_handle, due_reply, orig_due_handle, orig_due_reply, created_by, created_at) "
+	                    "VALUES (2026, ?1, ?2, 'queued', '2026-11-20', '来访', '服务态度', "
+	                    "'柜员态度冷淡，排队等候超过一小时，要求道歉并改进服务。', 'seed', '2026-11-23', '2026-11-27', "
+	                    "'2026-12-21', '2026-11-27', '2026-12-21', 'admin', '2026-11-20 10:00:00')");
+	sqlite3_bind_int(st, 1, seq);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_TRANSIENT);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	sqlite3_int64 id = sqlite3_last_insert_rowid(b->db);
+	st = raw_prepare(b, "INSERT INTO petitioners(case_id, ord, name, phone) VALUES (?1, 0, '测试人', '13800000000')");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = raw_prepare(b, "INSERT INTO audit(at, operator, action, case_id, before, after) "
+	                    "VALUES ('2026-11-20 10:00:00', 'admin', 'register', ?1, '{}', '{\"number\":\"x\"}')");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("raw register", sqlite3_errmsg(b->db));
+	(void)i;
+}
+
+/* Times one side of an operation; returns the median in ms. */
+static double time_side(void (*fn)(void *, int), void *ctx, int repeat)
+{
+	double *t = xmalloc((size_t)repeat * sizeof *t);
+	fn(ctx, 0); /* warm the cache and the statements' first use */
+	for (int i = 0; i < repeat; i++) {
+		double start = now_ms();
+		fn(ctx, i + 1);
+		t[i] = now_ms() - start;
+	}
+	double m = median(t, repeat);
+	free(t);
+	return m;
+}
+
+/* Prints one result line. */
+static void report(const char *op, long cases, double x, double r)
+{
+	if (r > 0)
+		printf("%s\t%ld\t%.3f\t%.3f\t%.2f\n", op, cases, x, r, x / r);
+	else
+		printf("%s\t%ld\t%.3f\t-\t-\n", op, cases, x);
+	fflush(stdout);
+}
+
+/* start: process start to the first complete frame of the desk, through a real pty. */
+static double time_start(const char *db, int repeat)
+{
+	char dbenv[600];
+	snprintf(dbenv, sizeof dbenv, "XINFANG_DB=%s", db);
+	char today[64];
+	snprintf(today, sizeof today, "XINFANG_TODAY=%s", today_iso);
+	const char *env[] = {dbenv, today, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", NULL};
+	double *t = xmalloc((size_t)repeat * sizeof *t);
+	for (int i = 0; i < repeat; i++) {
+		struct term term;
+		double start = now_ms();
+		term_start(&term, 24, 80, env, (const char *[]){NULL});
+		/* Complete: the status bar is the last thing the frame draws before the menu. */
+		if (!term_wait(&term, "信 访 工 作 台", 10000) || !term_wait(&term, "待批转", 10000))
+			die("start", "the desk did not draw its first frame");
+		t[i] = now_ms() - start;
+		term_stop(&term, SIGTERM, 5000);
+		term_free(&term);
+	}
+	double m = median(t, repeat);
+	free(t);
+	return m;
+}
+
+/* Picks sample numbers, ids, ID numbers and phones from the store. */
+static void sample(struct bench *b)
+{
+	b->samples = 200;
+	b->numbers = xcalloc((size_t)b->samples, sizeof *b->numbers);
+	b->ids = xcalloc((size_t)b->samples, sizeof *b->ids);
+	b->idns = xcalloc((size_t)b->samples, sizeof *b->idns);
+	b->phones = xcalloc((size_t)b->samples, sizeof *b->phones);
+	sqlite3_stmt *st = raw_prepare(b, "SELECT c.id, c.number, p.id_number, p.phone FROM cases c "
+	                                  "JOIN petitioners p ON p.case_id = c.id WHERE c.id = ?1");
+	for (int i = 0; i < b->samples; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, 1 + (sqlite3_int64)((unsigned)rand() % (unsigned)b->cases));
+		if (sqlite3_step(st) != SQLITE_ROW)
+			die("sample", "no such case");
+		b->ids[i] = sqlite3_column_int64(st, 0);
+		b->numbers[i] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		b->idns[i] = xstrdup((const char *)sqlite3_column_text(st, 2));
+		b->phones[i] = xstrdup((const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+}
+
+/* Peak resident memory in MB of this process, and of its largest child (the desks). */
+static void rss(double *self, double *children)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	*self = ru.ru_maxrss / 1024.0;
+	getrusage(RUSAGE_CHILDREN, &ru);
+	*children = ru.ru_maxrss / 1024.0;
+}
+
+int main(int argc, char **argv)
+{
+	long cases = 10000;
+	int repeat = 101, starts = 7;
+	const char *keep = NULL;
+	static const struct option options[] = {{"cases", required_argument, NULL, 'n'},
+	                                        {"repeat", required_argument, NULL, 'r'},
+	                                        {"db", required_argument, NULL, 'd'},
+	                                        {NULL, 0, NULL, 0}};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'n')
+			cases = atol(optarg);
+		else if (opt == 'r')
+			repeat = atoi(optarg);
+		else if (opt == 'd')
+			keep = optarg;
+		else {
+			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--db PATH]\n");
+			return 2;
+		}
+	}
+	if (cases < 200 || repeat < 3) {
+		fprintf(stderr, "xinfang-bench: --cases at least 200, --repeat at least 3\n");
+		return 2;
+	}
+	clock_set_today_iso(today_iso, NULL);
+	char dir[] = "/tmp/xinfang-bench-XXXXXX";
+	char db[512];
+	if (keep)
+		snprintf(db, sizeof db, "%s", keep);
+	else {
+		if (mkdtemp(dir) == NULL)
+			die("mkdtemp", "failed");
+		snprintf(db, sizeof db, "%s/bench.db", dir);
+	}
+	struct bench b;
+	memset(&b, 0, sizeof b);
+	b.cases = cases;
+	struct xf_store *st;
+	struct xf_err err;
+	if (store_open(db, &st, &err) != XF_OK)
+		die("open", err.msg);
+	if (setup_init(st, paths_datadir(), "admin", "secret1", &b.s, &err) != XF_OK)
+		die("init", err.msg);
+	struct gen g = {&b.s, 20261120u, 0};
+	double t0 = now_ms();
+	if (gen_cases(&g, cases, &err) != XF_OK)
+		die("generate", err.msg);
+	double gen_ms = now_ms() - t0;
+	if (sqlite3_open_v2(db, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		die("raw open", "failed");
+	sqlite3_busy_timeout(b.db, 5000);
+	sqlite3_exec(b.db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; ANALYZE;", NULL, NULL, NULL);
+	srand(1);
+	sample(&b);
+	printf("# xinfang-bench: %ld cases (generated in %.0f ms), medians of %d runs, on %s\n", cases, gen_ms, repeat,
+	       db);
+	printf("# op\tcases\txinfang_ms\tsqlite_ms\tratio\n");
+	const struct op ops[] = {
+		{"status", repeat, x_status, r_status},        {"queue", repeat, x_queue, r_queue},
+		{"lookup_number", repeat, x_number, r_number}, {"lookup_id", repeat, x_idn, r_idn},
+		{"lookup_phone", repeat, x_phone, r_phone},    {"view", repeat, x_view, r_view},
+		{"register", repeat, x_register, r_register},
+	};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		double x = time_side(ops[i].xinfang, &b, ops[i].repeat);
+		double r = ops[i].raw ? time_side(ops[i].raw, &b, ops[i].repeat) : 0;
+		report(ops[i].name, cases, x, r);
+	}
+	report("start", cases, time_start(db, starts), 0);
+	double self, children;
+	rss(&self, &children);
+	printf("peak_rss_desk_mb\t%ld\t%.1f\t-\t-\n", cases, children);
+	printf("peak_rss_bench_mb\t%ld\t%.1f\t-\t-\n", cases, self);
+	sqlite3_close(b.db);
+	session_close(&b.s);
+	store_close(st);
+	if (!keep) {
+		char *cmd = xasprintf("rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "xinfang-bench: could not remove %s\n", dir);
+		free(cmd);
+	}
+	return 0;
+}
