@@ -637,6 +637,39 @@ static void desk_helpers(void **state)
 	fixture_close(&fx);
 }
 
+/* Wrong passwords are recorded; after three the account waits, longer each time. */
+static void login_failures(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_session s;
+	struct xf_err err;
+	for (int i = 1; i <= 2; i++) {
+		assert_int_equal(auth_login(fx.st, "clerk", "wrong", &s, &err), XF_EAUTH);
+		assert_null(strstr(err.msg, "秒后"));
+	}
+	assert_int_equal(auth_login(fx.st, "clerk", "wrong", &s, &err), XF_EAUTH);
+	assert_non_null(strstr(err.msg, "30 秒后"));
+	/* Even the right password waits now. */
+	assert_int_equal(auth_login(fx.st, "clerk", "secret1", &s, &err), XF_EAUTH);
+	assert_non_null(strstr(err.msg, "请等"));
+	struct xf_rows rows;
+	assert_int_equal(store_list(fx.st, "audit", "action", "login_failed", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 3);
+	assert_string_equal(fields_str(&rows.v[2], "operator"), "clerk");
+	rows_free(&rows);
+	/* Unknown accounts say no more than wrong passwords do. */
+	assert_int_equal(auth_login(fx.st, "nobody", "secret1", &s, &err), XF_EAUTH);
+	assert_string_equal(err.msg, "用户名或密码不对");
+	/* Passwords are stored hashed with yescrypt. */
+	assert_int_equal(store_list(fx.st, "operators", "name", "head", &rows, &err), XF_OK);
+	assert_int_equal(strncmp(fields_str(&rows.v[0], "pwhash"), "$y$", 3), 0);
+	assert_null(strstr(fields_str(&rows.v[0], "pwhash"), "secret1"));
+	rows_free(&rows);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +686,7 @@ int main(void)
 		cmocka_unit_test(calendar_import_recomputes),
 		cmocka_unit_test(corrections_and_repeats),
 		cmocka_unit_test(desk_helpers),
+		cmocka_unit_test(login_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
