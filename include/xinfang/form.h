@@ -55,6 +55,8 @@ void form_free(struct xf_form *form);
 const struct xf_formfield *form_field(const struct xf_form *form, const char *key);
 /* The slot of a key, or NULL. */
 const struct xf_slot *form_slot(const struct xf_form *form, const char *key);
+/* The slot covering layout row `row`, column `col`, or NULL. */
+const struct xf_slot *form_slot_at(const struct xf_form *form, int row, int col);
 /* The forms directory: $XINFANG_FORMS, else the source tree's forms/, else the installed one. */
 const char *form_dir(void);
 

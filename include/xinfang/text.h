@@ -9,6 +9,9 @@
 /* Decodes one code point from s (at most n bytes); returns its length, or 0 for invalid or
  * truncated bytes, overlongs, surrogates and values above U+10FFFF. */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* The code point at s[*i] (len bytes in all), advancing *i past it; a byte that starts no valid
+ * sequence reads as U+FFFD and is skipped alone. For text that must be shown whatever it holds. */
+uint32_t utf8_next(const char *s, size_t len, size_t *i);
 /* Encodes cp into out (4 bytes at least); returns the length. */
 size_t utf8_encode(uint32_t cp, char *out);
 /* True when s is valid UTF-8; *bad_offset (if given) receives the first bad byte's offset. */

@@ -71,6 +71,17 @@ const struct xf_slot *form_slot(const struct xf_form *form, const char *key)
 	return NULL;
 }
 
+/* The slot at a place of the layout. */
+const struct xf_slot *form_slot_at(const struct xf_form *form, int row, int col)
+{
+	for (size_t j = 0; j < form->nslots; j++) {
+		const struct xf_slot *sl = &form->slots[j];
+		if (row >= sl->row && row < sl->row + sl->rows && col >= sl->col && col < sl->col + sl->width)
+			return sl;
+	}
+	return NULL;
+}
+
 /* True for the characters a field key may use. */
 static bool key_char(char c)
 {

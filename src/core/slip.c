@@ -68,11 +68,7 @@ size_t slip_wrap(const char *text, int width, enum xf_device dev, char ***lines)
 	buf_init(&cur);
 	int used = 0;
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(text + i, len - i, &cp);
-		if (k == 0)
-			cp = 0xfffd, k = 1;
-		i += k;
+		uint32_t cp = utf8_next(text, len, &i);
 		if (cp == '\n') {
 			push_line(lines, &n, &cap, &cur, &used);
 			continue;
@@ -124,22 +120,14 @@ static void decode_row(const struct xf_form *form, size_t r, struct row *out)
 	out->n = 0;
 	int col = 0;
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, len - i, &cp);
-		if (k == 0)
-			cp = '?', k = 1;
+		uint32_t cp = utf8_next(s, len, &i);
 		struct cell *c = &out->cells[out->n++];
 		c->cp = cp;
 		c->col = col;
 		c->width = text_cp_width(cp);
-		c->slot = -1;
-		for (size_t j = 0; j < form->nslots; j++) {
-			const struct xf_slot *sl = &form->slots[j];
-			if ((int)r >= sl->row && (int)r < sl->row + sl->rows && col >= sl->col && col < sl->col + sl->width)
-				c->slot = (int)j;
-		}
+		const struct xf_slot *sl = form_slot_at(form, (int)r, col);
+		c->slot = sl ? (int)(sl - form->slots) : -1;
 		col += c->width;
-		i += k;
 	}
 }
 
@@ -173,16 +161,12 @@ static void canvas_text(struct canvas *cv, int at, int limit, const char *s, enu
 {
 	size_t len = strlen(s);
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, len - i, &cp);
-		if (k == 0)
-			cp = 0xfffd, k = 1;
+		uint32_t cp = utf8_next(s, len, &i);
 		int w = slip_cp_width(dev, cp);
 		if (at + w > limit)
 			break;
 		canvas_put(cv, at, cp, w);
 		at += w;
-		i += k;
 	}
 }
 

@@ -42,6 +42,19 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Decodes the next code point, replacing invalid bytes. */
+uint32_t utf8_next(const char *s, size_t len, size_t *i)
+{
+	uint32_t cp;
+	size_t k = utf8_decode(s + *i, len - *i, &cp);
+	if (k == 0) {
+		cp = 0xfffd;
+		k = 1;
+	}
+	*i += k;
+	return cp;
+}
+
 /* Encodes one code point as UTF-8. */
 size_t utf8_encode(uint32_t cp, char *out)
 {

@@ -129,11 +129,7 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 	size_t out = 0, len = text ? strlen(text) : 0;
 	int used = 0;
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(text + i, len - i, &cp);
-		if (k == 0)
-			cp = 0xfffd, k = 1;
-		i += k;
+		uint32_t cp = utf8_next(text, len, &i);
 		if (cp < 0x20 || cp == 0x7f)
 			cp = ' ';
 		int w = text_cp_width(cp);
@@ -254,6 +250,8 @@ static void tick(struct ui *ui)
 		ui->data_version = v;
 		ui->changed = true;
 		refresh = true;
+		/* The admin may have loaded a calendar or switched the rule set. */
+		session_reload_reference(&ui->s);
 	}
 	if (clock_today() != ui->today)
 		refresh = true;

@@ -77,13 +77,9 @@ size_t editor_insert_text(struct xf_editor *ed, const char *utf8)
 {
 	size_t n = 0, len = strlen(utf8);
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(utf8 + i, len - i, &cp);
-		if (k == 0)
-			cp = 0xfffd, k = 1;
+		uint32_t cp = utf8_next(utf8, len, &i);
 		if (editor_insert(ed, cp))
 			n++;
-		i += k;
 	}
 	return n;
 }
@@ -95,15 +91,11 @@ void editor_set_text(struct xf_editor *ed, const char *utf8)
 	ed->scroll = ed->top = 0;
 	size_t len = utf8 ? strlen(utf8) : 0;
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(utf8 + i, len - i, &cp);
-		if (k == 0)
-			cp = 0xfffd, k = 1;
+		uint32_t cp = utf8_next(utf8, len, &i);
 		if (cp == '\r' || (cp == '\n' && !ed->multiline))
 			cp = ' ';
 		if (cp >= 0x20 || cp == '\n')
 			put(ed, cp);
-		i += k;
 	}
 }
 

@@ -44,24 +44,14 @@ static char *blank_row(const struct xf_form *form, size_t r)
 	char *out = xmalloc(len + 1), *p = out;
 	int col = 0;
 	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, len - i, &cp);
-		if (k == 0)
-			cp = ' ', k = 1;
+		uint32_t cp = utf8_next(s, len, &i);
 		int w = text_cp_width(cp);
-		bool in_slot = false;
-		for (size_t j = 0; j < form->nslots; j++) {
-			const struct xf_slot *sl = &form->slots[j];
-			if ((int)r >= sl->row && (int)r < sl->row + sl->rows && col >= sl->col && col < sl->col + sl->width)
-				in_slot = true;
-		}
-		if (in_slot)
+		if (form_slot_at(form, (int)r, col) != NULL)
 			for (int c = 0; c < w; c++)
 				*p++ = ' ';
 		else
 			p += utf8_encode(cp, p);
 		col += w;
-		i += k;
 	}
 	*p = '\0';
 	return out;

@@ -10,6 +10,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
+#include "xinfang/field.h"
 
 /* What registration remembers between keys. */
 struct reg {
@@ -42,6 +43,17 @@ static void repeat_check(struct ui *ui, struct fscreen *fs, const char *key, voi
 	struct reg *reg = ctx;
 	if (strcmp(key, "id_number") != 0 && strcmp(key, "phone") != 0 && strcmp(key, "name") != 0)
 		return;
+	/* The ID number tells gender and age: offer them. */
+	struct xf_idinfo info;
+	if (strcmp(key, "id_number") == 0 && fields_has(&fs->values, "id_number") &&
+	    field_check_id(fields_str(&fs->values, "id_number"), "身份证号", &info, NULL, NULL) == XF_OK) {
+		char age[16];
+		snprintf(age, sizeof age, "%d", field_age_on(info.birth, clock_today()));
+		if (!fields_has(&fs->values, "gender"))
+			fs_set(fs, "gender", info.male ? "男" : "女");
+		if (!fields_has(&fs->values, "age"))
+			fs_set(fs, "age", age);
+	}
 	struct xf_fields probe;
 	fields_init(&probe);
 	static const char *const keys[] = {"id_number", "phone", "name"};

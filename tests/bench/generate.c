@@ -197,17 +197,21 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 	return rc;
 }
 
-/* Fills the store with n cases received over the last five years, in batches. */
+/* Fills the store with n cases received over the last five years, in batches of 20,000 per
+ * transaction. */
 int gen_cases(struct gen *g, long n, struct xf_err *err)
 {
 	int rc = session_load_reference(g->s, err);
 	if (rc != XF_OK)
 		return rc;
 	int today = clock_today();
-	/* Received dates in order, so numbers follow dates as at a real desk. */
+	/* An office's open work does not grow with its archive: the last 90 days hold at most
+	 * 30 cases a day, whatever n is; the rest spread over the five years before. Received
+	 * dates are then sorted, so numbers follow dates as at a real desk. */
 	int *days = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *days);
+	long recent = n / 3 < 90 * 30 ? n / 3 : 90 * 30;
 	for (long i = 0; i < n; i++)
-		days[i] = today - pick(&g->seed, 5 * 365);
+		days[i] = i < recent ? today - pick(&g->seed, 90) : today - 90 - pick(&g->seed, 5 * 365 - 90);
 	int lo = today - 5 * 365;
 	long *count = xcalloc(5 * 365 + 1, sizeof *count);
 	for (long i = 0; i < n; i++)

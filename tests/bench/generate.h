@@ -10,8 +10,9 @@ struct gen {
 	unsigned people;      /* distinct petitioners made so far */
 };
 
-/* Adds n realistic cases: five years of receipts, most old ones closed, recent ones along the
- * workflow, one petitioner in ten coming back; numbers follow dates. */
+/* Adds n realistic cases: five years of receipts, nearly all old ones closed, the last 90
+ * days (at most 30 a day) along the workflow, one petitioner in ten coming back; numbers
+ * follow dates. */
 int gen_cases(struct gen *g, long n, struct xf_err *err);
 
 #endif

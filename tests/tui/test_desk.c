@@ -98,6 +98,15 @@ static char *show_value(struct desk_env *e, const char *number, const char *key)
 	return v;
 }
 
+/* Asserts a key's value in `xinfang show`. */
+static void assert_shows(struct desk_env *e, const char *number, const char *key, const char *want)
+{
+	char *v = show_value(e, number, key);
+	if (strcmp(v, want) != 0)
+		fail_msg("%s %s is \"%s\", not \"%s\"", number, key, v, want);
+	free(v);
+}
+
 /* Registers a case from the command line. */
 static void cli_case(struct desk_env *e, const char *name)
 {
@@ -133,7 +142,11 @@ static void registration_typed_in_chinese(void **state)
 	term_cell(&t, row, bcol - 1, &cell);
 	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
 	term_send(&t, "\t\t\t");
-	term_send(&t, "11010519491231002X\t13812345678\t");
+	term_send(&t, "11010519491231002X\t");
+	/* Gender and age come from the ID number. */
+	must_see(&t, "女 ", 1000);
+	must_see(&t, "│76 ", 1000);
+	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
 	term_send(&t, "城东支行营业部\t  \t"); /* subject; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
@@ -143,19 +156,11 @@ static void registration_typed_in_chinese(void **state)
 	term_send(&t, K_F2);
 	must_see(&t, "已登记 2026年第0001号", 3000);
 	must_see(&t, "2026年第0001号", 100);
-	char *v = show_value(&e, "2026-0001", "name");
-	assert_string_equal(v, "𠮷祥");
-	free(v);
-	v = show_value(&e, "2026-0001", "channel");
-	assert_string_equal(v, "来访");
-	free(v);
-	v = show_value(&e, "2026-0001", "category");
-	assert_string_equal(v, "服务态度");
-	free(v);
-	v = show_value(&e, "2026-0001", "gender");
-	assert_string_equal(v, "女");
-	free(v);
-	v = show_value(&e, "2026-0001", "summary");
+	assert_shows(&e, "2026-0001", "name", "𠮷祥");
+	assert_shows(&e, "2026-0001", "channel", "来访");
+	assert_shows(&e, "2026-0001", "category", "服务态度");
+	assert_shows(&e, "2026-0001", "gender", "女");
+	char *v = show_value(&e, "2026-0001", "summary");
 	assert_non_null(strstr(v, "排队等候超过一小时"));
 	free(v);
 	/* The status bar counts the new item. */
@@ -213,9 +218,7 @@ static void queue_transfer_and_print(void **state)
 	must_see(&t, "个人金融部", 1000); /* the category's lead department, prefilled */
 	term_send(&t, K_F2);
 	must_see(&t, "批转已完成", 3000);
-	char *deadline = show_value(&e, "2026-0001", "transfer.deadline");
-	assert_string_equal(deadline, "2026-11-27"); /* the handle limit, prefilled as the deadline */
-	free(deadline);
+	assert_shows(&e, "2026-0001", "transfer.deadline", "2026-11-27"); /* the handle limit, prefilled */
 	term_send(&t, K_F4);
 	must_see(&t, "打印到", 3000);
 	/* Choose 文件 with the space bar. */
@@ -262,9 +265,7 @@ static void queue_transfer_and_print(void **state)
 	assert_non_null(memmem(t.printer.data, t.printer.len, "\xd0\xc5 \xb7\xc3 \xd7\xaa \xb0\xec \xb5\xa5", 14)); /* 信 访 转 办 单 */
 	assert_non_null(memmem(t.printer.data, t.printer.len, "\xfe\x9f", 2)); /* 䶮 in GB18030 */
 	assert_non_null(memchr(t.printer.data, '\f', t.printer.len));
-	char *v = show_value(&e, "2026-0001", "state");
-	assert_string_equal(v, "已转办");
-	free(v);
+	assert_shows(&e, "2026-0001", "state", "已转办");
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -301,15 +302,9 @@ static void outcome_reply_close(void **state)
 	term_send(&t, K_F2);
 	must_see(&t, "已结案", 3000);
 	must_see(&t, "办结", 1000);
-	char *v = show_value(&e, "2026-0001", "state");
-	assert_string_equal(v, "已结案");
-	free(v);
-	v = show_value(&e, "2026-0001", "outcome.satisfaction");
-	assert_string_equal(v, "满意");
-	free(v);
-	v = show_value(&e, "2026-0001", "reply.method");
-	assert_string_equal(v, "口头");
-	free(v);
+	assert_shows(&e, "2026-0001", "state", "已结案");
+	assert_shows(&e, "2026-0001", "outcome.satisfaction", "满意");
+	assert_shows(&e, "2026-0001", "reply.method", "口头");
 	term_free(&t);
 	env_teardown(&e);
 }

@@ -670,6 +670,47 @@ static void login_failures(void **state)
 	fixture_close(&fx);
 }
 
+/* Switching the rule set changes the limits of new registrations, not of old ones. */
+static void rule_sets(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t before = fixture_case(&fx, NULL);
+	struct xf_err err;
+	assert_int_equal(setup_ruleset_use(&fx.clerk, "category", &err), XF_EDENIED);
+	assert_int_equal(setup_ruleset_use(&fx.admin, "nosuch", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "petition2022"));
+	assert_int_equal(setup_ruleset_use(&fx.admin, "category", &err), XF_OK);
+	session_reload_reference(&fx.clerk);
+	int64_t general = fixture_case(&fx, "category=服务态度", NULL);
+	int64_t complex = fixture_case(&fx, "category=违规操作", NULL);
+	int64_t other = fixture_case(&fx, "category=建议", NULL);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, general, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2026-11-25"); /* 3 working days: 23, 24, 25 */
+	assert_string_equal(fields_str(&v, "ruleset"), "category");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.clerk, complex, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2026-12-04"); /* 10 working days */
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.clerk, other, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2026-12-21"); /* the set's general month */
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.clerk, before, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2026-12-21");
+	assert_string_equal(fields_str(&v, "ruleset"), "seed");
+	fields_free(&v);
+	assert_int_equal(setup_ruleset_use(&fx.admin, "petition2022", &err), XF_OK);
+	session_reload_reference(&fx.clerk);
+	int64_t later = fixture_case(&fx, NULL);
+	assert_int_equal(case_view(&fx.clerk, later, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_handle"), "2027-01-19"); /* 60 days, past the calendar: estimated */
+	assert_string_equal(fields_str(&v, "due_estimated"), "是");
+	fields_free(&v);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +728,7 @@ int main(void)
 		cmocka_unit_test(corrections_and_repeats),
 		cmocka_unit_test(desk_helpers),
 		cmocka_unit_test(login_failures),
+		cmocka_unit_test(rule_sets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
