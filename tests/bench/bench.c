@@ -354,6 +354,20 @@ static void sample(struct bench *b)
 	sqlite3_finalize(st);
 }
 
+/* Releases the samples. */
+static void unsample(struct bench *b)
+{
+	for (int i = 0; i < b->samples; i++) {
+		free(b->numbers[i]);
+		free(b->idns[i]);
+		free(b->phones[i]);
+	}
+	free(b->numbers);
+	free(b->idns);
+	free(b->phones);
+	free(b->ids);
+}
+
 /* Peak resident memory in MB of this process, and of its largest child (the desks). */
 static void rss(double *self, double *children)
 {
@@ -440,6 +454,7 @@ int main(int argc, char **argv)
 	printf("peak_rss_desk_mb\t%ld\t%.1f\t-\t-\n", cases, children);
 	printf("peak_rss_bench_mb\t%ld\t%.1f\t-\t-\n", cases, self);
 	sqlite3_close(b.db);
+	unsample(&b);
 	session_close(&b.s);
 	store_close(st);
 	if (!keep) {
