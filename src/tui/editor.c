@@ -142,6 +142,15 @@ void editor_right(struct xf_editor *ed)
 		ed->cursor++;
 }
 
+enum { MAX_LINES = 1024 };
+
+/* Wraps into a buffer of MAX_LINES, returning how many lines it holds. */
+static size_t wrap_lines(const struct xf_editor *ed, struct xf_edline *lines)
+{
+	size_t n = editor_wrap(ed, lines, MAX_LINES);
+	return n > MAX_LINES ? MAX_LINES : n;
+}
+
 /* Wrapped line holding index i. */
 static size_t line_of(const struct xf_edline *lines, size_t n, size_t i)
 {
@@ -158,10 +167,8 @@ void editor_home(struct xf_editor *ed)
 		ed->cursor = 0;
 		return;
 	}
-	struct xf_edline lines[512];
-	size_t n = editor_wrap(ed, lines, 512);
-	if (n > 512)
-		n = 512;
+	struct xf_edline lines[MAX_LINES];
+	size_t n = wrap_lines(ed, lines);
 	ed->cursor = lines[line_of(lines, n, ed->cursor)].start;
 }
 
@@ -172,10 +179,8 @@ void editor_end(struct xf_editor *ed)
 		ed->cursor = ed->len;
 		return;
 	}
-	struct xf_edline lines[512];
-	size_t n = editor_wrap(ed, lines, 512);
-	if (n > 512)
-		n = 512;
+	struct xf_edline lines[MAX_LINES];
+	size_t n = wrap_lines(ed, lines);
 	ed->cursor = lines[line_of(lines, n, ed->cursor)].end;
 }
 
@@ -205,10 +210,8 @@ static bool vertical(struct xf_editor *ed, int dir)
 {
 	if (!ed->multiline)
 		return false;
-	struct xf_edline lines[512];
-	size_t n = editor_wrap(ed, lines, 512);
-	if (n > 512)
-		n = 512;
+	struct xf_edline lines[MAX_LINES];
+	size_t n = wrap_lines(ed, lines);
 	size_t l = line_of(lines, n, ed->cursor);
 	if ((dir < 0 && l == 0) || (dir > 0 && l + 1 >= n))
 		return false;
@@ -280,10 +283,8 @@ void editor_cursor(struct xf_editor *ed, int *row, int *col)
 		*col = c - ed->scroll;
 		return;
 	}
-	struct xf_edline lines[512];
-	size_t n = editor_wrap(ed, lines, 512);
-	if (n > 512)
-		n = 512;
+	struct xf_edline lines[MAX_LINES];
+	size_t n = wrap_lines(ed, lines);
 	size_t l = line_of(lines, n, ed->cursor);
 	int c = col_in_line(ed, &lines[l], ed->cursor);
 	/* At the very end of a full line the cursor shows at the start of the next row. */
@@ -325,10 +326,10 @@ char *editor_visible_row(struct xf_editor *ed, int row)
 			}
 		}
 	} else {
-		struct xf_edline lines[512];
-		size_t n = editor_wrap(ed, lines, 512);
+		struct xf_edline lines[MAX_LINES];
+		size_t n = wrap_lines(ed, lines);
 		size_t l = (size_t)(ed->top + row);
-		if (l < n && l < 512)
+		if (l < n)
 			for (size_t i = lines[l].start; i < lines[l].end; i++) {
 				if (ed->cp[i] == '\n')
 					continue;

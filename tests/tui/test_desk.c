@@ -78,6 +78,15 @@ static void must_see(struct term *t, const char *text, int ms)
 	}
 }
 
+/* A new store as of `today`, the desk open on it as the clerk, on the registration form. */
+static void open_registration(struct desk_env *e, struct term *t, const char *today)
+{
+	env_setup(e, today);
+	open_desk(t, e, "clerk", NULL);
+	term_send(t, "1");
+	must_see(t, "信 访 登 记 表", 3000);
+}
+
 /* The value of a key in `xinfang show`. */
 static char *show_value(struct desk_env *e, const char *number, const char *key)
 {
@@ -120,11 +129,8 @@ static void registration_typed_in_chinese(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
+	open_registration(&e, &t, "2026-11-20");
 	must_see(&t, "（保存后生成）", 1000);
 	term_send(&t, "\t   \t\t"); /* received; channel: 来信 来电 来访; importance */
 	term_send(&t, "𠮷祥\t");
@@ -178,11 +184,8 @@ static void wrong_id_refused_text_kept(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
+	open_registration(&e, &t, "2026-11-20");
 	term_send(&t, "\t\t\t张伟\t\t\t\t110105194912310021\t");
 	must_see(&t, "校验位不对", 2000);
 	must_see(&t, "110105194912310021", 100);
@@ -347,11 +350,8 @@ static void resize_while_editing(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
+	open_registration(&e, &t, "2026-11-20");
 	term_send(&t, "\t\t\t欧阳");
 	term_resize(&t, 30, 100);
 	must_see(&t, "欧阳", 2000);
@@ -397,11 +397,8 @@ static void draft_survives_kill(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
+	open_registration(&e, &t, "2026-11-20");
 	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t13900001111\t");
 	term_send(&t, "\t\t\t\t\t\t\t卡被吞了");
 	term_pump(&t, 1300); /* idle: the desk saves the draft */
