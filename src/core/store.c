@@ -3,6 +3,7 @@
 
 #include "xinfang/clock.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@ static bool table_known(const char *table)
 static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
 {
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
+		rc = SQLITE_FULL;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -53,7 +57,7 @@ static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *wha
 		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
 		                  st ? st->busy_ms : 0, what);
 	case SQLITE_FULL:
-		return xf_err_set(err, XF_EIO, "磁盘已满：%s未保存，已有数据完好。请清理磁盘空间后重试", what);
+		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了允许的大小）：%s未保存，已有数据完好。请清理磁盘空间后重试", what);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
