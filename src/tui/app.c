@@ -337,17 +337,24 @@ int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, i
 		ui_put(y0 + height - 1, x0, width, " ↑↓ 选择  回车 确定  Esc 取消", A_REVERSE);
 		refresh();
 		struct ui_key k = ui_getkey(ui);
+		int chosen = -2;
 		if (k.kind == UI_QUIT || ui_is_back(k))
-			return -1;
+			chosen = -1;
+		else if ((k.kind == UI_CHAR && (k.ch == '\r' || k.ch == '\n' || k.ch == ' ')) ||
+		         (k.kind == UI_FUNC && k.ch == KEY_ENTER))
+			chosen = sel;
+		else if (k.kind == UI_CHAR && k.ch >= '1' && k.ch <= '9' && (int)(k.ch - '1') < n)
+			chosen = (int)(k.ch - '1');
+		if (chosen > -2) {
+			/* Leave no trace of the list: the caller redraws its screen. */
+			erase();
+			ui_frame(ui);
+			return chosen;
+		}
 		if (k.kind == UI_FUNC && k.ch == KEY_UP && sel > 0)
 			sel--;
 		else if (k.kind == UI_FUNC && k.ch == KEY_DOWN && sel + 1 < n)
 			sel++;
-		else if ((k.kind == UI_CHAR && (k.ch == '\r' || k.ch == '\n' || k.ch == ' ')) ||
-		         (k.kind == UI_FUNC && k.ch == KEY_ENTER))
-			return sel;
-		else if (k.kind == UI_CHAR && k.ch >= '1' && k.ch <= '9' && (int)(k.ch - '1') < n)
-			return (int)(k.ch - '1');
 	}
 }
 

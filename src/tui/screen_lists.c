@@ -130,6 +130,8 @@ void screen_lists(struct ui *ui)
 			kind = -1;
 		else
 			f.state = choices.v[pick].key;
+	} else if (kind == 1 && ui->s.op.role == XF_ROLE_HANDLER) {
+		f.dept = ui->s.op.department; /* handlers see their own department's cases only */
 	} else if (kind == 1) {
 		desk_choices(&ui->s, "departments", &choices, NULL);
 		int pick = ui_pick(ui, "承办部门", &choices, 0);
