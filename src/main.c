@@ -428,10 +428,7 @@ static int cmd_print(struct cli *c, int argc, char **argv)
 	if (rc != XF_OK)
 		return refused(&err);
 	if (!to_stdout)
-		fprintf(stderr, "已打印 %s 的%s\n", argv[0],
-		        strcmp(opts.form, "registration") == 0 ? "信访登记表"
-		        : strcmp(opts.form, "transfer") == 0   ? "信访转办单"
-		                                               : "处理结果报告单");
+		fprintf(stderr, "已打印 %s 的%s\n", argv[0], print_form_title(opts.form));
 	return 0;
 }
 

@@ -24,6 +24,11 @@ struct xf_print_opts {
 	const char *forms_dir; /* NULL: form_dir() */
 };
 
+/* The printable forms in order, ending with NULL: "registration", "transfer", "outcome". */
+extern const char *const xf_print_forms[];
+/* The paper name of a printable form ("信访转办单"), or the name itself when unknown. */
+const char *print_form_title(const char *form);
+
 /* The values a form prints for a case, by the form's keys. The transfer slip leaves the
  * petitioner's identity out when the case is confidential or the department is the one
  * complained about. */

@@ -20,6 +20,18 @@
 
 extern char **environ;
 
+const char *const xf_print_forms[] = {"registration", "transfer", "outcome", NULL};
+
+/* The paper name of a form. */
+const char *print_form_title(const char *form)
+{
+	static const char *const titles[] = {"信访登记表", "信访转办单", "处理结果报告单"};
+	for (int i = 0; xf_print_forms[i]; i++)
+		if (strcmp(xf_print_forms[i], form) == 0)
+			return titles[i];
+	return form;
+}
+
 static const char *const identity_keys[] = {"name", "id_number", "phone", "address", "work_unit"};
 
 /* Copies view[from] into out[to]. */

@@ -12,6 +12,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/print.h"
 #include "xinfang/slip.h"
 
 /* The key of each move on this screen. */
@@ -145,9 +146,8 @@ static void print_menu(struct ui *ui, int64_t id)
 {
 	struct xf_fields forms;
 	fields_init(&forms);
-	fields_set(&forms, "信访登记表", "registration");
-	fields_set(&forms, "信访转办单", "transfer");
-	fields_set(&forms, "处理结果报告单", "outcome");
+	for (int i = 0; xf_print_forms[i]; i++)
+		fields_set(&forms, print_form_title(xf_print_forms[i]), xf_print_forms[i]);
 	int pick = ui_pick(ui, "打印哪一张", &forms, 0);
 	if (pick >= 0)
 		screen_print(ui, id, forms.v[pick].val);

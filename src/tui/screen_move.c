@@ -188,12 +188,8 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 		enum fs_result r = fs_run(ui, &fs);
 		if (r == FS_QUIT || r == FS_CANCEL)
 			break;
-		if (r == FS_PRINT && done && move == XF_MV_TRANSFER) {
-			screen_print(ui, id, "transfer");
-			continue;
-		}
-		if (r == FS_PRINT && done && move == XF_MV_OUTCOME) {
-			screen_print(ui, id, "outcome");
+		if (r == FS_PRINT && done && (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME)) {
+			screen_print(ui, id, move == XF_MV_TRANSFER ? "transfer" : "outcome");
 			continue;
 		}
 		if (r != FS_SAVE || done || !fs_required_ok(ui, &fs))
@@ -212,9 +208,9 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 		ui_refresh_status(ui);
 		if (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME) {
 			fs.locked = true;
-			snprintf(fs.hints, sizeof fs.hints, " F4 打印%s  F10 返回", move == XF_MV_TRANSFER ? "转办单" : "处理结果报告单");
-			ui_message(ui, UI_INFO, "%s：%s已完成。按 F4 打印%s", fields_str(&view, "number"), def->label,
-			           move == XF_MV_TRANSFER ? "转办单" : "处理结果报告单");
+			const char *slip = print_form_title(move == XF_MV_TRANSFER ? "transfer" : "outcome");
+			snprintf(fs.hints, sizeof fs.hints, " F4 打印%s  F10 返回", slip);
+			ui_message(ui, UI_INFO, "%s：%s已完成。按 F4 打印%s", fields_str(&view, "number"), def->label, slip);
 			continue;
 		}
 		ui_message(ui, UI_INFO, "%s：%s已完成", fields_str(&view, "number"), def->label);
@@ -288,9 +284,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 	default_file(fields_str(&view, "number"), form, path, sizeof path);
 	const char *spooler = getenv("XINFANG_PRINTER");
 	fs_set(&fs, "number", fields_str(&view, "number"));
-	fs_set(&fs, "form", strcmp(form, "registration") == 0 ? "信访登记表"
-	                    : strcmp(form, "transfer") == 0   ? "信访转办单"
-	                                                      : "处理结果报告单");
+	fs_set(&fs, "form", print_form_title(form));
 	fs_set(&fs, "dest", terminal_printer() ? "终端打印机" : "打印命令");
 	fs_set(&fs, "command", spooler && *spooler ? spooler : "lp");
 	fs_set(&fs, "file", path);
