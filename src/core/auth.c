@@ -108,9 +108,13 @@ static int record_failure(struct xf_store *st, const struct xf_fields *row, stru
 	if (rc == XF_OK)
 		rc = store_update(st, "operators", atoll(fields_str(row, "id")), &upd, 0, err);
 	if (rc == XF_OK) {
-		char *after = xasprintf("{\"failures\":%d}", failures);
+		struct xf_fields what;
+		fields_init(&what);
+		fields_set(&what, "failures", nbuf);
+		char *after = audit_json(&what);
 		rc = store_audit(st, fields_str(row, "name"), "login_failed", 0, NULL, after, err);
 		free(after);
+		fields_free(&what);
 	}
 	if (rc == XF_OK)
 		rc = store_commit(st, err);
@@ -195,9 +199,14 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
 	if (rc == XF_OK)
 		rc = store_insert(st, "operators", &f, id, err);
 	if (rc == XF_OK) {
-		char *after = xasprintf("{\"name\":\"%s\",\"role\":\"%s\"}", name, role_keys[role]);
+		struct xf_fields what;
+		fields_init(&what);
+		fields_set(&what, "name", name);
+		fields_set(&what, "role", role_keys[role]);
+		char *after = audit_json(&what);
 		rc = store_audit(st, actor, "user_add", 0, NULL, after, err);
 		free(after);
+		fields_free(&what);
 	}
 	fields_free(&f);
 	if (rc == XF_OK)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/limits.h"
@@ -217,6 +218,25 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 	return XF_OK;
 }
 
+/* An audit event of a setting change: one key, its old value (NULL: none) and its new one. */
+static int audit_one(struct xf_session *s, const char *action, const char *old, const char *key, const char *value,
+                     struct xf_err *err)
+{
+	struct xf_fields before, after;
+	fields_init(&before);
+	fields_init(&after);
+	if (old)
+		fields_set(&before, key, old);
+	fields_set(&after, key, value);
+	char *b = audit_json(&before), *a = audit_json(&after);
+	int rc = store_audit(s->st, s->op.name, action, 0, b, a, err);
+	free(b);
+	free(a);
+	fields_free(&before);
+	fields_free(&after);
+	return rc;
+}
+
 /* Imports a year of the calendar. */
 int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *recomputed, struct xf_err *err)
 {
@@ -228,9 +248,9 @@ int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *
 		return rc;
 	rc = load_calendar_file(s->st, file, year, err);
 	if (rc == XF_OK) {
-		char *after = xasprintf("{\"year\":\"%d\"}", *year);
-		rc = store_audit(s->st, s->op.name, "calendar_load", 0, NULL, after, err);
-		free(after);
+		char y[16];
+		snprintf(y, sizeof y, "%d", *year);
+		rc = audit_one(s, "calendar_load", NULL, "year", y, err);
 	}
 	if (rc == XF_OK)
 		rc = case_recompute_estimated(s, recomputed, err);
@@ -267,11 +287,7 @@ int setup_ruleset_use(struct xf_session *s, const char *name, struct xf_err *err
 		return rc;
 	rc = store_setting_set(s->st, "ruleset", name, err);
 	if (rc == XF_OK) {
-		char *before = xasprintf("{\"ruleset\":\"%s\"}", s->rules.active);
-		char *after = xasprintf("{\"ruleset\":\"%s\"}", name);
-		rc = store_audit(s->st, s->op.name, "ruleset_use", 0, before, after, err);
-		free(before);
-		free(after);
+		rc = audit_one(s, "ruleset_use", s->rules.active, "ruleset", name, err);
 	}
 	if (rc == XF_OK)
 		rc = store_commit(s->st, err);

@@ -149,13 +149,6 @@ static void prefill(struct ui *ui, struct fscreen *fs, const struct xf_move_def 
 	}
 }
 
-/* Maps the extension form's Chinese limit names to the core's keys. */
-static void core_values(const struct xf_move_def *def, struct xf_fields *in)
-{
-	if (def->move == XF_MV_EXTEND && fields_has(in, "limit"))
-		fields_set(in, "limit", strcmp(fields_str(in, "limit"), "月限") == 0 ? "reply" : "handle");
-}
-
 /* A move's form on a case. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 {
@@ -196,7 +189,6 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 			continue;
 		struct xf_fields in;
 		fs_values(&fs, &in);
-		core_values(def, &in);
 		int rc = case_move(&ui->s, id, move, &in, version, &err);
 		fields_free(&in);
 		if (rc != XF_OK) {
