@@ -444,9 +444,9 @@ static void extensions(void **state)
 	fields_free(&v);
 	/* The screens send the limit by its Chinese name. */
 	int64_t named = case_in(&fx, XF_ST_TRANSFERRED);
-	must(&fx.head, named, XF_MV_EXTEND, "until=2026-12-30", "reason=复杂", "limit=月限", NULL);
+	must(&fx.head, named, XF_MV_EXTEND, "until=2027-01-08", "reason=复杂", "limit=月限", NULL);
 	assert_int_equal(case_view(&fx.clerk, named, &v, NULL), XF_OK);
-	assert_string_equal(fields_str(&v, "due_reply"), "2026-12-30");
+	assert_string_equal(fields_str(&v, "due_reply"), "2027-01-08");
 	assert_string_equal(fields_str(&v, "extension.limit_kind"), "reply");
 	fields_free(&v);
 	fixture_close(&fx);
