@@ -76,9 +76,5 @@ int limits_due(const struct xf_calendar *cal, int received, enum xf_unit unit, i
 int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_unit unit, int length,
                            int *due, bool *estimated, struct xf_err *err);
 
-/* Where a pending limit stands on `today`. */
-enum xf_limit_state { XF_DUE_OK, XF_DUE_NEARING, XF_DUE_OVERDUE };
-/* Classifies a due date: overdue after it, nearing within `window` days before it. */
-enum xf_limit_state limits_classify(int today, int due, int window);
 
 #endif

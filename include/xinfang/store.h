@@ -77,8 +77,6 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
  * fields id number state due name department category received. */
 int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
                        struct xf_err *err);
-/* Counts cases in a state. */
-int store_count_state(struct xf_store *st, const char *state, long *count, struct xf_err *err);
 /* Cases whose petitioners have column (id_number, phone or name) = value: fields id number
  * state received name. */
 int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,

@@ -246,13 +246,3 @@ int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_
 	}
 	return rc;
 }
-
-/* Overdue, nearing or fine. */
-enum xf_limit_state limits_classify(int today, int due, int window)
-{
-	if (today > due)
-		return XF_DUE_OVERDUE;
-	if (due - today <= window)
-		return XF_DUE_NEARING;
-	return XF_DUE_OK;
-}

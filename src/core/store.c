@@ -577,21 +577,6 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
 	return collect_rows(st, stmt, out, err);
 }
 
-/* Counts cases in one state. */
-int store_count_state(struct xf_store *st, const char *state, long *count, struct xf_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc = prepare(st, "SELECT count(*) FROM cases WHERE state = ?1", &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "统计");
-}
-
 /* Cases of petitioners matching one identifying column. */
 int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
                            struct xf_err *err)

@@ -72,18 +72,6 @@ bool editor_insert(struct xf_editor *ed, uint32_t cp)
 	return true;
 }
 
-/* Inserts UTF-8 text. */
-size_t editor_insert_text(struct xf_editor *ed, const char *utf8)
-{
-	size_t n = 0, len = strlen(utf8);
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = utf8_next(utf8, len, &i);
-		if (editor_insert(ed, cp))
-			n++;
-	}
-	return n;
-}
-
 /* Replaces the text. */
 void editor_set_text(struct xf_editor *ed, const char *utf8)
 {
@@ -229,14 +217,6 @@ bool editor_down(struct xf_editor *ed) { return vertical(ed, 1); }
 void editor_clear(struct xf_editor *ed)
 {
 	ed->len = ed->cursor = 0;
-	ed->scroll = ed->top = 0;
-}
-
-/* New box size. */
-void editor_resize(struct xf_editor *ed, int width, int rows)
-{
-	ed->width = width > 1 ? width : 2;
-	ed->rows = rows > 0 ? rows : 1;
 	ed->scroll = ed->top = 0;
 }
 

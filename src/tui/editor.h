@@ -37,8 +37,6 @@ int editor_cols(const struct xf_editor *ed);
 /* Inserts a code point at the cursor; false (nothing changed) when it would pass max_cols,
  * or for a newline in a one-line field or a control character. */
 bool editor_insert(struct xf_editor *ed, uint32_t cp);
-/* Inserts UTF-8 text; returns how many code points went in. */
-size_t editor_insert_text(struct xf_editor *ed, const char *utf8);
 void editor_backspace(struct xf_editor *ed);
 void editor_delete(struct xf_editor *ed);
 void editor_left(struct xf_editor *ed);
@@ -50,8 +48,6 @@ bool editor_up(struct xf_editor *ed);
 bool editor_down(struct xf_editor *ed);
 /* Deletes everything. */
 void editor_clear(struct xf_editor *ed);
-/* Changes the box size (on resize), keeping text and cursor. */
-void editor_resize(struct xf_editor *ed, int width, int rows);
 
 /* Wraps the text at the box width: a wide character that does not fit starts the next line.
  * Returns the number of lines (at least 1); fills at most max of them into lines. */

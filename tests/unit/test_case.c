@@ -265,9 +265,10 @@ static void registration_checks(void **state)
 			fail_msg("case %zu: message \"%s\" lacks \"%s\"", i, err.msg, bad[i].says);
 		fields_free(&f);
 	}
-	long queued;
-	assert_int_equal(store_count_state(fx.st, "queued", &queued, NULL), XF_OK);
-	assert_int_equal(queued, 0);
+	struct xf_rows queued;
+	assert_int_equal(case_list(&fx.clerk, "待批", NULL, NULL, 10, &queued, NULL), XF_OK);
+	assert_int_equal(queued.n, 0);
+	rows_free(&queued);
 	/* The first good one still gets number 1: refusals used no number. */
 	int64_t id = fixture_case(&fx, "id_number=11010519491231002X", "name=𠮷祥", NULL);
 	struct xf_fields view;
@@ -472,12 +473,18 @@ static void status_bar_moves_with_the_date(void **state)
 	struct xf_status_counts c = counts_on(&fx, "2026-11-20");
 	assert_int_equal(c.pending_transfer, 1);
 	assert_int_equal(c.nearing[XF_LIMIT_HANDLE] + c.overdue[XF_LIMIT_HANDLE], 0);
+	/* Nearing starts exactly the window (2 days) before the due date, overdue the day after. */
+	c = counts_on(&fx, "2026-11-24");
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 0);
 	c = counts_on(&fx, "2026-11-25");
 	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 1);
 	assert_int_equal(c.overdue[XF_LIMIT_TRANSFER], 1);
 	char text[256];
 	case_status_text(&c, text, sizeof text);
 	assert_string_equal(text, "周限 临近1 超期0 │ 月限 临近0 超期0 │ 待批转 1 超期1");
+	c = counts_on(&fx, "2026-11-27");
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 1);
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 0);
 	c = counts_on(&fx, "2026-11-28");
 	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 0);
 	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 1);

@@ -203,17 +203,6 @@ static void unknown_year(void **state)
 	calendar_free(&cal);
 }
 
-/* Nearing and overdue. */
-static void classify(void **state)
-{
-	(void)state;
-	int due = day_of("2026-11-30");
-	assert_int_equal(limits_classify(day_of("2026-11-27"), due, 2), XF_DUE_OK);
-	assert_int_equal(limits_classify(day_of("2026-11-28"), due, 2), XF_DUE_NEARING);
-	assert_int_equal(limits_classify(day_of("2026-11-30"), due, 2), XF_DUE_NEARING);
-	assert_int_equal(limits_classify(day_of("2026-12-01"), due, 2), XF_DUE_OVERDUE);
-}
-
 /* The shipped rules parse; categories fall back to the general rule; errors name the line. */
 static void rules_file(void **state)
 {
@@ -261,7 +250,6 @@ int main(void)
 		cmocka_unit_test(hand_checked_dates),
 		cmocka_unit_test(leap_year),
 		cmocka_unit_test(unknown_year),
-		cmocka_unit_test(classify),
 		cmocka_unit_test(rules_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
