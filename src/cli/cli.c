@@ -1,0 +1,130 @@
+/* What every command shares: usage errors, refusals, passwords, key=value pairs, login. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "xinfang/case.h"
+#include "xinfang/setup.h"
+
+/* Prints usage to stderr and returns the usage exit code. */
+int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "xinfang：");
+	fprintf(stderr, fmt, arg ? arg : "");
+	fprintf(stderr, "\n（xinfang --help 查看用法）\n");
+	return EXIT_USAGE;
+}
+
+/* Prints a core error and returns the refused exit code. */
+int refused(const struct xf_err *err)
+{
+	fprintf(stderr, "xinfang：%s\n", err->msg[0] ? err->msg : "操作失败");
+	return EXIT_REFUSED;
+}
+
+/* Reads a password from the terminal without echo; NULL when there is no terminal. */
+char *ask_password(const char *prompt)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (tty == NULL)
+		return NULL;
+	struct termios old, quiet;
+	int fd = fileno(tty);
+	bool have_termios = tcgetattr(fd, &old) == 0;
+	if (have_termios) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
+	char line[256];
+	char *got = fgets(line, sizeof line, tty);
+	if (have_termios)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	fprintf(tty, "\n");
+	fclose(tty);
+	if (got == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/* The password from XINFANG_PASSWORD or the terminal. */
+char *get_password(const char *env_name, const char *prompt)
+{
+	const char *env = getenv(env_name);
+	if (env != NULL)
+		return xstrdup(env);
+	return ask_password(prompt);
+}
+
+/* Parses KEY=VALUE arguments into fields; returns the index of a bad one, or -1. */
+int parse_pairs(int argc, char **argv, struct xf_fields *f)
+{
+	fields_init(f);
+	for (int i = 0; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (eq == NULL || eq == argv[i])
+			return i;
+		char *key = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		fields_set(f, key, eq + 1);
+		free(key);
+	}
+	return -1;
+}
+
+/* Writes a value with \n, \t and \\ escaped so each field stays on one line. */
+void print_value(const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\n')
+			fputs("\\n", stdout);
+		else if (*v == '\t')
+			fputs("\\t", stdout);
+		else if (*v == '\\')
+			fputs("\\\\", stdout);
+		else if (*v != '\r')
+			putchar(*v);
+	}
+}
+
+/* Prints fields as key<TAB>value lines. */
+void print_fields(const struct xf_fields *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		printf("%s\t", f->v[i].key);
+		print_value(f->v[i].val);
+		putchar('\n');
+	}
+}
+
+/* Opens the store and logs the operator in. */
+int login(struct cli *c, struct xf_err *err)
+{
+	int rc = setup_open(c->db, &c->st, err);
+	if (rc != XF_OK)
+		return rc;
+	const char *user = c->user ? c->user : getenv("XINFANG_USER");
+	if (str_empty(user))
+		return xf_err_set(err, XF_EAUTH, "请指明操作员：--user 用户名，或设置 XINFANG_USER");
+	char *pw = get_password("XINFANG_PASSWORD", "密码：");
+	if (pw == NULL)
+		return xf_err_set(err, XF_EAUTH, "没有密码：请设置 XINFANG_PASSWORD，或在终端上运行以便输入");
+	rc = auth_login(c->st, user, pw, &c->session, err);
+	free(pw);
+	return rc;
+}
+
+/* Finds the case named by argv[0] after logging in. */
+int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err *err)
+{
+	int rc = login(c, err);
+	if (rc == XF_OK)
+		rc = case_find(&c->session, number, id, err);
+	return rc;
+}
+

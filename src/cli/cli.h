@@ -1,0 +1,64 @@
+/* The command line's shared parts: each command lives in src/cli/cmd_*.c and is listed once in
+ * the table in src/main.c. */
+#ifndef XINFANG_CLI_H
+#define XINFANG_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xinfang/case.h"
+#include "xinfang/store.h"
+#include "xinfang/util.h"
+
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+
+/* Options shared by every command. */
+struct cli {
+	char *db;
+	const char *user;
+	struct xf_store *st;
+	struct xf_session session;
+};
+
+/* One subcommand: its name, what runs it, and its lines of the usage text. */
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *usage;
+};
+
+/* Prints a usage error (fmt with one %s) to stderr and returns the usage exit code. */
+int usage_error(const char *fmt, const char *arg);
+/* Prints a core error and returns the refused exit code. */
+int refused(const struct xf_err *err);
+/* Reads a password from the terminal without echo; NULL when there is no terminal. */
+char *ask_password(const char *prompt);
+/* The password from the environment variable env_name or the terminal. */
+char *get_password(const char *env_name, const char *prompt);
+/* Parses KEY=VALUE arguments into fields; returns the index of a bad one, or -1. */
+int parse_pairs(int argc, char **argv, struct xf_fields *f);
+/* Writes a value with \n, \t and \\ escaped so each field stays on one line. */
+void print_value(const char *v);
+/* Prints fields as key<TAB>value lines. */
+void print_fields(const struct xf_fields *f);
+/* Opens the store and logs the operator in. */
+int login(struct cli *c, struct xf_err *err);
+/* Logs in and finds the case named by number. */
+int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err *err);
+
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_calendar(struct cli *c, int argc, char **argv);
+int cmd_rules(struct cli *c, int argc, char **argv);
+int cmd_new(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_edit(struct cli *c, int argc, char **argv);
+int cmd_move(struct cli *c, const struct xf_move_def *def, int argc, char **argv);
+int cmd_print(struct cli *c, int argc, char **argv);
+int cmd_due(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_find(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,135 @@
+/* Setting up an office: init, accounts, the calendar and the limit rule sets. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "xinfang/auth.h"
+#include "xinfang/demo.h"
+#include "xinfang/paths.h"
+#include "xinfang/setup.h"
+#include "xinfang/store.h"
+
+/* xinfang init [--demo] [--admin NAME]. */
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+	bool demo = false;
+	const char *admin = "admin";
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--demo") == 0)
+			demo = true;
+		else if (strcmp(argv[i], "--admin") == 0 && i + 1 < argc)
+			admin = argv[++i];
+		else
+			return usage_error("init 不认识参数“%s”", argv[i]);
+	}
+	struct xf_err err;
+	xf_err_clear(&err);
+	if (paths_make_parent(c->db, &err) != XF_OK)
+		return refused(&err);
+	char *pw = get_password("XINFANG_PASSWORD", "为管理员设定密码（至少 6 个字符）：");
+	if (pw == NULL) {
+		fprintf(stderr, "xinfang：没有管理员密码：请设置 XINFANG_PASSWORD，或在终端上运行以便输入\n");
+		return EXIT_REFUSED;
+	}
+	int rc = store_open(c->db, &c->st, &err);
+	if (rc == XF_OK)
+		rc = setup_init(c->st, paths_datadir(), admin, pw, &c->session, &err);
+	if (rc == XF_OK && demo)
+		rc = demo_fill(&c->session, pw, 200, 0, &err);
+	free(pw);
+	if (rc != XF_OK)
+		return refused(&err);
+	printf("已初始化 %s（管理员 %s%s）\n", c->db, admin, demo ? "；演示账户 clerk、head、handler，密码同管理员" : "");
+	return 0;
+}
+
+/* xinfang user add NAME ROLE [full_name=] [dept=]. */
+int cmd_user(struct cli *c, int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[0], "add") != 0)
+		return usage_error("用法：xinfang user add 用户名 角色 [full_name=姓名] [dept=部门]%s", "");
+	struct xf_fields f;
+	int bad = parse_pairs(argc - 3, argv + 3, &f);
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[3 + bad]);
+	}
+	struct xf_err err;
+	int rc = login(c, &err);
+	char *pw = NULL;
+	if (rc == XF_OK) {
+		pw = get_password("XINFANG_NEW_PASSWORD", "新用户的密码：");
+		if (pw == NULL)
+			rc = xf_err_set(&err, XF_EINVAL, "没有新用户的密码：请设置 XINFANG_NEW_PASSWORD，或在终端上运行以便输入");
+	}
+	if (rc == XF_OK)
+		rc = auth_user_add(&c->session, argv[1], argv[2], fields_get(&f, "full_name"), fields_get(&f, "dept"), pw,
+		                   &err);
+	free(pw);
+	fields_free(&f);
+	if (rc != XF_OK)
+		return refused(&err);
+	printf("已添加用户 %s（%s）\n", argv[1], argv[2]);
+	return 0;
+}
+
+/* xinfang calendar load FILE | show. */
+int cmd_calendar(struct cli *c, int argc, char **argv)
+{
+	struct xf_err err;
+	if (argc == 2 && strcmp(argv[0], "load") == 0) {
+		int year = 0, recomputed = 0;
+		int rc = login(c, &err);
+		if (rc == XF_OK)
+			rc = setup_calendar_load(&c->session, argv[1], &year, &recomputed, &err);
+		if (rc != XF_OK)
+			return refused(&err);
+		printf("已导入 %d 年节假日日历；重新计算了 %d 件事项的时限\n", year, recomputed);
+		return 0;
+	}
+	if (argc == 1 && strcmp(argv[0], "show") == 0) {
+		int rc = login(c, &err);
+		if (rc == XF_OK)
+			rc = session_load_reference(&c->session, &err);
+		if (rc != XF_OK)
+			return refused(&err);
+		const struct xf_calendar *cal = &c->session.cal;
+		printf("# 已知年份：%d–%d\n", cal->first_year, cal->last_year);
+		for (size_t i = 0; i < cal->n; i++) {
+			char iso[11];
+			date_format(cal->days[i].day, iso);
+			printf("%s\t%s\t%s\n", iso, cal->days[i].work ? "班" : "休", cal->days[i].name);
+		}
+		return 0;
+	}
+	return usage_error("用法：xinfang calendar load 文件 | xinfang calendar show%s", "");
+}
+
+/* xinfang rules [use NAME]. */
+int cmd_rules(struct cli *c, int argc, char **argv)
+{
+	struct xf_err err;
+	int rc = login(c, &err);
+	if (rc == XF_OK && argc == 2 && strcmp(argv[0], "use") == 0)
+		rc = setup_ruleset_use(&c->session, argv[1], &err);
+	else if (argc != 0)
+		return usage_error("用法：xinfang rules [use 规则集]%s", "");
+	if (rc == XF_OK)
+		rc = session_load_reference(&c->session, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	const struct xf_rules *r = &c->session.rules;
+	for (size_t i = 0; i < r->nsets; i++) {
+		printf("%s%s\t%s\n", strcmp(r->sets[i].name, r->active) == 0 ? "* " : "  ", r->sets[i].name,
+		       r->sets[i].label);
+		for (size_t j = 0; j < r->n; j++) {
+			const struct xf_rule *x = &r->rules[j];
+			if (strcmp(x->ruleset, r->sets[i].name) == 0)
+				printf("    %s\t%s\t%d %s\n", limits_kind_label(x->kind), *x->category ? x->category : "（全部）",
+				       x->length, limits_unit_label(x->unit));
+		}
+	}
+	return 0;
+}
+

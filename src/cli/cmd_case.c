@@ -1,0 +1,145 @@
+/* Commands on one case: register, show, history, edit and every move of the workflow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "xinfang/audit.h"
+#include "xinfang/case.h"
+
+/* xinfang new KEY=VALUE... */
+int cmd_new(struct cli *c, int argc, char **argv)
+{
+	struct xf_fields f;
+	int bad = parse_pairs(argc, argv, &f);
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[bad]);
+	}
+	struct xf_err err, warn;
+	xf_err_clear(&warn);
+	int rc = login(c, &err);
+	char number[32];
+	struct xf_rows repeats = {NULL, 0};
+	if (rc == XF_OK)
+		rc = case_repeat_matches(&c->session, &f, 0, &repeats, &err);
+	if (rc == XF_OK)
+		rc = case_register(&c->session, &f, number, &warn, &err);
+	fields_free(&f);
+	if (rc != XF_OK) {
+		rows_free(&repeats);
+		return refused(&err);
+	}
+	if (warn.msg[0])
+		fprintf(stderr, "提示：%s\n", warn.msg);
+	for (size_t i = 0; i < repeats.n; i++)
+		fprintf(stderr, "提示：%s相同的已有事项 %s（%s，%s，%s），可能是重复信访：xinfang link %s %s\n",
+		        fields_str(&repeats.v[i], "match"), fields_str(&repeats.v[i], "number"),
+		        fields_str(&repeats.v[i], "name"), fields_str(&repeats.v[i], "received"),
+		        fields_str(&repeats.v[i], "state"), number, fields_str(&repeats.v[i], "number"));
+	rows_free(&repeats);
+	printf("%s\n", number);
+	return 0;
+}
+
+/* xinfang show NUMBER. */
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("用法：xinfang show 编号%s", "");
+	struct xf_err err;
+	int64_t id;
+	struct xf_fields view;
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = case_view(&c->session, id, &view, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	print_fields(&view);
+	fields_free(&view);
+	return 0;
+}
+
+/* xinfang history NUMBER. */
+int cmd_history(struct cli *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("用法：xinfang history 编号%s", "");
+	struct xf_err err;
+	int64_t id;
+	struct xf_rows rows;
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = audit_case_history(&c->session, id, &rows, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct xf_fields *r = &rows.v[i];
+		printf("%s\t%s\t%s\t", fields_str(r, "at"), fields_str(r, "operator"),
+		       audit_action_label(fields_str(r, "action")));
+		print_value(fields_str(r, "before"));
+		putchar('\t');
+		print_value(fields_str(r, "after"));
+		putchar('\n');
+	}
+	rows_free(&rows);
+	return 0;
+}
+
+/* xinfang edit NUMBER KEY=VALUE... */
+int cmd_edit(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("用法：xinfang edit 编号 键=值 ...%s", "");
+	struct xf_fields f;
+	int bad = parse_pairs(argc - 1, argv + 1, &f);
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[1 + bad]);
+	}
+	struct xf_err err;
+	int64_t id;
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = case_edit(&c->session, id, &f, 0, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		return refused(&err);
+	printf("已更正 %s\n", argv[0]);
+	return 0;
+}
+
+/* xinfang MOVE NUMBER KEY=VALUE... for every move of the workflow table. */
+int cmd_move(struct cli *c, const struct xf_move_def *def, int argc, char **argv)
+{
+	if (argc < 1)
+		return usage_error("用法：xinfang %s 编号 键=值 ...", def->key);
+	struct xf_fields f;
+	int bad;
+	if (def->move == XF_MV_LINK && argc == 2 && strchr(argv[1], '=') == NULL) {
+		fields_init(&f);
+		fields_set(&f, "to", argv[1]);
+		bad = -1;
+	} else {
+		bad = parse_pairs(argc - 1, argv + 1, &f);
+	}
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[1 + bad]);
+	}
+	struct xf_err err;
+	int64_t id;
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = case_move(&c->session, id, def->move, &f, 0, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		return refused(&err);
+	struct xf_fields view;
+	if (case_view(&c->session, id, &view, &err) == XF_OK) {
+		printf("%s：%s，现为%s\n", fields_str(&view, "number"), def->label, fields_str(&view, "state"));
+		fields_free(&view);
+	}
+	return 0;
+}
+

@@ -1,0 +1,112 @@
+/* Lists across cases: due, status, list, find. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "xinfang/case.h"
+#include "xinfang/clock.h"
+
+/* xinfang due. */
+int cmd_due(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return usage_error("due 不带参数%s", "");
+	struct xf_err err;
+	struct xf_rows rows;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = case_due_list(&c->session, &rows, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	char today[11];
+	date_format(clock_today(), today);
+	printf("# %s 临近或超过时限的事项：时限\t编号\t状态\t期限\t剩余天数\t信访人\t承办部门\n", today);
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct xf_fields *r = &rows.v[i];
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "limit"), fields_str(r, "number"), fields_str(r, "state"),
+		       fields_str(r, "due"), fields_str(r, "days_left"), fields_str(r, "name"), fields_str(r, "department"));
+	}
+	struct xf_status_counts counts;
+	char line[256];
+	if (case_status_counts(&c->session, &counts, &err) == XF_OK) {
+		case_status_text(&counts, line, sizeof line);
+		printf("# %s\n", line);
+	}
+	rows_free(&rows);
+	return 0;
+}
+
+/* xinfang status. */
+int cmd_status(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0)
+		return usage_error("status 不带参数%s", "");
+	struct xf_err err;
+	struct xf_status_counts counts;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = case_status_counts(&c->session, &counts, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	char line[256];
+	case_status_text(&counts, line, sizeof line);
+	printf("%s\n", line);
+	return 0;
+}
+
+/* xinfang list [state=] [dept=] [limit=]. */
+int cmd_list(struct cli *c, int argc, char **argv)
+{
+	struct xf_fields f;
+	int bad = parse_pairs(argc, argv, &f);
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[bad]);
+	}
+	struct xf_err err;
+	struct xf_rows rows;
+	int rc = login(c, &err);
+	int limit = fields_has(&f, "limit") ? atoi(fields_str(&f, "limit")) : 100;
+	if (rc == XF_OK)
+		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), limit,
+		               &rows, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		return refused(&err);
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct xf_fields *r = &rows.v[i];
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "number"), fields_str(r, "state"),
+		       fields_str(r, "received"), fields_str(r, "channel"), fields_str(r, "name"), fields_str(r, "category"),
+		       fields_str(r, "department"));
+	}
+	rows_free(&rows);
+	return 0;
+}
+
+/* xinfang find id_number=|phone=|name=. */
+int cmd_find(struct cli *c, int argc, char **argv)
+{
+	struct xf_fields f;
+	int bad = parse_pairs(argc, argv, &f);
+	if (bad >= 0 || argc == 0) {
+		fields_free(&f);
+		return usage_error("用法：xinfang find id_number=号码 | phone=电话 | name=姓名%s", "");
+	}
+	struct xf_err err;
+	struct xf_rows rows;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = case_repeat_matches(&c->session, &f, 0, &rows, &err);
+	fields_free(&f);
+	if (rc != XF_OK)
+		return refused(&err);
+	for (size_t i = 0; i < rows.n; i++)
+		printf("%s\t%s\t%s\t%s\t%s\n", fields_str(&rows.v[i], "number"), fields_str(&rows.v[i], "state"),
+		       fields_str(&rows.v[i], "received"), fields_str(&rows.v[i], "name"), fields_str(&rows.v[i], "match"));
+	rows_free(&rows);
+	return 0;
+}
+

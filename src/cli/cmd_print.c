@@ -1,0 +1,54 @@
+/* xinfang print: a case's paper forms to a spooler, a file or standard output. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "xinfang/case.h"
+#include "xinfang/print.h"
+#include "xinfang/slip.h"
+
+/* xinfang print NUMBER FORM [--to FILE|-] [--printer CMD] [--encoding ENC]. */
+int cmd_print(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("用法：xinfang print 编号 registration|transfer|outcome [--to 文件] [--printer 命令] [--encoding 编码]%s", "");
+	struct xf_print_opts opts = {argv[1], "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL};
+	bool to_stdout = false;
+	for (int i = 2; i < argc; i++) {
+		if (i + 1 >= argc)
+			return usage_error("print 的参数“%s”后面缺少值", argv[i]);
+		if (strcmp(argv[i], "--to") == 0) {
+			to_stdout = strcmp(argv[i + 1], "-") == 0;
+			opts.dest = to_stdout ? XF_PRINT_CALLER : XF_PRINT_FILE;
+			opts.target = argv[++i];
+		} else if (strcmp(argv[i], "--printer") == 0) {
+			opts.dest = XF_PRINT_SPOOLER;
+			opts.target = argv[++i];
+		} else if (strcmp(argv[i], "--encoding") == 0) {
+			opts.encoding = argv[++i];
+		} else {
+			return usage_error("print 不认识参数“%s”", argv[i]);
+		}
+	}
+	struct xf_err err;
+	int64_t id;
+	struct xf_buf bytes;
+	buf_init(&bytes);
+	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK)
+		rc = print_case(&c->session, id, &opts, &bytes, &err);
+	if (rc == XF_OK && to_stdout) {
+		if (fwrite(bytes.data, 1, bytes.len, stdout) != bytes.len || fflush(stdout) != 0)
+			rc = xf_err_set(&err, XF_EIO, "写到标准输出失败");
+		else
+			rc = print_record(&c->session, id, opts.form, "标准输出", opts.encoding, &err);
+	}
+	buf_free(&bytes);
+	if (rc != XF_OK)
+		return refused(&err);
+	if (!to_stdout)
+		fprintf(stderr, "已打印 %s 的%s\n", argv[0], print_form_title(opts.form));
+	return 0;
+}
+
