@@ -32,6 +32,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"jrt_codes", "imports",
 };
 
 /* True when table is one the generic functions accept. */
