@@ -24,6 +24,12 @@ struct xf_store {
 	int ntables;
 };
 
+/* The SQLite connection, for the other store_*.c files. */
+sqlite3 *store_sqlite(struct xf_store *st)
+{
+	return st->db;
+}
+
 static void forget_columns(struct xf_store *st);
 
 /* Tables the generic row functions may touch. */

@@ -242,3 +242,10 @@ int text_decode(const char *in, size_t len, const char *encoding, char **out, si
 {
 	return convert(encoding, "UTF-8", in, len, out, outlen, NULL);
 }
+
+/* Another encoding to UTF-8, naming where the bytes stop making sense. */
+int text_decode_checked(const char *in, size_t len, const char *encoding, char **out, size_t *outlen,
+                        size_t *bad_offset)
+{
+	return convert(encoding, "UTF-8", in, len, out, outlen, bad_offset);
+}
