@@ -624,7 +624,21 @@ static char *raw_value(struct importer *im, struct xf_csv_record *r, int c)
 	if (im->col_of[c] < 0 || (size_t)im->col_of[c] >= r->n)
 		return "";
 	char *v = r->buf + r->start[im->col_of[c]];
-	return xf_ledger_columns[c].kind == K_LONG ? v : trim(v);
+	if (xf_ledger_columns[c].kind != K_LONG)
+		return trim(v);
+	/* A line break inside a cell: LF from Excel, CRLF or CR from other tools; kept as LF. */
+	char *o = v;
+	for (const char *p = v; *p; p++) {
+		if (*p == '\r') {
+			*o++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return v;
 }
 
 /* One row being read: every ledger column, checked and normalised (NULL: not given). */
