@@ -62,7 +62,7 @@ static const char usage_moves[] =
 static const char usage_tail[] =
 	"\n"
 	"登记的键：received channel name gender age id_number phone address work_unit people\n"
-	"  anonymous subject category amount summary materials confidential first_asked receiver\n"
+	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
 	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"

@@ -86,6 +86,8 @@ static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct l
 	add(l, "住址 %s   工作单位 %s", fields_str(v, "address"), fields_str(v, "work_unit"));
 	add(l, "被投诉 %s   保密 %s   接收人 %s   首问责任人 %s", fields_str(v, "subject"), fields_str(v, "confidential"),
 	    fields_str(v, "receiver"), fields_str(v, "first_asked"));
+	if (*fields_str(v, "accused"))
+		add(l, "被投诉人员 %s", fields_str(v, "accused"));
 	add_wrapped(l, "基本事实和请求：", fields_str(v, "summary"));
 	add_wrapped(l, "当场答复：", fields_str(v, "spot_answer"));
 	char t[96], h[96], r[96];
