@@ -67,7 +67,7 @@ void screen_menu(struct ui *ui)
 				return;
 			continue;
 		}
-		ui->message[0] = '\0';
+		ui_clear_message(ui);
 		if (k.kind == UI_FUNC && k.ch == KEY_UP) {
 			for (int i = sel - 1; i >= 0; i--)
 				if (allowed(ui, &items[i])) {

@@ -192,8 +192,7 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 		int rc = case_move(&ui->s, id, move, &in, version, &err);
 		fields_free(&in);
 		if (rc != XF_OK) {
-			ui_message(ui, UI_ERROR, "%s", err.msg);
-			fs_focus_message(&fs, err.msg);
+			ui_message_about(ui, UI_ERROR, fs_focus_message(&fs, err.msg), "%s", err.msg);
 			continue;
 		}
 		done = true;

@@ -115,8 +115,7 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	int rc = case_register(&ui->s, &in, number, &warn, &err);
 	fields_free(&in);
 	if (rc != XF_OK) {
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-		fs_focus_message(fs, err.msg);
+		ui_message_about(ui, UI_ERROR, fs_focus_message(fs, err.msg), "%s", err.msg);
 		return;
 	}
 	case_find(&ui->s, number, &reg->id, NULL);
