@@ -106,6 +106,9 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 {
 	if (!fs_required_ok(ui, fs))
 		return;
+	if (fields_has(&fs->values, "spot_answer") &&
+	    !ui_confirm(ui, "填写了当场答复：保存后本件即以当场答复结案，不再批转办理。确认保存？"))
+		return;
 	struct xf_fields in;
 	fs_values(fs, &in);
 	if (*reg->repeat_of)

@@ -303,6 +303,11 @@ static void outcome_reply_close(void **state)
 	term_send(&t, "c");
 	must_see(&t, "结案说明", 3000);
 	term_send(&t, K_F2);
+	/* A closing move asks first and says what follows. */
+	must_see(&t, "确认结案", 3000);
+	must_see(&t, "不能再办理", 100);
+	assert_shows(&e, "2026-0001", "state", "已答复");
+	term_send(&t, "y");
 	must_see(&t, "已结案", 3000);
 	must_see(&t, "办结", 1000);
 	assert_shows(&e, "2026-0001", "state", "已结案");
