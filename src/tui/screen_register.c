@@ -174,8 +174,15 @@ void screen_registration(struct ui *ui)
 		if (r == FS_QUIT)
 			break;
 		if (r == FS_CANCEL) {
-			if (!fs.locked && fs.values.n > 0)
+			struct xf_fields kept;
+			fields_init(&kept);
+			char at[20];
+			bool found = false;
+			if (!fs.locked && desk_draft_load(&ui->s, "registration", &kept, at, &found, NULL) == XF_OK && found)
 				ui_message(ui, UI_INFO, "登记未保存，内容已留作草稿，下次登记时恢复");
+			else if (!fs.locked)
+				ui_message(ui, UI_INFO, "登记未保存，没有留草稿");
+			fields_free(&kept);
 			break;
 		}
 		if (r == FS_SAVE && !fs.locked)

@@ -100,6 +100,12 @@ void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
 void screen_lists(struct ui *ui);
 void screen_search(struct ui *ui);
+/* A handler's department: its cases waiting to be dealt with and reported. */
+void screen_dept_todo(struct ui *ui);
+/* The admin's screens: accounts; departments, categories and channels; calendar and rules. */
+void screen_accounts(struct ui *ui);
+void screen_reference(struct ui *ui);
+void screen_calendar_rules(struct ui *ui);
 /* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
  * returns true when the move was made. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
