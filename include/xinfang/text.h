@@ -36,6 +36,24 @@ size_t text_wrap(const char *text, int width, text_width_fn cp_width, void *ctx,
 void text_lines_free(char **lines, size_t n);
 /* True for punctuation that must not start a line (，。、；：？！）》」』】〉… and ASCII , . ; : ? ! ) ] }). */
 bool text_no_line_start(uint32_t cp);
+/* True for code points that must never reach a terminal or a printer as they are: C0
+ * controls (tab and newline included: callers that allow them check first), DEL, C1
+ * controls U+0080–U+009F, and the bidirectional controls (U+061C, U+200E, U+200F, embeddings
+ * and overrides U+202A–U+202E, isolates U+2066–U+2069) that reorder what is shown. */
+bool text_cp_unsafe(uint32_t cp);
+/* True for the bidirectional controls among them. */
+bool text_cp_bidi(uint32_t cp);
+/* A copy of s that can be shown anywhere: unsafe code points written \u001b, \u202e ...,
+ * bytes that are not UTF-8 \xff, and a backslash kept as it is; with keep_layout newline and
+ * tab stay as they are. */
+char *text_escape(const char *s, bool keep_layout);
+/* s made safe as text_escape does (newlines and tabs escaped too) and cut on a character
+ * boundary to at most max_cols display columns, ending with … when cut; written into out
+ * (n bytes, cut earlier when it is too small) and returned. For echoing a value in a
+ * message. */
+const char *text_clip(const char *s, int max_cols, char *out, size_t n);
+/* Room text_clip needs for 40 columns. */
+#define XF_CLIP_SIZE 256
 
 /* Converts UTF-8 text to `encoding` with iconv ("GB18030", "UTF-8", "GBK"). On a character the
  * encoding cannot hold, returns XF_EINVAL with *bad_offset (if given) at its byte offset in the

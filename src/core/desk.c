@@ -11,6 +11,7 @@
 #include "xinfang/casefile.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/text.h"
 
 /* Saves the draft. */
 int desk_draft_save(struct xf_session *s, const char *form, const struct xf_fields *values, struct xf_err *err)
@@ -153,7 +154,9 @@ int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const 
 			buf_init(&names);
 			for (size_t i = 0; i < choices.n; i++)
 				buf_printf(&names, "%s%s", i ? "、" : "", choices.v[i].key);
-			rc = xf_err_set(err, XF_EINVAL, "%s“%.40s”不在清单中：可选 %s（空格键或 F3 选择）", fd->label, value, names.data);
+			char shown[XF_CLIP_SIZE];
+			rc = xf_err_set(err, XF_EINVAL, "%s“%s”不在清单中：可选 %s（空格键或 F3 选择）", fd->label,
+			                text_clip(value, 40, shown, sizeof shown), names.data);
 			buf_free(&names);
 		}
 		if (rc == XF_OK || rc == XF_EINVAL)

@@ -357,3 +357,80 @@ void text_lines_free(char **lines, size_t n)
 		free(lines[i]);
 	free(lines);
 }
+
+/* True for the bidirectional controls. */
+bool text_cp_bidi(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* True for code points never shown raw. */
+bool text_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || text_cp_bidi(cp);
+}
+
+/* Appends the next character of s (len bytes, at *i) made safe, advancing *i. */
+static void escape_next(struct xf_buf *b, const char *s, size_t len, size_t *i, bool keep_layout)
+{
+	uint32_t cp;
+	size_t k = utf8_decode(s + *i, len - *i, &cp);
+	if (k == 0) {
+		buf_printf(b, "\\x%02x", (unsigned char)s[*i]);
+		*i += 1;
+		return;
+	}
+	if (text_cp_unsafe(cp) && !(keep_layout && (cp == '\n' || cp == '\t')))
+		buf_printf(b, "\\u%04x", (unsigned)cp);
+	else
+		buf_add(b, s + *i, k);
+	*i += k;
+}
+
+/* A copy safe to show. */
+char *text_escape(const char *s, bool keep_layout)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	size_t len = s ? strlen(s) : 0;
+	for (size_t i = 0; i < len;)
+		escape_next(&b, s, len, &i, keep_layout);
+	return b.data;
+}
+
+/* A safe copy cut on a character boundary to max_cols columns. */
+const char *text_clip(const char *s, int max_cols, char *out, size_t n)
+{
+	static const char ellipsis[] = "…";
+	size_t len = s ? strlen(s) : 0, used = 0;
+	int cols = 0;
+	struct xf_buf piece;
+	buf_init(&piece);
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	for (size_t i = 0; i < len;) {
+		piece.len = 0;
+		piece.data[0] = '\0';
+		escape_next(&piece, s, len, &i, false);
+		int w = text_width(piece.data);
+		bool last = i >= len;
+		/* Room for this piece, and for the ellipsis unless it is the last one. */
+		size_t need = piece.len + (last ? 0 : sizeof ellipsis - 1);
+		if (cols + w + (last ? 0 : 1) > max_cols || used + need + 1 > n) {
+			if (used + sizeof ellipsis <= n) {
+				memcpy(out + used, ellipsis, sizeof ellipsis);
+				used += sizeof ellipsis - 1;
+			}
+			break;
+		}
+		memcpy(out + used, piece.data, piece.len);
+		used += piece.len;
+		out[used] = '\0';
+		cols += w;
+	}
+	out[used] = '\0';
+	buf_free(&piece);
+	return out;
+}

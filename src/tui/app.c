@@ -132,8 +132,10 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 	int used = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp = utf8_next(text, len, &i);
-		if (cp < 0x20 || cp == 0x7f)
+		if (cp == '\t' || cp == '\n')
 			cp = ' ';
+		else if (text_cp_unsafe(cp))
+			cp = 0xfffd; /* a control or direction character never reaches the terminal */
 		int w = tui_cp_width(cp);
 		if (used + w > width || out + 4 >= sizeof buf)
 			break;

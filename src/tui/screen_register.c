@@ -138,7 +138,7 @@ static bool start(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	if (!fs_open(ui, fs, "registration", NULL))
 		return false;
 	fs_editable(fs, "received channel importance name gender age id_number phone address work_unit people anonymous "
-	                "confidential subject category amount summary materials first_asked receiver spot_answer");
+	                "confidential subject accused category amount summary materials first_asked receiver spot_answer");
 	fs->draft = "registration";
 	fs->on_leave = repeat_check;
 	fs->ctx = reg;

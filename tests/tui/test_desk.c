@@ -154,7 +154,7 @@ static void registration_typed_in_chinese(void **state)
 	must_see(&t, "│76 ", 1000);
 	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
-	term_send(&t, "城东支行营业部\t" K_RIGHT K_RIGHT "\t"); /* subject; category: 工作失误 服务态度 */
+	term_send(&t, "城东支行营业部\t\t" K_RIGHT K_RIGHT "\t"); /* subject; accused; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
 	term_send(&t, "本人在城东支行办理存款业务时，柜员态度冷淡、答复敷衍，排队等候超过一小时。要求道歉。");
 	/* The long text wraps inside its box on screen. */
