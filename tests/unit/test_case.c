@@ -594,7 +594,7 @@ static void corrections_and_repeats(void **state)
 	(void)state;
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
-	int64_t first = fixture_case(&fx, "id_number=440524188001010014", "phone=13812345678", NULL);
+	int64_t first = fixture_case(&fx, "id_number=440524198001010013", "phone=13812345678", NULL);
 	struct xf_fields f;
 	fields_from(&f, "phone=13900001111", "address=人民路1号", NULL);
 	struct xf_err err;
@@ -606,7 +606,7 @@ static void corrections_and_repeats(void **state)
 	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "before"), "13812345678"));
 	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "after"), "13900001111"));
 	rows_free(&rows);
-	fields_from(&f, "name=李四", "id_number=440524188001010014", NULL);
+	fields_from(&f, "name=李四", "id_number=440524198001010013", NULL);
 	assert_int_equal(case_repeat_matches(&fx.clerk, &f, 0, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
 	assert_string_equal(fields_str(&rows.v[0], "match"), "身份证号");
