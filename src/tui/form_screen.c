@@ -222,7 +222,7 @@ static bool leave_field(struct ui *ui, struct fscreen *fs)
 	commit(fs);
 	char *norm = NULL;
 	struct xf_err err;
-	if (desk_check_value(&ui->s, fd, fields_str(&fs->values, fd->key), &norm, &err) != XF_OK) {
+	if (desk_check_in_form(&ui->s, fd, &fs->values, &norm, &err) != XF_OK) {
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return false;
 	}

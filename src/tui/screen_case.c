@@ -80,9 +80,9 @@ static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct l
 	    fields_str(v, "closure"), *fields_str(v, "closure") ? "）" : "", fields_str(v, "importance"));
 	add(l, "收件 %s %s   渠道 %s   类别 %s   涉及金额 %s", fields_str(v, "received"), fields_str(v, "received_time"),
 	    fields_str(v, "channel"), fields_str(v, "category"), *fields_str(v, "amount") ? fields_str(v, "amount") : "—");
-	add(l, "信访人 %s %s %s岁   人数 %s   身份证号 %s   电话 %s", strcmp(fields_str(v, "anonymous"), "是") == 0 ? "（匿名）" : fields_str(v, "name"),
-	    fields_str(v, "gender"), fields_str(v, "age"), fields_str(v, "people"), fields_str(v, "id_number"),
-	    fields_str(v, "phone"));
+	add(l, "信访人 %s %s %s岁   人数 %s   %s %s   电话 %s", strcmp(fields_str(v, "anonymous"), "是") == 0 ? "（匿名）" : fields_str(v, "name"),
+	    fields_str(v, "gender"), fields_str(v, "age"), fields_str(v, "people"),
+	    *fields_str(v, "id_type") ? fields_str(v, "id_type") : "证件号码", fields_str(v, "id_number"), fields_str(v, "phone"));
 	add(l, "住址 %s   工作单位 %s", fields_str(v, "address"), fields_str(v, "work_unit"));
 	add(l, "被投诉 %s   保密 %s   接收人 %s   首问责任人 %s", fields_str(v, "subject"), fields_str(v, "confidential"),
 	    fields_str(v, "receiver"), fields_str(v, "first_asked"));

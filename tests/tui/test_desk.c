@@ -148,11 +148,13 @@ static void registration_typed_in_chinese(void **state)
 	term_cell(&t, row, bcol - 1, &cell);
 	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
 	term_send(&t, "\t\t\t");
+	term_send(&t, "\t"); /* 证件类型 stays 居民身份证 */
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "13812345678 ", 1000); /* the phone as it is stored */
 	term_send(&t, "11010519491231002X\t");
 	/* Gender and age come from the ID number. */
 	must_see(&t, "女 ", 1000);
 	must_see(&t, "│76 ", 1000);
-	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
 	term_send(&t, "城东支行营业部\t  \t"); /* subject; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
@@ -186,7 +188,7 @@ static void wrong_id_refused_text_kept(void **state)
 	struct desk_env e;
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
-	term_send(&t, "\t\t\t张伟\t\t\t\t110105194912310021\t");
+	term_send(&t, "\t\t\t张伟\t\t\t\t\t\t110105194912310021\t");
 	must_see(&t, "校验位不对", 2000);
 	must_see(&t, "110105194912310021", 100);
 	int row, col, crow, ccol;
