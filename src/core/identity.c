@@ -242,6 +242,8 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 		return xf_err_set(err, XF_EINVAL, "%s含有无效字节（第 %zu 字节），请重新输入", label, bad + 1);
 	char *n = identity_normalize(s);
 	int len = (int)strlen(n);
+	char shown[XF_CLIP_SIZE];
+	text_clip(n, 30, shown, sizeof shown);
 	int rc = XF_OK;
 	switch (type) {
 	case XF_ID_RESIDENT:
@@ -271,17 +273,17 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 		break;
 	case XF_ID_HKMO_PERMIT:
 		if ((len != 9 && len != 11) || (n[0] != 'H' && n[0] != 'M') || !digits(n, 1, len))
-			rc = xf_err_set(err, XF_EINVAL, "%s应为 H（香港）或 M（澳门）加 8 位数字（旧证 10 位），现在是“%.40s”",
-			                label, n);
+			rc = xf_err_set(err, XF_EINVAL, "%s应为 H（香港）或 M（澳门）加 8 位数字（旧证 10 位），现在是“%s”",
+			                label, shown);
 		break;
 	case XF_ID_TW_PERMIT:
 		if ((len != 8 && len != 10) || !digits(n, 0, len))
-			rc = xf_err_set(err, XF_EINVAL, "%s应为 8 位数字（旧证 10 位），现在是“%.40s”", label, n);
+			rc = xf_err_set(err, XF_EINVAL, "%s应为 8 位数字（旧证 10 位），现在是“%s”", label, shown);
 		break;
 	case XF_ID_PASSPORT:
 		if (len < 5 || len > 17 || !alnum_run(n, 0, len))
-			rc = xf_err_set(err, XF_EINVAL, "%s应为 5–17 位字母或数字（如 E12345678），现在是 %d 位“%.40s”", label,
-			                char_count(n), n);
+			rc = xf_err_set(err, XF_EINVAL, "%s应为 5–17 位字母或数字（如 E12345678），现在是 %d 位“%s”", label,
+			                char_count(n), shown);
 		break;
 	case XF_ID_USCC:
 		rc = check_uscc(n, label, err);

@@ -22,19 +22,10 @@ struct written {
 	bool plus;            /* began with + */
 };
 
-/* Copies at most max bytes of s into out without cutting a character, for messages. */
-static const char *quoted(const char *s, char *out, size_t max)
+/* The value as messages echo it: escaped, at most 30 columns, cut between characters. */
+static const char *quoted(const char *s, char *out, size_t n)
 {
-	size_t len = strlen(s), i = 0, keep = 0;
-	while (i < len && i < max) {
-		utf8_next(s, len, &i);
-		if (i > max)
-			break;
-		keep = i;
-	}
-	memcpy(out, s, keep);
-	out[keep] = '\0';
-	return out;
+	return text_clip(s, 30, out, n);
 }
 
 /* Ends the current group of digits. */
@@ -50,7 +41,7 @@ static bool read_written(const char *s, const char *label, struct written *w, st
 	memset(w, 0, sizeof *w);
 	w->ext_at = -1;
 	size_t len = strlen(s), i = 0;
-	char q[64];
+	char q[XF_CLIP_SIZE];
 	if (!utf8_valid(s, len, NULL)) {
 		xf_err_set(err, XF_EINVAL, "%s含有无效字节，请重新输入", label);
 		return false;
@@ -62,7 +53,7 @@ static bool read_written(const char *s, const char *label, struct written *w, st
 			cp -= 0xFEE0;
 		if (cp >= '0' && cp <= '9') {
 			if (w->n == MAX_DIGITS) {
-				xf_err_set(err, XF_EINVAL, "%s“%s”位数太多：请核对号码", label, quoted(s, q, 40));
+				xf_err_set(err, XF_EINVAL, "%s“%s”位数太多：请核对号码", label, quoted(s, q, sizeof q));
 				return false;
 			}
 			w->digits[w->n++] = (char)cp;
@@ -84,7 +75,7 @@ static bool read_written(const char *s, const char *label, struct written *w, st
 		} else if (!(cp == ' ' || cp == '-' || cp == '(' || cp == ')' || cp == '.' || cp == '/' || cp == 0x3000 ||
 		             cp == 0x2014 || cp == 0x2013 || cp == 0x2212)) {
 			xf_err_set(err, XF_EINVAL, "%s“%s”含有电话号码不用的字符：只写数字，可用空格、-、括号分隔，分机写“转”",
-			           label, quoted(s, q, 40));
+			           label, quoted(s, q, sizeof q));
 			return false;
 		}
 	}
@@ -94,7 +85,7 @@ static bool read_written(const char *s, const char *label, struct written *w, st
 	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == ')'))
 		end--;
 	if (w->ext_at == w->n || (end > 0 && (s[end - 1] == '-' || s[end - 1] == '/'))) {
-		xf_err_set(err, XF_EINVAL, "%s“%s”末尾不完整：分机号没有写完，或删去末尾的分隔符", label, quoted(s, q, 40));
+		xf_err_set(err, XF_EINVAL, "%s“%s”末尾不完整：分机号没有写完，或删去末尾的分隔符", label, quoted(s, q, sizeof q));
 		return false;
 	}
 	return true;
@@ -214,8 +205,8 @@ int phone_normalize(const char *s, const char *label, char **out, struct xf_err 
 	struct written w;
 	if (!read_written(s, label, &w, err))
 		return XF_EINVAL;
-	char shown[64];
-	quoted(s, shown, 40);
+	char shown[XF_CLIP_SIZE];
+	quoted(s, shown, sizeof shown);
 	if (w.n == 0)
 		return xf_err_set(err, XF_EINVAL, "%s“%s”没有数字：手机号如 13812345678，座机如 010-12345678", label, shown);
 	int start = 0;
