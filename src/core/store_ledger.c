@@ -23,22 +23,25 @@ static int ledger_fail(sqlite3 *db, int rc, struct xf_err *err, const char *what
 	return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(db));
 }
 
-/* Binds the open-ended receipt range. */
-static void bind_range(sqlite3_stmt *stmt, const char *since, const char *until)
+/* Binds the open-ended receipt range and the department (NULL: any). */
+static void bind_range(sqlite3_stmt *stmt, const char *since, const char *until, const char *department)
 {
 	sqlite3_bind_text(stmt, 1, since ? since : "0000-00-00", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, until ? until : "9999-99-99", -1, SQLITE_TRANSIENT);
+	if (department)
+		sqlite3_bind_text(stmt, 3, department, -1, SQLITE_TRANSIENT);
 }
 
 /* Counts the cases of a period. */
-int store_ledger_count(struct xf_store *st, const char *since, const char *until, long *count, struct xf_err *err)
+int store_ledger_count(struct xf_store *st, const char *since, const char *until, const char *department,
+                       long *count, struct xf_err *err)
 {
 	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2", -1, &stmt, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2 AND (?3 IS NULL OR department = ?3)", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return ledger_fail(db, rc, err, "统计台账行数");
-	bind_range(stmt, since, until);
+	bind_range(stmt, since, until, department);
 	rc = sqlite3_step(stmt);
 	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
@@ -48,8 +51,9 @@ int store_ledger_count(struct xf_store *st, const char *since, const char *until
 static const char ledger_sql[] =
 	"SELECT c.number, c.received, c.received_time, c.channel, "
 	" coalesce(p.name, '') AS name, coalesce(p.gender, '') AS gender, coalesce(p.age, '') AS age, "
-	" coalesce(p.id_number, '') AS id_number, coalesce(p.phone, '') AS phone, coalesce(p.address, '') AS address, "
-	" coalesce(p.work_unit, '') AS work_unit, c.people, c.anonymous, c.confidential, c.subject, c.category, "
+	" coalesce(p.id_type, '') AS id_type, coalesce(p.id_number, '') AS id_number, coalesce(p.phone, '') AS phone, coalesce(p.address, '') AS address, "
+	" coalesce(p.work_unit, '') AS work_unit, c.people, c.anonymous, c.confidential, c.subject, c.accused, "
+	" c.category, "
 	" c.amount, c.summary, c.materials, c.first_asked, c.receiver, c.importance, c.spot_answer, "
 	" c.jrt_channel, c.jrt_type, c.jrt_cause, c.state, c.closure, c.department, "
 	" coalesce(t.co_departments, '') AS co_departments, coalesce(t.handler, '') AS transfer_handler, "
@@ -74,19 +78,19 @@ static const char ledger_sql[] =
 	"LEFT JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE case_id = c.id) "
 	"LEFT JOIN replies r ON r.id = (SELECT max(id) FROM replies WHERE case_id = c.id) "
 	"LEFT JOIN closures k ON k.id = (SELECT max(id) FROM closures WHERE case_id = c.id) "
-	"WHERE c.received BETWEEN ?1 AND ?2 "
+	"WHERE c.received BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.department = ?3) "
 	"ORDER BY c.received, c.year, c.seq";
 
 /* Every case of a period with its latest records. */
-int store_ledger_scan(struct xf_store *st, const char *since, const char *until, xf_ledger_row_fn fn, void *ctx,
-                      struct xf_err *err)
+int store_ledger_scan(struct xf_store *st, const char *since, const char *until, const char *department,
+                      xf_ledger_row_fn fn, void *ctx, struct xf_err *err)
 {
 	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(db, ledger_sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return ledger_fail(db, rc, err, "读取台账");
-	bind_range(stmt, since, until);
+	bind_range(stmt, since, until, department);
 	int n = sqlite3_column_count(stmt);
 	const char **names = xcalloc((size_t)n, sizeof *names);
 	const char **values = xcalloc((size_t)n, sizeof *values);
