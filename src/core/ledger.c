@@ -1209,15 +1209,14 @@ static int write_row(struct importer *im, struct row *row, int year, int seq)
 		                                                xstrdup(rv(row, "links"))};
 	}
 	if (rc == XF_OK) {
-		/* The audit event carries what was imported, from which file and line. */
-		for (size_t i = 0; i < sizeof pet_keys / sizeof pet_keys[0]; i++)
-			fields_add(&cols, pet_keys[i], rv(row, pet_keys[i]));
-		fields_add(&cols, "import_file", im->file_name);
-		snprintf(buf, sizeof buf, "%ld", row->line);
-		fields_add(&cols, "import_line", buf);
-		char *after = audit_json(&cols);
-		rc = store_audit(im->s->st, im->s->op.name, "import", id, NULL, after, im->err);
-		free(after);
+		/* The audit event says which file and line the case came from; the rows it wrote are
+		 * the case itself (and the trail's snapshot of them). */
+		struct xf_buf after;
+		buf_init(&after);
+		buf_printf(&after, "{\"number\":\"%s\",\"import\":\"%s\",\"line\":\"%ld\"}", number, im->rep->sha256,
+		           row->line);
+		rc = store_audit(im->s->st, im->s->op.name, "import", id, NULL, after.data, im->err);
+		buf_free(&after);
 	}
 	fields_free(&cols);
 	fields_free(&rec);

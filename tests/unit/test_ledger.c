@@ -326,7 +326,12 @@ static void import_gbk_clean_then_refused(void **state)
 	assert_int_equal(hist.n, 1);
 	assert_string_equal(fields_str(&hist.v[0], "action"), "import");
 	assert_string_equal(fields_str(&hist.v[0], "operator"), "clerk");
+	assert_non_null(strstr(fields_str(&hist.v[0], "after"), "\"line\":\"5\""));
+	rows_free(&hist);
+	assert_int_equal(store_list(fx.st, "audit", "action", "import_file", &hist, &err), XF_OK);
+	assert_int_equal(hist.n, 1);
 	assert_non_null(strstr(fields_str(&hist.v[0], "after"), "old.csv"));
+	assert_string_equal(fields_str(&hist.v[0], "operator"), "clerk");
 	rows_free(&hist);
 	/* A case registered for 2025 afterwards gets the next number, not one the ledger used. */
 	int64_t next = fixture_case(&fx, "received=2025-12-01", NULL);
