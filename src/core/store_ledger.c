@@ -127,6 +127,7 @@ struct xf_bulk {
 	size_t n;
 	sqlite3_stmt *case_id, *raise_seq;
 	long cache_size; /* the connection's page cache before the import raised it */
+	bool own_read;   /* a dry run: the writer holds a read transaction of its own */
 };
 
 /* Starts a writer. */
@@ -141,6 +142,9 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 		sqlite3_finalize(pragma);
 	}
 	sqlite3_exec(b->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	/* Outside the caller's transaction (a dry run) the lookups share one read transaction. */
+	if (sqlite3_get_autocommit(b->db))
+		b->own_read = sqlite3_exec(b->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
 	int rc = sqlite3_prepare_v2(b->db, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", -1, &b->case_id, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(b->db,
@@ -293,6 +297,8 @@ void store_bulk_close(struct xf_bulk *b)
 	free(b->inserts);
 	sqlite3_finalize(b->case_id);
 	sqlite3_finalize(b->raise_seq);
+	if (b->own_read)
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 	char *restore = sqlite3_mprintf("PRAGMA cache_size = %ld", b->cache_size ? b->cache_size : -2000);
 	sqlite3_exec(b->db, restore, NULL, NULL, NULL);
 	sqlite3_free(restore);
