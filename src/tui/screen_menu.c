@@ -31,6 +31,7 @@ static const struct menu_item items[] = {
 	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
 	{'5', "查找", "按编号、姓名、证件号码、电话查找", OFFICE, screen_search},
+	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
 };
 
 /* True when the operator may use the item. */
