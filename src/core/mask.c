@@ -52,57 +52,80 @@ static bool ignorable(UChar32 c)
 	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_iscntrl(c);
 }
 
-/* Normalises s segment by segment (a segment ends where NFKC has a boundary, so the result
- * equals NFKC of the whole), drops ignorable code points and folds case. */
-static void normalize_map(const char *s, struct normed *t)
+/* One pass over a normalised text: ignorable code points dropped, the rest normalised (NFKC)
+ * segment by segment (a segment ends where NFKC has a boundary, so the result equals NFKC of
+ * the whole) and case-folded; each output code point keeps the byte range of its segment. */
+static void normalize_pass(const struct normed *in, struct normed *out, const UNormalizer2 *nfkc)
 {
-	memset(t, 0, sizeof *t);
-	size_t len = s ? strlen(s) : 0;
-	if (len == 0 || !utf8_valid(s, len, NULL))
-		return;
-	UErrorCode ec = U_ZERO_ERROR;
-	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+	memset(out, 0, sizeof *out);
 	UChar *seg = NULL, *norm = NULL;
 	size_t segcap = 0, normcap = 0;
-	for (size_t i = 0; i < len;) {
-		size_t start = i, seglen = 0;
+	for (size_t i = 0; i < in->n;) {
+		if (ignorable((UChar32)in->cp[i])) {
+			i++;
+			continue;
+		}
+		size_t from = in->from[i], to = in->to[i], seglen = 0;
 		do {
-			uint32_t cp;
-			size_t k = utf8_decode(s + i, len - i, &cp);
 			if (seglen + 2 > segcap) {
 				segcap = segcap ? segcap * 2 : 16;
 				seg = xrealloc(seg, segcap * sizeof *seg);
 			}
-			U16_APPEND_UNSAFE(seg, seglen, (UChar32)cp);
-			i += k;
-			if (i < len) {
-				utf8_decode(s + i, len - i, &cp);
-				if (U_FAILURE(ec) || unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
-					break;
-			}
-		} while (i < len);
+			U16_APPEND_UNSAFE(seg, seglen, (UChar32)in->cp[i]);
+			to = in->to[i] > to ? in->to[i] : to;
+			from = in->from[i] < from ? in->from[i] : from;
+			i++;
+			while (i < in->n && ignorable((UChar32)in->cp[i]))
+				i++;
+		} while (i < in->n && !unorm2_hasBoundaryBefore(nfkc, (UChar32)in->cp[i]));
 		/* NFKC expands one UTF-16 unit to at most 18 (U+FDFA). */
 		size_t want = seglen * 18 + 8;
 		if (want > normcap) {
 			normcap = want;
 			norm = xrealloc(norm, normcap * sizeof *norm);
 		}
-		int32_t outlen = 0;
-		UErrorCode nec = U_ZERO_ERROR;
-		if (U_SUCCESS(ec))
-			outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &nec);
-		const UChar *src = U_SUCCESS(ec) && U_SUCCESS(nec) ? norm : seg;
-		if (src == seg)
+		UErrorCode ec = U_ZERO_ERROR;
+		int32_t outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &ec);
+		const UChar *src = U_SUCCESS(ec) ? norm : seg;
+		if (U_FAILURE(ec))
 			outlen = (int32_t)seglen;
 		for (int32_t j = 0; j < outlen;) {
 			UChar32 c;
 			U16_NEXT(src, j, outlen, c);
 			if (!ignorable(c))
-				normed_add(t, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), start, i);
+				normed_add(out, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), from, to);
 		}
 	}
 	free(seg);
 	free(norm);
+}
+
+/* Normalises s: passes until nothing changes (dropping a space can bring a mark next to a
+ * letter it composes with), so normalising twice gives what normalising once gave. */
+static void normalize_map(const char *s, struct normed *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0 || !utf8_valid(s, len, NULL))
+		return;
+	for (size_t i = 0; i < len;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(s, len, &i);
+		normed_add(t, cp, at, i);
+	}
+	UErrorCode ec = U_ZERO_ERROR;
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+	if (U_FAILURE(ec))
+		return;
+	for (int pass = 0; pass < 8; pass++) {
+		struct normed next;
+		normalize_pass(t, &next, nfkc);
+		bool same = next.n == t->n && (next.n == 0 || memcmp(next.cp, t->cp, next.n * sizeof *next.cp) == 0);
+		normed_free(t);
+		*t = next;
+		if (same)
+			break;
+	}
 }
 
 /* Position of needle in hay at or after `from`, or -1. */

@@ -263,6 +263,13 @@ static void tick(struct ui *ui)
 	}
 }
 
+/* Reads one key from the terminal. */
+static int read_terminal_key(wint_t *ch)
+{
+	return get_wch(ch);
+}
+int (*ui_read_key)(wint_t *ch) = read_terminal_key;
+
 /* Waits for a key or a tick. */
 struct ui_key ui_getkey(struct ui *ui)
 {
@@ -272,7 +279,7 @@ struct ui_key ui_getkey(struct ui *ui)
 		return k;
 	}
 	wint_t ch;
-	int r = get_wch(&ch);
+	int r = ui_read_key(&ch);
 	if (ui_quit_requested) {
 		k.kind = UI_QUIT;
 		return k;

@@ -20,7 +20,7 @@ struct menu_item {
 static const struct menu_item items[] = {
 	{'1', "信访登记", "登记来信、来电、来访等信访事项（信访登记表）", OFFICE, screen_registration},
 	{'2', "待批队列", "审阅新登记的事项：批示、批转、不予受理、延期审批", OFFICE, screen_queue},
-	{'3', "时限清单", "临近或超过批转、周限、月限的事项", OFFICE, screen_due},
+	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
 	{'5', "查找", "按编号、姓名、身份证号、电话查找", EVERYONE, screen_search},
 };
