@@ -11,20 +11,6 @@
 #include "xinfang/clock.h"
 #include "xinfang/text.h"
 
-/* A move that must succeed. */
-static void must_move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
-{
-	struct xf_fields f;
-	va_list ap;
-	va_start(ap, first);
-	fields_from_va(&f, first, ap);
-	va_end(ap);
-	struct xf_err err;
-	if (case_move(s, id, mv, &f, 0, &err) != XF_OK)
-		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
-	fields_free(&f);
-}
-
 /* Fails with the screen when text does not show. */
 static void must_see(struct term *t, const char *text, int ms)
 {
@@ -42,6 +28,16 @@ static void must_not_see(struct term *t, const char *text)
 	free(s);
 }
 
+/* Opens a case from the menu's 查找 by its number and waits for its view. */
+static void open_case(struct term *t, const char *number, const char *shown)
+{
+	term_send(t, "5");
+	must_see(t, "查找", 3000);
+	term_send(t, number);
+	term_send(t, K_F2);
+	must_see(t, shown, 3000);
+}
+
 /* A handler opens a confidential case, the limits list and a case with stored controls. */
 static void handler_desk(void **state)
 {
@@ -51,8 +47,8 @@ static void handler_desk(void **state)
 	int64_t secret = fixture_case(&fx, "confidential=是", "name=刘䶮", "id_number=11010519491231002X",
 	                              "phone=13812345678", "summary=本人刘䶮在柜台办理业务被拒。", NULL);
 	int64_t odd = fixture_case(&fx, "name=钱明白", NULL);
-	must_move(&fx.head, secret, XF_MV_TRANSFER, "dept=个人金融部", NULL);
-	must_move(&fx.head, odd, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	fixture_move(&fx.head, secret, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	fixture_move(&fx.head, odd, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	struct xf_fields raw;
 	struct xf_err err;
 	fields_from(&raw, "summary=说明\x1b[2J清屏\xe2\x80\xae倒序", NULL);
@@ -67,10 +63,7 @@ static void handler_desk(void **state)
 	must_see(&t, "信 访 工 作 台", 5000);
 
 	/* The case view of the confidential case. */
-	term_send(&t, "5");
-	must_see(&t, "查找", 3000);
-	term_send(&t, "2026-0001" K_F2);
-	must_see(&t, "2026年第0001号", 3000);
+	open_case(&t, "2026-0001", "2026年第0001号");
 	must_see(&t, "（保密）", 1000);
 	must_not_see(&t, "䶮");
 	must_not_see(&t, "13812345678");
@@ -90,10 +83,7 @@ static void handler_desk(void **state)
 	must_see(&t, "信 访 工 作 台", 3000);
 
 	/* Stored controls are drawn as �, never obeyed: the screen is not cleared. */
-	term_send(&t, "5");
-	must_see(&t, "查找", 3000);
-	term_send(&t, "2026-0002" K_F2);
-	must_see(&t, "2026年第0002号", 3000);
+	open_case(&t, "2026-0002", "2026年第0002号");
 	must_see(&t, "说明�[2J清屏�倒序", 3000);
 	must_see(&t, "钱明白", 1000);
 	term_stop(&t, SIGTERM, 3000);
