@@ -107,7 +107,8 @@ int store_draft_drop(struct xf_store *st, const char *op, const char *form, stru
 /* The queue: cases waiting for the head, most urgent transfer limit first, with fields id number
  * received received_time channel name category summary due_transfer returned (the reason of
  * the latest return by a department, if any); then cases with an extension request waiting
- * (same fields, plus extension = the requested date). */
+ * (same fields, plus extension = the requested date, ext_reason, ext_old_due, ext_limit
+ * (handle/reply), ext_at and ext_by: when and by whom it was asked). */
 int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Appends an audit event (inside the caller's transaction). */

@@ -24,6 +24,18 @@ int text_width(const char *s);
 /* Number of code points in a valid UTF-8 string; -1 when invalid. */
 int text_chars(const char *s);
 
+/* Columns a code point takes on some device (the screen, a printer); ctx is the caller's. */
+typedef int (*text_width_fn)(uint32_t cp, void *ctx);
+/* Wraps UTF-8 text into lines of at most `width` columns as cp_width measures them: breaks
+ * at newlines; a run of letters, digits and joiners (a phone, an ID number, a date) moves to
+ * the next line whole unless it is longer than a line; no line starts with closing
+ * punctuation (避头尾：，。、；：？！）》」』】〉…) nor ends with opening punctuation. A
+ * character is never cut. Returns the number of lines; *lines is an array of new strings. */
+size_t text_wrap(const char *text, int width, text_width_fn cp_width, void *ctx, char ***lines);
+/* Frees the lines of text_wrap. */
+void text_lines_free(char **lines, size_t n);
+/* True for punctuation that must not start a line (，。、；：？！）》」』】〉… and ASCII , . ; : ? ! ) ] }). */
+bool text_no_line_start(uint32_t cp);
 /* True for code points that must never reach a terminal or a printer as they are: C0
  * controls (tab and newline included: callers that allow them check first), DEL, C1
  * controls U+0080–U+009F, and the bidirectional controls (U+061C, U+200E, U+200F, embeddings
@@ -50,5 +62,8 @@ int text_convert(const char *utf8, size_t len, const char *encoding, char **out,
                  size_t *bad_offset);
 /* Decodes bytes in `encoding` to UTF-8 (the reverse of text_convert). */
 int text_decode(const char *in, size_t len, const char *encoding, char **out, size_t *outlen);
+/* As text_decode, with *bad_offset (if given) at the first byte the encoding does not allow. */
+int text_decode_checked(const char *in, size_t len, const char *encoding, char **out, size_t *outlen,
+                        size_t *bad_offset);
 
 #endif

@@ -395,6 +395,32 @@ static int64_t case_of(struct xf_session *s, const struct xf_fields *f)
 	return 0;
 }
 
+/* Reads what masking one case needs: its row and its petitioner's identity (added to the
+ * identity already in *pet). A case that is not there reads as confidential: the safe side. */
+static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row, struct xf_fields *pet,
+                         struct xf_err *err)
+{
+	int rc = id > 0 ? store_get(s->st, "cases", id, row, err) : XF_ENOTFOUND;
+	if (rc == XF_ENOTFOUND) {
+		fields_init(row);
+		fields_set(row, "confidential", "1");
+		return XF_OK;
+	}
+	if (rc != XF_OK || mask_may_see_identity(s, row))
+		return rc;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows pets;
+	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
+	for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
+		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
+			if (p == 0 || !fields_has(pet, identity_keys[i]))
+				fields_set(pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
+	if (rc == XF_OK)
+		rows_free(&pets);
+	return rc;
+}
+
 /* Masks fields about one case, reading the case when masking may be due. */
 int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct xf_err *err)
 {
@@ -406,27 +432,24 @@ int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct
 	for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
 		if (fields_has(case_fields, identity_keys[i]))
 			fields_set(&pet, identity_keys[i], fields_str(case_fields, identity_keys[i]));
-	int64_t id = case_of(s, case_fields);
-	int rc = id > 0 ? store_get(s->st, "cases", id, &row, err) : XF_ENOTFOUND;
-	if (rc == XF_ENOTFOUND) {
-		/* A row naming no case is withheld whole: the safe side. */
-		fields_init(&row);
-		fields_set(&row, "confidential", "1");
-		rc = XF_OK;
-	} else if (rc == XF_OK && !mask_may_see_identity(s, &row)) {
-		char cid[32];
-		snprintf(cid, sizeof cid, "%lld", (long long)id);
-		struct xf_rows pets;
-		rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-		for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
-			for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
-				if (p == 0 || !fields_has(&pet, identity_keys[i]))
-					fields_set(&pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
-		if (rc == XF_OK)
-			rows_free(&pets);
-	}
+	int rc = load_for_mask(s, case_of(s, case_fields), &row, &pet, err);
 	if (rc == XF_OK)
 		mask_apply(s, &row, &pet, case_fields);
+	fields_free(&row);
+	fields_free(&pet);
+	return rc;
+}
+
+/* Masks rows all about one case, reading it once. */
+int mask_rows_of_case(struct xf_session *s, int64_t case_id, struct xf_rows *rows, struct xf_err *err)
+{
+	if (s->op.role != XF_ROLE_HANDLER)
+		return XF_OK;
+	struct xf_fields row, pet;
+	fields_init(&pet);
+	int rc = load_for_mask(s, case_id, &row, &pet, err);
+	for (size_t i = 0; rc == XF_OK && i < rows->n; i++)
+		mask_apply(s, &row, &pet, &rows->v[i]);
 	fields_free(&row);
 	fields_free(&pet);
 	return rc;

@@ -24,6 +24,12 @@ struct xf_store {
 	int ntables;
 };
 
+/* The SQLite connection, for the other store_*.c files. */
+sqlite3 *store_sqlite(struct xf_store *st)
+{
+	return st->db;
+}
+
 static void forget_columns(struct xf_store *st);
 
 /* Tables the generic row functions may touch. */
@@ -32,6 +38,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"jrt_codes", "imports",
 };
 
 /* True when table is one the generic functions accept. */
@@ -898,14 +905,16 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect, "
 	                 " coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
-	                 " AS returned "
+	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
 	                 " FROM cases c INDEXED BY cases_due_transfer "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
-	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned "
+	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned, "
+	                 " e.reason AS ext_reason, e.old_due AS ext_old_due, e.limit_kind AS ext_limit, e.at AS ext_at, "
+	                 " e.actor AS ext_by "
 	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1)",

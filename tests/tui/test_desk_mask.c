@@ -28,17 +28,8 @@ static void must_not_see(struct term *t, const char *text)
 	free(s);
 }
 
-/* Opens a case from the menu's 查找 by its number and waits for its view. */
-static void open_case(struct term *t, const char *number, const char *shown)
-{
-	term_send(t, "5");
-	must_see(t, "查找", 3000);
-	term_send(t, number);
-	term_send(t, K_F2);
-	must_see(t, shown, 3000);
-}
-
-/* A handler opens a confidential case, the limits list and a case with stored controls. */
+/* A handler opens their department's list, a confidential case, a case with stored
+ * controls and the limits list. */
 static void handler_desk(void **state)
 {
 	(void)state;
@@ -62,14 +53,30 @@ static void handler_desk(void **state)
 	term_start(&t, 24, 80, env, (const char *[]){NULL});
 	must_see(&t, "信 访 工 作 台", 5000);
 
-	/* The case view of the confidential case. */
-	open_case(&t, "2026-0001", "2026年第0001号");
+	/* The department's list: newest first, the confidential case's name and summary masked,
+	 * the stored controls drawn as � and never obeyed (the screen is not cleared). */
+	term_send(&t, "1");
+	must_see(&t, "本部门待办", 3000);
+	must_see(&t, "钱明白", 3000);
+	must_see(&t, "（保密）", 1000);
+	must_see(&t, "说明�[2J清屏�倒序", 1000);
+	must_not_see(&t, "䶮");
+	term_send(&t, "\r");
+	must_see(&t, "2026年第0002号", 3000);
+	must_see(&t, "说明�[2J清屏�倒序", 3000);
+	term_send(&t, K_F10);
+	must_see(&t, "本部门待办", 3000);
+
+	/* The confidential case's view. */
+	term_send(&t, K_DOWN "\r");
+	must_see(&t, "2026年第0001号", 3000);
 	must_see(&t, "（保密）", 1000);
 	must_not_see(&t, "䶮");
 	must_not_see(&t, "13812345678");
 	must_not_see(&t, "11010519491231002X");
 	must_not_see(&t, "76岁");
 	term_send(&t, K_F10);
+	must_see(&t, "本部门待办", 3000);
 	term_send(&t, K_F10);
 	must_see(&t, "信 访 工 作 台", 3000);
 
@@ -79,13 +86,6 @@ static void handler_desk(void **state)
 	must_see(&t, "钱明白", 3000);
 	must_see(&t, "（保密）", 1000);
 	must_not_see(&t, "䶮");
-	term_send(&t, K_F10);
-	must_see(&t, "信 访 工 作 台", 3000);
-
-	/* Stored controls are drawn as �, never obeyed: the screen is not cleared. */
-	open_case(&t, "2026-0002", "2026年第0002号");
-	must_see(&t, "说明�[2J清屏�倒序", 3000);
-	must_see(&t, "钱明白", 1000);
 	term_stop(&t, SIGTERM, 3000);
 	term_free(&t);
 	fixture_close(&fx);
