@@ -302,15 +302,17 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 		bool hidden = strcmp(fields_str(r, "hidden"), "1") == 0;
 		int st = case_state_parse(fields_str(r, "state"));
 		fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");
-		struct xf_buf text;
-		buf_init(&text);
-		buf_puts(&text, fields_str(r, "texts"));
-		if (!hidden)
-			buf_printf(&text, "\n%s\n%s", fields_str(r, "people"), fields_str(r, "numbers"));
-		char *snip = search_snippet(text.data, joined.data ? joined.data : "", 60);
+		/* The snippet comes from the texts, else (where visible) from the identity. */
+		const char *words = joined.data ? joined.data : "";
+		char *snip = search_snippet(fields_str(r, "texts"), words, 60);
+		if (!hidden && nw > 0 && strstr(snip, "【") == NULL) {
+			char *who = xasprintf("%s %s", fields_str(r, "people"), fields_str(r, "numbers"));
+			free(snip);
+			snip = search_snippet(who, words, 60);
+			free(who);
+		}
 		fields_set(r, "snippet", snip);
 		free(snip);
-		buf_free(&text);
 		if (hidden)
 			fields_set(r, "name", "（保密）");
 		fields_set(r, "texts", "");
@@ -341,9 +343,30 @@ static size_t match_at(const char *text, size_t len, size_t p, const char *word)
 	return i - p;
 }
 
-/* Marks the words in text with 【】 around a window of the first match. */
-char *search_snippet(const char *text, const char *words, int width)
+/* The text with every run of spaces, tabs and line breaks made one space, trimmed. */
+static char *flatten(const char *text)
 {
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	bool space = false;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_puts(&b, " ");
+		space = false;
+		buf_add(&b, p, 1);
+	}
+	return b.data;
+}
+
+/* Marks the words in text with 【】 around a window of the first match. */
+char *search_snippet(const char *original, const char *words, int width)
+{
+	char *text = flatten(original);
 	size_t len = strlen(text);
 	char **w = NULL;
 	size_t nw = 0;
@@ -386,51 +409,31 @@ char *search_snippet(const char *text, const char *words, int width)
 		}
 	}
 	free_words(w, nw);
-	/* The window: from a little before the first match, about `width` columns. */
+	/* The window: from six characters before the first match, about `width` columns. */
 	size_t from = 0;
 	if (ns > 0) {
-		size_t i = 0;
-		size_t starts[8];
+		size_t starts[6], i = 0;
 		int nst = 0;
 		while (i < spans[0].start) {
-			starts[nst % 8] = i;
+			starts[nst % 6] = i;
 			nst++;
 			next_char(text, len, &i);
 		}
-		if (nst > 0)
-			from = starts[(nst >= 6 ? nst - 6 : 0) % 8];
-		/* Start on a fresh line when the match sits on one. */
-		for (size_t k = spans[0].start; k > from; k--)
-			if (text[k - 1] == '\n') {
-				from = k;
-				break;
-			}
+		if (nst > 6)
+			from = starts[nst % 6];
 	}
 	struct xf_buf b;
 	buf_init(&b);
-	if (from > 0)
-		buf_puts(&b, "…");
+	buf_puts(&b, from > 0 ? "…" : "");
 	int cols = 0;
 	size_t si = 0, i = from;
-	while (si < ns && spans[si].end <= from)
-		si++;
 	while (i < len && cols < width) {
 		if (si < ns && i == spans[si].start)
 			buf_puts(&b, "【");
-		struct tchar c;
 		size_t at = i;
-		uint32_t raw;
-		size_t n = utf8_decode(text + i, len - i, &raw);
-		c.cp = n ? raw : 0xFFFD;
-		i += n ? n : 1;
-		if (c.cp == '\n' || c.cp == '\t' || c.cp == '\r') {
-			if (b.len > 0 && b.data[b.len - 1] != ' ')
-				buf_puts(&b, " ");
-			cols++;
-		} else if (n) {
-			buf_add(&b, text + at, n);
-			cols += text_cp_width(c.cp);
-		}
+		uint32_t cp = utf8_next(text, len, &i);
+		buf_add(&b, text + at, i - at);
+		cols += text_cp_width(cp);
 		if (si < ns && i >= spans[si].end) {
 			buf_puts(&b, "】");
 			si++;
@@ -441,7 +444,6 @@ char *search_snippet(const char *text, const char *words, int width)
 	if (i < len)
 		buf_puts(&b, "…");
 	free(spans);
-	if (b.data == NULL)
-		buf_puts(&b, "");
+	free(text);
 	return b.data;
 }
