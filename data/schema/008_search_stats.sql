@@ -17,7 +17,7 @@ CREATE TABLE search_rows (
 CREATE VIEW search_source AS
 SELECT c.id AS case_id,
        (coalesce(CAST(julianday(c.received) AS INTEGER), 0) << 32) | c.id AS row,
-       c.subject || char(10) || c.summary || char(10) || c.spot_answer
+       c.subject || char(10) || c.accused || char(10) || c.summary || char(10) || c.spot_answer
        || coalesce((SELECT char(10) || group_concat(t.summary || char(10) || t.instruction || char(10) || t.opinion, char(10))
                     FROM transfers t WHERE t.case_id = c.id), '')
        || coalesce((SELECT char(10) || group_concat(i.text, char(10)) FROM instructions i WHERE i.case_id = c.id), '')
@@ -43,4 +43,4 @@ INSERT INTO search (rowid, texts, people, numbers) SELECT row, texts, people, nu
 CREATE INDEX cases_stats ON cases(received, channel, category, department, importance, state, closure,
                                   transferred_on, due_transfer, reported_on, due_handle, replied_on, due_reply);
 CREATE INDEX outcomes_satisfaction ON outcomes(case_id, satisfaction);
-CREATE INDEX links_linked ON links(linked_id);
+CREATE INDEX IF NOT EXISTS links_linked ON links(linked_id);

@@ -117,8 +117,7 @@ int store_audit(struct xf_store *st, const char *op, const char *action, int64_t
 
 /* A text search as the store runs it (search.c builds it): full-text expressions over every
  * column and over the case texts alone, filters (NULL = any), and a handler's department
- * (non-NULL: only that department's cases; a petitioner's identity is searchable only where
- * it is not hidden from them). */
+ * (non-NULL: only that department's cases). */
 struct xf_search_sql {
 	const char *match, *match_text; /* NULL: no words, filters only */
 	const char *since, *until, *state, *department, *category, *channel, *importance;
@@ -126,8 +125,9 @@ struct xf_search_sql {
 	int limit, offset;
 };
 /* Cases matching, newest receipt first: fields id number received state category channel
- * department importance name hidden (1: identity hidden from this handler) texts people numbers
- * (the indexed text). */
+ * department importance name, the case's confidential subject accused summary (for the
+ * mask), texts people numbers (the indexed text) and, with handler_dept and words,
+ * text_match (1 when the words match the case's texts alone). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
 
 /* Statistics of the cases received in [since, until] (ISO dates), read from the cases_stats

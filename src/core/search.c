@@ -7,6 +7,7 @@
 
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
+#include "xinfang/mask.h"
 #include "xinfang/text.h"
 
 enum char_class {
@@ -245,6 +246,77 @@ static int check_date(const char *v, const char *label, struct xf_err *err)
 	return xf_err_set(err, XF_EINVAL, "%s“%s”不是日期：请写成 YYYY-MM-DD，如 2026-01-31", label, v);
 }
 
+/* True when this handler may find the row's case by its petitioner's identity. */
+static bool identity_visible(struct xf_session *s, const struct xf_fields *row)
+{
+	return mask_may_see_identity(s, row);
+}
+
+/* A handler's search: their department's candidates in batches, keeping those matched by
+ * the texts alone or whose identity the mask lets them see, rows [from, to) of what is kept. */
+static int handler_search(struct xf_session *s, struct xf_search_sql *sql, bool has_words, long from, long to,
+                          struct xf_rows *out, struct xf_err *err)
+{
+	enum { BATCH = 256 };
+	long kept = 0;
+	size_t cap = 0;
+	sql->limit = BATCH;
+	for (sql->offset = 0;; sql->offset += BATCH) {
+		struct xf_rows batch;
+		int rc = store_search(s->st, sql, &batch, err);
+		if (rc != XF_OK) {
+			rows_free(out);
+			return rc;
+		}
+		for (size_t i = 0; i < batch.n; i++) {
+			struct xf_fields *r = &batch.v[i];
+			bool keep = !has_words || strcmp(fields_str(r, "text_match"), "1") == 0 || identity_visible(s, r);
+			if (keep && kept >= from && kept < to) {
+				if (out->n == cap) {
+					cap = cap ? cap * 2 : 16;
+					out->v = xrealloc(out->v, cap * sizeof *out->v);
+				}
+				out->v[out->n++] = *r;
+				fields_init(r);
+			}
+			kept += keep;
+		}
+		size_t got = batch.n;
+		rows_free(&batch);
+		if (got < BATCH || kept >= to)
+			return XF_OK;
+	}
+}
+
+/* What a result row shows: the state's name, the snippet (from the texts, else from a
+ * visible identity), and through the mask nothing of an identity hidden from the reader. */
+static int present_row(struct xf_session *s, struct xf_fields *r, const char *words, bool has_words,
+                       struct xf_err *err)
+{
+	bool visible = identity_visible(s, r);
+	int st = case_state_parse(fields_str(r, "state"));
+	fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");
+	char *snip = search_snippet(fields_str(r, "texts"), words, 60);
+	if (visible && has_words && strstr(snip, "【") == NULL) {
+		char *who = xasprintf("%s %s", fields_str(r, "people"), fields_str(r, "numbers"));
+		free(snip);
+		snip = search_snippet(who, words, 60);
+		free(who);
+	}
+	/* Only what a result shows goes on: the rest served the choice and the mask. */
+	struct xf_fields shown;
+	fields_init(&shown);
+	static const char *const keys[] = {"id", "number", "received", "state", "category", "channel",
+	                                   "department", "importance", "name"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		fields_set(&shown, keys[k], fields_str(r, keys[k]));
+	fields_set(&shown, "snippet", snip);
+	free(snip);
+	fields_free(r);
+	*r = shown;
+	return mask_case_fields(s, r, err);
+}
+
 /* Runs a search for this operator. */
 int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows *out, bool *more,
                  struct xf_err *err)
@@ -279,48 +351,33 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 	sql.importance = str_empty(q->importance) ? NULL : q->importance;
 	if (s->op.role == XF_ROLE_HANDLER)
 		sql.handler_dept = s->op.department;
-	sql.limit = per_page + 1;
-	sql.offset = (page - 1) * per_page;
-	rc = store_search(s->st, &sql, out, err);
+	bool handler = s->op.role == XF_ROLE_HANDLER;
+	long want_from = (long)(page - 1) * per_page, want_to = want_from + per_page + 1;
+	if (!handler) {
+		sql.limit = per_page + 1;
+		sql.offset = (int)want_from;
+		rc = store_search(s->st, &sql, out, err);
+	} else {
+		rc = handler_search(s, &sql, nw > 0, want_from, want_to, out, err);
+	}
 	free((char *)sql.match);
 	free((char *)sql.match_text);
 	struct xf_buf joined;
 	buf_init(&joined);
+	buf_puts(&joined, "");
 	for (size_t i = 0; i < nw; i++)
 		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
 	free_words(w, nw);
-	if (rc != XF_OK) {
-		buf_free(&joined);
-		return rc;
-	}
-	if (out->n > (size_t)per_page) {
+	if (rc == XF_OK && out->n > (size_t)per_page) {
 		*more = true;
 		fields_free(&out->v[--out->n]);
 	}
-	for (size_t i = 0; i < out->n; i++) {
-		struct xf_fields *r = &out->v[i];
-		bool hidden = strcmp(fields_str(r, "hidden"), "1") == 0;
-		int st = case_state_parse(fields_str(r, "state"));
-		fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");
-		/* The snippet comes from the texts, else (where visible) from the identity. */
-		const char *words = joined.data ? joined.data : "";
-		char *snip = search_snippet(fields_str(r, "texts"), words, 60);
-		if (!hidden && nw > 0 && strstr(snip, "【") == NULL) {
-			char *who = xasprintf("%s %s", fields_str(r, "people"), fields_str(r, "numbers"));
-			free(snip);
-			snip = search_snippet(who, words, 60);
-			free(who);
-		}
-		fields_set(r, "snippet", snip);
-		free(snip);
-		if (hidden)
-			fields_set(r, "name", "（保密）");
-		fields_set(r, "texts", "");
-		fields_set(r, "people", "");
-		fields_set(r, "numbers", "");
-	}
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
+		rc = present_row(s, &out->v[i], joined.data, nw > 0, err);
 	buf_free(&joined);
-	return XF_OK;
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
 }
 
 /* A span of the text that matched a word. */

@@ -95,7 +95,7 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_insert AFTER INSERT ON main.cases BEGIN "
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;"
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_update "
-	               "AFTER UPDATE OF subject, summary, spot_answer, received ON main.cases BEGIN "
+	               "AFTER UPDATE OF subject, accused, summary, spot_answer, received ON main.cases BEGIN "
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;");
 	for (size_t i = 0; i < sizeof text_tables / sizeof text_tables[0]; i++)
 		buf_printf(&sql,
@@ -140,8 +140,7 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 #define RESULT_COLUMNS                                                                                             \
 	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
 	"coalesce(p.name, '') AS name, "                                                                              \
-	"(?11 IS NOT NULL AND (c.confidential = 1 OR instr(c.subject, ?11) > 0)) AS hidden, "                        \
-	"s.texts, s.people, s.numbers "
+	"c.confidential, c.subject, c.accused, c.summary, s.texts, s.people, s.numbers "
 
 /* The filters every search applies to cases c. */
 #define RESULT_FILTERS                                                                                             \
@@ -156,7 +155,17 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	out->v = NULL;
 	out->n = 0;
 	const char *sql;
-	if (q->match)
+	if (q->match && q->handler_dept)
+		sql = "SELECT " RESULT_COLUMNS ", "
+		      "EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12) AS text_match "
+		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
+		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		      "WHERE s.search MATCH ?1 "
+		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
+		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
+		      RESULT_FILTERS
+		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
+	else if (q->match)
 		sql = "SELECT " RESULT_COLUMNS
 		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
 		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
@@ -164,8 +173,6 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
 		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
 		      RESULT_FILTERS
-		      "AND (?11 IS NULL OR NOT (c.confidential = 1 OR instr(c.subject, ?11) > 0) "
-		      " OR EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12)) "
 		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
 	else
 		sql = "SELECT " RESULT_COLUMNS

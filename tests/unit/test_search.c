@@ -276,6 +276,8 @@ static void test_handler_masking(void **state)
 	                               "summary=投诉贷款搭售基金", NULL);
 	int64_t open = fixture_case(&fx, "name=吴可见", "phone=13755556666", "summary=投诉贷款利率", NULL);
 	int64_t other = fixture_case(&fx, "name=郑别部", "phone=13677778888", "summary=投诉贷款审批慢", NULL);
+	int64_t named = fixture_case(&fx, "name=冯隐", "summary=个人金融部柜员推诿", NULL);
+	move(&fx.head, named, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, secret, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, against, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, open, XF_MV_TRANSFER, "dept=个人金融部", NULL);
@@ -299,6 +301,10 @@ static void test_handler_masking(void **state)
 	FINDS(&fx.handler, "吴可见", "3", NULL);
 	FINDS(&fx.handler, "6666", "3", NULL);
 	FINDS(&fx.handler, "保险", "1", NULL);
+	/* The department named in the summary hides the identity too (the mask's one rule). */
+	FINDS(&fx.handler, "冯隐", "", NULL);
+	FINDS(&fx.handler, "推诿", "5", NULL);
+	FINDS(&fx.clerk, "冯隐", "5", NULL);
 	/* What is shown of a hidden case leaves the identity out. */
 	struct xf_search q = {.words = "贷款"};
 	struct xf_rows rows;
