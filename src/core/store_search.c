@@ -75,6 +75,32 @@ int store_search_open(struct xf_store *st, struct xf_err *err)
 static const char *const text_tables[] = {"petitioners", "transfers", "instructions", "outcomes",
                                           "replies",     "urgings",   "closures"};
 
+/* The migration that builds the index. Migration numbers are handed out before they land, so
+ * a store may have passed this number without it (made by a build holding a later migration
+ * but not this one): such a store gets it now, once. */
+#define SEARCH_MIGRATION 8
+static int late_migration(struct xf_store *st, bool *applied, struct xf_err *err)
+{
+	*applied = false;
+	int version;
+	int rc = store_version(st, &version, err);
+	if (rc != XF_OK || version < SEARCH_MIGRATION)
+		return rc;
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		if (xf_migrations[i].version != SEARCH_MIGRATION)
+			continue;
+		if ((rc = store_sql_exec(st, "BEGIN IMMEDIATE", err, "建立全文检索")) != XF_OK)
+			return rc;
+		if ((rc = store_sql_exec(st, xf_migrations[i].sql, err, xf_migrations[i].name)) != XF_OK ||
+		    (rc = store_sql_exec(st, "COMMIT", err, "建立全文检索")) != XF_OK) {
+			store_rollback(st);
+			return rc;
+		}
+		*applied = true;
+	}
+	return XF_OK;
+}
+
 /* Notes, in this connection only, every case whose indexed text a statement changes. */
 int store_search_attach(struct xf_store *st, struct xf_err *err)
 {
@@ -87,6 +113,8 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 		return rc;
 	bool exists = sqlite3_step(stmt) == SQLITE_ROW;
 	sqlite3_finalize(stmt);
+	if (!exists && (rc = late_migration(st, &exists, err)) != XF_OK)
+		return rc;
 	if (!exists)
 		return XF_OK;
 	struct xf_buf sql;
