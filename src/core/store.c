@@ -931,12 +931,6 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	return collect_rows(st, stmt, out, err);
 }
 
-/* The connection, for the store's other files (store_*.c). */
-sqlite3 *store_sqlite(struct xf_store *st)
-{
-	return st->db;
-}
-
 /* Whether this connection keeps the text index; set by store_search.c. */
 bool *store_search_ready(struct xf_store *st)
 {
