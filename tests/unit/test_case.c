@@ -46,19 +46,7 @@ static int move_as(struct xf_session *s, int64_t id, enum xf_move mv, struct xf_
 }
 
 /* A move that must succeed. */
-static void must(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
-{
-	struct xf_fields f;
-	va_list ap;
-	va_start(ap, first);
-	fields_from_va(&f, first, ap);
-	va_end(ap);
-	struct xf_err err;
-	int rc = case_move(s, id, mv, &f, 0, &err);
-	fields_free(&f);
-	if (rc != XF_OK)
-		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
-}
+#define must fixture_move
 
 /* A new case moved along the main path to `state`. */
 static int64_t case_in(struct fixture *fx, enum xf_state state)
