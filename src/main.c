@@ -32,6 +32,9 @@ static const struct cli_command commands[] = {
 	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
+	{"verify", cmd_verify, "  verify                             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
+	{"backup", cmd_backup, "  backup 文件                        在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
+	{"restore", cmd_restore, "  restore 备份文件                   从核验通过的备份恢复（管理员；原库留档）\n"},
 };
 
 static const char usage_head[] =

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +490,26 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
+/* A store whose trigger was dropped behind the program's back: the desk says so at start. */
+static void tampered_store_named_at_start(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	env_setup(&e, "2026-11-20");
+	open_desk(&t, &e, "clerk", NULL);
+	assert_false(term_wait(&t, "核验未通过", 300));
+	term_free(&t);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(e.db + strlen("XINFANG_DB="), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_desk(&t, &e, "clerk", NULL);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +523,7 @@ int main(void)
 		cmocka_unit_test(draft_survives_kill),
 		cmocka_unit_test(terminal_care),
 		cmocka_unit_test(limits_list_from_anywhere),
+		cmocka_unit_test(tampered_store_named_at_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
