@@ -39,7 +39,11 @@ struct touched {
 	int64_t rowid;
 };
 
+/* Statements every record uses, prepared once per schema. */
+enum { S_COOKIE, S_LAST, S_INSERT, S_ROW, S_COUNT = S_ROW + NTRACKED };
+
 struct xf_chain {
+	sqlite3_stmt *stmts[S_COUNT];
 	struct touched *v;
 	size_t n, cap;
 	char actor[64];          /* the operator of the latest record, for "write" records */
@@ -98,13 +102,34 @@ void store_chain_attach(struct xf_store *st)
 	sqlite3_update_hook(store_sqlite(st), on_row_written, c);
 }
 
-/* Drops the cached column expressions. */
-static void forget_exprs(struct xf_chain *c)
+/* Drops the cached column expressions and the statements built on them (from `from` on). */
+static void forget_exprs(struct xf_chain *c, int from)
 {
 	for (int i = 0; i < NTRACKED; i++) {
 		free(c->row_expr[i]);
 		c->row_expr[i] = NULL;
 	}
+	for (int i = from; i < S_COUNT; i++) {
+		sqlite3_finalize(c->stmts[i]);
+		c->stmts[i] = NULL;
+	}
+}
+
+/* A statement of a slot, prepared on first use; NULL when it cannot be prepared. */
+static sqlite3_stmt *cached(struct xf_store *st, int slot, const char *sql)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c->stmts[slot] == NULL &&
+	    sqlite3_prepare_v3(store_sqlite(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[slot], NULL) != SQLITE_OK)
+		c->stmts[slot] = NULL;
+	return c->stmts[slot];
+}
+
+/* Makes a cached statement ready for its next use (and lets go of its read lock). */
+static void done(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 }
 
 /* Stops noting and frees the state. */
@@ -114,7 +139,7 @@ void store_chain_detach(struct xf_store *st)
 	if (c == NULL)
 		return;
 	sqlite3_update_hook(store_sqlite(st), NULL, NULL);
-	forget_exprs(c);
+	forget_exprs(c, 0);
 	free(c->v);
 	free(c);
 	*store_chain_slot(st) = NULL;
@@ -145,14 +170,14 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	sqlite3 *db = store_sqlite(st);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &stmt, NULL) != SQLITE_OK)
+	sqlite3_stmt *stmt = cached(st, S_COOKIE, "PRAGMA schema_version");
+	if (stmt == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	int cookie = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -2;
-	sqlite3_finalize(stmt);
+	done(stmt);
 	if (cookie == c->schema_cookie)
 		return XF_OK;
-	forget_exprs(c);
+	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
 	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
 		return chain_fail(st, "读取数据库结构", err);
@@ -225,8 +250,11 @@ static void record_hash(const char *prev, const struct record *r, char out[65])
 	hash_field(ctx, r->snapshot);
 	EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
 	out[64] = '\0';
 }
 
@@ -326,16 +354,15 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_err *err)
 {
 	memset(head, 0, sizeof *head);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1, &stmt,
-	                       NULL) != SQLITE_OK)
+	sqlite3_stmt *stmt = cached(st, S_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+	if (stmt == NULL)
 		return chain_fail(st, "读取操作日志", err);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		head->id = sqlite3_column_int64(stmt, 0);
 		snprintf(head->hash, sizeof head->hash, "%s", col_text(stmt, 1));
 	}
-	sqlite3_finalize(stmt);
+	done(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
 }
 
@@ -405,8 +432,7 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 	buf_init(&b);
 	buf_puts(&b, "{");
 	qsort(c->v, c->n, sizeof *c->v, cmp_touched);
-	sqlite3_stmt *stmt = NULL;
-	int stmt_table = -1, rc = XF_OK, n = 0;
+	int rc = XF_OK, n = 0;
 	for (size_t i = 0; i < c->n && rc == XF_OK; i++) {
 		const struct touched *t = &c->v[i];
 		if (i > 0 && t->table == c->v[i - 1].table && t->rowid == c->v[i - 1].rowid)
@@ -421,26 +447,20 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 			rc = whole_table_json(st, t->table, &b, err);
 			continue;
 		}
-		if (stmt_table != t->table) {
-			sqlite3_finalize(stmt);
-			char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
-			int prc = sqlite3_prepare_v2(store_sqlite(st), sql, -1, &stmt, NULL);
-			free(sql);
-			if (prc != SQLITE_OK) {
-				stmt = NULL;
-				rc = chain_fail(st, "记录操作日志", err);
-				break;
-			}
-			stmt_table = t->table;
+		char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
+		sqlite3_stmt *stmt = cached(st, S_ROW + t->table, sql);
+		free(sql);
+		if (stmt == NULL) {
+			rc = chain_fail(st, "记录操作日志", err);
+			break;
 		}
 		sqlite3_bind_int64(stmt, 1, t->rowid);
 		int step = sqlite3_step(stmt);
 		buf_printf(&b, "\"%s:%lld\":%s", name, (long long)t->rowid, step == SQLITE_ROW ? col_text(stmt, 0) : "null");
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			rc = chain_fail(st, "记录操作日志", err);
-		sqlite3_reset(stmt);
+		done(stmt);
 	}
-	sqlite3_finalize(stmt);
 	buf_puts(&b, "}");
 	c->n = 0;
 	if (rc != XF_OK) {
@@ -529,11 +549,10 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	r.after = after_json ? after_json : "{}";
 	r.snapshot = snapshot;
 	record_hash(prev, &r, hash);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_sqlite(st),
-	                       "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
-	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
+	sqlite3_stmt *stmt = cached(st, S_INSERT,
+	                            "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
+	                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (stmt == NULL) {
 		free(snapshot);
 		return chain_fail(st, "记录操作日志", err);
 	}
@@ -551,7 +570,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	sqlite3_bind_text(stmt, 9, r.snapshot, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 10, hash, -1, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	done(stmt);
 	free(snapshot);
 	return step == SQLITE_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
 }
@@ -656,6 +675,20 @@ void store_read_end(struct xf_store *st)
 		sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
 }
 
+/* The hex SHA-256 of n bytes. */
+static void sha256_hex(const char *v, size_t n, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(v, n, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
 /* xf_sha256(text): the hex SHA-256 of a text, so the newest snapshots are kept as digests. */
 static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -665,12 +698,8 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_Digest(v, (size_t)sqlite3_value_bytes(argv[0]), md, &mdlen, EVP_sha256(), NULL);
 	char hex[65];
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	sha256_hex((const char *)v, (size_t)sqlite3_value_bytes(argv[0]), hex);
 	sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
 }
 
@@ -860,9 +889,9 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 			continue;
 		}
 		/* Rows whose newest snapshot is missing or differs. */
-		sql = xasprintf("SELECT t.rowid, %s AS cur, l.audit_id, l.digest, xf_sha256(%s) "
+		sql = xasprintf("SELECT t.rowid, %s AS cur, l.audit_id, l.digest "
 		                "FROM main.\"%s\" t LEFT JOIN temp.xf_latest l ON l.key = '%s:' || t.rowid ORDER BY t.rowid",
-		                c->row_expr[t], c->row_expr[t], name, name);
+		                c->row_expr[t], name, name);
 		int prc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 		free(sql);
 		if (prc != SQLITE_OK) {
@@ -872,8 +901,9 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 		int step;
 		while (more && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
 			(*rows)++;
-			if (sqlite3_column_type(stmt, 3) != SQLITE_NULL &&
-			    strcmp(col_text(stmt, 3), col_text(stmt, 4)) == 0)
+			char digest[65];
+			sha256_hex(col_text(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1), digest);
+			if (sqlite3_column_type(stmt, 3) != SQLITE_NULL && strcmp(col_text(stmt, 3), digest) == 0)
 				continue;
 			char key[96];
 			snprintf(key, sizeof key, "%s:%lld", name, (long long)sqlite3_column_int64(stmt, 0));
