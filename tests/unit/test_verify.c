@@ -100,8 +100,7 @@ static int verify_fx(struct fixture *fx, struct xf_verify *v)
 static void assert_caught(struct fixture *fx, const char *first, ...)
 {
 	struct xf_verify v;
-	int failures = verify_fx(fx, &v);
-	if (failures == 0)
+	if (verify_fx(fx, &v) == 0)
 		fail_msg("verify passed a tampered store:\n%s", v.text.data);
 	va_list ap;
 	va_start(ap, first);
@@ -110,6 +109,42 @@ static void assert_caught(struct fixture *fx, const char *first, ...)
 			fail_msg("the report does not say \"%s\":\n%s", want, v.text.data);
 	va_end(ap);
 	verify_free(&v);
+}
+
+/* An edit made behind the program's back and what verify must say about it. */
+struct edit {
+	const char *sql;
+	const char *wants[4]; /* NULL-terminated */
+};
+
+/* The sqlite3-shell edits of the trust finding (case 1 is the one busy_store leaves queued). */
+static const struct edit edits[] = {
+	{"UPDATE cases SET summary = '无事' WHERE id = 2",
+	 {"2026年第0002号", "summary 记录为“网点排队时间过长”，现为“无事”", "操作日志第", NULL}},
+	{"UPDATE cases SET state = 'closed', closure = '办结' WHERE id = 1",
+	 {"2026年第0001号", "state 记录为“queued”，现为“closed”", NULL}},
+	{"UPDATE operators SET role = 'admin' WHERE name = 'clerk'",
+	 {"操作员 clerk", "role 记录为“operator”，现为“admin”", NULL}},
+	{"DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 12;",
+	 {"触发器 audit_no_delete 缺失", "操作日志第 12 条记录缺失", NULL}},
+};
+
+/* A busy store edited behind the program's back (*state is the edit): verify names it. */
+static void test_edit_caught(void **state)
+{
+	const struct edit *e = *state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	busy_store(&fx, NULL);
+	attack(&fx, e->sql);
+	struct xf_verify v;
+	if (verify_fx(&fx, &v) == 0)
+		fail_msg("verify passed after %s:\n%s", e->sql, v.text.data);
+	for (int i = 0; e->wants[i]; i++)
+		if (strstr(v.text.data, e->wants[i]) == NULL)
+			fail_msg("after %s the report does not say \"%s\":\n%s", e->sql, e->wants[i], v.text.data);
+	verify_free(&v);
+	fixture_close(&fx);
 }
 
 /* A store with every kind of write verifies clean, and the anchor is written 0600. */
@@ -160,44 +195,6 @@ static void test_records_carry_wall_time(void **state)
 	fixture_close(&fx);
 }
 
-/* UPDATE cases SET summary=… is named with the case, the column and the record. */
-static void test_summary_edit_caught(void **state)
-{
-	(void)state;
-	struct fixture fx;
-	fixture_open(&fx, "2026-03-02");
-	busy_store(&fx, NULL);
-	attack(&fx, "UPDATE cases SET summary = '无事' WHERE id = 2");
-	assert_caught(&fx, "2026年第0002号", "summary 记录为“网点排队时间过长”，现为“无事”", "操作日志第", NULL);
-	fixture_close(&fx);
-}
-
-/* UPDATE cases SET state=… is named. */
-static void test_state_edit_caught(void **state)
-{
-	(void)state;
-	struct fixture fx;
-	fixture_open(&fx, "2026-03-02");
-	int64_t queued = busy_store(&fx, NULL);
-	char *sql = xasprintf("UPDATE cases SET state = 'closed', closure = '办结' WHERE id = %lld", (long long)queued);
-	attack(&fx, sql);
-	free(sql);
-	assert_caught(&fx, "2026年第0001号", "state 记录为“queued”，现为“closed”", NULL);
-	fixture_close(&fx);
-}
-
-/* UPDATE operators SET role='admin' is named with the account. */
-static void test_role_edit_caught(void **state)
-{
-	(void)state;
-	struct fixture fx;
-	fixture_open(&fx, "2026-03-02");
-	busy_store(&fx, NULL);
-	attack(&fx, "UPDATE operators SET role = 'admin' WHERE name = 'clerk'");
-	assert_caught(&fx, "操作员 clerk", "role 记录为“operator”，现为“admin”", NULL);
-	fixture_close(&fx);
-}
-
 /* A forged INSERT INTO audit is named by its id. */
 static void test_forged_record_caught(void **state)
 {
@@ -221,18 +218,6 @@ static void test_forged_record_caught(void **state)
 	free(sql);
 	snprintf(want, sizeof want, "操作日志第 %lld 条记录的校验值不符", (long long)head.id + 1);
 	assert_caught(&fx, want, "触发器 audit_no_update 缺失", NULL);
-	fixture_close(&fx);
-}
-
-/* DROP TRIGGER …; DELETE FROM audit … is named: the trigger and the missing record. */
-static void test_deleted_record_caught(void **state)
-{
-	(void)state;
-	struct fixture fx;
-	fixture_open(&fx, "2026-03-02");
-	busy_store(&fx, NULL);
-	attack(&fx, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 12;");
-	assert_caught(&fx, "触发器 audit_no_delete 缺失", "操作日志第 12 条记录缺失", NULL);
 	fixture_close(&fx);
 }
 
@@ -624,11 +609,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_store_passes),
 		cmocka_unit_test(test_records_carry_wall_time),
-		cmocka_unit_test(test_summary_edit_caught),
-		cmocka_unit_test(test_state_edit_caught),
-		cmocka_unit_test(test_role_edit_caught),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[0]),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[1]),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[2]),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[3]),
 		cmocka_unit_test(test_forged_record_caught),
-		cmocka_unit_test(test_deleted_record_caught),
 		cmocka_unit_test(test_trigger_changed_caught),
 		cmocka_unit_test(test_rewritten_chain_caught_by_anchor),
 		cmocka_unit_test(test_truncated_chain_caught),
