@@ -35,6 +35,10 @@ static const struct cli_command commands[] = {
 	{"verify", cmd_verify, "  verify                             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
 	{"backup", cmd_backup, "  backup 文件                        在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
 	{"restore", cmd_restore, "  restore 备份文件                   从核验通过的备份恢复（管理员；原库留档）\n"},
+	{"export", cmd_export,
+	 "  export [since=日期] [until=日期] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
+	 "                                     台账：每件一行，中文表头（CSV 默认 GB18030，Excel 双击可开）\n"},
+	{"import", cmd_import, "  import 文件.csv [--dry-run]        导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
 };
 
 static const char usage_head[] =
@@ -61,8 +65,9 @@ static const char usage_moves[] =
 static const char usage_tail[] =
 	"\n"
 	"登记的键：received channel name gender age id_number phone address work_unit people\n"
-	"  anonymous subject category amount summary materials confidential first_asked receiver\n"
+	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
+	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"
 	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误。\n";
 

@@ -30,6 +30,7 @@ static const struct tracked tracked_tables[] = {
 	{"departments", "id"},    {"channels", "name"},    {"categories", "name"},
 	{"rulesets", "name"},     {"limit_rules", "ruleset, kind, category"},
 	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "year"},
+	{"jrt_codes", "axis, code"}, {"imports", NULL},
 };
 enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
