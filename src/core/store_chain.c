@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store_internal.h"
+#include "store_private.h"
 #include "xinfang/clock.h"
 
 /* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
@@ -94,13 +94,42 @@ static void on_row_written(void *arg, int op, const char *db, const char *table,
 	c->n++;
 }
 
+static int refresh_schema(struct xf_store *st, struct xf_err *err);
+static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
+
+/* Applies migration 5 and seals, once, on a store whose version passed 5 without it. */
+static int late_migration(struct xf_store *st, struct xf_err *err)
+{
+	int version;
+	int rc = store_version(st, &version, err);
+	if (rc != XF_OK || version < XF_CHAIN_SCHEMA)
+		return rc;
+	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
+		return rc;
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		if (xf_migrations[i].version != XF_CHAIN_SCHEMA)
+			continue;
+		if ((rc = store_begin(st, err)) != XF_OK)
+			return rc;
+		if (sqlite3_exec(store_sqlite(st), xf_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = chain_fail(st, "升级操作日志", err);
+		if (rc == XF_OK && (rc = refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
+			rc = store_commit(st, err);
+		if (rc != XF_OK)
+			store_rollback(st);
+		return rc;
+	}
+	return XF_OK;
+}
+
 /* Starts noting written rows. */
-void store_chain_attach(struct xf_store *st)
+int store_chain_attach(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = xcalloc(1, sizeof *c);
 	c->schema_cookie = -1;
 	*store_chain_slot(st) = c;
 	sqlite3_update_hook(store_sqlite(st), on_row_written, c);
+	return late_migration(st, err);
 }
 
 /* Drops the cached column expressions and the statements built on them (from `from` on). */
@@ -935,41 +964,24 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 	return rc;
 }
 
-/* The triggers the compiled-in migrations create, read from a scratch in-memory database. */
+/* The triggers the compiled-in migrations create, read from a scratch in-memory store. */
 static int expected_triggers(struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
 	out->n = 0;
-	sqlite3 *mem;
-	if (sqlite3_open(":memory:", &mem) != SQLITE_OK) {
-		sqlite3_close(mem);
-		return xf_err_set(err, XF_EIO, "无法建立比对用的临时数据库");
+	struct xf_store *scratch;
+	int rc = store_open(":memory:", &scratch, err);
+	if (rc == XF_OK && (rc = store_migrate(scratch, 0, err)) == XF_OK) {
+		sqlite3_stmt *stmt;
+		if (sqlite3_prepare_v2(store_sqlite(scratch),
+		                       "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name", -1,
+		                       &stmt, NULL) != SQLITE_OK)
+			rc = chain_fail(scratch, "读取触发器", err);
+		else
+			rc = store_sql_collect(scratch, stmt, out, err);
 	}
-	for (size_t i = 0; i < xf_migration_count; i++) {
-		if (sqlite3_exec(mem, xf_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
-			int rc = xf_err_set(err, XF_EIO, "内部错误：数据库结构 %s 无法重建：%s", xf_migrations[i].name,
-			                    sqlite3_errmsg(mem));
-			sqlite3_close(mem);
-			return rc;
-		}
-	}
-	sqlite3_stmt *stmt;
-	sqlite3_prepare_v2(mem, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name", -1, &stmt,
-	                   NULL);
-	size_t cap = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
-		fields_init(&out->v[out->n]);
-		fields_add(&out->v[out->n], "name", col_text(stmt, 0));
-		fields_add(&out->v[out->n], "sql", col_text(stmt, 1));
-		out->n++;
-	}
-	sqlite3_finalize(stmt);
-	sqlite3_close(mem);
-	return XF_OK;
+	store_close(scratch);
+	return rc;
 }
 
 /* Adds one trigger problem. */

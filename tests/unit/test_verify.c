@@ -380,7 +380,9 @@ static void test_desk_check(void **state)
 /* A store from before the chain is sealed by the upgrade; its older records stay covered. */
 static void test_upgrade_seals_older_records(void **state)
 {
-	(void)state;
+	/* With a state, the store passed version 5 without it: a build that held later migrations
+	 * only (the text index's, which needs the program's tokenizer, is left to the program too). */
+	bool skipped_chain = *state != NULL;
 	struct fixture fx;
 	memset(&fx, 0, sizeof fx);
 	snprintf(fx.dir, sizeof fx.dir, "/tmp/xinfang-test-XXXXXX");
@@ -394,7 +396,19 @@ static void test_upgrade_seals_older_records(void **state)
 	            "INSERT INTO operators(name, role, pwhash, created_at) VALUES ('admin', 'admin', 'x', '2025-01-01');"
 	            "INSERT INTO audit(at, operator, action) VALUES ('2025-01-01 09:00:00', 'admin', 'init');"
 	            "INSERT INTO audit(at, operator, action) VALUES ('2025-01-01 09:00:01', 'admin', 'user_add');");
+	for (size_t i = 0; skipped_chain && i < xf_migration_count; i++)
+		if (xf_migrations[i].version > 3 && xf_migrations[i].version != 5 && xf_migrations[i].version != 8)
+			attack(&fx, xf_migrations[i].sql);
+	if (skipped_chain) {
+		char *set = xasprintf("PRAGMA user_version = %d", store_latest_version());
+		attack(&fx, set);
+		free(set);
+	}
 	assert_int_equal(setup_open(fx.db, &fx.st, &err), XF_OK);
+	struct xf_rows seals;
+	assert_int_equal(store_list(fx.st, "audit", "action", "seal", &seals, &err), XF_OK);
+	assert_int_equal(seals.n, 1);
+	rows_free(&seals);
 	struct xf_verify v;
 	assert_int_equal(verify_store(fx.st, XF_VERIFY_KEEP_ANCHOR, NULL, &v, &err), XF_OK);
 	/* Only the calendar (none loaded in this bare store) may fail. */
@@ -619,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_chain_caught),
 		cmocka_unit_test(test_desk_check),
 		cmocka_unit_test(test_upgrade_seals_older_records),
+		cmocka_unit_test_prestate(test_upgrade_seals_older_records, (void *)"skipped"),
 		cmocka_unit_test(test_demo_store_verifies),
 		cmocka_unit_test(test_backup_while_writing),
 		cmocka_unit_test(test_restore),
