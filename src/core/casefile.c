@@ -8,6 +8,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/case.h"
 #include "xinfang/field.h"
+#include "xinfang/mask.h"
 #include "xinfang/text.h"
 
 /* A record column and its label; value kinds: 0 text, 1 yes/no (1/0), 2 operator login,
@@ -158,6 +159,27 @@ static int add_links(struct xf_session *s, const char *cid, bool incoming, const
 	return rc;
 }
 
+/* Withholds from every row what masking hides from this reader (the petitioner's identity
+ * and the words that name them, in every text). */
+static int mask_rows(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err)
+{
+	struct xf_fields row;
+	int rc = store_get(s->st, "cases", id, &row, err);
+	if (rc != XF_OK)
+		return rc;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows pets;
+	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
+	if (rc == XF_OK) {
+		for (size_t i = 0; i < rows->n; i++)
+			mask_apply(s, &row, pets.n ? &pets.v[0] : NULL, &rows->v[i]);
+		rows_free(&pets);
+	}
+	fields_free(&row);
+	return rc;
+}
+
 /* Orders records by time, keeping the table order for the same minute. */
 static int by_time(const void *a, const void *b)
 {
@@ -226,7 +248,10 @@ int casefile_records(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 		fields_set(&out->v[i], "#sort", key);
 	}
 	qsort(out->v, out->n, sizeof *out->v, by_time);
-	return XF_OK;
+	rc = mask_rows(s, id, out, err);
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
 }
 
 /* Skips JSON white space. */
@@ -502,5 +527,8 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	rows_free(&audit);
 	rows_free(&ops);
 	fields_free(&view);
-	return XF_OK;
+	rc = mask_rows(s, id, out, err);
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
 }
