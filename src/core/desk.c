@@ -95,7 +95,7 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 	fields_init(out);
 	static const struct {
 		const char *list;
-		const char *items[5];
+		const char *items[6];
 	} fixed[] = {
 		{"genders", {"男", "女", NULL}},
 		{"importance", {"一般", "重要", NULL}},
@@ -106,6 +106,10 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		{"decisions", {"同意", "不同意", NULL}},
 		{"print_dests", {"终端打印机", "打印命令", "文件", NULL}},
 		{"encodings", {"GB18030", "UTF-8", NULL}},
+		{"category_kinds", {"投诉", "建议", "咨询", "表扬", NULL}},
+		{"category_groups", {"一般投诉", "复杂投诉", "金融犯罪", "匿名投诉", "其他", NULL}},
+		{"channel_levels", {"一般", "重要", NULL}},
+		{"department_states", {"在用", "停用", NULL}},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		if (strcmp(fixed[i].list, list) != 0)
