@@ -2,6 +2,7 @@
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
+#include "store_private.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -22,7 +23,14 @@ struct xf_store {
 	int busy_ms;
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
+	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
 };
+
+/* The SQLite connection, for the other store_*.c files. */
+sqlite3 *store_sqlite(struct xf_store *st)
+{
+	return st->db;
+}
 
 static void forget_columns(struct xf_store *st);
 
@@ -32,6 +40,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"jrt_codes", "imports",
 };
 
 /* True when table is one the generic functions accept. */
@@ -158,7 +167,8 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	sqlite3_extended_result_codes(st->db, 1);
 	int code;
 	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
-	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK) {
+	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
+	    (code = store_search_open(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -232,7 +242,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 		}
 		free(set);
 	}
-	return XF_OK;
+	return store_search_attach(st, err);
 }
 
 /* BEGIN IMMEDIATE. */
@@ -241,9 +251,12 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
-/* COMMIT. */
+/* COMMIT, after bringing the text index up to date with what the transaction changed. */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
+	int rc = store_search_flush(st, err);
+	if (rc != XF_OK)
+		return rc;
 	return exec(st, "COMMIT", err, "保存");
 }
 
@@ -947,5 +960,35 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_bind_int(stmt, 1, limit);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Whether this connection keeps the text index; set by store_search.c. */
+bool *store_search_ready(struct xf_store *st)
+{
+	return &st->search_ready;
+}
+
+/* fail() for the store's other files. */
+int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
+{
+	return fail(st, rc, err, what);
+}
+
+/* prepare() for the store's other files. */
+int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	return prepare(st, sql, stmt, err);
+}
+
+/* exec() for the store's other files. */
+int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
+{
+	return exec(st, sql, err, what);
+}
+
+/* collect_rows() for the store's other files. */
+int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
+{
 	return collect_rows(st, stmt, out, err);
 }
