@@ -159,27 +159,6 @@ static int add_links(struct xf_session *s, const char *cid, bool incoming, const
 	return rc;
 }
 
-/* Withholds from every row what masking hides from this reader (the petitioner's identity
- * and the words that name them, in every text). */
-static int mask_rows(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err)
-{
-	struct xf_fields row;
-	int rc = store_get(s->st, "cases", id, &row, err);
-	if (rc != XF_OK)
-		return rc;
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
-	struct xf_rows pets;
-	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-	if (rc == XF_OK) {
-		for (size_t i = 0; i < rows->n; i++)
-			mask_apply(s, &row, pets.n ? &pets.v[0] : NULL, &rows->v[i]);
-		rows_free(&pets);
-	}
-	fields_free(&row);
-	return rc;
-}
-
 /* Orders records by time, keeping the table order for the same minute. */
 static int by_time(const void *a, const void *b)
 {
@@ -248,8 +227,8 @@ int casefile_records(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 		fields_set(&out->v[i], "#sort", key);
 	}
 	qsort(out->v, out->n, sizeof *out->v, by_time);
-	rc = mask_rows(s, id, out, err);
-	if (rc != XF_OK)
+	/* The records' texts may name the petitioner: the mask decides what this reader sees. */
+	if ((rc = mask_rows_of_case(s, id, out, err)) != XF_OK)
 		rows_free(out);
 	return rc;
 }
@@ -527,8 +506,8 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	rows_free(&audit);
 	rows_free(&ops);
 	fields_free(&view);
-	rc = mask_rows(s, id, out, err);
-	if (rc != XF_OK)
+	int masked = mask_rows_of_case(s, id, out, err);
+	if (masked != XF_OK)
 		rows_free(out);
-	return rc;
+	return masked;
 }

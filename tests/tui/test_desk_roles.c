@@ -267,7 +267,7 @@ static void messages_clear_when_fixed(void **state)
 	must_see(&t, "按 F6 关联", 100);
 	term_send(&t, K_BTAB "\025李四\t"); /* the name changed: the warning goes */
 	assert_true(term_wait_gone(&t, "同名 7 件", 2000));
-	term_send(&t, "\t\t\t\t1391234\t"); /* gender, age, people, ID number; a short phone */
+	term_send(&t, "\t\t\t\t\t1391234\t"); /* gender, age, people, document type and number; a short phone */
 	must_see(&t, "不像手机号", 2000);
 	term_send(&t, "\025" "13912345678\t");
 	assert_true(term_wait_gone(&t, "不像手机号", 2000));
