@@ -136,6 +136,9 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
  * reported_on_time (outcome reported on or before due_handle) replied replied_on_time closed. */
 int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                        struct xf_err *err);
+/* Those cases by their JR/T 0169 codes: fields jrt_channel jrt_type jrt_cause n. */
+int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                    struct xf_err *err);
 /* Outcomes of those cases by satisfaction: fields satisfaction n. */
 int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                              struct xf_err *err);

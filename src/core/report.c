@@ -16,8 +16,10 @@
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
-static const char *const axis_keys[XF_AXIS_COUNT] = {"channel", "category", "department", "importance", "state"};
-static const char *const axis_labels[XF_AXIS_COUNT] = {"渠道", "类别", "承办部门", "重要程度", "状态"};
+static const char *const axis_keys[XF_AXIS_COUNT] = {"channel",    "category",    "department", "importance",
+                                                     "state",      "jrt_channel", "jrt_type",   "jrt_cause"};
+static const char *const axis_labels[XF_AXIS_COUNT] = {"渠道",  "类别", "承办部门", "重要程度",
+                                                       "状态", "JR/T 业务渠道", "JR/T 业务类型", "JR/T 投诉原因"};
 
 /* Key of an axis. */
 const char *report_axis_key(enum xf_stats_axis axis) { return axis_keys[axis]; }
@@ -29,6 +31,8 @@ int report_axis_parse(const char *s)
 {
 	if (s && strcmp(s, "dept") == 0)
 		return XF_AXIS_DEPARTMENT;
+	if (s && (strcmp(s, "jrt") == 0 || strcmp(s, "JR/T") == 0))
+		return XF_AXIS_JRT_CHANNEL;
 	for (int i = 0; i < XF_AXIS_COUNT; i++)
 		if (s && (strcmp(s, axis_keys[i]) == 0 || strcmp(s, axis_labels[i]) == 0))
 			return i;
@@ -360,7 +364,7 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 		const struct xf_fields *r = &rows.v[i];
 		long n = atol(fields_str(r, "n"));
 		out->received += n;
-		for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
+		for (int ax = 0; ax < XF_AXIS_JRT_CHANNEL; ax++) {
 			const char *label = fields_str(r, axis_keys[ax]);
 			if (ax == XF_AXIS_STATE) {
 				int st = case_state_parse(label);
@@ -413,6 +417,34 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 fail:
 	report_free(out);
 	return rc;
+}
+
+/* Counts by the three JR/T axes. */
+int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *err)
+{
+	struct xf_rows rows;
+	int rc = store_stats_jrt(s->st, st->since, st->until, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	for (int ax = XF_AXIS_JRT_CHANNEL; ax <= XF_AXIS_JRT_CAUSE; ax++) {
+		counts_free(&st->axes[ax]);
+		for (size_t i = 0; i < rows.n; i++) {
+			const char *label = fields_str(&rows.v[i], axis_keys[ax]);
+			counts_add(&st->axes[ax], *label ? label : "（未分类）", atol(fields_str(&rows.v[i], "n")));
+		}
+		qsort(st->axes[ax].v, st->axes[ax].n, sizeof *st->axes[ax].v, by_count);
+	}
+	rows_free(&rows);
+	st->jrt_counted = true;
+	return XF_OK;
+}
+
+/* True when the axis is shown under the mask. */
+static bool axis_shown(const struct xf_stats *st, unsigned mask, int ax)
+{
+	if (mask)
+		return (mask & (1u << ax)) != 0;
+	return ax < XF_AXIS_JRT_CHANNEL || st->jrt_counted;
 }
 
 /* ---- The page ---- */
@@ -535,7 +567,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	else
 		buf_puts(out, "       —  （无已报结事项）\n");
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (axes_mask && !(axes_mask & (1u << ax)))
+		if (!axis_shown(st, axes_mask, ax))
 			continue;
 		char title[64];
 		snprintf(title, sizeof title, "按%s", axis_labels[ax]);
@@ -618,7 +650,7 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 		v[0] = '\0';
 	csv_row(out, "平均办理时间（工作日）", "合计", NULL, n, d, v, NULL);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (axes_mask && !(axes_mask & (1u << ax)))
+		if (!axis_shown(st, axes_mask, ax))
 			continue;
 		char section[64];
 		snprintf(section, sizeof section, "按%s", axis_labels[ax]);

@@ -53,6 +53,17 @@ int store_stats_groups(struct xf_store *st, const char *since, const char *until
 	                  args, 2, out, err);
 }
 
+/* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
+int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                    struct xf_err *err)
+{
+	const char *args[] = {since, until};
+	return query_rows(st,
+	                  "SELECT jrt_channel, jrt_type, jrt_cause, count(*) AS n FROM cases INDEXED BY cases_received "
+	                  "WHERE received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
+	                  args, 2, out, err);
+}
+
 /* Outcomes by satisfaction. */
 int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                              struct xf_err *err)
