@@ -359,11 +359,9 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	struct xf_rows rows;
 	if ((rc = store_stats_groups(s->st, since, until, &rows, err)) != XF_OK)
 		return rc;
-	long closed = 0;
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct xf_fields *r = &rows.v[i];
 		long n = atol(fields_str(r, "n"));
-		out->received += n;
 		for (int ax = 0; ax < XF_AXIS_JRT_CHANNEL; ax++) {
 			const char *label = fields_str(r, axis_keys[ax]);
 			if (ax == XF_AXIS_STATE) {
@@ -374,15 +372,21 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 				label = "（未转办）";
 			counts_add(&out->axes[ax], label, n);
 		}
-		out->rates[XF_RATE_TRANSFER].den += atol(fields_str(r, "transferred"));
-		out->rates[XF_RATE_TRANSFER].num += atol(fields_str(r, "transferred_on_time"));
-		out->rates[XF_RATE_HANDLE].den += atol(fields_str(r, "reported"));
-		out->rates[XF_RATE_HANDLE].num += atol(fields_str(r, "reported_on_time"));
-		out->rates[XF_RATE_REPLY].den += atol(fields_str(r, "replied"));
-		out->rates[XF_RATE_REPLY].num += atol(fields_str(r, "replied_on_time"));
-		closed += atol(fields_str(r, "closed"));
 	}
 	rows_free(&rows);
+	struct xf_fields sums;
+	if ((rc = store_stats_sums(s->st, since, until, &sums, err)) != XF_OK)
+		goto fail;
+	out->received = atol(fields_str(&sums, "n"));
+	out->rates[XF_RATE_TRANSFER].den = atol(fields_str(&sums, "transferred"));
+	out->rates[XF_RATE_TRANSFER].num =
+		atol(fields_str(&sums, "transferred_on_time")) + atol(fields_str(&sums, "first_transfer_fix"));
+	out->rates[XF_RATE_HANDLE].den = atol(fields_str(&sums, "reported"));
+	out->rates[XF_RATE_HANDLE].num = atol(fields_str(&sums, "reported_on_time"));
+	out->rates[XF_RATE_REPLY].den = atol(fields_str(&sums, "replied"));
+	out->rates[XF_RATE_REPLY].num = atol(fields_str(&sums, "replied_on_time"));
+	long closed = atol(fields_str(&sums, "closed"));
+	fields_free(&sums);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
 		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
 	if ((rc = store_stats_satisfaction(s->st, since, until, &rows, err)) != XF_OK)
