@@ -50,6 +50,7 @@ struct prow {
 	struct cell *cells;
 	size_t n;
 	enum row_kind kind;
+	bool boxed;         /* has box characters: its labels keep the picture's columns */
 	double top, height; /* from the top of its band */
 	size_t band;
 };
@@ -224,6 +225,8 @@ static void lay_out_rows(struct pdf *p, const struct xf_fields *values)
 	for (size_t r = 0; r < form->nrows; r++) {
 		decode(form, r, &p->rows[r]);
 		p->rows[r].kind = classify(&p->rows[r], title_seen);
+		for (size_t i = 0; i < p->rows[r].n; i++)
+			p->rows[r].boxed = p->rows[r].boxed || (p->rows[r].cells[i].slot < 0 && box_arms(p->rows[r].cells[i].cp));
 		title_seen = title_seen || p->rows[r].kind == ROW_TITLE || p->rows[r].kind == ROW_RULE;
 		switch (p->rows[r].kind) {
 		case ROW_BLANK: p->rows[r].height = BLANK_HEIGHT; break;
@@ -485,6 +488,25 @@ static void draw_glyph(struct pdf *p, const struct cell *c, double y)
 	g_object_unref(l);
 }
 
+/* Draws a run of plain text (a row without boxes) from cell i on, up to two spaces or a slot;
+ * returns the index after it. */
+static size_t draw_run(struct pdf *p, const struct prow *row, size_t i, double y)
+{
+	struct xf_buf t;
+	buf_init(&t);
+	size_t j = i;
+	for (; j < row->n && row->cells[j].slot < 0; j++) {
+		bool space = is_space(row->cells[j].cp);
+		if (space && (j + 1 >= row->n || is_space(row->cells[j + 1].cp) || row->cells[j + 1].slot >= 0))
+			break;
+		char enc[4];
+		buf_add(&t, enc, utf8_encode(row->cells[j].cp, enc));
+	}
+	show_text(p, p->body, t.data, p->left + row->cells[i].col * p->column, y);
+	buf_free(&t);
+	return j;
+}
+
 /* Draws the piece a..b of a band with its top at page height y. */
 static void draw_placement(struct pdf *p, const struct placement *pl)
 {
@@ -497,14 +519,19 @@ static void draw_placement(struct pdf *p, const struct placement *pl)
 		double t = row->top, h = row->height;
 		if (row->kind == ROW_TITLE && t >= pl->a - EPS && t < pl->b)
 			draw_title(p, row, t + shift);
+		double in_row = single ? (h - p->line) / 2 : text_inset(p);
+		bool shown = t + in_row >= pl->a - EPS && t + in_row < pl->b - EPS;
 		for (size_t i = 0; i < row->n; i++) {
 			const struct cell *c = &row->cells[i];
 			if (c->slot >= 0 || is_space(c->cp) || row->kind == ROW_TITLE)
 				continue;
 			int arms = box_arms(c->cp);
+			if (arms == 0 && !row->boxed && shown) {
+				i = draw_run(p, row, i, t + in_row + shift) - 1;
+				continue;
+			}
 			if (arms == 0) {
-				double in_row = single ? (h - p->line) / 2 : text_inset(p);
-				if (t + in_row >= pl->a - EPS && t + in_row < pl->b - EPS)
+				if (shown)
 					draw_glyph(p, c, t + in_row + shift);
 				continue;
 			}
