@@ -49,7 +49,7 @@ struct xf_print_prefs {
 	char queue[128];   /* spooler queue; "" the system's default printer */
 	char format[8];    /* "pdf" or "text" */
 	char encoding[16]; /* of text: "GB18030", "UTF-8" or "GBK" */
-	char file[512];    /* the file last printed to ("" none) */
+	char file[512];    /* the directory last printed to ("" none) */
 };
 
 /* The format named "pdf" or "text" (also PDF, 文本); XF_FORMAT_AUTO when unknown. */

@@ -68,20 +68,29 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	struct xf_err err;
 	struct xf_rows rows;
-	int rc = login(c, &err);
 	int limit = fields_has(&f, "limit") ? atoi(fields_str(&f, "limit")) : 100;
+	if (limit <= 0) {
+		int code = usage_error("limit= 应为正整数，不是“%s”", fields_str(&f, "limit"));
+		fields_free(&f);
+		return code;
+	}
+	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), limit,
-		               &rows, &err);
+		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"),
+		               limit + 1, &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
-	for (size_t i = 0; i < rows.n; i++) {
+	/* One more than asked tells whether the list stops at its limit. */
+	bool more = rows.n > (size_t)limit;
+	for (size_t i = 0; i < rows.n && (!more || i < (size_t)limit); i++) {
 		const struct xf_fields *r = &rows.v[i];
 		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "number"), fields_str(r, "state"),
 		       fields_str(r, "received"), fields_str(r, "channel"), fields_str(r, "name"), fields_str(r, "category"),
 		       fields_str(r, "department"));
 	}
+	if (more)
+		fprintf(stderr, "只列出前 %d 件，用 limit= 看更多\n", limit);
 	rows_free(&rows);
 	return 0;
 }

@@ -69,7 +69,9 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		{"yesno", {"否", "是", NULL}},
 		{"limits", {"周限", "月限", NULL}},
 		{"decisions", {"同意", "不同意", NULL}},
-		{"print_dests", {"终端打印机", "打印命令", "文件", NULL}},
+		{"print_dests", {"打印机", "文件", NULL}},
+		{"print_dests_terminal", {"打印机", "文件", "终端打印机", NULL}},
+		{"print_formats", {"PDF", "文本", NULL}},
 		{"encodings", {"GB18030", "UTF-8", NULL}},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
