@@ -36,12 +36,19 @@ static const char *program_dir(void)
 	return dir;
 }
 
-/* True when the running program is the build tree's. */
+/* True when the running program is the build tree's. The build directory is looked at only
+ * when the program's directory has its name, so an installed program never touches it. */
 bool paths_in_build_tree(void)
 {
-	char *build = realpath(XF_BUILDDIR, NULL);
-	bool same = build != NULL && strcmp(build, program_dir()) == 0;
-	free(build);
+	const char *dir = program_dir(), *build = XF_BUILDDIR;
+	if (strcmp(dir, build) == 0)
+		return true;
+	const char *a = strrchr(dir, '/'), *b = strrchr(build, '/');
+	if (a == NULL || b == NULL || strcmp(a, b) != 0)
+		return false;
+	char *real = realpath(build, NULL);
+	bool same = real != NULL && strcmp(real, dir) == 0;
+	free(real);
 	return same;
 }
 
