@@ -34,8 +34,19 @@ static const struct cli_command commands[] = {
 	{"status", cmd_status, "  status                             状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
 	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
+	{"search", cmd_search,
+	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=] [channel=] [importance=] [page=N]\n"
+	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
+	{"stats", cmd_stats,
+	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state]\n"
+	 "        [--format text|csv] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
+	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
+	{"export", cmd_export,
+	 "  export [since=日期] [until=日期] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
+	 "                                     台账：每件一行，中文表头（CSV 默认 GB18030，Excel 双击可开）\n"},
+	{"import", cmd_import, "  import 文件.csv [--dry-run]        导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
 };
 
 static const char usage_head[] =
@@ -63,8 +74,9 @@ static const char usage_moves[] =
 static const char usage_tail[] =
 	"\n"
 	"登记的键：received channel name gender age id_number phone address work_unit people\n"
-	"  anonymous subject category amount summary materials confidential first_asked receiver\n"
+	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
+	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"
 	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误。\n";
 

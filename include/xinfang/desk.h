@@ -19,8 +19,10 @@ int desk_draft_load(struct xf_session *s, const char *form, struct xf_fields *va
 int desk_draft_discard(struct xf_session *s, const char *form, struct xf_err *err);
 
 /* The head's queue, most urgent first: rows id number received channel name category summary
- * due_transfer days_left importance, and extension (the date asked for) on rows that wait for
- * an extension decision. Office staff only. */
+ * due_transfer days_left importance returned; rows that wait for an extension decision sit
+ * among them by the days left to the limit they would move, with extension (the date asked
+ * for), ext_reason, ext_old_due, ext_limit (周限/月限), ext_at (the day it was asked) and
+ * ext_by. Office staff only. */
 int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
 
 /* The choices of a data list: "channels", "categories", "departments" from the store;
@@ -32,6 +34,11 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
  * *normalized (if given) receives the value as it will be stored. */
 int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const char *value, char **normalized,
                      struct xf_err *err);
+
+/* As desk_check_value, with the other values of the form: a document number (idnum) is
+ * checked as the document its form's id_type names (居民身份证 when the form has none). */
+int desk_check_in_form(struct xf_session *s, const struct xf_formfield *fd, const struct xf_fields *values,
+                       char **normalized, struct xf_err *err);
 
 /* The lead department a transfer suggests for a category (data/categories.txt), or "". */
 void desk_default_department(struct xf_session *s, const char *category, char out[64]);

@@ -66,6 +66,9 @@ int print_office_set(struct xf_session *s, const char *key, const char *value, s
 int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
 /* Remembers the operator's choice for the next print. */
 int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *prefs, struct xf_err *err);
+/* The queue a print goes to: the one asked for, else $XINFANG_PRINTER, else the office's
+ * default; "" is the system's default printer. */
+int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err);
 /* One line that says where a print went: "已送打印机 信访办，作业 信访办-12". */
 void print_report_text(const struct xf_print_report *report, char *out, size_t n);
 

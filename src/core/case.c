@@ -10,7 +10,12 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
+#include "xinfang/jrt.h"
+#include "xinfang/phone.h"
 #include "xinfang/limits.h"
+#include "xinfang/mask.h"
+#include "xinfang/text.h"
 
 static const char *const state_keys[] = {"queued", "transferred", "reported", "replied", "closed"};
 static const char *const state_labels[] = {"待批", "已转办", "已报结", "已答复", "已结案"};
@@ -154,8 +159,9 @@ int case_parse_number(const char *s, int *year, int *seq, struct xf_err *err)
 	*year = y;
 	*seq = n;
 	return XF_OK;
-bad:
-	return xf_err_set(err, XF_EINVAL, "编号“%.40s”不对：应写成 2026年第0001号 或 2026-0001", s ? s : "");
+bad:;
+	char shown[XF_CLIP_SIZE];
+	return xf_err_set(err, XF_EINVAL, "编号“%s”不对：应写成 2026年第0001号 或 2026-0001", text_clip(s, 40, shown, sizeof shown));
 }
 
 /* Formats a case number. */
@@ -246,7 +252,8 @@ static int check_choice(struct xf_session *s, const char *table, const char *lab
 	if (rc != XF_OK || found)
 		return rc;
 	char *names = list_names(s, table);
-	rc = xf_err_set(err, XF_EINVAL, "%s“%.40s”不在清单中：可选 %s", label, value, names);
+	char shown[XF_CLIP_SIZE];
+	rc = xf_err_set(err, XF_EINVAL, "%s“%s”不在清单中：可选 %s", label, text_clip(value, 40, shown, sizeof shown), names);
 	free(names);
 	return rc;
 }
@@ -287,7 +294,7 @@ static bool is_yesno_column(const char *key)
 /* Petitioner columns (kept in their own table). */
 static bool is_petitioner_key(const char *key)
 {
-	static const char *const keys[] = {"name", "gender", "age", "id_number", "phone", "address", "work_unit"};
+	static const char *const keys[] = {"name", "gender", "age", "id_type", "id_number", "phone", "address", "work_unit"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i], key) == 0)
 			return true;
@@ -324,6 +331,39 @@ static int compute_dues(struct xf_session *s, int received, const char *category
 	return XF_OK;
 }
 
+/* The document type and number: the number checked as its type asks (居民身份证 when no type is
+ * given) and stored in its one written form. */
+static int registration_identity(const struct xf_fields *in, struct xf_fields *pet, struct xf_err *err)
+{
+	const char *type_text = fields_get(in, "id_type");
+	const char *number = fields_get(in, "id_number");
+	int type = identity_type_parse(type_text);
+	if (type < 0) {
+		char shown[XF_CLIP_SIZE];
+		return xf_err_set(err, XF_EINVAL, "证件类型“%s”不在清单中：可选 %s", text_clip(type_text, 30, shown, sizeof shown),
+		                  identity_type_names());
+	}
+	if (str_empty(number)) {
+		if (!str_empty(type_text))
+			fields_set(pet, "id_type", identity_type_label((enum xf_idtype)type));
+		return XF_OK;
+	}
+	char *norm;
+	int rc = identity_check((enum xf_idtype)type, number, "证件号码", NULL, &norm, err);
+	if (rc != XF_OK) {
+		if (type == XF_ID_RESIDENT && str_empty(type_text) && err != NULL) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			xf_err_set(err, rc, "%s（不是居民身份证时请先选证件类型 id_type）", why);
+		}
+		return rc;
+	}
+	fields_set(pet, "id_type", identity_type_label((enum xf_idtype)type));
+	fields_set(pet, "id_number", norm);
+	free(norm);
+	return XF_OK;
+}
+
 /* Normalises registration input into case columns and petitioner columns. */
 static int registration_values(struct xf_session *s, const struct xf_fields *in, struct xf_fields *cols,
                                struct xf_fields *pet, struct xf_err *err)
@@ -331,7 +371,7 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 	int rc;
 	for (size_t i = 0; i < in->n; i++) {
 		const char *key = in->v[i].key;
-		if (strcmp(key, "repeat_of") == 0)
+		if (strcmp(key, "repeat_of") == 0 || strcmp(key, "id_type") == 0 || strcmp(key, "id_number") == 0)
 			continue;
 		const struct xf_fielddef *def = field_def(key);
 		if (def == NULL || strcmp(key, "number") == 0) {
@@ -349,6 +389,14 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 		char *norm;
 		if ((rc = field_normalize(def, in->v[i].val, &norm, err)) != XF_OK)
 			return rc;
+		if (jrt_axis_of(key) != NULL) {
+			char *name = NULL;
+			rc = jrt_check(s->st, key, norm, &name, err);
+			free(norm);
+			if (rc != XF_OK)
+				return rc;
+			norm = name;
+		}
 		if (is_yesno_column(key))
 			fields_set(cols, key, strcmp(norm, "是") == 0 ? "1" : "0");
 		else if (is_petitioner_key(key))
@@ -358,26 +406,36 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 		free(norm);
 	}
 	(void)s;
-	return XF_OK;
+	return registration_identity(in, pet, err);
 }
 
-/* Fills gender and age from the ID number, refusing a gender that contradicts it. */
-static int derive_from_id(struct xf_fields *pet, struct xf_err *err)
+/* Fills gender and age (on the day received) from a document number that carries them, refusing
+ * a gender or age that contradicts it and a birth after the receipt. */
+static int derive_from_id(struct xf_fields *pet, int received, struct xf_err *err)
 {
 	if (!fields_has(pet, "id_number"))
 		return XF_OK;
 	struct xf_idinfo info;
-	int rc = field_check_id(fields_str(pet, "id_number"), "身份证号", &info, NULL, err);
-	if (rc != XF_OK)
+	int type = identity_type_parse(fields_str(pet, "id_type"));
+	int rc = identity_check(type < 0 ? XF_ID_RESIDENT : (enum xf_idtype)type, fields_str(pet, "id_number"), "证件号码",
+	                        &info, NULL, err);
+	if (rc != XF_OK || !info.known)
 		return rc;
+	if (info.birth > received) {
+		char born[11], got[11];
+		date_format(info.birth, born);
+		date_format(received, got);
+		return xf_err_set(err, XF_EINVAL, "证件号码中的出生日期 %s 晚于收件日期 %s：请核对号码或收件日期", born, got);
+	}
 	const char *gender = info.male ? "男" : "女";
 	if (fields_has(pet, "gender") && strcmp(fields_str(pet, "gender"), gender) != 0)
-		return xf_err_set(err, XF_EINVAL, "性别“%s”与身份证号不符（号码第 17 位表明为%s）", fields_str(pet, "gender"),
+		return xf_err_set(err, XF_EINVAL, "性别“%s”与证件号码不符（号码第 17 位表明为%s）", fields_str(pet, "gender"),
 		                  gender);
 	fields_set(pet, "gender", gender);
-	int age = field_age_on(info.birth, clock_today());
+	int age = field_age_on(info.birth, received);
 	if (fields_has(pet, "age") && abs(atoi(fields_str(pet, "age")) - age) > 1)
-		return xf_err_set(err, XF_EINVAL, "年龄“%s”与身份证号不符（按出生日期应为 %d 岁）", fields_str(pet, "age"), age);
+		return xf_err_set(err, XF_EINVAL, "年龄“%s”与证件号码不符（按出生日期，收件当日应为 %d 岁）", fields_str(pet, "age"),
+		                  age);
 	char buf[16];
 	snprintf(buf, sizeof buf, "%d", age);
 	fields_set(pet, "age", buf);
@@ -464,7 +522,7 @@ static int link_cases(struct xf_session *s, int64_t case_id, const char *number,
 }
 
 /* Checks the registration's required fields and lists. */
-static int registration_checks(struct xf_session *s, struct xf_fields *cols, struct xf_fields *pet,
+static int registration_checks(struct xf_session *s, struct xf_fields *cols, struct xf_fields *pet, int received,
                                struct xf_err *err)
 {
 	int rc;
@@ -489,7 +547,7 @@ static int registration_checks(struct xf_session *s, struct xf_fields *cols, str
 	const char *imp = fields_str(cols, "importance");
 	if (*imp && strcmp(imp, "一般") != 0 && strcmp(imp, "重要") != 0)
 		return xf_err_set(err, XF_EINVAL, "重要程度应填“一般”或“重要”");
-	return derive_from_id(pet, err);
+	return derive_from_id(pet, received, err);
 }
 
 /* Registers a new case. */
@@ -504,8 +562,6 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 	fields_init(&cols);
 	fields_init(&pet);
 	int rc = registration_values(s, in, &cols, &pet, err);
-	if (rc == XF_OK)
-		rc = registration_checks(s, &cols, &pet, err);
 	char today[11];
 	today_iso(today);
 	int received = clock_today();
@@ -518,6 +574,8 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 		if (received > clock_today())
 			rc = xf_err_set(err, XF_EINVAL, "收件日期 %s 晚于今天（%s）", date, today);
 	}
+	if (rc == XF_OK)
+		rc = registration_checks(s, &cols, &pet, received, err);
 	char received_iso[11];
 	date_format(received, received_iso);
 	fields_set(&cols, "received", received_iso);
@@ -647,21 +705,6 @@ static int check_access(struct xf_session *s, const struct xf_fields *row, struc
 	                  *s->op.department ? s->op.department : "您所在部门");
 }
 
-/* Recusal: a person named in the complaint cannot handle it. */
-static int check_recusal(const struct xf_fields *row, const char *person, struct xf_err *err)
-{
-	const char *subject = fields_str(row, "subject");
-	if (str_empty(person) || str_empty(subject) || strstr(subject, person) == NULL)
-		return XF_OK;
-	return xf_err_set(err, XF_EDENIED, "%s是本案被投诉对象（%s），须回避，不能承办", person, subject);
-}
-
-/* A department named in the subject is the unit complained about. */
-static bool dept_is_subject(const struct xf_fields *row, const char *dept)
-{
-	return !str_empty(dept) && strstr(fields_str(row, "subject"), dept) != NULL;
-}
-
 /* Column holding the due date of a limit kind. */
 static const char *due_column(enum xf_limit_kind kind)
 {
@@ -686,7 +729,7 @@ static int transfer_departments(struct xf_session *s, const struct xf_fields *in
 	}
 	free(co);
 	if (rc == XF_OK)
-		rc = check_recusal(row, fields_get(in, "handler"), err);
+		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "批转", err);
 	return rc;
 }
 
@@ -725,7 +768,7 @@ static int move_transfer(struct xf_session *s, const struct xf_fields *in, const
 	fields_set(rec, "summary", fields_has(in, "summary") ? fields_str(in, "summary") : "");
 	fields_set(rec, "deadline", deadline);
 	fields_set(rec, "transfer_date", today);
-	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || dept_is_subject(row, fields_str(in, "dept"));
+	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || mask_names_department(row, fields_str(in, "dept"));
 	fields_set(rec, "masked", masked ? "1" : "0");
 	fields_set(changes, "department", fields_str(in, "dept"));
 	fields_set(changes, "transferred_on", today);
@@ -752,9 +795,7 @@ static int move_outcome(struct xf_session *s, const struct xf_fields *in, const 
 	if (rc == XF_OK)
 		rc = check_move_text(in, "findings", "调查核实情况", 8000, true, err);
 	if (rc == XF_OK)
-		rc = check_recusal(row, fields_get(in, "handler"), err);
-	if (rc == XF_OK && s->op.role == XF_ROLE_HANDLER)
-		rc = check_recusal(row, *s->op.full_name ? s->op.full_name : NULL, err);
+		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "报结", err);
 	if (rc != XF_OK)
 		return rc;
 	static const char *const keys[] = {"findings", "accountability", "rectification", "handler", "dept_head",
@@ -1015,6 +1056,8 @@ static int move_allowed(struct xf_session *s, const struct xf_move_def *def, con
 	if (!auth_require(s, def->roles, def->label, err))
 		return err->code;
 	int rc = check_access(s, row, err);
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, row, NULL, def->label, err);
 	if (rc != XF_OK)
 		return rc;
 	if (!(def->from & XF_IN(state))) {
@@ -1042,9 +1085,12 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 	int rc = check_keys(def, in, err);
 	if (rc != XF_OK)
 		return rc;
-	for (size_t i = 0; in && i < in->n; i++)
-		if ((rc = field_check_text(in->v[i].val, in->v[i].key, 8000, true, err)) != XF_OK)
+	for (size_t i = 0; in && i < in->n; i++) {
+		const struct xf_move_field *mf = case_move_field(move, in->v[i].key);
+		bool one_line = mf && mf->type != XF_F_LONGTEXT;
+		if ((rc = field_check_text(in->v[i].val, mf ? mf->label : in->v[i].key, 8000, !one_line, err)) != XF_OK)
 			return rc;
+	}
 	if ((rc = store_begin(s->st, err)) != XF_OK)
 		return rc;
 	struct xf_fields row, changes, rec;
@@ -1087,16 +1133,45 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 	return rc;
 }
 
+/* The edit's values, with the stored document type or number added where only the other is
+ * corrected, so the number is checked as the document it is. */
+static int edit_identity_context(struct xf_session *s, int64_t id, const struct xf_fields *in, struct xf_fields *given,
+                                 struct xf_err *err)
+{
+	fields_init(given);
+	for (size_t i = 0; i < in->n; i++)
+		fields_set(given, in->v[i].key, in->v[i].val);
+	bool has_type = fields_get(in, "id_type") != NULL, has_number = fields_get(in, "id_number") != NULL;
+	if (has_type == has_number)
+		return XF_OK;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows prows;
+	int rc = store_list(s->st, "petitioners", "case_id", cid, &prows, err);
+	if (rc != XF_OK)
+		return rc;
+	if (prows.n > 0) {
+		const char *key = has_type ? "id_number" : "id_type";
+		if (!str_empty(fields_str(&prows.v[0], key)))
+			fields_set(given, key, fields_str(&prows.v[0], key));
+	}
+	rows_free(&prows);
+	return XF_OK;
+}
+
 /* Corrects registration fields of a case. */
 int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int64_t expect_version,
               struct xf_err *err)
 {
 	if (!auth_require(s, OP | HD, "更正登记内容", err))
 		return err->code;
-	struct xf_fields cols, pet;
+	struct xf_fields cols, pet, given;
 	fields_init(&cols);
 	fields_init(&pet);
-	int rc = registration_values(s, in, &cols, &pet, err);
+	int rc = edit_identity_context(s, id, in, &given, err);
+	if (rc == XF_OK)
+		rc = registration_values(s, &given, &cols, &pet, err);
+	fields_free(&given);
 	for (size_t i = 0; rc == XF_OK && i < cols.n; i++) {
 		const char *k = cols.v[i].key;
 		if (strcmp(k, "received") == 0 || strcmp(k, "category") == 0 || strcmp(k, "spot_answer") == 0)
@@ -1104,8 +1179,6 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 		else if (strcmp(k, "channel") == 0)
 			rc = check_choice(s, "channels", "来源渠道", cols.v[i].val, err);
 	}
-	if (rc == XF_OK && fields_has(&pet, "id_number"))
-		rc = derive_from_id(&pet, err);
 	if (rc == XF_OK)
 		rc = store_begin(s->st, err);
 	if (rc != XF_OK) {
@@ -1121,6 +1194,13 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 		rc = xf_err_set(err, XF_ECONFLICT, "刚被其他人修改过：请重新打开后再更正");
 	if (rc == XF_OK && state == XF_ST_CLOSED)
 		rc = xf_err_set(err, XF_ESTATE, "已结案的事项不能更正登记内容");
+	if (rc == XF_OK && fields_has(&pet, "id_number")) {
+		int received = clock_today();
+		date_parse(fields_str(&row, "received"), &received, NULL);
+		rc = derive_from_id(&pet, received, err);
+	}
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, &row, NULL, "更正登记内容", err);
 	char cid[32];
 	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	struct xf_rows prows = {NULL, 0};
@@ -1206,14 +1286,6 @@ static int view_links(struct xf_session *s, const char *cid, struct xf_fields *v
 	return XF_OK;
 }
 
-/* True when this operator must not see the petitioner's identity. */
-static bool identity_hidden(const struct xf_session *s, const struct xf_fields *row)
-{
-	if (s->op.role != XF_ROLE_HANDLER)
-		return false;
-	return strcmp(fields_str(row, "confidential"), "1") == 0 || dept_is_subject(row, s->op.department);
-}
-
 /* Everything about a case. */
 int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf_err *err)
 {
@@ -1238,7 +1310,7 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 		fields_set(out, first[i], fields_str(&row, first[i]));
 	struct xf_rows pets;
 	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-	bool hide = identity_hidden(s, &row);
+	bool pets_loaded = rc == XF_OK;
 	for (const struct xf_fielddef *d = xf_registration_fields; rc == XF_OK && d->key; d++) {
 		const char *v;
 		if (strcmp(d->key, "number") == 0 || strcmp(d->key, "received") == 0)
@@ -1249,12 +1321,8 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 			v = fields_str(&row, d->key);
 		if (is_yesno_column(d->key))
 			v = strcmp(v, "1") == 0 ? "是" : "否";
-		if (hide && is_petitioner_key(d->key) && strcmp(d->key, "gender") != 0 && strcmp(d->key, "age") != 0)
-			v = "（保密）";
 		fields_set(out, d->key, v);
 	}
-	if (rc == XF_OK)
-		rows_free(&pets);
 	static const char *const rest[] = {"received_time", "department", "ruleset", "orig_due_handle",
 	                                   "orig_due_reply", "transferred_on", "reported_on", "replied_on",
 	                                   "closed_on", "created_by", "created_at", "version"};
@@ -1271,6 +1339,10 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 		rc = view_latest(s, tables[i][0], tables[i][1], cid, out, err);
 	if (rc == XF_OK)
 		rc = view_links(s, cid, out, err);
+	if (rc == XF_OK)
+		mask_apply(s, &row, pets.n ? &pets.v[0] : NULL, out);
+	if (pets_loaded)
+		rows_free(&pets);
 	fields_free(&row);
 	if (rc != XF_OK)
 		fields_free(out);
@@ -1295,6 +1367,21 @@ int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *
 	return XF_OK;
 }
 
+/* A searched value in the form it is stored in: document numbers and phones normalised as at
+ * registration (a phone that does not read as one is searched as written). */
+static char *lookup_form(const char *key, const char *value)
+{
+	if (str_empty(value))
+		return NULL;
+	if (strcmp(key, "id_number") == 0)
+		return identity_normalize(value);
+	char *norm;
+	if (strcmp(key, "phone") == 0 && phone_normalize(value, "联系电话", &norm, NULL) == XF_OK)
+		return norm;
+	char *trimmed = xstrdup(value);
+	return trimmed;
+}
+
 /* Earlier cases of the same petitioner. */
 int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_t exclude_id,
                         struct xf_rows *out, struct xf_err *err)
@@ -1303,14 +1390,17 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 	out->n = 0;
 	if (!auth_require(s, OP | HD, "查看重复信访", err))
 		return err->code;
-	static const char *const keys[][2] = {{"id_number", "身份证号"}, {"phone", "联系电话"}, {"name", "姓名"}};
+	static const char *const keys[][2] = {{"id_number", "证件号码"}, {"phone", "联系电话"}, {"name", "姓名"}};
 	size_t cap = 0;
 	for (size_t k = 0; k < 3; k++) {
-		const char *v = fields_get(in, keys[k][0]);
-		if (str_empty(v))
+		char *v = lookup_form(keys[k][0], fields_get(in, keys[k][0]));
+		if (str_empty(v)) {
+			free(v);
 			continue;
+		}
 		struct xf_rows rows;
 		int rc = store_petitioner_cases(s->st, keys[k][0], v, &rows, err);
+		free(v);
 		if (rc != XF_OK) {
 			rows_free(out);
 			return rc;
@@ -1359,10 +1449,21 @@ int case_list(struct xf_session *s, const char *state, const char *department, c
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
 		int st = case_state_parse(fields_str(&out->v[i], "state"));
 		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");
-		if (s->op.role == XF_ROLE_HANDLER && strcmp(fields_str(&out->v[i], "confidential"), "1") == 0)
-			fields_set(&out->v[i], "name", "（保密）");
 	}
+	if (rc == XF_OK)
+		rc = mask_case_rows(s, out, err);
+	if (rc != XF_OK)
+		rows_free(out);
 	return rc;
+}
+
+/* The department a handler's counts and lists are limited to; NULL for the office. */
+static const char *own_department(const struct xf_session *s)
+{
+	if (s->op.role != XF_ROLE_HANDLER)
+		return NULL;
+	/* A handler without a department sees none (no department has an empty name). */
+	return *s->op.department ? s->op.department : "（无部门）";
 }
 
 /* Status-bar counts from indexed range queries. */
@@ -1376,14 +1477,15 @@ int case_status_counts(struct xf_session *s, struct xf_status_counts *c, struct 
 	char yesterday[11], now[11], until[11];
 	date_format(today - 1, yesterday);
 	date_format(today, now);
+	const char *dept = own_department(s);
 	for (int k = 0; k < XF_LIMIT_COUNT && rc == XF_OK; k++) {
 		date_format(today + s->rules.warn_days[k], until);
-		rc = store_count_pending(s->st, (enum xf_limit_kind)k, NULL, yesterday, &c->overdue[k], err);
+		rc = store_count_pending(s->st, (enum xf_limit_kind)k, NULL, yesterday, dept, &c->overdue[k], err);
 		if (rc == XF_OK)
-			rc = store_count_pending(s->st, (enum xf_limit_kind)k, now, until, &c->nearing[k], err);
+			rc = store_count_pending(s->st, (enum xf_limit_kind)k, now, until, dept, &c->nearing[k], err);
 	}
 	if (rc == XF_OK)
-		rc = store_count_pending(s->st, XF_LIMIT_TRANSFER, NULL, NULL, &c->pending_transfer, err);
+		rc = store_count_pending(s->st, XF_LIMIT_TRANSFER, NULL, NULL, dept, &c->pending_transfer, err);
 	return rc;
 }
 
@@ -1403,8 +1505,10 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 	int rc = session_load_reference(s, err);
 	if (rc != XF_OK)
 		return rc;
-	if (!auth_require(s, OP | HD, "查看全部时限", err))
+	if (!auth_require(s, OP | HD | HN, "查看时限清单", err))
 		return err->code;
+	/* A handler's list holds their own department's cases only. */
+	const char *only_dept = s->op.role == XF_ROLE_HANDLER ? s->op.department : NULL;
 	int today = clock_today();
 	size_t cap = 0;
 	static const enum xf_limit_kind order[] = {XF_LIMIT_HANDLE, XF_LIMIT_REPLY, XF_LIMIT_TRANSFER};
@@ -1413,8 +1517,13 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		char until[11];
 		date_format(today + s->rules.warn_days[k], until);
 		struct xf_rows rows;
-		rc = store_pending_list(s->st, k, until, &rows, err);
+		rc = store_pending_list(s->st, k, until, own_department(s), &rows, err);
+		bool got = rc == XF_OK;
+		if (rc == XF_OK)
+			rc = mask_case_rows(s, &rows, err);
 		for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
+			if (only_dept && strcmp(fields_str(&rows.v[i], "department"), only_dept) != 0)
+				continue;
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 32;
 				out->v = xrealloc(out->v, cap * sizeof *out->v);
@@ -1433,8 +1542,15 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 			fields_set(f, "days_left", left);
 			fields_set(f, "name", fields_str(&rows.v[i], "name"));
 			fields_set(f, "department", fields_str(&rows.v[i], "department"));
+			if (only_dept) {
+				/* The name as the case view shows it to this handler (masked where it must be). */
+				struct xf_fields view;
+				if (case_view(s, atoll(fields_str(&rows.v[i], "id")), &view, NULL) == XF_OK)
+					fields_set(f, "name", fields_str(&view, "name"));
+				fields_free(&view);
+			}
 		}
-		if (rc == XF_OK)
+		if (got)
 			rows_free(&rows);
 	}
 	if (rc != XF_OK)

@@ -133,6 +133,12 @@ int print_slip_values(struct xf_session *s, int64_t id, const char *form, struct
 		rc = xf_err_set(err, XF_EINVAL, "没有“%s”这种单子：可打印 registration（登记表）、transfer（转办单）、outcome（处理结果报告单）",
 		                form);
 	fields_free(&view);
+	/* Nothing stored may send control codes to a printer or a terminal's printer port. */
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
+		char *safe = text_escape(out->v[i].val, true);
+		free(out->v[i].val);
+		out->v[i].val = safe;
+	}
 	if (rc != XF_OK)
 		fields_free(out);
 	return rc;
@@ -514,12 +520,22 @@ void print_report_text(const struct xf_print_report *r, char *out, size_t n)
 		snprintf(out, n, "已送%s", r->where);
 }
 
-/* The queue a spooler print goes to when none is named: $XINFANG_PRINTER, else the office's. */
-static void default_queue(struct xf_session *s, const struct xf_print_prefs *office, char *out, size_t n)
+/* The queue a print goes to. */
+int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err)
 {
 	const char *env = getenv("XINFANG_PRINTER");
-	(void)s;
-	snprintf(out, n, "%s", env && *env ? env : office->queue);
+	if (asked && *asked) {
+		snprintf(out, n, "%s", asked);
+		return XF_OK;
+	}
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+		return XF_OK;
+	}
+	struct xf_print_prefs office;
+	int rc = print_office_prefs(s, &office, err);
+	snprintf(out, n, "%s", rc == XF_OK ? office.queue : "");
+	return rc;
 }
 
 /* Lays out, encodes, delivers and records one form of a case. */
@@ -586,10 +602,9 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 			break;
 		case XF_PRINT_SPOOLER: {
 			char queue[128];
-			if (opts->target && *opts->target)
-				snprintf(queue, sizeof queue, "%s", opts->target);
-			else
-				default_queue(s, &office, queue, sizeof queue);
+			rc = print_queue(s, opts->target, queue, sizeof queue, err);
+			if (rc != XF_OK)
+				break;
 			char *title = xasprintf("%s %s", form.title, fields_str(&values, "number"));
 			rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,
 			                      sizeof report.job, err);

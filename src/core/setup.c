@@ -9,6 +9,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
+#include "xinfang/jrt.h"
 #include "xinfang/limits.h"
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
@@ -183,6 +184,8 @@ int setup_init(struct xf_store *st, const char *datadir, const char *admin, cons
 	if (rc == XF_OK)
 		rc = load_calendars(st, datadir, err);
 	if (rc == XF_OK)
+		rc = jrt_load(st, datadir, err);
+	if (rc == XF_OK)
 		rc = store_audit(st, admin, "init", 0, NULL, "{}", err);
 	if (rc == XF_OK)
 		rc = store_commit(st, err);
@@ -210,6 +213,14 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 		rc = xf_err_set(err, XF_ENOTFOUND, "%s 还没有初始化：请先运行 xinfang init", path);
 	if (rc == XF_OK && version < store_latest_version())
 		rc = store_migrate(st, 0, err);
+	/* A store older than the JR/T lists gets them once, from the data files. */
+	if (rc == XF_OK && version < 9 && (rc = store_begin(st, err)) == XF_OK) {
+		rc = jrt_load(st, paths_datadir(), err);
+		if (rc == XF_OK)
+			rc = store_commit(st, err);
+		else
+			store_rollback(st);
+	}
 	if (rc != XF_OK) {
 		store_close(st);
 		return rc;

@@ -2,6 +2,7 @@
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
+#include "store_private.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -22,7 +23,14 @@ struct xf_store {
 	int busy_ms;
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
+	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
 };
+
+/* The SQLite connection, for the other store_*.c files. */
+sqlite3 *store_sqlite(struct xf_store *st)
+{
+	return st->db;
+}
 
 static void forget_columns(struct xf_store *st);
 
@@ -32,6 +40,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"jrt_codes", "imports",
 };
 
 /* True when table is one the generic functions accept. */
@@ -158,7 +167,8 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	sqlite3_extended_result_codes(st->db, 1);
 	int code;
 	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
-	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK) {
+	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
+	    (code = store_search_open(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -232,7 +242,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 		}
 		free(set);
 	}
-	return XF_OK;
+	return store_search_attach(st, err);
 }
 
 /* BEGIN IMMEDIATE. */
@@ -241,9 +251,12 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
-/* COMMIT. */
+/* COMMIT, after bringing the text index up to date with what the transaction changed. */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
+	int rc = store_search_flush(st, err);
+	if (rc != XF_OK)
+		return rc;
 	return exec(st, "COMMIT", err, "保存");
 }
 
@@ -539,9 +552,10 @@ static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_han
 
 /* Counts pending cases with a due date in a range. */
 int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
-                        long *count, struct xf_err *err)
+                        const char *department, long *count, struct xf_err *err)
 {
-	char *sql = xasprintf("SELECT count(*) FROM cases INDEXED BY cases_%s WHERE %s AND %s >= ?1 AND %s <= ?2",
+	char *sql = xasprintf("SELECT count(*) FROM cases INDEXED BY cases_%s WHERE %s AND %s >= ?1 AND %s <= ?2"
+	                      " AND (?3 IS NULL OR department = ?3)",
 	                      due_columns[kind], pending_states[kind], due_columns[kind], due_columns[kind]);
 	sqlite3_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
@@ -550,6 +564,8 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 		return rc;
 	sqlite3_bind_text(stmt, 1, from ? from : "0000-00-00", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, to ? to : "9999-99-99", -1, SQLITE_STATIC);
+	if (department)
+		sqlite3_bind_text(stmt, 3, department, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(stmt, 0);
@@ -558,14 +574,14 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 }
 
 /* Lists pending cases due by a date. */
-int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
-                       struct xf_err *err)
+int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
+                       struct xf_rows *out, struct xf_err *err)
 {
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
 	                      "coalesce(p.name, '') AS name, c.department, c.category, c.received "
 	                      "FROM cases c INDEXED BY cases_%s "
 	                      "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                      "WHERE %s AND c.%s <= ?1 ORDER BY c.%s, c.id",
+	                      "WHERE %s AND c.%s <= ?1 AND (?2 IS NULL OR c.department = ?2) ORDER BY c.%s, c.id",
 	                      due_columns[kind], due_columns[kind], pending_states[kind], due_columns[kind],
 	                      due_columns[kind]);
 	sqlite3_stmt *stmt;
@@ -574,6 +590,8 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	if (department)
+		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
 	return collect_rows(st, stmt, out, err);
 }
 
@@ -893,14 +911,16 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect, "
 	                 " coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
-	                 " AS returned "
+	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
 	                 " FROM cases c INDEXED BY cases_due_transfer "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
-	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned "
+	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned, "
+	                 " e.reason AS ext_reason, e.old_due AS ext_old_due, e.limit_kind AS ext_limit, e.at AS ext_at, "
+	                 " e.actor AS ext_by "
 	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1)",
@@ -908,5 +928,35 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_bind_int(stmt, 1, limit);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Whether this connection keeps the text index; set by store_search.c. */
+bool *store_search_ready(struct xf_store *st)
+{
+	return &st->search_ready;
+}
+
+/* fail() for the store's other files. */
+int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
+{
+	return fail(st, rc, err, what);
+}
+
+/* prepare() for the store's other files. */
+int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	return prepare(st, sql, stmt, err);
+}
+
+/* exec() for the store's other files. */
+int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
+{
+	return exec(st, sql, err, what);
+}
+
+/* collect_rows() for the store's other files. */
+int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
+{
 	return collect_rows(st, stmt, out, err);
 }

@@ -132,7 +132,7 @@ static void registration_typed_in_chinese(void **state)
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
 	must_see(&t, "（保存后生成）", 1000);
-	term_send(&t, "\t   \t\t"); /* received; channel: 来信 来电 来访; importance */
+	term_send(&t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel: 来信 来电 来访; importance */
 	term_send(&t, "𠮷祥\t");
 	/* What a person sees: the name with its wide rare character, the grid still straight. */
 	must_see(&t, "𠮷祥", 1000);
@@ -148,13 +148,15 @@ static void registration_typed_in_chinese(void **state)
 	term_cell(&t, row, bcol - 1, &cell);
 	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
 	term_send(&t, "\t\t\t");
+	term_send(&t, "\t"); /* 证件类型 stays 居民身份证 */
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "13812345678 ", 1000); /* the phone as it is stored */
 	term_send(&t, "11010519491231002X\t");
 	/* Gender and age come from the ID number. */
 	must_see(&t, "女 ", 1000);
 	must_see(&t, "│76 ", 1000);
-	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
-	term_send(&t, "城东支行营业部\t  \t"); /* subject; category: 工作失误 服务态度 */
+	term_send(&t, "城东支行营业部\t\t" K_RIGHT K_RIGHT "\t"); /* subject; accused; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
 	term_send(&t, "本人在城东支行办理存款业务时，柜员态度冷淡、答复敷衍，排队等候超过一小时。要求道歉。");
 	/* The long text wraps inside its box on screen. */
@@ -186,7 +188,7 @@ static void wrong_id_refused_text_kept(void **state)
 	struct desk_env e;
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
-	term_send(&t, "\t\t\t张伟\t\t\t\t110105194912310021\t");
+	term_send(&t, "\t\t\t张伟\t\t\t\t\t\t110105194912310021\t");
 	must_see(&t, "校验位不对", 2000);
 	must_see(&t, "110105194912310021", 100);
 	int row, col, crow, ccol;
@@ -231,7 +233,7 @@ static void queue_transfer_and_print(void **state)
 		free(s);
 		if (on_file)
 			break;
-		term_send(&t, " ");
+		term_send(&t, K_RIGHT);
 	}
 	must_see(&t, "打印到            │文件", 1000);
 	char path[160], keys[200];
@@ -258,7 +260,7 @@ static void queue_transfer_and_print(void **state)
 		free(s);
 		if (on_terminal)
 			break;
-		term_send(&t, " ");
+		term_send(&t, K_RIGHT);
 	}
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到终端打印机", 3000);
@@ -291,16 +293,16 @@ static void print_dialog_under_tmux(void **state)
 	must_see(&t, "批转已完成", 3000);
 	term_send(&t, K_F4);
 	must_see(&t, "打印到            │打印机", 3000);
-	/* Space goes round the destinations: printer and file, never the terminal's printer. */
+	/* → goes round the destinations: printer and file, never the terminal's printer. */
 	for (int i = 0; i < 4; i++) {
-		term_send(&t, " ");
+		term_send(&t, K_RIGHT);
 		term_pump(&t, 150);
 		char *s = term_text(&t);
 		assert_null(strstr(s, "终端打印机"));
 		free(s);
 	}
 	must_see(&t, "打印到            │打印机", 1000);
-	term_send(&t, " ");
+	term_send(&t, K_RIGHT);
 	must_see(&t, "打印到            │文件", 1000);
 	char path[160], keys[200];
 	snprintf(path, sizeof path, "%s/out/slip.pdf", e.dir);
@@ -345,20 +347,25 @@ static void outcome_reply_close(void **state)
 	must_see(&t, "已转办", 3000);
 	term_send(&t, "o");
 	must_see(&t, "处 理 结 果 报 告 单", 3000);
-	term_send(&t, "经调取监控核实，柜员服务态度确有不当。\t对当班柜员批评教育。\t开展服务规范培训。\t ");
+	term_send(&t, "经调取监控核实，柜员服务态度确有不当。\t对当班柜员批评教育。\t开展服务规范培训。\t" K_RIGHT);
 	term_send(&t, K_F2);
 	must_see(&t, "报结已完成", 3000);
 	term_send(&t, K_F10);
 	must_see(&t, "已报结", 3000);
 	term_send(&t, "y");
 	must_see(&t, "答复方式", 3000);
-	term_send(&t, " ");
+	term_send(&t, K_RIGHT);
 	must_see(&t, "口头", 1000);
 	term_send(&t, K_F2);
 	must_see(&t, "已答复", 3000);
 	term_send(&t, "c");
 	must_see(&t, "结案说明", 3000);
 	term_send(&t, K_F2);
+	/* A closing move asks first and says what follows. */
+	must_see(&t, "确认结案", 3000);
+	must_see(&t, "不能再办理", 100);
+	assert_shows(&e, "2026-0001", "state", "已答复");
+	term_send(&t, "y");
 	must_see(&t, "已结案", 3000);
 	must_see(&t, "办结", 1000);
 	assert_shows(&e, "2026-0001", "state", "已结案");
@@ -456,7 +463,7 @@ static void draft_survives_kill(void **state)
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
 	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t13900001111\t");
-	term_send(&t, "\t\t\t\t\t\t\t卡被吞了");
+	term_send(&t, "\t\t\t\t\t\t\t\t卡被吞了"); /* 证件号码 is one field more than before */
 	term_pump(&t, 1300); /* idle: the desk saves the draft */
 	assert_int_equal(term_stop(&t, SIGKILL, 2000), -1);
 	term_free(&t);
@@ -465,7 +472,7 @@ static void draft_survives_kill(void **state)
 	must_see(&t, "已恢复", 3000);
 	must_see(&t, "诸葛亮", 100);
 	must_see(&t, "13900001111", 100);
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < 17; i++)
 		term_send(&t, "\t");
 	must_see(&t, "卡被吞了", 1000);
 	/* Ctrl-D drops it. */
