@@ -218,7 +218,7 @@ static int check_uscc(const char *s, const char *label, struct xf_err *err)
 	if (strlen(s) != 18)
 		return wrong_length(label, " 18 位", s, err);
 	for (int i = 0; i < 18; i++)
-		if (strchr("0123456789ABCDEFGHJKLMNPQRTUWXY", s[i]) == NULL || s[i] == '\0')
+		if (strchr("0123456789ABCDEFGHJKLMNPQRTUWXY", s[i]) == NULL)
 			return xf_err_set(err, XF_EINVAL, "%s第 %d 位“%c”不可用：只用数字和除 I、O、Z、S、V 以外的大写字母", label,
 			                  i + 1, isprint((unsigned char)s[i]) ? s[i] : '?');
 	if (!digits(s, 2, 8))
