@@ -34,6 +34,7 @@ static const struct menu_item items[] = {
 	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
 	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
+	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
 };
 
 /* True when the operator may use the item. */
