@@ -32,6 +32,7 @@ static const struct menu_item items[] = {
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
 	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
 	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
+	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
 	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
 };

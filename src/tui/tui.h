@@ -114,6 +114,8 @@ void screen_calendar_rules(struct ui *ui);
 /* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
  * returns true when the move was made. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
+/* Brings an Excel ledger (saved as CSV) in: checked first, then imported with a progress bar. */
+void screen_import(struct ui *ui);
 /* Prints a form of a case: the terminal's printer, a spooler command or a file. */
 void screen_print(struct ui *ui, int64_t id, const char *form);
 
