@@ -15,6 +15,7 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/form.h"
+#include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
@@ -331,7 +332,7 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 		clock_now_iso(now);
 		now[16] = '\0';
 		snprintf(who, sizeof who, "%s", *s->op.full_name ? s->op.full_name : s->op.name);
-		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint};
+		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint, setup_is_training(s->st)};
 		rc = slip_render(&form, &values, &meta, slip_device_for(encoding), &opts->page, &page, err);
 	}
 	char *encoded = NULL;

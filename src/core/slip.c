@@ -311,9 +311,9 @@ static void render_body(const struct xf_form *form, const struct xf_fields *valu
 /* Appends the footer line of a page. */
 static void footer(struct xf_buf *out, const struct xf_slip_meta *meta, int page, int pages)
 {
-	buf_printf(out, "\n  编号：%s  打印时间：%s  打印人：%s  第 %d/%d 页%s\n", meta->number ? meta->number : "",
+	buf_printf(out, "\n  编号：%s  打印时间：%s  打印人：%s  第 %d/%d 页%s%s\n", meta->number ? meta->number : "",
 	           meta->printed_at ? meta->printed_at : "", meta->printed_by ? meta->printed_by : "", page, pages,
-	           meta->reprint ? "  （补打）" : "");
+	           meta->reprint ? "  （补打）" : "", meta->training ? "  【演示/培训，非正式记录】" : "");
 }
 
 /* Renders a whole slip. */

@@ -2,12 +2,15 @@
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
+#include "xinfang/fileperm.h"
 
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The columns of one table, read once from the schema. */
 struct table_columns {
@@ -20,6 +23,7 @@ struct xf_store {
 	sqlite3 *db;
 	char *path;
 	int busy_ms;
+	int wal_frames; /* frames in the WAL after the last commit; store_commit checkpoints */
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
 };
@@ -32,6 +36,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"logins",
 };
 
 /* True when table is one the generic functions accept. */
@@ -57,7 +62,7 @@ static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *wha
 		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
 		                  st ? st->busy_ms : 0, what);
 	case SQLITE_FULL:
-		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了允许的大小）：%s未保存，已有数据完好。请清理磁盘空间后重试", what);
+		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了系统允许的大小）：%s未保存，已有数据完好。请清理磁盘空间（或请管理员放宽文件大小限制）后重试", what);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
@@ -140,10 +145,44 @@ static int collect_rows(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows 
 	return XF_OK;
 }
 
+/* Notes the WAL's size after each commit instead of checkpointing inside it: a checkpoint that
+ * fails (a full disk, a file-size limit) must never make a committed change look failed. */
+static int note_wal_frames(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((struct xf_store *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* Creates a missing store file with the office's mode, so its -wal and -shm follow it. */
+static int create_office_file(const char *path, struct xf_err *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) == 0 || errno != ENOENT)
+		return XF_OK;
+	struct xf_err why;
+	int fd = fileperm_create(path, &why);
+	if (fd >= 0) {
+		close(fd);
+		return XF_OK;
+	}
+	if (why.code == XF_EEXIST)
+		return XF_OK; /* another program created it meanwhile */
+	*err = why;
+	return why.code;
+}
+
 /* Opens the file with the house's pragmas. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
+	struct xf_err made;
+	if (create_office_file(path, &made) != XF_OK) {
+		if (err)
+			*err = made;
+		return made.code;
+	}
 	struct xf_store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	const char *ms = getenv("XINFANG_BUSY_MS");
@@ -161,6 +200,13 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK) {
 		store_close(st);
 		return code;
+	}
+	sqlite3_wal_hook(st->db, note_wal_frames, st);
+	static const char *const companions[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < 2; i++) {
+		char *p = xasprintf("%s%s", path, companions[i]);
+		fileperm_follow(p);
+		free(p);
 	}
 	*out = st;
 	return XF_OK;
@@ -241,10 +287,15 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
-/* COMMIT. */
+/* COMMIT, then a checkpoint when the WAL has grown (its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
-	return exec(st, "COMMIT", err, "保存");
+	int rc = exec(st, "COMMIT", err, "保存");
+	if (rc == XF_OK && st->wal_frames >= 1000) {
+		st->wal_frames = 0;
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return rc;
 }
 
 /* ROLLBACK, when a transaction is open. */

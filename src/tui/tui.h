@@ -35,6 +35,7 @@ struct ui {
 	enum ui_msg message_kind;
 	bool changed;           /* another desk changed the store since the screen last loaded */
 	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
+	bool training;          /* a training store: the title bar says 演示/培训 */
 };
 
 /* A key, or a tick of the clock while idle. */

@@ -421,7 +421,7 @@ int main(int argc, char **argv)
 	struct xf_err err;
 	if (store_open(db, &st, &err) != XF_OK)
 		die("open", err.msg);
-	if (setup_init(st, paths_datadir(), "admin", "secret1", &b.s, &err) != XF_OK)
+	if (setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &b.s, &err) != XF_OK)
 		die("init", err.msg);
 	struct gen g = {&b.s, 20261120u, 0};
 	double t0 = now_ms();

@@ -71,7 +71,7 @@ static void render_fixed(const char *name, const char *encoding, bool reprint, c
 		fail_msg("%s", err.msg);
 	struct xf_fields v;
 	fixed_values(name, &v);
-	struct xf_slip_meta meta = {"2026年第0007号", "2026-11-21 10:05", "王丽", reprint};
+	struct xf_slip_meta meta = {"2026年第0007号", "2026-11-21 10:05", "王丽", reprint, false};
 	struct xf_page page = {66, 90};
 	struct xf_buf out;
 	buf_init(&out);
@@ -168,7 +168,7 @@ static void aligned_on_both_devices(void **state)
 			assert_int_equal(form_load(forms(), names[n], &form, NULL), XF_OK);
 			struct xf_fields v;
 			fixed_values(names[n], &v);
-			struct xf_slip_meta meta = {"2026年第0007号", "2026-11-21 10:05", "王丽", false};
+			struct xf_slip_meta meta = {"2026年第0007号", "2026-11-21 10:05", "王丽", false, false};
 			struct xf_page page = {120, 90};
 			struct xf_buf out;
 			buf_init(&out);
@@ -250,7 +250,7 @@ static void wrapping(void **state)
 	/* A long text grows its box: the registration page is longer than the empty one. */
 	struct xf_form form;
 	assert_int_equal(form_load(forms(), "registration", &form, NULL), XF_OK);
-	struct xf_slip_meta meta = {"x", "y", "z", false};
+	struct xf_slip_meta meta = {"x", "y", "z", false, false};
 	struct xf_page page = {200, 90};
 	struct xf_buf empty, full;
 	buf_init(&empty);
