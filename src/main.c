@@ -2,7 +2,6 @@
  * command is one row of `commands[]`; its code is in src/cli/cmd_*.c. */
 #include <getopt.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +109,7 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	/* A write past a file-size limit is an error SQLite reports (EFBIG), not a silent death. */
-	signal(SIGXFSZ, SIG_IGN);
+	store_catch_file_limit();
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},   {"today", required_argument, NULL, 't'},
 		{"user", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},

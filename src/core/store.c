@@ -5,6 +5,7 @@
 #include "xinfang/fileperm.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,13 +49,36 @@ static bool table_known(const char *table)
 	return false;
 }
 
+/* Set when a write went past the file-size limit (SIGXFSZ caught): SQLite's own errno may be
+ * gone by the time it reports the I/O error. */
+static volatile sig_atomic_t file_limit_hit;
+
+/* Notes a write past the file-size limit; the write itself fails with EFBIG. */
+static void note_file_limit(int sig)
+{
+	(void)sig;
+	file_limit_hit = 1;
+}
+
+/* Catches SIGXFSZ so a write past the limit is an error with a message, not a silent death. */
+void store_catch_file_limit(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = note_file_limit;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGXFSZ, &sa, NULL);
+}
+
 /* Turns an SQLite failure into a message a clerk can act on. */
 static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
 {
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
-	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT || file_limit_hit))
 		rc = SQLITE_FULL;
+	file_limit_hit = 0;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
