@@ -63,7 +63,7 @@ static const char usage_moves[] =
 static const char usage_tail[] =
 	"\n"
 	"登记的键：received channel name gender age id_number phone address work_unit people\n"
-	"  anonymous subject category amount summary materials confidential first_asked receiver\n"
+	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
 	"\n"
 	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误；3 数据库正忙（被其他程序占用），\n"

@@ -122,7 +122,7 @@ int case_status_counts(struct xf_session *s, struct xf_status_counts *c, struct 
 /* The status bar's text: 周限 临近N 超期N │ 月限 临近N 超期N │ 待批转 N 超期N. */
 void case_status_text(const struct xf_status_counts *c, char *out, size_t n);
 /* Open cases nearing or past each limit: rows limit number state due days_left name
- * department, by limit then due date. */
+ * department, by limit then due date; a handler's only those of their department. */
 int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
 /* Recomputes the limits of cases registered while the calendar lacked a year. */
 int case_recompute_estimated(struct xf_session *s, int *updated, struct xf_err *err);

@@ -19,8 +19,10 @@ int desk_draft_load(struct xf_session *s, const char *form, struct xf_fields *va
 int desk_draft_discard(struct xf_session *s, const char *form, struct xf_err *err);
 
 /* The head's queue, most urgent first: rows id number received channel name category summary
- * due_transfer days_left importance, and extension (the date asked for) on rows that wait for
- * an extension decision. Office staff only. */
+ * due_transfer days_left importance returned; rows that wait for an extension decision sit
+ * among them by the days left to the limit they would move, with extension (the date asked
+ * for), ext_reason, ext_old_due, ext_limit (周限/月限), ext_at (the day it was asked) and
+ * ext_by. Office staff only. */
 int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
 
 /* The choices of a data list: "channels", "categories", "departments" from the store;

@@ -71,7 +71,8 @@ const struct xf_rule *limits_rule_for(const struct xf_rules *r, const char *rule
  * involved lies outside the calendar's years. */
 int limits_due(const struct xf_calendar *cal, int received, enum xf_unit unit, int length, int *due,
                struct xf_err *err);
-/* As limits_due, but when the calendar lacks a year the date is estimated from weekends alone:
+/* As limits_due, but when the calendar lacks a year the date is estimated from weekends and the
+ * statutory holidays (statutory.h):
  * *estimated is set and err holds the warning to show. */
 int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_unit unit, int length,
                            int *due, bool *estimated, struct xf_err *err);

@@ -76,13 +76,13 @@ int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err);
 int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err);
 
 /* Counts the cases whose `kind` limit is still pending with a due date in [from, to]
- * (either may be NULL for an open end). */
+ * (either may be NULL for an open end), of one department (NULL: all). */
 int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
-                        long *count, struct xf_err *err);
-/* Lists the cases whose `kind` limit is pending with due date <= to, earliest first:
- * fields id number state due name department category received. */
-int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
-                       struct xf_err *err);
+                        const char *department, long *count, struct xf_err *err);
+/* Lists the cases whose `kind` limit is pending with due date <= to, of one department (NULL:
+ * all), earliest first: fields id number state due name department category received. */
+int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
+                       struct xf_rows *out, struct xf_err *err);
 /* Cases whose petitioners have column (id_number, phone or name) = value: fields id number
  * state received name. */
 int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
@@ -113,7 +113,8 @@ int store_draft_drop(struct xf_store *st, const char *op, const char *form, stru
 /* The queue: cases waiting for the head, most urgent transfer limit first, with fields id number
  * received received_time channel name category summary due_transfer returned (the reason of
  * the latest return by a department, if any); then cases with an extension request waiting
- * (same fields, plus extension = the requested date). */
+ * (same fields, plus extension = the requested date, ext_reason, ext_old_due, ext_limit
+ * (handle/reply), ext_at and ext_by: when and by whom it was asked). */
 int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Appends an audit event (inside the caller's transaction). */

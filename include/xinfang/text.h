@@ -24,6 +24,37 @@ int text_width(const char *s);
 /* Number of code points in a valid UTF-8 string; -1 when invalid. */
 int text_chars(const char *s);
 
+/* Columns a code point takes on some device (the screen, a printer); ctx is the caller's. */
+typedef int (*text_width_fn)(uint32_t cp, void *ctx);
+/* Wraps UTF-8 text into lines of at most `width` columns as cp_width measures them: breaks
+ * at newlines; a run of letters, digits and joiners (a phone, an ID number, a date) moves to
+ * the next line whole unless it is longer than a line; no line starts with closing
+ * punctuation (避头尾：，。、；：？！）》」』】〉…) nor ends with opening punctuation. A
+ * character is never cut. Returns the number of lines; *lines is an array of new strings. */
+size_t text_wrap(const char *text, int width, text_width_fn cp_width, void *ctx, char ***lines);
+/* Frees the lines of text_wrap. */
+void text_lines_free(char **lines, size_t n);
+/* True for punctuation that must not start a line (，。、；：？！）》」』】〉… and ASCII , . ; : ? ! ) ] }). */
+bool text_no_line_start(uint32_t cp);
+/* True for code points that must never reach a terminal or a printer as they are: C0
+ * controls (tab and newline included: callers that allow them check first), DEL, C1
+ * controls U+0080–U+009F, and the bidirectional controls (U+061C, U+200E, U+200F, embeddings
+ * and overrides U+202A–U+202E, isolates U+2066–U+2069) that reorder what is shown. */
+bool text_cp_unsafe(uint32_t cp);
+/* True for the bidirectional controls among them. */
+bool text_cp_bidi(uint32_t cp);
+/* A copy of s that can be shown anywhere: unsafe code points written \u001b, \u202e ...,
+ * bytes that are not UTF-8 \xff, and a backslash kept as it is; with keep_layout newline and
+ * tab stay as they are. */
+char *text_escape(const char *s, bool keep_layout);
+/* s made safe as text_escape does (newlines and tabs escaped too) and cut on a character
+ * boundary to at most max_cols display columns, ending with … when cut; written into out
+ * (n bytes, cut earlier when it is too small) and returned. For echoing a value in a
+ * message. */
+const char *text_clip(const char *s, int max_cols, char *out, size_t n);
+/* Room text_clip needs for 40 columns. */
+#define XF_CLIP_SIZE 256
+
 /* Converts UTF-8 text to `encoding` with iconv ("GB18030", "UTF-8", "GBK"). On a character the
  * encoding cannot hold, returns XF_EINVAL with *bad_offset (if given) at its byte offset in the
  * input. *out is NUL-terminated; *outlen excludes the NUL. */

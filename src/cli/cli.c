@@ -9,12 +9,14 @@
 #include "xinfang/case.h"
 #include "xinfang/fileperm.h"
 #include "xinfang/setup.h"
+#include "xinfang/text.h"
 
 /* Prints usage to stderr and returns the usage exit code. */
 int usage_error(const char *fmt, const char *arg)
 {
+	char shown[XF_CLIP_SIZE];
 	fprintf(stderr, "xinfang：");
-	fprintf(stderr, fmt, arg ? arg : "");
+	fprintf(stderr, fmt, text_clip(arg ? arg : "", 40, shown, sizeof shown));
 	fprintf(stderr, "\n（xinfang --help 查看用法）\n");
 	return EXIT_USAGE;
 }
@@ -87,26 +89,47 @@ int parse_pairs(int argc, char **argv, struct xf_fields *f)
 	return -1;
 }
 
-/* Writes a value with \n, \t and \\ escaped so each field stays on one line. */
+/* Writes a value with \n, \t and \\ escaped so each field stays on one line, and every
+ * control or direction character (and any byte that is not UTF-8) written as \u001b or \xff,
+ * so nothing stored can drive the terminal. */
 void print_value(const char *v)
 {
-	for (; *v; v++) {
-		if (*v == '\n')
-			fputs("\\n", stdout);
-		else if (*v == '\t')
-			fputs("\\t", stdout);
-		else if (*v == '\\')
-			fputs("\\\\", stdout);
-		else if (*v != '\r')
-			putchar(*v);
+	size_t len = strlen(v);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t k = utf8_decode(v + i, len - i, &cp);
+		if (k == 0)
+			printf("\\x%02x", (unsigned char)v[i++]);
+		else if (cp == '\n')
+			fputs("\\n", stdout), i++;
+		else if (cp == '\t')
+			fputs("\\t", stdout), i++;
+		else if (cp == '\\')
+			fputs("\\\\", stdout), i++;
+		else if (text_cp_unsafe(cp))
+			printf("\\u%04x", (unsigned)cp), i += k;
+		else
+			fwrite(v + i, 1, k, stdout), i += k;
 	}
+}
+
+/* Prints the values of keys (NULL-terminated) of a row, tab-separated and escaped, one line. */
+void print_columns(const struct xf_fields *row, const char *const *keys)
+{
+	for (size_t i = 0; keys[i]; i++) {
+		if (i)
+			putchar('\t');
+		print_value(fields_str(row, keys[i]));
+	}
+	putchar('\n');
 }
 
 /* Prints fields as key<TAB>value lines. */
 void print_fields(const struct xf_fields *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
-		printf("%s\t", f->v[i].key);
+		print_value(f->v[i].key);
+		putchar('\t');
 		print_value(f->v[i].val);
 		putchar('\n');
 	}

@@ -42,6 +42,8 @@ char *get_password(const char *env_name, const char *prompt);
 int parse_pairs(int argc, char **argv, struct xf_fields *f);
 /* Writes a value with \n, \t and \\ escaped so each field stays on one line. */
 void print_value(const char *v);
+/* Prints the values of keys (NULL-terminated) of a row, tab-separated and escaped, one line. */
+void print_columns(const struct xf_fields *row, const char *const *keys);
 /* Prints fields as key<TAB>value lines. */
 void print_fields(const struct xf_fields *f);
 /* Opens the store and logs the operator in. */

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "xinfang/audit.h"
 #include "xinfang/case.h"
+#include "xinfang/text.h"
 
 /* xinfang new KEY=VALUE... */
 int cmd_new(struct cli *c, int argc, char **argv)
@@ -32,11 +33,13 @@ int cmd_new(struct cli *c, int argc, char **argv)
 	}
 	if (warn.msg[0])
 		fprintf(stderr, "提示：%s\n", warn.msg);
-	for (size_t i = 0; i < repeats.n; i++)
+	for (size_t i = 0; i < repeats.n; i++) {
+		char name[XF_CLIP_SIZE];
 		fprintf(stderr, "提示：%s相同的已有事项 %s（%s，%s，%s），可能是重复信访：xinfang link %s %s\n",
 		        fields_str(&repeats.v[i], "match"), fields_str(&repeats.v[i], "number"),
-		        fields_str(&repeats.v[i], "name"), fields_str(&repeats.v[i], "received"),
+		        text_clip(fields_str(&repeats.v[i], "name"), 40, name, sizeof name), fields_str(&repeats.v[i], "received"),
 		        fields_str(&repeats.v[i], "state"), number, fields_str(&repeats.v[i], "number"));
+	}
 	rows_free(&repeats);
 	printf("%s\n", number);
 	return 0;
@@ -74,13 +77,16 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (rc != XF_OK)
 		return refused(&err);
 	for (size_t i = 0; i < rows.n; i++) {
-		const struct xf_fields *r = &rows.v[i];
-		printf("%s\t%s\t%s\t", fields_str(r, "at"), fields_str(r, "operator"),
-		       audit_action_label(fields_str(r, "action")));
-		print_value(fields_str(r, "before"));
-		putchar('\t');
-		print_value(fields_str(r, "after"));
-		putchar('\n');
+		struct xf_fields line;
+		fields_init(&line);
+		fields_set(&line, "at", fields_str(&rows.v[i], "at"));
+		fields_set(&line, "operator", fields_str(&rows.v[i], "operator"));
+		fields_set(&line, "action", audit_action_label(fields_str(&rows.v[i], "action")));
+		fields_set(&line, "before", fields_str(&rows.v[i], "before"));
+		fields_set(&line, "after", fields_str(&rows.v[i], "after"));
+		static const char *const history_keys[] = {"at", "operator", "action", "before", "after", NULL};
+		print_columns(&line, history_keys);
+		fields_free(&line);
 	}
 	rows_free(&rows);
 	return 0;

@@ -23,11 +23,9 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	char today[11];
 	date_format(clock_today(), today);
 	printf("# %s 临近或超过时限的事项：时限\t编号\t状态\t期限\t剩余天数\t信访人\t承办部门\n", today);
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct xf_fields *r = &rows.v[i];
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "limit"), fields_str(r, "number"), fields_str(r, "state"),
-		       fields_str(r, "due"), fields_str(r, "days_left"), fields_str(r, "name"), fields_str(r, "department"));
-	}
+	static const char *const due_keys[] = {"limit", "number", "state", "due", "days_left", "name", "department", NULL};
+	for (size_t i = 0; i < rows.n; i++)
+		print_columns(&rows.v[i], due_keys);
 	struct xf_status_counts counts;
 	char line[256];
 	if (case_status_counts(&c->session, &counts, &err) == XF_OK) {
@@ -76,12 +74,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct xf_fields *r = &rows.v[i];
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(r, "number"), fields_str(r, "state"),
-		       fields_str(r, "received"), fields_str(r, "channel"), fields_str(r, "name"), fields_str(r, "category"),
-		       fields_str(r, "department"));
-	}
+	static const char *const list_keys[] = {"number", "state", "received", "channel", "name", "category", "department",
+	                                        NULL};
+	for (size_t i = 0; i < rows.n; i++)
+		print_columns(&rows.v[i], list_keys);
 	rows_free(&rows);
 	return 0;
 }
@@ -103,9 +99,9 @@ int cmd_find(struct cli *c, int argc, char **argv)
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
+	static const char *const find_keys[] = {"number", "state", "received", "name", "match", NULL};
 	for (size_t i = 0; i < rows.n; i++)
-		printf("%s\t%s\t%s\t%s\t%s\n", fields_str(&rows.v[i], "number"), fields_str(&rows.v[i], "state"),
-		       fields_str(&rows.v[i], "received"), fields_str(&rows.v[i], "name"), fields_str(&rows.v[i], "match"));
+		print_columns(&rows.v[i], find_keys);
 	rows_free(&rows);
 	return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/text.h"
+
 /* Day number from a civil date (Howard Hinnant's days_from_civil). */
 int date_from_ymd(int y, int m, int d)
 {
@@ -64,8 +66,11 @@ int date_parse(const char *s, int *day, struct xf_err *err)
 	for (size_t i = 0; shape && i < len; i++)
 		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
 			shape = false;
-	if (!shape)
-		return xf_err_set(err, XF_EINVAL, "日期“%.40s”格式不对：请按 YYYY-MM-DD 填写，如 2026-03-01", s);
+	if (!shape) {
+		char shown[XF_CLIP_SIZE];
+		return xf_err_set(err, XF_EINVAL, "日期“%s”格式不对：请按 YYYY-MM-DD 填写，如 2026-03-01",
+		                  text_clip(s, 40, shown, sizeof shown));
+	}
 	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
 	if (!date_valid(y, m, d))
 		return xf_err_set(err, XF_EINVAL, "日期“%s”不存在：%d 年 %d 月没有 %d 日", s, y, m, d);

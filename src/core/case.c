@@ -11,6 +11,8 @@
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
 #include "xinfang/limits.h"
+#include "xinfang/mask.h"
+#include "xinfang/text.h"
 
 static const char *const state_keys[] = {"queued", "transferred", "reported", "replied", "closed"};
 static const char *const state_labels[] = {"待批", "已转办", "已报结", "已答复", "已结案"};
@@ -154,8 +156,9 @@ int case_parse_number(const char *s, int *year, int *seq, struct xf_err *err)
 	*year = y;
 	*seq = n;
 	return XF_OK;
-bad:
-	return xf_err_set(err, XF_EINVAL, "编号“%.40s”不对：应写成 2026年第0001号 或 2026-0001", s ? s : "");
+bad:;
+	char shown[XF_CLIP_SIZE];
+	return xf_err_set(err, XF_EINVAL, "编号“%s”不对：应写成 2026年第0001号 或 2026-0001", text_clip(s, 40, shown, sizeof shown));
 }
 
 /* Formats a case number. */
@@ -246,7 +249,8 @@ static int check_choice(struct xf_session *s, const char *table, const char *lab
 	if (rc != XF_OK || found)
 		return rc;
 	char *names = list_names(s, table);
-	rc = xf_err_set(err, XF_EINVAL, "%s“%.40s”不在清单中：可选 %s", label, value, names);
+	char shown[XF_CLIP_SIZE];
+	rc = xf_err_set(err, XF_EINVAL, "%s“%s”不在清单中：可选 %s", label, text_clip(value, 40, shown, sizeof shown), names);
 	free(names);
 	return rc;
 }
@@ -657,21 +661,6 @@ static int check_access(struct xf_session *s, const struct xf_fields *row, struc
 	                  *s->op.department ? s->op.department : "您所在部门");
 }
 
-/* Recusal: a person named in the complaint cannot handle it. */
-static int check_recusal(const struct xf_fields *row, const char *person, struct xf_err *err)
-{
-	const char *subject = fields_str(row, "subject");
-	if (str_empty(person) || str_empty(subject) || strstr(subject, person) == NULL)
-		return XF_OK;
-	return xf_err_set(err, XF_EDENIED, "%s是本案被投诉对象（%s），须回避，不能承办", person, subject);
-}
-
-/* A department named in the subject is the unit complained about. */
-static bool dept_is_subject(const struct xf_fields *row, const char *dept)
-{
-	return !str_empty(dept) && strstr(fields_str(row, "subject"), dept) != NULL;
-}
-
 /* Column holding the due date of a limit kind. */
 static const char *due_column(enum xf_limit_kind kind)
 {
@@ -696,7 +685,7 @@ static int transfer_departments(struct xf_session *s, const struct xf_fields *in
 	}
 	free(co);
 	if (rc == XF_OK)
-		rc = check_recusal(row, fields_get(in, "handler"), err);
+		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "批转", err);
 	return rc;
 }
 
@@ -735,7 +724,7 @@ static int move_transfer(struct xf_session *s, const struct xf_fields *in, const
 	fields_set(rec, "summary", fields_has(in, "summary") ? fields_str(in, "summary") : "");
 	fields_set(rec, "deadline", deadline);
 	fields_set(rec, "transfer_date", today);
-	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || dept_is_subject(row, fields_str(in, "dept"));
+	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || mask_names_department(row, fields_str(in, "dept"));
 	fields_set(rec, "masked", masked ? "1" : "0");
 	fields_set(changes, "department", fields_str(in, "dept"));
 	fields_set(changes, "transferred_on", today);
@@ -762,9 +751,7 @@ static int move_outcome(struct xf_session *s, const struct xf_fields *in, const 
 	if (rc == XF_OK)
 		rc = check_move_text(in, "findings", "调查核实情况", 8000, true, err);
 	if (rc == XF_OK)
-		rc = check_recusal(row, fields_get(in, "handler"), err);
-	if (rc == XF_OK && s->op.role == XF_ROLE_HANDLER)
-		rc = check_recusal(row, *s->op.full_name ? s->op.full_name : NULL, err);
+		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "报结", err);
 	if (rc != XF_OK)
 		return rc;
 	static const char *const keys[] = {"findings", "accountability", "rectification", "handler", "dept_head",
@@ -1025,6 +1012,8 @@ static int move_allowed(struct xf_session *s, const struct xf_move_def *def, con
 	if (!auth_require(s, def->roles, def->label, err))
 		return err->code;
 	int rc = check_access(s, row, err);
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, row, NULL, def->label, err);
 	if (rc != XF_OK)
 		return rc;
 	if (!(def->from & XF_IN(state))) {
@@ -1052,9 +1041,12 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 	int rc = check_keys(def, in, err);
 	if (rc != XF_OK)
 		return rc;
-	for (size_t i = 0; in && i < in->n; i++)
-		if ((rc = field_check_text(in->v[i].val, in->v[i].key, 8000, true, err)) != XF_OK)
+	for (size_t i = 0; in && i < in->n; i++) {
+		const struct xf_move_field *mf = case_move_field(move, in->v[i].key);
+		bool one_line = mf && mf->type != XF_F_LONGTEXT;
+		if ((rc = field_check_text(in->v[i].val, mf ? mf->label : in->v[i].key, 8000, !one_line, err)) != XF_OK)
 			return rc;
+	}
 	if ((rc = store_begin(s->st, err)) != XF_OK)
 		return rc;
 	struct xf_fields row, changes, rec;
@@ -1131,6 +1123,8 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 		rc = xf_err_set(err, XF_ECONFLICT, "刚被其他人修改过：请重新打开后再更正");
 	if (rc == XF_OK && state == XF_ST_CLOSED)
 		rc = xf_err_set(err, XF_ESTATE, "已结案的事项不能更正登记内容");
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, &row, NULL, "更正登记内容", err);
 	char cid[32];
 	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	struct xf_rows prows = {NULL, 0};
@@ -1216,14 +1210,6 @@ static int view_links(struct xf_session *s, const char *cid, struct xf_fields *v
 	return XF_OK;
 }
 
-/* True when this operator must not see the petitioner's identity. */
-static bool identity_hidden(const struct xf_session *s, const struct xf_fields *row)
-{
-	if (s->op.role != XF_ROLE_HANDLER)
-		return false;
-	return strcmp(fields_str(row, "confidential"), "1") == 0 || dept_is_subject(row, s->op.department);
-}
-
 /* Everything about a case. */
 int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf_err *err)
 {
@@ -1248,7 +1234,7 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 		fields_set(out, first[i], fields_str(&row, first[i]));
 	struct xf_rows pets;
 	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-	bool hide = identity_hidden(s, &row);
+	bool pets_loaded = rc == XF_OK;
 	for (const struct xf_fielddef *d = xf_registration_fields; rc == XF_OK && d->key; d++) {
 		const char *v;
 		if (strcmp(d->key, "number") == 0 || strcmp(d->key, "received") == 0)
@@ -1259,12 +1245,8 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 			v = fields_str(&row, d->key);
 		if (is_yesno_column(d->key))
 			v = strcmp(v, "1") == 0 ? "是" : "否";
-		if (hide && is_petitioner_key(d->key) && strcmp(d->key, "gender") != 0 && strcmp(d->key, "age") != 0)
-			v = "（保密）";
 		fields_set(out, d->key, v);
 	}
-	if (rc == XF_OK)
-		rows_free(&pets);
 	static const char *const rest[] = {"received_time", "department", "ruleset", "orig_due_handle",
 	                                   "orig_due_reply", "transferred_on", "reported_on", "replied_on",
 	                                   "closed_on", "created_by", "created_at", "version"};
@@ -1281,6 +1263,10 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 		rc = view_latest(s, tables[i][0], tables[i][1], cid, out, err);
 	if (rc == XF_OK)
 		rc = view_links(s, cid, out, err);
+	if (rc == XF_OK)
+		mask_apply(s, &row, pets.n ? &pets.v[0] : NULL, out);
+	if (pets_loaded)
+		rows_free(&pets);
 	fields_free(&row);
 	if (rc != XF_OK)
 		fields_free(out);
@@ -1369,10 +1355,21 @@ int case_list(struct xf_session *s, const char *state, const char *department, c
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
 		int st = case_state_parse(fields_str(&out->v[i], "state"));
 		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");
-		if (s->op.role == XF_ROLE_HANDLER && strcmp(fields_str(&out->v[i], "confidential"), "1") == 0)
-			fields_set(&out->v[i], "name", "（保密）");
 	}
+	if (rc == XF_OK)
+		rc = mask_case_rows(s, out, err);
+	if (rc != XF_OK)
+		rows_free(out);
 	return rc;
+}
+
+/* The department a handler's counts and lists are limited to; NULL for the office. */
+static const char *own_department(const struct xf_session *s)
+{
+	if (s->op.role != XF_ROLE_HANDLER)
+		return NULL;
+	/* A handler without a department sees none (no department has an empty name). */
+	return *s->op.department ? s->op.department : "（无部门）";
 }
 
 /* Status-bar counts from indexed range queries. */
@@ -1386,14 +1383,15 @@ int case_status_counts(struct xf_session *s, struct xf_status_counts *c, struct 
 	char yesterday[11], now[11], until[11];
 	date_format(today - 1, yesterday);
 	date_format(today, now);
+	const char *dept = own_department(s);
 	for (int k = 0; k < XF_LIMIT_COUNT && rc == XF_OK; k++) {
 		date_format(today + s->rules.warn_days[k], until);
-		rc = store_count_pending(s->st, (enum xf_limit_kind)k, NULL, yesterday, &c->overdue[k], err);
+		rc = store_count_pending(s->st, (enum xf_limit_kind)k, NULL, yesterday, dept, &c->overdue[k], err);
 		if (rc == XF_OK)
-			rc = store_count_pending(s->st, (enum xf_limit_kind)k, now, until, &c->nearing[k], err);
+			rc = store_count_pending(s->st, (enum xf_limit_kind)k, now, until, dept, &c->nearing[k], err);
 	}
 	if (rc == XF_OK)
-		rc = store_count_pending(s->st, XF_LIMIT_TRANSFER, NULL, NULL, &c->pending_transfer, err);
+		rc = store_count_pending(s->st, XF_LIMIT_TRANSFER, NULL, NULL, dept, &c->pending_transfer, err);
 	return rc;
 }
 
@@ -1413,8 +1411,10 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 	int rc = session_load_reference(s, err);
 	if (rc != XF_OK)
 		return rc;
-	if (!auth_require(s, OP | HD, "查看全部时限", err))
+	if (!auth_require(s, OP | HD | HN, "查看时限清单", err))
 		return err->code;
+	/* A handler's list holds their own department's cases only. */
+	const char *only_dept = s->op.role == XF_ROLE_HANDLER ? s->op.department : NULL;
 	int today = clock_today();
 	size_t cap = 0;
 	static const enum xf_limit_kind order[] = {XF_LIMIT_HANDLE, XF_LIMIT_REPLY, XF_LIMIT_TRANSFER};
@@ -1423,8 +1423,13 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		char until[11];
 		date_format(today + s->rules.warn_days[k], until);
 		struct xf_rows rows;
-		rc = store_pending_list(s->st, k, until, &rows, err);
+		rc = store_pending_list(s->st, k, until, own_department(s), &rows, err);
+		bool got = rc == XF_OK;
+		if (rc == XF_OK)
+			rc = mask_case_rows(s, &rows, err);
 		for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
+			if (only_dept && strcmp(fields_str(&rows.v[i], "department"), only_dept) != 0)
+				continue;
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 32;
 				out->v = xrealloc(out->v, cap * sizeof *out->v);
@@ -1443,8 +1448,15 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 			fields_set(f, "days_left", left);
 			fields_set(f, "name", fields_str(&rows.v[i], "name"));
 			fields_set(f, "department", fields_str(&rows.v[i], "department"));
+			if (only_dept) {
+				/* The name as the case view shows it to this handler (masked where it must be). */
+				struct xf_fields view;
+				if (case_view(s, atoll(fields_str(&rows.v[i], "id")), &view, NULL) == XF_OK)
+					fields_set(f, "name", fields_str(&view, "name"));
+				fields_free(&view);
+			}
 		}
-		if (rc == XF_OK)
+		if (got)
 			rows_free(&rows);
 	}
 	if (rc != XF_OK)

@@ -8,8 +8,10 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
+#include "xinfang/casefile.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/text.h"
 
 /* Saves the draft. */
 int desk_draft_save(struct xf_session *s, const char *form, const struct xf_fields *values, struct xf_err *err)
@@ -35,7 +37,30 @@ int desk_draft_discard(struct xf_session *s, const char *form, struct xf_err *er
 	return store_draft_drop(s->st, s->op.name, form, err);
 }
 
-/* The queue with days left to the transfer limit. */
+/* Days left of a queue row: to the transfer limit, or for an extension request to the limit
+ * it would move (it must be decided before that runs out). */
+static int queue_days_left(const struct xf_fields *row, int today)
+{
+	int due = today;
+	const char *date = *fields_str(row, "extension") ? fields_str(row, "ext_old_due") : fields_str(row, "due_transfer");
+	date_parse(date, &due, NULL);
+	return due - today;
+}
+
+/* Most urgent first; an extension request before a new item due the same day. */
+static int by_urgency(const void *a, const void *b)
+{
+	const struct xf_fields *x = a, *y = b;
+	int dx = atoi(fields_str(x, "days_left")), dy = atoi(fields_str(y, "days_left"));
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	int sx = atoi(fields_str(x, "sect")), sy = atoi(fields_str(y, "sect"));
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return strcmp(fields_str(x, "number"), fields_str(y, "number"));
+}
+
+/* The queue, new items and extension requests together by urgency. */
 int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
@@ -45,12 +70,22 @@ int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 	int rc = store_queue(s->st, 500, out, err);
 	int today = clock_today();
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
-		int due = today;
-		date_parse(fields_str(&out->v[i], "due_transfer"), &due, NULL);
+		struct xf_fields *r = &out->v[i];
 		char left[16];
-		snprintf(left, sizeof left, "%d", due - today);
-		fields_set(&out->v[i], "days_left", left);
+		snprintf(left, sizeof left, "%d", queue_days_left(r, today));
+		fields_set(r, "days_left", left);
+		if (*fields_str(r, "extension")) {
+			fields_set(r, "ext_limit", strcmp(fields_str(r, "ext_limit"), "reply") == 0 ? "月限" : "周限");
+			char asked[11];
+			snprintf(asked, sizeof asked, "%.10s", fields_str(r, "ext_at"));
+			fields_set(r, "ext_at", asked);
+			char who[160];
+			casefile_operator_label(s, fields_str(r, "ext_by"), who, sizeof who);
+			fields_set(r, "ext_by", who);
+		}
 	}
+	if (rc == XF_OK && out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, by_urgency);
 	return rc;
 }
 
@@ -119,7 +154,9 @@ int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const 
 			buf_init(&names);
 			for (size_t i = 0; i < choices.n; i++)
 				buf_printf(&names, "%s%s", i ? "、" : "", choices.v[i].key);
-			rc = xf_err_set(err, XF_EINVAL, "%s“%.40s”不在清单中：可选 %s（空格键或 F3 选择）", fd->label, value, names.data);
+			char shown[XF_CLIP_SIZE];
+			rc = xf_err_set(err, XF_EINVAL, "%s“%s”不在清单中：可选 %s（空格键或 F3 选择）", fd->label,
+			                text_clip(value, 40, shown, sizeof shown), names.data);
 			buf_free(&names);
 		}
 		if (rc == XF_OK || rc == XF_EINVAL)

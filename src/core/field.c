@@ -24,6 +24,7 @@ const struct xf_fielddef xf_registration_fields[] = {
 	{"people", "人数", XF_F_INT, 10000, NULL},
 	{"anonymous", "匿名", XF_F_YESNO, 2, NULL},
 	{"subject", "被投诉单位或个人", XF_F_TEXT, 80, NULL},
+	{"accused", "被投诉人员", XF_F_TEXT, 80, NULL},
 	{"category", "类别", XF_F_CHOICE, 20, "categories"},
 	{"amount", "涉及金额（元）", XF_F_AMOUNT, 20, NULL},
 	{"summary", "基本事实和请求", XF_F_LONGTEXT, 8000, NULL},
@@ -115,11 +116,13 @@ static size_t digit_run(const char *p)
 /* Checks a phone number's shape. */
 int field_check_phone(const char *s, const char *label, struct xf_err *err)
 {
+	char shown[XF_CLIP_SIZE];
 	size_t n = digit_run(s);
 	if (s[0] == '1') {
 		if (n == 11 && s[11] == '\0' && s[1] >= '3' && s[1] <= '9')
 			return XF_OK;
-		return xf_err_set(err, XF_EINVAL, "%s“%.30s”不像手机号：应为 1 开头、第二位 3–9 的 11 位数字", label, s);
+		return xf_err_set(err, XF_EINVAL, "%s“%s”不像手机号：应为 1 开头、第二位 3–9 的 11 位数字", label,
+		                  text_clip(s, 30, shown, sizeof shown));
 	}
 	if (s[0] == '0' && (n == 3 || n == 4) && s[n] == '-') {
 		const char *p = s + n + 1;
@@ -133,13 +136,14 @@ int field_check_phone(const char *s, const char *label, struct xf_err *err)
 		}
 	}
 	return xf_err_set(err, XF_EINVAL,
-	                  "%s“%.30s”格式不对：手机号 11 位（如 13812345678），座机写区号-号码（如 010-12345678、0755-1234567-801）",
-	                  label, s);
+	                  "%s“%s”格式不对：手机号 11 位（如 13812345678），座机写区号-号码（如 010-12345678、0755-1234567-801）",
+	                  label, text_clip(s, 30, shown, sizeof shown));
 }
 
 /* Parses a yes/no answer. */
 int field_parse_yesno(const char *s, const char *label, bool *out, struct xf_err *err)
 {
+	char shown[XF_CLIP_SIZE];
 	static const char *const yes[] = {"是", "y", "Y", "yes", "1", "true"};
 	static const char *const no[] = {"否", "n", "N", "no", "0", "false", ""};
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
@@ -148,18 +152,19 @@ int field_parse_yesno(const char *s, const char *label, bool *out, struct xf_err
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
 		if (strcmp(s, no[i]) == 0)
 			return *out = false, XF_OK;
-	return xf_err_set(err, XF_EINVAL, "%s应填“是”或“否”，不是“%.30s”", label, s);
+	return xf_err_set(err, XF_EINVAL, "%s应填“是”或“否”，不是“%s”", label, text_clip(s, 30, shown, sizeof shown));
 }
 
 /* Parses a whole number in a range. */
 int field_parse_int(const char *s, const char *label, long min, long max, long *out, struct xf_err *err)
 {
+	char shown[XF_CLIP_SIZE];
 	char *end;
 	if (str_empty(s) || !(isdigit((unsigned char)s[0]) || s[0] == '-'))
-		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%.30s”", label, s);
+		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%s”", label, text_clip(s, 30, shown, sizeof shown));
 	long v = strtol(s, &end, 10);
 	if (*end != '\0')
-		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%.30s”", label, s);
+		return xf_err_set(err, XF_EINVAL, "%s应是整数，不是“%s”", label, text_clip(s, 30, shown, sizeof shown));
 	if (v < min || v > max)
 		return xf_err_set(err, XF_EINVAL, "%s应在 %ld 到 %ld 之间", label, min, max);
 	*out = v;
@@ -169,6 +174,7 @@ int field_parse_int(const char *s, const char *label, long min, long max, long *
 /* Normalises an amount of money. */
 int field_normalize_amount(const char *s, const char *label, char out[32], struct xf_err *err)
 {
+	char shown[XF_CLIP_SIZE];
 	size_t ip = digit_run(s);
 	const char *p = s + ip;
 	size_t fp = 0;
@@ -177,7 +183,8 @@ int field_normalize_amount(const char *s, const char *label, char out[32], struc
 		p += 1 + fp;
 	}
 	if (ip == 0 || *p != '\0')
-		return xf_err_set(err, XF_EINVAL, "%s应是金额数字（元），如 52000 或 1234.50，不是“%.30s”", label, s);
+		return xf_err_set(err, XF_EINVAL, "%s应是金额数字（元），如 52000 或 1234.50，不是“%s”", label,
+		                  text_clip(s, 30, shown, sizeof shown));
 	if (fp > 2)
 		return xf_err_set(err, XF_EINVAL, "%s最多两位小数（到分）", label);
 	if (ip > 13)
@@ -199,10 +206,16 @@ int field_check_text(const char *s, const char *label, int max_cols, bool multil
 	size_t n = strlen(s), bad;
 	if (!utf8_valid(s, n, &bad))
 		return xf_err_set(err, XF_EINVAL, "%s含有无效字节（第 %zu 字节不是 UTF-8 文字），请重新输入", label, bad + 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
-			return xf_err_set(err, XF_EINVAL, "%s含有控制字符（第 %zu 字节），请删去", label, i + 1);
+	int nth = 1;
+	for (size_t i = 0; i < n; nth++) {
+		uint32_t cp = utf8_next(s, n, &i);
+		if (!text_cp_unsafe(cp) || (multiline && (cp == '\n' || cp == '\t')))
+			continue;
+		if (text_cp_bidi(cp))
+			return xf_err_set(err, XF_EINVAL, "%s含有改变文字方向的控制符 U+%04X（第 %d 个字），它会打乱显示：请删去后重新输入",
+			                  label, (unsigned)cp, nth);
+		return xf_err_set(err, XF_EINVAL, "%s含有控制字符 U+%04X（第 %d 个字）%s：请删去后重新输入", label, (unsigned)cp, nth,
+		                  cp == '\n' || cp == '\t' ? "，此栏只能写一行" : "");
 	}
 	int w = text_width(s);
 	if (max_cols > 0 && w > max_cols)
@@ -213,11 +226,13 @@ int field_check_text(const char *s, const char *label, int max_cols, bool multil
 /* Normalises "YYYY-MM-DD[ HH:MM]". */
 static int normalize_datetime(const char *in, const char *label, char **out, struct xf_err *err)
 {
+	char shown[XF_CLIP_SIZE];
 	char date[11];
 	int day;
 	size_t len = strlen(in);
 	if (len != 10 && len != 16)
-		return xf_err_set(err, XF_EINVAL, "%s应写 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，不是“%.30s”", label, in);
+		return xf_err_set(err, XF_EINVAL, "%s应写 YYYY-MM-DD 或 YYYY-MM-DD HH:MM，不是“%s”", label,
+		                  text_clip(in, 30, shown, sizeof shown));
 	memcpy(date, in, 10);
 	date[10] = '\0';
 	struct xf_err derr;

@@ -1,5 +1,6 @@
 /* The limits engine: rules, due dates on the holiday calendar, nearing and overdue. */
 #include "xinfang/limits.h"
+#include "xinfang/statutory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,13 +169,13 @@ const struct xf_rule *limits_rule_for(const struct xf_rules *r, const char *rule
 	return general;
 }
 
-/* Working day test; with `estimate`, unknown years fall back to the weekend rule. */
+/* Working day test; with `estimate`, unknown years fall back to weekends and statutory holidays. */
 static int is_workday(const struct xf_calendar *cal, int day, bool estimate, bool *work, bool *estimated,
                       struct xf_err *err)
 {
 	int rc = calendar_is_workday(cal, day, work, err);
 	if (rc == XF_ECALENDAR && estimate) {
-		*work = date_weekday(day) <= 5;
+		*work = statutory_is_workday(day);
 		*estimated = true;
 		return XF_OK;
 	}
@@ -241,7 +242,7 @@ int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_
 		if (rc == XF_OK && *estimated) {
 			err->code = XF_OK;
 			size_t used = strlen(err->msg);
-			snprintf(err->msg + used, sizeof err->msg - used, "；时限暂按周末推算");
+			snprintf(err->msg + used, sizeof err->msg - used, "；时限暂按周末和法定节日推算（调休以通知为准）");
 		}
 	}
 	return rc;

@@ -132,6 +132,12 @@ int print_slip_values(struct xf_session *s, int64_t id, const char *form, struct
 		rc = xf_err_set(err, XF_EINVAL, "没有“%s”这种单子：可打印 registration（登记表）、transfer（转办单）、outcome（处理结果报告单）",
 		                form);
 	fields_free(&view);
+	/* Nothing stored may send control codes to a printer or a terminal's printer port. */
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
+		char *safe = text_escape(out->v[i].val, true);
+		free(out->v[i].val);
+		out->v[i].val = safe;
+	}
 	if (rc != XF_OK)
 		fields_free(out);
 	return rc;

@@ -48,54 +48,22 @@ static bool is_box(uint32_t cp)
 	return cp >= 0x2500 && cp <= 0x257f && !is_rule(cp);
 }
 
-/* Appends the current line to the list and starts a new one. */
-static void push_line(char ***lines, size_t *n, size_t *cap, struct xf_buf *cur, int *used)
+/* slip_cp_width for text_wrap: ctx points at the device. */
+static int device_width(uint32_t cp, void *ctx)
 {
-	if (*n == *cap)
-		*lines = xrealloc(*lines, (*cap *= 2) * sizeof **lines);
-	(*lines)[(*n)++] = xstrdup(cur->data);
-	cur->len = 0;
-	cur->data[0] = '\0';
-	*used = 0;
+	return slip_cp_width(*(const enum xf_device *)ctx, cp);
 }
 
-/* Wraps text for a box. */
+/* Wraps text for a box: the core's line breaking with the device's widths. */
 size_t slip_wrap(const char *text, int width, enum xf_device dev, char ***lines)
 {
-	size_t n = 0, cap = 4, len = strlen(text);
-	*lines = xmalloc(cap * sizeof **lines);
-	struct xf_buf cur;
-	buf_init(&cur);
-	int used = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = utf8_next(text, len, &i);
-		if (cp == '\n') {
-			push_line(lines, &n, &cap, &cur, &used);
-			continue;
-		}
-		if (cp == '\r')
-			continue;
-		if (cp == '\t')
-			cp = ' ';
-		int w = slip_cp_width(dev, cp);
-		if (used + w > width && used > 0)
-			push_line(lines, &n, &cap, &cur, &used);
-		char enc[4];
-		buf_add(&cur, enc, utf8_encode(cp, enc));
-		used += w;
-	}
-	if (cur.len > 0)
-		push_line(lines, &n, &cap, &cur, &used);
-	buf_free(&cur);
-	return n;
+	return text_wrap(text, width, device_width, &dev, lines);
 }
 
 /* Frees wrapped lines. */
 void slip_lines_free(char **lines, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
+	text_lines_free(lines, n);
 }
 
 /* One character of a layout row, with its source column. */

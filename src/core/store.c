@@ -614,9 +614,10 @@ static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_han
 
 /* Counts pending cases with a due date in a range. */
 int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
-                        long *count, struct xf_err *err)
+                        const char *department, long *count, struct xf_err *err)
 {
-	char *sql = xasprintf("SELECT count(*) FROM cases INDEXED BY cases_%s WHERE %s AND %s >= ?1 AND %s <= ?2",
+	char *sql = xasprintf("SELECT count(*) FROM cases INDEXED BY cases_%s WHERE %s AND %s >= ?1 AND %s <= ?2"
+	                      " AND (?3 IS NULL OR department = ?3)",
 	                      due_columns[kind], pending_states[kind], due_columns[kind], due_columns[kind]);
 	sqlite3_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
@@ -625,6 +626,8 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 		return rc;
 	sqlite3_bind_text(stmt, 1, from ? from : "0000-00-00", -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, to ? to : "9999-99-99", -1, SQLITE_STATIC);
+	if (department)
+		sqlite3_bind_text(stmt, 3, department, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(stmt, 0);
@@ -633,14 +636,14 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 }
 
 /* Lists pending cases due by a date. */
-int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, struct xf_rows *out,
-                       struct xf_err *err)
+int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
+                       struct xf_rows *out, struct xf_err *err)
 {
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
 	                      "coalesce(p.name, '') AS name, c.department, c.category, c.received "
 	                      "FROM cases c INDEXED BY cases_%s "
 	                      "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                      "WHERE %s AND c.%s <= ?1 ORDER BY c.%s, c.id",
+	                      "WHERE %s AND c.%s <= ?1 AND (?2 IS NULL OR c.department = ?2) ORDER BY c.%s, c.id",
 	                      due_columns[kind], due_columns[kind], pending_states[kind], due_columns[kind],
 	                      due_columns[kind]);
 	sqlite3_stmt *stmt;
@@ -649,6 +652,8 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	if (department)
+		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
 	return collect_rows(st, stmt, out, err);
 }
 
@@ -968,14 +973,16 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect, "
 	                 " coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
-	                 " AS returned "
+	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
 	                 " FROM cases c INDEXED BY cases_due_transfer "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
-	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned "
+	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned, "
+	                 " e.reason AS ext_reason, e.old_due AS ext_old_due, e.limit_kind AS ext_limit, e.at AS ext_at, "
+	                 " e.actor AS ext_by "
 	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1)",

@@ -242,3 +242,195 @@ int text_decode(const char *in, size_t len, const char *encoding, char **out, si
 {
 	return convert(encoding, "UTF-8", in, len, out, outlen, NULL);
 }
+
+/* Closing punctuation that must not begin a line. */
+bool text_no_line_start(uint32_t cp)
+{
+	static const uint32_t marks[] = {
+		0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01, 0xff09, 0x300b, 0x300d, 0x300f, 0x3011,
+		0x3009, 0x2026, 0x201d, 0x2019, 0x3015, 0xff3d, 0xff5d, 0x3017, 0x3019, 0xff05, 0xff0e, 0x00b7,
+		0x30fb, 0x2014, ',', '.', ';', ':', '?', '!', ')', ']', '}', '%',
+	};
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (marks[i] == cp)
+			return true;
+	return false;
+}
+
+/* Opening punctuation that must not end a line. */
+static bool no_line_end(uint32_t cp)
+{
+	static const uint32_t marks[] = {0xff08, 0x300a, 0x300c, 0x300e, 0x3010, 0x3008, 0x201c,
+	                                 0x2018, 0x3014, 0xff3b, 0xff5b, 0x3016, 0x3018, '(', '[', '{'};
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (marks[i] == cp)
+			return true;
+	return false;
+}
+
+/* Letters, digits and the joiners inside identifiers: a run of them is kept on one line. */
+static bool is_word_char(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '-' ||
+	       cp == '_' || cp == '@' || cp == '/' || cp == '+' || (cp >= 0xff10 && cp <= 0xff19);
+}
+
+/* Appends code points [from, to) as a new line. */
+static void wrap_emit(char ***lines, size_t *n, size_t *cap, const uint32_t *cp, size_t from, size_t to)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		*lines = xrealloc(*lines, *cap * sizeof **lines);
+	}
+	char *s = xmalloc((to - from) * 4 + 1), *p = s;
+	for (size_t i = from; i < to; i++)
+		p += utf8_encode(cp[i], p);
+	*p = '\0';
+	(*lines)[(*n)++] = s;
+}
+
+/* Wraps text, keeping identifiers whole and closing punctuation off the start of lines. */
+size_t text_wrap(const char *text, int width, text_width_fn cp_width, void *ctx, char ***lines)
+{
+	size_t len = text ? strlen(text) : 0, n = 0, cap = 0, count = 0;
+	*lines = NULL;
+	uint32_t *cp = xmalloc((len + 1) * sizeof *cp);
+	int *w = xmalloc((len + 1) * sizeof *w);
+	for (size_t i = 0; i < len;) {
+		uint32_t c = utf8_next(text, len, &i);
+		if (c == '\r')
+			continue;
+		if (c == '\t')
+			c = ' ';
+		cp[count] = c;
+		w[count++] = c == '\n' ? 0 : cp_width(c, ctx);
+	}
+	if (width < 2)
+		width = 2;
+	size_t i = 0;
+	while (i < count) {
+		int used = 0;
+		size_t j = i;
+		while (j < count && cp[j] != '\n' && (used + w[j] <= width || j == i))
+			used += w[j++];
+		if (j == count || cp[j] == '\n') {
+			wrap_emit(lines, &n, &cap, cp, i, j);
+			i = j + (j < count);
+			continue;
+		}
+		size_t b = j;
+		/* An identifier moves to the next line whole when it fits on a line of its own, and
+		 * 避头尾 pulls a character down with the closing mark that would start the next line. */
+		for (int guard = 0; guard < 16; guard++) {
+			if (b > i + 1 && (text_no_line_start(cp[b]) || no_line_end(cp[b - 1]))) {
+				b--;
+				continue;
+			}
+			size_t k = b;
+			while (k > i && is_word_char(cp[b]) && is_word_char(cp[k - 1]))
+				k--;
+			if (k > i && k < b) {
+				b = k;
+				continue;
+			}
+			break;
+		}
+		if (b <= i)
+			b = j;
+		size_t end = b;
+		while (end > i + 1 && cp[end - 1] == ' ')
+			end--;
+		wrap_emit(lines, &n, &cap, cp, i, end);
+		i = b;
+		while (i < count && cp[i] == ' ')
+			i++;
+	}
+	free(cp);
+	free(w);
+	return n;
+}
+
+/* Frees wrapped lines. */
+void text_lines_free(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* True for the bidirectional controls. */
+bool text_cp_bidi(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* True for code points never shown raw. */
+bool text_cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || text_cp_bidi(cp);
+}
+
+/* Appends the next character of s (len bytes, at *i) made safe, advancing *i. */
+static void escape_next(struct xf_buf *b, const char *s, size_t len, size_t *i, bool keep_layout)
+{
+	uint32_t cp;
+	size_t k = utf8_decode(s + *i, len - *i, &cp);
+	if (k == 0) {
+		buf_printf(b, "\\x%02x", (unsigned char)s[*i]);
+		*i += 1;
+		return;
+	}
+	if (text_cp_unsafe(cp) && !(keep_layout && (cp == '\n' || cp == '\t')))
+		buf_printf(b, "\\u%04x", (unsigned)cp);
+	else
+		buf_add(b, s + *i, k);
+	*i += k;
+}
+
+/* A copy safe to show. */
+char *text_escape(const char *s, bool keep_layout)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	size_t len = s ? strlen(s) : 0;
+	for (size_t i = 0; i < len;)
+		escape_next(&b, s, len, &i, keep_layout);
+	return b.data;
+}
+
+/* A safe copy cut on a character boundary to max_cols columns. */
+const char *text_clip(const char *s, int max_cols, char *out, size_t n)
+{
+	static const char ellipsis[] = "…";
+	size_t len = s ? strlen(s) : 0, used = 0;
+	int cols = 0;
+	struct xf_buf piece;
+	buf_init(&piece);
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	for (size_t i = 0; i < len;) {
+		piece.len = 0;
+		piece.data[0] = '\0';
+		escape_next(&piece, s, len, &i, false);
+		int w = text_width(piece.data);
+		bool last = i >= len;
+		/* Room for this piece, and for the ellipsis unless it is the last one. */
+		size_t need = piece.len + (last ? 0 : sizeof ellipsis - 1);
+		if (cols + w + (last ? 0 : 1) > max_cols || used + need + 1 > n) {
+			if (used + sizeof ellipsis <= n) {
+				memcpy(out + used, ellipsis, sizeof ellipsis);
+				used += sizeof ellipsis - 1;
+			}
+			break;
+		}
+		memcpy(out + used, piece.data, piece.len);
+		used += piece.len;
+		out[used] = '\0';
+		cols += w;
+	}
+	out[used] = '\0';
+	buf_free(&piece);
+	return out;
+}

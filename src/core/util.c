@@ -5,15 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/text.h"
+
 /* Fills err with a code and message; returns the code for `return xf_err_set(...)`. */
 int xf_err_set(struct xf_err *err, enum xf_status code, const char *fmt, ...)
 {
 	if (err != NULL) {
 		va_list ap;
 		va_start(ap, fmt);
-		err->code = code;
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		char *raw = xvasprintf(fmt, ap);
 		va_end(ap);
+		/* A message echoes what was typed: nothing in it may drive the terminal, and a long
+		 * one is cut between characters. */
+		char *safe = text_escape(raw, true);
+		size_t len = strlen(safe);
+		if (len >= sizeof err->msg) {
+			static const char ellipsis[] = "…";
+			len = sizeof err->msg - sizeof ellipsis;
+			while (len > 0 && ((unsigned char)safe[len] & 0xc0) == 0x80)
+				len--;
+			memcpy(safe + len, ellipsis, sizeof ellipsis);
+			len += sizeof ellipsis - 1;
+		}
+		memcpy(err->msg, safe, len + 1);
+		err->code = code;
+		free(raw);
+		free(safe);
 	}
 	return (int)code;
 }

@@ -108,16 +108,18 @@ int ui_attr_field(struct ui *ui) { return ui->color ? (int)COLOR_PAIR(PAIR_FIELD
 /* Attributes of the field being edited. */
 int ui_attr_current(struct ui *ui) { return ui->color ? (int)COLOR_PAIR(PAIR_CURRENT) : A_REVERSE | A_UNDERLINE; }
 
+/* Lines the message takes at the bottom (one or two). */
+static int message_rows = 1;
+
 /* First row of a screen's content. */
 int ui_content_top(void) { return 1; }
 /* Rows a screen's content may use (title, message, status and hint lines excluded). */
-int ui_content_rows(void) { return LINES > 5 ? LINES - 4 : 1; }
+int ui_content_rows(void) { return LINES > 6 ? LINES - 3 - message_rows : 1; }
 
 /* Columns a text takes. */
 int ui_width(const char *text)
 {
-	int w = text_width(text);
-	return w < 0 ? (int)strlen(text) : w;
+	return tui_width(text);
 }
 
 /* Draws text in a fixed number of columns. */
@@ -132,9 +134,11 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 	int used = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp = utf8_next(text, len, &i);
-		if (cp < 0x20 || cp == 0x7f)
+		if (cp == '\t' || cp == '\n')
 			cp = ' ';
-		int w = text_cp_width(cp);
+		else if (text_cp_unsafe(cp))
+			cp = 0xfffd; /* a control or direction character never reaches the terminal */
+		int w = tui_cp_width(cp);
 		if (used + w > width || out + 4 >= sizeof buf)
 			break;
 		out += utf8_encode(cp, buf + out);
@@ -150,11 +154,23 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 	attroff(attr);
 }
 
-/* Sets the screen's name and its key hints. */
+/* Sets the screen's name and its key hints; a message already read leaves with its screen. */
 void ui_set_screen(struct ui *ui, const char *title, const char *hints)
 {
+	if (strcmp(title, ui->title) != 0 && ui->message_seen && strcmp(ui->message_screen, title) != 0)
+		ui_clear_message(ui);
 	snprintf(ui->title, sizeof ui->title, "%s", title);
 	snprintf(ui->hints, sizeof ui->hints, "%s", hints);
+}
+
+/* Fills the message line. */
+static void set_message(struct ui *ui, enum ui_msg kind, const char *about, const char *fmt, va_list ap)
+{
+	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	ui->message_kind = kind;
+	snprintf(ui->message_about, sizeof ui->message_about, "%s", about ? about : "");
+	snprintf(ui->message_screen, sizeof ui->message_screen, "%s", ui->title);
+	ui->message_seen = false;
 }
 
 /* Puts a message on the message line. */
@@ -162,9 +178,68 @@ void ui_message(struct ui *ui, enum ui_msg kind, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+	set_message(ui, kind, NULL, fmt, ap);
 	va_end(ap);
-	ui->message_kind = kind;
+}
+
+/* A message about one thing, cleared when that thing is fixed. */
+void ui_message_about(struct ui *ui, enum ui_msg kind, const char *about, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(ui, kind, about, fmt, ap);
+	va_end(ap);
+}
+
+/* Clears the message when it is about `about`. */
+void ui_clear_about(struct ui *ui, const char *about)
+{
+	if (*ui->message && strcmp(ui->message_about, about) == 0)
+		ui_clear_message(ui);
+}
+
+/* Empties the message line. */
+void ui_clear_message(struct ui *ui)
+{
+	ui->message[0] = '\0';
+	ui->message_about[0] = '\0';
+	ui->message_kind = UI_INFO;
+	ui->message_seen = false;
+}
+
+/* The message in at most two screen lines; a message too long for them keeps its end (the key
+ * it names: 按 F6 关联) and loses the middle. */
+static size_t message_lines(const char *message, int width, char ***lines)
+{
+	size_t n = text_wrap(message, width, tui_cp_width_ctx, NULL, lines);
+	if (n <= 2)
+		return n;
+	text_lines_free(*lines, n);
+	size_t len = strlen(message), head = len;
+	for (const char *p = strstr(message, "按 "); p; p = strstr(p + 1, "按 "))
+		head = (size_t)(p - message);
+	if (tui_width(message + head) > width)
+		head = len;
+	const char *tail = message + head;
+	int room = 2 * width - tui_width(tail) - 4;
+	struct xf_buf b;
+	buf_init(&b);
+	int used = 0;
+	for (size_t i = 0; i < head;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(message, len, &i);
+		used += tui_cp_width(cp);
+		if (used > room)
+			break;
+		buf_add(&b, message + at, i - at);
+	}
+	buf_puts(&b, "…");
+	buf_puts(&b, tail);
+	n = text_wrap(b.data, width, tui_cp_width_ctx, NULL, lines);
+	buf_free(&b);
+	while (n > 2)
+		free((*lines)[--n]);
+	return n;
 }
 
 /* Recounts the status bar from the core. */
@@ -176,7 +251,9 @@ void ui_refresh_status(struct ui *ui)
 	ui->counts_ok = case_status_counts(&ui->s, &ui->counts, &err) == XF_OK;
 	ui->today = clock_today();
 	if (!ui->counts_ok)
-		ui_message(ui, UI_ERROR, "状态栏无法统计：%s", err.msg);
+		ui_message_about(ui, UI_ERROR, "status", "状态栏无法统计：%s", err.msg);
+	else
+		ui_clear_about(ui, "status");
 }
 
 /* Draws "label N" with the number coloured when it is not zero. */
@@ -233,10 +310,17 @@ void ui_frame(struct ui *ui)
 	if (rw < COLS - ui_width(left))
 		ui_put(0, COLS - rw, rw, right, title);
 	int attr = ui->message_kind == UI_ERROR ? ui_attr_error(ui) : ui->message_kind == UI_WARN ? ui_attr_warn(ui) : 0;
-	if (COLS < 80 || LINES < 24)
+	message_rows = 1;
+	if (COLS < 80 || LINES < 24) {
 		ui_put(LINES - 3, 0, COLS, "终端窗口太小：至少 80 列 × 24 行，请放大窗口", ui_attr_error(ui));
-	else
-		ui_put(LINES - 3, 0, COLS, ui->message, attr);
+	} else {
+		char **lines;
+		size_t n = message_lines(ui->message, COLS - 1, &lines);
+		message_rows = n > 1 ? 2 : 1;
+		for (size_t i = 0; i < (size_t)message_rows; i++)
+			ui_put(LINES - 2 - message_rows + (int)i, 0, COLS, i < n ? lines[i] : "", attr);
+		text_lines_free(lines, n);
+	}
 	draw_status(ui);
 	ui_put(LINES - 1, 0, COLS, ui->hints, ui->color ? (int)COLOR_PAIR(PAIR_HINT) : A_REVERSE);
 }
@@ -263,6 +347,27 @@ static void tick(struct ui *ui)
 	}
 }
 
+/* After an Esc: when more bytes follow at once, they are a key sequence curses did not know
+ * (or Alt with a key); reads it to its end and returns true so that it is ignored. */
+static bool swallow_unknown_sequence(void)
+{
+	wint_t ch;
+	timeout(0);
+	int r = get_wch(&ch);
+	bool sequence = r != ERR;
+	if (r == OK && (ch == '[' || ch == 'O')) {
+		bool csi = ch == '[';
+		for (int i = 0; i < 16; i++) {
+			if (get_wch(&ch) == ERR)
+				break;
+			if (!csi || (ch >= 0x40 && ch <= 0x7e))
+				break;
+		}
+	}
+	timeout(500);
+	return sequence;
+}
+
 /* Waits for a key or a tick. */
 struct ui_key ui_getkey(struct ui *ui)
 {
@@ -283,6 +388,12 @@ struct ui_key ui_getkey(struct ui *ui)
 	}
 	k.kind = r == KEY_CODE_YES ? UI_FUNC : UI_CHAR;
 	k.ch = ch;
+	if (*ui->message)
+		ui->message_seen = true;
+	if (k.kind == UI_CHAR && ch == 27 && swallow_unknown_sequence()) {
+		k.kind = UI_TICK; /* a key this terminal sends that the desk does not know: ignored */
+		return k;
+	}
 	/* F5, from any screen: the cases behind the status bar's counts. */
 	if (k.kind == UI_FUNC && ch == KEY_F(5) && ui->logged_in && !ui->in_due) {
 		char title[64], hints[256];
@@ -313,7 +424,10 @@ int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, i
 	int n = (int)choices->n;
 	if (n == 0)
 		return -1;
+	static const char hint[] = " ↑↓ 选择  回车 确定  Esc 取消";
 	int width = ui_width(title) + 4;
+	if (width < ui_width(hint) + 1)
+		width = ui_width(hint) + 1;
 	for (int i = 0; i < n; i++)
 		if (ui_width(choices->v[i].key) + 6 > width)
 			width = ui_width(choices->v[i].key) + 6;
@@ -336,7 +450,7 @@ int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, i
 			snprintf(line, sizeof line, "  %s", idx < n ? choices->v[idx].key : "");
 			ui_put(y0 + 1 + i, x0, width, line, idx == sel ? ui_attr_current(ui) : (int)A_REVERSE);
 		}
-		ui_put(y0 + height - 1, x0, width, " ↑↓ 选择  回车 确定  Esc 取消", A_REVERSE);
+		ui_put(y0 + height - 1, x0, width, hint, A_REVERSE);
 		refresh();
 		struct ui_key k = ui_getkey(ui);
 		int chosen = -2;
@@ -363,19 +477,28 @@ int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, i
 /* A yes/no question. */
 bool ui_confirm(struct ui *ui, const char *question)
 {
-	char line[600];
-	snprintf(line, sizeof line, "%s（y 是 / n 否）", question);
-	ui_put(LINES - 3, 0, COLS, line, ui_attr_warn(ui));
+	char kept[sizeof ui->message];
+	snprintf(kept, sizeof kept, "%s", ui->message);
+	enum ui_msg kept_kind = ui->message_kind;
+	snprintf(ui->message, sizeof ui->message, "%s（y 是 / n 否）", question);
+	ui->message_kind = UI_WARN;
+	ui_frame(ui);
 	refresh();
+	bool yes = false;
 	for (;;) {
 		struct ui_key k = ui_getkey(ui);
 		if (k.kind == UI_QUIT)
-			return false;
-		if (k.kind == UI_CHAR && (k.ch == 'y' || k.ch == 'Y' || k.ch == 0x662f))
-			return true;
+			break;
+		if (k.kind == UI_CHAR && (k.ch == 'y' || k.ch == 'Y' || k.ch == 0x662f)) {
+			yes = true;
+			break;
+		}
 		if ((k.kind == UI_CHAR && (k.ch == 'n' || k.ch == 'N' || k.ch == 0x5426)) || ui_is_back(k))
-			return false;
+			break;
 	}
+	snprintf(ui->message, sizeof ui->message, "%s", kept);
+	ui->message_kind = kept_kind;
+	return yes;
 }
 
 /* Shows help text until a key. */
@@ -392,14 +515,18 @@ void ui_help(struct ui *ui, const char *text)
 		free(line);
 		p = nl ? nl + 1 : p + n;
 	}
-	ui_message(ui, UI_INFO, "按任意键返回");
+	char kept[sizeof ui->message];
+	snprintf(kept, sizeof kept, "%s", ui->message);
+	enum ui_msg kept_kind = ui->message_kind;
+	snprintf(ui->message, sizeof ui->message, "按任意键返回");
 	ui_frame(ui);
 	refresh();
 	struct ui_key k;
 	do
 		k = ui_getkey(ui);
 	while (k.kind == UI_TICK);
-	ui->message[0] = '\0';
+	snprintf(ui->message, sizeof ui->message, "%s", kept);
+	ui->message_kind = kept_kind;
 }
 
 /* Sets up the terminal; false when it cannot be a desk. */
@@ -431,6 +558,13 @@ static bool start_terminal(void)
 	keypad(stdscr, TRUE);
 	set_escdelay(60);
 	timeout(500);
+	/* Home and End as every common terminal sends them, whatever terminfo says: never an Esc. */
+	static const char *const homes[] = {"\033[1~", "\033[7~", "\033[H", "\033OH"};
+	static const char *const ends[] = {"\033[4~", "\033[8~", "\033[F", "\033OF"};
+	for (size_t i = 0; i < sizeof homes / sizeof homes[0]; i++) {
+		define_key(homes[i], KEY_HOME);
+		define_key(ends[i], KEY_END);
+	}
 	return true;
 }
 

@@ -53,7 +53,7 @@ static void put(struct xf_editor *ed, uint32_t cp)
 	memmove(ed->cp + ed->cursor + 1, ed->cp + ed->cursor, (ed->len - ed->cursor) * sizeof *ed->cp);
 	memmove(ed->w + ed->cursor + 1, ed->w + ed->cursor, (ed->len - ed->cursor) * sizeof *ed->w);
 	ed->cp[ed->cursor] = cp;
-	ed->w[ed->cursor] = (uint8_t)(cp == '\n' ? 0 : text_cp_width(cp));
+	ed->w[ed->cursor] = (uint8_t)(cp == '\n' ? 0 : tui_cp_width(cp));
 	ed->len++;
 	ed->cursor++;
 }
@@ -66,7 +66,7 @@ bool editor_insert(struct xf_editor *ed, uint32_t cp)
 	if ((cp < 0x20 && cp != '\n') || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp > 0x10ffff ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return false;
-	if (ed->max_cols > 0 && editor_cols(ed) + text_cp_width(cp) > ed->max_cols)
+	if (ed->max_cols > 0 && editor_cols(ed) + tui_cp_width(cp) > ed->max_cols)
 		return false;
 	put(ed, cp);
 	return true;

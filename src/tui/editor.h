@@ -26,6 +26,13 @@ struct xf_edline {
 	int cols;
 };
 
+/* Columns a code point takes on the terminal: the C library's wcwidth (width.c). */
+int tui_cp_width(uint32_t cp);
+/* The same for text_wrap (ctx unused). */
+int tui_cp_width_ctx(uint32_t cp, void *ctx);
+/* Columns a UTF-8 text takes on the terminal. */
+int tui_width(const char *text);
+
 void editor_init(struct xf_editor *ed, int width, int rows, bool multiline, int max_cols);
 void editor_free(struct xf_editor *ed);
 /* Replaces the text (invalid UTF-8 bytes become U+FFFD); the cursor goes to the end. */

@@ -45,7 +45,7 @@ static char *blank_row(const struct xf_form *form, size_t r)
 	int col = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp = utf8_next(s, len, &i);
-		int w = text_cp_width(cp);
+		int w = tui_cp_width(cp);
 		if (form_slot_at(form, (int)r, col) != NULL)
 			for (int c = 0; c < w; c++)
 				*p++ = ' ';
@@ -187,17 +187,20 @@ void fs_focus_key(struct fscreen *fs, const char *key)
 		}
 }
 
-/* Focuses the field a message names by its label. */
-void fs_focus_message(struct fscreen *fs, const char *message)
+/* Focuses the field a message names by its label; returns its key, or "". */
+const char *fs_focus_message(struct fscreen *fs, const char *message)
 {
 	size_t best = 0;
+	const char *key = "";
 	for (int i = 0; i < fs->norder; i++) {
 		const char *label = fs->form.fields[fs->order[i]].label;
 		if (strstr(message, label) && strlen(label) > best) {
 			best = strlen(label);
-			fs_focus_key(fs, fs->form.fields[fs->order[i]].key);
+			key = fs->form.fields[fs->order[i]].key;
+			fs_focus_key(fs, key);
 		}
 	}
+	return key;
 }
 
 /* Saves the draft when something changed. */
@@ -223,7 +226,7 @@ static bool leave_field(struct ui *ui, struct fscreen *fs)
 	char *norm = NULL;
 	struct xf_err err;
 	if (desk_check_value(&ui->s, fd, fields_str(&fs->values, fd->key), &norm, &err) != XF_OK) {
-		ui_message(ui, UI_ERROR, "%s", err.msg);
+		ui_message_about(ui, UI_ERROR, fd->key, "%s", err.msg);
 		return false;
 	}
 	close_editor(fs);
@@ -232,8 +235,7 @@ static bool leave_field(struct ui *ui, struct fscreen *fs)
 		fs->draft_dirty = true;
 	}
 	free(norm);
-	if (ui->message_kind == UI_ERROR)
-		ui->message[0] = '\0';
+	ui_clear_about(ui, fd->key);
 	if (fs->on_leave)
 		fs->on_leave(ui, fs, fd->key, fs->ctx);
 	save_draft(ui, fs);
@@ -295,13 +297,13 @@ static void draw(struct ui *ui, struct fscreen *fs)
 			continue;
 		}
 		char **lines;
-		size_t n = slip_wrap(fields_str(&fs->values, fd->key), sl->width, XF_DEV_UTF8, &lines);
+		size_t n = text_wrap(fields_str(&fs->values, fd->key), sl->width, tui_cp_width_ctx, NULL, &lines);
 		for (int r = 0; r < sl->rows; r++) {
 			int y = sl->row + r - fs->top;
 			if (y >= 0 && y < rows)
 				ui_put(y0 + y, x0 + sl->col, sl->width, (size_t)r < n ? lines[r] : "", attr);
 		}
-		slip_lines_free(lines, n);
+		text_lines_free(lines, n);
 	}
 	if (fs->top > 0)
 		ui_put(y0, COLS - 3, 3, " ↑", A_BOLD);
@@ -316,8 +318,9 @@ static void draw(struct ui *ui, struct fscreen *fs)
 	refresh();
 }
 
-/* Space, arrows or F3 on a choice or yes/no field. */
-static void choose(struct ui *ui, struct fscreen *fs, bool popup)
+/* A choice or yes/no field: the pick list (step 0: Space, F3), or the next or previous
+ * choice (step 1 or -1: the arrow keys). */
+static void choose(struct ui *ui, struct fscreen *fs, int step)
 {
 	const struct xf_formfield *fd = current_field(fs);
 	struct xf_fields choices;
@@ -332,7 +335,8 @@ static void choose(struct ui *ui, struct fscreen *fs, bool popup)
 	for (size_t i = 0; i < choices.n; i++)
 		if (strcmp(choices.v[i].key, now) == 0)
 			at = (int)i;
-	int pick = popup ? ui_pick(ui, fd->label, &choices, at) : (at + 1) % (int)choices.n;
+	int n = (int)choices.n;
+	int pick = step == 0 ? ui_pick(ui, fd->label, &choices, at) : at < 0 ? 0 : (at + step + n) % n;
 	if (pick >= 0) {
 		close_editor(fs);
 		fields_set(&fs->values, fd->key, choices.v[pick].key);
@@ -349,6 +353,13 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 		return false;
 	open_editor(fs);
 	bool choice = fd->type == XF_F_CHOICE || fd->type == XF_F_YESNO;
+	if (choice && k.kind == UI_FUNC && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT)) {
+		choose(ui, fs, k.ch == KEY_RIGHT ? 1 : -1);
+		return true;
+	}
+	if (choice && ((k.kind == UI_FUNC && (k.ch == KEY_BACKSPACE || k.ch == KEY_DC)) ||
+	               (k.kind == UI_CHAR && (k.ch == 127 || k.ch == 8))))
+		return true; /* a choice is changed as a whole, never a character at a time */
 	if (k.kind == UI_FUNC) {
 		switch (k.ch) {
 		case KEY_LEFT: editor_left(&fs->ed); return true;
@@ -359,7 +370,7 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 		case KEY_DC: editor_delete(&fs->ed); return true;
 		case KEY_F(3):
 			if (choice)
-				choose(ui, fs, true);
+				choose(ui, fs, 0);
 			return true;
 		default: return false;
 		}
@@ -376,11 +387,15 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	}
 	if (k.ch == 12) { /* Ctrl-L: the pick list, for terminals without F3 */
 		if (choice)
-			choose(ui, fs, true);
+			choose(ui, fs, 0);
 		return true;
 	}
 	if (k.ch == ' ' && choice) {
-		choose(ui, fs, false);
+		choose(ui, fs, 0); /* a stray space opens the list; it never changes the choice by itself */
+		return true;
+	}
+	if (choice && k.ch >= 0x20) {
+		ui_message_about(ui, UI_WARN, fd->key, "“%s”是选择项，不用打字：按空格或 F3 打开清单，← → 换一个", fd->label);
 		return true;
 	}
 	if (k.ch == '\n') {
@@ -391,7 +406,7 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	if (k.ch < 0x20)
 		return false;
 	if (!editor_insert(&fs->ed, (uint32_t)k.ch))
-		ui_message(ui, UI_WARN, "“%s”最多 %d 列（一个汉字占两列），多出的字没有输入", fd->label, fs->ed.max_cols);
+		ui_message_about(ui, UI_WARN, fd->key, "“%s”最多 %d 列（一个汉字占两列），多出的字没有输入", fd->label, fs->ed.max_cols);
 	return true;
 }
 
@@ -437,8 +452,8 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 			            "  Tab、回车、↓      下一项（离开时检查填写是否正确）\n"
 			            "  Shift-Tab、↑      上一项\n"
 			            "  Ctrl-J            多行栏目中换行\n"
-			            "  空格              选择项、是否项：换下一个选择\n"
-			            "  F3 或 Ctrl-L      选择项：打开选择清单\n"
+			            "  空格、F3、Ctrl-L  选择项、是否项：打开选择清单\n"
+			            "  ← →               选择项：换上一个、下一个\n"
 			            "  Ctrl-U            清空本项\n"
 			            "  F2 或 Ctrl-S      保存\n"
 			            "  F4 或 Ctrl-P      打印（保存之后）\n"
@@ -502,7 +517,7 @@ bool fs_required_ok(struct ui *ui, struct fscreen *fs)
 		const struct xf_formfield *fd = &fs->form.fields[fs->order[i]];
 		if (fd->required && !fields_has(&fs->values, fd->key)) {
 			fs_focus_key(fs, fd->key);
-			ui_message(ui, UI_ERROR, "请填写“%s”", fd->label);
+			ui_message_about(ui, UI_ERROR, fd->key, "请填写“%s”", fd->label);
 			return false;
 		}
 	}

@@ -47,9 +47,9 @@ void fs_free(struct fscreen *fs);
 void fs_editable(struct fscreen *fs, const char *keys);
 /* Sets a value (closing the editor of the current field first). */
 void fs_set(struct fscreen *fs, const char *key, const char *value);
-/* Moves to the field with this key, or whose label the message names. */
+/* Moves to the field with this key, or whose label the message names (returning its key, or ""). */
 void fs_focus_key(struct fscreen *fs, const char *key);
-void fs_focus_message(struct fscreen *fs, const char *message);
+const char *fs_focus_message(struct fscreen *fs, const char *message);
 /* Runs the form until a result. */
 enum fs_result fs_run(struct ui *ui, struct fscreen *fs);
 /* Values of the editable, non-empty fields (for the core). */

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/casefile.h"
+#include "xinfang/field.h"
+#include "xinfang/text.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/print.h"
@@ -27,34 +30,95 @@ static const struct {
 	{XF_MV_MATERIAL, 'm', "材料"}, {XF_MV_LINK, 'l', "关联"},
 };
 
-/* Lines of text the view shows. */
+/* Lines of text the case file shows, each with its attributes. */
 struct lines {
 	char **v;
+	int *attr;
 	size_t n;
+	int width;            /* columns the text may take */
+	struct xf_buf cur;    /* the line being filled with items */
+	int used;             /* its columns */
+	int indent;           /* columns every line of the current block starts with */
 };
 
-/* Appends a formatted line. */
-static void add(struct lines *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct lines *l, const char *fmt, ...)
+/* Appends a finished line. */
+static void push(struct lines *l, const char *text, int attr)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
-	l->v[l->n++] = xvasprintf(fmt, ap);
-	va_end(ap);
+	l->attr = xrealloc(l->attr, (l->n + 1) * sizeof *l->attr);
+	l->v[l->n] = xstrdup(text);
+	l->attr[l->n++] = attr;
 }
 
-/* Appends long text wrapped to the screen, indented. */
-static void add_wrapped(struct lines *l, const char *label, const char *text)
+/* Ends the line being filled with items. */
+static void flush(struct lines *l)
 {
-	if (str_empty(text))
-		return;
-	add(l, "%s", label);
+	if (l->used > l->indent)
+		push(l, l->cur.data, A_NORMAL);
+	l->cur.len = 0;
+	l->cur.data[0] = '\0';
+	for (int i = 0; i < l->indent; i++)
+		buf_puts(&l->cur, " ");
+	l->used = l->indent;
+}
+
+/* Starts a block whose lines are indented. */
+static void block(struct lines *l, int indent)
+{
+	flush(l);
+	l->indent = indent;
+	l->cur.len = 0;
+	l->cur.data[0] = '\0';
+	l->used = 0;
+	flush(l);
+}
+
+/* A heading line of its own. */
+static void heading(struct lines *l, const char *text, int attr)
+{
+	flush(l);
+	push(l, text, attr);
+}
+
+/* Wraps text at the block's indent (identifiers whole, 避头尾). */
+static void wrapped(struct lines *l, const char *text, int extra_indent)
+{
 	char **w;
-	size_t n = slip_wrap(text, COLS - 6, XF_DEV_UTF8, &w);
-	for (size_t i = 0; i < n; i++)
-		add(l, "    %s", w[i]);
-	slip_lines_free(w, n);
+	int indent = l->indent + extra_indent;
+	size_t n = text_wrap(text, l->width - indent, tui_cp_width_ctx, NULL, &w);
+	for (size_t i = 0; i < n; i++) {
+		char *line = xasprintf("%*s%s", indent, "", w[i]);
+		push(l, line, A_NORMAL);
+		free(line);
+	}
+	text_lines_free(w, n);
+}
+
+/* One item "标签：值": short ones flow side by side and never break; long text gets its own
+ * lines, wrapped. */
+static void item(struct lines *l, const char *label, const char *value)
+{
+	if (str_empty(value))
+		return;
+	char *unit = xasprintf("%s：%s", label, value);
+	int w = ui_width(unit);
+	if (strchr(value, '\n') == NULL && w <= l->width - l->indent) {
+		if (l->used > l->indent && l->used + 3 + w > l->width)
+			flush(l);
+		if (l->used > l->indent) {
+			buf_puts(&l->cur, "   ");
+			l->used += 3;
+		}
+		buf_puts(&l->cur, unit);
+		l->used += w;
+	} else {
+		flush(l);
+		char *head = xasprintf("%*s%s：", l->indent, "", label);
+		push(l, head, A_BOLD);
+		free(head);
+		wrapped(l, value, 4);
+	}
+	free(unit);
 }
 
 /* "还剩 N 天" or "超期 N 天" for a pending limit. */
@@ -73,62 +137,95 @@ static void limit_text(char *out, size_t n, const char *due, const char *done)
 	snprintf(out, n, left < 0 ? "%s（超期 %d 天）" : "%s（还剩 %d 天）", due, left < 0 ? -left : left);
 }
 
-/* Builds the view's lines from the core. */
-static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct lines *l)
+/* The registration form's part of the case file. */
+static void build_form(const struct xf_fields *v, struct lines *l)
 {
-	add(l, "%s   %s%s%s%s   %s", fields_str(v, "number"), fields_str(v, "state"), *fields_str(v, "closure") ? "（" : "",
-	    fields_str(v, "closure"), *fields_str(v, "closure") ? "）" : "", fields_str(v, "importance"));
-	add(l, "收件 %s %s   渠道 %s   类别 %s   涉及金额 %s", fields_str(v, "received"), fields_str(v, "received_time"),
-	    fields_str(v, "channel"), fields_str(v, "category"), *fields_str(v, "amount") ? fields_str(v, "amount") : "—");
-	add(l, "信访人 %s %s %s岁   人数 %s   身份证号 %s   电话 %s", strcmp(fields_str(v, "anonymous"), "是") == 0 ? "（匿名）" : fields_str(v, "name"),
-	    fields_str(v, "gender"), fields_str(v, "age"), fields_str(v, "people"), fields_str(v, "id_number"),
-	    fields_str(v, "phone"));
-	add(l, "住址 %s   工作单位 %s", fields_str(v, "address"), fields_str(v, "work_unit"));
-	add(l, "被投诉 %s   保密 %s   接收人 %s   首问责任人 %s", fields_str(v, "subject"), fields_str(v, "confidential"),
-	    fields_str(v, "receiver"), fields_str(v, "first_asked"));
-	add_wrapped(l, "基本事实和请求：", fields_str(v, "summary"));
-	add_wrapped(l, "当场答复：", fields_str(v, "spot_answer"));
+	static const char *const keys[] = {"received", "channel", "category", "importance", "name", "gender", "age",
+	                                   "id_number", "phone", "people", "anonymous", "confidential", "subject",
+	                                   "accused", "amount", "materials", "receiver", "first_asked", "address", "work_unit"};
+	char received[40];
+	snprintf(received, sizeof received, "%s%s%s", fields_str(v, "received"), *fields_str(v, "received_time") ? " " : "",
+	         fields_str(v, "received_time"));
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const struct xf_fielddef *fd = field_def(keys[i]);
+		const char *val = strcmp(keys[i], "received") == 0 ? received : fields_str(v, keys[i]);
+		if (strcmp(keys[i], "materials") == 0 && strcmp(val, "0") == 0)
+			continue;
+		item(l, fd ? fd->label : keys[i], val);
+	}
+	flush(l);
+	item(l, "基本事实和请求", fields_str(v, "summary"));
+	flush(l);
+	item(l, "当场答复", fields_str(v, "spot_answer"));
+	flush(l);
 	char t[96], h[96], r[96];
 	limit_text(t, sizeof t, fields_str(v, "due_transfer"), fields_str(v, "transferred_on"));
 	limit_text(h, sizeof h, fields_str(v, "due_handle"), fields_str(v, "reported_on"));
 	limit_text(r, sizeof r, fields_str(v, "due_reply"), fields_str(v, "replied_on"));
-	add(l, "时限  批转 %s", t);
-	add(l, "      周限 %s", h);
-	add(l, "      月限 %s%s", r, strcmp(fields_str(v, "due_estimated"), "是") == 0 ? "（节假日日历缺年份，暂按周末推算）" : "");
-	if (atoi(fields_str(v, "instruction.count")))
-		add(l, "领导批示  %s：%s", fields_str(v, "instruction.leader"), fields_str(v, "instruction.text"));
-	if (atoi(fields_str(v, "transfer.count")))
-		add(l, "转办  %s 批转 %s（协办 %s），办理期限 %s", fields_str(v, "transfer.transfer_date"),
-		    fields_str(v, "transfer.department"), *fields_str(v, "transfer.co_departments") ? fields_str(v, "transfer.co_departments") : "无",
-		    fields_str(v, "transfer.deadline"));
-	if (atoi(fields_str(v, "return.count")))
-		add(l, "退回  %s %s：%s", fields_str(v, "return.returned_on"), fields_str(v, "return.department"),
-		    fields_str(v, "return.reason"));
-	if (atoi(fields_str(v, "extension.count")))
-		add(l, "延期  %s 至 %s（%s）：%s", fields_str(v, "extension.limit_kind"), fields_str(v, "extension.new_due"),
-		    strcmp(fields_str(v, "extension.decision"), "approved") == 0 ? "已同意"
-		    : strcmp(fields_str(v, "extension.decision"), "denied") == 0 ? "不同意"
-		                                                               : "待审批",
-		    fields_str(v, "extension.reason"));
-	if (atoi(fields_str(v, "outcome.count"))) {
-		add_wrapped(l, "调查核实情况：", fields_str(v, "outcome.findings"));
-		add(l, "满意程度 %s   办理日期 %s   经办人 %s   部门负责人 %s", fields_str(v, "outcome.satisfaction"),
-		    fields_str(v, "outcome.handled_on"), fields_str(v, "outcome.handler"), fields_str(v, "outcome.dept_head"));
-	}
-	if (atoi(fields_str(v, "reply.count")))
-		add(l, "答复  %s %s答复：%s", fields_str(v, "reply.replied_on"), fields_str(v, "reply.method"),
-		    fields_str(v, "reply.content"));
-	if (*fields_str(v, "links"))
-		add(l, "关联（重复信访）  %s   按 g 跳转", fields_str(v, "links"));
-	struct xf_rows hist;
+	item(l, "批转时限", t);
+	item(l, "周限", h);
+	item(l, "月限", r);
+	if (strcmp(fields_str(v, "due_estimated"), "是") == 0)
+		item(l, "说明", "节假日日历缺年份，时限暂按周末推算");
+	flush(l);
+}
+
+/* Builds the case file's lines from the core for the screen's width. */
+static void build(struct ui *ui, int64_t id, const struct xf_fields *v, struct lines *l, struct xf_fields *linked)
+{
+	memset(l, 0, sizeof *l);
+	buf_init(&l->cur);
+	l->width = COLS - 2;
+	const char *closure = fields_str(v, "closure");
+	char head[256];
+	snprintf(head, sizeof head, "卷宗  %s   %s%s%s%s   %s", fields_str(v, "number"), fields_str(v, "state"),
+	         *closure ? "（" : "", closure, *closure ? "）" : "", fields_str(v, "importance"));
+	heading(l, head, A_BOLD);
+	heading(l, "──── 信访登记表 ────", A_BOLD);
+	block(l, 2);
+	build_form(v, l);
+	block(l, 0);
+	struct xf_rows recs;
 	struct xf_err err;
-	if (audit_case_history(&ui->s, id, &hist, &err) == XF_OK) {
-		add(l, "──── 办理经过 ────");
-		for (size_t i = 0; i < hist.n; i++)
-			add(l, "%s  %-8s %s", fields_str(&hist.v[i], "at"), fields_str(&hist.v[i], "operator"),
-			    audit_action_label(fields_str(&hist.v[i], "action")));
+	if (casefile_records(&ui->s, id, &recs, &err) == XF_OK) {
+		heading(l, recs.n ? "──── 办理记录 ────" : "──── 办理记录：尚无 ────", A_BOLD);
+		for (size_t i = 0; i < recs.n; i++) {
+			const struct xf_fields *r = &recs.v[i];
+			char line[256];
+			snprintf(line, sizeof line, "%s  %s  %s", fields_str(r, "#title"), fields_str(r, "#at"),
+			         fields_str(r, "#who"));
+			heading(l, line, A_BOLD);
+			block(l, 2);
+			for (size_t j = 0; j < r->n; j++)
+				if (r->v[j].key[0] != '#')
+					item(l, r->v[j].key, r->v[j].val);
+			if (*fields_str(r, "#number"))
+				fields_set(linked, fields_str(r, "#number"), fields_str(r, "#number"));
+			block(l, 0);
+		}
+		rows_free(&recs);
+	} else {
+		heading(l, err.msg, A_NORMAL);
+	}
+	struct xf_rows hist;
+	if (casefile_history(&ui->s, id, &hist, &err) == XF_OK) {
+		heading(l, "──── 办理经过（谁在何时做了什么，前后的值）────", A_BOLD);
+		for (size_t i = 0; i < hist.n; i++) {
+			const struct xf_fields *h = &hist.v[i];
+			char line[256];
+			snprintf(line, sizeof line, "%s  %s  %s", fields_str(h, "#at"), fields_str(h, "#who"),
+			         fields_str(h, "#action"));
+			heading(l, line, A_NORMAL);
+			block(l, 4);
+			for (size_t j = 0; j < h->n; j++)
+				if (h->v[j].key[0] != '#')
+					item(l, h->v[j].key, h->v[j].val);
+			block(l, 0);
+		}
 		rows_free(&hist);
 	}
+	flush(l);
+	buf_free(&l->cur);
 }
 
 /* Releases the lines. */
@@ -137,7 +234,9 @@ static void free_lines(struct lines *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->attr);
 	l->v = NULL;
+	l->attr = NULL;
 	l->n = 0;
 }
 
@@ -154,20 +253,17 @@ static void print_menu(struct ui *ui, int64_t id)
 	fields_free(&forms);
 }
 
-/* Jumps to a linked case. */
-static void jump(struct ui *ui, const struct xf_fields *v)
+/* Jumps to a linked case (either way). */
+static void jump(struct ui *ui, struct xf_fields *linked)
 {
-	char *list = xstrdup(fields_str(v, "links")), *save = NULL;
-	struct xf_fields choices;
-	fields_init(&choices);
-	for (char *n = strtok_r(list, ",", &save); n; n = strtok_r(NULL, ",", &save))
-		fields_set(&choices, n, n);
-	free(list);
-	int pick = choices.n ? ui_pick(ui, "关联的事项", &choices, 0) : -1;
+	if (linked->n == 0) {
+		ui_message(ui, UI_INFO, "这件事项没有关联的事项");
+		return;
+	}
+	int pick = ui_pick(ui, "关联的事项", linked, 0);
 	int64_t other;
-	if (pick >= 0 && case_find(&ui->s, choices.v[pick].key, &other, NULL) == XF_OK)
+	if (pick >= 0 && case_find(&ui->s, linked->v[pick].key, &other, NULL) == XF_OK)
 		screen_case(ui, other);
-	fields_free(&choices);
 }
 
 /* The case view. */
@@ -198,9 +294,18 @@ void screen_case(struct ui *ui, int64_t id)
 				}
 		size_t used = strlen(hints);
 		snprintf(hints + used, sizeof hints - used, "p打印 F10返回");
-		ui_set_screen(ui, fields_str(&v, "number"), hints);
-		struct lines l = {NULL, 0};
-		build(ui, id, &v, &l);
+		char title[64];
+		snprintf(title, sizeof title, "卷宗 %s", fields_str(&v, "number"));
+		ui_set_screen(ui, title, hints);
+		struct lines l;
+		struct xf_fields linked;
+		fields_init(&linked);
+		build(ui, id, &v, &l, &linked);
+		if (linked.n) {
+			used = strlen(hints);
+			snprintf(hints + used, sizeof hints - used, " g关联");
+			ui_set_screen(ui, ui->title, hints);
+		}
 		ui->changed = false;
 		bool reload = false;
 		while (!reload) {
@@ -212,14 +317,23 @@ void screen_case(struct ui *ui, int64_t id)
 			if (top < 0)
 				top = 0;
 			for (int i = 0; i < rows && top + i < (int)l.n; i++)
-				ui_put(ui_content_top() + i, 1, COLS - 2, l.v[top + i], i == 0 && top == 0 ? A_BOLD : A_NORMAL);
+				ui_put(ui_content_top() + i, 1, COLS - 2, l.v[top + i], l.attr[top + i]);
+			if (top > 0)
+				ui_put(ui_content_top(), COLS - 2, 2, "↑", A_BOLD);
+			if (top + rows < (int)l.n)
+				ui_put(ui_content_top() + rows - 1, COLS - 2, 2, "↓", A_BOLD);
 			move(LINES - 1, COLS - 1);
 			refresh();
 			struct ui_key k = ui_getkey(ui);
 			if (ui_is_back(k)) {
 				free_lines(&l);
+				fields_free(&linked);
 				fields_free(&v);
 				return;
+			}
+			if (k.kind == UI_FUNC && k.ch == KEY_RESIZE) {
+				reload = true;
+				continue;
 			}
 			if (k.kind == UI_TICK) {
 				reload = ui->changed;
@@ -229,10 +343,14 @@ void screen_case(struct ui *ui, int64_t id)
 				top += k.ch == KEY_DOWN ? 1 : rows - 1;
 			else if (k.kind == UI_FUNC && (k.ch == KEY_UP || k.ch == KEY_PPAGE))
 				top -= k.ch == KEY_UP ? 1 : rows - 1;
+			else if (k.kind == UI_FUNC && k.ch == KEY_HOME)
+				top = 0;
+			else if (k.kind == UI_FUNC && k.ch == KEY_END)
+				top = (int)l.n;
 			else if (k.kind == UI_CHAR && k.ch == 'p')
 				print_menu(ui, id);
 			else if (k.kind == UI_CHAR && k.ch == 'g') {
-				jump(ui, &v);
+				jump(ui, &linked);
 				reload = true;
 			} else if (k.kind == UI_CHAR) {
 				for (size_t m = 0; m < sizeof move_keys / sizeof move_keys[0]; m++) {
@@ -251,6 +369,7 @@ void screen_case(struct ui *ui, int64_t id)
 			}
 		}
 		free_lines(&l);
+		fields_free(&linked);
 		fields_free(&v);
 	}
 }

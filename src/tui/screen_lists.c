@@ -155,6 +155,24 @@ void screen_lists(struct ui *ui)
 	fields_free(&kinds);
 }
 
+/* A handler's department's cases waiting for their outcome report. */
+void screen_dept_todo(struct ui *ui)
+{
+	static const struct ui_column cols[] = {
+		{"number", "编号", 14}, {"due_handle", "周限", 10}, {"received", "收件日期", 10},
+		{"name", "信访人", 8},  {"category", "类别", 8},   {"summary", "摘要", 0},
+	};
+	struct filter f = {"已转办", NULL, NULL};
+	struct ui_list l;
+	memset(&l, 0, sizeof l);
+	l.cols = cols;
+	l.ncols = (int)(sizeof cols / sizeof cols[0]);
+	char title[128];
+	snprintf(title, sizeof title, "本部门待办：%s", *ui->s.op.department ? ui->s.op.department : "全部");
+	show_list(ui, title, &l, load_filtered, &f);
+	list_free(&l);
+}
+
 /* Search results for the petitioner fields. */
 static void load_found(struct ui *ui, struct ui_list *l, void *ctx)
 {

@@ -69,7 +69,7 @@ bool screen_login(struct ui *ui, const char *user)
 			editor_clear(&ed_pw);
 			if (rc == XF_OK) {
 				ui->logged_in = true;
-				ui->message[0] = '\0';
+				ui_clear_message(ui);
 				ok = true;
 				break;
 			}

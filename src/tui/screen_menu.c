@@ -1,34 +1,68 @@
-/* The home screen: what this operator can do, by number or arrow keys. */
+/* The home screen: what this operator can do, by number or arrow keys, and a waiting draft. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "tui.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "xinfang/desk.h"
 
 /* One line of the menu. */
 struct menu_item {
 	wint_t key;
 	const char *label;
 	const char *what;
-	unsigned roles; /* XF_MAY mask; admin sees everything */
+	unsigned roles; /* XF_MAY mask of the roles that see it */
 	void (*run)(struct ui *ui);
 };
 
-#define OFFICE (XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD))
-#define EVERYONE (OFFICE | XF_MAY(XF_ROLE_HANDLER))
+#define OP_HD (XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD))
+#define HN XF_MAY(XF_ROLE_HANDLER)
+#define ADM XF_MAY(XF_ROLE_ADMIN)
+#define OFFICE (OP_HD | ADM)
+#define EVERYONE (OFFICE | HN)
 
+/* Keys 1-9 in a fixed place for every role: 6 is kept for statistics. */
 static const struct menu_item items[] = {
 	{'1', "信访登记", "登记来信、来电、来访等信访事项（信访登记表）", OFFICE, screen_registration},
-	{'2', "待批队列", "审阅新登记的事项：批示、批转、不予受理、延期审批", OFFICE, screen_queue},
-	{'3', "时限清单", "临近或超过批转、周限、月限的事项", OFFICE, screen_due},
+	{'1', "本部门待办", "转给本部门、等待办理报结的事项", HN, screen_dept_todo},
+	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", OFFICE, screen_queue},
+	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
-	{'5', "查找", "按编号、姓名、身份证号、电话查找", EVERYONE, screen_search},
+	{'5', "查找", "按编号、姓名、身份证号、电话查找", OFFICE, screen_search},
 };
 
 /* True when the operator may use the item. */
 static bool allowed(const struct ui *ui, const struct menu_item *it)
 {
-	return ui->s.op.role == XF_ROLE_ADMIN || (it->roles & XF_MAY(ui->s.op.role));
+	return (it->roles & XF_MAY(ui->s.op.role)) != 0;
+}
+
+/* The key hints: the item keys this operator has, and the keys that work here. */
+static void menu_hints(const struct ui *ui, char *out, size_t n)
+{
+	char keys[32] = "";
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+		if (allowed(ui, &items[i])) {
+			size_t used = strlen(keys);
+			snprintf(keys + used, sizeof keys - used, "%lc", (wint_t)items[i].key);
+		}
+	snprintf(out, n, " %s 选择  ↑↓ 移动  回车 进入  F5 时限清单  F10 退出", keys);
+}
+
+/* A line about the registration draft waiting for this operator, or "" when there is none. */
+static void draft_note(struct ui *ui, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!allowed(ui, &items[0]))
+		return;
+	struct xf_fields draft;
+	char at[20];
+	bool found = false;
+	if (desk_draft_load(&ui->s, "registration", &draft, at, &found, NULL) == XF_OK && found)
+		snprintf(out, n, "※ 有一份未保存的登记草稿（%.16s）：按 1 继续填写", at);
+	fields_free(&draft);
 }
 
 /* The home screen loop. */
@@ -37,12 +71,18 @@ void screen_menu(struct ui *ui)
 	int sel = 0, n = (int)(sizeof items / sizeof items[0]);
 	while (!allowed(ui, &items[sel]) && sel + 1 < n)
 		sel++;
+	char hints[256], note[160];
+	menu_hints(ui, hints, sizeof hints);
+	draft_note(ui, note, sizeof note);
+	if (*note)
+		ui_message(ui, UI_WARN, "%s", note); /* announced at login */
 	for (;;) {
-		ui_set_screen(ui, "主菜单", " 1-5 选择  ↑↓ 移动  回车 进入  F5 时限清单  F10 退出");
+		ui_set_screen(ui, "主菜单", hints);
 		erase();
 		ui_frame(ui);
-		int y = ui_content_top() + 2, x = (COLS - 64) / 2;
-		ui_put(y, x, 64, "信 访 工 作 台", A_BOLD);
+		int width = COLS - 4 < 72 ? COLS - 4 : 72;
+		int y = ui_content_top() + 1, x = (COLS - width) / 2;
+		ui_put(y, x, width, "信 访 工 作 台", A_BOLD);
 		y += 2;
 		for (int i = 0; i < n; i++) {
 			if (!allowed(ui, &items[i]))
@@ -50,11 +90,13 @@ void screen_menu(struct ui *ui)
 			char line[80];
 			int attr = i == sel ? ui_attr_current(ui) : (int)A_NORMAL;
 			snprintf(line, sizeof line, " %lc  %s", (wint_t)items[i].key, items[i].label);
-			ui_put(y, x, 16, line, attr);
-			ui_put(y, x + 16, 48, items[i].what, attr);
+			ui_put(y, x, 20, line, attr);
+			ui_put(y, x + 20, width - 20, items[i].what, attr);
 			y += 2;
 		}
-		ui_put(y, x, 64, " 0  退出", A_NORMAL);
+		ui_put(y, x, width, " 0  退出", A_NORMAL);
+		if (*note)
+			ui_put(y + 2, x, width, note, ui_attr_warn(ui));
 		move(LINES - 1, COLS - 1);
 		refresh();
 		struct ui_key k = ui_getkey(ui);
@@ -67,7 +109,7 @@ void screen_menu(struct ui *ui)
 				return;
 			continue;
 		}
-		ui->message[0] = '\0';
+		int run = -1;
 		if (k.kind == UI_FUNC && k.ch == KEY_UP) {
 			for (int i = sel - 1; i >= 0; i--)
 				if (allowed(ui, &items[i])) {
@@ -81,13 +123,16 @@ void screen_menu(struct ui *ui)
 					break;
 				}
 		} else if ((k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER)) {
-			items[sel].run(ui);
+			run = sel;
 		} else if (k.kind == UI_CHAR) {
 			for (int i = 0; i < n; i++)
-				if (items[i].key == k.ch && allowed(ui, &items[i])) {
-					sel = i;
-					items[i].run(ui);
-				}
+				if (items[i].key == k.ch && allowed(ui, &items[i]))
+					run = i;
+		}
+		if (run >= 0) {
+			sel = run;
+			items[run].run(ui);
+			draft_note(ui, note, sizeof note);
 		}
 	}
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xinfang/calendar.h"
+#include "xinfang/casefile.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
 #include "xinfang/print.h"
@@ -74,17 +75,36 @@ static char *small_form(const char *name, const char *title, const char *const *
 	return b.data;
 }
 
-/* The small form of a move, from its keys in the workflow table. */
+/* Rows the head reads before deciding an extension: the request as it was made. */
+static const struct {
+	const char *key, *label;
+	enum xf_ftype type;
+} request_rows[] = {
+	{"ext_by", "申请人", XF_F_TEXT},        {"ext_at", "申请日期", XF_F_TEXT},
+	{"ext_limit", "延期的时限", XF_F_TEXT}, {"ext_old_due", "原期限", XF_F_TEXT},
+	{"ext_new_due", "申请延至", XF_F_TEXT}, {"ext_reason", "延期理由", XF_F_LONGTEXT},
+};
+
+/* The small form of a move, from its keys in the workflow table; deciding an extension shows
+ * the request above the decision. */
 static char *move_form_text(const struct xf_move_def *def)
 {
-	const char *keys[16], *labels[16], *lists[16];
-	enum xf_ftype types[16];
-	bool required[16];
+	const char *keys[24], *labels[24], *lists[24];
+	enum xf_ftype types[24];
+	bool required[24];
+	int n = 0;
+	if (def->move == XF_MV_DECIDE)
+		for (size_t i = 0; i < sizeof request_rows / sizeof request_rows[0]; i++, n++) {
+			keys[n] = request_rows[i].key;
+			labels[n] = request_rows[i].label;
+			types[n] = request_rows[i].type;
+			lists[n] = NULL;
+			required[n] = false;
+		}
 	char copy[256];
 	snprintf(copy, sizeof copy, "%s", def->keys);
-	int n = 0;
 	char *save = NULL;
-	for (char *k = strtok_r(copy, " ", &save); k && n < 16; k = strtok_r(NULL, " ", &save)) {
+	for (char *k = strtok_r(copy, " ", &save); k && n < 24; k = strtok_r(NULL, " ", &save)) {
 		const struct xf_move_field *mf = case_move_field(def->move, k);
 		keys[n] = mf ? mf->key : k;
 		labels[n] = mf ? mf->label : k;
@@ -102,6 +122,46 @@ static char *move_form_text(const struct xf_move_def *def)
 		n++;
 	}
 	return small_form(def->key, def->label, keys, labels, types, lists, required, n);
+}
+
+/* The request an extension decision is about, from the case view. */
+static void prefill_request(struct ui *ui, struct fscreen *fs, const struct xf_fields *view)
+{
+	char who[160], at[11];
+	casefile_operator_label(&ui->s, fields_str(view, "extension.actor"), who, sizeof who);
+	snprintf(at, sizeof at, "%.10s", fields_str(view, "extension.at"));
+	fs_set(fs, "ext_by", who);
+	fs_set(fs, "ext_at", at);
+	fs_set(fs, "ext_limit", strcmp(fields_str(view, "extension.limit_kind"), "reply") == 0 ? "月限" : "周限");
+	fs_set(fs, "ext_old_due", fields_str(view, "extension.old_due"));
+	fs_set(fs, "ext_new_due", fields_str(view, "extension.new_due"));
+	fs_set(fs, "ext_reason", fields_str(view, "extension.reason"));
+}
+
+/* Asks before a move that closes the case, saying what follows; true to go ahead. */
+static bool confirm_closing(struct ui *ui, const struct xf_move_def *def, const struct fscreen *fs,
+                            const struct xf_fields *view)
+{
+	if (def->to != XF_ST_CLOSED)
+		return true;
+	char q[512];
+	const char *number = fields_str(view, "number");
+	switch (def->move) {
+	case XF_MV_CLOSE:
+		snprintf(q, sizeof q, "结案后 %s 归档，不能再办理、更正或延期。确认结案？", number);
+		break;
+	case XF_MV_WITHDRAW:
+		snprintf(q, sizeof q, "撤诉即结案：%s 不再办理，记为%s撤诉。确认撤诉？", number,
+		         strcmp(fields_str(&fs->values, "voluntary"), "否") == 0 ? "非自愿" : "自愿");
+		break;
+	case XF_MV_REJECT:
+		snprintf(q, sizeof q, "不予受理即结案：%s 不再办理，信访人须按告知的途径另行反映。确认不予受理？", number);
+		break;
+	default:
+		snprintf(q, sizeof q, "当场答复即结案：%s 不再批转办理，答复内容记入卷宗。确认？", number);
+		break;
+	}
+	return ui_confirm(ui, q);
 }
 
 /* Defaults of a move's form from the case as it stands. */
@@ -138,8 +198,12 @@ static void prefill(struct ui *ui, struct fscreen *fs, const struct xf_move_def 
 		for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
 			if (form_field(&fs->form, dates[i]))
 				fs_set(fs, dates[i], today);
-		if (def->move == XF_MV_DECIDE)
+		if (def->move == XF_MV_DECIDE) {
 			fs_set(fs, "decision", "同意");
+			prefill_request(ui, fs, view);
+		}
+		if (def->move == XF_MV_WITHDRAW)
+			fs_set(fs, "voluntary", "是"); /* explicit from the start: never flipped by a stray key */
 		if (def->move == XF_MV_MATERIAL)
 			fs_set(fs, "copies", "1");
 		if (def->move == XF_MV_URGE)
@@ -187,13 +251,16 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 		}
 		if (r != FS_SAVE || done || !fs_required_ok(ui, &fs))
 			continue;
+		if (!confirm_closing(ui, def, &fs, &view)) {
+			ui_message(ui, UI_INFO, "没有办理“%s”：可以修改后再按 F2，或按 F10 返回", def->label);
+			continue;
+		}
 		struct xf_fields in;
 		fs_values(&fs, &in);
 		int rc = case_move(&ui->s, id, move, &in, version, &err);
 		fields_free(&in);
 		if (rc != XF_OK) {
-			ui_message(ui, UI_ERROR, "%s", err.msg);
-			fs_focus_message(&fs, err.msg);
+			ui_message_about(ui, UI_ERROR, fs_focus_message(&fs, err.msg), "%s", err.msg);
 			continue;
 		}
 		done = true;

@@ -106,6 +106,9 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 {
 	if (!fs_required_ok(ui, fs))
 		return;
+	if (fields_has(&fs->values, "spot_answer") &&
+	    !ui_confirm(ui, "填写了当场答复：保存后本件即以当场答复结案，不再批转办理。确认保存？"))
+		return;
 	struct xf_fields in;
 	fs_values(fs, &in);
 	if (*reg->repeat_of)
@@ -115,8 +118,7 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	int rc = case_register(&ui->s, &in, number, &warn, &err);
 	fields_free(&in);
 	if (rc != XF_OK) {
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-		fs_focus_message(fs, err.msg);
+		ui_message_about(ui, UI_ERROR, fs_focus_message(fs, err.msg), "%s", err.msg);
 		return;
 	}
 	case_find(&ui->s, number, &reg->id, NULL);
@@ -136,7 +138,7 @@ static bool start(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	if (!fs_open(ui, fs, "registration", NULL))
 		return false;
 	fs_editable(fs, "received channel importance name gender age id_number phone address work_unit people anonymous "
-	                "confidential subject category amount summary materials first_asked receiver spot_answer");
+	                "confidential subject accused category amount summary materials first_asked receiver spot_answer");
 	fs->draft = "registration";
 	fs->on_leave = repeat_check;
 	fs->ctx = reg;
@@ -172,8 +174,15 @@ void screen_registration(struct ui *ui)
 		if (r == FS_QUIT)
 			break;
 		if (r == FS_CANCEL) {
-			if (!fs.locked && fs.values.n > 0)
+			struct xf_fields kept;
+			fields_init(&kept);
+			char at[20];
+			bool found = false;
+			if (!fs.locked && desk_draft_load(&ui->s, "registration", &kept, at, &found, NULL) == XF_OK && found)
 				ui_message(ui, UI_INFO, "登记未保存，内容已留作草稿，下次登记时恢复");
+			else if (!fs.locked)
+				ui_message(ui, UI_INFO, "登记未保存，没有留草稿");
+			fields_free(&kept);
 			break;
 		}
 		if (r == FS_SAVE && !fs.locked)

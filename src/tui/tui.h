@@ -33,6 +33,9 @@ struct ui {
 	char hints[256];        /* the key hint line */
 	char message[512];
 	enum ui_msg message_kind;
+	char message_about[32]; /* what the message is about (a field's key, "repeat"), or "" */
+	char message_screen[64]; /* the screen it was given on */
+	bool message_seen;       /* a key was pressed while it showed */
 	bool changed;           /* another desk changed the store since the screen last loaded */
 	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
 	bool training;          /* a training store: the title bar says 演示/培训 */
@@ -49,7 +52,15 @@ int tui_run(struct xf_store *st, const char *user, const char *password);
 
 /* Frame. */
 void ui_frame(struct ui *ui);
+/* One message line: it stays on the screen it was given on (and the one the operator returns
+ * to right after), and leaves with the first key pressed on another screen. */
 void ui_message(struct ui *ui, enum ui_msg kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A message about something (a field's key): ui_clear_about removes it once that is fixed. */
+void ui_message_about(struct ui *ui, enum ui_msg kind, const char *about, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void ui_clear_about(struct ui *ui, const char *about);
+/* Clears the message line. */
+void ui_clear_message(struct ui *ui);
 void ui_set_screen(struct ui *ui, const char *title, const char *hints);
 int ui_content_top(void);
 int ui_content_rows(void);
@@ -90,6 +101,12 @@ void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
 void screen_lists(struct ui *ui);
 void screen_search(struct ui *ui);
+/* A handler's department: its cases waiting to be dealt with and reported. */
+void screen_dept_todo(struct ui *ui);
+/* The admin's screens: accounts; departments, categories and channels; calendar and rules. */
+void screen_accounts(struct ui *ui);
+void screen_reference(struct ui *ui);
+void screen_calendar_rules(struct ui *ui);
 /* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
  * returns true when the move was made. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);

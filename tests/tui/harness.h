@@ -20,6 +20,10 @@
 #define K_UP "\033OA"
 #define K_DOWN "\033OB"
 #define K_BTAB "\033[Z"
+#define K_RIGHT "\033OC"
+#define K_LEFT "\033OD"
+#define K_HOME "\033OH"
+#define K_END "\033OF"
 #define K_BS "\177"
 
 struct term {

@@ -133,7 +133,7 @@ static void registration_typed_in_chinese(void **state)
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
 	must_see(&t, "（保存后生成）", 1000);
-	term_send(&t, "\t   \t\t"); /* received; channel: 来信 来电 来访; importance */
+	term_send(&t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel: 来信 来电 来访; importance */
 	term_send(&t, "𠮷祥\t");
 	/* What a person sees: the name with its wide rare character, the grid still straight. */
 	must_see(&t, "𠮷祥", 1000);
@@ -155,7 +155,7 @@ static void registration_typed_in_chinese(void **state)
 	must_see(&t, "│76 ", 1000);
 	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
-	term_send(&t, "城东支行营业部\t  \t"); /* subject; category: 工作失误 服务态度 */
+	term_send(&t, "城东支行营业部\t\t" K_RIGHT K_RIGHT "\t"); /* subject; accused; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
 	term_send(&t, "本人在城东支行办理存款业务时，柜员态度冷淡、答复敷衍，排队等候超过一小时。要求道歉。");
 	/* The long text wraps inside its box on screen. */
@@ -232,7 +232,7 @@ static void queue_transfer_and_print(void **state)
 		free(s);
 		if (on_file)
 			break;
-		term_send(&t, " ");
+		term_send(&t, K_RIGHT);
 	}
 	must_see(&t, "打印到            │文件", 1000);
 	char path[160], keys[200];
@@ -259,7 +259,7 @@ static void queue_transfer_and_print(void **state)
 		free(s);
 		if (on_terminal)
 			break;
-		term_send(&t, " ");
+		term_send(&t, K_RIGHT);
 	}
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到终端打印机", 3000);
@@ -290,20 +290,25 @@ static void outcome_reply_close(void **state)
 	must_see(&t, "已转办", 3000);
 	term_send(&t, "o");
 	must_see(&t, "处 理 结 果 报 告 单", 3000);
-	term_send(&t, "经调取监控核实，柜员服务态度确有不当。\t对当班柜员批评教育。\t开展服务规范培训。\t ");
+	term_send(&t, "经调取监控核实，柜员服务态度确有不当。\t对当班柜员批评教育。\t开展服务规范培训。\t" K_RIGHT);
 	term_send(&t, K_F2);
 	must_see(&t, "报结已完成", 3000);
 	term_send(&t, K_F10);
 	must_see(&t, "已报结", 3000);
 	term_send(&t, "y");
 	must_see(&t, "答复方式", 3000);
-	term_send(&t, " ");
+	term_send(&t, K_RIGHT);
 	must_see(&t, "口头", 1000);
 	term_send(&t, K_F2);
 	must_see(&t, "已答复", 3000);
 	term_send(&t, "c");
 	must_see(&t, "结案说明", 3000);
 	term_send(&t, K_F2);
+	/* A closing move asks first and says what follows. */
+	must_see(&t, "确认结案", 3000);
+	must_see(&t, "不能再办理", 100);
+	assert_shows(&e, "2026-0001", "state", "已答复");
+	term_send(&t, "y");
 	must_see(&t, "已结案", 3000);
 	must_see(&t, "办结", 1000);
 	assert_shows(&e, "2026-0001", "state", "已结案");

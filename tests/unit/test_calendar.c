@@ -7,6 +7,7 @@
 
 #include "xinfang/calendar.h"
 #include "xinfang/paths.h"
+#include "xinfang/statutory.h"
 
 /* REFERENCE.md's table, typed here independently of data/holidays. */
 static const struct {
@@ -92,7 +93,64 @@ static void every_day_matches_reference(void **state)
 	/* Named days carry their names. */
 	assert_string_equal(calendar_day_name(&cal, day_of("2026-02-14")), "春节调休上班");
 	assert_string_equal(calendar_day_name(&cal, day_of("2025-10-08")), "国庆节、中秋节");
+	/* Labels as in the notices: 中秋 2026 (a Friday) needs no makeup day; 09-20 is 国庆节's. */
+	assert_string_equal(calendar_day_name(&cal, day_of("2026-09-20")), "国庆节调休上班");
+	assert_string_equal(calendar_day_name(&cal, day_of("2026-10-10")), "国庆节调休上班");
+	assert_string_equal(calendar_day_name(&cal, day_of("2026-09-25")), "中秋节");
 	calendar_free(&cal);
+}
+
+/* Published 春节 (正月初一) dates, written here by hand: an independent check of the lunar
+ * calculation behind data/statutory_holidays.txt. */
+static const char *const spring_festival[][2] = {
+	{"2027", "2027-02-06"}, {"2028", "2028-01-26"}, {"2029", "2029-02-13"}, {"2030", "2030-02-03"},
+};
+
+/* Further published 正月初一 dates as year, month, day; 2033-2034 straddle the leap 11th month
+ * of 2033, the case simple lunar calculations get wrong. */
+static const int spring_by_almanac[][3] = {
+	{2031, 1, 23}, {2032, 2, 11}, {2033, 1, 31}, {2034, 2, 19}, {2035, 2, 8},
+};
+
+/* Estimates past the notices use the holidays fixed by law, from the lunar calendar. */
+static void statutory_holidays_past_the_notices(void **state)
+{
+	(void)state;
+	int first, last;
+	statutory_years(&first, &last);
+	assert_true(first <= 2027);
+	assert_int_equal(last, 2050);
+	for (size_t i = 0; i < sizeof spring_festival / sizeof spring_festival[0]; i++) {
+		int day = day_of(spring_festival[i][1]);
+		const char *name = statutory_holiday(day);
+		if (name == NULL || strcmp(name, "春节") != 0)
+			fail_msg("%s: 春节 expected on %s, table says %s", spring_festival[i][0], spring_festival[i][1],
+			         name ? name : "working day");
+		/* 春节 is four days from 除夕: the eve is a holiday, the day before it is not. */
+		assert_string_equal(statutory_holiday(day - 1), "春节");
+		assert_string_equal(statutory_holiday(day + 2), "春节");
+		const char *before = statutory_holiday(day - 2);
+		assert_true(before == NULL || strstr(before, "春节") == NULL);
+		assert_false(statutory_is_workday(day));
+	}
+	for (size_t i = 0; i < sizeof spring_by_almanac / sizeof spring_by_almanac[0]; i++) {
+		int day = date_from_ymd(spring_by_almanac[i][0], spring_by_almanac[i][1], spring_by_almanac[i][2]);
+		assert_non_null(statutory_holiday(day));
+		assert_string_equal(statutory_holiday(day), "春节");
+	}
+	/* Fixed dates, the solar term, and the other lunar days (published dates). */
+	assert_string_equal(statutory_holiday(day_of("2027-01-01")), "元旦");
+	assert_string_equal(statutory_holiday(day_of("2027-04-05")), "清明节");
+	assert_string_equal(statutory_holiday(day_of("2027-05-01")), "劳动节");
+	assert_string_equal(statutory_holiday(day_of("2027-06-09")), "端午节");
+	assert_string_equal(statutory_holiday(day_of("2027-09-15")), "中秋节");
+	assert_string_equal(statutory_holiday(day_of("2027-10-03")), "国庆节");
+	assert_null(statutory_holiday(day_of("2027-10-08")));
+	/* A holiday on a weekend is made up on the next free weekday (2027-05-01 is a Saturday). */
+	assert_string_equal(statutory_holiday(day_of("2027-05-03")), "劳动节补休");
+	assert_true(statutory_is_workday(day_of("2027-01-04")));
+	assert_false(statutory_is_workday(day_of("2027-01-02"))); /* a Saturday */
+	assert_false(statutory_covers(day_of("2051-01-01")));
 }
 
 /* A date outside the known years is an error that names the missing year. */
@@ -173,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_day_matches_reference),
 		cmocka_unit_test(unknown_year_is_reported),
+		cmocka_unit_test(statutory_holidays_past_the_notices),
 		cmocka_unit_test(dates),
 		cmocka_unit_test(parser_errors_name_the_line),
 	};

@@ -548,6 +548,46 @@ static void calendar_import_recomputes(void **state)
 	fixture_close(&fx);
 }
 
+/* Received 2026-12-28 under the category rule set: the 2027 estimate skips 元旦 (a statutory
+ * holiday), stays flagged and announced, and the loaded notice recomputes it as today. */
+static void estimate_past_the_notice(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-12-28");
+	struct xf_err err, warn;
+	assert_int_equal(setup_ruleset_use(&fx.admin, "category", &err), XF_OK);
+	session_reload_reference(&fx.clerk);
+	struct xf_fields f;
+	fields_from(&f, "channel=来访", "category=违规操作", "name=张伟", "summary=x", NULL);
+	char number[32];
+	assert_int_equal(case_register(&fx.clerk, &f, number, &warn, &err), XF_OK);
+	fields_free(&f);
+	assert_non_null(strstr(warn.msg, "2027"));
+	assert_non_null(strstr(warn.msg, "法定节日"));
+	int64_t id;
+	assert_int_equal(case_find(&fx.clerk, number, &id, &err), XF_OK);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	/* 10 working days: 29, 30, 31 December, then 4 to 8 and 11, 12 January; not 2027-01-11. */
+	assert_string_equal(fields_str(&v, "due_reply"), "2027-01-12");
+	assert_string_equal(fields_str(&v, "due_estimated"), "是");
+	fields_free(&v);
+	char path[320];
+	snprintf(path, sizeof path, "%s/2027.txt", fx.dir);
+	FILE *out = fopen(path, "w");
+	fputs("year 2027\n2027-01-01..2027-01-04 休 元旦（测试用：含一天连休）\n", out);
+	fclose(out);
+	int year, recomputed;
+	assert_int_equal(setup_calendar_load(&fx.admin, path, &year, &recomputed, &err), XF_OK);
+	assert_int_equal(recomputed, 1);
+	assert_int_equal(case_view(&fx.clerk, id, &v, NULL), XF_OK);
+	assert_string_equal(fields_str(&v, "due_reply"), "2027-01-13");
+	assert_string_equal(fields_str(&v, "due_estimated"), "否");
+	fields_free(&v);
+	fixture_close(&fx);
+}
+
 /* Corrections keep the old values; repeat petitions are found. */
 static void corrections_and_repeats(void **state)
 {
@@ -739,6 +779,7 @@ int main(void)
 		cmocka_unit_test(extensions),
 		cmocka_unit_test(status_bar_moves_with_the_date),
 		cmocka_unit_test(calendar_import_recomputes),
+		cmocka_unit_test(estimate_past_the_notice),
 		cmocka_unit_test(corrections_and_repeats),
 		cmocka_unit_test(desk_helpers),
 		cmocka_unit_test(login_failures),

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,7 @@ static void boxes(void **state)
 
 int main(void)
 {
+	setlocale(LC_ALL, "");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(typing),
 		cmocka_unit_test(scrolling),

@@ -25,7 +25,7 @@ static void shipped_forms(void **state)
 	} want[] = {
 		{"registration", "信访登记表",
 		 {"number", "received", "channel", "name", "gender", "age", "id_number", "phone", "address", "work_unit",
-		  "people", "anonymous", "subject", "category", "amount", "summary", "materials", "confidential",
+		  "people", "anonymous", "subject", "accused", "category", "amount", "summary", "materials", "confidential",
 		  "first_asked", "receiver", "importance", "spot_answer", NULL}},
 		{"transfer", "信访转办单",
 		 {"number", "summary", "dept", "co_depts", "instruction", "leader", "opinion", "deadline", "transfer_date",

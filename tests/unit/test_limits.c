@@ -200,6 +200,17 @@ static void unknown_year(void **state)
 	                 XF_OK);
 	assert_false(estimated);
 	assert_int_equal(due, day_of("2026-12-31"));
+	/* 10 working days from Monday 2026-12-28: 元旦 2027 (a Friday) is a statutory holiday, so the
+	 * estimate runs 29, 30, 31, 4, 5, 6, 7, 8, 11, 12 January. */
+	assert_int_equal(limits_due_or_estimate(&cal, day_of("2026-12-28"), XF_UNIT_WORKDAY, 10, &due, &estimated, &err),
+	                 XF_OK);
+	assert_true(estimated);
+	assert_int_equal(due, day_of("2027-01-12"));
+	assert_non_null(strstr(err.msg, "法定节日"));
+	/* A period ending on 春节 2027 (除夕 02-05 to 02-08, owed days 02-09, 02-10) moves past it. */
+	assert_int_equal(limits_due_or_estimate(&cal, day_of("2027-01-26"), XF_UNIT_DAY, 10, &due, &estimated, &err),
+	                 XF_OK);
+	assert_int_equal(due, day_of("2027-02-11"));
 	calendar_free(&cal);
 }
 

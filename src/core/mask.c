@@ -1,0 +1,421 @@
+/* Confidentiality and recusal: names compared after NFKC (ICU) with every space removed, and
+ * the one rule of what a reader may see of a case. */
+#include "xinfang/mask.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+
+#include "xinfang/case.h"
+#include "xinfang/text.h"
+
+/* Text after normalising, each code point with the byte range of the original it came from. */
+struct normed {
+	uint32_t *cp;
+	size_t *from, *to;
+	size_t n, cap;
+};
+
+/* Appends one normalised code point coming from original bytes [from, to). */
+static void normed_add(struct normed *t, uint32_t cp, size_t from, size_t to)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->cp = xrealloc(t->cp, t->cap * sizeof *t->cp);
+		t->from = xrealloc(t->from, t->cap * sizeof *t->from);
+		t->to = xrealloc(t->to, t->cap * sizeof *t->to);
+	}
+	t->cp[t->n] = cp;
+	t->from[t->n] = from;
+	t->to[t->n] = to;
+	t->n++;
+}
+
+/* Releases a normalised text. */
+static void normed_free(struct normed *t)
+{
+	free(t->cp);
+	free(t->from);
+	free(t->to);
+	memset(t, 0, sizeof *t);
+}
+
+/* Code points that never tell two names apart: spaces of every width, invisible separators
+ * and controls. */
+static bool ignorable(UChar32 c)
+{
+	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_iscntrl(c);
+}
+
+/* Normalises s segment by segment (a segment ends where NFKC has a boundary, so the result
+ * equals NFKC of the whole), drops ignorable code points and folds case. */
+static void normalize_map(const char *s, struct normed *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0 || !utf8_valid(s, len, NULL))
+		return;
+	UErrorCode ec = U_ZERO_ERROR;
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+	UChar *seg = NULL, *norm = NULL;
+	size_t segcap = 0, normcap = 0;
+	for (size_t i = 0; i < len;) {
+		size_t start = i, seglen = 0;
+		do {
+			uint32_t cp;
+			size_t k = utf8_decode(s + i, len - i, &cp);
+			if (seglen + 2 > segcap) {
+				segcap = segcap ? segcap * 2 : 16;
+				seg = xrealloc(seg, segcap * sizeof *seg);
+			}
+			U16_APPEND_UNSAFE(seg, seglen, (UChar32)cp);
+			i += k;
+			if (i < len) {
+				utf8_decode(s + i, len - i, &cp);
+				if (U_FAILURE(ec) || unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
+					break;
+			}
+		} while (i < len);
+		/* NFKC expands one UTF-16 unit to at most 18 (U+FDFA). */
+		size_t want = seglen * 18 + 8;
+		if (want > normcap) {
+			normcap = want;
+			norm = xrealloc(norm, normcap * sizeof *norm);
+		}
+		int32_t outlen = 0;
+		UErrorCode nec = U_ZERO_ERROR;
+		if (U_SUCCESS(ec))
+			outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &nec);
+		const UChar *src = U_SUCCESS(ec) && U_SUCCESS(nec) ? norm : seg;
+		if (src == seg)
+			outlen = (int32_t)seglen;
+		for (int32_t j = 0; j < outlen;) {
+			UChar32 c;
+			U16_NEXT(src, j, outlen, c);
+			if (!ignorable(c))
+				normed_add(t, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), start, i);
+		}
+	}
+	free(seg);
+	free(norm);
+}
+
+/* Position of needle in hay at or after `from`, or -1. */
+static long normed_find(const struct normed *hay, const struct normed *needle, size_t from)
+{
+	if (needle->n == 0 || hay->n < needle->n)
+		return -1;
+	for (size_t i = from; i + needle->n <= hay->n; i++)
+		if (memcmp(hay->cp + i, needle->cp, needle->n * sizeof *needle->cp) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A name made comparable. */
+char *mask_normalize(const char *s)
+{
+	struct normed t;
+	normalize_map(s, &t);
+	char *out = xmalloc(t.n * 4 + 1);
+	size_t len = 0;
+	for (size_t i = 0; i < t.n; i++)
+		len += utf8_encode(t.cp[i], out + len);
+	out[len] = '\0';
+	normed_free(&t);
+	return out;
+}
+
+/* True when the normalised text contains the normalised name (two characters at least). */
+bool mask_text_names(const char *text, const char *name)
+{
+	if (str_empty(text) || str_empty(name))
+		return false;
+	struct normed hay, needle;
+	normalize_map(name, &needle);
+	bool found = false;
+	if (needle.n >= 2) {
+		normalize_map(text, &hay);
+		found = normed_find(&hay, &needle, 0) >= 0;
+		normed_free(&hay);
+	}
+	normed_free(&needle);
+	return found;
+}
+
+/* True when one of the accused field's entries (split at commas, 、, semicolons, slashes and
+ * spaces) equals the person after normalising. */
+static bool accused_entry_is(const char *accused, const char *person)
+{
+	if (str_empty(accused) || str_empty(person))
+		return false;
+	char *want = mask_normalize(person);
+	bool found = false;
+	char *copy = xstrdup(accused), *save = NULL;
+	for (char *e = strtok_r(copy, ",，、;；/ \t\n", &save); e && !found && *want;
+	     e = strtok_r(NULL, ",，、;；/ \t\n", &save)) {
+		char *have = mask_normalize(e);
+		found = strcmp(have, want) == 0;
+		free(have);
+	}
+	free(copy);
+	free(want);
+	return found;
+}
+
+/* The case's texts that can name a person or a department. */
+static const char *const naming_keys[] = {"subject", "accused", "summary"};
+
+/* True when any of the case's naming texts names `name`. */
+static bool case_texts_name(const struct xf_fields *row, const char *name)
+{
+	for (size_t i = 0; i < sizeof naming_keys / sizeof naming_keys[0]; i++)
+		if (mask_text_names(fields_str(row, naming_keys[i]), name))
+			return true;
+	return false;
+}
+
+/* True when the case names the person. */
+bool mask_case_names(const struct xf_fields *case_row, const char *person)
+{
+	if (str_empty(person))
+		return false;
+	return case_texts_name(case_row, person) || accused_entry_is(fields_str(case_row, "accused"), person);
+}
+
+/* True when the session's operator is named in the case: the full name anywhere, the account
+ * name as an entry of the accused field (a short account name in free text names nobody). */
+bool mask_recused(const struct xf_session *s, const struct xf_fields *case_row)
+{
+	if (mask_case_names(case_row, s->op.full_name))
+		return true;
+	return accused_entry_is(fields_str(case_row, "accused"), s->op.name);
+}
+
+/* The full name of an operator account, or "" (into out, n bytes). */
+static void account_full_name(const struct xf_session *s, const char *account, char *out, size_t n)
+{
+	out[0] = '\0';
+	struct xf_rows rows;
+	if (str_empty(account) || store_list(s->st, "operators", "name", account, &rows, NULL) != XF_OK)
+		return;
+	if (rows.n)
+		snprintf(out, n, "%s", fields_str(&rows.v[0], "full_name"));
+	rows_free(&rows);
+}
+
+/* True when a person typed into a move is named in the case: directly, as the full name of an
+ * account the accused field lists, or as an account whose full name the case names. */
+static bool person_named(const struct xf_session *s, const struct xf_fields *case_row, const char *person)
+{
+	if (mask_case_names(case_row, person))
+		return true;
+	char full[64];
+	account_full_name(s, person, full, sizeof full);
+	if (*full && mask_case_names(case_row, full))
+		return true;
+	char *want = mask_normalize(person);
+	bool found = false;
+	char *copy = xstrdup(fields_str(case_row, "accused")), *save = NULL;
+	for (char *e = strtok_r(copy, ",，、;；/ \t\n", &save); e && !found && *want;
+	     e = strtok_r(NULL, ",，、;；/ \t\n", &save)) {
+		account_full_name(s, e, full, sizeof full);
+		char *have = mask_normalize(full);
+		found = *have && strcmp(have, want) == 0;
+		free(have);
+	}
+	free(copy);
+	free(want);
+	return found;
+}
+
+/* Refuses a recused operator or a recused person named in the move. */
+int mask_check_recusal(const struct xf_session *s, const struct xf_fields *case_row, const char *person,
+                       const char *what, struct xf_err *err)
+{
+	char who[XF_CLIP_SIZE];
+	if (mask_recused(s, case_row))
+		return xf_err_set(err, XF_EDENIED, "%s 是本案被投诉人员，须回避，不能%s：请由其他人办理",
+		                  text_clip(*s->op.full_name ? s->op.full_name : s->op.name, 40, who, sizeof who), what);
+	if (!str_empty(person) && person_named(s, case_row, person))
+		return xf_err_set(err, XF_EDENIED, "%s是本案被投诉对象，须回避，不能承办：请另定承办人",
+		                  text_clip(person, 40, who, sizeof who));
+	return XF_OK;
+}
+
+/* True when the department is named in the case. */
+bool mask_names_department(const struct xf_fields *case_row, const char *department)
+{
+	return !str_empty(department) && case_texts_name(case_row, department);
+}
+
+/* True when the case row says it is confidential (stored 1, shown 是). */
+static bool is_confidential(const struct xf_fields *row)
+{
+	const char *v = fields_str(row, "confidential");
+	return strcmp(v, "1") == 0 || strcmp(v, "是") == 0;
+}
+
+/* The rule: a handler does not see who complained on a confidential case, on one that names
+ * their department, or on one that names them. */
+bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *case_row)
+{
+	if (s->op.role != XF_ROLE_HANDLER)
+		return true;
+	return !is_confidential(case_row) && !mask_names_department(case_row, s->op.department) &&
+	       !mask_recused(s, case_row);
+}
+
+/* Keys that identify the petitioner, and those derived from the ID number. */
+static const char *const identity_keys[] = {"name", "id_number", "phone", "address", "work_unit"};
+static const char *const derived_keys[] = {"gender", "age"};
+
+/* True when key is in the list. */
+static bool key_in(const char *key, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* text with every occurrence of the words (after normalising) replaced by （保密）; NULL when
+ * nothing was replaced. */
+static char *redact(const char *text, const struct normed *words, size_t nwords)
+{
+	if (str_empty(text) || nwords == 0)
+		return NULL;
+	struct normed hay;
+	normalize_map(text, &hay);
+	size_t len = strlen(text);
+	unsigned char *hide = NULL;
+	for (size_t w = 0; w < nwords; w++) {
+		for (long at = normed_find(&hay, &words[w], 0); at >= 0;
+		     at = normed_find(&hay, &words[w], (size_t)at + 1)) {
+			if (hide == NULL)
+				hide = xcalloc(len, 1);
+			size_t last = (size_t)at + words[w].n - 1;
+			memset(hide + hay.from[at], 1, hay.to[last] - hay.from[at]);
+		}
+	}
+	normed_free(&hay);
+	if (hide == NULL)
+		return NULL;
+	struct xf_buf b;
+	buf_init(&b);
+	for (size_t i = 0; i < len;) {
+		if (!hide[i]) {
+			buf_add(&b, text + i, 1);
+			i++;
+			continue;
+		}
+		buf_puts(&b, XF_MASKED);
+		while (i < len && hide[i])
+			i++;
+	}
+	free(hide);
+	return b.data;
+}
+
+/* Withholds identity and the words naming the petitioner. */
+void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, const struct xf_fields *petitioner,
+                struct xf_fields *out)
+{
+	if (mask_may_see_identity(s, case_row))
+		return;
+	struct normed words[sizeof identity_keys / sizeof identity_keys[0]];
+	size_t nwords = 0;
+	for (size_t i = 0; petitioner && i < sizeof identity_keys / sizeof identity_keys[0]; i++) {
+		const char *v = fields_str(petitioner, identity_keys[i]);
+		if (strcmp(v, XF_MASKED) == 0)
+			continue;
+		normalize_map(v, &words[nwords]);
+		if (words[nwords].n >= 2)
+			nwords++;
+		else
+			normed_free(&words[nwords]);
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		const char *key = out->v[i].key;
+		if (key_in(key, identity_keys, sizeof identity_keys / sizeof identity_keys[0]) ||
+		    key_in(key, derived_keys, sizeof derived_keys / sizeof derived_keys[0])) {
+			if (*out->v[i].val) {
+				free(out->v[i].val);
+				out->v[i].val = xstrdup(XF_MASKED);
+			}
+			continue;
+		}
+		char *clean = redact(out->v[i].val, words, nwords);
+		if (clean) {
+			free(out->v[i].val);
+			out->v[i].val = clean;
+		}
+	}
+	for (size_t i = 0; i < nwords; i++)
+		normed_free(&words[i]);
+}
+
+/* The case a row of fields is about: case_id, else id, else number; 0 when none. */
+static int64_t case_of(struct xf_session *s, const struct xf_fields *f)
+{
+	if (fields_has(f, "case_id"))
+		return atoll(fields_str(f, "case_id"));
+	if (fields_has(f, "id"))
+		return atoll(fields_str(f, "id"));
+	int64_t id = 0;
+	if (fields_has(f, "number") && case_find(s, fields_str(f, "number"), &id, NULL) == XF_OK)
+		return id;
+	return 0;
+}
+
+/* Masks fields about one case, reading the case when masking may be due. */
+int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct xf_err *err)
+{
+	/* Only a handler is ever masked (mask_may_see_identity): nothing to read for the others. */
+	if (s->op.role != XF_ROLE_HANDLER)
+		return XF_OK;
+	struct xf_fields row, pet;
+	fields_init(&pet);
+	for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
+		if (fields_has(case_fields, identity_keys[i]))
+			fields_set(&pet, identity_keys[i], fields_str(case_fields, identity_keys[i]));
+	int64_t id = case_of(s, case_fields);
+	int rc = id > 0 ? store_get(s->st, "cases", id, &row, err) : XF_ENOTFOUND;
+	if (rc == XF_ENOTFOUND) {
+		/* A row naming no case is withheld whole: the safe side. */
+		fields_init(&row);
+		fields_set(&row, "confidential", "1");
+		rc = XF_OK;
+	} else if (rc == XF_OK && !mask_may_see_identity(s, &row)) {
+		char cid[32];
+		snprintf(cid, sizeof cid, "%lld", (long long)id);
+		struct xf_rows pets;
+		rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
+		for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
+			for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
+				if (p == 0 || !fields_has(&pet, identity_keys[i]))
+					fields_set(&pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
+		if (rc == XF_OK)
+			rows_free(&pets);
+	}
+	if (rc == XF_OK)
+		mask_apply(s, &row, &pet, case_fields);
+	fields_free(&row);
+	fields_free(&pet);
+	return rc;
+}
+
+/* Masks every row. */
+int mask_case_rows(struct xf_session *s, struct xf_rows *rows, struct xf_err *err)
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		int rc = mask_case_fields(s, &rows->v[i], err);
+		if (rc != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}

@@ -1,0 +1,86 @@
+/* Line breaking: identifiers stay whole, closing punctuation never starts a line (避头尾). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/text.h"
+#include "xinfang/util.h"
+
+/* The desk's terminal widths as the core's table gives them. */
+static int table_width(uint32_t cp, void *ctx)
+{
+	(void)ctx;
+	return text_cp_width(cp);
+}
+
+/* Wraps and checks every line against the width and the punctuation rule. */
+static size_t wrap_checked(const char *text, int width, char ***lines)
+{
+	size_t n = text_wrap(text, width, table_width, NULL, lines);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(text_width((*lines)[i]) <= width);
+		uint32_t first;
+		if (utf8_decode((*lines)[i], strlen((*lines)[i]), &first) > 0)
+			assert_false(text_no_line_start(first));
+	}
+	return n;
+}
+
+/* A phone number moves to the next line whole instead of losing its last digit. */
+static void identifiers_move_whole(void **state)
+{
+	(void)state;
+	char **l;
+	size_t n = wrap_checked("联系电话13912345678", 16, &l);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0], "联系电话");
+	assert_string_equal(l[1], "13912345678");
+	text_lines_free(l, n);
+	/* Longer than a line: cut where it must be, nothing lost. */
+	n = wrap_checked("1234567890", 4, &l);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[2], "90");
+	text_lines_free(l, n);
+}
+
+/* 避头尾: a comma or full stop pulls the character before it down with it. */
+static void closing_punctuation_never_starts_a_line(void **state)
+{
+	(void)state;
+	char **l;
+	size_t n = wrap_checked("柜员态度冷淡，要求道歉。", 12, &l);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0], "柜员态度冷");
+	assert_string_equal(l[1], "淡，要求道");
+	assert_string_equal(l[2], "歉。");
+	text_lines_free(l, n);
+	n = wrap_checked("办理期限为五日。", 14, &l);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[1], "日。");
+	text_lines_free(l, n);
+	/* An opening bracket does not end a line. */
+	n = wrap_checked("附件共三份（原件）", 12, &l);
+	assert_string_equal(l[0], "附件共三份");
+	assert_string_equal(l[1], "（原件）");
+	text_lines_free(l, n);
+	/* Newlines break; 𠮷 is never cut. */
+	n = wrap_checked("李𠮷\n䶮", 3, &l);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0], "李");
+	assert_string_equal(l[1], "𠮷");
+	text_lines_free(l, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(identifiers_move_whole),
+		cmocka_unit_test(closing_punctuation_never_starts_a_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
