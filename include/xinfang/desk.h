@@ -35,6 +35,11 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const char *value, char **normalized,
                      struct xf_err *err);
 
+/* As desk_check_value, with the other values of the form: a document number (idnum) is
+ * checked as the document its form's id_type names (居民身份证 when the form has none). */
+int desk_check_in_form(struct xf_session *s, const struct xf_formfield *fd, const struct xf_fields *values,
+                       char **normalized, struct xf_err *err);
+
 /* The lead department a transfer suggests for a category (data/categories.txt), or "". */
 void desk_default_department(struct xf_session *s, const char *category, char out[64]);
 

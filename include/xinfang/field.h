@@ -37,17 +37,20 @@ const struct xf_fielddef *field_def(const char *key);
 struct xf_idinfo {
 	int birth;  /* day number */
 	bool male;  /* odd sequence digit */
+	bool known; /* the number carries birth and sex (identity_check leaves it false otherwise) */
 };
 
-/* Checks an ID number (GB 11643 check digit, real birth date not after today); label names
- * the field in messages. Lower-case x is accepted; *normalized (if given) gets upper case. */
+/* Checks a resident ID number (GB 11643 check digit, a GB/T 2260 area code, a real birth date
+ * from 1900 and not after today); label names the field in messages. Full-width characters and
+ * spaces are normalised first and lower-case x is accepted; *normalized (if given) gets the
+ * 18 characters as stored. */
 int field_check_id(const char *s, const char *label, struct xf_idinfo *info, char normalized[19],
                    struct xf_err *err);
 /* The check character an ID number's first 17 digits call for. */
 char field_id_check_char(const char *first17);
 /* Whole years of age on `today` for someone born on `birth`. */
 int field_age_on(int birth, int today);
-/* Checks a mobile (1[3-9] and nine digits) or landline (0AA[A]-NNNNNNN[N][-EXT]) number. */
+/* Checks a phone number as phone_normalize (phone.h) reads it. */
 int field_check_phone(const char *s, const char *label, struct xf_err *err);
 /* Parses 是/否, y/n, yes/no, 1/0, true/false. */
 int field_parse_yesno(const char *s, const char *label, bool *out, struct xf_err *err);

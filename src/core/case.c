@@ -10,6 +10,8 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
+#include "xinfang/phone.h"
 #include "xinfang/limits.h"
 #include "xinfang/mask.h"
 #include "xinfang/text.h"
@@ -291,7 +293,7 @@ static bool is_yesno_column(const char *key)
 /* Petitioner columns (kept in their own table). */
 static bool is_petitioner_key(const char *key)
 {
-	static const char *const keys[] = {"name", "gender", "age", "id_number", "phone", "address", "work_unit"};
+	static const char *const keys[] = {"name", "gender", "age", "id_type", "id_number", "phone", "address", "work_unit"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i], key) == 0)
 			return true;
@@ -328,6 +330,39 @@ static int compute_dues(struct xf_session *s, int received, const char *category
 	return XF_OK;
 }
 
+/* The document type and number: the number checked as its type asks (居民身份证 when no type is
+ * given) and stored in its one written form. */
+static int registration_identity(const struct xf_fields *in, struct xf_fields *pet, struct xf_err *err)
+{
+	const char *type_text = fields_get(in, "id_type");
+	const char *number = fields_get(in, "id_number");
+	int type = identity_type_parse(type_text);
+	if (type < 0) {
+		char shown[XF_CLIP_SIZE];
+		return xf_err_set(err, XF_EINVAL, "证件类型“%s”不在清单中：可选 %s", text_clip(type_text, 30, shown, sizeof shown),
+		                  identity_type_names());
+	}
+	if (str_empty(number)) {
+		if (!str_empty(type_text))
+			fields_set(pet, "id_type", identity_type_label((enum xf_idtype)type));
+		return XF_OK;
+	}
+	char *norm;
+	int rc = identity_check((enum xf_idtype)type, number, "证件号码", NULL, &norm, err);
+	if (rc != XF_OK) {
+		if (type == XF_ID_RESIDENT && str_empty(type_text) && err != NULL) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			xf_err_set(err, rc, "%s（不是居民身份证时请先选证件类型 id_type）", why);
+		}
+		return rc;
+	}
+	fields_set(pet, "id_type", identity_type_label((enum xf_idtype)type));
+	fields_set(pet, "id_number", norm);
+	free(norm);
+	return XF_OK;
+}
+
 /* Normalises registration input into case columns and petitioner columns. */
 static int registration_values(struct xf_session *s, const struct xf_fields *in, struct xf_fields *cols,
                                struct xf_fields *pet, struct xf_err *err)
@@ -335,7 +370,7 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 	int rc;
 	for (size_t i = 0; i < in->n; i++) {
 		const char *key = in->v[i].key;
-		if (strcmp(key, "repeat_of") == 0)
+		if (strcmp(key, "repeat_of") == 0 || strcmp(key, "id_type") == 0 || strcmp(key, "id_number") == 0)
 			continue;
 		const struct xf_fielddef *def = field_def(key);
 		if (def == NULL || strcmp(key, "number") == 0) {
@@ -362,26 +397,36 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 		free(norm);
 	}
 	(void)s;
-	return XF_OK;
+	return registration_identity(in, pet, err);
 }
 
-/* Fills gender and age from the ID number, refusing a gender that contradicts it. */
-static int derive_from_id(struct xf_fields *pet, struct xf_err *err)
+/* Fills gender and age (on the day received) from a document number that carries them, refusing
+ * a gender or age that contradicts it and a birth after the receipt. */
+static int derive_from_id(struct xf_fields *pet, int received, struct xf_err *err)
 {
 	if (!fields_has(pet, "id_number"))
 		return XF_OK;
 	struct xf_idinfo info;
-	int rc = field_check_id(fields_str(pet, "id_number"), "身份证号", &info, NULL, err);
-	if (rc != XF_OK)
+	int type = identity_type_parse(fields_str(pet, "id_type"));
+	int rc = identity_check(type < 0 ? XF_ID_RESIDENT : (enum xf_idtype)type, fields_str(pet, "id_number"), "证件号码",
+	                        &info, NULL, err);
+	if (rc != XF_OK || !info.known)
 		return rc;
+	if (info.birth > received) {
+		char born[11], got[11];
+		date_format(info.birth, born);
+		date_format(received, got);
+		return xf_err_set(err, XF_EINVAL, "证件号码中的出生日期 %s 晚于收件日期 %s：请核对号码或收件日期", born, got);
+	}
 	const char *gender = info.male ? "男" : "女";
 	if (fields_has(pet, "gender") && strcmp(fields_str(pet, "gender"), gender) != 0)
-		return xf_err_set(err, XF_EINVAL, "性别“%s”与身份证号不符（号码第 17 位表明为%s）", fields_str(pet, "gender"),
+		return xf_err_set(err, XF_EINVAL, "性别“%s”与证件号码不符（号码第 17 位表明为%s）", fields_str(pet, "gender"),
 		                  gender);
 	fields_set(pet, "gender", gender);
-	int age = field_age_on(info.birth, clock_today());
+	int age = field_age_on(info.birth, received);
 	if (fields_has(pet, "age") && abs(atoi(fields_str(pet, "age")) - age) > 1)
-		return xf_err_set(err, XF_EINVAL, "年龄“%s”与身份证号不符（按出生日期应为 %d 岁）", fields_str(pet, "age"), age);
+		return xf_err_set(err, XF_EINVAL, "年龄“%s”与证件号码不符（按出生日期，收件当日应为 %d 岁）", fields_str(pet, "age"),
+		                  age);
 	char buf[16];
 	snprintf(buf, sizeof buf, "%d", age);
 	fields_set(pet, "age", buf);
@@ -468,7 +513,7 @@ static int link_cases(struct xf_session *s, int64_t case_id, const char *number,
 }
 
 /* Checks the registration's required fields and lists. */
-static int registration_checks(struct xf_session *s, struct xf_fields *cols, struct xf_fields *pet,
+static int registration_checks(struct xf_session *s, struct xf_fields *cols, struct xf_fields *pet, int received,
                                struct xf_err *err)
 {
 	int rc;
@@ -493,7 +538,7 @@ static int registration_checks(struct xf_session *s, struct xf_fields *cols, str
 	const char *imp = fields_str(cols, "importance");
 	if (*imp && strcmp(imp, "一般") != 0 && strcmp(imp, "重要") != 0)
 		return xf_err_set(err, XF_EINVAL, "重要程度应填“一般”或“重要”");
-	return derive_from_id(pet, err);
+	return derive_from_id(pet, received, err);
 }
 
 /* A receipt date is not after today, nor before the first year of the office's calendar. */
@@ -519,8 +564,6 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 	fields_init(&cols);
 	fields_init(&pet);
 	int rc = registration_values(s, in, &cols, &pet, err);
-	if (rc == XF_OK)
-		rc = registration_checks(s, &cols, &pet, err);
 	char today[11];
 	today_iso(today);
 	int received = clock_today();
@@ -532,6 +575,8 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 		date_parse(date, &received, NULL);
 		rc = check_received(s, received, date, today, err);
 	}
+	if (rc == XF_OK)
+		rc = registration_checks(s, &cols, &pet, received, err);
 	char received_iso[11];
 	date_format(received, received_iso);
 	fields_set(&cols, "received", received_iso);
@@ -1089,16 +1134,45 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 	return rc;
 }
 
+/* The edit's values, with the stored document type or number added where only the other is
+ * corrected, so the number is checked as the document it is. */
+static int edit_identity_context(struct xf_session *s, int64_t id, const struct xf_fields *in, struct xf_fields *given,
+                                 struct xf_err *err)
+{
+	fields_init(given);
+	for (size_t i = 0; i < in->n; i++)
+		fields_set(given, in->v[i].key, in->v[i].val);
+	bool has_type = fields_get(in, "id_type") != NULL, has_number = fields_get(in, "id_number") != NULL;
+	if (has_type == has_number)
+		return XF_OK;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows prows;
+	int rc = store_list(s->st, "petitioners", "case_id", cid, &prows, err);
+	if (rc != XF_OK)
+		return rc;
+	if (prows.n > 0) {
+		const char *key = has_type ? "id_number" : "id_type";
+		if (!str_empty(fields_str(&prows.v[0], key)))
+			fields_set(given, key, fields_str(&prows.v[0], key));
+	}
+	rows_free(&prows);
+	return XF_OK;
+}
+
 /* Corrects registration fields of a case. */
 int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int64_t expect_version,
               struct xf_err *err)
 {
 	if (!auth_require(s, OP | HD, "更正登记内容", err))
 		return err->code;
-	struct xf_fields cols, pet;
+	struct xf_fields cols, pet, given;
 	fields_init(&cols);
 	fields_init(&pet);
-	int rc = registration_values(s, in, &cols, &pet, err);
+	int rc = edit_identity_context(s, id, in, &given, err);
+	if (rc == XF_OK)
+		rc = registration_values(s, &given, &cols, &pet, err);
+	fields_free(&given);
 	for (size_t i = 0; rc == XF_OK && i < cols.n; i++) {
 		const char *k = cols.v[i].key;
 		if (strcmp(k, "received") == 0 || strcmp(k, "category") == 0 || strcmp(k, "spot_answer") == 0)
@@ -1106,8 +1180,6 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 		else if (strcmp(k, "channel") == 0)
 			rc = check_choice(s, "channels", "来源渠道", cols.v[i].val, err);
 	}
-	if (rc == XF_OK && fields_has(&pet, "id_number"))
-		rc = derive_from_id(&pet, err);
 	if (rc == XF_OK)
 		rc = store_begin(s->st, err);
 	if (rc != XF_OK) {
@@ -1123,6 +1195,11 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 		rc = xf_err_set(err, XF_ECONFLICT, "刚被其他人修改过：请重新打开后再更正");
 	if (rc == XF_OK && state == XF_ST_CLOSED)
 		rc = xf_err_set(err, XF_ESTATE, "已结案的事项不能更正登记内容");
+	if (rc == XF_OK && fields_has(&pet, "id_number")) {
+		int received = clock_today();
+		date_parse(fields_str(&row, "received"), &received, NULL);
+		rc = derive_from_id(&pet, received, err);
+	}
 	if (rc == XF_OK)
 		rc = mask_check_recusal(s, &row, NULL, "更正登记内容", err);
 	char cid[32];
@@ -1291,6 +1368,21 @@ int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *
 	return XF_OK;
 }
 
+/* A searched value in the form it is stored in: document numbers and phones normalised as at
+ * registration (a phone that does not read as one is searched as written). */
+static char *lookup_form(const char *key, const char *value)
+{
+	if (str_empty(value))
+		return NULL;
+	if (strcmp(key, "id_number") == 0)
+		return identity_normalize(value);
+	char *norm;
+	if (strcmp(key, "phone") == 0 && phone_normalize(value, "联系电话", &norm, NULL) == XF_OK)
+		return norm;
+	char *trimmed = xstrdup(value);
+	return trimmed;
+}
+
 /* Earlier cases of the same petitioner. */
 int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_t exclude_id,
                         struct xf_rows *out, struct xf_err *err)
@@ -1299,14 +1391,17 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 	out->n = 0;
 	if (!auth_require(s, OP | HD, "查看重复信访", err))
 		return err->code;
-	static const char *const keys[][2] = {{"id_number", "身份证号"}, {"phone", "联系电话"}, {"name", "姓名"}};
+	static const char *const keys[][2] = {{"id_number", "证件号码"}, {"phone", "联系电话"}, {"name", "姓名"}};
 	size_t cap = 0;
 	for (size_t k = 0; k < 3; k++) {
-		const char *v = fields_get(in, keys[k][0]);
-		if (str_empty(v))
+		char *v = lookup_form(keys[k][0], fields_get(in, keys[k][0]));
+		if (str_empty(v)) {
+			free(v);
 			continue;
+		}
 		struct xf_rows rows;
 		int rc = store_petitioner_cases(s->st, keys[k][0], v, &rows, err);
+		free(v);
 		if (rc != XF_OK) {
 			rows_free(out);
 			return rc;

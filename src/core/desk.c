@@ -11,6 +11,7 @@
 #include "xinfang/casefile.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
 #include "xinfang/text.h"
 
 /* Saves the draft. */
@@ -95,7 +96,7 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 	fields_init(out);
 	static const struct {
 		const char *list;
-		const char *items[5];
+		const char *items[9];
 	} fixed[] = {
 		{"genders", {"男", "女", NULL}},
 		{"importance", {"一般", "重要", NULL}},
@@ -106,6 +107,9 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		{"decisions", {"同意", "不同意", NULL}},
 		{"print_dests", {"终端打印机", "打印命令", "文件", NULL}},
 		{"encodings", {"GB18030", "UTF-8", NULL}},
+		{"id_types",
+		 {"居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "港澳台居民居住证", "外国人永久居留身份证", "护照",
+		  "统一社会信用代码", "其他"}},
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
 		if (strcmp(fixed[i].list, list) != 0)
@@ -166,6 +170,25 @@ int desk_check_value(struct xf_session *s, const struct xf_formfield *fd, const 
 		*normalized = out;
 	else
 		free(out);
+	return rc;
+}
+
+/* Checks a field knowing the form's other values. */
+int desk_check_in_form(struct xf_session *s, const struct xf_formfield *fd, const struct xf_fields *values,
+                       char **normalized, struct xf_err *err)
+{
+	const char *value = fields_str(values, fd->key);
+	if (fd->type != XF_F_IDNUM || str_empty(value))
+		return desk_check_value(s, fd, value, normalized, err);
+	int type = identity_type_parse(fields_str(values, "id_type"));
+	if (type < 0)
+		type = XF_ID_RESIDENT;
+	char *norm = NULL;
+	int rc = identity_check((enum xf_idtype)type, value, fd->label, NULL, &norm, err);
+	if (normalized)
+		*normalized = norm;
+	else
+		free(norm);
 	return rc;
 }
 

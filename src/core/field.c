@@ -8,6 +8,8 @@
 
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/identity.h"
+#include "xinfang/phone.h"
 #include "xinfang/text.h"
 
 const struct xf_fielddef xf_registration_fields[] = {
@@ -17,7 +19,8 @@ const struct xf_fielddef xf_registration_fields[] = {
 	{"name", "姓名", XF_F_TEXT, 40, NULL},
 	{"gender", "性别", XF_F_CHOICE, 2, "genders"},
 	{"age", "年龄", XF_F_INT, 150, NULL},
-	{"id_number", "身份证号", XF_F_IDNUM, 18, NULL},
+	{"id_type", "证件类型", XF_F_CHOICE, 24, "id_types"},
+	{"id_number", "证件号码", XF_F_IDNUM, 40, NULL},
 	{"phone", "联系电话", XF_F_PHONE, 20, NULL},
 	{"address", "住址", XF_F_TEXT, 120, NULL},
 	{"work_unit", "工作单位", XF_F_TEXT, 80, NULL},
@@ -68,40 +71,16 @@ int field_age_on(int birth, int today)
 	return age;
 }
 
-/* Checks a resident ID number. */
+/* Checks a resident ID number through the identity documents' checks. */
 int field_check_id(const char *s, const char *label, struct xf_idinfo *info, char normalized[19],
                    struct xf_err *err)
 {
-	size_t len = strlen(s);
-	if (len != 18)
-		return xf_err_set(err, XF_EINVAL, "%s应为 18 位，现在是 %zu 位", label, len);
-	for (int i = 0; i < 17; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return xf_err_set(err, XF_EINVAL, "%s第 %d 位应是数字", label, i + 1);
-	char last = (char)toupper((unsigned char)s[17]);
-	if (!isdigit((unsigned char)last) && last != 'X')
-		return xf_err_set(err, XF_EINVAL, "%s第 18 位应是数字或 X", label);
-	int y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
-	int m = (s[10] - '0') * 10 + (s[11] - '0');
-	int d = (s[12] - '0') * 10 + (s[13] - '0');
-	if (!date_valid(y, m, d))
-		return xf_err_set(err, XF_EINVAL, "%s中的出生日期 %.8s 不存在", label, s + 6);
-	int birth = date_from_ymd(y, m, d);
-	if (birth > clock_today())
-		return xf_err_set(err, XF_EINVAL, "%s中的出生日期 %.8s 晚于今天", label, s + 6);
-	char want = field_id_check_char(s);
-	if (want != last)
-		return xf_err_set(err, XF_EINVAL, "%s校验位不对：第 18 位应为 %c，请核对号码", label, want);
-	if (info != NULL) {
-		info->birth = birth;
-		info->male = (s[16] - '0') % 2 == 1;
-	}
-	if (normalized != NULL) {
-		memcpy(normalized, s, 17);
-		normalized[17] = last;
-		normalized[18] = '\0';
-	}
-	return XF_OK;
+	char *norm = NULL;
+	int rc = identity_check(XF_ID_RESIDENT, s, label, info, &norm, err);
+	if (rc == XF_OK && normalized != NULL)
+		snprintf(normalized, 19, "%s", norm);
+	free(norm);
+	return rc;
 }
 
 /* Counts a run of digits at p. */
@@ -113,31 +92,13 @@ static size_t digit_run(const char *p)
 	return n;
 }
 
-/* Checks a phone number's shape. */
+/* Checks a phone number by normalising it. */
 int field_check_phone(const char *s, const char *label, struct xf_err *err)
 {
-	char shown[XF_CLIP_SIZE];
-	size_t n = digit_run(s);
-	if (s[0] == '1') {
-		if (n == 11 && s[11] == '\0' && s[1] >= '3' && s[1] <= '9')
-			return XF_OK;
-		return xf_err_set(err, XF_EINVAL, "%s“%s”不像手机号：应为 1 开头、第二位 3–9 的 11 位数字", label,
-		                  text_clip(s, 30, shown, sizeof shown));
-	}
-	if (s[0] == '0' && (n == 3 || n == 4) && s[n] == '-') {
-		const char *p = s + n + 1;
-		size_t m = digit_run(p);
-		if ((m == 7 || m == 8) && p[m] == '\0')
-			return XF_OK;
-		if ((m == 7 || m == 8) && p[m] == '-') {
-			size_t e = digit_run(p + m + 1);
-			if (e >= 1 && e <= 6 && p[m + 1 + e] == '\0')
-				return XF_OK;
-		}
-	}
-	return xf_err_set(err, XF_EINVAL,
-	                  "%s“%s”格式不对：手机号 11 位（如 13812345678），座机写区号-号码（如 010-12345678、0755-1234567-801）",
-	                  label, text_clip(s, 30, shown, sizeof shown));
+	char *norm = NULL;
+	int rc = phone_normalize(s, label, &norm, err);
+	free(norm);
+	return rc;
 }
 
 /* Parses a yes/no answer. */
@@ -296,10 +257,7 @@ int field_normalize(const struct xf_fielddef *def, const char *in, char **out, s
 		return XF_OK;
 	}
 	case XF_F_PHONE:
-		if ((rc = field_check_phone(in, def->label, err)) != XF_OK)
-			return rc;
-		*out = xstrdup(in);
-		return XF_OK;
+		return phone_normalize(in, def->label, out, err);
 	case XF_F_TEXT:
 	case XF_F_LONGTEXT:
 	case XF_F_CHOICE:

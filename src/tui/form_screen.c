@@ -225,7 +225,7 @@ static bool leave_field(struct ui *ui, struct fscreen *fs)
 	commit(fs);
 	char *norm = NULL;
 	struct xf_err err;
-	if (desk_check_value(&ui->s, fd, fields_str(&fs->values, fd->key), &norm, &err) != XF_OK) {
+	if (desk_check_in_form(&ui->s, fd, &fs->values, &norm, &err) != XF_OK) {
 		ui_message_about(ui, UI_ERROR, fd->key, "%s", err.msg);
 		return false;
 	}

@@ -141,7 +141,7 @@ static void limit_text(char *out, size_t n, const char *due, const char *done)
 static void build_form(const struct xf_fields *v, struct lines *l)
 {
 	static const char *const keys[] = {"received", "channel", "category", "importance", "name", "gender", "age",
-	                                   "id_number", "phone", "people", "anonymous", "confidential", "subject",
+	                                   "id_type", "id_number", "phone", "people", "anonymous", "confidential", "subject",
 	                                   "accused", "amount", "materials", "receiver", "first_asked", "address", "work_unit"};
 	char received[40];
 	snprintf(received, sizeof received, "%s%s%s", fields_str(v, "received"), *fields_str(v, "received_time") ? " " : "",

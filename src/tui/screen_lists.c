@@ -195,11 +195,11 @@ void screen_search(struct ui *ui)
 	                   "├──────────────────┼────────────────────────────────────────────┤\n"
 	                   "│姓名              │{name                                      }│\n"
 	                   "├──────────────────┼────────────────────────────────────────────┤\n"
-	                   "│身份证号          │{id_number                                 }│\n"
+	                   "│证件号码          │{id_number                                 }│\n"
 	                   "├──────────────────┼────────────────────────────────────────────┤\n"
 	                   "│联系电话          │{phone                                     }│\n"
 	                   "└──────────────────┴────────────────────────────────────────────┘\n"
-	                   "[fields]\nnumber 编号 text\nname 姓名 text\nid_number 身份证号 text\nphone 联系电话 text\n";
+	                   "[fields]\nnumber 编号 text\nname 姓名 text\nid_number 证件号码 text\nphone 联系电话 text\n";
 	struct fscreen fs;
 	if (!fs_open(ui, &fs, NULL, text))
 		return;
@@ -220,7 +220,7 @@ void screen_search(struct ui *ui)
 		struct xf_fields probe;
 		fs_values(&fs, &probe);
 		if (probe.n == 0) {
-			ui_message(ui, UI_WARN, "请填写编号、姓名、身份证号或电话中的一项");
+			ui_message(ui, UI_WARN, "请填写编号、姓名、证件号码或电话中的一项");
 			fields_free(&probe);
 			continue;
 		}

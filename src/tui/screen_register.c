@@ -11,6 +11,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
 
 /* What registration remembers between keys. */
 struct reg {
@@ -37,23 +38,45 @@ static void defaults(struct ui *ui, struct fscreen *fs)
 	fs_set(fs, "first_asked", me);
 }
 
-/* After the ID number, phone or name: earlier cases of the same petitioner. */
+/* Gender and age (on the day received) from a document number that carries them; a number that
+ * does not fit a newly chosen document type is said at once. */
+static bool offer_from_document(struct ui *ui, struct fscreen *fs, const char *key)
+{
+	if (!fields_has(&fs->values, "id_number"))
+		return false;
+	int type = identity_type_parse(fields_str(&fs->values, "id_type"));
+	struct xf_idinfo info;
+	struct xf_err err;
+	if (identity_check(type < 0 ? XF_ID_RESIDENT : (enum xf_idtype)type, fields_str(&fs->values, "id_number"), "证件号码",
+	                   &info, NULL, &err) != XF_OK) {
+		if (strcmp(key, "id_type") != 0)
+			return false;
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return true;
+	}
+	if (!info.known)
+		return false;
+	int received = clock_today();
+	char date[11];
+	snprintf(date, sizeof date, "%.10s", fields_str(&fs->values, "received"));
+	date_parse(date, &received, NULL);
+	char age[16];
+	snprintf(age, sizeof age, "%d", field_age_on(info.birth, received));
+	if (!fields_has(&fs->values, "gender"))
+		fs_set(fs, "gender", info.male ? "男" : "女");
+	if (!fields_has(&fs->values, "age"))
+		fs_set(fs, "age", age);
+	return false;
+}
+
+/* After the document, phone or name: earlier cases of the same petitioner. */
 static void repeat_check(struct ui *ui, struct fscreen *fs, const char *key, void *ctx)
 {
 	struct reg *reg = ctx;
-	if (strcmp(key, "id_number") != 0 && strcmp(key, "phone") != 0 && strcmp(key, "name") != 0)
+	if (strcmp(key, "id_number") != 0 && strcmp(key, "id_type") != 0 && strcmp(key, "phone") != 0 &&
+	    strcmp(key, "name") != 0)
 		return;
-	/* The ID number tells gender and age: offer them. */
-	struct xf_idinfo info;
-	if (strcmp(key, "id_number") == 0 && fields_has(&fs->values, "id_number") &&
-	    field_check_id(fields_str(&fs->values, "id_number"), "身份证号", &info, NULL, NULL) == XF_OK) {
-		char age[16];
-		snprintf(age, sizeof age, "%d", field_age_on(info.birth, clock_today()));
-		if (!fields_has(&fs->values, "gender"))
-			fs_set(fs, "gender", info.male ? "男" : "女");
-		if (!fields_has(&fs->values, "age"))
-			fs_set(fs, "age", age);
-	}
+	bool said = (strcmp(key, "id_number") == 0 || strcmp(key, "id_type") == 0) && offer_from_document(ui, fs, key);
 	struct xf_fields probe;
 	fields_init(&probe);
 	static const char *const keys[] = {"id_number", "phone", "name"};
@@ -64,7 +87,7 @@ static void repeat_check(struct ui *ui, struct fscreen *fs, const char *key, voi
 	struct xf_err err;
 	if (case_repeat_matches(&ui->s, &probe, 0, &reg->matches, &err) != XF_OK)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
-	else if (reg->matches.n > 0) {
+	else if (!said && reg->matches.n > 0) {
 		const struct xf_fields *m = &reg->matches.v[0];
 		ui_message(ui, UI_WARN, "提示：%s相同的已有 %s（%s，%s，%s）%s，可能是重复信访：按 F6 关联", fields_str(m, "match"),
 		           fields_str(m, "number"), fields_str(m, "name"), fields_str(m, "received"), fields_str(m, "state"),
@@ -77,7 +100,7 @@ static void repeat_check(struct ui *ui, struct fscreen *fs, const char *key, voi
 static void link_repeat(struct ui *ui, struct reg *reg)
 {
 	if (reg->matches.n == 0) {
-		ui_message(ui, UI_INFO, "没有发现同一信访人的事项（填写身份证号、电话或姓名后会自动查找）");
+		ui_message(ui, UI_INFO, "没有发现同一信访人的事项（填写证件号码、电话或姓名后会自动查找）");
 		return;
 	}
 	struct xf_fields choices;
@@ -137,7 +160,7 @@ static bool start(struct ui *ui, struct fscreen *fs, struct reg *reg)
 {
 	if (!fs_open(ui, fs, "registration", NULL))
 		return false;
-	fs_editable(fs, "received channel importance name gender age id_number phone address work_unit people anonymous "
+	fs_editable(fs, "received channel importance name gender age id_type id_number phone address work_unit people anonymous "
 	                "confidential subject accused category amount summary materials first_asked receiver spot_answer");
 	fs->draft = "registration";
 	fs->on_leave = repeat_check;

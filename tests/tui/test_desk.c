@@ -149,11 +149,13 @@ static void registration_typed_in_chinese(void **state)
 	term_cell(&t, row, bcol - 1, &cell);
 	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
 	term_send(&t, "\t\t\t");
+	term_send(&t, "\t"); /* 证件类型 stays 居民身份证 */
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "13812345678 ", 1000); /* the phone as it is stored */
 	term_send(&t, "11010519491231002X\t");
 	/* Gender and age come from the ID number. */
 	must_see(&t, "女 ", 1000);
 	must_see(&t, "│76 ", 1000);
-	term_send(&t, "13812345678\t");
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
 	term_send(&t, "城东支行营业部\t\t" K_RIGHT K_RIGHT "\t"); /* subject; accused; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
@@ -187,7 +189,7 @@ static void wrong_id_refused_text_kept(void **state)
 	struct desk_env e;
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
-	term_send(&t, "\t\t\t张伟\t\t\t\t110105194912310021\t");
+	term_send(&t, "\t\t\t张伟\t\t\t\t\t\t110105194912310021\t");
 	must_see(&t, "校验位不对", 2000);
 	must_see(&t, "110105194912310021", 100);
 	int row, col, crow, ccol;
@@ -406,7 +408,7 @@ static void draft_survives_kill(void **state)
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
 	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t13900001111\t");
-	term_send(&t, "\t\t\t\t\t\t\t卡被吞了");
+	term_send(&t, "\t\t\t\t\t\t\t\t卡被吞了"); /* 证件号码 is one field more than before */
 	term_pump(&t, 1300); /* idle: the desk saves the draft */
 	assert_int_equal(term_stop(&t, SIGKILL, 2000), -1);
 	term_free(&t);
@@ -415,7 +417,7 @@ static void draft_survives_kill(void **state)
 	must_see(&t, "已恢复", 3000);
 	must_see(&t, "诸葛亮", 100);
 	must_see(&t, "13900001111", 100);
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < 17; i++)
 		term_send(&t, "\t");
 	must_see(&t, "卡被吞了", 1000);
 	/* Ctrl-D drops it. */

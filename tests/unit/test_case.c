@@ -2,6 +2,7 @@
  * recusal, conflicts, extensions and the status bar as the date moves. */
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -588,13 +589,196 @@ static void estimate_past_the_notice(void **state)
 	fixture_close(&fx);
 }
 
+/* Registers and returns the refusal's code and message (fields as "key=value", NULL-ended). */
+static int try_register(struct fixture *fx, struct xf_err *err, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	fields_set(&f, "channel", "来访");
+	fields_set(&f, "category", "服务态度");
+	fields_set(&f, "summary", "x");
+	if (!fields_get(&f, "name"))
+		fields_set(&f, "name", "张伟");
+	char number[32];
+	struct xf_err warn;
+	int rc = case_register(&fx->clerk, &f, number, &warn, err);
+	fields_free(&f);
+	return rc;
+}
+
+/* A field of a case's view, copied into buf. */
+static const char *view_value(struct fixture *fx, int64_t id, const char *key, char buf[128])
+{
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx->clerk, id, &v, NULL), XF_OK);
+	snprintf(buf, 128, "%s", fields_str(&v, key));
+	fields_free(&v);
+	return buf;
+}
+
+/* Age on the day received, not the day of entry; a birth after the receipt is refused. */
+static void ages_on_receipt(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-06-15");
+	char buf[128];
+	/* Born 2000-01-01, received 2025-06-01, entered 2026-06-15: 25, not 26. */
+	int64_t id = fixture_case(&fx, "id_number=110105200001010016", "received=2025-06-01", NULL);
+	assert_string_equal(view_value(&fx, id, "age", buf), "25");
+	assert_string_equal(view_value(&fx, id, "gender", buf), "男");
+	assert_string_equal(view_value(&fx, id, "id_type", buf), "居民身份证");
+	struct xf_err err;
+	assert_int_equal(try_register(&fx, &err, "id_number=110105200001010016", "received=2025-06-01", "age=27", NULL),
+	                 XF_EINVAL);
+	assert_non_null(strstr(err.msg, "25 岁"));
+	/* Born 2025-06-01, received 2025-05-01: refused, not age 0. */
+	assert_int_equal(try_register(&fx, &err, "id_number=110105202506010010", "received=2025-05-01", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "晚于收件日期"));
+	id = fixture_case(&fx, "id_number=110105202506010010", "received=2025-06-01", NULL);
+	assert_string_equal(view_value(&fx, id, "age", buf), "0");
+	/* A correction of the number counts the age on the case's own receipt date too. */
+	struct xf_fields f;
+	fields_from(&f, "id_number=110105200001010016", "gender=", "age=", NULL);
+	assert_int_equal(case_edit(&fx.clerk, id, &f, 0, &err), XF_OK);
+	fields_free(&f);
+	assert_string_equal(view_value(&fx, id, "age", buf), "25");
+	fixture_close(&fx);
+}
+
+/* Every kind of document can be registered as what it is, is checked as what it is, and finds
+ * the earlier cases of the same holder however its number was written. */
+static void identity_documents(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	static const char *const docs[][3] = {
+		{"港澳居民来往内地通行证", "h12345678", "H12345678"},
+		{"台湾居民来往大陆通行证", "12345678", "12345678"},
+		{"港澳台居民居住证", "810000199001010027", "810000199001010027"},
+		{"外国人永久居留身份证", "93115619800101001X", "93115619800101001X"},
+		{"外国人永久居留身份证", "USA110085010101", "USA110085010101"},
+		{"护照", "E 1234 5678", "E12345678"},
+		{"统一社会信用代码", "91350100M000100Y43", "91350100M000100Y43"},
+		{"其他", "军官证 南字第12345号", "军官证南字第12345号"},
+		{"居民身份证", "１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"},
+	};
+	char buf[128];
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		char type[128], number[128];
+		snprintf(type, sizeof type, "id_type=%s", docs[i][0]);
+		snprintf(number, sizeof number, "id_number=%s", docs[i][1]);
+		int64_t id = fixture_case(&fx, type, number, NULL);
+		assert_string_equal(view_value(&fx, id, "id_type", buf), docs[i][0]);
+		assert_string_equal(view_value(&fx, id, "id_number", buf), docs[i][2]);
+		/* A second visit, the number written differently, warns of the first. */
+		struct xf_fields probe;
+		fields_from(&probe, number, NULL);
+		char *lower = xstrdup(docs[i][1]);
+		for (char *c = lower; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		fields_set(&probe, "id_number", lower);
+		free(lower);
+		struct xf_rows rows;
+		struct xf_err err;
+		assert_int_equal(case_repeat_matches(&fx.clerk, &probe, 0, &rows, &err), XF_OK);
+		bool found = false;
+		for (size_t r = 0; r < rows.n; r++)
+			found = found || atoll(fields_str(&rows.v[r], "id")) == id;
+		if (!found)
+			fail_msg("%s %s: earlier case not found", docs[i][0], docs[i][1]);
+		assert_string_equal(fields_str(&rows.v[0], "match"), "证件号码");
+		rows_free(&rows);
+		fields_free(&probe);
+	}
+	/* The passport holder born in Hong Kong keeps gender and age as typed: a passport tells none. */
+	int64_t id = fixture_case(&fx, "id_type=passport", "id_number=K01234567", "gender=女", "age=33", NULL);
+	assert_string_equal(view_value(&fx, id, "age", buf), "33");
+	/* Each document has its own check. */
+	struct xf_err err;
+	assert_int_equal(try_register(&fx, &err, "id_type=统一社会信用代码", "id_number=91350100M000100Y44", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "校验位"));
+	assert_int_equal(try_register(&fx, &err, "id_type=港澳居民来往内地通行证", "id_number=A1234567", NULL), XF_EINVAL);
+	assert_int_equal(try_register(&fx, &err, "id_type=驾驶证", "id_number=123", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "护照"));
+	/* Without a type the number is a resident ID number; the message says how to choose another. */
+	assert_int_equal(try_register(&fx, &err, "id_number=E12345678", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "id_type"));
+	assert_int_equal(try_register(&fx, &err, "id_number=999999198001010011", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "行政区划"));
+	/* Correcting the type alone checks the stored number as the new type. */
+	id = fixture_case(&fx, "id_type=护照", "id_number=12345678", NULL);
+	struct xf_fields f;
+	fields_from(&f, "id_type=台湾居民来往大陆通行证", NULL);
+	assert_int_equal(case_edit(&fx.clerk, id, &f, 0, &err), XF_OK);
+	fields_free(&f);
+	assert_string_equal(view_value(&fx, id, "id_type", buf), "台湾居民来往大陆通行证");
+	fields_from(&f, "id_type=统一社会信用代码", NULL);
+	assert_int_equal(case_edit(&fx.clerk, id, &f, 0, &err), XF_EINVAL);
+	fields_free(&f);
+	fixture_close(&fx);
+}
+
+/* A phone in every usual written form is stored once, in one form, and found by each form. */
+static void phones_stored_once(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	static const char *const groups[][8] = {
+		{"13812345678", "+86 138 1234 5678", "0086 13812345678", "138 1234 5678", "138-1234-5678",
+		 "１３８１２３４５６７８", "+8613812345678", NULL},
+		{"010-12345678", "(010)12345678", "010 12345678", "01012345678", "+86 10 12345678", "（010）1234 5678", NULL},
+		{"400-819-5588", "4008195588", "400 819 5588", NULL},
+		{"+852 91234567", "+852 9123 4567", "00852 91234567", "+852-9123-4567", NULL},
+	};
+	char buf[128];
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		/* Registered with each written form in turn: every case holds the one stored form. */
+		int64_t ids[8];
+		int n = 0;
+		for (int k = 1; groups[g][k]; k++, n++) {
+			char phone[128];
+			snprintf(phone, sizeof phone, "phone=%s", groups[g][k]);
+			ids[n] = fixture_case(&fx, phone, "name=李四", NULL);
+			assert_string_equal(view_value(&fx, ids[n], "phone", buf), groups[g][0]);
+		}
+		/* Each written form finds all of them. */
+		for (int k = 0; groups[g][k]; k++) {
+			struct xf_fields probe;
+			fields_from(&probe, NULL);
+			fields_set(&probe, "phone", groups[g][k]);
+			struct xf_rows rows;
+			struct xf_err err;
+			assert_int_equal(case_repeat_matches(&fx.clerk, &probe, 0, &rows, &err), XF_OK);
+			int found = 0;
+			for (size_t r = 0; r < rows.n; r++)
+				for (int i = 0; i < n; i++)
+					found += atoll(fields_str(&rows.v[r], "id")) == ids[i];
+			if (found != n)
+				fail_msg("%s found %d of %d", groups[g][k], found, n);
+			rows_free(&rows);
+			fields_free(&probe);
+		}
+	}
+	struct xf_err err;
+	assert_int_equal(try_register(&fx, &err, "phone=010-1234567", NULL), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "8 位"));
+	assert_int_equal(try_register(&fx, &err, "phone=000-1234567", NULL), XF_EINVAL);
+	fixture_close(&fx);
+}
+
 /* Corrections keep the old values; repeat petitions are found. */
 static void corrections_and_repeats(void **state)
 {
 	(void)state;
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
-	int64_t first = fixture_case(&fx, "id_number=440524188001010014", "phone=13812345678", NULL);
+	int64_t first = fixture_case(&fx, "id_number=440524198001010013", "phone=13812345678", NULL);
 	struct xf_fields f;
 	fields_from(&f, "phone=13900001111", "address=人民路1号", NULL);
 	struct xf_err err;
@@ -606,10 +790,10 @@ static void corrections_and_repeats(void **state)
 	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "before"), "13812345678"));
 	assert_non_null(strstr(fields_str(&rows.v[rows.n - 1], "after"), "13900001111"));
 	rows_free(&rows);
-	fields_from(&f, "name=李四", "id_number=440524188001010014", NULL);
+	fields_from(&f, "name=李四", "id_number=440524198001010013", NULL);
 	assert_int_equal(case_repeat_matches(&fx.clerk, &f, 0, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
-	assert_string_equal(fields_str(&rows.v[0], "match"), "身份证号");
+	assert_string_equal(fields_str(&rows.v[0], "match"), "证件号码");
 	rows_free(&rows);
 	fields_set(&f, "channel", "来电");
 	fields_set(&f, "category", "工作失误");
@@ -780,6 +964,9 @@ int main(void)
 		cmocka_unit_test(status_bar_moves_with_the_date),
 		cmocka_unit_test(calendar_import_recomputes),
 		cmocka_unit_test(estimate_past_the_notice),
+		cmocka_unit_test(ages_on_receipt),
+		cmocka_unit_test(identity_documents),
+		cmocka_unit_test(phones_stored_once),
 		cmocka_unit_test(corrections_and_repeats),
 		cmocka_unit_test(desk_helpers),
 		cmocka_unit_test(login_failures),

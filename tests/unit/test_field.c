@@ -7,6 +7,8 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
+#include "xinfang/phone.h"
 #include "xinfang/text.h"
 
 /* REFERENCE.md's valid examples pass; one wrong digit anywhere fails. */
@@ -20,7 +22,7 @@ static void id_numbers(void **state)
 	assert_int_equal(field_check_id("11010519491231002X", "身份证号", &info, norm, &err), XF_OK);
 	assert_false(info.male);
 	assert_int_equal(field_age_on(info.birth, clock_today()), 76);
-	assert_int_equal(field_check_id("440524188001010014", "身份证号", &info, norm, &err), XF_OK);
+	assert_int_equal(field_check_id("440524198001010013", "身份证号", &info, norm, &err), XF_OK);
 	assert_true(info.male);
 	assert_int_equal(field_check_id("11010519491231002x", "身份证号", NULL, norm, &err), XF_OK);
 	assert_string_equal(norm, "11010519491231002X");
@@ -45,23 +47,189 @@ static void id_numbers(void **state)
 	assert_int_equal(field_check_id(future, "身份证号", NULL, NULL, &err), XF_EINVAL);
 	assert_non_null(strstr(err.msg, "晚于今天"));
 	assert_int_equal(field_check_id("11010519491231002Y", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	/* Area codes are GB/T 2260 codes of any year: 000000 and 999999 never were; 440524 (潮阳县,
+	 * since retired) still is valid on the numbers issued under it. */
+	assert_int_equal(field_check_id("000000198001010013", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "行政区划"));
+	assert_int_equal(field_check_id("999999198001010011", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "999999"));
+	assert_string_equal(identity_division_name("440524"), "潮阳县");
+	assert_string_equal(identity_division_name("110105"), "朝阳区");
+	assert_null(identity_division_name("000000"));
+	/* Birth years from 1900. */
+	assert_int_equal(field_check_id("110105189901010017", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "1900"));
+	/* Full-width digits and spaces are normalised; lengths count characters, not bytes. */
+	assert_int_equal(field_check_id("１１０１０５１９４９１２３１００２ｘ", "身份证号", &info, norm, &err), XF_OK);
+	assert_string_equal(norm, "11010519491231002X");
+	assert_int_equal(field_check_id(" 110105 19491231 002X　", "身份证号", NULL, norm, &err), XF_OK);
+	assert_string_equal(norm, "11010519491231002X");
+	assert_int_equal(field_check_id("１１０１０５１９４９１２３１００２", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "现在是 17 位"));
+	assert_int_equal(field_check_id("一二三四五六七八九十一二三四五六七八九", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "现在是 19 位"));
 }
 
-/* Mobile and landline shapes. */
+/* Every document type: a valid number passes in its stored form, invalid ones are refused
+ * with a message naming the field. */
+static void documents(void **state)
+{
+	(void)state;
+	clock_set_today_iso("2026-11-22", NULL);
+	static const struct {
+		enum xf_idtype type;
+		const char *in, *stored;
+	} good[] = {
+		{XF_ID_RESIDENT, "11010519491231002x", "11010519491231002X"},
+		{XF_ID_HKMO_PERMIT, "H12345678", "H12345678"},
+		{XF_ID_HKMO_PERMIT, "m1234567890", "M1234567890"},
+		{XF_ID_TW_PERMIT, "12345678", "12345678"},
+		{XF_ID_TW_PERMIT, "1234567890", "1234567890"},
+		{XF_ID_HMT_RESIDENCE, "810000199001010027", "810000199001010027"},
+		{XF_ID_HMT_RESIDENCE, "830000198512310012", "830000198512310012"},
+		{XF_ID_FOREIGN_PR, "93115619800101001X", "93115619800101001X"},
+		{XF_ID_FOREIGN_PR, "usa110085010101", "USA110085010101"},
+		{XF_ID_PASSPORT, "E12345678", "E12345678"},
+		{XF_ID_PASSPORT, "ｅａ１２３４５６７", "EA1234567"},
+		{XF_ID_PASSPORT, "533380006", "533380006"},
+		{XF_ID_USCC, "91350100M000100Y43", "91350100M000100Y43"},
+		{XF_ID_USCC, "91350100m000100y43", "91350100M000100Y43"},
+		{XF_ID_OTHER, "军官证 南字第 12345 号", "军官证南字第12345号"},
+	};
+	static const struct {
+		enum xf_idtype type;
+		const char *in, *says;
+	} bad[] = {
+		{XF_ID_RESIDENT, "11010519491231002Y", "第 18 位"},
+		{XF_ID_HKMO_PERMIT, "X12345678", "H（香港）"},
+		{XF_ID_HKMO_PERMIT, "H1234567", "8 位数字"},
+		{XF_ID_TW_PERMIT, "1234567", "8 位数字"},
+		{XF_ID_TW_PERMIT, "A1234567", "8 位数字"},
+		{XF_ID_HMT_RESIDENCE, "110105200001010016", "810000"},
+		{XF_ID_HMT_RESIDENCE, "810000199001010028", "校验位"},
+		{XF_ID_FOREIGN_PR, "93115619800101001Y", "第 18 位"},
+		{XF_ID_FOREIGN_PR, "931156198001010011", "校验位"},
+		{XF_ID_FOREIGN_PR, "110105200001010016", "以 9 开头"},
+		{XF_ID_FOREIGN_PR, "US1110085010101", "国籍字母"},
+		{XF_ID_FOREIGN_PR, "USA1100850101", "15 位"},
+		{XF_ID_PASSPORT, "E12", "5–17 位"},
+		{XF_ID_PASSPORT, "E-1234567", "字母或数字"},
+		{XF_ID_USCC, "91350100M000100Y44", "应为 3"},
+		{XF_ID_USCC, "91350100M000100I43", "“I”"},
+		{XF_ID_USCC, "91350100M000100Y4", "18 位"},
+		{XF_ID_OTHER, "  ", "为空"},
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char *out = NULL;
+		struct xf_err err;
+		if (identity_check(good[i].type, good[i].in, "证件号码", NULL, &out, &err) != XF_OK)
+			fail_msg("%s %s refused: %s", identity_type_label(good[i].type), good[i].in, err.msg);
+		assert_string_equal(out, good[i].stored);
+		free(out);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *out = NULL;
+		struct xf_err err;
+		if (identity_check(bad[i].type, bad[i].in, "证件号码", NULL, &out, &err) != XF_EINVAL)
+			fail_msg("%s %s accepted", identity_type_label(bad[i].type), bad[i].in);
+		assert_null(out);
+		if (strstr(err.msg, bad[i].says) == NULL || strstr(err.msg, "证件号码") == NULL)
+			fail_msg("%s %s: message \"%s\" lacks \"%s\"", identity_type_label(bad[i].type), bad[i].in, err.msg,
+			         bad[i].says);
+	}
+	/* Birth and sex come from the numbers that carry them. */
+	struct xf_idinfo info;
+	struct xf_err err;
+	assert_int_equal(identity_check(XF_ID_HMT_RESIDENCE, "810000199001010027", "证件号码", &info, NULL, &err), XF_OK);
+	assert_true(info.known);
+	assert_false(info.male);
+	assert_int_equal(info.birth, date_from_ymd(1990, 1, 1));
+	assert_int_equal(identity_check(XF_ID_PASSPORT, "E12345678", "证件号码", &info, NULL, &err), XF_OK);
+	assert_false(info.known);
+	/* Types by name or key; empty is the resident ID card. */
+	assert_int_equal(identity_type_parse(""), XF_ID_RESIDENT);
+	assert_int_equal(identity_type_parse("护照"), XF_ID_PASSPORT);
+	assert_int_equal(identity_type_parse("uscc"), XF_ID_USCC);
+	assert_int_equal(identity_type_parse("驾驶证"), -1);
+	assert_int_equal(identity_uscc_check_char("91350100M000100Y4"), '3');
+	assert_int_equal(identity_uscc_check_char("91350100M000100I4"), 0);
+}
+
+/* Every usual written form comes out in the one stored form; wrong numbers are refused. */
 static void phones(void **state)
 {
 	(void)state;
 	struct xf_err err;
-	const char *good[] = {"13812345678", "19912345678", "010-12345678", "0755-1234567", "0755-1234567-801",
-	                      "021-87654321-12"};
-	const char *bad[] = {"12812345678", "1381234567", "138123456789", "10-12345678", "010-123456",
-	                     "0755-123456789", "010-12345678-", "13812345678 ", "电话", ""};
-	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-		assert_int_equal(field_check_phone(good[i], "联系电话", &err), XF_OK);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(field_check_phone(bad[i], "联系电话", &err), XF_EINVAL);
-		assert_non_null(strstr(err.msg, "联系电话"));
+	static const char *const good[][2] = {
+		{"13812345678", "13812345678"},
+		{"+86 138 1234 5678", "13812345678"},
+		{"+8613812345678", "13812345678"},
+		{"0086 13812345678", "13812345678"},
+		{"138 1234 5678", "13812345678"},
+		{"138-1234-5678", "13812345678"},
+		{"１３８１２３４５６７８", "13812345678"},
+		{" 13812345678 ", "13812345678"},
+		{"19912345678", "19912345678"},
+		{"010-12345678", "010-12345678"},
+		{"(010)12345678", "010-12345678"},
+		{"（010）12345678", "010-12345678"},
+		{"010 12345678", "010-12345678"},
+		{"01012345678", "010-12345678"},
+		{"+86 10 12345678", "010-12345678"},
+		{"0755-1234567", "0755-1234567"},
+		{"0755-12345678", "0755-12345678"},
+		{"0755-1234567-801", "0755-1234567-801"},
+		{"0755 1234567 转 801", "0755-1234567-801"},
+		{"021-87654321-12", "021-87654321-12"},
+		{"02187654321转12", "021-87654321-12"},
+		{"400-819-5588", "400-819-5588"},
+		{"4008195588", "400-819-5588"},
+		{"800 820 8820", "800-820-8820"},
+		{"+852 9123 4567", "+852 91234567"},
+		{"00852-91234567", "+852 91234567"},
+		{"+853 6612 3456", "+853 66123456"},
+		{"+886 912 345 678", "+886 912345678"},
+		{"+886 (02) 2345 6789", "+886 223456789"},
+		{"+1 202 555 0123", "+1 2025550123"},
+		{"+44 20 7946 0958", "+44 2079460958"},
+		{"+81 3-1234-5678", "+81 312345678"},
+	};
+	static const char *const bad[] = {
+		"12812345678", "1381234567", "138123456789", "10-12345678", "010-1234567", "000-1234567",
+		"010-123456", "0755-123456789", "010-12345678-", "011-12345678", "010-02345678", "电话", "",
+		"+852 9123 456", "+886 1234", "400-819-558", "13812345678转8", "+0 123", "138１２３4567a",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char *out = NULL;
+		if (phone_normalize(good[i][0], "联系电话", &out, &err) != XF_OK)
+			fail_msg("%s refused: %s", good[i][0], err.msg);
+		assert_string_equal(out, good[i][1]);
+		/* The stored form is a fixed point: normalising it again changes nothing. */
+		char *again = NULL;
+		assert_int_equal(phone_normalize(out, "联系电话", &again, &err), XF_OK);
+		assert_string_equal(again, out);
+		free(again);
+		free(out);
+		assert_int_equal(field_check_phone(good[i][0], "联系电话", &err), XF_OK);
 	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *out = NULL;
+		if (phone_normalize(bad[i], "联系电话", &out, &err) != XF_EINVAL)
+			fail_msg("%s accepted as %s", bad[i], out);
+		assert_null(out);
+		assert_non_null(strstr(err.msg, "联系电话"));
+		assert_int_equal(field_check_phone(bad[i], "联系电话", &err), XF_EINVAL);
+	}
+	/* Messages say what is wrong: Beijing numbers have 8 digits; 000 is no area code. */
+	assert_int_equal(field_check_phone("010-1234567", "联系电话", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "8 位"));
+	assert_int_equal(field_check_phone("000-1234567", "联系电话", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "区号"));
+	/* field_normalize stores the normalised form. */
+	char *out;
+	assert_int_equal(field_normalize(field_def("phone"), "138-1234-5678", &out, &err), XF_OK);
+	assert_string_equal(out, "13812345678");
+	free(out);
 }
 
 /* Amounts, yes/no, integers. */
@@ -150,7 +318,7 @@ static void normalize(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(id_numbers), cmocka_unit_test(phones),    cmocka_unit_test(numbers_and_choices),
+		cmocka_unit_test(id_numbers), cmocka_unit_test(documents), cmocka_unit_test(phones),    cmocka_unit_test(numbers_and_choices),
 		cmocka_unit_test(text),       cmocka_unit_test(normalize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

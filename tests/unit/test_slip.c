@@ -34,7 +34,7 @@ static void fixed_values(const char *form, struct xf_fields *v)
 	if (strcmp(form, "registration") == 0) {
 		const char *pairs[][2] = {{"received", "2026-11-20 09:30"}, {"channel", "来访"}, {"importance", "重要"},
 		                          {"name", "𠮷䶮"}, {"gender", "男"}, {"age", "45"},
-		                          {"id_number", "440524188001010014"}, {"phone", "13812345678"},
+		                          {"id_type", "居民身份证"}, {"id_number", "440524198001010013"}, {"phone", "13812345678"},
 		                          {"address", "广东省深圳市福田区深南大道1001号华侨城小区12栋3单元502室（近地铁站）"},
 		                          {"people", "1"}, {"anonymous", "否"}, {"confidential", "是"},
 		                          {"subject", "城东支行营业部"}, {"category", "服务态度"}, {"amount", ""},
