@@ -37,6 +37,10 @@ static const struct cli_command commands[] = {
 	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
+	{"export", cmd_export,
+	 "  export [since=日期] [until=日期] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
+	 "                                     台账：每件一行，中文表头（CSV 默认 GB18030，Excel 双击可开）\n"},
+	{"import", cmd_import, "  import 文件.csv [--dry-run]        导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
 };
 
 static const char usage_head[] =
@@ -65,6 +69,7 @@ static const char usage_tail[] =
 	"登记的键：received channel name gender age id_number phone address work_unit people\n"
 	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
+	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"
 	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误；3 数据库正忙（被其他程序占用），\n"
 	"  请稍后重试（等待时间 XINFANG_BUSY_MS 毫秒，默认 5000）。\n";

@@ -62,5 +62,8 @@ int text_convert(const char *utf8, size_t len, const char *encoding, char **out,
                  size_t *bad_offset);
 /* Decodes bytes in `encoding` to UTF-8 (the reverse of text_convert). */
 int text_decode(const char *in, size_t len, const char *encoding, char **out, size_t *outlen);
+/* As text_decode, with *bad_offset (if given) at the first byte the encoding does not allow. */
+int text_decode_checked(const char *in, size_t len, const char *encoding, char **out, size_t *outlen,
+                        size_t *bad_offset);
 
 #endif

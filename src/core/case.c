@@ -11,6 +11,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
 #include "xinfang/identity.h"
+#include "xinfang/jrt.h"
 #include "xinfang/phone.h"
 #include "xinfang/limits.h"
 #include "xinfang/mask.h"
@@ -388,6 +389,14 @@ static int registration_values(struct xf_session *s, const struct xf_fields *in,
 		char *norm;
 		if ((rc = field_normalize(def, in->v[i].val, &norm, err)) != XF_OK)
 			return rc;
+		if (jrt_axis_of(key) != NULL) {
+			char *name = NULL;
+			rc = jrt_check(s->st, key, norm, &name, err);
+			free(norm);
+			if (rc != XF_OK)
+				return rc;
+			norm = name;
+		}
 		if (is_yesno_column(key))
 			fields_set(cols, key, strcmp(norm, "是") == 0 ? "1" : "0");
 		else if (is_petitioner_key(key))

@@ -12,6 +12,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
 #include "xinfang/identity.h"
+#include "xinfang/jrt.h"
 #include "xinfang/text.h"
 
 /* Saves the draft. */
@@ -118,6 +119,8 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 			fields_set(out, fixed[i].items[k], fixed[i].items[k]);
 		return XF_OK;
 	}
+	if (jrt_axis_of(list) != NULL)
+		return jrt_choices(s->st, jrt_axis_of(list), out, err);
 	if (strcmp(list, "channels") != 0 && strcmp(list, "categories") != 0 && strcmp(list, "departments") != 0)
 		return xf_err_set(err, XF_EINVAL, "没有“%s”这个选择清单", list);
 	struct xf_rows rows;

@@ -37,6 +37,9 @@ const struct xf_fielddef xf_registration_fields[] = {
 	{"receiver", "接收人", XF_F_TEXT, 20, NULL},
 	{"importance", "重要程度", XF_F_CHOICE, 4, "importance"},
 	{"spot_answer", "当场答复内容", XF_F_LONGTEXT, 2000, NULL},
+	{"jrt_channel", "业务渠道（JR/T 0169）", XF_F_CHOICE, 40, "jrt_channels"},
+	{"jrt_type", "业务类型（JR/T 0169）", XF_F_CHOICE, 40, "jrt_types"},
+	{"jrt_cause", "投诉原因（JR/T 0169）", XF_F_CHOICE, 40, "jrt_causes"},
 	{NULL, NULL, XF_F_TEXT, 0, NULL},
 };
 

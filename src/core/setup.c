@@ -12,6 +12,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
+#include "xinfang/jrt.h"
 #include "xinfang/limits.h"
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
@@ -192,6 +193,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 	if (rc == XF_OK)
 		rc = load_calendars(st, datadir, err);
 	if (rc == XF_OK)
+		rc = jrt_load(st, datadir, err);
+	if (rc == XF_OK)
 		rc = store_setting_set(st, "training", training ? "1" : "0", err);
 	if (rc == XF_OK && !(mode & XF_INIT_UNFINISHED))
 		rc = store_setting_set(st, "initialised", "1", err);
@@ -327,6 +330,14 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 	if (rc == XF_OK && clock_overridden() && !setting_on(st, "training"))
 		rc = xf_err_set(err, XF_EINVAL, "%s 是正式数据库：日期只取系统时钟，不能用 --today 或 XINFANG_TODAY 指定"
 		                                "（只有 xinfang init --training 或 --demo 建的培训数据库可以）", path);
+	/* A store older than the JR/T lists gets them once, from the data files. */
+	if (rc == XF_OK && version < 9 && (rc = store_begin(st, err)) == XF_OK) {
+		rc = jrt_load(st, paths_datadir(), err);
+		if (rc == XF_OK)
+			rc = store_commit(st, err);
+		else
+			store_rollback(st);
+	}
 	if (rc != XF_OK) {
 		store_close(st);
 		return rc;

@@ -29,6 +29,12 @@ struct xf_store {
 	int ntables;
 };
 
+/* The SQLite connection, for the other store_*.c files. */
+sqlite3 *store_sqlite(struct xf_store *st)
+{
+	return st->db;
+}
+
 static void forget_columns(struct xf_store *st);
 
 /* Tables the generic row functions may touch. */
@@ -37,6 +43,7 @@ static const char *const known_tables[] = {
 	"instructions", "transfers", "returns",    "outcomes",  "replies",  "extensions",
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
+	"jrt_codes", "imports",
 	"logins",
 };
 

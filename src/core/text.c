@@ -434,3 +434,10 @@ const char *text_clip(const char *s, int max_cols, char *out, size_t n)
 	buf_free(&piece);
 	return out;
 }
+
+/* Another encoding to UTF-8, naming where the bytes stop making sense. */
+int text_decode_checked(const char *in, size_t len, const char *encoding, char **out, size_t *outlen,
+                        size_t *bad_offset)
+{
+	return convert(encoding, "UTF-8", in, len, out, outlen, bad_offset);
+}

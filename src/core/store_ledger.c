@@ -1,0 +1,285 @@
+/* The ledger's SQL: the one-pass scan behind export and the long-running writer behind import. */
+#include "xinfang/store_ledger.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The connection of a store (defined in store.c). */
+sqlite3 *store_sqlite(struct xf_store *st);
+
+/* An SQLite failure as a message for the desk. */
+static int ledger_fail(sqlite3 *db, int rc, struct xf_err *err, const char *what)
+{
+	int sys = sqlite3_system_errno(db);
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
+		return xf_err_set(err, XF_EIO, "磁盘已满：%s未完成，已有数据完好。请清理磁盘空间后重试", what);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return xf_err_set(err, XF_EBUSY, "数据库正被其他程序占用：%s未完成，请稍后重试", what);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, sqlite3_errmsg(db));
+	return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(db));
+}
+
+/* Binds the open-ended receipt range. */
+static void bind_range(sqlite3_stmt *stmt, const char *since, const char *until)
+{
+	sqlite3_bind_text(stmt, 1, since ? since : "0000-00-00", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, until ? until : "9999-99-99", -1, SQLITE_TRANSIENT);
+}
+
+/* Counts the cases of a period. */
+int store_ledger_count(struct xf_store *st, const char *since, const char *until, long *count, struct xf_err *err)
+{
+	sqlite3 *db = store_sqlite(st);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return ledger_fail(db, rc, err, "统计台账行数");
+	bind_range(stmt, since, until);
+	rc = sqlite3_step(stmt);
+	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : ledger_fail(db, rc, err, "统计台账行数");
+}
+
+static const char ledger_sql[] =
+	"SELECT c.number, c.received, c.received_time, c.channel, "
+	" coalesce(p.name, '') AS name, coalesce(p.gender, '') AS gender, coalesce(p.age, '') AS age, "
+	" coalesce(p.id_number, '') AS id_number, coalesce(p.phone, '') AS phone, coalesce(p.address, '') AS address, "
+	" coalesce(p.work_unit, '') AS work_unit, c.people, c.anonymous, c.confidential, c.subject, c.category, "
+	" c.amount, c.summary, c.materials, c.first_asked, c.receiver, c.importance, c.spot_answer, "
+	" c.jrt_channel, c.jrt_type, c.jrt_cause, c.state, c.closure, c.department, "
+	" coalesce(t.co_departments, '') AS co_departments, coalesce(t.handler, '') AS transfer_handler, "
+	" coalesce(i.text, t.instruction, '') AS instruction, coalesce(i.leader, t.leader, '') AS leader, "
+	" coalesce(i.given_on, '') AS instructed_on, coalesce(t.opinion, '') AS opinion, "
+	" coalesce(t.deadline, '') AS deadline, c.transferred_on, "
+	" coalesce(o.findings, '') AS findings, coalesce(o.accountability, '') AS accountability, "
+	" coalesce(o.rectification, '') AS rectification, coalesce(o.satisfaction, '') AS satisfaction, "
+	" coalesce(o.handled_on, '') AS handled_on, coalesce(o.handler, '') AS outcome_handler, "
+	" coalesce(o.dept_head, '') AS dept_head, coalesce(o.contact_phone, '') AS contact_phone, c.reported_on, "
+	" coalesce(r.method, '') AS reply_method, c.replied_on, coalesce(r.content, '') AS reply_content, "
+	" c.closed_on, coalesce(k.reason, '') AS closure_reason, coalesce(k.advice, '') AS advice, "
+	" coalesce(k.voluntary, '') AS voluntary, "
+	" c.due_transfer, c.due_handle, c.due_reply, c.orig_due_handle, c.orig_due_reply, c.ruleset, c.due_estimated, "
+	" coalesce((SELECT group_concat(x.number, ',') FROM links l JOIN cases x ON x.id = l.linked_id "
+	"           WHERE l.case_id = c.id), '') AS links, "
+	" c.created_by, c.created_at "
+	"FROM cases c "
+	"LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	"LEFT JOIN transfers t ON t.id = (SELECT max(id) FROM transfers WHERE case_id = c.id) "
+	"LEFT JOIN instructions i ON i.id = (SELECT max(id) FROM instructions WHERE case_id = c.id) "
+	"LEFT JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE case_id = c.id) "
+	"LEFT JOIN replies r ON r.id = (SELECT max(id) FROM replies WHERE case_id = c.id) "
+	"LEFT JOIN closures k ON k.id = (SELECT max(id) FROM closures WHERE case_id = c.id) "
+	"WHERE c.received BETWEEN ?1 AND ?2 "
+	"ORDER BY c.received, c.year, c.seq";
+
+/* Every case of a period with its latest records. */
+int store_ledger_scan(struct xf_store *st, const char *since, const char *until, xf_ledger_row_fn fn, void *ctx,
+                      struct xf_err *err)
+{
+	sqlite3 *db = store_sqlite(st);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, ledger_sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return ledger_fail(db, rc, err, "读取台账");
+	bind_range(stmt, since, until);
+	int n = sqlite3_column_count(stmt);
+	const char **names = xcalloc((size_t)n, sizeof *names);
+	const char **values = xcalloc((size_t)n, sizeof *values);
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(stmt, i);
+	int stop = 0;
+	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			const unsigned char *v = sqlite3_column_text(stmt, i);
+			values[i] = v ? (const char *)v : "";
+		}
+		stop = fn(ctx, n, names, values);
+	}
+	int result = XF_OK;
+	if (stop != 0)
+		result = stop;
+	else if (rc != SQLITE_DONE)
+		result = ledger_fail(db, rc, err, "读取台账");
+	sqlite3_finalize(stmt);
+	free(names);
+	free(values);
+	return result;
+}
+
+/* One prepared INSERT, by the shape of its column list. */
+struct bulk_stmt {
+	char *shape; /* "table:col,col,..." */
+	sqlite3_stmt *stmt;
+};
+
+struct xf_bulk {
+	sqlite3 *db;
+	struct bulk_stmt *inserts;
+	size_t n;
+	sqlite3_stmt *case_id, *raise_seq;
+};
+
+/* Starts a writer. */
+int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *err)
+{
+	struct xf_bulk *b = xcalloc(1, sizeof *b);
+	b->db = store_sqlite(st);
+	int rc = sqlite3_prepare_v2(b->db, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", -1, &b->case_id, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(b->db,
+		                        "INSERT INTO number_seq(year, last) VALUES (?1, ?2) "
+		                        "ON CONFLICT(year) DO UPDATE SET last = max(last, excluded.last)",
+		                        -1, &b->raise_seq, NULL);
+	if (rc != SQLITE_OK) {
+		int code = ledger_fail(b->db, rc, err, "准备导入");
+		store_bulk_close(b);
+		*out = NULL;
+		return code;
+	}
+	*out = b;
+	return XF_OK;
+}
+
+/* Tables an import writes. */
+static bool bulk_table_known(const char *table)
+{
+	static const char *const tables[] = {"cases",     "petitioners", "transfers", "instructions", "outcomes",
+	                                     "replies",   "closures",    "links",     "imports"};
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (strcmp(tables[i], table) == 0)
+			return true;
+	return false;
+}
+
+/* Checks the columns of a new shape against the table. */
+static int bulk_check_columns(struct xf_bulk *b, const char *table, const struct xf_fields *cols,
+                              struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(b->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
+		return ledger_fail(b->db, SQLITE_ERROR, err, "准备导入");
+	int rc = XF_OK;
+	for (size_t i = 0; i < cols->n && rc == XF_OK; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, cols->v[i].key, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_ROW)
+			rc = xf_err_set(err, XF_EINVAL, "内部错误：表 %s 没有字段 %s", table, cols->v[i].key);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The prepared INSERT for a table and column list, made on first use. */
+static int bulk_statement(struct xf_bulk *b, const char *table, const struct xf_fields *cols, sqlite3_stmt **out,
+                          struct xf_err *err)
+{
+	struct xf_buf shape;
+	buf_init(&shape);
+	buf_puts(&shape, table);
+	buf_puts(&shape, ":");
+	for (size_t i = 0; i < cols->n; i++) {
+		buf_puts(&shape, cols->v[i].key);
+		buf_puts(&shape, ",");
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->inserts[i].shape, shape.data) == 0) {
+			buf_free(&shape);
+			*out = b->inserts[i].stmt;
+			return XF_OK;
+		}
+	if (!bulk_table_known(table)) {
+		buf_free(&shape);
+		return xf_err_set(err, XF_EINVAL, "内部错误：导入不写表 %s", table);
+	}
+	int rc = bulk_check_columns(b, table, cols, err);
+	if (rc != XF_OK) {
+		buf_free(&shape);
+		return rc;
+	}
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "INSERT INTO %s (", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s\"%s\"", i ? ", " : "", cols->v[i].key);
+	buf_puts(&sql, ") VALUES (");
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+	buf_puts(&sql, ")");
+	sqlite3_stmt *stmt;
+	int prc = sqlite3_prepare_v3(b->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	buf_free(&sql);
+	if (prc != SQLITE_OK) {
+		buf_free(&shape);
+		return ledger_fail(b->db, prc, err, "准备导入");
+	}
+	b->inserts = xrealloc(b->inserts, (b->n + 1) * sizeof *b->inserts);
+	b->inserts[b->n].shape = shape.data;
+	b->inserts[b->n].stmt = stmt;
+	b->n++;
+	*out = stmt;
+	return XF_OK;
+}
+
+/* Inserts one row. */
+int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fields *cols, int64_t *rowid,
+                      struct xf_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = bulk_statement(b, table, cols, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < cols->n; i++)
+		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (step != SQLITE_DONE)
+		return ledger_fail(b->db, step, err, "导入记录");
+	if (rowid)
+		*rowid = sqlite3_last_insert_rowid(b->db);
+	return XF_OK;
+}
+
+/* Looks a number up. */
+int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct xf_err *err)
+{
+	sqlite3_bind_int(b->case_id, 1, year);
+	sqlite3_bind_int(b->case_id, 2, seq);
+	int rc = sqlite3_step(b->case_id);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(b->case_id, 0) : 0;
+	sqlite3_reset(b->case_id);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_fail(b->db, rc, err, "查找编号");
+	return XF_OK;
+}
+
+/* Raises a year's sequence. */
+int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err)
+{
+	sqlite3_bind_int(b->raise_seq, 1, year);
+	sqlite3_bind_int(b->raise_seq, 2, seq);
+	int rc = sqlite3_step(b->raise_seq);
+	sqlite3_reset(b->raise_seq);
+	return rc == SQLITE_DONE ? XF_OK : ledger_fail(b->db, rc, err, "更新编号顺序");
+}
+
+/* Finalizes the writer's statements. */
+void store_bulk_close(struct xf_bulk *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		sqlite3_finalize(b->inserts[i].stmt);
+		free(b->inserts[i].shape);
+	}
+	free(b->inserts);
+	sqlite3_finalize(b->case_id);
+	sqlite3_finalize(b->raise_seq);
+	free(b);
+}
