@@ -35,6 +35,13 @@ static const struct cli_command commands[] = {
 	{"status", cmd_status, "  status                             状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
 	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
+	{"search", cmd_search,
+	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=] [channel=] [importance=] [page=N]\n"
+	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
+	{"stats", cmd_stats,
+	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state]\n"
+	 "        [--format text|csv] [--encoding 编码] [--print [--printer 命令] | --to 文件] | --explain\n"
+	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
 	{"export", cmd_export,

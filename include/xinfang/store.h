@@ -121,4 +121,45 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id,
                 const char *before_json, const char *after_json, struct xf_err *err);
 
+/* A text search as the store runs it (search.c builds it): full-text expressions over every
+ * column and over the case texts alone, filters (NULL = any), and a handler's department
+ * (non-NULL: only that department's cases). */
+struct xf_search_sql {
+	const char *match, *match_text; /* NULL: no words, filters only */
+	const char *since, *until, *state, *department, *category, *channel, *importance;
+	const char *handler_dept;
+	int limit, offset;
+};
+/* Cases matching, newest receipt first: fields id number received state category channel
+ * department importance name, the case's confidential subject accused summary (for the
+ * mask), texts people numbers (the indexed text) and, with handler_dept and words,
+ * text_match (1 when the words match the case's texts alone). */
+int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
+
+/* Statistics of the cases received in [since, until] (ISO dates), read from the cases_stats
+ * index. Groups: one row per channel, category, department, importance and state with fields
+ * n transferred transferred_on_time (first transfer on or before due_transfer) reported
+ * reported_on_time (outcome reported on or before due_handle) replied replied_on_time closed. */
+int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                       struct xf_err *err);
+/* Outcomes of those cases by satisfaction: fields satisfaction n. */
+int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                             struct xf_err *err);
+/* Cases with an outcome by receipt and outcome date: fields received reported_on n. */
+int store_stats_handling(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                         struct xf_err *err);
+/* Repeat petitions: *repeats counts the cases received in the range linked (either way) to a
+ * case received earlier; *closed_not_first the closed ones that were ever returned or are
+ * linked to a later case. */
+int store_stats_repeats(struct xf_store *st, const char *since, const char *until, long *repeats,
+                        long *closed_not_first, struct xf_err *err);
+/* Counts per category in two weeks: fields category last this. */
+int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *prev_to, const char *from,
+                      const char *to, struct xf_rows *out, struct xf_err *err);
+/* Cases of the range transferred whose outcome came after the handle limit in force, or has
+ * not come and the limit is past today: fields label n, by department or by handler (the
+ * outcome's handler, else the latest transfer's, else ""). */
+int store_stats_overdue(struct xf_store *st, const char *since, const char *until, const char *today,
+                        bool by_handler, struct xf_rows *out, struct xf_err *err);
+
 #endif

@@ -68,5 +68,7 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_find(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_search(struct cli *c, int argc, char **argv);
+int cmd_stats(struct cli *c, int argc, char **argv);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
+#include "store_private.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +28,7 @@ struct xf_store {
 	int wal_frames; /* frames in the WAL after the last commit; store_commit checkpoints */
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
+	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
 };
 
 /* The SQLite connection, for the other store_*.c files. */
@@ -228,7 +230,8 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	sqlite3_extended_result_codes(st->db, 1);
 	int code;
 	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
-	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK) {
+	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
+	    (code = store_search_open(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -309,7 +312,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 		}
 		free(set);
 	}
-	return XF_OK;
+	return store_search_attach(st, err);
 }
 
 /* BEGIN IMMEDIATE. */
@@ -318,10 +321,14 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
-/* COMMIT, then a checkpoint when the WAL has grown (its failure leaves the commit standing). */
+/* COMMIT, after bringing the text index up to date with what the transaction changed; then a
+ * checkpoint when the WAL has grown (its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
-	int rc = exec(st, "COMMIT", err, "保存");
+	int rc = store_search_flush(st, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = exec(st, "COMMIT", err, "保存");
 	if (rc == XF_OK && st->wal_frames >= 1000) {
 		st->wal_frames = 0;
 		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -997,5 +1004,35 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_bind_int(stmt, 1, limit);
+	return collect_rows(st, stmt, out, err);
+}
+
+/* Whether this connection keeps the text index; set by store_search.c. */
+bool *store_search_ready(struct xf_store *st)
+{
+	return &st->search_ready;
+}
+
+/* fail() for the store's other files. */
+int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
+{
+	return fail(st, rc, err, what);
+}
+
+/* prepare() for the store's other files. */
+int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	return prepare(st, sql, stmt, err);
+}
+
+/* exec() for the store's other files. */
+int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
+{
+	return exec(st, sql, err, what);
+}
+
+/* collect_rows() for the store's other files. */
+int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
+{
 	return collect_rows(st, stmt, out, err);
 }

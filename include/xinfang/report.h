@@ -1,0 +1,115 @@
+/* Statistics over a range of receipt dates: counts, the office's rates, week-over-week growth
+ * with warning levels, overdue cases; as text with bar charts, as CSV, printed. */
+#ifndef XINFANG_REPORT_H
+#define XINFANG_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "xinfang/auth.h"
+#include "xinfang/print.h"
+#include "xinfang/util.h"
+
+/* The axes cases are counted by. */
+enum xf_stats_axis {
+	XF_AXIS_CHANNEL,
+	XF_AXIS_CATEGORY,
+	XF_AXIS_DEPARTMENT,
+	XF_AXIS_IMPORTANCE,
+	XF_AXIS_STATE,
+	XF_AXIS_COUNT
+};
+/* Key ("channel") and Chinese name ("渠道") of an axis; parse takes the key or "dept", -1 unknown. */
+const char *report_axis_key(enum xf_stats_axis axis);
+const char *report_axis_label(enum xf_stats_axis axis);
+int report_axis_parse(const char *s);
+
+/* One bar: a label and a count. */
+struct xf_stat_count {
+	char label[96];
+	long n;
+};
+struct xf_stat_counts {
+	struct xf_stat_count *v;
+	size_t n;
+};
+
+/* A rate with its numerator and denominator. */
+struct xf_rate {
+	long num, den;
+};
+enum xf_rate_kind {
+	XF_RATE_TRANSFER, /* 及时转办率 */
+	XF_RATE_HANDLE,   /* 按期办结率 */
+	XF_RATE_REPLY,    /* 答复及时率 */
+	XF_RATE_SATISFIED, /* 满意率 */
+	XF_RATE_REPEAT,   /* 重复信访率 */
+	XF_RATE_FIRST,    /* 首办一次性办结率 */
+	XF_RATE_COUNT
+};
+/* Chinese name of a rate, and its definition (numerator ÷ denominator) in one line. */
+const char *report_rate_label(enum xf_rate_kind kind);
+const char *report_rate_definition(enum xf_rate_kind kind);
+
+/* Week-over-week growth of one category: the 7 days ending on the range's last day against
+ * the 7 days before. pct is meaningful only when last_week > 0. */
+struct xf_growth {
+	char category[64];
+	long this_week, last_week;
+	double pct;
+	char level[32]; /* "蓝色", "黄色", "红色" (as data/warnings.txt names them), or "" */
+};
+
+/* Everything the statistics page shows. */
+struct xf_stats {
+	char since[11], until[11], today[11];
+	long received;
+	struct xf_stat_counts axes[XF_AXIS_COUNT];
+	struct xf_rate rates[XF_RATE_COUNT];
+	long handling_cases;     /* cases with an outcome */
+	long handling_workdays;  /* sum of their working days from receipt to outcome */
+	bool handling_estimated; /* some days lay outside the calendar: weekends alone counted */
+	char week_from[11], week_to[11], prev_from[11], prev_to[11];
+	struct xf_growth *growth;
+	size_t ngrowth;
+	struct xf_stat_counts overdue_department, overdue_handler;
+};
+void report_free(struct xf_stats *st);
+
+/* A period as since/until: "month=2026-03", "quarter=2026-Q1", "year=2026". */
+int report_period(const char *key, const char *value, char since[11], char until[11], struct xf_err *err);
+/* Computes the statistics of cases received in [since, until] (office staff only). */
+int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
+                 struct xf_err *err);
+/* The definitions of every figure, for `stats --explain` and README. */
+const char *report_explain(void);
+
+/* One warning level of data/warnings.txt: a growth at or over `from` percent (over, when
+ * from_strict) and under `to` (at or under when to_inclusive; to < 0: no upper end). */
+struct xf_warn_level {
+	char name[32];
+	double from, to;
+	bool from_strict, to_inclusive;
+};
+/* Parses warning levels (`蓝色 >=10 <20` per line, # comments); errors name the line. */
+int report_parse_levels(const char *text, struct xf_warn_level **out, size_t *n, struct xf_err *err);
+/* The level a growth falls in, or NULL. */
+const struct xf_warn_level *report_level_of(const struct xf_warn_level *levels, size_t n, double pct);
+
+/* How a page is measured: UTF-8 terminals show box and block characters one column wide; a
+ * Chinese printer fed GB18030 shows every non-ASCII character two columns wide. */
+enum xf_render_device {
+	XF_RENDER_TERMINAL,
+	XF_RENDER_WIDE,
+};
+/* The statistics as a text page of at most `width` columns with bar charts; axes_mask
+ * (XF_IN-style bits of enum xf_stats_axis, 0 = all) picks the counts shown. */
+void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enum xf_render_device dev,
+                   struct xf_buf *out);
+/* The statistics as CSV (RFC 4180, UTF-8): section, item, count, numerator, denominator, value. */
+void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *out);
+/* Prints the statistics page like a slip: encoded, to a file, a spooler or back to the caller,
+ * with a footer naming who printed it and when; the print is recorded in the audit trail. */
+int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
+                 const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err);
+
+#endif

@@ -1,0 +1,723 @@
+/* Statistics: the figures of a period, their definitions, the warning levels, and the page
+ * with bar charts (on screen, printed, as CSV). */
+#include "xinfang/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xinfang/audit.h"
+#include "xinfang/calendar.h"
+#include "xinfang/case.h"
+#include "xinfang/clock.h"
+#include "xinfang/paths.h"
+#include "xinfang/store.h"
+#include "xinfang/text.h"
+
+static const char *const axis_keys[XF_AXIS_COUNT] = {"channel", "category", "department", "importance", "state"};
+static const char *const axis_labels[XF_AXIS_COUNT] = {"渠道", "类别", "承办部门", "重要程度", "状态"};
+
+/* Key of an axis. */
+const char *report_axis_key(enum xf_stats_axis axis) { return axis_keys[axis]; }
+/* Chinese name of an axis. */
+const char *report_axis_label(enum xf_stats_axis axis) { return axis_labels[axis]; }
+
+/* Axis from its key, "dept" or its Chinese name. */
+int report_axis_parse(const char *s)
+{
+	if (s && strcmp(s, "dept") == 0)
+		return XF_AXIS_DEPARTMENT;
+	for (int i = 0; i < XF_AXIS_COUNT; i++)
+		if (s && (strcmp(s, axis_keys[i]) == 0 || strcmp(s, axis_labels[i]) == 0))
+			return i;
+	return -1;
+}
+
+static const char *const rate_labels[XF_RATE_COUNT] = {"及时转办率", "按期办结率", "答复及时率",
+                                                       "满意率",     "重复信访率", "首办一次性办结率"};
+static const char *const rate_definitions[XF_RATE_COUNT] = {
+	"首次转办日期不晚于转办期限的事项 ÷ 已转办的事项",
+	"报结日期不晚于现行办理期限（周限，含批准的延期）的事项 ÷ 已报结的事项",
+	"答复日期不晚于现行答复期限（月限，含批准的延期）的事项 ÷ 已答复的事项",
+	"满意或基本满意的处理结果 ÷ 满意程度不是“未表态”的处理结果",
+	"作为更早事项的重复信访而关联的事项 ÷ 收到的事项",
+	"从未退回、之后也没有重复信访的已结案事项 ÷ 已结案事项",
+};
+
+/* Chinese name of a rate. */
+const char *report_rate_label(enum xf_rate_kind kind) { return rate_labels[kind]; }
+/* Definition of a rate. */
+const char *report_rate_definition(enum xf_rate_kind kind) { return rate_definitions[kind]; }
+
+/* The definitions of every figure. */
+const char *report_explain(void)
+{
+	return "统计口径（按收信/来访日期落在所选期间内的事项统计）：\n"
+	       "  收到事项        期间内收到（登记的收到日期）的事项数；按渠道、类别、承办部门、重要程度、状态分列。\n"
+	       "  及时转办率      首次转办日期不晚于转办期限的事项 ÷ 已转办的事项。\n"
+	       "                  退回后再转办的，以第一次转办的日期计。\n"
+	       "  按期办结率      报结日期不晚于现行办理期限（周限，含批准的延期）的事项 ÷ 已报结的事项。\n"
+	       "  答复及时率      答复日期不晚于现行答复期限（月限，含批准的延期）的事项 ÷ 已答复的事项。\n"
+	       "                  当场答复的事项不经答复环节，不计入。\n"
+	       "  满意率          满意或基本满意的处理结果 ÷ 满意程度不是“未表态”的处理结果。\n"
+	       "  重复信访率      作为更早事项的重复信访而关联的事项 ÷ 收到的事项。\n"
+	       "                  两件事项关联后，收到较晚的一件算重复信访（同一天收到的，编号大的一件）。\n"
+	       "  首办一次性办结率 从未退回、之后也没有重复信访的已结案事项 ÷ 已结案事项（含不予受理、当场答复、撤诉）。\n"
+	       "  平均办理时间    已报结事项从收到到报结的工作日数之和 ÷ 已报结事项数；收到当天不计，\n"
+	       "                  按办公室的节假日日历（含调休上班日）计；日历未覆盖的年份只除去周末并注明。\n"
+	       "  环比增长        按类别，期间最后 7 天收到的件数对比之前 7 天：(本周 − 上周) ÷ 上周；\n"
+	       "                  上周为 0 的不计增长率。预警等级见 data/warnings.txt（默认蓝色 10%–20%，\n"
+	       "                  黄色 20%–30%，红色超过 30%）。\n"
+	       "  超期事项        期间内收到、已转办的事项中，报结晚于现行办理期限的，或尚未报结而办理期限\n"
+	       "                  已过（早于今天）的；按承办部门和经办人（处理结果上的经办人，否则转办单上的\n"
+	       "                  承办人）分列，用于追责。\n";
+}
+
+/* Frees counts. */
+static void counts_free(struct xf_stat_counts *c)
+{
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+/* Frees the statistics. */
+void report_free(struct xf_stats *st)
+{
+	for (int i = 0; i < XF_AXIS_COUNT; i++)
+		counts_free(&st->axes[i]);
+	counts_free(&st->overdue_department);
+	counts_free(&st->overdue_handler);
+	free(st->growth);
+	st->growth = NULL;
+	st->ngrowth = 0;
+}
+
+/* Adds n to the bar labelled label. */
+static void counts_add(struct xf_stat_counts *c, const char *label, long n)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].label, label) == 0) {
+			c->v[i].n += n;
+			return;
+		}
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	snprintf(c->v[c->n].label, sizeof c->v[c->n].label, "%s", label);
+	c->v[c->n++].n = n;
+}
+
+/* Largest count first, then by label. */
+static int by_count(const void *a, const void *b)
+{
+	const struct xf_stat_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+/* A period written as month=, quarter= or year=. */
+int report_period(const char *key, const char *value, char since[11], char until[11], struct xf_err *err)
+{
+	int y = 0, m = 0, q = 0;
+	char tail;
+	const char *v = value ? value : "";
+	if (strcmp(key, "month") == 0 && sscanf(v, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12 && y >= 1900) {
+		date_format(date_from_ymd(y, m, 1), since);
+		date_format(date_from_ymd(y, m, date_days_in_month(y, m)), until);
+		return XF_OK;
+	}
+	if (strcmp(key, "quarter") == 0 &&
+	    (sscanf(v, "%4d-Q%1d%c", &y, &q, &tail) == 2 || sscanf(v, "%4d-q%1d%c", &y, &q, &tail) == 2) && q >= 1 &&
+	    q <= 4 && y >= 1900) {
+		date_format(date_from_ymd(y, q * 3 - 2, 1), since);
+		date_format(date_from_ymd(y, q * 3, date_days_in_month(y, q * 3)), until);
+		return XF_OK;
+	}
+	if (strcmp(key, "year") == 0 && sscanf(v, "%4d%c", &y, &tail) == 1 && y >= 1900) {
+		date_format(date_from_ymd(y, 1, 1), since);
+		date_format(date_from_ymd(y, 12, 31), until);
+		return XF_OK;
+	}
+	if (strcmp(key, "month") == 0)
+		return xf_err_set(err, XF_EINVAL, "月份“%s”应写成 YYYY-MM，如 month=2026-03", v);
+	if (strcmp(key, "quarter") == 0)
+		return xf_err_set(err, XF_EINVAL, "季度“%s”应写成 YYYY-Qn，如 quarter=2026-Q1", v);
+	return xf_err_set(err, XF_EINVAL, "年份“%s”应写成 YYYY，如 year=2026", v);
+}
+
+/* Reads a comparison like ">=10" or "<20": the operator and the number. */
+static bool parse_bound(const char *s, bool *strict_or_inclusive, double *value, bool lower)
+{
+	const char *p = s;
+	bool eq = false;
+	if (lower && *p == '>')
+		p++;
+	else if (!lower && *p == '<')
+		p++;
+	else
+		return false;
+	if (*p == '=')
+		eq = true, p++;
+	char *end;
+	*value = strtod(p, &end);
+	if (end == p || (*end != '\0' && strcmp(end, "%") != 0))
+		return false;
+	*strict_or_inclusive = lower ? !eq : eq;
+	return true;
+}
+
+/* Parses data/warnings.txt. */
+int report_parse_levels(const char *text, struct xf_warn_level **out, size_t *n, struct xf_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char *copy = xstrdup(text ? text : ""), *save = NULL;
+	int line = 0;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		line++;
+		char *hash = strchr(l, '#');
+		if (hash)
+			*hash = '\0';
+		char name[32], lo[32], hi[32];
+		int k = sscanf(l, "%31s %31s %31s", name, lo, hi);
+		if (k <= 0)
+			continue;
+		struct xf_warn_level lv;
+		memset(&lv, 0, sizeof lv);
+		snprintf(lv.name, sizeof lv.name, "%s", name);
+		lv.to = -1;
+		if (k < 2 || !parse_bound(lo, &lv.from_strict, &lv.from, true) ||
+		    (k == 3 && !parse_bound(hi, &lv.to_inclusive, &lv.to, false))) {
+			free(copy);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return xf_err_set(err, XF_EINVAL,
+			                  "预警等级文件第 %d 行看不懂：应写成“等级名 >=下限 <上限”，如“蓝色 >=10 <20”或“红色 >30”",
+			                  line);
+		}
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = lv;
+	}
+	free(copy);
+	return XF_OK;
+}
+
+/* The level a growth falls in. */
+const struct xf_warn_level *report_level_of(const struct xf_warn_level *levels, size_t n, double pct)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct xf_warn_level *l = &levels[i];
+		bool above = l->from_strict ? pct > l->from : pct >= l->from;
+		bool below = l->to < 0 || (l->to_inclusive ? pct <= l->to : pct < l->to);
+		if (above && below)
+			return l;
+	}
+	return NULL;
+}
+
+/* Loads the office's warning levels from the data directory. */
+static int load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *err)
+{
+	char *path = xasprintf("%s/warnings.txt", paths_datadir());
+	char *text = NULL;
+	size_t len;
+	int rc = paths_read_file(path, &text, &len, err);
+	if (rc == XF_OK)
+		rc = report_parse_levels(text, levels, n, err);
+	else
+		xf_err_set(err, rc, "读不到预警等级文件 %s：请把 data/warnings.txt 放在数据目录（或设置 XINFANG_DATA）", path);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* Sums working days from receipt to outcome over the (received, reported_on, n) rows. */
+static int handling_days(struct xf_session *s, const struct xf_rows *rows, struct xf_stats *out, struct xf_err *err)
+{
+	int lo = 0, hi = 0;
+	for (size_t i = 0; i < rows->n; i++) {
+		int a, b;
+		if (date_parse(fields_str(&rows->v[i], "received"), &a, NULL) != XF_OK ||
+		    date_parse(fields_str(&rows->v[i], "reported_on"), &b, NULL) != XF_OK)
+			continue;
+		if (i == 0 || a < lo)
+			lo = a;
+		if (i == 0 || b > hi)
+			hi = b;
+	}
+	if (rows->n == 0 || hi < lo)
+		return XF_OK;
+	/* before[k]: working days in [lo, lo + k). */
+	size_t span = (size_t)(hi - lo) + 2;
+	long *before = xcalloc(span, sizeof *before);
+	for (int d = lo; d <= hi; d++) {
+		bool work;
+		if (calendar_is_workday(&s->cal, d, &work, NULL) != XF_OK) {
+			work = date_weekday(d) <= 5;
+			out->handling_estimated = true;
+		}
+		before[d - lo + 1] = before[d - lo] + (work ? 1 : 0);
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		int a, b;
+		if (date_parse(fields_str(&rows->v[i], "received"), &a, NULL) != XF_OK ||
+		    date_parse(fields_str(&rows->v[i], "reported_on"), &b, NULL) != XF_OK)
+			continue;
+		long n = atol(fields_str(&rows->v[i], "n"));
+		long days = b > a ? before[b - lo + 1] - before[a - lo + 1] : 0;
+		out->handling_cases += n;
+		out->handling_workdays += days * n;
+	}
+	free(before);
+	(void)err;
+	return XF_OK;
+}
+
+/* Week-over-week growth per category. */
+static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_err *err)
+{
+	/* The latest week of the range that has begun: a range reaching past today ends today. */
+	int until, today = clock_today();
+	date_parse(out->until, &until, NULL);
+	if (until > today)
+		until = today;
+	date_format(until - 6, out->week_from);
+	date_format(until, out->week_to);
+	date_format(until - 13, out->prev_from);
+	date_format(until - 7, out->prev_to);
+	struct xf_warn_level *levels = NULL;
+	size_t nlevels = 0;
+	int rc = load_levels(&levels, &nlevels, err);
+	struct xf_rows rows = {NULL, 0};
+	if (rc == XF_OK)
+		rc = store_stats_weeks(s->st, out->prev_from, out->prev_to, out->week_from, out->week_to, &rows, err);
+	for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
+		struct xf_growth g;
+		memset(&g, 0, sizeof g);
+		snprintf(g.category, sizeof g.category, "%s", fields_str(&rows.v[i], "category"));
+		g.this_week = atol(fields_str(&rows.v[i], "this"));
+		g.last_week = atol(fields_str(&rows.v[i], "last"));
+		if (g.last_week > 0) {
+			g.pct = 100.0 * (double)(g.this_week - g.last_week) / (double)g.last_week;
+			const struct xf_warn_level *lv = report_level_of(levels, nlevels, g.pct);
+			if (lv)
+				snprintf(g.level, sizeof g.level, "%s", lv->name);
+		}
+		out->growth = xrealloc(out->growth, (out->ngrowth + 1) * sizeof *out->growth);
+		out->growth[out->ngrowth++] = g;
+	}
+	rows_free(&rows);
+	free(levels);
+	return rc;
+}
+
+/* Overdue cases by department and by handler. */
+static int overdue(struct xf_session *s, struct xf_stats *out, struct xf_err *err)
+{
+	for (int h = 0; h < 2; h++) {
+		struct xf_rows rows;
+		int rc = store_stats_overdue(s->st, out->since, out->until, out->today, h == 1, &rows, err);
+		if (rc != XF_OK)
+			return rc;
+		struct xf_stat_counts *c = h ? &out->overdue_handler : &out->overdue_department;
+		for (size_t i = 0; i < rows.n; i++) {
+			const char *label = fields_str(&rows.v[i], "label");
+			counts_add(c, *label ? label : "（未写经办人）", atol(fields_str(&rows.v[i], "n")));
+		}
+		rows_free(&rows);
+	}
+	return XF_OK;
+}
+
+/* Computes every figure of the period. */
+int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
+                 struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	int a, b;
+	if (str_empty(since) || date_parse(since, &a, NULL) != XF_OK)
+		return xf_err_set(err, XF_EINVAL, "起始日期“%s”不对：请写 since=YYYY-MM-DD", since ? since : "");
+	if (str_empty(until) || date_parse(until, &b, NULL) != XF_OK)
+		return xf_err_set(err, XF_EINVAL, "截止日期“%s”不对：请写 until=YYYY-MM-DD", until ? until : "");
+	if (b < a)
+		return xf_err_set(err, XF_EINVAL, "截止日期 %s 早于起始日期 %s", until, since);
+	if (!auth_require(s, XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD), "查看统计", err))
+		return err->code;
+	int rc = session_load_reference(s, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(out->since, sizeof out->since, "%s", since);
+	snprintf(out->until, sizeof out->until, "%s", until);
+	date_format(clock_today(), out->today);
+	struct xf_rows rows;
+	if ((rc = store_stats_groups(s->st, since, until, &rows, err)) != XF_OK)
+		return rc;
+	long closed = 0;
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct xf_fields *r = &rows.v[i];
+		long n = atol(fields_str(r, "n"));
+		out->received += n;
+		for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
+			const char *label = fields_str(r, axis_keys[ax]);
+			if (ax == XF_AXIS_STATE) {
+				int st = case_state_parse(label);
+				label = st >= 0 ? case_state_label((enum xf_state)st) : label;
+			}
+			if (ax == XF_AXIS_DEPARTMENT && *label == '\0')
+				label = "（未转办）";
+			counts_add(&out->axes[ax], label, n);
+		}
+		out->rates[XF_RATE_TRANSFER].den += atol(fields_str(r, "transferred"));
+		out->rates[XF_RATE_TRANSFER].num += atol(fields_str(r, "transferred_on_time"));
+		out->rates[XF_RATE_HANDLE].den += atol(fields_str(r, "reported"));
+		out->rates[XF_RATE_HANDLE].num += atol(fields_str(r, "reported_on_time"));
+		out->rates[XF_RATE_REPLY].den += atol(fields_str(r, "replied"));
+		out->rates[XF_RATE_REPLY].num += atol(fields_str(r, "replied_on_time"));
+		closed += atol(fields_str(r, "closed"));
+	}
+	rows_free(&rows);
+	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
+		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
+	if ((rc = store_stats_satisfaction(s->st, since, until, &rows, err)) != XF_OK)
+		goto fail;
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *sat = fields_str(&rows.v[i], "satisfaction");
+		long n = atol(fields_str(&rows.v[i], "n"));
+		if (strcmp(sat, "未表态") == 0)
+			continue;
+		out->rates[XF_RATE_SATISFIED].den += n;
+		if (strcmp(sat, "满意") == 0 || strcmp(sat, "基本满意") == 0)
+			out->rates[XF_RATE_SATISFIED].num += n;
+	}
+	rows_free(&rows);
+	long repeats = 0, not_first = 0;
+	if ((rc = store_stats_repeats(s->st, since, until, &repeats, &not_first, err)) != XF_OK)
+		goto fail;
+	out->rates[XF_RATE_REPEAT].num = repeats;
+	out->rates[XF_RATE_REPEAT].den = out->received;
+	out->rates[XF_RATE_FIRST].num = closed - not_first;
+	out->rates[XF_RATE_FIRST].den = closed;
+	if ((rc = store_stats_handling(s->st, since, until, &rows, err)) != XF_OK)
+		goto fail;
+	rc = handling_days(s, &rows, out, err);
+	rows_free(&rows);
+	if (rc == XF_OK)
+		rc = weekly_growth(s, out, err);
+	if (rc == XF_OK)
+		rc = overdue(s, out, err);
+	if (rc == XF_OK)
+		return XF_OK;
+fail:
+	report_free(out);
+	return rc;
+}
+
+/* ---- The page ---- */
+
+/* Columns a code point takes on the device. */
+static int dev_width(uint32_t cp, enum xf_render_device dev)
+{
+	if (dev == XF_RENDER_WIDE)
+		return cp < 0x80 ? 1 : 2;
+	return text_cp_width(cp);
+}
+
+/* Appends s cut to at most `cols` columns (never inside a character) and padded to exactly
+ * `cols` when pad. */
+static void put_cell(struct xf_buf *b, const char *s, int cols, bool pad, enum xf_render_device dev)
+{
+	int used = 0;
+	size_t i = 0, len = strlen(s);
+	while (i < len) {
+		size_t at = i;
+		int w = dev_width(utf8_next(s, len, &i), dev);
+		if (used + w > cols)
+			break;
+		buf_add(b, s + at, i - at);
+		used += w;
+	}
+	while (pad && used++ < cols)
+		buf_puts(b, " ");
+}
+
+/* A rule across the page. */
+static void put_rule(struct xf_buf *b, int width, enum xf_render_device dev)
+{
+	int step = dev_width(0x2500, dev);
+	for (int c = 0; c + step <= width; c += step)
+		buf_puts(b, "─");
+	buf_puts(b, "\n");
+}
+
+/* A bar of `cols` columns' worth of blocks. */
+static void put_bar(struct xf_buf *b, int cols, enum xf_render_device dev)
+{
+	int step = dev_width(0x2588, dev);
+	int n = cols / step;
+	if (cols > 0 && n == 0)
+		n = 1;
+	for (int i = 0; i < n; i++)
+		buf_puts(b, "█");
+	for (int c = n * step; c < cols; c++)
+		buf_puts(b, " ");
+}
+
+/* Percentage text of a rate, or "—" when it has no denominator. */
+static void rate_text(const struct xf_rate *r, char out[16])
+{
+	if (r->den == 0)
+		snprintf(out, 16, "—");
+	else
+		snprintf(out, 16, "%.1f%%", 100.0 * (double)r->num / (double)r->den);
+}
+
+#define LABEL_COLS 16
+
+/* One section of bars, scaled to the largest. */
+static void put_bars(struct xf_buf *b, const char *title, const struct xf_stat_counts *c, long total, int width,
+                     enum xf_render_device dev)
+{
+	buf_printf(b, "%s\n", title);
+	if (c->n == 0) {
+		buf_puts(b, "  （无）\n");
+		return;
+	}
+	long max = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].n > max)
+			max = c->v[i].n;
+	/* "  label  bar  count  share" */
+	int bar_cols = width - 2 - LABEL_COLS - 1 - 1 - 8 - (total > 0 ? 8 : 0);
+	if (bar_cols < 4)
+		bar_cols = 4;
+	for (size_t i = 0; i < c->n; i++) {
+		buf_puts(b, "  ");
+		put_cell(b, c->v[i].label, LABEL_COLS, true, dev);
+		buf_puts(b, " ");
+		int cols = max > 0 ? (int)((double)c->v[i].n * bar_cols / (double)max + 0.5) : 0;
+		if (c->v[i].n > 0 && cols == 0)
+			cols = 1;
+		put_bar(b, cols, dev);
+		for (int k = cols; k < bar_cols; k++)
+			buf_puts(b, " ");
+		buf_printf(b, " %8ld", c->v[i].n);
+		if (total > 0)
+			buf_printf(b, " %6.1f%%", 100.0 * (double)c->v[i].n / (double)total);
+		buf_puts(b, "\n");
+	}
+}
+
+/* The statistics as a text page. */
+void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enum xf_render_device dev,
+                   struct xf_buf *out)
+{
+	if (width < 60)
+		width = 60;
+	buf_printf(out, "信访统计  %s 至 %s  收到事项 %ld 件\n", st->since, st->until, st->received);
+	put_rule(out, width, dev);
+	buf_puts(out, "比率（分子 / 分母）\n");
+	for (int k = 0; k < XF_RATE_COUNT; k++) {
+		char pct[16];
+		rate_text(&st->rates[k], pct);
+		buf_puts(out, "  ");
+		put_cell(out, rate_labels[k], LABEL_COLS + 2, true, dev);
+		buf_printf(out, " %7s  %ld / %ld\n", pct, st->rates[k].num, st->rates[k].den);
+	}
+	buf_puts(out, "  ");
+	put_cell(out, "平均办理时间", LABEL_COLS + 2, true, dev);
+	if (st->handling_cases > 0)
+		buf_printf(out, " %7.1f  个工作日（%ld 个工作日 / %ld 件）%s\n",
+		           (double)st->handling_workdays / (double)st->handling_cases, st->handling_workdays,
+		           st->handling_cases, st->handling_estimated ? "，部分日期按周末估算" : "");
+	else
+		buf_puts(out, "       —  （无已报结事项）\n");
+	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
+		if (axes_mask && !(axes_mask & (1u << ax)))
+			continue;
+		char title[64];
+		snprintf(title, sizeof title, "按%s", axis_labels[ax]);
+		put_rule(out, width, dev);
+		put_bars(out, title, &st->axes[ax], st->received, width, dev);
+	}
+	put_rule(out, width, dev);
+	buf_printf(out, "环比增长（%s～%s 对比 %s～%s）\n", st->week_from, st->week_to, st->prev_from, st->prev_to);
+	if (st->ngrowth == 0)
+		buf_puts(out, "  （两周内无事项）\n");
+	for (size_t i = 0; i < st->ngrowth; i++) {
+		const struct xf_growth *g = &st->growth[i];
+		buf_puts(out, "  ");
+		put_cell(out, g->category, LABEL_COLS, true, dev);
+		buf_printf(out, " 本周 %5ld  上周 %5ld  ", g->this_week, g->last_week);
+		if (g->last_week > 0)
+			buf_printf(out, "%+7.1f%%", g->pct);
+		else
+			buf_puts(out, "      —");
+		if (*g->level)
+			buf_printf(out, "  %s预警", g->level);
+		buf_puts(out, "\n");
+	}
+	put_rule(out, width, dev);
+	long total = 0;
+	for (size_t i = 0; i < st->overdue_department.n; i++)
+		total += st->overdue_department.v[i].n;
+	char title[96];
+	snprintf(title, sizeof title, "超期事项（按承办部门，共 %ld 件）", total);
+	put_bars(out, title, &st->overdue_department, 0, width, dev);
+	put_bars(out, "超期事项（按经办人）", &st->overdue_handler, 0, width, dev);
+}
+
+/* Appends one CSV field, quoted when it must be. */
+static void csv_field(struct xf_buf *b, const char *v, bool last)
+{
+	if (strpbrk(v, ",\"\r\n")) {
+		buf_puts(b, "\"");
+		for (const char *p = v; *p; p++)
+			buf_add(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+		buf_puts(b, "\"");
+	} else {
+		buf_puts(b, v);
+	}
+	buf_puts(b, last ? "\r\n" : ",");
+}
+
+/* Appends one CSV row of seven fields. */
+static void csv_row(struct xf_buf *b, const char *section, const char *item, const char *count, const char *num,
+                    const char *den, const char *value, const char *level)
+{
+	const char *f[] = {section, item, count, num, den, value, level};
+	for (int i = 0; i < 7; i++)
+		csv_field(b, f[i] ? f[i] : "", i == 6);
+}
+
+/* The statistics as CSV. */
+void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *out)
+{
+	char a[32], n[32], d[32], v[32];
+	csv_row(out, "分项", "项目", "数量", "分子", "分母", "数值", "预警");
+	char period[32];
+	snprintf(period, sizeof period, "%s～%s", st->since, st->until);
+	snprintf(a, sizeof a, "%ld", st->received);
+	csv_row(out, "收到事项", period, a, NULL, NULL, NULL, NULL);
+	for (int k = 0; k < XF_RATE_COUNT; k++) {
+		snprintf(n, sizeof n, "%ld", st->rates[k].num);
+		snprintf(d, sizeof d, "%ld", st->rates[k].den);
+		if (st->rates[k].den)
+			snprintf(v, sizeof v, "%.4f", (double)st->rates[k].num / (double)st->rates[k].den);
+		else
+			v[0] = '\0';
+		csv_row(out, "比率", rate_labels[k], NULL, n, d, v, NULL);
+	}
+	snprintf(n, sizeof n, "%ld", st->handling_workdays);
+	snprintf(d, sizeof d, "%ld", st->handling_cases);
+	if (st->handling_cases)
+		snprintf(v, sizeof v, "%.2f", (double)st->handling_workdays / (double)st->handling_cases);
+	else
+		v[0] = '\0';
+	csv_row(out, "平均办理时间（工作日）", "合计", NULL, n, d, v, NULL);
+	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
+		if (axes_mask && !(axes_mask & (1u << ax)))
+			continue;
+		char section[64];
+		snprintf(section, sizeof section, "按%s", axis_labels[ax]);
+		for (size_t i = 0; i < st->axes[ax].n; i++) {
+			snprintf(a, sizeof a, "%ld", st->axes[ax].v[i].n);
+			csv_row(out, section, st->axes[ax].v[i].label, a, NULL, NULL, NULL, NULL);
+		}
+	}
+	for (size_t i = 0; i < st->ngrowth; i++) {
+		const struct xf_growth *g = &st->growth[i];
+		snprintf(n, sizeof n, "%ld", g->this_week);
+		snprintf(d, sizeof d, "%ld", g->last_week);
+		if (g->last_week)
+			snprintf(v, sizeof v, "%.4f", g->pct / 100.0);
+		else
+			v[0] = '\0';
+		csv_row(out, "环比增长", g->category, n, n, d, v, g->level);
+	}
+	for (int h = 0; h < 2; h++) {
+		const struct xf_stat_counts *c = h ? &st->overdue_handler : &st->overdue_department;
+		for (size_t i = 0; i < c->n; i++) {
+			snprintf(a, sizeof a, "%ld", c->v[i].n);
+			csv_row(out, h ? "超期（按经办人）" : "超期（按承办部门）", c->v[i].label, a, NULL, NULL, NULL, NULL);
+		}
+	}
+}
+
+/* Prints the statistics page. */
+int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
+                 const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err)
+{
+	const char *encoding = opts->encoding ? opts->encoding : "GB18030";
+	if (strcasecmp(encoding, "GB18030") != 0 && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "GBK") != 0)
+		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
+	enum xf_render_device dev = strcasecmp(encoding, "UTF-8") == 0 ? XF_RENDER_TERMINAL : XF_RENDER_WIDE;
+	int columns = opts->page.columns > 0 ? opts->page.columns : 90;
+	int lines_per_page = opts->page.lines > 4 ? opts->page.lines : 66;
+	struct xf_buf body, page;
+	buf_init(&body);
+	buf_init(&page);
+	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &body);
+	char now[20];
+	clock_now_iso(now);
+	now[16] = '\0';
+	char *footer = xasprintf("打印：%s  %s", *s->op.full_name ? s->op.full_name : s->op.name, now);
+	/* Pages of lines_per_page lines: the body, the footer on the last, a form feed after each. */
+	int line = 0, pageno = 1;
+	for (const char *p = body.data ? body.data : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		if (line == lines_per_page - 2) {
+			buf_printf(&page, "\n（第 %d 页，续下页）\f", pageno++);
+			buf_printf(&page, "信访统计（续） %s 至 %s\n", st->since, st->until);
+			line = 1;
+		}
+		buf_add(&page, p, n);
+		line++;
+		p += n;
+	}
+	buf_printf(&page, "\n%s\f", footer);
+	free(footer);
+	buf_free(&body);
+	char *encoded = NULL;
+	size_t len = 0;
+	int rc = XF_OK;
+	if (text_convert(page.data, page.len, encoding, &encoded, &len, NULL) != XF_OK)
+		rc = xf_err_set(err, XF_EINVAL, "统计页上有 %s 无法表示的字：请改用 GB18030 或 UTF-8", encoding);
+	buf_free(&page);
+	if (rc == XF_OK) {
+		switch (opts->dest) {
+		case XF_PRINT_FILE:
+			rc = print_to_file(opts->target, encoded, len, err);
+			break;
+		case XF_PRINT_SPOOLER: {
+			const char *env = getenv("XINFANG_PRINTER");
+			const char *where = opts->target && *opts->target ? opts->target : env && *env ? env : "lp";
+			rc = print_to_spooler(where, encoded, len, err);
+			break;
+		}
+		case XF_PRINT_CALLER:
+		default:
+			if (bytes)
+				buf_add(bytes, encoded, len);
+			break;
+		}
+	}
+	free(encoded);
+	if (rc == XF_OK) {
+		char *json = xasprintf("{\"since\":\"%s\",\"until\":\"%s\",\"destination\":\"%s\",\"encoding\":\"%s\"}",
+		                       st->since, st->until, opts->dest == XF_PRINT_FILE ? "file" :
+		                       opts->dest == XF_PRINT_SPOOLER ? "spooler" : "caller", encoding);
+		rc = store_begin(s->st, err);
+		if (rc == XF_OK)
+			rc = store_audit(s->st, s->op.name, "print_stats", 0, "{}", json, err);
+		if (rc == XF_OK)
+			rc = store_commit(s->st, err);
+		else
+			store_rollback(s->st);
+		free(json);
+	}
+	return rc;
+}

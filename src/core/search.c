@@ -1,0 +1,506 @@
+/* Search: the tokenizer of the text index, queries built from what a clerk types, the rules of
+ * who may find what, and the marked snippet of each result. */
+#include "xinfang/search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/calendar.h"
+#include "xinfang/case.h"
+#include "xinfang/mask.h"
+#include "xinfang/text.h"
+
+enum char_class {
+	CC_SEPARATOR,
+	CC_DIGIT,
+	CC_ALPHA,
+	CC_WORD, /* Chinese and every other character that is not punctuation */
+};
+
+/* Longest digit suffix indexed, and the cap on a whole run or Latin word (in bytes). */
+#define SUFFIX_MAX 24
+#define SUFFIX_MIN 4
+#define TOKEN_MAX 64
+
+/* Folds fullwidth ASCII (Ａ, １) to ASCII and ASCII letters to lower case. */
+static uint32_t fold(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		cp -= 0xFEE0;
+	if (cp >= 'A' && cp <= 'Z')
+		cp += 'a' - 'A';
+	return cp;
+}
+
+/* What part a (folded) code point plays in a word. */
+static enum char_class classify(uint32_t cp)
+{
+	if (cp >= '0' && cp <= '9')
+		return CC_DIGIT;
+	if (cp >= 'a' && cp <= 'z')
+		return CC_ALPHA;
+	if (cp < 0x80)
+		return CC_SEPARATOR;
+	if (cp <= 0xBF || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2E00 && cp <= 0x2E7F) ||
+	    (cp >= 0x3000 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3020) || cp == 0x30FB ||
+	    (cp >= 0xFE10 && cp <= 0xFE1F) || (cp >= 0xFE30 && cp <= 0xFE6F) || (cp >= 0xFF61 && cp <= 0xFF65) ||
+	    cp == 0xFFFD || (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0x2500 && cp <= 0x257F))
+		return CC_SEPARATOR;
+	return CC_WORD;
+}
+
+/* One decoded character of the text. */
+struct tchar {
+	uint32_t cp;
+	enum char_class cls;
+	size_t start, end; /* bytes of the original text */
+};
+
+/* Reads the character at *i. */
+static struct tchar next_char(const char *text, size_t len, size_t *i)
+{
+	struct tchar c;
+	c.start = *i;
+	uint32_t raw;
+	size_t n = utf8_decode(text + *i, len - *i, &raw);
+	if (n == 0) {
+		raw = 0xFFFD;
+		n = 1;
+	}
+	*i += n;
+	c.end = *i;
+	c.cp = fold(raw);
+	c.cls = classify(c.cp);
+	return c;
+}
+
+/* Emits the token of characters run[a..b) (folded Latin and digits, raw bytes otherwise). */
+static int emit(xf_token_fn fn, void *ctx, bool colocated, const char *text, const struct tchar *run, size_t a,
+                size_t b)
+{
+	char tok[TOKEN_MAX + 8];
+	size_t n = 0;
+	for (size_t k = a; k < b; k++) {
+		char enc[4];
+		size_t m;
+		if (run[k].cls == CC_WORD) {
+			m = run[k].end - run[k].start;
+			memcpy(enc, text + run[k].start, m < 4 ? m : 4);
+		} else {
+			m = utf8_encode(run[k].cp, enc);
+		}
+		if (n + m > TOKEN_MAX)
+			break;
+		memcpy(tok + n, enc, m);
+		n += m;
+	}
+	return fn(ctx, colocated, tok, n, run[a].start, run[b - 1].end);
+}
+
+/* Tokens of one run of same-class characters; more_follows: another run follows in the same
+ * word (a query keeps the last character of a Chinese run then, as a document has it there). */
+static int emit_run(xf_token_fn fn, void *ctx, enum xf_tok_mode mode, const char *text, const struct tchar *run,
+                    size_t n, bool more_follows)
+{
+	int rc = 0;
+	if (run[0].cls == CC_WORD) {
+		for (size_t k = 0; k < n && rc == 0; k++) {
+			bool last = k + 1 == n;
+			if (mode == XF_TOK_QUERY) {
+				if (!last)
+					rc = emit(fn, ctx, false, text, run, k, k + 2);
+				else if (n == 1 || more_follows)
+					rc = emit(fn, ctx, false, text, run, k, k + 1);
+			} else if (!last) {
+				rc = emit(fn, ctx, false, text, run, k, k + 2);
+				if (rc == 0)
+					rc = emit(fn, ctx, true, text, run, k, k + 1);
+			} else {
+				rc = emit(fn, ctx, false, text, run, k, k + 1);
+			}
+		}
+		return rc;
+	}
+	/* A digit run or a Latin word: at most TOKEN_MAX of its last characters. */
+	size_t from = n > TOKEN_MAX ? n - TOKEN_MAX : 0;
+	rc = emit(fn, ctx, false, text, run, from, n);
+	if (rc == 0 && mode == XF_TOK_DOCUMENT && run[0].cls == CC_DIGIT)
+		for (size_t len = (n - 1 < SUFFIX_MAX ? n - 1 : SUFFIX_MAX); len >= SUFFIX_MIN && rc == 0; len--)
+			rc = emit(fn, ctx, true, text, run, n - len, n);
+	return rc;
+}
+
+/* Cuts text into index or query tokens. */
+int search_tokenize(const char *text, size_t len, enum xf_tok_mode mode, xf_token_fn fn, void *ctx)
+{
+	size_t cap = 64, n = 0, i = 0;
+	struct tchar *run = xmalloc(cap * sizeof *run);
+	int rc = 0;
+	while (rc == 0) {
+		struct tchar c;
+		bool at_end = i >= len;
+		if (!at_end)
+			c = next_char(text, len, &i);
+		/* An ID number's final X belongs to its digits. */
+		if (!at_end && n > 0 && run[0].cls == CC_DIGIT && c.cp == 'x') {
+			size_t j = i;
+			bool alone = j >= len || next_char(text, len, &j).cls != CC_ALPHA;
+			if (alone) {
+				c.cls = CC_DIGIT;
+			}
+		}
+		if (n > 0 && (at_end || c.cls != run[0].cls)) {
+			bool more = !at_end && c.cls != CC_SEPARATOR;
+			rc = emit_run(fn, ctx, mode, text, run, n, more);
+			n = 0;
+		}
+		if (at_end)
+			break;
+		if (c.cls == CC_SEPARATOR)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			run = xrealloc(run, cap * sizeof *run);
+		}
+		run[n++] = c;
+	}
+	free(run);
+	return rc;
+}
+
+/* Counts tokens. */
+static int count_token(void *ctx, bool colocated, const char *token, size_t len, size_t start, size_t end)
+{
+	(void)colocated, (void)token, (void)len, (void)start, (void)end;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/* True for the spaces that separate the words a clerk types (ASCII and ideographic). */
+static size_t space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		return 1;
+	if (strncmp(s, "\u3000", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Splits typed words on spaces, keeping those that hold something searchable. */
+static size_t split_words(const char *words, char ***out)
+{
+	size_t n = 0;
+	*out = NULL;
+	const char *p = words ? words : "";
+	while (*p) {
+		size_t sp;
+		while ((sp = space_at(p)) > 0)
+			p += sp;
+		if (!*p)
+			break;
+		const char *start = p;
+		while (*p && space_at(p) == 0)
+			p++;
+		size_t tokens = 0;
+		search_tokenize(start, (size_t)(p - start), XF_TOK_QUERY, count_token, &tokens);
+		if (tokens == 0)
+			continue;
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n++] = xstrndup(start, (size_t)(p - start));
+	}
+	return n;
+}
+
+/* Frees split words. */
+static void free_words(char **w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+}
+
+/* The full-text expression: every word as a quoted phrase (its quotes doubled), optionally
+ * limited to one column. Nothing a clerk types can reach the expression's syntax. */
+static char *match_expression(char **w, size_t n, const char *column)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&b, i ? " AND " : "");
+		if (column)
+			buf_printf(&b, "%s : ", column);
+		buf_puts(&b, "\"");
+		for (const char *p = w[i]; *p; p++)
+			buf_add(&b, p[0] == '"' ? "\"\"" : p, p[0] == '"' ? 2 : 1);
+		buf_puts(&b, "\"");
+	}
+	return b.data;
+}
+
+/* Checks an ISO date filter. */
+static int check_date(const char *v, const char *label, struct xf_err *err)
+{
+	int day;
+	if (str_empty(v) || date_parse(v, &day, NULL) == XF_OK)
+		return XF_OK;
+	return xf_err_set(err, XF_EINVAL, "%s“%s”不是日期：请写成 YYYY-MM-DD，如 2026-01-31", label, v);
+}
+
+/* True when this handler may find the row's case by its petitioner's identity. */
+static bool identity_visible(struct xf_session *s, const struct xf_fields *row)
+{
+	return mask_may_see_identity(s, row);
+}
+
+/* A handler's search: their department's candidates in batches, keeping those matched by
+ * the texts alone or whose identity the mask lets them see, rows [from, to) of what is kept. */
+static int handler_search(struct xf_session *s, struct xf_search_sql *sql, bool has_words, long from, long to,
+                          struct xf_rows *out, struct xf_err *err)
+{
+	enum { BATCH = 256 };
+	long kept = 0;
+	size_t cap = 0;
+	sql->limit = BATCH;
+	for (sql->offset = 0;; sql->offset += BATCH) {
+		struct xf_rows batch;
+		int rc = store_search(s->st, sql, &batch, err);
+		if (rc != XF_OK) {
+			rows_free(out);
+			return rc;
+		}
+		for (size_t i = 0; i < batch.n; i++) {
+			struct xf_fields *r = &batch.v[i];
+			bool keep = !has_words || strcmp(fields_str(r, "text_match"), "1") == 0 || identity_visible(s, r);
+			if (keep && kept >= from && kept < to) {
+				if (out->n == cap) {
+					cap = cap ? cap * 2 : 16;
+					out->v = xrealloc(out->v, cap * sizeof *out->v);
+				}
+				out->v[out->n++] = *r;
+				fields_init(r);
+			}
+			kept += keep;
+		}
+		size_t got = batch.n;
+		rows_free(&batch);
+		if (got < BATCH || kept >= to)
+			return XF_OK;
+	}
+}
+
+/* What a result row shows: the state's name, the snippet (from the texts, else from a
+ * visible identity), and through the mask nothing of an identity hidden from the reader. */
+static int present_row(struct xf_session *s, struct xf_fields *r, const char *words, bool has_words,
+                       struct xf_err *err)
+{
+	bool visible = identity_visible(s, r);
+	int st = case_state_parse(fields_str(r, "state"));
+	fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");
+	char *snip = search_snippet(fields_str(r, "texts"), words, 60);
+	if (visible && has_words && strstr(snip, "【") == NULL) {
+		char *who = xasprintf("%s %s", fields_str(r, "people"), fields_str(r, "numbers"));
+		free(snip);
+		snip = search_snippet(who, words, 60);
+		free(who);
+	}
+	/* Only what a result shows goes on: the rest served the choice and the mask. */
+	struct xf_fields shown;
+	fields_init(&shown);
+	static const char *const keys[] = {"id", "number", "received", "state", "category", "channel",
+	                                   "department", "importance", "name"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		fields_set(&shown, keys[k], fields_str(r, keys[k]));
+	fields_set(&shown, "snippet", snip);
+	free(snip);
+	fields_free(r);
+	*r = shown;
+	return mask_case_fields(s, r, err);
+}
+
+/* Runs a search for this operator. */
+int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows *out, bool *more,
+                 struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	*more = false;
+	int rc;
+	if ((rc = check_date(q->since, "起始日期", err)) != XF_OK || (rc = check_date(q->until, "截止日期", err)) != XF_OK)
+		return rc;
+	const char *state = NULL;
+	if (!str_empty(q->state)) {
+		int st = case_state_parse(q->state);
+		if (st < 0)
+			return xf_err_set(err, XF_EINVAL, "状态“%s”不认识：待批 已转办 已报结 已答复 已结案", q->state);
+		state = case_state_key((enum xf_state)st);
+	}
+	char **w;
+	size_t nw = split_words(q->words, &w);
+	int per_page = q->per_page > 0 ? q->per_page : 20;
+	int page = q->page > 0 ? q->page : 1;
+	struct xf_search_sql sql;
+	memset(&sql, 0, sizeof sql);
+	sql.match = nw ? match_expression(w, nw, NULL) : NULL;
+	sql.match_text = nw ? match_expression(w, nw, "texts") : NULL;
+	sql.since = str_empty(q->since) ? NULL : q->since;
+	sql.until = str_empty(q->until) ? NULL : q->until;
+	sql.state = state;
+	sql.department = str_empty(q->department) ? NULL : q->department;
+	sql.category = str_empty(q->category) ? NULL : q->category;
+	sql.channel = str_empty(q->channel) ? NULL : q->channel;
+	sql.importance = str_empty(q->importance) ? NULL : q->importance;
+	if (s->op.role == XF_ROLE_HANDLER)
+		sql.handler_dept = s->op.department;
+	bool handler = s->op.role == XF_ROLE_HANDLER;
+	long want_from = (long)(page - 1) * per_page, want_to = want_from + per_page + 1;
+	if (!handler) {
+		sql.limit = per_page + 1;
+		sql.offset = (int)want_from;
+		rc = store_search(s->st, &sql, out, err);
+	} else {
+		rc = handler_search(s, &sql, nw > 0, want_from, want_to, out, err);
+	}
+	free((char *)sql.match);
+	free((char *)sql.match_text);
+	struct xf_buf joined;
+	buf_init(&joined);
+	buf_puts(&joined, "");
+	for (size_t i = 0; i < nw; i++)
+		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
+	free_words(w, nw);
+	if (rc == XF_OK && out->n > (size_t)per_page) {
+		*more = true;
+		fields_free(&out->v[--out->n]);
+	}
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
+		rc = present_row(s, &out->v[i], joined.data, nw > 0, err);
+	buf_free(&joined);
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
+}
+
+/* A span of the text that matched a word. */
+struct span {
+	size_t start, end;
+};
+
+/* True when the bytes at p start with word, Latin letters (and fullwidth forms) folded. */
+static size_t match_at(const char *text, size_t len, size_t p, const char *word)
+{
+	size_t i = p, j = 0, wl = strlen(word);
+	while (j < wl) {
+		if (i >= len)
+			return 0;
+		struct tchar a = next_char(text, len, &i);
+		struct tchar b = next_char(word, wl, &j);
+		if (a.cp != b.cp)
+			return 0;
+	}
+	return i - p;
+}
+
+/* The text with every run of spaces, tabs and line breaks made one space, trimmed. */
+static char *flatten(const char *text)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	bool space = false;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_puts(&b, " ");
+		space = false;
+		buf_add(&b, p, 1);
+	}
+	return b.data;
+}
+
+/* Marks the words in text with 【】 around a window of the first match. */
+char *search_snippet(const char *original, const char *words, int width)
+{
+	char *text = flatten(original);
+	size_t len = strlen(text);
+	char **w = NULL;
+	size_t nw = 0;
+	/* Each word is matched by its searchable pieces: split on the same separators. */
+	const char *p = words;
+	while (*p) {
+		size_t i = 0, plen = strlen(p);
+		struct tchar c = next_char(p, plen, &i);
+		if (c.cls == CC_SEPARATOR) {
+			p += i;
+			continue;
+		}
+		size_t end = 0;
+		while (end < plen) {
+			size_t j = end;
+			if (next_char(p, plen, &j).cls == CC_SEPARATOR)
+				break;
+			end = j;
+		}
+		w = xrealloc(w, (nw + 1) * sizeof *w);
+		w[nw++] = xstrndup(p, end);
+		p += end;
+	}
+	struct span *spans = NULL;
+	size_t ns = 0;
+	for (size_t i = 0; i < len;) {
+		size_t best = 0;
+		for (size_t k = 0; k < nw; k++) {
+			size_t m = match_at(text, len, i, w[k]);
+			if (m > best)
+				best = m;
+		}
+		if (best > 0) {
+			spans = xrealloc(spans, (ns + 1) * sizeof *spans);
+			spans[ns].start = i;
+			spans[ns++].end = i + best;
+			i += best;
+		} else {
+			next_char(text, len, &i);
+		}
+	}
+	free_words(w, nw);
+	/* The window: from six characters before the first match, about `width` columns. */
+	size_t from = 0;
+	if (ns > 0) {
+		size_t starts[6], i = 0;
+		int nst = 0;
+		while (i < spans[0].start) {
+			starts[nst % 6] = i;
+			nst++;
+			next_char(text, len, &i);
+		}
+		if (nst > 6)
+			from = starts[nst % 6];
+	}
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, from > 0 ? "…" : "");
+	int cols = 0;
+	size_t si = 0, i = from;
+	while (i < len && cols < width) {
+		if (si < ns && i == spans[si].start)
+			buf_puts(&b, "【");
+		size_t at = i;
+		uint32_t cp = utf8_next(text, len, &i);
+		buf_add(&b, text + at, i - at);
+		cols += text_cp_width(cp);
+		if (si < ns && i >= spans[si].end) {
+			buf_puts(&b, "】");
+			si++;
+		}
+	}
+	if (si < ns && i > spans[si].start && i < spans[si].end)
+		buf_puts(&b, "】");
+	if (i < len)
+		buf_puts(&b, "…");
+	free(spans);
+	free(text);
+	return b.data;
+}

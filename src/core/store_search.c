@@ -1,0 +1,227 @@
+/* The store's side of search: the FTS5 tokenizer, keeping the index with every change in the
+ * same transaction, and the search query itself. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+#include "xinfang/search.h"
+
+/* FTS5's API pointer of a connection. */
+static fts5_api *fts5_of(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return api;
+}
+
+/* The tokenizer has no settings: one static instance. */
+static int tok_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	(void)ctx, (void)argv, (void)argc;
+	static int instance;
+	*out = (Fts5Tokenizer *)&instance;
+	return SQLITE_OK;
+}
+
+/* Nothing to free. */
+static void tok_delete(Fts5Tokenizer *t)
+{
+	(void)t;
+}
+
+/* FTS5's token callback with its context. */
+struct tok_bridge {
+	void *ctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+};
+
+/* Hands one token to FTS5. */
+static int tok_emit(void *ctx, bool colocated, const char *token, size_t len, size_t start, size_t end)
+{
+	struct tok_bridge *b = ctx;
+	return b->xToken(b->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, token, (int)len, (int)start, (int)end);
+}
+
+/* Tokenizes for FTS5: queries as queries, documents and highlighting as documents. */
+static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int len,
+                        int (*xToken)(void *, int, const char *, int, int, int))
+{
+	(void)t;
+	struct tok_bridge b = {ctx, xToken};
+	enum xf_tok_mode mode = (flags & FTS5_TOKENIZE_QUERY) ? XF_TOK_QUERY : XF_TOK_DOCUMENT;
+	return search_tokenize(text, len > 0 ? (size_t)len : 0, mode, tok_emit, &b);
+}
+
+/* Registers the tokenizer and attaches when the index exists. */
+int store_search_open(struct xf_store *st, struct xf_err *err)
+{
+	fts5_api *api = fts5_of(store_sqlite(st));
+	if (api == NULL || api->iVersion < 2)
+		return xf_err_set(err, XF_EIO, "这个 SQLite 没有全文检索（FTS5）：请安装带 FTS5 的 libsqlite3");
+	static fts5_tokenizer tokenizer = {tok_create, tok_delete, tok_tokenize};
+	if (api->xCreateTokenizer(api, "xinfang", NULL, &tokenizer, NULL) != SQLITE_OK)
+		return xf_err_set(err, XF_EIO, "无法登记全文检索的分词器");
+	return store_search_attach(st, err);
+}
+
+/* Tables whose rows carry text of a case, and the column naming the case. */
+static const char *const text_tables[] = {"petitioners", "transfers", "instructions", "outcomes",
+                                          "replies",     "urgings",   "closures"};
+
+/* The migration that builds the index. Migration numbers are handed out before they land, so
+ * a store may have passed this number without it (made by a build holding a later migration
+ * but not this one): such a store gets it now, once. */
+#define SEARCH_MIGRATION 8
+static int late_migration(struct xf_store *st, bool *applied, struct xf_err *err)
+{
+	*applied = false;
+	int version;
+	int rc = store_version(st, &version, err);
+	if (rc != XF_OK || version < SEARCH_MIGRATION)
+		return rc;
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		if (xf_migrations[i].version != SEARCH_MIGRATION)
+			continue;
+		if ((rc = store_sql_exec(st, "BEGIN IMMEDIATE", err, "建立全文检索")) != XF_OK)
+			return rc;
+		if ((rc = store_sql_exec(st, xf_migrations[i].sql, err, xf_migrations[i].name)) != XF_OK ||
+		    (rc = store_sql_exec(st, "COMMIT", err, "建立全文检索")) != XF_OK) {
+			store_rollback(st);
+			return rc;
+		}
+		*applied = true;
+	}
+	return XF_OK;
+}
+
+/* Notes, in this connection only, every case whose indexed text a statement changes. */
+int store_search_attach(struct xf_store *st, struct xf_err *err)
+{
+	bool *ready = store_search_ready(st);
+	if (*ready)
+		return XF_OK;
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, "SELECT 1 FROM main.sqlite_schema WHERE name = 'search_source'", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	bool exists = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	if (!exists && (rc = late_migration(st, &exists, err)) != XF_OK)
+		return rc;
+	if (!exists)
+		return XF_OK;
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_puts(&sql, "CREATE TEMP TABLE IF NOT EXISTS search_dirty (case_id INTEGER PRIMARY KEY);"
+	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_insert AFTER INSERT ON main.cases BEGIN "
+	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;"
+	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_update "
+	               "AFTER UPDATE OF subject, accused, summary, spot_answer, received ON main.cases BEGIN "
+	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;");
+	for (size_t i = 0; i < sizeof text_tables / sizeof text_tables[0]; i++)
+		buf_printf(&sql,
+		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_insert AFTER INSERT ON main.%s BEGIN "
+		           "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;"
+		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_update AFTER UPDATE ON main.%s BEGIN "
+		           "INSERT OR IGNORE INTO search_dirty VALUES (OLD.case_id);"
+		           "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;",
+		           text_tables[i], text_tables[i], text_tables[i], text_tables[i]);
+	rc = store_sql_exec(st, sql.data, err, "准备全文检索");
+	buf_free(&sql);
+	if (rc == XF_OK)
+		*ready = true;
+	return rc;
+}
+
+/* Re-reads search_source for the changed cases and replaces their index rows. */
+int store_search_flush(struct xf_store *st, struct xf_err *err)
+{
+	if (!*store_search_ready(st))
+		return XF_OK;
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, "SELECT 1 FROM temp.search_dirty LIMIT 1", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	bool dirty = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	if (!dirty)
+		return XF_OK;
+	return store_sql_exec(st,
+	                      "DELETE FROM main.search WHERE rowid IN (SELECT r.row FROM main.search_rows r "
+	                      " JOIN temp.search_dirty d ON d.case_id = r.case_id);"
+	                      "INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row "
+	                      " FROM main.search_source WHERE case_id IN (SELECT case_id FROM temp.search_dirty);"
+	                      "INSERT INTO main.search (rowid, texts, people, numbers) SELECT row, texts, people, numbers "
+	                      " FROM main.search_source WHERE case_id IN (SELECT case_id FROM temp.search_dirty);"
+	                      "DELETE FROM temp.search_dirty;",
+	                      err, "更新全文检索");
+}
+
+/* The columns every search returns, from cases c, the first petitioner p and the index row s. */
+#define RESULT_COLUMNS                                                                                             \
+	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
+	"coalesce(p.name, '') AS name, "                                                                              \
+	"c.confidential, c.subject, c.accused, c.summary, s.texts, s.people, s.numbers "
+
+/* The filters every search applies to cases c. */
+#define RESULT_FILTERS                                                                                             \
+	"AND (?2 IS NULL OR c.received >= ?2) AND (?3 IS NULL OR c.received <= ?3) "                                  \
+	"AND (?4 IS NULL OR c.state = ?4) AND (?5 IS NULL OR c.department = ?5) "                                     \
+	"AND (?6 IS NULL OR c.category = ?6) AND (?7 IS NULL OR c.channel = ?7) "                                     \
+	"AND (?8 IS NULL OR c.importance = ?8) AND (?11 IS NULL OR c.department = ?11) "
+
+/* Runs a search: through the index when there are words, else through the receipt index. */
+int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	const char *sql;
+	if (q->match && q->handler_dept)
+		sql = "SELECT " RESULT_COLUMNS ", "
+		      "EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12) AS text_match "
+		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
+		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		      "WHERE s.search MATCH ?1 "
+		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
+		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
+		      RESULT_FILTERS
+		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
+	else if (q->match)
+		sql = "SELECT " RESULT_COLUMNS
+		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
+		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		      "WHERE s.search MATCH ?1 "
+		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
+		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
+		      RESULT_FILTERS
+		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
+	else
+		sql = "SELECT " RESULT_COLUMNS
+		      "FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "
+		      "LEFT JOIN main.search s ON s.rowid = r.row "
+		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		      "WHERE 1 " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC LIMIT ?9 OFFSET ?10";
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, sql, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	const char *text[] = {q->match, q->since, q->until, q->state, q->department, q->category, q->channel,
+	                      q->importance};
+	for (int i = 0; i < 8; i++)
+		if (text[i])
+			sqlite3_bind_text(stmt, i + 1, text[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 9, q->limit);
+	sqlite3_bind_int(stmt, 10, q->offset);
+	if (q->handler_dept)
+		sqlite3_bind_text(stmt, 11, q->handler_dept, -1, SQLITE_STATIC);
+	if (q->match && q->match_text)
+		sqlite3_bind_text(stmt, 12, q->match_text, -1, SQLITE_STATIC);
+	return store_sql_collect(st, stmt, out, err);
+}
