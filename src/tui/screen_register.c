@@ -33,6 +33,7 @@ static void defaults(struct ui *ui, struct fscreen *fs)
 	fs_set(fs, "anonymous", "否");
 	fs_set(fs, "confidential", "否");
 	fs_set(fs, "people", "1");
+	fs_set(fs, "id_type", "居民身份证");
 	fs_set(fs, "materials", "0");
 	fs_set(fs, "receiver", me);
 	fs_set(fs, "first_asked", me);

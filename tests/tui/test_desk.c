@@ -150,12 +150,12 @@ static void registration_typed_in_chinese(void **state)
 	assert_int_equal(cell.chars[0], 0x2502); /* the │ before 性别 is where the layout puts it */
 	term_send(&t, "\t\t\t");
 	term_send(&t, "\t"); /* 证件类型 stays 居民身份证 */
-	term_send(&t, "138 1234 5678\t");
-	must_see(&t, "13812345678 ", 1000); /* the phone as it is stored */
 	term_send(&t, "11010519491231002X\t");
 	/* Gender and age come from the ID number. */
 	must_see(&t, "女 ", 1000);
 	must_see(&t, "│76 ", 1000);
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "13812345678 ", 1000); /* the phone as it is stored */
 	term_send(&t, "北京市朝阳区建国路88号\t\t\t\t");
 	term_send(&t, "城东支行营业部\t\t" K_RIGHT K_RIGHT "\t"); /* subject; accused; category: 工作失误 服务态度 */
 	term_send(&t, "\t");                  /* amount */
@@ -169,6 +169,8 @@ static void registration_typed_in_chinese(void **state)
 	assert_shows(&e, "2026-0001", "channel", "来访");
 	assert_shows(&e, "2026-0001", "category", "服务态度");
 	assert_shows(&e, "2026-0001", "gender", "女");
+	assert_shows(&e, "2026-0001", "id_type", "居民身份证");
+	assert_shows(&e, "2026-0001", "phone", "13812345678");
 	char *v = show_value(&e, "2026-0001", "summary");
 	assert_non_null(strstr(v, "排队等候超过一小时"));
 	free(v);
@@ -182,6 +184,37 @@ static void registration_typed_in_chinese(void **state)
 	env_teardown(&e);
 }
 
+/* A visitor from Hong Kong registered with a passport: the document chosen on the form, the
+ * number checked as a passport, the phone shown as stored once the field is left. */
+static void passport_holder_from_hong_kong(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	open_registration(&e, &t, "2026-11-20");
+	term_send(&t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel 来访; importance */
+	term_send(&t, "陈大文\t\t\t\t");
+	/* 证件类型: 居民身份证, 港澳居民来往内地通行证 (the long name whole), ... 护照 */
+	must_see(&t, "居民身份证", 1000); /* the default */
+	term_send(&t, K_RIGHT);
+	must_see(&t, "港澳居民来往内地通行证", 1000);
+	term_send(&t, K_RIGHT K_RIGHT K_RIGHT K_RIGHT);
+	must_see(&t, "护照", 1000);
+	term_send(&t, "\tk0123 4567\t"); /* a passport number is no resident ID number: accepted */
+	must_see(&t, "K01234567", 1000);
+	term_send(&t, "+852 9123 4567\t");
+	must_see(&t, "+852 91234567", 1000);
+	term_send(&t, "\t\t\t\t城东支行营业部\t\t" K_RIGHT K_RIGHT "\t\t");
+	term_send(&t, "要求说明手续费。");
+	term_send(&t, K_F2);
+	must_see(&t, "已登记 2026年第0001号", 3000);
+	assert_shows(&e, "2026-0001", "id_type", "护照");
+	assert_shows(&e, "2026-0001", "id_number", "K01234567");
+	assert_shows(&e, "2026-0001", "phone", "+852 91234567");
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* A wrong check digit is refused on leaving the field; the typed text stays. */
 static void wrong_id_refused_text_kept(void **state)
 {
@@ -189,7 +222,7 @@ static void wrong_id_refused_text_kept(void **state)
 	struct desk_env e;
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
-	term_send(&t, "\t\t\t张伟\t\t\t\t\t\t110105194912310021\t");
+	term_send(&t, "\t\t\t张伟\t\t\t\t\t110105194912310021\t");
 	must_see(&t, "校验位不对", 2000);
 	must_see(&t, "110105194912310021", 100);
 	int row, col, crow, ccol;
@@ -407,8 +440,8 @@ static void draft_survives_kill(void **state)
 	struct desk_env e;
 	struct term t;
 	open_registration(&e, &t, "2026-11-20");
-	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t13900001111\t");
-	term_send(&t, "\t\t\t\t\t\t\t\t卡被吞了"); /* 证件号码 is one field more than before */
+	term_send(&t, "\t\t\t诸葛亮\t\t\t\t\t\t13900001111\t"); /* past 证件类型 and 证件号码 */
+	term_send(&t, "\t\t\t\t\t\t\t卡被吞了");
 	term_pump(&t, 1300); /* idle: the desk saves the draft */
 	assert_int_equal(term_stop(&t, SIGKILL, 2000), -1);
 	term_free(&t);
@@ -531,6 +564,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_typed_in_chinese),
+		cmocka_unit_test(passport_holder_from_hong_kong),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),
 		cmocka_unit_test(outcome_reply_close),
