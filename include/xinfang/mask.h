@@ -52,6 +52,9 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
  * exports built outside case.c. A row naming no case is masked whole when the reader is a
  * handler. */
 int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct xf_err *err);
+/* Rows all about one case (its records, its history: keys need not be the registration's)
+ * masked for this reader, the case read once. */
+int mask_rows_of_case(struct xf_session *s, int64_t case_id, struct xf_rows *rows, struct xf_err *err);
 /* mask_case_fields over every row. */
 int mask_case_rows(struct xf_session *s, struct xf_rows *rows, struct xf_err *err);
 

@@ -8,6 +8,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/case.h"
 #include "xinfang/field.h"
+#include "xinfang/mask.h"
 #include "xinfang/text.h"
 
 /* A record column and its label; value kinds: 0 text, 1 yes/no (1/0), 2 operator login,
@@ -226,7 +227,10 @@ int casefile_records(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 		fields_set(&out->v[i], "#sort", key);
 	}
 	qsort(out->v, out->n, sizeof *out->v, by_time);
-	return XF_OK;
+	/* The records' texts may name the petitioner: the mask decides what this reader sees. */
+	if ((rc = mask_rows_of_case(s, id, out, err)) != XF_OK)
+		rows_free(out);
+	return rc;
 }
 
 /* Skips JSON white space. */
@@ -502,5 +506,8 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	rows_free(&audit);
 	rows_free(&ops);
 	fields_free(&view);
-	return XF_OK;
+	int masked = mask_rows_of_case(s, id, out, err);
+	if (masked != XF_OK)
+		rows_free(out);
+	return masked;
 }

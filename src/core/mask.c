@@ -52,57 +52,80 @@ static bool ignorable(UChar32 c)
 	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_iscntrl(c);
 }
 
-/* Normalises s segment by segment (a segment ends where NFKC has a boundary, so the result
- * equals NFKC of the whole), drops ignorable code points and folds case. */
-static void normalize_map(const char *s, struct normed *t)
+/* One pass over a normalised text: ignorable code points dropped, the rest normalised (NFKC)
+ * segment by segment (a segment ends where NFKC has a boundary, so the result equals NFKC of
+ * the whole) and case-folded; each output code point keeps the byte range of its segment. */
+static void normalize_pass(const struct normed *in, struct normed *out, const UNormalizer2 *nfkc)
 {
-	memset(t, 0, sizeof *t);
-	size_t len = s ? strlen(s) : 0;
-	if (len == 0 || !utf8_valid(s, len, NULL))
-		return;
-	UErrorCode ec = U_ZERO_ERROR;
-	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+	memset(out, 0, sizeof *out);
 	UChar *seg = NULL, *norm = NULL;
 	size_t segcap = 0, normcap = 0;
-	for (size_t i = 0; i < len;) {
-		size_t start = i, seglen = 0;
+	for (size_t i = 0; i < in->n;) {
+		if (ignorable((UChar32)in->cp[i])) {
+			i++;
+			continue;
+		}
+		size_t from = in->from[i], to = in->to[i], seglen = 0;
 		do {
-			uint32_t cp;
-			size_t k = utf8_decode(s + i, len - i, &cp);
 			if (seglen + 2 > segcap) {
 				segcap = segcap ? segcap * 2 : 16;
 				seg = xrealloc(seg, segcap * sizeof *seg);
 			}
-			U16_APPEND_UNSAFE(seg, seglen, (UChar32)cp);
-			i += k;
-			if (i < len) {
-				utf8_decode(s + i, len - i, &cp);
-				if (U_FAILURE(ec) || unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
-					break;
-			}
-		} while (i < len);
+			U16_APPEND_UNSAFE(seg, seglen, (UChar32)in->cp[i]);
+			to = in->to[i] > to ? in->to[i] : to;
+			from = in->from[i] < from ? in->from[i] : from;
+			i++;
+			while (i < in->n && ignorable((UChar32)in->cp[i]))
+				i++;
+		} while (i < in->n && !unorm2_hasBoundaryBefore(nfkc, (UChar32)in->cp[i]));
 		/* NFKC expands one UTF-16 unit to at most 18 (U+FDFA). */
 		size_t want = seglen * 18 + 8;
 		if (want > normcap) {
 			normcap = want;
 			norm = xrealloc(norm, normcap * sizeof *norm);
 		}
-		int32_t outlen = 0;
-		UErrorCode nec = U_ZERO_ERROR;
-		if (U_SUCCESS(ec))
-			outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &nec);
-		const UChar *src = U_SUCCESS(ec) && U_SUCCESS(nec) ? norm : seg;
-		if (src == seg)
+		UErrorCode ec = U_ZERO_ERROR;
+		int32_t outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &ec);
+		const UChar *src = U_SUCCESS(ec) ? norm : seg;
+		if (U_FAILURE(ec))
 			outlen = (int32_t)seglen;
 		for (int32_t j = 0; j < outlen;) {
 			UChar32 c;
 			U16_NEXT(src, j, outlen, c);
 			if (!ignorable(c))
-				normed_add(t, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), start, i);
+				normed_add(out, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), from, to);
 		}
 	}
 	free(seg);
 	free(norm);
+}
+
+/* Normalises s: passes until nothing changes (dropping a space can bring a mark next to a
+ * letter it composes with), so normalising twice gives what normalising once gave. */
+static void normalize_map(const char *s, struct normed *t)
+{
+	memset(t, 0, sizeof *t);
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0 || !utf8_valid(s, len, NULL))
+		return;
+	for (size_t i = 0; i < len;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(s, len, &i);
+		normed_add(t, cp, at, i);
+	}
+	UErrorCode ec = U_ZERO_ERROR;
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
+	if (U_FAILURE(ec))
+		return;
+	for (int pass = 0; pass < 8; pass++) {
+		struct normed next;
+		normalize_pass(t, &next, nfkc);
+		bool same = next.n == t->n && (next.n == 0 || memcmp(next.cp, t->cp, next.n * sizeof *next.cp) == 0);
+		normed_free(t);
+		*t = next;
+		if (same)
+			break;
+	}
 }
 
 /* Position of needle in hay at or after `from`, or -1. */
@@ -372,6 +395,32 @@ static int64_t case_of(struct xf_session *s, const struct xf_fields *f)
 	return 0;
 }
 
+/* Reads what masking one case needs: its row and its petitioner's identity (added to the
+ * identity already in *pet). A case that is not there reads as confidential: the safe side. */
+static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row, struct xf_fields *pet,
+                         struct xf_err *err)
+{
+	int rc = id > 0 ? store_get(s->st, "cases", id, row, err) : XF_ENOTFOUND;
+	if (rc == XF_ENOTFOUND) {
+		fields_init(row);
+		fields_set(row, "confidential", "1");
+		return XF_OK;
+	}
+	if (rc != XF_OK || mask_may_see_identity(s, row))
+		return rc;
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows pets;
+	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
+	for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
+		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
+			if (p == 0 || !fields_has(pet, identity_keys[i]))
+				fields_set(pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
+	if (rc == XF_OK)
+		rows_free(&pets);
+	return rc;
+}
+
 /* Masks fields about one case, reading the case when masking may be due. */
 int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct xf_err *err)
 {
@@ -383,27 +432,24 @@ int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct
 	for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
 		if (fields_has(case_fields, identity_keys[i]))
 			fields_set(&pet, identity_keys[i], fields_str(case_fields, identity_keys[i]));
-	int64_t id = case_of(s, case_fields);
-	int rc = id > 0 ? store_get(s->st, "cases", id, &row, err) : XF_ENOTFOUND;
-	if (rc == XF_ENOTFOUND) {
-		/* A row naming no case is withheld whole: the safe side. */
-		fields_init(&row);
-		fields_set(&row, "confidential", "1");
-		rc = XF_OK;
-	} else if (rc == XF_OK && !mask_may_see_identity(s, &row)) {
-		char cid[32];
-		snprintf(cid, sizeof cid, "%lld", (long long)id);
-		struct xf_rows pets;
-		rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-		for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
-			for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
-				if (p == 0 || !fields_has(&pet, identity_keys[i]))
-					fields_set(&pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
-		if (rc == XF_OK)
-			rows_free(&pets);
-	}
+	int rc = load_for_mask(s, case_of(s, case_fields), &row, &pet, err);
 	if (rc == XF_OK)
 		mask_apply(s, &row, &pet, case_fields);
+	fields_free(&row);
+	fields_free(&pet);
+	return rc;
+}
+
+/* Masks rows all about one case, reading it once. */
+int mask_rows_of_case(struct xf_session *s, int64_t case_id, struct xf_rows *rows, struct xf_err *err)
+{
+	if (s->op.role != XF_ROLE_HANDLER)
+		return XF_OK;
+	struct xf_fields row, pet;
+	fields_init(&pet);
+	int rc = load_for_mask(s, case_id, &row, &pet, err);
+	for (size_t i = 0; rc == XF_OK && i < rows->n; i++)
+		mask_apply(s, &row, &pet, &rows->v[i]);
 	fields_free(&row);
 	fields_free(&pet);
 	return rc;

@@ -8,6 +8,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/mask.h"
+#include "xinfang/phone.h"
 #include "xinfang/text.h"
 
 enum char_class {
@@ -334,8 +335,13 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 			return xf_err_set(err, XF_EINVAL, "状态“%s”不认识：待批 已转办 已报结 已答复 已结案", q->state);
 		state = case_state_key((enum xf_state)st);
 	}
+	/* A phone written any usual way is searched in the form it is stored in. */
+	char *phone = NULL;
+	const char *words = q->words;
+	if (!str_empty(words) && phone_normalize(words, "", &phone, NULL) == XF_OK)
+		words = phone;
 	char **w;
-	size_t nw = split_words(q->words, &w);
+	size_t nw = split_words(words, &w);
 	int per_page = q->per_page > 0 ? q->per_page : 20;
 	int page = q->page > 0 ? q->page : 1;
 	struct xf_search_sql sql;
@@ -368,6 +374,7 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 	for (size_t i = 0; i < nw; i++)
 		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
 	free_words(w, nw);
+	free(phone);
 	if (rc == XF_OK && out->n > (size_t)per_page) {
 		*more = true;
 		fields_free(&out->v[--out->n]);

@@ -347,6 +347,13 @@ static void tick(struct ui *ui)
 	}
 }
 
+/* Reads one key from the terminal. */
+static int read_terminal_key(wint_t *ch)
+{
+	return get_wch(ch);
+}
+int (*ui_read_key)(wint_t *ch) = read_terminal_key;
+
 /* After an Esc: when more bytes follow at once, they are a key sequence curses did not know
  * (or Alt with a key); reads it to its end and returns true so that it is ignored. */
 static bool swallow_unknown_sequence(void)
@@ -377,7 +384,7 @@ struct ui_key ui_getkey(struct ui *ui)
 		return k;
 	}
 	wint_t ch;
-	int r = get_wch(&ch);
+	int r = ui_read_key(&ch);
 	if (ui_quit_requested) {
 		k.kind = UI_QUIT;
 		return k;

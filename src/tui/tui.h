@@ -70,6 +70,9 @@ void ui_refresh_status(struct ui *ui);
 /* Waits for a key; every half second without one it checks for other desks' changes and a
  * new day, redraws the status bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC. */
 struct ui_key ui_getkey(struct ui *ui);
+/* Where ui_getkey reads a key, get_wch's way (OK, KEY_CODE_YES, or ERR after the half-second
+ * timeout): the terminal, unless a driver (the desk's fuzz target) hands keys in. */
+extern int (*ui_read_key)(wint_t *ch);
 /* True for the keys that leave a screen: F10, Esc, Ctrl-C, Ctrl-Q. */
 bool ui_is_back(struct ui_key k);
 

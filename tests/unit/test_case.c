@@ -11,6 +11,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
+#include "xinfang/search.h"
 #include "xinfang/setup.h"
 
 /* A valid input for each move (link's target is filled in at run time). */
@@ -45,19 +46,7 @@ static int move_as(struct xf_session *s, int64_t id, enum xf_move mv, struct xf_
 }
 
 /* A move that must succeed. */
-static void must(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
-{
-	struct xf_fields f;
-	va_list ap;
-	va_start(ap, first);
-	fields_from_va(&f, first, ap);
-	va_end(ap);
-	struct xf_err err;
-	int rc = case_move(s, id, mv, &f, 0, &err);
-	fields_free(&f);
-	if (rc != XF_OK)
-		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
-}
+#define must fixture_move
 
 /* A new case moved along the main path to `state`. */
 static int64_t case_in(struct fixture *fx, enum xf_state state)
@@ -763,6 +752,17 @@ static void phones_stored_once(void **state)
 				fail_msg("%s found %d of %d", groups[g][k], found, n);
 			rows_free(&rows);
 			fields_free(&probe);
+			/* 查找 (search) by the same written form finds them too. */
+			struct xf_search q = {.words = groups[g][k], .per_page = 50};
+			bool more;
+			assert_int_equal(search_cases(&fx.clerk, &q, &rows, &more, &err), XF_OK);
+			found = 0;
+			for (size_t r = 0; r < rows.n; r++)
+				for (int i = 0; i < n; i++)
+					found += atoll(fields_str(&rows.v[r], "id")) == ids[i];
+			if (found != n)
+				fail_msg("search %s found %d of %d", groups[g][k], found, n);
+			rows_free(&rows);
 		}
 	}
 	struct xf_err err;

@@ -111,6 +111,20 @@ int64_t fixture_case(struct fixture *fx, const char *first, ...)
 	return id;
 }
 
+/* A move that must succeed. */
+void fixture_move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	struct xf_err err;
+	if (case_move(s, id, mv, &f, 0, &err) != XF_OK)
+		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
+	fields_free(&f);
+}
+
 /* Counts a case's audit events. */
 long fixture_audit_count(struct fixture *fx, int64_t id)
 {

@@ -26,6 +26,8 @@ void fixture_open(struct fixture *fx, const char *today);
 void fixture_close(struct fixture *fx);
 /* Registers a simple case as the clerk and returns its id; extra is "key=value" pairs. */
 int64_t fixture_case(struct fixture *fx, const char *first, ...);
+/* Does a move with "key=value" pairs (ending with NULL); fails the test when refused. */
+void fixture_move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...);
 /* Counts audit rows of a case. */
 long fixture_audit_count(struct fixture *fx, int64_t id);
 /* A case's state key. */
