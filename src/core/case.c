@@ -800,18 +800,24 @@ static int move_outcome(struct xf_session *s, const struct xf_fields *in, const 
 		return xf_err_set(err, XF_EINVAL, "信访人满意度应为 满意、基本满意、不满意 或 未表态");
 	char handled[11];
 	int rc = move_date(in, "handled_on", "办理日期", handled, err);
+	char *contact_phone = NULL;
 	if (rc == XF_OK && fields_has(in, "contact_phone"))
-		rc = field_check_phone(fields_str(in, "contact_phone"), "联系电话", err);
+		rc = phone_normalize(fields_str(in, "contact_phone"), "联系电话", &contact_phone, err);
 	if (rc == XF_OK)
 		rc = check_move_text(in, "findings", "调查核实情况", 8000, true, err);
 	if (rc == XF_OK)
 		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "报结", err);
-	if (rc != XF_OK)
+	if (rc != XF_OK) {
+		free(contact_phone);
 		return rc;
+	}
 	static const char *const keys[] = {"findings", "accountability", "rectification", "handler", "dept_head",
 	                                   "contact_phone"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		fields_set(rec, keys[i], fields_str(in, keys[i]));
+	if (contact_phone != NULL)
+		fields_set(rec, "contact_phone", contact_phone); /* the one stored form */
+	free(contact_phone);
 	fields_set(rec, "satisfaction", satisfaction);
 	fields_set(rec, "handled_on", handled);
 	char today[11];

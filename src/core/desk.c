@@ -101,6 +101,7 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 	} fixed[] = {
 		{"genders", {"男", "女", NULL}},
 		{"importance", {"一般", "重要", NULL}},
+		{"states", {"待批", "已转办", "已报结", "已答复", "已结案", NULL}},
 		{"satisfaction", {"满意", "基本满意", "不满意", "未表态", NULL}},
 		{"reply_methods", {"口头", "书面", NULL}},
 		{"yesno", {"否", "是", NULL}},

@@ -30,7 +30,8 @@ static const struct menu_item items[] = {
 	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", OFFICE, screen_queue},
 	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
-	{'5', "查找", "按编号、姓名、证件号码、电话查找", OFFICE, screen_search},
+	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
+	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
 };
 
 /* True when the operator may use the item. */

@@ -530,6 +530,120 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
+/* Search at the desk: words typed in Chinese, results newest first with the matched words
+ * marked (bold, brackets kept), a page at a time; Enter opens the case. */
+static void search_words_and_open(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli(&e, "clerk", (const char *[]){"new", "channel=来访", "category=服务态度", "name=周建华",
+	                                  "summary=信用卡被盗刷，要求赔偿", "received=2026-11-18", NULL});
+	cli(&e, "clerk", (const char *[]){"new", "channel=来电", "category=服务态度", "name=陈东",
+	                                  "summary=借记卡被盗刷", "received=2026-11-19", NULL});
+	for (int i = 0; i < 25; i++)
+		cli(&e, "clerk", (const char *[]){"new", "channel=来电", "category=咨询", "name=林一",
+		                                  "summary=咨询银行卡年费", NULL});
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "盗刷" K_F2);
+	must_see(&t, "查找结果", 3000);
+	must_see(&t, "【盗刷】", 1000);
+	int r1, r2, col;
+	assert_true(term_find(&t, "陈东", &r1, &col));
+	assert_true(term_find(&t, "周建华", &r2, &col));
+	assert_true(r1 < r2); /* newest first */
+	int mr, mc;
+	assert_true(term_find(&t, "盗刷】", &mr, &mc));
+	VTermScreenCell cell;
+	term_cell(&t, mr, mc, &cell);
+	assert_true(cell.attrs.bold);
+	assert_true(term_find(&t, "林一", &r1, &col) == false);
+	term_send(&t, "\r");
+	must_see(&t, "2026年第0002号", 3000);
+	must_see(&t, "借记卡被盗刷", 1000);
+	term_send(&t, K_F10);
+	must_see(&t, "查找结果", 3000);
+	term_send(&t, K_F10);
+	must_see(&t, "查找内容", 3000);
+	/* One character, many results: a page at a time. */
+	term_send(&t, "\025卡" K_F2);
+	must_see(&t, "第 1 页（还有）", 3000);
+	term_send(&t, "n");
+	must_see(&t, "第 2 页", 3000);
+	must_see(&t, "周建华", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Statistics at the desk: bar charts with CJK labels aligned in 80 columns, another period,
+ * and the CSV export. */
+static void statistics_screen(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "刘䶮");
+	cli_case(&e, "王芳");
+	cli(&e, "clerk", (const char *[]){"new", "channel=政府部门转办", "category=工作失误", "name=李四",
+	                                  "summary=多扣费用", NULL});
+	struct term t;
+	open_desk(&t, &e, "head", NULL);
+	term_send(&t, "6");
+	must_see(&t, "收到事项 3 件", 3000);
+	must_see(&t, "及时转办率", 1000);
+	int r1, r2, c1, c2, bar1, bar2;
+	assert_true(term_find(&t, "来访", &r1, &c1));
+	assert_true(term_find(&t, "政府部门转办", &r2, &c2));
+	char *l1 = term_row(&t, r1), *l2 = term_row(&t, r2);
+	assert_non_null(strstr(l1, "█"));
+	assert_non_null(strstr(l2, "█"));
+	/* The bars start in the same column whatever the label's length. */
+	assert_true(term_find(&t, "来访", &r1, &c1));
+	for (bar1 = 0; bar1 < 80; bar1++) {
+		VTermScreenCell cell;
+		term_cell(&t, r1, bar1, &cell);
+		if (cell.chars[0] == 0x2588)
+			break;
+	}
+	for (bar2 = 0; bar2 < 80; bar2++) {
+		VTermScreenCell cell;
+		term_cell(&t, r2, bar2, &cell);
+		if (cell.chars[0] == 0x2588)
+			break;
+	}
+	assert_true(bar1 < 80);
+	assert_int_equal(bar1, bar2);
+	free(l1);
+	free(l2);
+	term_send(&t, "y");
+	must_see(&t, "2026-01-01 至 2026-12-31", 3000);
+	term_send(&t, K_LEFT);
+	must_see(&t, "2025-01-01 至 2025-12-31", 3000);
+	must_see(&t, "收到事项 0 件", 1000);
+	term_send(&t, "y");
+	must_see(&t, "收到事项 3 件", 3000);
+	term_send(&t, "e");
+	must_see(&t, "导出统计", 3000);
+	char path[256];
+	snprintf(path, sizeof path, "%s/stats.csv", e.dir);
+	term_send(&t, "\025");
+	term_send(&t, path);
+	term_send(&t, K_F2);
+	must_see(&t, "统计已导出到", 3000);
+	char *cmd = xasprintf("iconv -f GB18030 -t UTF-8 '%s' | grep -c '^按渠道,来访,2,'", path);
+	FILE *p = popen(cmd, "r");
+	char line[16] = "";
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	free(cmd);
+	assert_string_equal(line, "1\n");
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* A training store says so in the title bar, a store others can read is named on the message
  * line with the chmod to run, and a production store refuses a set date before the screen. */
 static void training_mark_and_file_warning(void **state)
@@ -574,6 +688,8 @@ int main(void)
 		cmocka_unit_test(draft_survives_kill),
 		cmocka_unit_test(terminal_care),
 		cmocka_unit_test(limits_list_from_anywhere),
+		cmocka_unit_test(search_words_and_open),
+		cmocka_unit_test(statistics_screen),
 		cmocka_unit_test(training_mark_and_file_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

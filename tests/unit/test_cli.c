@@ -156,6 +156,44 @@ static void register_transfer_close(void **state)
 	cli_teardown(&c);
 }
 
+/* id_type= names the document; phones come out in their stored form and are found by any
+ * written form; the default document is the resident ID card. */
+static void documents_and_phones(void **state)
+{
+	(void)state;
+	struct cli_env c;
+	cli_setup(&c);
+	struct run_result *r = malloc(sizeof *r);
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=Smith", "id_type=外国人永久居留身份证",
+	                                   "id_number=93115619800101001x", "phone=+852 9123 4567", "summary=x", NULL});
+	if (r->status != 0)
+		fail_msg("new: %s", r->err);
+	run_admin(&c, r, (const char *[]){"show", "2026-0001", NULL});
+	assert_non_null(strstr(r->out, "id_type\t外国人永久居留身份证\n"));
+	assert_non_null(strstr(r->out, "id_number\t93115619800101001X\n"));
+	assert_non_null(strstr(r->out, "phone\t+852 91234567\n"));
+	run_admin(&c, r, (const char *[]){"find", "phone=00852-9123-4567", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "2026年第0001号"));
+	/* Without id_type a passport number is refused as a resident ID number, saying so. */
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=Smith", "id_number=E12345678",
+	                                   "summary=x", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "id_type"));
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=张伟", "phone=010-1234567",
+	                                   "summary=x", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "8 位"));
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=张伟", "phone=(010)12345678",
+	                                   "id_number=11010519491231002X", "summary=x", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"show", "2026-0002", NULL});
+	assert_non_null(strstr(r->out, "id_type\t居民身份证\n"));
+	assert_non_null(strstr(r->out, "phone\t010-12345678\n"));
+	free(r);
+	cli_teardown(&c);
+}
+
 /* Refusals exit 1 with the reason; bad arguments exit 2. */
 static void refusals(void **state)
 {
@@ -356,6 +394,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(register_transfer_close),
+		cmocka_unit_test(documents_and_phones),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(demo_store),
 		cmocka_unit_test(print_command),
