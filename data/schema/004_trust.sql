@@ -1,5 +1,5 @@
 -- xinfang schema, version 4: login attempts counted per name typed (an account or not, so an
--- unknown name answers exactly as a wrong password does), and the mark that init finished.
+-- unknown name answers exactly as a wrong password does).
 -- A row here is a counter, not a record of the case: failures, locks and unlocks are in the
 -- audit trail.
 CREATE TABLE logins (
@@ -10,5 +10,3 @@ CREATE TABLE logins (
   last_failure TEXT NOT NULL DEFAULT '',
   last_login   TEXT NOT NULL DEFAULT ''
 );
--- Stores made before this version were initialised when they had operators.
-INSERT OR IGNORE INTO settings(key, value) SELECT 'initialised', '1' WHERE EXISTS (SELECT 1 FROM operators);

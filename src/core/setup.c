@@ -196,8 +196,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 		rc = jrt_load(st, datadir, err);
 	if (rc == XF_OK)
 		rc = store_setting_set(st, "training", training ? "1" : "0", err);
-	if (rc == XF_OK && !(mode & XF_INIT_UNFINISHED))
-		rc = store_setting_set(st, "initialised", "1", err);
+	if (rc == XF_OK)
+		rc = store_setting_set(st, "initialised", mode & XF_INIT_UNFINISHED ? "0" : "1", err);
 	if (rc == XF_OK)
 		rc = store_audit(st, admin, "init", 0, NULL, training ? "{\"training\":\"1\"}" : "{\"training\":\"0\"}", err);
 	if (rc == XF_OK)
@@ -242,6 +242,20 @@ static bool setting_on(struct xf_store *st, const char *key)
 	return on;
 }
 
+/* True when init finished: marked so, or (a store from before the mark) it has operators. */
+static int init_finished(struct xf_store *st, bool *finished, struct xf_err *err)
+{
+	char *done = NULL;
+	int rc = store_setting_get(st, "initialised", &done, err);
+	struct xf_rows ops = {NULL, 0};
+	if (rc == XF_OK && done == NULL)
+		rc = store_list(st, "operators", NULL, NULL, &ops, err);
+	*finished = rc == XF_OK && (done ? strcmp(done, "1") == 0 : ops.n > 0);
+	free(done);
+	rows_free(&ops);
+	return rc;
+}
+
 /* True on a training store. */
 bool setup_is_training(struct xf_store *st)
 {
@@ -281,10 +295,8 @@ int setup_create(const char *path, const char *datadir, const char *admin, const
 	if (rc == XF_OK && version > 0)
 		rc = store_migrate(st, 0, err);
 	if (rc == XF_OK && version > 0) {
-		char *done = NULL;
-		rc = store_setting_get(st, "initialised", &done, err);
-		bool finished = done != NULL && strcmp(done, "1") == 0;
-		free(done);
+		bool finished = false;
+		rc = init_finished(st, &finished, err);
 		if (rc == XF_OK && finished)
 			rc = xf_err_set(err, XF_EEXIST, "数据库 %s 已经初始化过，原有数据未动。要重新开始请换一个文件（--db）", path);
 		if (rc == XF_OK && !finished) {
@@ -325,7 +337,8 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 		rc = xf_err_set(err, XF_ENOTFOUND, "%s 还没有初始化：请先运行 xinfang init", path);
 	if (rc == XF_OK && version < store_latest_version())
 		rc = store_migrate(st, 0, err);
-	if (rc == XF_OK && !setting_on(st, "initialised"))
+	bool finished = false;
+	if (rc == XF_OK && (rc = init_finished(st, &finished, err)) == XF_OK && !finished)
 		rc = xf_err_set(err, XF_ENOTFOUND, "数据库 %s 的初始化没有完成（可能被中断）：请重新运行 xinfang init", path);
 	if (rc == XF_OK && clock_overridden() && !setting_on(st, "training"))
 		rc = xf_err_set(err, XF_EINVAL, "%s 是正式数据库：日期只取系统时钟，不能用 --today 或 XINFANG_TODAY 指定"

@@ -19,6 +19,7 @@
 #include "xinfang/report.h"
 #include "xinfang/search.h"
 #include "xinfang/setup.h"
+#include "xinfang/verify.h"
 
 static const char *today_iso = "2026-11-20";
 
@@ -498,6 +499,17 @@ int main(int argc, char **argv)
 	if (gen_cases(&g, cases, &err) != XF_OK)
 		die("generate", err.msg);
 	double gen_ms = now_ms() - t0;
+	/* xinfang verify once over the generated store: every row against the trail, the chain. */
+	struct xf_verify v;
+	char *no_anchor = xasprintf("%s.bench-anchor", db);
+	t0 = now_ms();
+	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, no_anchor, &v, &err) != XF_OK)
+		die("verify", err.msg);
+	double verify_ms = now_ms() - t0;
+	if (v.failures)
+		die("verify", v.first);
+	verify_free(&v);
+	free(no_anchor);
 	if (sqlite3_open_v2(db, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		die("raw open", "failed");
 	sqlite3_busy_timeout(b.db, 5000);
@@ -523,6 +535,7 @@ int main(int argc, char **argv)
 		report(ops[i].name, cases, x, r);
 	}
 	report("start", cases, time_start(db, starts), 0);
+	report("verify", cases, verify_ms, 0);
 	double self, children;
 	rss(&self, &children);
 	printf("peak_rss_desk_mb\t%ld\t%.1f\t-\t-\n", cases, children);

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,6 +531,26 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
+/* A store whose trigger was dropped behind the program's back: the desk says so at start. */
+static void tampered_store_named_at_start(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	env_setup(&e, "2026-11-20");
+	open_desk(&t, &e, "clerk", NULL);
+	assert_false(term_wait(&t, "核验未通过", 300));
+	term_free(&t);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(e.db + strlen("XINFANG_DB="), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_desk(&t, &e, "clerk", NULL);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Search at the desk: words typed in Chinese, results newest first with the matched words
  * marked (bold, brackets kept), a page at a time; Enter opens the case. */
 static void search_words_and_open(void **state)
@@ -688,6 +709,7 @@ int main(void)
 		cmocka_unit_test(draft_survives_kill),
 		cmocka_unit_test(terminal_care),
 		cmocka_unit_test(limits_list_from_anywhere),
+		cmocka_unit_test(tampered_store_named_at_start),
 		cmocka_unit_test(search_words_and_open),
 		cmocka_unit_test(statistics_screen),
 		cmocka_unit_test(training_mark_and_file_warning),
