@@ -216,6 +216,24 @@ static void passport_holder_from_hong_kong(void **state)
 	env_teardown(&e);
 }
 
+/* Age from the ID number is counted on the day received, not the day typed in: born
+ * 2000-01-01, received 2025-06-01, entered 2026-11-20 is 25. */
+static void age_on_the_day_received(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	open_registration(&e, &t, "2026-11-20");
+	term_send(&t, K_END);
+	for (int i = 0; i < 16; i++)
+		term_send(&t, K_BS);
+	term_send(&t, "2025-06-01 10:00\t" K_RIGHT K_RIGHT K_RIGHT "\t\t张伟\t\t\t\t\t110105200001010016\t");
+	must_see(&t, "│25 ", 1000);
+	must_see(&t, "男 ", 100);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* A wrong check digit is refused on leaving the field; the typed text stays. */
 static void wrong_id_refused_text_kept(void **state)
 {
@@ -700,6 +718,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_typed_in_chinese),
 		cmocka_unit_test(passport_holder_from_hong_kong),
+		cmocka_unit_test(age_on_the_day_received),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),
 		cmocka_unit_test(outcome_reply_close),
