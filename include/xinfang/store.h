@@ -60,6 +60,9 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
  * match and is incremented, else XF_ECONFLICT. */
 int store_update(struct xf_store *st, const char *table, int64_t id, const struct xf_fields *cols,
                  int64_t expect_version, struct xf_err *err);
+/* Updates columns of the reference list row (departments, channels, categories) named `name`. */
+int store_update_named(struct xf_store *st, const char *table, const char *name, const struct xf_fields *cols,
+                       struct xf_err *err);
 /* Reads row id of a table as fields; XF_ENOTFOUND when absent. */
 int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fields *out, struct xf_err *err);
 /* Rows of a table where column = value (column NULL: all rows), in insertion order. */

@@ -1523,8 +1523,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		return rc;
 	if (!auth_require(s, OP | HD | HN, "查看时限清单", err))
 		return err->code;
-	/* A handler's list holds their own department's cases only. */
-	const char *only_dept = s->op.role == XF_ROLE_HANDLER ? s->op.department : NULL;
 	int today = clock_today();
 	size_t cap = 0;
 	static const enum xf_limit_kind order[] = {XF_LIMIT_HANDLE, XF_LIMIT_REPLY, XF_LIMIT_TRANSFER};
@@ -1538,8 +1536,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		if (rc == XF_OK)
 			rc = mask_case_rows(s, &rows, err);
 		for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
-			if (only_dept && strcmp(fields_str(&rows.v[i], "department"), only_dept) != 0)
-				continue;
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 32;
 				out->v = xrealloc(out->v, cap * sizeof *out->v);
@@ -1558,13 +1554,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 			fields_set(f, "days_left", left);
 			fields_set(f, "name", fields_str(&rows.v[i], "name"));
 			fields_set(f, "department", fields_str(&rows.v[i], "department"));
-			if (only_dept) {
-				/* The name as the case view shows it to this handler (masked where it must be). */
-				struct xf_fields view;
-				if (case_view(s, atoll(fields_str(&rows.v[i], "id")), &view, NULL) == XF_OK)
-					fields_set(f, "name", fields_str(&view, "name"));
-				fields_free(&view);
-			}
 		}
 		if (got)
 			rows_free(&rows);

@@ -517,6 +517,38 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
+/* Updates the row of a reference list (departments, channels, categories) named `name`. */
+int store_update_named(struct xf_store *st, const char *table, const char *name, const struct xf_fields *cols,
+                       struct xf_err *err)
+{
+	if (strcmp(table, "departments") != 0 && strcmp(table, "channels") != 0 && strcmp(table, "categories") != 0)
+		return xf_err_set(err, XF_EINVAL, "内部错误：%s 不是基础清单", table);
+	int rc = check_columns(st, table, cols, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "UPDATE %s SET ", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s\"%s\" = ?%zu", i ? ", " : "", cols->v[i].key, i + 1);
+	buf_printf(&sql, " WHERE name = ?%zu", cols->n + 1);
+	sqlite3_stmt *stmt;
+	rc = prepare(st, sql.data, &stmt, err);
+	buf_free(&sql);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < cols->n; i++)
+		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, (int)cols->n + 1, name, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return fail(st, step, err, "保存修改");
+	if (sqlite3_changes(st->db) == 0)
+		return xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
+	return XF_OK;
+}
+
 /* Generic SELECT by id. */
 int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fields *out, struct xf_err *err)
 {
