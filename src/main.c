@@ -39,7 +39,7 @@ static const struct cli_command commands[] = {
 	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=] [channel=] [importance=] [page=N]\n"
 	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
 	{"stats", cmd_stats,
-	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state]\n"
+	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state|jrt]\n"
 	 "        [--format text|csv] [--encoding 编码] [--print [--printer 命令] | --to 文件] | --explain\n"
 	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},

@@ -24,6 +24,7 @@ struct stats_view {
 	char since[11], until[11];
 	struct xf_stats st;
 	bool loaded;
+	bool jrt;                    /* the JR/T 0169 axes are shown too */
 	char **lines;
 	int nlines, top;
 };
@@ -75,6 +76,8 @@ static void load(struct ui *ui, struct stats_view *v)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
+	if (v->jrt && report_stats_jrt(&ui->s, &v->st, &err) != XF_OK)
+		ui_message(ui, UI_ERROR, "%s", err.msg);
 	v->loaded = true;
 	struct xf_buf page;
 	buf_init(&page);
@@ -176,7 +179,7 @@ static void print_or_export(struct ui *ui, struct stats_view *v, bool csv)
 		if (csv) {
 			struct xf_buf out;
 			buf_init(&out);
-			report_csv(&v->st, 0, &out);
+			report_csv(&v->st, 0, &out); /* the axes on the screen, JR/T ones when shown */
 			char *encoded = NULL;
 			size_t len = 0;
 			rc = text_convert(out.data, out.len, enc, &encoded, &len, NULL) == XF_OK
@@ -223,7 +226,7 @@ void screen_stats(struct ui *ui)
 	for (;;) {
 		char title[96];
 		snprintf(title, sizeof title, "统计 %s 至 %s", v.since, v.until);
-		ui_set_screen(ui, title, " m 月 q 季 y 年 ←→ 上/下期 d 日期 p 打印 e 导出 ↑↓ 翻看 F10 返回");
+		ui_set_screen(ui, title, " m月 q季 y年 ←→上/下期 d日期 j JR/T分类 p打印 e导出 ↑↓翻看 F10返回");
 		erase();
 		ui_frame(ui);
 		int top = ui_content_top(), rows = ui_content_rows();
@@ -266,6 +269,9 @@ void screen_stats(struct ui *ui)
 		} else if (k.kind == UI_FUNC && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT) && v.kind != PERIOD_DATES) {
 			period_step(&v, k.ch == KEY_LEFT ? -1 : 1);
 			v.top = 0;
+			load(ui, &v);
+		} else if (k.kind == UI_CHAR && k.ch == 'j') {
+			v.jrt = !v.jrt;
 			load(ui, &v);
 		} else if (k.kind == UI_CHAR && k.ch == 'd') {
 			if (ask_dates(ui, &v)) {
