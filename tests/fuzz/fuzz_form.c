@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "xinfang/form.h"
+#include "xinfang/pdf.h"
 #include "xinfang/slip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		slip_render(&form, &values, &meta, dev ? XF_DEV_GB : XF_DEV_UTF8, &page, &out, &err);
 		buf_free(&out);
 	}
+	/* The same form as a PDF page. */
+	struct xf_buf pdf;
+	buf_init(&pdf);
+	pdf_render(&form, &values, &meta, &pdf, &err);
+	buf_free(&pdf);
 	fields_free(&values);
 	form_free(&form);
 	return 0;
