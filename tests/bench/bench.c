@@ -497,7 +497,7 @@ static void fresh_store(const char *path, struct xf_store **st, struct xf_sessio
 	unlink(shm);
 	free(wal);
 	free(shm);
-	if (store_open(path, st, &err) != XF_OK || setup_init(*st, paths_datadir(), "admin", "secret1", s, &err) != XF_OK)
+	if (store_open(path, st, &err) != XF_OK || setup_init_mode(*st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, s, &err) != XF_OK)
 		die("import store", err.msg);
 }
 
