@@ -15,7 +15,7 @@ enum xf_ftype {
 	XF_F_YESNO,    /* 是/否 (y/n, 1/0 accepted) */
 	XF_F_INT,      /* whole number in a range */
 	XF_F_AMOUNT,   /* 元 with at most two decimals */
-	XF_F_IDNUM,    /* 18-character resident ID number */
+	XF_F_IDNUM,    /* identity document number (identity.h), checked as its form's id_type says */
 	XF_F_PHONE,    /* mobile or landline */
 };
 

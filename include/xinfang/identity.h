@@ -38,7 +38,8 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 /* The GB 32100-2015 check character of a unified social credit code's first 17 characters, or
  * 0 when one of them is not in its alphabet. */
 char identity_uscc_check_char(const char *first17);
-/* Name of an administrative division code (6 digits) of any year since 1980, or NULL. */
+/* Name of an administrative division code (6 digits) of any year since 1980, or NULL; the name
+ * is in a buffer the next call reuses. */
 const char *identity_division_name(const char *code6);
 
 #endif

@@ -16,8 +16,13 @@ enum xf_stats_axis {
 	XF_AXIS_DEPARTMENT,
 	XF_AXIS_IMPORTANCE,
 	XF_AXIS_STATE,
+	XF_AXIS_JRT_CHANNEL, /* the three JR/T 0169 axes: counted on request (report_stats_jrt) */
+	XF_AXIS_JRT_TYPE,
+	XF_AXIS_JRT_CAUSE,
 	XF_AXIS_COUNT
 };
+/* The bits of the three JR/T axes in an axes mask. */
+#define XF_AXES_JRT ((1u << XF_AXIS_JRT_CHANNEL) | (1u << XF_AXIS_JRT_TYPE) | (1u << XF_AXIS_JRT_CAUSE))
 /* Key ("channel") and Chinese name ("渠道") of an axis; parse takes the key or "dept", -1 unknown. */
 const char *report_axis_key(enum xf_stats_axis axis);
 const char *report_axis_label(enum xf_stats_axis axis);
@@ -72,6 +77,7 @@ struct xf_stats {
 	struct xf_growth *growth;
 	size_t ngrowth;
 	struct xf_stat_counts overdue_department, overdue_handler;
+	bool jrt_counted; /* the JR/T axes were counted */
 };
 void report_free(struct xf_stats *st);
 
@@ -80,6 +86,8 @@ int report_period(const char *key, const char *value, char since[11], char until
 /* Computes the statistics of cases received in [since, until] (office staff only). */
 int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
                  struct xf_err *err);
+/* Adds the counts by the three JR/T 0169 axes (cases without a code count as 未分类). */
+int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *err);
 /* The definitions of every figure, for `stats --explain` and README. */
 const char *report_explain(void);
 
@@ -102,7 +110,8 @@ enum xf_render_device {
 	XF_RENDER_WIDE,
 };
 /* The statistics as a text page of at most `width` columns with bar charts; axes_mask
- * (XF_IN-style bits of enum xf_stats_axis, 0 = all) picks the counts shown. */
+ * (bits 1 << enum xf_stats_axis; 0 = the five axes, and the JR/T ones when counted) picks the
+ * counts shown. */
 void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enum xf_render_device dev,
                    struct xf_buf *out);
 /* The statistics as CSV (RFC 4180, UTF-8): section, item, count, numerator, denominator, value. */

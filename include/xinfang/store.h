@@ -54,6 +54,9 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
  * match and is incremented, else XF_ECONFLICT. */
 int store_update(struct xf_store *st, const char *table, int64_t id, const struct xf_fields *cols,
                  int64_t expect_version, struct xf_err *err);
+/* Updates columns of the reference list row (departments, channels, categories) named `name`. */
+int store_update_named(struct xf_store *st, const char *table, const char *name, const struct xf_fields *cols,
+                       struct xf_err *err);
 /* Reads row id of a table as fields; XF_ENOTFOUND when absent. */
 int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fields *out, struct xf_err *err);
 /* Rows of a table where column = value (column NULL: all rows), in insertion order. */
@@ -131,11 +134,17 @@ struct xf_search_sql {
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
 
 /* Statistics of the cases received in [since, until] (ISO dates), read from the cases_stats
- * index. Groups: one row per channel, category, department, importance and state with fields
- * n transferred transferred_on_time (first transfer on or before due_transfer) reported
- * reported_on_time (outcome reported on or before due_handle) replied replied_on_time closed. */
+ * index. Groups: one row per channel, category, department, importance and state with n. */
 int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                        struct xf_err *err);
+/* The rates' counts: fields n transferred transferred_on_time (by the latest transfer date)
+ * first_transfer_fix (what counting the first transfer of returned cases adds to it) reported
+ * reported_on_time (outcome reported on or before due_handle) replied replied_on_time closed. */
+int store_stats_sums(struct xf_store *st, const char *since, const char *until, struct xf_fields *out,
+                     struct xf_err *err);
+/* Those cases by their JR/T 0169 codes: fields jrt_channel jrt_type jrt_cause n. */
+int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                    struct xf_err *err);
 /* Outcomes of those cases by satisfaction: fields satisfaction n. */
 int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                              struct xf_err *err);

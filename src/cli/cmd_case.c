@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "xinfang/audit.h"
 #include "xinfang/case.h"
+#include "xinfang/repeat.h"
 #include "xinfang/text.h"
 
 /* xinfang new KEY=VALUE... */
@@ -21,26 +22,46 @@ int cmd_new(struct cli *c, int argc, char **argv)
 	xf_err_clear(&warn);
 	int rc = login(c, &err);
 	char number[32];
-	struct xf_rows repeats = {NULL, 0};
+	struct xf_repeat repeats;
+	memset(&repeats, 0, sizeof repeats);
 	if (rc == XF_OK)
-		rc = case_repeat_matches(&c->session, &f, 0, &repeats, &err);
+		rc = repeat_find(&c->session, &f, 0, 5, &repeats, &err);
 	if (rc == XF_OK)
 		rc = case_register(&c->session, &f, number, &warn, &err);
+	struct xf_fields probe;
+	fields_init(&probe);
+	static const char *const who[] = {"id_number", "phone", "name"};
+	for (size_t i = 0; i < 3; i++)
+		if (fields_has(&f, who[i]))
+			fields_set(&probe, who[i], fields_str(&f, who[i]));
 	fields_free(&f);
 	if (rc != XF_OK) {
-		rows_free(&repeats);
+		fields_free(&probe);
+		repeat_free(&repeats);
 		return refused(&err);
 	}
 	if (warn.msg[0])
 		fprintf(stderr, "提示：%s\n", warn.msg);
-	for (size_t i = 0; i < repeats.n; i++) {
-		char name[XF_CLIP_SIZE];
-		fprintf(stderr, "提示：%s相同的已有事项 %s（%s，%s，%s），可能是重复信访：xinfang link %s %s\n",
-		        fields_str(&repeats.v[i], "match"), fields_str(&repeats.v[i], "number"),
-		        text_clip(fields_str(&repeats.v[i], "name"), 40, name, sizeof name), fields_str(&repeats.v[i], "received"),
-		        fields_str(&repeats.v[i], "state"), number, fields_str(&repeats.v[i], "number"));
+	if (repeats.total > 0) {
+		char counts[160];
+		repeat_counts_text(&repeats, counts, sizeof counts);
+		fprintf(stderr, "提示：可能是重复信访，%s，最近 %zu 件：\n", counts, repeats.latest.n);
+		for (size_t i = 0; i < repeats.latest.n; i++) {
+			char name[XF_CLIP_SIZE];
+			const struct xf_fields *r = &repeats.latest.v[i];
+			fprintf(stderr, "  %s（%s，%s，%s，%s相同）\n", fields_str(r, "number"),
+			        text_clip(fields_str(r, "name"), 40, name, sizeof name), fields_str(r, "received"),
+			        fields_str(r, "state"), fields_str(r, "match"));
+		}
+		if (repeats.total > repeats.latest.n) {
+			char shown[XF_CLIP_SIZE];
+			fprintf(stderr, "  ……其余 %zu 件：xinfang find %s=%s\n", repeats.total - repeats.latest.n, probe.v[0].key,
+			        text_clip(probe.v[0].val, 40, shown, sizeof shown));
+		}
+		fprintf(stderr, "  关联：xinfang link %s 编号\n", number);
 	}
-	rows_free(&repeats);
+	fields_free(&probe);
+	repeat_free(&repeats);
 	printf("%s\n", number);
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "xinfang/case.h"
+#include "xinfang/repeat.h"
 #include "xinfang/clock.h"
 
 /* xinfang due. */
@@ -66,18 +67,27 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	struct xf_err err;
 	struct xf_rows rows;
-	int rc = login(c, &err);
 	int limit = fields_has(&f, "limit") ? atoi(fields_str(&f, "limit")) : 100;
+	if (limit <= 0) {
+		int code = usage_error("limit= 应为正整数，不是“%s”", fields_str(&f, "limit"));
+		fields_free(&f);
+		return code;
+	}
+	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), limit,
-		               &rows, &err);
+		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"),
+		               limit + 1, &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
 	static const char *const list_keys[] = {"number", "state", "received", "channel", "name", "category", "department",
 	                                        NULL};
-	for (size_t i = 0; i < rows.n; i++)
+	/* One more than asked tells whether the list stops at its limit. */
+	bool more = rows.n > (size_t)limit;
+	for (size_t i = 0; i < rows.n && (!more || i < (size_t)limit); i++)
 		print_columns(&rows.v[i], list_keys);
+	if (more)
+		fprintf(stderr, "只列出前 %d 件，用 limit= 看更多\n", limit);
 	rows_free(&rows);
 	return 0;
 }
@@ -89,20 +99,39 @@ int cmd_find(struct cli *c, int argc, char **argv)
 	int bad = parse_pairs(argc, argv, &f);
 	if (bad >= 0 || argc == 0) {
 		fields_free(&f);
-		return usage_error("用法：xinfang find id_number=号码 | phone=电话 | name=姓名%s", "");
+		return usage_error("用法：xinfang find id_number=号码 | phone=电话 | name=姓名 [limit=N]%s", "");
 	}
+	long limit = 50;
+	if (fields_has(&f, "limit")) {
+		limit = atol(fields_str(&f, "limit"));
+		if (limit <= 0) {
+			fields_free(&f);
+			return usage_error("limit=“%s”应为正整数", fields_str(&f, "limit"));
+		}
+	}
+	struct xf_fields probe;
+	fields_init(&probe);
+	for (size_t i = 0; i < f.n; i++)
+		if (strcmp(f.v[i].key, "limit") != 0)
+			fields_set(&probe, f.v[i].key, f.v[i].val);
+	fields_free(&f);
 	struct xf_err err;
-	struct xf_rows rows;
+	struct xf_repeat found;
 	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_repeat_matches(&c->session, &f, 0, &rows, &err);
-	fields_free(&f);
+		rc = repeat_find(&c->session, &probe, 0, (size_t)limit, &found, &err);
+	fields_free(&probe);
 	if (rc != XF_OK)
 		return refused(&err);
 	static const char *const find_keys[] = {"number", "state", "received", "name", "match", NULL};
-	for (size_t i = 0; i < rows.n; i++)
-		print_columns(&rows.v[i], find_keys);
-	rows_free(&rows);
+	for (size_t i = 0; i < found.latest.n; i++)
+		print_columns(&found.latest.v[i], find_keys);
+	if (found.total > found.latest.n) {
+		char counts[160];
+		repeat_counts_text(&found, counts, sizeof counts);
+		fprintf(stderr, "共 %zu 件（%s），以上是最近 %zu 件；limit=N 显示更多\n", found.total, counts, found.latest.n);
+	}
+	repeat_free(&found);
 	return 0;
 }
 

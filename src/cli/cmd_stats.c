@@ -17,13 +17,13 @@ static int write_out(const char *data, size_t len, struct xf_err *err)
 }
 
 /* xinfang stats since= until= | month= | quarter= | year= [by=] [--format text|csv]
- * [--encoding E] [--print [--printer CMD] | --to FILE] | --explain. */
+ * [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	char since[11] = "", until[11] = "";
 	unsigned mask = 0;
 	const char *format = "text", *encoding = NULL;
-	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL};
+	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
 	bool print = false;
 	struct xf_err err;
 	for (int i = 0; i < argc; i++) {
@@ -58,12 +58,10 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 			if (report_period(key, eq + 1, since, until, &err) != XF_OK)
 				return usage_error("%s", err.msg);
 		} else if (eq && strncmp(a, "by=", 3) == 0) {
-			if (strcmp(eq + 1, "jrt") == 0)
-				return usage_error("by=jrt：本店的存储里还没有 JR/T 0169 分类字段，暂时不能按它统计%s", "");
 			int ax = report_axis_parse(eq + 1);
 			if (ax < 0)
-				return usage_error("by=“%s”不认识：可选 channel category department importance state", eq + 1);
-			mask |= 1u << ax;
+				return usage_error("by=“%s”不认识：可选 channel category department importance state jrt", eq + 1);
+			mask |= ax == XF_AXIS_JRT_CHANNEL ? XF_AXES_JRT : 1u << ax;
 		} else {
 			return usage_error("stats 不认识参数“%s”", a);
 		}
@@ -78,6 +76,10 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		rc = report_stats(&c->session, since, until, &st, &err);
 	if (rc != XF_OK)
 		return refused(&err);
+	if ((mask & XF_AXES_JRT) && (rc = report_stats_jrt(&c->session, &st, &err)) != XF_OK) {
+		report_free(&st);
+		return refused(&err);
+	}
 	struct xf_buf out;
 	buf_init(&out);
 	if (print) {

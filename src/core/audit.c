@@ -87,6 +87,7 @@ const char *audit_action_label(const char *action)
 		{"register", "登记"},       {"edit", "更正"},        {"login_failed", "登录失败"},
 		{"user_add", "添加用户"},   {"init", "初始化"},      {"calendar_load", "导入日历"},
 		{"ruleset_use", "切换时限规则"}, {"print", "打印"},
+		{"write", "数据变更"},     {"seal", "封存"},        {"restore", "从备份恢复"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], action) == 0)

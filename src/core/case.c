@@ -790,18 +790,24 @@ static int move_outcome(struct xf_session *s, const struct xf_fields *in, const 
 		return xf_err_set(err, XF_EINVAL, "信访人满意度应为 满意、基本满意、不满意 或 未表态");
 	char handled[11];
 	int rc = move_date(in, "handled_on", "办理日期", handled, err);
+	char *contact_phone = NULL;
 	if (rc == XF_OK && fields_has(in, "contact_phone"))
-		rc = field_check_phone(fields_str(in, "contact_phone"), "联系电话", err);
+		rc = phone_normalize(fields_str(in, "contact_phone"), "联系电话", &contact_phone, err);
 	if (rc == XF_OK)
 		rc = check_move_text(in, "findings", "调查核实情况", 8000, true, err);
 	if (rc == XF_OK)
 		rc = mask_check_recusal(s, row, fields_get(in, "handler"), "报结", err);
-	if (rc != XF_OK)
+	if (rc != XF_OK) {
+		free(contact_phone);
 		return rc;
+	}
 	static const char *const keys[] = {"findings", "accountability", "rectification", "handler", "dept_head",
 	                                   "contact_phone"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		fields_set(rec, keys[i], fields_str(in, keys[i]));
+	if (contact_phone != NULL)
+		fields_set(rec, "contact_phone", contact_phone); /* the one stored form */
+	free(contact_phone);
 	fields_set(rec, "satisfaction", satisfaction);
 	fields_set(rec, "handled_on", handled);
 	char today[11];
@@ -1507,8 +1513,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		return rc;
 	if (!auth_require(s, OP | HD | HN, "查看时限清单", err))
 		return err->code;
-	/* A handler's list holds their own department's cases only. */
-	const char *only_dept = s->op.role == XF_ROLE_HANDLER ? s->op.department : NULL;
 	int today = clock_today();
 	size_t cap = 0;
 	static const enum xf_limit_kind order[] = {XF_LIMIT_HANDLE, XF_LIMIT_REPLY, XF_LIMIT_TRANSFER};
@@ -1522,8 +1526,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		if (rc == XF_OK)
 			rc = mask_case_rows(s, &rows, err);
 		for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
-			if (only_dept && strcmp(fields_str(&rows.v[i], "department"), only_dept) != 0)
-				continue;
 			if (out->n == cap) {
 				cap = cap ? cap * 2 : 32;
 				out->v = xrealloc(out->v, cap * sizeof *out->v);
@@ -1542,13 +1544,6 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 			fields_set(f, "days_left", left);
 			fields_set(f, "name", fields_str(&rows.v[i], "name"));
 			fields_set(f, "department", fields_str(&rows.v[i], "department"));
-			if (only_dept) {
-				/* The name as the case view shows it to this handler (masked where it must be). */
-				struct xf_fields view;
-				if (case_view(s, atoll(fields_str(&rows.v[i], "id")), &view, NULL) == XF_OK)
-					fields_set(f, "name", fields_str(&view, "name"));
-				fields_free(&view);
-			}
 		}
 		if (got)
 			rows_free(&rows);

@@ -70,3 +70,13 @@ long long clock_seconds(void)
 {
 	return (long long)time(NULL);
 }
+
+/* The real wall-clock time, never the date override, with its UTC offset
+ * ("2026-11-25T15:40:01+0800"), for audit records. */
+void clock_wall_now(char out[32])
+{
+	struct tm tm;
+	system_now(&tm);
+	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+		out[0] = '\0';
+}

@@ -162,7 +162,7 @@ static int wrong_length(const char *label, const char *what, const char *s, stru
 
 /* The 18-character GB 11643 shape shared by the resident ID, the residence permit of Hong Kong,
  * Macao and Taiwan residents, and the 2023 foreigner's permanent residence card: 17 digits,
- * a MOD 11-2 check character. `birth_at` 6 checks YYYYMMDD at positions 7-14 (from 1900, not
+ * a MOD 11-2 check character. with_birth checks YYYYMMDD at positions 7-14 (from 1900, not
  * after today) and fills info. */
 static int check_gb11643(const char *s, const char *label, bool with_birth, struct xf_idinfo *info,
                          struct xf_err *err)
@@ -218,7 +218,7 @@ static int check_uscc(const char *s, const char *label, struct xf_err *err)
 	if (strlen(s) != 18)
 		return wrong_length(label, " 18 位", s, err);
 	for (int i = 0; i < 18; i++)
-		if (strchr("0123456789ABCDEFGHJKLMNPQRTUWXY", s[i]) == NULL || s[i] == '\0')
+		if (strchr("0123456789ABCDEFGHJKLMNPQRTUWXY", s[i]) == NULL)
 			return xf_err_set(err, XF_EINVAL, "%s第 %d 位“%c”不可用：只用数字和除 I、O、Z、S、V 以外的大写字母", label,
 			                  i + 1, isprint((unsigned char)s[i]) ? s[i] : '?');
 	if (!digits(s, 2, 8))

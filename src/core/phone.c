@@ -138,6 +138,8 @@ static int international(const char *d, const char *label, const char *shown, ch
 	const char *national = d + cc;
 	if (*national == '0') /* a trunk prefix written by habit, as in +886 02 ... */
 		national++;
+	if (*national == '0')
+		return xf_err_set(err, XF_EINVAL, "%s“%s”：国家或地区代码之后的号码不以 00 开头，请核对", label, shown);
 	int nn = (int)strlen(national);
 	if (strncmp(d, "852", 3) == 0 || strncmp(d, "853", 3) == 0) {
 		if (nn != 8)

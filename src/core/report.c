@@ -16,8 +16,10 @@
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
-static const char *const axis_keys[XF_AXIS_COUNT] = {"channel", "category", "department", "importance", "state"};
-static const char *const axis_labels[XF_AXIS_COUNT] = {"渠道", "类别", "承办部门", "重要程度", "状态"};
+static const char *const axis_keys[XF_AXIS_COUNT] = {"channel",    "category",    "department", "importance",
+                                                     "state",      "jrt_channel", "jrt_type",   "jrt_cause"};
+static const char *const axis_labels[XF_AXIS_COUNT] = {"渠道",  "类别", "承办部门", "重要程度",
+                                                       "状态", "JR/T 业务渠道", "JR/T 业务类型", "JR/T 投诉原因"};
 
 /* Key of an axis. */
 const char *report_axis_key(enum xf_stats_axis axis) { return axis_keys[axis]; }
@@ -29,6 +31,8 @@ int report_axis_parse(const char *s)
 {
 	if (s && strcmp(s, "dept") == 0)
 		return XF_AXIS_DEPARTMENT;
+	if (s && (strcmp(s, "jrt") == 0 || strcmp(s, "JR/T") == 0))
+		return XF_AXIS_JRT_CHANNEL;
 	for (int i = 0; i < XF_AXIS_COUNT; i++)
 		if (s && (strcmp(s, axis_keys[i]) == 0 || strcmp(s, axis_labels[i]) == 0))
 			return i;
@@ -355,12 +359,10 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	struct xf_rows rows;
 	if ((rc = store_stats_groups(s->st, since, until, &rows, err)) != XF_OK)
 		return rc;
-	long closed = 0;
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct xf_fields *r = &rows.v[i];
 		long n = atol(fields_str(r, "n"));
-		out->received += n;
-		for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
+		for (int ax = 0; ax < XF_AXIS_JRT_CHANNEL; ax++) {
 			const char *label = fields_str(r, axis_keys[ax]);
 			if (ax == XF_AXIS_STATE) {
 				int st = case_state_parse(label);
@@ -370,15 +372,21 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 				label = "（未转办）";
 			counts_add(&out->axes[ax], label, n);
 		}
-		out->rates[XF_RATE_TRANSFER].den += atol(fields_str(r, "transferred"));
-		out->rates[XF_RATE_TRANSFER].num += atol(fields_str(r, "transferred_on_time"));
-		out->rates[XF_RATE_HANDLE].den += atol(fields_str(r, "reported"));
-		out->rates[XF_RATE_HANDLE].num += atol(fields_str(r, "reported_on_time"));
-		out->rates[XF_RATE_REPLY].den += atol(fields_str(r, "replied"));
-		out->rates[XF_RATE_REPLY].num += atol(fields_str(r, "replied_on_time"));
-		closed += atol(fields_str(r, "closed"));
 	}
 	rows_free(&rows);
+	struct xf_fields sums;
+	if ((rc = store_stats_sums(s->st, since, until, &sums, err)) != XF_OK)
+		goto fail;
+	out->received = atol(fields_str(&sums, "n"));
+	out->rates[XF_RATE_TRANSFER].den = atol(fields_str(&sums, "transferred"));
+	out->rates[XF_RATE_TRANSFER].num =
+		atol(fields_str(&sums, "transferred_on_time")) + atol(fields_str(&sums, "first_transfer_fix"));
+	out->rates[XF_RATE_HANDLE].den = atol(fields_str(&sums, "reported"));
+	out->rates[XF_RATE_HANDLE].num = atol(fields_str(&sums, "reported_on_time"));
+	out->rates[XF_RATE_REPLY].den = atol(fields_str(&sums, "replied"));
+	out->rates[XF_RATE_REPLY].num = atol(fields_str(&sums, "replied_on_time"));
+	long closed = atol(fields_str(&sums, "closed"));
+	fields_free(&sums);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
 		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
 	if ((rc = store_stats_satisfaction(s->st, since, until, &rows, err)) != XF_OK)
@@ -413,6 +421,34 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 fail:
 	report_free(out);
 	return rc;
+}
+
+/* Counts by the three JR/T axes. */
+int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *err)
+{
+	struct xf_rows rows;
+	int rc = store_stats_jrt(s->st, st->since, st->until, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	for (int ax = XF_AXIS_JRT_CHANNEL; ax <= XF_AXIS_JRT_CAUSE; ax++) {
+		counts_free(&st->axes[ax]);
+		for (size_t i = 0; i < rows.n; i++) {
+			const char *label = fields_str(&rows.v[i], axis_keys[ax]);
+			counts_add(&st->axes[ax], *label ? label : "（未分类）", atol(fields_str(&rows.v[i], "n")));
+		}
+		qsort(st->axes[ax].v, st->axes[ax].n, sizeof *st->axes[ax].v, by_count);
+	}
+	rows_free(&rows);
+	st->jrt_counted = true;
+	return XF_OK;
+}
+
+/* True when the axis is shown under the mask. */
+static bool axis_shown(const struct xf_stats *st, unsigned mask, int ax)
+{
+	if (mask)
+		return (mask & (1u << ax)) != 0;
+	return ax < XF_AXIS_JRT_CHANNEL || st->jrt_counted;
 }
 
 /* ---- The page ---- */
@@ -535,7 +571,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	else
 		buf_puts(out, "       —  （无已报结事项）\n");
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (axes_mask && !(axes_mask & (1u << ax)))
+		if (!axis_shown(st, axes_mask, ax))
 			continue;
 		char title[64];
 		snprintf(title, sizeof title, "按%s", axis_labels[ax]);
@@ -618,7 +654,7 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 		v[0] = '\0';
 	csv_row(out, "平均办理时间（工作日）", "合计", NULL, n, d, v, NULL);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (axes_mask && !(axes_mask & (1u << ax)))
+		if (!axis_shown(st, axes_mask, ax))
 			continue;
 		char section[64];
 		snprintf(section, sizeof section, "按%s", axis_labels[ax]);
@@ -693,9 +729,13 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 			rc = print_to_file(opts->target, encoded, len, err);
 			break;
 		case XF_PRINT_SPOOLER: {
-			const char *env = getenv("XINFANG_PRINTER");
-			const char *where = opts->target && *opts->target ? opts->target : env && *env ? env : "lp";
-			rc = print_to_spooler(where, encoded, len, err);
+			/* A text page: raw, for a printer that takes the encoding as it is. */
+			char queue[128], *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
+			rc = print_queue(s, opts->target, queue, sizeof queue, err);
+			if (rc == XF_OK)
+				rc = print_to_spooler(queue, title, true, encoded, len, opts->report ? opts->report->job : NULL,
+				                      opts->report ? sizeof opts->report->job : 0, err);
+			free(title);
 			break;
 		}
 		case XF_PRINT_CALLER:

@@ -24,12 +24,19 @@ struct xf_store {
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
 	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
+	struct xf_chain *chain; /* rows written since the last audit record (store_chain.c) */
 };
 
 /* The SQLite connection, for the other store_*.c files. */
 sqlite3 *store_sqlite(struct xf_store *st)
 {
 	return st->db;
+}
+
+/* The audit chain's state kept with the connection. */
+struct xf_chain **store_chain_slot(struct xf_store *st)
+{
+	return &st->chain;
 }
 
 static void forget_columns(struct xf_store *st);
@@ -168,7 +175,7 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	int code;
 	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
 	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
-	    (code = store_search_open(st, err)) != XF_OK) {
+	    (code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -181,6 +188,7 @@ void store_close(struct xf_store *st)
 {
 	if (st == NULL)
 		return;
+	store_chain_detach(st);
 	sqlite3_close_v2(st->db);
 	forget_columns(st);
 	free(st->path);
@@ -235,6 +243,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 			return rc;
 		char *set = xasprintf("PRAGMA user_version=%d", m->version);
 		if ((rc = exec(st, m->sql, err, m->name)) != XF_OK ||
+		    (m->version == XF_CHAIN_SCHEMA && (rc = store_chain_seal(st, err)) != XF_OK) ||
 		    (rc = exec(st, set, err, m->name)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
 			free(set);
 			store_rollback(st);
@@ -248,6 +257,7 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 /* BEGIN IMMEDIATE. */
 int store_begin(struct xf_store *st, struct xf_err *err)
 {
+	store_chain_forget(st);
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
@@ -255,6 +265,8 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
 	int rc = store_search_flush(st, err);
+	if (rc == XF_OK)
+		rc = store_chain_flush(st, err);
 	if (rc != XF_OK)
 		return rc;
 	return exec(st, "COMMIT", err, "保存");
@@ -265,6 +277,7 @@ void store_rollback(struct xf_store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_chain_forget(st);
 }
 
 /* PRAGMA data_version. */
@@ -361,19 +374,24 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
 	buf_puts(&sql, ")");
 	sqlite3_stmt *stmt;
+	bool own = false;
+	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
+		buf_free(&sql);
+		return rc;
+	}
 	rc = prepare(st, sql.data, &stmt, err);
 	buf_free(&sql);
 	if (rc != XF_OK)
-		return rc;
+		return store_chain_auto_end(st, own, rc, err);
 	for (size_t i = 0; i < cols->n; i++)
 		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
 	int step = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (step != SQLITE_DONE)
-		return fail(st, step, err, "保存记录");
+		return store_chain_auto_end(st, own, fail(st, step, err, "保存记录"), err);
 	if (rowid)
 		*rowid = sqlite3_last_insert_rowid(st->db);
-	return XF_OK;
+	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
 /* Generic UPDATE by id, with an optional row-version check. */
@@ -395,10 +413,15 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	if (versioned && expect_version > 0)
 		buf_printf(&sql, " AND version = ?%zu", cols->n + 2);
 	sqlite3_stmt *stmt;
+	bool own = false;
+	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
+		buf_free(&sql);
+		return rc;
+	}
 	rc = prepare(st, sql.data, &stmt, err);
 	buf_free(&sql);
 	if (rc != XF_OK)
-		return rc;
+		return store_chain_auto_end(st, own, rc, err);
 	for (size_t i = 0; i < cols->n; i++)
 		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, (int)cols->n + 1, id);
@@ -407,12 +430,46 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	int step = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (step != SQLITE_DONE)
-		return fail(st, step, err, "保存修改");
+		return store_chain_auto_end(st, own, fail(st, step, err, "保存修改"), err);
 	if (sqlite3_changes(st->db) == 0) {
 		if (versioned && expect_version > 0)
-			return xf_err_set(err, XF_ECONFLICT, "这条记录刚被其他人修改过：请重新打开后再操作，您的输入未保存");
-		return xf_err_set(err, XF_ENOTFOUND, "记录不存在");
+			rc = xf_err_set(err, XF_ECONFLICT, "这条记录刚被其他人修改过：请重新打开后再操作，您的输入未保存");
+		else
+			rc = xf_err_set(err, XF_ENOTFOUND, "记录不存在");
+		return store_chain_auto_end(st, own, rc, err);
 	}
+	return store_chain_auto_end(st, own, XF_OK, err);
+}
+
+/* Updates the row of a reference list (departments, channels, categories) named `name`. */
+int store_update_named(struct xf_store *st, const char *table, const char *name, const struct xf_fields *cols,
+                       struct xf_err *err)
+{
+	if (strcmp(table, "departments") != 0 && strcmp(table, "channels") != 0 && strcmp(table, "categories") != 0)
+		return xf_err_set(err, XF_EINVAL, "内部错误：%s 不是基础清单", table);
+	int rc = check_columns(st, table, cols, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_buf sql;
+	buf_init(&sql);
+	buf_printf(&sql, "UPDATE %s SET ", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&sql, "%s\"%s\" = ?%zu", i ? ", " : "", cols->v[i].key, i + 1);
+	buf_printf(&sql, " WHERE name = ?%zu", cols->n + 1);
+	sqlite3_stmt *stmt;
+	rc = prepare(st, sql.data, &stmt, err);
+	buf_free(&sql);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < cols->n; i++)
+		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, (int)cols->n + 1, name, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (step != SQLITE_DONE)
+		return fail(st, step, err, "保存修改");
+	if (sqlite3_changes(st->db) == 0)
+		return xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
 	return XF_OK;
 }
 
@@ -489,16 +546,20 @@ int store_setting_get(struct xf_store *st, const char *key, char **out, struct x
 int store_setting_set(struct xf_store *st, const char *key, const char *value, struct xf_err *err)
 {
 	sqlite3_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-	                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	                 &stmt, err);
+	bool own = false;
+	int rc = store_chain_auto_begin(st, "settings", &own, err);
 	if (rc != XF_OK)
 		return rc;
+	rc = prepare(st, "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	             &stmt, err);
+	if (rc != XF_OK)
+		return store_chain_auto_end(st, own, rc, err);
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存设置");
+	return store_chain_auto_end(st, own, rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存设置"), err);
 }
 
 /* Next number of a year, in the caller's transaction. */
@@ -801,30 +862,11 @@ int store_rules_load(struct xf_store *st, struct xf_rules *rules, struct xf_err 
 	return XF_OK;
 }
 
-/* Appends one audit event. */
+/* Appends one audit event, chained and with the snapshots of the rows written since the last one. */
 int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id, const char *before_json,
                 const char *after_json, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) "
-	                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	                 &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	char now[20];
-	clock_now_iso(now);
-	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, action, -1, SQLITE_STATIC);
-	if (case_id > 0)
-		sqlite3_bind_int64(stmt, 4, case_id);
-	else
-		sqlite3_bind_null(stmt, 4);
-	sqlite3_bind_text(stmt, 5, before_json ? before_json : "{}", -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, after_json ? after_json : "{}", -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "记录操作日志");
+	return store_chain_append(st, op, action, case_id, before_json, after_json, err);
 }
 
 /* Saves a draft. */

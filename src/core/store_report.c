@@ -31,25 +31,59 @@ static int query_rows(struct xf_store *st, const char *sql, const char *const *a
 	return store_sql_collect(st, stmt, out, err);
 }
 
-/* Counts and on-time flags per group. */
+/* Counts per group: one sort of the period's index entries, nothing else read. */
 int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                        struct xf_err *err)
 {
 	const char *args[] = {since, until};
 	return query_rows(st,
-	                  "SELECT c.channel, c.category, c.department, c.importance, c.state, count(*) AS n, "
-	                  "sum(c.transferred_on <> '') AS transferred, "
-	                  "sum(c.transferred_on <> '' AND coalesce(f.first, c.transferred_on) <= c.due_transfer) "
-	                  " AS transferred_on_time, "
-	                  "sum(c.reported_on <> '') AS reported, "
-	                  "sum(c.reported_on <> '' AND c.reported_on <= c.due_handle) AS reported_on_time, "
-	                  "sum(c.replied_on <> '') AS replied, "
-	                  "sum(c.replied_on <> '' AND c.replied_on <= c.due_reply) AS replied_on_time, "
-	                  "sum(c.state = 'closed') AS closed "
-	                  "FROM cases c INDEXED BY cases_stats "
-	                  "LEFT JOIN (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
-	                  " WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f ON f.case_id = c.id "
-	                  "WHERE c.received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4, 5",
+	                  "SELECT channel, category, department, importance, state, count(*) AS n "
+	                  "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4, 5",
+	                  args, 2, out, err);
+}
+
+/* The rates' counts in one streaming pass over the period's index entries; a case returned
+ * and transferred again counts its first transfer (found through the few returned cases). */
+int store_stats_sums(struct xf_store *st, const char *since, const char *until, struct xf_fields *out,
+                     struct xf_err *err)
+{
+	const char *args[] = {since, until};
+	struct xf_rows rows;
+	int rc = query_rows(st,
+	                    "SELECT count(*) AS n, "
+	                    "sum(transferred_on <> '') AS transferred, "
+	                    "sum(transferred_on <> '' AND transferred_on <= due_transfer) AS transferred_on_time, "
+	                    "sum(reported_on <> '') AS reported, "
+	                    "sum(reported_on <> '' AND reported_on <= due_handle) AS reported_on_time, "
+	                    "sum(replied_on <> '') AS replied, "
+	                    "sum(replied_on <> '' AND replied_on <= due_reply) AS replied_on_time, "
+	                    "sum(state = 'closed') AS closed, "
+	                    "(SELECT coalesce(sum(f.first <= c.due_transfer) - sum(c.transferred_on <= c.due_transfer), 0) "
+	                    " FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
+	                    "  WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
+	                    " JOIN cases c ON c.id = f.case_id "
+	                    " WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> '') AS first_transfer_fix "
+	                    "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?2",
+	                    args, 2, &rows, err);
+	fields_init(out);
+	if (rc != XF_OK)
+		return rc;
+	if (rows.n == 1) {
+		*out = rows.v[0];
+		fields_init(&rows.v[0]);
+	}
+	rows_free(&rows);
+	return XF_OK;
+}
+
+/* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
+int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
+                    struct xf_err *err)
+{
+	const char *args[] = {since, until};
+	return query_rows(st,
+	                  "SELECT jrt_channel, jrt_type, jrt_cause, count(*) AS n FROM cases INDEXED BY cases_received "
+	                  "WHERE received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
 	                  args, 2, out, err);
 }
 

@@ -140,28 +140,46 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
-/* Re-reads search_source for the changed cases and replaces their index rows. */
+/* The statements that re-index one case, prepared once per flush. */
+static const char *const reindex_sql[] = {
+	"DELETE FROM main.search WHERE rowid = (SELECT row FROM main.search_rows WHERE case_id = ?1)",
+	"INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row FROM main.search_source "
+	"WHERE case_id = ?1",
+	"INSERT INTO main.search (rowid, texts, people, numbers) SELECT row, texts, people, numbers "
+	"FROM main.search_source WHERE case_id = ?1",
+};
+#define REINDEX_STEPS (sizeof reindex_sql / sizeof reindex_sql[0])
+
+/* Re-reads search_source for each case changed in this transaction and replaces its index
+ * row, one case at a time through the case's own indexes. */
 int store_search_flush(struct xf_store *st, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
 		return XF_OK;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT 1 FROM temp.search_dirty LIMIT 1", &stmt, err);
+	sqlite3_stmt *dirty;
+	int rc = store_sql_prepare(st, "SELECT case_id FROM temp.search_dirty", &dirty, err);
 	if (rc != XF_OK)
 		return rc;
-	bool dirty = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	if (!dirty)
-		return XF_OK;
-	return store_sql_exec(st,
-	                      "DELETE FROM main.search WHERE rowid IN (SELECT r.row FROM main.search_rows r "
-	                      " JOIN temp.search_dirty d ON d.case_id = r.case_id);"
-	                      "INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row "
-	                      " FROM main.search_source WHERE case_id IN (SELECT case_id FROM temp.search_dirty);"
-	                      "INSERT INTO main.search (rowid, texts, people, numbers) SELECT row, texts, people, numbers "
-	                      " FROM main.search_source WHERE case_id IN (SELECT case_id FROM temp.search_dirty);"
-	                      "DELETE FROM temp.search_dirty;",
-	                      err, "更新全文检索");
+	sqlite3_stmt *step[REINDEX_STEPS] = {NULL};
+	int sr;
+	while (rc == XF_OK && (sr = sqlite3_step(dirty)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(dirty, 0);
+		for (size_t k = 0; rc == XF_OK && k < REINDEX_STEPS; k++) {
+			if (step[k] == NULL && (rc = store_sql_prepare(st, reindex_sql[k], &step[k], err)) != XF_OK)
+				break;
+			sqlite3_bind_int64(step[k], 1, id);
+			int done = sqlite3_step(step[k]);
+			sqlite3_reset(step[k]);
+			if (done != SQLITE_DONE)
+				rc = store_sql_fail(st, done, err, "更新全文检索");
+		}
+	}
+	sqlite3_finalize(dirty);
+	for (size_t k = 0; k < REINDEX_STEPS; k++)
+		sqlite3_finalize(step[k]);
+	if (rc == XF_OK)
+		rc = store_sql_exec(st, "DELETE FROM temp.search_dirty", err, "更新全文检索");
+	return rc;
 }
 
 /* The columns every search returns, from cases c, the first petitioner p and the index row s. */

@@ -17,6 +17,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
 #include "xinfang/text.h"
+#include "xinfang/verify.h"
 
 volatile sig_atomic_t ui_quit_requested;
 
@@ -604,6 +605,9 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	}
 	desk_store_version(&ui.s, &ui.data_version);
 	ui_refresh_status(&ui);
+	char trust[512];
+	if (!verify_desk_check(st, trust, sizeof trust))
+		ui_message(&ui, UI_ERROR, "%s", trust);
 	screen_menu(&ui);
 	stop_terminal();
 	session_close(&ui.s);

@@ -12,6 +12,66 @@
 #include "xinfang/slip.h"
 #include "xinfang/text.h"
 
+/* Appends text padded with spaces to `cols` display columns. */
+static void pad(struct xf_buf *b, const char *text, int cols)
+{
+	buf_puts(b, text);
+	for (int w = ui_width(text); w < cols; w++)
+		buf_puts(b, " ");
+}
+
+/* Appends a slot {key} exactly `cols` columns wide. */
+static void slot(struct xf_buf *b, const char *key, int cols)
+{
+	buf_printf(b, "{%s", key);
+	for (int w = (int)strlen(key) + 2; w < cols; w++)
+		buf_puts(b, " ");
+	buf_puts(b, "}");
+}
+
+/* Appends a rule line of the small forms. */
+static void rule(struct xf_buf *b, const char *l, const char *m, const char *r)
+{
+	buf_puts(b, l);
+	for (int i = 0; i < 18; i++)
+		buf_puts(b, "─");
+	buf_puts(b, m);
+	for (int i = 0; i < 44; i++)
+		buf_puts(b, "─");
+	buf_printf(b, "%s\n", r);
+}
+
+/* The text of a small form: one row per key (three for long text), made from key labels. */
+char *fs_small_form(const char *name, const char *title, const char *head, const char *const *keys,
+                    const char *const *labels, const enum xf_ftype *types, const char *const *lists,
+                    const bool *required, int n)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_printf(&b, "name = %s\ntitle = %s\n[layout]\n  %s：", name, title, head);
+	slot(&b, "number", 24);
+	buf_puts(&b, "\n");
+	rule(&b, "┌", "┬", "┐");
+	for (int i = 0; i < n; i++) {
+		int rows = types[i] == XF_F_LONGTEXT ? 3 : 1;
+		for (int r = 0; r < rows; r++) {
+			buf_puts(&b, "│");
+			pad(&b, r == 0 ? labels[i] : "", 18);
+			buf_puts(&b, "│");
+			slot(&b, keys[i], 44);
+			buf_puts(&b, "│\n");
+		}
+		if (i + 1 < n)
+			rule(&b, "├", "┼", "┤");
+	}
+	rule(&b, "└", "┴", "┘");
+	buf_printf(&b, "[fields]\nnumber %s text\n", head);
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s %s %s%s%s%s\n", keys[i], labels[i], form_type_name(types[i]), required[i] ? " required" : "",
+		           lists[i] ? " list=" : "", lists[i] ? lists[i] : "");
+	return b.data;
+}
+
 /* Reading order of two fields: by slot row, then column. */
 static const struct xf_form *sort_form;
 static int by_position(const void *a, const void *b)

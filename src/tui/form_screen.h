@@ -39,6 +39,12 @@ struct fscreen {
 	void *ctx;
 };
 
+/* The text of a small form named `name` titled `title`: a line "head：{number}" (编号 on the
+ * moves' forms), then one row per key (three for long text) with its label, type, choice list
+ * and whether it is required. */
+char *fs_small_form(const char *name, const char *title, const char *head, const char *const *keys,
+                    const char *const *labels, const enum xf_ftype *types, const char *const *lists,
+                    const bool *required, int n);
 /* Opens forms/NAME.form, or a form given as text (name NULL); false with a message when the
  * form file cannot be used. */
 bool fs_open(struct ui *ui, struct fscreen *fs, const char *name, const char *text);

@@ -1,5 +1,5 @@
 /* Lists: cases by limit (from the status bar), by state, department or registering
- * operator, and lookup by number, name, ID number or phone. */
+ * operator. (Finding cases is screen_search.c.) */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "form_screen.h"
 #include "list.h"
@@ -171,70 +171,4 @@ void screen_dept_todo(struct ui *ui)
 	snprintf(title, sizeof title, "本部门待办：%s", *ui->s.op.department ? ui->s.op.department : "全部");
 	show_list(ui, title, &l, load_filtered, &f);
 	list_free(&l);
-}
-
-/* Search results for the petitioner fields. */
-static void load_found(struct ui *ui, struct ui_list *l, void *ctx)
-{
-	const struct xf_fields *probe = ctx;
-	struct xf_rows rows;
-	struct xf_err err;
-	if (case_repeat_matches(&ui->s, probe, 0, &rows, &err) != XF_OK) {
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-		return;
-	}
-	list_set_rows(l, &rows);
-}
-
-/* Lookup by number, name, ID number or phone. */
-void screen_search(struct ui *ui)
-{
-	const char *text = "name = search\ntitle = 查找\n[layout]\n"
-	                   "┌──────────────────┬────────────────────────────────────────────┐\n"
-	                   "│编号              │{number                                    }│\n"
-	                   "├──────────────────┼────────────────────────────────────────────┤\n"
-	                   "│姓名              │{name                                      }│\n"
-	                   "├──────────────────┼────────────────────────────────────────────┤\n"
-	                   "│证件号码          │{id_number                                 }│\n"
-	                   "├──────────────────┼────────────────────────────────────────────┤\n"
-	                   "│联系电话          │{phone                                     }│\n"
-	                   "└──────────────────┴────────────────────────────────────────────┘\n"
-	                   "[fields]\nnumber 编号 text\nname 姓名 text\nid_number 证件号码 text\nphone 联系电话 text\n";
-	struct fscreen fs;
-	if (!fs_open(ui, &fs, NULL, text))
-		return;
-	snprintf(fs.hints, sizeof fs.hints, " F2 查找  Tab/回车 下一项  F10 返回");
-	for (;;) {
-		enum fs_result r = fs_run(ui, &fs);
-		if (r != FS_SAVE)
-			break;
-		if (fields_has(&fs.values, "number")) {
-			int64_t id;
-			struct xf_err err;
-			if (case_find(&ui->s, fields_str(&fs.values, "number"), &id, &err) == XF_OK)
-				screen_case(ui, id);
-			else
-				ui_message(ui, UI_ERROR, "%s", err.msg);
-			continue;
-		}
-		struct xf_fields probe;
-		fs_values(&fs, &probe);
-		if (probe.n == 0) {
-			ui_message(ui, UI_WARN, "请填写编号、姓名、证件号码或电话中的一项");
-			fields_free(&probe);
-			continue;
-		}
-		static const struct ui_column cols[] = {
-			{"number", "编号", 14}, {"state", "状态", 6}, {"received", "收件日期", 10}, {"name", "信访人", 10},
-			{"match", "相同项", 0},
-		};
-		struct ui_list l;
-		memset(&l, 0, sizeof l);
-		l.cols = cols;
-		l.ncols = (int)(sizeof cols / sizeof cols[0]);
-		show_list(ui, "查找结果", &l, load_found, &probe);
-		list_free(&l);
-		fields_free(&probe);
-	}
-	fs_free(&fs);
 }

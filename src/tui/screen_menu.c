@@ -30,7 +30,10 @@ static const struct menu_item items[] = {
 	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", OFFICE, screen_queue},
 	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
-	{'5', "查找", "按编号、姓名、证件号码、电话查找", OFFICE, screen_search},
+	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
+	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
+	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
+	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
 };
 
 /* True when the operator may use the item. */
@@ -81,7 +84,10 @@ void screen_menu(struct ui *ui)
 		erase();
 		ui_frame(ui);
 		int width = COLS - 4 < 72 ? COLS - 4 : 72;
-		int y = ui_content_top() + 1, x = (COLS - width) / 2;
+		int y = ui_content_top() + 1, x = (COLS - width) / 2, shown = 0;
+		for (int i = 0; i < n; i++)
+			shown += allowed(ui, &items[i]);
+		int step = 2 * shown + 6 <= ui_content_rows() ? 2 : 1; /* one line apart when many */
 		ui_put(y, x, width, "信 访 工 作 台", A_BOLD);
 		y += 2;
 		for (int i = 0; i < n; i++) {
@@ -92,11 +98,11 @@ void screen_menu(struct ui *ui)
 			snprintf(line, sizeof line, " %lc  %s", (wint_t)items[i].key, items[i].label);
 			ui_put(y, x, 20, line, attr);
 			ui_put(y, x + 20, width - 20, items[i].what, attr);
-			y += 2;
+			y += step;
 		}
 		ui_put(y, x, width, " 0  退出", A_NORMAL);
 		if (*note)
-			ui_put(y + 2, x, width, note, ui_attr_warn(ui));
+			ui_put(y + step, x, width, note, ui_attr_warn(ui));
 		move(LINES - 1, COLS - 1);
 		refresh();
 		struct ui_key k = ui_getkey(ui);

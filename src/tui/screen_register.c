@@ -11,11 +11,13 @@
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
 #include "xinfang/field.h"
+#include "xinfang/repeat.h"
 #include "xinfang/identity.h"
 
 /* What registration remembers between keys. */
 struct reg {
-	struct xf_rows matches; /* earlier cases of the petitioner being typed */
+	struct xf_rows matches; /* the latest earlier cases of the petitioner being typed */
+	char counts[160];       /* how many in all: 同名 712 件 */
 	char repeat_of[256];    /* numbers the operator chose to link */
 	int64_t id;             /* the case once saved */
 };
@@ -86,14 +88,21 @@ static void repeat_check(struct ui *ui, struct fscreen *fs, const char *key, voi
 			fields_set(&probe, keys[i], fields_str(&fs->values, keys[i]));
 	rows_free(&reg->matches);
 	struct xf_err err;
-	if (case_repeat_matches(&ui->s, &probe, 0, &reg->matches, &err) != XF_OK)
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-	else if (!said && reg->matches.n > 0) {
-		const struct xf_fields *m = &reg->matches.v[0];
-		ui_message(ui, UI_WARN, "提示：%s相同的已有 %s（%s，%s，%s）%s，可能是重复信访：按 F6 关联", fields_str(m, "match"),
-		           fields_str(m, "number"), fields_str(m, "name"), fields_str(m, "received"), fields_str(m, "state"),
-		           reg->matches.n > 1 ? "等多件" : "");
+	struct xf_repeat found;
+	if (repeat_find(&ui->s, &probe, 0, 20, &found, &err) != XF_OK) {
+		ui_message_about(ui, UI_ERROR, "repeat", "%s", err.msg);
+	} else if (found.total == 0) {
+		ui_clear_about(ui, "repeat"); /* the name or phone changed: the warning goes */
+	} else if (!said) {
+		const struct xf_fields *m = &found.latest.v[0];
+		repeat_counts_text(&found, reg->counts, sizeof reg->counts);
+		ui_message_about(ui, UI_WARN, "repeat", "提示：%s，最近 %s（%s，%s，%s），可能是重复信访：按 F6 关联", reg->counts,
+		                 fields_str(m, "number"), fields_str(m, "name"), fields_str(m, "received"), fields_str(m, "state"));
 	}
+	reg->matches = found.latest;
+	found.latest.v = NULL;
+	found.latest.n = 0;
+	repeat_free(&found);
 	fields_free(&probe);
 }
 
@@ -113,7 +122,9 @@ static void link_repeat(struct ui *ui, struct reg *reg)
 		         fields_str(m, "received"), fields_str(m, "state"));
 		fields_set(&choices, line, fields_str(m, "number"));
 	}
-	int pick = ui_pick(ui, "关联为重复信访", &choices, 0);
+	char title[320];
+	snprintf(title, sizeof title, "关联为重复信访（%s，最近 %zu 件）", reg->counts, reg->matches.n);
+	int pick = ui_pick(ui, title, &choices, 0);
 	if (pick >= 0) {
 		const char *number = choices.v[pick].val;
 		if (strstr(reg->repeat_of, number) == NULL) {

@@ -103,6 +103,8 @@ void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
 void screen_lists(struct ui *ui);
 void screen_search(struct ui *ui);
+/* Statistics of a period with bar charts; printable. */
+void screen_stats(struct ui *ui);
 /* A handler's department: its cases waiting to be dealt with and reported. */
 void screen_dept_todo(struct ui *ui);
 /* The admin's screens: accounts; departments, categories and channels; calendar and rules. */

@@ -16,7 +16,10 @@
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
 #include "xinfang/paths.h"
+#include "xinfang/report.h"
+#include "xinfang/search.h"
 #include "xinfang/setup.h"
+#include "xinfang/verify.h"
 
 static const char *today_iso = "2026-11-20";
 
@@ -281,6 +284,74 @@ static void r_register(void *ctx, int i)
 	(void)i;
 }
 
+/* The columns a search result shows, as raw SQL reads them for the nearest equivalent. */
+#define RAW_RESULT "SELECT c.id, c.number, c.received, c.state, c.category, c.channel, c.department, " \
+	"c.importance, coalesce(p.name, ''), c.summary FROM cases c " \
+	"LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+
+/* A first page of search results through xinfang. */
+static void search_page(struct bench *b, const char *words)
+{
+	struct xf_search q;
+	memset(&q, 0, sizeof q);
+	q.words = words;
+	struct xf_rows rows;
+	bool more;
+	struct xf_err err;
+	if (search_cases(&b->s, &q, &rows, &more, &err) != XF_OK)
+		die("search", err.msg);
+	rows_free(&rows);
+}
+
+/* search_word: a two-character word of the texts (盗刷), first page. */
+static void x_search_word(void *ctx, int i) { (void)i; search_page(ctx, "盗刷"); }
+/* The nearest raw equivalent: a LIKE scan of the summaries, newest first. */
+static void r_search_word(void *ctx, int i)
+{
+	(void)i;
+	raw_run(raw_prepare(ctx, RAW_RESULT "WHERE c.summary LIKE '%盗刷%' ORDER BY c.received DESC, c.id DESC LIMIT 21"));
+}
+
+/* search_name: a fragment of a petitioner's name (the given name 建华), first page. */
+static void x_search_name(void *ctx, int i) { (void)i; search_page(ctx, "建华"); }
+/* The nearest raw equivalent: a LIKE scan of the names, newest first. */
+static void r_search_name(void *ctx, int i)
+{
+	(void)i;
+	raw_run(raw_prepare(ctx, RAW_RESULT "WHERE p.name LIKE '%建华%' ORDER BY c.received DESC, c.id DESC LIMIT 21"));
+}
+
+/* search_rare: a word no case holds (the whole index answers "none"). */
+static void x_search_rare(void *ctx, int i) { (void)i; search_page(ctx, "骚扰"); }
+/* The nearest raw equivalent: a LIKE scan that finds nothing. */
+static void r_search_rare(void *ctx, int i)
+{
+	(void)i;
+	raw_run(raw_prepare(ctx, RAW_RESULT "WHERE c.summary LIKE '%骚扰%' ORDER BY c.received DESC, c.id DESC LIMIT 21"));
+}
+
+/* stats_year: every figure of the statistics page for 2025. */
+static void x_stats_year(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_stats st;
+	struct xf_err err;
+	if (report_stats(&b->s, "2025-01-01", "2025-12-31", &st, &err) != XF_OK)
+		die("stats_year", err.msg);
+	report_free(&st);
+}
+/* The nearest raw equivalent: the counts by the five axes and the on-time sums in one query. */
+static void r_stats_year(void *ctx, int i)
+{
+	(void)i;
+	raw_run(raw_prepare(ctx, "SELECT channel, category, department, importance, state, count(*), "
+	                         "sum(transferred_on <> '' AND transferred_on <= due_transfer), "
+	                         "sum(reported_on <> '' AND reported_on <= due_handle), "
+	                         "sum(replied_on <> '' AND replied_on <= due_reply) FROM cases "
+	                         "WHERE received BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY 1, 2, 3, 4, 5"));
+}
+
 /* Times one side of an operation; returns the median in ms. */
 static double time_side(void (*fn)(void *, int), void *ctx, int repeat)
 {
@@ -428,6 +499,17 @@ int main(int argc, char **argv)
 	if (gen_cases(&g, cases, &err) != XF_OK)
 		die("generate", err.msg);
 	double gen_ms = now_ms() - t0;
+	/* xinfang verify once over the generated store: every row against the trail, the chain. */
+	struct xf_verify v;
+	char *no_anchor = xasprintf("%s.bench-anchor", db);
+	t0 = now_ms();
+	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, no_anchor, &v, &err) != XF_OK)
+		die("verify", err.msg);
+	double verify_ms = now_ms() - t0;
+	if (v.failures)
+		die("verify", v.first);
+	verify_free(&v);
+	free(no_anchor);
 	if (sqlite3_open_v2(db, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		die("raw open", "failed");
 	sqlite3_busy_timeout(b.db, 5000);
@@ -442,6 +524,10 @@ int main(int argc, char **argv)
 		{"lookup_number", repeat, x_number, r_number}, {"lookup_id", repeat, x_idn, r_idn},
 		{"lookup_phone", repeat, x_phone, r_phone},    {"view", repeat, x_view, r_view},
 		{"register", repeat, x_register, r_register},
+		{"search_word", repeat, x_search_word, r_search_word},
+		{"search_name", repeat, x_search_name, r_search_name},
+		{"search_rare", repeat, x_search_rare, r_search_rare},
+		{"stats_year", repeat < 21 ? repeat : 21, x_stats_year, r_stats_year},
 	};
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		double x = time_side(ops[i].xinfang, &b, ops[i].repeat);
@@ -449,6 +535,7 @@ int main(int argc, char **argv)
 		report(ops[i].name, cases, x, r);
 	}
 	report("start", cases, time_start(db, starts), 0);
+	report("verify", cases, verify_ms, 0);
 	double self, children;
 	rss(&self, &children);
 	printf("peak_rss_desk_mb\t%ld\t%.1f\t-\t-\n", cases, children);

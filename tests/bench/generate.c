@@ -45,6 +45,7 @@ static const char *const texts[] = {
 	"手机银行转账显示成功，但收款方至今未到账，多次查询无果。要求尽快查明资金去向并退回。",
 	"自助取款机吞卡后，网点称需七个工作日才能退卡，影响急用资金。要求当日退卡并改进吞卡处理流程。",
 	"企业基本账户被冻结，事前未收到任何书面通知，影响本月工资发放。要求说明冻结依据并尽快解冻。",
+	"本人信用卡在境外被盗刷两笔，银行未及时提醒，挂失后仍不予赔付。要求银行承担损失。",
 };
 
 /* Inserts a row, failing loudly. */
@@ -105,7 +106,7 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 	fields_set(&c, "received", rec);
 	fields_set(&c, "channel", channels[pick(r, 8)]);
 	fields_set(&c, "category", category);
-	fields_set(&c, "summary", texts[pick(r, 6)]);
+	fields_set(&c, "summary", texts[pick(r, (int)(sizeof texts / sizeof texts[0]))]);
 	fields_set(&c, "subject", "营业部");
 	fields_set(&c, "ruleset", g->s->rules.active);
 	fields_set(&c, "due_transfer", due[0]);

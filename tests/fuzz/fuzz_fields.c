@@ -6,11 +6,14 @@
 
 #include "xinfang/case.h"
 #include "xinfang/field.h"
+#include "xinfang/identity.h"
+#include "xinfang/phone.h"
 #include "xinfang/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Runs the input through every registration field's check, and the number parser. */
+/* Runs the input through every registration field's check, every document type's check, the
+ * phone reader, and the number parser. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = xstrndup((const char *)data, size);
@@ -19,6 +22,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *out = NULL;
 		if (field_normalize(d, s, &out, &err) == XF_OK)
 			free(out);
+	}
+	for (int t = 0; t < XF_ID_COUNT; t++) {
+		char *out = NULL;
+		struct xf_idinfo info;
+		if (identity_check((enum xf_idtype)t, s, "证件号码", &info, &out, &err) == XF_OK) {
+			/* The stored form is checked again to the same result. */
+			char *again = NULL;
+			if (identity_check((enum xf_idtype)t, out, "证件号码", NULL, &again, &err) != XF_OK || strcmp(out, again) != 0)
+				abort();
+			free(again);
+			free(out);
+		}
+	}
+	char *phone = NULL;
+	if (phone_normalize(s, "联系电话", &phone, &err) == XF_OK) {
+		char *again = NULL;
+		if (phone_normalize(phone, "联系电话", &again, &err) != XF_OK || strcmp(phone, again) != 0)
+			abort();
+		free(again);
+		free(phone);
 	}
 	int year, seq;
 	case_parse_number(s, &year, &seq, &err);

@@ -1,8 +1,10 @@
 /* The desk as a person uses it: the real binary in a real pty, read back through libvterm. */
 #include "../unit/testutil.h"
 #include "harness.h"
+#include "deskutil.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,119 +12,6 @@
 
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
-
-/* A store made with the command line, with a clerk, a head and a handler. */
-struct desk_env {
-	char dir[64];
-	char db[128];
-	char today[40];
-};
-
-/* Runs the command line on the store as a user ("" for none); fails the test on an error. */
-static void cli(struct desk_env *e, const char *user, const char *const *argv)
-{
-	char u[64];
-	snprintf(u, sizeof u, "XINFANG_USER=%s", user);
-	const char *env[] = {e->db, e->today, "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=secret1", u, NULL};
-	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, env, argv);
-	if (r->status != 0)
-		fail_msg("xinfang %s: %s", argv[0], r->err);
-	free(r);
-}
-
-/* A new store as of `today`. */
-static void env_setup(struct desk_env *e, const char *today)
-{
-	snprintf(e->dir, sizeof e->dir, "/tmp/xinfang-desk-XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	snprintf(e->db, sizeof e->db, "XINFANG_DB=%s/desk.db", e->dir);
-	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
-	cli(e, "", (const char *[]){"init", NULL});
-	cli(e, "admin", (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
-	cli(e, "admin", (const char *[]){"user", "add", "head", "head", "full_name=李建国", NULL});
-}
-
-/* Removes the store. */
-static void env_teardown(struct desk_env *e)
-{
-	char *cmd = xasprintf("rm -rf '%s'", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
-
-/* Opens the desk and logs in through the login screen. */
-static void open_desk(struct term *t, struct desk_env *e, const char *user, const char *const *extra_env)
-{
-	const char *env[8] = {e->db, e->today};
-	int n = 2;
-	for (int i = 0; extra_env && extra_env[i] && n < 7; i++)
-		env[n++] = extra_env[i];
-	env[n] = NULL;
-	term_start(t, 24, 80, env, (const char *[]){NULL});
-	if (!term_wait(t, "请登录", 5000))
-		fail_msg("no login screen:\n%s", term_text(t));
-	term_send(t, user);
-	term_send(t, "\r");
-	term_send(t, "secret1\r");
-	if (!term_wait(t, "信 访 工 作 台", 5000))
-		fail_msg("no menu after login:\n%s", term_text(t));
-}
-
-/* Fails with the screen when text does not show. */
-static void must_see(struct term *t, const char *text, int ms)
-{
-	if (!term_wait(t, text, ms)) {
-		char *s = term_text(t);
-		fail_msg("\"%s\" not on the screen:\n%s", text, s);
-	}
-}
-
-/* A new store as of `today`, the desk open on it as the clerk, on the registration form. */
-static void open_registration(struct desk_env *e, struct term *t, const char *today)
-{
-	env_setup(e, today);
-	open_desk(t, e, "clerk", NULL);
-	term_send(t, "1");
-	must_see(t, "信 访 登 记 表", 3000);
-}
-
-/* The value of a key in `xinfang show`. */
-static char *show_value(struct desk_env *e, const char *number, const char *key)
-{
-	const char *env[] = {e->db, e->today, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
-	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, env, (const char *[]){"show", number, NULL});
-	assert_int_equal(r->status, 0);
-	char want[64];
-	snprintf(want, sizeof want, "\n%s\t", key);
-	char *at = strstr(r->out, want);
-	char *v = NULL;
-	if (at) {
-		at += strlen(want);
-		v = xstrndup(at, strcspn(at, "\n"));
-	}
-	free(r);
-	assert_non_null(v);
-	return v;
-}
-
-/* Asserts a key's value in `xinfang show`. */
-static void assert_shows(struct desk_env *e, const char *number, const char *key, const char *want)
-{
-	char *v = show_value(e, number, key);
-	if (strcmp(v, want) != 0)
-		fail_msg("%s %s is \"%s\", not \"%s\"", number, key, v, want);
-	free(v);
-}
-
-/* Registers a case from the command line. */
-static void cli_case(struct desk_env *e, const char *name)
-{
-	char n[64];
-	snprintf(n, sizeof n, "name=%s", name);
-	cli(e, "clerk", (const char *[]){"new", "channel=来访", "category=服务态度", n, "summary=柜员态度冷淡，要求道歉", NULL});
-}
 
 /* Types a whole registration in Chinese, 𠮷 included, and saves it. */
 static void registration_typed_in_chinese(void **state)
@@ -210,6 +99,24 @@ static void passport_holder_from_hong_kong(void **state)
 	assert_shows(&e, "2026-0001", "id_type", "护照");
 	assert_shows(&e, "2026-0001", "id_number", "K01234567");
 	assert_shows(&e, "2026-0001", "phone", "+852 91234567");
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Age from the ID number is counted on the day received, not the day typed in: born
+ * 2000-01-01, received 2025-06-01, entered 2026-11-20 is 25. */
+static void age_on_the_day_received(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	open_registration(&e, &t, "2026-11-20");
+	term_send(&t, K_END);
+	for (int i = 0; i < 16; i++)
+		term_send(&t, K_BS);
+	term_send(&t, "2025-06-01 10:00\t" K_RIGHT K_RIGHT K_RIGHT "\t\t张伟\t\t\t\t\t110105200001010016\t");
+	must_see(&t, "│25 ", 1000);
+	must_see(&t, "男 ", 100);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -304,6 +211,62 @@ static void queue_transfer_and_print(void **state)
 	assert_non_null(memmem(t.printer.data, t.printer.len, "\xfe\x9f", 2)); /* 䶮 in GB18030 */
 	assert_non_null(memchr(t.printer.data, '\f', t.printer.len));
 	assert_shows(&e, "2026-0001", "state", "已转办");
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Inside tmux the terminal's printer is not offered and nothing goes out between mc5 and mc4;
+ * a file named *.pdf gets the PDF; the dialog comes back with the operator's last choice. */
+static void print_dialog_under_tmux(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "李𠮷䶮");
+	struct term t;
+	open_desk(&t, &e, "head", (const char *[]){"TMUX=/tmp/tmux-0/default,4242,0", NULL});
+	term_send(&t, "2");
+	must_see(&t, "2026年第0001号", 3000);
+	term_send(&t, "t");
+	must_see(&t, "信 访 转 办 单", 3000);
+	term_send(&t, K_F2);
+	must_see(&t, "批转已完成", 3000);
+	term_send(&t, K_F4);
+	must_see(&t, "打印到            │打印机", 3000);
+	/* → goes round the destinations: printer and file, never the terminal's printer. */
+	for (int i = 0; i < 4; i++) {
+		term_send(&t, K_RIGHT);
+		term_pump(&t, 150);
+		char *s = term_text(&t);
+		assert_null(strstr(s, "终端打印机"));
+		free(s);
+	}
+	must_see(&t, "打印到            │打印机", 1000);
+	term_send(&t, K_RIGHT);
+	must_see(&t, "打印到            │文件", 1000);
+	char path[160], keys[200];
+	snprintf(path, sizeof path, "%s/out/slip.pdf", e.dir);
+	char *mk = xasprintf("mkdir -p '%s/out'", e.dir);
+	assert_int_equal(system(mk), 0);
+	free(mk);
+	snprintf(keys, sizeof keys, "\t\t\025%s", path);
+	term_send(&t, keys);
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到文件", 3000);
+	must_see(&t, "（PDF）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_memory_equal(bytes, "%PDF-", 5);
+	free(bytes);
+	assert_null(memmem(t.raw.data, t.raw.len, "\033[5i", 4));
+	assert_int_equal(t.printer.len, 0);
+	/* Again: the file and its directory are remembered for this operator. */
+	term_send(&t, K_F4);
+	must_see(&t, "打印到            │文件", 3000);
+	char *remembered = xasprintf("%s/out/xinfang-20", e.dir); /* the start of …/out/xinfang-2026-0001-transfer.pdf */
+	must_see(&t, remembered, 1000);
+	free(remembered);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -529,13 +492,149 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
+/* A store whose trigger was dropped behind the program's back: the desk says so at start. */
+static void tampered_store_named_at_start(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	env_setup(&e, "2026-11-20");
+	open_desk(&t, &e, "clerk", NULL);
+	assert_false(term_wait(&t, "核验未通过", 300));
+	term_free(&t);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(e.db + strlen("XINFANG_DB="), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_no_delete", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_desk(&t, &e, "clerk", NULL);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Search at the desk: words typed in Chinese, results newest first with the matched words
+ * marked (bold, brackets kept), a page at a time; Enter opens the case. */
+static void search_words_and_open(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli(&e, "clerk", (const char *[]){"new", "channel=来访", "category=服务态度", "name=周建华",
+	                                  "summary=信用卡被盗刷，要求赔偿", "received=2026-11-18", NULL});
+	cli(&e, "clerk", (const char *[]){"new", "channel=来电", "category=服务态度", "name=陈东",
+	                                  "summary=借记卡被盗刷", "received=2026-11-19", NULL});
+	for (int i = 0; i < 25; i++)
+		cli(&e, "clerk", (const char *[]){"new", "channel=来电", "category=咨询", "name=林一",
+		                                  "summary=咨询银行卡年费", NULL});
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "盗刷" K_F2);
+	must_see(&t, "查找结果", 3000);
+	must_see(&t, "【盗刷】", 1000);
+	int r1, r2, col;
+	assert_true(term_find(&t, "陈东", &r1, &col));
+	assert_true(term_find(&t, "周建华", &r2, &col));
+	assert_true(r1 < r2); /* newest first */
+	int mr, mc;
+	assert_true(term_find(&t, "盗刷】", &mr, &mc));
+	VTermScreenCell cell;
+	term_cell(&t, mr, mc, &cell);
+	assert_true(cell.attrs.bold);
+	assert_true(term_find(&t, "林一", &r1, &col) == false);
+	term_send(&t, "\r");
+	must_see(&t, "2026年第0002号", 3000);
+	must_see(&t, "借记卡被盗刷", 1000);
+	term_send(&t, K_F10);
+	must_see(&t, "查找结果", 3000);
+	term_send(&t, K_F10);
+	must_see(&t, "查找内容", 3000);
+	/* One character, many results: a page at a time. */
+	term_send(&t, "\025卡" K_F2);
+	must_see(&t, "第 1 页（还有）", 3000);
+	term_send(&t, "n");
+	must_see(&t, "第 2 页", 3000);
+	must_see(&t, "周建华", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* Statistics at the desk: bar charts with CJK labels aligned in 80 columns, another period,
+ * and the CSV export. */
+static void statistics_screen(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "刘䶮");
+	cli_case(&e, "王芳");
+	cli(&e, "clerk", (const char *[]){"new", "channel=政府部门转办", "category=工作失误", "name=李四",
+	                                  "summary=多扣费用", NULL});
+	struct term t;
+	open_desk(&t, &e, "head", NULL);
+	term_send(&t, "6");
+	must_see(&t, "收到事项 3 件", 3000);
+	must_see(&t, "及时转办率", 1000);
+	int r1, r2, c1, c2, bar1, bar2;
+	assert_true(term_find(&t, "来访", &r1, &c1));
+	assert_true(term_find(&t, "政府部门转办", &r2, &c2));
+	char *l1 = term_row(&t, r1), *l2 = term_row(&t, r2);
+	assert_non_null(strstr(l1, "█"));
+	assert_non_null(strstr(l2, "█"));
+	/* The bars start in the same column whatever the label's length. */
+	assert_true(term_find(&t, "来访", &r1, &c1));
+	for (bar1 = 0; bar1 < 80; bar1++) {
+		VTermScreenCell cell;
+		term_cell(&t, r1, bar1, &cell);
+		if (cell.chars[0] == 0x2588)
+			break;
+	}
+	for (bar2 = 0; bar2 < 80; bar2++) {
+		VTermScreenCell cell;
+		term_cell(&t, r2, bar2, &cell);
+		if (cell.chars[0] == 0x2588)
+			break;
+	}
+	assert_true(bar1 < 80);
+	assert_int_equal(bar1, bar2);
+	free(l1);
+	free(l2);
+	term_send(&t, "y");
+	must_see(&t, "2026-01-01 至 2026-12-31", 3000);
+	term_send(&t, K_LEFT);
+	must_see(&t, "2025-01-01 至 2025-12-31", 3000);
+	must_see(&t, "收到事项 0 件", 1000);
+	term_send(&t, "y");
+	must_see(&t, "收到事项 3 件", 3000);
+	term_send(&t, "e");
+	must_see(&t, "导出统计", 3000);
+	char path[256];
+	snprintf(path, sizeof path, "%s/stats.csv", e.dir);
+	term_send(&t, "\025");
+	term_send(&t, path);
+	term_send(&t, K_F2);
+	must_see(&t, "统计已导出到", 3000);
+	char *cmd = xasprintf("iconv -f GB18030 -t UTF-8 '%s' | grep -c '^按渠道,来访,2,'", path);
+	FILE *p = popen(cmd, "r");
+	char line[16] = "";
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	free(cmd);
+	assert_string_equal(line, "1\n");
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_typed_in_chinese),
 		cmocka_unit_test(passport_holder_from_hong_kong),
+		cmocka_unit_test(age_on_the_day_received),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),
+		cmocka_unit_test(print_dialog_under_tmux),
 		cmocka_unit_test(outcome_reply_close),
 		cmocka_unit_test(status_bar_follows_the_date),
 		cmocka_unit_test(resize_while_editing),
@@ -543,6 +642,9 @@ int main(void)
 		cmocka_unit_test(draft_survives_kill),
 		cmocka_unit_test(terminal_care),
 		cmocka_unit_test(limits_list_from_anywhere),
+		cmocka_unit_test(tampered_store_named_at_start),
+		cmocka_unit_test(search_words_and_open),
+		cmocka_unit_test(statistics_screen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

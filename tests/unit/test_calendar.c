@@ -97,6 +97,9 @@ static void every_day_matches_reference(void **state)
 	assert_string_equal(calendar_day_name(&cal, day_of("2026-09-20")), "国庆节调休上班");
 	assert_string_equal(calendar_day_name(&cal, day_of("2026-10-10")), "国庆节调休上班");
 	assert_string_equal(calendar_day_name(&cal, day_of("2026-09-25")), "中秋节");
+	/* 2025's notice has one item for both: its makeup days are 国庆节、中秋节's. */
+	assert_string_equal(calendar_day_name(&cal, day_of("2025-09-28")), "国庆节、中秋节调休上班");
+	assert_string_equal(calendar_day_name(&cal, day_of("2025-10-11")), "国庆节、中秋节调休上班");
 	calendar_free(&cal);
 }
 

@@ -76,7 +76,8 @@ static void build_march(struct fixture *fx, int64_t id[6])
 	today("2026-02-27");
 	id[5] = fixture_case(fx, "received=2026-02-27", "channel=来电", NULL);
 	today("2026-03-02");
-	id[0] = fixture_case(fx, "received=2026-03-02", "channel=来访", "category=服务态度", NULL);
+	id[0] = fixture_case(fx, "received=2026-03-02", "channel=来访", "category=服务态度", "jrt_channel=营业现场",
+	                     "jrt_cause=C01", NULL);
 	id[1] = fixture_case(fx, "received=2026-03-02", "channel=来电", "category=工作失误", "name=钱多", NULL);
 	today("2026-03-03");
 	struct xf_fields a;
@@ -212,6 +213,13 @@ static void test_march_by_hand(void **state)
 	assert_non_null(strstr(csv.data, "按渠道,来访,2,,,,\r\n"));
 	assert_non_null(strstr(csv.data, "超期（按经办人）,孙明,1,,,,\r\n"));
 	buf_free(&csv);
+	/* The JR/T axes, counted on request; cases without a code are 未分类. */
+	assert_false(st.jrt_counted);
+	assert_int_equal(report_stats_jrt(&fx.head, &st, &err), XF_OK);
+	assert_int_equal(bar(&st.axes[XF_AXIS_JRT_CHANNEL], "营业现场"), 1);
+	assert_int_equal(bar(&st.axes[XF_AXIS_JRT_CHANNEL], "（未分类）"), 4);
+	assert_int_equal(bar(&st.axes[XF_AXIS_JRT_CAUSE], "服务态度及服务质量"), 1);
+	assert_int_equal(bar(&st.axes[XF_AXIS_JRT_TYPE], "（未分类）"), 5);
 	report_free(&st);
 	/* A handler does not get the office's statistics. */
 	assert_int_equal(report_stats(&fx.handler, since, until, &st, &err), XF_EDENIED);
@@ -312,7 +320,7 @@ static void test_print_and_cli(void **state)
 	struct xf_err err;
 	assert_int_equal(report_stats(&fx.head, "2026-03-01", "2026-03-31", &st, &err), XF_OK);
 	char *path = xasprintf("%s/stats.txt", fx.dir);
-	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_FILE, path, slip_default_page(), NULL};
+	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_FILE, path, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
 	assert_int_equal(report_print(&fx.head, &st, 0, &opts, NULL, &err), XF_OK);
 	char *cmd = xasprintf("iconv -f GB18030 -t UTF-8 '%s' | grep -c '及时转办率'", path);
 	FILE *p = popen(cmd, "r");
@@ -340,6 +348,12 @@ static void test_print_and_cli(void **state)
 	assert_non_null(strstr(r.out, "比率,重复信访率,,1,5,0.2000,"));
 	assert_non_null(strstr(r.out, "按渠道,来访,2"));
 	assert_null(strstr(r.out, "按类别"));
+	const char *a6[] = {"stats", "month=2026-03", "by=jrt", NULL};
+	run_xinfang(&r, env, a6);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "按JR/T 业务渠道"));
+	assert_non_null(strstr(r.out, "营业现场"));
+	assert_null(strstr(r.out, "按渠道"));
 	const char *a3[] = {"stats", "--explain", NULL};
 	run_xinfang(&r, env, a3);
 	assert_int_equal(r.status, 0);

@@ -1,0 +1,71 @@
+/* Proving the record: verify, backup and restore. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "xinfang/verify.h"
+
+/* xinfang verify: every check; exit 0 only when all hold. */
+int cmd_verify(struct cli *c, int argc, char **argv)
+{
+	if (argc != 0)
+		return usage_error("verify 不带参数（多余的“%s”）", argv[0]);
+	struct xf_err err;
+	struct xf_verify v;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = verify_session(&c->session, 0, &v, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	fputs(v.text.data ? v.text.data : "", stdout);
+	if (v.failures == 0)
+		printf("核验通过：操作日志到第 %lld 条（%.16s…）%s\n", (long long)v.head.id, v.head.hash,
+		       v.anchor_written ? "，已记入库外锚点和系统日志" : "");
+	else
+		fprintf(stderr, "xinfang：核验未通过（%d 项）：%s\n", v.failures, v.first);
+	int status = v.failures == 0 ? 0 : EXIT_REFUSED;
+	verify_free(&v);
+	return status;
+}
+
+/* xinfang backup FILE: an online copy, anchored. */
+int cmd_backup(struct cli *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("用法：xinfang backup 文件%s", "");
+	struct xf_err err;
+	struct xf_chain_head head;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = verify_backup(&c->session, argv[0], &head, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	printf("已备份到 %s（操作日志到第 %lld 条，%.16s…）\n", argv[0], (long long)head.id, head.hash);
+	return 0;
+}
+
+/* xinfang restore FILE: a verified backup in the store's place. */
+int cmd_restore(struct cli *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("用法：xinfang restore 备份文件%s", "");
+	struct xf_err err;
+	struct xf_verify report;
+	char *aside = NULL;
+	memset(&report, 0, sizeof report);
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = verify_restore(&c->session, argv[0], &report, &aside, &err);
+	if (rc != XF_OK) {
+		if (report.failures > 0)
+			fputs(report.text.data, stderr);
+		verify_free(&report);
+		free(aside);
+		return refused(&err);
+	}
+	printf("已从 %s 恢复 %s；原来的数据库留在 %s\n", argv[0], c->db, aside);
+	verify_free(&report);
+	free(aside);
+	return 0;
+}

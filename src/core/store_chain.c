@@ -1,0 +1,1112 @@
+/* The audit chain in the store: every write's rows noted through an SQLite update hook and
+ * snapshotted (canonical JSON) into the audit record that commits with them; each record's
+ * SHA-256 over the previous hash and its own content; the checks `xinfang verify` makes; online
+ * backup and restore. */
+#include "xinfang/store_chain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_private.h"
+#include "xinfang/clock.h"
+
+/* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
+struct tracked {
+	const char *table;
+	const char *whole_order; /* NULL: one snapshot per row, keyed by id */
+};
+
+static const struct tracked tracked_tables[] = {
+	{"cases", NULL},          {"petitioners", NULL},   {"operators", NULL},
+	{"instructions", NULL},   {"transfers", NULL},     {"returns", NULL},
+	{"outcomes", NULL},       {"replies", NULL},       {"extensions", NULL},
+	{"urgings", NULL},        {"materials", NULL},     {"links", NULL},
+	{"closures", NULL},       {"printed_slips", NULL}, {"settings", "key"},
+	{"departments", "id"},    {"channels", "name"},    {"categories", "name"},
+	{"rulesets", "name"},     {"limit_rules", "ruleset, kind, category"},
+	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "year"},
+	{"jrt_codes", "axis, code"}, {"imports", NULL},
+};
+enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
+
+/* A row written since the last audit record (rowid 0 for a whole table). */
+struct touched {
+	int table;
+	int64_t rowid;
+};
+
+/* Statements every record uses, prepared once per schema. */
+enum { S_COOKIE, S_LAST, S_INSERT, S_ROW, S_COUNT = S_ROW + NTRACKED };
+
+struct xf_chain {
+	sqlite3_stmt *stmts[S_COUNT];
+	struct touched *v;
+	size_t n, cap;
+	char actor[64];          /* the operator of the latest record, for "write" records */
+	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
+	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
+	char *row_expr[NTRACKED]; /* json_object(...) of a row's columns */
+};
+
+/* Index of a tracked table, -1 when the trail does not cover it. */
+static int tracked_index(const char *table)
+{
+	for (int i = 0; i < NTRACKED; i++)
+		if (strcmp(tracked_tables[i].table, table) == 0)
+			return i;
+	return -1;
+}
+
+/* The tables the snapshots cover. */
+const char *const *store_chain_tables(void)
+{
+	static const char *names[NTRACKED + 1];
+	for (int i = 0; i < NTRACKED; i++)
+		names[i] = tracked_tables[i].table;
+	return names;
+}
+
+/* Notes each row a statement of this connection writes in the main database. */
+static void on_row_written(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+	(void)op;
+	struct xf_chain *c = arg;
+	if (strcmp(db, "main") != 0)
+		return;
+	int t = tracked_index(table);
+	if (t < 0)
+		return;
+	if (tracked_tables[t].whole_order)
+		rowid = 0;
+	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid)
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+	}
+	c->v[c->n].table = t;
+	c->v[c->n].rowid = rowid;
+	c->n++;
+}
+
+static int refresh_schema(struct xf_store *st, struct xf_err *err);
+static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
+
+/* Applies migration 5 and seals, once, on a store whose version passed 5 without it. */
+static int late_migration(struct xf_store *st, struct xf_err *err)
+{
+	int version;
+	int rc = store_version(st, &version, err);
+	if (rc != XF_OK || version < XF_CHAIN_SCHEMA)
+		return rc;
+	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
+		return rc;
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		if (xf_migrations[i].version != XF_CHAIN_SCHEMA)
+			continue;
+		if ((rc = store_begin(st, err)) != XF_OK)
+			return rc;
+		if (sqlite3_exec(store_sqlite(st), xf_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = chain_fail(st, "升级操作日志", err);
+		if (rc == XF_OK && (rc = refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
+			rc = store_commit(st, err);
+		if (rc != XF_OK)
+			store_rollback(st);
+		return rc;
+	}
+	return XF_OK;
+}
+
+/* Starts noting written rows. */
+int store_chain_attach(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_chain *c = xcalloc(1, sizeof *c);
+	c->schema_cookie = -1;
+	*store_chain_slot(st) = c;
+	sqlite3_update_hook(store_sqlite(st), on_row_written, c);
+	return late_migration(st, err);
+}
+
+/* Drops the cached column expressions and the statements built on them (from `from` on). */
+static void forget_exprs(struct xf_chain *c, int from)
+{
+	for (int i = 0; i < NTRACKED; i++) {
+		free(c->row_expr[i]);
+		c->row_expr[i] = NULL;
+	}
+	for (int i = from; i < S_COUNT; i++) {
+		sqlite3_finalize(c->stmts[i]);
+		c->stmts[i] = NULL;
+	}
+}
+
+/* A statement of a slot, prepared on first use; NULL when it cannot be prepared. */
+static sqlite3_stmt *cached(struct xf_store *st, int slot, const char *sql)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c->stmts[slot] == NULL &&
+	    sqlite3_prepare_v3(store_sqlite(st), sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[slot], NULL) != SQLITE_OK)
+		c->stmts[slot] = NULL;
+	return c->stmts[slot];
+}
+
+/* Makes a cached statement ready for its next use (and lets go of its read lock). */
+static void done(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+/* Stops noting and frees the state. */
+void store_chain_detach(struct xf_store *st)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c == NULL)
+		return;
+	sqlite3_update_hook(store_sqlite(st), NULL, NULL);
+	forget_exprs(c, 0);
+	free(c->v);
+	free(c);
+	*store_chain_slot(st) = NULL;
+}
+
+/* Forgets the noted rows. */
+void store_chain_forget(struct xf_store *st)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c)
+		c->n = 0;
+}
+
+/* Reports an SQLite failure of the chain's own statements. */
+static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
+{
+	sqlite3 *db = store_sqlite(st);
+	int rc = sqlite3_errcode(db) & 0xff;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return xf_err_set(err, XF_EBUSY, "数据库正被其他程序占用：%s未完成，请稍后重试", what);
+	if (rc == SQLITE_FULL)
+		return xf_err_set(err, XF_EIO, "磁盘已满：%s未完成，已有数据完好。请清理磁盘空间后重试", what);
+	return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(db));
+}
+
+/* Rebuilds the cached SQL when the schema changed (a migration, here or in another process). */
+static int refresh_schema(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	sqlite3 *db = store_sqlite(st);
+	sqlite3_stmt *stmt = cached(st, S_COOKIE, "PRAGMA schema_version");
+	if (stmt == NULL)
+		return chain_fail(st, "读取数据库结构", err);
+	int cookie = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -2;
+	done(stmt);
+	if (cookie == c->schema_cookie)
+		return XF_OK;
+	forget_exprs(c, S_LAST);
+	c->has_chain_columns = false;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取数据库结构", err);
+	for (int t = 0; t < NTRACKED; t++) {
+		struct xf_buf b;
+		buf_init(&b);
+		buf_puts(&b, "json_object(");
+		int n = 0;
+		sqlite3_bind_text(stmt, 1, tracked_tables[t].table, -1, SQLITE_STATIC);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *col = (const char *)sqlite3_column_text(stmt, 0);
+			buf_printf(&b, "%s'%s', \"%s\"", n++ ? ", " : "", col, col);
+		}
+		sqlite3_reset(stmt);
+		buf_puts(&b, ")");
+		if (n > 0)
+			c->row_expr[t] = b.data;
+		else
+			buf_free(&b);
+	}
+	sqlite3_bind_text(stmt, 1, "audit", -1, SQLITE_STATIC);
+	int chain_cols = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(stmt, 0);
+		chain_cols += strcmp(col, "wall") == 0 || strcmp(col, "snapshot") == 0 || strcmp(col, "hash") == 0;
+	}
+	sqlite3_finalize(stmt);
+	c->has_chain_columns = chain_cols == 3;
+	c->schema_cookie = cookie;
+	return XF_OK;
+}
+
+/* Appends one field of the hashed content: its length, a colon, the bytes, a semicolon. */
+static void hash_field(EVP_MD_CTX *ctx, const char *v)
+{
+	char len[24];
+	size_t n = v ? strlen(v) : 0;
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	EVP_DigestUpdate(ctx, len, (size_t)k);
+	if (n)
+		EVP_DigestUpdate(ctx, v, n);
+	EVP_DigestUpdate(ctx, ";", 1);
+}
+
+/* The fields of one audit record as the chain hashes them. */
+struct record {
+	int64_t id;
+	const char *at, *wall, *op, *action, *case_id, *before, *after, *snapshot, *hash;
+};
+
+/* SHA-256 over the previous hash and the record's content, as 64 lowercase hex digits. */
+static void record_hash(const char *prev, const struct record *r, char out[65])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)r->id);
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	hash_field(ctx, "xinfang-audit-1");
+	hash_field(ctx, prev);
+	hash_field(ctx, id);
+	hash_field(ctx, r->at);
+	hash_field(ctx, r->wall);
+	hash_field(ctx, r->op);
+	hash_field(ctx, r->action);
+	hash_field(ctx, r->case_id);
+	hash_field(ctx, r->before);
+	hash_field(ctx, r->after);
+	hash_field(ctx, r->snapshot);
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* Text of a column, "" for NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *v = sqlite3_column_text(stmt, i);
+	return v ? (const char *)v : "";
+}
+
+/* The SELECT every walk of the records uses. */
+static const char record_columns[] = "id, at, wall, operator, action, coalesce(case_id, ''), before, after, snapshot, hash";
+
+/* Reads the current row of a record statement. */
+static void record_from(sqlite3_stmt *stmt, struct record *r)
+{
+	r->id = sqlite3_column_int64(stmt, 0);
+	r->at = col_text(stmt, 1);
+	r->wall = col_text(stmt, 2);
+	r->op = col_text(stmt, 3);
+	r->action = col_text(stmt, 4);
+	r->case_id = col_text(stmt, 5);
+	r->before = col_text(stmt, 6);
+	r->after = col_text(stmt, 7);
+	r->snapshot = col_text(stmt, 8);
+	r->hash = col_text(stmt, 9);
+}
+
+/* Walks the records from from_id, recomputing the chain. */
+int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3 *db = store_sqlite(st);
+	char prev[65] = "";
+	bool chained = false;
+	if (from_id < 1)
+		from_id = 1;
+	if (from_id > 1) {
+		char computed[65];
+		bool found;
+		int rc = store_chain_record(st, from_id - 1, prev, computed, &found, err);
+		if (rc != XF_OK)
+			return rc;
+		chained = prev[0] != '\0';
+	}
+	char *sql = xasprintf("SELECT %s FROM audit WHERE id >= ?1 ORDER BY id", record_columns);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	sqlite3_bind_int64(stmt, 1, from_id);
+	int64_t expected = from_id;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct record r;
+		record_from(stmt, &r);
+		out->records++;
+		if (r.id != expected) {
+			out->fault = XF_CHAIN_GAP;
+			out->fault_id = r.id;
+			out->missing_id = expected;
+			break;
+		}
+		expected++;
+		char computed[65];
+		record_hash(prev, &r, computed);
+		if (r.hash[0] == '\0') {
+			if (chained) {
+				out->fault = XF_CHAIN_NOHASH;
+				out->fault_id = r.id;
+				break;
+			}
+		} else {
+			chained = true;
+			if (strcmp(r.hash, computed) != 0) {
+				out->fault = XF_CHAIN_BADHASH;
+				out->fault_id = r.id;
+				break;
+			}
+		}
+		memcpy(prev, computed, sizeof prev);
+		out->head.id = r.id;
+		memcpy(out->head.hash, computed, sizeof prev);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return chain_fail(st, "读取操作日志", err);
+	/* Since schema 5 every record is hashed: a trail that ends unhashed was stripped. */
+	if (out->fault == XF_CHAIN_OK && out->records > 0 && !chained) {
+		out->fault = XF_CHAIN_NOHASH;
+		out->fault_id = out->head.id;
+	}
+	return XF_OK;
+}
+
+/* The newest record. */
+int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_err *err)
+{
+	memset(head, 0, sizeof *head);
+	sqlite3_stmt *stmt = cached(st, S_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+	if (stmt == NULL)
+		return chain_fail(st, "读取操作日志", err);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		head->id = sqlite3_column_int64(stmt, 0);
+		snprintf(head->hash, sizeof head->hash, "%s", col_text(stmt, 1));
+	}
+	done(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
+}
+
+/* One record's stored and recomputed hash. */
+int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char computed[65], bool *found,
+                       struct xf_err *err)
+{
+	stored[0] = computed[0] = '\0';
+	*found = false;
+	char *sql = xasprintf("SELECT %s, (SELECT hash FROM audit WHERE id = ?1 - 1) FROM audit WHERE id = ?1",
+	                      record_columns);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_sqlite(st), sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		struct record r;
+		record_from(stmt, &r);
+		*found = true;
+		snprintf(stored, 65, "%s", r.hash);
+		record_hash(col_text(stmt, 10), &r, computed);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
+}
+
+/* Orders noted rows by table, then row. */
+static int cmp_touched(const void *a, const void *b)
+{
+	const struct touched *x = a, *y = b;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
+}
+
+/* Appends the JSON array of a whole table's rows, in key order. */
+static int whole_table_json(struct xf_store *st, int t, struct xf_buf *b, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	char *sql = xasprintf("SELECT %s FROM main.\"%s\" ORDER BY %s", c->row_expr[t], tracked_tables[t].table,
+	                      tracked_tables[t].whole_order);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_sqlite(st), sql, -1, &stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return chain_fail(st, "记录操作日志", err);
+	buf_puts(b, "[");
+	int n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n++)
+			buf_puts(b, ",");
+		buf_puts(b, col_text(stmt, 0));
+	}
+	buf_puts(b, "]");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
+}
+
+/* The snapshot object of the noted rows ({"cases:12":{...},"settings":[...]}); empties the list. */
+static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "{");
+	qsort(c->v, c->n, sizeof *c->v, cmp_touched);
+	int rc = XF_OK, n = 0;
+	for (size_t i = 0; i < c->n && rc == XF_OK; i++) {
+		const struct touched *t = &c->v[i];
+		if (i > 0 && t->table == c->v[i - 1].table && t->rowid == c->v[i - 1].rowid)
+			continue;
+		if (c->row_expr[t->table] == NULL)
+			continue;
+		const char *name = tracked_tables[t->table].table;
+		if (n++)
+			buf_puts(&b, ",");
+		if (tracked_tables[t->table].whole_order) {
+			buf_printf(&b, "\"%s\":", name);
+			rc = whole_table_json(st, t->table, &b, err);
+			continue;
+		}
+		char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
+		sqlite3_stmt *stmt = cached(st, S_ROW + t->table, sql);
+		free(sql);
+		if (stmt == NULL) {
+			rc = chain_fail(st, "记录操作日志", err);
+			break;
+		}
+		sqlite3_bind_int64(stmt, 1, t->rowid);
+		int step = sqlite3_step(stmt);
+		buf_printf(&b, "\"%s:%lld\":%s", name, (long long)t->rowid, step == SQLITE_ROW ? col_text(stmt, 0) : "null");
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			rc = chain_fail(st, "记录操作日志", err);
+		done(stmt);
+	}
+	buf_puts(&b, "}");
+	c->n = 0;
+	if (rc != XF_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	*out = b.data;
+	return XF_OK;
+}
+
+/* The hash the next record chains to: the newest record's (recomputed over the whole trail when
+ * the newest is an unhashed record from before the chain), and the next id. */
+static int chain_tail(struct xf_store *st, int64_t *next_id, char prev[65], struct xf_err *err)
+{
+	struct xf_chain_head head;
+	int rc = store_chain_last(st, &head, err);
+	if (rc != XF_OK)
+		return rc;
+	*next_id = head.id + 1;
+	memcpy(prev, head.hash, 65);
+	if (head.id > 0 && head.hash[0] == '\0') {
+		struct xf_chain_walk walk;
+		if ((rc = store_chain_walk(st, 1, &walk, err)) != XF_OK)
+			return rc;
+		memcpy(prev, walk.head.hash, 65);
+	}
+	return XF_OK;
+}
+
+/* Inserts a record in the shape of schema versions before the chain. */
+static int append_unchained(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                            const char *before_json, const char *after_json, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st),
+	                       "INSERT INTO audit(at, operator, action, case_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                       -1, &stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "记录操作日志", err);
+	char now[20];
+	clock_now_iso(now);
+	sqlite3_bind_text(stmt, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, action, -1, SQLITE_STATIC);
+	if (case_id > 0)
+		sqlite3_bind_int64(stmt, 4, case_id);
+	sqlite3_bind_text(stmt, 5, before_json ? before_json : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, after_json ? after_json : "{}", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
+}
+
+/* Appends one chained record (inside the caller's transaction). */
+static int append_in_transaction(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                                 const char *before_json, const char *after_json, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK)
+		return rc;
+	if (op != c->actor)
+		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
+	if (!c->has_chain_columns) {
+		c->n = 0; /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
+		return append_unchained(st, op, action, case_id, before_json, after_json, err);
+	}
+	char *snapshot;
+	if ((rc = snapshot_json(st, &snapshot, err)) != XF_OK)
+		return rc;
+	struct record r;
+	char prev[65], hash[65], at[20], wall[32], case_text[24] = "";
+	if ((rc = chain_tail(st, &r.id, prev, err)) != XF_OK) {
+		free(snapshot);
+		return rc;
+	}
+	clock_now_iso(at);
+	clock_wall_now(wall);
+	if (case_id > 0)
+		snprintf(case_text, sizeof case_text, "%lld", (long long)case_id);
+	r.at = at;
+	r.wall = wall;
+	r.op = op ? op : "";
+	r.action = action;
+	r.case_id = case_text;
+	r.before = before_json ? before_json : "{}";
+	r.after = after_json ? after_json : "{}";
+	r.snapshot = snapshot;
+	record_hash(prev, &r, hash);
+	sqlite3_stmt *stmt = cached(st, S_INSERT,
+	                            "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
+	                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (stmt == NULL) {
+		free(snapshot);
+		return chain_fail(st, "记录操作日志", err);
+	}
+	sqlite3_bind_int64(stmt, 1, r.id);
+	sqlite3_bind_text(stmt, 2, r.at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r.wall, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r.op, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, r.action, -1, SQLITE_STATIC);
+	if (case_id > 0)
+		sqlite3_bind_int64(stmt, 6, case_id);
+	else
+		sqlite3_bind_null(stmt, 6);
+	sqlite3_bind_text(stmt, 7, r.before, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, r.after, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, r.snapshot, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 10, hash, -1, SQLITE_STATIC);
+	int step = sqlite3_step(stmt);
+	done(stmt);
+	free(snapshot);
+	return step == SQLITE_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
+}
+
+/* Appends a record, in a transaction of its own when none is open. */
+int store_chain_append(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                       const char *before_json, const char *after_json, struct xf_err *err)
+{
+	bool own = false;
+	int rc = store_chain_auto_begin(st, "audit", &own, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = append_in_transaction(st, op, action, case_id, before_json, after_json, err);
+	return store_chain_auto_end(st, own, rc, err);
+}
+
+/* A "write" record for rows written after the last record of the transaction. */
+int store_chain_flush(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c == NULL || c->n == 0 || sqlite3_get_autocommit(store_sqlite(st)))
+		return XF_OK;
+	return append_in_transaction(st, c->actor, "write", 0, "{}", "{}", err);
+}
+
+/* Begins a transaction for a lone write to a covered table (or the audit table). */
+int store_chain_auto_begin(struct xf_store *st, const char *table, bool *own, struct xf_err *err)
+{
+	*own = false;
+	if (!sqlite3_get_autocommit(store_sqlite(st)))
+		return XF_OK;
+	if (strcmp(table, "audit") != 0 && tracked_index(table) < 0)
+		return XF_OK;
+	int rc = store_begin(st, err);
+	*own = rc == XF_OK;
+	return rc;
+}
+
+/* Commits or rolls back what store_chain_auto_begin began. */
+int store_chain_auto_end(struct xf_store *st, bool own, int rc, struct xf_err *err)
+{
+	if (!own)
+		return rc;
+	if (rc == XF_OK && (rc = store_commit(st, err)) == XF_OK)
+		return XF_OK;
+	store_rollback(st);
+	return rc;
+}
+
+/* Seals an upgraded store: every row snapshotted in records chained after the older ones. */
+int store_chain_seal(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_chain_head head;
+	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
+		return rc;
+	c->n = 0;
+	sqlite3 *db = store_sqlite(st);
+	bool appended = false;
+	for (int t = 0; t < NTRACKED && rc == XF_OK; t++) {
+		if (c->row_expr[t] == NULL)
+			continue;
+		char *sql = xasprintf("SELECT rowid FROM main.\"%s\" ORDER BY rowid", tracked_tables[t].table);
+		sqlite3_stmt *stmt;
+		int prc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+		free(sql);
+		if (prc != SQLITE_OK)
+			return chain_fail(st, "封存操作日志", err);
+		while (rc == XF_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+			on_row_written(c, SQLITE_INSERT, "main", tracked_tables[t].table, sqlite3_column_int64(stmt, 0));
+			if (tracked_tables[t].whole_order)
+				break;
+			/* Records of a few hundred rows each, so no record grows without bound. */
+			if (c->n >= 500) {
+				rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
+				appended = true;
+			}
+		}
+		sqlite3_finalize(stmt);
+	}
+	if (rc == XF_OK && (c->n > 0 || (head.id > 0 && !appended)))
+		rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
+	return rc;
+}
+
+/* One read transaction for all the checks. */
+int store_read_begin(struct xf_store *st, struct xf_err *err)
+{
+	sqlite3 *db = store_sqlite(st);
+	if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM main.sqlite_master;", NULL, NULL, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取数据库", err);
+	return XF_OK;
+}
+
+/* Ends the read transaction. */
+void store_read_end(struct xf_store *st)
+{
+	if (!sqlite3_get_autocommit(store_sqlite(st)))
+		sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
+}
+
+/* The hex SHA-256 of n bytes. */
+static void sha256_hex(const char *v, size_t n, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(v, n, md, &mdlen, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+/* xf_sha256(text): the hex SHA-256 of a text, so the newest snapshots are kept as digests. */
+static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *v = sqlite3_value_text(argv[0]);
+	if (v == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char hex[65];
+	sha256_hex((const char *)v, (size_t)sqlite3_value_bytes(argv[0]), hex);
+	sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
+}
+
+/* A column's declared default as the text a row would hold ('' -> empty, 0 -> "0"). */
+static char *default_text(const char *dflt)
+{
+	if (dflt == NULL)
+		return NULL;
+	size_t n = strlen(dflt);
+	if (n >= 2 && dflt[0] == '\'' && dflt[n - 1] == '\'') {
+		char *out = xcalloc(1, n);
+		size_t k = 0;
+		for (size_t i = 1; i + 1 < n; i++) {
+			out[k++] = dflt[i];
+			if (dflt[i] == '\'' && dflt[i + 1] == '\'')
+				i++;
+		}
+		return out;
+	}
+	return xstrdup(dflt);
+}
+
+/* True when a column the snapshot lacks holds the default of a column added later. */
+static bool added_with_default(struct xf_store *st, const char *table, const char *column, const char *value)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT dflt_value FROM pragma_table_info(?1) WHERE name = ?2", -1,
+	                       &stmt, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
+	bool same = false;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		char *d = default_text((const char *)sqlite3_column_text(stmt, 0));
+		same = d != NULL && value != NULL && strcmp(d, value) == 0;
+		free(d);
+	}
+	sqlite3_finalize(stmt);
+	return same;
+}
+
+/* Fills the differing columns of a row (recorded vs current JSON objects). */
+static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	static const char sql[] =
+		"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
+		"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
+		"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
+		"WHERE c.key NOT IN (SELECT key FROM json_each(?1))";
+	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "比对记录", err);
+	sqlite3_bind_text(stmt, 1, f->recorded, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, f->current, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *key = col_text(stmt, 0);
+		const unsigned char *now = sqlite3_column_text(stmt, 2);
+		if (sqlite3_column_int(stmt, 3) == 2 && added_with_default(st, f->table, key, now ? (const char *)now : NULL))
+			continue;
+		fields_add(&f->was, key, sqlite3_column_int(stmt, 3) == 2 ? "（无此项）" : col_text(stmt, 1));
+		fields_add(&f->now, key, sqlite3_column_int(stmt, 3) == 1 ? "（无此项）" : col_text(stmt, 2));
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : chain_fail(st, "比对记录", err);
+}
+
+/* Fills the rows of a whole table that are only in the record (was) or only in the table (now). */
+static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	static const char sql[] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
+	                          "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
+	                          "SELECT value FROM json_each(?1))";
+	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "比对记录", err);
+	sqlite3_bind_text(stmt, 1, f->recorded ? f->recorded : "[]", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, f->current ? f->current : "[]", -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fields_add(sqlite3_column_int(stmt, 0) ? &f->now : &f->was, "行", col_text(stmt, 1));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? XF_OK : chain_fail(st, "比对记录", err);
+}
+
+/* The recorded value of one snapshot key in one record. */
+static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *key)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st),
+	                       "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2", -1,
+	                       &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, audit_id);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	char *v = NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = xstrdup(col_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
+static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
+                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
+{
+	struct xf_row_fault f;
+	memset(&f, 0, sizeof f);
+	f.table = tracked_tables[t].table;
+	f.key = key;
+	f.audit_id = audit_id;
+	f.current = current;
+	char *recorded = audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
+	f.recorded = recorded;
+	fields_init(&f.was);
+	fields_init(&f.now);
+	if (tracked_tables[t].whole_order)
+		*rc = diff_rows(st, &f, err);
+	else if (recorded && current)
+		*rc = diff_columns(st, &f, err);
+	bool more = true;
+	/* A snapshot that differs only in how the same values are written is no fault. */
+	bool same = recorded && current && f.was.n == 0 && f.now.n == 0;
+	if (*rc == XF_OK && !same)
+		more = fn(ctx, &f);
+	fields_free(&f.was);
+	fields_free(&f.now);
+	free(recorded);
+	return more && *rc == XF_OK;
+}
+
+/* Compares every covered row with its newest snapshot. */
+int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, long *rows, struct xf_err *err)
+{
+	*rows = 0;
+	sqlite3 *db = store_sqlite(st);
+	struct xf_chain *c = *store_chain_slot(st);
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_create_function(db, "xf_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_sha256, NULL, NULL);
+	/* The newest snapshot of every row, kept as a digest beside the record it is in. */
+	if (sqlite3_exec(db,
+	                 "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT);"
+	                 "DELETE FROM temp.xf_latest;"
+	                 "INSERT INTO temp.xf_latest(key, audit_id, digest) "
+	                 " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
+	                 " FROM main.audit a, json_each(a.snapshot) j WHERE json_valid(a.snapshot) ORDER BY a.id "
+	                 " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	bool more = true;
+	for (int t = 0; t < NTRACKED && more && rc == XF_OK; t++) {
+		if (c->row_expr[t] == NULL)
+			continue;
+		const char *name = tracked_tables[t].table;
+		sqlite3_stmt *stmt;
+		char *sql;
+		if (tracked_tables[t].whole_order) {
+			struct xf_buf cur;
+			buf_init(&cur);
+			if ((rc = whole_table_json(st, t, &cur, err)) != XF_OK) {
+				buf_free(&cur);
+				break;
+			}
+			(*rows)++;
+			if (sqlite3_prepare_v2(db, "SELECT audit_id, digest, xf_sha256(?2) FROM temp.xf_latest WHERE key = ?1",
+			                       -1, &stmt, NULL) != SQLITE_OK) {
+				buf_free(&cur);
+				rc = chain_fail(st, "比对记录", err);
+				break;
+			}
+			sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 2, cur.data, -1, SQLITE_STATIC);
+			int64_t audit_id = 0;
+			bool differs = true;
+			if (sqlite3_step(stmt) == SQLITE_ROW) {
+				audit_id = sqlite3_column_int64(stmt, 0);
+				differs = strcmp(col_text(stmt, 1), col_text(stmt, 2)) != 0;
+			} else {
+				differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
+			}
+			sqlite3_finalize(stmt);
+			if (differs)
+				more = report_fault(st, t, name, audit_id, cur.data, fn, ctx, &rc, err);
+			buf_free(&cur);
+			continue;
+		}
+		/* Rows whose newest snapshot is missing or differs. */
+		sql = xasprintf("SELECT t.rowid, %s AS cur, l.audit_id, l.digest "
+		                "FROM main.\"%s\" t LEFT JOIN temp.xf_latest l ON l.key = '%s:' || t.rowid ORDER BY t.rowid",
+		                c->row_expr[t], name, name);
+		int prc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+		free(sql);
+		if (prc != SQLITE_OK) {
+			rc = chain_fail(st, "比对记录", err);
+			break;
+		}
+		int step;
+		while (more && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			(*rows)++;
+			char digest[65];
+			sha256_hex(col_text(stmt, 1), (size_t)sqlite3_column_bytes(stmt, 1), digest);
+			if (sqlite3_column_type(stmt, 3) != SQLITE_NULL && strcmp(col_text(stmt, 3), digest) == 0)
+				continue;
+			char key[96];
+			snprintf(key, sizeof key, "%s:%lld", name, (long long)sqlite3_column_int64(stmt, 0));
+			more = report_fault(st, t, key, sqlite3_column_int64(stmt, 2), col_text(stmt, 1), fn, ctx, &rc, err);
+		}
+		sqlite3_finalize(stmt);
+		if (!more || rc != XF_OK)
+			break;
+		/* Rows recorded as present that are gone. */
+		sql = xasprintf("SELECT l.key, l.audit_id FROM temp.xf_latest l WHERE l.key > '%s:' AND l.key < '%s;' "
+		                "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\"%s\" t "
+		                "WHERE t.rowid = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id",
+		                name, name, name, strlen(name) + 2);
+		prc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+		free(sql);
+		if (prc != SQLITE_OK) {
+			rc = chain_fail(st, "比对记录", err);
+			break;
+		}
+		while (more && sqlite3_step(stmt) == SQLITE_ROW) {
+			char *key = xstrdup(col_text(stmt, 0));
+			more = report_fault(st, t, key, sqlite3_column_int64(stmt, 1), NULL, fn, ctx, &rc, err);
+			free(key);
+		}
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_exec(db, "DELETE FROM temp.xf_latest", NULL, NULL, NULL);
+	return rc;
+}
+
+/* The triggers the compiled-in migrations create, read from a scratch in-memory store. */
+static int expected_triggers(struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	struct xf_store *scratch;
+	int rc = store_open(":memory:", &scratch, err);
+	if (rc == XF_OK && (rc = store_migrate(scratch, 0, err)) == XF_OK) {
+		sqlite3_stmt *stmt;
+		if (sqlite3_prepare_v2(store_sqlite(scratch),
+		                       "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name", -1,
+		                       &stmt, NULL) != SQLITE_OK)
+			rc = chain_fail(scratch, "读取触发器", err);
+		else
+			rc = store_sql_collect(scratch, stmt, out, err);
+	}
+	store_close(scratch);
+	return rc;
+}
+
+/* Adds one trigger problem. */
+static void add_trigger_fault(struct xf_rows *faults, const char *name, const char *problem)
+{
+	faults->v = xrealloc(faults->v, (faults->n + 1) * sizeof *faults->v);
+	fields_init(&faults->v[faults->n]);
+	fields_add(&faults->v[faults->n], "name", name);
+	fields_add(&faults->v[faults->n], "problem", problem);
+	faults->n++;
+}
+
+/* Compares the store's triggers with the schema's. */
+int store_triggers_check(struct xf_store *st, struct xf_rows *faults, long *expected, struct xf_err *err)
+{
+	faults->v = NULL;
+	faults->n = 0;
+	struct xf_rows want;
+	int rc = expected_triggers(&want, err);
+	if (rc != XF_OK)
+		return rc;
+	*expected = (long)want.n;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?1",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
+		rows_free(&want);
+		return chain_fail(st, "读取触发器", err);
+	}
+	for (size_t i = 0; i < want.n; i++) {
+		sqlite3_bind_text(stmt, 1, fields_str(&want.v[i], "name"), -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_ROW)
+			add_trigger_fault(faults, fields_str(&want.v[i], "name"), "missing");
+		else if (strcmp(col_text(stmt, 0), fields_str(&want.v[i], "sql")) != 0)
+			add_trigger_fault(faults, fields_str(&want.v[i], "name"), "changed");
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT name FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name",
+	                       -1, &stmt, NULL) != SQLITE_OK) {
+		rows_free(&want);
+		return chain_fail(st, "读取触发器", err);
+	}
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		bool known = false;
+		for (size_t i = 0; i < want.n && !known; i++)
+			known = strcmp(fields_str(&want.v[i], "name"), col_text(stmt, 0)) == 0;
+		if (!known)
+			add_trigger_fault(faults, col_text(stmt, 0), "extra");
+	}
+	sqlite3_finalize(stmt);
+	rows_free(&want);
+	return XF_OK;
+}
+
+/* PRAGMA integrity_check. */
+int store_integrity(struct xf_store *st, char **problem, struct xf_err *err)
+{
+	*problem = NULL;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st), "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "检查数据库文件", err);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && strcmp(col_text(stmt, 0), "ok") != 0)
+		*problem = xstrdup(col_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		/* A file too damaged to check is itself the finding. */
+		*problem = xstrdup(sqlite3_errmsg(store_sqlite(st)));
+	}
+	return XF_OK;
+}
+
+/* Copies every page from one connection's main database to another's, in one step. */
+static int copy_pages(sqlite3 *to, sqlite3 *from, struct xf_err *err, const char *what)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	if (b == NULL)
+		return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(to));
+	int rc, tries = 0;
+	/* One step holds one read transaction on the source: a consistent copy while desks write. */
+	while (((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries++ < 200)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+			return xf_err_set(err, XF_EIO, "%s失败：磁盘已满或无法写入（%s）", what, sqlite3_errstr(rc));
+		return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errstr(rc));
+	}
+	return XF_OK;
+}
+
+/* Copies the store to a new file. */
+int store_backup(struct xf_store *st, const char *path, struct xf_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
+		return xf_err_set(err, XF_EIO, "无法建立备份文件 %s：%s", path, strerror(errno));
+	}
+	close(fd);
+	sqlite3 *to;
+	int rc = XF_OK;
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		rc = xf_err_set(err, XF_EIO, "无法打开备份文件 %s：%s", path, sqlite3_errmsg(to));
+	else
+		rc = copy_pages(to, store_sqlite(st), err, "备份");
+	sqlite3_close(to);
+	if (rc != XF_OK)
+		unlink(path);
+	return rc;
+}
+
+/* Replaces the store's contents with a file's. */
+int store_restore(struct xf_store *st, const char *path, struct xf_err *err)
+{
+	sqlite3 *from;
+	int rc = XF_OK;
+	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		rc = xf_err_set(err, XF_EIO, "无法打开备份文件 %s：%s", path, sqlite3_errmsg(from));
+	else
+		rc = copy_pages(store_sqlite(st), from, err, "恢复");
+	sqlite3_close(from);
+	store_chain_forget(st);
+	struct xf_chain *c = *store_chain_slot(st);
+	c->schema_cookie = -1;
+	return rc;
+}

@@ -1,0 +1,529 @@
+/* xinfang verify: the store against the replay of its audit trail, the chain against the anchor
+ * kept outside the store, and backup and restore around them. */
+#include "xinfang/verify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "xinfang/audit.h"
+#include "xinfang/calendar.h"
+#include "xinfang/clock.h"
+#include "xinfang/text.h"
+
+/* Records written at the desk's start check: the chain's tail it recomputes. */
+enum { DESK_TAIL = 64, MAX_ROW_FAULTS = 10 };
+
+/* Adds a line to the report; a failure also becomes the first one when it is. */
+static void note(struct xf_verify *v, char mark, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(struct xf_verify *v, char mark, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	const char *sign = mark == 'x' ? "✗" : mark == '!' ? "！" : "✓";
+	buf_printf(&v->text, "%s %s\n", sign, line);
+	if (mark == 'x') {
+		if (v->failures++ == 0) {
+			/* Cut on a character boundary so the message line never shows half a character. */
+			size_t n = 0, len = strlen(line);
+			while (n < len && n < sizeof v->first - 8) {
+				size_t k = n;
+				utf8_next(line, len, &k);
+				if (k > sizeof v->first - 8)
+					break;
+				n = k;
+			}
+			memcpy(v->first, line, n);
+			v->first[n] = '\0';
+		}
+	} else if (mark == '!') {
+		v->warnings++;
+	}
+}
+
+/* A value shown in a finding: controls escaped, at most about 40 characters. */
+static void show_value(const char *v, char *out, size_t size)
+{
+	size_t o = 0, len = v ? strlen(v) : 0;
+	int chars = 0;
+	for (size_t i = 0; i < len && o + 16 < size;) {
+		if (chars++ == 40) {
+			o += (size_t)snprintf(out + o, size - o, "…");
+			break;
+		}
+		size_t start = i;
+		uint32_t cp = utf8_next(v, len, &i);
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			o += (size_t)snprintf(out + o, size - o, "\\u%04x", (unsigned)cp);
+		else {
+			memcpy(out + o, v + start, i - start);
+			o += i - start;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Chinese name of a covered table. */
+static const char *table_label(const char *table)
+{
+	static const char *const names[][2] = {
+		{"cases", "事项"},           {"petitioners", "信访人"},     {"operators", "操作员"},
+		{"instructions", "批示"},    {"transfers", "转办"},         {"returns", "退回"},
+		{"outcomes", "处理结果"},    {"replies", "答复"},           {"extensions", "延期"},
+		{"urgings", "催办"},         {"materials", "补充材料"},     {"links", "关联"},
+		{"closures", "结案"},        {"printed_slips", "打印记录"}, {"settings", "设置"},
+		{"departments", "部门"},     {"channels", "来源渠道"},      {"categories", "类别"},
+		{"rulesets", "时限规则集"},  {"limit_rules", "时限规则"},   {"calendar_years", "日历年份"},
+		{"calendar_days", "节假日"}, {"number_seq", "编号序列"},   {"jrt_codes", "JR/T 0169 分类"},
+		{"imports", "台账导入"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], table) == 0)
+			return names[i][1];
+	return table;
+}
+
+/* "事项 2026年第0003号（cases:3）": the row named as an office would name it. */
+static void row_name(struct xf_store *st, const struct xf_row_fault *f, char *out, size_t size)
+{
+	const char *colon = strchr(f->key, ':');
+	if (colon == NULL) {
+		snprintf(out, size, "%s表（%s）", table_label(f->table), f->table);
+		return;
+	}
+	struct xf_fields row;
+	char extra[160] = "";
+	if (store_get(st, f->table, atoll(colon + 1), &row, NULL) == XF_OK) {
+		const char *label = strcmp(f->table, "cases") == 0 ? fields_get(&row, "number")
+		                    : strcmp(f->table, "operators") == 0 ? fields_get(&row, "name") : NULL;
+		if (label) {
+			char shown[128];
+			show_value(label, shown, sizeof shown);
+			snprintf(extra, sizeof extra, " %s", shown);
+		}
+	}
+	fields_free(&row);
+	snprintf(out, size, "%s%s（%s）", table_label(f->table), extra, f->key);
+}
+
+/* What the rows check hands over. */
+struct rows_ctx {
+	struct xf_store *st;
+	struct xf_verify *v;
+	long faults;
+};
+
+/* Reports one row that differs from the trail. */
+static bool on_row_fault(void *arg, const struct xf_row_fault *f)
+{
+	struct rows_ctx *ctx = arg;
+	if (ctx->faults++ >= MAX_ROW_FAULTS)
+		return true; /* counted, not listed */
+	char name[256];
+	row_name(ctx->st, f, name, sizeof name);
+	if (f->audit_id == 0) {
+		note(ctx->v, 'x', "%s没有任何操作日志记录：不是经本程序写入的", name);
+		return true;
+	}
+	if (f->current == NULL) {
+		note(ctx->v, 'x', "%s在操作日志第 %lld 条记录中存在，现已不在库中（被删除）", name, (long long)f->audit_id);
+		return true;
+	}
+	if (f->recorded == NULL) {
+		note(ctx->v, 'x', "%s在操作日志第 %lld 条记录中已删除，现又出现在库中", name, (long long)f->audit_id);
+		return true;
+	}
+	struct xf_buf what;
+	buf_init(&what);
+	for (size_t i = 0; i < f->was.n && i < 6; i++) {
+		char was[192], now[192];
+		show_value(f->was.v[i].val, was, sizeof was);
+		show_value(f->now.v[i].val, now, sizeof now);
+		buf_printf(&what, "%s%s 记录为“%s”，现为“%s”", i ? "；" : "", f->was.v[i].key, was, now);
+	}
+	for (size_t i = 0; i < f->now.n && f->was.n == 0 && i < 6; i++) {
+		char now[192];
+		show_value(f->now.v[i].val, now, sizeof now);
+		buf_printf(&what, "%s多出 %s", i ? "；" : "", now);
+	}
+	note(ctx->v, 'x', "%s与操作日志第 %lld 条记录不符：%s", name, (long long)f->audit_id,
+	     what.data ? what.data : "内容不同");
+	buf_free(&what);
+	return true;
+}
+
+/* Chinese words for a trigger problem. */
+static const char *trigger_problem(const char *key)
+{
+	if (strcmp(key, "missing") == 0)
+		return "缺失（被删除）";
+	if (strcmp(key, "changed") == 0)
+		return "的定义被改动";
+	return "不是本程序建立的（多出）";
+}
+
+/* The triggers: present with the schema's exact SQL, no others. */
+static int check_triggers(struct xf_store *st, struct xf_verify *v, struct xf_err *err)
+{
+	struct xf_rows faults;
+	long expected = 0;
+	int rc = store_triggers_check(st, &faults, &expected, err);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < faults.n; i++)
+		note(v, 'x', "触发器 %s %s：库中的记录可被改写或删除而不被阻止", fields_str(&faults.v[i], "name"),
+		     trigger_problem(fields_str(&faults.v[i], "problem")));
+	if (faults.n == 0)
+		note(v, ' ', "触发器 %ld 个齐全，定义未改动", expected);
+	rows_free(&faults);
+	return XF_OK;
+}
+
+/* The chain, whole or its tail. */
+static int check_chain(struct xf_store *st, int64_t from, struct xf_verify *v, struct xf_err *err)
+{
+	struct xf_chain_walk w;
+	int rc = store_chain_walk(st, from, &w, err);
+	if (rc != XF_OK)
+		return rc;
+	switch (w.fault) {
+	case XF_CHAIN_GAP:
+		note(v, 'x', "操作日志第 %lld 条记录缺失（被删除），下一条是第 %lld 条", (long long)w.missing_id,
+		     (long long)w.fault_id);
+		break;
+	case XF_CHAIN_NOHASH:
+		note(v, 'x', "操作日志第 %lld 条记录没有校验值：不是本程序写入的（伪造插入或校验值被抹去）", (long long)w.fault_id);
+		break;
+	case XF_CHAIN_BADHASH:
+		note(v, 'x', "操作日志第 %lld 条记录的校验值不符：这条记录被改动或伪造，或它前面的记录被改动、删除",
+		     (long long)w.fault_id);
+		break;
+	case XF_CHAIN_OK:
+		if (from <= 1)
+			note(v, ' ', "操作日志 %lld 条，校验链完整", (long long)w.records);
+		else
+			note(v, ' ', "操作日志最后 %lld 条的校验链完整", (long long)w.records);
+		break;
+	}
+	return XF_OK;
+}
+
+/* The chain against the anchor: the anchored record still there with the anchored hash. */
+static int check_anchor(struct xf_store *st, const char *anchor_path, const struct xf_chain_head *last,
+                        struct xf_verify *v, struct xf_err *err)
+{
+	struct xf_chain_head anchor;
+	bool found;
+	int rc = verify_anchor_read(anchor_path, &anchor, &found, err);
+	if (rc != XF_OK) {
+		note(v, 'x', "%s", err->msg);
+		return XF_OK;
+	}
+	if (!found) {
+		note(v, '!', "库外锚点 %s 还没有：本次检查通过后建立（此后日志被整体改写或截断都能发现）", anchor_path);
+		return XF_OK;
+	}
+	if (anchor.id > last->id) {
+		note(v, 'x', "操作日志被截断：库外锚点记到第 %lld 条，库中只到第 %lld 条", (long long)anchor.id,
+		     (long long)last->id);
+		return XF_OK;
+	}
+	char stored[65], computed[65];
+	if ((rc = store_chain_record(st, anchor.id, stored, computed, &found, err)) != XF_OK)
+		return rc;
+	if (!found || strcmp(stored, anchor.hash) != 0)
+		note(v, 'x', "操作日志第 %lld 条记录与库外锚点不符（锚点 %.12s…，库中 %.12s…）：日志被整体改写",
+		     (long long)anchor.id, anchor.hash, found ? stored : "无");
+	else
+		note(v, ' ', "与库外锚点一致（第 %lld 条记录）", (long long)anchor.id);
+	return XF_OK;
+}
+
+/* Today's year and the next loaded in the holiday calendar. */
+static int check_calendar(struct xf_store *st, struct xf_verify *v, struct xf_err *err)
+{
+	struct xf_rows years;
+	int rc = store_list(st, "calendar_years", NULL, NULL, &years, err);
+	if (rc != XF_OK)
+		return rc;
+	int this_year = date_year(clock_today());
+	bool have_this = false, have_next = false;
+	for (size_t i = 0; i < years.n; i++) {
+		int y = atoi(fields_str(&years.v[i], "year"));
+		have_this = have_this || y == this_year;
+		have_next = have_next || y == this_year + 1;
+	}
+	rows_free(&years);
+	if (!have_this)
+		note(v, 'x', "节假日日历没有今年（%d 年）：时限无法按工作日计算。请导入：xinfang calendar load %d.txt",
+		     this_year, this_year);
+	else if (!have_next)
+		note(v, '!', "节假日日历没有明年（%d 年）：请在年底前导入 xinfang calendar load %d.txt", this_year + 1,
+		     this_year + 1);
+	else
+		note(v, ' ', "节假日日历有 %d、%d 年", this_year, this_year + 1);
+	return XF_OK;
+}
+
+/* The anchor path beside a store. */
+char *verify_anchor_path(const char *db_path)
+{
+	return xasprintf("%s.anchor", db_path);
+}
+
+/* Runs every check (or the quick ones) in one read transaction. */
+static int run_checks(struct xf_store *st, unsigned flags, const char *anchor_path, struct xf_verify *v,
+                      struct xf_err *err)
+{
+	int rc = store_chain_last(st, &v->head, err);
+	if (rc != XF_OK)
+		return rc;
+	if (!(flags & XF_VERIFY_QUICK)) {
+		char *problem;
+		if ((rc = store_integrity(st, &problem, err)) != XF_OK)
+			return rc;
+		if (problem)
+			note(v, 'x', "数据库文件损坏（integrity_check：%s）：请从备份恢复", problem);
+		else
+			note(v, ' ', "数据库文件完好（integrity_check）");
+		free(problem);
+	}
+	if ((rc = check_triggers(st, v, err)) != XF_OK)
+		return rc;
+	int64_t from = flags & XF_VERIFY_QUICK ? v->head.id - DESK_TAIL + 1 : 1;
+	if ((rc = check_chain(st, from, v, err)) != XF_OK)
+		return rc;
+	if (!(flags & XF_VERIFY_QUICK)) {
+		struct rows_ctx ctx = {st, v, 0};
+		if ((rc = store_chain_rows_check(st, on_row_fault, &ctx, &v->rows, err)) != XF_OK)
+			return rc;
+		if (ctx.faults > MAX_ROW_FAULTS)
+			note(v, 'x', "另有 %ld 行与操作日志不符（只列出前 %d 行）", ctx.faults - MAX_ROW_FAULTS, MAX_ROW_FAULTS);
+		if (ctx.faults == 0)
+			note(v, ' ', "%ld 行事项、操作员、设置等与操作日志的重放一致", v->rows);
+		if ((rc = check_calendar(st, v, err)) != XF_OK)
+			return rc;
+	}
+	if (anchor_path)
+		rc = check_anchor(st, anchor_path, &v->head, v, err);
+	return rc;
+}
+
+/* Checks the store and moves the anchor when all holds. */
+int verify_store(struct xf_store *st, unsigned flags, const char *anchor_path, struct xf_verify *out,
+                 struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	buf_init(&out->text);
+	char *own_anchor = anchor_path ? NULL : verify_anchor_path(store_path(st));
+	const char *anchor = anchor_path ? anchor_path : own_anchor;
+	int rc = store_read_begin(st, err);
+	if (rc == XF_OK) {
+		rc = run_checks(st, flags, anchor, out, err);
+		store_read_end(st);
+	}
+	if (rc == XF_OK && out->failures == 0 && !(flags & (XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_QUICK)) &&
+	    out->head.id > 0) {
+		struct xf_err werr;
+		if (verify_anchor_write(anchor, store_path(st), &out->head, "verify", &werr) == XF_OK)
+			out->anchor_written = true;
+		else
+			note(out, '!', "%s", werr.msg);
+	}
+	free(own_anchor);
+	return rc;
+}
+
+/* Verify for a logged-in head or admin. */
+int verify_session(struct xf_session *s, unsigned flags, struct xf_verify *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	buf_init(&out->text);
+	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "核验数据库", err))
+		return err->code;
+	buf_free(&out->text);
+	return verify_store(s->st, flags, NULL, out, err);
+}
+
+/* Frees a report. */
+void verify_free(struct xf_verify *v)
+{
+	buf_free(&v->text);
+}
+
+/* The quick check at the desk's start. */
+bool verify_desk_check(struct xf_store *st, char *msg, size_t size)
+{
+	struct xf_verify v;
+	struct xf_err err;
+	xf_err_clear(&err);
+	int rc = verify_store(st, XF_VERIFY_QUICK, NULL, &v, &err);
+	bool ok = rc == XF_OK && v.failures == 0;
+	if (rc != XF_OK)
+		snprintf(msg, size, "数据库核验未能完成：%s", err.msg);
+	else if (!ok)
+		snprintf(msg, size, "数据库核验未通过，请管理员运行 xinfang verify：%s", v.first);
+	verify_free(&v);
+	return ok;
+}
+
+/* Reads "id N" and "hash H" lines of an anchor file. */
+int verify_anchor_read(const char *anchor_path, struct xf_chain_head *head, bool *found, struct xf_err *err)
+{
+	memset(head, 0, sizeof *head);
+	*found = false;
+	FILE *f = fopen(anchor_path, "r");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return XF_OK;
+		return xf_err_set(err, XF_EIO, "无法读取库外锚点 %s：%s", anchor_path, strerror(errno));
+	}
+	char line[256];
+	bool have_id = false;
+	while (fgets(line, sizeof line, f)) {
+		long long id;
+		char hash[80];
+		if (sscanf(line, "id %lld", &id) == 1) {
+			head->id = id;
+			have_id = true;
+		} else if (sscanf(line, "hash %70s", hash) == 1) {
+			if (strlen(hash) < sizeof head->hash)
+				memcpy(head->hash, hash, strlen(hash) + 1);
+		}
+	}
+	fclose(f);
+	if (!have_id || strlen(head->hash) != 64)
+		return xf_err_set(err, XF_EINVAL, "库外锚点 %s 内容不对（应有 id 和 hash 两行）：锚点被改动过", anchor_path);
+	*found = true;
+	return XF_OK;
+}
+
+/* Writes the anchor file atomically (0600) and the head to syslog. */
+int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,
+                        const char *why, struct xf_err *err)
+{
+	char wall[32];
+	clock_wall_now(wall);
+	char *tmp = xasprintf("%s.tmp", anchor_path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = XF_OK;
+	if (fd < 0) {
+		rc = xf_err_set(err, XF_EIO, "无法写库外锚点 %s：%s", anchor_path, strerror(errno));
+	} else {
+		fchmod(fd, 0600);
+		char *text = xasprintf("# xinfang 操作日志锚点：%s 最后一条记录的编号和校验值（%s，%s）\nid %lld\nhash %s\n",
+		                       db_path, why, wall, (long long)head->id, head->hash);
+		size_t len = strlen(text);
+		bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok;
+		free(text);
+		if (!ok || rename(tmp, anchor_path) != 0) {
+			rc = xf_err_set(err, XF_EIO, "无法写库外锚点 %s：%s", anchor_path, strerror(errno));
+			unlink(tmp);
+		}
+	}
+	free(tmp);
+	openlog("xinfang", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "audit chain head of %s (%s): id=%lld hash=%s", db_path, why, (long long)head->id, head->hash);
+	closelog();
+	return rc;
+}
+
+/* Backs up the store and anchors the head it copied. */
+int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *head, struct xf_err *err)
+{
+	memset(head, 0, sizeof *head);
+	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "备份数据库", err))
+		return err->code;
+	int rc = store_backup(s->st, file, err);
+	if (rc != XF_OK)
+		return rc;
+	/* The head is read from the copy: exactly what the backup holds. */
+	struct xf_store *copy;
+	if ((rc = store_open(file, &copy, err)) != XF_OK)
+		return rc;
+	rc = store_chain_last(copy, head, err);
+	store_close(copy);
+	if (rc != XF_OK || head->id == 0)
+		return rc;
+	char *own = verify_anchor_path(file);
+	rc = verify_anchor_write(own, file, head, "backup", err);
+	free(own);
+	/* The live anchor moves only forward: a later verify may already have moved it. */
+	char *live = verify_anchor_path(store_path(s->st));
+	struct xf_chain_head old;
+	bool found;
+	struct xf_err rerr;
+	if (rc == XF_OK && (verify_anchor_read(live, &old, &found, &rerr) != XF_OK || !found || old.id <= head->id))
+		rc = verify_anchor_write(live, store_path(s->st), head, "backup", err);
+	free(live);
+	return rc;
+}
+
+/* Restores a verified backup in the store's place, keeping the current one aside. */
+int verify_restore(struct xf_session *s, const char *file, struct xf_verify *report, char **aside,
+                   struct xf_err *err)
+{
+	memset(report, 0, sizeof *report);
+	buf_init(&report->text);
+	*aside = NULL;
+	if (!auth_require(s, 0, "从备份恢复数据库", err))
+		return err->code;
+	if (access(file, R_OK) != 0)
+		return xf_err_set(err, XF_ENOTFOUND, "备份文件 %s 无法读取：%s", file, strerror(errno));
+	struct xf_store *backup;
+	int rc = store_open(file, &backup, err);
+	if (rc != XF_OK)
+		return rc;
+	int version = 0;
+	if ((rc = store_version(backup, &version, err)) == XF_OK && version != store_latest_version())
+		rc = xf_err_set(err, XF_EINVAL, "备份文件 %s 的数据库版本是 %d，本程序是 %d：请用同一版本的 xinfang 恢复", file,
+		                version, store_latest_version());
+	char *backup_anchor = verify_anchor_path(file);
+	buf_free(&report->text);
+	if (rc == XF_OK)
+		rc = verify_store(backup, XF_VERIFY_NO_ANCHOR | XF_VERIFY_KEEP_ANCHOR, backup_anchor, report, err);
+	free(backup_anchor);
+	store_close(backup);
+	if (rc != XF_OK)
+		return rc;
+	if (report->failures > 0)
+		return xf_err_set(err, XF_EINVAL, "备份文件 %s 未通过核验，不予恢复：%s", file, report->first);
+	char wall[32];
+	clock_wall_now(wall);
+	for (char *p = wall; *p; p++)
+		if (*p == ':' || *p == '+')
+			*p = '-';
+	*aside = xasprintf("%s.before-restore-%s", store_path(s->st), wall);
+	if ((rc = store_backup(s->st, *aside, err)) != XF_OK)
+		return rc;
+	if ((rc = store_restore(s->st, file, err)) != XF_OK)
+		return rc;
+	struct xf_fields what;
+	fields_init(&what);
+	fields_set(&what, "file", file);
+	fields_set(&what, "aside", *aside);
+	char *after = audit_json(&what);
+	fields_free(&what);
+	rc = store_audit(s->st, s->op.name, "restore", 0, NULL, after, err);
+	free(after);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_chain_head head;
+	if ((rc = store_chain_last(s->st, &head, err)) != XF_OK)
+		return rc;
+	char *live = verify_anchor_path(store_path(s->st));
+	rc = verify_anchor_write(live, store_path(s->st), &head, "restore", err);
+	free(live);
+	return rc;
+}

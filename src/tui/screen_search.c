@@ -1,0 +1,214 @@
+/* 查找: any words of a case, a name fragment, the last digits of a phone or ID number, or a
+ * case number, with filters; results newest first, a page at a time, the matched words
+ * marked; Enter opens the case. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "form_screen.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xinfang/search.h"
+
+/* The search form: words and the filters, as a small paper-like form. */
+static const char search_form[] =
+	"name = search\ntitle = 查找\n[layout]\n"
+	"┌──────────┬────────────────────────────────────────────────────┐\n"
+	"│查找内容  │{words                                             }│\n"
+	"├──────────┼────────────────────┬──────────┬────────────────────┤\n"
+	"│收件日期自│{since             }│至        │{until             }│\n"
+	"├──────────┼────────────────────┼──────────┼────────────────────┤\n"
+	"│状    态  │{state             }│承办部门  │{dept              }│\n"
+	"├──────────┼────────────────────┼──────────┼────────────────────┤\n"
+	"│类    别  │{category          }│来源渠道  │{channel           }│\n"
+	"├──────────┼────────────────────┼──────────┴────────────────────┤\n"
+	"│重要程度  │{importance        }│                               │\n"
+	"└──────────┴────────────────────┴───────────────────────────────┘\n"
+	"\n"
+	"  词语之间用空格分开，每个都要出现；可写一两个字（卡、盗刷）、姓名的一部分、\n"
+	"  电话或证件号码的后四位以上，或一个编号（2026-0001）直接打开。条件可空着。\n"
+	"[fields]\n"
+	"words      查找内容  text    max=100\n"
+	"since      起始日期  date\n"
+	"until      截止日期  date\n"
+	"state      状态      choice  list=states\n"
+	"dept       承办部门  choice  list=departments\n"
+	"category   类别      choice  list=categories\n"
+	"channel    来源渠道  choice  list=channels\n"
+	"importance 重要程度  choice  list=importance\n";
+
+/* Results of one search, a page at a time. */
+struct results {
+	struct xf_search q;
+	struct xf_rows rows;
+	bool more;
+	int sel, top;
+};
+
+/* Loads the current page; a failure is shown and leaves the page empty. */
+static void load_page(struct ui *ui, struct results *r)
+{
+	rows_free(&r->rows);
+	struct xf_err err;
+	if (search_cases(&ui->s, &r->q, &r->rows, &r->more, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		r->more = false;
+	}
+	if (r->sel >= (int)r->rows.n)
+		r->sel = r->rows.n ? (int)r->rows.n - 1 : 0;
+}
+
+/* Draws a snippet in `width` columns: the text between 【 and 】 in bold (brackets kept, so
+ * the marks show on a monochrome terminal too). */
+static void draw_snippet(int y, int x, int width, const char *snip, int attr)
+{
+	int used = 0;
+	bool marked = false;
+	const char *p = snip;
+	while (*p && used < width) {
+		const char *open = strstr(p, "【"), *close = strstr(p, "】");
+		const char *next = marked ? close : open;
+		size_t n = next ? (size_t)(next - p) : strlen(p);
+		bool is_mark = next == p;
+		if (is_mark)
+			n = strlen(marked ? "】" : "【");
+		char *seg = xstrndup(p, n);
+		int w = ui_width(seg);
+		if (w > width - used)
+			w = width - used;
+		ui_put(y, x + used, w, seg, attr | (marked || is_mark ? A_BOLD : 0));
+		used += w;
+		free(seg);
+		if (is_mark)
+			marked = !marked;
+		p += n;
+	}
+	if (used < width)
+		ui_put(y, x + used, width - used, "", attr);
+}
+
+/* Draws the page of results. */
+static void draw_results(struct ui *ui, struct results *r)
+{
+	int y = ui_content_top(), rows = ui_content_rows() - 1;
+	char head[160];
+	snprintf(head, sizeof head, " 第 %d 页%s  编号            收件日期    状态    信访人    内容", r->q.page,
+	         r->more ? "（还有）" : "");
+	ui_put(y, 0, COLS, head, A_BOLD);
+	if (r->rows.n == 0)
+		ui_put(y + 1, 0, COLS, "  没有找到符合条件的事项：少写几个词、换个说法，或放宽条件再试", A_NORMAL);
+	if (r->sel < r->top)
+		r->top = r->sel;
+	if (r->sel >= r->top + rows)
+		r->top = r->sel - rows + 1;
+	for (int i = 0; i < rows && r->top + i < (int)r->rows.n; i++) {
+		const struct xf_fields *f = &r->rows.v[r->top + i];
+		int attr = r->top + i == r->sel ? ui_attr_current(ui) : (int)A_NORMAL;
+		int row = y + 1 + i, x = 0;
+		char num[40];
+		snprintf(num, sizeof num, " %s", fields_str(f, "number"));
+		ui_put(row, x, 16, num, attr);
+		ui_put(row, x += 16, 12, fields_str(f, "received"), attr);
+		ui_put(row, x += 12, 8, fields_str(f, "state"), attr);
+		ui_put(row, x += 8, 10, fields_str(f, "name"), attr);
+		x += 10;
+		if (COLS > x)
+			draw_snippet(row, x, COLS - x, fields_str(f, "snippet"), attr);
+	}
+}
+
+/* Shows the results: ↑↓ choose, PgDn/PgUp (or n/p) page, Enter opens, F10 back. */
+static void show_results(struct ui *ui, struct results *r)
+{
+	load_page(ui, r);
+	for (;;) {
+		ui_set_screen(ui, "查找结果", " ↑↓ 选择  回车 查看  PgDn/n 下一页  PgUp/p 上一页  F10 返回");
+		erase();
+		ui_frame(ui);
+		draw_results(ui, r);
+		move(LINES - 1, COLS - 1);
+		refresh();
+		struct ui_key k = ui_getkey(ui);
+		if (k.kind == UI_QUIT || ui_is_back(k))
+			return;
+		if (k.kind == UI_TICK) {
+			if (ui->changed) {
+				load_page(ui, r);
+				ui->changed = false;
+			}
+			continue;
+		}
+		bool down = k.kind == UI_FUNC && k.ch == KEY_DOWN, up = k.kind == UI_FUNC && k.ch == KEY_UP;
+		bool next = (k.kind == UI_FUNC && k.ch == KEY_NPAGE) || (k.kind == UI_CHAR && k.ch == 'n');
+		bool prev = (k.kind == UI_FUNC && k.ch == KEY_PPAGE) || (k.kind == UI_CHAR && k.ch == 'p');
+		bool enter = (k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER);
+		if (down && r->sel + 1 < (int)r->rows.n)
+			r->sel++;
+		else if (up && r->sel > 0)
+			r->sel--;
+		else if (next && r->more) {
+			r->q.page++;
+			r->sel = r->top = 0;
+			load_page(ui, r);
+		} else if (prev && r->q.page > 1) {
+			r->q.page--;
+			r->sel = r->top = 0;
+			load_page(ui, r);
+		} else if (enter && r->sel < (int)r->rows.n) {
+			int64_t id = atoll(fields_str(&r->rows.v[r->sel], "id"));
+			screen_case(ui, id);
+			load_page(ui, r);
+		}
+	}
+}
+
+/* True when the words are one case number (2026-0001, 2026年第0001号). */
+static bool is_number(const char *words)
+{
+	int y, n;
+	return words && strchr(words, ' ') == NULL && case_parse_number(words, &y, &n, NULL) == XF_OK;
+}
+
+/* The search screen: the form, then its results. */
+void screen_search(struct ui *ui)
+{
+	struct fscreen fs;
+	if (!fs_open(ui, &fs, NULL, search_form))
+		return;
+	snprintf(fs.hints, sizeof fs.hints, " F2 查找  F3 选择  Ctrl-U 清空  Tab/回车 下一项  F10 返回");
+	for (;;) {
+		enum fs_result res = fs_run(ui, &fs);
+		if (res != FS_SAVE)
+			break;
+		struct xf_fields v;
+		fs_values(&fs, &v);
+		const char *words = fields_get(&v, "words");
+		if (is_number(words)) {
+			int64_t id;
+			struct xf_err err;
+			if (case_find(&ui->s, words, &id, &err) == XF_OK)
+				screen_case(ui, id);
+			else
+				ui_message(ui, UI_ERROR, "%s", err.msg);
+			fields_free(&v);
+			continue;
+		}
+		struct results r;
+		memset(&r, 0, sizeof r);
+		r.q.words = words;
+		r.q.since = fields_get(&v, "since");
+		r.q.until = fields_get(&v, "until");
+		r.q.state = fields_get(&v, "state");
+		r.q.department = fields_get(&v, "dept");
+		r.q.category = fields_get(&v, "category");
+		r.q.channel = fields_get(&v, "channel");
+		r.q.importance = fields_get(&v, "importance");
+		r.q.page = 1;
+		r.q.per_page = ui_content_rows() - 1 > 5 ? ui_content_rows() - 1 : 5; /* a page is a screen */
+		show_results(ui, &r);
+		rows_free(&r.rows);
+		fields_free(&v);
+	}
+	fs_free(&fs);
+}
