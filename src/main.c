@@ -24,8 +24,12 @@ static const struct cli_command commands[] = {
 	{"history", cmd_history, "  history 编号                       办理经过（谁、何时、做了什么）\n"},
 	{"edit", cmd_edit, "  edit 编号 键=值 ...                更正登记内容（原值留档）\n"},
 	{"print", cmd_print,
-	 "  print 编号 registration|transfer|outcome [--to 文件|-] [--printer 命令] [--encoding GB18030|UTF-8|GBK]\n"
-	 "                                     打印登记表、转办单、处理结果报告单（默认送 $XINFANG_PRINTER，否则 lp）\n"},
+	 "  print 编号 registration|transfer|outcome [--to 文件|-] [--printer 队列] [--format pdf|text] [--encoding GB18030|UTF-8|GBK]\n"
+	 "                                     打印登记表、转办单、处理结果报告单：默认以 PDF 送办公室的打印机\n"
+	 "                                     （xinfang printer），--to 文件.pdf 存为 PDF，--format text 给针式打印机\n"},
+	{"printer", cmd_printer,
+	 "  printer [show] | printer set queue=队列 format=pdf|text encoding=编码\n"
+	 "                                     办公室的默认打印机（设定需管理员）\n"},
 	{"due", cmd_due, "  due                                临近或超过时限的事项\n"},
 	{"status", cmd_status, "  status                             状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
@@ -35,7 +39,7 @@ static const struct cli_command commands[] = {
 	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state|jrt]\n"
-	 "        [--format text|csv] [--encoding 编码] [--print [--printer 命令] | --to 文件] | --explain\n"
+	 "        [--format text|csv] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
 	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
@@ -56,7 +60,8 @@ static const char usage_head[] =
 	"  --db 文件          数据库文件（默认 $XINFANG_DB，否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
 	"  --today 日期       把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY），用于演示和测试\n"
 	"  --user 用户名      操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD，否则询问\n"
-	"  --help, --version\n"
+	"  -h, --help         这段说明\n"
+	"  -V, --version      版本\n"
 	"\n"
 	"命令：\n";
 
@@ -127,7 +132,7 @@ int main(int argc, char **argv)
 	bool today_given = false;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
 		struct xf_err err;
 		switch (opt) {
 		case 'd':

@@ -57,7 +57,7 @@ const struct xf_formfield *form_field(const struct xf_form *form, const char *ke
 const struct xf_slot *form_slot(const struct xf_form *form, const char *key);
 /* The slot covering layout row `row`, column `col`, or NULL. */
 const struct xf_slot *form_slot_at(const struct xf_form *form, int row, int col);
-/* The forms directory: $XINFANG_FORMS, else the source tree's forms/, else the installed one. */
+/* The forms directory (paths_formsdir). */
 const char *form_dir(void);
 
 #endif

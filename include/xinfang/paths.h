@@ -2,12 +2,19 @@
 #ifndef XINFANG_PATHS_H
 #define XINFANG_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "xinfang/util.h"
 
-/* The data directory: $XINFANG_DATA, else the source tree's data/ when present, else the
- * installed one. */
+/* The data directory: $XINFANG_DATA; else the source tree's data/ when the running program is
+ * the one in the build tree; else the installed share/xinfang beside the program's bin/ (so a
+ * staged install runs too); else the installed share/xinfang of the configured prefix. */
 const char *paths_datadir(void);
+/* The forms directory, chosen the same way: $XINFANG_FORMS, the source tree's forms/ for the
+ * build tree's program, else the installed share/xinfang/forms. */
+const char *paths_formsdir(void);
+/* True when the running program is the one the build tree made (not an installed copy). */
+bool paths_in_build_tree(void);
 /* The default store: $XINFANG_DB, else $XDG_DATA_HOME/xinfang/xinfang.db, else
  * ~/.local/share/xinfang/xinfang.db (a new string). */
 char *paths_default_db(void);

@@ -2,6 +2,7 @@
 #ifndef XINFANG_PRINT_H
 #define XINFANG_PRINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "xinfang/auth.h"
@@ -11,18 +12,65 @@
 /* Where the page goes. */
 enum xf_print_dest {
 	XF_PRINT_FILE,    /* a file (written whole, then renamed into place) */
-	XF_PRINT_SPOOLER, /* a spooler command fed on its standard input, e.g. "lp -d 信访办" */
+	XF_PRINT_SPOOLER, /* a spooler queue: `lp -d QUEUE -t TITLE -`, run without a shell */
 	XF_PRINT_CALLER,  /* the bytes are handed back (the screens send them to the terminal's printer) */
+};
+
+/* What the page is made of. */
+enum xf_print_format {
+	XF_FORMAT_AUTO = 0, /* PDF to a spooler (or the office's choice) and to a *.pdf file, else text */
+	XF_FORMAT_PDF,      /* an A4 PDF page with ruled boxes and a CJK font */
+	XF_FORMAT_TEXT,     /* the text page in the encoding, for dot-matrix printers on a raw queue */
+};
+
+/* What a print did, for the message that reports it. */
+struct xf_print_report {
+	char where[320]; /* "打印机 信访办", "文件 /tmp/a.pdf" */
+	char job[128];   /* the spooler's job id ("信访办-12"), or "" */
+	enum xf_print_format format;
 };
 
 struct xf_print_opts {
 	const char *form;     /* "registration", "transfer" or "outcome" */
-	const char *encoding; /* "GB18030" (default), "UTF-8" or "GBK" */
+	const char *encoding; /* text: "GB18030", "UTF-8" or "GBK"; NULL the office's default (GB18030) */
 	enum xf_print_dest dest;
-	const char *target;   /* file path, or spooler command (default $XINFANG_PRINTER, else "lp") */
+	const char *target;   /* file path, or spooler queue (NULL or "": $XINFANG_PRINTER, else the office's
+	                       * default queue, else the system's default printer) */
 	struct xf_page page;
 	const char *forms_dir; /* NULL: form_dir() */
+	enum xf_print_format format;
+	struct xf_print_report *report; /* filled when not NULL */
 };
+
+/* Printing preferences: the office's defaults (kept in the store), and each operator's last
+ * choice at the desk. */
+struct xf_print_prefs {
+	char dest[16];     /* "printer", "terminal" or "file" */
+	char queue[128];   /* spooler queue; "" the system's default printer */
+	char format[8];    /* "pdf" or "text" */
+	char encoding[16]; /* of text: "GB18030", "UTF-8" or "GBK" */
+	char file[512];    /* the directory last printed to ("" none) */
+};
+
+/* The format named "pdf" or "text" (also PDF, 文本); XF_FORMAT_AUTO when unknown. */
+enum xf_print_format print_format_parse(const char *name);
+/* "pdf" or "text". */
+const char *print_format_name(enum xf_print_format format);
+/* The format a file gets from its name: PDF for *.pdf, else text. */
+enum xf_print_format print_format_for_file(const char *path);
+/* The office's defaults: queue, format and encoding (dest "printer", no file). */
+int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
+/* Sets one office default (admin): key "queue", "format" or "encoding"; audited. */
+int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err);
+/* The operator's last choice at the desk, else the office's defaults. */
+int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
+/* Remembers the operator's choice for the next print. */
+int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *prefs, struct xf_err *err);
+/* The queue a print goes to: the one asked for, else $XINFANG_PRINTER, else the office's
+ * default; "" is the system's default printer. */
+int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err);
+/* One line that says where a print went: "已送打印机 信访办，作业 信访办-12". */
+void print_report_text(const struct xf_print_report *report, char *out, size_t n);
 
 /* The printable forms in order, ending with NULL: "registration", "transfer", "outcome". */
 extern const char *const xf_print_forms[];
@@ -42,9 +90,11 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 /* Records a print that the caller delivered. */
 int print_record(struct xf_session *s, int64_t id, const char *form, const char *destination,
                  const char *encoding, struct xf_err *err);
-/* Runs a spooler command with the bytes on its standard input; a failure reports its exit
- * status and what it wrote on stderr. */
-int print_to_spooler(const char *command, const char *bytes, size_t len, struct xf_err *err);
+/* Sends bytes to a spooler queue with `lp` run without a shell (argv): `lp [-d QUEUE] -t TITLE
+ * [-o raw] -`; raw for text, so a dot-matrix printer gets the bytes as they are. The job id lp
+ * reports goes into job; a failure reports lp's exit status and what it wrote. */
+int print_to_spooler(const char *queue, const char *title, bool raw, const char *bytes, size_t len, char *job,
+                     size_t jobn, struct xf_err *err);
 /* Writes the bytes to a file (a temporary beside it, then rename): a full disk leaves any
  * earlier file as it was. */
 int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err *err);

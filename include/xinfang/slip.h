@@ -33,6 +33,7 @@ struct xf_slip_meta {
 	const char *printed_at; /* "YYYY-MM-DD HH:MM" */
 	const char *printed_by;
 	bool reprint;
+	bool training; /* a training store: every slip says 演示/培训 */
 };
 
 /* Wraps text into lines of at most `width` device columns, breaking at newlines and never

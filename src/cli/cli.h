@@ -58,6 +58,7 @@ int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_edit(struct cli *c, int argc, char **argv);
 int cmd_move(struct cli *c, const struct xf_move_def *def, int argc, char **argv);
 int cmd_print(struct cli *c, int argc, char **argv);
+int cmd_printer(struct cli *c, int argc, char **argv);
 int cmd_due(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);

@@ -67,18 +67,27 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	struct xf_err err;
 	struct xf_rows rows;
-	int rc = login(c, &err);
 	int limit = fields_has(&f, "limit") ? atoi(fields_str(&f, "limit")) : 100;
+	if (limit <= 0) {
+		int code = usage_error("limit= 应为正整数，不是“%s”", fields_str(&f, "limit"));
+		fields_free(&f);
+		return code;
+	}
+	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), limit,
-		               &rows, &err);
+		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"),
+		               limit + 1, &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
 	static const char *const list_keys[] = {"number", "state", "received", "channel", "name", "category", "department",
 	                                        NULL};
-	for (size_t i = 0; i < rows.n; i++)
+	/* One more than asked tells whether the list stops at its limit. */
+	bool more = rows.n > (size_t)limit;
+	for (size_t i = 0; i < rows.n && (!more || i < (size_t)limit); i++)
 		print_columns(&rows.v[i], list_keys);
+	if (more)
+		fprintf(stderr, "只列出前 %d 件，用 limit= 看更多\n", limit);
 	rows_free(&rows);
 	return 0;
 }

@@ -17,13 +17,13 @@ static int write_out(const char *data, size_t len, struct xf_err *err)
 }
 
 /* xinfang stats since= until= | month= | quarter= | year= [by=] [--format text|csv]
- * [--encoding E] [--print [--printer CMD] | --to FILE] | --explain. */
+ * [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	char since[11] = "", until[11] = "";
 	unsigned mask = 0;
 	const char *format = "text", *encoding = NULL;
-	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL};
+	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
 	bool print = false;
 	struct xf_err err;
 	for (int i = 0; i < argc; i++) {

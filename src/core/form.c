@@ -33,13 +33,7 @@ int form_type_parse(const char *s)
 /* The forms directory. */
 const char *form_dir(void)
 {
-	const char *env = getenv("XINFANG_FORMS");
-	if (env != NULL && *env)
-		return env;
-	struct stat sb;
-	if (stat(XF_FORMSDIR_SOURCE, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return XF_FORMSDIR_SOURCE;
-	return XF_FORMSDIR_INSTALLED;
+	return paths_formsdir();
 }
 
 /* Releases a form. */

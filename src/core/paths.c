@@ -2,6 +2,7 @@
 #include "xinfang/paths.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,75 @@ static int is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* The directory of the running program, resolved ("" when unknown). */
+static const char *program_dir(void)
+{
+	static char dir[PATH_MAX];
+	static bool done;
+	if (!done) {
+		done = true;
+		char *exe = realpath("/proc/self/exe", NULL);
+		if (exe) {
+			char *slash = strrchr(exe, '/');
+			if (slash)
+				*slash = '\0';
+			snprintf(dir, sizeof dir, "%s", exe);
+			free(exe);
+		}
+	}
+	return dir;
+}
+
+/* True when the running program is the build tree's. The build directory is looked at only
+ * when the program's directory has its name, so an installed program never touches it. */
+bool paths_in_build_tree(void)
+{
+	const char *dir = program_dir(), *build = XF_BUILDDIR;
+	if (strcmp(dir, build) == 0)
+		return true;
+	const char *a = strrchr(dir, '/'), *b = strrchr(build, '/');
+	if (a == NULL || b == NULL || strcmp(a, b) != 0)
+		return false;
+	char *real = realpath(build, NULL);
+	bool same = real != NULL && strcmp(real, dir) == 0;
+	free(real);
+	return same;
+}
+
+/* The installed directory: beside the program (bin/../share/xinfang[/forms]) when it is
+ * there, else the configured prefix's. */
+static const char *installed(const char *relative, const char *configured, char *buf, size_t n)
+{
+	if (*program_dir()) {
+		snprintf(buf, n, "%s/%s", program_dir(), relative);
+		if (is_dir(buf))
+			return buf;
+	}
+	return configured;
+}
+
 /* The data directory. */
 const char *paths_datadir(void)
 {
+	static char buf[PATH_MAX + 64];
 	const char *env = getenv("XINFANG_DATA");
 	if (env != NULL && *env)
 		return env;
-	if (is_dir(XF_DATADIR_SOURCE))
+	if (paths_in_build_tree())
 		return XF_DATADIR_SOURCE;
-	return XF_DATADIR_INSTALLED;
+	return installed(XF_DATADIR_FROM_BINDIR, XF_DATADIR_INSTALLED, buf, sizeof buf);
+}
+
+/* The forms directory. */
+const char *paths_formsdir(void)
+{
+	static char buf[PATH_MAX + 64];
+	const char *env = getenv("XINFANG_FORMS");
+	if (env != NULL && *env)
+		return env;
+	if (paths_in_build_tree())
+		return XF_FORMSDIR_SOURCE;
+	return installed(XF_DATADIR_FROM_BINDIR "/forms", XF_FORMSDIR_INSTALLED, buf, sizeof buf);
 }
 
 /* The default store path. */

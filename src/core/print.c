@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/auth.h"
+#include "xinfang/pdf.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/form.h"
@@ -257,106 +259,359 @@ int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err
 	return XF_OK;
 }
 
-/* A spooler destination: `sh -c COMMAND` with the page on stdin. */
-int print_to_spooler(const char *command, const char *bytes, size_t len, struct xf_err *err)
+/* Reads what a child writes on fd, keeping the first n-1 bytes. */
+static void read_some(int fd, char *out, size_t n)
 {
-	int in[2], errp[2];
-	if (pipe(in) != 0 || pipe(errp) != 0)
-		return xf_err_set(err, XF_EIO, "无法启动打印命令：%s", strerror(errno));
+	size_t got = 0;
+	ssize_t k;
+	char sink[256];
+	while ((k = read(fd, got < n - 1 ? out + got : sink, got < n - 1 ? n - 1 - got : sizeof sink)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			break;
+		if (got < n - 1)
+			got += (size_t)k;
+	}
+	out[got] = '\0';
+}
+
+/* The job id in lp's "request id is 信访办-12 (1 file(s))". */
+static void parse_job(const char *said, char *job, size_t n)
+{
+	const char *mark = "request id is ";
+	const char *p = strstr(said, mark);
+	job[0] = '\0';
+	if (p == NULL)
+		return;
+	p += strlen(mark);
+	size_t len = strcspn(p, " \n");
+	snprintf(job, n, "%.*s", (int)len, p);
+}
+
+/* A spooler destination: lp with an argument vector, the page on its standard input. */
+int print_to_spooler(const char *queue, const char *title, bool raw, const char *bytes, size_t len, char *job,
+                     size_t jobn, struct xf_err *err)
+{
+	const char *argv[12];
+	int n = 0;
+	argv[n++] = "lp";
+	if (queue && *queue) {
+		argv[n++] = "-d";
+		argv[n++] = queue;
+	}
+	argv[n++] = "-t";
+	argv[n++] = title;
+	if (raw) {
+		argv[n++] = "-o";
+		argv[n++] = "raw";
+	}
+	argv[n++] = "-";
+	argv[n] = NULL;
+	const char *name = queue && *queue ? queue : "（系统默认打印机）";
+	int in[2], outp[2], errp[2];
+	if (pipe(in) != 0)
+		return xf_err_set(err, XF_EIO, "无法启动 lp：%s", strerror(errno));
+	if (pipe(outp) != 0 || pipe(errp) != 0) {
+		close(in[0]);
+		close(in[1]);
+		return xf_err_set(err, XF_EIO, "无法启动 lp：%s", strerror(errno));
+	}
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
 	posix_spawn_file_actions_addclose(&fa, in[1]);
+	posix_spawn_file_actions_addclose(&fa, outp[0]);
 	posix_spawn_file_actions_addclose(&fa, errp[0]);
-	char *argv[] = {"sh", "-c", (char *)command, NULL};
 	pid_t pid;
-	int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, "lp", &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);
+	close(outp[1]);
 	close(errp[1]);
 	if (rc != 0) {
 		close(in[1]);
+		close(outp[0]);
 		close(errp[0]);
-		return xf_err_set(err, XF_EIO, "无法启动打印命令“%s”：%s", command, strerror(rc));
+		return xf_err_set(err, XF_EIO, "无法启动打印程序 lp：%s。请安装 cups-client（apt-get install cups-client），或用 --to 文件 先存下",
+		                  strerror(rc));
 	}
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	int wrote = write_all(in[1], bytes, len);
 	close(in[1]);
 	signal(SIGPIPE, old);
-	char msg[400];
-	size_t got = 0;
-	ssize_t n;
-	while ((n = read(errp[0], msg + got, sizeof msg - 1 - got)) > 0 && got < sizeof msg - 1)
-		got += (size_t)n;
-	while (n > 0)
-		n = read(errp[0], (char[256]){0}, 256);
-	msg[got] = '\0';
+	char said[512], msg[512];
+	read_some(outp[0], said, sizeof said);
+	read_some(errp[0], msg, sizeof msg);
+	close(outp[0]);
 	close(errp[0]);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	msg[strcspn(msg, "\n")] = '\0';
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && wrote == 0)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && wrote == 0) {
+		if (job)
+			parse_job(said, job, jobn);
 		return XF_OK;
+	}
 	if (WIFEXITED(status))
-		return xf_err_set(err, XF_EIO, "打印命令“%s”失败（退出码 %d）%s%s。单子未打印，可检查打印机后重打，或用 --to 文件 先存下",
-		                  command, WEXITSTATUS(status), *msg ? "：" : "", msg);
-	return xf_err_set(err, XF_EIO, "打印命令“%s”被中止。单子未打印，可检查打印机后重打", command);
+		return xf_err_set(err, XF_EIO, "打印机 %s 没有接受（lp 退出码 %d）%s%s。单子未打印：检查打印机（lpstat -p）后重打，或用 --to 文件 先存下",
+		                  name, WEXITSTATUS(status), *msg ? "：" : "", msg);
+	return xf_err_set(err, XF_EIO, "送往打印机 %s 的 lp 被中止。单子未打印，可检查打印机后重打", name);
 }
 
-/* The default spooler command. */
-static const char *default_spooler(void)
+/* The format named by a word. */
+enum xf_print_format print_format_parse(const char *name)
+{
+	if (name && (strcasecmp(name, "pdf") == 0))
+		return XF_FORMAT_PDF;
+	if (name && (strcasecmp(name, "text") == 0 || strcmp(name, "文本") == 0))
+		return XF_FORMAT_TEXT;
+	return XF_FORMAT_AUTO;
+}
+
+/* The word of a format. */
+const char *print_format_name(enum xf_print_format format)
+{
+	return format == XF_FORMAT_TEXT ? "text" : "pdf";
+}
+
+/* PDF for a *.pdf file name, else text. */
+enum xf_print_format print_format_for_file(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+	return n > 4 && strcasecmp(path + n - 4, ".pdf") == 0 ? XF_FORMAT_PDF : XF_FORMAT_TEXT;
+}
+
+/* True when the encoding is one a slip can be printed in. */
+static bool known_encoding(const char *e)
+{
+	return strcasecmp(e, "GB18030") == 0 || strcasecmp(e, "UTF-8") == 0 || strcasecmp(e, "GBK") == 0;
+}
+
+/* Copies a setting into out when it is set. */
+static int setting_into(struct xf_session *s, const char *key, char *out, size_t n, struct xf_err *err)
+{
+	char *v;
+	int rc = store_setting_get(s->st, key, &v, err);
+	if (rc == XF_OK && v)
+		snprintf(out, n, "%s", v);
+	free(v);
+	return rc;
+}
+
+/* The office's printing defaults. */
+int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->dest, sizeof out->dest, "printer");
+	snprintf(out->format, sizeof out->format, "pdf");
+	snprintf(out->encoding, sizeof out->encoding, "GB18030");
+	int rc = setting_into(s, "print.queue", out->queue, sizeof out->queue, err);
+	if (rc == XF_OK)
+		rc = setting_into(s, "print.format", out->format, sizeof out->format, err);
+	if (rc == XF_OK)
+		rc = setting_into(s, "print.encoding", out->encoding, sizeof out->encoding, err);
+	return rc;
+}
+
+/* Sets one of the office's printing defaults, with its audit event. */
+int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err)
+{
+	if (!auth_require(s, 0, "设定办公室的默认打印机", err))
+		return err->code;
+	if (strcmp(key, "format") == 0) {
+		if (print_format_parse(value) == XF_FORMAT_AUTO)
+			return xf_err_set(err, XF_EINVAL, "打印格式“%s”不认识：可选 pdf（激光/喷墨打印机、PDF 队列）或 text（针式打印机的原始队列）", value);
+		value = print_format_name(print_format_parse(value));
+	} else if (strcmp(key, "encoding") == 0) {
+		if (!known_encoding(value))
+			return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", value);
+	} else if (strcmp(key, "queue") == 0) {
+		for (const char *p = value; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == '/' || *p == '#' || *p == ' ')
+				return xf_err_set(err, XF_EINVAL, "打印机队列名“%s”不对：不能含空格、/、# 或控制字符（lpstat -p 列出本机的队列）", value);
+	} else {
+		return xf_err_set(err, XF_EINVAL, "没有打印设定“%s”：可设 queue（打印机队列）、format（pdf|text）、encoding（GB18030|UTF-8|GBK）", key);
+	}
+	char name[64], *old = NULL;
+	snprintf(name, sizeof name, "print.%s", key);
+	int rc = store_begin(s->st, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = store_setting_get(s->st, name, &old, err);
+	if (rc == XF_OK)
+		rc = store_setting_set(s->st, name, value, err);
+	if (rc == XF_OK) {
+		struct xf_fields before, after;
+		fields_init(&before);
+		fields_init(&after);
+		if (old)
+			fields_set(&before, name, old);
+		fields_set(&after, name, value);
+		char *b = audit_json(&before), *a = audit_json(&after);
+		rc = store_audit(s->st, s->op.name, "printer_set", 0, b, a, err);
+		free(b);
+		free(a);
+		fields_free(&before);
+		fields_free(&after);
+	}
+	free(old);
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	if (rc != XF_OK)
+		store_rollback(s->st);
+	return rc;
+}
+
+/* The keys of an operator's remembered choice, in the order of struct xf_print_prefs. */
+static const char *const operator_keys[] = {"dest", "queue", "format", "encoding", "file"};
+
+/* The field of prefs that a key names, and its size. */
+static char *prefs_field(struct xf_print_prefs *p, size_t i, size_t *n)
+{
+	char *fields[] = {p->dest, p->queue, p->format, p->encoding, p->file};
+	size_t sizes[] = {sizeof p->dest, sizeof p->queue, sizeof p->format, sizeof p->encoding, sizeof p->file};
+	*n = sizes[i];
+	return fields[i];
+}
+
+/* The operator's last choice, over the office's defaults. */
+int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err)
+{
+	int rc = print_office_prefs(s, out, err);
+	for (size_t i = 0; rc == XF_OK && i < sizeof operator_keys / sizeof operator_keys[0]; i++) {
+		char key[160];
+		size_t n;
+		char *field = prefs_field(out, i, &n);
+		snprintf(key, sizeof key, "print.%s.%s", operator_keys[i], s->op.name);
+		rc = setting_into(s, key, field, n, err);
+	}
+	return rc;
+}
+
+/* Remembers the operator's choice. */
+int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *prefs, struct xf_err *err)
+{
+	struct xf_print_prefs copy = *prefs;
+	int rc = store_begin(s->st, err);
+	for (size_t i = 0; rc == XF_OK && i < sizeof operator_keys / sizeof operator_keys[0]; i++) {
+		char key[160];
+		size_t n;
+		const char *field = prefs_field(&copy, i, &n);
+		snprintf(key, sizeof key, "print.%s.%s", operator_keys[i], s->op.name);
+		rc = store_setting_set(s->st, key, field, err);
+	}
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
+	return rc;
+}
+
+/* Says where a print went. */
+void print_report_text(const struct xf_print_report *r, char *out, size_t n)
+{
+	if (*r->job)
+		snprintf(out, n, "已送%s，作业 %s", r->where, r->job);
+	else
+		snprintf(out, n, "已送%s", r->where);
+}
+
+/* The queue a print goes to. */
+int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err)
 {
 	const char *env = getenv("XINFANG_PRINTER");
-	return env && *env ? env : "lp";
+	if (asked && *asked) {
+		snprintf(out, n, "%s", asked);
+		return XF_OK;
+	}
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+		return XF_OK;
+	}
+	struct xf_print_prefs office;
+	int rc = print_office_prefs(s, &office, err);
+	snprintf(out, n, "%s", rc == XF_OK ? office.queue : "");
+	return rc;
 }
 
 /* Lays out, encodes, delivers and records one form of a case. */
 int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opts, struct xf_buf *bytes,
                struct xf_err *err)
 {
-	const char *encoding = opts->encoding ? opts->encoding : "GB18030";
-	if (strcasecmp(encoding, "GB18030") != 0 && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "GBK") != 0)
+	struct xf_print_prefs office;
+	int rc = print_office_prefs(s, &office, err);
+	if (rc != XF_OK)
+		return rc;
+	const char *encoding = opts->encoding && *opts->encoding ? opts->encoding : office.encoding;
+	if (!known_encoding(encoding))
 		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
+	enum xf_print_format format = opts->format;
+	if (format == XF_FORMAT_AUTO)
+		format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
+		         : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
+		                                        : XF_FORMAT_TEXT;
+	if (format == XF_FORMAT_AUTO)
+		format = XF_FORMAT_PDF;
 	struct xf_form form;
-	int rc = form_load(opts->forms_dir ? opts->forms_dir : form_dir(), opts->form, &form, err);
+	rc = form_load(opts->forms_dir ? opts->forms_dir : form_dir(), opts->form, &form, err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_fields values;
 	rc = print_slip_values(s, id, opts->form, &values, err);
 	bool reprint = false;
-	if (rc == XF_OK)
+	if (rc == XF_OK && format == XF_FORMAT_TEXT)
 		rc = check_encodable(&form, &values, encoding, err);
 	if (rc == XF_OK)
 		rc = printed_before(s, id, opts->form, &reprint, err);
 	struct xf_buf page;
 	buf_init(&page);
+	char *encoded = NULL;
+	size_t len = 0;
 	if (rc == XF_OK) {
 		char now[20], who[64];
 		clock_now_iso(now);
 		now[16] = '\0';
 		snprintf(who, sizeof who, "%s", *s->op.full_name ? s->op.full_name : s->op.name);
-		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint};
-		rc = slip_render(&form, &values, &meta, slip_device_for(encoding), &opts->page, &page, err);
+		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint, false};
+		if (format == XF_FORMAT_PDF) {
+			rc = pdf_render(&form, &values, &meta, &page, err);
+			if (rc == XF_OK) {
+				len = page.len;
+				encoded = xmalloc(len + 1);
+				memcpy(encoded, page.data, len);
+			}
+		} else {
+			rc = slip_render(&form, &values, &meta, slip_device_for(encoding), &opts->page, &page, err);
+			if (rc == XF_OK && text_convert(page.data, page.len, encoding, &encoded, &len, NULL) != XF_OK)
+				rc = xf_err_set(err, XF_EINVAL, "表单 %s 的版面文字无法用 %s 编码", form.name, encoding);
+		}
 	}
-	char *encoded = NULL;
-	size_t len = 0;
-	if (rc == XF_OK && text_convert(page.data, page.len, encoding, &encoded, &len, NULL) != XF_OK)
-		rc = xf_err_set(err, XF_EINVAL, "表单 %s 的版面文字无法用 %s 编码", form.name, encoding);
-	const char *where = "";
-	char *desc = NULL;
+	struct xf_print_report report;
+	memset(&report, 0, sizeof report);
+	report.format = format;
+	const char *recorded = format == XF_FORMAT_PDF ? "PDF" : encoding;
 	if (rc == XF_OK) {
 		switch (opts->dest) {
 		case XF_PRINT_FILE:
 			rc = print_to_file(opts->target, encoded, len, err);
-			desc = xasprintf("文件 %s", opts->target);
+			snprintf(report.where, sizeof report.where, "文件 %s", opts->target);
 			break;
-		case XF_PRINT_SPOOLER:
-			where = opts->target && *opts->target ? opts->target : default_spooler();
-			rc = print_to_spooler(where, encoded, len, err);
-			desc = xasprintf("打印命令 %s", where);
+		case XF_PRINT_SPOOLER: {
+			char queue[128];
+			rc = print_queue(s, opts->target, queue, sizeof queue, err);
+			if (rc != XF_OK)
+				break;
+			char *title = xasprintf("%s %s", form.title, fields_str(&values, "number"));
+			rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,
+			                      sizeof report.job, err);
+			free(title);
+			snprintf(report.where, sizeof report.where, "%s%s", *queue ? "打印机 " : "系统默认打印机", queue);
 			break;
+		}
 		case XF_PRINT_CALLER:
 		default:
 			if (bytes)
@@ -364,9 +619,13 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 			break;
 		}
 	}
-	if (rc == XF_OK && desc != NULL)
-		rc = print_record(s, id, opts->form, desc, encoding, err);
-	free(desc);
+	if (rc == XF_OK && opts->dest != XF_PRINT_CALLER) {
+		char *desc = *report.job ? xasprintf("%s（作业 %s）", report.where, report.job) : xstrdup(report.where);
+		rc = print_record(s, id, opts->form, desc, recorded, err);
+		free(desc);
+	}
+	if (rc == XF_OK && opts->report)
+		*opts->report = report;
 	free(encoded);
 	buf_free(&page);
 	fields_free(&values);

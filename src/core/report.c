@@ -777,9 +777,13 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 			rc = print_to_file(opts->target, encoded, len, err);
 			break;
 		case XF_PRINT_SPOOLER: {
-			const char *env = getenv("XINFANG_PRINTER");
-			const char *where = opts->target && *opts->target ? opts->target : env && *env ? env : "lp";
-			rc = print_to_spooler(where, encoded, len, err);
+			/* A text page: raw, for a printer that takes the encoding as it is. */
+			char queue[128], *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
+			rc = print_queue(s, opts->target, queue, sizeof queue, err);
+			if (rc == XF_OK)
+				rc = print_to_spooler(queue, title, true, encoded, len, opts->report ? opts->report->job : NULL,
+				                      opts->report ? sizeof opts->report->job : 0, err);
+			free(title);
 			break;
 		}
 		case XF_PRINT_CALLER:

@@ -221,26 +221,34 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 	return done;
 }
 
-/* The default file a slip is printed to. */
-static void default_file(const char *number, const char *form, char *out, size_t n)
+/* The default file a slip is printed to: in the directory printed to last (else the home
+ * directory), named after the case and the form, .pdf or .txt after the format. */
+static void default_file(const char *dir, const char *number, const char *form, bool pdf, char *out, size_t n)
 {
 	int year = 0, seq = 0;
 	case_parse_number(number, &year, &seq, NULL);
 	const char *home = getenv("HOME");
-	snprintf(out, n, "%s/xinfang-%04d-%04d-%s.txt", home && *home ? home : ".", year, seq, form);
+	if (dir == NULL || *dir == '\0')
+		dir = home && *home ? home : ".";
+	snprintf(out, n, "%s/xinfang-%04d-%04d-%s.%s", dir, year, seq, form, pdf ? "pdf" : "txt");
 }
 
-/* True when the terminal has printer pass-through. */
+/* True when terminfo gives this terminal a printer pass-through (mc5 and mc4) that reaches a
+ * printer: inside tmux or screen the bytes would land on the screen instead. */
 static bool terminal_printer(void)
 {
-	char *on = tigetstr("mc5");
-	return on != NULL && on != (char *)-1 && *on;
+	char *on = tigetstr("mc5"), *off = tigetstr("mc4");
+	const char *term = getenv("TERM");
+	if (getenv("TMUX") || getenv("STY") || (term && (strncmp(term, "tmux", 4) == 0 || strncmp(term, "screen", 6) == 0)))
+		return false;
+	return on != NULL && on != (char *)-1 && *on && off != NULL && off != (char *)-1 && *off;
 }
 
-/* Prints to the terminal's own printer through pass-through. */
+/* Prints to the terminal's own printer through pass-through, then repaints the screen. */
 static int print_terminal(struct ui *ui, int64_t id, const char *form, const char *encoding, struct xf_err *err)
 {
-	struct xf_print_opts opts = {form, encoding, XF_PRINT_CALLER, NULL, slip_default_page(), NULL};
+	struct xf_print_opts opts = {form, encoding, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT,
+	                             NULL};
 	struct xf_buf bytes;
 	buf_init(&bytes);
 	int rc = print_case(&ui->s, id, &opts, &bytes, err);
@@ -248,16 +256,22 @@ static int print_terminal(struct ui *ui, int64_t id, const char *form, const cha
 		errno = 0;
 		if (mcprint(bytes.data, (int)bytes.len) == ERR)
 			rc = xf_err_set(err, XF_EIO, "%s",
-			                errno == ENODEV ? "这个终端没有打印机直通功能（terminfo 无 mc5/mc4）：请改用打印命令或文件"
+			                errno == ENODEV ? "这个终端没有打印机直通功能（terminfo 无 mc5/mc4）：请改用打印机或文件"
 			                                : "送往终端打印机失败：请检查打印机后重打");
 		else
 			rc = print_record(&ui->s, id, form, "终端打印机", encoding, err);
+		clearok(curscr, TRUE);
 	}
 	buf_free(&bytes);
 	return rc;
 }
 
-/* The print dialog: where to, and in which encoding. */
+/* The dialog's word for a destination, and back. */
+static const char *const dest_keys[] = {"printer", "file", "terminal"};
+static const char *const dest_words[] = {"打印机", "文件", "终端打印机"};
+
+/* The print dialog: where to (the office's printer, a file, the terminal's own printer when it
+ * has one), in which format and encoding; it starts from the operator's last choice. */
 void screen_print(struct ui *ui, int64_t id, const char *form)
 {
 	struct xf_fields view;
@@ -266,12 +280,14 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
-	const char *keys[] = {"form", "dest", "command", "file", "encoding"};
-	const char *labels[] = {"单据", "打印到", "打印命令", "文件", "编码"};
-	const char *lists[] = {NULL, "print_dests", NULL, NULL, "encodings"};
-	enum xf_ftype types[] = {XF_F_TEXT, XF_F_CHOICE, XF_F_TEXT, XF_F_TEXT, XF_F_CHOICE};
-	bool required[] = {false, true, false, false, true};
-	char *text = fs_small_form("print", "打印", "编号", keys, labels, types, lists, required, 5);
+	bool terminal = terminal_printer();
+	const char *keys[] = {"form", "dest", "queue", "file", "format", "encoding"};
+	const char *labels[] = {"单据", "打印到", "打印机队列", "文件", "格式", "文本编码"};
+	const char *lists[] = {NULL, terminal ? "print_dests_terminal" : "print_dests", NULL, NULL, "print_formats",
+	                       "encodings"};
+	enum xf_ftype types[] = {XF_F_TEXT, XF_F_CHOICE, XF_F_TEXT, XF_F_TEXT, XF_F_CHOICE, XF_F_CHOICE};
+	bool required[] = {false, true, false, false, true, true};
+	char *text = fs_small_form("print", "打印", "编号", keys, labels, types, lists, required, 6);
 	struct fscreen fs;
 	bool opened = fs_open(ui, &fs, NULL, text);
 	free(text);
@@ -279,38 +295,69 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 		fields_free(&view);
 		return;
 	}
-	fs_editable(&fs, "dest command file encoding");
-	char path[512];
-	default_file(fields_str(&view, "number"), form, path, sizeof path);
-	const char *spooler = getenv("XINFANG_PRINTER");
+	fs_editable(&fs, "dest queue file format encoding");
+	struct xf_print_prefs prefs;
+	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+	const char *dest = dest_words[0];
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(prefs.dest, dest_keys[i]) == 0 && (i < 2 || terminal))
+			dest = dest_words[i];
+	char path[600];
+	default_file(prefs.file, fields_str(&view, "number"), form, print_format_parse(prefs.format) != XF_FORMAT_TEXT, path,
+	             sizeof path);
 	fs_set(&fs, "number", fields_str(&view, "number"));
 	fs_set(&fs, "form", print_form_title(form));
-	fs_set(&fs, "dest", terminal_printer() ? "终端打印机" : "打印命令");
-	fs_set(&fs, "command", spooler && *spooler ? spooler : "lp");
+	fs_set(&fs, "dest", dest);
+	fs_set(&fs, "queue", prefs.queue);
 	fs_set(&fs, "file", path);
-	fs_set(&fs, "encoding", "GB18030");
+	fs_set(&fs, "format", print_format_parse(prefs.format) == XF_FORMAT_TEXT ? "文本" : "PDF");
+	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	for (;;) {
 		enum fs_result r = fs_run(ui, &fs);
 		if (r != FS_SAVE)
 			break;
-		const char *dest = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
+		const char *chosen = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
+		const char *file = fields_str(&fs.values, "file"), *queue = fields_str(&fs.values, "queue");
+		enum xf_print_format format = strcmp(fields_str(&fs.values, "format"), "文本") == 0 ? XF_FORMAT_TEXT : XF_FORMAT_PDF;
+		struct xf_print_report report;
+		memset(&report, 0, sizeof report);
 		int rc;
-		if (strcmp(dest, "终端打印机") == 0) {
+		bool to_file = strcmp(chosen, "文件") == 0, to_terminal = strcmp(chosen, "终端打印机") == 0;
+		if (to_terminal) {
 			rc = print_terminal(ui, id, form, enc, &err);
 		} else {
-			bool file = strcmp(dest, "文件") == 0;
-			struct xf_print_opts opts = {form, enc, file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
-			                             fields_str(&fs.values, file ? "file" : "command"), slip_default_page(),
-			                             NULL};
+			/* A file's format follows its name (*.pdf), a printer's the format chosen. */
+			struct xf_print_opts opts = {form, enc, to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER, to_file ? file : queue,
+			                             slip_default_page(), NULL, to_file ? XF_FORMAT_AUTO : format, &report};
 			rc = print_case(&ui->s, id, &opts, NULL, &err);
 		}
 		if (rc != XF_OK) {
 			ui_message(ui, UI_ERROR, "%s", err.msg);
 			continue;
 		}
-		ui_message(ui, UI_INFO, "%s 已打印到%s%s", fields_str(&fs.values, "form"), dest,
-		           strcmp(dest, "文件") == 0 ? fields_str(&fs.values, "file") : "");
+		struct xf_print_prefs chosen_prefs = prefs;
+		snprintf(chosen_prefs.dest, sizeof chosen_prefs.dest, "%s", to_terminal ? "terminal" : to_file ? "file" : "printer");
+		snprintf(chosen_prefs.queue, sizeof chosen_prefs.queue, "%s", queue);
+		snprintf(chosen_prefs.format, sizeof chosen_prefs.format, "%s", print_format_name(format));
+		snprintf(chosen_prefs.encoding, sizeof chosen_prefs.encoding, "%s", enc);
+		if (to_file) {
+			const char *slash = strrchr(file, '/');
+			snprintf(chosen_prefs.file, sizeof chosen_prefs.file, "%.*s", slash ? (int)(slash - file) : 0, file);
+		}
+		if (print_operator_remember(&ui->s, &chosen_prefs, &err) != XF_OK) {
+			ui_message(ui, UI_ERROR, "已打印，但没能记住这次的选择：%s", err.msg);
+			break;
+		}
+		if (to_file || to_terminal) {
+			ui_message(ui, UI_INFO, "%s 已打印到%s%s%s", fields_str(&fs.values, "form"), chosen, to_file ? file : "",
+			           to_file ? (report.format == XF_FORMAT_PDF ? "（PDF）" : "（文本）") : "");
+		} else {
+			char said[512];
+			print_report_text(&report, said, sizeof said);
+			ui_message(ui, UI_INFO, "%s %s", fields_str(&fs.values, "form"), said);
+		}
 		break;
 	}
 	fs_free(&fs);

@@ -149,13 +149,13 @@ static void print_or_export(struct ui *ui, struct stats_view *v, bool csv)
 	         "┌──────────┬────────────────────────────────────────────────────┐\n"
 	         "│%s│{dest                                              }│\n"
 	         "├──────────┼────────────────────────────────────────────────────┤\n"
-	         "│打印命令  │{command                                           }│\n"
+	         "│打印机队列│{command                                           }│\n"
 	         "├──────────┼────────────────────────────────────────────────────┤\n"
 	         "│文    件  │{file                                              }│\n"
 	         "├──────────┼────────────────────────────────────────────────────┤\n"
 	         "│编    码  │{encoding                                          }│\n"
 	         "└──────────┴────────────────────────────────────────────────────┘\n"
-	         "[fields]\ndest 打印到 choice list=print_dests required\ncommand 打印命令 text\n"
+	         "[fields]\ndest 打印到 choice list=print_dests required\ncommand 打印机队列 text\n"
 	         "file 文件 text\nencoding 编码 choice list=encodings required\n",
 	         csv ? "导出统计（CSV）" : "打印统计", csv ? "导出到    " : "打印到    ");
 	struct fscreen fs;
@@ -163,9 +163,12 @@ static void print_or_export(struct ui *ui, struct stats_view *v, bool csv)
 	free(text);
 	if (!opened)
 		return;
-	const char *spooler = getenv("XINFANG_PRINTER");
+	char queue[128];
+	struct xf_err qerr;
+	if (print_queue(&ui->s, NULL, queue, sizeof queue, &qerr) != XF_OK)
+		queue[0] = '\0';
 	fs_set(&fs, "dest", "文件");
-	fs_set(&fs, "command", spooler && *spooler ? spooler : "lp");
+	fs_set(&fs, "command", queue); /* empty: the system's default printer */
 	fs_set(&fs, "file", path);
 	fs_set(&fs, "encoding", "GB18030");
 	if (csv)
@@ -188,17 +191,18 @@ static void print_or_export(struct ui *ui, struct stats_view *v, bool csv)
 			free(encoded);
 			buf_free(&out);
 		} else if (strcmp(dest, "终端打印机") == 0) {
-			struct xf_print_opts opts = {"stats", enc, XF_PRINT_CALLER, NULL, slip_default_page(), NULL};
+			struct xf_print_opts opts = {"stats", enc, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
 			struct xf_buf bytes;
 			buf_init(&bytes);
 			rc = report_print(&ui->s, &v->st, 0, &opts, &bytes, &err);
 			if (rc == XF_OK && mcprint(bytes.data, (int)bytes.len) < 0)
-				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印命令或文件");
+				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印机或文件");
 			buf_free(&bytes);
 		} else {
 			bool to_file = strcmp(dest, "文件") == 0;
 			struct xf_print_opts opts = {"stats", enc, to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
-			                             to_file ? file : fields_str(&fs.values, "command"), slip_default_page(), NULL};
+			                             to_file ? file : fields_str(&fs.values, "command"), slip_default_page(), NULL,
+			                             XF_FORMAT_TEXT, NULL};
 			rc = report_print(&ui->s, &v->st, 0, &opts, NULL, &err);
 		}
 		if (rc != XF_OK) {

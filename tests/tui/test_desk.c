@@ -215,6 +215,62 @@ static void queue_transfer_and_print(void **state)
 	env_teardown(&e);
 }
 
+/* Inside tmux the terminal's printer is not offered and nothing goes out between mc5 and mc4;
+ * a file named *.pdf gets the PDF; the dialog comes back with the operator's last choice. */
+static void print_dialog_under_tmux(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "李𠮷䶮");
+	struct term t;
+	open_desk(&t, &e, "head", (const char *[]){"TMUX=/tmp/tmux-0/default,4242,0", NULL});
+	term_send(&t, "2");
+	must_see(&t, "2026年第0001号", 3000);
+	term_send(&t, "t");
+	must_see(&t, "信 访 转 办 单", 3000);
+	term_send(&t, K_F2);
+	must_see(&t, "批转已完成", 3000);
+	term_send(&t, K_F4);
+	must_see(&t, "打印到            │打印机", 3000);
+	/* → goes round the destinations: printer and file, never the terminal's printer. */
+	for (int i = 0; i < 4; i++) {
+		term_send(&t, K_RIGHT);
+		term_pump(&t, 150);
+		char *s = term_text(&t);
+		assert_null(strstr(s, "终端打印机"));
+		free(s);
+	}
+	must_see(&t, "打印到            │打印机", 1000);
+	term_send(&t, K_RIGHT);
+	must_see(&t, "打印到            │文件", 1000);
+	char path[160], keys[200];
+	snprintf(path, sizeof path, "%s/out/slip.pdf", e.dir);
+	char *mk = xasprintf("mkdir -p '%s/out'", e.dir);
+	assert_int_equal(system(mk), 0);
+	free(mk);
+	snprintf(keys, sizeof keys, "\t\t\025%s", path);
+	term_send(&t, keys);
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到文件", 3000);
+	must_see(&t, "（PDF）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_memory_equal(bytes, "%PDF-", 5);
+	free(bytes);
+	assert_null(memmem(t.raw.data, t.raw.len, "\033[5i", 4));
+	assert_int_equal(t.printer.len, 0);
+	/* Again: the file and its directory are remembered for this operator. */
+	term_send(&t, K_F4);
+	must_see(&t, "打印到            │文件", 3000);
+	char *remembered = xasprintf("%s/out/xinfang-20", e.dir); /* the start of …/out/xinfang-2026-0001-transfer.pdf */
+	must_see(&t, remembered, 1000);
+	free(remembered);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Outcome, reply and close from the case view. */
 static void outcome_reply_close(void **state)
 {
@@ -578,6 +634,7 @@ int main(void)
 		cmocka_unit_test(age_on_the_day_received),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),
+		cmocka_unit_test(print_dialog_under_tmux),
 		cmocka_unit_test(outcome_reply_close),
 		cmocka_unit_test(status_bar_follows_the_date),
 		cmocka_unit_test(resize_while_editing),

@@ -76,6 +76,12 @@ static void usage_errors(void **state)
 	run_xinfang(r, NULL, (const char *[]){"--version", NULL});
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "xinfang "));
+	run_xinfang(r, NULL, (const char *[]){"-V", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "xinfang "));
+	run_xinfang(r, NULL, (const char *[]){"-h", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "用法"));
 	run_xinfang(r, NULL, (const char *[]){"--bogus", NULL});
 	assert_int_equal(r->status, 2);
 	assert_non_null(strstr(r->err, "--bogus"));
@@ -270,6 +276,17 @@ static void demo_store(void **state)
 	for (const char *p = r->out; *p; p++)
 		lines += *p == '\n';
 	assert_true(lines >= 190 && lines <= 210);
+	assert_null(strstr(r->err, "只列出前"));
+	/* A list that stops at its limit says so on stderr. */
+	run_xinfang(r, env, (const char *[]){"list", "limit=10", NULL});
+	assert_int_equal(r->status, 0);
+	lines = 0;
+	for (const char *p = r->out; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 10);
+	assert_non_null(strstr(r->err, "只列出前 10 件，用 limit= 看更多"));
+	run_xinfang(r, env, (const char *[]){"list", "limit=0", NULL});
+	assert_int_equal(r->status, 2);
 	run_xinfang(r, env, (const char *[]){"due", NULL});
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "周限"));
@@ -310,10 +327,51 @@ static void print_command(void **state)
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "信 访 登 记 表"));
 	assert_non_null(strstr(r->out, "（补打）"));
-	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--printer", "echo 卡纸了 >&2; exit 4", NULL});
+	/* A queue name is one argument of lp, never shell text: a `;` in it runs nothing. */
+	char marker[128], queue[200];
+	snprintf(marker, sizeof marker, "%s/shell-ran", c.dir);
+	snprintf(queue, sizeof queue, "信访办;touch %s", marker);
+	const char *env[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=admin",
+	                     "CUPS_SERVER=/nonexistent/cups.sock", NULL};
+	run_xinfang(r, env, (const char *[]){"print", "2026-0001", "registration", "--printer", queue, NULL});
 	assert_int_equal(r->status, 1);
-	assert_non_null(strstr(r->err, "退出码 4"));
-	assert_non_null(strstr(r->err, "卡纸了"));
+	assert_non_null(strstr(r->err, "lp 退出码"));
+	assert_non_null(strstr(r->err, queue));
+	assert_int_equal(access(marker, F_OK), -1);
+	/* A file named *.pdf gets the PDF; --format pdf to standard output too. */
+	snprintf(path, sizeof path, "%s/slip.pdf", c.dir);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->err, "已送文件"));
+	assert_non_null(strstr(r->err, "（PDF）"));
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_memory_equal(bytes, "%PDF-", 5);
+	free(bytes);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", "-", "--format", "pdf", NULL});
+	assert_int_equal(r->status, 0);
+	assert_memory_equal(r->out, "%PDF-", 5);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--format", "text", NULL});
+	assert_int_equal(r->status, 0);
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_int_equal(text_decode(bytes, len, "GB18030", &text, NULL), XF_OK);
+	assert_non_null(strstr(text, "𠮷祥"));
+	free(bytes);
+	free(text);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--format", "ps", NULL});
+	assert_int_equal(r->status, 2);
+	/* The office's default printer: only the admin sets it; everyone reads it. */
+	run_admin(&c, r, (const char *[]){"printer", "set", "queue=信访办", "format=text", "encoding=UTF-8", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "queue\t信访办\nformat\ttext\nencoding\tUTF-8\n"));
+	run_admin(&c, r, (const char *[]){"printer", "set", "format=postscript", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "pdf"));
+	run_admin(&c, r, (const char *[]){"printer", "set", "queue=信 访", NULL});
+	assert_int_equal(r->status, 1);
+	run_admin(&c, r, (const char *[]){"printer", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "queue\t信访办\n"));
+	snprintf(path, sizeof path, "%s/slip.txt", c.dir);
 	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--encoding", "GBK", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "姓名"));

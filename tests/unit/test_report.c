@@ -320,7 +320,7 @@ static void test_print_and_cli(void **state)
 	struct xf_err err;
 	assert_int_equal(report_stats(&fx.head, "2026-03-01", "2026-03-31", &st, &err), XF_OK);
 	char *path = xasprintf("%s/stats.txt", fx.dir);
-	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_FILE, path, slip_default_page(), NULL};
+	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_FILE, path, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
 	assert_int_equal(report_print(&fx.head, &st, 0, &opts, NULL, &err), XF_OK);
 	char *cmd = xasprintf("iconv -f GB18030 -t UTF-8 '%s' | grep -c '及时转办率'", path);
 	FILE *p = popen(cmd, "r");

@@ -202,3 +202,36 @@ void run_xinfang(struct run_result *r, const char *const *env, const char *const
 	unlink(outpath);
 	unlink(errpath);
 }
+
+/* Runs a command line and collects what it prints. */
+char *run_capture(int *status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct xf_buf out;
+	buf_init(&out);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_add(&out, chunk, n);
+	int st = pclose(p);
+	if (status)
+		*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	free(cmd);
+	return out.data;
+}
+
+/* Text without spaces and line breaks. */
+char *squeeze_spaces(const char *text)
+{
+	char *out = xstrdup(text), *w = out;
+	for (const char *r = text; *r; r++)
+		if (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\f' && *r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	return out;
+}

@@ -44,6 +44,12 @@ struct run_result {
 };
 /* Runs $XINFANG_BIN with argv (NULL-terminated) and extra environment "K=V" entries. */
 void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv);
+/* Runs a shell command line (a tool such as pdftotext) and returns its standard output, a new
+ * string; the exit status goes into *status when not NULL. */
+char *run_capture(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A copy of text with every space, tab and newline taken out (text extracted from a PDF breaks
+ * lines where the page does). */
+char *squeeze_spaces(const char *text);
 /* The directory of the source tree's data files ($XINFANG_DATA). */
 const char *test_datadir(void);
 

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Installed like a Debian tool: `meson install --destdir` into a temporary directory, then the
+# installed program runs `init` and `print` with the source and build trees out of its reach
+# (no XINFANG_DATA or XINFANG_FORMS, and strace shows it never opens a file under either), and
+# the man page, bash completion and licence are where Debian looks for them.
+# Arguments: the build directory and the source directory.
+set -eu
+build=$(realpath "$1")
+source=$(realpath "$2")
+work=$(mktemp -d /tmp/xinfang-install-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+meson install -C "$build" --destdir "$work/stage" --no-rebuild --quiet >"$work/install.log" 2>&1 ||
+    { cat "$work/install.log" >&2; fail "meson install --destdir"; }
+prefix=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
+root="$work/stage$prefix"
+bin="$root/bin/xinfang"
+[ -x "$bin" ] || fail "no installed program at $bin"
+for f in share/man/man1/xinfang.1 share/bash-completion/completions/xinfang share/doc/xinfang/LICENSE \
+         share/xinfang/forms/registration.form share/xinfang/forms/transfer.form share/xinfang/forms/outcome.form \
+         share/xinfang/holidays/2026.txt share/xinfang/limits.txt share/xinfang/departments.txt; do
+    [ -s "$root/$f" ] || fail "$f is not installed"
+done
+grep -q '^\.TH XINFANG 1' "$root/share/man/man1/xinfang.1" || fail "the man page has no .TH line"
+man -l "$root/share/man/man1/xinfang.1" 2>/dev/null | grep -q 'PRINTING' || fail "man cannot read the man page"
+grep -q 'MIT License' "$root/share/doc/xinfang/LICENSE" || fail "LICENSE is not the MIT licence"
+
+# The installed program, away from both trees: no environment pointing at them, traced.
+unset XINFANG_DATA XINFANG_FORMS XINFANG_PRINTER
+export XINFANG_DB="$work/office.db" XINFANG_PASSWORD=secret1 XINFANG_USER=admin XINFANG_TODAY=2026-11-20
+cd "$work"
+"$bin" -V | grep -q '^xinfang ' || fail "-V"
+"$bin" -h | grep -q 'printer' || fail "-h"
+strace -f -qq -e trace=%file -o "$work/trace" "$bin" init >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "init"; }
+strace -f -qq -e trace=%file -o "$work/trace2" "$bin" new channel=来访 category=服务态度 name=李𠮷䶮 summary=柜员态度冷淡 >"$work/out" 2>&1 ||
+    { cat "$work/out" >&2; fail "new"; }
+strace -f -qq -e trace=%file -o "$work/trace3" "$bin" print 2026-0001 registration --to "$work/r.pdf" >"$work/out" 2>&1 ||
+    { cat "$work/out" >&2; fail "print"; }
+strace -f -qq -e trace=%file -o "$work/trace4" "$bin" print 2026-0001 registration --to "$work/r.txt" >"$work/out" 2>&1 ||
+    { cat "$work/out" >&2; fail "print text"; }
+cat "$work"/trace* >"$work/all-traces"
+if grep -F -e "\"$source/" -e "\"$build/" "$work/all-traces" >"$work/leaks"; then
+    cat "$work/leaks" >&2
+    fail "the installed program opened files of the source or build tree"
+fi
+grep -q "share/xinfang/holidays/2026.txt" "$work/trace" || fail "init did not read the installed calendar"
+grep -q "share/xinfang/forms/registration.form" "$work/trace3" || fail "print did not read the installed form"
+pdftotext "$work/r.pdf" - | tr -d ' \n' | grep -q '李𠮷䶮' || fail "the PDF lacks the name"
+iconv -f GB18030 -t UTF-8 "$work/r.txt" | grep -q '信 访 登 记 表' || fail "the text slip lacks its title"
+
+# The completion, as bash uses it.
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+    got=$(bash -c '. /usr/share/bash-completion/bash_completion; . "$1"
+        COMP_WORDS=(xinfang print 2026-0001 tr); COMP_CWORD=3; COMP_LINE="xinfang print 2026-0001 tr"; COMP_POINT=${#COMP_LINE}
+        _xinfang xinfang tr 2026-0001; echo "${COMPREPLY[*]}"' sh "$root/share/bash-completion/completions/xinfang")
+    [ "$got" = "transfer" ] || fail "completion of a form gave '$got'"
+    got=$(bash -c '. /usr/share/bash-completion/bash_completion; . "$1"
+        COMP_WORDS=(xinfang pri); COMP_CWORD=1; COMP_LINE="xinfang pri"; COMP_POINT=${#COMP_LINE}
+        _xinfang xinfang pri xinfang; echo "${COMPREPLY[*]}"' sh "$root/share/bash-completion/completions/xinfang")
+    [ "$got" = "print printer" ] || fail "completion of a command gave '$got'"
+fi
+echo "installed under $root: init, new, print ran on installed files only"
