@@ -88,6 +88,7 @@ const char *audit_action_label(const char *action)
 		{"user_add", "添加用户"},   {"init", "初始化"},      {"calendar_load", "导入日历"},
 		{"ruleset_use", "切换时限规则"}, {"print", "打印"},
 		{"write", "数据变更"},     {"seal", "封存"},        {"restore", "从备份恢复"},
+		{"import", "台账导入"},     {"import_file", "导入台账文件"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], action) == 0)

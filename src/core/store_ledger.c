@@ -1,55 +1,44 @@
 /* The ledger's SQL: the one-pass scan behind export and the long-running writer behind import. */
 #include "xinfang/store_ledger.h"
 
-#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The connection of a store (defined in store.c). */
-sqlite3 *store_sqlite(struct xf_store *st);
+#include "store_private.h"
 
-/* An SQLite failure as a message for the desk. */
-static int ledger_fail(sqlite3 *db, int rc, struct xf_err *err, const char *what)
-{
-	int sys = sqlite3_system_errno(db);
-	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT)))
-		return xf_err_set(err, XF_EIO, "磁盘已满：%s未完成，已有数据完好。请清理磁盘空间后重试", what);
-	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		return xf_err_set(err, XF_EBUSY, "数据库正被其他程序占用：%s未完成，请稍后重试", what);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, sqlite3_errmsg(db));
-	return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(db));
-}
-
-/* Binds the open-ended receipt range. */
-static void bind_range(sqlite3_stmt *stmt, const char *since, const char *until)
+/* Binds the open-ended receipt range and the department (NULL: any). */
+static void bind_range(sqlite3_stmt *stmt, const char *since, const char *until, const char *department)
 {
 	sqlite3_bind_text(stmt, 1, since ? since : "0000-00-00", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, until ? until : "9999-99-99", -1, SQLITE_TRANSIENT);
+	if (department)
+		sqlite3_bind_text(stmt, 3, department, -1, SQLITE_TRANSIENT);
 }
 
 /* Counts the cases of a period. */
-int store_ledger_count(struct xf_store *st, const char *since, const char *until, long *count, struct xf_err *err)
+int store_ledger_count(struct xf_store *st, const char *since, const char *until, const char *department,
+                       long *count, struct xf_err *err)
 {
 	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2", -1, &stmt, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2 AND (?3 IS NULL OR department = ?3)", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
-		return ledger_fail(db, rc, err, "统计台账行数");
-	bind_range(stmt, since, until);
+		return store_sql_fail(st, rc, err, "统计台账行数");
+	bind_range(stmt, since, until, department);
 	rc = sqlite3_step(stmt);
 	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : ledger_fail(db, rc, err, "统计台账行数");
+	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计台账行数");
 }
 
 static const char ledger_sql[] =
 	"SELECT c.number, c.received, c.received_time, c.channel, "
 	" coalesce(p.name, '') AS name, coalesce(p.gender, '') AS gender, coalesce(p.age, '') AS age, "
-	" coalesce(p.id_number, '') AS id_number, coalesce(p.phone, '') AS phone, coalesce(p.address, '') AS address, "
-	" coalesce(p.work_unit, '') AS work_unit, c.people, c.anonymous, c.confidential, c.subject, c.category, "
+	" coalesce(p.id_type, '') AS id_type, coalesce(p.id_number, '') AS id_number, coalesce(p.phone, '') AS phone, coalesce(p.address, '') AS address, "
+	" coalesce(p.work_unit, '') AS work_unit, c.people, c.anonymous, c.confidential, c.subject, c.accused, "
+	" c.category, "
 	" c.amount, c.summary, c.materials, c.first_asked, c.receiver, c.importance, c.spot_answer, "
 	" c.jrt_channel, c.jrt_type, c.jrt_cause, c.state, c.closure, c.department, "
 	" coalesce(t.co_departments, '') AS co_departments, coalesce(t.handler, '') AS transfer_handler, "
@@ -74,19 +63,19 @@ static const char ledger_sql[] =
 	"LEFT JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE case_id = c.id) "
 	"LEFT JOIN replies r ON r.id = (SELECT max(id) FROM replies WHERE case_id = c.id) "
 	"LEFT JOIN closures k ON k.id = (SELECT max(id) FROM closures WHERE case_id = c.id) "
-	"WHERE c.received BETWEEN ?1 AND ?2 "
+	"WHERE c.received BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.department = ?3) "
 	"ORDER BY c.received, c.year, c.seq";
 
 /* Every case of a period with its latest records. */
-int store_ledger_scan(struct xf_store *st, const char *since, const char *until, xf_ledger_row_fn fn, void *ctx,
-                      struct xf_err *err)
+int store_ledger_scan(struct xf_store *st, const char *since, const char *until, const char *department,
+                      xf_ledger_row_fn fn, void *ctx, struct xf_err *err)
 {
 	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(db, ledger_sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
-		return ledger_fail(db, rc, err, "读取台账");
-	bind_range(stmt, since, until);
+		return store_sql_fail(st, rc, err, "读取台账");
+	bind_range(stmt, since, until, department);
 	int n = sqlite3_column_count(stmt);
 	const char **names = xcalloc((size_t)n, sizeof *names);
 	const char **values = xcalloc((size_t)n, sizeof *values);
@@ -104,7 +93,7 @@ int store_ledger_scan(struct xf_store *st, const char *since, const char *until,
 	if (stop != 0)
 		result = stop;
 	else if (rc != SQLITE_DONE)
-		result = ledger_fail(db, rc, err, "读取台账");
+		result = store_sql_fail(st, rc, err, "读取台账");
 	sqlite3_finalize(stmt);
 	free(names);
 	free(values);
@@ -118,17 +107,31 @@ struct bulk_stmt {
 };
 
 struct xf_bulk {
+	struct xf_store *st;
 	sqlite3 *db;
 	struct bulk_stmt *inserts;
 	size_t n;
 	sqlite3_stmt *case_id, *raise_seq;
+	long cache_size; /* the connection's page cache before the import raised it */
+	bool own_read;   /* a dry run: the writer holds a read transaction of its own */
 };
 
 /* Starts a writer. */
 int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *err)
 {
 	struct xf_bulk *b = xcalloc(1, sizeof *b);
+	b->st = st;
 	b->db = store_sqlite(st);
+	/* A large import updates a dozen indexes per case: a bigger page cache keeps them in memory. */
+	sqlite3_stmt *pragma;
+	if (sqlite3_prepare_v2(b->db, "PRAGMA cache_size", -1, &pragma, NULL) == SQLITE_OK) {
+		b->cache_size = sqlite3_step(pragma) == SQLITE_ROW ? (long)sqlite3_column_int64(pragma, 0) : -2000;
+		sqlite3_finalize(pragma);
+	}
+	sqlite3_exec(b->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+	/* Outside the caller's transaction (a dry run) the lookups share one read transaction. */
+	if (sqlite3_get_autocommit(b->db))
+		b->own_read = sqlite3_exec(b->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
 	int rc = sqlite3_prepare_v2(b->db, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", -1, &b->case_id, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(b->db,
@@ -136,7 +139,7 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 		                        "ON CONFLICT(year) DO UPDATE SET last = max(last, excluded.last)",
 		                        -1, &b->raise_seq, NULL);
 	if (rc != SQLITE_OK) {
-		int code = ledger_fail(b->db, rc, err, "准备导入");
+		int code = store_sql_fail(b->st, rc, err, "准备导入");
 		store_bulk_close(b);
 		*out = NULL;
 		return code;
@@ -162,7 +165,7 @@ static int bulk_check_columns(struct xf_bulk *b, const char *table, const struct
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(b->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &stmt, NULL) != SQLITE_OK)
-		return ledger_fail(b->db, SQLITE_ERROR, err, "准备导入");
+		return store_sql_fail(b->st, SQLITE_ERROR, err, "准备导入");
 	int rc = XF_OK;
 	for (size_t i = 0; i < cols->n && rc == XF_OK; i++) {
 		sqlite3_reset(stmt);
@@ -216,7 +219,7 @@ static int bulk_statement(struct xf_bulk *b, const char *table, const struct xf_
 	buf_free(&sql);
 	if (prc != SQLITE_OK) {
 		buf_free(&shape);
-		return ledger_fail(b->db, prc, err, "准备导入");
+		return store_sql_fail(b->st, prc, err, "准备导入");
 	}
 	b->inserts = xrealloc(b->inserts, (b->n + 1) * sizeof *b->inserts);
 	b->inserts[b->n].shape = shape.data;
@@ -240,7 +243,7 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (step != SQLITE_DONE)
-		return ledger_fail(b->db, step, err, "导入记录");
+		return store_sql_fail(b->st, step, err, "导入记录");
 	if (rowid)
 		*rowid = sqlite3_last_insert_rowid(b->db);
 	return XF_OK;
@@ -255,7 +258,7 @@ int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(b->case_id, 0) : 0;
 	sqlite3_reset(b->case_id);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ledger_fail(b->db, rc, err, "查找编号");
+		return store_sql_fail(b->st, rc, err, "查找编号");
 	return XF_OK;
 }
 
@@ -266,7 +269,7 @@ int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *er
 	sqlite3_bind_int(b->raise_seq, 2, seq);
 	int rc = sqlite3_step(b->raise_seq);
 	sqlite3_reset(b->raise_seq);
-	return rc == SQLITE_DONE ? XF_OK : ledger_fail(b->db, rc, err, "更新编号顺序");
+	return rc == SQLITE_DONE ? XF_OK : store_sql_fail(b->st, rc, err, "更新编号顺序");
 }
 
 /* Finalizes the writer's statements. */
@@ -281,5 +284,10 @@ void store_bulk_close(struct xf_bulk *b)
 	free(b->inserts);
 	sqlite3_finalize(b->case_id);
 	sqlite3_finalize(b->raise_seq);
+	if (b->own_read)
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+	char *restore = sqlite3_mprintf("PRAGMA cache_size = %ld", b->cache_size ? b->cache_size : -2000);
+	sqlite3_exec(b->db, restore, NULL, NULL, NULL);
+	sqlite3_free(restore);
 	free(b);
 }

@@ -220,7 +220,7 @@ void editor_clear(struct xf_editor *ed)
 	ed->scroll = ed->top = 0;
 }
 
-/* Wraps at the box width. */
+/* Wraps at the box width; no line starts with closing punctuation. */
 size_t editor_wrap(const struct xf_editor *ed, struct xf_edline *lines, size_t max)
 {
 	size_t n = 0, start = 0;
@@ -229,6 +229,11 @@ size_t editor_wrap(const struct xf_editor *ed, struct xf_edline *lines, size_t m
 		bool end = i == ed->len;
 		bool nl = !end && ed->cp[i] == '\n';
 		bool full = !end && !nl && cols + ed->w[i] > ed->width && i > start;
+		if (full && i > start + 1 && text_no_line_start(ed->cp[i])) {
+			/* 避头尾: the character before a closing mark goes down with it. */
+			i--;
+			cols -= ed->w[i];
+		}
 		if (end || nl || full) {
 			if (n < max)
 				lines[n] = (struct xf_edline){start, i, cols};

@@ -56,8 +56,8 @@ bool editor_down(struct xf_editor *ed);
 /* Deletes everything. */
 void editor_clear(struct xf_editor *ed);
 
-/* Wraps the text at the box width: a wide character that does not fit starts the next line.
- * Returns the number of lines (at least 1); fills at most max of them into lines. */
+/* Wraps the text at the box width: a wide character that does not fit starts the next line,
+ * and takes the character before it along when it is closing punctuation (避头尾). Returns the number of lines (at least 1); fills at most max of them into lines. */
 size_t editor_wrap(const struct xf_editor *ed, struct xf_edline *lines, size_t max);
 /* Where the cursor shows inside the box, after scrolling. */
 void editor_cursor(struct xf_editor *ed, int *row, int *col);

@@ -1,5 +1,6 @@
 /* The admin's screens: the reference lists (departments, categories, channels), the holiday
- * calendar's years and coverage, and the rule set in force. Accounts are in screen_accounts.c. */
+ * calendar's years and coverage, the rule set in force, and backing up and verifying the store.
+ * Accounts are in screen_accounts.c. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "form_screen.h"
 #include "list.h"
@@ -11,7 +12,9 @@
 
 #include "xinfang/reference.h"
 #include "xinfang/setup.h"
+#include "xinfang/clock.h"
 #include "xinfang/text.h"
+#include "xinfang/verify.h"
 
 /* One field of a reference list's form. */
 struct ref_field {
@@ -388,4 +391,118 @@ void screen_calendar_rules(struct ui *ui)
 		}
 		text_free(&t);
 	}
+}
+
+/* Asks for a file and backs the store up into it while other desks keep working. */
+static void backup_now(struct ui *ui, struct text_lines *t)
+{
+	const char *keys[] = {"file"};
+	const char *labels[] = {"备份到文件"};
+	const char *lists[] = {NULL};
+	enum xf_ftype types[] = {XF_F_TEXT};
+	bool required[] = {true};
+	char *text = fs_small_form("backup", "立即备份", "说明", keys, labels, types, lists, required, 1);
+	struct fscreen fs;
+	bool opened = fs_open(ui, &fs, NULL, text);
+	free(text);
+	if (!opened)
+		return;
+	fs_editable(&fs, "file");
+	fs_set(&fs, "number", "备份时其他工作台照常办理；文件须是新的");
+	char now[20], path[600];
+	clock_now_iso(now);
+	const char *db = store_path(ui->s.st), *slash = strrchr(db, '/');
+	snprintf(path, sizeof path, "%.*sxinfang-备份-%.4s%.2s%.2s-%.2s%.2s.db", slash ? (int)(slash - db + 1) : 0, db, now,
+	         now + 5, now + 8, now + 11, now + 14);
+	fs_set(&fs, "file", path);
+	snprintf(fs.hints, sizeof fs.hints, " F2 备份  F10 返回");
+	for (;;) {
+		if (fs_run(ui, &fs) != FS_SAVE)
+			break;
+		if (!fs_required_ok(ui, &fs))
+			continue;
+		struct xf_chain_head head;
+		struct xf_err err;
+		if (verify_backup(&ui->s, fields_str(&fs.values, "file"), &head, &err) != XF_OK) {
+			ui_message_about(ui, UI_ERROR, "file", "%s", err.msg);
+			continue;
+		}
+		ui_message(ui, UI_INFO, "已备份到 %s（操作日志到第 %lld 条）", fields_str(&fs.values, "file"), (long long)head.id);
+		char *line = xasprintf("已备份到 %s（操作日志到第 %lld 条）", fields_str(&fs.values, "file"), (long long)head.id);
+		text_add(t, line, A_BOLD);
+		free(line);
+		break;
+	}
+	fs_free(&fs);
+}
+
+/* Verifies the store against its audit trail and shows the report. */
+static void verify_now(struct ui *ui, struct text_lines *t)
+{
+	ui_message(ui, UI_INFO, "正在核验……");
+	ui_frame(ui);
+	refresh();
+	struct xf_verify v;
+	struct xf_err err;
+	memset(&v, 0, sizeof v);
+	if (verify_session(&ui->s, 0, &v, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		verify_free(&v);
+		return;
+	}
+	if (v.failures == 0)
+		ui_message(ui, UI_INFO, "核验完成：数据库与操作日志全部相符（比对 %ld 行）", v.rows);
+	else
+		ui_message(ui, UI_ERROR, "核验发现 %d 项不符：%s", v.failures, v.first);
+	const char *p = v.text.data ? v.text.data : "";
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n);
+		text_add(t, line, strncmp(line, "✗", strlen("✗")) == 0 ? ui_attr_error(ui) : (int)A_NORMAL);
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	verify_free(&v);
+}
+
+/* Backup now and verify now, with what they report. */
+void screen_backup_verify(struct ui *ui)
+{
+	struct text_lines t = {NULL, NULL, 0};
+	text_add(&t, "──── 备份与核验 ────", A_BOLD);
+	text_add(&t, "b 立即备份：把数据库在线复制到一个新文件，其他工作台照常办理。", A_NORMAL);
+	text_add(&t, "v 立即核验：逐条比对数据库与操作日志，确认没有被改动。", A_NORMAL);
+	int top = 0;
+	for (;;) {
+		ui_set_screen(ui, "备份与核验", " b 立即备份  v 立即核验  ↑↓ 翻看  F10 返回");
+		erase();
+		ui_frame(ui);
+		int rows = ui_content_rows();
+		if (top > (int)t.n - rows)
+			top = (int)t.n - rows;
+		if (top < 0)
+			top = 0;
+		for (int i = 0; i < rows && top + i < (int)t.n; i++)
+			ui_put(ui_content_top() + i, 2, COLS - 4, t.v[top + i], t.attr[top + i]);
+		move(LINES - 1, COLS - 1);
+		refresh();
+		struct ui_key k = ui_getkey(ui);
+		if (ui_is_back(k))
+			break;
+		if (k.kind == UI_FUNC && (k.ch == KEY_DOWN || k.ch == KEY_NPAGE))
+			top += k.ch == KEY_DOWN ? 1 : rows - 1;
+		else if (k.kind == UI_FUNC && (k.ch == KEY_UP || k.ch == KEY_PPAGE))
+			top -= k.ch == KEY_UP ? 1 : rows - 1;
+		else if (k.kind == UI_FUNC && k.ch == KEY_HOME)
+			top = 0;
+		else if (k.kind == UI_FUNC && k.ch == KEY_END)
+			top = (int)t.n;
+		else if (k.kind == UI_CHAR && k.ch == 'b')
+			backup_now(ui, &t);
+		else if (k.kind == UI_CHAR && k.ch == 'v') {
+			verify_now(ui, &t);
+			top = (int)t.n;
+		}
+	}
+	text_free(&t);
 }

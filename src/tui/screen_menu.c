@@ -32,8 +32,10 @@ static const struct menu_item items[] = {
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
 	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
 	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
+	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
 	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
+	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
 };
 
 /* True when the operator may use the item. */
@@ -45,12 +47,24 @@ static bool allowed(const struct ui *ui, const struct menu_item *it)
 /* The key hints: the item keys this operator has, and the keys that work here. */
 static void menu_hints(const struct ui *ui, char *out, size_t n)
 {
-	char keys[32] = "";
-	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-		if (allowed(ui, &items[i])) {
-			size_t used = strlen(keys);
-			snprintf(keys + used, sizeof keys - used, "%lc", (wint_t)items[i].key);
-		}
+	/* Runs of consecutive keys as 1-6: "1-6 8 9 b". */
+	char keys[64] = "";
+	size_t n_items = sizeof items / sizeof items[0];
+	for (size_t i = 0; i < n_items; i++) {
+		if (!allowed(ui, &items[i]))
+			continue;
+		size_t j = i;
+		while (j + 1 < n_items && allowed(ui, &items[j + 1]) && items[j + 1].key == items[j].key + 1)
+			j++;
+		size_t used = strlen(keys);
+		if (j > i + 1)
+			snprintf(keys + used, sizeof keys - used, "%s%lc-%lc", used ? " " : "", (wint_t)items[i].key,
+			         (wint_t)items[j].key);
+		else
+			snprintf(keys + used, sizeof keys - used, "%s%lc", used ? " " : "", (wint_t)items[i].key);
+		if (j > i + 1)
+			i = j;
+	}
 	snprintf(out, n, " %s 选择  ↑↓ 移动  回车 进入  F5 时限清单  F10 退出", keys);
 }
 

@@ -111,9 +111,13 @@ void screen_dept_todo(struct ui *ui);
 void screen_accounts(struct ui *ui);
 void screen_reference(struct ui *ui);
 void screen_calendar_rules(struct ui *ui);
+/* Backup now and verify now (office head and admin). */
+void screen_backup_verify(struct ui *ui);
 /* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
  * returns true when the move was made. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
+/* Brings an Excel ledger (saved as CSV) in: checked first, then imported with a progress bar. */
+void screen_import(struct ui *ui);
 /* Prints a form of a case: the terminal's printer, a spooler command or a file. */
 void screen_print(struct ui *ui, int64_t id, const char *form);
 

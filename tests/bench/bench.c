@@ -14,7 +14,9 @@
 #include "generate.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
+#include "xinfang/csv.h"
 #include "xinfang/desk.h"
+#include "xinfang/ledger.h"
 #include "xinfang/paths.h"
 #include "xinfang/report.h"
 #include "xinfang/search.h"
@@ -377,6 +379,193 @@ static void report(const char *op, long cases, double x, double r)
 	fflush(stdout);
 }
 
+/* The raw side of export: the same joins written out as UTF-8 CSV by hand (every field quoted,
+ * quotes doubled), no masking, no GB18030. */
+static void raw_export(struct bench *b, const char *path)
+{
+	FILE *out = fopen(path, "wb");
+	if (out == NULL)
+		die("raw export", path);
+	sqlite3_stmt *st = raw_prepare(
+		b, "SELECT c.*, p.name, p.gender, p.age, p.id_type, p.id_number, p.phone, p.address, p.work_unit, "
+		   "t.co_departments, t.handler, t.instruction, t.leader, t.opinion, t.deadline, "
+		   "o.findings, o.accountability, o.rectification, o.satisfaction, o.handled_on, o.handler, o.dept_head, "
+		   "o.contact_phone, r.method, r.content, k.reason, k.advice, k.voluntary "
+		   "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		   "LEFT JOIN transfers t ON t.id = (SELECT max(id) FROM transfers WHERE case_id = c.id) "
+		   "LEFT JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE case_id = c.id) "
+		   "LEFT JOIN replies r ON r.id = (SELECT max(id) FROM replies WHERE case_id = c.id) "
+		   "LEFT JOIN closures k ON k.id = (SELECT max(id) FROM closures WHERE case_id = c.id) "
+		   "ORDER BY c.received, c.year, c.seq");
+	int n = sqlite3_column_count(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			fputs(i ? ",\"" : "\"", out);
+			for (; v && *v; v++) {
+				if (*v == '"')
+					fputc('"', out);
+				fputc(*v, out);
+			}
+			fputc('"', out);
+		}
+		fputs("\r\n", out);
+	}
+	sqlite3_finalize(st);
+	fclose(out);
+}
+
+/* The raw side of import: the export's rows read with the same CSV reader and inserted with
+ * prepared statements (case, petitioner, one audit row each) in one transaction. */
+static void raw_import(sqlite3 *db, const char *path)
+{
+	char *text;
+	size_t len;
+	struct xf_err err;
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		die("raw import", path);
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = xmalloc(len + 1);
+	if (fread(text, 1, len, f) != len)
+		die("raw import", "short read");
+	fclose(f);
+	struct xf_csv csv;
+	struct xf_csv_record rec;
+	memset(&rec, 0, sizeof rec);
+	csv_init(&csv, text, len);
+	csv_next(&csv, &rec, &err); /* header */
+	sqlite3_stmt *ic, *ip, *ia;
+	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO cases(year, seq, number, state, received, channel, category, summary, "
+	                       "department, ruleset, due_transfer, due_handle, due_reply, orig_due_handle, orig_due_reply, "
+	                       "created_by, created_at) VALUES (?1, ?2, ?3, 'closed', ?4, ?5, ?6, ?7, ?8, 'seed', ?9, ?10, "
+	                       "?11, ?10, ?11, 'admin', ?12)",
+	                   -1, &ic, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO petitioners(case_id, ord, name, id_number, phone, address) "
+	                       "VALUES (?1, 0, ?2, ?3, ?4, ?5)", -1, &ip, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO audit(at, operator, action, case_id, before, after) "
+	                       "VALUES ('2026-11-20 10:00:00', 'admin', 'import', ?1, '{}', ?2)", -1, &ia, NULL);
+	/* Columns of the export as xf_ledger_columns orders them. */
+	size_t col[16];
+	static const char *const keys[] = {"number", "received", "channel", "category", "summary", "department",
+	                                   "due_transfer", "due_handle", "due_reply", "created_at", "name",
+	                                   "id_number", "phone", "address"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t i = 0; i < xf_ledger_column_count; i++)
+			if (strcmp(xf_ledger_columns[i].key, keys[k]) == 0)
+				col[k] = i;
+	while (csv_next(&csv, &rec, &err) == 1) {
+		int year, seq;
+		case_parse_number(csv_field(&rec, col[0]), &year, &seq, NULL);
+		sqlite3_bind_int(ic, 1, year);
+		sqlite3_bind_int(ic, 2, seq);
+		for (int k = 0; k < 10; k++)
+			sqlite3_bind_text(ic, 3 + k, csv_field(&rec, col[k]), -1, SQLITE_STATIC);
+		if (sqlite3_step(ic) != SQLITE_DONE)
+			die("raw import", sqlite3_errmsg(db));
+		sqlite3_reset(ic);
+		sqlite3_int64 id = sqlite3_last_insert_rowid(db);
+		sqlite3_bind_int64(ip, 1, id);
+		for (int k = 0; k < 4; k++)
+			sqlite3_bind_text(ip, 2 + k, csv_field(&rec, col[10 + k]), -1, SQLITE_STATIC);
+		sqlite3_step(ip);
+		sqlite3_reset(ip);
+		sqlite3_bind_int64(ia, 1, id);
+		sqlite3_bind_text(ia, 2, csv_field(&rec, col[0]), -1, SQLITE_STATIC);
+		sqlite3_step(ia);
+		sqlite3_reset(ia);
+	}
+	sqlite3_finalize(ic);
+	sqlite3_finalize(ip);
+	sqlite3_finalize(ia);
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("raw import", sqlite3_errmsg(db));
+	csv_record_free(&rec);
+	free(text);
+}
+
+/* A new initialised store at path with an admin session. */
+static void fresh_store(const char *path, struct xf_store **st, struct xf_session *s)
+{
+	struct xf_err err;
+	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	free(wal);
+	free(shm);
+	if (store_open(path, st, &err) != XF_OK || setup_init(*st, paths_datadir(), "admin", "secret1", s, &err) != XF_OK)
+		die("import store", err.msg);
+}
+
+/* export and import: the whole ledger out (GB18030 CSV) and into a new store, each against raw
+ * SQLite; medians of `runs` in ms, and rows per second. */
+static void bench_ledger(struct bench *b, const char *dir, int runs)
+{
+	char *csv = xasprintf("%s/ledger.csv", dir), *raw_csv = xasprintf("%s/raw.csv", dir),
+	     *utf8 = xasprintf("%s/ledger-utf8.csv", dir), *imp = xasprintf("%s/import.db", dir);
+	double *tx = xcalloc((size_t)runs, sizeof *tx), *tr = xcalloc((size_t)runs, sizeof *tr);
+	struct xf_err err;
+	long rows = 0;
+	for (int i = 0; i < runs; i++) {
+		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL};
+		double start = now_ms();
+		if (ledger_export(&b->s, &opts, &rows, &err) != XF_OK)
+			die("export", err.msg);
+		tx[i] = now_ms() - start;
+		start = now_ms();
+		raw_export(b, raw_csv);
+		tr[i] = now_ms() - start;
+	}
+	double x = median(tx, runs), r = median(tr, runs);
+	report("export", b->cases, x, r);
+	printf("export_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL};
+	if (ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
+		die("export", err.msg);
+	for (int i = 0; i < runs; i++) {
+		struct xf_store *st;
+		struct xf_session s;
+		fresh_store(imp, &st, &s);
+		struct xf_import_report rep;
+		double start = now_ms();
+		if (ledger_import(&s, csv, false, NULL, NULL, &rep, &err) != XF_OK)
+			die("import", rep.nproblems ? rep.problems[0].msg : err.msg);
+		tx[i] = now_ms() - start;
+		import_report_free(&rep);
+		session_close(&s);
+		store_close(st);
+		fresh_store(imp, &st, &s);
+		session_close(&s);
+		store_close(st);
+		sqlite3 *db;
+		if (sqlite3_open_v2(imp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+			die("raw import", imp);
+		sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", NULL, NULL, NULL);
+		start = now_ms();
+		raw_import(db, utf8);
+		tr[i] = now_ms() - start;
+		sqlite3_close(db);
+	}
+	x = median(tx, runs);
+	r = median(tr, runs);
+	report("import", b->cases, x, r);
+	printf("import_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	fflush(stdout);
+	unlink(csv);
+	unlink(raw_csv);
+	unlink(utf8);
+	free(tx);
+	free(tr);
+	free(csv);
+	free(raw_csv);
+	free(utf8);
+	free(imp);
+}
+
 /* start: process start to the first complete frame of the desk, through a real pty. */
 static double time_start(const char *db, int repeat)
 {
@@ -452,13 +641,14 @@ static void rss(double *self, double *children)
 int main(int argc, char **argv)
 {
 	long cases = 10000;
-	int repeat = 101, starts = 7;
+	int repeat = 101, starts = 7, ledger_runs = 3;
 	const char *keep = NULL;
 	bool reuse = false;
 	static const struct option options[] = {{"cases", required_argument, NULL, 'n'},
 	                                        {"repeat", required_argument, NULL, 'r'},
 	                                        {"db", required_argument, NULL, 'd'},
 	                                        {"reuse", no_argument, NULL, 'u'},
+	                                        {"ledger-runs", required_argument, NULL, 'l'},
 	                                        {NULL, 0, NULL, 0}};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -470,12 +660,14 @@ int main(int argc, char **argv)
 			keep = optarg;
 		else if (opt == 'u')
 			reuse = true;
+		else if (opt == 'l')
+			ledger_runs = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--db PATH [--reuse]]\n");
+			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH [--reuse]]\n");
 			return 2;
 		}
 	}
-	if (cases < 200 || repeat < 3) {
+	if (cases < 200 || repeat < 3 || ledger_runs < 1) {
 		fprintf(stderr, "xinfang-bench: --cases at least 200, --repeat at least 3\n");
 		return 2;
 	}
@@ -549,6 +741,10 @@ int main(int argc, char **argv)
 		double r = ops[i].raw ? time_side(ops[i].raw, &b, ops[i].repeat) : 0;
 		report(ops[i].name, cases, x, r);
 	}
+	char *ledger_dir = xstrdup(db);
+	*strrchr(ledger_dir, '/') = '\0';
+	bench_ledger(&b, ledger_dir, ledger_runs);
+	free(ledger_dir);
 	report("start", cases, time_start(db, starts), 0);
 	if (verify_ms >= 0)
 		report("verify", cases, verify_ms, 0);

@@ -150,6 +150,14 @@ static void boxes(void **state)
 	row_fits(&ed, 1, "𠮷 ");
 	text_is(&ed, "a𠮷𠮷");
 	editor_free(&ed);
+	/* 避头尾: a comma that does not fit takes the character before it to the next line. */
+	editor_init(&ed, 6, 3, true, 0);
+	editor_set_text(&ed, "张三李，王五");
+	assert_int_equal(editor_wrap(&ed, lines, 8), 3);
+	row_fits(&ed, 0, "张三  ");
+	row_fits(&ed, 1, "李，王");
+	row_fits(&ed, 2, "五    ");
+	editor_free(&ed);
 }
 
 int main(void)

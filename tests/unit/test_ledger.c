@@ -173,21 +173,39 @@ static void xlsx_read_back(void **state)
 	fixture_close(&fx);
 }
 
-/* A handler sees only part of the cases: the whole ledger is refused. */
-static void handler_refused(void **state)
+/* A handler's ledger: their department's cases only, the identity of a confidential case
+ * withheld (mask.c), in CSV and XLSX alike. */
+static void handler_masked(void **state)
 {
 	(void)state;
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
-	fixture_case(&fx, NULL);
-	char path[400];
-	snprintf(path, sizeof path, "%s/h.csv", fx.dir);
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, NULL, path, NULL, NULL};
-	struct xf_err err;
-	long rows;
-	assert_int_equal(ledger_export(&fx.handler, &opts, &rows, &err), XF_EDENIED);
-	FILE *f = fopen(path, "rb");
-	assert_null(f);
+	int64_t mine = fixture_case(&fx, "name=𠮷䶮", "confidential=是", "id_number=11010519491231002X",
+	                            "phone=13812345678", "summary=𠮷䶮反映理财收益不符", NULL);
+	move(&fx.head, mine, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	int64_t open_case = fixture_case(&fx, "name=刘洋", NULL);
+	move(&fx.head, open_case, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	int64_t other = fixture_case(&fx, "name=陈静", NULL);
+	move(&fx.head, other, XF_MV_TRANSFER, "dept=运营管理部", NULL);
+	const char *formats[] = {"csv", "xlsx"};
+	for (int i = 0; i < 2; i++) {
+		char path[400];
+		snprintf(path, sizeof path, "%s/h.%s", fx.dir, formats[i]);
+		struct xf_export opts = {NULL, NULL, i ? XF_LEDGER_XLSX : XF_LEDGER_CSV, "UTF-8", path, NULL, NULL};
+		struct xf_err err;
+		long rows;
+		if (ledger_export(&fx.handler, &opts, &rows, &err) != XF_OK)
+			fail_msg("export: %s", err.msg);
+		assert_int_equal(rows, 2);
+		const char *fmt = i ? "xlsx" : "UTF-8";
+		const char *hidden[] = {path, fmt, "2026年第0001号", "姓名=（保密）", "证件号码=（保密）", "联系电话=（保密）",
+		                        "年龄=（保密）", "基本事实和请求=（保密）反映理财收益不符", "承办部门=个人金融部", NULL};
+		assert_true(python_check(hidden));
+		const char *shown[] = {path, fmt, "2026年第0002号", "姓名=刘洋", NULL};
+		assert_true(python_check(shown));
+		const char *absent[] = {path, fmt, "2026年第0003号", NULL};
+		assert_false(python_check(absent));
+	}
 	fixture_close(&fx);
 }
 
@@ -308,7 +326,12 @@ static void import_gbk_clean_then_refused(void **state)
 	assert_int_equal(hist.n, 1);
 	assert_string_equal(fields_str(&hist.v[0], "action"), "import");
 	assert_string_equal(fields_str(&hist.v[0], "operator"), "clerk");
+	assert_non_null(strstr(fields_str(&hist.v[0], "after"), "\"line\":\"5\""));
+	rows_free(&hist);
+	assert_int_equal(store_list(fx.st, "audit", "action", "import_file", &hist, &err), XF_OK);
+	assert_int_equal(hist.n, 1);
 	assert_non_null(strstr(fields_str(&hist.v[0], "after"), "old.csv"));
+	assert_string_equal(fields_str(&hist.v[0], "operator"), "clerk");
 	rows_free(&hist);
 	/* A case registered for 2025 afterwards gets the next number, not one the ledger used. */
 	int64_t next = fixture_case(&fx, "received=2025-12-01", NULL);
@@ -409,7 +432,7 @@ int main(void)
 		cmocka_unit_test(csv_reader),
 		cmocka_unit_test(csv_read_back),
 		cmocka_unit_test(xlsx_read_back),
-		cmocka_unit_test(handler_refused),
+		cmocka_unit_test(handler_masked),
 		cmocka_unit_test(import_gbk_with_errors),
 		cmocka_unit_test(import_gbk_clean_then_refused),
 		cmocka_unit_test(round_trip),

@@ -1,0 +1,101 @@
+/* The ledger at the desk: an Excel ledger with a mistake is checked and refused with the line and
+ * column named, the corrected one comes in after the question, with its progress shown. */
+#include "../unit/testutil.h"
+#include "harness.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xinfang/text.h"
+
+static const char ledger_bad[] =
+	"编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	"2025年第0005号,2025/3/5,来信,王芳,服务态度,\"柜员态度差,要求道歉\"\r\n"
+	"2025年第0006号,2025-13-01,来访,李强,工作失误,\"转账未到账\r\n要求查明\"\r\n"
+	"2025年第0007号,2025年3月8日,来电,张伟,服务态度,投诉\r\n";
+
+/* Writes UTF-8 text to a file as GBK, as Chinese Excel saves a CSV. */
+static void write_gbk(const char *path, const char *utf8)
+{
+	char *out;
+	size_t len;
+	assert_int_equal(text_convert(utf8, strlen(utf8), "GBK", &out, &len, NULL), XF_OK);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out, 1, len, f), len);
+	fclose(f);
+	free(out);
+}
+
+/* Fails with the screen when text does not show. */
+static void must_see(struct term *t, const char *text, int ms)
+{
+	if (!term_wait(t, text, ms)) {
+		char *s = term_text(t);
+		fail_msg("\"%s\" not on the screen:\n%s", text, s);
+	}
+}
+
+/* Checked, refused with the place of the mistake, corrected, imported. */
+static void import_checked_then_done(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-desk-ledger-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128], bad[128], good[128];
+	snprintf(db, sizeof db, "XINFANG_DB=%s/desk.db", dir);
+	snprintf(bad, sizeof bad, "%s/旧台账.csv", dir);
+	snprintf(good, sizeof good, "%s/good.csv", dir);
+	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"init", NULL});
+	assert_int_equal(r->status, 0);
+	write_gbk(bad, ledger_bad);
+	char *fixed = xstrdup(ledger_bad);
+	memcpy(strstr(fixed, "2025-13-01"), "2025-03-06", 10);
+	write_gbk(good, fixed);
+	free(fixed);
+
+	struct term t;
+	term_start(&t, 24, 80, env, (const char *[]){NULL});
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "台账导入", 2000);
+	term_send(&t, "7");
+	must_see(&t, "导入台账", 3000);
+	term_send(&t, bad);
+	term_send(&t, K_F2);
+	must_see(&t, "1 处问题", 5000);
+	must_see(&t, "第 3 行 B 列（收件日期）", 1000);
+	term_send(&t, " ");
+	must_see(&t, "请改正后再导入", 3000);
+	term_send(&t, "\025"); /* Ctrl-U clears the field */
+	term_send(&t, good);
+	term_send(&t, K_F2);
+	must_see(&t, "检查无误：3 件（GB18030 编码", 5000);
+	term_send(&t, "y");
+	must_see(&t, "已导入 3 件（编号 2025年第0005号 至 2025年第0007号）", 5000);
+	term_stop(&t, SIGTERM, 5000);
+	term_free(&t);
+
+	run_xinfang(r, env, (const char *[]){"show", "2025-6", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "received\t2025-03-06"));
+	run_xinfang(r, env, (const char *[]){"import", good, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "导入过"));
+	free(r);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(import_checked_then_done),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
