@@ -14,10 +14,13 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	struct xf_err err;
 	struct xf_verify v;
 	int rc = login(c, &err);
+	memset(&v, 0, sizeof v);
 	if (rc == XF_OK)
 		rc = verify_session(&c->session, 0, &v, &err);
-	if (rc != XF_OK)
+	if (rc != XF_OK) {
+		verify_free(&v);
 		return refused(&err);
+	}
 	fputs(v.text.data ? v.text.data : "", stdout);
 	if (v.failures == 0)
 		printf("核验通过：操作日志到第 %lld 条（%.16s…）%s\n", (long long)v.head.id, v.head.hash,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "store_private.h"
@@ -51,6 +52,7 @@ struct xf_chain {
 	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
 	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
 	char *row_expr[NTRACKED]; /* json_object(...) of a row's columns */
+	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
 };
 
 /* Index of a tracked table, -1 when the trail does not cover it. */
@@ -96,6 +98,7 @@ static void on_row_written(void *arg, int op, const char *db, const char *table,
 
 static int refresh_schema(struct xf_store *st, struct xf_err *err);
 static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
+static const char *col_text(sqlite3_stmt *stmt, int i);
 
 /* Applies migration 5 and seals, once, on a store whose version passed 5 without it. */
 static int late_migration(struct xf_store *st, struct xf_err *err)
@@ -138,6 +141,10 @@ static void forget_exprs(struct xf_chain *c, int from)
 	for (int i = 0; i < NTRACKED; i++) {
 		free(c->row_expr[i]);
 		c->row_expr[i] = NULL;
+		if (c->defaults[i])
+			fields_free(c->defaults[i]);
+		free(c->defaults[i]);
+		c->defaults[i] = NULL;
 	}
 	for (int i = from; i < S_COUNT; i++) {
 		sqlite3_finalize(c->stmts[i]);
@@ -209,20 +216,26 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
-	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
 		return chain_fail(st, "读取数据库结构", err);
+	/* A row's canonical JSON leaves out the columns holding their declared default (the merge
+	 * patch drops the nulls NULLIF makes), so a column a later migration adds with its default
+	 * leaves every earlier snapshot valid. */
 	for (int t = 0; t < NTRACKED; t++) {
 		struct xf_buf b;
 		buf_init(&b);
-		buf_puts(&b, "json_object(");
+		buf_puts(&b, "json_patch('{}', json_object(");
 		int n = 0;
 		sqlite3_bind_text(stmt, 1, tracked_tables[t].table, -1, SQLITE_STATIC);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			const char *col = (const char *)sqlite3_column_text(stmt, 0);
-			buf_printf(&b, "%s'%s', \"%s\"", n++ ? ", " : "", col, col);
+			if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+				buf_printf(&b, "%s'%s', \"%s\"", n++ ? ", " : "", col, col);
+			else
+				buf_printf(&b, "%s'%s', NULLIF(\"%s\", %s)", n++ ? ", " : "", col, col, col_text(stmt, 1));
 		}
 		sqlite3_reset(stmt);
-		buf_puts(&b, ")");
+		buf_puts(&b, "))");
 		if (n > 0)
 			c->row_expr[t] = b.data;
 		else
@@ -752,23 +765,31 @@ static char *default_text(const char *dflt)
 	return xstrdup(dflt);
 }
 
-/* True when a column the snapshot lacks holds the default of a column added later. */
-static bool added_with_default(struct xf_store *st, const char *table, const char *column, const char *value)
+/* How a column the canonical JSON leaves out reads: its declared default. */
+static const char *column_default(struct xf_store *st, const char *table, const char *column)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT dflt_value FROM pragma_table_info(?1) WHERE name = ?2", -1,
-	                       &stmt, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
-	bool same = false;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		char *d = default_text((const char *)sqlite3_column_text(stmt, 0));
-		same = d != NULL && value != NULL && strcmp(d, value) == 0;
-		free(d);
+	struct xf_chain *c = *store_chain_slot(st);
+	int t = tracked_index(table);
+	if (t < 0)
+		return "（无此项）";
+	if (c->defaults[t] == NULL) {
+		c->defaults[t] = xcalloc(1, sizeof *c->defaults[t]);
+		fields_init(c->defaults[t]);
+		sqlite3_stmt *stmt;
+		if (sqlite3_prepare_v2(store_sqlite(st), "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &stmt,
+		                       NULL) == SQLITE_OK) {
+			sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+			while (sqlite3_step(stmt) == SQLITE_ROW) {
+				char *d = default_text((const char *)sqlite3_column_text(stmt, 1));
+				if (d)
+					fields_add(c->defaults[t], col_text(stmt, 0), d);
+				free(d);
+			}
+			sqlite3_finalize(stmt);
+		}
 	}
-	sqlite3_finalize(stmt);
-	return same;
+	const char *d = fields_get(c->defaults[t], column);
+	return d ? d : "（无此项）";
 }
 
 /* Fills the differing columns of a row (recorded vs current JSON objects). */
@@ -787,11 +808,13 @@ static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_e
 	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *key = col_text(stmt, 0);
-		const unsigned char *now = sqlite3_column_text(stmt, 2);
-		if (sqlite3_column_int(stmt, 3) == 2 && added_with_default(st, f->table, key, now ? (const char *)now : NULL))
+		int missing = sqlite3_column_int(stmt, 3); /* 1: not in the row now, 2: not in the record */
+		const char *was = missing == 2 ? column_default(st, f->table, key) : col_text(stmt, 1);
+		const char *now = missing == 1 ? column_default(st, f->table, key) : col_text(stmt, 2);
+		if (strcmp(was, now) == 0)
 			continue;
-		fields_add(&f->was, key, sqlite3_column_int(stmt, 3) == 2 ? "（无此项）" : col_text(stmt, 1));
-		fields_add(&f->now, key, sqlite3_column_int(stmt, 3) == 1 ? "（无此项）" : col_text(stmt, 2));
+		fields_add(&f->was, key, was);
+		fields_add(&f->now, key, now);
 	}
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? XF_OK : chain_fail(st, "比对记录", err);
@@ -964,24 +987,95 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 	return rc;
 }
 
-/* The triggers the compiled-in migrations create, read from a scratch in-memory store. */
+/* Skips whitespace and "--" comments. */
+static const char *skip_blank(const char *p, const char *end)
+{
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+			continue;
+		}
+		return p;
+	}
+}
+
+/* Reads the trigger name after "CREATE TRIGGER " or "DROP TRIGGER " (and IF [NOT] EXISTS);
+ * *after points past it. */
+static char *trigger_name(const char *p, const char *end, const char **after)
+{
+	p = skip_blank(p, end);
+	static const char *const guards[] = {"IF NOT EXISTS", "IF EXISTS"};
+	for (size_t i = 0; i < 2; i++)
+		if ((size_t)(end - p) > strlen(guards[i]) && strncasecmp(p, guards[i], strlen(guards[i])) == 0)
+			p = skip_blank(p + strlen(guards[i]), end);
+	const char *q = p;
+	while (q < end && *q != ' ' && *q != '\n' && *q != '\t')
+		q++;
+	*after = q;
+	return xstrndup(p, (size_t)(q - p));
+}
+
+/* Applies one statement of a migration to the set of triggers: CREATE TRIGGER adds its text as
+ * sqlite_master keeps it ("CREATE TRIGGER name" and the rest as written, no IF NOT EXISTS, no
+ * semicolon), DROP TRIGGER removes it. */
+static void trigger_statement(const char *p, const char *end, struct xf_rows *out)
+{
+	p = skip_blank(p, end);
+	bool create = (size_t)(end - p) > 15 && strncasecmp(p, "CREATE TRIGGER ", 15) == 0;
+	bool drop = (size_t)(end - p) > 13 && strncasecmp(p, "DROP TRIGGER ", 13) == 0;
+	if (!create && !drop)
+		return;
+	const char *rest;
+	char *name = trigger_name(p + (create ? 15 : 13), end, &rest);
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(fields_str(&out->v[i], "name"), name) == 0) {
+			fields_free(&out->v[i]);
+			out->v[i] = out->v[--out->n];
+			break;
+		}
+	if (create) {
+		const char *q = end;
+		while (q > rest && (q[-1] == ';' || q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\r' || q[-1] == '\t'))
+			q--;
+		char *sql = xasprintf("CREATE TRIGGER %s%.*s", name, (int)(q - rest), rest);
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		fields_init(&out->v[out->n]);
+		fields_add(&out->v[out->n], "name", name);
+		fields_add(&out->v[out->n], "sql", sql);
+		out->n++;
+		free(sql);
+	}
+	free(name);
+}
+
+/* The triggers the compiled-in migrations create, read from their text: each migration is cut
+ * into statements where SQLite says one is complete (trigger bodies, strings and comments
+ * understood). */
 static int expected_triggers(struct xf_rows *out, struct xf_err *err)
 {
+	(void)err;
 	out->v = NULL;
 	out->n = 0;
-	struct xf_store *scratch;
-	int rc = store_open(":memory:", &scratch, err);
-	if (rc == XF_OK && (rc = store_migrate(scratch, 0, err)) == XF_OK) {
-		sqlite3_stmt *stmt;
-		if (sqlite3_prepare_v2(store_sqlite(scratch),
-		                       "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name", -1,
-		                       &stmt, NULL) != SQLITE_OK)
-			rc = chain_fail(scratch, "读取触发器", err);
-		else
-			rc = store_sql_collect(scratch, stmt, out, err);
+	for (size_t i = 0; i < xf_migration_count; i++) {
+		const char *sql = xf_migrations[i].sql, *start = sql;
+		struct xf_buf stmt;
+		buf_init(&stmt);
+		for (const char *p = sql; *p; p++) {
+			if (*p != ';')
+				continue;
+			stmt.len = 0;
+			buf_add(&stmt, start, (size_t)(p + 1 - start));
+			if (!sqlite3_complete(stmt.data))
+				continue;
+			trigger_statement(start, p + 1, out);
+			start = p + 1;
+		}
+		buf_free(&stmt);
 	}
-	store_close(scratch);
-	return rc;
+	return XF_OK;
 }
 
 /* Adds one trigger problem. */

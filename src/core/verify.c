@@ -347,11 +347,9 @@ int verify_store(struct xf_store *st, unsigned flags, const char *anchor_path, s
 /* Verify for a logged-in head or admin. */
 int verify_session(struct xf_session *s, unsigned flags, struct xf_verify *out, struct xf_err *err)
 {
-	memset(out, 0, sizeof *out);
-	buf_init(&out->text);
+	memset(out, 0, sizeof *out); /* an empty report: verify_free is safe on it */
 	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "核验数据库", err))
 		return err->code;
-	buf_free(&out->text);
 	return verify_store(s->st, flags, NULL, out, err);
 }
 
@@ -475,7 +473,6 @@ int verify_restore(struct xf_session *s, const char *file, struct xf_verify *rep
                    struct xf_err *err)
 {
 	memset(report, 0, sizeof *report);
-	buf_init(&report->text);
 	*aside = NULL;
 	if (!auth_require(s, 0, "从备份恢复数据库", err))
 		return err->code;
@@ -490,7 +487,6 @@ int verify_restore(struct xf_session *s, const char *file, struct xf_verify *rep
 		rc = xf_err_set(err, XF_EINVAL, "备份文件 %s 的数据库版本是 %d，本程序是 %d：请用同一版本的 xinfang 恢复", file,
 		                version, store_latest_version());
 	char *backup_anchor = verify_anchor_path(file);
-	buf_free(&report->text);
 	if (rc == XF_OK)
 		rc = verify_store(backup, XF_VERIFY_NO_ANCHOR | XF_VERIFY_KEEP_ANCHOR, backup_anchor, report, err);
 	free(backup_anchor);

@@ -424,6 +424,24 @@ static void test_upgrade_seals_older_records(void **state)
 	free(cmd);
 }
 
+/* A column a later migration adds with its default leaves every snapshot valid; a value put in
+ * it behind the program's back is named. */
+static void test_added_column_keeps_snapshots(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	busy_store(&fx, NULL);
+	attack(&fx, "ALTER TABLE cases ADD COLUMN review TEXT NOT NULL DEFAULT '未复核'");
+	struct xf_verify v;
+	if (verify_fx(&fx, &v) != 0)
+		fail_msg("an added column broke the snapshots:\n%s", v.text.data);
+	verify_free(&v);
+	attack(&fx, "UPDATE cases SET review = '已复核' WHERE id = 3");
+	assert_caught(&fx, "2026年第0003号", "review 记录为“未复核”，现为“已复核”", NULL);
+	fixture_close(&fx);
+}
+
 /* The command line end to end: a demo store, moves, then verify exits 0; a clerk may not run it. */
 static void test_demo_store_verifies(void **state)
 {
@@ -634,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_desk_check),
 		cmocka_unit_test(test_upgrade_seals_older_records),
 		cmocka_unit_test_prestate(test_upgrade_seals_older_records, (void *)"skipped"),
+		cmocka_unit_test(test_added_column_keeps_snapshots),
 		cmocka_unit_test(test_demo_store_verifies),
 		cmocka_unit_test(test_backup_while_writing),
 		cmocka_unit_test(test_restore),
