@@ -139,24 +139,34 @@ struct xf_search_sql {
  * text_match (1 when the words match the case's texts alone). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
 
-/* Statistics of the cases received in [since, until] (ISO dates), read from the cases_stats
- * index. Groups: one row per channel, category, department, importance and state with n. */
-int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                       struct xf_err *err);
-/* The rates' counts: fields n transferred transferred_on_time (by the latest transfer date)
- * first_transfer_fix (what counting the first transfer of returned cases adds to it) reported
- * reported_on_time (outcome reported on or before due_handle) replied replied_on_time closed. */
-int store_stats_sums(struct xf_store *st, const char *since, const char *until, struct xf_fields *out,
-                     struct xf_err *err);
+/* One case as statistics read it (texts valid during the callback only). */
+struct xf_stats_row {
+	const char *received, *channel, *category, *department, *importance, *state, *reported_on;
+	unsigned flags; /* XF_SF_* */
+	int64_t id;
+};
+enum {
+	XF_SF_TRANSFERRED = 1,        /* transferred */
+	XF_SF_TRANSFER_ON_TIME = 2,   /* its (latest) transfer date <= due_transfer */
+	XF_SF_REPORTED = 4,           /* an outcome was reported */
+	XF_SF_HANDLE_ON_TIME = 8,     /* reported_on <= due_handle (in force) */
+	XF_SF_REPLIED = 16,           /* replied */
+	XF_SF_REPLY_ON_TIME = 32,     /* replied_on <= due_reply (in force) */
+	XF_SF_OVERDUE = 64,           /* transferred, and reported after due_handle or still not
+	                                 reported with due_handle before today */
+};
+/* Hands every case received in [since, until] (ISO dates) to fn, in one pass over the
+ * cases_stats index, with its flags as of today; a non-zero return from fn stops the pass and
+ * is returned. */
+int store_stats_scan(struct xf_store *st, const char *since, const char *until, const char *today,
+                     int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err);
+/* What counting the first transfer (not the latest) of the cases returned and transferred
+ * again adds to the on-time transfers of the period (read through the few returned cases). */
+int store_stats_first_transfer_fix(struct xf_store *st, const char *since, const char *until, long *fix,
+                                   struct xf_err *err);
 /* Those cases by their JR/T 0169 codes: fields jrt_channel jrt_type jrt_cause n. */
 int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
                     struct xf_err *err);
-/* Outcomes of those cases by satisfaction: fields satisfaction n. */
-int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                             struct xf_err *err);
-/* Cases with an outcome by receipt and outcome date: fields received reported_on n. */
-int store_stats_handling(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                         struct xf_err *err);
 /* Repeat petitions: *repeats counts the cases received in the range linked (either way) to a
  * case received earlier; *closed_not_first the closed ones that were ever returned or are
  * linked to a later case. */
@@ -165,10 +175,15 @@ int store_stats_repeats(struct xf_store *st, const char *since, const char *unti
 /* Counts per category in two weeks: fields category last this. */
 int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *prev_to, const char *from,
                       const char *to, struct xf_rows *out, struct xf_err *err);
-/* Cases of the range transferred whose outcome came after the handle limit in force, or has
- * not come and the limit is past today: fields label n, by department or by handler (the
- * outcome's handler, else the latest transfer's, else ""). */
-int store_stats_overdue(struct xf_store *st, const char *since, const char *until, const char *today,
-                        bool by_handler, struct xf_rows *out, struct xf_err *err);
+/* The handler of each case (the latest outcome's, else the latest transfer's, else ""):
+ * rows with field handler, in the order of ids. */
+int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, struct xf_rows *out, struct xf_err *err);
+/* Outcomes marked 满意 or 基本满意 (*satisfied) and those with a satisfaction other than 未表态
+ * (*stated): of the cases with ids in [lo, hi] when those are exactly the period's cases
+ * (whole_range: ids are never deleted, so a period holding hi - lo + 1 cases in that range
+ * holds all of them, and the outcomes are read as one range), else of the cases received in
+ * [since, until] one by one. */
+int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, bool whole_range,
+                             int64_t lo, int64_t hi, long *satisfied, long *stated, struct xf_err *err);
 
 #endif

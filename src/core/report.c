@@ -2,6 +2,7 @@
  * with bar charts (on screen, printed, as CSV). */
 #include "xinfang/report.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,46 +239,119 @@ static int load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *
 	return rc;
 }
 
-/* Sums working days from receipt to outcome over the (received, reported_on, n) rows. */
-static int handling_days(struct xf_session *s, const struct xf_rows *rows, struct xf_stats *out, struct xf_err *err)
+/* Working days counted from a fixed day: before[k] is the number of working days in
+ * [lo, lo + k), so the working days in (a, b] are before[b - lo + 1] - before[a - lo + 1]. */
+struct workdays {
+	int lo, hi;
+	long *before;
+	bool estimated; /* a day outside the calendar counted by weekends alone */
+};
+
+/* True when day is a working day on the calendar (weekends alone outside it). */
+static bool is_workday(const struct xf_calendar *cal, int day, bool *estimated)
 {
-	int lo = 0, hi = 0;
-	for (size_t i = 0; i < rows->n; i++) {
-		int a, b;
-		if (date_parse(fields_str(&rows->v[i], "received"), &a, NULL) != XF_OK ||
-		    date_parse(fields_str(&rows->v[i], "reported_on"), &b, NULL) != XF_OK)
-			continue;
-		if (i == 0 || a < lo)
-			lo = a;
-		if (i == 0 || b > hi)
-			hi = b;
+	bool work;
+	if (calendar_is_workday(cal, day, &work, NULL) != XF_OK) {
+		*estimated = true;
+		work = date_weekday(day) <= 5;
 	}
-	if (rows->n == 0 || hi < lo)
-		return XF_OK;
-	/* before[k]: working days in [lo, lo + k). */
-	size_t span = (size_t)(hi - lo) + 2;
-	long *before = xcalloc(span, sizeof *before);
-	for (int d = lo; d <= hi; d++) {
-		bool work;
-		if (calendar_is_workday(&s->cal, d, &work, NULL) != XF_OK) {
-			work = date_weekday(d) <= 5;
-			out->handling_estimated = true;
+	return work;
+}
+
+/* Prepares the counts for [lo, hi]. */
+static void workdays_init(struct workdays *w, const struct xf_calendar *cal, int lo, int hi)
+{
+	w->lo = lo;
+	w->hi = hi;
+	w->estimated = false;
+	w->before = xcalloc((size_t)(hi - lo) + 2, sizeof *w->before);
+	for (int d = lo; d <= hi; d++)
+		w->before[d - lo + 1] = w->before[d - lo] + (is_workday(cal, d, &w->estimated) ? 1 : 0);
+}
+
+/* Working days after a up to and including b. */
+static long workdays_between(struct workdays *w, const struct xf_calendar *cal, int a, int b)
+{
+	if (b <= a)
+		return 0;
+	if (a >= w->lo && b <= w->hi)
+		return w->before[b - w->lo + 1] - w->before[a - w->lo + 1];
+	long n = 0;
+	for (int d = a + 1; d <= b; d++)
+		n += is_workday(cal, d, &w->estimated);
+	return n;
+}
+
+/* The day number of a stored ISO date (YYYY-MM-DD, as the store writes them), or INT_MIN. */
+static int day_of(const char *iso)
+{
+	int v[8];
+	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+	for (int i = 0; i < 8; i++) {
+		if (iso[at[i]] < '0' || iso[at[i]] > '9')
+			return INT_MIN;
+		v[i] = iso[at[i]] - '0';
+	}
+	if (iso[4] != '-' || iso[7] != '-' || iso[10] != '\0')
+		return INT_MIN;
+	int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+	return date_valid(y, m, d) ? date_from_ymd(y, m, d) : INT_MIN;
+}
+
+/* What one pass over the period's cases adds up. */
+struct tally {
+	struct xf_stats *out;
+	const struct xf_calendar *cal;
+	struct workdays wd;
+	long closed;
+	int64_t *overdue; /* the overdue cases, for their handlers */
+	size_t noverdue, overdue_cap;
+	int64_t lo_id, hi_id; /* the period's smallest and largest case id */
+	long ncases;
+};
+
+/* Adds one case to every count, rate and the overdue list. */
+static int tally_case(void *ctx, const struct xf_stats_row *r)
+{
+	struct tally *t = ctx;
+	struct xf_stats *out = t->out;
+	out->received++;
+	const char *labels[XF_AXIS_JRT_CHANNEL] = {r->channel, r->category, r->department, r->importance, r->state};
+	int st = case_state_parse(r->state);
+	if (st >= 0)
+		labels[XF_AXIS_STATE] = case_state_label((enum xf_state)st);
+	if (*r->department == '\0')
+		labels[XF_AXIS_DEPARTMENT] = "（未转办）";
+	for (int ax = 0; ax < XF_AXIS_JRT_CHANNEL; ax++)
+		counts_add(&out->axes[ax], labels[ax], 1);
+	unsigned f = r->flags;
+	out->rates[XF_RATE_TRANSFER].den += (f & XF_SF_TRANSFERRED) != 0;
+	out->rates[XF_RATE_TRANSFER].num += (f & XF_SF_TRANSFER_ON_TIME) != 0;
+	out->rates[XF_RATE_HANDLE].den += (f & XF_SF_REPORTED) != 0;
+	out->rates[XF_RATE_HANDLE].num += (f & XF_SF_HANDLE_ON_TIME) != 0;
+	out->rates[XF_RATE_REPLY].den += (f & XF_SF_REPLIED) != 0;
+	out->rates[XF_RATE_REPLY].num += (f & XF_SF_REPLY_ON_TIME) != 0;
+	if (f & XF_SF_REPORTED) {
+		int a = day_of(r->received), b = day_of(r->reported_on);
+		if (a != INT_MIN && b != INT_MIN) {
+			out->handling_cases++;
+			out->handling_workdays += workdays_between(&t->wd, t->cal, a, b);
 		}
-		before[d - lo + 1] = before[d - lo] + (work ? 1 : 0);
 	}
-	for (size_t i = 0; i < rows->n; i++) {
-		int a, b;
-		if (date_parse(fields_str(&rows->v[i], "received"), &a, NULL) != XF_OK ||
-		    date_parse(fields_str(&rows->v[i], "reported_on"), &b, NULL) != XF_OK)
-			continue;
-		long n = atol(fields_str(&rows->v[i], "n"));
-		long days = b > a ? before[b - lo + 1] - before[a - lo + 1] : 0;
-		out->handling_cases += n;
-		out->handling_workdays += days * n;
+	t->closed += st == XF_ST_CLOSED;
+	if (f & XF_SF_OVERDUE) {
+		counts_add(&out->overdue_department, r->department, 1);
+		if (t->noverdue == t->overdue_cap) {
+			t->overdue_cap = t->overdue_cap ? t->overdue_cap * 2 : 64;
+			t->overdue = xrealloc(t->overdue, t->overdue_cap * sizeof *t->overdue);
+		}
+		t->overdue[t->noverdue++] = r->id;
 	}
-	free(before);
-	(void)err;
-	return XF_OK;
+	if (t->ncases++ == 0 || r->id < t->lo_id)
+		t->lo_id = r->id;
+	if (r->id > t->hi_id)
+		t->hi_id = r->id;
+	return 0;
 }
 
 /* Week-over-week growth per category. */
@@ -318,21 +392,19 @@ static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_e
 	return rc;
 }
 
-/* Overdue cases by department and by handler. */
-static int overdue(struct xf_session *s, struct xf_stats *out, struct xf_err *err)
+/* Overdue cases by handler. */
+static int overdue_handlers(struct xf_session *s, struct tally *t, struct xf_err *err)
 {
-	for (int h = 0; h < 2; h++) {
-		struct xf_rows rows;
-		int rc = store_stats_overdue(s->st, out->since, out->until, out->today, h == 1, &rows, err);
-		if (rc != XF_OK)
-			return rc;
-		struct xf_stat_counts *c = h ? &out->overdue_handler : &out->overdue_department;
-		for (size_t i = 0; i < rows.n; i++) {
-			const char *label = fields_str(&rows.v[i], "label");
-			counts_add(c, *label ? label : "（未写经办人）", atol(fields_str(&rows.v[i], "n")));
-		}
-		rows_free(&rows);
+	struct xf_rows rows;
+	int rc = store_stats_handlers(s->st, t->overdue, t->noverdue, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *h = fields_str(&rows.v[i], "handler");
+		counts_add(&t->out->overdue_handler, *h ? h : "（未写经办人）", 1);
 	}
+	rows_free(&rows);
+	qsort(t->out->overdue_handler.v, t->out->overdue_handler.n, sizeof *t->out->overdue_handler.v, by_count);
 	return XF_OK;
 }
 
@@ -356,67 +428,43 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	snprintf(out->since, sizeof out->since, "%s", since);
 	snprintf(out->until, sizeof out->until, "%s", until);
 	date_format(clock_today(), out->today);
-	struct xf_rows rows;
-	if ((rc = store_stats_groups(s->st, since, until, &rows, err)) != XF_OK)
-		return rc;
-	for (size_t i = 0; i < rows.n; i++) {
-		const struct xf_fields *r = &rows.v[i];
-		long n = atol(fields_str(r, "n"));
-		for (int ax = 0; ax < XF_AXIS_JRT_CHANNEL; ax++) {
-			const char *label = fields_str(r, axis_keys[ax]);
-			if (ax == XF_AXIS_STATE) {
-				int st = case_state_parse(label);
-				label = st >= 0 ? case_state_label((enum xf_state)st) : label;
-			}
-			if (ax == XF_AXIS_DEPARTMENT && *label == '\0')
-				label = "（未转办）";
-			counts_add(&out->axes[ax], label, n);
-		}
-	}
-	rows_free(&rows);
-	struct xf_fields sums;
-	if ((rc = store_stats_sums(s->st, since, until, &sums, err)) != XF_OK)
+	/* One pass over the period's cases; outcomes may come up to today. */
+	struct tally t;
+	memset(&t, 0, sizeof t);
+	t.out = out;
+	t.cal = &s->cal;
+	int today = clock_today();
+	workdays_init(&t.wd, &s->cal, a, (b > today ? b : today) + 1);
+	rc = store_stats_scan(s->st, since, until, out->today, tally_case, &t, err);
+	out->handling_estimated = t.wd.estimated;
+	free(t.wd.before);
+	if (rc == XF_OK)
+		rc = overdue_handlers(s, &t, err);
+	free(t.overdue);
+	if (rc != XF_OK)
 		goto fail;
-	out->received = atol(fields_str(&sums, "n"));
-	out->rates[XF_RATE_TRANSFER].den = atol(fields_str(&sums, "transferred"));
-	out->rates[XF_RATE_TRANSFER].num =
-		atol(fields_str(&sums, "transferred_on_time")) + atol(fields_str(&sums, "first_transfer_fix"));
-	out->rates[XF_RATE_HANDLE].den = atol(fields_str(&sums, "reported"));
-	out->rates[XF_RATE_HANDLE].num = atol(fields_str(&sums, "reported_on_time"));
-	out->rates[XF_RATE_REPLY].den = atol(fields_str(&sums, "replied"));
-	out->rates[XF_RATE_REPLY].num = atol(fields_str(&sums, "replied_on_time"));
-	long closed = atol(fields_str(&sums, "closed"));
-	fields_free(&sums);
+	long satisfied = 0, stated = 0;
+	bool whole = t.ncases > 0 && t.hi_id - t.lo_id + 1 == t.ncases;
+	if ((rc = store_stats_satisfaction(s->st, since, until, whole, t.lo_id, t.hi_id, &satisfied, &stated, err)) !=
+	    XF_OK)
+		goto fail;
+	out->rates[XF_RATE_SATISFIED].num = satisfied;
+	out->rates[XF_RATE_SATISFIED].den = stated;
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
 		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
-	if ((rc = store_stats_satisfaction(s->st, since, until, &rows, err)) != XF_OK)
+	qsort(out->overdue_department.v, out->overdue_department.n, sizeof *out->overdue_department.v, by_count);
+	long fix = 0;
+	if ((rc = store_stats_first_transfer_fix(s->st, since, until, &fix, err)) != XF_OK)
 		goto fail;
-	for (size_t i = 0; i < rows.n; i++) {
-		const char *sat = fields_str(&rows.v[i], "satisfaction");
-		long n = atol(fields_str(&rows.v[i], "n"));
-		if (strcmp(sat, "未表态") == 0)
-			continue;
-		out->rates[XF_RATE_SATISFIED].den += n;
-		if (strcmp(sat, "满意") == 0 || strcmp(sat, "基本满意") == 0)
-			out->rates[XF_RATE_SATISFIED].num += n;
-	}
-	rows_free(&rows);
+	out->rates[XF_RATE_TRANSFER].num += fix;
 	long repeats = 0, not_first = 0;
 	if ((rc = store_stats_repeats(s->st, since, until, &repeats, &not_first, err)) != XF_OK)
 		goto fail;
 	out->rates[XF_RATE_REPEAT].num = repeats;
 	out->rates[XF_RATE_REPEAT].den = out->received;
-	out->rates[XF_RATE_FIRST].num = closed - not_first;
-	out->rates[XF_RATE_FIRST].den = closed;
-	if ((rc = store_stats_handling(s->st, since, until, &rows, err)) != XF_OK)
-		goto fail;
-	rc = handling_days(s, &rows, out, err);
-	rows_free(&rows);
-	if (rc == XF_OK)
-		rc = weekly_growth(s, out, err);
-	if (rc == XF_OK)
-		rc = overdue(s, out, err);
-	if (rc == XF_OK)
+	out->rates[XF_RATE_FIRST].num = t.closed - not_first;
+	out->rates[XF_RATE_FIRST].den = t.closed;
+	if ((rc = weekly_growth(s, out, err)) == XF_OK)
 		return XF_OK;
 fail:
 	report_free(out);

@@ -31,49 +31,60 @@ static int query_rows(struct xf_store *st, const char *sql, const char *const *a
 	return store_sql_collect(st, stmt, out, err);
 }
 
-/* Counts per group: one sort of the period's index entries, nothing else read. */
-int store_stats_groups(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                       struct xf_err *err)
+/* Every case of the period, once, through the covering index. */
+int store_stats_scan(struct xf_store *st, const char *since, const char *until, const char *today,
+                     int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err)
 {
-	const char *args[] = {since, until};
-	return query_rows(st,
-	                  "SELECT channel, category, department, importance, state, count(*) AS n "
-	                  "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3, 4, 5",
-	                  args, 2, out, err);
-}
-
-/* The rates' counts in one streaming pass over the period's index entries; a case returned
- * and transferred again counts its first transfer (found through the few returned cases). */
-int store_stats_sums(struct xf_store *st, const char *since, const char *until, struct xf_fields *out,
-                     struct xf_err *err)
-{
-	const char *args[] = {since, until};
-	struct xf_rows rows;
-	int rc = query_rows(st,
-	                    "SELECT count(*) AS n, "
-	                    "sum(transferred_on <> '') AS transferred, "
-	                    "sum(transferred_on <> '' AND transferred_on <= due_transfer) AS transferred_on_time, "
-	                    "sum(reported_on <> '') AS reported, "
-	                    "sum(reported_on <> '' AND reported_on <= due_handle) AS reported_on_time, "
-	                    "sum(replied_on <> '') AS replied, "
-	                    "sum(replied_on <> '' AND replied_on <= due_reply) AS replied_on_time, "
-	                    "sum(state = 'closed') AS closed, "
-	                    "(SELECT coalesce(sum(f.first <= c.due_transfer) - sum(c.transferred_on <= c.due_transfer), 0) "
-	                    " FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
-	                    "  WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
-	                    " JOIN cases c ON c.id = f.case_id "
-	                    " WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> '') AS first_transfer_fix "
-	                    "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?2",
-	                    args, 2, &rows, err);
-	fields_init(out);
+	const char *args[] = {since, until, today};
+	sqlite3_stmt *stmt;
+	int rc = prepare_bound(st,
+	                       "SELECT c.received, c.channel, c.category, c.department, c.importance, c.state, c.reported_on, "
+	                       "(c.transferred_on <> '') + ((c.transferred_on <> '' AND c.transferred_on <= c.due_transfer) * 2) "
+	                       "+ ((c.reported_on <> '') * 4) + ((c.reported_on <> '' AND c.reported_on <= c.due_handle) * 8) "
+	                       "+ ((c.replied_on <> '') * 16) + ((c.replied_on <> '' AND c.replied_on <= c.due_reply) * 32) "
+	                       "+ ((c.transferred_on <> '' AND (c.reported_on > c.due_handle OR (c.reported_on = '' "
+	                       "   AND c.state = 'transferred' AND c.due_handle < ?3))) * 64), "
+	                       "c.id FROM cases c INDEXED BY cases_stats WHERE c.received BETWEEN ?1 AND ?2",
+	                       args, 3, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	if (rows.n == 1) {
-		*out = rows.v[0];
-		fields_init(&rows.v[0]);
+	int step;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *v[7];
+		for (int i = 0; i < 7; i++) {
+			const unsigned char *t = sqlite3_column_text(stmt, i);
+			v[i] = t ? (const char *)t : "";
+		}
+		struct xf_stats_row row = {v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+		                           (unsigned)sqlite3_column_int(stmt, 7), sqlite3_column_int64(stmt, 8)};
+		if ((rc = fn(ctx, &row)) != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
 	}
-	rows_free(&rows);
-	return XF_OK;
+	sqlite3_finalize(stmt);
+	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "统计");
+}
+
+/* The on-time transfers gained or lost by counting the first transfer of returned cases. */
+int store_stats_first_transfer_fix(struct xf_store *st, const char *since, const char *until, long *fix,
+                                   struct xf_err *err)
+{
+	const char *args[] = {since, until};
+	sqlite3_stmt *stmt;
+	int rc = prepare_bound(st,
+	                       "SELECT coalesce(sum(f.first <= c.due_transfer) - sum(c.transferred_on <= c.due_transfer), 0) "
+	                       "FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
+	                       " WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
+	                       "CROSS JOIN cases c ON c.id = f.case_id "
+	                       "WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> ''",
+	                       args, 2, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	*fix = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计转办");
 }
 
 /* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
@@ -87,36 +98,13 @@ int store_stats_jrt(struct xf_store *st, const char *since, const char *until, s
 	                  args, 2, out, err);
 }
 
-/* Outcomes by satisfaction. */
-int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                             struct xf_err *err)
-{
-	const char *args[] = {since, until};
-	return query_rows(st,
-	                  "SELECT o.satisfaction, count(*) AS n FROM cases c INDEXED BY cases_stats "
-	                  "JOIN outcomes o INDEXED BY outcomes_satisfaction ON o.case_id = c.id "
-	                  "WHERE c.received BETWEEN ?1 AND ?2 AND c.reported_on <> '' GROUP BY o.satisfaction",
-	                  args, 2, out, err);
-}
-
-/* Receipt and outcome dates of the cases with an outcome. */
-int store_stats_handling(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                         struct xf_err *err)
-{
-	const char *args[] = {since, until};
-	return query_rows(st,
-	                  "SELECT received, reported_on, count(*) AS n FROM cases INDEXED BY cases_stats "
-	                  "WHERE received BETWEEN ?1 AND ?2 AND reported_on <> '' GROUP BY received, reported_on",
-	                  args, 2, out, err);
-}
-
 /* The pairs of cases linked as repeat petitions, each as (earlier, later). */
 #define REPEAT_PAIRS                                                                                               \
 	"pairs AS (SELECT CASE WHEN a.received < b.received OR (a.received = b.received AND a.id < b.id) "          \
 	" THEN a.id ELSE b.id END AS earlier, "                                                                       \
 	" CASE WHEN a.received < b.received OR (a.received = b.received AND a.id < b.id) "                           \
 	" THEN b.id ELSE a.id END AS later "                                                                          \
-	" FROM links l JOIN cases a ON a.id = l.case_id JOIN cases b ON b.id = l.linked_id "                        \
+	" FROM links l CROSS JOIN cases a ON a.id = l.case_id CROSS JOIN cases b ON b.id = l.linked_id "                        \
 	" WHERE l.kind = 'repeat' AND l.case_id <> l.linked_id) "
 
 /* Repeat petitions and closed cases that were not settled the first time. */
@@ -127,11 +115,10 @@ int store_stats_repeats(struct xf_store *st, const char *since, const char *unti
 	sqlite3_stmt *stmt;
 	int rc = prepare_bound(st,
 	                       "WITH " REPEAT_PAIRS
-	                       "SELECT (SELECT count(*) FROM cases c WHERE c.id IN (SELECT later FROM pairs) "
-	                       "  AND c.received BETWEEN ?1 AND ?2), "
-	                       " (SELECT count(*) FROM cases c WHERE c.id IN "
-	                       "  (SELECT case_id FROM returns UNION SELECT earlier FROM pairs) "
-	                       "  AND c.state = 'closed' AND c.received BETWEEN ?1 AND ?2)",
+	                       "SELECT (SELECT count(*) FROM (SELECT DISTINCT later AS id FROM pairs) p "
+	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.received BETWEEN ?1 AND ?2), "
+	                       " (SELECT count(*) FROM (SELECT case_id AS id FROM returns UNION SELECT earlier FROM pairs) p "
+	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.state = 'closed' AND c.received BETWEEN ?1 AND ?2)",
 	                       args, 2, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
@@ -156,23 +143,68 @@ int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *pr
 	                  args, 4, out, err);
 }
 
-/* Overdue cases by department or handler. */
-int store_stats_overdue(struct xf_store *st, const char *since, const char *until, const char *today,
-                        bool by_handler, struct xf_rows *out, struct xf_err *err)
+/* The handler of each case: the latest outcome's, else the latest transfer's, else "". */
+int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, struct xf_rows *out, struct xf_err *err)
 {
-	const char *args[] = {since, until, today};
-	const char *label = by_handler
-	                        ? "coalesce(nullif((SELECT o.handler FROM outcomes o WHERE o.case_id = c.id "
-	                          "ORDER BY o.id DESC LIMIT 1), ''), (SELECT t.handler FROM transfers t "
-	                          "WHERE t.case_id = c.id ORDER BY t.id DESC LIMIT 1), '')"
-	                        : "c.department";
-	char *sql = xasprintf("SELECT %s AS label, count(*) AS n FROM cases c INDEXED BY cases_stats "
-	                      "WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> '' "
-	                      "AND ((c.reported_on <> '' AND c.reported_on > c.due_handle) "
-	                      " OR (c.reported_on = '' AND c.state = 'transferred' AND c.due_handle < ?3)) "
-	                      "GROUP BY 1 ORDER BY 2 DESC, 1",
-	                      label);
-	int rc = query_rows(st, sql, args, 3, out, err);
-	free(sql);
-	return rc;
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st,
+	                           "SELECT coalesce(nullif((SELECT o.handler FROM outcomes o WHERE o.case_id = ?1 "
+	                           "ORDER BY o.id DESC LIMIT 1), ''), (SELECT t.handler FROM transfers t "
+	                           "WHERE t.case_id = ?1 ORDER BY t.id DESC LIMIT 1), '')",
+	                           &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	out->v = xcalloc(n ? n : 1, sizeof *out->v);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(stmt, 1, ids[i]);
+		int step = sqlite3_step(stmt);
+		const unsigned char *h = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+		fields_init(&out->v[i]);
+		fields_add(&out->v[i], "handler", h ? (const char *)h : "");
+		out->n++;
+		sqlite3_reset(stmt);
+		if (step != SQLITE_ROW) {
+			sqlite3_finalize(stmt);
+			rows_free(out);
+			return store_sql_fail(st, step, err, "统计经办人");
+		}
+	}
+	sqlite3_finalize(stmt);
+	return XF_OK;
+}
+
+/* Satisfaction of the outcomes of the cases with ids in [lo, hi] (all of them, when
+ * `whole_range`), else of the outcomes of the cases received in [since, until]. */
+int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, bool whole_range,
+                             int64_t lo, int64_t hi, long *satisfied, long *stated, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+	if (whole_range) {
+		rc = store_sql_prepare(st,
+		                       "SELECT sum(satisfaction IN ('满意', '基本满意')), sum(satisfaction <> '未表态') "
+		                       "FROM outcomes INDEXED BY outcomes_satisfaction WHERE case_id BETWEEN ?1 AND ?2",
+		                       &stmt, err);
+		if (rc == XF_OK) {
+			sqlite3_bind_int64(stmt, 1, lo);
+			sqlite3_bind_int64(stmt, 2, hi);
+		}
+	} else {
+		const char *args[] = {since, until};
+		rc = prepare_bound(st,
+		                   "SELECT sum(o.satisfaction IN ('满意', '基本满意')), sum(o.satisfaction <> '未表态') "
+		                   "FROM cases c INDEXED BY cases_stats "
+		                   "JOIN outcomes o INDEXED BY outcomes_satisfaction ON o.case_id = c.id "
+		                   "WHERE c.received BETWEEN ?1 AND ?2 AND c.reported_on <> ''",
+		                   args, 2, &stmt, err);
+	}
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	*satisfied = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
+	*stated = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 1) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计满意度");
 }

@@ -140,15 +140,35 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
-/* The statements that re-index one case, prepared once per flush. */
+/* The statements that re-index one case, prepared once per flush: its index row found, the
+ * old one dropped by its rowid (a bound value, so FTS5 goes straight to it), the new one
+ * written from search_source. */
 static const char *const reindex_sql[] = {
-	"DELETE FROM main.search WHERE rowid = (SELECT row FROM main.search_rows WHERE case_id = ?1)",
+	"SELECT row FROM main.search_rows WHERE case_id = ?1",
+	"DELETE FROM main.search WHERE rowid = ?1",
 	"INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row FROM main.search_source "
 	"WHERE case_id = ?1",
 	"INSERT INTO main.search (rowid, texts, people, numbers) SELECT row, texts, people, numbers "
 	"FROM main.search_source WHERE case_id = ?1",
 };
-#define REINDEX_STEPS (sizeof reindex_sql / sizeof reindex_sql[0])
+enum { FIND_ROW, DROP_ROW, WRITE_ROWS, WRITE_INDEX, REINDEX_STEPS };
+
+/* Runs one re-indexing statement for a value; SQLITE_ROW or SQLITE_DONE is success. */
+static int reindex_step(struct xf_store *st, sqlite3_stmt **stmt, int which, sqlite3_int64 value,
+                        sqlite3_int64 *found, struct xf_err *err)
+{
+	int rc;
+	if (*stmt == NULL && (rc = store_sql_prepare(st, reindex_sql[which], stmt, err)) != XF_OK)
+		return rc;
+	sqlite3_bind_int64(*stmt, 1, value);
+	int step = sqlite3_step(*stmt);
+	if (found)
+		*found = step == SQLITE_ROW ? sqlite3_column_int64(*stmt, 0) : -1;
+	sqlite3_reset(*stmt);
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return store_sql_fail(st, step, err, "更新全文检索");
+	return XF_OK;
+}
 
 /* Re-reads search_source for each case changed in this transaction and replaces its index
  * row, one case at a time through the case's own indexes. */
@@ -163,16 +183,14 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	sqlite3_stmt *step[REINDEX_STEPS] = {NULL};
 	int sr;
 	while (rc == XF_OK && (sr = sqlite3_step(dirty)) == SQLITE_ROW) {
-		sqlite3_int64 id = sqlite3_column_int64(dirty, 0);
-		for (size_t k = 0; rc == XF_OK && k < REINDEX_STEPS; k++) {
-			if (step[k] == NULL && (rc = store_sql_prepare(st, reindex_sql[k], &step[k], err)) != XF_OK)
-				break;
-			sqlite3_bind_int64(step[k], 1, id);
-			int done = sqlite3_step(step[k]);
-			sqlite3_reset(step[k]);
-			if (done != SQLITE_DONE)
-				rc = store_sql_fail(st, done, err, "更新全文检索");
-		}
+		sqlite3_int64 id = sqlite3_column_int64(dirty, 0), old;
+		rc = reindex_step(st, &step[FIND_ROW], FIND_ROW, id, &old, err);
+		if (rc == XF_OK && old >= 0)
+			rc = reindex_step(st, &step[DROP_ROW], DROP_ROW, old, NULL, err);
+		if (rc == XF_OK)
+			rc = reindex_step(st, &step[WRITE_ROWS], WRITE_ROWS, id, NULL, err);
+		if (rc == XF_OK)
+			rc = reindex_step(st, &step[WRITE_INDEX], WRITE_INDEX, id, NULL, err);
 	}
 	sqlite3_finalize(dirty);
 	for (size_t k = 0; k < REINDEX_STEPS; k++)

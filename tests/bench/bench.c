@@ -666,9 +666,11 @@ int main(int argc, char **argv)
 	long cases = 10000;
 	int repeat = 101, starts = 7, ledger_runs = 3;
 	const char *keep = NULL;
+	bool reuse = false;
 	static const struct option options[] = {{"cases", required_argument, NULL, 'n'},
 	                                        {"repeat", required_argument, NULL, 'r'},
 	                                        {"db", required_argument, NULL, 'd'},
+	                                        {"reuse", no_argument, NULL, 'u'},
 	                                        {"ledger-runs", required_argument, NULL, 'l'},
 	                                        {NULL, 0, NULL, 0}};
 	int opt;
@@ -679,10 +681,12 @@ int main(int argc, char **argv)
 			repeat = atoi(optarg);
 		else if (opt == 'd')
 			keep = optarg;
+		else if (opt == 'u')
+			reuse = true;
 		else if (opt == 'l')
 			ledger_runs = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH]\n");
+			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH [--reuse]]\n");
 			return 2;
 		}
 	}
@@ -707,24 +711,35 @@ int main(int argc, char **argv)
 	struct xf_err err;
 	if (store_open(db, &st, &err) != XF_OK)
 		die("open", err.msg);
-	if (setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &b.s, &err) != XF_OK)
-		die("init", err.msg);
-	struct gen g = {&b.s, 20261120u, 0};
-	double t0 = now_ms();
-	if (gen_cases(&g, cases, &err) != XF_OK)
-		die("generate", err.msg);
-	double gen_ms = now_ms() - t0;
-	/* xinfang verify once over the generated store: every row against the trail, the chain. */
-	struct xf_verify v;
-	char *no_anchor = xasprintf("%s.bench-anchor", db);
-	t0 = now_ms();
-	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, no_anchor, &v, &err) != XF_OK)
-		die("verify", err.msg);
-	double verify_ms = now_ms() - t0;
-	if (v.failures)
-		die("verify", v.first);
-	verify_free(&v);
-	free(no_anchor);
+	double gen_ms = 0, t0;
+	if (reuse && keep) {
+		/* A store an earlier run generated (--db): measured again, not made again. */
+		if (store_migrate(st, 0, &err) != XF_OK || auth_login(st, "admin", "secret1", &b.s, &err) != XF_OK)
+			die("reuse", err.msg);
+	} else {
+		if (setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &b.s, &err) != XF_OK)
+			die("init", err.msg);
+		struct gen g = {&b.s, 20261120u, 0};
+		t0 = now_ms();
+		if (gen_cases(&g, cases, &err) != XF_OK)
+			die("generate", err.msg);
+		gen_ms = now_ms() - t0;
+	}
+	/* xinfang verify once over the generated store: every row against the trail, the chain
+	 * (not on a reused store, which an older build may have made). */
+	double verify_ms = -1;
+	if (!reuse) {
+		struct xf_verify v;
+		char *no_anchor = xasprintf("%s.bench-anchor", db);
+		t0 = now_ms();
+		if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, no_anchor, &v, &err) != XF_OK)
+			die("verify", err.msg);
+		verify_ms = now_ms() - t0;
+		if (v.failures)
+			die("verify", v.first);
+		verify_free(&v);
+		free(no_anchor);
+	}
 	if (sqlite3_open_v2(db, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		die("raw open", "failed");
 	sqlite3_busy_timeout(b.db, 5000);
@@ -754,7 +769,8 @@ int main(int argc, char **argv)
 	bench_ledger(&b, ledger_dir, ledger_runs);
 	free(ledger_dir);
 	report("start", cases, time_start(db, starts), 0);
-	report("verify", cases, verify_ms, 0);
+	if (verify_ms >= 0)
+		report("verify", cases, verify_ms, 0);
 	double self, children;
 	rss(&self, &children);
 	printf("peak_rss_desk_mb\t%ld\t%.1f\t-\t-\n", cases, children);
