@@ -23,7 +23,7 @@ struct menu_item {
 #define OFFICE (OP_HD | ADM)
 #define EVERYONE (OFFICE | HN)
 
-/* Keys 1-9 in a fixed place for every role: 6 is kept for statistics. */
+/* Keys in a fixed place for every role: digits for the office's work, letters for the admin's. */
 static const struct menu_item items[] = {
 	{'1', "信访登记", "登记来信、来电、来访等信访事项（信访登记表）", OFFICE, screen_registration},
 	{'1', "本部门待办", "转给本部门、等待办理报结的事项", HN, screen_dept_todo},
@@ -35,6 +35,7 @@ static const struct menu_item items[] = {
 	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
 	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
+	{'a', "账户管理", "添加账户，角色和部门，重设密码，解锁，停用", ADM, screen_accounts},
 	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
 };
 

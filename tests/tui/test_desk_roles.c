@@ -249,6 +249,38 @@ static void admin_adds_a_department(void **state)
 	env_teardown(&e);
 }
 
+/* The admin adds an account on the accounts screen, and it can log in. */
+static void admin_adds_an_account(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "admin", NULL);
+	term_send(&t, "a");
+	must_see(&t, "账户管理", 2000);
+	must_see(&t, "李建国", 1000);
+	term_send(&t, "a");
+	must_see(&t, "账户（登录名）", 2000);
+	term_send(&t, "xiaozhou\t周晓\t" K_RIGHT K_RIGHT "\t" K_F3); /* 接待员 → 经办人; the department's list */
+	must_see(&t, "个人金融部", 2000);
+	term_send(&t, "\r");
+	must_see(&t, "│经办人", 1000);
+	term_send(&t, K_F2);
+	must_see(&t, "的新密码", 2000);
+	term_send(&t, "secret1\r");
+	must_see(&t, "再输入一遍", 2000);
+	term_send(&t, "secret1\r");
+	must_see(&t, "已添加账户 xiaozhou", 2000);
+	must_see(&t, "周晓", 1000);
+	term_free(&t);
+	open_desk(&t, &e, "xiaozhou", NULL);
+	must_see(&t, "周晓（经办人）", 2000);
+	must_see(&t, "本部门待办", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Messages leave when their cause is fixed and do not follow to other screens; a long one
  * keeps the key it names at 80 columns. */
 static void messages_clear_when_fixed(void **state)
@@ -297,6 +329,7 @@ int main(void)
 		cmocka_unit_test(extension_decision_shows_request),
 		cmocka_unit_test(handler_bar_equals_status),
 		cmocka_unit_test(admin_adds_a_department),
+		cmocka_unit_test(admin_adds_an_account),
 		cmocka_unit_test(messages_clear_when_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
