@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "xinfang/field.h"
 #include "xinfang/util.h"
 
@@ -55,6 +56,15 @@ void form_free(struct xf_form *form);
 const struct xf_formfield *form_field(const struct xf_form *form, const char *key);
 /* The slot of a key, or NULL. */
 const struct xf_slot *form_slot(const struct xf_form *form, const char *key);
+/* One character of a layout row: its code point, its column and width in the picture's display
+ * columns, and the index of the slot it belongs to (-1: the picture's own). */
+struct xf_cell {
+	uint32_t cp;
+	int col, width;
+	int slot;
+};
+/* Decodes layout row r into *cells (a new array); returns how many. */
+size_t form_row_cells(const struct xf_form *form, size_t r, struct xf_cell **cells);
 /* The slot covering layout row `row`, column `col`, or NULL. */
 const struct xf_slot *form_slot_at(const struct xf_form *form, int row, int col);
 /* The forms directory (paths_formsdir). */

@@ -342,3 +342,23 @@ int form_load(const char *dir, const char *name, struct xf_form *out, struct xf_
 	free(path);
 	return rc;
 }
+
+/* Decodes a layout row into characters with their columns and slots. */
+size_t form_row_cells(const struct xf_form *form, size_t r, struct xf_cell **cells)
+{
+	const char *s = form->rows[r];
+	size_t len = strlen(s), n = 0;
+	*cells = xmalloc((len + 1) * sizeof **cells);
+	int col = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = utf8_next(s, len, &i);
+		struct xf_cell *c = &(*cells)[n++];
+		c->cp = cp;
+		c->col = col;
+		c->width = text_cp_width(cp);
+		const struct xf_slot *sl = form_slot_at(form, (int)r, col);
+		c->slot = sl ? (int)(sl - form->slots) : -1;
+		col += c->width;
+	}
+	return n;
+}

@@ -38,16 +38,9 @@ enum row_kind {
 	ROW_TEXT,  /* labels, values and box verticals */
 };
 
-/* One character of the picture. */
-struct cell {
-	uint32_t cp;
-	int col, width;
-	int slot; /* index of its slot, or -1 */
-};
-
 /* A decoded row with its kind and its place inside its band. */
 struct prow {
-	struct cell *cells;
+	struct xf_cell *cells;
 	size_t n;
 	enum row_kind kind;
 	bool boxed;         /* has box characters: its labels keep the picture's columns */
@@ -135,32 +128,13 @@ static bool is_space(uint32_t cp)
 	return cp == ' ' || cp == 0x3000;
 }
 
-/* Decodes one layout row into cells with their columns and slots. */
-static void decode(const struct xf_form *form, size_t r, struct prow *out)
-{
-	const char *s = form->rows[r];
-	size_t len = strlen(s);
-	out->cells = xmalloc((len + 1) * sizeof *out->cells);
-	out->n = 0;
-	int col = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = utf8_next(s, len, &i);
-		struct cell *c = &out->cells[out->n++];
-		c->cp = cp;
-		c->col = col;
-		c->width = text_cp_width(cp);
-		const struct xf_slot *sl = form_slot_at(form, (int)r, col);
-		c->slot = sl ? (int)(sl - form->slots) : -1;
-		col += c->width;
-	}
-}
 
 /* What kind of row this is; the first row of plain text (no box, no slot) is the title. */
 static enum row_kind classify(const struct prow *row, bool title_seen)
 {
 	bool text = false, slot = false, box = false, horizontal = false;
 	for (size_t i = 0; i < row->n; i++) {
-		const struct cell *c = &row->cells[i];
+		const struct xf_cell *c = &row->cells[i];
 		if (c->slot >= 0) {
 			slot = true;
 			continue;
@@ -223,7 +197,7 @@ static void lay_out_rows(struct pdf *p, const struct xf_fields *values)
 	p->rows = xcalloc(form->nrows ? form->nrows : 1, sizeof *p->rows);
 	bool title_seen = false;
 	for (size_t r = 0; r < form->nrows; r++) {
-		decode(form, r, &p->rows[r]);
+		p->rows[r].n = form_row_cells(form, r, &p->rows[r].cells);
 		p->rows[r].kind = classify(&p->rows[r], title_seen);
 		for (size_t i = 0; i < p->rows[r].n; i++)
 			p->rows[r].boxed = p->rows[r].boxed || (p->rows[r].cells[i].slot < 0 && box_arms(p->rows[r].cells[i].cp));
@@ -477,7 +451,7 @@ static void draw_title(struct pdf *p, const struct prow *row, double y)
 }
 
 /* Draws one character of the picture's own text centred in its columns. */
-static void draw_glyph(struct pdf *p, const struct cell *c, double y)
+static void draw_glyph(struct pdf *p, const struct xf_cell *c, double y)
 {
 	char enc[5];
 	enc[utf8_encode(c->cp, enc)] = '\0';
@@ -522,7 +496,7 @@ static void draw_placement(struct pdf *p, const struct placement *pl)
 		double in_row = single ? (h - p->line) / 2 : text_inset(p);
 		bool shown = t + in_row >= pl->a - EPS && t + in_row < pl->b - EPS;
 		for (size_t i = 0; i < row->n; i++) {
-			const struct cell *c = &row->cells[i];
+			const struct xf_cell *c = &row->cells[i];
 			if (c->slot >= 0 || is_space(c->cp) || row->kind == ROW_TITLE)
 				continue;
 			int arms = box_arms(c->cp);

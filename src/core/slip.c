@@ -66,37 +66,16 @@ void slip_lines_free(char **lines, size_t n)
 	text_lines_free(lines, n);
 }
 
-/* One character of a layout row, with its source column. */
-struct cell {
-	uint32_t cp;
-	int col, width; /* in the picture's (UTF-8) columns */
-	int slot;       /* index of the slot it belongs to, or -1 */
-};
-
 /* A decoded layout row. */
 struct row {
-	struct cell *cells;
+	struct xf_cell *cells;
 	size_t n;
 };
 
 /* Decodes a layout row, marking the columns that belong to slots. */
 static void decode_row(const struct xf_form *form, size_t r, struct row *out)
 {
-	const char *s = form->rows[r];
-	size_t len = strlen(s);
-	out->cells = xmalloc((len + 1) * sizeof *out->cells);
-	out->n = 0;
-	int col = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = utf8_next(s, len, &i);
-		struct cell *c = &out->cells[out->n++];
-		c->cp = cp;
-		c->col = col;
-		c->width = text_cp_width(cp);
-		const struct xf_slot *sl = form_slot_at(form, (int)r, col);
-		c->slot = sl ? (int)(sl - form->slots) : -1;
-		col += c->width;
-	}
+	out->n = form_row_cells(form, r, &out->cells);
 }
 
 /* A row of output cells in device columns. */
@@ -168,7 +147,7 @@ static void geometry_init(const struct xf_form *form, struct row *rows, enum xf_
 	bool *grow = xcalloc((size_t)w + 1, sizeof *grow);
 	for (size_t r = 0; r < form->nrows && dev == XF_DEV_GB; r++)
 		for (size_t i = 0; i < rows[r].n; i++) {
-			const struct cell *c = &rows[r].cells[i];
+			const struct xf_cell *c = &rows[r].cells[i];
 			if (c->slot < 0 && c->cp >= 0x80 && c->width == 1 && !is_rule(c->cp))
 				grow[c->col] = true;
 		}
@@ -189,7 +168,7 @@ static void draw_picture(struct canvas *cv, const struct row *row, const struct 
                          bool box_only)
 {
 	for (size_t i = 0; i < row->n;) {
-		const struct cell *c = &row->cells[i];
+		const struct xf_cell *c = &row->cells[i];
 		if (c->slot >= 0 || c->cp == ' ') {
 			i++;
 			continue;
@@ -279,9 +258,9 @@ static void render_body(const struct xf_form *form, const struct xf_fields *valu
 /* Appends the footer line of a page. */
 static void footer(struct xf_buf *out, const struct xf_slip_meta *meta, int page, int pages)
 {
-	buf_printf(out, "\n  编号：%s  打印时间：%s  打印人：%s  第 %d/%d 页%s\n", meta->number ? meta->number : "",
+	buf_printf(out, "\n  编号：%s  打印时间：%s  打印人：%s  第 %d/%d 页%s%s\n", meta->number ? meta->number : "",
 	           meta->printed_at ? meta->printed_at : "", meta->printed_by ? meta->printed_by : "", page, pages,
-	           meta->reprint ? "  （补打）" : "");
+	           meta->reprint ? "  （补打）" : "", meta->training ? "  【演示/培训】" : "");
 }
 
 /* Renders a whole slip. */

@@ -82,3 +82,28 @@ void list_free(struct ui_list *l)
 {
 	rows_free(&l->rows);
 }
+
+/* One turn of a list screen. */
+bool list_screen_turn(struct ui *ui, struct ui_list *l, const char *title, const char *hints, list_reload_fn reload,
+                      void *ctx, struct ui_key *k)
+{
+	ui_set_screen(ui, title, hints);
+	erase();
+	ui_frame(ui);
+	list_draw(ui, l, ui_content_top(), ui_content_rows());
+	move(LINES - 1, COLS - 1);
+	refresh();
+	*k = ui_getkey(ui);
+	if (ui_is_back(*k))
+		return false;
+	if (k->kind == UI_TICK) {
+		if (ui->changed) {
+			reload(ui, l, ctx);
+			ui->changed = false;
+		}
+		return true;
+	}
+	if (list_key(l, *k, ui_content_rows()))
+		k->kind = UI_TICK;
+	return true;
+}

@@ -31,4 +31,12 @@ const struct xf_fields *list_selected(const struct ui_list *l);
 void list_set_rows(struct ui_list *l, struct xf_rows *rows);
 void list_free(struct ui_list *l);
 
+/* Fills a list from the core (ctx is the caller's). */
+typedef void (*list_reload_fn)(struct ui *ui, struct ui_list *l, void *ctx);
+/* One turn of a list screen: draws the title, hints and list, waits for a key and handles the
+ * moving keys and other desks' changes (reload) itself. False when the operator leaves;
+ * otherwise true with the key in *k (UI_TICK when there is nothing left to do). */
+bool list_screen_turn(struct ui *ui, struct ui_list *l, const char *title, const char *hints, list_reload_fn reload,
+                      void *ctx, struct ui_key *k);
+
 #endif

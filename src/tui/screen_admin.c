@@ -138,6 +138,12 @@ static void ref_load(struct ui *ui, const struct ref_def *d, struct ui_list *l)
 	list_set_rows(l, &rows);
 }
 
+/* ref_load in the shape list_screen_turn takes. */
+static void ref_reload(struct ui *ui, struct ui_list *l, void *ctx)
+{
+	ref_load(ui, ctx, l);
+}
+
 /* One reference list: a 添加, 回车 修改. */
 static void ref_screen(struct ui *ui, const struct ref_def *d)
 {
@@ -147,25 +153,8 @@ static void ref_screen(struct ui *ui, const struct ref_def *d)
 	while (l.ncols < 5 && d->cols[l.ncols].key)
 		l.ncols++;
 	ref_load(ui, d, &l);
-	for (;;) {
-		ui_set_screen(ui, d->title, " ↑↓ 选择  a 添加  回车 修改  F10 返回");
-		erase();
-		ui_frame(ui);
-		list_draw(ui, &l, ui_content_top(), ui_content_rows());
-		move(LINES - 1, COLS - 1);
-		refresh();
-		struct ui_key k = ui_getkey(ui);
-		if (ui_is_back(k))
-			break;
-		if (k.kind == UI_TICK) {
-			if (ui->changed) {
-				ref_load(ui, d, &l);
-				ui->changed = false;
-			}
-			continue;
-		}
-		if (list_key(&l, k, ui_content_rows()))
-			continue;
+	struct ui_key k;
+	while (list_screen_turn(ui, &l, d->title, " ↑↓ 选择  a 添加  回车 修改  F10 返回", ref_reload, (void *)d, &k)) {
 		const struct xf_fields *row = list_selected(&l);
 		bool changed = false;
 		if (k.kind == UI_CHAR && k.ch == 'a')

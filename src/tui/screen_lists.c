@@ -23,25 +23,8 @@ static void show_list(struct ui *ui, const char *title, struct ui_list *l,
                       void (*reload)(struct ui *ui, struct ui_list *l, void *ctx), void *ctx)
 {
 	reload(ui, l, ctx);
-	for (;;) {
-		ui_set_screen(ui, title, " ↑↓ 选择  回车 查看  F5 时限清单  F10 返回");
-		erase();
-		ui_frame(ui);
-		list_draw(ui, l, ui_content_top(), ui_content_rows());
-		move(LINES - 1, COLS - 1);
-		refresh();
-		struct ui_key k = ui_getkey(ui);
-		if (ui_is_back(k))
-			return;
-		if (k.kind == UI_TICK) {
-			if (ui->changed) {
-				reload(ui, l, ctx);
-				ui->changed = false;
-			}
-			continue;
-		}
-		if (list_key(l, k, ui_content_rows()))
-			continue;
+	struct ui_key k;
+	while (list_screen_turn(ui, l, title, " ↑↓ 选择  回车 查看  F5 时限清单  F10 返回", reload, ctx, &k)) {
 		const struct xf_fields *row = list_selected(l);
 		if (row && ((k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER))) {
 			int64_t id;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/form.h"
+#include "xinfang/pdf.h"
 #include "xinfang/util.h"
 
 /* A store made by `xinfang init` in a temporary directory. */
@@ -189,11 +191,105 @@ static void continued_pages(void **state)
 	env_teardown(&e);
 }
 
+/* The page as a picture: the frame's verticals are unbroken lines down the whole table and the
+ * rules are lines across it, the way ruled boxes are and box-drawing characters in a font are
+ * not (they break between lines and shift with the text). */
+static void boxes_are_lines(void **state)
+{
+	(void)state;
+	struct pdf_env e;
+	env_setup(&e);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, e.env, registration);
+	assert_int_equal(r->status, 0);
+	free(print_pdf(&e, "2026-0001", "r.pdf"));
+	int st;
+	char *none = run_capture(&st, "cd '%s' && pdftoppm -r 144 -gray -singlefile r.pdf page", e.dir);
+	assert_int_equal(st, 0);
+	free(none);
+	char path[160];
+	snprintf(path, sizeof path, "%s/page.pgm", e.dir);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	int w, h, max;
+	assert_int_equal(fscanf(f, "P5 %d %d %d", &w, &h, &max), 3);
+	fgetc(f);
+	unsigned char *px = malloc((size_t)w * (size_t)h);
+	assert_int_equal(fread(px, 1, (size_t)w * (size_t)h, f), (size_t)w * (size_t)h);
+	fclose(f);
+	assert_int_equal(w, 1191); /* A4 at 144 dpi */
+	/* The longest unbroken dark run of each column and of each row. */
+	int longest_column = 0, rules = 0;
+	for (int x = 0; x < w; x++) {
+		int run = 0;
+		for (int y = 0; y < h; y++) {
+			run = px[(size_t)y * (size_t)w + (size_t)x] < 160 ? run + 1 : 0;
+			if (run > longest_column)
+				longest_column = run;
+		}
+	}
+	for (int y = 0; y < h; y++) {
+		int run = 0, best = 0;
+		for (int x = 0; x < w; x++) {
+			run = px[(size_t)y * (size_t)w + (size_t)x] < 160 ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+		rules += best > w * 3 / 4; /* a rule across three quarters of the page */
+	}
+	free(px);
+	/* The table runs more than half the page high without a break... */
+	assert_true(longest_column > h / 2);
+	/* ...and every rule of the form is a line across it (20 rule rows, each a pixel or two). */
+	assert_true(rules >= 20);
+	free(r);
+	env_teardown(&e);
+}
+
+/* The footer of a training store's slip says so; the renderer takes any parsed form. */
+static void training_mark(void **state)
+{
+	(void)state;
+	struct xf_form form;
+	struct xf_err err;
+	assert_int_equal(form_load(getenv("XINFANG_FORMS"), "outcome", &form, &err), XF_OK);
+	struct xf_fields v;
+	fields_init(&v);
+	fields_set(&v, "number", "2026年第0009号");
+	fields_set(&v, "findings", "经核实，情况属实。");
+	struct xf_slip_meta meta = {"2026年第0009号", "2026-11-21 10:05", "王丽", false, true};
+	struct xf_buf out;
+	buf_init(&out);
+	assert_int_equal(pdf_render(&form, &v, &meta, &out, &err), XF_OK);
+	char dir[] = "/tmp/xinfang-pdf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/t.pdf", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(out.data, 1, out.len, f), out.len);
+	assert_int_equal(fclose(f), 0);
+	char *text = run_capture(NULL, "pdftotext -enc UTF-8 '%s' -", path);
+	char *sq = squeeze_spaces(text);
+	assert_non_null(strstr(sq, "【演示/培训】"));
+	assert_non_null(strstr(sq, "处理结果报告单"));
+	assert_non_null(strstr(sq, "经核实，情况属实。"));
+	free(sq);
+	free(text);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	buf_free(&out);
+	fields_free(&v);
+	form_free(&form);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_pdf),
 		cmocka_unit_test(continued_pages),
+		cmocka_unit_test(boxes_are_lines),
+		cmocka_unit_test(training_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
