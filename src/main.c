@@ -15,10 +15,15 @@
 
 /* Every subcommand, in the order --help lists them; the workflow's moves follow from xf_moves[]. */
 static const struct cli_command commands[] = {
-	{"init", cmd_init, "  init [--demo]                      新建数据库和管理员 admin（--demo 再加约两百件演示事项）\n"},
+	{"init", cmd_init,
+	 "  init [--training|--demo]           新建数据库和管理员 admin（--training 培训数据库，可指定日期；\n"
+	 "                                     --demo 培训数据库再加约两百件演示事项）\n"},
+	{"passwd", cmd_passwd, "  passwd                             修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
-	 "  user add 用户名 角色 [full_name=姓名] [dept=部门]\n"
-	 "                                     角色：operator 接待员，head 办公室主任，handler 经办人，admin 管理员\n"},
+	 "  user add 用户名 角色 [full_name=姓名] [dept=部门]   （密码取 XINFANG_NEW_PASSWORD，否则询问）\n"
+	 "                                     角色：operator 接待员，head 办公室主任，handler 经办人，admin 管理员\n"
+	 "  user reset|unlock|disable|enable 用户名   重设密码（并解锁）、解锁、停用、启用账户\n"
+	 "  user role 用户名 角色 [dept=部门]   更改角色和部门      user list  全部账户\n"},
 	{"new", cmd_new, "  new 键=值 ...                      登记，最后一行输出编号（键见下）\n"},
 	{"show", cmd_show, "  show 编号                          显示事项（每行 键<TAB>值）\n"},
 	{"history", cmd_history, "  history 编号                       办理经过（谁、何时、做了什么）\n"},
@@ -58,8 +63,8 @@ static const char usage_head[] =
 	"\n"
 	"选项：\n"
 	"  --db 文件          数据库文件（默认 $XINFANG_DB，否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
-	"  --today 日期       把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY），用于演示和测试\n"
-	"  --user 用户名      操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD，否则询问\n"
+	"  --today 日期       把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY）；只用于培训数据库，正式数据库拒绝\n"
+	"  --user 用户名      操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD（供脚本用），否则在终端询问\n"
 	"  -h, --help         这段说明\n"
 	"  -V, --version      版本\n"
 	"\n"
@@ -81,7 +86,8 @@ static const char usage_tail[] =
 	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
 	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"
-	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误。\n";
+	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误；3 数据库正忙（被其他程序占用），\n"
+	"  请稍后重试（等待时间 XINFANG_BUSY_MS 毫秒，默认 5000）。\n";
 
 /* Writes the whole usage text to stdout. */
 static void print_usage(void)
@@ -113,6 +119,7 @@ static int open_desk(struct cli *c)
 	struct xf_err err;
 	if (setup_open(c->db, &c->st, &err) != XF_OK)
 		return refused(&err);
+	warn_file_modes(c);
 	const char *user = c->user ? c->user : getenv("XINFANG_USER");
 	return tui_run(c->st, user, getenv("XINFANG_PASSWORD"));
 }
@@ -121,6 +128,8 @@ static int open_desk(struct cli *c)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* A write past a file-size limit is an error SQLite reports (EFBIG), not a silent death. */
+	store_catch_file_limit();
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},   {"today", required_argument, NULL, 't'},
 		{"user", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},

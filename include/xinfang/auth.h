@@ -46,16 +46,37 @@ struct xf_session {
 int auth_hash_password(const char *password, char **hash, struct xf_err *err);
 /* True when password matches a crypt(3) hash. */
 bool auth_check_password(const char *password, const char *hash);
-/* Logs in: checks the password, enforces the wait after repeated failures (3 tries free, then
- * 30 s doubling up to 15 min), records failures in the audit trail. */
+/* Logs in. Every try is counted per name typed (an account or not: an unknown name gets the
+ * same answer, the same count and a password check of the same cost) and reserved in a write
+ * transaction before the password is checked, so parallel tries cannot pass the limit; a store
+ * that cannot record the try refuses the login. After 5 wrong passwords in a row the name is
+ * locked for 1 minute, then 2, 4, 8 and at most 15 minutes after each further wrong one; while
+ * locked even the right password is refused without being checked; once the wait has passed
+ * the right password logs in and clears the count. An admin unlocks at once
+ * (auth_user_unlock). Failures and locks are audited (login_failed, login_locked). */
 int auth_login(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                struct xf_err *err);
-/* A session for the very first admin created by init (no password check). */
+/* A session for the very first admin created by init (no password check), inside init's
+ * transaction. */
 int auth_create_admin(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                       struct xf_err *err);
 /* Adds an operator account (admin only). department is required for handlers. */
 int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
                   const char *department, const char *password, struct xf_err *err);
+/* Changes the logged-in operator's own password (old one checked). */
+int auth_password_change(struct xf_session *s, const char *old_pw, const char *new_pw, struct xf_err *err);
+/* Admin: sets a new password for an account (and unlocks it). */
+int auth_user_reset(struct xf_session *s, const char *name, const char *new_pw, struct xf_err *err);
+/* Admin: clears a lock after repeated failures. */
+int auth_user_unlock(struct xf_session *s, const char *name, struct xf_err *err);
+/* Admin: disables (true) or re-enables (false) an account; a disabled account cannot log in. */
+int auth_user_disable(struct xf_session *s, const char *name, bool disabled, struct xf_err *err);
+/* Admin: changes an account's role and department (department required for handlers). */
+int auth_user_set_role(struct xf_session *s, const char *name, const char *role, const char *department,
+                       struct xf_err *err);
+/* Admin: every account as fields name full_name role (key) role_label department last_login
+ * (YYYY-MM-DD HH:MM or empty) locked (是/否) disabled (是/否) failures (count). */
+int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
 /* True when the session's role is in mask (admin always is); else fills err. */
 bool auth_require(const struct xf_session *s, unsigned mask, const char *what, struct xf_err *err);
 /* Loads the calendar and limit rules into the session (once). */

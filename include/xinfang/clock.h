@@ -2,6 +2,7 @@
 #ifndef XINFANG_CLOCK_H
 #define XINFANG_CLOCK_H
 
+#include <stdbool.h>
 #include "xinfang/util.h"
 
 /* Overrides today's date (a day number from date_from_ymd); -1 returns to the real clock. */
@@ -10,6 +11,9 @@ void clock_set_today(int day);
 int clock_set_today_iso(const char *iso, struct xf_err *err);
 /* Today's day number: the override, else $XINFANG_TODAY, else the system's local date. */
 int clock_today(void);
+/* True when the date is overridden; only a training store accepts that (setup_open refuses
+ * it on a production store). */
+bool clock_overridden(void);
 /* Seconds since the epoch, real time (for waits between login tries). */
 long long clock_seconds(void);
 /* Now as "YYYY-MM-DD HH:MM:SS" (the date part follows the override) into out[20]. */

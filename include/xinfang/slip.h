@@ -43,7 +43,8 @@ void slip_lines_free(char **lines, size_t n);
 
 /* Renders the form filled with values (keys of the form's fields) as UTF-8 text laid out for
  * dev: long values wrap inside their box, which grows; pages end with a form feed and carry a
- * footer with the number, the time printed, who printed, and 补打 on a reprint. */
+ * footer with the number, the time printed, who printed, 补打 on a reprint and 演示/培训
+ * from a training store. */
 int slip_render(const struct xf_form *form, const struct xf_fields *values, const struct xf_slip_meta *meta,
                 enum xf_device dev, const struct xf_page *page, struct xf_buf *out, struct xf_err *err);
 

@@ -26,8 +26,14 @@ struct xf_rows {
 };
 void rows_free(struct xf_rows *rows);
 
+/* Catches SIGXFSZ for the process: a write past the file-size limit (ulimit -f) then fails
+ * with a message naming a full disk or a file too large, instead of killing the program,
+ * possibly after a commit whose number was never shown. Call once at start. */
+void store_catch_file_limit(void);
+
 /* Opens (creating when absent) the SQLite file at path in WAL mode with foreign keys and a busy
- * timeout ($XINFANG_BUSY_MS, default 5000). Does not migrate. */
+ * timeout ($XINFANG_BUSY_MS, default 5000). A missing file is created with the office's mode
+ * (fileperm.h), so its -wal and -shm follow it. Does not migrate. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err);
 void store_close(struct xf_store *st);
 /* Path the store was opened with. */

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "xinfang/case.h"
+#include "xinfang/fileperm.h"
 #include "xinfang/setup.h"
 #include "xinfang/text.h"
 
@@ -20,11 +21,20 @@ int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* Prints a core error and returns the refused exit code. */
+/* Prints a core error and returns its exit code: busy, or refused. */
 int refused(const struct xf_err *err)
 {
 	fprintf(stderr, "xinfang：%s\n", err->msg[0] ? err->msg : "操作失败");
-	return EXIT_REFUSED;
+	return err->code == XF_EBUSY ? EXIT_BUSY : EXIT_REFUSED;
+}
+
+/* Warns on stderr when the store can be read by users outside the office. */
+void warn_file_modes(const struct cli *c)
+{
+	char *warning = fileperm_warning(c->db);
+	if (warning)
+		fprintf(stderr, "xinfang：%s\n", warning);
+	free(warning);
 }
 
 /* Reads a password from the terminal without echo; NULL when there is no terminal. */
@@ -131,6 +141,7 @@ int login(struct cli *c, struct xf_err *err)
 	int rc = setup_open(c->db, &c->st, err);
 	if (rc != XF_OK)
 		return rc;
+	warn_file_modes(c);
 	const char *user = c->user ? c->user : getenv("XINFANG_USER");
 	if (str_empty(user))
 		return xf_err_set(err, XF_EAUTH, "请指明操作员：--user 用户名，或设置 XINFANG_USER");

@@ -10,7 +10,8 @@
 #include "xinfang/store.h"
 #include "xinfang/util.h"
 
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+/* Exit codes: 0 done, 1 refused, 2 usage, 3 the store stayed busy (try again). */
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_BUSY = 3 };
 
 /* Options shared by every command. */
 struct cli {
@@ -29,8 +30,10 @@ struct cli_command {
 
 /* Prints a usage error (fmt with one %s) to stderr and returns the usage exit code. */
 int usage_error(const char *fmt, const char *arg);
-/* Prints a core error and returns the refused exit code. */
+/* Prints a core error and returns its exit code (EXIT_BUSY for a busy store, else EXIT_REFUSED). */
 int refused(const struct xf_err *err);
+/* Warns on stderr when the store can be read by users outside the office. */
+void warn_file_modes(const struct cli *c);
 /* Reads a password from the terminal without echo; NULL when there is no terminal. */
 char *ask_password(const char *prompt);
 /* The password from the environment variable env_name or the terminal. */
@@ -50,6 +53,7 @@ int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err
 
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_passwd(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);
 int cmd_rules(struct cli *c, int argc, char **argv);
 int cmd_new(struct cli *c, int argc, char **argv);

@@ -10,14 +10,16 @@
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 
-/* xinfang init [--demo] [--admin NAME]. */
+/* xinfang init [--training | --demo] [--admin NAME]. */
 int cmd_init(struct cli *c, int argc, char **argv)
 {
-	bool demo = false;
+	bool demo = false, training = false;
 	const char *admin = "admin";
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") == 0)
 			demo = true;
+		else if (strcmp(argv[i], "--training") == 0)
+			training = true;
 		else if (strcmp(argv[i], "--admin") == 0 && i + 1 < argc)
 			admin = argv[++i];
 		else
@@ -32,45 +34,21 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "xinfang：没有管理员密码：请设置 XINFANG_PASSWORD，或在终端上运行以便输入\n");
 		return EXIT_REFUSED;
 	}
-	int rc = store_open(c->db, &c->st, &err);
-	if (rc == XF_OK)
-		rc = setup_init(c->st, paths_datadir(), admin, pw, &c->session, &err);
+	/* A demo store is a training store, and counts as made only once its cases are all in. */
+	unsigned mode = (training || demo ? XF_INIT_TRAINING : 0) | (demo ? XF_INIT_UNFINISHED : 0);
+	bool restarted = false;
+	int rc = setup_create(c->db, paths_datadir(), admin, pw, mode, &c->st, &c->session, &restarted, &err);
+	if (rc == XF_OK && restarted)
+		fprintf(stderr, "提示：%s 上次初始化没有完成，已重新开始\n", c->db);
 	if (rc == XF_OK && demo)
 		rc = demo_fill(&c->session, pw, 200, 0, &err);
+	if (rc == XF_OK && demo)
+		rc = setup_finish(c->st, admin, &err);
 	free(pw);
 	if (rc != XF_OK)
 		return refused(&err);
-	printf("已初始化 %s（管理员 %s%s）\n", c->db, admin, demo ? "；演示账户 clerk、head、handler，密码同管理员" : "");
-	return 0;
-}
-
-/* xinfang user add NAME ROLE [full_name=] [dept=]. */
-int cmd_user(struct cli *c, int argc, char **argv)
-{
-	if (argc < 3 || strcmp(argv[0], "add") != 0)
-		return usage_error("用法：xinfang user add 用户名 角色 [full_name=姓名] [dept=部门]%s", "");
-	struct xf_fields f;
-	int bad = parse_pairs(argc - 3, argv + 3, &f);
-	if (bad >= 0) {
-		fields_free(&f);
-		return usage_error("参数“%s”应写成 键=值", argv[3 + bad]);
-	}
-	struct xf_err err;
-	int rc = login(c, &err);
-	char *pw = NULL;
-	if (rc == XF_OK) {
-		pw = get_password("XINFANG_NEW_PASSWORD", "新用户的密码：");
-		if (pw == NULL)
-			rc = xf_err_set(&err, XF_EINVAL, "没有新用户的密码：请设置 XINFANG_NEW_PASSWORD，或在终端上运行以便输入");
-	}
-	if (rc == XF_OK)
-		rc = auth_user_add(&c->session, argv[1], argv[2], fields_get(&f, "full_name"), fields_get(&f, "dept"), pw,
-		                   &err);
-	free(pw);
-	fields_free(&f);
-	if (rc != XF_OK)
-		return refused(&err);
-	printf("已添加用户 %s（%s）\n", argv[1], argv[2]);
+	printf("已初始化 %s（管理员 %s%s%s）\n", c->db, admin, training || demo ? "；培训数据库，可用 --today 指定日期" : "",
+	       demo ? "；演示账户 clerk、head、handler，密码同管理员" : "");
 	return 0;
 }
 

@@ -87,45 +87,214 @@ static void session_start(struct xf_session *s, struct xf_store *st, const struc
 	s->op = *op;
 }
 
-/* Records a failed try and how long the account now waits. */
-static int record_failure(struct xf_store *st, const struct xf_fields *row, struct xf_err *err)
+/* Wrong passwords in a row after which a name is locked. */
+#define LOCK_AFTER 5
+
+/* A yescrypt hash of no one's password, with the cost of real ones: an unknown name costs the
+ * same check as a known one, so the time taken does not tell which names exist. */
+static const char dummy_hash[] = "$y$j9T$HMLbTNLijsweGQ84ypRIO1$kV712iY69lIAj0usa9t6rHeDCfi6iyPEHeIo2UBqzI4";
+
+/* Seconds a name waits after its nth failure in a row (n >= LOCK_AFTER): 1, 2, 4, 8, then
+ * 15 minutes at most. */
+static long long lock_wait(int failures)
 {
-	int failures = atoi(fields_str(row, "failures")) + 1;
-	long long wait = 0;
-	if (failures >= 3) {
-		wait = 30LL << (failures - 3 > 5 ? 5 : failures - 3);
-		if (wait > 900)
-			wait = 900;
+	int step = failures - LOCK_AFTER;
+	long long wait = 60LL << (step > 4 ? 4 : step);
+	return wait > 900 ? 900 : wait;
+}
+
+/* True when a typed name could be an account name (no message). */
+static bool user_name_shape(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '-'))
+			return false;
 	}
-	struct xf_fields upd;
-	fields_init(&upd);
-	char nbuf[16], wbuf[32];
-	snprintf(nbuf, sizeof nbuf, "%d", failures);
-	snprintf(wbuf, sizeof wbuf, "%lld", wait ? clock_seconds() + wait : 0LL);
-	fields_set(&upd, "failures", nbuf);
-	fields_set(&upd, "wait_until", wait ? wbuf : "");
+	return true;
+}
+
+/* The counter row of a name, if any (inside the caller's transaction). */
+static int login_row(struct xf_store *st, const char *key, struct xf_fields *row, bool *found, struct xf_err *err)
+{
+	struct xf_rows rows;
+	fields_init(row);
+	*found = false;
+	int rc = store_list(st, "logins", "name", key, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	if (rows.n) {
+		*found = true;
+		fields_free(row);
+		*row = rows.v[0];
+		fields_init(&rows.v[0]);
+	}
+	rows_free(&rows);
+	return XF_OK;
+}
+
+/* Writes a name's counter: inserted the first time, updated after. */
+static int login_row_put(struct xf_store *st, const char *key, const struct xf_fields *row, bool found,
+                         struct xf_fields *changes, struct xf_err *err)
+{
+	if (found)
+		return store_update(st, "logins", atoll(fields_str(row, "id")), changes, 0, err);
+	fields_set(changes, "name", key);
+	return store_insert(st, "logins", changes, NULL, err);
+}
+
+/* Turns a failure to write a login attempt into a refusal of the login. */
+static int attempt_not_recorded(struct xf_err *err)
+{
+	struct xf_err inner = *err;
+	return xf_err_set(err, inner.code == XF_EBUSY ? XF_EBUSY : XF_EIO, "无法记录这次登录，登录被拒绝：%s", inner.msg);
+}
+
+/* Audits one event of an account with a single field of detail. */
+static int audit_account(struct xf_store *st, const char *actor, const char *action, const char *key,
+                         const char *before, const char *after, struct xf_err *err)
+{
+	struct xf_fields b, a;
+	fields_init(&b);
+	fields_init(&a);
+	if (before)
+		fields_set(&b, key, before);
+	if (after)
+		fields_set(&a, key, after);
+	char *bj = audit_json(&b), *aj = audit_json(&a);
+	int rc = store_audit(st, actor, action, 0, bj, aj, err);
+	free(bj);
+	free(aj);
+	fields_free(&b);
+	fields_free(&a);
+	return rc;
+}
+
+/* Reserves one try for a name before its password is checked: in one write transaction the
+ * count is read, refused while the name waits, else raised (and the lock set when it reaches
+ * LOCK_AFTER) and committed. Only a reserved try is checked, so parallel tries cannot pass
+ * the limit; a store that cannot record the try refuses it. */
+static int reserve_attempt(struct xf_store *st, const char *key, const char *name, struct xf_fields *op,
+                           bool *op_found, int *failures, struct xf_err *err)
+{
+	*op_found = false;
+	fields_init(op);
 	int rc = store_begin(st, err);
+	if (rc != XF_OK)
+		return attempt_not_recorded(err);
+	struct xf_fields row;
+	bool found;
+	rc = login_row(st, key, &row, &found, err);
+	struct xf_rows ops = {NULL, 0};
+	if (rc == XF_OK && strcmp(key, name) == 0)
+		rc = store_list(st, "operators", "name", name, &ops, err);
+	if (rc != XF_OK) {
+		store_rollback(st);
+		fields_free(&row);
+		return attempt_not_recorded(err);
+	}
+	if (ops.n) {
+		*op_found = true;
+		fields_free(op);
+		*op = ops.v[0];
+		fields_init(&ops.v[0]);
+	}
+	rows_free(&ops);
+	int before = atoi(fields_str(&row, "failures"));
+	long long wait_until = atoll(fields_str(&row, "wait_until"));
+	long long now = clock_seconds();
+	if (wait_until > now) {
+		store_rollback(st);
+		fields_free(&row);
+		return xf_err_set(err, XF_EAUTH, "连续输错密码 %d 次，已锁定：请 %lld 秒后再试，或请管理员解锁", before,
+		                  wait_until - now);
+	}
+	*failures = before + 1;
+	char nbuf[16], wbuf[32];
+	snprintf(nbuf, sizeof nbuf, "%d", *failures);
+	snprintf(wbuf, sizeof wbuf, "%lld", *failures >= LOCK_AFTER ? now + lock_wait(*failures) : 0LL);
+	struct xf_fields changes;
+	fields_init(&changes);
+	fields_set(&changes, "failures", nbuf);
+	fields_set(&changes, "wait_until", wbuf);
+	rc = login_row_put(st, key, &row, found, &changes, err);
+	fields_free(&changes);
+	fields_free(&row);
 	if (rc == XF_OK)
-		rc = store_update(st, "operators", atoll(fields_str(row, "id")), &upd, 0, err);
-	if (rc == XF_OK) {
-		struct xf_fields what;
-		fields_init(&what);
-		fields_set(&what, "failures", nbuf);
-		char *after = audit_json(&what);
-		rc = store_audit(st, fields_str(row, "name"), "login_failed", 0, NULL, after, err);
-		free(after);
-		fields_free(&what);
+		rc = store_commit(st, err);
+	if (rc != XF_OK) {
+		store_rollback(st);
+		return attempt_not_recorded(err);
+	}
+	return XF_OK;
+}
+
+/* Records the outcome of a reserved try: a failure (and a lock) in the audit trail, or a
+ * success that clears the count. */
+static int settle_attempt(struct xf_store *st, const char *key, bool ok, int failures, struct xf_err *err)
+{
+	int rc = store_begin(st, err);
+	struct xf_fields row;
+	bool found = false;
+	fields_init(&row);
+	if (rc == XF_OK)
+		rc = login_row(st, key, &row, &found, err);
+	char now[20];
+	clock_now_iso(now);
+	struct xf_fields changes;
+	fields_init(&changes);
+	if (ok) {
+		fields_set(&changes, "failures", "0");
+		fields_set(&changes, "wait_until", "0");
+		fields_set(&changes, "last_login", now);
+	} else {
+		fields_set(&changes, "last_failure", now);
+	}
+	if (rc == XF_OK)
+		rc = login_row_put(st, key, &row, found, &changes, err);
+	char nbuf[16];
+	snprintf(nbuf, sizeof nbuf, "%d", failures);
+	if (rc == XF_OK && !ok)
+		rc = audit_account(st, key, "login_failed", "failures", NULL, nbuf, err);
+	if (rc == XF_OK && !ok && failures >= LOCK_AFTER) {
+		char wbuf[32];
+		snprintf(wbuf, sizeof wbuf, "%lld", lock_wait(failures));
+		rc = audit_account(st, key, "login_locked", "wait_seconds", NULL, wbuf, err);
 	}
 	if (rc == XF_OK)
 		rc = store_commit(st, err);
-	else
+	if (rc != XF_OK)
 		store_rollback(st);
-	fields_free(&upd);
+	fields_free(&changes);
+	fields_free(&row);
+	return rc;
+}
+
+/* Checks a name's password under the failure count: reserve, check, record. On success *op
+ * holds the operator's row. */
+static int checked_attempt(struct xf_store *st, const char *name, const char *password, struct xf_fields *op,
+                           struct xf_err *err)
+{
+	const char *key = user_name_shape(name) ? name : "?";
+	bool op_found;
+	int failures = 0;
+	int rc = reserve_attempt(st, key, name, op, &op_found, &failures, err);
 	if (rc != XF_OK)
 		return rc;
-	if (wait)
-		return xf_err_set(err, XF_EAUTH, "用户名或密码不对（已连续失败 %d 次）：请 %lld 秒后再试", failures, wait);
-	return xf_err_set(err, XF_EAUTH, "用户名或密码不对（已连续失败 %d 次）", failures);
+	bool ok = op_found ? auth_check_password(password, fields_str(op, "pwhash"))
+	                   : (auth_check_password(password, dummy_hash), false);
+	if (settle_attempt(st, key, ok, failures, err) != XF_OK)
+		return attempt_not_recorded(err);
+	if (ok)
+		return XF_OK;
+	if (failures >= LOCK_AFTER)
+		return xf_err_set(err, XF_EAUTH, "用户名或密码不对；已连续输错 %d 次，锁定 %lld 分钟：到时再试，或请管理员解锁（xinfang user unlock）",
+		                  failures, lock_wait(failures) / 60);
+	return xf_err_set(err, XF_EAUTH, "用户名或密码不对（再错 %d 次将锁定）", LOCK_AFTER - failures);
 }
 
 /* Logs an operator in. */
@@ -135,47 +304,20 @@ int auth_login(struct xf_store *st, const char *name, const char *password, stru
 	memset(out, 0, sizeof *out);
 	if (str_empty(name))
 		return xf_err_set(err, XF_EAUTH, "请给出操作员（--user 名称，或环境变量 XINFANG_USER）");
-	struct xf_rows rows;
-	int rc = store_list(st, "operators", "name", name, &rows, err);
-	if (rc != XF_OK)
-		return rc;
-	if (rows.n == 0 || atoi(fields_str(&rows.v[0], "active")) == 0) {
-		rows_free(&rows);
-		return xf_err_set(err, XF_EAUTH, "用户名或密码不对");
+	struct xf_fields row;
+	int rc = checked_attempt(st, name, password, &row, err);
+	if (rc == XF_OK && atoi(fields_str(&row, "active")) == 0)
+		rc = xf_err_set(err, XF_EAUTH, "账户 %s 已停用：请与管理员联系", name);
+	if (rc == XF_OK) {
+		struct xf_operator op;
+		operator_from_row(&row, &op);
+		session_start(out, st, &op);
 	}
-	const struct xf_fields *row = &rows.v[0];
-	long long wait_until = atoll(fields_str(row, "wait_until"));
-	long long now = clock_seconds();
-	if (wait_until > now) {
-		rc = xf_err_set(err, XF_EAUTH, "密码错误次数过多：账户 %s 请等 %lld 秒后再登录", name, wait_until - now);
-		rows_free(&rows);
-		return rc;
-	}
-	if (!auth_check_password(password, fields_str(row, "pwhash"))) {
-		rc = record_failure(st, row, err);
-		rows_free(&rows);
-		return rc;
-	}
-	if (atoi(fields_str(row, "failures")) != 0) {
-		struct xf_fields upd;
-		fields_init(&upd);
-		fields_set(&upd, "failures", "0");
-		fields_set(&upd, "wait_until", "");
-		rc = store_update(st, "operators", atoll(fields_str(row, "id")), &upd, 0, err);
-		fields_free(&upd);
-		if (rc != XF_OK) {
-			rows_free(&rows);
-			return rc;
-		}
-	}
-	struct xf_operator op;
-	operator_from_row(row, &op);
-	rows_free(&rows);
-	session_start(out, st, &op);
-	return XF_OK;
+	fields_free(&row);
+	return rc;
 }
 
-/* Inserts an operator row and its audit event; returns the new id. */
+/* Inserts an operator row and its audit event inside the caller's transaction. */
 static int insert_operator(struct xf_store *st, const char *actor, const char *name, enum xf_role role,
                            const char *full_name, const char *department, const char *password, int64_t *id,
                            struct xf_err *err)
@@ -195,9 +337,7 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
 	fields_set(&f, "pwhash", hash);
 	fields_set(&f, "created_at", now);
 	free(hash);
-	rc = store_begin(st, err);
-	if (rc == XF_OK)
-		rc = store_insert(st, "operators", &f, id, err);
+	rc = store_insert(st, "operators", &f, id, err);
 	if (rc == XF_OK) {
 		struct xf_fields what;
 		fields_init(&what);
@@ -209,9 +349,6 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
 		fields_free(&what);
 	}
 	fields_free(&f);
-	if (rc == XF_OK)
-		return store_commit(st, err);
-	store_rollback(st);
 	return rc;
 }
 
@@ -221,16 +358,12 @@ static int check_user_name(const char *name, struct xf_err *err)
 	size_t n = name ? strlen(name) : 0;
 	if (n == 0 || n > 32)
 		return xf_err_set(err, XF_EINVAL, "用户名应为 1 到 32 个字母、数字、点、下划线或减号");
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-		      c == '_' || c == '-'))
-			return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（姓名请写在 full_name）", name);
-	}
+	if (!user_name_shape(name))
+		return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（姓名请写在 full_name）", name);
 	return XF_OK;
 }
 
-/* Creates the first admin at init. */
+/* Creates the first admin inside init's transaction. */
 int auth_create_admin(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                       struct xf_err *err)
 {
@@ -250,40 +383,350 @@ int auth_create_admin(struct xf_store *st, const char *name, const char *passwor
 	return XF_OK;
 }
 
+/* Checks that a handler's department exists. */
+static int check_department(struct xf_store *st, int role, const char *department, struct xf_err *err)
+{
+	if (role != XF_ROLE_HANDLER)
+		return XF_OK;
+	if (str_empty(department))
+		return xf_err_set(err, XF_EINVAL, "经办人须指定所在部门（dept=部门名称）");
+	struct xf_rows rows;
+	int rc = store_list(st, "departments", "name", department, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	size_t found = rows.n;
+	rows_free(&rows);
+	return found ? XF_OK : xf_err_set(err, XF_EINVAL, "没有部门“%s”", department);
+}
+
+/* Parses a role or explains the choices. */
+static int parse_role(const char *role, struct xf_err *err)
+{
+	int r = auth_role_parse(role);
+	if (r < 0)
+		return -xf_err_set(err, XF_EINVAL, "角色“%s”不认识：应为 operator（接待员）、head（办公室主任）、handler（经办人）或 admin（管理员）",
+		                   role ? role : "");
+	return r;
+}
+
 /* Adds an account. */
 int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
                   const char *department, const char *password, struct xf_err *err)
 {
 	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
 		return err->code;
-	int r = auth_role_parse(role);
+	int r = parse_role(role, err);
 	if (r < 0)
-		return xf_err_set(err, XF_EINVAL, "角色“%s”不认识：应为 operator（接待员）、head（办公室主任）、handler（经办人）或 admin（管理员）",
-		                  role ? role : "");
+		return -r;
 	int rc = check_user_name(name, err);
 	if (rc != XF_OK)
 		return rc;
 	if (!str_empty(full_name) && (rc = field_check_text(full_name, "姓名", 20, false, err)) != XF_OK)
 		return rc;
-	struct xf_rows rows;
-	if ((rc = store_list(s->st, "operators", "name", name, &rows, err)) != XF_OK)
+	if ((rc = store_begin(s->st, err)) != XF_OK)
 		return rc;
-	size_t taken = rows.n;
-	rows_free(&rows);
-	if (taken)
-		return xf_err_set(err, XF_EEXIST, "用户名 %s 已经存在", name);
-	if (r == XF_ROLE_HANDLER) {
-		if (str_empty(department))
-			return xf_err_set(err, XF_EINVAL, "经办人须指定所在部门（dept=部门名称）");
-		if ((rc = store_list(s->st, "departments", "name", department, &rows, err)) != XF_OK)
-			return rc;
-		size_t found = rows.n;
+	struct xf_rows rows;
+	if ((rc = store_list(s->st, "operators", "name", name, &rows, err)) == XF_OK) {
+		if (rows.n)
+			rc = xf_err_set(err, XF_EEXIST, "用户名 %s 已经存在", name);
 		rows_free(&rows);
-		if (!found)
-			return xf_err_set(err, XF_EINVAL, "没有部门“%s”", department);
 	}
+	if (rc == XF_OK)
+		rc = check_department(s->st, r, department, err);
 	int64_t id;
-	return insert_operator(s->st, s->op.name, name, (enum xf_role)r, full_name, department, password, &id, err);
+	if (rc == XF_OK)
+		rc = insert_operator(s->st, s->op.name, name, (enum xf_role)r, full_name, department, password, &id, err);
+	if (rc == XF_OK)
+		return store_commit(s->st, err);
+	store_rollback(s->st);
+	return rc;
+}
+
+/* Reads an account's row inside the caller's transaction. */
+static int account_row(struct xf_store *st, const char *name, struct xf_fields *row, struct xf_err *err)
+{
+	fields_init(row);
+	struct xf_rows rows;
+	int rc = store_list(st, "operators", "name", name ? name : "", &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	if (rows.n == 0) {
+		rows_free(&rows);
+		return xf_err_set(err, XF_ENOTFOUND, "没有用户 %s（xinfang user list 列出全部账户）", name ? name : "");
+	}
+	fields_free(row);
+	*row = rows.v[0];
+	fields_init(&rows.v[0]);
+	rows_free(&rows);
+	return XF_OK;
+}
+
+/* Clears a name's failure count and lock inside the caller's transaction; *was_locked tells
+ * whether there was anything to clear. */
+static int clear_lock(struct xf_store *st, const char *name, int *failures_before, struct xf_err *err)
+{
+	struct xf_fields row, changes;
+	bool found;
+	int rc = login_row(st, name, &row, &found, err);
+	*failures_before = atoi(fields_str(&row, "failures"));
+	fields_init(&changes);
+	fields_set(&changes, "failures", "0");
+	fields_set(&changes, "wait_until", "0");
+	if (rc == XF_OK && found)
+		rc = login_row_put(st, name, &row, found, &changes, err);
+	fields_free(&changes);
+	fields_free(&row);
+	return rc;
+}
+
+/* Counts the active admins other than name. */
+static int other_admins(struct xf_store *st, const char *name, size_t *count, struct xf_err *err)
+{
+	struct xf_rows rows;
+	int rc = store_list(st, "operators", "role", "admin", &rows, err);
+	*count = 0;
+	for (size_t i = 0; rc == XF_OK && i < rows.n; i++)
+		if (strcmp(fields_str(&rows.v[i], "name"), name) != 0 && atoi(fields_str(&rows.v[i], "active")) != 0)
+			(*count)++;
+	if (rc == XF_OK)
+		rows_free(&rows);
+	return rc;
+}
+
+/* Sets a new password hash on an account inside the caller's transaction. */
+static int set_password(struct xf_store *st, const struct xf_fields *row, const char *new_pw, struct xf_err *err)
+{
+	char *hash;
+	int rc = auth_hash_password(new_pw, &hash, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_fields changes;
+	fields_init(&changes);
+	fields_set(&changes, "pwhash", hash);
+	free(hash);
+	rc = store_update(st, "operators", atoll(fields_str(row, "id")), &changes, 0, err);
+	fields_free(&changes);
+	return rc;
+}
+
+/* Changes the logged-in operator's own password. */
+int auth_password_change(struct xf_session *s, const char *old_pw, const char *new_pw, struct xf_err *err)
+{
+	char *check;
+	int rc = auth_hash_password(new_pw, &check, err);
+	if (rc != XF_OK)
+		return rc;
+	free(check);
+	struct xf_fields row;
+	rc = checked_attempt(s->st, s->op.name, old_pw, &row, err);
+	if (rc == XF_OK && atoi(fields_str(&row, "active")) == 0)
+		rc = xf_err_set(err, XF_EAUTH, "账户 %s 已停用：请与管理员联系", s->op.name);
+	fields_free(&row);
+	if (rc == XF_EAUTH && strncmp(err->msg, "账户", 6) != 0) {
+		struct xf_err why = *err;
+		return xf_err_set(err, XF_EAUTH, "原密码不对，密码未改：%s", why.msg);
+	}
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = store_begin(s->st, err)) != XF_OK)
+		return rc;
+	rc = account_row(s->st, s->op.name, &row, err);
+	if (rc == XF_OK)
+		rc = set_password(s->st, &row, new_pw, err);
+	if (rc == XF_OK)
+		rc = audit_account(s->st, s->op.name, "user_password", "name", NULL, s->op.name, err);
+	fields_free(&row);
+	if (rc == XF_OK)
+		return store_commit(s->st, err);
+	store_rollback(s->st);
+	return rc;
+}
+
+/* Starts an admin's change of an account: role check, transaction, the account's row. */
+static int admin_begin(struct xf_session *s, const char *what, const char *name, struct xf_fields *row,
+                       struct xf_err *err)
+{
+	fields_init(row);
+	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), what, err))
+		return err->code;
+	int rc = store_begin(s->st, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = account_row(s->st, name, row, err);
+	if (rc != XF_OK)
+		store_rollback(s->st);
+	return rc;
+}
+
+/* Commits an admin's change, or rolls it back. */
+static int admin_end(struct xf_session *s, int rc, struct xf_fields *row, struct xf_err *err)
+{
+	fields_free(row);
+	if (rc == XF_OK)
+		return store_commit(s->st, err);
+	store_rollback(s->st);
+	return rc;
+}
+
+/* Admin: a new password for an account, which also unlocks it. */
+int auth_user_reset(struct xf_session *s, const char *name, const char *new_pw, struct xf_err *err)
+{
+	char *check;
+	int rc = auth_hash_password(new_pw, &check, err);
+	if (rc != XF_OK)
+		return rc;
+	free(check);
+	struct xf_fields row;
+	if ((rc = admin_begin(s, "重设密码", name, &row, err)) != XF_OK)
+		return rc;
+	int failures = 0;
+	rc = set_password(s->st, &row, new_pw, err);
+	if (rc == XF_OK)
+		rc = clear_lock(s->st, name, &failures, err);
+	if (rc == XF_OK)
+		rc = audit_account(s->st, s->op.name, "user_reset", "name", NULL, name, err);
+	if (rc == XF_OK && failures) {
+		char nbuf[16];
+		snprintf(nbuf, sizeof nbuf, "%d", failures);
+		rc = audit_account(s->st, s->op.name, "user_unlock", "failures", nbuf, "0", err);
+	}
+	return admin_end(s, rc, &row, err);
+}
+
+/* Admin: clears an account's lock. */
+int auth_user_unlock(struct xf_session *s, const char *name, struct xf_err *err)
+{
+	struct xf_fields row;
+	int rc = admin_begin(s, "解锁账户", name, &row, err);
+	if (rc != XF_OK)
+		return rc;
+	int failures = 0;
+	rc = clear_lock(s->st, name, &failures, err);
+	struct xf_fields before, after;
+	fields_init(&before);
+	fields_init(&after);
+	char nbuf[16];
+	snprintf(nbuf, sizeof nbuf, "%d", failures);
+	fields_set(&before, "name", name);
+	fields_set(&before, "failures", nbuf);
+	fields_set(&after, "name", name);
+	fields_set(&after, "failures", "0");
+	char *bj = audit_json(&before), *aj = audit_json(&after);
+	if (rc == XF_OK)
+		rc = store_audit(s->st, s->op.name, "user_unlock", 0, bj, aj, err);
+	free(bj);
+	free(aj);
+	fields_free(&before);
+	fields_free(&after);
+	return admin_end(s, rc, &row, err);
+}
+
+/* Admin: disables or re-enables an account. */
+int auth_user_disable(struct xf_session *s, const char *name, bool disabled, struct xf_err *err)
+{
+	struct xf_fields row;
+	int rc = admin_begin(s, disabled ? "停用账户" : "启用账户", name, &row, err);
+	if (rc != XF_OK)
+		return rc;
+	size_t admins = 0;
+	if (disabled && strcmp(name, s->op.name) == 0)
+		rc = xf_err_set(err, XF_EINVAL, "不能停用自己正在使用的账户");
+	if (rc == XF_OK && disabled && strcmp(fields_str(&row, "role"), "admin") == 0 &&
+	    (rc = other_admins(s->st, name, &admins, err)) == XF_OK && admins == 0)
+		rc = xf_err_set(err, XF_EINVAL, "%s 是唯一可用的管理员，不能停用：请先添加另一位管理员", name);
+	struct xf_fields changes;
+	fields_init(&changes);
+	fields_set(&changes, "active", disabled ? "0" : "1");
+	if (rc == XF_OK)
+		rc = store_update(s->st, "operators", atoll(fields_str(&row, "id")), &changes, 0, err);
+	fields_free(&changes);
+	if (rc == XF_OK)
+		rc = audit_account(s->st, s->op.name, disabled ? "user_disable" : "user_enable", "name", NULL, name, err);
+	return admin_end(s, rc, &row, err);
+}
+
+/* Admin: changes an account's role and department. */
+int auth_user_set_role(struct xf_session *s, const char *name, const char *role, const char *department,
+                       struct xf_err *err)
+{
+	int r = parse_role(role, err);
+	if (r < 0)
+		return -r;
+	struct xf_fields row;
+	int rc = admin_begin(s, "更改角色", name, &row, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = check_department(s->st, r, department, err);
+	size_t admins = 0;
+	if (rc == XF_OK && r != XF_ROLE_ADMIN && strcmp(fields_str(&row, "role"), "admin") == 0 &&
+	    (rc = other_admins(s->st, name, &admins, err)) == XF_OK && admins == 0)
+		rc = xf_err_set(err, XF_EINVAL, "%s 是唯一可用的管理员，不能改为其他角色：请先添加另一位管理员", name);
+	struct xf_fields changes;
+	fields_init(&changes);
+	fields_set(&changes, "role", role_keys[r]);
+	fields_set(&changes, "department", department ? department : "");
+	if (rc == XF_OK)
+		rc = store_update(s->st, "operators", atoll(fields_str(&row, "id")), &changes, 0, err);
+	if (rc == XF_OK) {
+		struct xf_fields before;
+		fields_init(&before);
+		fields_set(&before, "name", name);
+		fields_set(&before, "role", fields_str(&row, "role"));
+		fields_set(&before, "department", fields_str(&row, "department"));
+		fields_set(&changes, "name", name);
+		char *bj = audit_json(&before), *aj = audit_json(&changes);
+		rc = store_audit(s->st, s->op.name, "user_role", 0, bj, aj, err);
+		free(bj);
+		free(aj);
+		fields_free(&before);
+	}
+	fields_free(&changes);
+	return admin_end(s, rc, &row, err);
+}
+
+/* Admin: every account with its role, department, last login and lock. */
+int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "查看账户列表", err))
+		return err->code;
+	struct xf_rows ops;
+	int rc = store_list(s->st, "operators", NULL, NULL, &ops, err);
+	if (rc != XF_OK)
+		return rc;
+	out->v = xcalloc(ops.n ? ops.n : 1, sizeof *out->v);
+	long long now = clock_seconds();
+	for (size_t i = 0; i < ops.n && rc == XF_OK; i++) {
+		const struct xf_fields *op = &ops.v[i];
+		struct xf_fields login, *f = &out->v[out->n];
+		bool found;
+		if ((rc = login_row(s->st, fields_str(op, "name"), &login, &found, err)) != XF_OK)
+			break;
+		fields_init(f);
+		out->n++;
+		int role = auth_role_parse(fields_str(op, "role"));
+		fields_set(f, "name", fields_str(op, "name"));
+		fields_set(f, "full_name", fields_str(op, "full_name"));
+		fields_set(f, "role", fields_str(op, "role"));
+		fields_set(f, "role_label", role >= 0 ? role_labels[role] : fields_str(op, "role"));
+		fields_set(f, "department", fields_str(op, "department"));
+		char last[17];
+		snprintf(last, sizeof last, "%.16s", fields_str(&login, "last_login"));
+		fields_set(f, "last_login", last);
+		int failures = atoi(fields_str(&login, "failures"));
+		bool locked = failures >= LOCK_AFTER && atoll(fields_str(&login, "wait_until")) > now;
+		fields_set(f, "locked", locked ? "是" : "否");
+		fields_set(f, "disabled", atoi(fields_str(op, "active")) ? "否" : "是");
+		char nbuf[16];
+		snprintf(nbuf, sizeof nbuf, "%d", failures);
+		fields_set(f, "failures", nbuf);
+		fields_free(&login);
+	}
+	rows_free(&ops);
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
 }
 
 /* Role check done in the core. */

@@ -550,6 +550,17 @@ static int registration_checks(struct xf_session *s, struct xf_fields *cols, str
 	return derive_from_id(pet, received, err);
 }
 
+/* A receipt date is not after today, nor before the first year of the office's calendar. */
+static int check_received(struct xf_session *s, int received, const char *date, const char *today, struct xf_err *err)
+{
+	if (received > clock_today())
+		return xf_err_set(err, XF_EINVAL, "收件日期 %s 晚于今天（%s）：请核对日期", date, today);
+	int rc = session_load_reference(s, err);
+	if (rc == XF_OK && s->cal.first_year != 0 && received < date_from_ymd(s->cal.first_year, 1, 1))
+		rc = xf_err_set(err, XF_EINVAL, "收件日期 %s 早于本办日历的第一年（%d 年）：请核对日期", date, s->cal.first_year);
+	return rc;
+}
+
 /* Registers a new case. */
 int case_register(struct xf_session *s, const struct xf_fields *in, char number_out[32], struct xf_err *warn,
                   struct xf_err *err)
@@ -571,8 +582,7 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 		if (strlen(fields_str(&cols, "received")) == 16)
 			fields_set(&cols, "received_time", fields_str(&cols, "received") + 11);
 		date_parse(date, &received, NULL);
-		if (received > clock_today())
-			rc = xf_err_set(err, XF_EINVAL, "收件日期 %s 晚于今天（%s）", date, today);
+		rc = check_received(s, received, date, today, err);
 	}
 	if (rc == XF_OK)
 		rc = registration_checks(s, &cols, &pet, received, err);

@@ -36,18 +36,31 @@ static void system_now(struct tm *tm)
 	localtime_r(&t, tm);
 }
 
+/* Reads $XINFANG_TODAY once, unless the override was set explicitly first. */
+static void check_env(void)
+{
+	if (env_checked)
+		return;
+	env_checked = 1;
+	const char *env = getenv("XINFANG_TODAY");
+	int day;
+	if (env != NULL && *env && date_parse(env, &day, NULL) == XF_OK) {
+		override_day = day;
+		override_set = 1;
+	}
+}
+
+/* True when today's date is overridden (--today, XINFANG_TODAY or clock_set_today). */
+bool clock_overridden(void)
+{
+	check_env();
+	return override_set != 0;
+}
+
 /* Today's day number. */
 int clock_today(void)
 {
-	if (!env_checked) {
-		env_checked = 1;
-		const char *env = getenv("XINFANG_TODAY");
-		int day;
-		if (env != NULL && *env && date_parse(env, &day, NULL) == XF_OK) {
-			override_day = day;
-			override_set = 1;
-		}
-	}
+	check_env();
 	if (override_set)
 		return override_day;
 	struct tm tm;

@@ -17,6 +17,7 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/form.h"
+#include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
@@ -576,7 +577,7 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 		clock_now_iso(now);
 		now[16] = '\0';
 		snprintf(who, sizeof who, "%s", *s->op.full_name ? s->op.full_name : s->op.name);
-		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint, false};
+		struct xf_slip_meta meta = {fields_str(&values, "number"), now, who, reprint, setup_is_training(s->st)};
 		if (format == XF_FORMAT_PDF) {
 			rc = pdf_render(&form, &values, &meta, &page, err);
 			if (rc == XF_OK) {

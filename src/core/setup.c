@@ -2,13 +2,16 @@
 #include "xinfang/setup.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
+#include "xinfang/clock.h"
 #include "xinfang/jrt.h"
 #include "xinfang/limits.h"
 #include "xinfang/paths.h"
@@ -156,10 +159,16 @@ static int load_rules(struct xf_store *st, const char *datadir, struct xf_err *e
 	return rc;
 }
 
-/* Creates the store's contents. */
-int setup_init(struct xf_store *st, const char *datadir, const char *admin, const char *password,
-               struct xf_session *out, struct xf_err *err)
+/* Creates the store's contents in one transaction: lists, rules, calendars, the admin, the
+ * kind of store and (unless the caller finishes it later) the mark that init is done. */
+int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin, const char *password,
+                    unsigned mode, struct xf_session *out, struct xf_err *err)
 {
+	memset(out, 0, sizeof *out);
+	bool training = (mode & XF_INIT_TRAINING) != 0;
+	if (!training && clock_overridden())
+		return xf_err_set(err, XF_EINVAL, "正式数据库的日期只取系统时钟，不能用 --today 或 XINFANG_TODAY 指定："
+		                                  "演示或培训请用 xinfang init --training（或 --demo）");
 	int rc = store_migrate(st, 0, err);
 	if (rc != XF_OK)
 		return rc;
@@ -186,17 +195,132 @@ int setup_init(struct xf_store *st, const char *datadir, const char *admin, cons
 	if (rc == XF_OK)
 		rc = jrt_load(st, datadir, err);
 	if (rc == XF_OK)
-		rc = store_audit(st, admin, "init", 0, NULL, "{}", err);
+		rc = store_setting_set(st, "training", training ? "1" : "0", err);
+	if (rc == XF_OK)
+		rc = store_setting_set(st, "initialised", mode & XF_INIT_UNFINISHED ? "0" : "1", err);
+	if (rc == XF_OK)
+		rc = store_audit(st, admin, "init", 0, NULL, training ? "{\"training\":\"1\"}" : "{\"training\":\"0\"}", err);
+	if (rc == XF_OK)
+		rc = auth_create_admin(st, admin, password, out, err);
 	if (rc == XF_OK)
 		rc = store_commit(st, err);
 	if (rc != XF_OK) {
 		store_rollback(st);
-		return rc;
+		memset(out, 0, sizeof *out);
 	}
-	return auth_create_admin(st, admin, password, out, err);
+	return rc;
 }
 
-/* Opens an initialised store, upgrading its schema. */
+/* Creates the store's contents as a production store. */
+int setup_init(struct xf_store *st, const char *datadir, const char *admin, const char *password,
+               struct xf_session *out, struct xf_err *err)
+{
+	return setup_init_mode(st, datadir, admin, password, 0, out, err);
+}
+
+/* Marks a store whose init was left unfinished (the demo cases) as ready. */
+int setup_finish(struct xf_store *st, const char *actor, struct xf_err *err)
+{
+	int rc = store_begin(st, err);
+	if (rc == XF_OK)
+		rc = store_setting_set(st, "initialised", "1", err);
+	if (rc == XF_OK)
+		rc = store_audit(st, actor, "init_done", 0, NULL, "{}", err);
+	if (rc == XF_OK)
+		rc = store_commit(st, err);
+	if (rc != XF_OK)
+		store_rollback(st);
+	return rc;
+}
+
+/* True when a setting holds "1". */
+static bool setting_on(struct xf_store *st, const char *key)
+{
+	char *v = NULL;
+	bool on = store_setting_get(st, key, &v, NULL) == XF_OK && v != NULL && strcmp(v, "1") == 0;
+	free(v);
+	return on;
+}
+
+/* True when init finished: marked so, or (a store from before the mark) it has operators. */
+static int init_finished(struct xf_store *st, bool *finished, struct xf_err *err)
+{
+	char *done = NULL;
+	int rc = store_setting_get(st, "initialised", &done, err);
+	struct xf_rows ops = {NULL, 0};
+	if (rc == XF_OK && done == NULL)
+		rc = store_list(st, "operators", NULL, NULL, &ops, err);
+	*finished = rc == XF_OK && (done ? strcmp(done, "1") == 0 : ops.n > 0);
+	free(done);
+	rows_free(&ops);
+	return rc;
+}
+
+/* True on a training store. */
+bool setup_is_training(struct xf_store *st)
+{
+	return setting_on(st, "training");
+}
+
+/* Removes the files of a store whose init never finished. */
+static int remove_unfinished(const char *path, struct xf_err *err)
+{
+	static const char *const suffixes[] = {"-wal", "-shm", "-journal", ""};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		char *p = xasprintf("%s%s", path, suffixes[i]);
+		int gone = unlink(p) == 0 || errno == ENOENT;
+		int e = errno;
+		free(p);
+		if (!gone)
+			return xf_err_set(err, XF_EIO, "无法删除未完成初始化的数据库 %s%s：%s", path, suffixes[i], strerror(e));
+	}
+	return XF_OK;
+}
+
+/* Opens the file at path for init, starting again when an earlier init was interrupted. */
+int setup_create(const char *path, const char *datadir, const char *admin, const char *password, unsigned mode,
+                 struct xf_store **st_out, struct xf_session *out, bool *restarted, struct xf_err *err)
+{
+	*st_out = NULL;
+	*restarted = false;
+	memset(out, 0, sizeof *out);
+	if (!(mode & XF_INIT_TRAINING) && clock_overridden())
+		return xf_err_set(err, XF_EINVAL, "正式数据库的日期只取系统时钟，不能用 --today 或 XINFANG_TODAY 指定："
+		                                  "演示或培训请用 xinfang init --training（或 --demo）");
+	struct xf_store *st;
+	int rc = store_open(path, &st, err);
+	int version = 0;
+	if (rc == XF_OK)
+		rc = store_version(st, &version, err);
+	if (rc == XF_OK && version > 0)
+		rc = store_migrate(st, 0, err);
+	if (rc == XF_OK && version > 0) {
+		bool finished = false;
+		rc = init_finished(st, &finished, err);
+		if (rc == XF_OK && finished)
+			rc = xf_err_set(err, XF_EEXIST, "数据库 %s 已经初始化过，原有数据未动。要重新开始请换一个文件（--db）", path);
+		if (rc == XF_OK && !finished) {
+			/* Never marked done: an interrupted init, not an office's record. Start again. */
+			store_close(st);
+			st = NULL;
+			rc = remove_unfinished(path, err);
+			if (rc == XF_OK)
+				rc = store_open(path, &st, err);
+			*restarted = rc == XF_OK;
+		}
+	}
+	if (rc == XF_OK)
+		rc = setup_init_mode(st, datadir, admin, password, mode, out, err);
+	if (rc != XF_OK) {
+		store_close(st);
+		return rc;
+	}
+	*st_out = st;
+	return XF_OK;
+}
+
+/* Opens an initialised store, upgrading its schema; refuses a date override on a production
+ * store and a store whose init never finished. */
 int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
@@ -213,6 +337,12 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 		rc = xf_err_set(err, XF_ENOTFOUND, "%s 还没有初始化：请先运行 xinfang init", path);
 	if (rc == XF_OK && version < store_latest_version())
 		rc = store_migrate(st, 0, err);
+	bool finished = false;
+	if (rc == XF_OK && (rc = init_finished(st, &finished, err)) == XF_OK && !finished)
+		rc = xf_err_set(err, XF_ENOTFOUND, "数据库 %s 的初始化没有完成（可能被中断）：请重新运行 xinfang init", path);
+	if (rc == XF_OK && clock_overridden() && !setting_on(st, "training"))
+		rc = xf_err_set(err, XF_EINVAL, "%s 是正式数据库：日期只取系统时钟，不能用 --today 或 XINFANG_TODAY 指定"
+		                                "（只有 xinfang init --training 或 --demo 建的培训数据库可以）", path);
 	/* A store older than the JR/T lists gets them once, from the data files. */
 	if (rc == XF_OK && version < 9 && (rc = store_begin(st, err)) == XF_OK) {
 		rc = jrt_load(st, paths_datadir(), err);

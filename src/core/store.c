@@ -2,13 +2,17 @@
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
+#include "xinfang/fileperm.h"
 #include "store_private.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The columns of one table, read once from the schema. */
 struct table_columns {
@@ -21,6 +25,7 @@ struct xf_store {
 	sqlite3 *db;
 	char *path;
 	int busy_ms;
+	int wal_frames; /* frames in the WAL after the last commit; store_commit checkpoints */
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
 	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
@@ -48,6 +53,7 @@ static const char *const known_tables[] = {
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
 	"jrt_codes", "imports",
+	"logins",
 };
 
 /* True when table is one the generic functions accept. */
@@ -59,13 +65,36 @@ static bool table_known(const char *table)
 	return false;
 }
 
+/* Set when a write went past the file-size limit (SIGXFSZ caught): SQLite's own errno may be
+ * gone by the time it reports the I/O error. */
+static volatile sig_atomic_t file_limit_hit;
+
+/* Notes a write past the file-size limit; the write itself fails with EFBIG. */
+static void note_file_limit(int sig)
+{
+	(void)sig;
+	file_limit_hit = 1;
+}
+
+/* Catches SIGXFSZ so a write past the limit is an error with a message, not a silent death. */
+void store_catch_file_limit(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = note_file_limit;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGXFSZ, &sa, NULL);
+}
+
 /* Turns an SQLite failure into a message a clerk can act on. */
 static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
 {
 	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
-	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT || file_limit_hit))
 		rc = SQLITE_FULL;
+	file_limit_hit = 0;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -73,7 +102,7 @@ static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *wha
 		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
 		                  st ? st->busy_ms : 0, what);
 	case SQLITE_FULL:
-		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了允许的大小）：%s未保存，已有数据完好。请清理磁盘空间后重试", what);
+		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了系统允许的大小）：%s未保存，已有数据完好。请清理磁盘空间（或请管理员放宽文件大小限制）后重试", what);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
@@ -156,10 +185,44 @@ static int collect_rows(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows 
 	return XF_OK;
 }
 
+/* Notes the WAL's size after each commit instead of checkpointing inside it: a checkpoint that
+ * fails (a full disk, a file-size limit) must never make a committed change look failed. */
+static int note_wal_frames(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((struct xf_store *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* Creates a missing store file with the office's mode, so its -wal and -shm follow it. */
+static int create_office_file(const char *path, struct xf_err *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) == 0 || errno != ENOENT)
+		return XF_OK;
+	struct xf_err why;
+	int fd = fileperm_create(path, &why);
+	if (fd >= 0) {
+		close(fd);
+		return XF_OK;
+	}
+	if (why.code == XF_EEXIST)
+		return XF_OK; /* another program created it meanwhile */
+	*err = why;
+	return why.code;
+}
+
 /* Opens the file with the house's pragmas. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
+	struct xf_err made;
+	if (create_office_file(path, &made) != XF_OK) {
+		if (err)
+			*err = made;
+		return made.code;
+	}
 	struct xf_store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	const char *ms = getenv("XINFANG_BUSY_MS");
@@ -178,6 +241,13 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	    (code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
+	}
+	sqlite3_wal_hook(st->db, note_wal_frames, st);
+	static const char *const companions[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < 2; i++) {
+		char *p = xasprintf("%s%s", path, companions[i]);
+		fileperm_follow(p);
+		free(p);
 	}
 	*out = st;
 	return XF_OK;
@@ -261,7 +331,8 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
 }
 
-/* COMMIT, after bringing the text index up to date with what the transaction changed. */
+/* COMMIT, after bringing the text index up to date with what the transaction changed; then a
+ * checkpoint when the WAL has grown (its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
 	int rc = store_search_flush(st, err);
@@ -269,7 +340,12 @@ int store_commit(struct xf_store *st, struct xf_err *err)
 		rc = store_chain_flush(st, err);
 	if (rc != XF_OK)
 		return rc;
-	return exec(st, "COMMIT", err, "保存");
+	rc = exec(st, "COMMIT", err, "保存");
+	if (rc == XF_OK && st->wal_frames >= 1000) {
+		st->wal_frames = 0;
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return rc;
 }
 
 /* ROLLBACK, when a transaction is open. */

@@ -16,6 +16,8 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
+#include "xinfang/fileperm.h"
+#include "xinfang/setup.h"
 #include "xinfang/text.h"
 #include "xinfang/verify.h"
 
@@ -297,7 +299,7 @@ void ui_frame(struct ui *ui)
 {
 	int title = ui_attr_title(ui);
 	char left[160], right[160], date[11];
-	snprintf(left, sizeof left, " 信访办 · %s", ui->title);
+	snprintf(left, sizeof left, " 信访办%s · %s", ui->training ? "【演示/培训】" : "", ui->title);
 	date_format(clock_today(), date);
 	if (ui->logged_in)
 		snprintf(right, sizeof right, "%s（%s） %s ", *ui->s.op.full_name ? ui->s.op.full_name : ui->s.op.name,
@@ -591,7 +593,12 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	struct ui ui;
 	memset(&ui, 0, sizeof ui);
 	ui.st = st;
+	ui.training = setup_is_training(st);
 	setup_colors(&ui);
+	char *file_warning = fileperm_warning(store_path(st));
+	if (file_warning)
+		ui_message(&ui, UI_WARN, "%s", file_warning);
+	free(file_warning);
 	if (user && *user && password) {
 		struct xf_err err;
 		if (auth_login(st, user, password, &ui.s, &err) == XF_OK)

@@ -38,6 +38,7 @@ struct ui {
 	bool message_seen;       /* a key was pressed while it showed */
 	bool changed;           /* another desk changed the store since the screen last loaded */
 	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
+	bool training;          /* a training store: the title bar says 演示/培训 */
 };
 
 /* A key, or a tick of the clock while idle. */

@@ -497,7 +497,7 @@ static void fresh_store(const char *path, struct xf_store **st, struct xf_sessio
 	unlink(shm);
 	free(wal);
 	free(shm);
-	if (store_open(path, st, &err) != XF_OK || setup_init(*st, paths_datadir(), "admin", "secret1", s, &err) != XF_OK)
+	if (store_open(path, st, &err) != XF_OK || setup_init_mode(*st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, s, &err) != XF_OK)
 		die("import store", err.msg);
 }
 
@@ -684,7 +684,7 @@ int main(int argc, char **argv)
 	struct xf_err err;
 	if (store_open(db, &st, &err) != XF_OK)
 		die("open", err.msg);
-	if (setup_init(st, paths_datadir(), "admin", "secret1", &b.s, &err) != XF_OK)
+	if (setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &b.s, &err) != XF_OK)
 		die("init", err.msg);
 	struct gen g = {&b.s, 20261120u, 0};
 	double t0 = now_ms();

@@ -73,7 +73,7 @@ static void make_pristine(void)
 	struct xf_err err;
 	struct xf_session admin;
 	const char *data = getenv("XINFANG_DATA") ? getenv("XINFANG_DATA") : paths_datadir();
-	if (store_open(pristine, &st, &err) != XF_OK || setup_init(st, data, "admin", "secret1", &admin, &err) != XF_OK)
+	if (store_open(pristine, &st, &err) != XF_OK || setup_init_mode(st, data, "admin", "secret1", XF_INIT_TRAINING, &admin, &err) != XF_OK)
 		die("init", &err);
 	if (auth_user_add(&admin, "clerk", "operator", "王丽", "", "secret1", &err) != XF_OK ||
 	    auth_user_add(&admin, "head", "head", "李建国", "", "secret1", &err) != XF_OK ||

@@ -32,7 +32,7 @@ export XINFANG_DB="$work/office.db" XINFANG_PASSWORD=secret1 XINFANG_USER=admin 
 cd "$work"
 "$bin" -V | grep -q '^xinfang ' || fail "-V"
 "$bin" -h | grep -q 'printer' || fail "-h"
-strace -f -qq -e trace=%file -o "$work/trace" "$bin" init >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "init"; }
+strace -f -qq -e trace=%file -o "$work/trace" "$bin" init --training >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "init"; }
 strace -f -qq -e trace=%file -o "$work/trace2" "$bin" new channel=来访 category=服务态度 name=李𠮷䶮 summary=柜员态度冷淡 >"$work/out" 2>&1 ||
     { cat "$work/out" >&2; fail "new"; }
 strace -f -qq -e trace=%file -o "$work/trace3" "$bin" print 2026-0001 registration --to "$work/r.pdf" >"$work/out" 2>&1 ||

@@ -27,7 +27,7 @@ void env_setup(struct desk_env *e, const char *today)
 	assert_non_null(mkdtemp(e->dir));
 	snprintf(e->db, sizeof e->db, "XINFANG_DB=%s/desk.db", e->dir);
 	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
-	cli(e, "", (const char *[]){"init", NULL});
+	cli(e, "", (const char *[]){"init", "--training", NULL});
 	cli(e, "admin", (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
 	cli(e, "admin", (const char *[]){"user", "add", "head", "head", "full_name=李建国", NULL});
 }

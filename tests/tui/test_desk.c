@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xinfang/paths.h"
@@ -626,6 +627,36 @@ static void statistics_screen(void **state)
 	env_teardown(&e);
 }
 
+/* A training store says so in the title bar, a store others can read is named on the message
+ * line with the chmod to run, and a production store refuses a set date before the screen. */
+static void training_mark_and_file_warning(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	char *store = strchr(e.db, '=') + 1;
+	assert_int_equal(chmod(store, 0644), 0);
+	struct term t;
+	term_start(&t, 24, 80, (const char *[]){e.db, e.today, NULL}, (const char *[]){NULL});
+	must_see(&t, "请登录", 5000);
+	must_see(&t, "演示/培训", 1000);
+	must_see(&t, "chmod 600", 1000);
+	term_free(&t);
+	/* A production store: made without a date, opened with one. */
+	char prod[160], prod_env[200];
+	snprintf(prod, sizeof prod, "%s/prod.db", e.dir);
+	snprintf(prod_env, sizeof prod_env, "XINFANG_DB=%s", prod);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, (const char *[]){prod_env, "XINFANG_PASSWORD=secret1", NULL}, (const char *[]){"init", NULL});
+	assert_int_equal(r->status, 0);
+	free(r);
+	term_start(&t, 24, 80, (const char *[]){prod_env, e.today, NULL}, (const char *[]){NULL});
+	must_see(&t, "正式数据库", 5000);
+	assert_int_equal(term_stop(&t, 0, 3000), 1);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +676,7 @@ int main(void)
 		cmocka_unit_test(tampered_store_named_at_start),
 		cmocka_unit_test(search_words_and_open),
 		cmocka_unit_test(statistics_screen),
+		cmocka_unit_test(training_mark_and_file_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static void import_checked_then_done(void **state)
 	snprintf(good, sizeof good, "%s/good.csv", dir);
 	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
 	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, env, (const char *[]){"init", NULL});
+	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
 	assert_int_equal(r->status, 0);
 	write_gbk(bad, ledger_bad);
 	char *fixed = xstrdup(ledger_bad);

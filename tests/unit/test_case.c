@@ -875,7 +875,7 @@ static void desk_helpers(void **state)
 	fixture_close(&fx);
 }
 
-/* Wrong passwords are recorded; after three the account waits, longer each time. */
+/* Wrong passwords are recorded; after five the account is locked, the right password too. */
 static void login_failures(void **state)
 {
 	(void)state;
@@ -883,23 +883,23 @@ static void login_failures(void **state)
 	fixture_open(&fx, "2026-11-20");
 	struct xf_session s;
 	struct xf_err err;
-	for (int i = 1; i <= 2; i++) {
+	for (int i = 1; i <= 4; i++) {
 		assert_int_equal(auth_login(fx.st, "clerk", "wrong", &s, &err), XF_EAUTH);
-		assert_null(strstr(err.msg, "秒后"));
+		assert_null(strstr(err.msg, "分钟"));
 	}
 	assert_int_equal(auth_login(fx.st, "clerk", "wrong", &s, &err), XF_EAUTH);
-	assert_non_null(strstr(err.msg, "30 秒后"));
+	assert_non_null(strstr(err.msg, "锁定 1 分钟"));
 	/* Even the right password waits now. */
 	assert_int_equal(auth_login(fx.st, "clerk", "secret1", &s, &err), XF_EAUTH);
-	assert_non_null(strstr(err.msg, "请等"));
+	assert_non_null(strstr(err.msg, "已锁定"));
 	struct xf_rows rows;
 	assert_int_equal(store_list(fx.st, "audit", "action", "login_failed", &rows, &err), XF_OK);
-	assert_int_equal(rows.n, 3);
-	assert_string_equal(fields_str(&rows.v[2], "operator"), "clerk");
+	assert_int_equal(rows.n, 5);
+	assert_string_equal(fields_str(&rows.v[4], "operator"), "clerk");
 	rows_free(&rows);
 	/* Unknown accounts say no more than wrong passwords do. */
 	assert_int_equal(auth_login(fx.st, "nobody", "secret1", &s, &err), XF_EAUTH);
-	assert_string_equal(err.msg, "用户名或密码不对");
+	assert_string_equal(err.msg, "用户名或密码不对（再错 4 次将锁定）");
 	/* Passwords are stored hashed with yescrypt. */
 	assert_int_equal(store_list(fx.st, "operators", "name", "head", &rows, &err), XF_OK);
 	assert_int_equal(strncmp(fields_str(&rows.v[0], "pwhash"), "$y$", 3), 0);

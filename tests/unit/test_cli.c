@@ -32,7 +32,7 @@ static void cli_setup(struct cli_env *c)
 	c->env[2] = "XINFANG_TODAY=2026-11-20";
 	c->env[3] = NULL;
 	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, c->env, (const char *[]){"init", NULL});
+	run_xinfang(r, c->env, (const char *[]){"init", "--training", NULL});
 	if (r->status != 0)
 		fail_msg("init: %s", r->err);
 	assert_non_null(strstr(r->out, "已初始化"));
@@ -228,7 +228,7 @@ static void refusals(void **state)
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "--user"));
 	/* init twice keeps the data and says so. */
-	run_xinfang(r, c.env, (const char *[]){"init", NULL});
+	run_xinfang(r, c.env, (const char *[]){"init", "--training", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "已经初始化"));
 	/* Roles hold on the command line: a clerk cannot transfer or add users. */

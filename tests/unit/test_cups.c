@@ -238,7 +238,7 @@ static void real_scheduler(void **state)
 {
 	struct cups_env c = *(struct cups_env *)*state;
 	struct run_result *r = malloc(sizeof *r);
-	run_admin(&c, r, (const char *[]){"init", NULL});
+	run_admin(&c, r, (const char *[]){"init", "--training", NULL});
 	assert_int_equal(r->status, 0);
 	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=李𠮷䶮", "phone=13812345678",
 	                                  "summary=柜员态度冷淡，要求道歉；并说明原因", NULL});

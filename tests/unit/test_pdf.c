@@ -26,7 +26,7 @@ static void env_setup(struct pdf_env *e)
 	const char *env[] = {e->db, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=admin", NULL};
 	memcpy(e->env, env, sizeof env);
 	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, e->env, (const char *[]){"init", NULL});
+	run_xinfang(r, e->env, (const char *[]){"init", "--training", NULL});
 	if (r->status != 0)
 		fail_msg("init: %s", r->err);
 	free(r);

@@ -149,14 +149,17 @@ static void locked_database(void **state)
 	fixture_open(&fx, "2026-11-20");
 	int64_t id = fixture_case(&fx, NULL);
 	sqlite3 *other;
-	assert_int_equal(sqlite3_open(fx.db, &other), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	setenv("XINFANG_BUSY_MS", "200", 1);
 	struct xf_store *st2;
 	struct xf_err err;
 	assert_int_equal(store_open(fx.db, &st2, &err), XF_OK);
 	struct xf_session s2;
 	assert_int_equal(auth_login(st2, "head", "secret1", &s2, &err), XF_OK);
+	assert_int_equal(sqlite3_open(fx.db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	/* A login must record its try, so it is refused as busy too. */
+	struct xf_session s3;
+	assert_int_equal(auth_login(st2, "clerk", "secret1", &s3, &err), XF_EBUSY);
 	struct xf_fields f;
 	fields_from(&f, "dept=个人金融部", NULL);
 	assert_int_equal(case_move(&s2, id, XF_MV_TRANSFER, &f, 0, &err), XF_EBUSY);

@@ -50,7 +50,7 @@ static void login_as(struct fixture *fx, const char *name, struct xf_session *s)
 		fail_msg("login %s: %s", name, err.msg);
 }
 
-/* Creates a temporary initialised store. */
+/* Creates a temporary initialised training store (its date is set by the test). */
 void fixture_open(struct fixture *fx, const char *today)
 {
 	memset(fx, 0, sizeof *fx);
@@ -60,7 +60,7 @@ void fixture_open(struct fixture *fx, const char *today)
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
 	assert_int_equal(store_open(fx->db, &fx->st, &err), XF_OK);
-	int rc = setup_init(fx->st, test_datadir(), "admin", "secret1", &fx->admin, &err);
+	int rc = setup_init_mode(fx->st, test_datadir(), "admin", "secret1", XF_INIT_TRAINING, &fx->admin, &err);
 	if (rc != XF_OK)
 		fail_msg("init: %s", err.msg);
 	assert_int_equal(auth_user_add(&fx->admin, "clerk", "operator", "王丽", "", "secret1", &err), XF_OK);

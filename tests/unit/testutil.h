@@ -12,7 +12,7 @@
 #include "xinfang/case.h"
 #include "xinfang/store.h"
 
-/* A fresh store in its own temporary directory, with admin, clerk, head and a handler of
+/* A fresh training store (the tests set its date) in its own temporary directory, with admin, clerk, head and a handler of
  * 个人金融部 (all with password "secret1"). */
 struct fixture {
 	char dir[256];

@@ -1,0 +1,27 @@
+/* Files only the office can read: the mode and group every file holding the record is created
+ * with (the store, its -wal and -shm, backups), and the warning when a store is readable by
+ * others. */
+#ifndef XINFANG_FILEPERM_H
+#define XINFANG_FILEPERM_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "xinfang/util.h"
+
+/* The office's file mode and group: 0600 and no group (gid (gid_t)-1), or 0660 and the group
+ * named by $XINFANG_GROUP. XF_EINVAL when that group does not exist. */
+int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err);
+/* Creates a new, empty file at path with the office's mode and group whatever the umask
+ * (O_EXCL, never follows a symlink). Returns an open read-write descriptor the caller closes,
+ * or -1 with err filled (XF_EEXIST when the file is already there). For backups: create the
+ * file with this, close it, then let SQLite write into it; its -wal and -shm follow its mode. */
+int fileperm_create(const char *path, struct xf_err *err);
+/* Gives an existing file owned by this user the office's group (when one is configured); used
+ * on a store's -wal and -shm, which SQLite creates with the store's mode but the creator's
+ * group. Files of other owners are left alone. */
+void fileperm_follow(const char *path);
+/* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be
+ * read by users outside the office; NULL when they cannot. The caller frees it. */
+char *fileperm_warning(const char *db_path);
+
+#endif
