@@ -80,6 +80,14 @@ static void store_files_private(void **state)
 		assert_false(nobody_can_read(wal));
 		assert_false(nobody_can_read(shm));
 	}
+	/* A backup is made through the same helper: 0600 too. */
+	char backup[160];
+	snprintf(backup, sizeof backup, "%s/copy.db", dir);
+	run_xinfang(r, (const char *[]){env, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL},
+	            (const char *[]){"backup", backup, NULL});
+	if (r->status != 0)
+		fail_msg("backup: %s", r->err);
+	assert_int_equal(mode_of(backup), 0600);
 	/* A command on a store made readable warns on stderr and names the chmod. */
 	assert_int_equal(chmod(db, 0644), 0);
 	char *warning = fileperm_warning(db);
