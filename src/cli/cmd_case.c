@@ -1,4 +1,5 @@
 /* Commands on one case: register, show, history, edit and every move of the workflow. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,9 @@ int cmd_new(struct cli *c, int argc, char **argv)
 	fields_free(&probe);
 	repeat_free(&repeats);
 	printf("%s\n", number);
+	/* Committed: the number must reach the clerk even when standard output cannot take it. */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		fprintf(stderr, "xinfang：已登记 %s（编号未能写到标准输出：%s）\n", number, strerror(errno));
 	return 0;
 }
 

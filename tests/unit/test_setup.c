@@ -332,6 +332,24 @@ static void file_size_limit(void **state)
 	assert_true(refused_count >= 3);
 	/* The numbers have no gaps: as many as committed, plus the first. */
 	assert_int_equal(raw_count(fx.db, "cases"), committed + 1);
+	/* Standard output itself past the limit: the committed number is told on stderr. */
+	char *cmd = xasprintf("cd '%s' && head -c 200000 /dev/zero > big.out && XINFANG_DB='%s' XINFANG_USER=clerk "
+	                      "XINFANG_PASSWORD=secret1 prlimit --fsize=150000 -- '%s' new channel=来访 category=建议 "
+	                      "name=王五 summary=x >> big.out 2> err.out",
+	                      fx.dir, fx.db, getenv("XINFANG_BIN"));
+	int status = system(cmd);
+	free(cmd);
+	assert_true(WIFEXITED(status));
+	char errpath[320], msg[1024] = "";
+	snprintf(errpath, sizeof errpath, "%s/err.out", fx.dir);
+	FILE *ef = fopen(errpath, "r");
+	assert_non_null(ef);
+	msg[fread(msg, 1, sizeof msg - 1, ef)] = '\0';
+	fclose(ef);
+	if (WEXITSTATUS(status) == 0 && strstr(msg, "已登记 2026年第") == NULL)
+		fail_msg("a number committed but not shown: %s", msg);
+	if (WEXITSTATUS(status) != 0 && strstr(msg, "磁盘已满") == NULL)
+		fail_msg("unclear message: %s", msg);
 	free(r);
 	assert_int_equal(store_open(fx.db, &fx.st, &(struct xf_err){0}), XF_OK);
 	fixture_close(&fx);
