@@ -41,8 +41,8 @@ bool mask_names_department(const struct xf_fields *case_row, const char *departm
 bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *case_row);
 
 /* Withholds from `out` what the reader may not see of the case described by case_row:
- * identity values (name, id_number, phone, address, work_unit) and the gender and age
- * derived from the ID number become （保密）, and in every other value any words that name
+ * identity values (name, id_number, phone, address, work_unit), the document type and the
+ * gender and age derived from the document become （保密）, and in every other value any words that name
  * the petitioner (the values of `petitioner`'s identity keys) are replaced by （保密）.
  * Nothing changes when mask_may_see_identity(). */
 void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, const struct xf_fields *petitioner,

@@ -293,9 +293,10 @@ bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *c
 	       !mask_recused(s, case_row);
 }
 
-/* Keys that identify the petitioner, and those derived from the ID number. */
+/* Keys that identify the petitioner, and those derived from the document (its type narrows
+ * who it is too). */
 static const char *const identity_keys[] = {"name", "id_number", "phone", "address", "work_unit"};
-static const char *const derived_keys[] = {"gender", "age"};
+static const char *const derived_keys[] = {"gender", "age", "id_type"};
 
 /* True when key is in the list. */
 static bool key_in(const char *key, const char *const *keys, size_t n)

@@ -1,6 +1,7 @@
 /* Runs a fuzz target over files given on the command line: the seed corpus as a regression
  * test in every build, without libFuzzer. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,10 @@
 #include "xinfang/paths.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* With --whole, files are fed whole only: for targets whose inputs are sequences of steps
+ * (a command line, keys at the desk), a prefix is just a shorter sequence the corpus has. */
+static bool whole_only;
 
 /* Feeds one file to the target; -1 when it cannot be read. */
 static int run_file(const char *path)
@@ -23,7 +28,7 @@ static int run_file(const char *path)
 	}
 	LLVMFuzzerTestOneInput((const uint8_t *)text, len);
 	/* Every prefix too: truncated files are what a crash or a full disk leaves behind. */
-	for (size_t cut = 0; cut < len; cut += 1 + len / 64)
+	for (size_t cut = 0; !whole_only && cut < len; cut += 1 + len / 64)
 		LLVMFuzzerTestOneInput((const uint8_t *)text, cut);
 	free(text);
 	return 1;
@@ -33,7 +38,10 @@ static int run_file(const char *path)
 int main(int argc, char **argv)
 {
 	int ran = 0;
-	for (int i = 1; i < argc; i++) {
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "--whole") == 0)
+		whole_only = true, first = 2;
+	for (int i = first; i < argc; i++) {
 		struct stat sb;
 		if (stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			DIR *d = opendir(argv[i]);
