@@ -486,6 +486,39 @@ static void test_demo_store_verifies(void **state)
 	run_xinfang(r, env_clerk, (const char *[]){"verify", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "不能核验数据库"));
+	/* backup and restore from the command line: the copy 0600, the store back as it was. */
+	char *copy = xasprintf("%s/nightly.db", dir);
+	run_xinfang(r, env_head, (const char *[]){"backup", copy, NULL});
+	if (r->status != 0)
+		fail_msg("backup: %s", r->err);
+	assert_non_null(strstr(r->out, "已备份到"));
+	struct stat sb;
+	assert_int_equal(stat(copy, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	run_xinfang(r, env_clerk, (const char *[]){"new", "channel=来电", "category=咨询", "name=钱七", "summary=备份后", NULL});
+	assert_int_equal(r->status, 0);
+	char later[64];
+	len = strlen(r->out);
+	while (len > 0 && r->out[len - 1] == '\n')
+		r->out[--len] = '\0';
+	last = strrchr(r->out, '\n');
+	snprintf(later, sizeof later, "%s", last ? last + 1 : r->out);
+	run_xinfang(r, env_admin, (const char *[]){"show", later, NULL});
+	assert_int_equal(r->status, 0);
+	run_xinfang(r, env_head, (const char *[]){"restore", copy, NULL});
+	assert_int_equal(r->status, 1);
+	run_xinfang(r, env_admin, (const char *[]){"restore", copy, NULL});
+	if (r->status != 0)
+		fail_msg("restore: %s", r->err);
+	assert_non_null(strstr(r->out, "原来的数据库留在"));
+	run_xinfang(r, env_admin, (const char *[]){"show", number, NULL});
+	assert_int_equal(r->status, 0); /* registered before the backup: kept */
+	run_xinfang(r, env_admin, (const char *[]){"show", later, NULL});
+	assert_int_equal(r->status, 1); /* registered after the backup: gone with the restore */
+	run_xinfang(r, env_admin, (const char *[]){"verify", NULL});
+	if (r->status != 0)
+		fail_msg("verify after restore: %s%s", r->out, r->err);
+	free(copy);
 	free(r);
 	free(db);
 	char *cmd = xasprintf("rm -rf '%s'", dir);
