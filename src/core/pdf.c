@@ -391,7 +391,8 @@ static int segment_order(const void *pa, const void *pb)
 /* Draws the page's lines, joining the pieces of each straight line into one stroke. */
 static void stroke_segments(struct pdf *p)
 {
-	qsort(p->segs, p->nsegs, sizeof *p->segs, segment_order);
+	if (p->nsegs > 0)
+		qsort(p->segs, p->nsegs, sizeof *p->segs, segment_order);
 	cairo_set_line_cap(p->cr, CAIRO_LINE_CAP_SQUARE);
 	for (size_t i = 0; i < p->nsegs;) {
 		struct segment s = p->segs[i];

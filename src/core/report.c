@@ -388,7 +388,8 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	long closed = atol(fields_str(&sums, "closed"));
 	fields_free(&sums);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
-		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
+		if (out->axes[ax].n > 0)
+			qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
 	if ((rc = store_stats_satisfaction(s->st, since, until, &rows, err)) != XF_OK)
 		goto fail;
 	for (size_t i = 0; i < rows.n; i++) {
