@@ -16,7 +16,7 @@
 
 const char *const fuzz_accounts[4] = {"admin", "clerk", "head", "handler"};
 
-static char pristine[256], work[256];
+static char dir[200], pristine[256], work[256];
 static struct xf_operator operators[4];
 
 /* Stops the process with a reason: the store could not be made. */
@@ -57,15 +57,30 @@ static void move(struct xf_session *s, int64_t id, enum xf_move mv, const char *
 	fields_free(&f);
 }
 
+/* Removes the store's files and directory when the process ends: nothing is left behind in
+ * /dev/shm. */
+static void remove_files(void)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		char path[300];
+		snprintf(path, sizeof path, "%s%s", pristine, suffixes[i]);
+		unlink(path);
+		snprintf(path, sizeof path, "%s%s", work, suffixes[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* Makes the pristine store: init, the accounts (cheap password hashes: a fuzz run logs in
  * thousands of times), three cases. */
 static void make_pristine(void)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-	char dir[200];
 	snprintf(dir, sizeof dir, "%s/xinfang-fuzz-XXXXXX", base);
 	if (mkdtemp(dir) == NULL)
 		die("mkdtemp", NULL);
+	atexit(remove_files);
 	snprintf(pristine, sizeof pristine, "%s/pristine.db", dir);
 	snprintf(work, sizeof work, "%s/work.db", dir);
 	clock_set_today_iso("2026-11-25", NULL);
