@@ -39,7 +39,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	bool restarted = false;
 	int rc = setup_create(c->db, paths_datadir(), admin, pw, mode, &c->st, &c->session, &restarted, &err);
 	if (rc == XF_OK && restarted)
-		fprintf(stderr, "提示：%s 上次初始化没有完成，已重新开始\n", c->db);
+		fprintf(stderr, "提示：%s 上次初始化没有完成，已重新开始（原文件移到了 %s.unfinished-*，确认无用后可删除）\n", c->db,
+		        c->db);
 	if (rc == XF_OK && demo)
 		rc = demo_fill(&c->session, pw, 200, 0, &err);
 	if (rc == XF_OK && demo)

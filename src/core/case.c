@@ -1445,6 +1445,20 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 	return XF_OK;
 }
 
+/* Keeps the first max characters of a field (never half a character). */
+static void cut_characters(struct xf_fields *f, const char *key, int max)
+{
+	const char *v = fields_str(f, key);
+	size_t len = strlen(v), i = 0;
+	for (int n = 0; n < max && i < len; n++)
+		utf8_next(v, len, &i);
+	if (i < len) {
+		char *cut = xstrndup(v, i);
+		fields_set(f, key, cut);
+		free(cut);
+	}
+}
+
 /* Lists cases, a handler's limited to the handler's department. */
 int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by, int limit,
               struct xf_rows *out, struct xf_err *err)
@@ -1466,8 +1480,12 @@ int case_list(struct xf_session *s, const char *state, const char *department, c
 		int st = case_state_parse(fields_str(&out->v[i], "state"));
 		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");
 	}
+	/* The whole summary is masked first and cut after: a number cut in half would no longer
+	 * be found to be withheld. */
 	if (rc == XF_OK)
 		rc = mask_case_rows(s, out, err);
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
+		cut_characters(&out->v[i], "summary", 40);
 	if (rc != XF_OK)
 		rows_free(out);
 	return rc;

@@ -307,24 +307,48 @@ static bool key_in(const char *key, const char *const *keys, size_t n)
 	return false;
 }
 
-/* text with every occurrence of the words (after normalising) replaced by （保密）; NULL when
- * nothing was replaced. */
-static char *redact(const char *text, const struct normed *words, size_t nwords)
+/* The letters and digits of a normalised text only, each keeping its byte range: a number
+ * written 138-1234-5678 or (010)1234 5678 reads as its digits. */
+static void normed_alnum(const struct normed *in, struct normed *out)
 {
-	if (str_empty(text) || nwords == 0)
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < in->n; i++)
+		if ((in->cp[i] >= '0' && in->cp[i] <= '9') || (in->cp[i] >= 'a' && in->cp[i] <= 'z'))
+			normed_add(out, in->cp[i], in->from[i], in->to[i]);
+}
+
+/* Marks in hide (len bytes, allocated on first use) every occurrence of the words in hay. */
+static void mark_words(const struct normed *hay, const struct normed *words, size_t nwords, unsigned char **hide,
+                       size_t len)
+{
+	for (size_t w = 0; w < nwords; w++) {
+		for (long at = normed_find(hay, &words[w], 0); at >= 0; at = normed_find(hay, &words[w], (size_t)at + 1)) {
+			if (*hide == NULL)
+				*hide = xcalloc(len, 1);
+			size_t last = (size_t)at + words[w].n - 1;
+			memset(*hide + hay->from[at], 1, hay->to[last] - hay->from[at]);
+		}
+	}
+}
+
+/* text with every occurrence of the words (after normalising), and of the numbers (their
+ * letters and digits, whatever separates them in the text), replaced by （保密）; NULL when
+ * nothing was replaced. */
+static char *redact(const char *text, const struct normed *words, size_t nwords, const struct normed *numbers,
+                    size_t nnumbers)
+{
+	if (str_empty(text) || nwords + nnumbers == 0)
 		return NULL;
 	struct normed hay;
 	normalize_map(text, &hay);
 	size_t len = strlen(text);
 	unsigned char *hide = NULL;
-	for (size_t w = 0; w < nwords; w++) {
-		for (long at = normed_find(&hay, &words[w], 0); at >= 0;
-		     at = normed_find(&hay, &words[w], (size_t)at + 1)) {
-			if (hide == NULL)
-				hide = xcalloc(len, 1);
-			size_t last = (size_t)at + words[w].n - 1;
-			memset(hide + hay.from[at], 1, hay.to[last] - hay.from[at]);
-		}
+	mark_words(&hay, words, nwords, &hide, len);
+	if (nnumbers) {
+		struct normed digits;
+		normed_alnum(&hay, &digits);
+		mark_words(&digits, numbers, nnumbers, &hide, len);
+		normed_free(&digits);
 	}
 	normed_free(&hay);
 	if (hide == NULL)
@@ -352,12 +376,21 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
 	if (mask_may_see_identity(s, case_row))
 		return;
 	struct normed words[sizeof identity_keys / sizeof identity_keys[0]];
-	size_t nwords = 0;
+	struct normed numbers[2];
+	size_t nwords = 0, nnumbers = 0;
 	for (size_t i = 0; petitioner && i < sizeof identity_keys / sizeof identity_keys[0]; i++) {
 		const char *v = fields_str(petitioner, identity_keys[i]);
 		if (strcmp(v, XF_MASKED) == 0)
 			continue;
 		normalize_map(v, &words[nwords]);
+		/* A phone or ID number is also found by its digits, however the text writes them. */
+		if (strcmp(identity_keys[i], "phone") == 0 || strcmp(identity_keys[i], "id_number") == 0) {
+			normed_alnum(&words[nwords], &numbers[nnumbers]);
+			if (numbers[nnumbers].n >= 5)
+				nnumbers++;
+			else
+				normed_free(&numbers[nnumbers]);
+		}
 		if (words[nwords].n >= 2)
 			nwords++;
 		else
@@ -373,7 +406,7 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
 			}
 			continue;
 		}
-		char *clean = redact(out->v[i].val, words, nwords);
+		char *clean = redact(out->v[i].val, words, nwords, numbers, nnumbers);
 		if (clean) {
 			free(out->v[i].val);
 			out->v[i].val = clean;
@@ -381,6 +414,8 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
 	}
 	for (size_t i = 0; i < nwords; i++)
 		normed_free(&words[i]);
+	for (size_t i = 0; i < nnumbers; i++)
+		normed_free(&numbers[i]);
 }
 
 /* The case a row of fields is about: case_id, else id, else number; 0 when none. */

@@ -253,10 +253,56 @@ static bool identity_visible(struct xf_session *s, const struct xf_fields *row)
 	return mask_may_see_identity(s, row);
 }
 
+/* The row's texts as this reader may see them: the words naming a hidden petitioner withheld
+ * (the mask's rule), so neither a snippet nor a match shows who complained. */
+static char *visible_texts(struct xf_session *s, const struct xf_fields *row, struct xf_err *err)
+{
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "id", fields_str(row, "id"));
+	fields_set(&f, "texts", fields_str(row, "texts"));
+	char *texts = mask_case_fields(s, &f, err) == XF_OK ? xstrdup(fields_str(&f, "texts")) : NULL;
+	fields_free(&f);
+	return texts;
+}
+
+/* True when every searchable word is in the text as a snippet marks it (a word with nothing
+ * searchable in it is no condition). */
+static bool words_all_in(const char *text, const char *words)
+{
+	char *copy = xstrdup(words), *save = NULL;
+	bool all = true;
+	for (char *w = strtok_r(copy, " ", &save); w && all; w = strtok_r(NULL, " ", &save)) {
+		char *self = search_snippet(w, w, 10);
+		bool searchable = strstr(self, "【") != NULL;
+		free(self);
+		if (!searchable)
+			continue;
+		char *snip = search_snippet(text, w, 1 << 20);
+		all = strstr(snip, "【") != NULL;
+		free(snip);
+	}
+	free(copy);
+	return all;
+}
+
+/* True when a case whose identity is hidden from the reader still matches the words once the
+ * words naming the petitioner are withheld: otherwise a search for a name would tell that the
+ * case's texts hold it. */
+static bool matches_when_masked(struct xf_session *s, const struct xf_fields *row, const char *words)
+{
+	struct xf_err err;
+	char *texts = visible_texts(s, row, &err);
+	bool found = texts != NULL && words_all_in(texts, words);
+	free(texts);
+	return found;
+}
+
 /* A handler's search: their department's candidates in batches, keeping those matched by
- * the texts alone or whose identity the mask lets them see, rows [from, to) of what is kept. */
-static int handler_search(struct xf_session *s, struct xf_search_sql *sql, bool has_words, long from, long to,
-                          struct xf_rows *out, struct xf_err *err)
+ * the texts alone (as the mask leaves them) or whose identity the mask lets them see, rows
+ * [from, to) of what is kept. */
+static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const char *words, bool has_words,
+                          long from, long to, struct xf_rows *out, struct xf_err *err)
 {
 	enum { BATCH = 256 };
 	long kept = 0;
@@ -271,7 +317,9 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, bool 
 		}
 		for (size_t i = 0; i < batch.n; i++) {
 			struct xf_fields *r = &batch.v[i];
-			bool keep = !has_words || strcmp(fields_str(r, "text_match"), "1") == 0 || identity_visible(s, r);
+			bool visible = identity_visible(s, r);
+			bool keep = !has_words || visible ||
+			            (strcmp(fields_str(r, "text_match"), "1") == 0 && matches_when_masked(s, r, words));
 			if (keep && kept >= from && kept < to) {
 				if (out->n == cap) {
 					cap = cap ? cap * 2 : 16;
@@ -297,7 +345,11 @@ static int present_row(struct xf_session *s, struct xf_fields *r, const char *wo
 	bool visible = identity_visible(s, r);
 	int st = case_state_parse(fields_str(r, "state"));
 	fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");
-	char *snip = search_snippet(fields_str(r, "texts"), words, 60);
+	char *texts = visible ? xstrdup(fields_str(r, "texts")) : visible_texts(s, r, err);
+	if (texts == NULL)
+		return err && err->code != XF_OK ? (int)err->code : XF_EIO;
+	char *snip = search_snippet(texts, words, 60);
+	free(texts);
 	if (visible && has_words && strstr(snip, "【") == NULL) {
 		char *who = xasprintf("%s %s", fields_str(r, "people"), fields_str(r, "numbers"));
 		free(snip);
@@ -359,20 +411,20 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 		sql.handler_dept = s->op.department;
 	bool handler = s->op.role == XF_ROLE_HANDLER;
 	long want_from = (long)(page - 1) * per_page, want_to = want_from + per_page + 1;
-	if (!handler) {
-		sql.limit = per_page + 1;
-		sql.offset = (int)want_from;
-		rc = store_search(s->st, &sql, out, err);
-	} else {
-		rc = handler_search(s, &sql, nw > 0, want_from, want_to, out, err);
-	}
-	free((char *)sql.match);
-	free((char *)sql.match_text);
 	struct xf_buf joined;
 	buf_init(&joined);
 	buf_puts(&joined, "");
 	for (size_t i = 0; i < nw; i++)
 		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
+	if (!handler) {
+		sql.limit = per_page + 1;
+		sql.offset = (int)want_from;
+		rc = store_search(s->st, &sql, out, err);
+	} else {
+		rc = handler_search(s, &sql, joined.data, nw > 0, want_from, want_to, out, err);
+	}
+	free((char *)sql.match);
+	free((char *)sql.match_text);
 	free_words(w, nw);
 	free(phone);
 	if (rc == XF_OK && out->n > (size_t)per_page) {

@@ -262,18 +262,27 @@ bool setup_is_training(struct xf_store *st)
 	return setting_on(st, "training");
 }
 
-/* Removes the files of a store whose init never finished. */
-static int remove_unfinished(const char *path, struct xf_err *err)
+/* Moves the files of a store whose init never finished aside, to <path>.unfinished-<seconds>
+ * (its -wal and -shm beside it under the same name): never deleted, since a mark edited behind
+ * the program's back must not make init destroy an office's records. */
+static int move_unfinished_aside(const char *path, struct xf_err *err)
 {
 	static const char *const suffixes[] = {"-wal", "-shm", "-journal", ""};
+	char *aside = xasprintf("%s.unfinished-%lld", path, clock_seconds());
 	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		char *p = xasprintf("%s%s", path, suffixes[i]);
-		int gone = unlink(p) == 0 || errno == ENOENT;
+		char *from = xasprintf("%s%s", path, suffixes[i]);
+		char *to = xasprintf("%s%s", aside, suffixes[i]);
+		int moved = rename(from, to) == 0 || errno == ENOENT;
 		int e = errno;
-		free(p);
-		if (!gone)
-			return xf_err_set(err, XF_EIO, "无法删除未完成初始化的数据库 %s%s：%s", path, suffixes[i], strerror(e));
+		free(from);
+		free(to);
+		if (!moved) {
+			xf_err_set(err, XF_EIO, "无法把未完成初始化的数据库 %s%s 移到一旁：%s", path, suffixes[i], strerror(e));
+			free(aside);
+			return XF_EIO;
+		}
 	}
+	free(aside);
 	return XF_OK;
 }
 
@@ -303,7 +312,7 @@ int setup_create(const char *path, const char *datadir, const char *admin, const
 			/* Never marked done: an interrupted init, not an office's record. Start again. */
 			store_close(st);
 			st = NULL;
-			rc = remove_unfinished(path, err);
+			rc = move_unfinished_aside(path, err);
 			if (rc == XF_OK)
 				rc = store_open(path, &st, err);
 			*restarted = rc == XF_OK;

@@ -761,7 +761,7 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 	int rc = prepare(st,
 	                 "SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
 	                 "coalesce(p.name, '') AS name, c.category, c.department, "
-	                 "substr(c.summary, 1, 40) AS summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
+	                 "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
 	                 "c.confidential "
 	                 "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                 "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "

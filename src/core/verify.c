@@ -50,13 +50,13 @@ static void note(struct xf_verify *v, char mark, const char *fmt, ...)
 	}
 }
 
-/* A value shown in a finding: controls escaped, at most about 40 characters. */
-static void show_value(const char *v, char *out, size_t size)
+/* A value shown in a finding: controls escaped, at most max_chars characters. */
+static void show_value_cut(const char *v, int max_chars, char *out, size_t size)
 {
 	size_t o = 0, len = v ? strlen(v) : 0;
 	int chars = 0;
 	for (size_t i = 0; i < len && o + 16 < size;) {
-		if (chars++ == 40) {
+		if (chars++ == max_chars) {
 			o += (size_t)snprintf(out + o, size - o, "…");
 			break;
 		}
@@ -71,6 +71,12 @@ static void show_value(const char *v, char *out, size_t size)
 		}
 	}
 	out[o] = '\0';
+}
+
+/* A value shown in a finding: controls escaped, at most about 40 characters. */
+static void show_value(const char *v, char *out, size_t size)
+{
+	show_value_cut(v, 40, out, size);
 }
 
 /* Chinese name of a covered table. */
@@ -145,13 +151,26 @@ static bool on_row_fault(void *arg, const struct xf_row_fault *f)
 	}
 	struct xf_buf what;
 	buf_init(&what);
-	for (size_t i = 0; i < f->was.n && i < 6; i++) {
+	if (strchr(f->key, ':') == NULL) {
+		/* A table kept whole: the rows the trail has and the table lacks, and the other way
+		 * round (a changed row is both), each shown long enough to see what changed. */
+		size_t shown = 0;
+		for (int side = 0; side < 2; side++) {
+			const struct xf_fields *rows = side ? &f->now : &f->was;
+			for (size_t i = 0; i < rows->n && shown < 6; i++, shown++) {
+				char row[512];
+				show_value_cut(rows->v[i].val, 120, row, sizeof row);
+				buf_printf(&what, "%s%s %s", shown ? "；" : "", side ? "多出" : "缺少", row);
+			}
+		}
+	}
+	for (size_t i = 0; i < f->was.n && i < f->now.n && i < 6 && strchr(f->key, ':'); i++) {
 		char was[192], now[192];
 		show_value(f->was.v[i].val, was, sizeof was);
 		show_value(f->now.v[i].val, now, sizeof now);
 		buf_printf(&what, "%s%s 记录为“%s”，现为“%s”", i ? "；" : "", f->was.v[i].key, was, now);
 	}
-	for (size_t i = 0; i < f->now.n && f->was.n == 0 && i < 6; i++) {
+	for (size_t i = 0; i < f->now.n && f->was.n == 0 && i < 6 && strchr(f->key, ':'); i++) {
 		char now[192];
 		show_value(f->now.v[i].val, now, sizeof now);
 		buf_printf(&what, "%s多出 %s", i ? "；" : "", now);

@@ -144,7 +144,8 @@ static void recused_office_staff(void **state)
 }
 
 /* The petitioner of the confidential case, and where it must never show. */
-static const char *const secrets[] = {"䶮", "11010519491231002X", "13812345678", "建国路", "东方公司"};
+static const char *const secrets[] = {"䶮", "11010519491231002X", "13812345678", "建国路", "东方公司",
+                                      "1234-5678", "19491231"};
 
 /* Fails when text holds any of the petitioner's identity. */
 static void assert_no_secret(const char *what, const char *text)
@@ -169,7 +170,8 @@ static void handler_masked_everywhere(void **state)
 	int64_t elsewhere = fixture_case(&fx, "name=周别处", NULL);
 	struct xf_fields edit;
 	struct xf_err err;
-	fields_from(&edit, "summary=本人刘䶮（13812345678）在柜台办理业务被拒，要求说明。", NULL);
+	fields_from(&edit, "summary=本人刘䶮（电话 138-1234-5678，证件 110105 19491231 002x）在柜台办理业务被拒，要求说明。",
+	            NULL);
 	assert_int_equal(case_edit(&fx.clerk, secret, &edit, 0, &err), XF_OK);
 	fields_free(&edit);
 	must(&fx.head, secret, XF_MV_TRANSFER,

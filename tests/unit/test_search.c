@@ -279,6 +279,10 @@ static void test_handler_masking(void **state)
 	int64_t open = fixture_case(&fx, "name=吴可见", "phone=13755556666", "summary=投诉贷款利率", NULL);
 	int64_t other = fixture_case(&fx, "name=郑别部", "phone=13677778888", "summary=投诉贷款审批慢", NULL);
 	int64_t named = fixture_case(&fx, "name=冯隐", "summary=个人金融部柜员推诿", NULL);
+	/* The petitioner's own words name them: their name, phone and address in the summary. */
+	int64_t told = fixture_case(&fx, "confidential=是", "name=褚自述", "phone=13599990000", "address=自述巷7号",
+	                            "summary=本人褚自述，电话135-9999-0000，住自述巷7号，投诉理财误导", NULL);
+	move(&fx.head, told, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, named, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, secret, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	move(&fx.head, against, XF_MV_TRANSFER, "dept=个人金融部", NULL);
@@ -290,6 +294,14 @@ static void test_handler_masking(void **state)
 	FINDS(&fx.clerk, "2222", "1", NULL);
 	/* The handler: their department only, by the texts; identities only where visible. */
 	FINDS(&fx.handler, "贷款", "3 2 1", NULL);
+	/* A masked case is found by its texts as the mask leaves them: a search for the name, the
+	 * phone or the address it holds would tell who complained. */
+	FINDS(&fx.handler, "理财", "6", NULL);
+	FINDS(&fx.handler, "褚自", "", NULL);
+	FINDS(&fx.handler, "自述", "", NULL);
+	FINDS(&fx.handler, "0000", "", NULL);
+	FINDS(&fx.handler, "自述巷", "", NULL);
+	FINDS(&fx.clerk, "褚自", "6", NULL);
 	FINDS(&fx.handler, "贷款", "", "dept=公司金融部", NULL);
 	FINDS(&fx.handler, "别部", "", NULL);
 	FINDS(&fx.handler, "钱", "", NULL);
@@ -324,6 +336,15 @@ static void test_handler_masking(void **state)
 	assert_string_equal(fields_str(&rows.v[2], "name"), "（保密）");
 	assert_string_equal(fields_str(&rows.v[1], "name"), "（保密）");
 	assert_string_equal(fields_str(&rows.v[0], "name"), "吴可见");
+	rows_free(&rows);
+	/* The snippet of a masked case is made from the masked texts. */
+	q.words = "理财";
+	assert_int_equal(search_cases(&fx.handler, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	const char *snip = fields_str(&rows.v[0], "snippet");
+	if (strstr(snip, "褚") || strstr(snip, "自述") || strstr(snip, "0000") || strstr(snip, "9999"))
+		fail_msg("a masked case's snippet names the petitioner: %s", snip);
+	assert_non_null(strstr(snip, "【理财】"));
 	rows_free(&rows);
 	fixture_close(&fx);
 }

@@ -246,6 +246,40 @@ static void plain_init_killed(void **state)
 	free(r);
 }
 
+/* A store whose init mark was edited behind the program's back (or an init that never
+ * finished) is moved aside by the next init, never deleted: its records stay in the file. */
+static void unfinished_store_kept_aside(void **state)
+{
+	(void)state;
+	struct place p;
+	place_open(&p);
+	struct run_result *r = malloc(sizeof *r);
+	const char *env[] = {p.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=admin", NULL};
+	run_xinfang(r, env, (const char *[]){"init", "--demo", NULL});
+	assert_int_equal(r->status, 0);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(p.db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE settings SET value = '0' WHERE key = 'initialised'", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
+	if (r->status != 0)
+		fail_msg("init again: %s", r->err);
+	assert_non_null(strstr(r->err, ".unfinished-"));
+	assert_int_equal(raw_count(p.db, "cases"), 0);
+	/* The 200 cases are still in the file moved aside. */
+	char *cmd = xasprintf("ls %s/x.db.unfinished-* | grep -v -- '-wal$\\|-shm$'", p.dir);
+	FILE *ls = popen(cmd, "r");
+	char aside[256] = "";
+	assert_non_null(fgets(aside, sizeof aside, ls));
+	pclose(ls);
+	free(cmd);
+	aside[strcspn(aside, "\n")] = '\0';
+	assert_int_equal(raw_count(aside, "cases"), 200);
+	free(r);
+	place_close(&p);
+}
+
 /* A store held by another program's write lock: exit code 3 and a message to try again. */
 static void busy_exit_code(void **state)
 {
@@ -363,6 +397,7 @@ int main(void)
 		cmocka_unit_test(receipt_dates_bounded),
 		cmocka_unit_test(demo_init_killed),
 		cmocka_unit_test(plain_init_killed),
+		cmocka_unit_test(unfinished_store_kept_aside),
 		cmocka_unit_test(busy_exit_code),
 		cmocka_unit_test(file_size_limit),
 	};

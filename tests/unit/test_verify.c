@@ -127,6 +127,11 @@ static const struct edit edits[] = {
 	 {"操作员 clerk", "role 记录为“operator”，现为“admin”", NULL}},
 	{"DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 12;",
 	 {"触发器 audit_no_delete 缺失", "操作日志第 12 条记录缺失", NULL}},
+	/* Tables kept whole: a row gone, a row changed (shown whole enough to see what changed). */
+	{"DELETE FROM calendar_days WHERE day = '2026-10-01'",
+	 {"节假日表（calendar_days）", "缺少 {\"day\":\"2026-10-01\"", NULL}},
+	{"UPDATE limit_rules SET length = 99 WHERE ruleset = 'seed' AND kind = 'transfer' AND category = ''",
+	 {"时限规则表（limit_rules）", "\"length\":99}", "多出 {\"ruleset\":\"seed\"", NULL}},
 };
 
 /* A busy store edited behind the program's back (*state is the edit): verify names it. */
@@ -647,6 +652,8 @@ int main(void)
 		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[1]),
 		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[2]),
 		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[3]),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[4]),
+		cmocka_unit_test_prestate(test_edit_caught, (void *)&edits[5]),
 		cmocka_unit_test(test_forged_record_caught),
 		cmocka_unit_test(test_trigger_changed_caught),
 		cmocka_unit_test(test_rewritten_chain_caught_by_anchor),
