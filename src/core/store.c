@@ -433,6 +433,18 @@ static int check_columns(struct xf_store *st, const char *table, const struct xf
 	return XF_OK;
 }
 
+/* The text of an INSERT of cols into table, values bound as ?1, ?2 ... in order. */
+void store_insert_sql(struct xf_buf *sql, const char *table, const struct xf_fields *cols)
+{
+	buf_printf(sql, "INSERT INTO %s (", table);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(sql, "%s\"%s\"", i ? ", " : "", cols->v[i].key);
+	buf_puts(sql, ") VALUES (");
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(sql, "%s?%zu", i ? ", " : "", i + 1);
+	buf_puts(sql, ")");
+}
+
 /* Generic INSERT. */
 int store_insert(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
                  struct xf_err *err)
@@ -442,13 +454,7 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 		return rc;
 	struct xf_buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "INSERT INTO %s (", table);
-	for (size_t i = 0; i < cols->n; i++)
-		buf_printf(&sql, "%s\"%s\"", i ? ", " : "", cols->v[i].key);
-	buf_puts(&sql, ") VALUES (");
-	for (size_t i = 0; i < cols->n; i++)
-		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
-	buf_puts(&sql, ")");
+	store_insert_sql(&sql, table, cols);
 	sqlite3_stmt *stmt;
 	bool own = false;
 	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {

@@ -207,13 +207,7 @@ static int bulk_statement(struct xf_bulk *b, const char *table, const struct xf_
 	}
 	struct xf_buf sql;
 	buf_init(&sql);
-	buf_printf(&sql, "INSERT INTO %s (", table);
-	for (size_t i = 0; i < cols->n; i++)
-		buf_printf(&sql, "%s\"%s\"", i ? ", " : "", cols->v[i].key);
-	buf_puts(&sql, ") VALUES (");
-	for (size_t i = 0; i < cols->n; i++)
-		buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 1);
-	buf_puts(&sql, ")");
+	store_insert_sql(&sql, table, cols);
 	sqlite3_stmt *stmt;
 	int prc = sqlite3_prepare_v3(b->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	buf_free(&sql);

@@ -383,6 +383,36 @@ static void round_trip(void **state)
 	fixture_close(&a);
 }
 
+/* The command line: a period by receipt date to standard output, a wrong format refused as a
+ * usage error, a wrong date refused with what to write. */
+static void export_command_line(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	rich_store(&fx);
+	char dbenv[400];
+	snprintf(dbenv, sizeof dbenv, "XINFANG_DB=%s", fx.db);
+	const char *env[] = {dbenv, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"export", "since=2026-11-19", "until=2026-11-19", "--encoding", "UTF-8",
+	                                     "--to", "-", NULL});
+	assert_int_equal(r->status, 0);
+	assert_memory_equal(r->out, "\xEF\xBB\xBF编号,收件日期,", strlen("\xEF\xBB\xBF编号,收件日期,"));
+	assert_null(strstr(r->out, "2026年第0001号")); /* received 2026-11-18 */
+	assert_non_null(strstr(r->out, "\r\n2026年第0002号,2026-11-19,"));
+	assert_non_null(strstr(r->out, "\r\n2026年第0003号,2026-11-19,"));
+	assert_null(strstr(r->out, "2026年第0004号"));
+	run_xinfang(r, env, (const char *[]){"export", "--format", "pdf", "--to", "x", NULL});
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "csv 或 xlsx"));
+	run_xinfang(r, env, (const char *[]){"export", "since=2026-13-01", "--to", "-", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "YYYY-MM-DD"));
+	free(r);
+	fixture_close(&fx);
+}
+
 /* The CSV reader on its own: quotes, doubled quotes, CRLF inside a field, a missing last line end,
  * the BOM, and an unclosed quote named by its line. */
 static void csv_reader(void **state)
@@ -436,6 +466,7 @@ int main(void)
 		cmocka_unit_test(import_gbk_with_errors),
 		cmocka_unit_test(import_gbk_clean_then_refused),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(export_command_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
