@@ -226,7 +226,8 @@ int casefile_records(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 		snprintf(key, sizeof key, "%s#%06zu", fields_str(&out->v[i], "#at"), i);
 		fields_set(&out->v[i], "#sort", key);
 	}
-	qsort(out->v, out->n, sizeof *out->v, by_time);
+	if (out->n > 0)
+		qsort(out->v, out->n, sizeof *out->v, by_time);
 	/* The records' texts may name the petitioner: the mask decides what this reader sees. */
 	if ((rc = mask_rows_of_case(s, id, out, err)) != XF_OK)
 		rows_free(out);

@@ -122,6 +122,13 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/* Sorts counts largest first (an empty list is left alone: qsort of a null base is undefined). */
+static void sort_counts(struct xf_stat_counts *c)
+{
+	if (c->n > 0)
+		qsort(c->v, c->n, sizeof *c->v, by_count);
+}
+
 /* A period written as month=, quarter= or year=. */
 int report_period(const char *key, const char *value, char since[11], char until[11], struct xf_err *err)
 {
@@ -404,7 +411,7 @@ static int overdue_handlers(struct xf_session *s, struct tally *t, struct xf_err
 		counts_add(&t->out->overdue_handler, *h ? h : "（未写经办人）", 1);
 	}
 	rows_free(&rows);
-	qsort(t->out->overdue_handler.v, t->out->overdue_handler.n, sizeof *t->out->overdue_handler.v, by_count);
+	sort_counts(&t->out->overdue_handler);
 	return XF_OK;
 }
 
@@ -451,8 +458,8 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	out->rates[XF_RATE_SATISFIED].num = satisfied;
 	out->rates[XF_RATE_SATISFIED].den = stated;
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
-		qsort(out->axes[ax].v, out->axes[ax].n, sizeof *out->axes[ax].v, by_count);
-	qsort(out->overdue_department.v, out->overdue_department.n, sizeof *out->overdue_department.v, by_count);
+		sort_counts(&out->axes[ax]);
+	sort_counts(&out->overdue_department);
 	long fix = 0;
 	if ((rc = store_stats_first_transfer_fix(s->st, since, until, &fix, err)) != XF_OK)
 		goto fail;
@@ -484,7 +491,7 @@ int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *e
 			const char *label = fields_str(&rows.v[i], axis_keys[ax]);
 			counts_add(&st->axes[ax], *label ? label : "（未分类）", atol(fields_str(&rows.v[i], "n")));
 		}
-		qsort(st->axes[ax].v, st->axes[ax].n, sizeof *st->axes[ax].v, by_count);
+		sort_counts(&st->axes[ax]);
 	}
 	rows_free(&rows);
 	st->jrt_counted = true;
