@@ -48,7 +48,7 @@ static const struct cli_command commands[] = {
 	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
-	{"verify", cmd_verify, "  verify                             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
+	{"verify", cmd_verify, "  verify [--new-anchor]             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
 	{"backup", cmd_backup, "  backup 文件                        在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
 	{"restore", cmd_restore, "  restore 备份文件                   从核验通过的备份恢复（管理员；原库留档）\n"},
 	{"export", cmd_export,

@@ -16,7 +16,11 @@ enum {
 	XF_VERIFY_QUICK = 1,       /* the desk's start: triggers, the chain's tail, the anchor */
 	XF_VERIFY_NO_ANCHOR = 2,   /* a backup file being restored: its own anchor, never the live one */
 	XF_VERIFY_KEEP_ANCHOR = 4, /* do not move the anchor forward */
+	XF_VERIFY_NEW_ANCHOR = 8,  /* a missing anchor is made anew (verify --new-anchor) instead of failing */
 };
+
+/* Anchors the chain head of a freshly initialised store beside it; false when it could not. */
+bool verify_anchor_init(struct xf_store *st);
 
 /* What a verify run found. */
 struct xf_verify {

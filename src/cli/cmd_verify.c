@@ -9,14 +9,17 @@
 /* xinfang verify: every check; exit 0 only when all hold. */
 int cmd_verify(struct cli *c, int argc, char **argv)
 {
-	if (argc != 0)
-		return usage_error("verify 不带参数（多余的“%s”）", argv[0]);
+	unsigned flags = 0;
+	if (argc == 1 && strcmp(argv[0], "--new-anchor") == 0)
+		flags = XF_VERIFY_NEW_ANCHOR;
+	else if (argc != 0)
+		return usage_error("verify 只认 --new-anchor（多余的“%s”）", argv[0]);
 	struct xf_err err;
 	struct xf_verify v;
 	int rc = login(c, &err);
 	memset(&v, 0, sizeof v);
 	if (rc == XF_OK)
-		rc = verify_session(&c->session, 0, &v, &err);
+		rc = verify_session(&c->session, flags, &v, &err);
 	if (rc != XF_OK) {
 		verify_free(&v);
 		return refused(&err);

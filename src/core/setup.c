@@ -16,6 +16,7 @@
 #include "xinfang/limits.h"
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
+#include "xinfang/verify.h"
 
 /* Column names for each word of a reference-list line. */
 struct list_spec {
@@ -207,6 +208,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 	if (rc != XF_OK) {
 		store_rollback(st);
 		memset(out, 0, sizeof *out);
+	} else if (!(mode & XF_INIT_UNFINISHED)) {
+		verify_anchor_init(st); /* a missing anchor is named by verify */
 	}
 	return rc;
 }
@@ -230,6 +233,8 @@ int setup_finish(struct xf_store *st, const char *actor, struct xf_err *err)
 		rc = store_commit(st, err);
 	if (rc != XF_OK)
 		store_rollback(st);
+	else
+		verify_anchor_init(st); /* a missing anchor is named by verify */
 	return rc;
 }
 

@@ -238,8 +238,8 @@ static int check_chain(struct xf_store *st, int64_t from, struct xf_verify *v, s
 }
 
 /* The chain against the anchor: the anchored record still there with the anchored hash. */
-static int check_anchor(struct xf_store *st, const char *anchor_path, const struct xf_chain_head *last,
-                        struct xf_verify *v, struct xf_err *err)
+static int check_anchor(struct xf_store *st, unsigned flags, const char *anchor_path,
+                        const struct xf_chain_head *last, struct xf_verify *v, struct xf_err *err)
 {
 	struct xf_chain_head anchor;
 	bool found;
@@ -248,8 +248,14 @@ static int check_anchor(struct xf_store *st, const char *anchor_path, const stru
 		note(v, 'x', "%s", err->msg);
 		return XF_OK;
 	}
-	if (!found) {
+	if (!found && (flags & XF_VERIFY_NEW_ANCHOR)) {
 		note(v, '!', "库外锚点 %s 还没有：本次检查通过后建立（此后日志被整体改写或截断都能发现）", anchor_path);
+		return XF_OK;
+	}
+	if (!found) {
+		note(v, 'x', "库外锚点 %s 不见了（初始化时已建立）：可能有人删除它以掩盖改写。请对照系统日志里 xinfang "
+		             "记下的锚点核实，再用 xinfang verify --new-anchor 重新建立",
+		     anchor_path);
 		return XF_OK;
 	}
 	if (anchor.id > last->id) {
@@ -300,6 +306,18 @@ char *verify_anchor_path(const char *db_path)
 	return xasprintf("%s.anchor", db_path);
 }
 
+/* Anchors the chain head of a freshly initialised store beside it; false when it could not. */
+bool verify_anchor_init(struct xf_store *st)
+{
+	struct xf_chain_head head;
+	struct xf_err err;
+	char *path = verify_anchor_path(store_path(st));
+	bool ok = store_chain_last(st, &head, &err) == XF_OK &&
+	          verify_anchor_write(path, store_path(st), &head, "init", &err) == XF_OK;
+	free(path);
+	return ok;
+}
+
 /* Runs every check (or the quick ones) in one read transaction. */
 static int run_checks(struct xf_store *st, unsigned flags, const char *anchor_path, struct xf_verify *v,
                       struct xf_err *err)
@@ -334,7 +352,7 @@ static int run_checks(struct xf_store *st, unsigned flags, const char *anchor_pa
 			return rc;
 	}
 	if (anchor_path)
-		rc = check_anchor(st, anchor_path, &v->head, v, err);
+		rc = check_anchor(st, flags, anchor_path, &v->head, v, err);
 	return rc;
 }
 

@@ -732,7 +732,7 @@ int main(int argc, char **argv)
 		struct xf_verify v;
 		char *no_anchor = xasprintf("%s.bench-anchor", db);
 		t0 = now_ms();
-		if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, no_anchor, &v, &err) != XF_OK)
+		if (verify_store(st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, no_anchor, &v, &err) != XF_OK)
 			die("verify", err.msg);
 		verify_ms = now_ms() - t0;
 		if (v.failures)

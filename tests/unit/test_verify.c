@@ -334,7 +334,7 @@ static void test_rewritten_chain_caught_by_anchor(void **state)
 	/* Without the anchor the forgery is consistent: that is what the anchor is for. */
 	struct xf_err err;
 	char *elsewhere = xasprintf("%s/none.anchor", fx.dir);
-	assert_int_equal(verify_store(fx.st, XF_VERIFY_KEEP_ANCHOR, elsewhere, &v, &err), XF_OK);
+	assert_int_equal(verify_store(fx.st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, elsewhere, &v, &err), XF_OK);
 	if (v.failures != 0)
 		fail_msg("the rewrite was not consistent:\n%s", v.text.data);
 	verify_free(&v);
@@ -363,6 +363,31 @@ static void test_truncated_chain_caught(void **state)
 	            "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'records are never "
 	            "deleted'); END;");
 	assert_caught(&fx, "操作日志被截断", NULL);
+	fixture_close(&fx);
+}
+
+/* A deleted anchor is a failure, not a fresh start: only verify --new-anchor makes it anew. */
+static void test_deleted_anchor_caught(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	busy_store(&fx, NULL);
+	struct xf_verify v;
+	assert_int_equal(verify_fx(&fx, &v), 0);
+	verify_free(&v);
+	char *anchor = verify_anchor_path(fx.db);
+	assert_int_equal(unlink(anchor), 0);
+	assert_caught(&fx, "不见了", "--new-anchor", NULL);
+	struct xf_err err;
+	assert_int_equal(verify_store(fx.st, XF_VERIFY_NEW_ANCHOR, NULL, &v, &err), XF_OK);
+	assert_int_equal(v.failures, 0);
+	assert_true(v.anchor_written);
+	verify_free(&v);
+	assert_int_equal(access(anchor, R_OK), 0);
+	assert_int_equal(verify_fx(&fx, &v), 0);
+	verify_free(&v);
+	free(anchor);
 	fixture_close(&fx);
 }
 
@@ -417,7 +442,7 @@ static void test_upgrade_seals_older_records(void **state)
 	assert_int_equal(seals.n, 1);
 	rows_free(&seals);
 	struct xf_verify v;
-	assert_int_equal(verify_store(fx.st, XF_VERIFY_KEEP_ANCHOR, NULL, &v, &err), XF_OK);
+	assert_int_equal(verify_store(fx.st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err), XF_OK);
 	/* Only the calendar (none loaded in this bare store) may fail. */
 	if (v.failures != 1 || strstr(v.first, "节假日日历") == NULL)
 		fail_msg("an upgraded store fails:\n%s", v.text.data);
@@ -691,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_trigger_changed_caught),
 		cmocka_unit_test(test_rewritten_chain_caught_by_anchor),
 		cmocka_unit_test(test_truncated_chain_caught),
+		cmocka_unit_test(test_deleted_anchor_caught),
 		cmocka_unit_test(test_desk_check),
 		cmocka_unit_test(test_upgrade_seals_older_records),
 		cmocka_unit_test_prestate(test_upgrade_seals_older_records, (void *)"skipped"),
