@@ -1481,8 +1481,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 		                fields_str(f, "at"), fields_str(f, "actor"), fields_str(f, "rows"), fields_str(f, "first_number"),
 		                fields_str(f, "last_number"));
 	}
-	if (rc == XF_OK)
-		rows_free(&seen);
+	rows_free(&seen); /* also when the file was seen before: the refusal must not keep the rows */
 	if (rc == XF_OK)
 		rc = decode_file(&im, data, len, &text, &tlen, &owned);
 	if (rc == XF_OK)

@@ -474,7 +474,8 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 	struct xf_buf b;
 	buf_init(&b);
 	buf_puts(&b, "{");
-	qsort(c->v, c->n, sizeof *c->v, cmp_touched);
+	if (c->n > 0)
+		qsort(c->v, c->n, sizeof *c->v, cmp_touched);
 	int rc = XF_OK, n = 0;
 	for (size_t i = 0; i < c->n && rc == XF_OK; i++) {
 		const struct touched *t = &c->v[i];
