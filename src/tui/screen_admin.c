@@ -269,23 +269,34 @@ static void calendar_lines(struct ui *ui, struct text_lines *t)
 	}
 }
 
-/* Asks for a calendar file and loads it. */
-static void load_calendar(struct ui *ui)
+/* Opens a small form asking for one file name (key "file"), with a note in its head line and
+ * the given key hints; false when it could not be opened. */
+static bool open_file_form(struct ui *ui, struct fscreen *fs, const char *name, const char *title, const char *head,
+                           const char *label, const char *note, const char *hints)
 {
 	const char *keys[] = {"file"};
-	const char *labels[] = {"日历文件"};
+	const char *labels[] = {label};
 	const char *lists[] = {NULL};
 	enum xf_ftype types[] = {XF_F_TEXT};
 	bool required[] = {true};
-	char *text = fs_small_form("calendar", "导入节假日日历", "格式", keys, labels, types, lists, required, 1);
-	struct fscreen fs;
-	bool opened = fs_open(ui, &fs, NULL, text);
+	char *text = fs_small_form(name, title, head, keys, labels, types, lists, required, 1);
+	bool opened = fs_open(ui, fs, NULL, text);
 	free(text);
 	if (!opened)
+		return false;
+	fs_editable(fs, "file");
+	fs_set(fs, "number", note);
+	snprintf(fs->hints, sizeof fs->hints, "%s", hints);
+	return true;
+}
+
+/* Asks for a calendar file and loads it. */
+static void load_calendar(struct ui *ui)
+{
+	struct fscreen fs;
+	if (!open_file_form(ui, &fs, "calendar", "导入节假日日历", "格式", "日历文件", "YYYY.txt，每行：日期 休|班 名称",
+	                    " F2 导入  F10 返回"))
 		return;
-	fs_editable(&fs, "file");
-	fs_set(&fs, "number", "YYYY.txt，每行：日期 休|班 名称");
-	snprintf(fs.hints, sizeof fs.hints, " F2 导入  F10 返回");
 	for (;;) {
 		if (fs_run(ui, &fs) != FS_SAVE)
 			break;
@@ -385,26 +396,16 @@ void screen_calendar_rules(struct ui *ui)
 /* Asks for a file and backs the store up into it while other desks keep working. */
 static void backup_now(struct ui *ui, struct text_lines *t)
 {
-	const char *keys[] = {"file"};
-	const char *labels[] = {"备份到文件"};
-	const char *lists[] = {NULL};
-	enum xf_ftype types[] = {XF_F_TEXT};
-	bool required[] = {true};
-	char *text = fs_small_form("backup", "立即备份", "说明", keys, labels, types, lists, required, 1);
 	struct fscreen fs;
-	bool opened = fs_open(ui, &fs, NULL, text);
-	free(text);
-	if (!opened)
+	if (!open_file_form(ui, &fs, "backup", "立即备份", "说明", "备份到文件", "备份时其他工作台照常办理；文件须是新的",
+	                    " F2 备份  F10 返回"))
 		return;
-	fs_editable(&fs, "file");
-	fs_set(&fs, "number", "备份时其他工作台照常办理；文件须是新的");
 	char now[20], path[600];
 	clock_now_iso(now);
 	const char *db = store_path(ui->s.st), *slash = strrchr(db, '/');
 	snprintf(path, sizeof path, "%.*sxinfang-备份-%.4s%.2s%.2s-%.2s%.2s.db", slash ? (int)(slash - db + 1) : 0, db, now,
 	         now + 5, now + 8, now + 11, now + 14);
 	fs_set(&fs, "file", path);
-	snprintf(fs.hints, sizeof fs.hints, " F2 备份  F10 返回");
 	for (;;) {
 		if (fs_run(ui, &fs) != FS_SAVE)
 			break;
