@@ -237,11 +237,7 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	sqlite3_busy_timeout(st->db, st->busy_ms);
 	sqlite3_extended_result_codes(st->db, 1);
 	int code;
-	/* Temporary storage in memory: the statement journals of writes that fire triggers (every
-	 * case write, through the search triggers) otherwise spill to a temporary file. Set before
-	 * the temporary triggers exist, as SQLite drops them when this changes. */
-	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;", err,
-	                 "打开数据库")) != XF_OK ||
+	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
 	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
 	    (code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
 		store_close(st);
