@@ -38,6 +38,7 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct xf_err *err);
 /* Raises a year's number sequence to at least seq (imported numbers are never given again). */
 int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err);
-void store_bulk_close(struct xf_bulk *b);
+/* Ends the writer after its transaction; fails only when the index could not be kept again. */
+int store_bulk_close(struct xf_bulk *b, struct xf_err *err);
 
 #endif

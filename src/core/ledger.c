@@ -1534,13 +1534,17 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	if (rc == XF_OK && rep->problem_count > 0)
 		rc = xf_err_set(err, XF_EINVAL, "%s 有 %ld 处问题，%s：请改正后再导入", im.file_name, rep->problem_count,
 		                dry_run ? "以上是全部问题" : "一件也没有导入");
-	store_bulk_close(im.bulk);
+	/* The commit re-indexes every imported case: still with the writer's large page cache. */
 	if (in_tx) {
 		if (rc == XF_OK && im.writing)
 			rc = store_commit(s->st, err);
 		if (rc != XF_OK || !im.writing)
 			store_rollback(s->st);
 	}
+	struct xf_err after;
+	if (store_bulk_close(im.bulk, &after) != XF_OK && rc == XF_OK)
+		rc = xf_err_set(err, after.code, "已导入 %ld 件，但%s：请重新打开 xinfang，检索才会包括之后的改动",
+		                rep->rows, after.msg);
 	if (rc == XF_OK && im.writing)
 		rep->imported = rep->rows;
 	if (progress && rc == XF_OK)

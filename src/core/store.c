@@ -29,6 +29,7 @@ struct xf_store {
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
 	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
+	sqlite3_stmt *search_stmts[XF_SEARCH_STMTS]; /* its re-indexing statements, prepared once */
 	struct xf_chain *chain; /* rows written since the last audit record (store_chain.c) */
 };
 
@@ -259,6 +260,8 @@ void store_close(struct xf_store *st)
 	if (st == NULL)
 		return;
 	store_chain_detach(st);
+	for (int i = 0; i < XF_SEARCH_STMTS; i++)
+		sqlite3_finalize(st->search_stmts[i]);
 	sqlite3_close_v2(st->db);
 	forget_columns(st);
 	free(st->path);
@@ -1053,6 +1056,12 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 		return rc;
 	sqlite3_bind_int(stmt, 1, limit);
 	return collect_rows(st, stmt, out, err);
+}
+
+/* The text index's statements of this connection, prepared by store_search.c. */
+sqlite3_stmt **store_search_stmts(struct xf_store *st)
+{
+	return st->search_stmts;
 }
 
 /* Whether this connection keeps the text index; set by store_search.c. */

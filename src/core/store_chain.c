@@ -491,9 +491,12 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 			rc = whole_table_json(st, t->table, &b, err);
 			continue;
 		}
-		char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
-		sqlite3_stmt *stmt = cached(st, S_ROW + t->table, sql);
-		free(sql);
+		sqlite3_stmt *stmt = c->stmts[S_ROW + t->table];
+		if (stmt == NULL) { /* the row's SELECT is written out only the first time */
+			char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
+			stmt = cached(st, S_ROW + t->table, sql);
+			free(sql);
+		}
 		if (stmt == NULL) {
 			rc = chain_fail(st, "记录操作日志", err);
 			break;

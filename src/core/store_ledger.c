@@ -111,7 +111,8 @@ struct xf_bulk {
 	sqlite3 *db;
 	struct bulk_stmt *inserts;
 	size_t n;
-	sqlite3_stmt *case_id, *raise_seq;
+	sqlite3_stmt *case_id, *raise_seq, *note_case;
+	bool writing;    /* inside the caller's write transaction: the index triggers are set aside */
 	long cache_size; /* the connection's page cache before the import raised it */
 	bool own_read;   /* a dry run: the writer holds a read transaction of its own */
 };
@@ -132,6 +133,13 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 	/* Outside the caller's transaction (a dry run) the lookups share one read transaction. */
 	if (sqlite3_get_autocommit(b->db))
 		b->own_read = sqlite3_exec(b->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
+	else if (store_search_bulk_begin(st, err) == XF_OK)
+		b->writing = true;
+	else {
+		store_bulk_close(b, err); /* not writing: nothing to put back, err kept */
+		*out = NULL;
+		return err->code;
+	}
 	int rc = sqlite3_prepare_v2(b->db, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", -1, &b->case_id, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(b->db,
@@ -140,7 +148,8 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 		                        -1, &b->raise_seq, NULL);
 	if (rc != SQLITE_OK) {
 		int code = store_sql_fail(b->st, rc, err, "准备导入");
-		store_bulk_close(b);
+		struct xf_err ignored; /* the preparing failure is the one to report */
+		store_bulk_close(b, &ignored);
 		*out = NULL;
 		return code;
 	}
@@ -238,8 +247,12 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 	sqlite3_clear_bindings(stmt);
 	if (step != SQLITE_DONE)
 		return store_sql_fail(b->st, step, err, "导入记录");
+	int64_t id = sqlite3_last_insert_rowid(b->db);
 	if (rowid)
-		*rowid = sqlite3_last_insert_rowid(b->db);
+		*rowid = id;
+	/* Every text an import writes belongs to a case it writes: noting the case is enough. */
+	if (b->writing && strcmp(table, "cases") == 0)
+		return store_search_note(b->st, &b->note_case, id, err);
 	return XF_OK;
 }
 
@@ -266,11 +279,12 @@ int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *er
 	return rc == SQLITE_DONE ? XF_OK : store_sql_fail(b->st, rc, err, "更新编号顺序");
 }
 
-/* Finalizes the writer's statements. */
-void store_bulk_close(struct xf_bulk *b)
+/* Finalizes the writer's statements and, after its transaction ended, puts the index's
+ * triggers back; fails only when they could not be put back. */
+int store_bulk_close(struct xf_bulk *b, struct xf_err *err)
 {
 	if (b == NULL)
-		return;
+		return XF_OK;
 	for (size_t i = 0; i < b->n; i++) {
 		sqlite3_finalize(b->inserts[i].stmt);
 		free(b->inserts[i].shape);
@@ -278,10 +292,13 @@ void store_bulk_close(struct xf_bulk *b)
 	free(b->inserts);
 	sqlite3_finalize(b->case_id);
 	sqlite3_finalize(b->raise_seq);
+	sqlite3_finalize(b->note_case);
+	int rc = b->writing ? store_search_bulk_end(b->st, err) : XF_OK;
 	if (b->own_read)
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 	char *restore = sqlite3_mprintf("PRAGMA cache_size = %ld", b->cache_size ? b->cache_size : -2000);
 	sqlite3_exec(b->db, restore, NULL, NULL, NULL);
 	sqlite3_free(restore);
 	free(b);
+	return rc;
 }

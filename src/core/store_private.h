@@ -23,12 +23,19 @@ int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *o
 
 /* The flag telling whether this connection keeps the text index. */
 bool *store_search_ready(struct xf_store *st);
+/* Room for the text index's prepared statements, finalized when the store closes. */
+enum { XF_SEARCH_STMTS = 8 };
+sqlite3_stmt **store_search_stmts(struct xf_store *st);
 /* Registers the text index's tokenizer on a new connection, and attaches to the index. */
 int store_search_open(struct xf_store *st, struct xf_err *err);
 /* Once the index exists (schema 8): notes every change to a case's texts in this connection. */
 int store_search_attach(struct xf_store *st, struct xf_err *err);
 /* Re-indexes the cases changed in the open transaction (called by store_commit). */
 int store_search_flush(struct xf_store *st, struct xf_err *err);
+/* Bulk writing: the index's insert triggers dropped, cases noted by the writer, triggers back. */
+int store_search_bulk_begin(struct xf_store *st, struct xf_err *err);
+int store_search_note(struct xf_store *st, sqlite3_stmt **stmt, int64_t case_id, struct xf_err *err);
+int store_search_bulk_end(struct xf_store *st, struct xf_err *err);
 
 /* The audit chain (store_chain.c). */
 /* The schema version that brings the audit chain (data/schema/005_audit_chain.sql). */
