@@ -44,8 +44,9 @@ static const struct cli_command commands[] = {
 	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state|jrt]\n"
-	 "        [--format text|csv] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
-	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）\n"},
+	 "        [--format text|csv|pdf] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
+	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）；--print 像单子一样\n"
+	 "                                     送办公室的打印机（默认 PDF 报表），--to 文件.pdf 存 PDF，文件.csv 存 CSV\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
 	{"verify", cmd_verify, "  verify [--new-anchor]             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},

@@ -51,6 +51,8 @@ enum xf_rate_kind {
 	XF_RATE_FIRST,    /* 首办一次性办结率 */
 	XF_RATE_COUNT
 };
+/* A rate as a percentage with one decimal ("75.0%"), or "—" when its denominator is 0. */
+void report_rate_text(const struct xf_rate *r, char out[16]);
 /* Chinese name of a rate, and its definition (numerator ÷ denominator) in one line. */
 const char *report_rate_label(enum xf_rate_kind kind);
 const char *report_rate_definition(enum xf_rate_kind kind);
@@ -100,8 +102,14 @@ struct xf_warn_level {
 };
 /* Parses warning levels (`蓝色 >=10 <20` per line, # comments); errors name the line. */
 int report_parse_levels(const char *text, struct xf_warn_level **out, size_t *n, struct xf_err *err);
+/* The office's warning levels from data/warnings.txt in the data directory. */
+int report_load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *err);
 /* The level a growth falls in, or NULL. */
 const struct xf_warn_level *report_level_of(const struct xf_warn_level *levels, size_t n, double pct);
+
+/* True when the counts by axis are shown under axes_mask (bits 1 << enum xf_stats_axis; 0:
+ * the five axes, and the JR/T ones when counted). */
+bool report_axis_shown(const struct xf_stats *st, unsigned axes_mask, int axis);
 
 /* How a page is measured: UTF-8 terminals show box and block characters one column wide; a
  * Chinese printer fed GB18030 shows every non-ASCII character two columns wide. */

@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "xinfang/print.h"
 #include "xinfang/report.h"
 #include "xinfang/slip.h"
 #include "xinfang/text.h"
@@ -16,15 +19,97 @@ static int write_out(const char *data, size_t len, struct xf_err *err)
 	return XF_OK;
 }
 
-/* xinfang stats since= until= | month= | quarter= | year= [by=] [--format text|csv]
+/* Where the figures go and in what form, as the arguments ask. */
+struct stats_output {
+	const char *format;   /* "text", "csv", "pdf", or NULL: not asked */
+	const char *encoding; /* NULL: UTF-8 on standard output, the office's (or GB18030) elsewhere */
+	bool print;           /* --print, --printer or --to */
+	bool to_file;
+	const char *target;   /* the queue or the file */
+};
+
+/* Sends the statistics to a printer queue or a file, as PDF or text (the format asked, else
+ * the office's for a printer and the file's name for a file), and says where they went. */
+static int print_stats(struct cli *c, const struct xf_stats *st, unsigned mask, const struct stats_output *o,
+                       struct xf_err *err)
+{
+	struct xf_print_report report;
+	memset(&report, 0, sizeof report);
+	struct xf_print_opts opts = {"stats", o->encoding, o->to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER, o->target,
+	                             slip_default_page(), NULL, print_format_parse(o->format), &report};
+	int rc = report_print(&c->session, st, mask, &opts, NULL, err);
+	if (rc == XF_OK) {
+		char said[512];
+		print_report_text(&report, said, sizeof said);
+		fprintf(stderr, "%s：%s 至 %s 的统计（%s）\n", said, st->since, st->until,
+		        report.format == XF_FORMAT_PDF ? "PDF" : "文本");
+	}
+	return rc;
+}
+
+/* Writes the statistics as CSV to a file in the encoding (GB18030 unless asked: Excel opens
+ * it with a double click). */
+static int csv_to_file(const struct xf_stats *st, unsigned mask, const struct stats_output *o, struct xf_err *err)
+{
+	const char *encoding = o->encoding ? o->encoding : "GB18030";
+	struct xf_buf csv;
+	buf_init(&csv);
+	report_csv(st, mask, &csv);
+	char *enc = NULL;
+	size_t len = 0;
+	int rc = text_convert(csv.data, csv.len, encoding, &enc, &len, NULL) == XF_OK
+	             ? print_to_file(o->target, enc, len, err)
+	             : xf_err_set(err, XF_EINVAL, "统计结果无法用 %s 编码：请改用 GB18030 或 UTF-8", encoding);
+	if (rc == XF_OK)
+		fprintf(stderr, "已导出 %s 至 %s 的统计到 %s（CSV，%s）\n", st->since, st->until, o->target, encoding);
+	free(enc);
+	buf_free(&csv);
+	return rc;
+}
+
+/* Writes the statistics to standard output: the text page, CSV, or PDF into a pipe or file. */
+static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned mask, const struct stats_output *o,
+                           struct xf_err *err)
+{
+	const char *format = o->format ? o->format : "text";
+	struct xf_buf out;
+	buf_init(&out);
+	int rc = XF_OK;
+	if (strcmp(format, "pdf") == 0) {
+		struct xf_print_opts opts = {"stats", NULL, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_PDF,
+		                             NULL};
+		rc = report_print(&c->session, st, mask, &opts, &out, err);
+		if (rc == XF_OK)
+			rc = write_out(out.data, out.len, err);
+		buf_free(&out);
+		return rc;
+	}
+	if (strcmp(format, "csv") == 0)
+		report_csv(st, mask, &out);
+	else
+		report_render(st, mask, 80, XF_RENDER_TERMINAL, &out);
+	if (o->encoding && out.len) {
+		char *enc = NULL;
+		size_t len = 0;
+		if (text_convert(out.data, out.len, o->encoding, &enc, &len, NULL) != XF_OK)
+			rc = xf_err_set(err, XF_EINVAL, "统计结果无法用 %s 编码：请改用 GB18030 或 UTF-8", o->encoding);
+		else
+			rc = write_out(enc, len, err);
+		free(enc);
+	} else if (out.len) {
+		rc = write_out(out.data, out.len, err);
+	}
+	buf_free(&out);
+	return rc;
+}
+
+/* xinfang stats since= until= | month= | quarter= | year= [by=] [--format text|csv|pdf]
  * [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	char since[11] = "", until[11] = "";
 	unsigned mask = 0;
-	const char *format = "text", *encoding = NULL;
-	struct xf_print_opts opts = {"stats", "GB18030", XF_PRINT_SPOOLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
-	bool print = false;
+	struct stats_output o = {NULL, NULL, false, false, NULL};
 	struct xf_err err;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -33,20 +118,20 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 			fputs(report_explain(), stdout);
 			return 0;
 		} else if (strcmp(a, "--print") == 0) {
-			print = true;
+			o.print = true;
 		} else if ((strcmp(a, "--format") == 0 || strcmp(a, "--encoding") == 0 || strcmp(a, "--printer") == 0 ||
 		            strcmp(a, "--to") == 0)) {
 			if (i + 1 >= argc)
 				return usage_error("stats 的参数“%s”后面缺少值", a);
 			const char *v = argv[++i];
 			if (strcmp(a, "--format") == 0)
-				format = v;
+				o.format = v;
 			else if (strcmp(a, "--encoding") == 0)
-				encoding = opts.encoding = v;
+				o.encoding = v;
 			else if (strcmp(a, "--printer") == 0)
-				print = true, opts.target = v;
+				o.print = true, o.to_file = false, o.target = v;
 			else
-				print = true, opts.dest = XF_PRINT_FILE, opts.target = v;
+				o.print = true, o.to_file = true, o.target = v;
 		} else if (eq && strncmp(a, "since=", 6) == 0) {
 			snprintf(since, sizeof since, "%s", eq + 1);
 		} else if (eq && strncmp(a, "until=", 6) == 0) {
@@ -68,8 +153,15 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	}
 	if (!*since || !*until)
 		return usage_error("请给出期间：since=YYYY-MM-DD until=YYYY-MM-DD，或 month=YYYY-MM、quarter=YYYY-Qn、year=YYYY%s", "");
-	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)
-		return usage_error("--format “%s”不认识：可选 text、csv", format);
+	if (o.format && strcmp(o.format, "text") != 0 && strcmp(o.format, "csv") != 0 && strcmp(o.format, "pdf") != 0)
+		return usage_error("--format “%s”不认识：可选 text、pdf、csv", o.format);
+	/* A file named *.csv gets the CSV; a printer never does. */
+	bool csv_file = o.to_file && (o.format ? strcmp(o.format, "csv") == 0
+	                                       : strlen(o.target) > 4 && strcasecmp(o.target + strlen(o.target) - 4, ".csv") == 0);
+	if (o.print && !o.to_file && o.format && strcmp(o.format, "csv") == 0)
+		return usage_error("CSV 不能送打印机：打印用 --format pdf 或 text，导出 CSV 用 --to 文件.csv%s", "");
+	if (!o.print && o.format && strcmp(o.format, "pdf") == 0 && isatty(STDOUT_FILENO))
+		return usage_error("PDF 不能显示在终端上：请用 --to 文件.pdf 存下，或 --print 送打印机%s", "");
 	struct xf_stats st;
 	int rc = login(c, &err);
 	if (rc == XF_OK)
@@ -80,30 +172,12 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		report_free(&st);
 		return refused(&err);
 	}
-	struct xf_buf out;
-	buf_init(&out);
-	if (print) {
-		rc = report_print(&c->session, &st, mask, &opts, NULL, &err);
-		if (rc == XF_OK)
-			fprintf(stderr, "已打印 %s 至 %s 的统计\n", since, until);
-	} else {
-		if (strcmp(format, "csv") == 0)
-			report_csv(&st, mask, &out);
-		else
-			report_render(&st, mask, 80, XF_RENDER_TERMINAL, &out);
-		if (encoding && out.len) {
-			char *enc = NULL;
-			size_t len = 0;
-			if (text_convert(out.data, out.len, encoding, &enc, &len, NULL) != XF_OK)
-				rc = xf_err_set(&err, XF_EINVAL, "统计结果无法用 %s 编码：请改用 GB18030 或 UTF-8", encoding);
-			else
-				rc = write_out(enc, len, &err);
-			free(enc);
-		} else if (out.len) {
-			rc = write_out(out.data, out.len, &err);
-		}
-	}
-	buf_free(&out);
+	if (csv_file)
+		rc = csv_to_file(&st, mask, &o, &err);
+	else if (o.print)
+		rc = print_stats(c, &st, mask, &o, &err);
+	else
+		rc = stats_to_stdout(c, &st, mask, &o, &err);
 	report_free(&st);
 	return rc == XF_OK ? 0 : refused(&err);
 }

@@ -2,6 +2,8 @@
  * picture draws them, values wrap inside their boxes, pages continue under （续）. */
 #include "xinfang/pdf.h"
 
+#include "pdf_private.h"
+
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
@@ -16,17 +18,12 @@
 /* Page geometry and type sizes, in points. */
 static const double MARGIN_X = 42.0;      /* least left and right margin */
 static const double MARGIN_TOP = 48.0;    /* above the first row */
-static const double MARGIN_BOTTOM = 36.0; /* below the footer */
-static const double FOOTER_HEIGHT = 26.0; /* the footer band above the bottom margin */
 static const double CONT_HEIGHT = 28.0;   /* the （续） line heading a continued page */
 static const double ROW_HEIGHT = 21.0;    /* a row of the picture that holds text */
 static const double TITLE_HEIGHT = 32.0;  /* the form's title row */
 static const double BLANK_HEIGHT = 8.0;   /* an empty row of the picture */
 static const double MAX_COLUMN = 8.0;     /* widest a picture column is drawn */
 static const double PAD = 4.0;            /* between a box line and its text */
-static const double BODY_SIZE = 10.5;     /* 五号字, the size of office forms */
-static const double TITLE_SIZE = 16.0;
-static const double FOOTER_SIZE = 8.5;
 static const double LINE_WIDTH = 0.6;
 static const double HEAVY_WIDTH = 1.2;
 static const double EPS = 0.01;
@@ -78,9 +75,7 @@ struct placement {
 /* Everything needed while laying out and drawing. */
 struct pdf {
 	const struct xf_form *form;
-	cairo_t *cr;
-	PangoContext *pango;
-	PangoFontDescription *body, *bold, *footer;
+	struct xf_pdf_doc doc;
 	double column; /* width of one picture column */
 	double left;   /* x of picture column 0 */
 	double line;   /* height of one line of body text */
@@ -155,9 +150,9 @@ static enum row_kind classify(const struct prow *row, bool title_seen)
 }
 
 /* A new layout in a font, wrapping at width points (0: no wrapping). */
-static PangoLayout *new_layout(struct pdf *p, const PangoFontDescription *font, const char *text, double width)
+PangoLayout *pdf_layout(PangoContext *pango, const PangoFontDescription *font, const char *text, double width)
 {
-	PangoLayout *l = pango_layout_new(p->pango);
+	PangoLayout *l = pango_layout_new(pango);
 	pango_layout_set_font_description(l, font);
 	if (width > 0) {
 		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
@@ -167,8 +162,14 @@ static PangoLayout *new_layout(struct pdf *p, const PangoFontDescription *font, 
 	return l;
 }
 
+/* A new layout on the slip's page. */
+static PangoLayout *new_layout(struct pdf *p, const PangoFontDescription *font, const char *text, double width)
+{
+	return pdf_layout(p->doc.pango, font, text, width);
+}
+
 /* Height of a layout in points. */
-static double layout_height(PangoLayout *l)
+double pdf_layout_height(PangoLayout *l)
 {
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
@@ -176,7 +177,7 @@ static double layout_height(PangoLayout *l)
 }
 
 /* Width of a layout in points. */
-static double layout_width(PangoLayout *l)
+double pdf_layout_width(PangoLayout *l)
 {
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
@@ -216,7 +217,7 @@ static void lay_out_rows(struct pdf *p, const struct xf_fields *values)
 		const char *v = values ? fields_get(values, sl->key) : NULL;
 		p->fill[j].left = p->left + sl->col * p->column + PAD;
 		if (v && *v)
-			p->fill[j].layout = new_layout(p, p->body, v, sl->width * p->column - 2 * PAD);
+			p->fill[j].layout = new_layout(p, p->doc.body, v, sl->width * p->column - 2 * PAD);
 	}
 	/* Grow the last row of each box whose text needs more room, in row order. */
 	for (size_t r = 0; r < form->nrows; r++)
@@ -227,7 +228,7 @@ static void lay_out_rows(struct pdf *p, const struct xf_fields *values)
 			double have = 0;
 			for (int k = sl->row; k <= (int)r; k++)
 				have += p->rows[k].height;
-			double need = layout_height(p->fill[j].layout) + 2 * text_inset(p);
+			double need = pdf_layout_height(p->fill[j].layout) + 2 * text_inset(p);
 			if (need > have)
 				p->rows[r].height += need - have;
 		}
@@ -273,7 +274,7 @@ static void make_bands(struct pdf *p)
 		double top = p->rows[sl->row].top, height = 0;
 		for (int k = sl->row; k < sl->row + sl->rows; k++)
 			height += p->rows[k].height;
-		double text = layout_height(f->layout);
+		double text = pdf_layout_height(f->layout);
 		f->top = top + text_inset(p);
 		if (sl->rows == 1 && height > text)
 			f->top = top + (height - text) / 2;
@@ -316,7 +317,7 @@ static double cut_at(const struct pdf *p, size_t band, double a, double want)
  * drawn again on top of the next page so every box stays closed. */
 static void paginate(struct pdf *p)
 {
-	double bottom = XF_PDF_PAGE_HEIGHT - MARGIN_BOTTOM - FOOTER_HEIGHT;
+	double bottom = XF_PDF_PAGE_HEIGHT - XF_PDF_MARGIN_BOTTOM - XF_PDF_FOOTER_HEIGHT;
 	double first_top = MARGIN_TOP, cont_top = MARGIN_TOP + CONT_HEIGHT;
 	int page = 0;
 	double y = first_top;
@@ -395,7 +396,7 @@ static void stroke_segments(struct pdf *p)
 	if (p->nsegs == 0)
 		return;
 	qsort(p->segs, p->nsegs, sizeof *p->segs, segment_order);
-	cairo_set_line_cap(p->cr, CAIRO_LINE_CAP_SQUARE);
+	cairo_set_line_cap(p->doc.cr, CAIRO_LINE_CAP_SQUARE);
 	for (size_t i = 0; i < p->nsegs;) {
 		struct segment s = p->segs[i];
 		bool horizontal = fabs(s.y1 - s.y2) < EPS;
@@ -413,10 +414,10 @@ static void stroke_segments(struct pdf *p)
 			if (!horizontal && t->y2 > s.y2)
 				s.y2 = t->y2;
 		}
-		cairo_set_line_width(p->cr, s.width);
-		cairo_move_to(p->cr, s.x1, s.y1);
-		cairo_line_to(p->cr, s.x2, s.y2);
-		cairo_stroke(p->cr);
+		cairo_set_line_width(p->doc.cr, s.width);
+		cairo_move_to(p->doc.cr, s.x1, s.y1);
+		cairo_line_to(p->doc.cr, s.x2, s.y2);
+		cairo_stroke(p->doc.cr);
 		i = j;
 	}
 	p->nsegs = 0;
@@ -426,8 +427,8 @@ static void stroke_segments(struct pdf *p)
 static void show_text(struct pdf *p, const PangoFontDescription *font, const char *text, double x, double y)
 {
 	PangoLayout *l = new_layout(p, font, text, 0);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
+	cairo_move_to(p->doc.cr, x, y);
+	pango_cairo_show_layout(p->doc.cr, l);
 	g_object_unref(l);
 }
 
@@ -445,10 +446,10 @@ static void draw_title(struct pdf *p, const struct prow *row, double y)
 		s++;
 	for (size_t n = strlen(s); n > 0 && s[n - 1] == ' '; n--)
 		s[n - 1] = '\0';
-	PangoLayout *l = new_layout(p, p->bold, s, 0);
-	double w = layout_width(l), h = layout_height(l);
-	cairo_move_to(p->cr, p->left + (p->form->width * p->column - w) / 2, y + (TITLE_HEIGHT - h) / 2);
-	pango_cairo_show_layout(p->cr, l);
+	PangoLayout *l = new_layout(p, p->doc.bold, s, 0);
+	double w = pdf_layout_width(l), h = pdf_layout_height(l);
+	cairo_move_to(p->doc.cr, p->left + (p->form->width * p->column - w) / 2, y + (TITLE_HEIGHT - h) / 2);
+	pango_cairo_show_layout(p->doc.cr, l);
 	g_object_unref(l);
 	buf_free(&t);
 }
@@ -458,10 +459,10 @@ static void draw_glyph(struct pdf *p, const struct xf_cell *c, double y)
 {
 	char enc[5];
 	enc[utf8_encode(c->cp, enc)] = '\0';
-	PangoLayout *l = new_layout(p, p->body, enc, 0);
-	double x = p->left + c->col * p->column + (c->width * p->column - layout_width(l)) / 2;
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
+	PangoLayout *l = new_layout(p, p->doc.body, enc, 0);
+	double x = p->left + c->col * p->column + (c->width * p->column - pdf_layout_width(l)) / 2;
+	cairo_move_to(p->doc.cr, x, y);
+	pango_cairo_show_layout(p->doc.cr, l);
 	g_object_unref(l);
 }
 
@@ -479,7 +480,7 @@ static size_t draw_run(struct pdf *p, const struct prow *row, size_t i, double y
 		char enc[4];
 		buf_add(&t, enc, utf8_encode(row->cells[j].cp, enc));
 	}
-	show_text(p, p->body, t.data, p->left + row->cells[i].col * p->column, y);
+	show_text(p, p->doc.body, t.data, p->left + row->cells[i].col * p->column, y);
 	buf_free(&t);
 	return j;
 }
@@ -546,35 +547,42 @@ static void draw_placement(struct pdf *p, const struct placement *pl)
 			if (top < pl->a - EPS || top >= pl->b - EPS)
 				continue;
 			double baseline = f->top + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-			cairo_move_to(p->cr, f->left, baseline + shift);
-			pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+			cairo_move_to(p->doc.cr, f->left, baseline + shift);
+			pango_cairo_show_layout_line(p->doc.cr, pango_layout_iter_get_line_readonly(it));
 		} while (pango_layout_iter_next_line(it));
 		pango_layout_iter_free(it);
 	}
 }
 
-/* Draws the footer of a page inside it: who, when, which case, the page, reprint and training
- * marks. */
+/* Draws the footer of a page between x0 and x1. */
+void pdf_draw_footer(struct xf_pdf_doc *d, double x0, double x1, const char *left, int page, int pages)
+{
+	char right[48];
+	snprintf(right, sizeof right, "第 %d/%d 页", page + 1, pages);
+	double y = XF_PDF_PAGE_HEIGHT - XF_PDF_MARGIN_BOTTOM - XF_PDF_FOOTER_HEIGHT / 2 - XF_PDF_FOOTER_SIZE;
+	PangoLayout *r = pdf_layout(d->pango, d->footer, right, 0);
+	double rw = pdf_layout_width(r);
+	PangoLayout *l = pdf_layout(d->pango, d->footer, left, x1 - x0 - rw - 12);
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	cairo_move_to(d->cr, x0, y);
+	pango_cairo_show_layout(d->cr, l);
+	cairo_move_to(d->cr, x1 - rw, y);
+	pango_cairo_show_layout(d->cr, r);
+	g_object_unref(l);
+	g_object_unref(r);
+}
+
+/* Draws the footer of a slip's page inside it: who, when, which case, the page, reprint and
+ * training marks. */
 static void draw_footer(struct pdf *p, const struct xf_slip_meta *meta, int page)
 {
 	char *left = xasprintf("编号：%s　打印时间：%s　打印人：%s%s%s", meta->number ? meta->number : "",
 	                       meta->printed_at ? meta->printed_at : "", meta->printed_by ? meta->printed_by : "",
 	                       meta->reprint ? "　（补打）" : "", meta->training ? "　【演示/培训】" : "");
-	char right[48];
-	snprintf(right, sizeof right, "第 %d/%d 页", page + 1, p->pages);
-	double y = XF_PDF_PAGE_HEIGHT - MARGIN_BOTTOM - FOOTER_HEIGHT / 2 - FOOTER_SIZE;
 	double x0 = p->left, x1 = p->left + p->form->width * p->column;
 	if (x0 > MARGIN_X)
 		x0 = MARGIN_X, x1 = XF_PDF_PAGE_WIDTH - MARGIN_X;
-	PangoLayout *r = new_layout(p, p->footer, right, 0);
-	double rw = layout_width(r);
-	PangoLayout *l = new_layout(p, p->footer, left, x1 - x0 - rw - 12);
-	cairo_move_to(p->cr, x0, y);
-	pango_cairo_show_layout(p->cr, l);
-	cairo_move_to(p->cr, x1 - rw, y);
-	pango_cairo_show_layout(p->cr, r);
-	g_object_unref(l);
-	g_object_unref(r);
+	pdf_draw_footer(&p->doc, x0, x1, left, page, p->pages);
 	free(left);
 }
 
@@ -594,67 +602,89 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* Starts an A4 document with the fonts set up. */
+void pdf_doc_open(struct xf_pdf_doc *d, const char *title, struct xf_buf *out)
+{
+	static bool release_registered;
+	if (!release_registered)
+		release_registered = atexit(release_fonts) == 0;
+	memset(d, 0, sizeof *d);
+	d->surface = cairo_pdf_surface_create_for_stream(write_out, out, XF_PDF_PAGE_WIDTH, XF_PDF_PAGE_HEIGHT);
+	cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "xinfang");
+	d->cr = cairo_create(d->surface);
+	d->pango = pango_cairo_create_context(d->cr);
+	pango_cairo_context_set_resolution(d->pango, 72.0);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(d->pango, fo);
+	cairo_font_options_destroy(fo);
+	d->body = pango_font_description_from_string(XF_PDF_FONT);
+	pango_font_description_set_size(d->body, (int)(XF_PDF_BODY_SIZE * PANGO_SCALE));
+	d->bold = pango_font_description_copy(d->body);
+	pango_font_description_set_weight(d->bold, PANGO_WEIGHT_BOLD);
+	pango_font_description_set_size(d->bold, (int)(XF_PDF_TITLE_SIZE * PANGO_SCALE));
+	d->footer = pango_font_description_copy(d->body);
+	pango_font_description_set_size(d->footer, (int)(XF_PDF_FOOTER_SIZE * PANGO_SCALE));
+	PangoLayout *probe = pdf_layout(d->pango, d->body, "国", 0);
+	d->line = pdf_layout_height(probe);
+	g_object_unref(probe);
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+}
+
+/* Finishes the document. */
+int pdf_doc_close(struct xf_pdf_doc *d, struct xf_err *err)
+{
+	cairo_destroy(d->cr);
+	cairo_surface_finish(d->surface);
+	cairo_status_t status = cairo_surface_status(d->surface);
+	cairo_surface_destroy(d->surface);
+	pango_font_description_free(d->body);
+	pango_font_description_free(d->bold);
+	pango_font_description_free(d->footer);
+	g_object_unref(d->pango);
+	memset(d, 0, sizeof *d);
+	if (status != CAIRO_STATUS_SUCCESS)
+		return xf_err_set(err, XF_EIO, "生成 PDF 失败：%s", cairo_status_to_string(status));
+	return XF_OK;
+}
+
 /* Renders a slip as PDF. */
 int pdf_render(const struct xf_form *form, const struct xf_fields *values, const struct xf_slip_meta *meta,
                struct xf_buf *out, struct xf_err *err)
 {
 	if (form->width <= 0)
 		return xf_err_set(err, XF_EINVAL, "表单 %s 没有版面，无法生成 PDF", form->name);
-	static bool release_registered;
-	if (!release_registered)
-		release_registered = atexit(release_fonts) == 0;
 	struct pdf p;
 	memset(&p, 0, sizeof p);
 	p.form = form;
-	cairo_surface_t *surface =
-		cairo_pdf_surface_create_for_stream(write_out, out, XF_PDF_PAGE_WIDTH, XF_PDF_PAGE_HEIGHT);
 	char *title = xasprintf("%s %s", form->title, meta->number ? meta->number : "");
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "xinfang");
+	pdf_doc_open(&p.doc, title, out);
 	free(title);
-	p.cr = cairo_create(surface);
-	p.pango = pango_cairo_create_context(p.cr);
-	pango_cairo_context_set_resolution(p.pango, 72.0);
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(p.pango, fo);
-	cairo_font_options_destroy(fo);
-	p.body = pango_font_description_from_string(XF_PDF_FONT);
-	pango_font_description_set_size(p.body, (int)(BODY_SIZE * PANGO_SCALE));
-	p.bold = pango_font_description_copy(p.body);
-	pango_font_description_set_weight(p.bold, PANGO_WEIGHT_BOLD);
-	pango_font_description_set_size(p.bold, (int)(TITLE_SIZE * PANGO_SCALE));
-	p.footer = pango_font_description_copy(p.body);
-	pango_font_description_set_size(p.footer, (int)(FOOTER_SIZE * PANGO_SCALE));
+	p.line = p.doc.line;
 	double usable = XF_PDF_PAGE_WIDTH - 2 * MARGIN_X;
 	p.column = usable / form->width < MAX_COLUMN ? usable / form->width : MAX_COLUMN;
 	p.left = (XF_PDF_PAGE_WIDTH - form->width * p.column) / 2;
-	PangoLayout *probe = new_layout(&p, p.body, "国", 0);
-	p.line = layout_height(probe);
-	g_object_unref(probe);
 
 	lay_out_rows(&p, values);
 	make_bands(&p);
 	paginate(&p);
-	cairo_set_source_rgb(p.cr, 0, 0, 0);
+	cairo_set_source_rgb(p.doc.cr, 0, 0, 0);
 	size_t k = 0;
 	for (int page = 0; page < p.pages; page++) {
 		if (page > 0) {
 			char *cont = xasprintf("%s（续）", form->title);
-			show_text(&p, p.bold, cont, p.left, MARGIN_TOP);
+			show_text(&p, p.doc.bold, cont, p.left, MARGIN_TOP);
 			free(cont);
 		}
 		for (; k < p.nplaces && p.places[k].page == page; k++)
 			draw_placement(&p, &p.places[k]);
 		stroke_segments(&p);
 		draw_footer(&p, meta, page);
-		cairo_show_page(p.cr);
+		cairo_show_page(p.doc.cr);
 	}
-	cairo_destroy(p.cr);
-	cairo_surface_finish(surface);
-	cairo_status_t status = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
+	int rc = pdf_doc_close(&p.doc, err);
 	for (size_t j = 0; j < form->nslots; j++)
 		if (p.fill[j].layout)
 			g_object_unref(p.fill[j].layout);
@@ -665,11 +695,5 @@ int pdf_render(const struct xf_form *form, const struct xf_fields *values, const
 	free(p.bands);
 	free(p.segs);
 	free(p.places);
-	pango_font_description_free(p.body);
-	pango_font_description_free(p.bold);
-	pango_font_description_free(p.footer);
-	g_object_unref(p.pango);
-	if (status != CAIRO_STATUS_SUCCESS)
-		return xf_err_set(err, XF_EIO, "生成 PDF 失败：%s", cairo_status_to_string(status));
-	return XF_OK;
+	return rc;
 }

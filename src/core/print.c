@@ -358,9 +358,9 @@ int print_to_spooler(const char *queue, const char *title, bool raw, const char 
 		return XF_OK;
 	}
 	if (WIFEXITED(status))
-		return xf_err_set(err, XF_EIO, "打印机 %s 没有接受（lp 退出码 %d）%s%s。单子未打印：检查打印机（lpstat -p）后重打，或用 --to 文件 先存下",
-		                  name, WEXITSTATUS(status), *msg ? "：" : "", msg);
-	return xf_err_set(err, XF_EIO, "送往打印机 %s 的 lp 被中止。单子未打印，可检查打印机后重打", name);
+		return xf_err_set(err, XF_EIO, "打印机 %s 没有接受（lp 退出码 %d）%s%s。%s 未打印：检查打印机（lpstat -p）后重打，或用 --to 文件 先存下",
+		                  name, WEXITSTATUS(status), *msg ? "：" : "", msg, title);
+	return xf_err_set(err, XF_EIO, "送往打印机 %s 的 lp 被中止。%s 未打印，可检查打印机后重打", name, title);
 }
 
 /* The format named by a word. */

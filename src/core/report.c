@@ -14,6 +14,8 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/paths.h"
+#include "xinfang/pdf_report.h"
+#include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
@@ -231,7 +233,7 @@ const struct xf_warn_level *report_level_of(const struct xf_warn_level *levels, 
 }
 
 /* Loads the office's warning levels from the data directory. */
-static int load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *err)
+int report_load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *err)
 {
 	char *path = xasprintf("%s/warnings.txt", paths_datadir());
 	char *text = NULL;
@@ -375,7 +377,7 @@ static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_e
 	date_format(until - 7, out->prev_to);
 	struct xf_warn_level *levels = NULL;
 	size_t nlevels = 0;
-	int rc = load_levels(&levels, &nlevels, err);
+	int rc = report_load_levels(&levels, &nlevels, err);
 	struct xf_rows rows = {NULL, 0};
 	if (rc == XF_OK)
 		rc = store_stats_weeks(s->st, out->prev_from, out->prev_to, out->week_from, out->week_to, &rows, err);
@@ -499,7 +501,7 @@ int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *e
 }
 
 /* True when the axis is shown under the mask. */
-static bool axis_shown(const struct xf_stats *st, unsigned mask, int ax)
+bool report_axis_shown(const struct xf_stats *st, unsigned mask, int ax)
 {
 	if (mask)
 		return (mask & (1u << ax)) != 0;
@@ -557,7 +559,7 @@ static void put_bar(struct xf_buf *b, int cols, enum xf_render_device dev)
 }
 
 /* Percentage text of a rate, or "—" when it has no denominator. */
-static void rate_text(const struct xf_rate *r, char out[16])
+void report_rate_text(const struct xf_rate *r, char out[16])
 {
 	if (r->den == 0)
 		snprintf(out, 16, "—");
@@ -612,7 +614,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	buf_puts(out, "比率（分子 / 分母）\n");
 	for (int k = 0; k < XF_RATE_COUNT; k++) {
 		char pct[16];
-		rate_text(&st->rates[k], pct);
+		report_rate_text(&st->rates[k], pct);
 		buf_puts(out, "  ");
 		put_cell(out, rate_labels[k], LABEL_COLS + 2, true, dev);
 		buf_printf(out, " %7s  %ld / %ld\n", pct, st->rates[k].num, st->rates[k].den);
@@ -626,7 +628,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	else
 		buf_puts(out, "       —  （无已报结事项）\n");
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (!axis_shown(st, axes_mask, ax))
+		if (!report_axis_shown(st, axes_mask, ax))
 			continue;
 		char title[64];
 		snprintf(title, sizeof title, "按%s", axis_labels[ax]);
@@ -709,7 +711,7 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 		v[0] = '\0';
 	csv_row(out, "平均办理时间（工作日）", "合计", NULL, n, d, v, NULL);
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
-		if (!axis_shown(st, axes_mask, ax))
+		if (!report_axis_shown(st, axes_mask, ax))
 			continue;
 		char section[64];
 		snprintf(section, sizeof section, "按%s", axis_labels[ax]);
@@ -737,13 +739,12 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 	}
 }
 
-/* Prints the statistics page. */
-int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
-                 const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err)
+/* The text page in pages of the slips' paper size, the footer on the last, a form feed after
+ * each, encoded; *encoded is a new string. */
+static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
+                      const struct xf_print_opts *opts, const char *encoding, const char *now, char **encoded,
+                      size_t *len, struct xf_err *err)
 {
-	const char *encoding = opts->encoding ? opts->encoding : "GB18030";
-	if (strcasecmp(encoding, "GB18030") != 0 && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "GBK") != 0)
-		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
 	enum xf_render_device dev = strcasecmp(encoding, "UTF-8") == 0 ? XF_RENDER_TERMINAL : XF_RENDER_WIDE;
 	int columns = opts->page.columns > 0 ? opts->page.columns : 90;
 	int lines_per_page = opts->page.lines > 4 ? opts->page.lines : 66;
@@ -751,11 +752,8 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	buf_init(&body);
 	buf_init(&page);
 	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &body);
-	char now[20];
-	clock_now_iso(now);
-	now[16] = '\0';
-	char *footer = xasprintf("打印：%s  %s", *s->op.full_name ? s->op.full_name : s->op.name, now);
-	/* Pages of lines_per_page lines: the body, the footer on the last, a form feed after each. */
+	char *footer = xasprintf("打印：%s  %s%s", *s->op.full_name ? s->op.full_name : s->op.name, now,
+	                         setup_is_training(s->st) ? "  【演示/培训】" : "");
 	int line = 0, pageno = 1;
 	for (const char *p = body.data ? body.data : ""; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -772,29 +770,86 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	buf_printf(&page, "\n%s\f", footer);
 	free(footer);
 	buf_free(&body);
+	int rc = XF_OK;
+	if (text_convert(page.data, page.len, encoding, encoded, len, NULL) != XF_OK)
+		rc = xf_err_set(err, XF_EINVAL, "统计页上有 %s 无法表示的字：请改用 GB18030 或 UTF-8，或打印成 PDF（--format pdf）",
+		                encoding);
+	buf_free(&page);
+	return rc;
+}
+
+/* The report as PDF pages; *pdf is a new string. */
+static int pdf_pages(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask, const char *now, char **pdf,
+                     size_t *len, struct xf_err *err)
+{
+	struct xf_warn_level *levels = NULL;
+	size_t nlevels = 0;
+	struct xf_err ignored;
+	if (report_load_levels(&levels, &nlevels, &ignored) != XF_OK)
+		nlevels = 0; /* the legend is left out; the levels themselves were read with the figures */
+	struct xf_pdf_report_meta meta = {NULL, now, *s->op.full_name ? s->op.full_name : s->op.name,
+	                                  setup_is_training(s->st), levels, nlevels};
+	struct xf_buf out;
+	buf_init(&out);
+	int rc = pdf_report_render(st, axes_mask, &meta, &out, err);
+	free(levels);
+	if (rc == XF_OK) {
+		*pdf = out.data;
+		*len = out.len;
+	} else {
+		buf_free(&out);
+	}
+	return rc;
+}
+
+/* Prints the statistics page: PDF or text, to a file, a spooler queue or back to the caller. */
+int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
+                 const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err)
+{
+	struct xf_print_prefs office;
+	int rc = print_office_prefs(s, &office, err);
+	if (rc != XF_OK)
+		return rc;
+	const char *encoding = opts->encoding && *opts->encoding ? opts->encoding : office.encoding;
+	if (strcasecmp(encoding, "GB18030") != 0 && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "GBK") != 0)
+		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
+	enum xf_print_format format = opts->format;
+	if (format == XF_FORMAT_AUTO)
+		format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
+		         : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
+		                                        : XF_FORMAT_TEXT;
+	if (format == XF_FORMAT_AUTO)
+		format = XF_FORMAT_PDF;
+	char now[20];
+	clock_now_iso(now);
+	now[16] = '\0';
 	char *encoded = NULL;
 	size_t len = 0;
-	int rc = XF_OK;
-	if (text_convert(page.data, page.len, encoding, &encoded, &len, NULL) != XF_OK)
-		rc = xf_err_set(err, XF_EINVAL, "统计页上有 %s 无法表示的字：请改用 GB18030 或 UTF-8", encoding);
-	buf_free(&page);
+	rc = format == XF_FORMAT_PDF ? pdf_pages(s, st, axes_mask, now, &encoded, &len, err)
+	                             : text_pages(s, st, axes_mask, opts, encoding, now, &encoded, &len, err);
+	struct xf_print_report report;
+	memset(&report, 0, sizeof report);
+	report.format = format;
 	if (rc == XF_OK) {
 		switch (opts->dest) {
 		case XF_PRINT_FILE:
 			rc = print_to_file(opts->target, encoded, len, err);
+			snprintf(report.where, sizeof report.where, "文件 %s", opts->target);
 			break;
 		case XF_PRINT_SPOOLER: {
-			/* A text page: raw, for a printer that takes the encoding as it is. */
-			char queue[128], *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
+			/* A text page goes raw, for a printer that takes the encoding as it is. */
+			char queue[128] = "", *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
 			rc = print_queue(s, opts->target, queue, sizeof queue, err);
 			if (rc == XF_OK)
-				rc = print_to_spooler(queue, title, true, encoded, len, opts->report ? opts->report->job : NULL,
-				                      opts->report ? sizeof opts->report->job : 0, err);
+				rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,
+				                      sizeof report.job, err);
+			snprintf(report.where, sizeof report.where, "%s%s", *queue ? "打印机 " : "系统默认打印机", queue);
 			free(title);
 			break;
 		}
 		case XF_PRINT_CALLER:
 		default:
+			snprintf(report.where, sizeof report.where, "终端打印机");
 			if (bytes)
 				buf_add(bytes, encoded, len);
 			break;
@@ -802,9 +857,17 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	}
 	free(encoded);
 	if (rc == XF_OK) {
-		char *json = xasprintf("{\"since\":\"%s\",\"until\":\"%s\",\"destination\":\"%s\",\"encoding\":\"%s\"}",
-		                       st->since, st->until, opts->dest == XF_PRINT_FILE ? "file" :
-		                       opts->dest == XF_PRINT_SPOOLER ? "spooler" : "caller", encoding);
+		struct xf_fields rec;
+		fields_init(&rec);
+		fields_set(&rec, "since", st->since);
+		fields_set(&rec, "until", st->until);
+		fields_set(&rec, "destination", report.where);
+		fields_set(&rec, "format", print_format_name(format));
+		fields_set(&rec, "encoding", format == XF_FORMAT_PDF ? "PDF" : encoding);
+		if (*report.job)
+			fields_set(&rec, "job", report.job);
+		char *json = audit_json(&rec);
+		fields_free(&rec);
 		rc = store_begin(s->st, err);
 		if (rc == XF_OK)
 			rc = store_audit(s->st, s->op.name, "print_stats", 0, "{}", json, err);
@@ -814,5 +877,7 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 			store_rollback(s->st);
 		free(json);
 	}
+	if (rc == XF_OK && opts->report)
+		*opts->report = report;
 	return rc;
 }

@@ -235,7 +235,7 @@ static void default_file(const char *dir, const char *number, const char *form, 
 
 /* True when terminfo gives this terminal a printer pass-through (mc5 and mc4) that reaches a
  * printer: inside tmux or screen the bytes would land on the screen instead. */
-static bool terminal_printer(void)
+bool ui_terminal_printer(void)
 {
 	char *on = tigetstr("mc5"), *off = tigetstr("mc4");
 	const char *term = getenv("TERM");
@@ -280,7 +280,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
-	bool terminal = terminal_printer();
+	bool terminal = ui_terminal_printer();
 	const char *keys[] = {"form", "dest", "queue", "file", "format", "encoding"};
 	const char *labels[] = {"单据", "打印到", "打印机队列", "文件", "格式", "文本编码"};
 	const char *lists[] = {NULL, terminal ? "print_dests_terminal" : "print_dests", NULL, NULL, "print_formats",

@@ -2,6 +2,7 @@
  * the same printing as the slips, or exported as CSV. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "form_screen.h"
+#include "tui.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -139,78 +140,137 @@ static bool ask_dates(struct ui *ui, struct stats_view *v)
 	return ok;
 }
 
-/* Prints the page (to the terminal's printer, a spooler command or a file) or exports CSV. */
-static void print_or_export(struct ui *ui, struct stats_view *v, bool csv)
+/* Exports the figures on the screen as CSV to a file, in the encoding chosen. */
+static void export_csv(struct ui *ui, struct stats_view *v)
 {
 	char path[256];
-	snprintf(path, sizeof path, "统计_%s_%s.%s", v->since, v->until, csv ? "csv" : "txt");
-	char *text = xasprintf(
-	         "name = stats_print\ntitle = %s\n[layout]\n"
-	         "┌──────────┬────────────────────────────────────────────────────┐\n"
-	         "│%s│{dest                                              }│\n"
-	         "├──────────┼────────────────────────────────────────────────────┤\n"
-	         "│打印机队列│{command                                           }│\n"
-	         "├──────────┼────────────────────────────────────────────────────┤\n"
-	         "│文    件  │{file                                              }│\n"
-	         "├──────────┼────────────────────────────────────────────────────┤\n"
-	         "│编    码  │{encoding                                          }│\n"
-	         "└──────────┴────────────────────────────────────────────────────┘\n"
-	         "[fields]\ndest 打印到 choice list=print_dests required\ncommand 打印机队列 text\n"
-	         "file 文件 text\nencoding 编码 choice list=encodings required\n",
-	         csv ? "导出统计（CSV）" : "打印统计", csv ? "导出到    " : "打印到    ");
+	snprintf(path, sizeof path, "统计_%s_%s.csv", v->since, v->until);
+	static const char form[] =
+		"name = stats_export\ntitle = 导出统计（CSV）\n[layout]\n"
+		"┌──────────┬────────────────────────────────────────────────────┐\n"
+		"│文    件  │{file                                              }│\n"
+		"├──────────┼────────────────────────────────────────────────────┤\n"
+		"│编    码  │{encoding                                          }│\n"
+		"└──────────┴────────────────────────────────────────────────────┘\n"
+		"[fields]\nfile 文件 text required\nencoding 编码 choice list=encodings required\n";
+	struct fscreen fs;
+	if (!fs_open(ui, &fs, NULL, form))
+		return;
+	fs_set(&fs, "file", path);
+	fs_set(&fs, "encoding", "GB18030");
+	snprintf(fs.hints, sizeof fs.hints, " F2 导出  空格/F3 选择  Tab/回车 下一项  F10 返回");
+	while (fs_run(ui, &fs) == FS_SAVE) {
+		const char *enc = fields_str(&fs.values, "encoding"), *file = fields_str(&fs.values, "file");
+		struct xf_err err;
+		struct xf_buf out;
+		buf_init(&out);
+		report_csv(&v->st, 0, &out); /* the axes on the screen, JR/T ones when shown */
+		char *encoded = NULL;
+		size_t len = 0;
+		int rc = text_convert(out.data, out.len, enc, &encoded, &len, NULL) == XF_OK
+		             ? print_to_file(file, encoded, len, &err)
+		             : xf_err_set(&err, XF_EINVAL, "统计中有 %s 无法表示的字：请改用 GB18030 或 UTF-8", enc);
+		free(encoded);
+		buf_free(&out);
+		if (rc != XF_OK) {
+			ui_message(ui, UI_ERROR, "%s", err.msg);
+			continue;
+		}
+		ui_message(ui, UI_INFO, "统计已导出到%s", file);
+		break;
+	}
+	fs_free(&fs);
+}
+
+/* The dialog's word for a destination, and back. */
+static const char *const dest_keys[] = {"printer", "file", "terminal"};
+static const char *const dest_words[] = {"打印机", "文件", "终端打印机"};
+
+/* Prints the report the way the command line does: to the office's printer in the format
+ * chosen (the operator's last choice, else the office's: PDF unless it keeps text), to a file
+ * (PDF for *.pdf, else text) or to the terminal's own printer (text). A refused print leaves
+ * the dialog open with everything as typed. */
+static void print_report(struct ui *ui, struct stats_view *v)
+{
+	bool terminal = ui_terminal_printer();
+	const char *keys[] = {"dest", "queue", "file", "format", "encoding"};
+	const char *labels[] = {"打印到", "打印机队列", "文件", "格式", "文本编码"};
+	const char *lists[] = {terminal ? "print_dests_terminal" : "print_dests", NULL, NULL, "print_formats", "encodings"};
+	enum xf_ftype types[] = {XF_F_CHOICE, XF_F_TEXT, XF_F_TEXT, XF_F_CHOICE, XF_F_CHOICE};
+	bool required[] = {true, false, false, true, true};
+	char *text = fs_small_form("stats_print", "打印统计", "统计期间", keys, labels, types, lists, required, 5);
 	struct fscreen fs;
 	bool opened = fs_open(ui, &fs, NULL, text);
 	free(text);
 	if (!opened)
 		return;
-	char queue[128];
-	struct xf_err qerr;
-	if (print_queue(&ui->s, NULL, queue, sizeof queue, &qerr) != XF_OK)
-		queue[0] = '\0';
-	fs_set(&fs, "dest", "文件");
-	fs_set(&fs, "command", queue); /* empty: the system's default printer */
+	fs_editable(&fs, "dest queue file format encoding");
+	struct xf_print_prefs prefs;
+	struct xf_err err;
+	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+	const char *dest = dest_words[0];
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(prefs.dest, dest_keys[i]) == 0 && (i < 2 || terminal))
+			dest = dest_words[i];
+	bool pdf = print_format_parse(prefs.format) != XF_FORMAT_TEXT;
+	const char *home = getenv("HOME");
+	char period[32], path[700];
+	snprintf(period, sizeof period, "%s 至 %s", v->since, v->until);
+	snprintf(path, sizeof path, "%s/xinfang-统计-%s-%s.%s",
+	         *prefs.file ? prefs.file : home && *home ? home : ".", v->since, v->until, pdf ? "pdf" : "txt");
+	fs_set(&fs, "number", period);
+	fs_set(&fs, "dest", dest);
+	fs_set(&fs, "queue", prefs.queue); /* empty: the system's default printer */
 	fs_set(&fs, "file", path);
-	fs_set(&fs, "encoding", "GB18030");
-	if (csv)
-		fs_editable(&fs, "file encoding");
-	snprintf(fs.hints, sizeof fs.hints, " F2 %s  空格/F3 选择  Tab/回车 下一项  F10 返回", csv ? "导出" : "打印");
+	fs_set(&fs, "format", pdf ? "PDF" : "文本");
+	fs_set(&fs, "encoding", prefs.encoding);
+	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	while (fs_run(ui, &fs) == FS_SAVE) {
-		const char *dest = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
-		const char *file = fields_str(&fs.values, "file");
-		struct xf_err err;
-		int rc;
-		if (csv) {
-			struct xf_buf out;
-			buf_init(&out);
-			report_csv(&v->st, 0, &out); /* the axes on the screen, JR/T ones when shown */
-			char *encoded = NULL;
-			size_t len = 0;
-			rc = text_convert(out.data, out.len, enc, &encoded, &len, NULL) == XF_OK
-			         ? print_to_file(file, encoded, len, &err)
-			         : xf_err_set(&err, XF_EINVAL, "统计中有 %s 无法表示的字：请改用 GB18030 或 UTF-8", enc);
-			free(encoded);
-			buf_free(&out);
-		} else if (strcmp(dest, "终端打印机") == 0) {
-			struct xf_print_opts opts = {"stats", enc, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_TEXT, NULL};
-			struct xf_buf bytes;
-			buf_init(&bytes);
-			rc = report_print(&ui->s, &v->st, 0, &opts, &bytes, &err);
-			if (rc == XF_OK && mcprint(bytes.data, (int)bytes.len) < 0)
-				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印机或文件");
-			buf_free(&bytes);
-		} else {
-			bool to_file = strcmp(dest, "文件") == 0;
-			struct xf_print_opts opts = {"stats", enc, to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
-			                             to_file ? file : fields_str(&fs.values, "command"), slip_default_page(), NULL,
-			                             XF_FORMAT_TEXT, NULL};
-			rc = report_print(&ui->s, &v->st, 0, &opts, NULL, &err);
+		const char *chosen = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
+		const char *file = fields_str(&fs.values, "file"), *queue = fields_str(&fs.values, "queue");
+		enum xf_print_format format = strcmp(fields_str(&fs.values, "format"), "文本") == 0 ? XF_FORMAT_TEXT : XF_FORMAT_PDF;
+		bool to_file = strcmp(chosen, "文件") == 0, to_terminal = strcmp(chosen, "终端打印机") == 0;
+		if (to_file && *file == '\0') {
+			ui_message(ui, UI_ERROR, "请填写要打印到的文件");
+			fs_focus_key(&fs, "file");
+			continue;
 		}
+		struct xf_print_report report;
+		memset(&report, 0, sizeof report);
+		/* A file's format follows its name (*.pdf), a printer's the format chosen. */
+		struct xf_print_opts opts = {"stats", enc, to_terminal ? XF_PRINT_CALLER : to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
+		                             to_file ? file : queue, slip_default_page(), NULL,
+		                             to_terminal ? XF_FORMAT_TEXT : to_file ? XF_FORMAT_AUTO : format, &report};
+		struct xf_buf bytes;
+		buf_init(&bytes);
+		int rc = report_print(&ui->s, &v->st, 0, &opts, &bytes, &err);
+		if (rc == XF_OK && to_terminal) {
+			if (mcprint(bytes.data, (int)bytes.len) == ERR)
+				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印机或文件");
+			clearok(curscr, TRUE);
+		}
+		buf_free(&bytes);
 		if (rc != XF_OK) {
 			ui_message(ui, UI_ERROR, "%s", err.msg);
 			continue;
 		}
-		ui_message(ui, UI_INFO, "统计已%s%s%s", csv ? "导出到" : "打印到", csv ? "" : dest,
-		           csv || strcmp(dest, "文件") == 0 ? file : "");
+		struct xf_print_prefs chosen_prefs = prefs;
+		snprintf(chosen_prefs.dest, sizeof chosen_prefs.dest, "%s", to_terminal ? "terminal" : to_file ? "file" : "printer");
+		snprintf(chosen_prefs.queue, sizeof chosen_prefs.queue, "%s", queue);
+		snprintf(chosen_prefs.format, sizeof chosen_prefs.format, "%s", print_format_name(format));
+		snprintf(chosen_prefs.encoding, sizeof chosen_prefs.encoding, "%s", enc);
+		if (to_file) {
+			const char *slash = strrchr(file, '/');
+			snprintf(chosen_prefs.file, sizeof chosen_prefs.file, "%.*s", slash ? (int)(slash - file) : 0, file);
+		}
+		if (print_operator_remember(&ui->s, &chosen_prefs, &err) != XF_OK) {
+			ui_message(ui, UI_ERROR, "已打印，但没能记住这次的选择：%s", err.msg);
+			break;
+		}
+		char said[512];
+		print_report_text(&report, said, sizeof said);
+		ui_message(ui, UI_INFO, "统计%s（%s）", said, report.format == XF_FORMAT_PDF ? "PDF" : "文本");
 		break;
 	}
 	fs_free(&fs);
@@ -282,8 +342,10 @@ void screen_stats(struct ui *ui)
 				v.top = 0;
 				load(ui, &v);
 			}
-		} else if (k.kind == UI_CHAR && (k.ch == 'p' || k.ch == 'e') && v.loaded) {
-			print_or_export(ui, &v, k.ch == 'e');
+		} else if (k.kind == UI_CHAR && k.ch == 'p' && v.loaded) {
+			print_report(ui, &v);
+		} else if (k.kind == UI_CHAR && k.ch == 'e' && v.loaded) {
+			export_csv(ui, &v);
 		}
 	}
 	free_lines(&v);

@@ -119,6 +119,8 @@ void screen_backup_verify(struct ui *ui);
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
 /* Brings an Excel ledger (saved as CSV) in: checked first, then imported with a progress bar. */
 void screen_import(struct ui *ui);
+/* True when the terminal has a printer of its own, reached by pass-through (mc5/mc4). */
+bool ui_terminal_printer(void);
 /* Prints a form of a case: the terminal's printer, a spooler command or a file. */
 void screen_print(struct ui *ui, int64_t id, const char *form);
 

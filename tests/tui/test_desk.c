@@ -561,8 +561,24 @@ static void search_words_and_open(void **state)
 	env_teardown(&e);
 }
 
+/* Turns the print dialog's 打印到 to the destination with the arrow key. */
+static void choose_dest(struct term *t, const char *dest)
+{
+	char *want = xasprintf("打印到            │%s", dest);
+	for (int i = 0; i < 4; i++) {
+		char *s = term_text(t);
+		bool there = strstr(s, want) != NULL;
+		free(s);
+		if (there)
+			break;
+		term_send(t, K_RIGHT);
+	}
+	must_see(t, want, 1000);
+	free(want);
+}
+
 /* Statistics at the desk: bar charts with CJK labels aligned in 80 columns, another period,
- * and the CSV export. */
+ * the CSV export, and the printed report (a PDF file, the terminal's printer). */
 static void statistics_screen(void **state)
 {
 	(void)state;
@@ -623,6 +639,34 @@ static void statistics_screen(void **state)
 	pclose(p);
 	free(cmd);
 	assert_string_equal(line, "1\n");
+	/* p prints the report as the command line does: a *.pdf file gets the PDF report. */
+	term_send(&t, "p");
+	must_see(&t, "打印统计", 3000);
+	must_see(&t, "2026-01-01 至 2026-12-31", 1000);
+	choose_dest(&t, "文件");
+	snprintf(path, sizeof path, "%s/统计.pdf", e.dir);
+	char keys[300];
+	snprintf(keys, sizeof keys, "\t\t\025%s", path); /* to the file field, Ctrl-U, the path */
+	term_send(&t, keys);
+	term_send(&t, K_F2);
+	must_see(&t, "统计已送文件", 3000);
+	must_see(&t, "（PDF）", 1000);
+	char *text = run_capture(NULL, "pdftotext -layout '%s' - | tr -d ' '", path);
+	assert_non_null(strstr(text, "信访统计报表【演示/培训】"));
+	assert_non_null(strstr(text, "政府部门转办133.3%"));
+	assert_non_null(strstr(text, "打印人：李建国"));
+	free(text);
+	/* To the terminal's own printer: the text page in GB18030, between mc5 and mc4. */
+	term_send(&t, "p");
+	must_see(&t, "打印统计", 3000);
+	choose_dest(&t, "终端打印机");
+	term_send(&t, K_F2);
+	must_see(&t, "统计已送终端打印机（文本）", 3000);
+	assert_false(t.printing);
+	char *printed = NULL;
+	assert_int_equal(text_decode(t.printer.data, t.printer.len, "GB18030", &printed, NULL), XF_OK);
+	assert_non_null(strstr(printed, "及时转办率"));
+	free(printed);
 	term_free(&t);
 	env_teardown(&e);
 }

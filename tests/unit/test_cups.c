@@ -1,7 +1,8 @@
 /* Printing through a real CUPS scheduler started here, with its own configuration in a
  * temporary directory and a private socket: a PDF queue (pdftopdf into a file: device) gets
  * the slip with no options and puts out the PDF with the form's text; a raw queue to a
- * dot-matrix printer's network port (socket://) gets the GB18030 text as it is; a `;` in a queue name runs nothing. */
+ * dot-matrix printer's network port (socket://) gets the GB18030 text as it is; the statistics
+ * report reaches the PDF queue the same way; a `;` in a queue name runs nothing. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -276,6 +277,19 @@ static void real_scheduler(void **state)
 	run_admin(&c, r, (const char *[]){"history", "2026-0001", NULL});
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, job));
+	/* The statistics report goes the same way: the office's queue, a PDF with its figures. */
+	run_admin(&c, r, (const char *[]){"stats", "year=2026", "--print", NULL});
+	if (r->status != 0)
+		fail_msg("stats --print: %s", r->err);
+	assert_non_null(strstr(r->err, "已送打印机 信访办，作业 信访办-"));
+	assert_non_null(strstr(r->err, "（PDF）"));
+	job_of(r->err, job, sizeof job);
+	wait_completed(&c, job);
+	text = run_capture(NULL, "pdftotext -layout -enc UTF-8 '%s' - | tr -d ' '", path);
+	assert_non_null(strstr(text, "信访统计报表【演示/培训】"));
+	assert_non_null(strstr(text, "期间内收到事项1件"));
+	assert_non_null(strstr(text, "来访1100.0%"));
+	free(text);
 	/* A dot-matrix printer on a raw queue: the GB18030 text page as it is. */
 	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--printer", "针式", "--format", "text", NULL});
 	if (r->status != 0)
