@@ -13,6 +13,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
+#include "xinfang/csv.h"
 #include "xinfang/paths.h"
 #include "xinfang/pdf_report.h"
 #include "xinfang/setup.h"
@@ -662,27 +663,15 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	put_bars(out, "超期事项（按经办人）", &st->overdue_handler, 0, width, dev);
 }
 
-/* Appends one CSV field, quoted when it must be. */
-static void csv_field(struct xf_buf *b, const char *v, bool last)
-{
-	if (strpbrk(v, ",\"\r\n")) {
-		buf_puts(b, "\"");
-		for (const char *p = v; *p; p++)
-			buf_add(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-		buf_puts(b, "\"");
-	} else {
-		buf_puts(b, v);
-	}
-	buf_puts(b, last ? "\r\n" : ",");
-}
-
-/* Appends one CSV row of seven fields. */
+/* Appends one CSV row of seven fields through the ledger's writer (RFC 4180 quoting, and a
+ * label a spreadsheet would run as a formula kept as text). */
 static void csv_row(struct xf_buf *b, const char *section, const char *item, const char *count, const char *num,
                     const char *den, const char *value, const char *level)
 {
 	const char *f[] = {section, item, count, num, den, value, level};
 	for (int i = 0; i < 7; i++)
-		csv_field(b, f[i] ? f[i] : "", i == 6);
+		csv_put_field(b, f[i] ? f[i] : "", i == 0);
+	csv_end_record(b);
 }
 
 /* The statistics as CSV. */

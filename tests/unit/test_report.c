@@ -213,6 +213,20 @@ static void test_march_by_hand(void **state)
 	assert_non_null(strstr(csv.data, "按渠道,来访,2,,,,\r\n"));
 	assert_non_null(strstr(csv.data, "超期（按经办人）,孙明,1,,,,\r\n"));
 	buf_free(&csv);
+	/* A typed name a spreadsheet would run as a formula stays text; a falling rate stays a number. */
+	struct xf_stats typed;
+	memset(&typed, 0, sizeof typed);
+	struct xf_stat_count who = {"=HYPERLINK(\"http://x\",\"点我\")", 2};
+	typed.overdue_handler.v = &who;
+	typed.overdue_handler.n = 1;
+	struct xf_growth fall = {"服务态度", 3, 4, -25.0, ""};
+	typed.growth = &fall;
+	typed.ngrowth = 1;
+	buf_init(&csv);
+	report_csv(&typed, 0, &csv);
+	assert_non_null(strstr(csv.data, "\r\n超期（按经办人）,\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",2,,,,\r\n"));
+	assert_non_null(strstr(csv.data, "\r\n环比增长,服务态度,3,3,4,-0.2500,\r\n"));
+	buf_free(&csv);
 	/* The JR/T axes, counted on request; cases without a code are 未分类. */
 	assert_false(st.jrt_counted);
 	assert_int_equal(report_stats_jrt(&fx.head, &st, &err), XF_OK);
