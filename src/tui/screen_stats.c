@@ -265,6 +265,9 @@ static void print_report(struct ui *ui, struct stats_view *v)
 			if (mcprint(bytes.data, (int)bytes.len) == ERR)
 				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印机或文件");
 			clearok(curscr, TRUE);
+			snprintf(report.where, sizeof report.where, "终端打印机");
+			if (rc == XF_OK)
+				rc = report_print_record(&ui->s, &v->st, &report, enc, &err);
 		}
 		buf_free(&bytes);
 		if (rc != XF_OK) {

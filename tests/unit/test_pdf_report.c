@@ -458,6 +458,13 @@ static void command_line_formats(void **state)
 	run_xinfang(r, h.env, (const char *[]){"stats", "month=2026-03", "--format", "pdf", NULL});
 	assert_int_equal(r->status, 0);
 	assert_memory_equal(r->out, "%PDF-", 5);
+	assert_int_equal(store_list(fx.st, "audit", "action", "print_stats", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, printed + 1);
+	bool to_stdout = false;
+	for (size_t i = 0; i < rows.n; i++)
+		to_stdout = to_stdout || strstr(fields_str(&rows.v[i], "after"), "标准输出") != NULL;
+	assert_true(to_stdout);
+	rows_free(&rows);
 	free(pdf);
 	free(txt);
 	free(csv);
