@@ -54,7 +54,8 @@ static const struct cli_command commands[] = {
 	{"restore", cmd_restore, "  restore 备份文件                   从核验通过的备份恢复（管理员；原库留档）\n"},
 	{"export", cmd_export,
 	 "  export [since=日期] [until=日期] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
-	 "                                     台账：每件一行，中文表头（CSV 默认 GB18030，Excel 双击可开）\n"},
+	 "                                     台账：每件一行，中文表头（接待员、主任、管理员）；\n"
+	 "                                     CSV 默认 GB18030，Excel 双击可开\n"},
 	{"import", cmd_import, "  import 文件.csv [--dry-run]        导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
 };
 

@@ -33,8 +33,14 @@ const char *csv_field(const struct xf_csv_record *r, size_t i);
 bool csv_record_blank(const struct xf_csv_record *r);
 void csv_record_free(struct xf_csv_record *r);
 
-/* Appends one field to a line being written, quoted when it must be. */
+/* Appends one field to a line being written, quoted when it must be. A field a spreadsheet
+ * would run as a formula (it starts with = + - @ a tab or a CR, and is not a plain number such
+ * as -12.5) is written after a single quote ' that keeps it text; so is one that already
+ * starts with quotes before such a character, so that csv_unguard gives every field back. */
 void csv_put_field(struct xf_buf *b, const char *s, bool first);
+/* s without the guard: one leading ' taken off when the quotes lead to = + - @ a tab or a CR;
+ * otherwise s itself. Returns a pointer into s. */
+const char *csv_unguard(const char *s);
 /* Ends a record with CRLF. */
 void csv_end_record(struct xf_buf *b);
 /* The spreadsheet's name of column i (0 = "A", 26 = "AA") into out[8]. */

@@ -47,6 +47,9 @@ bool text_cp_bidi(uint32_t cp);
  * bytes that are not UTF-8 \xff, and a backslash kept as it is; with keep_layout newline and
  * tab stay as they are. */
 char *text_escape(const char *s, bool keep_layout);
+/* True when text_escape(s, keep_layout) would change s (an unsafe code point or a byte that
+ * is not UTF-8); false for text that can be written as it is. */
+bool text_needs_escape(const char *s, bool keep_layout);
 /* s made safe as text_escape does (newlines and tabs escaped too) and cut on a character
  * boundary to at most max_cols display columns, ending with … when cut; written into out
  * (n bytes, cut earlier when it is too small) and returned. For echoing a value in a

@@ -137,18 +137,66 @@ void csv_record_free(struct xf_csv_record *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Appends a field, quoting it when it holds a separator, a quote, a line break or edge spaces. */
+/* True for the first characters that make a spreadsheet read a cell as a formula. */
+static bool formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* True for a plain number a spreadsheet reads as a number and never as a formula: -12, -0.5,
+ * -12.5% (an optional minus, digits, optional decimals and percent sign). */
+static bool plain_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	size_t digits = strspn(s, "0123456789");
+	if (digits == 0)
+		return false;
+	s += digits;
+	if (*s == '.') {
+		size_t decimals = strspn(s + 1, "0123456789");
+		if (decimals == 0)
+			return false;
+		s += 1 + decimals;
+	}
+	if (*s == '%')
+		s++;
+	return *s == '\0';
+}
+
+/* True when csv_put_field guards s with a leading quote. */
+static bool csv_needs_guard(const char *s)
+{
+	size_t quotes = strspn(s, "'");
+	if (!formula_start(s[quotes]))
+		return false;
+	return quotes > 0 || !plain_number(s);
+}
+
+/* The field without the guard csv_put_field put on it. */
+const char *csv_unguard(const char *s)
+{
+	if (s[0] == '\'' && formula_start(s[strspn(s, "'")]))
+		return s + 1;
+	return s;
+}
+
+/* Appends a field, quoting it when it holds a separator, a quote, a line break or edge spaces,
+ * and guarding it with a leading ' when a spreadsheet would run it as a formula. */
 void csv_put_field(struct xf_buf *b, const char *s, bool first)
 {
 	if (!first)
 		buf_add(b, ",", 1);
 	size_t n = strlen(s);
+	bool guard = n > 0 && csv_needs_guard(s);
 	bool quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || strpbrk(s, ",\"\r\n") != NULL);
 	if (!quote) {
+		if (guard)
+			buf_add(b, "'", 1);
 		buf_add(b, s, n);
 		return;
 	}
-	buf_add(b, "\"", 1);
+	buf_add(b, guard ? "\"'" : "\"", guard ? 2 : 1);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
 		buf_add(b, s, (size_t)(q - s) + 1);
 		buf_add(b, "\"", 1);

@@ -20,7 +20,6 @@
 #include "xinfang/identity.h"
 #include "xinfang/jrt.h"
 #include "xinfang/limits.h"
-#include "xinfang/mask.h"
 #include "xinfang/store_ledger.h"
 #include "xinfang/text.h"
 
@@ -143,9 +142,7 @@ static int column_index(const char *key)
 struct exporter {
 	const struct xf_export *opts;
 	struct xf_session *s;
-	bool masking; /* the reader is a handler: each row goes through mask_apply */
-	const char **masked; /* the row's values after masking */
-	struct xf_fields masked_row;
+	char *escaped[NCOLS]; /* the row's values that needed escaping, freed after the row */
 	int map[NCOLS]; /* scan column of each ledger column */
 	bool mapped;
 	FILE *out;
@@ -221,34 +218,26 @@ static void xlsx_date(struct exporter *x, lxw_row_t row, lxw_col_t col, const ch
 	worksheet_write_datetime(x->ws, row, col, &dt, with_time ? x->datetime_fmt : x->date_fmt);
 }
 
-/* Withholds what a handler may not see of the row (mask.c decides); values then point into
- * x->masked_row until the next row. */
-static const char *const *mask_row(struct exporter *x, int ncols, const char *const *names,
-                                   const char *const *values)
+/* The value as every output writes stored text: control characters and direction marks
+ * escaped as \u001b (text_escape, the rule of messages and printed slips); newlines and tabs
+ * kept in the multi-line columns only, as the forms and import allow them. An escaped copy
+ * stays in x->escaped[i] until the row is written. */
+static const char *safe_value(struct exporter *x, size_t i, const char *v)
 {
-	struct xf_fields case_row, petitioner;
-	fields_init(&case_row);
-	fields_init(&petitioner);
-	for (int k = 0; k < ncols; k++)
-		fields_add(&case_row, names[k], values[k]);
-	static const char *const identity[] = {"name", "gender", "age", "id_type", "id_number", "phone", "address",
-	                                       "work_unit"};
-	for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++)
-		fields_add(&petitioner, identity[i], fields_str(&case_row, identity[i]));
-	fields_free(&x->masked_row);
-	fields_init(&x->masked_row);
-	for (size_t i = 0; i < NCOLS; i++)
-		fields_add(&x->masked_row, xf_ledger_columns[i].key, values[x->map[i]]);
-	mask_apply(x->s, &case_row, &petitioner, &x->masked_row);
-	fields_free(&case_row);
-	fields_free(&petitioner);
-	if (x->masked == NULL)
-		x->masked = xcalloc((size_t)ncols, sizeof *x->masked);
-	for (int k = 0; k < ncols; k++)
-		x->masked[k] = values[k];
-	for (size_t i = 0; i < NCOLS; i++)
-		x->masked[x->map[i]] = fields_str(&x->masked_row, xf_ledger_columns[i].key);
-	return x->masked;
+	bool keep_layout = xf_ledger_columns[i].kind == K_LONG;
+	if (!text_needs_escape(v, keep_layout))
+		return v;
+	x->escaped[i] = text_escape(v, keep_layout);
+	return x->escaped[i];
+}
+
+/* Frees the escaped copies of the row just written. */
+static void free_escaped(struct exporter *x)
+{
+	for (size_t i = 0; i < NCOLS; i++) {
+		free(x->escaped[i]);
+		x->escaped[i] = NULL;
+	}
 }
 
 /* Writes one case as a CSV line or an XLSX row. */
@@ -257,12 +246,10 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 	struct exporter *x = ctx;
 	if (!x->mapped && map_columns(x, ncols, names) != XF_OK)
 		return XF_EINVAL;
-	if (x->masking)
-		values = mask_row(x, ncols, names, values);
 	if (x->wb) {
 		lxw_row_t row = (lxw_row_t)(x->rows + 1);
 		for (size_t i = 0; i < NCOLS; i++) {
-			const char *v = values[x->map[i]];
+			const char *v = safe_value(x, i, values[x->map[i]]);
 			int kind = xf_ledger_columns[i].kind;
 			lxw_col_t col = (lxw_col_t)i;
 			if (*v == '\0' && kind != K_FLAG)
@@ -273,16 +260,17 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 				worksheet_write_number(x->ws, row, col, atof(v), NULL);
 			else if (kind == K_AMOUNT && strspn(v, "0123456789.") == strlen(v))
 				worksheet_write_number(x->ws, row, col, atof(v), x->amount_fmt);
-			else
+			else /* text cells, never formulas, whatever the text starts with */
 				worksheet_write_string(x->ws, row, col, shown_value(kind, v), NULL);
 		}
 	} else {
 		for (size_t i = 0; i < NCOLS; i++)
-			csv_put_field(&x->chunk, shown_value(xf_ledger_columns[i].kind, values[x->map[i]]), i == 0);
+			csv_put_field(&x->chunk, shown_value(xf_ledger_columns[i].kind, safe_value(x, i, values[x->map[i]])), i == 0);
 		csv_end_record(&x->chunk);
-		if (x->chunk.len > (1u << 18) && flush_chunk(x) != XF_OK)
-			return XF_EIO;
 	}
+	free_escaped(x);
+	if (!x->wb && x->chunk.len > (1u << 18) && flush_chunk(x) != XF_OK)
+		return XF_EIO;
 	x->rows++;
 	if (x->opts->progress && x->rows % 1000 == 0)
 		x->opts->progress(x->opts->progress_ctx, x->rows, x->total);
@@ -321,13 +309,15 @@ static int xlsx_start(struct exporter *x)
 int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows, struct xf_err *err)
 {
 	*rows = 0;
-	/* A handler's ledger holds their department's cases only, each masked as mask.c says. */
-	const char *department = NULL;
-	if (s->op.role == XF_ROLE_HANDLER) {
-		if (str_empty(s->op.department))
-			return xf_err_set(err, XF_EDENIED, "经办人账户没有所属部门，不能导出台账：请管理员为账户设定部门");
-		department = s->op.department;
-	}
+	/* The ledger holds every department's cases and every petitioner's identity in full: it
+	 * is the office's record, so only the office exports it (a handler's cases are on the desk's
+	 * lists and in search, masked as mask.c says). */
+	unsigned office = XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_ADMIN);
+	if ((office & XF_MAY(s->op.role)) == 0)
+		return xf_err_set(err, XF_EDENIED,
+		                  "%s（%s）不能导出台账：台账载有各部门的全部事项和信访人身份，只有办公室的接待员、办公室主任、管理员可以导出。"
+		                  "本部门的事项请在工作台“事项列表”“查找”中查看（命令行 xinfang search dept=%s）；需要台账文件请找办公室导出",
+		                  s->op.name, auth_role_label(s->op.role), str_empty(s->op.department) ? "部门" : s->op.department);
 	int d;
 	if (opts->since && date_parse(opts->since, &d, NULL) != XF_OK)
 		return xf_err_set(err, XF_EINVAL, "起始日期“%s”不对：应写成 YYYY-MM-DD", opts->since);
@@ -347,12 +337,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	memset(&x, 0, sizeof x);
 	x.opts = opts;
 	x.s = s;
-	x.masking = s->op.role == XF_ROLE_HANDLER;
-	fields_init(&x.masked_row);
 	x.err = err;
 	x.gb18030 = gb;
 	buf_init(&x.chunk);
-	int rc = store_ledger_count(s->st, opts->since, opts->until, department, &x.total, err);
+	int rc = store_ledger_count(s->st, opts->since, opts->until, NULL, &x.total, err);
 	if (rc == XF_OK && opts->format == XF_LEDGER_XLSX && x.total >= 1048576)
 		rc = xf_err_set(err, XF_EINVAL, "这段时间有 %ld 件，超过 Excel 一张表的 1048575 行：请缩短时间段分几次导出，或导出 CSV",
 		                x.total);
@@ -370,7 +358,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 			csv_end_record(&x.chunk);
 	}
 	if (rc == XF_OK)
-		rc = store_ledger_scan(s->st, opts->since, opts->until, department, export_row, &x, err);
+		rc = store_ledger_scan(s->st, opts->since, opts->until, NULL, export_row, &x, err);
 	if (x.out) {
 		if (rc == XF_OK)
 			rc = flush_chunk(&x);
@@ -387,8 +375,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 			rc = xf_err_set(err, XF_EIO, "写入 %s 失败（%s）：请检查目录是否可写、磁盘是否已满", opts->path, lxw_strerror(e));
 	}
 	buf_free(&x.chunk);
-	fields_free(&x.masked_row);
-	free(x.masked);
+	free_escaped(&x);
 	if (opts->progress && rc == XF_OK)
 		opts->progress(opts->progress_ctx, x.rows, x.total);
 	*rows = x.rows;
@@ -668,14 +655,17 @@ static const char *col_header(struct importer *im, int c)
 	(void)im;
 }
 
-/* The raw value of a ledger column in a record ("" when the file has no such column). */
+/* The raw value of a ledger column in a record ("" when the file has no such column), with
+ * the ' that export puts before a formula-like value taken off (csv_unguard). */
 static char *raw_value(struct importer *im, struct xf_csv_record *r, int c)
 {
 	if (im->col_of[c] < 0 || (size_t)im->col_of[c] >= r->n)
 		return "";
 	char *v = r->buf + r->start[im->col_of[c]];
-	if (xf_ledger_columns[c].kind != K_LONG)
-		return trim(v);
+	if (xf_ledger_columns[c].kind != K_LONG) {
+		v = trim(v);
+		return v + (csv_unguard(v) - v);
+	}
 	/* A line break inside a cell: LF from Excel, CRLF or CR from other tools; kept as LF. */
 	char *o = v;
 	for (const char *p = v; *p; p++) {
@@ -688,7 +678,7 @@ static char *raw_value(struct importer *im, struct xf_csv_record *r, int c)
 		}
 	}
 	*o = '\0';
-	return v;
+	return v + (csv_unguard(v) - v);
 }
 
 /* One row being read: every ledger column, checked and normalised (NULL: not given). */

@@ -372,6 +372,12 @@ bool text_cp_unsafe(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || text_cp_bidi(cp);
 }
 
+/* True when text_escape writes cp as \u escape (newline and tab stay with keep_layout). */
+static bool cp_escaped(uint32_t cp, bool keep_layout)
+{
+	return text_cp_unsafe(cp) && !(keep_layout && (cp == '\n' || cp == '\t'));
+}
+
 /* Appends the next character of s (len bytes, at *i) made safe, advancing *i. */
 static void escape_next(struct xf_buf *b, const char *s, size_t len, size_t *i, bool keep_layout)
 {
@@ -382,7 +388,7 @@ static void escape_next(struct xf_buf *b, const char *s, size_t len, size_t *i, 
 		*i += 1;
 		return;
 	}
-	if (text_cp_unsafe(cp) && !(keep_layout && (cp == '\n' || cp == '\t')))
+	if (cp_escaped(cp, keep_layout))
 		buf_printf(b, "\\u%04x", (unsigned)cp);
 	else
 		buf_add(b, s + *i, k);
@@ -398,6 +404,26 @@ char *text_escape(const char *s, bool keep_layout)
 	for (size_t i = 0; i < len;)
 		escape_next(&b, s, len, &i, keep_layout);
 	return b.data;
+}
+
+/* True when text_escape would change s: a pass without allocating, for outputs that write
+ * millions of values and escape the rare one. */
+bool text_needs_escape(const char *s, bool keep_layout)
+{
+	size_t len = s ? strlen(s) : 0;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, len - i, &cp);
+		if (k == 0 || cp_escaped(cp, keep_layout))
+			return true;
+		i += k;
+	}
+	return false;
 }
 
 /* A safe copy cut on a character boundary to max_cols columns. */

@@ -49,7 +49,10 @@ char *fs_small_form(const char *name, const char *title, const char *head, const
 	struct xf_buf b;
 	buf_init(&b);
 	buf_printf(&b, "name = %s\ntitle = %s\n[layout]\n  %s：", name, title, head);
-	slot(&b, "number", 24);
+	/* The head's value reaches the box's right edge (1 + 18 + 1 + 44 + 1 columns), so that a
+	 * note such as the backup's is shown whole at 80 columns. */
+	int head_cols = 65 - 2 - ui_width(head) - 2;
+	slot(&b, "number", head_cols > 24 ? head_cols : 24);
 	buf_puts(&b, "\n");
 	rule(&b, "┌", "┬", "┐");
 	for (int i = 0; i < n; i++) {

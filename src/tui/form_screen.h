@@ -40,7 +40,7 @@ struct fscreen {
 };
 
 /* The text of a small form named `name` titled `title`: a line "head：{number}" (编号 on the
- * moves' forms), then one row per key (three for long text) with its label, type, choice list
+ * moves' forms, a note on the admin's file forms) as wide as the box under it, then one row per key (three for long text) with its label, type, choice list
  * and whether it is required. */
 char *fs_small_form(const char *name, const char *title, const char *head, const char *const *keys,
                     const char *const *labels, const enum xf_ftype *types, const char *const *lists,

@@ -281,6 +281,31 @@ static void admin_adds_an_account(void **state)
 	env_teardown(&e);
 }
 
+/* The admin's file forms show their whole note at 80 columns: the backup's (other desks keep
+ * working; the file must be new) and the calendar's file format. */
+static void admin_file_forms_show_whole_note(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	struct term t;
+	open_desk(&t, &e, "admin", NULL);
+	term_send(&t, "b");
+	must_see(&t, "立即核验", 2000);
+	term_send(&t, "b");
+	must_see(&t, "备份到文件", 2000);
+	must_see(&t, "说明：备份时其他工作台照常办理；文件须是新的", 500);
+	term_send(&t, K_F10 K_F10);
+	must_see(&t, "信 访 工 作 台", 2000);
+	term_send(&t, "9");
+	must_see(&t, "节假日日历", 2000);
+	term_send(&t, "l");
+	must_see(&t, "日历文件", 2000);
+	must_see(&t, "格式：YYYY.txt，每行：日期 休|班 名称", 500);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Messages leave when their cause is fixed and do not follow to other screens; a long one
  * keeps the key it names at 80 columns. */
 static void messages_clear_when_fixed(void **state)
@@ -330,6 +355,7 @@ int main(void)
 		cmocka_unit_test(handler_bar_equals_status),
 		cmocka_unit_test(admin_adds_a_department),
 		cmocka_unit_test(admin_adds_an_account),
+		cmocka_unit_test(admin_file_forms_show_whole_note),
 		cmocka_unit_test(messages_clear_when_fixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

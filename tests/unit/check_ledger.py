@@ -6,7 +6,8 @@ usage: check_ledger.py FILE FORMAT NUMBER [HEADER=EXPECTED ...]
   FORMAT is GB18030, UTF-8 (a CSV; UTF-8 must start with a BOM) or xlsx.
   EXPECTED is text, or date:YYYY-MM-DD / number:N for typed XLSX cells.
   The row is the one whose 编号 is NUMBER. Also checks: RFC 4180 line ends (CRLF), the header
-  row, and for XLSX a frozen header row. Exits 1 naming the first mismatch.
+  row, and for XLSX a frozen header row and no formula cell anywhere. Exits 1 naming the first
+  mismatch.
 """
 import csv
 import datetime
@@ -42,7 +43,13 @@ def rows_xlsx(path):
     ws = wb.active
     if ws.freeze_panes != "A2":
         fail("header row not frozen (freeze_panes=%r)" % ws.freeze_panes)
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = []
+    for r in ws.iter_rows():
+        for c in r:
+            # Text a petitioner typed (=HYPERLINK(...), @..., +86...) is a string cell, never a formula.
+            if c.data_type == "f":
+                fail("cell %s is a formula: %r" % (c.coordinate, c.value))
+        rows.append([c.value for c in r])
     header = [h for h in rows[0]]
     return header, rows[1:]
 
