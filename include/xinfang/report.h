@@ -124,9 +124,17 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
                    struct xf_buf *out);
 /* The statistics as CSV (RFC 4180, UTF-8): section, item, count, numerator, denominator, value. */
 void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *out);
-/* Prints the statistics page like a slip: encoded, to a file, a spooler or back to the caller,
- * with a footer naming who printed it and when; the print is recorded in the audit trail. */
+/* Prints the statistics like a slip: as the PDF report or the text page (opts->format; AUTO:
+ * the office's format for a spooler, PDF for a *.pdf file, else text), to a file, a spooler
+ * queue or back to the caller in *bytes, with who printed it and when at the foot. A file or
+ * spooler print is recorded in the audit trail; the caller records its own delivery with
+ * report_print_record. opts->report, when set, says where it went and in which format. */
 int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
                  const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err);
+
+/* Records a delivered print of the statistics (period, where, format, encoding, job) in the
+ * audit trail as print_stats. */
+int report_print_record(struct xf_session *s, const struct xf_stats *st, const struct xf_print_report *report,
+                        const char *encoding, struct xf_err *err);
 
 #endif

@@ -76,11 +76,16 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 	buf_init(&out);
 	int rc = XF_OK;
 	if (strcmp(format, "pdf") == 0) {
+		struct xf_print_report report;
+		memset(&report, 0, sizeof report);
 		struct xf_print_opts opts = {"stats", NULL, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_PDF,
-		                             NULL};
+		                             &report};
 		rc = report_print(&c->session, st, mask, &opts, &out, err);
 		if (rc == XF_OK)
 			rc = write_out(out.data, out.len, err);
+		snprintf(report.where, sizeof report.where, "标准输出");
+		if (rc == XF_OK)
+			rc = report_print_record(&c->session, st, &report, NULL, err);
 		buf_free(&out);
 		return rc;
 	}

@@ -13,8 +13,9 @@ static const double LEFT = 48.0;         /* left and right margin */
 static const double TOP = 46.0;          /* above the first line */
 static const double PAD = 4.0;           /* between a cell's edge and its text */
 static const double GAP = 10.0;          /* more room after a column of figures */
+static const double PAD_Y = 2.5;         /* above and below a row's text */
 static const double ROW_MIN = 17.0;      /* the least height of a table row */
-static const double SECTION_GAP = 14.0;  /* below a table */
+static const double SECTION_GAP = 12.0;  /* below a table */
 static const double HEADING_GAP = 5.0;   /* between a section's heading and its table */
 static const double RUNNING_HEIGHT = 22.0; /* the line atop a continued page */
 static const double BAR_HEIGHT = 9.0;
@@ -244,7 +245,7 @@ static double row_height(struct report *r, const struct table *t, const struct r
 			continue;
 		double w = col_width(r, t, i) - lead(t, i) - PAD - (c->kind == COL_LEVEL ? SWATCH_WIDTH + 4 : 0);
 		PangoLayout *l = layout(r, cell_font(r, c, row->strong), text, w, false);
-		double need = pdf_layout_height(l) + 2 * PAD;
+		double need = pdf_layout_height(l) + 2 * PAD_Y;
 		g_object_unref(l);
 		if (need > h)
 			h = need;
@@ -265,7 +266,7 @@ static void draw_row(struct report *r, const struct table *t, const struct row *
 		double in = lead(t, i), room = w - in - PAD;
 		if (head) {
 			if (text && *text)
-				text_at(r, r->strong, text, x + in, y + PAD, room, c->kind == COL_RIGHT);
+				text_at(r, r->strong, text, x + in, y + PAD_Y, room, c->kind == COL_RIGHT);
 		} else if (c->kind == COL_BAR) {
 			if (row->bar >= 0) {
 				double len = row->bar * room;
@@ -274,13 +275,13 @@ static void draw_row(struct report *r, const struct table *t, const struct row *
 			}
 		} else if (c->kind == COL_LEVEL) {
 			if (text && *text) {
-				swatch(r, text, x + in, y + (ROW_MIN - SWATCH_HEIGHT) / 2);
+				swatch(r, text, x + in, y + PAD_Y + (r->doc.line - SWATCH_HEIGHT) / 2);
 				char *named = xasprintf("%s预警", text);
-				text_at(r, r->doc.body, named, x + in + SWATCH_WIDTH + 4, y + PAD, room - SWATCH_WIDTH - 4, false);
+				text_at(r, r->doc.body, named, x + in + SWATCH_WIDTH + 4, y + PAD_Y, room - SWATCH_WIDTH - 4, false);
 				free(named);
 			}
 		} else if (text && *text) {
-			text_at(r, cell_font(r, c, row->strong), text, x + in, y + PAD, room, c->kind == COL_RIGHT);
+			text_at(r, cell_font(r, c, row->strong), text, x + in, y + PAD_Y, room, c->kind == COL_RIGHT);
 		}
 		x += w;
 	}

@@ -352,6 +352,8 @@ int print_to_spooler(const char *queue, const char *title, bool raw, const char 
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	msg[strcspn(msg, "\n")] = '\0';
+	for (size_t end = strlen(msg); end > 0 && (msg[end - 1] == '.' || msg[end - 1] == ' '); end--)
+		msg[end - 1] = '\0'; /* lp ends with a full stop; the message goes on after it */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && wrote == 0) {
 		if (job)
 			parse_job(said, job, jobn);

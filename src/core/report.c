@@ -791,6 +791,32 @@ static int pdf_pages(struct xf_session *s, const struct xf_stats *st, unsigned a
 	return rc;
 }
 
+/* Records a print of the statistics in the audit trail. */
+int report_print_record(struct xf_session *s, const struct xf_stats *st, const struct xf_print_report *report,
+                        const char *encoding, struct xf_err *err)
+{
+	struct xf_fields rec;
+	fields_init(&rec);
+	fields_set(&rec, "since", st->since);
+	fields_set(&rec, "until", st->until);
+	fields_set(&rec, "destination", report->where);
+	fields_set(&rec, "format", print_format_name(report->format));
+	fields_set(&rec, "encoding", report->format == XF_FORMAT_PDF ? "PDF" : encoding ? encoding : "GB18030");
+	if (*report->job)
+		fields_set(&rec, "job", report->job);
+	char *json = audit_json(&rec);
+	fields_free(&rec);
+	int rc = store_begin(s->st, err);
+	if (rc == XF_OK)
+		rc = store_audit(s->st, s->op.name, "print_stats", 0, "{}", json, err);
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
+	free(json);
+	return rc;
+}
+
 /* Prints the statistics page: PDF or text, to a file, a spooler queue or back to the caller. */
 int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
                  const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err)
@@ -838,34 +864,14 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 		}
 		case XF_PRINT_CALLER:
 		default:
-			snprintf(report.where, sizeof report.where, "终端打印机");
 			if (bytes)
 				buf_add(bytes, encoded, len);
 			break;
 		}
 	}
 	free(encoded);
-	if (rc == XF_OK) {
-		struct xf_fields rec;
-		fields_init(&rec);
-		fields_set(&rec, "since", st->since);
-		fields_set(&rec, "until", st->until);
-		fields_set(&rec, "destination", report.where);
-		fields_set(&rec, "format", print_format_name(format));
-		fields_set(&rec, "encoding", format == XF_FORMAT_PDF ? "PDF" : encoding);
-		if (*report.job)
-			fields_set(&rec, "job", report.job);
-		char *json = audit_json(&rec);
-		fields_free(&rec);
-		rc = store_begin(s->st, err);
-		if (rc == XF_OK)
-			rc = store_audit(s->st, s->op.name, "print_stats", 0, "{}", json, err);
-		if (rc == XF_OK)
-			rc = store_commit(s->st, err);
-		else
-			store_rollback(s->st);
-		free(json);
-	}
+	if (rc == XF_OK && opts->dest != XF_PRINT_CALLER)
+		rc = report_print_record(s, st, &report, encoding, err);
 	if (rc == XF_OK && opts->report)
 		*opts->report = report;
 	return rc;

@@ -182,6 +182,20 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 	fs_free(&fs);
 }
 
+/* A short name of the period for a file: 2026-03, 2026-Q1, 2026, or 20260301-20260315. */
+static void period_name(const struct stats_view *v, char *out, size_t n)
+{
+	if (v->kind == PERIOD_MONTH)
+		snprintf(out, n, "%04d-%02d", v->y, v->m);
+	else if (v->kind == PERIOD_QUARTER)
+		snprintf(out, n, "%04d-Q%d", v->y, (v->m - 1) / 3 + 1);
+	else if (v->kind == PERIOD_YEAR)
+		snprintf(out, n, "%04d", v->y);
+	else
+		snprintf(out, n, "%.4s%.2s%.2s-%.4s%.2s%.2s", v->since, v->since + 5, v->since + 8, v->until, v->until + 5,
+		         v->until + 8);
+}
+
 /* The dialog's word for a destination, and back. */
 static const char *const dest_keys[] = {"printer", "file", "terminal"};
 static const char *const dest_words[] = {"打印机", "文件", "终端打印机"};
@@ -217,8 +231,10 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	const char *home = getenv("HOME");
 	char period[32], path[700];
 	snprintf(period, sizeof period, "%s 至 %s", v->since, v->until);
-	snprintf(path, sizeof path, "%s/xinfang-统计-%s-%s.%s",
-	         *prefs.file ? prefs.file : home && *home ? home : ".", v->since, v->until, pdf ? "pdf" : "txt");
+	char name[40];
+	period_name(v, name, sizeof name);
+	snprintf(path, sizeof path, "%s/xinfang-统计-%s.%s", *prefs.file ? prefs.file : home && *home ? home : ".", name,
+	         pdf ? "pdf" : "txt");
 	fs_set(&fs, "number", period);
 	fs_set(&fs, "dest", dest);
 	fs_set(&fs, "queue", prefs.queue); /* empty: the system's default printer */
@@ -249,6 +265,9 @@ static void print_report(struct ui *ui, struct stats_view *v)
 			if (mcprint(bytes.data, (int)bytes.len) == ERR)
 				rc = xf_err_set(&err, XF_EIO, "这台终端没有连接打印机（不支持打印直通）：请改为打印机或文件");
 			clearok(curscr, TRUE);
+			snprintf(report.where, sizeof report.where, "终端打印机");
+			if (rc == XF_OK)
+				rc = report_print_record(&ui->s, &v->st, &report, enc, &err);
 		}
 		buf_free(&bytes);
 		if (rc != XF_OK) {

@@ -49,14 +49,15 @@ static void build_month(struct fixture *fx)
 /* The environment that runs the binary as the head on the fixture's store. */
 struct head_env {
 	char db[320];
-	const char *env[6];
+	const char *env[7];
 };
 
-/* Fills the environment; extra (may be NULL) is one more "K=V". */
-static void head_env(struct head_env *h, const struct fixture *fx, const char *extra)
+/* Fills the environment; extra and more (may be NULL) are further "K=V". */
+static void head_env(struct head_env *h, const struct fixture *fx, const char *extra, const char *more)
 {
 	snprintf(h->db, sizeof h->db, "XINFANG_DB=%s", fx->db);
-	const char *env[] = {h->db, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", extra, NULL};
+	const char *env[] = {h->db, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", extra, more,
+	                     NULL};
 	memcpy(h->env, env, sizeof env);
 }
 
@@ -167,7 +168,7 @@ static void month_report(void **state)
 	assert_int_equal(st.overdue_handler.n, 1);
 	assert_string_equal(st.overdue_handler.v[0].label, "李𠮷");
 	struct head_env h;
-	head_env(&h, &fx, NULL);
+	head_env(&h, &fx, NULL, NULL);
 	char *path = xasprintf("%s/month.pdf", fx.dir);
 	struct run_result *r = malloc(sizeof *r);
 	run_xinfang(r, h.env, (const char *[]){"stats", "month=2026-03", "--to", path, NULL});
@@ -375,7 +376,7 @@ static void command_line_formats(void **state)
 	fake_lp(fx.dir);
 	char *pathvar = xasprintf("PATH=%s:%s", fx.dir, getenv("PATH"));
 	struct head_env h;
-	head_env(&h, &fx, pathvar);
+	head_env(&h, &fx, pathvar, NULL);
 	struct run_result *r = malloc(sizeof *r);
 	char *pdf = xasprintf("%s/a.pdf", fx.dir), *txt = xasprintf("%s/a.txt", fx.dir), *csv = xasprintf("%s/a.csv", fx.dir);
 	char *forced = xasprintf("%s/forced.txt", fx.dir);
@@ -416,7 +417,7 @@ static void command_line_formats(void **state)
 	free(got);
 	/* The office keeps text for its dot-matrix printer: raw GB18030 text, unless --format pdf. */
 	struct head_env adm;
-	head_env(&adm, &fx, pathvar);
+	head_env(&adm, &fx, pathvar, NULL);
 	adm.env[1] = "XINFANG_USER=admin";
 	run_xinfang(r, adm.env, (const char *[]){"printer", "set", "format=text", NULL});
 	assert_int_equal(r->status, 0);
@@ -442,8 +443,7 @@ static void command_line_formats(void **state)
 	rows_free(&rows);
 	assert_int_equal(printed, 6);
 	struct head_env failing;
-	head_env(&failing, &fx, pathvar);
-	failing.env[5] = "XF_LP_FAIL=1";
+	head_env(&failing, &fx, pathvar, "XF_LP_FAIL=1");
 	run_xinfang(r, failing.env, (const char *[]){"stats", "month=2026-03", "--print", "--printer", "无此打印机", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "打印机 无此打印机 没有接受"));
@@ -458,6 +458,13 @@ static void command_line_formats(void **state)
 	run_xinfang(r, h.env, (const char *[]){"stats", "month=2026-03", "--format", "pdf", NULL});
 	assert_int_equal(r->status, 0);
 	assert_memory_equal(r->out, "%PDF-", 5);
+	assert_int_equal(store_list(fx.st, "audit", "action", "print_stats", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, printed + 1);
+	bool to_stdout = false;
+	for (size_t i = 0; i < rows.n; i++)
+		to_stdout = to_stdout || strstr(fields_str(&rows.v[i], "after"), "标准输出") != NULL;
+	assert_true(to_stdout);
+	rows_free(&rows);
 	free(pdf);
 	free(txt);
 	free(csv);
