@@ -614,6 +614,18 @@ static double time_start(const char *db, int repeat)
 	return m;
 }
 
+/* Whether an operation is among those --only names (all when it names none). */
+static bool wanted(const char *only, const char *name)
+{
+	if (only == NULL)
+		return true;
+	size_t n = strlen(name);
+	for (const char *p = only; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == only || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return true;
+	return false;
+}
+
 /* Picks sample numbers, ids, ID numbers and phones from the store. */
 static void sample(struct bench *b)
 {
@@ -667,11 +679,13 @@ int main(int argc, char **argv)
 	int repeat = 101, starts = 7, ledger_runs = 3;
 	const char *keep = NULL;
 	bool reuse = false;
+	const char *only = NULL; /* comma-separated operations to run; NULL: all */
 	static const struct option options[] = {{"cases", required_argument, NULL, 'n'},
 	                                        {"repeat", required_argument, NULL, 'r'},
 	                                        {"db", required_argument, NULL, 'd'},
 	                                        {"reuse", no_argument, NULL, 'u'},
 	                                        {"ledger-runs", required_argument, NULL, 'l'},
+	                                        {"only", required_argument, NULL, 'o'},
 	                                        {NULL, 0, NULL, 0}};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -685,8 +699,11 @@ int main(int argc, char **argv)
 			reuse = true;
 		else if (opt == 'l')
 			ledger_runs = atoi(optarg);
+		else if (opt == 'o')
+			only = optarg;
 		else {
-			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH [--reuse]]\n");
+			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH [--reuse]] "
+			                "[--only OP,OP...]\n");
 			return 2;
 		}
 	}
@@ -760,15 +777,19 @@ int main(int argc, char **argv)
 		{"stats_year", repeat < 21 ? repeat : 21, x_stats_year, r_stats_year},
 	};
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		if (!wanted(only, ops[i].name))
+			continue;
 		double x = time_side(ops[i].xinfang, &b, ops[i].repeat);
 		double r = ops[i].raw ? time_side(ops[i].raw, &b, ops[i].repeat) : 0;
 		report(ops[i].name, cases, x, r);
 	}
 	char *ledger_dir = xstrdup(db);
 	*strrchr(ledger_dir, '/') = '\0';
-	bench_ledger(&b, ledger_dir, ledger_runs);
+	if (wanted(only, "export") || wanted(only, "import"))
+		bench_ledger(&b, ledger_dir, ledger_runs);
 	free(ledger_dir);
-	report("start", cases, time_start(db, starts), 0);
+	if (wanted(only, "start"))
+		report("start", cases, time_start(db, starts), 0);
 	if (verify_ms >= 0)
 		report("verify", cases, verify_ms, 0);
 	double self, children;
