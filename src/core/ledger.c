@@ -1246,6 +1246,14 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 		else if (existing)
 			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在库中已有：不重复导入（如是另一件，请改编号）",
 			        formatted);
+		/* Numbers run per year of registration: the year received, or the next for an item
+		 * received at the year's end and registered after New Year. */
+		int received_year = 0;
+		if (sscanf(rv(&row, "received"), "%4d-", &received_year) == 1 &&
+		    (year < received_year || year > received_year + 1))
+			problem(im, row.line, im->col_of[c_number] + 1,
+			        "编号 %s 的年份与收件日期 %s 不符：编号按登记的年份编（收件当年；年末收件、次年登记的可为次年），请核对编号或日期",
+			        formatted, rv(&row, "received"));
 		if (im->rep->first_number[0] == '\0')
 			snprintf(im->rep->first_number, sizeof im->rep->first_number, "%s", formatted);
 		snprintf(im->rep->last_number, sizeof im->rep->last_number, "%s", formatted);
