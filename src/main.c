@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			if (clock_set_today_iso(optarg, &err) != XF_OK)
-				return usage_error("--today：%s", err.msg);
+				return usage_refused("--today：", &err);
 			today_given = true;
 			break;
 		case 'u':
