@@ -20,6 +20,9 @@ int fileperm_create(const char *path, struct xf_err *err);
  * on a store's -wal and -shm, which SQLite creates with the store's mode but the creator's
  * group. Files of other owners are left alone. */
 void fileperm_follow(const char *path);
+/* Opens a file for writing, made or emptied, with exactly the office's mode and group; -1 and
+ * errno when it cannot. */
+int fileperm_open_output(const char *path);
 /* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be
  * read by users outside the office; NULL when they cannot. The caller frees it. */
 char *fileperm_warning(const char *db_path);

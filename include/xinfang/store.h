@@ -158,6 +158,10 @@ enum {
 	XF_SF_OVERDUE = 64,           /* transferred, and reported after due_handle or still not
 	                                 reported with due_handle before today */
 };
+/* One read snapshot for all of a report's queries (when no transaction is open already): the
+ * figures agree with each other, and per-case lookups do not each take the read lock. */
+int store_stats_begin(struct xf_store *st, bool *own, struct xf_err *err);
+void store_stats_end(struct xf_store *st, bool own);
 /* Hands every case received in [since, until] (ISO dates) to fn, in one pass over the
  * cases_stats index, with its flags as of today; a non-zero return from fn stops the pass and
  * is returned. */

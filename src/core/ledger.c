@@ -1,6 +1,7 @@
 /* The ledger (台账): export of a period's cases as CSV or XLSX, import of an Excel ledger saved
  * as CSV. The columns are one table below; export writes them, import matches them by header. */
 #include "xinfang/ledger.h"
+#include "xinfang/fileperm.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
@@ -281,6 +283,11 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 static int xlsx_start(struct exporter *x)
 {
 	lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
+	/* Made first with the office's mode: the library's own fopen keeps it. */
+	int fd = fileperm_open_output(x->opts->path);
+	if (fd < 0)
+		return xf_err_set(x->err, XF_EIO, "无法写入 %s（%s）：请检查目录是否存在、是否可写", x->opts->path, strerror(errno));
+	close(fd);
 	x->wb = workbook_new_opt(x->opts->path, &options);
 	if (x->wb == NULL)
 		return xf_err_set(x->err, XF_EIO, "无法创建 %s：请检查目录是否存在、是否可写", x->opts->path);
@@ -347,7 +354,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	if (rc == XF_OK && opts->format == XF_LEDGER_XLSX) {
 		rc = xlsx_start(&x);
 	} else if (rc == XF_OK) {
-		x.out = strcmp(opts->path, "-") == 0 ? stdout : fopen(opts->path, "wb");
+		int fd = strcmp(opts->path, "-") == 0 ? -1 : fileperm_open_output(opts->path);
+		x.out = strcmp(opts->path, "-") == 0 ? stdout : fd < 0 ? NULL : fdopen(fd, "wb");
+		if (x.out == NULL && fd >= 0)
+			close(fd);
 		if (x.out == NULL)
 			rc = xf_err_set(err, XF_EIO, "无法写入 %s（%s）：请检查目录是否存在、是否可写", opts->path, strerror(errno));
 		if (rc == XF_OK && utf8)
@@ -1236,6 +1246,14 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 		else if (existing)
 			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在库中已有：不重复导入（如是另一件，请改编号）",
 			        formatted);
+		/* Numbers run per year of registration: the year received, or the next for an item
+		 * received at the year's end and registered after New Year. */
+		int received_year = 0;
+		if (sscanf(rv(&row, "received"), "%4d-", &received_year) == 1 &&
+		    (year < received_year || year > received_year + 1))
+			problem(im, row.line, im->col_of[c_number] + 1,
+			        "编号 %s 的年份与收件日期 %s 不符：编号按登记的年份编（收件当年；年末收件、次年登记的可为次年），请核对编号或日期",
+			        formatted, rv(&row, "received"));
 		if (im->rep->first_number[0] == '\0')
 			snprintf(im->rep->first_number, sizeof im->rep->first_number, "%s", formatted);
 		snprintf(im->rep->last_number, sizeof im->rep->last_number, "%s", formatted);

@@ -1,5 +1,6 @@
 /* Printing: a case's values for each form, encoding, file and spooler destinations, records. */
 #include "xinfang/print.h"
+#include "xinfang/fileperm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -236,7 +237,7 @@ static int write_all(int fd, const char *p, size_t len)
 int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err *err)
 {
 	char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = fileperm_open_output(tmp);
 	if (fd < 0) {
 		int rc = xf_err_set(err, XF_EIO, "无法写入打印文件 %s：%s。请换一个位置（--to 文件）", path, strerror(errno));
 		free(tmp);

@@ -459,6 +459,9 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	int rc = session_load_reference(s, err);
 	if (rc != XF_OK)
 		return rc;
+	bool own_read;
+	if ((rc = store_stats_begin(s->st, &own_read, err)) != XF_OK)
+		return rc;
 	snprintf(out->since, sizeof out->since, "%s", since);
 	snprintf(out->until, sizeof out->until, "%s", until);
 	date_format(clock_today(), out->today);
@@ -498,9 +501,12 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	out->rates[XF_RATE_REPEAT].den = out->received;
 	out->rates[XF_RATE_FIRST].num = t.closed - not_first;
 	out->rates[XF_RATE_FIRST].den = t.closed;
-	if ((rc = weekly_growth(s, out, err)) == XF_OK)
+	if ((rc = weekly_growth(s, out, err)) == XF_OK) {
+		store_stats_end(s->st, own_read);
 		return XF_OK;
+	}
 fail:
+	store_stats_end(s->st, own_read);
 	report_free(out);
 	return rc;
 }

@@ -31,6 +31,24 @@ static int query_rows(struct xf_store *st, const char *sql, const char *const *a
 	return store_sql_collect(st, stmt, out, err);
 }
 
+/* Opens the report's read transaction unless one is open. */
+int store_stats_begin(struct xf_store *st, bool *own, struct xf_err *err)
+{
+	*own = false;
+	if (!sqlite3_get_autocommit(store_sqlite(st)))
+		return XF_OK;
+	int rc = store_sql_exec(st, "BEGIN; SELECT count(*) FROM main.sqlite_schema;", err, "统计");
+	*own = rc == XF_OK;
+	return rc;
+}
+
+/* Ends what store_stats_begin opened. */
+void store_stats_end(struct xf_store *st, bool own)
+{
+	if (own && !sqlite3_get_autocommit(store_sqlite(st)))
+		sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
+}
+
 /* Every case of the period, once, through the covering index. */
 int store_stats_scan(struct xf_store *st, const char *since, const char *until, const char *today,
                      int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err)

@@ -166,6 +166,73 @@ static void office_group(void **state)
 	umask(old);
 }
 
+/* Runs the command line on db as user, expecting success. */
+static void run_ok(const char *db, const char *user, const char *const *argv)
+{
+	char env_db[200], env_user[64];
+	snprintf(env_db, sizeof env_db, "XINFANG_DB=%s", db);
+	snprintf(env_user, sizeof env_user, "XINFANG_USER=%s", user);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, (const char *[]){env_db, env_user, "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=secret1",
+	                                "XINFANG_TODAY=2026-11-20", NULL},
+	            argv);
+	if (r->status != 0)
+		fail_msg("xinfang %s %s: %s%s", argv[0], argv[1] ? argv[1] : "", r->out, r->err);
+	free(r);
+}
+
+/* What the office writes out of the store (ledgers, reports, slips) is read as the store is:
+ * 0600 under umask 022, also over a file that was readable before, and 0660 with the office's
+ * group when XINFANG_GROUP names one. */
+static void exports_private(void **state)
+{
+	(void)state;
+	mode_t old = umask(022);
+	char dir[] = "/tmp/xinfang-perm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128], csv[128], xlsx[128], pdf[128], txt[128], slip[128];
+	snprintf(db, sizeof db, "%s/office.db", dir);
+	snprintf(csv, sizeof csv, "%s/台账.csv", dir);
+	snprintf(xlsx, sizeof xlsx, "%s/台账.xlsx", dir);
+	snprintf(pdf, sizeof pdf, "%s/统计.pdf", dir);
+	snprintf(txt, sizeof txt, "%s/统计.txt", dir);
+	snprintf(slip, sizeof slip, "%s/登记表.pdf", dir);
+	run_ok(db, "admin", (const char *[]){"init", "--demo", NULL});
+	/* A file left readable by something else before: overwritten, it is closed too. */
+	int fd = open(csv, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mode_of(csv), 0644);
+	run_ok(db, "admin", (const char *[]){"export", "--to", csv, NULL});
+	run_ok(db, "admin", (const char *[]){"export", "--format", "xlsx", "--to", xlsx, NULL});
+	run_ok(db, "head", (const char *[]){"stats", "month=2026-11", "--to", pdf, NULL});
+	run_ok(db, "head", (const char *[]){"stats", "month=2026-11", "--to", txt, NULL});
+	run_ok(db, "head", (const char *[]){"print", "2026-0001", "registration", "--to", slip, NULL});
+	const char *files[] = {csv, xlsx, pdf, txt, slip};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (mode_of(files[i]) != 0600)
+			fail_msg("%s: mode %o, not 0600", files[i], mode_of(files[i]));
+		assert_false(nobody_can_read(files[i]));
+	}
+	/* The office's group. */
+	struct group *gr = getgrnam("users");
+	if (gr == NULL)
+		gr = getgrnam("nogroup");
+	assert_non_null(gr);
+	gid_t gid = gr->gr_gid;
+	setenv("XINFANG_GROUP", gr->gr_name, 1);
+	run_ok(db, "admin", (const char *[]){"export", "--to", csv, NULL});
+	unsetenv("XINFANG_GROUP");
+	struct stat sb;
+	assert_int_equal(stat(csv, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	assert_int_equal(sb.st_gid, gid);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	umask(old);
+}
+
 /* The helper for other files of the record (backups): exact mode, never over an existing file
  * or through a symlink. */
 static void create_helper(void **state)
@@ -199,6 +266,7 @@ int main(void)
 		cmocka_unit_test(store_files_private),
 		cmocka_unit_test(office_group),
 		cmocka_unit_test(create_helper),
+		cmocka_unit_test(exports_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -486,6 +486,34 @@ static void import_gbk_with_errors(void **state)
 	fixture_close(&fx);
 }
 
+/* A number whose year cannot be the year the case was registered is named; the next year
+ * (received at the year's end, registered after New Year) is accepted. */
+static void import_number_year(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	char path[400];
+	snprintf(path, sizeof path, "%s/years.csv", fx.dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	      "2022年第0009号,2023-05-08,来信,王芳,服务态度,态度差\r\n"
+	      "2024年第0001号,2023-12-30,来信,李强,服务态度,年末来信\r\n"
+	      "2023年第0002号,2023-12-31,来电,张伟,服务态度,当年登记\r\n"
+	      "2026年第0003号,2023-06-01,来电,赵敏,服务态度,编号晚了三年\r\n",
+	      f);
+	fclose(f);
+	struct xf_import_report rep;
+	struct xf_err err;
+	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_EINVAL);
+	assert_int_equal(rep.problem_count, 2);
+	assert_true(has_problem(&rep, 2, 1, "编号", "年份与收件日期 2023-05-08 不符"));
+	assert_true(has_problem(&rep, 5, 1, "编号", "年份与收件日期 2023-06-01 不符"));
+	import_report_free(&rep);
+	fixture_close(&fx);
+}
+
 /* The corrected file comes in whole: its numbers and dates, limits computed, the audit saying who
  * imported it; numbering goes on after the imported numbers; a second import is refused. */
 static void import_gbk_clean_then_refused(void **state)
@@ -681,6 +709,7 @@ int main(void)
 		cmocka_unit_test(control_characters_escaped),
 		cmocka_unit_test(import_gbk_with_errors),
 		cmocka_unit_test(import_gbk_clean_then_refused),
+		cmocka_unit_test(import_number_year),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(export_command_line),
 	};
