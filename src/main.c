@@ -41,7 +41,8 @@ static const struct cli_command commands[] = {
 	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
 	{"search", cmd_search,
 	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=] [channel=] [importance=] [page=N]\n"
-	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前\n"},
+	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前；\n"
+	 "                                     编号（2026-0201）即该件，单写 0201 先列今年第0201号\n"},
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state|jrt]\n"
 	 "        [--format text|csv|pdf] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			if (clock_set_today_iso(optarg, &err) != XF_OK)
-				return usage_error("--today：%s", err.msg);
+				return usage_refused("--today：", &err);
 			today_given = true;
 			break;
 		case 'u':

@@ -83,6 +83,10 @@ int case_parse_number(const char *s, int *year, int *seq, struct xf_err *err);
 void case_format_number(int year, int seq, char out[32]);
 /* Finds a case's id by its number. */
 int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err);
+/* Checks a value against a reference list ("channels", "categories", "departments", those no
+ * longer in use included); refused with the label and the choices in the message. */
+int case_check_choice(struct xf_session *s, const char *table, const char *label, const char *value,
+                      struct xf_err *err);
 
 /* Registers a case from registration fields (keys of xf_registration_fields, plus repeat_of
  * with numbers to link). Puts it in the queue, or closes it when spot_answer is given.

@@ -131,6 +131,9 @@ struct xf_search_sql {
 	const char *match, *match_text; /* NULL: no words, filters only */
 	const char *since, *until, *state, *department, *category, *channel, *importance;
 	const char *handler_dept;
+	const char *numbers; /* a JSON array of case numbers as stored (2026年第0201号): only those
+	                      * cases (the words, when given, must match them too); NULL: any */
+	int64_t exclude_id;  /* a case left out (one already shown first), 0: none */
 	int limit, offset;
 };
 /* Cases matching, newest receipt first: fields id number received state category channel

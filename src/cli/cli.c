@@ -21,6 +21,15 @@ int usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* Prints a usage error whose message the core wrote (already whole, what was typed already
+ * clipped there) after an optional prefix, never cut, and returns the usage exit code. */
+int usage_refused(const char *prefix, const struct xf_err *err)
+{
+	fprintf(stderr, "xinfang：%s%s\n（xinfang --help 查看用法）\n", prefix ? prefix : "",
+	        err->msg[0] ? err->msg : "用法有误");
+	return EXIT_USAGE;
+}
+
 /* Prints a core error and returns its exit code: busy, or refused. */
 int refused(const struct xf_err *err)
 {

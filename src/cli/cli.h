@@ -30,6 +30,9 @@ struct cli_command {
 
 /* Prints a usage error (fmt with one %s) to stderr and returns the usage exit code. */
 int usage_error(const char *fmt, const char *arg);
+/* Prints a usage error with the core's message whole (after prefix, when given); returns the
+ * usage exit code. usage_error clips its argument to 40 columns: never pass it a message. */
+int usage_refused(const char *prefix, const struct xf_err *err);
 /* Prints a core error and returns its exit code (EXIT_BUSY for a busy store, else EXIT_REFUSED). */
 int refused(const struct xf_err *err);
 /* Warns on stderr when the store can be read by users outside the office. */

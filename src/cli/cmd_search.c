@@ -10,7 +10,16 @@
 static const char *const filter_keys[] = {"since", "until", "state", "dept", "category", "channel", "importance",
                                           "page"};
 
-/* The filter an argument sets, or NULL when it is a word. */
+/* True when an argument is written as a filter: Latin letters or _ before its first "=". Such
+ * an argument is a filter or a mistake; anything else with "=" (金额=5000, a=b written after
+ * Chinese, =) is text a clerk searches. */
+static bool looks_like_filter(const char *arg)
+{
+	size_t key = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+	return key > 0 && arg[key] == '=';
+}
+
+/* The filter an argument sets, or NULL when it is a word or an unknown key. */
 static const char *filter_of(const char *arg, const char **value)
 {
 	const char *eq = strchr(arg, '=');
@@ -35,7 +44,12 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *v;
 		const char *key = filter_of(argv[i], &v);
-		if (key == NULL)
+		if (key == NULL && looks_like_filter(argv[i])) {
+			buf_free(&words);
+			return usage_error("search 不认识条件“%s”：可用 since= until= state= dept= category= channel= importance= "
+			                   "page=；要按文字查，请把“=”换成空格",
+			                   argv[i]);
+		} else if (key == NULL)
 			buf_printf(&words, "%s%s", words.len ? " " : "", argv[i]);
 		else if (strcmp(key, "since") == 0)
 			q.since = v;

@@ -146,7 +146,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 			char key[16];
 			snprintf(key, sizeof key, "%.*s", (int)(eq - a), a);
 			if (report_period(key, eq + 1, since, until, &err) != XF_OK)
-				return usage_error("%s", err.msg);
+				return usage_refused(NULL, &err);
 		} else if (eq && strncmp(a, "by=", 3) == 0) {
 			int ax = report_axis_parse(eq + 1);
 			if (ax < 0)

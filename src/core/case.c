@@ -258,6 +258,13 @@ static int check_choice(struct xf_session *s, const char *table, const char *lab
 	return rc;
 }
 
+/* Checks a value against a reference list, for the other rooms (search filters). */
+int case_check_choice(struct xf_session *s, const char *table, const char *label, const char *value,
+                      struct xf_err *err)
+{
+	return check_choice(s, table, label, value, err);
+}
+
 /* Checks a text value of a move and stores its normalised form. */
 static int check_move_text(const struct xf_fields *in, const char *key, const char *label, int max_cols,
                            bool multiline, struct xf_err *err)

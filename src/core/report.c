@@ -155,11 +155,14 @@ int report_period(const char *key, const char *value, char since[11], char until
 		date_format(date_from_ymd(y, 12, 31), until);
 		return XF_OK;
 	}
+	/* What was typed is clipped; the example after it stays whole. */
+	char shown[XF_CLIP_SIZE];
+	text_clip(v, 40, shown, sizeof shown);
 	if (strcmp(key, "month") == 0)
-		return xf_err_set(err, XF_EINVAL, "月份“%s”应写成 YYYY-MM，如 month=2026-03", v);
+		return xf_err_set(err, XF_EINVAL, "月份“%s”应写成 YYYY-MM，如 month=2026-03", shown);
 	if (strcmp(key, "quarter") == 0)
-		return xf_err_set(err, XF_EINVAL, "季度“%s”应写成 YYYY-Qn，如 quarter=2026-Q1", v);
-	return xf_err_set(err, XF_EINVAL, "年份“%s”应写成 YYYY，如 year=2026", v);
+		return xf_err_set(err, XF_EINVAL, "季度“%s”应写成 YYYY-Qn，如 quarter=2026-Q1", shown);
+	return xf_err_set(err, XF_EINVAL, "年份“%s”应写成 YYYY，如 year=2026", shown);
 }
 
 /* Reads a comparison like ">=10" or "<20": the operator and the number. */
@@ -250,19 +253,22 @@ int report_load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *
 }
 
 /* Working days counted from a fixed day: before[k] is the number of working days in
- * [lo, lo + k), so the working days in (a, b] are before[b - lo + 1] - before[a - lo + 1]. */
+ * [lo, lo + k) and outside[k] the number of those days the calendar does not hold, so the
+ * working days in (a, b] are before[b - lo + 1] - before[a - lo + 1]. */
 struct workdays {
 	int lo, hi;
 	long *before;
-	bool estimated; /* a day outside the calendar counted by weekends alone */
+	long *outside;
+	bool estimated; /* a day counted lay outside the calendar: weekends alone decided it */
 };
 
-/* True when day is a working day on the calendar (weekends alone outside it). */
-static bool is_workday(const struct xf_calendar *cal, int day, bool *estimated)
+/* True when day is a working day on the calendar (weekends alone outside it, *outside set). */
+static bool is_workday(const struct xf_calendar *cal, int day, bool *outside)
 {
 	bool work;
+	*outside = false;
 	if (calendar_is_workday(cal, day, &work, NULL) != XF_OK) {
-		*estimated = true;
+		*outside = true;
 		work = date_weekday(day) <= 5;
 	}
 	return work;
@@ -275,20 +281,38 @@ static void workdays_init(struct workdays *w, const struct xf_calendar *cal, int
 	w->hi = hi;
 	w->estimated = false;
 	w->before = xcalloc((size_t)(hi - lo) + 2, sizeof *w->before);
-	for (int d = lo; d <= hi; d++)
-		w->before[d - lo + 1] = w->before[d - lo] + (is_workday(cal, d, &w->estimated) ? 1 : 0);
+	w->outside = xcalloc((size_t)(hi - lo) + 2, sizeof *w->outside);
+	for (int d = lo; d <= hi; d++) {
+		bool outside;
+		w->before[d - lo + 1] = w->before[d - lo] + (is_workday(cal, d, &outside) ? 1 : 0);
+		w->outside[d - lo + 1] = w->outside[d - lo] + (outside ? 1 : 0);
+	}
 }
 
-/* Working days after a up to and including b. */
+/* Frees the counts. */
+static void workdays_free(struct workdays *w)
+{
+	free(w->before);
+	free(w->outside);
+}
+
+/* Working days after a up to and including b; notes when a day counted lies outside the
+ * calendar (only those: a day the range holds but no case counts leaves no note). */
 static long workdays_between(struct workdays *w, const struct xf_calendar *cal, int a, int b)
 {
 	if (b <= a)
 		return 0;
-	if (a >= w->lo && b <= w->hi)
+	if (a >= w->lo && b <= w->hi) {
+		if (w->outside[b - w->lo + 1] - w->outside[a - w->lo + 1] > 0)
+			w->estimated = true;
 		return w->before[b - w->lo + 1] - w->before[a - w->lo + 1];
+	}
 	long n = 0;
-	for (int d = a + 1; d <= b; d++)
-		n += is_workday(cal, d, &w->estimated);
+	for (int d = a + 1; d <= b; d++) {
+		bool outside;
+		n += is_workday(cal, d, &outside);
+		w->estimated |= outside;
+	}
 	return n;
 }
 
@@ -447,10 +471,10 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 	t.out = out;
 	t.cal = &s->cal;
 	int today = clock_today();
-	workdays_init(&t.wd, &s->cal, a, (b > today ? b : today) + 1);
+	workdays_init(&t.wd, &s->cal, a, b > today ? b : today);
 	rc = store_stats_scan(s->st, since, until, out->today, tally_case, &t, err);
 	out->handling_estimated = t.wd.estimated;
-	free(t.wd.before);
+	workdays_free(&t.wd);
 	if (rc == XF_OK)
 		rc = overdue_handlers(s, &t, err);
 	free(t.overdue);
@@ -628,12 +652,18 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	}
 	buf_puts(out, "  ");
 	put_cell(out, "平均办理时间", LABEL_COLS + 2, true, dev);
-	if (st->handling_cases > 0)
-		buf_printf(out, " %7.1f  个工作日（%ld 个工作日 / %ld 件）%s\n",
+	if (st->handling_cases > 0) {
+		buf_printf(out, " %7.1f  个工作日（%ld 个工作日 / %ld 件）\n",
 		           (double)st->handling_workdays / (double)st->handling_cases, st->handling_workdays,
-		           st->handling_cases, st->handling_estimated ? "，部分日期按周末估算" : "");
-	else
+		           st->handling_cases);
+		/* The note takes its own line under the figure, so the line fits 80 columns. */
+		if (st->handling_estimated) {
+			buf_printf(out, "%*s", 2 + LABEL_COLS + 2 + 1 + 7 + 2, "");
+			buf_puts(out, "部分日期不在节假日日历内，按周末估算\n");
+		}
+	} else {
 		buf_puts(out, "       —  （无已报结事项）\n");
+	}
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
 		if (!report_axis_shown(st, axes_mask, ax))
 			continue;

@@ -7,6 +7,7 @@
 
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
+#include "xinfang/clock.h"
 #include "xinfang/mask.h"
 #include "xinfang/phone.h"
 #include "xinfang/text.h"
@@ -370,6 +371,87 @@ static int present_row(struct xf_session *s, struct xf_fields *r, const char *wo
 	return mask_case_fields(s, r, err);
 }
 
+/* Checks every filter the same way: dates that exist and run forwards, a state, channel,
+ * category, department and importance the store knows (the choices in the message); *state
+ * receives the state's key. */
+static int check_filters(struct xf_session *s, const struct xf_search *q, const char **state, struct xf_err *err)
+{
+	*state = NULL;
+	int rc;
+	if ((rc = check_date(q->since, "起始日期", err)) != XF_OK || (rc = check_date(q->until, "截止日期", err)) != XF_OK)
+		return rc;
+	if (!str_empty(q->since) && !str_empty(q->until) && strcmp(q->until, q->since) < 0)
+		return xf_err_set(err, XF_EINVAL, "截止日期 %s 早于起始日期 %s", q->until, q->since);
+	if (!str_empty(q->state)) {
+		int st = case_state_parse(q->state);
+		if (st < 0) {
+			char shown[XF_CLIP_SIZE];
+			return xf_err_set(err, XF_EINVAL, "状态“%s”不认识：可选 待批 已转办 已报结 已答复 已结案",
+			                  text_clip(q->state, 40, shown, sizeof shown));
+		}
+		*state = case_state_key((enum xf_state)st);
+	}
+	const struct {
+		const char *table, *label, *value;
+	} lists[] = {
+		{"channels", "来源渠道", q->channel},
+		{"categories", "类别", q->category},
+		{"departments", "承办部门", q->department},
+	};
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (!str_empty(lists[i].value) &&
+		    (rc = case_check_choice(s, lists[i].table, lists[i].label, lists[i].value, err)) != XF_OK)
+			return rc;
+	if (!str_empty(q->importance) && strcmp(q->importance, "一般") != 0 && strcmp(q->importance, "重要") != 0) {
+		char shown[XF_CLIP_SIZE];
+		return xf_err_set(err, XF_EINVAL, "重要程度“%s”不认识：可选 一般、重要",
+		                  text_clip(q->importance, 40, shown, sizeof shown));
+	}
+	return XF_OK;
+}
+
+/* True when a word is a bare sequence number: 1 to 7 ASCII digits, not all zero. */
+static bool bare_sequence(const char *word, int *seq)
+{
+	size_t n = strspn(word, "0123456789");
+	if (n == 0 || n > 7 || word[n] != '\0')
+		return false;
+	*seq = atoi(word);
+	return *seq > 0;
+}
+
+/* Takes the words that are case numbers (2026-0201, 2026年第0201号) out of the words: they
+ * become a JSON array of numbers as stored (*numbers, NULL when none) and the rest is
+ * returned joined by spaces (a new string). */
+static char *take_numbers(const char *words, char **numbers)
+{
+	char **w;
+	size_t n = split_words(words, &w);
+	struct xf_buf rest, list;
+	buf_init(&rest);
+	buf_puts(&rest, "");
+	buf_init(&list);
+	for (size_t i = 0; i < n; i++) {
+		int year, seq;
+		if (case_parse_number(w[i], &year, &seq, NULL) == XF_OK) {
+			char number[32];
+			case_format_number(year, seq, number);
+			buf_printf(&list, "%s\"%s\"", list.len ? "," : "[", number);
+		} else {
+			buf_printf(&rest, "%s%s", rest.len ? " " : "", w[i]);
+		}
+	}
+	free_words(w, n);
+	if (list.len) {
+		buf_puts(&list, "]");
+		*numbers = list.data;
+	} else {
+		buf_free(&list);
+		*numbers = NULL;
+	}
+	return rest.data;
+}
+
 /* Runs a search for this operator. */
 int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows *out, bool *more,
                  struct xf_err *err)
@@ -377,19 +459,16 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 	out->v = NULL;
 	out->n = 0;
 	*more = false;
-	int rc;
-	if ((rc = check_date(q->since, "起始日期", err)) != XF_OK || (rc = check_date(q->until, "截止日期", err)) != XF_OK)
+	const char *state;
+	int rc = check_filters(s, q, &state, err);
+	if (rc != XF_OK)
 		return rc;
-	const char *state = NULL;
-	if (!str_empty(q->state)) {
-		int st = case_state_parse(q->state);
-		if (st < 0)
-			return xf_err_set(err, XF_EINVAL, "状态“%s”不认识：待批 已转办 已报结 已答复 已结案", q->state);
-		state = case_state_key((enum xf_state)st);
-	}
-	/* A phone written any usual way is searched in the form it is stored in. */
+	/* A case number is that case; a phone written any usual way is searched in the form it
+	 * is stored in. */
+	char *numbers = NULL;
+	char *rest = take_numbers(q->words, &numbers);
 	char *phone = NULL;
-	const char *words = q->words;
+	const char *words = rest;
 	if (!str_empty(words) && phone_normalize(words, "", &phone, NULL) == XF_OK)
 		words = phone;
 	char **w;
@@ -407,26 +486,58 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 	sql.category = str_empty(q->category) ? NULL : q->category;
 	sql.channel = str_empty(q->channel) ? NULL : q->channel;
 	sql.importance = str_empty(q->importance) ? NULL : q->importance;
+	sql.numbers = numbers;
 	if (s->op.role == XF_ROLE_HANDLER)
 		sql.handler_dept = s->op.department;
 	bool handler = s->op.role == XF_ROLE_HANDLER;
 	long want_from = (long)(page - 1) * per_page, want_to = want_from + per_page + 1;
+	/* One bare number alone (0201) is also this year's case of that number, shown first, as
+	 * the filters and the department rule allow; its digits are searched as well. */
+	struct xf_rows lead = {NULL, 0};
+	int seq;
+	if (numbers == NULL && nw == 1 && bare_sequence(w[0], &seq)) {
+		char number[32];
+		case_format_number(date_year(clock_today()), seq, number);
+		char *one_number = xasprintf("[\"%s\"]", number);
+		struct xf_search_sql one = sql;
+		one.match = one.match_text = NULL;
+		one.numbers = one_number;
+		one.limit = 1;
+		rc = store_search(s->st, &one, &lead, err);
+		free(one_number);
+		if (rc == XF_OK && lead.n == 1)
+			sql.exclude_id = strtoll(fields_str(&lead.v[0], "id"), NULL, 10);
+	}
+	long nlead = (long)lead.n;
+	long rest_from = want_from > nlead ? want_from - nlead : 0, rest_to = want_to - nlead;
 	struct xf_buf joined;
 	buf_init(&joined);
 	buf_puts(&joined, "");
 	for (size_t i = 0; i < nw; i++)
 		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
-	if (!handler) {
-		sql.limit = per_page + 1;
-		sql.offset = (int)want_from;
+	if (rc != XF_OK) {
+		/* the lead's lookup failed: err says why */
+	} else if (!handler) {
+		sql.limit = (int)(rest_to - rest_from);
+		sql.offset = (int)rest_from;
 		rc = store_search(s->st, &sql, out, err);
 	} else {
-		rc = handler_search(s, &sql, joined.data, nw > 0, want_from, want_to, out, err);
+		rc = handler_search(s, &sql, joined.data, nw > 0, rest_from, rest_to, out, err);
 	}
+	if (rc == XF_OK && want_from < nlead) {
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+		memmove(out->v + 1, out->v, out->n * sizeof *out->v);
+		out->v[0] = lead.v[0];
+		out->n++;
+		fields_init(&lead.v[0]);
+	}
+	rows_free(&lead);
 	free((char *)sql.match);
 	free((char *)sql.match_text);
 	free_words(w, nw);
 	free(phone);
+	free(rest);
+	free(numbers);
 	if (rc == XF_OK && out->n > (size_t)per_page) {
 		*more = true;
 		fields_free(&out->v[--out->n]);
@@ -543,7 +654,8 @@ char *search_snippet(const char *original, const char *words, int width)
 	buf_puts(&b, from > 0 ? "…" : "");
 	int cols = 0;
 	size_t si = 0, i = from;
-	while (i < len && cols < width) {
+	/* A match begun is shown whole (1381234【5678】, never 【56】…), past the width if need be. */
+	while (i < len && (cols < width || (si < ns && i > spans[si].start && i < spans[si].end))) {
 		if (si < ns && i == spans[si].start)
 			buf_puts(&b, "【");
 		size_t at = i;
@@ -555,8 +667,6 @@ char *search_snippet(const char *original, const char *words, int width)
 			si++;
 		}
 	}
-	if (si < ns && i > spans[si].start && i < spans[si].end)
-		buf_puts(&b, "】");
 	if (i < len)
 		buf_puts(&b, "…");
 	free(spans);

@@ -287,7 +287,8 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	"AND (?2 IS NULL OR c.received >= ?2) AND (?3 IS NULL OR c.received <= ?3) "                                  \
 	"AND (?4 IS NULL OR c.state = ?4) AND (?5 IS NULL OR c.department = ?5) "                                     \
 	"AND (?6 IS NULL OR c.category = ?6) AND (?7 IS NULL OR c.channel = ?7) "                                     \
-	"AND (?8 IS NULL OR c.importance = ?8) AND (?11 IS NULL OR c.department = ?11) "
+	"AND (?8 IS NULL OR c.importance = ?8) AND (?11 IS NULL OR c.department = ?11) "                             \
+	"AND (?14 IS NULL OR c.id <> ?14) "
 
 /* Runs a search: through the index when there are words, else through the receipt index. */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
@@ -295,7 +296,19 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	out->v = NULL;
 	out->n = 0;
 	const char *sql;
-	if (q->match && q->handler_dept)
+	/* Case numbers lead: found through their unique index, the words then checked on those
+	 * few cases' index rows alone. */
+	if (q->numbers)
+		sql = "SELECT " RESULT_COLUMNS ", "
+		      "CASE WHEN ?12 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "
+		      "AND t.search MATCH ?12) END AS text_match "
+		      "FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "
+		      "LEFT JOIN main.search s ON s.rowid = r.row "
+		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+		      "WHERE c.number IN (SELECT value FROM json_each(?13)) "
+		      "AND CASE WHEN ?1 IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "
+		      "AND t.search MATCH ?1) END " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC LIMIT ?9 OFFSET ?10";
+	else if (q->match && q->handler_dept)
 		sql = "SELECT " RESULT_COLUMNS ", "
 		      "EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12) AS text_match "
 		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
@@ -335,5 +348,9 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 		sqlite3_bind_text(stmt, 11, q->handler_dept, -1, SQLITE_STATIC);
 	if (q->match && q->match_text)
 		sqlite3_bind_text(stmt, 12, q->match_text, -1, SQLITE_STATIC);
+	if (q->numbers)
+		sqlite3_bind_text(stmt, 13, q->numbers, -1, SQLITE_STATIC);
+	if (q->exclude_id)
+		sqlite3_bind_int64(stmt, 14, q->exclude_id);
 	return store_sql_collect(st, stmt, out, err);
 }

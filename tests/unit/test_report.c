@@ -387,6 +387,101 @@ static void test_print_and_cli(void **state)
 	fixture_close(&fx);
 }
 
+/* Every line of a text page fits the width. */
+static void assert_fits(const char *page, int width)
+{
+	for (const char *line = page; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		char *one = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
+		if (text_width(one) > width)
+			fail_msg("line wider than %d columns: %s", width, one);
+		free(one);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/* The note that handling days were estimated appears only when a day actually counted lies
+ * outside the loaded calendar (2025 and 2026 here), not because a period ends on 12-31, and
+ * it takes its own line so the page keeps to 80 columns. */
+static void test_estimate_note_only_when_counted(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-12-01");
+	int64_t early = fixture_case(&fx, "received=2026-12-01", "category=咨询", NULL);
+	move(&fx.head, early, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	today("2026-12-10");
+	move(&fx.clerk, early, XF_MV_OUTCOME, "findings=属实", "satisfaction=满意", NULL);
+	today("2026-12-15");
+	struct xf_stats st;
+	struct xf_err err;
+	char since[11], until[11];
+	assert_int_equal(report_period("quarter", "2026-Q4", since, until, &err), XF_OK);
+	assert_int_equal(report_stats(&fx.head, since, until, &st, &err), XF_OK);
+	assert_int_equal(st.handling_cases, 1);
+	assert_int_equal(st.handling_workdays, 7); /* 12-02..12-04, 12-07..12-10 */
+	assert_false(st.handling_estimated);
+	struct xf_buf page;
+	buf_init(&page);
+	report_render(&st, 0, 80, XF_RENDER_TERMINAL, &page);
+	assert_null(strstr(page.data, "估算"));
+	buf_free(&page);
+	report_free(&st);
+	/* The same range ending 12-30 agrees. */
+	assert_int_equal(report_stats(&fx.head, "2026-10-01", "2026-12-30", &st, &err), XF_OK);
+	assert_false(st.handling_estimated);
+	report_free(&st);
+	/* An outcome in 2027, a year the store has no calendar for: its days are estimated. */
+	int64_t late = fixture_case(&fx, "received=2026-12-15", "category=咨询", NULL);
+	move(&fx.head, late, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	today("2027-01-05");
+	move(&fx.clerk, late, XF_MV_OUTCOME, "findings=属实", "satisfaction=满意", NULL);
+	assert_int_equal(report_stats(&fx.head, since, until, &st, &err), XF_OK);
+	assert_int_equal(st.handling_cases, 2);
+	assert_true(st.handling_estimated);
+	buf_init(&page);
+	report_render(&st, 0, 80, XF_RENDER_TERMINAL, &page);
+	const char *figure = strstr(page.data, "个工作日（");
+	const char *note = strstr(page.data, "按周末估算");
+	assert_non_null(figure);
+	assert_non_null(note);
+	assert_non_null(memchr(figure, '\n', (size_t)(note - figure))); /* on a line of its own */
+	assert_fits(page.data, 80);
+	buf_free(&page);
+	report_free(&st);
+	fixture_close(&fx);
+}
+
+/* A wrong month, quarter or year is refused on the command line with the whole message: the
+ * example it gives is never cut. */
+static void test_period_messages_whole(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-20");
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", NULL};
+	struct {
+		const char *arg, *whole;
+	} wrong[] = {
+		{"month=2026-13", "月份“2026-13”应写成 YYYY-MM，如 month=2026-03\n"},
+		{"quarter=2026-Q5", "季度“2026-Q5”应写成 YYYY-Qn，如 quarter=2026-Q1\n"},
+		{"year=两千", "年份“两千”应写成 YYYY，如 year=2026\n"},
+		{"month=𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷", "应写成 YYYY-MM，如 month=2026-03\n"},
+	};
+	for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+		struct run_result r;
+		const char *argv[] = {"stats", wrong[i].arg, NULL};
+		run_xinfang(&r, env, argv);
+		assert_int_equal(r.status, 2);
+		if (strstr(r.err, wrong[i].whole) == NULL)
+			fail_msg("%s: got %s", wrong[i].arg, r.err);
+		assert_true(utf8_valid(r.err, strlen(r.err), NULL));
+	}
+	free(db);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +489,8 @@ int main(void)
 		cmocka_unit_test(test_growth_levels),
 		cmocka_unit_test(test_level_file),
 		cmocka_unit_test(test_print_and_cli),
+		cmocka_unit_test(test_estimate_note_only_when_counted),
+		cmocka_unit_test(test_period_messages_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

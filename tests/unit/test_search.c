@@ -261,6 +261,13 @@ static void test_snippet(void **state)
 	s = search_snippet("ATM机吞卡", "atm", 60);
 	assert_string_equal(s, "【ATM】机吞卡");
 	free(s);
+	/* A match the width reaches into is marked whole, never cut inside its mark. */
+	s = search_snippet("李建华 13812345678", "建华 5678", 16);
+	assert_string_equal(s, "李【建华】 1381234【5678】");
+	free(s);
+	s = search_snippet("李建华 13812345678 滨江路", "5678", 8);
+	assert_string_equal(s, "…381234【5678】…");
+	free(s);
 	s = search_snippet("姓名𠮷祥", "𠮷", 60);
 	assert_string_equal(s, "姓名【𠮷】祥");
 	free(s);
@@ -443,6 +450,128 @@ static void test_cli(void **state)
 	fixture_close(&fx);
 }
 
+/* Asserts that a search is refused with every piece of want in the message. */
+static void refused_with(struct xf_session *s, const struct xf_search *q, const char *const *want)
+{
+	struct xf_rows rows;
+	bool more;
+	struct xf_err err;
+	assert_int_equal(search_cases(s, q, &rows, &more, &err), XF_EINVAL);
+	for (; *want; want++)
+		if (strstr(err.msg, *want) == NULL)
+			fail_msg("message [%s] lacks [%s]", err.msg, *want);
+}
+
+/* Every filter is checked the same way: a value the store's lists do not hold, an importance
+ * other than 一般/重要 and reversed dates are refused with the choices, never a silent empty
+ * result; a value the lists hold (a department no longer in use too) is taken. */
+static void test_filters_checked(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-10");
+	fixture_case(&fx, "received=2026-03-02", "summary=银行卡年费", "channel=来电", NULL);
+	struct xf_search channel = {.words = "卡", .channel = "电话"};
+	refused_with(&fx.clerk, &channel, (const char *[]){"来源渠道“电话”", "来电", "来访", NULL});
+	struct xf_search importance = {.words = "卡", .importance = "高"};
+	refused_with(&fx.clerk, &importance, (const char *[]){"重要程度“高”", "一般", "重要", NULL});
+	struct xf_search dept = {.words = "卡", .department = "不存在部"};
+	refused_with(&fx.clerk, &dept, (const char *[]){"承办部门“不存在部”", "个人金融部", NULL});
+	struct xf_search category = {.words = "卡", .category = "投诉"};
+	refused_with(&fx.clerk, &category, (const char *[]){"类别“投诉”", "服务态度", NULL});
+	struct xf_search reversed = {.words = "卡", .since = "2026-11-25", .until = "2026-11-01"};
+	refused_with(&fx.clerk, &reversed, (const char *[]){"截止日期 2026-11-01 早于起始日期 2026-11-25", NULL});
+	struct xf_search state_q = {.words = "卡", .state = "转办"};
+	refused_with(&fx.clerk, &state_q, (const char *[]){"状态“转办”", "可选", "已转办", NULL});
+	/* The same choices the handler's search is checked against. */
+	refused_with(&fx.handler, &channel, (const char *[]){"来源渠道“电话”", NULL});
+	FINDS(&fx.clerk, "银行卡", "1", "channel=来电", "importance=一般", "since=2026-03-02", "until=2026-03-02", NULL);
+	FINDS(&fx.clerk, "银行卡", "", "dept=监察室", NULL);
+	/* The command line: a misspelt key is refused with the keys it knows, text with "=" that no
+	 * clerk would take for a key is searched. */
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-10", NULL};
+	struct run_result r;
+	const char *misspelt[] = {"search", "卡", "dep=个人金融部", NULL};
+	run_xinfang(&r, env, misspelt);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "“dep=个人金融部”"));
+	assert_non_null(strstr(r.err, "dept="));
+	assert_non_null(strstr(r.err, "importance="));
+	const char *text[] = {"search", "年费=", NULL};
+	run_xinfang(&r, env, text);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "2026年第0001号"));
+	const char *channel_cli[] = {"search", "卡", "channel=电话", NULL};
+	run_xinfang(&r, env, channel_cli);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "可选 来信、来电"));
+	free(db);
+	fixture_close(&fx);
+}
+
+/* A word that is a case number finds that case (with the other words, the filters and the
+ * handler's department rule); a bare number alone is this year's case of that number first,
+ * then the cases holding those digits. */
+static void test_case_numbers(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-10");
+	int64_t first = fixture_case(&fx, "received=2026-03-02", "summary=信用卡年费", "phone=13900000002", NULL);
+	int64_t second = fixture_case(&fx, "received=2026-03-03", "summary=存折挂失", NULL);
+	fixture_case(&fx, "received=2026-03-04", "summary=利息少算2元", NULL);
+	move(&fx.head, first, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	move(&fx.head, second, XF_MV_TRANSFER, "dept=公司金融部", NULL);
+	FINDS(&fx.clerk, "2026-0002", "2", NULL);
+	FINDS(&fx.clerk, "2026年第0002号", "2", NULL);
+	FINDS(&fx.clerk, "2026-2", "2", NULL);
+	FINDS(&fx.clerk, "2026-0001 2026-0002", "2 1", NULL);
+	FINDS(&fx.clerk, "2026-0002 存折", "2", NULL);
+	FINDS(&fx.clerk, "2026-0002 年费", "", NULL);
+	FINDS(&fx.clerk, "2026-0002", "", "state=待批", NULL);
+	FINDS(&fx.clerk, "2026-0009", "", NULL);
+	FINDS(&fx.clerk, "2025-0002", "", NULL);
+	/* The handler of 个人金融部 finds their own case by number, not the other department's. */
+	FINDS(&fx.handler, "2026-0001", "1", NULL);
+	FINDS(&fx.handler, "2026-0002", "", NULL);
+	FINDS(&fx.handler, "0002", "1", NULL);
+	/* A bare number: this year's case first, then every case holding the digits. */
+	FINDS(&fx.clerk, "0002", "2 1", NULL);
+	FINDS(&fx.clerk, "2", "2 3", NULL);
+	FINDS(&fx.clerk, "0003", "3", NULL);
+	FINDS(&fx.clerk, "0002", "1", "dept=个人金融部", NULL);
+	/* With other words a bare number is only text (the digits of a phone, an amount). */
+	FINDS(&fx.clerk, "年费 0002", "1", NULL);
+	/* Pages count the case found by its number. */
+	struct xf_search q = {.words = "0002", .per_page = 1, .page = 1};
+	struct xf_rows rows;
+	bool more;
+	struct xf_err err;
+	assert_int_equal(search_cases(&fx.clerk, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	assert_true(more);
+	assert_string_equal(fields_str(&rows.v[0], "number"), "2026年第0002号");
+	rows_free(&rows);
+	q.page = 2;
+	assert_int_equal(search_cases(&fx.clerk, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	assert_false(more);
+	assert_string_equal(fields_str(&rows.v[0], "number"), "2026年第0001号");
+	rows_free(&rows);
+	/* The command line prints the case. */
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-10", NULL};
+	struct run_result r;
+	const char *argv1[] = {"search", "2026年第0002号", NULL};
+	run_xinfang(&r, env, argv1);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "2026年第0002号\t", strlen("2026年第0002号\t")) == 0);
+	assert_string_equal(strchr(r.out, '\n'), "\n"); /* that case alone */
+	free(db);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +579,8 @@ int main(void)
 		cmocka_unit_test(test_filters_and_pages), cmocka_unit_test(test_snippet),
 		cmocka_unit_test(test_handler_masking),   cmocka_unit_test(test_migration_builds_index),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_filters_checked),
+		cmocka_unit_test(test_case_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
