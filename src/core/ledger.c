@@ -1387,10 +1387,13 @@ static int decode_file(struct importer *im, char *data, size_t len, char **text,
 		                  line_at(data, bad));
 	char *out = NULL;
 	size_t outlen = 0;
-	if (text_decode_checked(data, len, "GB18030", &out, &outlen, &bad) != XF_OK)
+	size_t bad_gb = 0;
+	/* Neither reads the whole file: the bytes at fault are where the encoding that read
+	 * further stopped (a UTF-8 file with stray bytes reads as GB18030 not even past line 1). */
+	if (text_decode_checked(data, len, "GB18030", &out, &outlen, &bad_gb) != XF_OK)
 		return xf_err_set(im->err, XF_EINVAL,
 		                  "第 %ld 行有既不是 UTF-8 也不是 GB18030（GBK）的字节：文件可能已损坏，或是其他编码；请在 Excel 中另存为“CSV UTF-8”再导入",
-		                  line_at(data, bad));
+		                  line_at(data, bad > bad_gb ? bad : bad_gb));
 	snprintf(im->rep->encoding, sizeof im->rep->encoding, "GB18030");
 	*text = out;
 	*tlen = outlen;
@@ -1527,7 +1530,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 				progress(progress_ctx, rep->rows, 0);
 		}
 		if (got < 0) {
-			problem(&im, csv.line, 0, "%s", err->msg);
+			/* The line and the column the open quote starts at, said once. */
+			problem(&im, rec.line, (int)rec.n, "这一格的引号没有结束：请检查这一格的双引号是否成对");
 			xf_err_clear(err);
 		}
 		if (rc == XF_OK && rep->rows == 0 && rep->problem_count == 0)
