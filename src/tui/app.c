@@ -509,30 +509,108 @@ bool ui_confirm(struct ui *ui, const char *question)
 	return yes;
 }
 
-/* Shows help text until a key. */
+/* Cuts text into screen lines of at most `width` columns: each of its lines wrapped on
+ * character boundaries (never starting with closing punctuation), the wrapped part indented
+ * two columns more than the line it continues. Returns the number of lines. */
+size_t ui_wrap_text(const char *text, int width, char ***out)
+{
+	char **lines = NULL;
+	size_t n = 0;
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		size_t indent = strspn(line, " ");
+		int cont = (int)indent + 2 < width / 2 ? (int)indent + 2 : 0;
+		char **parts = NULL;
+		size_t np = len ? text_wrap(line + indent, width - (int)indent, tui_cp_width_ctx, NULL, &parts) : 0;
+		if (np == 0) {
+			lines = xrealloc(lines, (n + 1) * sizeof *lines);
+			lines[n++] = xstrdup("");
+		}
+		for (size_t i = 0; i < np; i++) {
+			/* The first part keeps the line's own indent; the rest are wrapped again narrower. */
+			if (i == 0) {
+				lines = xrealloc(lines, (n + 1) * sizeof *lines);
+				lines[n++] = xasprintf("%.*s%s", (int)indent, line, parts[0]);
+				continue;
+			}
+			struct xf_buf rest;
+			buf_init(&rest);
+			for (size_t j = i; j < np; j++)
+				buf_puts(&rest, parts[j]);
+			char **more = NULL;
+			size_t nm = text_wrap(rest.data, width - cont, tui_cp_width_ctx, NULL, &more);
+			lines = xrealloc(lines, (n + nm) * sizeof *lines);
+			for (size_t j = 0; j < nm; j++)
+				lines[n++] = xasprintf("%*s%s", cont, "", more[j]);
+			text_lines_free(more, nm);
+			buf_free(&rest);
+			break;
+		}
+		text_lines_free(parts, np);
+		free(line);
+		p = nl ? nl + 1 : p + len;
+	}
+	*out = lines;
+	return n;
+}
+
+/* Shows help or a report until a key: long lines wrapped; when it is longer than the screen,
+ * ↑↓ PgUp PgDn Home End scroll it and any other key leaves. */
 void ui_help(struct ui *ui, const char *text)
 {
-	erase();
-	int y = ui_content_top();
-	const char *p = text;
-	while (*p && y < ui_content_top() + ui_content_rows()) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = xstrndup(p, n);
-		ui_put(y++, 2, COLS - 4, line, A_NORMAL);
-		free(line);
-		p = nl ? nl + 1 : p + n;
-	}
 	char kept[sizeof ui->message];
 	snprintf(kept, sizeof kept, "%s", ui->message);
 	enum ui_msg kept_kind = ui->message_kind;
-	snprintf(ui->message, sizeof ui->message, "按任意键返回");
-	ui_frame(ui);
-	refresh();
-	struct ui_key k;
-	do
-		k = ui_getkey(ui);
-	while (k.kind == UI_TICK);
+	char **lines = NULL;
+	size_t n = 0;
+	int wrapped_for = -1, top = 0;
+	for (;;) {
+		if (wrapped_for != COLS) {
+			text_lines_free(lines, n);
+			n = ui_wrap_text(text, COLS - 4, &lines);
+			wrapped_for = COLS;
+		}
+		ui->message_kind = UI_INFO;
+		snprintf(ui->message, sizeof ui->message, "按任意键返回");
+		erase();
+		ui_frame(ui); /* first, so that the rows the message takes are known */
+		int rows = ui_content_rows();
+		bool scrolls = (int)n > rows;
+		if (top > (int)n - rows)
+			top = (int)n - rows;
+		if (top < 0)
+			top = 0;
+		if (scrolls) {
+			snprintf(ui->message, sizeof ui->message, "第 %d–%d 行，共 %zu 行：↑↓ PgUp PgDn Home End 翻看，其他键返回",
+			         top + 1, top + rows < (int)n ? top + rows : (int)n, n);
+			ui_frame(ui);
+		}
+		for (int i = 0; i < rows && top + i < (int)n; i++)
+			ui_put(ui_content_top() + i, 2, COLS - 4, lines[top + i], A_NORMAL);
+		move(LINES - 1, COLS - 1);
+		refresh();
+		struct ui_key k = ui_getkey(ui);
+		if (k.kind == UI_TICK || (k.kind == UI_FUNC && k.ch == KEY_RESIZE))
+			continue;
+		int step = 0;
+		if (scrolls && k.kind == UI_FUNC) {
+			switch (k.ch) {
+			case KEY_DOWN: step = 1; break;
+			case KEY_UP: step = -1; break;
+			case KEY_NPAGE: step = rows - 1; break;
+			case KEY_PPAGE: step = -(rows - 1); break;
+			case KEY_HOME: step = -(int)n; break;
+			case KEY_END: step = (int)n; break;
+			default: break;
+			}
+		}
+		if (step == 0)
+			break;
+		top += step;
+	}
+	text_lines_free(lines, n);
 	snprintf(ui->message, sizeof ui->message, "%s", kept);
 	ui->message_kind = kept_kind;
 }

@@ -473,6 +473,18 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	return true;
 }
 
+/* True when every required editable field holds a value. */
+static bool required_filled(struct fscreen *fs)
+{
+	commit(fs);
+	for (int i = 0; i < fs->norder; i++) {
+		const struct xf_formfield *fd = &fs->form.fields[fs->order[i]];
+		if (fd->required && !fields_has(&fs->values, fd->key))
+			return false;
+	}
+	return true;
+}
+
 /* Runs the form until the operator saves, leaves or asks for something else. */
 enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 {
@@ -528,6 +540,17 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 		}
 		const struct xf_formfield *fd = current_field(fs);
 		bool box = fd && fs->ed_open && fs->ed.multiline;
+		bool enter = (k.kind == UI_CHAR && k.ch == '\r') || (k.kind == UI_FUNC && k.ch == KEY_ENTER);
+		if (enter && fs->enter_submits && !box) {
+			if (fs->locked)
+				return FS_SAVE;
+			if (!leave_field(ui, fs))
+				continue;
+			if (required_filled(fs))
+				return FS_SAVE;
+			step(ui, fs, +1);
+			continue;
+		}
 		if ((k.kind == UI_CHAR && (k.ch == '\t' || k.ch == '\r')) || (k.kind == UI_FUNC && k.ch == KEY_ENTER) ||
 		    (k.kind == UI_CHAR && k.ch == '\n' && !box)) {
 			step(ui, fs, +1);

@@ -34,6 +34,7 @@ struct fscreen {
 	const char *draft;     /* draft name, or NULL for forms without drafts */
 	bool draft_dirty;
 	bool locked;           /* saved: nothing more to edit */
+	bool enter_submits;    /* Enter does what F2 does once every required field is filled */
 	char hints[256];
 	fs_leave_hook on_leave;
 	void *ctx;

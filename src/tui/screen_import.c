@@ -11,6 +11,7 @@
 #include "form_screen.h"
 #include "xinfang/csv.h"
 #include "xinfang/ledger.h"
+#include "xinfang/text.h"
 
 /* The screen's one-field form, as a form file would draw it. */
 static const char import_form[] =
@@ -60,6 +61,8 @@ static void show_problems(struct ui *ui, const struct xf_import_report *rep)
 	struct xf_buf text;
 	buf_init(&text);
 	buf_printf(&text, "%ld 处问题，一件也没有导入；改正后再检查：\n\n", rep->problem_count);
+	if (rep->notes && *rep->notes)
+		buf_printf(&text, "提示：%s\n\n", rep->notes);
 	for (size_t i = 0; i < rep->nproblems; i++) {
 		const struct xf_import_problem *p = &rep->problems[i];
 		if (p->column > 0) {
@@ -74,6 +77,26 @@ static void show_problems(struct ui *ui, const struct xf_import_report *rep)
 	buf_free(&text);
 }
 
+/* Shows what the check noted (columns not used, and the like) under the form, wrapped, so
+ * that it is read before the question; the last row says when more did not fit. */
+static void show_notes(struct ui *ui, const char *notes)
+{
+	if (notes == NULL || *notes == '\0')
+		return;
+	char *text = xasprintf("提示：%s", notes);
+	char **lines;
+	size_t n = ui_wrap_text(text, COLS - 4, &lines);
+	free(text);
+	int first = ui_content_top() + 6, last = ui_content_top() + ui_content_rows() - 2; /* the question may take two rows */
+	for (size_t i = 0; i < n && first + (int)i <= last; i++) {
+		bool cut = first + (int)i == last && i + 1 < n;
+		ui_put(first + (int)i, 2, COLS - 4, cut ? "……（还有，未全部显示；命令行 xinfang import --dry-run 列出全部）" : lines[i],
+		       ui_attr_warn(ui));
+	}
+	text_lines_free(lines, n);
+	refresh();
+}
+
 /* The import screen: the file, the check, the question, the import. */
 void screen_import(struct ui *ui)
 {
@@ -81,7 +104,8 @@ void screen_import(struct ui *ui)
 	if (!fs_open(ui, &fs, NULL, import_form))
 		return;
 	fs_editable(&fs, "file");
-	snprintf(fs.hints, sizeof fs.hints, " F2 检查并导入  F10 返回");
+	snprintf(fs.hints, sizeof fs.hints, " 回车/F2 检查并导入  F10 返回");
+	fs.enter_submits = true;
 	for (;;) {
 		if (fs_run(ui, &fs) != FS_SAVE)
 			break;
@@ -101,6 +125,7 @@ void screen_import(struct ui *ui)
 		snprintf(question, sizeof question, "检查无误：%ld 件（%s 编码，编号 %s 至 %s）。现在导入？", rep.rows,
 		         rep.encoding, rep.first_number, rep.last_number);
 		struct progress progress = {ui, rep.rows};
+		show_notes(ui, rep.notes);
 		import_report_free(&rep);
 		if (!ui_confirm(ui, question)) {
 			ui_message(ui, UI_INFO, "没有导入");
@@ -109,6 +134,7 @@ void screen_import(struct ui *ui)
 		}
 		rc = ledger_import(&ui->s, path, false, draw_progress, &progress, &rep, &err);
 		free(path);
+		ui_refresh_status(ui); /* the desk's own write: the bar counts the new cases at once */
 		if (rc != XF_OK)
 			ui_message(ui, UI_ERROR, "%s", err.msg);
 		else

@@ -123,8 +123,10 @@ void screen_menu(struct ui *ui)
 		struct ui_key k = ui_getkey(ui);
 		if (k.kind == UI_QUIT)
 			return;
-		if (k.kind == UI_TICK)
+		if (k.kind == UI_TICK) {
+			ui->changed = false; /* the status bar is recounted; nothing on the menu goes stale */
 			continue;
+		}
 		if (ui_is_back(k) || (k.kind == UI_CHAR && k.ch == '0')) {
 			if (k.kind == UI_QUIT || ui_confirm(ui, "退出信访工作台？"))
 				return;

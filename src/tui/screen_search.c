@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xinfang/search.h"
+#include "xinfang/text.h"
 
 /* The search form: words and the filters, as a small paper-like form. */
 static const char search_form[] =
@@ -88,14 +89,62 @@ static void draw_snippet(int y, int x, int width, const char *snip, int attr)
 		ui_put(y, x + used, width - used, "", attr);
 }
 
-/* Draws the page of results. */
+/* The widest text of one field over the page's rows, at least `least` columns. */
+static int widest(const struct xf_rows *rows, const char *key, int least)
+{
+	int w = least;
+	for (size_t i = 0; i < rows->n; i++) {
+		int cw = ui_width(fields_str(&rows->v[i], key));
+		if (cw > w)
+			w = cw;
+	}
+	return w;
+}
+
+/* Where the columns of a page of results go: the number as wide as the widest number on the
+ * page (never cut), the name at most NAME_COLS wide (longer ones end in …), a gap between. */
+struct result_columns {
+	int number, received, state, name, snippet; /* the x of each */
+	int number_w, state_w, name_w;
+};
+enum { RESULT_GAP = 2, NAME_COLS = 10, STATE_COLS = 10 };
+
+/* Lays the columns out for the rows on the page. */
+static void lay_out_columns(const struct xf_rows *rows, struct result_columns *c)
+{
+	c->number_w = widest(rows, "number", ui_width("编号"));
+	c->state_w = widest(rows, "state", ui_width("状态"));
+	if (c->state_w > STATE_COLS)
+		c->state_w = STATE_COLS;
+	c->name_w = widest(rows, "name", ui_width("信访人"));
+	if (c->name_w > NAME_COLS)
+		c->name_w = NAME_COLS;
+	c->number = 1;
+	c->received = c->number + c->number_w + RESULT_GAP;
+	c->state = c->received + ui_width("2026-01-01") + RESULT_GAP;
+	c->name = c->state + c->state_w + RESULT_GAP;
+	c->snippet = c->name + c->name_w + RESULT_GAP;
+}
+
+/* Draws text cut to `width` columns on a character boundary, ending in … when cut. */
+static void put_clipped(int y, int x, int width, const char *text, int attr)
+{
+	char clipped[XF_CLIP_SIZE];
+	ui_put(y, x, width, text_clip(text, width, clipped, sizeof clipped), attr);
+}
+
+/* Draws the page of results: the headings over their columns, the page on the last line. */
 static void draw_results(struct ui *ui, struct results *r)
 {
-	int y = ui_content_top(), rows = ui_content_rows() - 1;
-	char head[160];
-	snprintf(head, sizeof head, " 第 %d 页%s  编号            收件日期    状态    信访人    内容", r->q.page,
-	         r->more ? "（还有）" : "");
-	ui_put(y, 0, COLS, head, A_BOLD);
+	int y = ui_content_top(), rows = ui_content_rows() - 2;
+	struct result_columns c;
+	lay_out_columns(&r->rows, &c);
+	ui_put(y, 0, COLS, "", A_BOLD);
+	ui_put(y, c.number, c.number_w, "编号", A_BOLD);
+	ui_put(y, c.received, c.state - c.received, "收件日期", A_BOLD);
+	ui_put(y, c.state, c.name - c.state, "状态", A_BOLD);
+	ui_put(y, c.name, c.snippet - c.name, "信访人", A_BOLD);
+	ui_put(y, c.snippet, COLS - c.snippet, "内容", A_BOLD);
 	if (r->rows.n == 0)
 		ui_put(y + 1, 0, COLS, "  没有找到符合条件的事项：少写几个词、换个说法，或放宽条件再试", A_NORMAL);
 	if (r->sel < r->top)
@@ -105,17 +154,23 @@ static void draw_results(struct ui *ui, struct results *r)
 	for (int i = 0; i < rows && r->top + i < (int)r->rows.n; i++) {
 		const struct xf_fields *f = &r->rows.v[r->top + i];
 		int attr = r->top + i == r->sel ? ui_attr_current(ui) : (int)A_NORMAL;
-		int row = y + 1 + i, x = 0;
-		char num[40];
-		snprintf(num, sizeof num, " %s", fields_str(f, "number"));
-		ui_put(row, x, 16, num, attr);
-		ui_put(row, x += 16, 12, fields_str(f, "received"), attr);
-		ui_put(row, x += 12, 8, fields_str(f, "state"), attr);
-		ui_put(row, x += 8, 10, fields_str(f, "name"), attr);
-		x += 10;
-		if (COLS > x)
-			draw_snippet(row, x, COLS - x, fields_str(f, "snippet"), attr);
+		int row = y + 1 + i;
+		ui_put(row, 0, c.snippet, "", attr);
+		ui_put(row, c.number, c.number_w, fields_str(f, "number"), attr);
+		ui_put(row, c.received, ui_width("2026-01-01"), fields_str(f, "received"), attr);
+		put_clipped(row, c.state, c.state_w, fields_str(f, "state"), attr);
+		put_clipped(row, c.name, c.name_w, fields_str(f, "name"), attr);
+		if (COLS > c.snippet)
+			draw_snippet(row, c.snippet, COLS - c.snippet, fields_str(f, "snippet"), attr);
 	}
+	char page[160];
+	if (r->rows.n == 0)
+		snprintf(page, sizeof page, " 第 %d 页：没有事项", r->q.page);
+	else
+		snprintf(page, sizeof page, " 第 %d 页，本页第 %d 至 %d 件%s", r->q.page, (r->q.page - 1) * r->q.per_page + 1,
+		         (r->q.page - 1) * r->q.per_page + (int)r->rows.n,
+		         r->more ? "；还有下一页（PgDn 或 n）" : r->q.page > 1 ? "；这是最后一页" : "；全部在这一页");
+	ui_put(y + ui_content_rows() - 1, 0, COLS, page, A_BOLD);
 }
 
 /* Shows the results: ↑↓ choose, PgDn/PgUp (or n/p) page, Enter opens, F10 back. */
@@ -176,7 +231,8 @@ void screen_search(struct ui *ui)
 	struct fscreen fs;
 	if (!fs_open(ui, &fs, NULL, search_form))
 		return;
-	snprintf(fs.hints, sizeof fs.hints, " F2 查找  F3 选择  Ctrl-U 清空  Tab/回车 下一项  F10 返回");
+	snprintf(fs.hints, sizeof fs.hints, " 回车/F2 查找  F3 选择  Ctrl-U 清空  Tab 下一项  F10 返回");
+	fs.enter_submits = true; /* nothing is required: Enter in any field runs the search */
 	for (;;) {
 		enum fs_result res = fs_run(ui, &fs);
 		if (res != FS_SAVE)
@@ -205,7 +261,7 @@ void screen_search(struct ui *ui)
 		r.q.channel = fields_get(&v, "channel");
 		r.q.importance = fields_get(&v, "importance");
 		r.q.page = 1;
-		r.q.per_page = ui_content_rows() - 1 > 5 ? ui_content_rows() - 1 : 5; /* a page is a screen */
+		r.q.per_page = ui_content_rows() - 2 > 5 ? ui_content_rows() - 2 : 5; /* a page is a screen */
 		show_results(ui, &r);
 		rows_free(&r.rows);
 		fields_free(&v);

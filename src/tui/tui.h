@@ -85,8 +85,12 @@ int ui_width(const char *text);
 int ui_pick(struct ui *ui, const char *title, const struct xf_fields *choices, int current);
 /* A yes/no question on the message line. */
 bool ui_confirm(struct ui *ui, const char *question);
-/* Shows a page of help text until a key is pressed. */
+/* Shows help or a report until a key is pressed: long lines wrapped on character boundaries;
+ * a text longer than the screen scrolls with ↑↓ PgUp PgDn Home End. */
 void ui_help(struct ui *ui, const char *text);
+/* Cuts text into lines of at most `width` columns (each line wrapped on character boundaries,
+ * continuations indented two columns); returns the count, free with text_lines_free. */
+size_t ui_wrap_text(const char *text, int width, char ***out);
 
 /* Colour pairs (or their monochrome stand-ins). */
 int ui_attr_title(struct ui *ui);

@@ -553,10 +553,92 @@ static void search_words_and_open(void **state)
 	must_see(&t, "查找内容", 3000);
 	/* One character, many results: a page at a time. */
 	term_send(&t, "\025卡" K_F2);
-	must_see(&t, "第 1 页（还有）", 3000);
+	must_see(&t, "第 1 页，本页第 1 至 ", 3000);
+	must_see(&t, "还有下一页", 1000);
 	term_send(&t, "n");
 	must_see(&t, "第 2 页", 3000);
 	must_see(&t, "周建华", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* The first column at or after `from` on a row whose cell is not blank. */
+static int first_ink(struct term *t, int row, int from)
+{
+	for (int c = from; c < t->cols; c++) {
+		VTermScreenCell cell;
+		term_cell(t, row, c, &cell);
+		if (cell.chars[0] && cell.chars[0] != ' ')
+			return c;
+	}
+	return -1;
+}
+
+/* Search results in columns: each heading over its column, a six-digit number whole (with 号),
+ * a long name cut with … before the content column, the page on a line of its own; Enter in
+ * the words field runs the search. */
+static void search_results_in_columns(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	char ledger[160];
+	snprintf(ledger, sizeof ledger, "%s/big.csv", e.dir);
+	FILE *f = fopen(ledger, "w");
+	assert_non_null(f);
+	fputs("编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	      "2026年第137434号,2026-11-18,来信,北京星辰科技发展有限公司财务部,服务态度,对公账户【年费】扣收卡费不合理\r\n"
+	      "2026年第0009号,2026-11-19,来电,𠮷祥,服务态度,借记卡年费\r\n",
+	      f);
+	fclose(f);
+	cli(&e, "clerk", (const char *[]){"import", ledger, NULL});
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "卡\r"); /* Enter, not F2 */
+	must_see(&t, "查找结果", 3000);
+	must_see(&t, "2026年第137434号", 1000); /* never cut */
+	int hr, hc, nr, nc, r, c;
+	assert_true(term_find(&t, "编号", &hr, &hc));
+	assert_true(term_find(&t, "2026年第137434号", &nr, &nc));
+	assert_true(nr > hr);
+	assert_int_equal(hc, nc);
+	assert_true(term_find(&t, "2026年第0009号", &r, &c));
+	assert_int_equal(c, nc);
+	assert_true(term_find(&t, "收件日期", &hr, &hc));
+	assert_true(term_find(&t, "2026-11-18", &r, &c));
+	assert_int_equal(hc, c);
+	assert_true(term_find(&t, "状态", &hr, &hc));
+	assert_true(term_find(&t, "待批", &r, &c));
+	assert_int_equal(hc, c);
+	/* The long name ends in … and leaves a gap before the content, which starts under 内容. */
+	int name_h, name_c, content_h, content_c;
+	assert_true(term_find(&t, "信访人", &name_h, &name_c));
+	assert_true(term_find(&t, "内容", &content_h, &content_c));
+	assert_true(term_find(&t, "北京星辰", &r, &c));
+	assert_int_equal(c, name_c);
+	assert_int_equal(r, nr);
+	char *row = term_row(&t, r);
+	assert_non_null(strstr(row, "…"));
+	assert_null(strstr(row, "有限公司财务部"));
+	free(row);
+	VTermScreenCell cell;
+	term_cell(&t, r, content_c - 1, &cell);
+	assert_true(cell.chars[0] == 0 || cell.chars[0] == ' ');
+	int ellipsis = name_c;
+	for (; ellipsis < content_c; ellipsis++) {
+		term_cell(&t, r, ellipsis, &cell);
+		if (cell.chars[0] == 0x2026)
+			break;
+	}
+	assert_true(ellipsis < content_c - 1); /* the name is cut before the gap */
+	assert_int_equal(first_ink(&t, r, ellipsis + 1), content_c);
+	assert_true(term_find(&t, "𠮷祥", &r, &c));
+	assert_int_equal(c, name_c);
+	/* The page is said on its own line, not in the headings' row. */
+	assert_true(term_find(&t, "第 1 页", &r, &c));
+	assert_true(r != hr);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -719,6 +801,7 @@ int main(void)
 		cmocka_unit_test(limits_list_from_anywhere),
 		cmocka_unit_test(tampered_store_named_at_start),
 		cmocka_unit_test(search_words_and_open),
+		cmocka_unit_test(search_results_in_columns),
 		cmocka_unit_test(statistics_screen),
 		cmocka_unit_test(training_mark_and_file_warning),
 	};

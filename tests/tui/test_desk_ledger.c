@@ -92,10 +92,79 @@ static void import_checked_then_done(void **state)
 	free(cmd);
 }
 
+/* A ledger with columns the desk does not know and many long problems: every problem readable
+ * whole (wrapped, the list scrolls to its end), the unknown columns named before the question,
+ * and the status bar counting the imported cases at once. */
+static void import_problems_whole_and_status_recounted(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-desk-ledger-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128], bad[128], good[128];
+	snprintf(db, sizeof db, "XINFANG_DB=%s/desk.db", dir);
+	snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+	snprintf(good, sizeof good, "%s/good.csv", dir);
+	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
+	assert_int_equal(r->status, 0);
+	free(r);
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "序号,编号,来信来访日期,信访方式,信访人,投诉类别,投诉内容,备注栏\r\n");
+	for (int i = 1; i <= 40; i++)
+		buf_printf(&b, "%d,2026年第%04d号,2026年2月30日,来信,王芳,服务态度,态度差,无\r\n", i, i);
+	FILE *f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs(b.data, f);
+	fclose(f);
+	buf_free(&b);
+	f = fopen(good, "w");
+	assert_non_null(f);
+	fputs("序号,编号,来信来访日期,信访方式,信访人,投诉类别,投诉内容,备注栏\r\n"
+	      "1,2026年第0001号,2026-11-02,来信,王芳,服务态度,态度差,无\r\n"
+	      "2,2026年第0002号,2026-11-03,来电,李强,服务态度,态度差,无\r\n",
+	      f);
+	fclose(f);
+
+	struct term t;
+	term_start(&t, 24, 80, env, (const char *[]){NULL});
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "待批转 0 ", 2000);
+	term_send(&t, "7");
+	must_see(&t, "导入台账", 3000);
+	term_send(&t, bad);
+	term_send(&t, "\r"); /* Enter checks, as F2 does */
+	must_see(&t, "40 处问题", 5000);
+	/* The problem is readable to its end, its second half on the next line. */
+	must_see(&t, "第 2 行 C 列（来信来访日期）：收件日期“2026年2月30日”不是日期", 1000);
+	must_see(&t, "（也可 2026/1/5 或 2026年1月5日）", 1000);
+	must_see(&t, "A 列“序号”、H 列“备注栏”", 1000);
+	assert_false(term_wait(&t, "第 41 行", 200));
+	term_send(&t, K_END);
+	must_see(&t, "第 41 行 C 列", 2000);
+	term_send(&t, " ");
+	must_see(&t, "请改正后再导入", 3000);
+	term_send(&t, "\025");
+	term_send(&t, good);
+	term_send(&t, "\r");
+	must_see(&t, "现在导入？", 5000);
+	must_see(&t, "A 列“序号”、H 列“备注栏”", 1000); /* the notes are there to read before answering */
+	term_send(&t, "y");
+	must_see(&t, "已导入 2 件", 5000);
+	must_see(&t, "待批转 2 ", 1500); /* the desk's own write: recounted at once */
+	term_stop(&t, SIGTERM, 5000);
+	term_free(&t);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(import_checked_then_done),
+		cmocka_unit_test(import_problems_whole_and_status_recounted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
