@@ -766,6 +766,10 @@ int main(int argc, char **argv)
 	printf("# xinfang-bench: %ld cases (generated in %.0f ms), medians of %d runs, on %s\n", cases, gen_ms, repeat,
 	       db);
 	printf("# op\tcases\txinfang_ms\tsqlite_ms\tratio\n");
+	/* The desk's start first: the raw side of register below writes cases and audit rows behind
+	 * xinfang's back (no chain hash, no snapshot), as raw SQLite does, and a desk started after
+	 * that rightly finds a trail it cannot vouch for. The store is a measuring store only. */
+	double start_ms = wanted(only, "start") ? time_start(db, starts) : -1;
 	const struct op ops[] = {
 		{"status", repeat, x_status, r_status},        {"queue", repeat, x_queue, r_queue},
 		{"lookup_number", repeat, x_number, r_number}, {"lookup_id", repeat, x_idn, r_idn},
@@ -788,8 +792,8 @@ int main(int argc, char **argv)
 	if (wanted(only, "export") || wanted(only, "import"))
 		bench_ledger(&b, ledger_dir, ledger_runs);
 	free(ledger_dir);
-	if (wanted(only, "start"))
-		report("start", cases, time_start(db, starts), 0);
+	if (start_ms >= 0)
+		report("start", cases, start_ms, 0);
 	if (verify_ms >= 0)
 		report("verify", cases, verify_ms, 0);
 	double self, children;
