@@ -411,9 +411,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 		}
 	}
 	if (x.wb) {
+		errno = 0;
 		lxw_error e = workbook_close(x.wb);
 		if (e != LXW_NO_ERROR && rc == XF_OK)
-			rc = xf_err_set(err, XF_EIO, "写入 %s 失败（%s）：请检查目录是否可写、磁盘是否已满", opts->path, lxw_strerror(e));
+			rc = fileperm_write_error(err, errno != 0 ? errno : EIO, "台账文件", opts->path);
 	}
 	buf_free(&x.chunk);
 	free_escaped(&x);
