@@ -25,7 +25,8 @@ struct xf_csv_record {
 /* Starts reading text (len bytes); a UTF-8 byte-order mark is skipped. */
 void csv_init(struct xf_csv *c, const char *text, size_t len);
 /* Reads the next record into r (reused between calls). Returns 1 for a record, 0 at the end,
- * or -1 with err naming the line where a quoted field was left open. */
+ * or -1 with err naming the line where a quoted field was left open (r->line is that line,
+ * r->n the field's number counting from 1). */
 int csv_next(struct xf_csv *c, struct xf_csv_record *r, struct xf_err *err);
 /* Field i of a record ("" past the last one). */
 const char *csv_field(const struct xf_csv_record *r, size_t i);

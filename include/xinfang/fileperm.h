@@ -23,6 +23,12 @@ void fileperm_follow(const char *path);
 /* Opens a file for writing, made or emptied, with exactly the office's mode and group; -1 and
  * errno when it cannot. */
 int fileperm_open_output(const char *path);
+/* Fills err for a file that could not be written (errnum: the errno of the failing call), in
+ * the office's words with what to do: the directory does not exist, no permission to write,
+ * the disk is full, a directory was named, the file exists (XF_EEXIST), … `what` names the
+ * file ("台账文件", "打印文件"). Every failing file write is reported through this. Returns
+ * the code set. */
+int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const char *path);
 /* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be
  * read by users outside the office; NULL when they cannot. The caller frees it. */
 char *fileperm_warning(const char *db_path);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "xinfang/audit.h"
 #include "xinfang/case.h"
+#include "xinfang/casefile.h"
 #include "xinfang/repeat.h"
 #include "xinfang/text.h"
 
@@ -88,7 +89,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* xinfang history NUMBER. */
+/* xinfang history NUMBER: one line per event as the case file shows it, tab-separated: when,
+ * who (姓名（角色）), what, and the changes as 标签：旧值 → 新值 joined by ；. */
 int cmd_history(struct cli *c, int argc, char **argv)
 {
 	if (argc != 1)
@@ -98,20 +100,27 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	struct xf_rows rows;
 	int rc = login_and_find(c, argv[0], &id, &err);
 	if (rc == XF_OK)
-		rc = audit_case_history(&c->session, id, &rows, &err);
+		rc = casefile_history(&c->session, id, &rows, &err);
 	if (rc != XF_OK)
 		return refused(&err);
 	for (size_t i = 0; i < rows.n; i++) {
+		const struct xf_fields *event = &rows.v[i];
+		struct xf_buf changes;
+		buf_init(&changes);
+		buf_puts(&changes, "");
+		for (size_t k = 0; k < event->n; k++)
+			if (event->v[k].key[0] != '#')
+				buf_printf(&changes, "%s%s：%s", changes.len ? "；" : "", event->v[k].key, event->v[k].val);
 		struct xf_fields line;
 		fields_init(&line);
-		fields_set(&line, "at", fields_str(&rows.v[i], "at"));
-		fields_set(&line, "operator", fields_str(&rows.v[i], "operator"));
-		fields_set(&line, "action", audit_action_label(fields_str(&rows.v[i], "action")));
-		fields_set(&line, "before", fields_str(&rows.v[i], "before"));
-		fields_set(&line, "after", fields_str(&rows.v[i], "after"));
-		static const char *const history_keys[] = {"at", "operator", "action", "before", "after", NULL};
+		fields_set(&line, "at", fields_str(event, "#at"));
+		fields_set(&line, "who", fields_str(event, "#who"));
+		fields_set(&line, "action", fields_str(event, "#action"));
+		fields_set(&line, "changes", changes.data);
+		static const char *const history_keys[] = {"at", "who", "action", "changes", NULL};
 		print_columns(&line, history_keys);
 		fields_free(&line);
+		buf_free(&changes);
 	}
 	rows_free(&rows);
 	return 0;

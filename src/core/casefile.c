@@ -9,6 +9,7 @@
 #include "xinfang/case.h"
 #include "xinfang/field.h"
 #include "xinfang/mask.h"
+#include "xinfang/print.h"
 #include "xinfang/text.h"
 
 /* A record column and its label; value kinds: 0 text, 1 yes/no (1/0), 2 operator login,
@@ -334,6 +335,9 @@ static const struct column_label case_columns[] = {
 	{"closed_on", "结案日期", 0},     {"due_transfer", "批转期限", 0}, {"due_handle", "周限", 0},
 	{"due_reply", "月限", 0},         {"importance", "重要程度", 0},   {"materials", "材料份数", 0},
 	{"spot_answer", "当场答复", 0},
+	/* A print's record: which form, where it went (with the spooler's job), reprinted or not. */
+	{"form", "单子", 0},              {"reprint", "补打", 0},          {"destination", "送往", 0},
+	{"encoding", "格式/编码", 0},
 };
 
 /* The label of a record's column (the side tables and the moves' keys), or NULL. */
@@ -394,7 +398,9 @@ static const char *history_value(const char *key, const char *v, const struct xf
 		int st = case_state_parse(v);
 		return st >= 0 ? case_state_label((enum xf_state)st) : v;
 	}
-	if (strcmp(key, "anonymous") == 0 || strcmp(key, "confidential") == 0)
+	if (strcmp(key, "form") == 0)
+		return print_form_title(v);
+	if (strcmp(key, "anonymous") == 0 || strcmp(key, "confidential") == 0 || strcmp(key, "reprint") == 0)
 		return strcmp(v, "1") == 0 || strcmp(v, "是") == 0 ? "是" : "否";
 	if (strcmp(key, "decision") == 0)
 		return strcmp(v, "同意") == 0 || strcmp(v, "不同意") == 0 ? v : value_text(ops, 4, v, buf, n);

@@ -61,6 +61,7 @@ int csv_next(struct xf_csv *c, struct xf_csv_record *r, struct xf_err *err)
 				const char *q = memchr(p, '"', (size_t)(end - p));
 				if (q == NULL) {
 					c->p = end;
+					r->line = opened;
 					xf_err_set(err, XF_EINVAL, "第 %ld 行第 %zu 个字段的引号没有结束：请检查这一行的双引号是否成对",
 					           opened, r->n);
 					return -1;

@@ -28,6 +28,59 @@ int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err)
 	return XF_OK;
 }
 
+/* Says why a file could not be written and what to do, in Chinese. */
+int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup("当前目录") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	int rc;
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR: {
+		struct stat sb;
+		bool there = slash != NULL && stat(dir, &sb) == 0;
+		if (there && S_ISDIR(sb.st_mode))
+			rc = xf_err_set(err, XF_EIO, "无法写入%s %s：目录 %s 里不能新建文件。请换一个位置", what, path, dir);
+		else if (there)
+			rc = xf_err_set(err, XF_EIO, "无法写入%s %s：%s 是文件，不是目录。请换一个位置", what, path, dir);
+		else
+			rc = xf_err_set(err, XF_EIO, "无法写入%s %s：目录 %s 不存在。请先建好这个目录，或换一个位置", what, path, dir);
+		break;
+	}
+	case EACCES:
+	case EPERM:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：没有写权限（本账户不能写目录 %s 或这个文件）。请换一个可写的位置，如自己的主目录", what,
+		                path, dir);
+		break;
+	case EROFS:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：所在的磁盘只读。请换一个位置", what, path);
+		break;
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：磁盘已满（或超过了本账户的限额）。请清理磁盘空间后重试，或换一个位置", what,
+		                path);
+		break;
+	case EISDIR:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：这是一个目录。请写出文件名", what, path);
+		break;
+	case EEXIST:
+		rc = xf_err_set(err, XF_EEXIST, "%s %s 已存在：请换一个文件名，原文件未动", what, path);
+		break;
+	case ELOOP:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：这是一个符号链接，不经它写入。请写出真实的位置", what, path);
+		break;
+	case ENAMETOOLONG:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s：文件名太长。请换一个短些的名字", what, path);
+		break;
+	default:
+		rc = xf_err_set(err, XF_EIO, "无法写入%s %s（系统错误：%s）。请换一个位置后重试", what, path, strerror(errnum));
+		break;
+	}
+	free(dir);
+	return rc;
+}
+
 /* Creates a new file with the office's mode and group. */
 int fileperm_create(const char *path, struct xf_err *err)
 {
@@ -37,7 +90,7 @@ int fileperm_create(const char *path, struct xf_err *err)
 		return -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
-		xf_err_set(err, errno == EEXIST ? XF_EEXIST : XF_EIO, "无法建立文件 %s：%s", path, strerror(errno));
+		fileperm_write_error(err, errno, "文件", path);
 		return -1;
 	}
 	/* The umask may have taken bits away; the office's mode is exact. */

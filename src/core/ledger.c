@@ -184,11 +184,12 @@ static int flush_chunk(struct exporter *x)
 		data = conv;
 	}
 	size_t wrote = fwrite(data, 1, len, x->out);
+	int saved = errno;
 	free(conv);
 	x->chunk.len = 0;
 	x->chunk.data[0] = '\0';
 	if (wrote != len)
-		return xf_err_set(x->err, XF_EIO, "写入台账文件失败（%s）：磁盘可能已满", strerror(errno));
+		return fileperm_write_error(x->err, saved, "台账文件", x->opts->path);
 	return XF_OK;
 }
 
@@ -286,7 +287,7 @@ static int xlsx_start(struct exporter *x)
 	/* Made first with the office's mode: the library's own fopen keeps it. */
 	int fd = fileperm_open_output(x->opts->path);
 	if (fd < 0)
-		return xf_err_set(x->err, XF_EIO, "无法写入 %s（%s）：请检查目录是否存在、是否可写", x->opts->path, strerror(errno));
+		return fileperm_write_error(x->err, errno, "台账文件", x->opts->path);
 	close(fd);
 	x->wb = workbook_new_opt(x->opts->path, &options);
 	if (x->wb == NULL)
@@ -309,6 +310,34 @@ static int xlsx_start(struct exporter *x)
 		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, width, NULL);
 		worksheet_write_string(x->ws, 0, (lxw_col_t)i, xf_ledger_columns[i].header, x->header_fmt);
 	}
+	return XF_OK;
+}
+
+/* Refuses a file name whose extension says another format than the one written: Excel opens
+ * a file by its name, and CSV bytes in x.xls or a workbook in y.csv open as garbage or not at
+ * all. A CSV may be named .csv, .txt or anything that is not a spreadsheet's or document's
+ * name; a workbook only .xlsx. */
+static int check_extension(const char *path, enum xf_ledger_format format, struct xf_err *err)
+{
+	if (strcmp(path, "-") == 0)
+		return XF_OK;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	const char *ext = dot && dot != base ? dot + 1 : "";
+	if (format == XF_LEDGER_XLSX) {
+		if (strcasecmp(ext, "xlsx") == 0)
+			return XF_OK;
+		return xf_err_set(err, XF_EINVAL,
+		                  "文件名 %s 与格式不符：Excel 工作簿（--format xlsx）请存为 .xlsx 文件；要 CSV 请用 --format csv", base);
+	}
+	static const char *const others[] = {"xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (strcasecmp(ext, others[i]) == 0)
+			return xf_err_set(err, XF_EINVAL,
+			                  "文件名 %s 与格式不符：写出的是 CSV，Excel 按 .%s 打开会出错。请存为 .csv 文件，或用 --format xlsx "
+			                  "存为 .xlsx 工作簿",
+			                  base, ext);
 	return XF_OK;
 }
 
@@ -340,6 +369,8 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 		return xf_err_set(err, XF_EINVAL, "请用 --to 文件 指明台账写到哪里");
 	if (opts->format == XF_LEDGER_XLSX && strcmp(opts->path, "-") == 0)
 		return xf_err_set(err, XF_EINVAL, "XLSX 台账须写入文件：请用 --to 文件.xlsx");
+	if (check_extension(opts->path, opts->format, err) != XF_OK)
+		return err->code;
 	struct exporter x;
 	memset(&x, 0, sizeof x);
 	x.opts = opts;
@@ -359,7 +390,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 		if (x.out == NULL && fd >= 0)
 			close(fd);
 		if (x.out == NULL)
-			rc = xf_err_set(err, XF_EIO, "无法写入 %s（%s）：请检查目录是否存在、是否可写", opts->path, strerror(errno));
+			rc = fileperm_write_error(err, errno, "台账文件", opts->path);
 		if (rc == XF_OK && utf8)
 			buf_add(&x.chunk, "\xEF\xBB\xBF", 3);
 		for (size_t i = 0; rc == XF_OK && i < NCOLS; i++)
@@ -374,15 +405,16 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 			rc = flush_chunk(&x);
 		if (x.out != stdout) {
 			if (fclose(x.out) != 0 && rc == XF_OK)
-				rc = xf_err_set(err, XF_EIO, "写入 %s 失败（%s）：磁盘可能已满", opts->path, strerror(errno));
+				rc = fileperm_write_error(err, errno, "台账文件", opts->path);
 		} else if (fflush(stdout) != 0 && rc == XF_OK) {
 			rc = xf_err_set(err, XF_EIO, "写到标准输出失败（%s）", strerror(errno));
 		}
 	}
 	if (x.wb) {
+		errno = 0;
 		lxw_error e = workbook_close(x.wb);
 		if (e != LXW_NO_ERROR && rc == XF_OK)
-			rc = xf_err_set(err, XF_EIO, "写入 %s 失败（%s）：请检查目录是否可写、磁盘是否已满", opts->path, lxw_strerror(e));
+			rc = fileperm_write_error(err, errno != 0 ? errno : EIO, "台账文件", opts->path);
 	}
 	buf_free(&x.chunk);
 	free_escaped(&x);
@@ -1387,10 +1419,13 @@ static int decode_file(struct importer *im, char *data, size_t len, char **text,
 		                  line_at(data, bad));
 	char *out = NULL;
 	size_t outlen = 0;
-	if (text_decode_checked(data, len, "GB18030", &out, &outlen, &bad) != XF_OK)
+	size_t bad_gb = 0;
+	/* Neither reads the whole file: the bytes at fault are where the encoding that read
+	 * further stopped (a UTF-8 file with stray bytes reads as GB18030 not even past line 1). */
+	if (text_decode_checked(data, len, "GB18030", &out, &outlen, &bad_gb) != XF_OK)
 		return xf_err_set(im->err, XF_EINVAL,
 		                  "第 %ld 行有既不是 UTF-8 也不是 GB18030（GBK）的字节：文件可能已损坏，或是其他编码；请在 Excel 中另存为“CSV UTF-8”再导入",
-		                  line_at(data, bad));
+		                  line_at(data, bad > bad_gb ? bad : bad_gb));
 	snprintf(im->rep->encoding, sizeof im->rep->encoding, "GB18030");
 	*text = out;
 	*tlen = outlen;
@@ -1527,7 +1562,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 				progress(progress_ctx, rep->rows, 0);
 		}
 		if (got < 0) {
-			problem(&im, csv.line, 0, "%s", err->msg);
+			/* The line and the column the open quote starts at, said once. */
+			problem(&im, rec.line, (int)rec.n, "这一格的引号没有结束：请检查这一格的双引号是否成对");
 			xf_err_clear(err);
 		}
 		if (rc == XF_OK && rep->rows == 0 && rep->problem_count == 0)

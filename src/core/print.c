@@ -239,7 +239,7 @@ int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err
 	char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
 	int fd = fileperm_open_output(tmp);
 	if (fd < 0) {
-		int rc = xf_err_set(err, XF_EIO, "无法写入打印文件 %s：%s。请换一个位置（--to 文件）", path, strerror(errno));
+		int rc = fileperm_write_error(err, errno, "打印文件", path);
 		free(tmp);
 		return rc;
 	}
@@ -253,9 +253,7 @@ int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err
 	if (failed) {
 		unlink(tmp);
 		free(tmp);
-		if (saved == ENOSPC)
-			return xf_err_set(err, XF_EIO, "磁盘已满，打印文件 %s 未写成（原有文件未动）：请清理磁盘后重试", path);
-		return xf_err_set(err, XF_EIO, "写入打印文件 %s 失败：%s", path, strerror(saved));
+		return fileperm_write_error(err, saved, "打印文件", path);
 	}
 	free(tmp);
 	return XF_OK;

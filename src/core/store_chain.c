@@ -15,6 +15,7 @@
 
 #include "store_private.h"
 #include "xinfang/clock.h"
+#include "xinfang/fileperm.h"
 
 /* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
 struct tracked {
@@ -1178,7 +1179,7 @@ int store_backup(struct xf_store *st, const char *path, struct xf_err *err)
 	if (fd < 0) {
 		if (errno == EEXIST)
 			return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
-		return xf_err_set(err, XF_EIO, "无法建立备份文件 %s：%s", path, strerror(errno));
+		return fileperm_write_error(err, errno, "备份文件", path);
 	}
 	close(fd);
 	sqlite3 *to;

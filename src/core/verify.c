@@ -15,6 +15,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/fileperm.h"
 #include "xinfang/text.h"
 
 /* Records written at the desk's start check: the chain's tail it recomputes. */
@@ -453,7 +454,7 @@ int verify_anchor_write(const char *anchor_path, const char *db_path, const stru
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	int rc = XF_OK;
 	if (fd < 0) {
-		rc = xf_err_set(err, XF_EIO, "无法写库外锚点 %s：%s", anchor_path, strerror(errno));
+		rc = fileperm_write_error(err, errno, "库外锚点", anchor_path);
 	} else {
 		fchmod(fd, 0600);
 		char *text = xasprintf("# xinfang 操作日志锚点：%s 最后一条记录的编号和校验值（%s，%s）\nid %lld\nhash %s\n",
@@ -463,7 +464,7 @@ int verify_anchor_write(const char *anchor_path, const char *db_path, const stru
 		ok = close(fd) == 0 && ok;
 		free(text);
 		if (!ok || rename(tmp, anchor_path) != 0) {
-			rc = xf_err_set(err, XF_EIO, "无法写库外锚点 %s：%s", anchor_path, strerror(errno));
+			rc = fileperm_write_error(err, errno, "库外锚点", anchor_path);
 			unlink(tmp);
 		}
 	}

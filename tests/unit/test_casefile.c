@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xinfang/casefile.h"
+#include "xinfang/print.h"
 
 /* Makes a move or fails the test. */
 static void move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
@@ -182,6 +183,42 @@ static void handler_sees_no_masked_identity(void **state)
 	fixture_close(&fx);
 }
 
+/* The command line's history is the case file's: Chinese labels and values, one event a line,
+ * never the audit's raw JSON with its English keys and bookkeeping (due_estimated, ruleset);
+ * a print names its form and where it went. */
+static void history_command_in_chinese(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, "phone=13912345678", NULL);
+	move(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	struct xf_err err;
+	assert_int_equal(print_record(&fx.clerk, id, "transfer", "打印机 信访办，作业 信访办-7", "PDF", &err), XF_OK);
+	char dbenv[400];
+	snprintf(dbenv, sizeof dbenv, "XINFANG_DB=%s", fx.db);
+	const char *env[] = {dbenv, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"history", "2026-0001", NULL});
+	assert_int_equal(r->status, 0);
+	static const char *const absent[] = {"{", "\"record\"", "due_estimated", "ruleset", "channel", "transferred",
+	                                     "\tclerk\t"};
+	for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+		if (strstr(r->out, absent[i]))
+			fail_msg("history shows %s:\n%s", absent[i], r->out);
+	assert_non_null(strstr(r->out, "\t王丽（接待员）\t登记\t"));
+	assert_non_null(strstr(r->out, "\t李建国（办公室主任）\t批转\t"));
+	assert_non_null(strstr(r->out, "状态：待批 → 已转办"));
+	assert_non_null(strstr(r->out, "主办部门：个人金融部"));
+	assert_non_null(strstr(r->out, "\t打印\t单子：信访转办单；送往：打印机 信访办，作业 信访办-7；格式/编码：PDF；补打：否"));
+	int lines = 0;
+	for (const char *p = r->out; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 3);
+	free(r);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +226,7 @@ int main(void)
 		cmocka_unit_test(links_both_ways),
 		cmocka_unit_test(history_in_chinese),
 		cmocka_unit_test(handler_sees_no_masked_identity),
+		cmocka_unit_test(history_command_in_chinese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

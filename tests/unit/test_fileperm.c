@@ -260,6 +260,62 @@ static void create_helper(void **state)
 	umask(old);
 }
 
+/* A failing file write is said in Chinese with what to do, whichever file it was (the ledger,
+ * a print file, a backup) and whatever went wrong. */
+static void write_errors_in_chinese(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-perm-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *missing = xasprintf("%s/无/a.csv", dir), *in_dir = xasprintf("%s/a.csv", dir);
+	struct {
+		int errnum;
+		const char *path, *want;
+		enum xf_status code;
+	} cases[] = {
+		{ENOENT, missing, "目录 ", XF_EIO},
+		{ENOENT, in_dir, "里不能新建文件", XF_EIO},
+		{EACCES, in_dir, "没有写权限", XF_EIO},
+		{EROFS, in_dir, "只读", XF_EIO},
+		{ENOSPC, in_dir, "磁盘已满", XF_EIO},
+		{EDQUOT, in_dir, "磁盘已满", XF_EIO},
+		{EISDIR, dir, "这是一个目录", XF_EIO},
+		{EEXIST, in_dir, "已存在", XF_EEXIST},
+		{EIO, in_dir, "请换一个位置", XF_EIO},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct xf_err err;
+		assert_int_equal(fileperm_write_error(&err, cases[i].errnum, "台账文件", cases[i].path), cases[i].code);
+		assert_int_equal(err.code, cases[i].code);
+		if (strstr(err.msg, cases[i].want) == NULL || strstr(err.msg, cases[i].path) == NULL)
+			fail_msg("errno %d: %s", cases[i].errnum, err.msg);
+	}
+	struct xf_err err;
+	fileperm_write_error(&err, ENOENT, "台账文件", missing);
+	assert_non_null(strstr(err.msg, "不存在。请先建好这个目录"));
+	/* The same words from the command line, for the statistics' print file too. */
+	char *db = xasprintf("%s/office.db", dir);
+	run_ok(db, "admin", (const char *[]){"init", "--training", NULL});
+	char env_db[200];
+	snprintf(env_db, sizeof env_db, "XINFANG_DB=%s", db);
+	struct run_result *r = malloc(sizeof *r);
+	char *pdf = xasprintf("%s/无/统计.pdf", dir);
+	run_xinfang(r, (const char *[]){env_db, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1",
+	                                "XINFANG_TODAY=2026-11-20", NULL},
+	            (const char *[]){"stats", "month=2026-11", "--to", pdf, NULL});
+	assert_int_equal(r->status, 1);
+	if (strstr(r->err, "无法写入打印文件") == NULL || strstr(r->err, "不存在") == NULL)
+		fail_msg("%s", r->err);
+	free(r);
+	free(pdf);
+	free(db);
+	free(missing);
+	free(in_dir);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +323,7 @@ int main(void)
 		cmocka_unit_test(office_group),
 		cmocka_unit_test(create_helper),
 		cmocka_unit_test(exports_private),
+		cmocka_unit_test(write_errors_in_chinese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

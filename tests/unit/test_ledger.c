@@ -626,7 +626,8 @@ static void round_trip(void **state)
 }
 
 /* The command line: a period by receipt date to standard output, a wrong format refused as a
- * usage error, a wrong date refused with what to write. */
+ * usage error, a wrong date refused with what to write, a name that says another format
+ * refused, a file that cannot be written said in Chinese. */
 static void export_command_line(void **state)
 {
 	(void)state;
@@ -651,6 +652,38 @@ static void export_command_line(void **state)
 	run_xinfang(r, env, (const char *[]){"export", "since=2026-13-01", "--to", "-", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "YYYY-MM-DD"));
+	/* A file name whose extension says another format is refused before anything is written
+	 * (CSV bytes in x.xls, a workbook in y.csv); without --format, .xlsx gives the workbook; a
+	 * file that cannot be written is said in Chinese with what to do. */
+	char xls[400], csv_named[400], xlsx[400], missing[400];
+	snprintf(xls, sizeof xls, "%s/x.xls", fx.dir);
+	snprintf(csv_named, sizeof csv_named, "%s/y.csv", fx.dir);
+	snprintf(xlsx, sizeof xlsx, "%s/z.XLSX", fx.dir);
+	snprintf(missing, sizeof missing, "%s/没有的目录/a.csv", fx.dir);
+	run_xinfang(r, env, (const char *[]){"export", "--to", xls, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "x.xls 与格式不符"));
+	assert_non_null(strstr(r->err, ".csv"));
+	assert_int_equal(access(xls, F_OK), -1);
+	run_xinfang(r, env, (const char *[]){"export", "--format", "xlsx", "--to", csv_named, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "y.csv 与格式不符"));
+	assert_int_equal(access(csv_named, F_OK), -1);
+	run_xinfang(r, env, (const char *[]){"export", "--format", "csv", "--to", xlsx, NULL});
+	assert_int_equal(r->status, 1);
+	run_xinfang(r, env, (const char *[]){"export", "--to", xlsx, NULL});
+	assert_int_equal(r->status, 0);
+	FILE *f = fopen(xlsx, "rb");
+	assert_non_null(f);
+	char magic[2] = "";
+	assert_int_equal(fread(magic, 1, 2, f), 2);
+	fclose(f);
+	assert_memory_equal(magic, "PK", 2); /* a zip: the workbook */
+	run_xinfang(r, env, (const char *[]){"export", "--to", missing, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "没有的目录 不存在"));
+	assert_non_null(strstr(r->err, "请先建好这个目录"));
+	assert_null(strstr(r->err, "No such file"));
 	free(r);
 	fixture_close(&fx);
 }
@@ -698,6 +731,54 @@ static void csv_reader(void **state)
 	assert_string_equal(name, "AB");
 }
 
+/* A file that reads as neither encoding is named at the line its stray bytes are on (a UTF-8
+ * file with \xff\xfe on line 3, whose line 1 is not GB18030 either); a quote left open is
+ * named once, at the line and column where it opens. */
+static void import_problem_lines(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	char path[400];
+	snprintf(path, sizeof path, "%s/stray.csv", fx.dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	      "2026年第0001号,2026-05-08,来信,王芳,服务态度,态度差\r\n"
+	      "2026年第0002号,2026-05-09,来信,李强,服务态度,\xff\xfe柜台\r\n",
+	      f);
+	fclose(f);
+	struct xf_import_report rep;
+	struct xf_err err;
+	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_EINVAL);
+	if (strstr(err.msg, "第 3 行有") == NULL)
+		fail_msg("wrong line: %s", err.msg);
+	import_report_free(&rep);
+	snprintf(path, sizeof path, "%s/quote.csv", fx.dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	      "2026年第0001号,2026-05-08,来信,王芳,服务态度,态度差\r\n"
+	      "2026年第0002号,2026-05-09,来信,\"李强,服务态度,柜台\r\n"
+	      "2026年第0003号,2026-05-10,来信,张伟,服务态度,柜台\r\n",
+	      f);
+	fclose(f);
+	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_EINVAL);
+	assert_int_equal(rep.problem_count, 1);
+	assert_true(has_problem(&rep, 3, 4, "信访人", "引号没有结束"));
+	assert_null(strstr(rep.problems[0].msg, "行"));
+	import_report_free(&rep);
+	char dbenv[400];
+	snprintf(dbenv, sizeof dbenv, "XINFANG_DB=%s", fx.db);
+	const char *env[] = {dbenv, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"import", path, "--dry-run", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->out, "第 3 行 D 列（信访人）：这一格的引号没有结束"));
+	free(r);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +791,7 @@ int main(void)
 		cmocka_unit_test(import_gbk_with_errors),
 		cmocka_unit_test(import_gbk_clean_then_refused),
 		cmocka_unit_test(import_number_year),
+		cmocka_unit_test(import_problem_lines),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(export_command_line),
 	};
