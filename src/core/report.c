@@ -600,6 +600,18 @@ void report_rate_text(const struct xf_rate *r, char out[16])
 
 #define LABEL_COLS 16
 
+/* Appends s right-aligned in `cols` columns of the device. */
+static void put_right(struct xf_buf *b, const char *s, int cols, enum xf_render_device dev)
+{
+	int w = 0;
+	size_t i = 0, len = strlen(s);
+	while (i < len)
+		w += dev_width(utf8_next(s, len, &i), dev);
+	for (; w < cols; w++)
+		buf_puts(b, " ");
+	buf_puts(b, s);
+}
+
 /* One section of bars, scaled to the largest. */
 static void put_bars(struct xf_buf *b, const char *title, const struct xf_stat_counts *c, long total, int width,
                      enum xf_render_device dev)
@@ -613,8 +625,8 @@ static void put_bars(struct xf_buf *b, const char *title, const struct xf_stat_c
 	for (size_t i = 0; i < c->n; i++)
 		if (c->v[i].n > max)
 			max = c->v[i].n;
-	/* "  label  bar  count  share" */
-	int bar_cols = width - 2 - LABEL_COLS - 1 - 1 - 8 - (total > 0 ? 8 : 0);
+	/* "  label  bar  count  share": every chart alike, the share left blank without a total */
+	int bar_cols = width - 2 - LABEL_COLS - 1 - 1 - 8 - 8;
 	if (bar_cols < 4)
 		bar_cols = 4;
 	for (size_t i = 0; i < c->n; i++) {
@@ -648,7 +660,9 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 		report_rate_text(&st->rates[k], pct);
 		buf_puts(out, "  ");
 		put_cell(out, rate_labels[k], LABEL_COLS + 2, true, dev);
-		buf_printf(out, " %7s  %ld / %ld\n", pct, st->rates[k].num, st->rates[k].den);
+		buf_puts(out, " ");
+		put_right(out, pct, 7, dev); /* a "—" ends where the digits end, as under 平均办理时间 */
+		buf_printf(out, "  %ld / %ld\n", st->rates[k].num, st->rates[k].den);
 	}
 	buf_puts(out, "  ");
 	put_cell(out, "平均办理时间", LABEL_COLS + 2, true, dev);
@@ -662,13 +676,16 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 			buf_puts(out, "部分日期不在节假日日历内，按周末估算\n");
 		}
 	} else {
-		buf_puts(out, "       —  （无已报结事项）\n");
+		buf_puts(out, " ");
+		put_right(out, "—", 7, dev);
+		buf_puts(out, "  （无已报结事项）\n");
 	}
 	for (int ax = 0; ax < XF_AXIS_COUNT; ax++) {
 		if (!report_axis_shown(st, axes_mask, ax))
 			continue;
 		char title[64];
-		snprintf(title, sizeof title, "按%s", axis_labels[ax]);
+		/* 按 JR/T 业务渠道: a space between the Chinese and a Latin name */
+		snprintf(title, sizeof title, "按%s%s", (unsigned char)axis_labels[ax][0] < 0x80 ? " " : "", axis_labels[ax]);
 		put_rule(out, width, dev);
 		put_bars(out, title, &st->axes[ax], st->received, width, dev);
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xinfang/calendar.h"
 #include "xinfang/casefile.h"
@@ -221,16 +222,58 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 	return done;
 }
 
+/* The folder the desk offers files in: the one the operator printed or exported to last,
+ * else the home directory, else the folder the desk was started in (as a full path). */
+void ui_default_dir(const char *remembered, char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+	char cwd[512];
+	if (remembered && *remembered)
+		snprintf(out, n, "%s", remembered);
+	else if (home && *home)
+		snprintf(out, n, "%s", home);
+	else
+		snprintf(out, n, "%s", getcwd(cwd, sizeof cwd) ? cwd : ".");
+}
+
+/* A file's path in full (a relative one taken from the folder the desk was started in), for a
+ * message that says where a file went. */
+void ui_full_path(const char *file, char *out, size_t n)
+{
+	char cwd[512];
+	if (file[0] != '/' && getcwd(cwd, sizeof cwd))
+		snprintf(out, n, "%s/%s", cwd, file);
+	else
+		snprintf(out, n, "%s", file);
+}
+
+/* Shows why a print failed in the desk's words: a spooler that refused the page keeps lp's
+ * own reason and says what to do at the desk (the core's text speaks of the command line's
+ * --to); anything else as the core said it. */
+void ui_print_failed(struct ui *ui, const char *core_msg)
+{
+	static const char refused[] = "没有接受（lp 退出码";
+	const char *at = strstr(core_msg, refused);
+	const char *stop = at ? strstr(at, "。") : NULL;
+	if (at == NULL || stop == NULL) {
+		ui_message(ui, UI_ERROR, "%s", core_msg);
+		return;
+	}
+	size_t len = (size_t)(stop - at);
+	while (len > 0 && (at[len - 1] == '.' || at[len - 1] == ' '))
+		len--; /* lp's own full stop: the message's 。 follows */
+	ui_message(ui, UI_ERROR, "打印机%.*s。请选“文件”先存下，或请管理员检查打印机（lpstat -p）", (int)len, at);
+}
+
 /* The default file a slip is printed to: in the directory printed to last (else the home
  * directory), named after the case and the form, .pdf or .txt after the format. */
 static void default_file(const char *dir, const char *number, const char *form, bool pdf, char *out, size_t n)
 {
 	int year = 0, seq = 0;
 	case_parse_number(number, &year, &seq, NULL);
-	const char *home = getenv("HOME");
-	if (dir == NULL || *dir == '\0')
-		dir = home && *home ? home : ".";
-	snprintf(out, n, "%s/xinfang-%04d-%04d-%s.%s", dir, year, seq, form, pdf ? "pdf" : "txt");
+	char folder[512];
+	ui_default_dir(dir, folder, sizeof folder);
+	snprintf(out, n, "%s/xinfang-%04d-%04d-%s.%s", folder, year, seq, form, pdf ? "pdf" : "txt");
 }
 
 /* True when terminfo gives this terminal a printer pass-through (mc5 and mc4) that reaches a
@@ -334,7 +377,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 			rc = print_case(&ui->s, id, &opts, NULL, &err);
 		}
 		if (rc != XF_OK) {
-			ui_message(ui, UI_ERROR, "%s", err.msg);
+			ui_print_failed(ui, err.msg);
 			continue;
 		}
 		struct xf_print_prefs chosen_prefs = prefs;

@@ -140,11 +140,52 @@ static bool ask_dates(struct ui *ui, struct stats_view *v)
 	return ok;
 }
 
+/* A short name of the period for a file: 2026-03, 2026-Q1, 2026, or 20260301-20260315. */
+static void period_name(const struct stats_view *v, char *out, size_t n)
+{
+	if (v->kind == PERIOD_MONTH)
+		snprintf(out, n, "%04d-%02d", v->y, v->m);
+	else if (v->kind == PERIOD_QUARTER)
+		snprintf(out, n, "%04d-Q%d", v->y, (v->m - 1) / 3 + 1);
+	else if (v->kind == PERIOD_YEAR)
+		snprintf(out, n, "%04d", v->y);
+	else
+		snprintf(out, n, "%.4s%.2s%.2s-%.4s%.2s%.2s", v->since, v->since + 5, v->since + 8, v->until, v->until + 5,
+		         v->until + 8);
+}
+
+/* The file the statistics go to by default, for the print dialog and the export alike: in the
+ * folder the operator printed or exported to last (else home), named xinfang-统计-PERIOD.EXT. */
+static void default_stats_file(struct ui *ui, const struct stats_view *v, const char *ext, char *out, size_t n)
+{
+	struct xf_print_prefs prefs;
+	struct xf_err err;
+	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
+		prefs.file[0] = '\0';
+	char folder[512], name[40];
+	ui_default_dir(prefs.file, folder, sizeof folder);
+	period_name(v, name, sizeof name);
+	snprintf(out, n, "%s/xinfang-统计-%s.%s", folder, name, ext);
+}
+
+/* Remembers the folder a file went to as the operator's, so the next dialog starts there. */
+static void remember_folder(struct ui *ui, const char *full_path)
+{
+	struct xf_print_prefs prefs;
+	struct xf_err err;
+	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
+		return;
+	const char *slash = strrchr(full_path, '/');
+	snprintf(prefs.file, sizeof prefs.file, "%.*s", slash ? (int)(slash - full_path) : 0, full_path);
+	if (*prefs.file)
+		print_operator_remember(&ui->s, &prefs, &err);
+}
+
 /* Exports the figures on the screen as CSV to a file, in the encoding chosen. */
 static void export_csv(struct ui *ui, struct stats_view *v)
 {
-	char path[256];
-	snprintf(path, sizeof path, "统计_%s_%s.csv", v->since, v->until);
+	char path[700];
+	default_stats_file(ui, v, "csv", path, sizeof path);
 	static const char form[] =
 		"name = stats_export\ntitle = 导出统计（CSV）\n[layout]\n"
 		"┌──────────┬────────────────────────────────────────────────────┐\n"
@@ -176,24 +217,13 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 			ui_message(ui, UI_ERROR, "%s", err.msg);
 			continue;
 		}
-		ui_message(ui, UI_INFO, "统计已导出到%s", file);
+		char full[1024];
+		ui_full_path(file, full, sizeof full);
+		remember_folder(ui, full);
+		ui_message(ui, UI_INFO, "统计已导出到 %s（CSV，%s）", full, enc);
 		break;
 	}
 	fs_free(&fs);
-}
-
-/* A short name of the period for a file: 2026-03, 2026-Q1, 2026, or 20260301-20260315. */
-static void period_name(const struct stats_view *v, char *out, size_t n)
-{
-	if (v->kind == PERIOD_MONTH)
-		snprintf(out, n, "%04d-%02d", v->y, v->m);
-	else if (v->kind == PERIOD_QUARTER)
-		snprintf(out, n, "%04d-Q%d", v->y, (v->m - 1) / 3 + 1);
-	else if (v->kind == PERIOD_YEAR)
-		snprintf(out, n, "%04d", v->y);
-	else
-		snprintf(out, n, "%.4s%.2s%.2s-%.4s%.2s%.2s", v->since, v->since + 5, v->since + 8, v->until, v->until + 5,
-		         v->until + 8);
 }
 
 /* The dialog's word for a destination, and back. */
@@ -228,13 +258,9 @@ static void print_report(struct ui *ui, struct stats_view *v)
 		if (strcmp(prefs.dest, dest_keys[i]) == 0 && (i < 2 || terminal))
 			dest = dest_words[i];
 	bool pdf = print_format_parse(prefs.format) != XF_FORMAT_TEXT;
-	const char *home = getenv("HOME");
 	char period[32], path[700];
 	snprintf(period, sizeof period, "%s 至 %s", v->since, v->until);
-	char name[40];
-	period_name(v, name, sizeof name);
-	snprintf(path, sizeof path, "%s/xinfang-统计-%s.%s", *prefs.file ? prefs.file : home && *home ? home : ".", name,
-	         pdf ? "pdf" : "txt");
+	default_stats_file(ui, v, pdf ? "pdf" : "txt", path, sizeof path);
 	fs_set(&fs, "number", period);
 	fs_set(&fs, "dest", dest);
 	fs_set(&fs, "queue", prefs.queue); /* empty: the system's default printer */
@@ -271,7 +297,7 @@ static void print_report(struct ui *ui, struct stats_view *v)
 		}
 		buf_free(&bytes);
 		if (rc != XF_OK) {
-			ui_message(ui, UI_ERROR, "%s", err.msg);
+			ui_print_failed(ui, err.msg);
 			continue;
 		}
 		struct xf_print_prefs chosen_prefs = prefs;
@@ -295,6 +321,21 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	fs_free(&fs);
 }
 
+/* The screen's title: 统计 and the period in words, short enough to leave the title bar room
+ * for the operator and the date (the dates themselves head the page). */
+static void period_title(const struct stats_view *v, char *out, size_t n)
+{
+	static const char *const quarters[] = {"一", "二", "三", "四"};
+	if (v->kind == PERIOD_MONTH)
+		snprintf(out, n, "统计 %04d年%d月", v->y, v->m);
+	else if (v->kind == PERIOD_QUARTER)
+		snprintf(out, n, "统计 %04d年第%s季度", v->y, quarters[(v->m - 1) / 3]);
+	else if (v->kind == PERIOD_YEAR)
+		snprintf(out, n, "统计 %04d年", v->y);
+	else
+		snprintf(out, n, "统计 自选日期");
+}
+
 /* The statistics screen. */
 void screen_stats(struct ui *ui)
 {
@@ -307,12 +348,18 @@ void screen_stats(struct ui *ui)
 	load(ui, &v);
 	int cols = COLS;
 	for (;;) {
-		char title[96];
-		snprintf(title, sizeof title, "统计 %s 至 %s", v.since, v.until);
-		ui_set_screen(ui, title, " m月 q季 y年 ←→上/下期 d日期 j JR/T分类 p打印 e导出 ↑↓翻看 F10返回");
+		char title[64];
+		period_title(&v, title, sizeof title);
+		ui_set_screen(ui, title, v.jrt ? " m月 q季 y年 ←→上/下期 d日期 j收起JR/T p打印 e导出 ↑↓翻看 F10返回"
+		                                 : " m月 q季 y年 ←→上/下期 d日期 j JR/T分类 p打印 e导出 ↑↓翻看 F10返回");
 		erase();
 		ui_frame(ui);
 		int top = ui_content_top(), rows = ui_content_rows();
+		if (v.jrt) { /* a line of its own above the page, wherever the page is scrolled to */
+			ui_put(top, 0, COLS, " 含 JR/T 0169 分类：业务渠道、业务类型、投诉原因（j 收起）", ui_attr_title(ui) | A_BOLD);
+			top++;
+			rows--;
+		}
 		if (v.top > v.nlines - rows)
 			v.top = v.nlines - rows;
 		if (v.top < 0)
@@ -343,6 +390,10 @@ void screen_stats(struct ui *ui)
 			v.top += rows - 1;
 		} else if (k.kind == UI_FUNC && k.ch == KEY_PPAGE) {
 			v.top -= rows - 1;
+		} else if (k.kind == UI_FUNC && k.ch == KEY_HOME) {
+			v.top = 0;
+		} else if (k.kind == UI_FUNC && k.ch == KEY_END) {
+			v.top = v.nlines; /* drawn as the last screenful */
 		} else if (k.kind == UI_CHAR && (k.ch == 'm' || k.ch == 'q' || k.ch == 'y')) {
 			date_to_ymd(clock_today(), &v.y, &v.m, &d);
 			v.kind = k.ch == 'm' ? PERIOD_MONTH : k.ch == 'q' ? PERIOD_QUARTER : PERIOD_YEAR;
@@ -353,9 +404,21 @@ void screen_stats(struct ui *ui)
 			period_step(&v, k.ch == KEY_LEFT ? -1 : 1);
 			v.top = 0;
 			load(ui, &v);
+		} else if (k.kind == UI_FUNC && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT)) {
+			ui_message(ui, UI_INFO, "自选日期没有上一期、下一期：按 d 改日期，或按 m、q、y 回到月、季、年");
 		} else if (k.kind == UI_CHAR && k.ch == 'j') {
 			v.jrt = !v.jrt;
 			load(ui, &v);
+			v.top = 0;
+			for (int i = 0; v.jrt && i < v.nlines; i++)
+				if (strstr(v.lines[i], "JR/T")) {
+					v.top = i > 0 ? i - 1 : 0; /* the first JR/T chart, its rule above it */
+					break;
+				}
+			if (v.jrt)
+				ui_message(ui, UI_INFO, "已加上 JR/T 0169 的业务渠道、业务类型、投诉原因三个分类；再按 j 收起");
+			else
+				ui_message(ui, UI_INFO, "已收起 JR/T 0169 分类");
 		} else if (k.kind == UI_CHAR && k.ch == 'd') {
 			if (ask_dates(ui, &v)) {
 				v.top = 0;

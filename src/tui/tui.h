@@ -125,6 +125,12 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
 void screen_import(struct ui *ui);
 /* True when the terminal has a printer of its own, reached by pass-through (mc5/mc4). */
 bool ui_terminal_printer(void);
+/* The folder files are offered in: the operator's remembered one, else home, else the start folder. */
+void ui_default_dir(const char *remembered, char *out, size_t n);
+/* A file's full path (a relative one from the folder the desk was started in). */
+void ui_full_path(const char *file, char *out, size_t n);
+/* Puts a failed print on the message line in the desk's words (lp's reason kept). */
+void ui_print_failed(struct ui *ui, const char *core_msg);
 /* Prints a form of a case: the terminal's printer, a spooler command or a file. */
 void screen_print(struct ui *ui, int64_t id, const char *form);
 

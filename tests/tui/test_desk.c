@@ -753,6 +753,146 @@ static void statistics_screen(void **state)
 	env_teardown(&e);
 }
 
+/* The last column of a row holding a given code point (-1 when none). */
+static int last_cell_with(struct term *t, int row, uint32_t cp)
+{
+	int last = -1;
+	for (int c = 0; c < t->cols; c++) {
+		VTermScreenCell cell;
+		term_cell(t, row, c, &cell);
+		if (cell.chars[0] == cp)
+			last = c;
+	}
+	return last;
+}
+
+/* The two message rows of an 80x24 desk joined, spaces left out (a wrapped line may break
+ * at one). */
+static char *message_rows_joined(struct term *t)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	for (int row = t->rows - 4; row <= t->rows - 3; row++) {
+		char *line = term_row(t, row);
+		for (const char *p = line; *p; p++)
+			if (*p != ' ')
+				buf_add(&b, p, 1);
+		free(line);
+	}
+	return b.data;
+}
+
+/* The statistics screen's small things: the operator and date in the title bar; the empty
+ * period's dashes in one column; the overdue charts' bars and numbers where the other charts
+ * have them; 按 JR/T with its space and the JR/T view said on screen; Home and End; ← → on
+ * chosen dates explained; the export and the print dialog in one folder under one name, the
+ * full path said; a printer that refuses said in two lines with lp's reason whole. */
+static void statistics_screen_details(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	/* A case received and transferred early in the month, past its handle limit by the 20th. */
+	snprintf(e.today, sizeof e.today, "XINFANG_TODAY=2026-11-02");
+	cli_case(&e, "刘䶮");
+	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	snprintf(e.today, sizeof e.today, "XINFANG_TODAY=2026-11-20");
+	cli_case(&e, "王芳");
+	char home[128], cups[160];
+	snprintf(home, sizeof home, "HOME=%s", e.dir);
+	snprintf(cups, sizeof cups, "CUPS_SERVER=%s/no-cupsd.sock", e.dir);
+	struct term t;
+	open_desk(&t, &e, "head", (const char *[]){home, cups, NULL});
+	term_send(&t, "6");
+	must_see(&t, "收到事项 2 件", 3000);
+	char *title = term_row(&t, 0);
+	assert_non_null(strstr(title, "统计 2026年11月"));
+	assert_non_null(strstr(title, "李建国（办公室主任） 2026-11-20"));
+	free(title);
+	/* The bars of the channels, and where their numbers end. */
+	int r, c, bar_end, number_end;
+	assert_true(term_find(&t, "按渠道", &r, &c));
+	bar_end = last_cell_with(&t, r + 1, 0x2588);
+	assert_true(bar_end > 20);
+	number_end = last_cell_with(&t, r + 1, '2');
+	assert_true(number_end > bar_end);
+	term_send(&t, K_END);
+	must_see(&t, "超期事项（按经办人）", 2000);
+	assert_false(term_wait(&t, "信访统计  2026-11-01", 200));
+	assert_true(term_find(&t, "超期事项（按承办部门，共 1 件）", &r, &c));
+	assert_int_equal(last_cell_with(&t, r + 1, 0x2588), bar_end);
+	assert_int_equal(last_cell_with(&t, r + 1, '1'), number_end - 0); /* "1" where "2" was */
+	term_send(&t, K_HOME);
+	must_see(&t, "信访统计  2026-11-01 至 2026-11-30", 2000);
+	/* The JR/T view: its own headings with a space, and a line saying it is on. */
+	term_send(&t, "j");
+	must_see(&t, "按 JR/T 业务渠道", 3000);
+	must_see(&t, "含 JR/T 0169 分类", 1000);
+	term_send(&t, "j");
+	assert_true(term_wait_gone(&t, "含 JR/T 0169 分类", 2000));
+	/* An empty period: every dash in one column. */
+	term_send(&t, K_LEFT);
+	must_see(&t, "统计 2026年10月", 3000);
+	must_see(&t, "收到事项 0 件", 1000);
+	int dash_rate, dash_avg;
+	assert_true(term_find(&t, "及时转办率", &r, &c));
+	dash_rate = last_cell_with(&t, r, 0x2014);
+	assert_true(term_find(&t, "平均办理时间", &r, &c));
+	dash_avg = last_cell_with(&t, r, 0x2014);
+	assert_true(dash_rate > 0);
+	assert_int_equal(dash_rate, dash_avg);
+	/* Chosen dates have no period before or after: said, not ignored. */
+	term_send(&t, "d");
+	must_see(&t, "统计期间", 3000);
+	term_send(&t, "\025" "2026-11-01\t\025" "2026-11-15" K_F2);
+	must_see(&t, "统计 自选日期", 3000);
+	term_send(&t, K_RIGHT);
+	must_see(&t, "自选日期没有上一期、下一期", 2000);
+	term_send(&t, "m");
+	must_see(&t, "统计 2026年11月", 3000);
+	/* The export goes where the print dialog offers, under the same name, said in full. */
+	term_send(&t, "e");
+	must_see(&t, "导出统计", 3000);
+	term_send(&t, K_F2);
+	char want[300];
+	snprintf(want, sizeof want, "统计已导出到 %s/xinfang-统计-2026-11.csv", e.dir);
+	must_see(&t, want, 3000);
+	snprintf(want, sizeof want, "%s/xinfang-统计-2026-11.csv", e.dir);
+	assert_int_equal(access(want, R_OK), 0);
+	term_send(&t, "p");
+	must_see(&t, "打印统计", 3000);
+	snprintf(want, sizeof want, "│%s/xinfang-", e.dir);
+	must_see(&t, want, 1000); /* the field shows the path's start; the print below the rest */
+	/* The printer refuses (no CUPS): lp's reason whole, what to do, in the two message lines. */
+	choose_dest(&t, "打印机");
+	term_send(&t, K_F2);
+	must_see(&t, "没有接受", 5000);
+	char *said = message_rows_joined(&t);
+	char *lp = run_capture(NULL, "CUPS_SERVER='%s/no-cupsd.sock' lp -t x - </dev/null 2>&1 | tr -d ' \n'", e.dir);
+	size_t n = strlen(lp);
+	while (n > 0 && lp[n - 1] == '.')
+		lp[--n] = '\0';
+	assert_true(n > 5);
+	assert_non_null(strstr(said, "打印机没有接受（lp退出码1）："));
+	assert_non_null(strstr(said, lp));
+	assert_non_null(strstr(said, "请管理员检查打印机（lpstat-p）"));
+	assert_null(strstr(said, ".。"));
+	assert_null(strstr(said, "…"));
+	free(lp);
+	free(said);
+	/* The file the dialog offered is in the export's folder. */
+	choose_dest(&t, "文件");
+	term_send(&t, K_F2);
+	must_see(&t, "统计已送文件", 5000);
+	said = message_rows_joined(&t);
+	snprintf(want, sizeof want, "%s/xinfang-统计-2026-11.pdf", e.dir);
+	assert_non_null(strstr(said, want));
+	free(said);
+	assert_int_equal(access(want, R_OK), 0);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* A training store says so in the title bar, a store others can read is named on the message
  * line with the chmod to run, and a production store refuses a set date before the screen. */
 static void training_mark_and_file_warning(void **state)
@@ -803,6 +943,7 @@ int main(void)
 		cmocka_unit_test(search_words_and_open),
 		cmocka_unit_test(search_results_in_columns),
 		cmocka_unit_test(statistics_screen),
+		cmocka_unit_test(statistics_screen_details),
 		cmocka_unit_test(training_mark_and_file_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -365,7 +365,7 @@ static void test_print_and_cli(void **state)
 	const char *a6[] = {"stats", "month=2026-03", "by=jrt", NULL};
 	run_xinfang(&r, env, a6);
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, "按JR/T 业务渠道"));
+	assert_non_null(strstr(r.out, "按 JR/T 业务渠道"));
 	assert_non_null(strstr(r.out, "营业现场"));
 	assert_null(strstr(r.out, "按渠道"));
 	const char *a3[] = {"stats", "--explain", NULL};
