@@ -309,9 +309,10 @@ static int xlsx_start(struct exporter *x)
 	if (fd < 0)
 		return fileperm_write_error(x->err, errno, "台账文件", x->opts->path);
 	close(fd);
+	errno = 0;
 	x->wb = workbook_new_opt(x->opts->path, &options);
 	if (x->wb == NULL)
-		return xf_err_set(x->err, XF_EIO, "无法创建 %s：请检查目录是否存在、是否可写", x->opts->path);
+		return fileperm_write_error(x->err, errno != 0 ? errno : EIO, "台账文件", x->opts->path);
 	x->ws = workbook_add_worksheet(x->wb, "台账");
 	x->date_fmt = workbook_add_format(x->wb);
 	format_set_num_format(x->date_fmt, "yyyy-mm-dd");
