@@ -31,6 +31,8 @@ struct xf_export {
 	const char *path;             /* the file to write ("-": standard output, CSV only) */
 	xf_progress_fn progress;
 	void *progress_ctx;
+	long *beyond_gbk;             /* out, may be NULL: characters of a GB18030 CSV outside GBK (𠮷),
+	                               * which Excel opening the file as GBK (a double-click) shows garbled */
 };
 
 /* Writes every case received in the period, one row per case, Chinese headers. Only roles that

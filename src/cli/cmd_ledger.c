@@ -60,7 +60,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	opts.progress = show_progress;
 	opts.progress_ctx = "导出台账";
 	struct xf_err err;
-	long rows = 0;
+	long rows = 0, beyond_gbk = 0;
+	opts.beyond_gbk = &beyond_gbk;
 	int rc = login(c, &err);
 	if (rc == XF_OK)
 		rc = ledger_export(&c->session, &opts, &rows, &err);
@@ -68,6 +69,11 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return refused(&err);
 	if (strcmp(opts.path, "-") != 0)
 		printf("已导出 %ld 件到 %s\n", rows, opts.path);
+	if (beyond_gbk > 0)
+		fprintf(stderr,
+		        "注意：台账里有 %ld 个字不在 GBK 字符集之内（如 𠮷），文件中已按 GB18030 写对，但 Excel 双击时按 GBK "
+		        "打开会显示成乱码：这样的台账请用 --encoding UTF-8（Excel 2016 起双击可开）或 --format xlsx 导出\n",
+		        beyond_gbk);
 	return 0;
 }
 

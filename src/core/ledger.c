@@ -154,8 +154,27 @@ struct exporter {
 	lxw_worksheet *ws;
 	lxw_format *date_fmt, *datetime_fmt, *amount_fmt, *header_fmt, *wrap_fmt;
 	long rows, total;
+	long beyond_gbk; /* four-byte GB18030 sequences written */
 	struct xf_err *err;
 };
+
+/* Counts GB18030's four-byte sequences (the characters GBK does not have) in converted text. */
+static long four_byte_sequences(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	long n = 0;
+	for (size_t i = 0; i < len;) {
+		if (p[i] < 0x80) {
+			i++;
+		} else if (i + 1 < len && p[i + 1] >= 0x30 && p[i + 1] <= 0x39) {
+			n++;
+			i += 4;
+		} else {
+			i += 2;
+		}
+	}
+	return n;
+}
 
 /* The shown value of a column: flags as 是/否, states by their Chinese names. */
 static const char *shown_value(int kind, const char *v)
@@ -182,6 +201,7 @@ static int flush_chunk(struct exporter *x)
 		if (text_convert(data, len, "GB18030", &conv, &len, &bad) != XF_OK)
 			return xf_err_set(x->err, XF_EINVAL, "第 %ld 行附近有无法转成 GB18030 的内容：请改用 --encoding UTF-8", x->rows);
 		data = conv;
+		x->beyond_gbk += four_byte_sequences(conv, len);
 	}
 	size_t wrote = fwrite(data, 1, len, x->out);
 	int saved = errno;
@@ -289,9 +309,10 @@ static int xlsx_start(struct exporter *x)
 	if (fd < 0)
 		return fileperm_write_error(x->err, errno, "台账文件", x->opts->path);
 	close(fd);
+	errno = 0;
 	x->wb = workbook_new_opt(x->opts->path, &options);
 	if (x->wb == NULL)
-		return xf_err_set(x->err, XF_EIO, "无法创建 %s：请检查目录是否存在、是否可写", x->opts->path);
+		return fileperm_write_error(x->err, errno != 0 ? errno : EIO, "台账文件", x->opts->path);
 	x->ws = workbook_add_worksheet(x->wb, "台账");
 	x->date_fmt = workbook_add_format(x->wb);
 	format_set_num_format(x->date_fmt, "yyyy-mm-dd");
@@ -421,6 +442,8 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	if (opts->progress && rc == XF_OK)
 		opts->progress(opts->progress_ctx, x.rows, x.total);
 	*rows = x.rows;
+	if (opts->beyond_gbk)
+		*opts->beyond_gbk = x.beyond_gbk;
 	return rc;
 }
 

@@ -422,7 +422,8 @@ static bool bare_sequence(const char *word, int *seq)
 
 /* Takes the words that are case numbers (2026-0201, 2026年第0201号) out of the words: they
  * become a JSON array of numbers as stored (*numbers, NULL when none) and the rest is
- * returned joined by spaces (a new string). */
+ * returned joined by spaces (a new string). A year no case can have (0755-1234567 is a
+ * telephone) leaves the word to be searched as written. */
 static char *take_numbers(const char *words, char **numbers)
 {
 	char **w;
@@ -433,7 +434,8 @@ static char *take_numbers(const char *words, char **numbers)
 	buf_init(&list);
 	for (size_t i = 0; i < n; i++) {
 		int year, seq;
-		if (case_parse_number(w[i], &year, &seq, NULL) == XF_OK) {
+		if (case_parse_number(w[i], &year, &seq, NULL) == XF_OK && year >= 1980 &&
+		    year <= date_year(clock_today()) + 1) {
 			char number[32];
 			case_format_number(year, seq, number);
 			buf_printf(&list, "%s\"%s\"", list.len ? "," : "[", number);

@@ -532,6 +532,9 @@ static void test_case_numbers(void **state)
 	FINDS(&fx.clerk, "2026-0002", "", "state=待批", NULL);
 	FINDS(&fx.clerk, "2026-0009", "", NULL);
 	FINDS(&fx.clerk, "2025-0002", "", NULL);
+	/* A telephone written like a number is still a telephone. */
+	fixture_case(&fx, "received=2026-03-05", "summary=来电0755-1234567反映", NULL);
+	FINDS(&fx.clerk, "0755-1234567", "4", NULL);
 	/* The handler of 个人金融部 finds their own case by number, not the other department's. */
 	FINDS(&fx.handler, "2026-0001", "1", NULL);
 	FINDS(&fx.handler, "2026-0002", "", NULL);
