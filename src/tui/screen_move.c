@@ -262,7 +262,14 @@ void ui_print_failed(struct ui *ui, const char *core_msg)
 	size_t len = (size_t)(stop - at);
 	while (len > 0 && (at[len - 1] == '.' || at[len - 1] == ' '))
 		len--; /* lp's own full stop: the message's 。 follows */
-	ui_message(ui, UI_ERROR, "打印机%.*s。请选“文件”先存下，或请管理员检查打印机（lpstat -p）", (int)len, at);
+	/* The queue's name when one was named ("打印机 信访办 没有接受…"), not the default's stand-in. */
+	static const char printer[] = "打印机 ";
+	int name_len = 0;
+	const char *name = core_msg + strlen(printer);
+	if (strncmp(core_msg, printer, strlen(printer)) == 0 && at > name && strncmp(name, "（", strlen("（")) != 0)
+		name_len = (int)(at - name);
+	ui_message(ui, UI_ERROR, "打印机%s%.*s%.*s。请选“文件”先存下，或请管理员检查打印机（lpstat -p）", name_len ? " " : "",
+	           name_len, name, (int)len, at);
 }
 
 /* The default file a slip is printed to: in the directory printed to last (else the home
