@@ -334,9 +334,10 @@ static void switch_rules(struct ui *ui)
 		                                                       sets.v[pick].key);
 		struct xf_err err;
 		if (ui_confirm(ui, q)) {
-			if (setup_ruleset_use(&ui->s, name, &err) == XF_OK)
+			if (setup_ruleset_use(&ui->s, name, &err) == XF_OK) {
 				ui_message(ui, UI_INFO, "已改用时限规则集“%s”", sets.v[pick].key);
-			else
+				ui_refresh_status(ui); /* the desk's own write: the bar recounts at once */
+			} else
 				ui_message(ui, UI_ERROR, "%s", err.msg);
 		}
 		free(q);

@@ -39,20 +39,37 @@ static void must_see(struct term *t, const char *text, int ms)
 	}
 }
 
+/* A new training store in a new folder dir (a mkdtemp template), its XINFANG_DB entry in db. */
+static void store_setup(char *dir, char *db, size_t dbn, const char *const *env)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, dbn, "XINFANG_DB=%s/desk.db", dir);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
+	assert_int_equal(r->status, 0);
+	free(r);
+}
+
+/* Writes text to a file as it is. */
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 /* Checked, refused with the place of the mistake, corrected, imported. */
 static void import_checked_then_done(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/xinfang-desk-ledger-XXXXXX";
-	assert_non_null(mkdtemp(dir));
 	char db[128], bad[128], good[128];
-	snprintf(db, sizeof db, "XINFANG_DB=%s/desk.db", dir);
+	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
+	store_setup(dir, db, sizeof db, env);
 	snprintf(bad, sizeof bad, "%s/旧台账.csv", dir);
 	snprintf(good, sizeof good, "%s/good.csv", dir);
-	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
 	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
-	assert_int_equal(r->status, 0);
 	write_gbk(bad, ledger_bad);
 	char *fixed = xstrdup(ledger_bad);
 	memcpy(strstr(fixed, "2025-13-01"), "2025-03-06", 10);
@@ -99,33 +116,21 @@ static void import_problems_whole_and_status_recounted(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/xinfang-desk-ledger-XXXXXX";
-	assert_non_null(mkdtemp(dir));
 	char db[128], bad[128], good[128];
-	snprintf(db, sizeof db, "XINFANG_DB=%s/desk.db", dir);
+	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
+	store_setup(dir, db, sizeof db, env);
 	snprintf(bad, sizeof bad, "%s/bad.csv", dir);
 	snprintf(good, sizeof good, "%s/good.csv", dir);
-	const char *env[] = {db, "XINFANG_TODAY=2026-11-20", "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", NULL};
-	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, env, (const char *[]){"init", "--training", NULL});
-	assert_int_equal(r->status, 0);
-	free(r);
 	struct xf_buf b;
 	buf_init(&b);
 	buf_puts(&b, "序号,编号,来信来访日期,信访方式,信访人,投诉类别,投诉内容,备注栏\r\n");
 	for (int i = 1; i <= 40; i++)
 		buf_printf(&b, "%d,2026年第%04d号,2026年2月30日,来信,王芳,服务态度,态度差,无\r\n", i, i);
-	FILE *f = fopen(bad, "w");
-	assert_non_null(f);
-	fputs(b.data, f);
-	fclose(f);
+	write_text(bad, b.data);
 	buf_free(&b);
-	f = fopen(good, "w");
-	assert_non_null(f);
-	fputs("序号,编号,来信来访日期,信访方式,信访人,投诉类别,投诉内容,备注栏\r\n"
-	      "1,2026年第0001号,2026-11-02,来信,王芳,服务态度,态度差,无\r\n"
-	      "2,2026年第0002号,2026-11-03,来电,李强,服务态度,态度差,无\r\n",
-	      f);
-	fclose(f);
+	write_text(good, "序号,编号,来信来访日期,信访方式,信访人,投诉类别,投诉内容,备注栏\r\n"
+	                 "1,2026年第0001号,2026-11-02,来信,王芳,服务态度,态度差,无\r\n"
+	                 "2,2026年第0002号,2026-11-03,来电,李强,服务态度,态度差,无\r\n");
 
 	struct term t;
 	term_start(&t, 24, 80, env, (const char *[]){NULL});
