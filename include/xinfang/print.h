@@ -60,6 +60,10 @@ const char *print_format_name(enum xf_print_format format);
 enum xf_print_format print_format_for_file(const char *path);
 /* The office's defaults: queue, format and encoding (dest "printer", no file). */
 int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
+/* The encoding (written into encoding) and format a print takes: the caller's, else the
+ * office's for a spooler, the file name's for a file, text for the terminal, else PDF. */
+int print_resolve(struct xf_session *s, const struct xf_print_opts *opts, char *encoding, size_t size,
+                  enum xf_print_format *format, struct xf_err *err);
 /* Sets one office default (admin): key "queue", "format" or "encoding"; audited. */
 int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err);
 /* The operator's last choice at the desk, else the office's defaults. */

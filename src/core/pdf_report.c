@@ -81,11 +81,10 @@ static PangoLayout *layout(struct report *r, const PangoFontDescription *font, c
 	return l;
 }
 
-/* Draws text with its top left corner at x, y (when drawing); returns its height. */
-static double text_at(struct report *r, const PangoFontDescription *font, const char *text, double x, double y,
-                      double width, bool right)
+/* Shows a layout in black at x, y when drawing (not when only measuring), frees it and
+ * returns its height. */
+static double show_layout(struct report *r, PangoLayout *l, double x, double y)
 {
-	PangoLayout *l = layout(r, font, text, width, right);
 	double h = pdf_layout_height(l);
 	if (r->drawing) {
 		cairo_set_source_rgb(r->doc.cr, 0, 0, 0);
@@ -96,19 +95,19 @@ static double text_at(struct report *r, const PangoFontDescription *font, const 
 	return h;
 }
 
+/* Draws text with its top left corner at x, y (when drawing); returns its height. */
+static double text_at(struct report *r, const PangoFontDescription *font, const char *text, double x, double y,
+                      double width, bool right)
+{
+	return show_layout(r, layout(r, font, text, width, right), x, y);
+}
+
 /* Draws text centred across the page at y; returns its height. */
 static double centred(struct report *r, const PangoFontDescription *font, const char *text, double y)
 {
 	PangoLayout *l = layout(r, font, text, r->width, false);
 	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
-	double h = pdf_layout_height(l);
-	if (r->drawing) {
-		cairo_set_source_rgb(r->doc.cr, 0, 0, 0);
-		cairo_move_to(r->doc.cr, LEFT, y);
-		pango_cairo_show_layout(r->doc.cr, l);
-	}
-	g_object_unref(l);
-	return h;
+	return show_layout(r, l, LEFT, y);
 }
 
 /* A horizontal rule across the page's width (or from x for w) at y. */

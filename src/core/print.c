@@ -540,24 +540,38 @@ int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, st
 	return rc;
 }
 
-/* Lays out, encodes, delivers and records one form of a case. */
-int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opts, struct xf_buf *bytes,
-               struct xf_err *err)
+/* The encoding and format a print takes: what the caller asked, else the office's setting
+ * for a spooler, the file's name for a file, text for the terminal; PDF when still open. */
+int print_resolve(struct xf_session *s, const struct xf_print_opts *opts, char *encoding, size_t size,
+                  enum xf_print_format *format, struct xf_err *err)
 {
 	struct xf_print_prefs office;
 	int rc = print_office_prefs(s, &office, err);
 	if (rc != XF_OK)
 		return rc;
-	const char *encoding = opts->encoding && *opts->encoding ? opts->encoding : office.encoding;
-	if (!known_encoding(encoding))
-		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
-	enum xf_print_format format = opts->format;
-	if (format == XF_FORMAT_AUTO)
-		format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
-		         : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
-		                                        : XF_FORMAT_TEXT;
-	if (format == XF_FORMAT_AUTO)
-		format = XF_FORMAT_PDF;
+	const char *chosen = opts->encoding && *opts->encoding ? opts->encoding : office.encoding;
+	if (!known_encoding(chosen))
+		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", chosen);
+	snprintf(encoding, size, "%s", chosen);
+	*format = opts->format;
+	if (*format == XF_FORMAT_AUTO)
+		*format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
+		          : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
+		                                         : XF_FORMAT_TEXT;
+	if (*format == XF_FORMAT_AUTO)
+		*format = XF_FORMAT_PDF;
+	return XF_OK;
+}
+
+/* Lays out, encodes, delivers and records one form of a case. */
+int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opts, struct xf_buf *bytes,
+               struct xf_err *err)
+{
+	char encoding[16];
+	enum xf_print_format format;
+	int rc = print_resolve(s, opts, encoding, sizeof encoding, &format, err);
+	if (rc != XF_OK)
+		return rc;
 	struct xf_form form;
 	rc = form_load(opts->forms_dir ? opts->forms_dir : form_dir(), opts->form, &form, err);
 	if (rc != XF_OK)

@@ -874,20 +874,11 @@ int report_print_record(struct xf_session *s, const struct xf_stats *st, const s
 int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
                  const struct xf_print_opts *opts, struct xf_buf *bytes, struct xf_err *err)
 {
-	struct xf_print_prefs office;
-	int rc = print_office_prefs(s, &office, err);
+	char encoding[16];
+	enum xf_print_format format;
+	int rc = print_resolve(s, opts, encoding, sizeof encoding, &format, err);
 	if (rc != XF_OK)
 		return rc;
-	const char *encoding = opts->encoding && *opts->encoding ? opts->encoding : office.encoding;
-	if (strcasecmp(encoding, "GB18030") != 0 && strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "GBK") != 0)
-		return xf_err_set(err, XF_EINVAL, "打印编码“%s”不支持：可选 GB18030、UTF-8、GBK", encoding);
-	enum xf_print_format format = opts->format;
-	if (format == XF_FORMAT_AUTO)
-		format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
-		         : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
-		                                        : XF_FORMAT_TEXT;
-	if (format == XF_FORMAT_AUTO)
-		format = XF_FORMAT_PDF;
 	char now[20];
 	clock_now_iso(now);
 	now[16] = '\0';
