@@ -247,6 +247,28 @@ void ui_full_path(const char *file, char *out, size_t n)
 		snprintf(out, n, "%s", file);
 }
 
+/* Remembers the operator's choice of a print that went through (where, queue, format,
+ * encoding, a file's folder); false, with the message said, when it could not be kept. */
+bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
+                       enum xf_print_format format, const char *encoding, const char *file)
+{
+	struct xf_print_prefs chosen = *prefs;
+	snprintf(chosen.dest, sizeof chosen.dest, "%s", dest);
+	snprintf(chosen.queue, sizeof chosen.queue, "%s", queue);
+	snprintf(chosen.format, sizeof chosen.format, "%s", print_format_name(format));
+	snprintf(chosen.encoding, sizeof chosen.encoding, "%s", encoding);
+	if (file) {
+		const char *slash = strrchr(file, '/');
+		snprintf(chosen.file, sizeof chosen.file, "%.*s", slash ? (int)(slash - file) : 0, file);
+	}
+	struct xf_err err;
+	if (print_operator_remember(&ui->s, &chosen, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "已打印，但没能记住这次的选择：%s", err.msg);
+		return false;
+	}
+	return true;
+}
+
 /* Shows why a print failed in the desk's words: a spooler that refused the page keeps lp's
  * own reason and says what to do at the desk (the core's text speaks of the command line's
  * --to); anything else as the core said it. */
@@ -387,19 +409,9 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 			ui_print_failed(ui, err.msg);
 			continue;
 		}
-		struct xf_print_prefs chosen_prefs = prefs;
-		snprintf(chosen_prefs.dest, sizeof chosen_prefs.dest, "%s", to_terminal ? "terminal" : to_file ? "file" : "printer");
-		snprintf(chosen_prefs.queue, sizeof chosen_prefs.queue, "%s", queue);
-		snprintf(chosen_prefs.format, sizeof chosen_prefs.format, "%s", print_format_name(format));
-		snprintf(chosen_prefs.encoding, sizeof chosen_prefs.encoding, "%s", enc);
-		if (to_file) {
-			const char *slash = strrchr(file, '/');
-			snprintf(chosen_prefs.file, sizeof chosen_prefs.file, "%.*s", slash ? (int)(slash - file) : 0, file);
-		}
-		if (print_operator_remember(&ui->s, &chosen_prefs, &err) != XF_OK) {
-			ui_message(ui, UI_ERROR, "已打印，但没能记住这次的选择：%s", err.msg);
+		if (!ui_remember_print(ui, &prefs, to_terminal ? "terminal" : to_file ? "file" : "printer", queue, format, enc,
+		                       to_file ? file : NULL))
 			break;
-		}
 		if (to_file || to_terminal) {
 			ui_message(ui, UI_INFO, "%s 已打印到%s%s%s", fields_str(&fs.values, "form"), chosen, to_file ? file : "",
 			           to_file ? (report.format == XF_FORMAT_PDF ? "（PDF）" : "（文本）") : "");

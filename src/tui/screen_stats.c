@@ -300,19 +300,9 @@ static void print_report(struct ui *ui, struct stats_view *v)
 			ui_print_failed(ui, err.msg);
 			continue;
 		}
-		struct xf_print_prefs chosen_prefs = prefs;
-		snprintf(chosen_prefs.dest, sizeof chosen_prefs.dest, "%s", to_terminal ? "terminal" : to_file ? "file" : "printer");
-		snprintf(chosen_prefs.queue, sizeof chosen_prefs.queue, "%s", queue);
-		snprintf(chosen_prefs.format, sizeof chosen_prefs.format, "%s", print_format_name(format));
-		snprintf(chosen_prefs.encoding, sizeof chosen_prefs.encoding, "%s", enc);
-		if (to_file) {
-			const char *slash = strrchr(file, '/');
-			snprintf(chosen_prefs.file, sizeof chosen_prefs.file, "%.*s", slash ? (int)(slash - file) : 0, file);
-		}
-		if (print_operator_remember(&ui->s, &chosen_prefs, &err) != XF_OK) {
-			ui_message(ui, UI_ERROR, "已打印，但没能记住这次的选择：%s", err.msg);
+		if (!ui_remember_print(ui, &prefs, to_terminal ? "terminal" : to_file ? "file" : "printer", queue, format, enc,
+		                       to_file ? file : NULL))
 			break;
-		}
 		char said[512];
 		print_report_text(&report, said, sizeof said);
 		ui_message(ui, UI_INFO, "统计%s（%s）", said, report.format == XF_FORMAT_PDF ? "PDF" : "文本");

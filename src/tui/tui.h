@@ -11,6 +11,7 @@
 #include "xinfang/auth.h"
 #include "xinfang/case.h"
 #include "xinfang/form.h"
+#include "xinfang/print.h"
 #include "xinfang/store.h"
 #include "editor.h"
 
@@ -129,6 +130,9 @@ bool ui_terminal_printer(void);
 void ui_default_dir(const char *remembered, char *out, size_t n);
 /* A file's full path (a relative one from the folder the desk was started in). */
 void ui_full_path(const char *file, char *out, size_t n);
+/* Remembers the operator's choice of a print that went through; false (said) when it could not. */
+bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
+                       enum xf_print_format format, const char *encoding, const char *file);
 /* Puts a failed print on the message line in the desk's words (lp's reason kept). */
 void ui_print_failed(struct ui *ui, const char *core_msg);
 /* Prints a form of a case: the terminal's printer, a spooler command or a file. */
