@@ -247,6 +247,22 @@ void ui_full_path(const char *file, char *out, size_t n)
 		snprintf(out, n, "%s", file);
 }
 
+/* The operator's remembered print choices (said on the message line when they cannot be read)
+ * and the destination to offer first in the dialog's words; the terminal's printer only when
+ * the terminal has one. */
+const char *ui_print_prefs(struct ui *ui, struct xf_print_prefs *prefs, bool terminal)
+{
+	static const char *const keys[] = {"printer", "file", "terminal"};
+	static const char *const words[] = {"打印机", "文件", "终端打印机"};
+	struct xf_err err;
+	if (print_operator_prefs(&ui->s, prefs, &err) != XF_OK)
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(prefs->dest, keys[i]) == 0 && (i < 2 || terminal))
+			return words[i];
+	return words[0];
+}
+
 /* Remembers the operator's choice of a print that went through (where, queue, format,
  * encoding, a file's folder); false, with the message said, when it could not be kept. */
 bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
@@ -339,8 +355,6 @@ static int print_terminal(struct ui *ui, int64_t id, const char *form, const cha
 }
 
 /* The dialog's word for a destination, and back. */
-static const char *const dest_keys[] = {"printer", "file", "terminal"};
-static const char *const dest_words[] = {"打印机", "文件", "终端打印机"};
 
 /* The print dialog: where to (the office's printer, a file, the terminal's own printer when it
  * has one), in which format and encoding; it starts from the operator's last choice. */
@@ -369,12 +383,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 	}
 	fs_editable(&fs, "dest queue file format encoding");
 	struct xf_print_prefs prefs;
-	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-	const char *dest = dest_words[0];
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(prefs.dest, dest_keys[i]) == 0 && (i < 2 || terminal))
-			dest = dest_words[i];
+	const char *dest = ui_print_prefs(ui, &prefs, terminal);
 	char path[600];
 	default_file(prefs.file, fields_str(&view, "number"), form, print_format_parse(prefs.format) != XF_FORMAT_TEXT, path,
 	             sizeof path);

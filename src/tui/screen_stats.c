@@ -227,8 +227,6 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 }
 
 /* The dialog's word for a destination, and back. */
-static const char *const dest_keys[] = {"printer", "file", "terminal"};
-static const char *const dest_words[] = {"打印机", "文件", "终端打印机"};
 
 /* Prints the report the way the command line does: to the office's printer in the format
  * chosen (the operator's last choice, else the office's: PDF unless it keeps text), to a file
@@ -251,12 +249,7 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	fs_editable(&fs, "dest queue file format encoding");
 	struct xf_print_prefs prefs;
 	struct xf_err err;
-	if (print_operator_prefs(&ui->s, &prefs, &err) != XF_OK)
-		ui_message(ui, UI_ERROR, "%s", err.msg);
-	const char *dest = dest_words[0];
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(prefs.dest, dest_keys[i]) == 0 && (i < 2 || terminal))
-			dest = dest_words[i];
+	const char *dest = ui_print_prefs(ui, &prefs, terminal);
 	bool pdf = print_format_parse(prefs.format) != XF_FORMAT_TEXT;
 	char period[32], path[700];
 	snprintf(period, sizeof period, "%s 至 %s", v->since, v->until);

@@ -130,6 +130,8 @@ bool ui_terminal_printer(void);
 void ui_default_dir(const char *remembered, char *out, size_t n);
 /* A file's full path (a relative one from the folder the desk was started in). */
 void ui_full_path(const char *file, char *out, size_t n);
+/* The operator's remembered print choices and the destination to offer first, in words. */
+const char *ui_print_prefs(struct ui *ui, struct xf_print_prefs *prefs, bool terminal);
 /* Remembers the operator's choice of a print that went through; false (said) when it could not. */
 bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
                        enum xf_print_format format, const char *encoding, const char *file);
