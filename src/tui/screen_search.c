@@ -233,6 +233,7 @@ void screen_search(struct ui *ui)
 		return;
 	snprintf(fs.hints, sizeof fs.hints, " 回车/F2 查找  F3 选择  Ctrl-U 清空  Tab 下一项  F10 返回");
 	fs.enter_submits = true; /* nothing is required: Enter in any field runs the search */
+	fs.leaves_freely = true; /* a search writes nothing */
 	for (;;) {
 		enum fs_result res = fs_run(ui, &fs);
 		if (res != FS_SAVE)
