@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/text.h"
+
 static const char ask_drop[] = "放弃已填的内容吗？";
 
 /* Adds the handler of 个人金融部 (赵敏) and a case transferred to that department. */
@@ -100,11 +102,101 @@ static void transfer_form_asks_before_dropping_text(void **state)
 	env_teardown(&e);
 }
 
+/* Imports a ledger with a six-digit number and a long name. */
+static void import_long_number(struct desk_env *e)
+{
+	char ledger[160];
+	snprintf(ledger, sizeof ledger, "%s/big.csv", e->dir);
+	FILE *f = fopen(ledger, "w");
+	assert_non_null(f);
+	fputs("编号,收件日期,信访方式,信访人,投诉类别,投诉内容\r\n"
+	      "2026年第137500号,2026-11-18,来信,北京星辰科技发展有限公司财务部,服务态度,对公账户年费扣收不合理\r\n"
+	      "2026年第0009号,2026-11-19,来电,𠮷祥,服务态度,借记卡年费\r\n",
+	      f);
+	fclose(f);
+	cli(e, "clerk", (const char *[]){"import", ledger, NULL});
+}
+
+/* The list row holding the three texts (the queue repeats the number and name in the details
+ * under the list, without the state or kind), or -1. */
+static int row_with(struct term *t, const char *a, const char *b, const char *c)
+{
+	for (int r = 0; r < t->rows; r++) {
+		char *row = term_row(t, r);
+		bool both = strstr(row, a) && strstr(row, b) && strstr(row, c);
+		free(row);
+		if (both)
+			return r;
+	}
+	return -1;
+}
+
+/* The case number's column in a row (the display column where it starts), or -1. */
+static int column_of(struct term *t, int r, const char *text)
+{
+	char *row = term_row(t, r);
+	const char *at = strstr(row, text);
+	int col = -1;
+	if (at) {
+		char *head = strndup(row, (size_t)(at - row));
+		col = text_width(head);
+		free(head);
+	}
+	free(row);
+	return col;
+}
+
+/* In the list: the six-digit number whole under the 编号 heading on the row of the long name,
+ * which is cut between characters with … (its end not shown); the short number in the same
+ * column. */
+static void number_whole_name_clipped(struct term *t, const char *state)
+{
+	must_see(t, "2026年第0009号", 2000);
+	int hr, hc;
+	assert_true(term_find(t, "编号", &hr, &hc));
+	int r = row_with(t, "2026年第137500号", "北京星", state);
+	if (r < 0)
+		fail_msg("no row with the number whole and the name:\n%s", term_text(t));
+	assert_true(r > hr);
+	assert_int_equal(column_of(t, r, "2026年第137500号"), hc);
+	char *row = term_row(t, r);
+	assert_non_null(strstr(row, "…"));
+	assert_null(strstr(row, "有限公司财务部"));
+	free(row);
+	int short_row = row_with(t, "2026年第0009号", "𠮷祥", state);
+	assert_true(short_row > hr);
+	assert_int_equal(column_of(t, short_row, "2026年第0009号"), hc);
+}
+
+/* 待批队列 and 事项列表 show a six-digit case number whole (with 号) and cut a long name with …. */
+static void lists_show_numbers_whole(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	import_long_number(&e);
+	struct term t;
+	open_desk(&t, &e, "head", NULL);
+	term_send(&t, "2");
+	must_see(&t, "待批队列", 2000);
+	number_whole_name_clipped(&t, "新登记");
+	term_send(&t, K_F10);
+	must_see(&t, "信 访 工 作 台", 2000);
+	term_send(&t, "4");
+	must_see(&t, "全部", 2000);
+	term_send(&t, "4");
+	must_see(&t, "事项列表：全部", 2000);
+	number_whole_name_clipped(&t, "待批");
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(outcome_form_asks_before_dropping_text),
 		cmocka_unit_test(transfer_form_asks_before_dropping_text),
+		cmocka_unit_test(lists_show_numbers_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
