@@ -3,6 +3,7 @@
 #include "list.h"
 
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xinfang/text.h"
@@ -19,11 +20,36 @@ int list_widest(const struct xf_rows *rows, const char *key, int least)
 	return w;
 }
 
-/* Draws text cut to `width` columns on a character boundary, ending in … when cut. */
+/* Draws text cut to `width` columns on a character boundary, ending in … when cut. Control
+ * and direction characters are left to ui_put, which shows each as one replacement mark. */
 void ui_put_clipped(int y, int x, int width, const char *text, int attr)
 {
-	char clipped[1024]; /* a line of the widest terminal in CJK */
-	ui_put(y, x, width, text_clip(text, width, clipped, sizeof clipped), attr);
+	size_t len = text ? strlen(text) : 0;
+	int total = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = utf8_next(text, len, &i);
+		total += tui_cp_width(text_cp_unsafe(cp) ? 0xfffd : cp);
+	}
+	if (total <= width || width < 1) {
+		ui_put(y, x, width, text, attr);
+		return;
+	}
+	char *clipped = xmalloc(len + sizeof "…");
+	size_t out = 0;
+	int used = 0, ellipsis = tui_cp_width(0x2026);
+	for (size_t i = 0; i < len;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(text, len, &i);
+		int w = tui_cp_width(text_cp_unsafe(cp) ? 0xfffd : cp);
+		if (used + w + ellipsis > width)
+			break;
+		memcpy(clipped + out, text + at, i - at);
+		out += i - at;
+		used += w;
+	}
+	memcpy(clipped + out, "…", sizeof "…");
+	ui_put(y, x, width, clipped, attr);
+	free(clipped);
 }
 
 /* The width of a column on screen starting at x: a whole column as wide as its widest value,
