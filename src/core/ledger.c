@@ -1381,11 +1381,14 @@ static int read_whole(const char *path, char **data, size_t *len, struct xf_err 
 	*data = NULL;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return xf_err_set(err, XF_EIO, "无法读取 %s（%s）", path, strerror(errno));
+		return fileperm_read_error(err, errno, "台账文件", path);
 	struct stat sb;
 	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		int saved = S_ISDIR(sb.st_mode) ? EISDIR : errno;
 		fclose(f);
-		return xf_err_set(err, XF_EIO, "%s 不是普通文件", path);
+		if (saved == EISDIR)
+			return fileperm_read_error(err, EISDIR, "台账文件", path);
+		return xf_err_set(err, XF_EIO, "%s 不是普通文件（设备或管道）：请给出台账文件本身", path);
 	}
 	size_t size = (size_t)sb.st_size;
 	char *buf = xmalloc(size + 1);
@@ -1537,6 +1540,15 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	bool owned = false;
 	if ((rc = read_whole(path, &data, &len, err)) != XF_OK)
 		return rc;
+	/* A workbook itself, not the CSV saved from it: said as such, not as stray bytes. */
+	if ((len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) || (len >= 4 && memcmp(data, "\xD0\xCF\x11\xE0", 4) == 0)) {
+		bool xlsx = data[0] == 'P';
+		free(data);
+		return xf_err_set(err, XF_EINVAL,
+		                  "%s 是 Excel 工作簿（%s），不是 CSV：请在 Excel 或 WPS 里“另存为”CSV（逗号分隔，UTF-8 或 GBK 均可）"
+		                  "后导入那个 .csv 文件",
+		                  im.file_name, xlsx ? ".xlsx" : ".xls");
+	}
 	sha256_hex(data, len, rep->sha256);
 	struct xf_rows seen;
 	rc = store_list(s->st, "imports", "sha256", rep->sha256, &seen, err);

@@ -679,6 +679,16 @@ static void export_command_line(void **state)
 	assert_int_equal(fread(magic, 1, 2, f), 2);
 	fclose(f);
 	assert_memory_equal(magic, "PK", 2); /* a zip: the workbook */
+	/* The workbook itself brought to import is said to be one, with how to save it as CSV; a
+	 * file that is not there is said in Chinese. */
+	run_xinfang(r, env, (const char *[]){"import", xlsx, "--dry-run", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "是 Excel 工作簿（.xlsx），不是 CSV"));
+	assert_non_null(strstr(r->err, "另存为"));
+	run_xinfang(r, env, (const char *[]){"import", missing, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "找不到台账文件"));
+	assert_null(strstr(r->err, "No such file"));
 	/* 𠮷 is written right in GB18030 but not in GBK, which Excel reads on a double-click: said. */
 	char gb[400];
 	snprintf(gb, sizeof gb, "%s/gb.csv", fx.dir);
