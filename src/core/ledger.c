@@ -1321,8 +1321,9 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 	}
 	complete_row(im, &row);
 	int rc = XF_OK;
-	if (im->writing) {
+	if (im->writing)
 		rc = write_row(im, &row, year, seq);
+	if (year > 0) { /* the highest number of each year, for the numbering after the import */
 		int y;
 		for (y = 0; y < im->nyears && im->max_seq_year[y] != year; y++)
 			;
@@ -1336,6 +1337,38 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 	}
 	row_free(&row);
 	return rc;
+}
+
+/* Tells, per year, where registration numbers go on after the import when the file's
+ * numbers run past the store's (a mistyped 137434 among 0201s would otherwise be found only
+ * when the next case is registered, and cannot be taken back). */
+static int note_numbering(struct importer *im)
+{
+	struct xf_buf notes;
+	buf_init(&notes);
+	buf_puts(&notes, im->rep->notes ? im->rep->notes : "");
+	for (int y = 0; y < im->nyears; y++) {
+		int last = 0;
+		int rc = store_bulk_last_seq(im->bulk, im->max_seq_year[y], &last, im->err);
+		if (rc != XF_OK) {
+			buf_free(&notes);
+			return rc;
+		}
+		if (im->max_seq[y] <= last)
+			continue;
+		char from[32], was[64] = "库中这一年还没有编号";
+		case_format_number(im->max_seq_year[y], im->max_seq[y] + 1, from);
+		if (last) {
+			char n[32];
+			case_format_number(im->max_seq_year[y], last, n);
+			snprintf(was, sizeof was, "库中原到 %s", n);
+		}
+		buf_printf(&notes, "%s导入后 %d 年新登记的编号从 %s 起（%s%s）", notes.len ? "；" : "", im->max_seq_year[y],
+		           from, was, im->max_seq[y] - last > 1000 ? "；请核对文件中的大编号是否写错" : "");
+	}
+	free(im->rep->notes);
+	im->rep->notes = notes.data;
+	return XF_OK;
 }
 
 /* Links the imported cases to the cases their 关联编号 name. */
@@ -1606,6 +1639,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	}
 	if (rc == XF_OK && rep->problem_count == 0)
 		rc = resolve_links(&im);
+	if (rc == XF_OK && rep->problem_count == 0)
+		rc = note_numbering(&im);
 	for (int y = 0; rc == XF_OK && im.writing && y < im.nyears; y++)
 		rc = store_bulk_raise_seq(im.bulk, im.max_seq_year[y], im.max_seq[y], err);
 	if (rc == XF_OK && im.writing)

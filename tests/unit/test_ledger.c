@@ -529,6 +529,8 @@ static void import_gbk_clean_then_refused(void **state)
 	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.imported, 0);
+	/* Where numbering goes on afterwards is said before anything is written. */
+	assert_non_null(strstr(rep.notes, "导入后 2025 年新登记的编号从 2025年第0008号 起（库中这一年还没有编号）"));
 	import_report_free(&rep);
 	assert_int_equal(case_count(&fx), 0);
 	int rc = ledger_import(&fx.clerk, path, false, NULL, NULL, &rep, &err);
