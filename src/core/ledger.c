@@ -385,7 +385,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	const char *enc = opts->encoding ? opts->encoding : "GB18030";
 	bool gb = strcasecmp(enc, "GB18030") == 0, utf8 = strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
 	if (opts->format == XF_LEDGER_CSV && !gb && !utf8)
-		return xf_err_set(err, XF_EINVAL, "编码“%s”不支持：台账 CSV 可用 GB18030（Excel 双击即可打开）或 UTF-8", enc);
+		return xf_err_set(err, XF_EINVAL,
+		                  "编码“%s”不支持：台账 CSV 可用 GB18030（Excel 双击即可打开；它包含 GBK 的全部字，"
+		                  "还能写下 GBK 没有的 𠮷 等字）或 UTF-8",
+		                  enc);
 	if (str_empty(opts->path))
 		return xf_err_set(err, XF_EINVAL, "请用 --to 文件 指明台账写到哪里");
 	if (opts->format == XF_LEDGER_XLSX && strcmp(opts->path, "-") == 0)
