@@ -458,33 +458,41 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 /* A set of case numbers (year and sequence) seen in the file. */
 struct numset {
 	uint64_t *slots;
+	long *lines; /* the file line each number was first met on */
 	size_t cap, n;
 };
 
-/* Adds a key; false when it was already there. */
-static bool numset_add(struct numset *set, uint64_t key)
+/* Adds a key met on a line; false, with the line it was first met on, when it was there. */
+static bool numset_add(struct numset *set, uint64_t key, long line, long *first)
 {
 	if ((set->n + 1) * 2 > set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 1024;
 		uint64_t *slots = xcalloc(cap, sizeof *slots);
+		long *lines = xcalloc(cap, sizeof *lines);
 		for (size_t i = 0; i < set->cap; i++)
 			if (set->slots[i]) {
 				size_t h = (set->slots[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
 				while (slots[h])
 					h = (h + 1) & (cap - 1);
 				slots[h] = set->slots[i];
+				lines[h] = set->lines[i];
 			}
 		free(set->slots);
+		free(set->lines);
 		set->slots = slots;
+		set->lines = lines;
 		set->cap = cap;
 	}
 	size_t h = (key * 0x9E3779B97F4A7C15ull) & (set->cap - 1);
 	while (set->slots[h]) {
-		if (set->slots[h] == key)
+		if (set->slots[h] == key) {
+			*first = set->lines[h];
 			return false;
+		}
 		h = (h + 1) & (set->cap - 1);
 	}
 	set->slots[h] = key;
+	set->lines[h] = line;
 	set->n++;
 	return true;
 }
@@ -1297,8 +1305,10 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 		char formatted[32];
 		case_format_number(year, seq, formatted);
 		int64_t existing = 0;
-		if (!numset_add(&im->numbers, ((uint64_t)year << 32) | (uint64_t)seq))
-			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在文件中出现了不止一次", formatted);
+		long first = 0;
+		if (!numset_add(&im->numbers, ((uint64_t)year << 32) | (uint64_t)seq, row.line, &first))
+			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在文件中出现了不止一次（第 %ld 行已有）",
+			        formatted, first);
 		else if (store_bulk_case_id(im->bulk, year, seq, &existing, im->err) != XF_OK)
 			return im->err->code;
 		else if (existing)
@@ -1671,6 +1681,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 		free(im.links[i].numbers);
 	free(im.links);
 	free(im.numbers.slots);
+	free(im.numbers.lines);
 	for (size_t i = 0; i < im.nfile_headers; i++)
 		free(im.file_headers[i]);
 	free(im.file_headers);

@@ -501,13 +501,15 @@ static void import_number_year(void **state)
 	      "2022年第0009号,2023-05-08,来信,王芳,服务态度,态度差\r\n"
 	      "2024年第0001号,2023-12-30,来信,李强,服务态度,年末来信\r\n"
 	      "2023年第0002号,2023-12-31,来电,张伟,服务态度,当年登记\r\n"
-	      "2026年第0003号,2023-06-01,来电,赵敏,服务态度,编号晚了三年\r\n",
+	      "2026年第0003号,2023-06-01,来电,赵敏,服务态度,编号晚了三年\r\n"
+	      "2023年第0002号,2023-12-31,来电,钱七,服务态度,编号重了\r\n",
 	      f);
 	fclose(f);
 	struct xf_import_report rep;
 	struct xf_err err;
 	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_EINVAL);
-	assert_int_equal(rep.problem_count, 2);
+	assert_int_equal(rep.problem_count, 3);
+	assert_true(has_problem(&rep, 6, 1, "编号", "出现了不止一次（第 4 行已有）"));
 	assert_true(has_problem(&rep, 2, 1, "编号", "年份与收件日期 2023-05-08 不符"));
 	assert_true(has_problem(&rep, 5, 1, "编号", "年份与收件日期 2023-06-01 不符"));
 	import_report_free(&rep);
