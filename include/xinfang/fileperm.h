@@ -29,6 +29,8 @@ int fileperm_open_output(const char *path);
  * file ("台账文件", "打印文件"). Every failing file write is reported through this. Returns
  * the code set. */
 int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const char *path);
+/* Why a file could not be read (errno errnum), in Chinese with what to do; returns the code. */
+int fileperm_read_error(struct xf_err *err, int errnum, const char *what, const char *path);
 /* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be
  * read by users outside the office; NULL when they cannot. The caller frees it. */
 char *fileperm_warning(const char *db_path);
