@@ -48,17 +48,25 @@ struct results {
 	int sel, top;
 };
 
+/* Loads the current page; false when the core refused the search (the page left empty, the
+ * reason in err). */
+static bool fetch_page(struct ui *ui, struct results *r, struct xf_err *err)
+{
+	rows_free(&r->rows);
+	bool ok = search_cases(&ui->s, &r->q, &r->rows, &r->more, err) == XF_OK;
+	if (!ok)
+		r->more = false;
+	if (r->sel >= (int)r->rows.n)
+		r->sel = r->rows.n ? (int)r->rows.n - 1 : 0;
+	return ok;
+}
+
 /* Loads the current page; a failure is shown and leaves the page empty. */
 static void load_page(struct ui *ui, struct results *r)
 {
-	rows_free(&r->rows);
 	struct xf_err err;
-	if (search_cases(&ui->s, &r->q, &r->rows, &r->more, &err) != XF_OK) {
+	if (!fetch_page(ui, r, &err))
 		ui_message(ui, UI_ERROR, "%s", err.msg);
-		r->more = false;
-	}
-	if (r->sel >= (int)r->rows.n)
-		r->sel = r->rows.n ? (int)r->rows.n - 1 : 0;
 }
 
 /* Draws a snippet in `width` columns: the text between 【 and 】 in bold (brackets kept, so
@@ -155,10 +163,10 @@ static void draw_results(struct ui *ui, struct results *r)
 	ui_put(y + ui_content_rows() - 1, 0, COLS, page, A_BOLD);
 }
 
-/* Shows the results: ↑↓ choose, PgDn/PgUp (or n/p) page, Enter opens, F10 back. */
+/* Shows the results, their first page loaded: ↑↓ choose, PgDn/PgUp (or n/p) page, Enter
+ * opens, F10 back. */
 static void show_results(struct ui *ui, struct results *r)
 {
-	load_page(ui, r);
 	for (;;) {
 		ui_set_screen(ui, "查找结果", " ↑↓ 选择  回车 查看  PgDn/n 下一页  PgUp/p 上一页  F10 返回");
 		erase();
@@ -245,7 +253,13 @@ void screen_search(struct ui *ui)
 		r.q.importance = fields_get(&v, "importance");
 		r.q.page = 1;
 		r.q.per_page = ui_content_rows() - 2 > 5 ? ui_content_rows() - 2 : 5; /* a page is a screen */
-		show_results(ui, &r);
+		struct xf_err err;
+		if (fetch_page(ui, &r, &err)) {
+			show_results(ui, &r);
+		} else {
+			/* A search the core refuses (dates the wrong way round) stays on the form. */
+			ui_message_about(ui, UI_ERROR, fs_focus_message(&fs, err.msg), "%s", err.msg);
+		}
 		rows_free(&r.rows);
 		fields_free(&v);
 	}

@@ -191,12 +191,39 @@ static void lists_show_numbers_whole(void **state)
 	env_teardown(&e);
 }
 
+/* Dates the wrong way round keep the search form on screen with the message, as a date that
+ * does not exist does; fixed, the search runs. */
+static void reversed_dates_stay_on_search_form(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli_case(&e, "孙小红");
+	struct term t;
+	open_desk(&t, &e, "clerk", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "\t2026-11-20\t2026-11-01\r");
+	must_see(&t, "早于起始日期", 2000);
+	assert_false(term_wait(&t, "查找结果", 300));
+	must_see(&t, "收件日期自", 100);
+	must_see(&t, "2026-11-20", 100);
+	must_see(&t, "2026-11-01", 100);
+	/* The cursor waits in 起始日期, the first date the message names; corrected, the results. */
+	term_send(&t, "\025" "2026-11-01\t\025" "2026-11-30\r");
+	must_see(&t, "查找结果", 2000);
+	must_see(&t, "孙小红", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(outcome_form_asks_before_dropping_text),
 		cmocka_unit_test(transfer_form_asks_before_dropping_text),
 		cmocka_unit_test(lists_show_numbers_whole),
+		cmocka_unit_test(reversed_dates_stay_on_search_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
