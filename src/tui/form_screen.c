@@ -307,7 +307,22 @@ static bool leave_field(struct ui *ui, struct fscreen *fs)
 	return true;
 }
 
-/* Moves to the next or previous field, checking the one left. */
+/* The labels of the fields after the current one that this form does not let the operator
+ * fill, joined by 、 ("" when there are none). */
+static void fixed_fields_after(const struct fscreen *fs, char *out, size_t n)
+{
+	const struct xf_slot *cs = form_slot(&fs->form, fs->form.fields[fs->order[fs->cur]].key);
+	out[0] = '\0';
+	for (size_t i = 0; i < fs->form.nfields; i++) {
+		const struct xf_slot *sl = form_slot(&fs->form, fs->form.fields[i].key);
+		if (fs->editable[i] || sl->row < cs->row || (sl->row == cs->row && sl->col <= cs->col))
+			continue;
+		size_t used = strlen(out);
+		snprintf(out + used, n - used, "%s%s", used ? "、" : "", fs->form.fields[i].label);
+	}
+}
+
+/* Moves to the next or previous field, checking the one left; past the last one says so. */
 static void step(struct ui *ui, struct fscreen *fs, int dir)
 {
 	if (fs->cur < 0 || !leave_field(ui, fs))
@@ -315,6 +330,12 @@ static void step(struct ui *ui, struct fscreen *fs, int dir)
 	int next = fs->cur + dir;
 	if (next >= 0 && next < fs->norder)
 		fs->cur = next;
+	else if (next >= fs->norder && !fs->locked) {
+		char fixed[200];
+		fixed_fields_after(fs, fixed, sizeof fixed);
+		ui_message(ui, UI_INFO, "“%s”是最后一项%s%s%s：填好后按 F2", fs->form.fields[fs->order[fs->cur]].label,
+		           *fixed ? "，" : "", fixed, *fixed ? "不在此填写" : "");
+	}
 }
 
 /* Draws the form, the editor and the cursor. */
@@ -333,6 +354,10 @@ static void draw(struct ui *ui, struct fscreen *fs)
 			fs->top = cs->row > 2 ? cs->row - 2 : 0;
 		if (cs->row + cs->rows > fs->top + rows)
 			fs->top = cs->row + cs->rows - rows + 1;
+		/* On the last field the rest of the form comes into view with it. */
+		int end_top = (int)fs->form.nrows - rows;
+		if (fs->cur == fs->norder - 1 && end_top > fs->top && cs->row >= end_top)
+			fs->top = end_top;
 	}
 	if (fs->top > (int)fs->form.nrows - rows)
 		fs->top = (int)fs->form.nrows - rows;

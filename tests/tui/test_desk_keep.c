@@ -217,6 +217,33 @@ static void reversed_dates_stay_on_search_form(void **state)
 	env_teardown(&e);
 }
 
+/* The outcome form at 80×24: on its last field, 联系电话, the rows under it come into view, and
+ * Tab past it says it is the last and names the fields filled elsewhere. */
+static void outcome_form_shows_its_last_rows(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	transferred_case(&e);
+	struct term t;
+	open_desk(&t, &e, "handler", NULL);
+	term_send(&t, "1");
+	must_see(&t, "2026年第0001号", 2000);
+	term_send(&t, "\r");
+	must_see(&t, "卷宗", 2000);
+	term_send(&t, "o");
+	must_see(&t, "处 理 结 果 报 告 单", 2000);
+	assert_false(term_wait(&t, "报结日期", 200)); /* below the screen at first */
+	term_send(&t, "经核实属实\t\t\t\t\t\t\t");
+	must_see(&t, "联系电话", 2000);
+	must_see(&t, "答复日期", 2000);
+	must_see(&t, "报结日期", 100);
+	term_send(&t, "\t");
+	must_see(&t, "“联系电话”是最后一项，答复方式、答复日期、报结日期不在此填写", 2000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +251,7 @@ int main(void)
 		cmocka_unit_test(transfer_form_asks_before_dropping_text),
 		cmocka_unit_test(lists_show_numbers_whole),
 		cmocka_unit_test(reversed_dates_stay_on_search_form),
+		cmocka_unit_test(outcome_form_shows_its_last_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
