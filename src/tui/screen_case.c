@@ -240,13 +240,18 @@ static void free_lines(struct lines *l)
 	l->n = 0;
 }
 
-/* Asks which form to print. */
+/* Asks which form to print, offering only the ones this case has (no transfer slip before the
+ * transfer, no outcome report before the outcome). */
 static void print_menu(struct ui *ui, int64_t id)
 {
 	struct xf_fields forms;
 	fields_init(&forms);
-	for (int i = 0; xf_print_forms[i]; i++)
-		fields_set(&forms, print_form_title(xf_print_forms[i]), xf_print_forms[i]);
+	for (int i = 0; xf_print_forms[i]; i++) {
+		struct xf_fields values;
+		if (print_slip_values(&ui->s, id, xf_print_forms[i], &values, NULL) == XF_OK)
+			fields_set(&forms, print_form_title(xf_print_forms[i]), xf_print_forms[i]);
+		fields_free(&values);
+	}
 	int pick = ui_pick(ui, "打印哪一张", &forms, 0);
 	if (pick >= 0)
 		screen_print(ui, id, forms.v[pick].val);

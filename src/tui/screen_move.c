@@ -366,6 +366,14 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
+	struct xf_fields slip;
+	int printable = print_slip_values(&ui->s, id, form, &slip, &err);
+	fields_free(&slip);
+	if (printable != XF_OK) { /* said before the dialog, not after F2 */
+		ui_message(ui, UI_WARN, "%s", err.msg);
+		fields_free(&view);
+		return;
+	}
 	bool terminal = ui_terminal_printer();
 	const char *keys[] = {"form", "dest", "queue", "file", "format", "encoding"};
 	const char *labels[] = {"单据", "打印到", "打印机队列", "文件", "格式", "文本编码"};

@@ -244,6 +244,48 @@ static void outcome_form_shows_its_last_rows(void **state)
 	env_teardown(&e);
 }
 
+/* Printing from a transferred case offers the registration form and the transfer slip, not
+ * the outcome report it does not have yet; the queue's p on a case not transferred says at
+ * once that there is no transfer slip, before any print dialog. */
+static void print_offers_only_what_the_case_has(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	transferred_case(&e);
+	cli_case(&e, "周大福");
+	struct term t;
+	open_desk(&t, &e, "head", NULL);
+	term_send(&t, "4");
+	must_see(&t, "全部", 2000);
+	term_send(&t, "4");
+	must_see(&t, "2026年第0001号", 2000);
+	for (int i = 0; i < 3 && !term_wait(&t, ">2026年第0001号", 200); i++)
+		term_send(&t, K_DOWN);
+	must_see(&t, ">2026年第0001号", 1000);
+	term_send(&t, "\r");
+	must_see(&t, "卷宗", 2000);
+	assert_false(term_wait(&t, "处理结果报告单", 200));
+	term_send(&t, "p");
+	must_see(&t, "打印哪一张", 2000);
+	must_see(&t, "信访登记表", 1000);
+	must_see(&t, "信访转办单", 1000);
+	assert_false(term_wait(&t, "处理结果报告单", 300));
+	term_send(&t, K_F10);
+	assert_true(term_wait_gone(&t, "打印哪一张", 2000));
+	term_send(&t, K_F10);
+	must_see(&t, "事项列表", 2000);
+	term_send(&t, K_F10);
+	must_see(&t, "信 访 工 作 台", 2000);
+	term_send(&t, "2");
+	must_see(&t, "2026年第0002号", 2000);
+	term_send(&t, "p");
+	must_see(&t, "尚未批转，没有转办单可打印", 2000);
+	assert_false(term_wait(&t, "打印到", 300));
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +294,7 @@ int main(void)
 		cmocka_unit_test(lists_show_numbers_whole),
 		cmocka_unit_test(reversed_dates_stay_on_search_form),
 		cmocka_unit_test(outcome_form_shows_its_last_rows),
+		cmocka_unit_test(print_offers_only_what_the_case_has),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
