@@ -341,8 +341,10 @@ static int xlsx_start(struct exporter *x)
 static int check_extension(const char *path, enum xf_ledger_format format, struct xf_err *err)
 {
 	if (format == XF_LEDGER_XLSX)
-		return fileperm_check_extension(path, "xlsx", "Excel 工作簿（--format xlsx）", "要 CSV 请用 --format csv", err);
-	return fileperm_check_extension(path, NULL, "CSV", "请存为 .csv 文件，或用 --format xlsx 存为 .xlsx 工作簿", err);
+		return fileperm_check_extension(path, "xlsx", true, "Excel 工作簿（--format xlsx）", "要 CSV 请用 --format csv",
+		                                err);
+	return fileperm_check_extension(path, "csv", false, " CSV", "请存为 .csv 文件，或用 --format xlsx 存为 .xlsx 工作簿",
+	                                err);
 }
 
 /* Exports a period's cases. */

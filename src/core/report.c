@@ -435,13 +435,13 @@ static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_e
 	date_parse(out->since, &since, NULL);
 	date_parse(out->until, &until, NULL);
 	if (since > today) {
-		snprintf(out->growth_none, sizeof out->growth_none, "期间在今天（%s）之后，还没有可比的一周，不计", out->today);
+		snprintf(out->growth_none, sizeof out->growth_none, "期间在今天（%s）之后，还没有可比的一周", out->today);
 		return XF_OK;
 	}
 	if (until > today)
 		until = today;
 	if (until - since + 1 < 7) {
-		snprintf(out->growth_none, sizeof out->growth_none, "期间%s只有 %d 天，不足一周（7 天），不计",
+		snprintf(out->growth_none, sizeof out->growth_none, "期间%s只有 %d 天，不足一周（7 天）",
 		         until < day_of(out->until) ? "到今天" : "", until - since + 1);
 		return XF_OK;
 	}
@@ -798,7 +798,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 	}
 	put_rule(out, width, dev);
 	if (*st->growth_none)
-		buf_printf(out, "环比增长：%s\n", st->growth_none);
+		buf_printf(out, "环比增长：不计，%s\n", st->growth_none);
 	else
 		buf_printf(out, "环比增长（%s～%s 对比 %s～%s）\n", st->week_from, st->week_to, st->prev_from, st->prev_to);
 	if (st->ngrowth == 0 && !*st->growth_none)
@@ -923,7 +923,7 @@ int report_csv_encoded(const struct xf_stats *st, unsigned axes_mask, const char
 /* Refuses a file name that says another format than the CSV written (x.xlsx, x.pdf, …). */
 static int check_csv_name(const char *path, struct xf_err *err)
 {
-	return fileperm_check_extension(path, NULL, "CSV",
+	return fileperm_check_extension(path, "csv", false, " CSV",
 	                                "请存为 .csv 文件（Excel 双击即可打开）；统计没有 Excel 工作簿格式", err);
 }
 
@@ -1088,9 +1088,8 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 		switch (opts->dest) {
 		case XF_PRINT_FILE:
 			rc = format == XF_FORMAT_PDF
-			         ? fileperm_check_extension(opts->target, "pdf", "PDF 报表",
-			                                    "要文本请用 --format text，要 CSV 请存为 .csv 文件", err)
-			         : fileperm_check_extension(opts->target, NULL, "统计文本页",
+			         ? fileperm_check_extension(opts->target, "pdf", false, " PDF 报表", "请存为 .pdf 文件", err)
+			         : fileperm_check_extension(opts->target, "txt", false, "统计的文本页",
 			                                    "文本请存为 .txt 文件，PDF 报表存为 .pdf，表格存为 .csv（CSV）；"
 			                                    "统计没有 Excel 工作簿格式",
 			                                    err);
