@@ -16,48 +16,64 @@
 /* Every subcommand, in the order --help lists them; the workflow's moves follow from xf_moves[]. */
 static const struct cli_command commands[] = {
 	{"init", cmd_init,
-	 "  init [--training|--demo]           新建数据库和管理员 admin（--training 培训数据库，可指定日期；\n"
-	 "                                     --demo 培训数据库再加约两百件演示事项）\n"},
-	{"passwd", cmd_passwd, "  passwd                             修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
+	 "  init [--training|--demo]\n"
+	 "      新建数据库和管理员 admin（--training 培训数据库，可指定日期；\n"
+	 "      --demo 培训数据库再加约两百件演示事项）\n"},
+	{"passwd", cmd_passwd, "  passwd\n      修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
-	 "  user add 用户名 角色 [full_name=姓名] [dept=部门]   （密码取 XINFANG_NEW_PASSWORD，否则询问）\n"
-	 "                                     角色：operator 接待员，head 办公室主任，handler 经办人，admin 管理员\n"
-	 "  user reset|unlock|disable|enable 用户名   重设密码（并解锁）、解锁、停用、启用账户\n"
-	 "  user role 用户名 角色 [dept=部门]   更改角色和部门      user list  全部账户\n"},
-	{"new", cmd_new, "  new 键=值 ...                      登记，最后一行输出编号（键见下）\n"},
-	{"show", cmd_show, "  show 编号                          显示事项（每行 键<TAB>值）\n"},
-	{"history", cmd_history, "  history 编号                       办理经过（谁、何时、做了什么）\n"},
-	{"edit", cmd_edit, "  edit 编号 键=值 ...                更正登记内容（原值留档）\n"},
+	 "  user add 用户名 角色 [full_name=姓名] [dept=部门]\n"
+	 "      新账户（密码取 XINFANG_NEW_PASSWORD，否则询问）；角色：operator 接待员，\n"
+	 "      head 办公室主任，handler 经办人，admin 管理员\n"
+	 "  user reset|unlock|disable|enable 用户名\n"
+	 "      重设密码（并解锁）、解锁、停用、启用账户\n"
+	 "  user role 用户名 角色 [dept=部门]    更改角色和部门\n"
+	 "  user list                           全部账户\n"},
+	{"new", cmd_new, "  new 键=值 ...                       登记，最后一行输出编号（键见下）\n"},
+	{"show", cmd_show, "  show 编号                           显示事项（每行 键<TAB>值）\n"},
+	{"history", cmd_history, "  history 编号                        办理经过（谁、何时、做了什么）\n"},
+	{"edit", cmd_edit, "  edit 编号 键=值 ...                 更正登记内容（原值留档）\n"},
 	{"print", cmd_print,
-	 "  print 编号 registration|transfer|outcome [--to 文件|-] [--printer 队列] [--format pdf|text] [--encoding GB18030|UTF-8|GBK]\n"
-	 "                                     打印登记表、转办单、处理结果报告单：默认以 PDF 送办公室的打印机\n"
-	 "                                     （xinfang printer），--to 文件.pdf 存为 PDF，--format text 给针式打印机\n"},
+	 "  print 编号 registration|transfer|outcome [--to 文件|-] [--printer 队列]\n"
+	 "        [--format pdf|text] [--encoding GB18030|UTF-8|GBK]\n"
+	 "      打印登记表、转办单、处理结果报告单：默认以 PDF 送办公室的打印机\n"
+	 "      （xinfang printer），--to 文件.pdf 存为 PDF，--format text 给针式打印机\n"},
 	{"printer", cmd_printer,
 	 "  printer [show] | printer set queue=队列 format=pdf|text encoding=编码\n"
-	 "                                     办公室的默认打印机（设定需管理员）\n"},
-	{"due", cmd_due, "  due                                临近或超过时限的事项\n"},
-	{"status", cmd_status, "  status                             状态栏的一行文字\n"},
+	 "      办公室的默认打印机（设定需管理员）\n"},
+	{"due", cmd_due, "  due                                 临近或超过时限的事项\n"},
+	{"status", cmd_status, "  status                              状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
-	{"find", cmd_find, "  find id_number=|phone=|name=       某信访人的全部事项（重复信访）\n"},
+	{"find", cmd_find, "  find id_number=|phone=|name=        某信访人的全部事项（重复信访）\n"},
 	{"search", cmd_search,
-	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=] [channel=] [importance=] [page=N]\n"
-	 "                                     按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前；\n"
-	 "                                     编号（2026-0201）即该件，单写 0201 先列今年第0201号\n"},
+	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=]\n"
+	 "        [channel=] [importance=] [page=N]\n"
+	 "      按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前；\n"
+	 "      编号（2026-0201）即该件，单写 0201 先列今年第0201号\n"},
 	{"stats", cmd_stats,
-	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY [by=channel|category|department|importance|state|jrt]\n"
-	 "        [--format text|csv|pdf] [--encoding 编码] [--print [--printer 队列] | --to 文件] | --explain\n"
-	 "                                     统计：件数、各项比率、环比预警、超期（--explain 看口径）；--print 像单子一样\n"
-	 "                                     送办公室的打印机（默认 PDF 报表），--to 文件.pdf 存 PDF，文件.csv 存 CSV\n"},
-	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show 节假日日历\n"},
-	{"rules", cmd_rules, "  rules [use 规则集]                 时限规则集\n"},
-	{"verify", cmd_verify, "  verify [--new-anchor]             核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
-	{"backup", cmd_backup, "  backup 文件                        在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
-	{"restore", cmd_restore, "  restore 备份文件                   从核验通过的备份恢复（管理员；原库留档）\n"},
+	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY\n"
+	 "        [by=channel|category|department|importance|state|jrt]\n"
+	 "        [--format text|csv|pdf] [--encoding 编码]\n"
+	 "        [--print [--printer 队列] | --to 文件] | --explain\n"
+	 "      统计：件数、各项比率、环比预警、超期（--explain 看口径）；\n"
+	 "      --print 像单子一样送办公室的打印机（默认 PDF 报表），\n"
+	 "      --to 文件.pdf 存 PDF，文件.csv 存 CSV，其他存文本\n"},
+	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show   节假日日历\n"},
+	{"rules", cmd_rules, "  rules [use 规则集]                  时限规则集\n"},
+	{"verify", cmd_verify,
+	 "  verify [--new-anchor]\n"
+	 "      核验数据库与操作日志（主任、管理员；全部相符才返回 0）\n"},
+	{"backup", cmd_backup,
+	 "  backup 文件\n"
+	 "      在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
+	{"restore", cmd_restore, "  restore 备份文件                    从核验通过的备份恢复（管理员；原库留档）\n"},
 	{"export", cmd_export,
-	 "  export [since=日期] [until=日期] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
-	 "                                     台账：每件一行，中文表头（接待员、主任、管理员）；\n"
-	 "                                     CSV 默认 GB18030，Excel 双击可开\n"},
-	{"import", cmd_import, "  import 文件.csv [--dry-run]        导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
+	 "  export [since=日期] [until=日期] [--format csv|xlsx]\n"
+	 "        [--encoding GB18030|UTF-8] --to 文件\n"
+	 "      台账：每件一行，中文表头（接待员、主任、管理员）；\n"
+	 "      CSV 默认 GB18030，Excel 双击可开\n"},
+	{"import", cmd_import,
+	 "  import 文件.csv [--dry-run]\n"
+	 "      导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
 };
 
 static const char usage_head[] =
@@ -65,32 +81,41 @@ static const char usage_head[] =
 	"      不带命令时打开信访工作台（全屏界面）。\n"
 	"\n"
 	"选项：\n"
-	"  --db 文件          数据库文件（默认 $XINFANG_DB，否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
-	"  --today 日期       把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY）；只用于培训数据库，正式数据库拒绝\n"
-	"  --user 用户名      操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD（供脚本用），否则在终端询问\n"
-	"  -h, --help         这段说明\n"
-	"  -V, --version      版本\n"
+	"  --db 文件       数据库文件（默认 $XINFANG_DB，\n"
+	"                  否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
+	"  --today 日期    把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY）；\n"
+	"                  只用于培训数据库，正式数据库拒绝\n"
+	"  --user 用户名   操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD\n"
+	"                  （供脚本用），否则在终端询问\n"
+	"  -h, --help      这段说明\n"
+	"  -V, --version   版本\n"
 	"\n"
 	"命令：\n";
 
 static const char usage_moves[] =
-	"  transfer 编号 dept=部门 [deadline=日期] [instruction=批示 leader=领导] [co_depts=协办] [opinion=意见]\n"
-	"  outcome 编号 findings=调查核实情况 [satisfaction=满意|基本满意|不满意|未表态] ...\n"
-	"  reply 编号 method=口头|书面 [date=日期]     close 编号 [note=]\n"
-	"  reject 编号 reason= advice=        spot 编号 answer=        return 编号 reason=\n"
-	"  withdraw 编号 reason= voluntary=是|否      instruct 编号 leader= text=\n"
-	"  extend 编号 until=日期 reason= [limit=handle|reply]    decide 编号 decision=同意|不同意\n"
-	"  urge 编号 target= method=          material 编号 description= [copies=]   link 编号 另一编号\n";
+	"  transfer 编号 dept=部门 [deadline=日期] [instruction=批示 leader=领导]\n"
+	"        [co_depts=协办] [opinion=意见]\n"
+	"  outcome 编号 findings=调查核实情况\n"
+	"        [satisfaction=满意|基本满意|不满意|未表态] ...\n"
+	"  reply 编号 method=口头|书面 [date=日期]      close 编号 [note=]\n"
+	"  reject 编号 reason= advice=    spot 编号 answer=    return 编号 reason=\n"
+	"  withdraw 编号 reason= voluntary=是|否       instruct 编号 leader= text=\n"
+	"  extend 编号 until=日期 reason= [limit=handle|reply]\n"
+	"  decide 编号 decision=同意|不同意             urge 编号 target= method=\n"
+	"  material 编号 description= [copies=]        link 编号 另一编号\n";
 
 static const char usage_tail[] =
 	"\n"
-	"登记的键：received channel name gender age id_number phone address work_unit people\n"
-	"  anonymous subject accused category amount summary materials confidential first_asked receiver\n"
-	"  importance spot_answer，另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
-	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型 jrt_cause 投诉原因（名称或代码）。\n"
+	"登记的键：received channel name gender age id_number phone address\n"
+	"  work_unit people anonymous subject accused category amount summary\n"
+	"  materials confidential first_asked receiver importance spot_answer，\n"
+	"  另有 repeat_of=编号 关联重复信访。是/否 也可写 y/n、1/0。\n"
+	"  JR/T 0169 分类（可不填）：jrt_channel 业务渠道 jrt_type 业务类型\n"
+	"  jrt_cause 投诉原因（名称或代码）。\n"
 	"\n"
-	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误；3 数据库正忙（被其他程序占用），\n"
-	"  请稍后重试（等待时间 XINFANG_BUSY_MS 毫秒，默认 5000）。\n";
+	"退出码：0 成功；1 被拒绝或数据有误（原因见 stderr）；2 用法错误；\n"
+	"  3 数据库正忙（被其他程序占用），请稍后重试（等待时间 XINFANG_BUSY_MS\n"
+	"  毫秒，默认 5000）。\n";
 
 /* Writes the whole usage text to stdout. */
 static void print_usage(void)

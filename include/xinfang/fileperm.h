@@ -38,6 +38,8 @@ int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const
  * "-" (standard output) always fits. XF_EINVAL with the file's name when it does not. */
 int fileperm_check_extension(const char *path, const char *own_ext, bool only_own, const char *written,
                              const char *advice, struct xf_err *err);
+/* Why a file could not be read (errno errnum), in Chinese with what to do; returns the code. */
+int fileperm_read_error(struct xf_err *err, int errnum, const char *what, const char *path);
 /* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be
  * read by users outside the office; NULL when they cannot. The caller frees it. */
 char *fileperm_warning(const char *db_path);

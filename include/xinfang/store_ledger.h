@@ -36,6 +36,8 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
                       struct xf_err *err);
 /* The id of case year/seq, or 0 when there is none. */
 int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct xf_err *err);
+/* The last number given in a year (0 when none). */
+int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *err);
 /* Raises a year's number sequence to at least seq (imported numbers are never given again). */
 int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err);
 /* Ends the writer after its transaction; fails only when the index could not be kept again. */

@@ -91,6 +91,8 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	}
 	if (more)
 		fprintf(stderr, "还有更多结果：加 page=%d 看下一页\n", (q.page > 0 ? q.page : 1) + 1);
+	else if (rows.n == 0 && q.page > 1)
+		fprintf(stderr, "第 %d 页没有事项：结果不到这一页，请用小一些的 page=（或不写，从第 1 页看起）\n", q.page);
 	else if (rows.n == 0)
 		fprintf(stderr, "没有找到符合条件的事项\n");
 	rows_free(&rows);

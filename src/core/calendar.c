@@ -72,6 +72,10 @@ int date_parse(const char *s, int *day, struct xf_err *err)
 		                  text_clip(s, 40, shown, sizeof shown));
 	}
 	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (m < 1 || m > 12)
+		return xf_err_set(err, XF_EINVAL, "日期“%s”不存在：月份只有 1 到 12，没有 %d 月", s, m);
+	if (d < 1)
+		return xf_err_set(err, XF_EINVAL, "日期“%s”不存在：日子从 1 日起，没有 %d 日", s, d);
 	if (!date_valid(y, m, d))
 		return xf_err_set(err, XF_EINVAL, "日期“%s”不存在：%d 年 %d 月没有 %d 日", s, y, m, d);
 	*day = date_from_ymd(y, m, d);

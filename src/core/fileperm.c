@@ -29,6 +29,26 @@ int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err)
 	return XF_OK;
 }
 
+/* Says why a file could not be read, in Chinese with what to do. */
+int fileperm_read_error(struct xf_err *err, int errnum, const char *what, const char *path)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR:
+		return xf_err_set(err, XF_EIO, "找不到%s %s：请检查文件名和所在目录", what, path);
+	case EACCES:
+	case EPERM:
+		return xf_err_set(err, XF_EIO, "无法读取%s %s：没有读权限。请让文件的主人放开读权限，或复制一份到自己的目录", what,
+		                  path);
+	case EISDIR:
+		return xf_err_set(err, XF_EIO, "%s %s 是一个目录：请写出其中的文件名", what, path);
+	case ELOOP:
+		return xf_err_set(err, XF_EIO, "无法读取%s %s：符号链接绕成了圈。请写出真实的位置", what, path);
+	default:
+		return xf_err_set(err, XF_EIO, "无法读取%s %s（系统错误：%s）。请检查文件后重试", what, path, strerror(errnum));
+	}
+}
+
 /* Says why a file could not be written and what to do, in Chinese. */
 int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const char *path)
 {

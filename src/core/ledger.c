@@ -370,7 +370,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	const char *enc = opts->encoding ? opts->encoding : "GB18030";
 	bool gb = strcasecmp(enc, "GB18030") == 0, utf8 = strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
 	if (opts->format == XF_LEDGER_CSV && !gb && !utf8)
-		return xf_err_set(err, XF_EINVAL, "编码“%s”不支持：台账 CSV 可用 GB18030（Excel 双击即可打开）或 UTF-8", enc);
+		return xf_err_set(err, XF_EINVAL,
+		                  "编码“%s”不支持：台账 CSV 可用 GB18030（Excel 双击即可打开；它包含 GBK 的全部字，"
+		                  "还能写下 GBK 没有的 𠮷 等字）或 UTF-8",
+		                  enc);
 	if (str_empty(opts->path))
 		return xf_err_set(err, XF_EINVAL, "请用 --to 文件 指明台账写到哪里");
 	if (opts->format == XF_LEDGER_XLSX && strcmp(opts->path, "-") == 0)
@@ -440,33 +443,41 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 /* A set of case numbers (year and sequence) seen in the file. */
 struct numset {
 	uint64_t *slots;
+	long *lines; /* the file line each number was first met on */
 	size_t cap, n;
 };
 
-/* Adds a key; false when it was already there. */
-static bool numset_add(struct numset *set, uint64_t key)
+/* Adds a key met on a line; false, with the line it was first met on, when it was there. */
+static bool numset_add(struct numset *set, uint64_t key, long line, long *first)
 {
 	if ((set->n + 1) * 2 > set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 1024;
 		uint64_t *slots = xcalloc(cap, sizeof *slots);
+		long *lines = xcalloc(cap, sizeof *lines);
 		for (size_t i = 0; i < set->cap; i++)
 			if (set->slots[i]) {
 				size_t h = (set->slots[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
 				while (slots[h])
 					h = (h + 1) & (cap - 1);
 				slots[h] = set->slots[i];
+				lines[h] = set->lines[i];
 			}
 		free(set->slots);
+		free(set->lines);
 		set->slots = slots;
+		set->lines = lines;
 		set->cap = cap;
 	}
 	size_t h = (key * 0x9E3779B97F4A7C15ull) & (set->cap - 1);
 	while (set->slots[h]) {
-		if (set->slots[h] == key)
+		if (set->slots[h] == key) {
+			*first = set->lines[h];
 			return false;
+		}
 		h = (h + 1) & (set->cap - 1);
 	}
 	set->slots[h] = key;
+	set->lines[h] = line;
 	set->n++;
 	return true;
 }
@@ -1279,8 +1290,10 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 		char formatted[32];
 		case_format_number(year, seq, formatted);
 		int64_t existing = 0;
-		if (!numset_add(&im->numbers, ((uint64_t)year << 32) | (uint64_t)seq))
-			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在文件中出现了不止一次", formatted);
+		long first = 0;
+		if (!numset_add(&im->numbers, ((uint64_t)year << 32) | (uint64_t)seq, row.line, &first))
+			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在文件中出现了不止一次（第 %ld 行已有）",
+			        formatted, first);
 		else if (store_bulk_case_id(im->bulk, year, seq, &existing, im->err) != XF_OK)
 			return im->err->code;
 		else if (existing)
@@ -1306,8 +1319,9 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 	}
 	complete_row(im, &row);
 	int rc = XF_OK;
-	if (im->writing) {
+	if (im->writing)
 		rc = write_row(im, &row, year, seq);
+	if (year > 0) { /* the highest number of each year, for the numbering after the import */
 		int y;
 		for (y = 0; y < im->nyears && im->max_seq_year[y] != year; y++)
 			;
@@ -1321,6 +1335,38 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 	}
 	row_free(&row);
 	return rc;
+}
+
+/* Tells, per year, where registration numbers go on after the import when the file's
+ * numbers run past the store's (a mistyped 137434 among 0201s would otherwise be found only
+ * when the next case is registered, and cannot be taken back). */
+static int note_numbering(struct importer *im)
+{
+	struct xf_buf notes;
+	buf_init(&notes);
+	buf_puts(&notes, im->rep->notes ? im->rep->notes : "");
+	for (int y = 0; y < im->nyears; y++) {
+		int last = 0;
+		int rc = store_bulk_last_seq(im->bulk, im->max_seq_year[y], &last, im->err);
+		if (rc != XF_OK) {
+			buf_free(&notes);
+			return rc;
+		}
+		if (im->max_seq[y] <= last)
+			continue;
+		char from[32], was[64] = "库中这一年还没有编号";
+		case_format_number(im->max_seq_year[y], im->max_seq[y] + 1, from);
+		if (last) {
+			char n[32];
+			case_format_number(im->max_seq_year[y], last, n);
+			snprintf(was, sizeof was, "库中原到 %s", n);
+		}
+		buf_printf(&notes, "%s导入后 %d 年新登记的编号从 %s 起（%s%s）", notes.len ? "；" : "", im->max_seq_year[y],
+		           from, was, im->max_seq[y] - last > 1000 ? "；请核对文件中的大编号是否写错" : "");
+	}
+	free(im->rep->notes);
+	im->rep->notes = notes.data;
+	return XF_OK;
 }
 
 /* Links the imported cases to the cases their 关联编号 name. */
@@ -1366,11 +1412,14 @@ static int read_whole(const char *path, char **data, size_t *len, struct xf_err 
 	*data = NULL;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
-		return xf_err_set(err, XF_EIO, "无法读取 %s（%s）", path, strerror(errno));
+		return fileperm_read_error(err, errno, "台账文件", path);
 	struct stat sb;
 	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		int saved = S_ISDIR(sb.st_mode) ? EISDIR : errno;
 		fclose(f);
-		return xf_err_set(err, XF_EIO, "%s 不是普通文件", path);
+		if (saved == EISDIR)
+			return fileperm_read_error(err, EISDIR, "台账文件", path);
+		return xf_err_set(err, XF_EIO, "%s 不是普通文件（设备或管道）：请给出台账文件本身", path);
 	}
 	size_t size = (size_t)sb.st_size;
 	char *buf = xmalloc(size + 1);
@@ -1522,6 +1571,15 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	bool owned = false;
 	if ((rc = read_whole(path, &data, &len, err)) != XF_OK)
 		return rc;
+	/* A workbook itself, not the CSV saved from it: said as such, not as stray bytes. */
+	if ((len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) || (len >= 4 && memcmp(data, "\xD0\xCF\x11\xE0", 4) == 0)) {
+		bool xlsx = data[0] == 'P';
+		free(data);
+		return xf_err_set(err, XF_EINVAL,
+		                  "%s 是 Excel 工作簿（%s），不是 CSV：请在 Excel 或 WPS 里“另存为”CSV（逗号分隔，UTF-8 或 GBK 均可）"
+		                  "后导入那个 .csv 文件",
+		                  im.file_name, xlsx ? ".xlsx" : ".xls");
+	}
 	sha256_hex(data, len, rep->sha256);
 	struct xf_rows seen;
 	rc = store_list(s->st, "imports", "sha256", rep->sha256, &seen, err);
@@ -1579,6 +1637,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	}
 	if (rc == XF_OK && rep->problem_count == 0)
 		rc = resolve_links(&im);
+	if (rc == XF_OK && rep->problem_count == 0)
+		rc = note_numbering(&im);
 	for (int y = 0; rc == XF_OK && im.writing && y < im.nyears; y++)
 		rc = store_bulk_raise_seq(im.bulk, im.max_seq_year[y], im.max_seq[y], err);
 	if (rc == XF_OK && im.writing)
@@ -1606,6 +1666,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 		free(im.links[i].numbers);
 	free(im.links);
 	free(im.numbers.slots);
+	free(im.numbers.lines);
 	for (size_t i = 0; i < im.nfile_headers; i++)
 		free(im.file_headers[i]);
 	free(im.file_headers);

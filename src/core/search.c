@@ -407,6 +407,12 @@ static int check_filters(struct xf_session *s, const struct xf_search *q, const 
 		return xf_err_set(err, XF_EINVAL, "重要程度“%s”不认识：可选 一般、重要",
 		                  text_clip(q->importance, 40, shown, sizeof shown));
 	}
+	/* A handler finds only their department's cases: another department is said, not
+	 * answered with an empty list. */
+	if (s->op.role == XF_ROLE_HANDLER && !str_empty(q->department) &&
+	    strcmp(q->department, s->op.department) != 0)
+		return xf_err_set(err, XF_EDENIED, "经办人只能查找本部门（%s）的事项：承办部门请选 %s 或不填", s->op.department,
+		                  s->op.department);
 	return XF_OK;
 }
 

@@ -269,6 +269,20 @@ int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct
 	return XF_OK;
 }
 
+/* The last number given in a year (0: none yet). */
+int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(b->db, "SELECT last FROM number_seq WHERE year = ?1", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_fail(b->st, rc, err, "读取编号顺序");
+	sqlite3_bind_int(stmt, 1, year);
+	rc = sqlite3_step(stmt);
+	*last = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : store_sql_fail(b->st, rc, err, "读取编号顺序");
+}
+
 /* Raises a year's sequence. */
 int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err)
 {

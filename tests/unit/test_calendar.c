@@ -190,6 +190,11 @@ static void dates(void **state)
 	int d;
 	assert_int_equal(date_parse("2026-02-29", &d, &err), XF_EINVAL);
 	assert_non_null(strstr(err.msg, "不存在"));
+	assert_non_null(strstr(err.msg, "2026 年 2 月没有 29 日"));
+	assert_int_equal(date_parse("2026-13-01", &d, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "没有 13 月"));
+	assert_int_equal(date_parse("2026-03-00", &d, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "没有 0 日"));
 	assert_int_equal(date_parse("2100-02-29", &d, &err), XF_EINVAL);
 	assert_int_equal(date_parse("2000-02-29", &d, &err), XF_OK);
 	assert_int_equal(date_parse("2026-1-5", &d, &err), XF_EINVAL);

@@ -73,6 +73,16 @@ static void usage_errors(void **state)
 	run_xinfang(r, NULL, (const char *[]){"--help", NULL});
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "用法"));
+	/* Every line of the help fits an 80-column terminal (CJK counted two columns). */
+	for (char *line = r->out, *end; *line; line = end + (*end != '\0')) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		char *one = xstrndup(line, (size_t)(end - line));
+		if (text_width(one) > 80)
+			fail_msg("help line %d columns wide: %s", text_width(one), one);
+		free(one);
+	}
 	run_xinfang(r, NULL, (const char *[]){"--version", NULL});
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "xinfang "));

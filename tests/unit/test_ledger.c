@@ -501,13 +501,15 @@ static void import_number_year(void **state)
 	      "2022年第0009号,2023-05-08,来信,王芳,服务态度,态度差\r\n"
 	      "2024年第0001号,2023-12-30,来信,李强,服务态度,年末来信\r\n"
 	      "2023年第0002号,2023-12-31,来电,张伟,服务态度,当年登记\r\n"
-	      "2026年第0003号,2023-06-01,来电,赵敏,服务态度,编号晚了三年\r\n",
+	      "2026年第0003号,2023-06-01,来电,赵敏,服务态度,编号晚了三年\r\n"
+	      "2023年第0002号,2023-12-31,来电,钱七,服务态度,编号重了\r\n",
 	      f);
 	fclose(f);
 	struct xf_import_report rep;
 	struct xf_err err;
 	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_EINVAL);
-	assert_int_equal(rep.problem_count, 2);
+	assert_int_equal(rep.problem_count, 3);
+	assert_true(has_problem(&rep, 6, 1, "编号", "出现了不止一次（第 4 行已有）"));
 	assert_true(has_problem(&rep, 2, 1, "编号", "年份与收件日期 2023-05-08 不符"));
 	assert_true(has_problem(&rep, 5, 1, "编号", "年份与收件日期 2023-06-01 不符"));
 	import_report_free(&rep);
@@ -529,6 +531,8 @@ static void import_gbk_clean_then_refused(void **state)
 	assert_int_equal(ledger_import(&fx.clerk, path, true, NULL, NULL, &rep, &err), XF_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.imported, 0);
+	/* Where numbering goes on afterwards is said before anything is written. */
+	assert_non_null(strstr(rep.notes, "导入后 2025 年新登记的编号从 2025年第0008号 起（库中这一年还没有编号）"));
 	import_report_free(&rep);
 	assert_int_equal(case_count(&fx), 0);
 	int rc = ledger_import(&fx.clerk, path, false, NULL, NULL, &rep, &err);
@@ -679,6 +683,16 @@ static void export_command_line(void **state)
 	assert_int_equal(fread(magic, 1, 2, f), 2);
 	fclose(f);
 	assert_memory_equal(magic, "PK", 2); /* a zip: the workbook */
+	/* The workbook itself brought to import is said to be one, with how to save it as CSV; a
+	 * file that is not there is said in Chinese. */
+	run_xinfang(r, env, (const char *[]){"import", xlsx, "--dry-run", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "是 Excel 工作簿（.xlsx），不是 CSV"));
+	assert_non_null(strstr(r->err, "另存为"));
+	run_xinfang(r, env, (const char *[]){"import", missing, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "找不到台账文件"));
+	assert_null(strstr(r->err, "No such file"));
 	/* 𠮷 is written right in GB18030 but not in GBK, which Excel reads on a double-click: said. */
 	char gb[400];
 	snprintf(gb, sizeof gb, "%s/gb.csv", fx.dir);

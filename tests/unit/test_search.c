@@ -309,7 +309,14 @@ static void test_handler_masking(void **state)
 	FINDS(&fx.handler, "0000", "", NULL);
 	FINDS(&fx.handler, "自述巷", "", NULL);
 	FINDS(&fx.clerk, "褚自", "6", NULL);
-	FINDS(&fx.handler, "贷款", "", "dept=公司金融部", NULL);
+	/* Another department is refused with the rule, not answered with an empty list. */
+	struct xf_search other_dept = {.words = "贷款", .department = "公司金融部"};
+	struct xf_rows none;
+	bool more_none;
+	struct xf_err refusal;
+	assert_int_equal(search_cases(&fx.handler, &other_dept, &none, &more_none, &refusal), XF_EDENIED);
+	assert_non_null(strstr(refusal.msg, "只能查找本部门（个人金融部）"));
+	FINDS(&fx.handler, "贷款", "3 2 1", "dept=个人金融部", NULL);
 	FINDS(&fx.handler, "别部", "", NULL);
 	FINDS(&fx.handler, "钱", "", NULL);
 	FINDS(&fx.handler, "秘密", "", NULL);
@@ -446,6 +453,15 @@ static void test_cli(void **state)
 	run_xinfang(&r, env, argv4);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "状态"));
+	/* Nothing found and a page past the last are told apart. */
+	const char *argv5[] = {"search", "盗刷", "page=9", NULL};
+	run_xinfang(&r, env, argv5);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "第 9 页没有事项"));
+	const char *argv6[] = {"search", "理财", NULL};
+	run_xinfang(&r, env, argv6);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "没有找到符合条件的事项"));
 	free(db);
 	fixture_close(&fx);
 }
