@@ -156,6 +156,8 @@ void fs_free(struct fscreen *fs)
 	if (fs->ed_open)
 		editor_free(&fs->ed);
 	fields_free(&fs->values);
+	if (fs->opened_taken)
+		fields_free(&fs->opened_with);
 	form_free(&fs->form);
 	memset(fs, 0, sizeof *fs);
 }
@@ -485,10 +487,43 @@ static bool required_filled(struct fscreen *fs)
 	return true;
 }
 
+/* Remembers the values as the operator first sees them, to tell later whether any was changed. */
+static void take_opened_values(struct fscreen *fs)
+{
+	if (fs->opened_taken)
+		return;
+	fields_init(&fs->opened_with);
+	for (size_t i = 0; i < fs->values.n; i++)
+		fields_set(&fs->opened_with, fs->values.v[i].key, fs->values.v[i].val);
+	fs->opened_taken = true;
+}
+
+/* True when an editable field holds something other than what the form was opened with. */
+static bool changed_since_opened(struct fscreen *fs)
+{
+	commit(fs);
+	for (int i = 0; i < fs->norder; i++) {
+		const char *key = fs->form.fields[fs->order[i]].key;
+		if (strcmp(fields_str(&fs->values, key), fields_str(&fs->opened_with, key)) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* True when the operator may leave the form: nothing typed would be lost (a saved form, a
+ * draft kept, nothing changed), or the operator said to drop it. */
+static bool may_leave(struct ui *ui, struct fscreen *fs)
+{
+	if (fs->locked || fs->draft || fs->leaves_freely || !changed_since_opened(fs))
+		return true;
+	return ui_confirm(ui, "放弃已填的内容吗？");
+}
+
 /* Runs the form until the operator saves, leaves or asks for something else. */
 enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 {
 	ui_set_screen(ui, fs->form.title, fs->hints);
+	take_opened_values(fs);
 	for (;;) {
 		draw(ui, fs);
 		struct ui_key k = ui_getkey(ui);
@@ -507,6 +542,8 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 		if (ui_is_back(k)) {
 			save_draft(ui, fs);
 			close_editor(fs);
+			if (!may_leave(ui, fs))
+				continue;
 			return FS_CANCEL;
 		}
 		if ((k.kind == UI_FUNC && k.ch == KEY_F(2)) || (k.kind == UI_CHAR && k.ch == 19)) {
@@ -534,7 +571,7 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 			            "  F4 或 Ctrl-P      打印（保存之后）\n"
 			            "  F6 或 Ctrl-K      关联重复信访（出现提示时）\n"
 			            "  Ctrl-D            放弃草稿\n"
-			            "  F10、Esc          返回（未保存的登记内容留作草稿）\n\n"
+			            "  F10、Esc          返回（登记表留作草稿，其他表单改过的先问）\n\n"
 			            "输入法在终端里：中文直接输入即可。");
 			continue;
 		}

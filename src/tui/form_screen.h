@@ -35,6 +35,9 @@ struct fscreen {
 	bool draft_dirty;
 	bool locked;           /* saved: nothing more to edit */
 	bool enter_submits;    /* Enter does what F2 does once every required field is filled */
+	bool leaves_freely;    /* a form that only asks (search, dates, print): leaving it asks nothing */
+	struct xf_fields opened_with; /* the values as the operator first saw them */
+	bool opened_taken;
 	char hints[256];
 	fs_leave_hook on_leave;
 	void *ctx;

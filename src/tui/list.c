@@ -3,7 +3,66 @@
 #include "list.h"
 
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "xinfang/text.h"
+
+/* The widest text of one field over the rows, at least `least` columns. */
+int list_widest(const struct xf_rows *rows, const char *key, int least)
+{
+	int w = least;
+	for (size_t i = 0; i < rows->n; i++) {
+		int cw = ui_width(fields_str(&rows->v[i], key));
+		if (cw > w)
+			w = cw;
+	}
+	return w;
+}
+
+/* Draws text cut to `width` columns on a character boundary, ending in … when cut. Control
+ * and direction characters are left to ui_put, which shows each as one replacement mark. */
+void ui_put_clipped(int y, int x, int width, const char *text, int attr)
+{
+	size_t len = text ? strlen(text) : 0;
+	int total = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = utf8_next(text, len, &i);
+		total += tui_cp_width(text_cp_unsafe(cp) ? 0xfffd : cp);
+	}
+	if (total <= width || width < 1) {
+		ui_put(y, x, width, text, attr);
+		return;
+	}
+	char *clipped = xmalloc(len + sizeof "…");
+	size_t out = 0;
+	int used = 0, ellipsis = tui_cp_width(0x2026);
+	for (size_t i = 0; i < len;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(text, len, &i);
+		int w = tui_cp_width(text_cp_unsafe(cp) ? 0xfffd : cp);
+		if (used + w + ellipsis > width)
+			break;
+		memcpy(clipped + out, text + at, i - at);
+		out += i - at;
+		used += w;
+	}
+	memcpy(clipped + out, "…", sizeof "…");
+	ui_put(y, x, width, clipped, attr);
+	free(clipped);
+}
+
+/* The width of a column on screen starting at x: a whole column as wide as its widest value,
+ * the last (width 0) the rest of the line. */
+static int column_width(const struct ui_list *l, int c, int x)
+{
+	int w = l->cols[c].width;
+	if (strcmp(l->cols[c].key, "number") == 0)
+		w = list_widest(&l->rows, l->cols[c].key, w);
+	if (w == 0 || x + w > COLS - 1)
+		w = COLS - x - 1;
+	return w > 0 ? w : 0;
+}
 
 /* Draws the list. */
 void list_draw(struct ui *ui, struct ui_list *l, int y, int height)
@@ -17,11 +76,11 @@ void list_draw(struct ui *ui, struct ui_list *l, int y, int height)
 		l->top = l->sel;
 	if (l->sel >= l->top + rows)
 		l->top = l->sel - rows + 1;
-	int x = 1;
-	for (int c = 0; c < l->ncols; c++) {
-		int w = l->cols[c].width ? l->cols[c].width : COLS - x - 1;
-		ui_put(y, x, w, l->cols[c].header, A_BOLD | A_UNDERLINE);
-		x += w + 1;
+	int x = 1, widths[16];
+	for (int c = 0; c < l->ncols && c < 16; c++) {
+		widths[c] = column_width(l, c, x);
+		ui_put(y, x, widths[c], l->cols[c].header, A_BOLD | A_UNDERLINE);
+		x += widths[c] + 1;
 	}
 	for (int i = 0; i < rows; i++) {
 		int idx = l->top + i;
@@ -33,10 +92,10 @@ void list_draw(struct ui *ui, struct ui_list *l, int y, int height)
 			attr = ui_attr_current(ui);
 		x = 1;
 		ui_put(y + 1 + i, 0, 1, idx == l->sel ? ">" : " ", attr);
-		for (int c = 0; c < l->ncols; c++) {
-			int w = l->cols[c].width ? l->cols[c].width : COLS - x - 1;
-			ui_put(y + 1 + i, x, w + 1, fields_str(row, l->cols[c].key), attr);
-			x += w + 1;
+		for (int c = 0; c < l->ncols && c < 16; c++) {
+			ui_put_clipped(y + 1 + i, x, widths[c], fields_str(row, l->cols[c].key), attr);
+			ui_put(y + 1 + i, x + widths[c], 1, "", attr); /* the gap, in the row's colour */
+			x += widths[c] + 1;
 		}
 	}
 	if (l->rows.n == 0)

@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include "tui.h"
 
-/* One column: which field, its heading, its width in columns (0: the rest of the line). */
+/* One column: which field, its heading, its width in columns (0: the rest of the line). The
+ * case number (key "number") is an identifier: its column is as wide as its widest value and
+ * never cut. Other values longer than their column end in … cut between characters. */
 struct ui_column {
 	const char *key;
 	const char *header;
@@ -20,6 +22,11 @@ struct ui_list {
 	/* Optional: attributes of a row (urgent rows in colour). */
 	int (*row_attr)(struct ui *ui, const struct xf_fields *row);
 };
+
+/* The widest text of one field over the rows, at least `least` display columns. */
+int list_widest(const struct xf_rows *rows, const char *key, int least);
+/* Draws text cut to `width` columns on a character boundary, ending in … when cut. */
+void ui_put_clipped(int y, int x, int width, const char *text, int attr);
 
 /* Draws the heading and the rows in `height` lines from y. */
 void list_draw(struct ui *ui, struct ui_list *l, int y, int height);

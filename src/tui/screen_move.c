@@ -395,6 +395,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 	fs_set(&fs, "format", print_format_parse(prefs.format) == XF_FORMAT_TEXT ? "文本" : "PDF");
 	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
+	fs.leaves_freely = true; /* only asks where to */
 	for (;;) {
 		enum fs_result r = fs_run(ui, &fs);
 		if (r != FS_SAVE)

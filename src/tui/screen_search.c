@@ -3,6 +3,7 @@
  * marked; Enter opens the case. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "form_screen.h"
+#include "list.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -89,18 +90,6 @@ static void draw_snippet(int y, int x, int width, const char *snip, int attr)
 		ui_put(y, x + used, width - used, "", attr);
 }
 
-/* The widest text of one field over the page's rows, at least `least` columns. */
-static int widest(const struct xf_rows *rows, const char *key, int least)
-{
-	int w = least;
-	for (size_t i = 0; i < rows->n; i++) {
-		int cw = ui_width(fields_str(&rows->v[i], key));
-		if (cw > w)
-			w = cw;
-	}
-	return w;
-}
-
 /* Where the columns of a page of results go: the number as wide as the widest number on the
  * page (never cut), the name at most NAME_COLS wide (longer ones end in …), a gap between. */
 struct result_columns {
@@ -112,11 +101,11 @@ enum { RESULT_GAP = 2, NAME_COLS = 10, STATE_COLS = 10 };
 /* Lays the columns out for the rows on the page. */
 static void lay_out_columns(const struct xf_rows *rows, struct result_columns *c)
 {
-	c->number_w = widest(rows, "number", ui_width("编号"));
-	c->state_w = widest(rows, "state", ui_width("状态"));
+	c->number_w = list_widest(rows, "number", ui_width("编号"));
+	c->state_w = list_widest(rows, "state", ui_width("状态"));
 	if (c->state_w > STATE_COLS)
 		c->state_w = STATE_COLS;
-	c->name_w = widest(rows, "name", ui_width("信访人"));
+	c->name_w = list_widest(rows, "name", ui_width("信访人"));
 	if (c->name_w > NAME_COLS)
 		c->name_w = NAME_COLS;
 	c->number = 1;
@@ -124,13 +113,6 @@ static void lay_out_columns(const struct xf_rows *rows, struct result_columns *c
 	c->state = c->received + ui_width("2026-01-01") + RESULT_GAP;
 	c->name = c->state + c->state_w + RESULT_GAP;
 	c->snippet = c->name + c->name_w + RESULT_GAP;
-}
-
-/* Draws text cut to `width` columns on a character boundary, ending in … when cut. */
-static void put_clipped(int y, int x, int width, const char *text, int attr)
-{
-	char clipped[XF_CLIP_SIZE];
-	ui_put(y, x, width, text_clip(text, width, clipped, sizeof clipped), attr);
 }
 
 /* Draws the page of results: the headings over their columns, the page on the last line. */
@@ -158,8 +140,8 @@ static void draw_results(struct ui *ui, struct results *r)
 		ui_put(row, 0, c.snippet, "", attr);
 		ui_put(row, c.number, c.number_w, fields_str(f, "number"), attr);
 		ui_put(row, c.received, ui_width("2026-01-01"), fields_str(f, "received"), attr);
-		put_clipped(row, c.state, c.state_w, fields_str(f, "state"), attr);
-		put_clipped(row, c.name, c.name_w, fields_str(f, "name"), attr);
+		ui_put_clipped(row, c.state, c.state_w, fields_str(f, "state"), attr);
+		ui_put_clipped(row, c.name, c.name_w, fields_str(f, "name"), attr);
 		if (COLS > c.snippet)
 			draw_snippet(row, c.snippet, COLS - c.snippet, fields_str(f, "snippet"), attr);
 	}
@@ -233,6 +215,7 @@ void screen_search(struct ui *ui)
 		return;
 	snprintf(fs.hints, sizeof fs.hints, " 回车/F2 查找  F3 选择  Ctrl-U 清空  Tab 下一项  F10 返回");
 	fs.enter_submits = true; /* nothing is required: Enter in any field runs the search */
+	fs.leaves_freely = true; /* a search writes nothing */
 	for (;;) {
 		enum fs_result res = fs_run(ui, &fs);
 		if (res != FS_SAVE)

@@ -122,6 +122,7 @@ static bool ask_dates(struct ui *ui, struct stats_view *v)
 	fs_set(&fs, "since", v->since);
 	fs_set(&fs, "until", v->until);
 	snprintf(fs.hints, sizeof fs.hints, " F2 统计  Tab/回车 下一项  F10 返回");
+	fs.leaves_freely = true; /* only asks which dates */
 	bool ok = false;
 	while (!ok && fs_run(ui, &fs) == FS_SAVE) {
 		if (!fs_required_ok(ui, &fs))
@@ -202,6 +203,7 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 	fs_set(&fs, "file", path);
 	fs_set(&fs, "encoding", last_encoding); /* the operator's last, like the folder */
 	snprintf(fs.hints, sizeof fs.hints, " F2 导出  空格/F3 选择  Tab/回车 下一项  F10 返回");
+	fs.leaves_freely = true; /* only asks where to */
 	while (fs_run(ui, &fs) == FS_SAVE) {
 		const char *enc = fields_str(&fs.values, "encoding"), *file = fields_str(&fs.values, "file");
 		struct xf_err err;
@@ -256,6 +258,7 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	fs_set(&fs, "format", pdf ? "PDF" : "文本");
 	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
+	fs.leaves_freely = true; /* only asks where to */
 	while (fs_run(ui, &fs) == FS_SAVE) {
 		const char *chosen = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
 		const char *file = fields_str(&fs.values, "file"), *queue = fields_str(&fs.values, "queue");
