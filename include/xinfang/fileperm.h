@@ -29,6 +29,15 @@ int fileperm_open_output(const char *path);
  * file ("台账文件", "打印文件"). Every failing file write is reported through this. Returns
  * the code set. */
 int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const char *path);
+/* Refuses a file name whose extension says another format than the one written: Excel, WPS
+ * and PDF readers open a file by its name, and CSV or text bytes in x.xls, or a workbook in
+ * y.csv, open as garbage or not at all. own_ext is the format's own extension ("csv", "xlsx",
+ * "pdf"), always accepted; with only_own nothing else is (a workbook), otherwise any name but
+ * another spreadsheet's or document's (.xlsx .xls .xlsm .xlsb .ods .et .pdf .doc .docx .wps).
+ * `written` names what is written in the message (" CSV"), `advice` says what to do instead.
+ * "-" (standard output) always fits. XF_EINVAL with the file's name when it does not. */
+int fileperm_check_extension(const char *path, const char *own_ext, bool only_own, const char *written,
+                             const char *advice, struct xf_err *err);
 /* Why a file could not be read (errno errnum), in Chinese with what to do; returns the code. */
 int fileperm_read_error(struct xf_err *err, int errnum, const char *what, const char *path);
 /* A warning naming the chmod to run when the store at db_path, its -wal or its -shm can be

@@ -57,8 +57,9 @@ void report_rate_text(const struct xf_rate *r, char out[16]);
 const char *report_rate_label(enum xf_rate_kind kind);
 const char *report_rate_definition(enum xf_rate_kind kind);
 
-/* Week-over-week growth of one category: the 7 days ending on the range's last day against
- * the 7 days before. pct is meaningful only when last_week > 0. */
+/* Week-over-week growth of one category: the last 7 days of the period (ending on its last
+ * day, or today when the period reaches past today) against the 7 days before. pct is
+ * meaningful only when last_week > 0. */
 struct xf_growth {
 	char category[64];
 	long this_week, last_week;
@@ -76,6 +77,8 @@ struct xf_stats {
 	long handling_workdays;  /* sum of their working days from receipt to outcome */
 	bool handling_estimated; /* some days lay outside the calendar: weekends alone counted */
 	char week_from[11], week_to[11], prev_from[11], prev_to[11];
+	char growth_none[160]; /* why there is no growth section (the period lies after today, or
+	                          has fewer than 7 days up to today); "" when there is one */
 	struct xf_growth *growth;
 	size_t ngrowth;
 	struct xf_stat_counts overdue_department, overdue_handler;
@@ -124,6 +127,19 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
                    struct xf_buf *out);
 /* The statistics as CSV (RFC 4180, UTF-8): section, item, count, numerator, denominator, value. */
 void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *out);
+/* The statistics as CSV in `encoding` (*out a new string); UTF-8 begins with a byte order mark
+ * (EF BB BF), as the ledger's does, for Excel. XF_EINVAL when a character cannot be written. */
+int report_csv_encoded(const struct xf_stats *st, unsigned axes_mask, const char *encoding, char **out, size_t *len,
+                       struct xf_err *err);
+/* Writes the statistics as CSV in `encoding` to a file; a name that says another format
+ * (x.xlsx, x.xls, x.pdf, …) is refused before anything is written (fileperm_check_extension,
+ * the ledger's rule). */
+int report_csv_file(const struct xf_stats *st, unsigned axes_mask, const char *encoding, const char *path,
+                    struct xf_err *err);
+/* The encoding the operator last exported the statistics in at the desk (GB18030 before the
+ * first export), and remembering it. */
+void report_export_encoding(struct xf_session *s, char *out, size_t n);
+int report_export_remember(struct xf_session *s, const char *encoding, struct xf_err *err);
 /* Prints the statistics like a slip: as the PDF report or the text page (opts->format; AUTO:
  * the office's format for a spooler, PDF for a *.pdf file, else text), to a file, a spooler
  * queue or back to the caller in *bytes, with who printed it and when at the foot. A file or

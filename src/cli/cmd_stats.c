@@ -48,22 +48,13 @@ static int print_stats(struct cli *c, const struct xf_stats *st, unsigned mask, 
 }
 
 /* Writes the statistics as CSV to a file in the encoding (GB18030 unless asked: Excel opens
- * it with a double click). */
+ * it with a double click; UTF-8 with a byte order mark). */
 static int csv_to_file(const struct xf_stats *st, unsigned mask, const struct stats_output *o, struct xf_err *err)
 {
 	const char *encoding = o->encoding ? o->encoding : "GB18030";
-	struct xf_buf csv;
-	buf_init(&csv);
-	report_csv(st, mask, &csv);
-	char *enc = NULL;
-	size_t len = 0;
-	int rc = text_convert(csv.data, csv.len, encoding, &enc, &len, NULL) == XF_OK
-	             ? print_to_file(o->target, enc, len, err)
-	             : xf_err_set(err, XF_EINVAL, "统计结果无法用 %s 编码：请改用 GB18030 或 UTF-8", encoding);
+	int rc = report_csv_file(st, mask, encoding, o->target, err);
 	if (rc == XF_OK)
 		fprintf(stderr, "已导出 %s 至 %s 的统计到 %s（CSV，%s）\n", st->since, st->until, o->target, encoding);
-	free(enc);
-	buf_free(&csv);
 	return rc;
 }
 
@@ -86,6 +77,17 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 		snprintf(report.where, sizeof report.where, "标准输出");
 		if (rc == XF_OK)
 			rc = report_print_record(&c->session, st, &report, NULL, err);
+		buf_free(&out);
+		return rc;
+	}
+	if (strcmp(format, "csv") == 0 && o->encoding) {
+		/* An encoding asked for is for a file (… > 统计.csv): as --to writes it. */
+		char *enc = NULL;
+		size_t len = 0;
+		rc = report_csv_encoded(st, mask, o->encoding, &enc, &len, err);
+		if (rc == XF_OK)
+			rc = write_out(enc, len, err);
+		free(enc);
 		buf_free(&out);
 		return rc;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -218,4 +219,26 @@ char *fileperm_warning(const char *db_path)
 		                (unsigned)mode, files.data);
 	buf_free(&files);
 	return msg;
+}
+
+/* Refuses a file name whose extension says another format than the one written. */
+int fileperm_check_extension(const char *path, const char *own_ext, bool only_own, const char *written,
+                             const char *advice, struct xf_err *err)
+{
+	if (strcmp(path, "-") == 0)
+		return XF_OK;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	const char *ext = dot && dot != base ? dot + 1 : "";
+	if (strcasecmp(ext, own_ext) == 0)
+		return XF_OK;
+	if (only_own)
+		return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：%s请存为 .%s 文件；%s", base, written, own_ext, advice);
+	static const char *const others[] = {"xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (strcasecmp(ext, others[i]) == 0)
+			return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：写出的是%s，按 .%s 打开会出错。%s", base, written, ext,
+			                  advice);
+	return XF_OK;
 }

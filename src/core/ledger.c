@@ -340,26 +340,11 @@ static int xlsx_start(struct exporter *x)
  * name; a workbook only .xlsx. */
 static int check_extension(const char *path, enum xf_ledger_format format, struct xf_err *err)
 {
-	if (strcmp(path, "-") == 0)
-		return XF_OK;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	const char *dot = strrchr(base, '.');
-	const char *ext = dot && dot != base ? dot + 1 : "";
-	if (format == XF_LEDGER_XLSX) {
-		if (strcasecmp(ext, "xlsx") == 0)
-			return XF_OK;
-		return xf_err_set(err, XF_EINVAL,
-		                  "文件名 %s 与格式不符：Excel 工作簿（--format xlsx）请存为 .xlsx 文件；要 CSV 请用 --format csv", base);
-	}
-	static const char *const others[] = {"xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
-	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (strcasecmp(ext, others[i]) == 0)
-			return xf_err_set(err, XF_EINVAL,
-			                  "文件名 %s 与格式不符：写出的是 CSV，Excel 按 .%s 打开会出错。请存为 .csv 文件，或用 --format xlsx "
-			                  "存为 .xlsx 工作簿",
-			                  base, ext);
-	return XF_OK;
+	if (format == XF_LEDGER_XLSX)
+		return fileperm_check_extension(path, "xlsx", true, "Excel 工作簿（--format xlsx）", "要 CSV 请用 --format csv",
+		                                err);
+	return fileperm_check_extension(path, "csv", false, " CSV", "请存为 .csv 文件，或用 --format xlsx 存为 .xlsx 工作簿",
+	                                err);
 }
 
 /* Exports a period's cases. */

@@ -480,6 +480,17 @@ static void draw_legend(struct report *r, const struct xf_pdf_report_meta *meta)
 static void draw_growth(struct report *r, const struct xf_stats *st, const struct xf_pdf_report_meta *meta,
                         int number)
 {
+	if (*st->growth_none) { /* no weeks to compare: the heading and the reason, as on the page */
+		char *title = xasprintf("%s、环比增长与预警", section_number(number));
+		if (r->y + 3 * ROW_MIN > content_bottom())
+			new_page(r);
+		r->y += text_at(r, r->heading, title, LEFT, r->y, r->width, false) + HEADING_GAP;
+		char *why = xasprintf("不计：%s", st->growth_none);
+		r->y += text_at(r, r->doc.body, why, LEFT + PAD, r->y, r->width - PAD, false) + SECTION_GAP;
+		free(why);
+		free(title);
+		return;
+	}
 	struct table t = {.ncols = 5,
 	                  .cols = {{"类别", 128, COL_LEFT}, {"上周", 48, COL_RIGHT}, {"本周", 48, COL_RIGHT},
 	                           {"环比", 64, COL_RIGHT}, {"预警", 0, COL_LEVEL}}};

@@ -14,6 +14,7 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/csv.h"
+#include "xinfang/fileperm.h"
 #include "xinfang/paths.h"
 #include "xinfang/pdf_report.h"
 #include "xinfang/setup.h"
@@ -59,28 +60,65 @@ const char *report_rate_label(enum xf_rate_kind kind) { return rate_labels[kind]
 /* Definition of a rate. */
 const char *report_rate_definition(enum xf_rate_kind kind) { return rate_definitions[kind]; }
 
+/* The figures and their definitions, for --explain: a label and its text (\n: a new line). */
+static const char *const explain_items[][2] = {
+	{"收到事项", "期间内收到（登记的收到日期）的事项数；按渠道、类别、承办部门、重要程度、状态分列。"},
+	{"及时转办率", "首次转办日期不晚于转办期限的事项 ÷ 已转办的事项。\n退回后再转办的，以第一次转办的日期计。"},
+	{"按期办结率", "报结日期不晚于现行办理期限（周限，含批准的延期）的事项 ÷ 已报结的事项。"},
+	{"答复及时率", "答复日期不晚于现行答复期限（月限，含批准的延期）的事项 ÷ 已答复的事项。\n"
+	               "当场答复的事项不经答复环节，不计入。"},
+	{"满意率", "满意或基本满意的处理结果 ÷ 满意程度不是“未表态”的处理结果。"},
+	{"重复信访率", "作为更早事项的重复信访而关联的事项 ÷ 收到的事项。\n"
+	               "两件事项关联后，收到较晚的一件算重复信访（同一天收到的，编号大的一件）。"},
+	{"首办一次性办结率", "从未退回、之后也没有重复信访的已结案事项 ÷ 已结案事项（含不予受理、当场答复、撤诉）。"},
+	{"平均办理时间", "已报结事项从收到到报结的工作日数之和 ÷ 已报结事项数；收到当天不计，"
+	                 "按办公室的节假日日历（含调休上班日）计；日历未覆盖的年份只除去周末并注明。"},
+	{"环比增长", "按类别，期间最后 7 天（止于期间的最后一天；期间延到今天以后的，止于今天）收到的件数"
+	             "对比之前 7 天：(本周 − 上周) ÷ 上周；上周为 0 的不计增长率。期间全在今天之后，"
+	             "或到今天不足 7 天的，不计环比增长。预警等级见 data/warnings.txt（默认蓝色 10%–20%，"
+	             "黄色 20%–30%，红色超过 30%）。"},
+	{"超期事项", "期间内收到、已转办的事项中，报结晚于现行办理期限的，或尚未报结而办理期限已过（早于今天）的；"
+	             "按承办部门和经办人（处理结果上的经办人，否则转办单上的承办人）分列，用于追责。"},
+};
+
+/* Columns of one code point for the explanation: the terminal's. */
+static int explain_width(uint32_t cp, void *ctx)
+{
+	(void)ctx;
+	return text_cp_width(cp);
+}
+
+/* The explanation's lines: at most 80 columns, labels in a column of their own, the texts
+ * wrapped by the core's line breaker (no line starts with closing punctuation). */
+#define EXPLAIN_COLS 80
+#define EXPLAIN_INDENT 19
+
 /* The definitions of every figure. */
 const char *report_explain(void)
 {
-	return "统计口径（按收信/来访日期落在所选期间内的事项统计）：\n"
-	       "  收到事项        期间内收到（登记的收到日期）的事项数；按渠道、类别、承办部门、重要程度、状态分列。\n"
-	       "  及时转办率      首次转办日期不晚于转办期限的事项 ÷ 已转办的事项。\n"
-	       "                  退回后再转办的，以第一次转办的日期计。\n"
-	       "  按期办结率      报结日期不晚于现行办理期限（周限，含批准的延期）的事项 ÷ 已报结的事项。\n"
-	       "  答复及时率      答复日期不晚于现行答复期限（月限，含批准的延期）的事项 ÷ 已答复的事项。\n"
-	       "                  当场答复的事项不经答复环节，不计入。\n"
-	       "  满意率          满意或基本满意的处理结果 ÷ 满意程度不是“未表态”的处理结果。\n"
-	       "  重复信访率      作为更早事项的重复信访而关联的事项 ÷ 收到的事项。\n"
-	       "                  两件事项关联后，收到较晚的一件算重复信访（同一天收到的，编号大的一件）。\n"
-	       "  首办一次性办结率 从未退回、之后也没有重复信访的已结案事项 ÷ 已结案事项（含不予受理、当场答复、撤诉）。\n"
-	       "  平均办理时间    已报结事项从收到到报结的工作日数之和 ÷ 已报结事项数；收到当天不计，\n"
-	       "                  按办公室的节假日日历（含调休上班日）计；日历未覆盖的年份只除去周末并注明。\n"
-	       "  环比增长        按类别，期间最后 7 天收到的件数对比之前 7 天：(本周 − 上周) ÷ 上周；\n"
-	       "                  上周为 0 的不计增长率。预警等级见 data/warnings.txt（默认蓝色 10%–20%，\n"
-	       "                  黄色 20%–30%，红色超过 30%）。\n"
-	       "  超期事项        期间内收到、已转办的事项中，报结晚于现行办理期限的，或尚未报结而办理期限\n"
-	       "                  已过（早于今天）的；按承办部门和经办人（处理结果上的经办人，否则转办单上的\n"
-	       "                  承办人）分列，用于追责。\n";
+	static char *text;
+	if (text)
+		return text;
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "统计口径（按收信/来访日期落在所选期间内的事项统计）：\n");
+	for (size_t i = 0; i < sizeof explain_items / sizeof explain_items[0]; i++) {
+		char **lines = NULL;
+		size_t n = text_wrap(explain_items[i][1], EXPLAIN_COLS - EXPLAIN_INDENT, explain_width, NULL, &lines);
+		for (size_t k = 0; k < n; k++) {
+			if (k == 0) {
+				buf_printf(&b, "  %s", explain_items[i][0]);
+				for (int w = 2 + text_width(explain_items[i][0]); w < EXPLAIN_INDENT; w++)
+					buf_puts(&b, " ");
+			} else {
+				buf_printf(&b, "%*s", EXPLAIN_INDENT, "");
+			}
+			buf_printf(&b, "%s\n", lines[k]);
+		}
+		text_lines_free(lines, n);
+	}
+	text = b.data;
+	return text;
 }
 
 /* Frees counts. */
@@ -388,14 +426,25 @@ static int tally_case(void *ctx, const struct xf_stats_row *r)
 	return 0;
 }
 
-/* Week-over-week growth per category. */
+/* Week-over-week growth per category: the last 7 days of the period, ending on its last day
+ * or today when earlier, against the 7 days before; none for a period that lies after today
+ * or has fewer than 7 days up to today, with the reason in growth_none. */
 static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_err *err)
 {
-	/* The latest week of the range that has begun: a range reaching past today ends today. */
-	int until, today = clock_today();
+	int since, until, today = clock_today();
+	date_parse(out->since, &since, NULL);
 	date_parse(out->until, &until, NULL);
+	if (since > today) {
+		snprintf(out->growth_none, sizeof out->growth_none, "期间在今天（%s）之后，还没有可比的一周", out->today);
+		return XF_OK;
+	}
 	if (until > today)
 		until = today;
+	if (until - since + 1 < 7) {
+		snprintf(out->growth_none, sizeof out->growth_none, "期间%s只有 %d 天，不足一周（7 天）",
+		         until < day_of(out->until) ? "到今天" : "", until - since + 1);
+		return XF_OK;
+	}
 	date_format(until - 6, out->week_from);
 	date_format(until, out->week_to);
 	date_format(until - 13, out->prev_from);
@@ -549,19 +598,35 @@ static int dev_width(uint32_t cp, enum xf_render_device dev)
 	return text_cp_width(cp);
 }
 
-/* Appends s cut to at most `cols` columns (never inside a character) and padded to exactly
- * `cols` when pad. */
+/* Columns s takes on the device. */
+static int dev_text_width(const char *s, enum xf_render_device dev)
+{
+	int w = 0;
+	size_t i = 0, len = strlen(s);
+	while (i < len)
+		w += dev_width(utf8_next(s, len, &i), dev);
+	return w;
+}
+
+/* Appends s in at most `cols` columns, padded to exactly `cols` when pad; a text that does not
+ * fit is cut between characters and ends in …. */
 static void put_cell(struct xf_buf *b, const char *s, int cols, bool pad, enum xf_render_device dev)
 {
 	int used = 0;
 	size_t i = 0, len = strlen(s);
+	bool whole = dev_text_width(s, dev) <= cols;
+	int room = whole ? cols : cols - dev_width(0x2026, dev);
 	while (i < len) {
 		size_t at = i;
 		int w = dev_width(utf8_next(s, len, &i), dev);
-		if (used + w > cols)
+		if (used + w > room)
 			break;
 		buf_add(b, s + at, i - at);
 		used += w;
+	}
+	if (!whole && room >= 0) {
+		buf_puts(b, "…");
+		used += dev_width(0x2026, dev);
 	}
 	while (pad && used++ < cols)
 		buf_puts(b, " ");
@@ -603,18 +668,59 @@ void report_rate_text(const struct xf_rate *r, char out[16])
 /* Appends s right-aligned in `cols` columns of the device. */
 static void put_right(struct xf_buf *b, const char *s, int cols, enum xf_render_device dev)
 {
-	int w = 0;
-	size_t i = 0, len = strlen(s);
-	while (i < len)
-		w += dev_width(utf8_next(s, len, &i), dev);
-	for (; w < cols; w++)
+	for (int w = dev_text_width(s, dev); w < cols; w++)
 		buf_puts(b, " ");
 	buf_puts(b, s);
 }
 
+/* Columns of a bar chart's line besides the label and the bar: "  ", " ", " %8ld", " %6.1f%". */
+#define BAR_LINE_REST (2 + 1 + 1 + 8 + 8)
+/* The fewest columns a bar keeps when a long label widens its column. */
+#define BAR_MIN_COLS 12
+/* Columns of a growth line besides the category: "  ", " 本周 %5ld  上周 %5ld  ", "%+7.1f%", "  红色预警". */
+#define GROWTH_LINE_REST (2 + 25 + 8 + 10)
+
+/* Widens *cols to the widest label of the counts. */
+static void widest_label(const struct xf_stat_counts *c, enum xf_render_device dev, int *cols)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		int w = dev_text_width(c->v[i].label, dev);
+		if (w > *cols)
+			*cols = w;
+	}
+}
+
+/* The label column of every bar chart on the page: as wide as the widest label shown (a
+ * handler's or a department's name whole, for accountability), at least LABEL_COLS, at most
+ * what leaves the bar BAR_MIN_COLS; a label wider still is cut with …. */
+static int chart_label_cols(const struct xf_stats *st, unsigned axes_mask, int width, enum xf_render_device dev)
+{
+	int cols = LABEL_COLS;
+	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
+		if (report_axis_shown(st, axes_mask, ax))
+			widest_label(&st->axes[ax], dev, &cols);
+	widest_label(&st->overdue_department, dev, &cols);
+	widest_label(&st->overdue_handler, dev, &cols);
+	int most = width - BAR_LINE_REST - BAR_MIN_COLS;
+	return cols > most ? (most > LABEL_COLS ? most : LABEL_COLS) : cols;
+}
+
+/* The category column of the growth lines: the widest category, within the page. */
+static int growth_label_cols(const struct xf_stats *st, int width, enum xf_render_device dev)
+{
+	int cols = LABEL_COLS;
+	for (size_t i = 0; i < st->ngrowth; i++) {
+		int w = dev_text_width(st->growth[i].category, dev);
+		if (w > cols)
+			cols = w;
+	}
+	int most = width - GROWTH_LINE_REST;
+	return cols > most ? (most > LABEL_COLS ? most : LABEL_COLS) : cols;
+}
+
 /* One section of bars, scaled to the largest. */
 static void put_bars(struct xf_buf *b, const char *title, const struct xf_stat_counts *c, long total, int width,
-                     enum xf_render_device dev)
+                     int label_cols, enum xf_render_device dev)
 {
 	buf_printf(b, "%s\n", title);
 	if (c->n == 0) {
@@ -626,12 +732,12 @@ static void put_bars(struct xf_buf *b, const char *title, const struct xf_stat_c
 		if (c->v[i].n > max)
 			max = c->v[i].n;
 	/* "  label  bar  count  share": every chart alike, the share left blank without a total */
-	int bar_cols = width - 2 - LABEL_COLS - 1 - 1 - 8 - 8;
+	int bar_cols = width - BAR_LINE_REST - label_cols;
 	if (bar_cols < 4)
 		bar_cols = 4;
 	for (size_t i = 0; i < c->n; i++) {
 		buf_puts(b, "  ");
-		put_cell(b, c->v[i].label, LABEL_COLS, true, dev);
+		put_cell(b, c->v[i].label, label_cols, true, dev);
 		buf_puts(b, " ");
 		int cols = max > 0 ? (int)((double)c->v[i].n * bar_cols / (double)max + 0.5) : 0;
 		if (c->v[i].n > 0 && cols == 0)
@@ -652,6 +758,7 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 {
 	if (width < 60)
 		width = 60;
+	int label_cols = chart_label_cols(st, axes_mask, width, dev);
 	buf_printf(out, "信访统计  %s 至 %s  收到事项 %ld 件\n", st->since, st->until, st->received);
 	put_rule(out, width, dev);
 	buf_puts(out, "比率（分子 / 分母）\n");
@@ -687,16 +794,20 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 		/* 按 JR/T 业务渠道: a space between the Chinese and a Latin name */
 		snprintf(title, sizeof title, "按%s%s", (unsigned char)axis_labels[ax][0] < 0x80 ? " " : "", axis_labels[ax]);
 		put_rule(out, width, dev);
-		put_bars(out, title, &st->axes[ax], st->received, width, dev);
+		put_bars(out, title, &st->axes[ax], st->received, width, label_cols, dev);
 	}
 	put_rule(out, width, dev);
-	buf_printf(out, "环比增长（%s～%s 对比 %s～%s）\n", st->week_from, st->week_to, st->prev_from, st->prev_to);
-	if (st->ngrowth == 0)
+	if (*st->growth_none)
+		buf_printf(out, "环比增长：不计，%s\n", st->growth_none);
+	else
+		buf_printf(out, "环比增长（%s～%s 对比 %s～%s）\n", st->week_from, st->week_to, st->prev_from, st->prev_to);
+	if (st->ngrowth == 0 && !*st->growth_none)
 		buf_puts(out, "  （两周内无事项）\n");
+	int growth_cols = growth_label_cols(st, width, dev);
 	for (size_t i = 0; i < st->ngrowth; i++) {
 		const struct xf_growth *g = &st->growth[i];
 		buf_puts(out, "  ");
-		put_cell(out, g->category, LABEL_COLS, true, dev);
+		put_cell(out, g->category, growth_cols, true, dev);
 		buf_printf(out, " 本周 %5ld  上周 %5ld  ", g->this_week, g->last_week);
 		if (g->last_week > 0)
 			buf_printf(out, "%+7.1f%%", g->pct);
@@ -712,8 +823,8 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 		total += st->overdue_department.v[i].n;
 	char title[96];
 	snprintf(title, sizeof title, "超期事项（按承办部门，共 %ld 件）", total);
-	put_bars(out, title, &st->overdue_department, 0, width, dev);
-	put_bars(out, "超期事项（按经办人）", &st->overdue_handler, 0, width, dev);
+	put_bars(out, title, &st->overdue_department, 0, width, label_cols, dev);
+	put_bars(out, "超期事项（按经办人）", &st->overdue_handler, 0, width, label_cols, dev);
 }
 
 /* Appends one CSV row of seven fields through the ledger's writer (RFC 4180 quoting, and a
@@ -762,6 +873,16 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 			csv_row(out, section, st->axes[ax].v[i].label, a, NULL, NULL, NULL, NULL);
 		}
 	}
+	/* The weeks compared, or why there is no growth, as the page says. */
+	if (*st->growth_none) {
+		char *why = xasprintf("不计：%s", st->growth_none);
+		csv_row(out, "环比增长期间", why, NULL, NULL, NULL, NULL, NULL);
+		free(why);
+	} else {
+		char *weeks = xasprintf("%s～%s 对比 %s～%s", st->week_from, st->week_to, st->prev_from, st->prev_to);
+		csv_row(out, "环比增长期间", weeks, NULL, NULL, NULL, NULL, NULL);
+		free(weeks);
+	}
 	for (size_t i = 0; i < st->ngrowth; i++) {
 		const struct xf_growth *g = &st->growth[i];
 		snprintf(n, sizeof n, "%ld", g->this_week);
@@ -779,6 +900,80 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 			csv_row(out, h ? "超期（按经办人）" : "超期（按承办部门）", c->v[i].label, a, NULL, NULL, NULL, NULL);
 		}
 	}
+}
+
+/* The statistics as CSV in an encoding; UTF-8 starts with a byte order mark, as the ledger's
+ * does, so Excel reads it as UTF-8. */
+int report_csv_encoded(const struct xf_stats *st, unsigned axes_mask, const char *encoding, char **out, size_t *len,
+                       struct xf_err *err)
+{
+	struct xf_buf csv;
+	buf_init(&csv);
+	bool utf8 = strcasecmp(encoding, "UTF-8") == 0 || strcasecmp(encoding, "UTF8") == 0;
+	if (utf8)
+		buf_add(&csv, "\xEF\xBB\xBF", 3);
+	report_csv(st, axes_mask, &csv);
+	int rc = XF_OK;
+	if (text_convert(csv.data, csv.len, encoding, out, len, NULL) != XF_OK)
+		rc = xf_err_set(err, XF_EINVAL, "统计中有 %s 无法表示的字：请改用 GB18030 或 UTF-8", encoding);
+	buf_free(&csv);
+	return rc;
+}
+
+/* Refuses a file name that says another format than the CSV written (x.xlsx, x.pdf, …). */
+static int check_csv_name(const char *path, struct xf_err *err)
+{
+	return fileperm_check_extension(path, "csv", false, " CSV",
+	                                "请存为 .csv 文件（Excel 双击即可打开）；统计没有 Excel 工作簿格式", err);
+}
+
+/* Writes the statistics as CSV to a file. */
+int report_csv_file(const struct xf_stats *st, unsigned axes_mask, const char *encoding, const char *path,
+                    struct xf_err *err)
+{
+	if (check_csv_name(path, err) != XF_OK)
+		return err->code;
+	char *encoded = NULL;
+	size_t len = 0;
+	int rc = report_csv_encoded(st, axes_mask, encoding, &encoded, &len, err);
+	if (rc == XF_OK)
+		rc = print_to_file(path, encoded, len, err);
+	free(encoded);
+	return rc;
+}
+
+/* The key of the operator's last export encoding among the settings. */
+static char *export_encoding_key(const struct xf_session *s)
+{
+	return xasprintf("stats.export_encoding.%s", s->op.name);
+}
+
+/* The encoding the operator last exported the statistics in, else GB18030. */
+void report_export_encoding(struct xf_session *s, char *out, size_t n)
+{
+	char *key = export_encoding_key(s), *v = NULL;
+	struct xf_err err;
+	if (store_setting_get(s->st, key, &v, &err) == XF_OK && v && *v)
+		snprintf(out, n, "%s", v);
+	else
+		snprintf(out, n, "GB18030");
+	free(v);
+	free(key);
+}
+
+/* Remembers the encoding the operator exported the statistics in. */
+int report_export_remember(struct xf_session *s, const char *encoding, struct xf_err *err)
+{
+	char *key = export_encoding_key(s);
+	int rc = store_begin(s->st, err);
+	if (rc == XF_OK)
+		rc = store_setting_set(s->st, key, encoding, err);
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
+	free(key);
+	return rc;
 }
 
 /* The text page in pages of the slips' paper size, the footer on the last, a form feed after
@@ -892,7 +1087,14 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	if (rc == XF_OK) {
 		switch (opts->dest) {
 		case XF_PRINT_FILE:
-			rc = print_to_file(opts->target, encoded, len, err);
+			rc = format == XF_FORMAT_PDF
+			         ? fileperm_check_extension(opts->target, "pdf", false, " PDF 报表", "请存为 .pdf 文件", err)
+			         : fileperm_check_extension(opts->target, "txt", false, "统计的文本页",
+			                                    "文本请存为 .txt 文件，PDF 报表存为 .pdf，表格存为 .csv（CSV）；"
+			                                    "统计没有 Excel 工作簿格式",
+			                                    err);
+			if (rc == XF_OK)
+				rc = print_to_file(opts->target, encoded, len, err);
 			snprintf(report.where, sizeof report.where, "文件 %s", opts->target);
 			break;
 		case XF_PRINT_SPOOLER: {

@@ -198,23 +198,17 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 	struct fscreen fs;
 	if (!fs_open(ui, &fs, NULL, form))
 		return;
+	char last_encoding[16];
+	report_export_encoding(&ui->s, last_encoding, sizeof last_encoding);
 	fs_set(&fs, "file", path);
-	fs_set(&fs, "encoding", "GB18030");
+	fs_set(&fs, "encoding", last_encoding); /* the operator's last, like the folder */
 	snprintf(fs.hints, sizeof fs.hints, " F2 导出  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	fs.leaves_freely = true; /* only asks where to */
 	while (fs_run(ui, &fs) == FS_SAVE) {
 		const char *enc = fields_str(&fs.values, "encoding"), *file = fields_str(&fs.values, "file");
 		struct xf_err err;
-		struct xf_buf out;
-		buf_init(&out);
-		report_csv(&v->st, 0, &out); /* the axes on the screen, JR/T ones when shown */
-		char *encoded = NULL;
-		size_t len = 0;
-		int rc = text_convert(out.data, out.len, enc, &encoded, &len, NULL) == XF_OK
-		             ? print_to_file(file, encoded, len, &err)
-		             : xf_err_set(&err, XF_EINVAL, "统计中有 %s 无法表示的字：请改用 GB18030 或 UTF-8", enc);
-		free(encoded);
-		buf_free(&out);
+		/* the axes on the screen, JR/T ones when shown; a name like x.xlsx is refused */
+		int rc = report_csv_file(&v->st, 0, enc, file, &err);
 		if (rc != XF_OK) {
 			ui_message(ui, UI_ERROR, "%s", err.msg);
 			continue;
@@ -222,6 +216,7 @@ static void export_csv(struct ui *ui, struct stats_view *v)
 		char full[1024];
 		ui_full_path(file, full, sizeof full);
 		remember_folder(ui, full);
+		report_export_remember(&ui->s, enc, &err);
 		ui_message(ui, UI_INFO, "统计已导出到 %s（CSV，%s）", full, enc);
 		break;
 	}

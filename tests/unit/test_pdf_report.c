@@ -474,12 +474,46 @@ static void command_line_formats(void **state)
 	fixture_close(&fx);
 }
 
+
+/* A period after today has no weeks to compare: the report's growth section says why in one
+ * line, as the text page does, with no table, no weeks and no warnings; a period of its own
+ * compares its own last 7 days. */
+static void growth_follows_period(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	build_month(&fx);
+	struct head_env h;
+	head_env(&h, &fx, NULL, NULL);
+	char *path = xasprintf("%s/later.pdf", fx.dir);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, h.env, (const char *[]){"stats", "year=2027", "--to", path, NULL});
+	if (r->status != 0)
+		fail_msg("stats --to: %s", r->err);
+	char *text = pdf_text(path);
+	assert_non_null(strstr(text, "环比增长与预警不计：期间在今天（2026-03-20）之后，还没有可比的一周"));
+	assert_null(strstr(text, "本周"));
+	assert_null(strstr(text, "预警等级"));
+	assert_null(strstr(text, "2026-03-14"));
+	free(text);
+	run_xinfang(r, h.env, (const char *[]){"stats", "since=2026-03-01", "until=2026-03-10", "--to", path, NULL});
+	assert_int_equal(r->status, 0);
+	text = pdf_text(path);
+	assert_non_null(strstr(text, "环比增长与预警（本周2026-03-04～2026-03-10，上周2026-02-25～2026-03-03）"));
+	free(text);
+	free(path);
+	free(r);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(month_report),
 		cmocka_unit_test(long_report),
 		cmocka_unit_test(command_line_formats),
+		cmocka_unit_test(growth_follows_period),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "xinfang/clock.h"
+#include "xinfang/paths.h"
 #include "xinfang/report.h"
 #include "xinfang/slip.h"
 #include "xinfang/text.h"
@@ -482,6 +485,243 @@ static void test_period_messages_whole(void **state)
 	fixture_close(&fx);
 }
 
+
+/* Week-over-week growth is over the period's own last 7 days: a period after today has none
+ * (said in one line on the page and in the CSV), a period ending before today ends its week
+ * on its last day, one reaching past today ends it today, and one with fewer than 7 days up
+ * to today has none. */
+static void test_growth_follows_period(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-10");
+	for (int d = 10; d <= 25; d++) {
+		char rec[32];
+		today(d == 10 ? "2026-11-10" : "2026-11-25");
+		snprintf(rec, sizeof rec, "received=2026-11-%02d", d);
+		fixture_case(&fx, rec, "category=服务态度", NULL);
+	}
+	today("2026-11-25");
+	struct xf_stats st;
+	struct xf_err err;
+	/* A year after today: no weeks, nothing counted, said in one line. */
+	assert_int_equal(report_stats(&fx.head, "2027-01-01", "2027-12-31", &st, &err), XF_OK);
+	assert_int_equal(st.received, 0);
+	assert_int_equal(st.ngrowth, 0);
+	assert_non_null(strstr(st.growth_none, "今天（2026-11-25）之后"));
+	struct xf_buf page, csv;
+	buf_init(&page);
+	report_render(&st, 0, 80, XF_RENDER_TERMINAL, &page);
+	assert_non_null(strstr(page.data, "\n环比增长：不计，期间在今天（2026-11-25）之后"));
+	assert_null(strstr(page.data, "对比"));
+	assert_null(strstr(page.data, "预警"));
+	assert_null(strstr(page.data, "2026-11-19"));
+	buf_free(&page);
+	buf_init(&csv);
+	report_csv(&st, 0, &csv);
+	assert_non_null(strstr(csv.data, "\r\n环比增长期间,不计：期间在今天（2026-11-25）之后"));
+	assert_null(strstr(csv.data, "\r\n环比增长,"));
+	buf_free(&csv);
+	report_free(&st);
+	/* Two days: fewer than 7, none; the weeks around them are not compared. */
+	assert_int_equal(report_stats(&fx.head, "2026-11-20", "2026-11-21", &st, &err), XF_OK);
+	assert_int_equal(st.received, 2);
+	assert_int_equal(st.ngrowth, 0);
+	assert_non_null(strstr(st.growth_none, "只有 2 天"));
+	report_free(&st);
+	/* A period reaching past today with 3 days up to today: none either. */
+	assert_int_equal(report_stats(&fx.head, "2026-11-23", "2026-12-31", &st, &err), XF_OK);
+	assert_non_null(strstr(st.growth_none, "到今天只有 3 天"));
+	report_free(&st);
+	/* A period ending before today: its last 7 days, not the week before today. */
+	assert_int_equal(report_stats(&fx.head, "2026-11-01", "2026-11-20", &st, &err), XF_OK);
+	assert_string_equal(st.growth_none, "");
+	assert_string_equal(st.week_from, "2026-11-14");
+	assert_string_equal(st.week_to, "2026-11-20");
+	assert_string_equal(st.prev_from, "2026-11-07");
+	assert_string_equal(st.prev_to, "2026-11-13");
+	assert_int_equal(growth_of(&st, "服务态度")->this_week, 7);
+	assert_int_equal(growth_of(&st, "服务态度")->last_week, 4); /* 11-10 .. 11-13 */
+	buf_init(&csv);
+	report_csv(&st, 0, &csv);
+	assert_non_null(strstr(csv.data, "\r\n环比增长期间,2026-11-14～2026-11-20 对比 2026-11-07～2026-11-13,,,,,\r\n"));
+	buf_free(&csv);
+	report_free(&st);
+	/* A year reaching past today: the week ends today. */
+	assert_int_equal(report_stats(&fx.head, "2026-01-01", "2026-12-31", &st, &err), XF_OK);
+	assert_string_equal(st.week_to, "2026-11-25");
+	assert_string_equal(st.week_from, "2026-11-19");
+	report_free(&st);
+	/* The command line says the same. */
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-25", NULL};
+	struct run_result r;
+	run_xinfang(&r, env, (const char *[]){"stats", "year=2027", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "环比增长：不计，期间在今天（2026-11-25）之后"));
+	assert_null(strstr(r.out, "红色预警"));
+	run_xinfang(&r, env, (const char *[]){"stats", "since=2026-11-20", "until=2026-11-21", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "环比增长：不计，期间只有 2 天"));
+	assert_null(strstr(r.out, "2026-11-15～"));
+	free(db);
+	fixture_close(&fx);
+}
+
+/* The column of a line where its first bar starts, or -1. */
+static int bar_column(const char *line)
+{
+	const char *at = strstr(line, "█");
+	if (at == NULL)
+		return -1;
+	char *head = xstrndup(line, (size_t)(at - line));
+	int w = text_width(head);
+	free(head);
+	return w;
+}
+
+/* The overdue cases by handler and by department are the accountability list: a long name is
+ * shown whole, every bar of the page starts in one column, the page keeps to 80 columns, and
+ * a name too long for any column is cut between characters with …. */
+static void test_names_whole(void **state)
+{
+	(void)state;
+	struct xf_stats st;
+	memset(&st, 0, sizeof st);
+	snprintf(st.since, sizeof st.since, "2026-11-01");
+	snprintf(st.until, sizeof st.until, "2026-11-30");
+	snprintf(st.growth_none, sizeof st.growth_none, "测试");
+	struct xf_stat_count who[] = {{"阿卜杜热合曼·买买提", 3}, {"李𠮷", 1}};
+	struct xf_stat_count dept[] = {{"普惠金融事业部小微企业服务中心", 2}, {"个人金融部", 1}};
+	struct xf_stat_count chan[] = {{"来访", 4}};
+	st.overdue_handler = (struct xf_stat_counts){who, 2};
+	st.overdue_department = (struct xf_stat_counts){dept, 2};
+	st.axes[XF_AXIS_CHANNEL] = (struct xf_stat_counts){chan, 1};
+	st.received = 4;
+	for (int dev = 0; dev < 2; dev++) {
+		struct xf_buf page;
+		buf_init(&page);
+		report_render(&st, 1u << XF_AXIS_CHANNEL, 80, (enum xf_render_device)dev, &page);
+		assert_non_null(strstr(page.data, "  阿卜杜热合曼·买买提 "));
+		assert_non_null(strstr(page.data, "  普惠金融事业部小微企业服务中心 "));
+		assert_null(strstr(page.data, "…"));
+		if (dev == XF_RENDER_TERMINAL) { /* measured as the terminal shows it */
+			assert_fits(page.data, 80);
+			int first = bar_column(strstr(page.data, "  来访"));
+			assert_true(first > 0);
+			assert_int_equal(bar_column(strstr(page.data, "  阿卜杜热合曼")), first);
+			assert_int_equal(bar_column(strstr(page.data, "  普惠金融")), first);
+			assert_int_equal(bar_column(strstr(page.data, "  李𠮷")), first);
+		}
+		buf_free(&page);
+	}
+	/* A name longer than any column: cut between characters, ending in …, within the page. */
+	struct xf_stat_count huge[] = {{"𠮷买买买买买买买买买买买买买买买买买买买买买买买买买买买买买", 1}};
+	st.overdue_handler = (struct xf_stat_counts){huge, 1};
+	struct xf_buf page;
+	buf_init(&page);
+	report_render(&st, 1u << XF_AXIS_CHANNEL, 80, XF_RENDER_TERMINAL, &page);
+	assert_true(utf8_valid(page.data, page.len, NULL));
+	assert_non_null(strstr(page.data, "  𠮷买买"));
+	assert_non_null(strstr(page.data, "买… "));
+	assert_fits(page.data, 80);
+	buf_free(&page);
+}
+
+/* The statistics file takes the ledger's rule on names: a spreadsheet's or document's name for
+ * text or CSV is refused before anything is written, a PDF goes to *.pdf; a UTF-8 CSV starts
+ * with the byte order mark Excel needs, a GB18030 one does not. */
+static void test_file_names_and_bom(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-02-27");
+	int64_t id[6];
+	build_march(&fx, id);
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=head", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", NULL};
+	struct run_result r;
+	const char *wrong[][3] = {{"x.xlsx", NULL, "x.xlsx 与格式不符"}, {"x.xls", NULL, "x.xls 与格式不符"},
+	                          {"y.xlsx", "csv", "y.xlsx 与格式不符"}, {"z.xls", "pdf", "z.xls 与格式不符"},
+	                          {"t.pdf", "text", "t.pdf 与格式不符"}};
+	for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+		char *path = xasprintf("%s/%s", fx.dir, wrong[i][0]);
+		run_xinfang(&r, env, (const char *[]){"stats", "month=2026-03", "--to", path, wrong[i][1] ? "--format" : NULL,
+		                                      wrong[i][1], NULL});
+		if (r.status != 1 || strstr(r.err, wrong[i][2]) == NULL)
+			fail_msg("stats --to %s: status %d, %s", wrong[i][0], r.status, r.err);
+		assert_int_equal(access(path, F_OK), -1);
+		free(path);
+	}
+	char *utf8 = xasprintf("%s/su.csv", fx.dir), *gb = xasprintf("%s/sg.csv", fx.dir);
+	run_xinfang(&r, env, (const char *[]){"stats", "month=2026-03", "--to", utf8, "--encoding", "UTF-8", NULL});
+	assert_int_equal(r.status, 0);
+	run_xinfang(&r, env, (const char *[]){"stats", "month=2026-03", "--to", gb, NULL});
+	assert_int_equal(r.status, 0);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(utf8, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 3);
+	assert_memory_equal(bytes, "\xEF\xBB\xBF分项,项目", strlen("\xEF\xBB\xBF分项,项目"));
+	free(bytes);
+	assert_int_equal(paths_read_file(gb, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) != 0);
+	free(bytes);
+	/* Asked for UTF-8 on standard output (… > 统计.csv): the same bytes. */
+	run_xinfang(&r, env, (const char *[]){"stats", "month=2026-03", "--format", "csv", "--encoding", "UTF-8", NULL});
+	assert_int_equal(r.status, 0);
+	assert_memory_equal(r.out, "\xEF\xBB\xBF", 3);
+	/* The core's function refuses the same names. */
+	struct xf_stats st;
+	struct xf_err err;
+	assert_int_equal(report_stats(&fx.head, "2026-03-01", "2026-03-31", &st, &err), XF_OK);
+	char *xlsx = xasprintf("%s/desk.xlsx", fx.dir);
+	assert_int_equal(report_csv_file(&st, 0, "UTF-8", xlsx, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "desk.xlsx 与格式不符"));
+	assert_non_null(strstr(err.msg, ".csv"));
+	assert_int_equal(access(xlsx, F_OK), -1);
+	report_free(&st);
+	free(xlsx);
+	free(utf8);
+	free(gb);
+	free(db);
+	fixture_close(&fx);
+}
+
+/* stats --explain keeps to 80 columns (CJK two), no line starts with closing punctuation,
+ * and it states the growth rule. */
+static void test_explain_fits(void **state)
+{
+	(void)state;
+	const char *text = report_explain();
+	assert_fits(text, 80);
+	for (const char *line = text; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line), i = 0;
+		while (i < n && line[i] == ' ')
+			i++;
+		if (i < n) {
+			size_t at = i;
+			uint32_t cp = utf8_next(line, n, &at);
+			if (text_no_line_start(cp))
+				fail_msg("line starts with punctuation: %.*s", (int)n, line);
+		}
+		line = nl ? nl + 1 : line + n;
+	}
+	char *flat = squeeze_spaces(text);
+	char *joined = xstrdup(flat);
+	char *w = joined;
+	for (const char *p = flat; *p; p++)
+		if (*p != '\n')
+			*w++ = *p;
+	*w = '\0';
+	assert_non_null(strstr(joined, "期间最后7天"));
+	assert_non_null(strstr(joined, "期间全在今天之后，或到今天不足7天的，不计环比增长"));
+	assert_non_null(strstr(joined, "首办一次性办结率从未退回"));
+	free(joined);
+	free(flat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +731,10 @@ int main(void)
 		cmocka_unit_test(test_print_and_cli),
 		cmocka_unit_test(test_estimate_note_only_when_counted),
 		cmocka_unit_test(test_period_messages_whole),
+		cmocka_unit_test(test_growth_follows_period),
+		cmocka_unit_test(test_names_whole),
+		cmocka_unit_test(test_file_names_and_bom),
+		cmocka_unit_test(test_explain_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
