@@ -19,20 +19,35 @@ static void transferred_case(struct desk_env *e)
 	cli(e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
 }
 
+/* A new store with one queued case (孙小红), the desk open on the menu as `user`. */
+static void one_case_desk(struct desk_env *e, struct term *t, const char *user)
+{
+	env_setup(e, "2026-11-20");
+	cli_case(e, "孙小红");
+	open_desk(t, e, user, NULL);
+}
+
+/* A new store with a case transferred to 个人金融部, the desk open on its case file as the
+ * handler, through 本部门待办. */
+static void handler_case_file(struct desk_env *e, struct term *t)
+{
+	env_setup(e, "2026-11-20");
+	transferred_case(e);
+	open_desk(t, e, "handler", NULL);
+	term_send(t, "1");
+	must_see(t, "2026年第0001号", 2000);
+	term_send(t, "\r");
+	must_see(t, "卷宗", 2000);
+}
+
 /* The handler's outcome form: typed text is not dropped without asking; n keeps it, y drops
  * it; a form left untouched asks nothing. */
 static void outcome_form_asks_before_dropping_text(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
-	transferred_case(&e);
 	struct term t;
-	open_desk(&t, &e, "handler", NULL);
-	term_send(&t, "1");
-	must_see(&t, "2026年第0001号", 2000);
-	term_send(&t, "\r");
-	must_see(&t, "卷宗", 2000);
+	handler_case_file(&e, &t);
 	/* Untouched: F10 goes straight back. */
 	term_send(&t, "o");
 	must_see(&t, "处 理 结 果 报 告 单", 2000);
@@ -66,10 +81,8 @@ static void transfer_form_asks_before_dropping_text(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
-	cli_case(&e, "孙小红");
 	struct term t;
-	open_desk(&t, &e, "head", NULL);
+	one_case_desk(&e, &t, "head");
 	term_send(&t, "2");
 	must_see(&t, "2026年第0001号", 2000);
 	term_send(&t, "t");
@@ -197,10 +210,8 @@ static void reversed_dates_stay_on_search_form(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
-	cli_case(&e, "孙小红");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
+	one_case_desk(&e, &t, "clerk");
 	term_send(&t, "5");
 	must_see(&t, "查找内容", 3000);
 	term_send(&t, "\t2026-11-20\t2026-11-01\r");
@@ -223,14 +234,8 @@ static void outcome_form_shows_its_last_rows(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup(&e, "2026-11-20");
-	transferred_case(&e);
 	struct term t;
-	open_desk(&t, &e, "handler", NULL);
-	term_send(&t, "1");
-	must_see(&t, "2026年第0001号", 2000);
-	term_send(&t, "\r");
-	must_see(&t, "卷宗", 2000);
+	handler_case_file(&e, &t);
 	term_send(&t, "o");
 	must_see(&t, "处 理 结 果 报 告 单", 2000);
 	assert_false(term_wait(&t, "报结日期", 200)); /* below the screen at first */
