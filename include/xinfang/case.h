@@ -110,11 +110,11 @@ int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *
 int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_t exclude_id,
                         struct xf_rows *out, struct xf_err *err);
 
-/* Lists cases by state, department and registering operator (each NULL = any), newest first;
- * rows as store_case_briefs with state as its Chinese name. Handlers see only their own
+/* Lists cases by state, department and registering operator (each NULL = any) in the order
+ * asked; rows as store_case_briefs with state as its Chinese name. Handlers see only their own
  * department's cases, whatever they ask for. */
-int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by, int limit,
-              struct xf_rows *out, struct xf_err *err);
+int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by,
+              enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err);
 
 /* The status bar's counts. */
 struct xf_status_counts {

@@ -90,10 +90,17 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
  * state received name. */
 int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
                            struct xf_err *err);
+/* The order of a list of cases. */
+enum xf_list_order {
+	XF_LIST_NEWEST,    /* latest receipt first */
+	XF_LIST_DUE_HANDLE /* nearest (or longest past) handle limit first: a department's to-do */
+};
+
 /* Brief rows of cases (id number state closure received channel name category department
  * summary due_transfer due_handle due_reply created_by) filtered by state, department and the
- * operator who registered them (each NULL = any), newest first, at most limit rows. */
+ * operator who registered them (each NULL = any), in the order asked, at most limit rows. */
 int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
+                      enum xf_list_order order,
                       int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Replaces one year of the holiday calendar. */

@@ -76,7 +76,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	int rc = login(c, &err);
 	if (rc == XF_OK)
 		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"),
-		               limit + 1, &rows, &err);
+		               XF_LIST_NEWEST, limit + 1, &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);

@@ -1467,8 +1467,8 @@ static void cut_characters(struct xf_fields *f, const char *key, int max)
 }
 
 /* Lists cases, a handler's limited to the handler's department. */
-int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by, int limit,
-              struct xf_rows *out, struct xf_err *err)
+int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by,
+              enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
 	out->n = 0;
@@ -1482,7 +1482,7 @@ int case_list(struct xf_session *s, const char *state, const char *department, c
 	if (s->op.role == XF_ROLE_HANDLER)
 		department = s->op.department;
 	int rc = store_case_briefs(s->st, state_key, str_empty(department) ? NULL : department,
-	                           str_empty(created_by) ? NULL : created_by, limit > 0 ? limit : 100, out, err);
+	                           str_empty(created_by) ? NULL : created_by, order, limit > 0 ? limit : 100, out, err);
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
 		int st = case_state_parse(fields_str(&out->v[i], "state"));
 		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");

@@ -764,19 +764,24 @@ int store_petitioner_cases(struct xf_store *st, const char *column, const char *
 
 /* Brief rows for lists. */
 int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
-                      int limit, struct xf_rows *out, struct xf_err *err)
+                      enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err)
 {
+	/* Two texts rather than one ORDER BY CASE: newest first keeps its index-ordered scan. */
+	static const char *const order_by[] = {
+		[XF_LIST_NEWEST] = "ORDER BY c.received DESC, c.id DESC LIMIT ?3",
+		[XF_LIST_DUE_HANDLE] = "ORDER BY c.due_handle, c.received, c.id LIMIT ?3",
+	};
+	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
+	                      "coalesce(p.name, '') AS name, c.category, c.department, "
+	                      "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
+	                      "c.confidential "
+	                      "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	                      "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "
+	                      "AND (?4 IS NULL OR c.created_by = ?4) %s",
+	                      order_by[order == XF_LIST_DUE_HANDLE ? XF_LIST_DUE_HANDLE : XF_LIST_NEWEST]);
 	sqlite3_stmt *stmt;
-	int rc = prepare(st,
-	                 "SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
-	                 "coalesce(p.name, '') AS name, c.category, c.department, "
-	                 "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
-	                 "c.confidential "
-	                 "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                 "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "
-	                 "AND (?4 IS NULL OR c.created_by = ?4) "
-	                 "ORDER BY c.received DESC, c.id DESC LIMIT ?3",
-	                 &stmt, err);
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	if (state)

@@ -70,6 +70,7 @@ void screen_due(struct ui *ui)
 /* A list's filter. */
 struct filter {
 	const char *state, *dept, *operator;
+	enum xf_list_order order;
 };
 
 /* Fills a filtered list. */
@@ -78,7 +79,7 @@ static void load_filtered(struct ui *ui, struct ui_list *l, void *ctx)
 	const struct filter *f = ctx;
 	struct xf_rows rows;
 	struct xf_err err;
-	if (case_list(&ui->s, f->state, f->dept, f->operator, 500, &rows, &err) != XF_OK) {
+	if (case_list(&ui->s, f->state, f->dept, f->operator, f->order, 500, &rows, &err) != XF_OK) {
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
@@ -100,7 +101,7 @@ void screen_lists(struct ui *ui)
 	fields_set(&kinds, "我登记的", "mine");
 	fields_set(&kinds, "全部（最近 500 件）", "all");
 	int kind = ui_pick(ui, "事项列表", &kinds, 0);
-	struct filter f = {NULL, NULL, NULL};
+	struct filter f = {NULL, NULL, NULL, XF_LIST_NEWEST};
 	struct xf_fields choices;
 	fields_init(&choices);
 	char title[128] = "事项列表";
@@ -138,14 +139,16 @@ void screen_lists(struct ui *ui)
 	fields_free(&kinds);
 }
 
-/* A handler's department's cases waiting for their outcome report. */
+/* A handler's department's cases waiting for their outcome report, the nearest (or longest
+ * past) week limit first: the case to do next is on top, and none past its limit is beyond the
+ * list's end. */
 void screen_dept_todo(struct ui *ui)
 {
 	static const struct ui_column cols[] = {
 		{"number", "编号", 14}, {"due_handle", "周限", 10}, {"received", "收件日期", 10},
 		{"name", "信访人", 8},  {"category", "类别", 8},   {"summary", "摘要", 0},
 	};
-	struct filter f = {"已转办", NULL, NULL};
+	struct filter f = {"已转办", NULL, NULL, XF_LIST_DUE_HANDLE};
 	struct ui_list l;
 	memset(&l, 0, sizeof l);
 	l.cols = cols;

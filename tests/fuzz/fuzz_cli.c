@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (strcmp(cmd, "find") == 0) {
 			case_repeat_matches(&s, &f, 0, &rows, &err);
 		} else if (strcmp(cmd, "list") == 0) {
-			case_list(&s, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), 50, &rows, &err);
+			case_list(&s, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"), XF_LIST_NEWEST, 50, &rows, &err);
 		} else if (strcmp(cmd, "due") == 0) {
 			case_due_list(&s, &rows, &err);
 		} else if (def != NULL) {

@@ -256,7 +256,7 @@ static void registration_checks(void **state)
 		fields_free(&f);
 	}
 	struct xf_rows queued;
-	assert_int_equal(case_list(&fx.clerk, "待批", NULL, NULL, 10, &queued, NULL), XF_OK);
+	assert_int_equal(case_list(&fx.clerk, "待批", NULL, NULL, XF_LIST_NEWEST, 10, &queued, NULL), XF_OK);
 	assert_int_equal(queued.n, 0);
 	rows_free(&queued);
 	/* The first good one still gets number 1: refusals used no number. */
@@ -275,6 +275,35 @@ static void registration_checks(void **state)
 	assert_string_equal(fields_str(&view, "due_handle"), "2026-11-27");
 	assert_string_equal(fields_str(&view, "due_reply"), "2026-12-21");
 	fields_free(&view);
+	fixture_close(&fx);
+}
+
+/* A department's to-do lists the nearest (or longest past) week limit first, so a short list
+ * never leaves an overdue case beyond its end; other lists stay newest first. */
+static void todo_by_week_limit(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	const char *received[] = {"received=2026-11-18", "received=2026-11-10", "received=2026-11-16"};
+	int64_t ids[3];
+	for (int i = 0; i < 3; i++) {
+		ids[i] = fixture_case(&fx, received[i], NULL);
+		must(&fx.head, ids[i], XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	}
+	struct xf_rows rows;
+	struct xf_err err;
+	assert_int_equal(case_list(&fx.handler, "已转办", NULL, NULL, XF_LIST_DUE_HANDLE, 2, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(fields_str(&rows.v[0], "received"), "2026-11-10");
+	assert_string_equal(fields_str(&rows.v[1], "received"), "2026-11-16");
+	assert_true(strcmp(fields_str(&rows.v[0], "due_handle"), fields_str(&rows.v[1], "due_handle")) < 0);
+	rows_free(&rows);
+	assert_int_equal(case_list(&fx.handler, "已转办", NULL, NULL, XF_LIST_NEWEST, 2, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(fields_str(&rows.v[0], "received"), "2026-11-18");
+	assert_string_equal(fields_str(&rows.v[1], "received"), "2026-11-16");
+	rows_free(&rows);
 	fixture_close(&fx);
 }
 
@@ -957,6 +986,7 @@ int main(void)
 		cmocka_unit_test(numbering),
 		cmocka_unit_test(registration_checks),
 		cmocka_unit_test(importance_and_spot),
+		cmocka_unit_test(todo_by_week_limit),
 		cmocka_unit_test(confidentiality),
 		cmocka_unit_test(recusal),
 		cmocka_unit_test(conflicts),

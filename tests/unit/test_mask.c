@@ -207,7 +207,7 @@ static void handler_masked_everywhere(void **state)
 
 	/* list */
 	struct xf_rows rows;
-	assert_int_equal(case_list(&fx.handler, NULL, NULL, NULL, 100, &rows, &err), XF_OK);
+	assert_int_equal(case_list(&fx.handler, NULL, NULL, NULL, XF_LIST_NEWEST, 100, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 4);
 	for (size_t i = 0; i < rows.n; i++) {
 		int64_t id = atoll(fields_str(&rows.v[i], "id"));
