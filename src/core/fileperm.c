@@ -235,7 +235,7 @@ int fileperm_check_extension(const char *path, const char *own_ext, bool only_ow
 		return XF_OK;
 	if (only_own)
 		return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：%s请存为 .%s 文件；%s", base, written, own_ext, advice);
-	static const char *const others[] = {"xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
+	static const char *const others[] = {"csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
 		if (strcasecmp(ext, others[i]) == 0)
 			return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：写出的是%s，按 .%s 打开会出错。%s", base, written, ext,

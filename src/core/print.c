@@ -570,6 +570,12 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 	char encoding[16];
 	enum xf_print_format format;
 	int rc = print_resolve(s, opts, encoding, sizeof encoding, &format, err);
+	/* Before anything is laid out: a slip in x.csv or x.xlsx would open in Excel as garbage. */
+	if (rc == XF_OK && opts->dest == XF_PRINT_FILE)
+		rc = format == XF_FORMAT_PDF
+		         ? fileperm_check_extension(opts->target, "pdf", false, " PDF 单据", "请存为 .pdf 文件", err)
+		         : fileperm_check_extension(opts->target, "txt", false, "文本单据",
+		                                    "文本请存为 .txt 文件，PDF 存为 .pdf 文件", err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_form form;

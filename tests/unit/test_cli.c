@@ -360,6 +360,21 @@ static void print_command(void **state)
 	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", "-", "--format", "pdf", NULL});
 	assert_int_equal(r->status, 0);
 	assert_memory_equal(r->out, "%PDF-", 5);
+	/* Text in a file a reader opens as a PDF or a spreadsheet is refused before anything is
+	 * written: the PDF already there stays whole, and no .csv appears. */
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--format", "text", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "slip.pdf 与格式不符"));
+	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+	assert_memory_equal(bytes, "%PDF-", 5);
+	free(bytes);
+	snprintf(path, sizeof path, "%s/slip.csv", c.dir);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "slip.csv 与格式不符"));
+	assert_non_null(strstr(r->err, ".txt"));
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/slip", c.dir);
 	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--format", "text", NULL});
 	assert_int_equal(r->status, 0);
 	assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
