@@ -268,12 +268,13 @@ static bool no_line_end(uint32_t cp)
 	return false;
 }
 
-/* Letters, digits and the joiners inside identifiers (2027.txt, 16:32, 010-12345678): a run of
- * them is kept on one line. */
+/* Letters, digits and the joiners inside identifiers and figures (2027.txt, 16:32,
+ * 010-12345678, 10%–20%, 3～5): a run of them is kept on one line. */
 static bool is_word_char(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '-' ||
-	       cp == '_' || cp == '@' || cp == '/' || cp == '+' || cp == '.' || cp == ':' || (cp >= 0xff10 && cp <= 0xff19);
+	       cp == '_' || cp == '@' || cp == '/' || cp == '+' || cp == '.' || cp == ':' || cp == '%' || cp == '~' ||
+	       cp == 0x2013 || cp == 0xff5e || (cp >= 0xff10 && cp <= 0xff19);
 }
 
 /* Appends code points [from, to) as a new line. */

@@ -46,6 +46,16 @@ static void identifiers_move_whole(void **state)
 	assert_int_equal(n, 3);
 	assert_string_equal(l[2], "90");
 	text_lines_free(l, n);
+	/* A range of figures moves down whole: never "10%–" above "20%". */
+	n = wrap_checked("默认蓝色10%–20%，黄色", 14, &l);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0], "默认蓝色");
+	assert_string_equal(l[1], "10%–20%，黄色");
+	text_lines_free(l, n);
+	n = wrap_checked("需时3～5日", 7, &l);
+	assert_string_equal(l[0], "需时");
+	assert_string_equal(l[1], "3～5日");
+	text_lines_free(l, n);
 }
 
 /* 避头尾: a comma or full stop pulls the character before it down with it. */
