@@ -46,6 +46,13 @@ struct xf_search {
 int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows *out, bool *more,
                  struct xf_err *err);
 
+/* Counts the cases search_cases finds for this operator, under the same rules, up to cap:
+ * *total is the count, or cap + 1 when there are more than cap. The screens count to
+ * XF_SEARCH_COUNT_CAP: a count costs the reading of that many index rows, and past a thousand
+ * a clerk narrows the search rather than reads on. */
+enum { XF_SEARCH_COUNT_CAP = 1000 };
+int search_count(struct xf_session *s, const struct xf_search *q, long cap, long *total, struct xf_err *err);
+
 /* Marks every occurrence of the words (space-separated) in text with 【】 and keeps about
  * `width` display columns around the first one (a new string). Latin letters match either
  * case. Used for the search results; exposed for the screens and the tests. */

@@ -148,6 +148,9 @@ struct xf_search_sql {
  * mask), texts people numbers (the indexed text) and, with handler_dept and words,
  * text_match (1 when the words match the case's texts alone). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
+/* How many cases store_search would give from q's offset on, at most q's limit, reading no
+ * texts. */
+int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err);
 
 /* One case as statistics read it (texts valid during the callback only). */
 struct xf_stats_row {

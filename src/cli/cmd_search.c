@@ -77,6 +77,11 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	int rc = login(c, &err);
 	if (rc == XF_OK)
 		rc = search_cases(&c->session, &q, &rows, &more, &err);
+	int page = q.page > 0 ? q.page : 1;
+	/* The last page says the total itself; before it, the core counts (to a cap). */
+	long total = (long)(page - 1) * 20 + (rc == XF_OK ? (long)rows.n : 0);
+	if (rc == XF_OK && more && (rc = search_count(&c->session, &q, XF_SEARCH_COUNT_CAP, &total, &err)) != XF_OK)
+		rows_free(&rows);
 	buf_free(&words);
 	if (rc != XF_OK)
 		return refused(&err);
@@ -89,8 +94,13 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		}
 		putchar('\n');
 	}
-	if (more)
-		fprintf(stderr, "还有更多结果：加 page=%d 看下一页\n", (q.page > 0 ? q.page : 1) + 1);
+	if (more && total > XF_SEARCH_COUNT_CAP)
+		fprintf(stderr, "共 %d 件以上，这是第 %d 页；还有更多结果：加 page=%d 看下一页，或加条件缩小范围\n",
+		        XF_SEARCH_COUNT_CAP, page, page + 1);
+	else if (more)
+		fprintf(stderr, "共 %ld 件，这是第 %d 页；还有更多结果：加 page=%d 看下一页\n", total, page, page + 1);
+	else if (rows.n > 0)
+		fprintf(stderr, "共 %ld 件\n", total);
 	else if (rows.n == 0 && q.page > 1)
 		fprintf(stderr, "第 %d 页没有事项：结果不到这一页，请用小一些的 page=（或不写，从第 1 页看起）\n", q.page);
 	else if (rows.n == 0)

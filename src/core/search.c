@@ -301,9 +301,10 @@ static bool matches_when_masked(struct xf_session *s, const struct xf_fields *ro
 
 /* A handler's search: their department's candidates in batches, keeping those matched by
  * the texts alone (as the mask leaves them) or whose identity the mask lets them see, rows
- * [from, to) of what is kept. */
+ * [from, to) of what is kept into out (when not NULL); *counted (when not NULL) gets how
+ * many were kept, counting stopping at to. */
 static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const char *words, bool has_words,
-                          long from, long to, struct xf_rows *out, struct xf_err *err)
+                          long from, long to, struct xf_rows *out, long *counted, struct xf_err *err)
 {
 	enum { BATCH = 256 };
 	long kept = 0;
@@ -313,15 +314,16 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 		struct xf_rows batch;
 		int rc = store_search(s->st, sql, &batch, err);
 		if (rc != XF_OK) {
-			rows_free(out);
+			if (out)
+				rows_free(out);
 			return rc;
 		}
-		for (size_t i = 0; i < batch.n; i++) {
+		for (size_t i = 0; i < batch.n && kept < to; i++) {
 			struct xf_fields *r = &batch.v[i];
 			bool visible = identity_visible(s, r);
 			bool keep = !has_words || visible ||
 			            (strcmp(fields_str(r, "text_match"), "1") == 0 && matches_when_masked(s, r, words));
-			if (keep && kept >= from && kept < to) {
+			if (out && keep && kept >= from) {
 				if (out->n == cap) {
 					cap = cap ? cap * 2 : 16;
 					out->v = xrealloc(out->v, cap * sizeof *out->v);
@@ -333,8 +335,11 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 		}
 		size_t got = batch.n;
 		rows_free(&batch);
-		if (got < BATCH || kept >= to)
+		if (got < BATCH || kept >= to) {
+			if (counted)
+				*counted = kept;
 			return XF_OK;
+		}
 	}
 }
 
@@ -460,6 +465,82 @@ static char *take_numbers(const char *words, char **numbers)
 	return rest.data;
 }
 
+/* A search made ready to run: its words, its SQL values and the case a bare number leads
+ * with. */
+struct plan {
+	char *numbers, *rest, *phone;
+	char **w;
+	size_t nw;
+	struct xf_search_sql sql;
+	struct xf_rows lead; /* this year's case of a bare number, shown first (0 or 1 row) */
+	struct xf_buf joined; /* the words, one space between */
+	bool handler;
+};
+
+/* Frees a plan. */
+static void plan_free(struct plan *p)
+{
+	rows_free(&p->lead);
+	free((char *)p->sql.match);
+	free((char *)p->sql.match_text);
+	free_words(p->w, p->nw);
+	free(p->phone);
+	free(p->rest);
+	free(p->numbers);
+	buf_free(&p->joined);
+}
+
+/* Checks a search and makes it ready: filters against the lists, case numbers taken out of
+ * the words, a phone written any usual way as it is stored, a bare number's case looked up. */
+static int plan_search(struct xf_session *s, const struct xf_search *q, struct plan *p, struct xf_err *err)
+{
+	memset(p, 0, sizeof *p);
+	buf_init(&p->joined);
+	buf_puts(&p->joined, "");
+	const char *state;
+	int rc = check_filters(s, q, &state, err);
+	if (rc != XF_OK)
+		return rc;
+	p->rest = take_numbers(q->words, &p->numbers);
+	const char *words = p->rest;
+	if (!str_empty(words) && phone_normalize(words, "", &p->phone, NULL) == XF_OK)
+		words = p->phone;
+	p->nw = split_words(words, &p->w);
+	for (size_t i = 0; i < p->nw; i++)
+		buf_printf(&p->joined, "%s%s", i ? " " : "", p->w[i]);
+	struct xf_search_sql *sql = &p->sql;
+	sql->match = p->nw ? match_expression(p->w, p->nw, NULL) : NULL;
+	sql->match_text = p->nw ? match_expression(p->w, p->nw, "texts") : NULL;
+	sql->since = str_empty(q->since) ? NULL : q->since;
+	sql->until = str_empty(q->until) ? NULL : q->until;
+	sql->state = state;
+	sql->department = str_empty(q->department) ? NULL : q->department;
+	sql->category = str_empty(q->category) ? NULL : q->category;
+	sql->channel = str_empty(q->channel) ? NULL : q->channel;
+	sql->importance = str_empty(q->importance) ? NULL : q->importance;
+	sql->numbers = p->numbers;
+	p->handler = s->op.role == XF_ROLE_HANDLER;
+	if (p->handler)
+		sql->handler_dept = s->op.department;
+	/* One bare number alone (0201) is also this year's case of that number, shown first, as
+	 * the filters and the department rule allow; its digits are searched as well. */
+	int seq;
+	if (p->numbers == NULL && p->nw == 1 && bare_sequence(p->w[0], &seq)) {
+		char number[32];
+		case_format_number(date_year(clock_today()), seq, number);
+		char *one_number = xasprintf("[\"%s\"]", number);
+		struct xf_search_sql one = *sql;
+		one.match = one.match_text = NULL;
+		one.numbers = one_number;
+		one.limit = 1;
+		rc = store_search(s->st, &one, &p->lead, err);
+		free(one_number);
+		if (rc == XF_OK && p->lead.n == 1)
+			sql->exclude_id = strtoll(fields_str(&p->lead.v[0], "id"), NULL, 10);
+	}
+	return rc;
+}
+
 /* Runs a search for this operator. */
 int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows *out, bool *more,
                  struct xf_err *err)
@@ -467,94 +548,60 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 	out->v = NULL;
 	out->n = 0;
 	*more = false;
-	const char *state;
-	int rc = check_filters(s, q, &state, err);
-	if (rc != XF_OK)
-		return rc;
-	/* A case number is that case; a phone written any usual way is searched in the form it
-	 * is stored in. */
-	char *numbers = NULL;
-	char *rest = take_numbers(q->words, &numbers);
-	char *phone = NULL;
-	const char *words = rest;
-	if (!str_empty(words) && phone_normalize(words, "", &phone, NULL) == XF_OK)
-		words = phone;
-	char **w;
-	size_t nw = split_words(words, &w);
+	struct plan p;
+	int rc = plan_search(s, q, &p, err);
 	int per_page = q->per_page > 0 ? q->per_page : 20;
 	int page = q->page > 0 ? q->page : 1;
-	struct xf_search_sql sql;
-	memset(&sql, 0, sizeof sql);
-	sql.match = nw ? match_expression(w, nw, NULL) : NULL;
-	sql.match_text = nw ? match_expression(w, nw, "texts") : NULL;
-	sql.since = str_empty(q->since) ? NULL : q->since;
-	sql.until = str_empty(q->until) ? NULL : q->until;
-	sql.state = state;
-	sql.department = str_empty(q->department) ? NULL : q->department;
-	sql.category = str_empty(q->category) ? NULL : q->category;
-	sql.channel = str_empty(q->channel) ? NULL : q->channel;
-	sql.importance = str_empty(q->importance) ? NULL : q->importance;
-	sql.numbers = numbers;
-	if (s->op.role == XF_ROLE_HANDLER)
-		sql.handler_dept = s->op.department;
-	bool handler = s->op.role == XF_ROLE_HANDLER;
 	long want_from = (long)(page - 1) * per_page, want_to = want_from + per_page + 1;
-	/* One bare number alone (0201) is also this year's case of that number, shown first, as
-	 * the filters and the department rule allow; its digits are searched as well. */
-	struct xf_rows lead = {NULL, 0};
-	int seq;
-	if (numbers == NULL && nw == 1 && bare_sequence(w[0], &seq)) {
-		char number[32];
-		case_format_number(date_year(clock_today()), seq, number);
-		char *one_number = xasprintf("[\"%s\"]", number);
-		struct xf_search_sql one = sql;
-		one.match = one.match_text = NULL;
-		one.numbers = one_number;
-		one.limit = 1;
-		rc = store_search(s->st, &one, &lead, err);
-		free(one_number);
-		if (rc == XF_OK && lead.n == 1)
-			sql.exclude_id = strtoll(fields_str(&lead.v[0], "id"), NULL, 10);
-	}
-	long nlead = (long)lead.n;
+	long nlead = (long)p.lead.n;
 	long rest_from = want_from > nlead ? want_from - nlead : 0, rest_to = want_to - nlead;
-	struct xf_buf joined;
-	buf_init(&joined);
-	buf_puts(&joined, "");
-	for (size_t i = 0; i < nw; i++)
-		buf_printf(&joined, "%s%s", i ? " " : "", w[i]);
 	if (rc != XF_OK) {
-		/* the lead's lookup failed: err says why */
-	} else if (!handler) {
-		sql.limit = (int)(rest_to - rest_from);
-		sql.offset = (int)rest_from;
-		rc = store_search(s->st, &sql, out, err);
+		/* the filters or the lead's lookup failed: err says why */
+	} else if (!p.handler) {
+		p.sql.limit = (int)(rest_to - rest_from);
+		p.sql.offset = (int)rest_from;
+		rc = store_search(s->st, &p.sql, out, err);
 	} else {
-		rc = handler_search(s, &sql, joined.data, nw > 0, rest_from, rest_to, out, err);
+		rc = handler_search(s, &p.sql, p.joined.data, p.nw > 0, rest_from, rest_to, out, NULL, err);
 	}
 	if (rc == XF_OK && want_from < nlead) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 		memmove(out->v + 1, out->v, out->n * sizeof *out->v);
-		out->v[0] = lead.v[0];
+		out->v[0] = p.lead.v[0];
 		out->n++;
-		fields_init(&lead.v[0]);
+		fields_init(&p.lead.v[0]);
 	}
-	rows_free(&lead);
-	free((char *)sql.match);
-	free((char *)sql.match_text);
-	free_words(w, nw);
-	free(phone);
-	free(rest);
-	free(numbers);
 	if (rc == XF_OK && out->n > (size_t)per_page) {
 		*more = true;
 		fields_free(&out->v[--out->n]);
 	}
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
-		rc = present_row(s, &out->v[i], joined.data, nw > 0, err);
-	buf_free(&joined);
+		rc = present_row(s, &out->v[i], p.joined.data, p.nw > 0, err);
+	plan_free(&p);
 	if (rc != XF_OK)
 		rows_free(out);
+	return rc;
+}
+
+/* Counts what a search finds for this operator, up to cap. */
+int search_count(struct xf_session *s, const struct xf_search *q, long cap, long *total, struct xf_err *err)
+{
+	*total = 0;
+	struct plan p;
+	int rc = plan_search(s, q, &p, err);
+	long nlead = (long)p.lead.n, rest = 0;
+	if (rc == XF_OK && cap + 1 > nlead) {
+		if (!p.handler) {
+			p.sql.limit = (int)(cap + 1 - nlead);
+			p.sql.offset = 0;
+			rc = store_search_count(s->st, &p.sql, &rest, err);
+		} else {
+			rc = handler_search(s, &p.sql, p.joined.data, p.nw > 0, 0, cap + 1 - nlead, NULL, &rest, err);
+		}
+	}
+	if (rc == XF_OK)
+		*total = nlead + rest;
+	plan_free(&p);
 	return rc;
 }
 

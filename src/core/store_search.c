@@ -290,53 +290,32 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	"AND (?8 IS NULL OR c.importance = ?8) AND (?11 IS NULL OR c.department = ?11) "                             \
 	"AND (?14 IS NULL OR c.id <> ?14) "
 
-/* Runs a search: through the index when there are words, else through the receipt index. */
-int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
+/* What each kind of search reads and keeps, after its columns: case numbers lead (found
+ * through their unique index, the words then checked on those few cases' index rows alone);
+ * words go through the index, newest row first; filters alone through the receipt index. */
+#define FROM_NUMBERS                                                                                               \
+	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
+	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
+	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	"WHERE c.number IN (SELECT value FROM json_each(?13)) "                                                       \
+	"AND CASE WHEN ?1 IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "             \
+	"AND t.search MATCH ?1) END " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC "
+#define FROM_WORDS                                                                                                 \
+	"FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "                                      \
+	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	"WHERE s.search MATCH ?1 "                                                                                    \
+	"AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "                                         \
+	"AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 " RESULT_FILTERS   \
+	"ORDER BY s.rowid DESC "
+#define FROM_FILTERS                                                                                               \
+	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
+	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
+	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	"WHERE 1 " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC "
+
+/* Binds a search's values to its statement (?1 … ?14, as RESULT_FILTERS and FROM_* use them). */
+static void bind_search(sqlite3_stmt *stmt, const struct xf_search_sql *q)
 {
-	out->v = NULL;
-	out->n = 0;
-	const char *sql;
-	/* Case numbers lead: found through their unique index, the words then checked on those
-	 * few cases' index rows alone. */
-	if (q->numbers)
-		sql = "SELECT " RESULT_COLUMNS ", "
-		      "CASE WHEN ?12 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "
-		      "AND t.search MATCH ?12) END AS text_match "
-		      "FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "
-		      "LEFT JOIN main.search s ON s.rowid = r.row "
-		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
-		      "WHERE c.number IN (SELECT value FROM json_each(?13)) "
-		      "AND CASE WHEN ?1 IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "
-		      "AND t.search MATCH ?1) END " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC LIMIT ?9 OFFSET ?10";
-	else if (q->match && q->handler_dept)
-		sql = "SELECT " RESULT_COLUMNS ", "
-		      "EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12) AS text_match "
-		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
-		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
-		      "WHERE s.search MATCH ?1 "
-		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
-		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
-		      RESULT_FILTERS
-		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
-	else if (q->match)
-		sql = "SELECT " RESULT_COLUMNS
-		      "FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "
-		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
-		      "WHERE s.search MATCH ?1 "
-		      "AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "
-		      "AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "
-		      RESULT_FILTERS
-		      "ORDER BY s.rowid DESC LIMIT ?9 OFFSET ?10";
-	else
-		sql = "SELECT " RESULT_COLUMNS
-		      "FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "
-		      "LEFT JOIN main.search s ON s.rowid = r.row "
-		      "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
-		      "WHERE 1 " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC LIMIT ?9 OFFSET ?10";
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, sql, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
 	const char *text[] = {q->match, q->since, q->until, q->state, q->department, q->category, q->channel,
 	                      q->importance};
 	for (int i = 0; i < 8; i++)
@@ -352,5 +331,50 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 		sqlite3_bind_text(stmt, 13, q->numbers, -1, SQLITE_STATIC);
 	if (q->exclude_id)
 		sqlite3_bind_int64(stmt, 14, q->exclude_id);
+}
+
+/* Counts the cases a search finds from its offset on, at most its limit of them: the same
+ * reading as store_search without the columns, so a count costs no texts. */
+int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err)
+{
+	*count = 0;
+	const char *sql = q->numbers ? "SELECT count(*) FROM (SELECT 1 " FROM_NUMBERS "LIMIT ?9 OFFSET ?10)"
+	                  : q->match ? "SELECT count(*) FROM (SELECT 1 " FROM_WORDS "LIMIT ?9 OFFSET ?10)"
+	                             : "SELECT count(*) FROM (SELECT 1 " FROM_FILTERS "LIMIT ?9 OFFSET ?10)";
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, sql, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	bind_search(stmt, q);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW)
+		*count = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? XF_OK : store_sql_fail(st, step, err, "全文检索计数");
+}
+
+/* Runs a search: through the index when there are words, else through the receipt index. */
+int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	const char *sql;
+	if (q->numbers)
+		sql = "SELECT " RESULT_COLUMNS ", "
+		      "CASE WHEN ?12 IS NULL THEN 0 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "
+		      "AND t.search MATCH ?12) END AS text_match " FROM_NUMBERS "LIMIT ?9 OFFSET ?10";
+	else if (q->match && q->handler_dept)
+		sql = "SELECT " RESULT_COLUMNS ", "
+		      "EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = s.rowid AND t.search MATCH ?12) AS text_match "
+		      FROM_WORDS "LIMIT ?9 OFFSET ?10";
+	else if (q->match)
+		sql = "SELECT " RESULT_COLUMNS FROM_WORDS "LIMIT ?9 OFFSET ?10";
+	else
+		sql = "SELECT " RESULT_COLUMNS FROM_FILTERS "LIMIT ?9 OFFSET ?10";
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, sql, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	bind_search(stmt, q);
 	return store_sql_collect(st, stmt, out, err);
 }

@@ -45,6 +45,7 @@ struct results {
 	struct xf_search q;
 	struct xf_rows rows;
 	bool more;
+	long total; /* what the search finds in all, XF_SEARCH_COUNT_CAP + 1 for more than that */
 	int sel, top;
 };
 
@@ -56,6 +57,10 @@ static bool fetch_page(struct ui *ui, struct results *r, struct xf_err *err)
 	bool ok = search_cases(&ui->s, &r->q, &r->rows, &r->more, err) == XF_OK;
 	if (!ok)
 		r->more = false;
+	/* The last page says the total itself; before it, the core counts. */
+	r->total = (long)(r->q.page - 1) * r->q.per_page + (long)r->rows.n;
+	if (ok && r->more && search_count(&ui->s, &r->q, XF_SEARCH_COUNT_CAP, &r->total, err) != XF_OK)
+		ok = false;
 	if (r->sel >= (int)r->rows.n)
 		r->sel = r->rows.n ? (int)r->rows.n - 1 : 0;
 	return ok;
@@ -157,7 +162,9 @@ static void draw_results(struct ui *ui, struct results *r)
 	if (r->rows.n == 0)
 		snprintf(page, sizeof page, " 第 %d 页：没有事项", r->q.page);
 	else
-		snprintf(page, sizeof page, " 第 %d 页，本页第 %d 至 %d 件%s", r->q.page, (r->q.page - 1) * r->q.per_page + 1,
+		snprintf(page, sizeof page, " 共 %ld 件%s，第 %d 页：第 %d 至 %d 件%s",
+		         r->total > XF_SEARCH_COUNT_CAP ? (long)XF_SEARCH_COUNT_CAP : r->total,
+		         r->total > XF_SEARCH_COUNT_CAP ? "以上" : "", r->q.page, (r->q.page - 1) * r->q.per_page + 1,
 		         (r->q.page - 1) * r->q.per_page + (int)r->rows.n,
 		         r->more ? "；还有下一页（PgDn 或 n）" : r->q.page > 1 ? "；这是最后一页" : "；全部在这一页");
 	ui_put(y + ui_content_rows() - 1, 0, COLS, page, A_BOLD);

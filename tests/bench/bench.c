@@ -314,6 +314,26 @@ static void r_search_word(void *ctx, int i)
 	raw_run(raw_prepare(ctx, RAW_RESULT "WHERE c.summary LIKE '%盗刷%' ORDER BY c.received DESC, c.id DESC LIMIT 21"));
 }
 
+/* search_count: how many cases hold 盗刷, to the screens' cap (the desk's "共 N 件"). */
+static void x_search_count(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_search q;
+	memset(&q, 0, sizeof q);
+	q.words = "盗刷";
+	long total;
+	struct xf_err err;
+	if (search_count(&b->s, &q, XF_SEARCH_COUNT_CAP, &total, &err) != XF_OK)
+		die("search_count", err.msg);
+}
+/* The nearest raw equivalent: a LIKE scan counting to the same cap. */
+static void r_search_count(void *ctx, int i)
+{
+	(void)i;
+	raw_run(raw_prepare(ctx, "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE c.summary LIKE '%盗刷%' LIMIT 1001)"));
+}
+
 /* search_name: a fragment of a petitioner's name (the given name 建华), first page. */
 static void x_search_name(void *ctx, int i) { (void)i; search_page(ctx, "建华"); }
 /* The nearest raw equivalent: a LIKE scan of the names, newest first. */
@@ -776,6 +796,7 @@ int main(int argc, char **argv)
 		{"lookup_phone", repeat, x_phone, r_phone},    {"view", repeat, x_view, r_view},
 		{"register", repeat, x_register, r_register},
 		{"search_word", repeat, x_search_word, r_search_word},
+		{"search_count", repeat, x_search_count, r_search_count},
 		{"search_name", repeat, x_search_name, r_search_name},
 		{"search_rare", repeat, x_search_rare, r_search_rare},
 		{"stats_year", repeat < 21 ? repeat : 21, x_stats_year, r_stats_year},

@@ -534,6 +534,7 @@ static void search_words_and_open(void **state)
 	term_send(&t, "盗刷" K_F2);
 	must_see(&t, "查找结果", 3000);
 	must_see(&t, "【盗刷】", 1000);
+	must_see(&t, "共 2 件，第 1 页：第 1 至 2 件；全部在这一页", 1000);
 	int r1, r2, col;
 	assert_true(term_find(&t, "陈东", &r1, &col));
 	assert_true(term_find(&t, "周建华", &r2, &col));
@@ -551,12 +552,12 @@ static void search_words_and_open(void **state)
 	must_see(&t, "查找结果", 3000);
 	term_send(&t, K_F10);
 	must_see(&t, "查找内容", 3000);
-	/* One character, many results: a page at a time. */
+	/* One character, many results: a page at a time, the total counted by the core. */
 	term_send(&t, "\025卡" K_F2);
-	must_see(&t, "第 1 页，本页第 1 至 ", 3000);
+	must_see(&t, "共 27 件，第 1 页：第 1 至 ", 3000);
 	must_see(&t, "还有下一页", 1000);
 	term_send(&t, "n");
-	must_see(&t, "第 2 页", 3000);
+	must_see(&t, "共 27 件，第 2 页", 3000);
 	must_see(&t, "周建华", 1000);
 	term_free(&t);
 	env_teardown(&e);

@@ -98,6 +98,17 @@ static char *found(struct xf_session *s, const char *words, const char *first_fi
 	int rc = search_cases(s, &q, &rows, &more, &err);
 	if (rc != XF_OK)
 		fail_msg("search %s: %s", words, err.msg);
+	/* The count agrees with the pages under every rule (masks, numbers, the lead case), and
+	 * stops at its cap. */
+	long total, capped;
+	assert_int_equal(search_count(s, &q, XF_SEARCH_COUNT_CAP, &total, &err), XF_OK);
+	long shown = (long)((q.page > 0 ? q.page : 1) - 1) * (q.per_page) + (long)rows.n;
+	if (more ? total <= shown : total != shown)
+		fail_msg("search [%s]: counted %ld, the pages show %ld%s", words, total, shown, more ? " and more" : "");
+	if (total > 0) {
+		assert_int_equal(search_count(s, &q, total - 1, &capped, &err), XF_OK);
+		assert_int_equal(capped, total);
+	}
 	struct xf_buf b;
 	buf_init(&b);
 	buf_puts(&b, "");
@@ -441,6 +452,19 @@ static void test_cli(void **state)
 	assert_true(strncmp(r.out, "2026年第0002号\t2026-03-03\t待批\t", strlen("2026年第0002号\t2026-03-03\t待批\t")) == 0);
 	assert_non_null(strstr(r.out, "\n2026年第0001号\t2026-03-02\t"));
 	assert_non_null(strstr(r.out, "【盗刷】"));
+	assert_non_null(strstr(r.err, "共 2 件"));
+	/* More than a page: the total, and how to see the next. */
+	for (int i = 0; i < 21; i++)
+		fixture_case(&fx, "received=2026-03-04", "summary=银行卡年费", NULL);
+	const char *argv_pages[] = {"search", "年费", NULL};
+	run_xinfang(&r, env, argv_pages);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "共 21 件，这是第 1 页；还有更多结果：加 page=2 看下一页"));
+	const char *argv_last[] = {"search", "年费", "page=2", NULL};
+	run_xinfang(&r, env, argv_last);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "共 21 件"));
+	assert_null(strstr(r.err, "还有更多"));
 	const char *argv2[] = {"search", "盗刷", "channel=来电", "since=2026-03-01", NULL};
 	run_xinfang(&r, env, argv2);
 	assert_int_equal(r.status, 0);
