@@ -268,13 +268,38 @@ static bool no_line_end(uint32_t cp)
 	return false;
 }
 
-/* Letters, digits and the joiners inside identifiers and figures (2027.txt, 16:32,
- * 010-12345678, 10%–20%, 3～5): a run of them is kept on one line. */
+/* Letters, digits and the joiners inside identifiers (2027.txt, 16:32, 010-12345678): a run of
+ * them is kept on one line. */
 static bool is_word_char(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '-' ||
-	       cp == '_' || cp == '@' || cp == '/' || cp == '+' || cp == '.' || cp == ':' || cp == '%' || cp == '~' ||
-	       cp == 0x2013 || cp == 0xff5e || (cp >= 0xff10 && cp <= 0xff19);
+	       cp == '_' || cp == '@' || cp == '/' || cp == '+' || cp == '.' || cp == ':' || (cp >= 0xff10 && cp <= 0xff19);
+}
+
+/* A word character, or a mark joining figures into a range (10%–20%, 3～5, 9:00~17:00): a
+ * range is kept on one line when it fits on one, else it breaks after its joiner. */
+static bool is_range_char(uint32_t cp)
+{
+	return is_word_char(cp) || cp == '%' || cp == '~' || cp == 0x2013 || cp == 0xff5e;
+}
+
+/* Where the run of `in` characters holding position b starts (not before i); b when cp[b] is
+ * not one. */
+static size_t run_start(const uint32_t *cp, size_t i, size_t b, bool (*in)(uint32_t))
+{
+	size_t k = b;
+	while (k > i && in(cp[b]) && in(cp[k - 1]))
+		k--;
+	return k;
+}
+
+/* The display width of the run of `in` characters starting at k. */
+static int run_width(const uint32_t *cp, const int *w, size_t k, size_t count, bool (*in)(uint32_t))
+{
+	int used = 0;
+	for (; k < count && in(cp[k]); k++)
+		used += w[k];
+	return used;
 }
 
 /* Appends code points [from, to) as a new line. */
@@ -328,9 +353,9 @@ size_t text_wrap(const char *text, int width, text_width_fn cp_width, void *ctx,
 				b--;
 				continue;
 			}
-			size_t k = b;
-			while (k > i && is_word_char(cp[b]) && is_word_char(cp[k - 1]))
-				k--;
+			size_t k = run_start(cp, i, b, is_range_char);
+			if (k < b && run_width(cp, w, k, count, is_range_char) > width)
+				k = run_start(cp, i, b, is_word_char);
 			if (k > i && k < b) {
 				b = k;
 				continue;

@@ -56,6 +56,29 @@ static void identifiers_move_whole(void **state)
 	assert_string_equal(l[0], "需时");
 	assert_string_equal(l[1], "3～5日");
 	text_lines_free(l, n);
+	/* A range wider than a line breaks after its joiner, each figure whole. */
+	n = wrap_checked("受理时限 2026-01-01~2026-12-31 内", 20, &l);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0], "受理时限 2026-01-01~");
+	assert_string_equal(l[1], "2026-12-31 内");
+	text_lines_free(l, n);
+	n = wrap_checked("统计期间为2026-01-01～2026-12-31的事项", 16, &l);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0], "统计期间为");
+	assert_string_equal(l[1], "2026-01-01～");
+	assert_string_equal(l[2], "2026-12-31的事项");
+	text_lines_free(l, n);
+	n = wrap_checked("工作时间 9:00～17:00 请来", 8, &l);
+	assert_int_equal(n, 4);
+	assert_string_equal(l[1], "9:00～");
+	assert_string_equal(l[2], "17:00 请");
+	text_lines_free(l, n);
+	/* Percent signs inside an address leave no character alone on a line. */
+	n = wrap_checked("见 https://example.com/a?q=%E4%B8%AD%E6%96%87&x=1 谢谢", 16, &l);
+	for (size_t k = 0; k < n; k++)
+		if (text_width(l[k]) < 2)
+			fail_msg("line %zu of the address is [%s]", k, l[k]);
+	text_lines_free(l, n);
 }
 
 /* 避头尾: a comma or full stop pulls the character before it down with it. */
