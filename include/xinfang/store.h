@@ -135,19 +135,25 @@ int store_audit(struct xf_store *st, const char *op, const char *action, int64_t
  * column and over the case texts alone, filters (NULL = any), and a handler's department
  * (non-NULL: only that department's cases). */
 struct xf_search_sql {
-	const char *match, *match_text; /* NULL: no words, filters only */
+	const char *match;      /* NULL: no words, filters only */
+	const char *match_text; /* the words in the texts column alone (store_search_texts_match) */
 	const char *since, *until, *state, *department, *category, *channel, *importance;
 	const char *handler_dept;
 	const char *numbers; /* a JSON array of case numbers as stored (2026年第0201号): only those
 	                      * cases (the words, when given, must match them too); NULL: any */
 	int64_t exclude_id;  /* a case left out (one already shown first), 0: none */
+	int64_t before_row;  /* with words and no numbers: only index rows below this one (the
+	                      * search_row of the last row read: the next batch), 0: any */
 	int limit, offset;
 };
 /* Cases matching, newest receipt first: fields id number received state category channel
  * department importance name, the case's confidential subject accused summary (for the
- * mask), texts people numbers (the indexed text) and, with handler_dept and words,
- * text_match (1 when the words match the case's texts alone). */
+ * mask), texts people numbers (the indexed text) and search_row (the index row's id; empty
+ * when the case has none). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
+/* Whether match_text (the words limited to the texts column) matches one index row. */
+int store_search_texts_match(struct xf_store *st, int64_t search_row, const char *match_text, bool *matched,
+                             struct xf_err *err);
 /* How many cases store_search would give from q's offset on, at most q's limit, reading no
  * texts. */
 int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err);

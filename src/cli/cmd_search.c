@@ -38,6 +38,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 {
 	struct xf_search q;
 	memset(&q, 0, sizeof q);
+	q.per_page = 20;
 	struct xf_buf words;
 	buf_init(&words);
 	buf_puts(&words, "");
@@ -79,7 +80,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		rc = search_cases(&c->session, &q, &rows, &more, &err);
 	int page = q.page > 0 ? q.page : 1;
 	/* The last page says the total itself; before it, the core counts (to a cap). */
-	long total = (long)(page - 1) * 20 + (rc == XF_OK ? (long)rows.n : 0);
+	long total = (long)(page - 1) * q.per_page + (rc == XF_OK ? (long)rows.n : 0);
 	if (rc == XF_OK && more && (rc = search_count(&c->session, &q, XF_SEARCH_COUNT_CAP, &total, &err)) != XF_OK)
 		rows_free(&rows);
 	buf_free(&words);

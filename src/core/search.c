@@ -309,8 +309,13 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 	enum { BATCH = 256 };
 	long kept = 0;
 	size_t cap = 0;
+	/* Through the index, each batch starts below the last row read (an OFFSET would read every
+	 * earlier batch again); case numbers and filters alone give few rows or keep them all. */
+	bool below = sql->match && !sql->numbers;
 	sql->limit = BATCH;
-	for (sql->offset = 0;; sql->offset += BATCH) {
+	sql->offset = 0;
+	sql->before_row = 0;
+	for (;;) {
 		struct xf_rows batch;
 		int rc = store_search(s->st, sql, &batch, err);
 		if (rc != XF_OK) {
@@ -318,11 +323,20 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 				rows_free(out);
 			return rc;
 		}
-		for (size_t i = 0; i < batch.n && kept < to; i++) {
+		if (below && batch.n)
+			sql->before_row = strtoll(fields_str(&batch.v[batch.n - 1], "search_row"), NULL, 10);
+		else
+			sql->offset += BATCH;
+		for (size_t i = 0; i < batch.n && kept < to && rc == XF_OK; i++) {
 			struct xf_fields *r = &batch.v[i];
-			bool visible = identity_visible(s, r);
-			bool keep = !has_words || visible ||
-			            (strcmp(fields_str(r, "text_match"), "1") == 0 && matches_when_masked(s, r, words));
+			bool keep = !has_words || identity_visible(s, r);
+			/* A hidden identity: only the texts may have matched, as the mask leaves them. */
+			const char *row = fields_str(r, "search_row");
+			bool in_texts = false;
+			if (!keep && *row && sql->match_text)
+				rc = store_search_texts_match(s->st, strtoll(row, NULL, 10), sql->match_text, &in_texts, err);
+			if (!keep && in_texts)
+				keep = matches_when_masked(s, r, words);
 			if (out && keep && kept >= from) {
 				if (out->n == cap) {
 					cap = cap ? cap * 2 : 16;
@@ -335,6 +349,11 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 		}
 		size_t got = batch.n;
 		rows_free(&batch);
+		if (rc != XF_OK) {
+			if (out)
+				rows_free(out);
+			return rc;
+		}
 		if (got < BATCH || kept >= to) {
 			if (counted)
 				*counted = kept;

@@ -45,7 +45,9 @@ struct results {
 	struct xf_search q;
 	struct xf_rows rows;
 	bool more;
-	long total; /* what the search finds in all, XF_SEARCH_COUNT_CAP + 1 for more than that */
+	long total;   /* what the search finds in all, XF_SEARCH_COUNT_CAP + 1 for more than that,
+	               * -1 when it could not be counted */
+	bool counted; /* total holds for the present search: page turns do not count again */
 	int sel, top;
 };
 
@@ -57,10 +59,20 @@ static bool fetch_page(struct ui *ui, struct results *r, struct xf_err *err)
 	bool ok = search_cases(&ui->s, &r->q, &r->rows, &r->more, err) == XF_OK;
 	if (!ok)
 		r->more = false;
-	/* The last page says the total itself; before it, the core counts. */
-	r->total = (long)(r->q.page - 1) * r->q.per_page + (long)r->rows.n;
-	if (ok && r->more && search_count(&ui->s, &r->q, XF_SEARCH_COUNT_CAP, &r->total, err) != XF_OK)
-		ok = false;
+	/* The last page says the total itself; before it, the core counts, once a search (a
+	 * handler's count reads every candidate through the mask). A failed count leaves the
+	 * page as found, without its total. */
+	if (ok && !r->more) {
+		r->total = (long)(r->q.page - 1) * r->q.per_page + (long)r->rows.n;
+		r->counted = true;
+	} else if (ok && !r->counted) {
+		struct xf_err count_err;
+		r->counted = search_count(&ui->s, &r->q, XF_SEARCH_COUNT_CAP, &r->total, &count_err) == XF_OK;
+		if (!r->counted) {
+			r->total = -1;
+			ui_message(ui, UI_ERROR, "%s", count_err.msg);
+		}
+	}
 	if (r->sel >= (int)r->rows.n)
 		r->sel = r->rows.n ? (int)r->rows.n - 1 : 0;
 	return ok;
@@ -158,13 +170,16 @@ static void draw_results(struct ui *ui, struct results *r)
 		if (COLS > c.snippet)
 			draw_snippet(row, c.snippet, COLS - c.snippet, fields_str(f, "snippet"), attr);
 	}
-	char page[160];
+	char page[160], total[48] = "";
+	if (r->total > XF_SEARCH_COUNT_CAP)
+		snprintf(total, sizeof total, " 共 %d 件以上，", XF_SEARCH_COUNT_CAP);
+	else if (r->total >= 0)
+		snprintf(total, sizeof total, " 共 %ld 件，", r->total);
 	if (r->rows.n == 0)
 		snprintf(page, sizeof page, " 第 %d 页：没有事项", r->q.page);
 	else
-		snprintf(page, sizeof page, " 共 %ld 件%s，第 %d 页：第 %d 至 %d 件%s",
-		         r->total > XF_SEARCH_COUNT_CAP ? (long)XF_SEARCH_COUNT_CAP : r->total,
-		         r->total > XF_SEARCH_COUNT_CAP ? "以上" : "", r->q.page, (r->q.page - 1) * r->q.per_page + 1,
+		snprintf(page, sizeof page, "%s第 %d 页：第 %d 至 %d 件%s", *total ? total : " ", r->q.page,
+		         (r->q.page - 1) * r->q.per_page + 1,
 		         (r->q.page - 1) * r->q.per_page + (int)r->rows.n,
 		         r->more ? "；还有下一页（PgDn 或 n）" : r->q.page > 1 ? "；这是最后一页" : "；全部在这一页");
 	ui_put(y + ui_content_rows() - 1, 0, COLS, page, A_BOLD);
@@ -186,6 +201,7 @@ static void show_results(struct ui *ui, struct results *r)
 			return;
 		if (k.kind == UI_TICK) {
 			if (ui->changed) {
+				r->counted = false; /* another desk changed cases: count again */
 				load_page(ui, r);
 				ui->changed = false;
 			}
@@ -210,6 +226,7 @@ static void show_results(struct ui *ui, struct results *r)
 		} else if (enter && r->sel < (int)r->rows.n) {
 			int64_t id = atoll(fields_str(&r->rows.v[r->sel], "id"));
 			screen_case(ui, id);
+			r->counted = false; /* the case may have moved out of the search */
 			load_page(ui, r);
 		}
 	}

@@ -374,6 +374,54 @@ static void test_handler_masking(void **state)
 	fixture_close(&fx);
 }
 
+/* A handler's search past its first batch of candidates: every page and the count agree, each
+ * case once, newest first, the hidden ones left out by name and found by their texts. */
+static void test_handler_batches(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	enum { CASES = 600 };
+	long hidden = 0;
+	for (int i = 0; i < CASES; i++) {
+		bool secret = i % 7 == 0;
+		int64_t id = fixture_case(&fx, secret ? "confidential=是" : "confidential=否", "name=周建华",
+		                          "summary=银行卡被盗刷", NULL);
+		move(&fx.head, id, XF_MV_TRANSFER, i % 2 ? "dept=个人金融部" : "dept=公司金融部", NULL);
+		hidden += secret && i % 2;
+	}
+	const long mine = CASES / 2;
+	const char *words[] = {"周建", "盗刷"};
+	const long want[] = {mine - hidden, mine};
+	for (int w = 0; w < 2; w++) {
+		struct xf_search q = {.words = words[w], .per_page = 40};
+		long seen = 0, last = 1 << 30;
+		bool more = true;
+		for (q.page = 1; more; q.page++) {
+			struct xf_rows rows;
+			struct xf_err err;
+			assert_int_equal(search_cases(&fx.handler, &q, &rows, &more, &err), XF_OK);
+			for (size_t i = 0; i < rows.n; i++) {
+				int y, n;
+				assert_int_equal(case_parse_number(fields_str(&rows.v[i], "number"), &y, &n, NULL), XF_OK);
+				if (n >= last)
+					fail_msg("[%s] page %d: number %d after %ld", words[w], q.page, n, last);
+				last = n;
+				assert_string_equal(fields_str(&rows.v[i], "department"), "个人金融部");
+			}
+			seen += (long)rows.n;
+			rows_free(&rows);
+		}
+		long total;
+		struct xf_err err;
+		q.page = 1;
+		assert_int_equal(search_count(&fx.handler, &q, XF_SEARCH_COUNT_CAP, &total, &err), XF_OK);
+		if (seen != want[w] || total != want[w])
+			fail_msg("[%s]: pages %ld, count %ld, want %ld", words[w], seen, total, want[w]);
+	}
+	fixture_close(&fx);
+}
+
 /* A store from before the index gets it built by the migration. */
 static void test_migration_builds_index(void **state)
 {
@@ -621,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_tokenizer),         cmocka_unit_test(test_words),
 		cmocka_unit_test(test_filters_and_pages), cmocka_unit_test(test_snippet),
 		cmocka_unit_test(test_handler_masking),   cmocka_unit_test(test_migration_builds_index),
+		cmocka_unit_test(test_handler_batches),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_filters_checked),
 		cmocka_unit_test(test_case_numbers),
