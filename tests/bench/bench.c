@@ -292,8 +292,8 @@ static void r_register(void *ctx, int i)
 	"c.importance, coalesce(p.name, ''), c.summary FROM cases c " \
 	"LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 
-/* A first page of search results through xinfang. */
-static void search_page(struct bench *b, const char *words)
+/* A first page of search results through xinfang, as the session s. */
+static void search_page_as(struct xf_session *s, const char *words)
 {
 	struct xf_search q;
 	memset(&q, 0, sizeof q);
@@ -301,9 +301,24 @@ static void search_page(struct bench *b, const char *words)
 	struct xf_rows rows;
 	bool more;
 	struct xf_err err;
-	if (search_cases(&b->s, &q, &rows, &more, &err) != XF_OK)
+	if (search_cases(s, &q, &rows, &more, &err) != XF_OK)
 		die("search", err.msg);
 	rows_free(&rows);
+}
+
+/* A first page of search results through xinfang, as the office. */
+static void search_page(struct bench *b, const char *words) { search_page_as(&b->s, words); }
+
+/* How many cases a search finds, to the screens' cap, as the session s. */
+static void search_total_as(struct xf_session *s, const char *words)
+{
+	struct xf_search q;
+	memset(&q, 0, sizeof q);
+	q.words = words;
+	long total;
+	struct xf_err err;
+	if (search_count(s, &q, XF_SEARCH_COUNT_CAP, &total, &err) != XF_OK)
+		die("search_count", err.msg);
 }
 
 /* search_word: a two-character word of the texts (盗刷), first page. */
@@ -319,14 +334,7 @@ static void r_search_word(void *ctx, int i)
 static void x_search_count(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_search q;
-	memset(&q, 0, sizeof q);
-	q.words = "盗刷";
-	long total;
-	struct xf_err err;
-	if (search_count(&b->s, &q, XF_SEARCH_COUNT_CAP, &total, &err) != XF_OK)
-		die("search_count", err.msg);
+	search_total_as(&((struct bench *)ctx)->s, "盗刷");
 }
 /* The nearest raw equivalent: a LIKE scan counting to the same cap. */
 static void r_search_count(void *ctx, int i)
@@ -340,29 +348,13 @@ static void r_search_count(void *ctx, int i)
 static void x_search_word_handler(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_search q;
-	memset(&q, 0, sizeof q);
-	q.words = "盗刷";
-	struct xf_rows rows;
-	bool more;
-	struct xf_err err;
-	if (search_cases(&b->handler, &q, &rows, &more, &err) != XF_OK)
-		die("search_word_handler", err.msg);
-	rows_free(&rows);
+	search_page_as(&((struct bench *)ctx)->handler, "盗刷");
 }
 /* search_count_handler: how many of them, to the cap, as the handler. */
 static void x_search_count_handler(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_search q;
-	memset(&q, 0, sizeof q);
-	q.words = "盗刷";
-	long total;
-	struct xf_err err;
-	if (search_count(&b->handler, &q, XF_SEARCH_COUNT_CAP, &total, &err) != XF_OK)
-		die("search_count_handler", err.msg);
+	search_total_as(&((struct bench *)ctx)->handler, "盗刷");
 }
 /* The nearest raw equivalent of both: the department's summaries through LIKE, to the cap. */
 static void r_search_dept(void *ctx, int i)
