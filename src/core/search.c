@@ -23,6 +23,11 @@ enum char_class {
 #define SUFFIX_MAX 24
 #define SUFFIX_MIN 4
 #define TOKEN_MAX 64
+/* A filter's token in the index (search_source's facets): the private-use mark, a letter, a
+ * colon and the value, up to the end of the line, one token (at most FACET_MAX bytes). */
+#define FACET_MARK 0xE000
+#define FACET_MARK_UTF8 "\xEE\x80\x80"
+#define FACET_MAX 256
 
 /* Folds fullwidth ASCII (Ａ, １) to ASCII and ASCII letters to lower case. */
 static uint32_t fold(uint32_t cp)
@@ -143,6 +148,20 @@ int search_tokenize(const char *text, size_t len, enum xf_tok_mode mode, xf_toke
 		bool at_end = i >= len;
 		if (!at_end)
 			c = next_char(text, len, &i);
+		/* A filter's token: whatever run came before ends, the line is one token. */
+		if (!at_end && c.cp == FACET_MARK) {
+			if (n > 0)
+				rc = emit_run(fn, ctx, mode, text, run, n, false);
+			n = 0;
+			size_t end = c.start;
+			while (end < len && text[end] != '\n')
+				end++;
+			if (rc == 0)
+				rc = fn(ctx, false, text + c.start, end - c.start < FACET_MAX ? end - c.start : FACET_MAX, c.start,
+				        end);
+			i = end;
+			continue;
+		}
 		/* An ID number's final X belongs to its digits. */
 		if (!at_end && n > 0 && run[0].cls == CC_DIGIT && c.cp == 'x') {
 			size_t j = i;
@@ -205,8 +224,13 @@ static size_t split_words(const char *words, char ***out)
 			p++;
 		size_t tokens = 0;
 		search_tokenize(start, (size_t)(p - start), XF_TOK_QUERY, count_token, &tokens);
-		if (tokens == 0)
+		/* The filters' mark is the index's own: a typed one is no word. */
+		char *word = xstrndup(start, (size_t)(p - start));
+		if (tokens == 0 || strstr(word, FACET_MARK_UTF8)) {
+			free(word);
 			continue;
+		}
+		free(word);
 		*out = xrealloc(*out, (n + 1) * sizeof **out);
 		(*out)[n++] = xstrndup(start, (size_t)(p - start));
 	}
@@ -237,6 +261,25 @@ static char *match_expression(char **w, size_t n, const char *column)
 		buf_puts(&b, "\"");
 	}
 	return b.data;
+}
+
+/* Appends to a full-text expression the filters' tokens (state, department, category, channel,
+ * importance; a handler's department), so the index itself finds only cases passing them. */
+static void add_facets(struct xf_buf *b, const struct xf_search_sql *sql)
+{
+	const struct {
+		char letter;
+		const char *value;
+	} facets[] = {{'s', sql->state},   {'d', sql->department}, {'c', sql->category},
+	              {'h', sql->channel}, {'i', sql->importance}, {'d', sql->handler_dept}};
+	for (size_t k = 0; k < sizeof facets / sizeof facets[0]; k++) {
+		if (facets[k].value == NULL)
+			continue;
+		buf_printf(b, " AND facets : \"" FACET_MARK_UTF8 "%c:", facets[k].letter);
+		for (const char *p = facets[k].value; *p; p++)
+			buf_add(b, p[0] == '"' ? "\"\"" : p, p[0] == '"' ? 2 : 1);
+		buf_puts(b, "\"");
+	}
 }
 
 /* Checks an ISO date filter. */
@@ -541,6 +584,14 @@ static int plan_search(struct xf_session *s, const struct xf_search *q, struct p
 	p->handler = s->op.role == XF_ROLE_HANDLER;
 	if (p->handler)
 		sql->handler_dept = s->op.department;
+	if (sql->match) {
+		struct xf_buf with_facets;
+		buf_init(&with_facets);
+		buf_puts(&with_facets, sql->match);
+		add_facets(&with_facets, sql);
+		free((char *)sql->match);
+		sql->match = with_facets.data;
+	}
 	/* One bare number alone (0201) is also this year's case of that number, shown first, as
 	 * the filters and the department rule allow; its digits are searched as well. */
 	int seq;

@@ -75,19 +75,23 @@ int store_search_open(struct xf_store *st, struct xf_err *err)
 static const char *const text_tables[] = {"petitioners", "transfers", "instructions", "outcomes",
                                           "replies",     "urgings",   "closures"};
 
-/* The migration that builds the index. Migration numbers are handed out before they land, so
- * a store may have passed this number without it (made by a build holding a later migration
- * but not this one): such a store gets it now, once. */
-#define SEARCH_MIGRATION 8
+/* The migrations that build the index (8) and give it the filters' tokens (11). Migration
+ * numbers are handed out before they land, so a store may have passed 8 without it (made by a
+ * build holding a later migration but not this one): such a store gets them now, once, in
+ * order, as far as its version goes. */
+static bool search_migration(int version)
+{
+	return version == 8 || version == 11;
+}
 static int late_migration(struct xf_store *st, bool *applied, struct xf_err *err)
 {
 	*applied = false;
 	int version;
 	int rc = store_version(st, &version, err);
-	if (rc != XF_OK || version < SEARCH_MIGRATION)
+	if (rc != XF_OK || version < 8)
 		return rc;
 	for (size_t i = 0; i < xf_migration_count; i++) {
-		if (xf_migrations[i].version != SEARCH_MIGRATION)
+		if (!search_migration(xf_migrations[i].version) || xf_migrations[i].version > version)
 			continue;
 		if ((rc = store_sql_exec(st, "BEGIN IMMEDIATE", err, "建立全文检索")) != XF_OK)
 			return rc;
@@ -112,7 +116,8 @@ static int create_triggers(struct xf_store *st, struct xf_err *err)
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_insert AFTER INSERT ON main.cases BEGIN "
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;"
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_update "
-	               "AFTER UPDATE OF subject, accused, summary, spot_answer, received ON main.cases BEGIN "
+	               "AFTER UPDATE OF subject, accused, summary, spot_answer, received, state, department, category, "
+	               "channel, importance ON main.cases BEGIN "
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;");
 	for (size_t i = 0; i < sizeof text_tables / sizeof text_tables[0]; i++)
 		buf_printf(&sql,
@@ -141,8 +146,15 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	sqlite3_finalize(stmt);
 	if (!exists && (rc = late_migration(st, &exists, err)) != XF_OK)
 		return rc;
-	if (!exists)
-		return XF_OK;
+	/* Kept only in its present shape (with the filters' tokens): a store between versions 8
+	 * and 10 is on its way to migration 11, which builds the index again from the cases. */
+	if (exists && (rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'",
+	                                      &stmt, err)) == XF_OK) {
+		exists = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_finalize(stmt);
+	}
+	if (rc != XF_OK || !exists)
+		return rc;
 	if ((rc = create_triggers(st, err)) == XF_OK)
 		*ready = true;
 	return rc;
@@ -200,7 +212,8 @@ static const char *const reindex_sql[] = {
 	"INSERT INTO temp.search_order (row, case_id) SELECT s.row, s.case_id "
 	"FROM temp.search_dirty d CROSS JOIN main.search_source s ON s.case_id = d.case_id",
 	"INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row FROM temp.search_order",
-	"INSERT INTO main.search (rowid, texts, people, numbers) SELECT o.row, s.texts, s.people, s.numbers "
+	"INSERT INTO main.search (rowid, texts, people, numbers, facets) SELECT o.row, s.texts, s.people, s.numbers, "
+	"s.facets "
 	"FROM temp.search_order o CROSS JOIN main.search_source s ON s.case_id = o.case_id ORDER BY o.row",
 	"DELETE FROM temp.search_order",
 	"DELETE FROM temp.search_dirty",
