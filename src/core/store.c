@@ -724,7 +724,7 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
                        struct xf_rows *out, struct xf_err *err)
 {
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
-	                      "coalesce(p.name, '') AS name, c.department, c.category, c.received "
+	                      XF_LIST_NAME ", c.department, c.category, c.received "
 	                      "FROM cases c INDEXED BY cases_%s "
 	                      "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                      "WHERE %s AND c.%s <= ?1 AND (?2 IS NULL OR c.department = ?2) ORDER BY c.%s, c.id",
@@ -772,7 +772,7 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 		[XF_LIST_DUE_HANDLE] = "ORDER BY c.due_handle, c.received, c.id LIMIT ?3",
 	};
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
-	                      "coalesce(p.name, '') AS name, c.category, c.department, "
+	                      XF_LIST_NAME ", c.category, c.department, "
 	                      "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
 	                      "c.confidential "
 	                      "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
@@ -1040,7 +1040,7 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	int rc = prepare(st,
 	                 "SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
-	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
+	                 " " XF_LIST_NAME ", c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect, "
 	                 " coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
 	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
@@ -1049,7 +1049,7 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
-	                 " coalesce(p.name, '') AS name, c.category, substr(c.summary, 1, 60) AS summary, "
+	                 " " XF_LIST_NAME ", c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, e.new_due AS extension, 1 AS sect, '' AS returned, "
 	                 " e.reason AS ext_reason, e.old_due AS ext_old_due, e.limit_kind AS ext_limit, e.at AS ext_at, "
 	                 " e.actor AS ext_by "

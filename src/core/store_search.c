@@ -292,7 +292,7 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 /* The columns every search returns, from cases c, the first petitioner p and the index row s. */
 #define RESULT_COLUMNS                                                                                             \
 	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
-	"coalesce(p.name, '') AS name, "                                                                              \
+	XF_LIST_NAME ", "                                                                                     \
 	"c.confidential, c.subject, c.accused, c.summary, s.texts, s.people, s.numbers, s.rowid AS search_row "
 
 /* The filters every search applies to cases c. */

@@ -307,6 +307,38 @@ static void todo_by_week_limit(void **state)
 	fixture_close(&fx);
 }
 
+/* An anonymous item has no petitioner's name: every list and search result says （匿名）
+ * rather than leaving the column blank. */
+static void anonymous_named_as_such(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	fixture_case(&fx, "anonymous=是", "summary=匿名来信反映柜台插队", NULL);
+	fixture_case(&fx, "name=李明", "summary=来信反映柜台插队", NULL);
+	struct xf_rows rows;
+	struct xf_err err;
+	assert_int_equal(case_list(&fx.clerk, NULL, NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(fields_str(&rows.v[0], "name"), "李明");
+	assert_string_equal(fields_str(&rows.v[1], "name"), "（匿名）");
+	rows_free(&rows);
+	assert_int_equal(desk_queue(&fx.head, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	bool seen = false;
+	for (size_t i = 0; i < rows.n; i++)
+		seen |= strcmp(fields_str(&rows.v[i], "name"), "（匿名）") == 0;
+	assert_true(seen);
+	rows_free(&rows);
+	struct xf_search q = {.words = "插队"};
+	bool more;
+	assert_int_equal(search_cases(&fx.clerk, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 2);
+	assert_string_equal(fields_str(&rows.v[1], "name"), "（匿名）");
+	rows_free(&rows);
+	fixture_close(&fx);
+}
+
 /* SPEC's importance rules, and answering on the spot. */
 static void importance_and_spot(void **state)
 {
@@ -987,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(registration_checks),
 		cmocka_unit_test(importance_and_spot),
 		cmocka_unit_test(todo_by_week_limit),
+		cmocka_unit_test(anonymous_named_as_such),
 		cmocka_unit_test(confidentiality),
 		cmocka_unit_test(recusal),
 		cmocka_unit_test(conflicts),
