@@ -34,7 +34,7 @@ int fileperm_write_error(struct xf_err *err, int errnum, const char *what, const
  * y.csv, open as garbage or not at all. own_ext is the format's own extension ("csv", "xlsx",
  * "pdf"), always accepted; with only_own nothing else is (a workbook), otherwise any name but
  * another spreadsheet's or document's (.csv .xlsx .xls .xlsm .xlsb .ods .et .pdf .doc .docx
- * .wps).
+ * .wps), and for a PDF not .txt either.
  * `written` names what is written in the message (" CSV"), `advice` says what to do instead.
  * "-" (standard output) always fits. XF_EINVAL with the file's name when it does not. */
 int fileperm_check_extension(const char *path, const char *own_ext, bool only_own, const char *written,

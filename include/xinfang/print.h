@@ -58,6 +58,8 @@ enum xf_print_format print_format_parse(const char *name);
 const char *print_format_name(enum xf_print_format format);
 /* The format a file gets from its name: PDF for *.pdf, else text. */
 enum xf_print_format print_format_for_file(const char *path);
+/* The format a file is written in at the desk: PDF for *.pdf, text for *.txt, else chosen. */
+enum xf_print_format print_format_named(const char *path, enum xf_print_format chosen);
 /* The office's defaults: queue, format and encoding (dest "printer", no file). */
 int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
 /* The encoding (written into encoding) and format a print takes: the caller's, else the

@@ -236,9 +236,12 @@ int fileperm_check_extension(const char *path, const char *own_ext, bool only_ow
 	if (only_own)
 		return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：%s请存为 .%s 文件；%s", base, written, own_ext, advice);
 	static const char *const others[] = {"csv", "xlsx", "xls", "xlsm", "xlsb", "ods", "et", "pdf", "doc", "docx", "wps"};
+	/* A PDF's bytes under a text file's name open as garbage in a text editor too. */
+	bool contradicts = strcasecmp(own_ext, "pdf") == 0 && strcasecmp(ext, "txt") == 0;
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (strcasecmp(ext, others[i]) == 0)
-			return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：写出的是%s，按 .%s 打开会出错。%s", base, written, ext,
-			                  advice);
+		contradicts |= strcasecmp(ext, others[i]) == 0;
+	if (contradicts)
+		return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：写出的是%s，按 .%s 打开会出错。%s", base, written, ext,
+		                  advice);
 	return XF_OK;
 }

@@ -383,8 +383,19 @@ const char *print_format_name(enum xf_print_format format)
 /* PDF for a *.pdf file name, else text. */
 enum xf_print_format print_format_for_file(const char *path)
 {
+	return print_format_named(path, XF_FORMAT_TEXT);
+}
+
+/* The format a file is written in at the desk: a name ending .pdf or .txt says it, any other
+ * name takes the format chosen. */
+enum xf_print_format print_format_named(const char *path, enum xf_print_format chosen)
+{
 	size_t n = path ? strlen(path) : 0;
-	return n > 4 && strcasecmp(path + n - 4, ".pdf") == 0 ? XF_FORMAT_PDF : XF_FORMAT_TEXT;
+	if (n > 4 && strcasecmp(path + n - 4, ".pdf") == 0)
+		return XF_FORMAT_PDF;
+	if (n > 4 && strcasecmp(path + n - 4, ".txt") == 0)
+		return XF_FORMAT_TEXT;
+	return chosen;
 }
 
 /* True when the encoding is one a slip can be printed in. */

@@ -418,9 +418,11 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 		if (to_terminal) {
 			rc = print_terminal(ui, id, form, enc, &err);
 		} else {
-			/* A file's format follows its name (*.pdf), a printer's the format chosen. */
+			/* A file named *.pdf or *.txt is that; any other name takes the format chosen (and
+			 * the core refuses one that contradicts it, x.csv, with the name to use). */
 			struct xf_print_opts opts = {form, enc, to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER, to_file ? file : queue,
-			                             slip_default_page(), NULL, to_file ? XF_FORMAT_AUTO : format, &report};
+			                             slip_default_page(), NULL, to_file ? print_format_named(file, format) : format,
+			                             &report};
 			rc = print_case(&ui->s, id, &opts, NULL, &err);
 		}
 		if (rc != XF_OK) {

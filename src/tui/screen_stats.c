@@ -271,10 +271,11 @@ static void print_report(struct ui *ui, struct stats_view *v)
 		}
 		struct xf_print_report report;
 		memset(&report, 0, sizeof report);
-		/* A file's format follows its name (*.pdf), a printer's the format chosen. */
+		/* A file named *.pdf or *.txt is that; any other name takes the format chosen. */
 		struct xf_print_opts opts = {"stats", enc, to_terminal ? XF_PRINT_CALLER : to_file ? XF_PRINT_FILE : XF_PRINT_SPOOLER,
 		                             to_file ? file : queue, slip_default_page(), NULL,
-		                             to_terminal ? XF_FORMAT_TEXT : to_file ? XF_FORMAT_AUTO : format, &report};
+		                             to_terminal ? XF_FORMAT_TEXT : to_file ? print_format_named(file, format) : format,
+		                             &report};
 		struct xf_buf bytes;
 		buf_init(&bytes);
 		int rc = report_print(&ui->s, &v->st, 0, &opts, &bytes, &err);

@@ -374,6 +374,11 @@ static void print_command(void **state)
 	assert_non_null(strstr(r->err, "slip.csv 与格式不符"));
 	assert_non_null(strstr(r->err, ".txt"));
 	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/forced.txt", c.dir);
+	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--format", "pdf", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "forced.txt 与格式不符：写出的是 PDF 单据"));
+	assert_int_equal(access(path, F_OK), -1);
 	snprintf(path, sizeof path, "%s/slip", c.dir);
 	run_admin(&c, r, (const char *[]){"print", "2026-0001", "registration", "--to", path, "--format", "text", NULL});
 	assert_int_equal(r->status, 0);

@@ -379,7 +379,7 @@ static void command_line_formats(void **state)
 	head_env(&h, &fx, pathvar, NULL);
 	struct run_result *r = malloc(sizeof *r);
 	char *pdf = xasprintf("%s/a.pdf", fx.dir), *txt = xasprintf("%s/a.txt", fx.dir), *csv = xasprintf("%s/a.csv", fx.dir);
-	char *forced = xasprintf("%s/forced.txt", fx.dir);
+	char *forced = xasprintf("%s/forced", fx.dir);
 	struct {
 		const char *file, *format, *starts;
 	} files[] = {{pdf, NULL, "%PDF-"}, {txt, NULL, NULL}, {forced, "pdf", "%PDF-"}, {csv, NULL, NULL}};
@@ -402,6 +402,13 @@ static void command_line_formats(void **state)
 		}
 		free(bytes);
 	}
+	/* A PDF forced into a text file's name is refused before anything is written. */
+	char *pdf_as_txt = xasprintf("%s/forced.txt", fx.dir);
+	run_xinfang(r, h.env, (const char *[]){"stats", "month=2026-03", "--to", pdf_as_txt, "--format", "pdf", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "forced.txt 与格式不符：写出的是 PDF 报表"));
+	assert_int_equal(access(pdf_as_txt, F_OK), -1);
+	free(pdf_as_txt);
 	/* --print: the office's format is PDF, not raw. */
 	run_xinfang(r, h.env, (const char *[]){"stats", "month=2026-03", "--print", "--printer", "信访办", NULL});
 	if (r->status != 0)
