@@ -222,17 +222,19 @@ static size_t split_words(const char *words, char ***out)
 		const char *start = p;
 		while (*p && space_at(p) == 0)
 			p++;
-		size_t tokens = 0;
-		search_tokenize(start, (size_t)(p - start), XF_TOK_QUERY, count_token, &tokens);
-		/* The filters' mark is the index's own: a typed one is no word. */
+		/* The filters' mark is the index's own: a typed one is taken out of the word, which is
+		 * searched as if it had never been typed. */
 		char *word = xstrndup(start, (size_t)(p - start));
-		if (tokens == 0 || strstr(word, FACET_MARK_UTF8)) {
+		for (char *mark; (mark = strstr(word, FACET_MARK_UTF8)) != NULL;)
+			memmove(mark, mark + strlen(FACET_MARK_UTF8), strlen(mark + strlen(FACET_MARK_UTF8)) + 1);
+		size_t tokens = 0;
+		search_tokenize(word, strlen(word), XF_TOK_QUERY, count_token, &tokens);
+		if (tokens == 0) {
 			free(word);
 			continue;
 		}
-		free(word);
 		*out = xrealloc(*out, (n + 1) * sizeof **out);
-		(*out)[n++] = xstrndup(start, (size_t)(p - start));
+		(*out)[n++] = word;
 	}
 	return n;
 }

@@ -48,6 +48,7 @@ struct results {
 	long total;   /* what the search finds in all, XF_SEARCH_COUNT_CAP + 1 for more than that,
 	               * -1 when it could not be counted */
 	bool counted; /* total holds for the present search: page turns do not count again */
+	bool exact;   /* total was read off the last page: past the cap too */
 	int sel, top;
 };
 
@@ -64,8 +65,9 @@ static bool fetch_page(struct ui *ui, struct results *r, struct xf_err *err)
 	 * page as found, without its total. */
 	if (ok && !r->more) {
 		r->total = (long)(r->q.page - 1) * r->q.per_page + (long)r->rows.n;
-		r->counted = true;
+		r->counted = r->exact = true;
 	} else if (ok && !r->counted) {
+		r->exact = false;
 		struct xf_err count_err;
 		r->counted = search_count(&ui->s, &r->q, XF_SEARCH_COUNT_CAP, &r->total, &count_err) == XF_OK;
 		if (!r->counted) {
@@ -171,7 +173,7 @@ static void draw_results(struct ui *ui, struct results *r)
 			draw_snippet(row, c.snippet, COLS - c.snippet, fields_str(f, "snippet"), attr);
 	}
 	char page[160], total[48] = "";
-	if (r->total > XF_SEARCH_COUNT_CAP)
+	if (r->total > XF_SEARCH_COUNT_CAP && !r->exact)
 		snprintf(total, sizeof total, " 共 %d 件以上，", XF_SEARCH_COUNT_CAP);
 	else if (r->total >= 0)
 		snprintf(total, sizeof total, " 共 %ld 件，", r->total);

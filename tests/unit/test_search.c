@@ -229,9 +229,12 @@ static void test_filters_and_pages(void **state)
 	fixture_case(&fx, "received=2026-03-05", "summary=网银转账", NULL);
 	/* Receipt order, not registration order. */
 	FINDS(&fx.clerk, "银行卡", "3 2 1 4", NULL);
-	/* The index's own filter mark (U+E000) typed into the words is no word: it cannot reach
-	 * the filters' tokens. */
-	FINDS(&fx.clerk, "银行卡 \xEE\x80\x80s:transferred", "3 2 1 4", NULL);
+	/* The index's own filter mark (U+E000) typed into the words is taken out: it cannot reach
+	 * the filters' tokens, and the word is searched as typed without it. */
+	FINDS(&fx.clerk, "银行\xEE\x80\x80卡", "3 2 1 4", NULL);
+	FINDS(&fx.clerk, "\xEE\x80\x80冻结", "3", NULL);
+	FINDS(&fx.clerk, "银行卡 \xEE\x80\x80s:queued", "", NULL);
+	FINDS(&fx.clerk, "银行卡 \xEE\x80\x80", "3 2 1 4", NULL);
 	FINDS(&fx.clerk, "银行卡", "2 1", "since=2026-03-02", "until=2026-03-03", NULL);
 	FINDS(&fx.clerk, "银行卡", "1", "channel=来电", NULL);
 	FINDS(&fx.clerk, "银行卡", "2", "category=工作失误", NULL);
@@ -543,6 +546,12 @@ static void test_cli(void **state)
 	run_xinfang(&r, env, argv5);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.err, "第 9 页没有事项"));
+	/* Asking how is answered, not searched for. */
+	const char *argv_help[] = {"search", "--help", NULL};
+	run_xinfang(&r, env, argv_help);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "用法：xinfang search 词语"));
+	assert_null(strstr(r.err, "没有找到"));
 	const char *argv6[] = {"search", "理财", NULL};
 	run_xinfang(&r, env, argv6);
 	assert_int_equal(r.status, 0);
