@@ -349,7 +349,9 @@ int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 	int version;
 	if ((rc = store_version(st, &version, err)) == XF_OK && version == 0)
 		rc = xf_err_set(err, XF_ENOTFOUND, "%s 还没有初始化：请先运行 xinfang init", path);
-	if (rc == XF_OK && version < store_latest_version())
+	/* Older: brought up to date. Newer: refused by store_migrate (this build would write it in
+	 * the shape of its own version). */
+	if (rc == XF_OK && version != store_latest_version())
 		rc = store_migrate(st, 0, err);
 	bool finished = false;
 	if (rc == XF_OK && (rc = init_finished(st, &finished, err)) == XF_OK && !finished)

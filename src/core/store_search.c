@@ -65,8 +65,12 @@ int store_search_open(struct xf_store *st, struct xf_err *err)
 	fts5_api *api = fts5_of(store_sqlite(st));
 	if (api == NULL || api->iVersion < 2)
 		return xf_err_set(err, XF_EIO, "这个 SQLite 没有全文检索（FTS5）：请安装带 FTS5 的 libsqlite3");
+	/* One tokenizer under two names: `xinfang` for the index of versions 8 to 10 (still built
+	 * on the way up), `xinfang2` for version 11's, which older builds do not know and so
+	 * cannot write in their shape. */
 	static fts5_tokenizer tokenizer = {tok_create, tok_delete, tok_tokenize};
-	if (api->xCreateTokenizer(api, "xinfang", NULL, &tokenizer, NULL) != SQLITE_OK)
+	if (api->xCreateTokenizer(api, "xinfang", NULL, &tokenizer, NULL) != SQLITE_OK ||
+	    api->xCreateTokenizer(api, "xinfang2", NULL, &tokenizer, NULL) != SQLITE_OK)
 		return xf_err_set(err, XF_EIO, "无法登记全文检索的分词器");
 	return store_search_attach(st, err);
 }
@@ -76,22 +80,23 @@ static const char *const text_tables[] = {"petitioners", "transfers", "instructi
                                           "replies",     "urgings",   "closures"};
 
 /* The migrations that build the index (8) and give it the filters' tokens (11). Migration
- * numbers are handed out before they land, so a store may have passed 8 without it (made by a
- * build holding a later migration but not this one): such a store gets them now, once, in
- * order, as far as its version goes. */
+ * numbers are handed out before they land, so a store may have passed them without them (made
+ * by a build holding a later migration but not these): such a store gets them now, once, in
+ * order, from `first` as far as its version goes. */
 static bool search_migration(int version)
 {
 	return version == 8 || version == 11;
 }
-static int late_migration(struct xf_store *st, bool *applied, struct xf_err *err)
+static int late_migration(struct xf_store *st, int first, bool *applied, struct xf_err *err)
 {
 	*applied = false;
 	int version;
 	int rc = store_version(st, &version, err);
-	if (rc != XF_OK || version < 8)
+	if (rc != XF_OK || version < first)
 		return rc;
 	for (size_t i = 0; i < xf_migration_count; i++) {
-		if (!search_migration(xf_migrations[i].version) || xf_migrations[i].version > version)
+		int v = xf_migrations[i].version;
+		if (!search_migration(v) || v < first || v > version)
 			continue;
 		if ((rc = store_sql_exec(st, "BEGIN IMMEDIATE", err, "建立全文检索")) != XF_OK)
 			return rc;
@@ -144,16 +149,22 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 		return rc;
 	bool exists = sqlite3_step(stmt) == SQLITE_ROW;
 	sqlite3_finalize(stmt);
-	if (!exists && (rc = late_migration(st, &exists, err)) != XF_OK)
+	if (!exists && (rc = late_migration(st, 8, &exists, err)) != XF_OK)
 		return rc;
 	/* Kept only in its present shape (with the filters' tokens): a store between versions 8
-	 * and 10 is on its way to migration 11, which builds the index again from the cases. */
-	if (exists && (rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'",
-	                                      &stmt, err)) == XF_OK) {
-		exists = sqlite3_step(stmt) == SQLITE_ROW;
+	 * and 10 is on its way to migration 11, which builds the index again from the cases; one
+	 * past 11 without it gets 11 now. */
+	bool facets = false;
+	for (int pass = 0; exists && pass < 2 && !facets && rc == XF_OK; pass++) {
+		if ((rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'",
+		                            &stmt, err)) != XF_OK)
+			break;
+		facets = sqlite3_step(stmt) == SQLITE_ROW;
 		sqlite3_finalize(stmt);
+		if (!facets && pass == 0)
+			rc = late_migration(st, 11, &exists, err);
 	}
-	if (rc != XF_OK || !exists)
+	if (rc != XF_OK || !facets)
 		return rc;
 	if ((rc = create_triggers(st, err)) == XF_OK)
 		*ready = true;
