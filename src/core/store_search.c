@@ -137,6 +137,19 @@ static int create_triggers(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
+/* Whether search_source has the filters' tokens (migration 11). */
+static int source_has_facets(struct xf_store *st, bool *has, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'", &stmt,
+	                           err);
+	if (rc != XF_OK)
+		return rc;
+	*has = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return XF_OK;
+}
+
 /* Notes, in this connection only, every case whose indexed text a statement changes. */
 int store_search_attach(struct xf_store *st, struct xf_err *err)
 {
@@ -155,15 +168,9 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	 * and 10 is on its way to migration 11, which builds the index again from the cases; one
 	 * past 11 without it gets 11 now. */
 	bool facets = false;
-	for (int pass = 0; exists && pass < 2 && !facets && rc == XF_OK; pass++) {
-		if ((rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'",
-		                            &stmt, err)) != XF_OK)
-			break;
-		facets = sqlite3_step(stmt) == SQLITE_ROW;
-		sqlite3_finalize(stmt);
-		if (!facets && pass == 0)
-			rc = late_migration(st, 11, &exists, err);
-	}
+	if (exists && (rc = source_has_facets(st, &facets, err)) == XF_OK && !facets &&
+	    (rc = late_migration(st, 11, &exists, err)) == XF_OK && exists)
+		rc = source_has_facets(st, &facets, err);
 	if (rc != XF_OK || !facets)
 		return rc;
 	if ((rc = create_triggers(st, err)) == XF_OK)
@@ -377,16 +384,24 @@ int store_search_texts_match(struct xf_store *st, int64_t search_row, const char
 	return step == SQLITE_ROW || step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "全文检索");
 }
 
+/* Which of the FROM_* a search reads: 0 numbers, 1 words, 2 filters alone. */
+static int search_kind(const struct xf_search_sql *q)
+{
+	return q->numbers ? 0 : q->match ? 1 : 2;
+}
+
 /* Counts the cases a search finds from its offset on, at most its limit of them: the same
  * reading as store_search without the columns, so a count costs no texts. */
 int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err)
 {
+	static const char *const sql[] = {
+		"SELECT count(*) FROM (SELECT 1 " FROM_NUMBERS "LIMIT ?9 OFFSET ?10)",
+		"SELECT count(*) FROM (SELECT 1 " FROM_WORDS "LIMIT ?9 OFFSET ?10)",
+		"SELECT count(*) FROM (SELECT 1 " FROM_FILTERS "LIMIT ?9 OFFSET ?10)",
+	};
 	*count = 0;
-	const char *sql = q->numbers ? "SELECT count(*) FROM (SELECT 1 " FROM_NUMBERS "LIMIT ?9 OFFSET ?10)"
-	                  : q->match ? "SELECT count(*) FROM (SELECT 1 " FROM_WORDS "LIMIT ?9 OFFSET ?10)"
-	                             : "SELECT count(*) FROM (SELECT 1 " FROM_FILTERS "LIMIT ?9 OFFSET ?10)";
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, sql, &stmt, err);
+	int rc = store_sql_prepare(st, sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bind_search(stmt, q);
@@ -400,17 +415,15 @@ int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long 
 /* Runs a search: through the index when there are words, else through the receipt index. */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
 {
+	static const char *const sql[] = {
+		"SELECT " RESULT_COLUMNS FROM_NUMBERS "LIMIT ?9 OFFSET ?10",
+		"SELECT " RESULT_COLUMNS FROM_WORDS "LIMIT ?9 OFFSET ?10",
+		"SELECT " RESULT_COLUMNS FROM_FILTERS "LIMIT ?9 OFFSET ?10",
+	};
 	out->v = NULL;
 	out->n = 0;
-	const char *sql;
-	if (q->numbers)
-		sql = "SELECT " RESULT_COLUMNS FROM_NUMBERS "LIMIT ?9 OFFSET ?10";
-	else if (q->match)
-		sql = "SELECT " RESULT_COLUMNS FROM_WORDS "LIMIT ?9 OFFSET ?10";
-	else
-		sql = "SELECT " RESULT_COLUMNS FROM_FILTERS "LIMIT ?9 OFFSET ?10";
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, sql, &stmt, err);
+	int rc = store_sql_prepare(st, sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bind_search(stmt, q);
