@@ -52,6 +52,11 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
  * a clerk narrows the search rather than reads on. */
 enum { XF_SEARCH_COUNT_CAP = 1000 };
 int search_count(struct xf_session *s, const struct xf_search *q, long cap, long *total, struct xf_err *err);
+/* The total a page of search_cases belongs to: on the last page (no more) the rows before it
+ * and on it, exactly (*exact), past the cap too; before it search_count to
+ * XF_SEARCH_COUNT_CAP. */
+int search_total(struct xf_session *s, const struct xf_search *q, size_t shown, bool more, long *total, bool *exact,
+                 struct xf_err *err);
 
 /* Marks every occurrence of the words (space-separated) in text with 【】 and keeps about
  * `width` display columns around the first one (a new string). Latin letters match either

@@ -38,7 +38,6 @@ int cmd_search(struct cli *c, int argc, char **argv)
 {
 	struct xf_search q;
 	memset(&q, 0, sizeof q);
-	q.per_page = 20;
 	struct xf_buf words;
 	buf_init(&words);
 	buf_puts(&words, "");
@@ -91,9 +90,9 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	if (rc == XF_OK)
 		rc = search_cases(&c->session, &q, &rows, &more, &err);
 	int page = q.page > 0 ? q.page : 1;
-	/* The last page says the total itself; before it, the core counts (to a cap). */
-	long total = (long)(page - 1) * q.per_page + (rc == XF_OK ? (long)rows.n : 0);
-	if (rc == XF_OK && more && (rc = search_count(&c->session, &q, XF_SEARCH_COUNT_CAP, &total, &err)) != XF_OK)
+	long total = 0;
+	bool exact = false;
+	if (rc == XF_OK && (rc = search_total(&c->session, &q, rows.n, more, &total, &exact, &err)) != XF_OK)
 		rows_free(&rows);
 	buf_free(&words);
 	if (rc != XF_OK)
@@ -107,7 +106,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		}
 		putchar('\n');
 	}
-	if (more && total > XF_SEARCH_COUNT_CAP)
+	if (!exact && total > XF_SEARCH_COUNT_CAP)
 		fprintf(stderr, "共 %d 件以上，这是第 %d 页；还有更多结果：加 page=%d 看下一页，或加条件缩小范围\n",
 		        XF_SEARCH_COUNT_CAP, page, page + 1);
 	else if (more)

@@ -677,6 +677,16 @@ int search_count(struct xf_session *s, const struct xf_search *q, long cap, long
 	return rc;
 }
 
+/* The total of the search whose page q found `shown` rows, `more` following. */
+int search_total(struct xf_session *s, const struct xf_search *q, size_t shown, bool more, long *total, bool *exact,
+                 struct xf_err *err)
+{
+	int per_page = q->per_page > 0 ? q->per_page : 20, page = q->page > 0 ? q->page : 1;
+	*exact = !more;
+	*total = (long)(page - 1) * per_page + (long)shown;
+	return more ? search_count(s, q, XF_SEARCH_COUNT_CAP, total, err) : XF_OK;
+}
+
 /* A span of the text that matched a word. */
 struct span {
 	size_t start, end;

@@ -63,13 +63,9 @@ static bool fetch_page(struct ui *ui, struct results *r, struct xf_err *err)
 	/* The last page says the total itself; before it, the core counts, once a search (a
 	 * handler's count reads every candidate through the mask). A failed count leaves the
 	 * page as found, without its total. */
-	if (ok && !r->more) {
-		r->total = (long)(r->q.page - 1) * r->q.per_page + (long)r->rows.n;
-		r->counted = r->exact = true;
-	} else if (ok && !r->counted) {
-		r->exact = false;
+	if (ok && (!r->more || !r->counted)) {
 		struct xf_err count_err;
-		r->counted = search_count(&ui->s, &r->q, XF_SEARCH_COUNT_CAP, &r->total, &count_err) == XF_OK;
+		r->counted = search_total(&ui->s, &r->q, r->rows.n, r->more, &r->total, &r->exact, &count_err) == XF_OK;
 		if (!r->counted) {
 			r->total = -1;
 			ui_message(ui, UI_ERROR, "%s", count_err.msg);
