@@ -104,5 +104,10 @@ int print_to_spooler(const char *queue, const char *title, bool raw, const char 
 /* Writes the bytes to a file (a temporary beside it, then rename): a full disk leaves any
  * earlier file as it was. */
 int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err *err);
+/* Refuses a file name that contradicts the page's format (fileperm_check_extension): a PDF
+ * under .pdf (or no extension), text under .txt (or none); `what` names the page (" PDF 单据",
+ * "文本单据"), text_advice what text is saved as. */
+int print_check_file_name(const char *path, enum xf_print_format format, const char *what, const char *text_advice,
+                          struct xf_err *err);
 
 #endif

@@ -380,6 +380,14 @@ const char *print_format_name(enum xf_print_format format)
 	return format == XF_FORMAT_TEXT ? "text" : "pdf";
 }
 
+/* Refuses a file name that contradicts the page's format. */
+int print_check_file_name(const char *path, enum xf_print_format format, const char *what, const char *text_advice,
+                          struct xf_err *err)
+{
+	return format == XF_FORMAT_PDF ? fileperm_check_extension(path, "pdf", false, what, "请存为 .pdf 文件", err)
+	                               : fileperm_check_extension(path, "txt", false, what, text_advice, err);
+}
+
 /* PDF for a *.pdf file name, else text. */
 enum xf_print_format print_format_for_file(const char *path)
 {
@@ -583,10 +591,8 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 	int rc = print_resolve(s, opts, encoding, sizeof encoding, &format, err);
 	/* Before anything is laid out: a slip in x.csv or x.xlsx would open in Excel as garbage. */
 	if (rc == XF_OK && opts->dest == XF_PRINT_FILE)
-		rc = format == XF_FORMAT_PDF
-		         ? fileperm_check_extension(opts->target, "pdf", false, " PDF 单据", "请存为 .pdf 文件", err)
-		         : fileperm_check_extension(opts->target, "txt", false, "文本单据",
-		                                    "文本请存为 .txt 文件，PDF 存为 .pdf 文件", err);
+		rc = print_check_file_name(opts->target, format, format == XF_FORMAT_PDF ? " PDF 单据" : "文本单据",
+		                           "文本请存为 .txt 文件，PDF 存为 .pdf 文件", err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_form form;

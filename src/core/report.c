@@ -1072,6 +1072,12 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	char encoding[16];
 	enum xf_print_format format;
 	int rc = print_resolve(s, opts, encoding, sizeof encoding, &format, err);
+	/* Before anything is laid out, as for the slips. */
+	if (rc == XF_OK && opts->dest == XF_PRINT_FILE)
+		rc = print_check_file_name(opts->target, format, format == XF_FORMAT_PDF ? " PDF 报表" : "统计的文本页",
+		                           "文本请存为 .txt 文件，PDF 报表存为 .pdf，表格存为 .csv（CSV）；"
+		                           "统计没有 Excel 工作簿格式",
+		                           err);
 	if (rc != XF_OK)
 		return rc;
 	char now[20];
@@ -1087,14 +1093,7 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 	if (rc == XF_OK) {
 		switch (opts->dest) {
 		case XF_PRINT_FILE:
-			rc = format == XF_FORMAT_PDF
-			         ? fileperm_check_extension(opts->target, "pdf", false, " PDF 报表", "请存为 .pdf 文件", err)
-			         : fileperm_check_extension(opts->target, "txt", false, "统计的文本页",
-			                                    "文本请存为 .txt 文件，PDF 报表存为 .pdf，表格存为 .csv（CSV）；"
-			                                    "统计没有 Excel 工作簿格式",
-			                                    err);
-			if (rc == XF_OK)
-				rc = print_to_file(opts->target, encoded, len, err);
+			rc = print_to_file(opts->target, encoded, len, err);
 			snprintf(report.where, sizeof report.where, "文件 %s", opts->target);
 			break;
 		case XF_PRINT_SPOOLER: {
