@@ -864,10 +864,8 @@ static int extension_limit(const struct xf_fields *in, enum xf_state state, enum
 static int pending_extension(struct xf_session *s, int64_t id, struct xf_fields *newest, int *count,
                              struct xf_err *err)
 {
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	struct xf_rows rows;
-	int rc = store_list(s->st, "extensions", "case_id", cid, &rows, err);
+	int rc = case_extensions(s, id, &rows, err);
 	if (rc != XF_OK)
 		return rc;
 	*count = 0;

@@ -11,15 +11,21 @@
 #include "xinfang/clock.h"
 #include "xinfang/limits.h"
 
+/* Every extension request of a case, oldest first. */
+int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err)
+{
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	return store_list(s->st, "extensions", "case_id", cid, rows, err);
+}
+
 /* The latest new date of the case's approved extensions of a limit; 0 when there is none. */
 static int approved_extension(struct xf_session *s, int64_t id, enum xf_limit_kind kind, int *day,
                               struct xf_err *err)
 {
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	struct xf_rows rows;
 	*day = 0;
-	int rc = store_list(s->st, "extensions", "case_id", cid, &rows, err);
+	int rc = case_extensions(s, id, &rows, err);
 	if (rc != XF_OK)
 		return rc;
 	for (size_t i = 0; i < rows.n; i++) {
