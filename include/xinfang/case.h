@@ -103,6 +103,20 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 /* Everything about a case as fields (state as Chinese name; limits as ISO dates), with the
  * petitioner's identity left out where this operator must not see it. */
 int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf_err *err);
+/* The 办理期限 a transfer gives is the case's 周限 (due_handle): from the transfer date to the
+ * latest handle limit the rules allow (case_handle_ceiling), or that limit alone once it has
+ * passed. case_transfer_deadline gives both ends for the form (ISO dates; the form prefills
+ * `latest`); case_check_deadline checks a typed date (empty: `latest`) into out, refusing
+ * others with the reason and the dates allowed. */
+int case_transfer_deadline(struct xf_session *s, int64_t id, char earliest[11], char latest[11], struct xf_err *err);
+int case_check_deadline(struct xf_session *s, int64_t id, const struct xf_fields *row, const char *typed,
+                        char out[11], struct xf_err *err);
+/* Every extension request of a case (rows of the extensions table), oldest first. */
+int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err);
+/* The latest handle limit the rules allow a case (row as stored): its first 周限
+ * (orig_due_handle), or the date an approved extension moved it to (*extended). */
+int case_handle_ceiling(struct xf_session *s, int64_t id, const struct xf_fields *row, int *day, bool *extended,
+                        struct xf_err *err);
 /* Moves open to this operator for a case in its present state. */
 int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *n, struct xf_err *err);
 /* Earlier cases of a petitioner with the same ID number, phone or name as in `in`: rows

@@ -77,5 +77,24 @@ int limits_due(const struct xf_calendar *cal, int received, enum xf_unit unit, i
 int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_unit unit, int length,
                            int *due, bool *estimated, struct xf_err *err);
 
+/* Where a case stands against one of its limits. */
+enum xf_limit_state {
+	XF_LS_RUNNING, /* still pending: counted on the status bar and listed on the limits list */
+	XF_LS_MET,     /* its step was done (transferred, reported, replied) */
+	XF_LS_ENDED,   /* the case was closed before its step: no limit runs any more */
+};
+
+/* The one rule of which date a case's limit runs to: from a case row's state key (`state`:
+ * queued, transferred, reported, replied, closed), its due column (due_transfer, due_handle,
+ * due_reply) and the date its step was done (transferred_on, reported_on, replied_on). A limit
+ * runs while the case is in a state that still owes its step (the transfer limit while queued,
+ * the handle limit until the outcome is reported, the reply limit until the reply); *due and
+ * *done (either may be NULL) point into row. The store's partial indexes and the status-bar
+ * counts follow the same states (test_limits checks that they agree). */
+enum xf_limit_state limits_case_limit(const struct xf_fields *row, enum xf_limit_kind kind, const char **due,
+                                      const char **done);
+/* The same as words for the case file and show: "2026-12-14（还剩 3 天）", "…（超期 12 天）",
+ * "2026-12-14（已于 2026-12-10 完成）", or "已办结" for a closed case's limit that no longer runs. */
+void limits_case_text(const struct xf_fields *row, enum xf_limit_kind kind, int today, char *out, size_t n);
 
 #endif

@@ -750,23 +750,15 @@ static int transfer_departments(struct xf_session *s, const struct xf_fields *in
 	return rc;
 }
 
-/* Builds the transfer: its record and the case changes. */
-static int move_transfer(struct xf_session *s, const struct xf_fields *in, const struct xf_fields *row,
+/* Builds the transfer: its record and the case changes. The 办理期限 becomes the case's 周限. */
+static int move_transfer(struct xf_session *s, int64_t id, const struct xf_fields *in, const struct xf_fields *row,
                          struct xf_fields *changes, struct xf_fields *rec, struct xf_err *err)
 {
 	int rc = transfer_departments(s, in, row, err);
-	char today[11];
+	char today[11], deadline[11];
 	today_iso(today);
-	/* By default the department has until the handle limit, or today when that has passed. */
-	const char *deadline = fields_has(in, "deadline") ? fields_str(in, "deadline") : fields_str(row, "due_handle");
-	if (!fields_has(in, "deadline") && strcmp(deadline, today) < 0)
-		deadline = today;
-	int day;
-	struct xf_err derr;
-	if (rc == XF_OK && date_parse(deadline, &day, &derr) != XF_OK)
-		rc = xf_err_set(err, XF_EINVAL, "办理期限：%s", derr.msg);
-	if (rc == XF_OK && day < clock_today())
-		rc = xf_err_set(err, XF_EINVAL, "办理期限 %s 早于今天，请另定期限（deadline=YYYY-MM-DD）", deadline);
+	if (rc == XF_OK)
+		rc = case_check_deadline(s, id, row, fields_get(in, "deadline"), deadline, err);
 	if (rc == XF_OK && fields_has(in, "instruction") && !fields_has(in, "leader"))
 		rc = xf_err_set(err, XF_EINVAL, "填写领导批示时须注明批示领导（leader）");
 	if (rc == XF_OK)
@@ -785,6 +777,8 @@ static int move_transfer(struct xf_session *s, const struct xf_fields *in, const
 	fields_set(rec, "summary", fields_has(in, "summary") ? fields_str(in, "summary") : "");
 	fields_set(rec, "deadline", deadline);
 	fields_set(rec, "transfer_date", today);
+	if (strcmp(deadline, fields_str(row, "due_handle")) != 0)
+		fields_set(changes, "due_handle", deadline);
 	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || mask_names_department(row, fields_str(in, "dept"));
 	fields_set(rec, "masked", masked ? "1" : "0");
 	fields_set(changes, "department", fields_str(in, "dept"));
@@ -792,6 +786,21 @@ static int move_transfer(struct xf_session *s, const struct xf_fields *in, const
 	if (fields_has(in, "instruction"))
 		fields_set(changes, "importance", "重要");
 	return XF_OK;
+}
+
+/* A returned case's 周限 goes back to the limit the rules allow: the 办理期限 was the
+ * returning department's; the next transfer gives its own. */
+static int return_deadline(struct xf_session *s, int64_t id, const struct xf_fields *row, struct xf_fields *changes,
+                           struct xf_err *err)
+{
+	int day;
+	bool extended;
+	int rc = case_handle_ceiling(s, id, row, &day, &extended, err);
+	char iso[11];
+	date_format(day, iso);
+	if (rc == XF_OK && strcmp(iso, fields_str(row, "due_handle")) != 0)
+		fields_set(changes, "due_handle", iso);
+	return rc;
 }
 
 /* Builds the outcome report. */
@@ -855,10 +864,8 @@ static int extension_limit(const struct xf_fields *in, enum xf_state state, enum
 static int pending_extension(struct xf_session *s, int64_t id, struct xf_fields *newest, int *count,
                              struct xf_err *err)
 {
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	struct xf_rows rows;
-	int rc = store_list(s->st, "extensions", "case_id", cid, &rows, err);
+	int rc = case_extensions(s, id, &rows, err);
 	if (rc != XF_OK)
 		return rc;
 	*count = 0;
@@ -999,7 +1006,7 @@ static int move_record(struct xf_session *s, int64_t id, const struct xf_move_de
 		return XF_OK;
 	case XF_MV_TRANSFER:
 		*table = "transfers";
-		return move_transfer(s, in, row, changes, rec, err);
+		return move_transfer(s, id, in, row, changes, rec, err);
 	case XF_MV_RETURN:
 		if ((rc = move_date(in, "date", "退回日期", date, err)) != XF_OK)
 			return rc;
@@ -1008,7 +1015,7 @@ static int move_record(struct xf_session *s, int64_t id, const struct xf_move_de
 		fields_set(rec, "reason", fields_str(in, "reason"));
 		fields_set(rec, "returned_on", date);
 		fields_set(changes, "department", "");
-		return XF_OK;
+		return return_deadline(s, id, row, changes, err);
 	case XF_MV_OUTCOME:
 		*table = "outcomes";
 		return move_outcome(s, in, row, changes, rec, err);
@@ -1331,6 +1338,13 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 	static const char *const first[] = {"received", "due_transfer", "due_handle", "due_reply"};
 	for (size_t i = 0; i < 4; i++)
 		fields_set(out, first[i], fields_str(&row, first[i]));
+	/* Where each limit stands, in words: a closed case's say 已办结, never a count of days. */
+	static const char *const limit_keys[XF_LIMIT_COUNT] = {"limit_transfer", "limit_handle", "limit_reply"};
+	for (int k = 0; k < XF_LIMIT_COUNT; k++) {
+		char text[96];
+		limits_case_text(&row, (enum xf_limit_kind)k, clock_today(), text, sizeof text);
+		fields_set(out, limit_keys[k], text);
+	}
 	struct xf_rows pets;
 	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
 	bool pets_loaded = rc == XF_OK;
@@ -1588,6 +1602,28 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 	return rc;
 }
 
+/* A 办理期限 the head gave (or an extension) survives a recomputed 周限, but never beyond the
+ * latest limit the recomputed rules and the approved extensions allow. */
+static int recomputed_deadline(struct xf_session *s, int64_t id, const struct xf_fields *row, int handle,
+                               struct xf_fields *changes, struct xf_err *err)
+{
+	struct xf_fields probe;
+	fields_init(&probe);
+	char iso[11];
+	date_format(handle, iso);
+	fields_set(&probe, "number", fields_str(row, "number"));
+	fields_set(&probe, "orig_due_handle", iso);
+	int ceiling, given;
+	bool extended;
+	int rc = case_handle_ceiling(s, id, &probe, &ceiling, &extended, err);
+	fields_free(&probe);
+	if (rc == XF_OK && date_parse(fields_str(row, "due_handle"), &given, NULL) == XF_OK && given > ceiling) {
+		date_format(ceiling, iso);
+		fields_set(changes, "due_handle", iso);
+	}
+	return rc;
+}
+
 /* Recomputes estimated limits once the calendar covers their years. */
 int case_recompute_estimated(struct xf_session *s, int *updated, struct xf_err *err)
 {
@@ -1620,13 +1656,16 @@ int case_recompute_estimated(struct xf_session *s, int *updated, struct xf_err *
 			if (!extended)
 				fields_set(&changes, keys[k], iso);
 		}
+		int64_t id = atoll(fields_str(row, "id"));
+		if (strcmp(fields_str(row, "due_handle"), fields_str(row, "orig_due_handle")) != 0)
+			rc = recomputed_deadline(s, id, row, due[XF_LIMIT_HANDLE], &changes, err);
 		date_format(due[XF_LIMIT_HANDLE], iso);
 		fields_set(&changes, "orig_due_handle", iso);
 		date_format(due[XF_LIMIT_REPLY], iso);
 		fields_set(&changes, "orig_due_reply", iso);
 		fields_set(&changes, "due_estimated", "0");
-		int64_t id = atoll(fields_str(row, "id"));
-		rc = store_update(s->st, "cases", id, &changes, atoll(fields_str(row, "version")), err);
+		if (rc == XF_OK)
+			rc = store_update(s->st, "cases", id, &changes, atoll(fields_str(row, "version")), err);
 		if (rc == XF_OK)
 			rc = audit_change(s, "recompute", id, row, &changes, NULL, err);
 		fields_free(&changes);

@@ -247,3 +247,50 @@ int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_
 	}
 	return rc;
 }
+
+/* The states (keys) in which each limit is still pending, and the column its step sets. */
+static const char *const pending_states[XF_LIMIT_COUNT][4] = {
+	{"queued", NULL},
+	{"queued", "transferred", NULL},
+	{"queued", "transferred", "reported", NULL},
+};
+static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
+static const char *const done_columns[XF_LIMIT_COUNT] = {"transferred_on", "reported_on", "replied_on"};
+
+/* Which date a case's limit runs to, and whether it runs at all. */
+enum xf_limit_state limits_case_limit(const struct xf_fields *row, enum xf_limit_kind kind, const char **due,
+                                      const char **done)
+{
+	const char *state = fields_str(row, "state");
+	if (due != NULL)
+		*due = fields_str(row, due_columns[kind]);
+	if (done != NULL)
+		*done = fields_str(row, done_columns[kind]);
+	for (int i = 0; pending_states[kind][i] != NULL; i++)
+		if (strcmp(state, pending_states[kind][i]) == 0)
+			return XF_LS_RUNNING;
+	return *fields_str(row, done_columns[kind]) ? XF_LS_MET : XF_LS_ENDED;
+}
+
+/* A case's limit as words. */
+void limits_case_text(const struct xf_fields *row, enum xf_limit_kind kind, int today, char *out, size_t n)
+{
+	const char *due, *done;
+	int d;
+	switch (limits_case_limit(row, kind, &due, &done)) {
+	case XF_LS_ENDED:
+		snprintf(out, n, "%s", strcmp(fields_str(row, "state"), "closed") == 0 ? "已办结" : "不再计时");
+		return;
+	case XF_LS_MET:
+		snprintf(out, n, "%s（已于 %s 完成）", due, done);
+		return;
+	case XF_LS_RUNNING:
+	default:
+		if (date_parse(due, &d, NULL) != XF_OK) {
+			snprintf(out, n, "%s", due);
+			return;
+		}
+		snprintf(out, n, d < today ? "%s（超期 %d 天）" : "%s（还剩 %d 天）", due, d < today ? today - d : d - today);
+		return;
+	}
+}

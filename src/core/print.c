@@ -82,7 +82,8 @@ static int transfer_values(struct xf_session *s, const struct xf_fields *view, s
 	copy(out, "co_depts", view, "transfer.co_departments");
 	copy(out, "instruction", view, "transfer.instruction");
 	copy(out, "leader", view, "transfer.leader");
-	copy(out, "deadline", view, "transfer.deadline");
+	/* The 办理期限 is the case's 周限 in force (an approved extension moves both). */
+	copy(out, "deadline", view, *fields_str(view, "due_handle") ? "due_handle" : "transfer.deadline");
 	copy(out, "opinion", view, "transfer.opinion");
 	copy(out, "handler", view, "transfer.handler");
 	copy(out, "summary", view, *fields_str(view, "transfer.summary") ? "transfer.summary" : "summary");

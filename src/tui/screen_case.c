@@ -121,22 +121,6 @@ static void item(struct lines *l, const char *label, const char *value)
 	free(unit);
 }
 
-/* "还剩 N 天" or "超期 N 天" for a pending limit. */
-static void limit_text(char *out, size_t n, const char *due, const char *done)
-{
-	if (*done) {
-		snprintf(out, n, "%s（已于 %s 完成）", due, done);
-		return;
-	}
-	int d;
-	if (date_parse(due, &d, NULL) != XF_OK) {
-		snprintf(out, n, "%s", due);
-		return;
-	}
-	int left = d - clock_today();
-	snprintf(out, n, left < 0 ? "%s（超期 %d 天）" : "%s（还剩 %d 天）", due, left < 0 ? -left : left);
-}
-
 /* The registration form's part of the case file. */
 static void build_form(const struct xf_fields *v, struct lines *l)
 {
@@ -158,13 +142,9 @@ static void build_form(const struct xf_fields *v, struct lines *l)
 	flush(l);
 	item(l, "当场答复", fields_str(v, "spot_answer"));
 	flush(l);
-	char t[96], h[96], r[96];
-	limit_text(t, sizeof t, fields_str(v, "due_transfer"), fields_str(v, "transferred_on"));
-	limit_text(h, sizeof h, fields_str(v, "due_handle"), fields_str(v, "reported_on"));
-	limit_text(r, sizeof r, fields_str(v, "due_reply"), fields_str(v, "replied_on"));
-	item(l, "批转时限", t);
-	item(l, "周限", h);
-	item(l, "月限", r);
+	item(l, "批转时限", fields_str(v, "limit_transfer"));
+	item(l, "周限", fields_str(v, "limit_handle"));
+	item(l, "月限", fields_str(v, "limit_reply"));
 	if (strcmp(fields_str(v, "due_estimated"), "是") == 0)
 		item(l, "说明", "节假日日历缺年份，时限暂按周末推算");
 	flush(l);

@@ -107,7 +107,8 @@ static bool confirm_closing(struct ui *ui, const struct xf_move_def *def, const 
 }
 
 /* Defaults of a move's form from the case as it stands. */
-static void prefill(struct ui *ui, struct fscreen *fs, const struct xf_move_def *def, const struct xf_fields *view)
+static void prefill(struct ui *ui, struct fscreen *fs, int64_t id, const struct xf_move_def *def,
+                    const struct xf_fields *view)
 {
 	char today[11];
 	date_format(clock_today(), today);
@@ -121,8 +122,13 @@ static void prefill(struct ui *ui, struct fscreen *fs, const struct xf_move_def 
 		char dept[64];
 		desk_default_department(&ui->s, fields_str(view, "category"), dept);
 		fs_set(fs, "dept", dept);
-		const char *due = fields_str(view, "due_handle");
-		fs_set(fs, "deadline", strcmp(due, today) < 0 ? today : due);
+		/* The 周限 the rules allow; the head may set an earlier one (the core checks it). */
+		char earliest[11], latest[11];
+		struct xf_err err;
+		if (case_transfer_deadline(&ui->s, id, earliest, latest, &err) == XF_OK)
+			fs_set(fs, "deadline", latest);
+		else
+			fs_set(fs, "deadline", fields_str(view, "due_handle"));
 		fs_set(fs, "transfer_date", today);
 		fs_set(fs, "issued_by", me);
 		if (atoi(fields_str(view, "instruction.count")) > 0) {
@@ -180,7 +186,7 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 		return false;
 	}
 	fs_editable(&fs, def->keys);
-	prefill(ui, &fs, def, &view);
+	prefill(ui, &fs, id, def, &view);
 	snprintf(fs.hints, sizeof fs.hints, " F2 %s  F3 选择  Tab/回车 下一项  Ctrl-J 换行  F10 返回", def->label);
 	bool done = false;
 	for (;;) {

@@ -11,6 +11,9 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
+#include "xinfang/limits.h"
+#include "xinfang/print.h"
+#include "xinfang/report.h"
 #include "xinfang/search.h"
 #include "xinfang/setup.h"
 
@@ -562,6 +565,243 @@ static void status_bar_moves_with_the_date(void **state)
 	fixture_close(&fx);
 }
 
+/* A case's view value. */
+static void assert_view(struct xf_session *s, int64_t id, const char *key, const char *want)
+{
+	struct xf_fields v;
+	assert_int_equal(case_view(s, id, &v, NULL), XF_OK);
+	if (strcmp(fields_str(&v, key), want) != 0)
+		fail_msg("%s: want “%s”, got “%s”", key, want, fields_str(&v, key));
+	fields_free(&v);
+}
+
+/* The row of a due list for a case number and limit, or NULL. */
+static const struct xf_fields *due_row(const struct xf_rows *due, const char *number, const char *limit)
+{
+	for (size_t i = 0; i < due->n; i++)
+		if (strcmp(fields_str(&due->v[i], "number"), number) == 0 &&
+		    strcmp(fields_str(&due->v[i], "limit"), limit) == 0)
+			return &due->v[i];
+	return NULL;
+}
+
+/* The head's 办理期限 is the one 周限: prefilled with the rules' limit, refused outside the
+ * transfer date and that limit, audited, and then what show, the limits list, the status bar,
+ * the slip and the statistics go by. */
+static void transfer_deadline_is_the_week_limit(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL); /* handle limit 2026-11-27 */
+	struct xf_fields row;
+	assert_int_equal(store_get(fx.st, "cases", id, &row, NULL), XF_OK);
+	char number[32];
+	snprintf(number, sizeof number, "%s", fields_str(&row, "number"));
+	fields_free(&row);
+	char earliest[11], latest[11];
+	struct xf_err err;
+	assert_int_equal(case_transfer_deadline(&fx.head, id, earliest, latest, &err), XF_OK);
+	assert_string_equal(earliest, "2026-11-20");
+	assert_string_equal(latest, "2026-11-27");
+	/* After the limit, and before the transfer: refused with the reason and the dates allowed. */
+	assert_int_equal(move_as(&fx.head, id, XF_MV_TRANSFER, &err, "dept=个人金融部", "deadline=2026-12-31", NULL),
+	                 XF_EINVAL);
+	assert_non_null(strstr(err.msg, "办理期限“2026-12-31”晚于周限 2026-11-27"));
+	assert_non_null(strstr(err.msg, "2026-11-20 至 2026-11-27"));
+	assert_int_equal(move_as(&fx.head, id, XF_MV_TRANSFER, &err, "dept=个人金融部", "deadline=2026-11-19", NULL),
+	                 XF_EINVAL);
+	assert_non_null(strstr(err.msg, "早于今天"));
+	assert_int_equal(move_as(&fx.head, id, XF_MV_TRANSFER, &err, "dept=个人金融部", "deadline=2026-11-31", NULL),
+	                 XF_EINVAL);
+	char buf[32];
+	assert_string_equal(fixture_state(&fx, id, buf), "queued");
+	assert_view(&fx.head, id, "due_handle", "2026-11-27");
+	/* A shorter date is the case's 周限 from now on. */
+	long audits = fixture_audit_count(&fx, id);
+	must(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", "deadline=2026-11-24", NULL);
+	assert_int_equal(fixture_audit_count(&fx, id), audits + 1);
+	struct xf_rows hist;
+	assert_int_equal(audit_case_history(&fx.head, id, &hist, &err), XF_OK);
+	const char *after = fields_str(&hist.v[hist.n - 1], "after");
+	assert_non_null(strstr(after, "\"due_handle\":\"2026-11-24\""));
+	assert_non_null(strstr(fields_str(&hist.v[hist.n - 1], "before"), "\"due_handle\":\"2026-11-27\""));
+	rows_free(&hist);
+	assert_view(&fx.head, id, "due_handle", "2026-11-24");        /* show */
+	assert_view(&fx.head, id, "transfer.deadline", "2026-11-24");
+	assert_view(&fx.head, id, "orig_due_handle", "2026-11-27"); /* the rules' limit kept */
+	assert_view(&fx.head, id, "limit_handle", "2026-11-24（还剩 4 天）");
+	struct xf_fields slip;
+	assert_int_equal(print_slip_values(&fx.head, id, "transfer", &slip, &err), XF_OK);
+	assert_string_equal(fields_str(&slip, "deadline"), "2026-11-24");
+	fields_free(&slip);
+	/* The status bar: nearing from 11-22, overdue from 11-25 (the statutory date would say neither). */
+	struct xf_status_counts c = counts_on(&fx, "2026-11-22");
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 1);
+	c = counts_on(&fx, "2026-11-25");
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 1);
+	assert_int_equal(c.nearing[XF_LIMIT_HANDLE], 0);
+	/* The limits list. */
+	struct xf_rows due;
+	assert_int_equal(case_due_list(&fx.clerk, &due, &err), XF_OK);
+	const struct xf_fields *r = due_row(&due, number, "周限");
+	assert_non_null(r);
+	assert_string_equal(fields_str(r, "due"), "2026-11-24");
+	assert_string_equal(fields_str(r, "days_left"), "-1");
+	rows_free(&due);
+	assert_view(&fx.head, id, "limit_handle", "2026-11-24（超期 1 天）");
+	/* The statistics: overdue for its department now, and reported late. */
+	struct xf_stats st;
+	assert_int_equal(report_stats(&fx.head, "2026-11-01", "2026-11-30", &st, &err), XF_OK);
+	assert_int_equal(st.overdue_department.n, 1);
+	assert_string_equal(st.overdue_department.v[0].label, "个人金融部");
+	report_free(&st);
+	must(&fx.clerk, id, XF_MV_OUTCOME, "findings=经核实情况属实", NULL);
+	assert_int_equal(report_stats(&fx.head, "2026-11-01", "2026-11-30", &st, &err), XF_OK);
+	assert_int_equal(st.rates[XF_RATE_HANDLE].den, 1);
+	assert_int_equal(st.rates[XF_RATE_HANDLE].num, 0);
+	report_free(&st);
+	fixture_close(&fx);
+}
+
+/* A deadline against an extension, a return and a limit already passed. */
+static void transfer_deadline_bounds(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_err err;
+	/* The queue's extension request is decided against the head's date. */
+	int64_t id = fixture_case(&fx, NULL);
+	must(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", "deadline=2026-11-24", NULL);
+	must(&fx.clerk, id, XF_MV_EXTEND, "until=2026-12-04", "reason=需调取外地凭证", NULL);
+	struct xf_rows q;
+	assert_int_equal(desk_queue(&fx.head, &q, &err), XF_OK);
+	assert_int_equal(q.n, 1);
+	assert_string_equal(fields_str(&q.v[0], "ext_old_due"), "2026-11-24");
+	assert_string_equal(fields_str(&q.v[0], "days_left"), "4");
+	rows_free(&q);
+	must(&fx.head, id, XF_MV_DECIDE, "decision=同意", NULL);
+	assert_view(&fx.head, id, "due_handle", "2026-12-04");
+	struct xf_fields slip;
+	assert_int_equal(print_slip_values(&fx.head, id, "transfer", &slip, &err), XF_OK);
+	assert_string_equal(fields_str(&slip, "deadline"), "2026-12-04"); /* the limit in force */
+	fields_free(&slip);
+	/* Returned: the rules' limit (here the approved extension) is back, and bounds the next transfer. */
+	must(&fx.clerk, id, XF_MV_RETURN, "reason=不属本部门职责", NULL);
+	assert_view(&fx.head, id, "due_handle", "2026-12-04");
+	int64_t back = fixture_case(&fx, NULL);
+	must(&fx.head, back, XF_MV_TRANSFER, "dept=个人金融部", "deadline=2026-11-21", NULL);
+	must(&fx.clerk, back, XF_MV_RETURN, "reason=不属本部门职责", NULL);
+	assert_view(&fx.head, back, "due_handle", "2026-11-27");
+	char earliest[11], latest[11];
+	assert_int_equal(case_transfer_deadline(&fx.head, id, earliest, latest, &err), XF_OK);
+	assert_string_equal(latest, "2026-12-04");
+	assert_int_equal(move_as(&fx.head, id, XF_MV_TRANSFER, &err, "dept=个人金融部", "deadline=2026-12-05", NULL),
+	                 XF_EINVAL);
+	assert_non_null(strstr(err.msg, "已批准的延期"));
+	must(&fx.head, id, XF_MV_TRANSFER, "dept=公司金融部", "deadline=2026-12-04", NULL);
+	/* Transferred after the limit: the limit itself and no other date (no silent extension). */
+	int64_t late = fixture_case(&fx, NULL);
+	clock_set_today_iso("2026-11-30", NULL);
+	assert_int_equal(case_transfer_deadline(&fx.head, late, earliest, latest, &err), XF_OK);
+	assert_string_equal(earliest, "2026-11-27");
+	assert_string_equal(latest, "2026-11-27");
+	assert_int_equal(move_as(&fx.head, late, XF_MV_TRANSFER, &err, "dept=个人金融部", "deadline=2026-12-07", NULL),
+	                 XF_EINVAL);
+	assert_non_null(strstr(err.msg, "周限已于 2026-11-27"));
+	must(&fx.head, late, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	assert_view(&fx.head, late, "due_handle", "2026-11-27");
+	assert_view(&fx.head, late, "transfer.deadline", "2026-11-27");
+	assert_view(&fx.head, late, "limit_handle", "2026-11-27（超期 3 天）");
+	fixture_close(&fx);
+}
+
+/* Closed cases, however they closed, run no limit: show and the case file say 已办结 (or when a
+ * step was done), the status bar and the limits list leave them out; an open case beside them
+ * still counts, so the test can tell. */
+static void closed_cases_run_no_limits(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t open = fixture_case(&fx, NULL);
+	int64_t closed[7];
+	closed[0] = fixture_case(&fx, "spot_answer=已当场解释", NULL);
+	closed[1] = fixture_case(&fx, NULL);
+	must(&fx.clerk, closed[1], XF_MV_SPOT, "answer=已当场解释有关规定", NULL);
+	closed[2] = fixture_case(&fx, NULL);
+	must(&fx.head, closed[2], XF_MV_REJECT, "reason=不属于本行受理范围", "advice=请向人民法院起诉", NULL);
+	closed[3] = fixture_case(&fx, NULL);
+	must(&fx.clerk, closed[3], XF_MV_WITHDRAW, "reason=已协商解决", "voluntary=是", NULL);
+	closed[4] = case_in(&fx, XF_ST_TRANSFERRED);
+	must(&fx.clerk, closed[4], XF_MV_WITHDRAW, "reason=已协商解决", "voluntary=否", NULL);
+	closed[5] = case_in(&fx, XF_ST_REPORTED);
+	must(&fx.clerk, closed[5], XF_MV_WITHDRAW, "reason=已协商解决", "voluntary=是", NULL);
+	closed[6] = case_in(&fx, XF_ST_CLOSED);
+	clock_set_today_iso("2027-02-01", NULL); /* past every limit */
+	for (int i = 0; i < 7; i++) {
+		struct xf_fields v;
+		assert_int_equal(case_view(&fx.head, closed[i], &v, NULL), XF_OK);
+		static const char *const keys[] = {"limit_transfer", "limit_handle", "limit_reply"};
+		for (int k = 0; k < 3; k++) {
+			const char *t = fields_str(&v, keys[k]);
+			if (strstr(t, "超期") || strstr(t, "还剩") || *t == '\0')
+				fail_msg("closed case %d, %s: “%s”", i, keys[k], t);
+		}
+		if (i < 4)
+			assert_string_equal(fields_str(&v, "limit_handle"), "已办结");
+		fields_free(&v);
+	}
+	assert_view(&fx.head, closed[4], "limit_transfer", "2026-11-23（已于 2026-11-20 完成）");
+	assert_view(&fx.head, closed[4], "limit_handle", "已办结");
+	assert_view(&fx.head, closed[5], "limit_handle", "2026-11-27（已于 2026-11-20 完成）");
+	assert_view(&fx.head, closed[5], "limit_reply", "已办结");
+	assert_view(&fx.head, open, "limit_handle", "2026-11-27（超期 66 天）");
+	struct xf_status_counts c = counts_on(&fx, "2027-02-01");
+	assert_int_equal(c.overdue[XF_LIMIT_TRANSFER], 1);
+	assert_int_equal(c.overdue[XF_LIMIT_HANDLE], 1);
+	assert_int_equal(c.overdue[XF_LIMIT_REPLY], 1);
+	assert_int_equal(c.pending_transfer, 1);
+	struct xf_rows due;
+	struct xf_err err;
+	assert_int_equal(case_due_list(&fx.clerk, &due, &err), XF_OK);
+	assert_int_equal(due.n, 3);
+	struct xf_fields v;
+	assert_int_equal(case_view(&fx.head, open, &v, NULL), XF_OK);
+	for (size_t i = 0; i < due.n; i++)
+		assert_string_equal(fields_str(&due.v[i], "number"), fields_str(&v, "number"));
+	fields_free(&v);
+	rows_free(&due);
+	fixture_close(&fx);
+}
+
+/* The status bar's indexed counts and limits_case_limit agree on which cases run which limit,
+ * in every state (the counts per due date kept later must follow the same rule). */
+static void status_counts_follow_the_limit_rule(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	for (int s = 0; s < XF_ST_COUNT; s++)
+		case_in(&fx, (enum xf_state)s);
+	int64_t back = case_in(&fx, XF_ST_TRANSFERRED);
+	must(&fx.clerk, back, XF_MV_RETURN, "reason=不属本部门职责", NULL);
+	fixture_case(&fx, "spot_answer=已当场解释", NULL);
+	struct xf_status_counts c = counts_on(&fx, "2027-02-01");
+	struct xf_rows rows;
+	assert_int_equal(store_list(fx.st, "cases", NULL, NULL, &rows, NULL), XF_OK);
+	long running[XF_LIMIT_COUNT] = {0};
+	for (size_t i = 0; i < rows.n; i++)
+		for (int k = 0; k < XF_LIMIT_COUNT; k++)
+			running[k] += limits_case_limit(&rows.v[i], (enum xf_limit_kind)k, NULL, NULL) == XF_LS_RUNNING;
+	rows_free(&rows);
+	assert_int_equal(running[XF_LIMIT_TRANSFER], 2); /* queued, and the returned one */
+	for (int k = 0; k < XF_LIMIT_COUNT; k++)
+		assert_int_equal(c.overdue[k], running[k]);
+	fixture_close(&fx);
+}
+
 /* Registered past the calendar: estimated, then fixed when the year is loaded. */
 static void calendar_import_recomputes(void **state)
 {
@@ -1025,6 +1265,10 @@ int main(void)
 		cmocka_unit_test(conflicts),
 		cmocka_unit_test(extensions),
 		cmocka_unit_test(status_bar_moves_with_the_date),
+		cmocka_unit_test(transfer_deadline_is_the_week_limit),
+		cmocka_unit_test(transfer_deadline_bounds),
+		cmocka_unit_test(closed_cases_run_no_limits),
+		cmocka_unit_test(status_counts_follow_the_limit_rule),
 		cmocka_unit_test(calendar_import_recomputes),
 		cmocka_unit_test(estimate_past_the_notice),
 		cmocka_unit_test(ages_on_receipt),

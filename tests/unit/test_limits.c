@@ -254,6 +254,66 @@ static void rules_file(void **state)
 	assert_non_null(strstr(err.msg, "reply"));
 }
 
+/* A case row of a state with its due dates and the dates its steps were done. */
+static void case_row(struct xf_fields *row, const char *state, const char *transferred, const char *reported,
+                     const char *replied)
+{
+	fields_init(row);
+	fields_set(row, "state", state);
+	fields_set(row, "due_transfer", "2026-11-23");
+	fields_set(row, "due_handle", "2026-11-27");
+	fields_set(row, "due_reply", "2026-12-21");
+	fields_set(row, "transferred_on", transferred);
+	fields_set(row, "reported_on", reported);
+	fields_set(row, "replied_on", replied);
+}
+
+/* Which limit runs in which state, and the words: days only while a limit runs, 已办结 once the
+ * case is closed without its step. */
+static void case_limits_by_state(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *state, *transferred, *reported, *replied;
+		enum xf_limit_state want[XF_LIMIT_COUNT];
+	} cases[] = {
+		{"queued", "", "", "", {XF_LS_RUNNING, XF_LS_RUNNING, XF_LS_RUNNING}},
+		{"queued", "2026-11-21", "", "", {XF_LS_RUNNING, XF_LS_RUNNING, XF_LS_RUNNING}}, /* returned */
+		{"transferred", "2026-11-21", "", "", {XF_LS_MET, XF_LS_RUNNING, XF_LS_RUNNING}},
+		{"reported", "2026-11-21", "2026-11-25", "", {XF_LS_MET, XF_LS_MET, XF_LS_RUNNING}},
+		{"replied", "2026-11-21", "2026-11-25", "2026-11-26", {XF_LS_MET, XF_LS_MET, XF_LS_MET}},
+		{"closed", "2026-11-21", "2026-11-25", "2026-11-26", {XF_LS_MET, XF_LS_MET, XF_LS_MET}},
+		{"closed", "", "", "", {XF_LS_ENDED, XF_LS_ENDED, XF_LS_ENDED}},           /* 不予受理, 当场答复, 撤诉 */
+		{"closed", "2026-11-21", "", "", {XF_LS_MET, XF_LS_ENDED, XF_LS_ENDED}}, /* withdrawn when transferred */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct xf_fields row;
+		case_row(&row, cases[i].state, cases[i].transferred, cases[i].reported, cases[i].replied);
+		for (int k = 0; k < XF_LIMIT_COUNT; k++) {
+			const char *due, *done;
+			if (limits_case_limit(&row, (enum xf_limit_kind)k, &due, &done) != cases[i].want[k])
+				fail_msg("case %zu, %s", i, limits_kind_key((enum xf_limit_kind)k));
+			char text[96];
+			limits_case_text(&row, (enum xf_limit_kind)k, day_of("2027-02-01"), text, sizeof text);
+			bool counts = strstr(text, "超期") != NULL || strstr(text, "还剩") != NULL;
+			assert_int_equal(counts, cases[i].want[k] == XF_LS_RUNNING);
+			if (cases[i].want[k] == XF_LS_ENDED)
+				assert_string_equal(text, "已办结");
+		}
+		fields_free(&row);
+	}
+	struct xf_fields row;
+	case_row(&row, "transferred", "2026-11-21", "", "");
+	char text[96];
+	limits_case_text(&row, XF_LIMIT_HANDLE, day_of("2026-11-25"), text, sizeof text);
+	assert_string_equal(text, "2026-11-27（还剩 2 天）");
+	limits_case_text(&row, XF_LIMIT_HANDLE, day_of("2026-12-09"), text, sizeof text);
+	assert_string_equal(text, "2026-11-27（超期 12 天）");
+	limits_case_text(&row, XF_LIMIT_TRANSFER, day_of("2026-12-09"), text, sizeof text);
+	assert_string_equal(text, "2026-11-23（已于 2026-11-21 完成）");
+	fields_free(&row);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +322,7 @@ int main(void)
 		cmocka_unit_test(leap_year),
 		cmocka_unit_test(unknown_year),
 		cmocka_unit_test(rules_file),
+		cmocka_unit_test(case_limits_by_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
