@@ -46,14 +46,23 @@ struct xf_session {
 int auth_hash_password(const char *password, char **hash, struct xf_err *err);
 /* True when password matches a crypt(3) hash. */
 bool auth_check_password(const char *password, const char *hash);
-/* Logs in. Every try is counted per name typed (an account or not: an unknown name gets the
- * same answer, the same count and a password check of the same cost) and reserved in a write
- * transaction before the password is checked, so parallel tries cannot pass the limit; a store
- * that cannot record the try refuses the login. After 5 wrong passwords in a row the name is
- * locked for 1 minute, then 2, 4, 8 and at most 15 minutes after each further wrong one; while
- * locked even the right password is refused without being checked; once the wait has passed
+/* XF_OK when password may become the new password of account name, else XF_EINVAL with the
+ * reason: fewer than 6 characters, control characters, only blanks, only digits, one to three
+ * characters repeated, consecutive characters, a common password, the account's name, or prev
+ * (the password it replaces; NULL when not known). */
+int auth_password_policy(const char *name, const char *password, const char *prev, struct xf_err *err);
+/* Logs in. Tries are counted per name typed (an account or not: an unknown name gets the same
+ * answer, the same count and a password check of the same cost); only a wrong password, or any
+ * try on a disabled account, counts. While locked every try is refused without being checked.
+ * A check takes a place first (in a write transaction) and only while running checks and
+ * counted failures stay under the limit, else it waits its turn, so parallel wrong guesses
+ * cannot pass the limit and parallel right passwords never lock; a store that cannot record
+ * the try refuses the login. After 5 wrong passwords in a row the name is locked for 1 minute,
+ * then 2, 4, 8 and at most 15 minutes after each further wrong one; once the wait has passed
  * the right password logs in and clears the count. An admin unlocks at once
- * (auth_user_unlock). Failures and locks are audited (login_failed, login_locked). */
+ * (auth_user_unlock). Failures and locks are audited (login_failed, login_locked).
+ * XF_EAUTH for a wrong password or a disabled account alike (one message), XF_EBUSY when no
+ * place came free in time. */
 int auth_login(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                struct xf_err *err);
 /* A session for the very first admin created by init (no password check), inside init's
@@ -77,6 +86,14 @@ int auth_user_set_role(struct xf_session *s, const char *name, const char *role,
 /* Admin: every account as fields name full_name role (key) role_label department last_login
  * (YYYY-MM-DD HH:MM or empty) locked (是/否) disabled (是/否) failures (count). */
 int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
+/* XF_OK when the session's account is still active with the role and department it logged in
+ * with; else XF_EAUTH with what changed (the session must log in again). Inside a move's
+ * transaction (session_begin), or alone for a desk that checks whether to go on. */
+int auth_session_current(const struct xf_session *s, struct xf_err *err);
+/* Starts a move's write transaction and re-reads the session's account inside it
+ * (auth_session_current): every move of a session disabled, or given another role or
+ * department, since its login is refused and nothing is written. */
+int session_begin(struct xf_session *s, struct xf_err *err);
 /* True when the session's role is in mask (admin always is); else fills err. */
 bool auth_require(const struct xf_session *s, unsigned mask, const char *what, struct xf_err *err);
 /* Loads the calendar and limit rules into the session (once). */

@@ -7,8 +7,11 @@
 #include "xinfang/auth.h"
 #include "xinfang/setup.h"
 
-/* A new password from env_name, else asked twice on the terminal; NULL with err filled. */
-static char *new_password(const char *env_name, const char *prompt, struct xf_err *err)
+/* A new password for account name from env_name, else asked on the terminal (a weak one is
+ * refused before it is asked again, prev is the one it replaces, if known); NULL with err
+ * filled. */
+static char *new_password(const char *env_name, const char *prompt, const char *name, const char *prev,
+                          struct xf_err *err)
 {
 	const char *env = getenv(env_name);
 	if (env != NULL)
@@ -16,6 +19,10 @@ static char *new_password(const char *env_name, const char *prompt, struct xf_er
 	char *first = ask_password(prompt);
 	if (first == NULL) {
 		xf_err_set(err, XF_EINVAL, "没有新密码：请设置 %s，或在终端上运行以便输入", env_name);
+		return NULL;
+	}
+	if (auth_password_policy(name, first, prev, err) != XF_OK) {
+		free(first);
 		return NULL;
 	}
 	char *again = ask_password("再输入一遍：");
@@ -45,7 +52,7 @@ int cmd_passwd(struct cli *c, int argc, char **argv)
 	char *old = NULL, *fresh = NULL;
 	if (rc == XF_OK && (old = get_password("XINFANG_PASSWORD", "原密码：")) == NULL)
 		rc = xf_err_set(&err, XF_EAUTH, "没有原密码：请设置 XINFANG_PASSWORD，或在终端上运行以便输入");
-	if (rc == XF_OK && (fresh = new_password("XINFANG_NEW_PASSWORD", "新密码（至少 6 个字符）：", &err)) == NULL)
+	if (rc == XF_OK && (fresh = new_password("XINFANG_NEW_PASSWORD", "新密码（至少 6 个字符）：", user, old, &err)) == NULL)
 		rc = err.code;
 	/* The old password is checked by auth_password_change itself, counted like a login. */
 	if (rc == XF_OK) {
@@ -98,7 +105,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
 	int rc = login(c, &err);
 	char *pw = NULL;
 	bool needs_pw = strcmp(sub, "add") == 0 || strcmp(sub, "reset") == 0;
-	if (rc == XF_OK && needs_pw && (pw = new_password("XINFANG_NEW_PASSWORD", "新密码（至少 6 个字符）：", &err)) == NULL)
+	if (rc == XF_OK && needs_pw && (pw = new_password("XINFANG_NEW_PASSWORD", "新密码（至少 6 个字符）：", argv[1], NULL, &err)) == NULL)
 		rc = err.code;
 	const char *done = NULL;
 	struct xf_rows rows = {NULL, 0};

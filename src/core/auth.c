@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xinfang/audit.h"
 #include "xinfang/clock.h"
@@ -174,95 +175,152 @@ static int audit_account(struct xf_store *st, const char *actor, const char *act
 	return rc;
 }
 
-/* Reserves one try for a name before its password is checked: in one write transaction the
- * count is read, refused while the name waits, else raised (and the lock set when it reaches
- * LOCK_AFTER) and committed. Only a reserved try is checked, so parallel tries cannot pass
- * the limit; a store that cannot record the try refuses it. */
-static int reserve_attempt(struct xf_store *st, const char *key, const char *name, struct xf_fields *op,
-                           bool *op_found, int *failures, struct xf_err *err)
+/* Seconds a started check holds its place among the checks of its name: a process killed while
+ * checking gives its place back then. Far above the cost of one yescrypt check. */
+#define CHECK_HOLD 10
+
+/* Milliseconds a try sleeps while every place among its name's checks is taken. */
+#define CHECK_TURN_MS 20
+
+/* Places for checks running at once: what is left before the lock (LOCK_AFTER counted
+ * failures), and one at a time once the name has been locked and its wait has passed (the
+ * next wrong password locks it again). */
+static int check_places(int failures)
 {
-	*op_found = false;
-	fields_init(op);
-	int rc = store_begin(st, err);
-	if (rc != XF_OK)
-		return attempt_not_recorded(err);
-	struct xf_fields row;
-	bool found;
-	rc = login_row(st, key, &row, &found, err);
+	return failures < LOCK_AFTER ? LOCK_AFTER - failures : 1;
+}
+
+/* Checks of a name still running: a count older than its hold is forgotten. */
+static int checks_running(const struct xf_fields *row, long long now)
+{
+	int n = atoi(fields_str(row, "checking"));
+	return atoll(fields_str(row, "checking_until")) > now && n > 0 ? n : 0;
+}
+
+/* Reads a name's counter and (when the name is an account's) the account, in the caller's
+ * transaction. */
+static int attempt_rows(struct xf_store *st, const char *key, const char *name, struct xf_fields *row, bool *found,
+                        struct xf_fields *op, bool *op_found, struct xf_err *err)
+{
+	int rc = login_row(st, key, row, found, err);
 	struct xf_rows ops = {NULL, 0};
 	if (rc == XF_OK && strcmp(key, name) == 0)
 		rc = store_list(st, "operators", "name", name, &ops, err);
-	if (rc != XF_OK) {
-		store_rollback(st);
-		fields_free(&row);
-		return attempt_not_recorded(err);
-	}
-	if (ops.n) {
+	if (rc == XF_OK && ops.n) {
 		*op_found = true;
 		fields_free(op);
 		*op = ops.v[0];
 		fields_init(&ops.v[0]);
 	}
-	rows_free(&ops);
-	int before = atoi(fields_str(&row, "failures"));
-	long long wait_until = atoll(fields_str(&row, "wait_until"));
-	long long now = clock_seconds();
-	if (wait_until > now) {
-		store_rollback(st);
-		fields_free(&row);
-		return xf_err_set(err, XF_EAUTH, "连续输错密码 %d 次，已锁定：请 %lld 秒后再试，或请管理员解锁", before,
-		                  wait_until - now);
-	}
-	*failures = before + 1;
-	char nbuf[16], wbuf[32];
-	snprintf(nbuf, sizeof nbuf, "%d", *failures);
-	snprintf(wbuf, sizeof wbuf, "%lld", *failures >= LOCK_AFTER ? now + lock_wait(*failures) : 0LL);
-	struct xf_fields changes;
-	fields_init(&changes);
-	fields_set(&changes, "failures", nbuf);
-	fields_set(&changes, "wait_until", wbuf);
-	rc = login_row_put(st, key, &row, found, &changes, err);
-	fields_free(&changes);
-	fields_free(&row);
 	if (rc == XF_OK)
-		rc = store_commit(st, err);
-	if (rc != XF_OK) {
-		store_rollback(st);
-		return attempt_not_recorded(err);
-	}
-	return XF_OK;
+		rows_free(&ops);
+	return rc;
 }
 
-/* Records the outcome of a reserved try: a failure (and a lock) in the audit trail, or a
- * success that clears the count. */
-static int settle_attempt(struct xf_store *st, const char *key, bool ok, int failures, struct xf_err *err)
+/* Takes a place to check a name's password. In one write transaction: refused while the name
+ * is locked (the password is never checked then); else a place is taken when the running
+ * checks and the counted failures together stay under the limit; else the try waits its turn
+ * (a right password never counts, so it is only delayed, never refused). Parallel tries can
+ * therefore never check more wrong passwords than the limit allows; a store that cannot record
+ * the place refuses the try. */
+static int start_check(struct xf_store *st, const char *key, const char *name, struct xf_fields *op, bool *op_found,
+                       struct xf_err *err)
 {
+	for (long waited = 0;; waited += CHECK_TURN_MS) {
+		*op_found = false;
+		fields_init(op);
+		int rc = store_begin(st, err);
+		if (rc != XF_OK)
+			return attempt_not_recorded(err);
+		struct xf_fields row;
+		bool found;
+		rc = attempt_rows(st, key, name, &row, &found, op, op_found, err);
+		if (rc != XF_OK) {
+			store_rollback(st);
+			fields_free(&row);
+			fields_free(op);
+			return attempt_not_recorded(err);
+		}
+		int failures = atoi(fields_str(&row, "failures"));
+		long long wait_until = atoll(fields_str(&row, "wait_until"));
+		long long now = clock_seconds();
+		int running = checks_running(&row, now);
+		if (wait_until > now) {
+			store_rollback(st);
+			fields_free(&row);
+			fields_free(op);
+			return xf_err_set(err, XF_EAUTH, "连续输错密码 %d 次，已锁定：请 %lld 秒后再试，或请管理员解锁", failures,
+			                  wait_until - now);
+		}
+		if (running < check_places(failures)) {
+			char nbuf[16], ubuf[32];
+			snprintf(nbuf, sizeof nbuf, "%d", running + 1);
+			snprintf(ubuf, sizeof ubuf, "%lld", now + CHECK_HOLD);
+			struct xf_fields changes;
+			fields_init(&changes);
+			fields_set(&changes, "checking", nbuf);
+			fields_set(&changes, "checking_until", ubuf);
+			rc = login_row_put(st, key, &row, found, &changes, err);
+			fields_free(&changes);
+			fields_free(&row);
+			if (rc == XF_OK)
+				rc = store_commit(st, err);
+			if (rc == XF_OK)
+				return XF_OK;
+			store_rollback(st);
+			fields_free(op);
+			return attempt_not_recorded(err);
+		}
+		store_rollback(st);
+		fields_free(&row);
+		fields_free(op);
+		if (waited >= (CHECK_HOLD + 1) * 1000L)
+			return xf_err_set(err, XF_EBUSY, "同一用户名正有多次登录在核对密码，这次没有核对：请稍后再试");
+		struct timespec turn = {0, CHECK_TURN_MS * 1000000L};
+		nanosleep(&turn, NULL);
+	}
+}
+
+/* Settles a check: gives its place back and, in the same transaction, clears the count after a
+ * right password or counts a wrong one (locking the name at the limit, audited).
+ * *failures receives the count after it. */
+static int settle_check(struct xf_store *st, const char *key, bool ok, int *failures, struct xf_err *err)
+{
+	*failures = 0;
 	int rc = store_begin(st, err);
 	struct xf_fields row;
 	bool found = false;
 	fields_init(&row);
 	if (rc == XF_OK)
 		rc = login_row(st, key, &row, &found, err);
-	char now[20];
+	long long secs = clock_seconds();
+	int running = checks_running(&row, secs);
+	char now[20], nbuf[16], rbuf[16], wbuf[32];
 	clock_now_iso(now);
+	snprintf(rbuf, sizeof rbuf, "%d", running > 0 ? running - 1 : 0);
 	struct xf_fields changes;
 	fields_init(&changes);
+	fields_set(&changes, "checking", rbuf);
 	if (ok) {
 		fields_set(&changes, "failures", "0");
 		fields_set(&changes, "wait_until", "0");
 		fields_set(&changes, "last_login", now);
 	} else {
+		*failures = atoi(fields_str(&row, "failures")) + 1;
+		snprintf(nbuf, sizeof nbuf, "%d", *failures);
+		fields_set(&changes, "failures", nbuf);
+		if (*failures >= LOCK_AFTER) {
+			snprintf(wbuf, sizeof wbuf, "%lld", secs + lock_wait(*failures));
+			fields_set(&changes, "wait_until", wbuf);
+		}
 		fields_set(&changes, "last_failure", now);
 	}
 	if (rc == XF_OK)
 		rc = login_row_put(st, key, &row, found, &changes, err);
-	char nbuf[16];
-	snprintf(nbuf, sizeof nbuf, "%d", failures);
 	if (rc == XF_OK && !ok)
 		rc = audit_account(st, key, "login_failed", "failures", NULL, nbuf, err);
-	if (rc == XF_OK && !ok && failures >= LOCK_AFTER) {
-		char wbuf[32];
-		snprintf(wbuf, sizeof wbuf, "%lld", lock_wait(failures));
+	if (rc == XF_OK && !ok && *failures >= LOCK_AFTER) {
+		snprintf(wbuf, sizeof wbuf, "%lld", lock_wait(*failures));
 		rc = audit_account(st, key, "login_locked", "wait_seconds", NULL, wbuf, err);
 	}
 	if (rc == XF_OK)
@@ -274,27 +332,37 @@ static int settle_attempt(struct xf_store *st, const char *key, bool ok, int fai
 	return rc;
 }
 
-/* Checks a name's password under the failure count: reserve, check, record. On success *op
- * holds the operator's row. */
+/* Checks a name's password under the failure count: a place, the check, the outcome. On
+ * success *op holds the operator's row. A disabled account answers exactly as a wrong password
+ * does, whatever the password: its right password is checked at the same cost and counted as a
+ * failure, so neither the answer, nor the count, nor the time tells a guesser that the password
+ * was right (the desk session of an account disabled meanwhile says 已停用: its holder had
+ * logged in). */
 static int checked_attempt(struct xf_store *st, const char *name, const char *password, struct xf_fields *op,
                            struct xf_err *err)
 {
 	const char *key = user_name_shape(name) ? name : "?";
 	bool op_found;
-	int failures = 0;
-	int rc = reserve_attempt(st, key, name, op, &op_found, &failures, err);
+	int rc = start_check(st, key, name, op, &op_found, err);
 	if (rc != XF_OK)
 		return rc;
 	bool ok = op_found ? auth_check_password(password, fields_str(op, "pwhash"))
 	                   : (auth_check_password(password, dummy_hash), false);
-	if (settle_attempt(st, key, ok, failures, err) != XF_OK)
+	if (ok && atoi(fields_str(op, "active")) == 0)
+		ok = false;
+	int failures;
+	if (settle_check(st, key, ok, &failures, err) != XF_OK) {
+		fields_free(op);
+		fields_init(op);
 		return attempt_not_recorded(err);
+	}
 	if (ok)
 		return XF_OK;
 	if (failures >= LOCK_AFTER)
-		return xf_err_set(err, XF_EAUTH, "用户名或密码不对；已连续输错 %d 次，锁定 %lld 分钟：到时再试，或请管理员解锁（xinfang user unlock）",
+		return xf_err_set(err, XF_EAUTH,
+		                  "用户名或密码不对，或账户已停用；已连续输错 %d 次，锁定 %lld 分钟：到时再试，或请管理员解锁（xinfang user unlock）",
 		                  failures, lock_wait(failures) / 60);
-	return xf_err_set(err, XF_EAUTH, "用户名或密码不对（再错 %d 次将锁定）", LOCK_AFTER - failures);
+	return xf_err_set(err, XF_EAUTH, "用户名或密码不对，或账户已停用（再错 %d 次将锁定）", LOCK_AFTER - failures);
 }
 
 /* Logs an operator in. */
@@ -306,8 +374,6 @@ int auth_login(struct xf_store *st, const char *name, const char *password, stru
 		return xf_err_set(err, XF_EAUTH, "请给出操作员（--user 名称，或环境变量 XINFANG_USER）");
 	struct xf_fields row;
 	int rc = checked_attempt(st, name, password, &row, err);
-	if (rc == XF_OK && atoi(fields_str(&row, "active")) == 0)
-		rc = xf_err_set(err, XF_EAUTH, "账户 %s 已停用：请与管理员联系", name);
 	if (rc == XF_OK) {
 		struct xf_operator op;
 		operator_from_row(&row, &op);
@@ -323,7 +389,9 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
                            struct xf_err *err)
 {
 	char *hash;
-	int rc = auth_hash_password(password, &hash, err);
+	int rc = auth_password_policy(name, password, NULL, err);
+	if (rc == XF_OK)
+		rc = auth_hash_password(password, &hash, err);
 	if (rc != XF_OK)
 		return rc;
 	char now[20];
@@ -423,7 +491,7 @@ int auth_user_add(struct xf_session *s, const char *name, const char *role, cons
 		return rc;
 	if (!str_empty(full_name) && (rc = field_check_text(full_name, "姓名", 20, false, err)) != XF_OK)
 		return rc;
-	if ((rc = store_begin(s->st, err)) != XF_OK)
+	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
 	struct xf_rows rows;
 	if ((rc = store_list(s->st, "operators", "name", name, &rows, err)) == XF_OK) {
@@ -512,17 +580,13 @@ static int set_password(struct xf_store *st, const struct xf_fields *row, const 
 /* Changes the logged-in operator's own password. */
 int auth_password_change(struct xf_session *s, const char *old_pw, const char *new_pw, struct xf_err *err)
 {
-	char *check;
-	int rc = auth_hash_password(new_pw, &check, err);
+	int rc = auth_password_policy(s->op.name, new_pw, old_pw, err);
 	if (rc != XF_OK)
 		return rc;
-	free(check);
 	struct xf_fields row;
 	rc = checked_attempt(s->st, s->op.name, old_pw, &row, err);
-	if (rc == XF_OK && atoi(fields_str(&row, "active")) == 0)
-		rc = xf_err_set(err, XF_EAUTH, "账户 %s 已停用：请与管理员联系", s->op.name);
 	fields_free(&row);
-	if (rc == XF_EAUTH && strncmp(err->msg, "账户", 6) != 0) {
+	if (rc == XF_EAUTH) {
 		struct xf_err why = *err;
 		return xf_err_set(err, XF_EAUTH, "原密码不对，密码未改：%s", why.msg);
 	}
@@ -549,7 +613,7 @@ static int admin_begin(struct xf_session *s, const char *what, const char *name,
 	fields_init(row);
 	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), what, err))
 		return err->code;
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = account_row(s->st, name, row, err);
@@ -571,11 +635,11 @@ static int admin_end(struct xf_session *s, int rc, struct xf_fields *row, struct
 /* Admin: a new password for an account, which also unlocks it. */
 int auth_user_reset(struct xf_session *s, const char *name, const char *new_pw, struct xf_err *err)
 {
-	char *check;
-	int rc = auth_hash_password(new_pw, &check, err);
+	/* Not compared with the account's present password: the answer would tell the admin what
+	 * that password is. */
+	int rc = auth_password_policy(name, new_pw, NULL, err);
 	if (rc != XF_OK)
 		return rc;
-	free(check);
 	struct xf_fields row;
 	if ((rc = admin_begin(s, "重设密码", name, &row, err)) != XF_OK)
 		return rc;
@@ -640,6 +704,10 @@ int auth_user_disable(struct xf_session *s, const char *name, bool disabled, str
 	if (rc == XF_OK)
 		rc = store_update(s->st, "operators", atoll(fields_str(&row, "id")), &changes, 0, err);
 	fields_free(&changes);
+	/* Tries while disabled were counted as failures whatever the password: enabling forgets them. */
+	int failures = 0;
+	if (rc == XF_OK && !disabled)
+		rc = clear_lock(s->st, name, &failures, err);
 	if (rc == XF_OK)
 		rc = audit_account(s->st, s->op.name, disabled ? "user_disable" : "user_enable", "name", NULL, name, err);
 	return admin_end(s, rc, &row, err);
@@ -726,6 +794,61 @@ int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err
 	rows_free(&ops);
 	if (rc != XF_OK)
 		rows_free(out);
+	return rc;
+}
+
+/* Why an account no longer is what a session logged in as (row NULL: it is gone), or NULL
+ * when it still is; *gone tells that logging in again will not help. */
+static const char *account_changed(const struct xf_operator *op, const struct xf_fields *row, char *why, size_t n,
+                                   bool *gone)
+{
+	*gone = true;
+	if (row == NULL || atoll(fields_str(row, "id")) != op->id)
+		return snprintf(why, n, "账户 %s 已不存在", op->name), why;
+	if (atoi(fields_str(row, "active")) == 0)
+		return snprintf(why, n, "账户 %s 已被管理员停用", op->name), why;
+	*gone = false;
+	int role = auth_role_parse(fields_str(row, "role"));
+	if (role != (int)op->role)
+		return snprintf(why, n, "账户 %s 的角色已由%s改为%s", op->name, role_labels[op->role],
+		                role >= 0 ? role_labels[role] : fields_str(row, "role")),
+		       why;
+	if (strcmp(fields_str(row, "department"), op->department) != 0)
+		return snprintf(why, n, "账户 %s 的部门已由“%s”改为“%s”", op->name, op->department,
+		                fields_str(row, "department")),
+		       why;
+	return NULL;
+}
+
+/* Re-reads the session's account: XF_OK while it is as it logged in, else XF_EAUTH with err
+ * saying what changed, `what` happened to the step, and what to do. */
+static int session_changed(const struct xf_session *s, const char *what, struct xf_err *err)
+{
+	struct xf_rows rows;
+	int rc = store_list(s->st, "operators", "name", s->op.name, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	char why[256];
+	bool gone;
+	const char *changed = account_changed(&s->op, rows.n ? &rows.v[0] : NULL, why, sizeof why, &gone);
+	rows_free(&rows);
+	if (changed == NULL)
+		return XF_OK;
+	return xf_err_set(err, XF_EAUTH, "%s，%s：%s", changed, what, gone ? "请与管理员联系" : "请重新登录");
+}
+
+/* Refuses a session whose account changed since the login. */
+int auth_session_current(const struct xf_session *s, struct xf_err *err)
+{
+	return session_changed(s, "这次登录已失效", err);
+}
+
+/* BEGIN IMMEDIATE, then the account re-read under the write lock. */
+int session_begin(struct xf_session *s, struct xf_err *err)
+{
+	int rc = store_begin(s->st, err);
+	if (rc == XF_OK && (rc = session_changed(s, "这次登录已失效，这一步没有保存", err)) != XF_OK)
+		store_rollback(s->st);
 	return rc;
 }
 

@@ -637,7 +637,7 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 
 	int year = date_year(received), seq = 0;
 	int64_t id = 0;
-	if ((rc = store_begin(s->st, err)) != XF_OK) {
+	if ((rc = session_begin(s, err)) != XF_OK) {
 		fields_free(&cols);
 		fields_free(&pet);
 		return rc;
@@ -1121,7 +1121,7 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 		if ((rc = field_check_text(in->v[i].val, mf ? mf->label : in->v[i].key, 8000, !one_line, err)) != XF_OK)
 			return rc;
 	}
-	if ((rc = store_begin(s->st, err)) != XF_OK)
+	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
 	struct xf_fields row, changes, rec;
 	fields_init(&changes);
@@ -1210,7 +1210,7 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 			rc = check_choice(s, "channels", "来源渠道", cols.v[i].val, err);
 	}
 	if (rc == XF_OK)
-		rc = store_begin(s->st, err);
+		rc = session_begin(s, err);
 	if (rc != XF_OK) {
 		fields_free(&cols);
 		fields_free(&pet);

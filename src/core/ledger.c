@@ -1596,7 +1596,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	if (rc == XF_OK)
 		rc = load_lists(&im);
 	if (rc == XF_OK && !dry_run)
-		rc = store_begin(s->st, err);
+		rc = session_begin(s, err);
 	bool in_tx = rc == XF_OK && !dry_run;
 	if (rc == XF_OK)
 		rc = store_bulk_open(s->st, &im.bulk, err);

@@ -187,7 +187,7 @@ int print_record(struct xf_session *s, int64_t id, const char *form, const char 
                  const char *encoding, struct xf_err *err)
 {
 	bool before;
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = printed_before(s, id, form, &before, err);
@@ -460,7 +460,7 @@ int print_office_set(struct xf_session *s, const char *key, const char *value, s
 	}
 	char name[64], *old = NULL;
 	snprintf(name, sizeof name, "print.%s", key);
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = store_setting_get(s->st, name, &old, err);
@@ -518,7 +518,7 @@ int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struc
 int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *prefs, struct xf_err *err)
 {
 	struct xf_print_prefs copy = *prefs;
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	for (size_t i = 0; rc == XF_OK && i < sizeof operator_keys / sizeof operator_keys[0]; i++) {
 		char key[160];
 		size_t n;

@@ -133,7 +133,7 @@ static int columns_of(struct xf_session *s, const char *list, const struct xf_fi
 static int save(struct xf_session *s, const char *list, const char *name, struct xf_fields *cols, bool adding,
                 struct xf_err *err)
 {
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_rows before = {NULL, 0};

@@ -965,7 +965,7 @@ void report_export_encoding(struct xf_session *s, char *out, size_t n)
 int report_export_remember(struct xf_session *s, const char *encoding, struct xf_err *err)
 {
 	char *key = export_encoding_key(s);
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc == XF_OK)
 		rc = store_setting_set(s->st, key, encoding, err);
 	if (rc == XF_OK)
@@ -1054,7 +1054,7 @@ int report_print_record(struct xf_session *s, const struct xf_stats *st, const s
 		fields_set(&rec, "job", report->job);
 	char *json = audit_json(&rec);
 	fields_free(&rec);
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc == XF_OK)
 		rc = store_audit(s->st, s->op.name, "print_stats", 0, "{}", json, err);
 	if (rc == XF_OK)

@@ -181,10 +181,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 	if (existing)
 		return xf_err_set(err, XF_EEXIST, "数据库 %s 已经初始化过，原有数据未动。要重新开始请换一个文件（--db）",
 		                  store_path(st));
-	char *check;
-	if ((rc = auth_hash_password(password, &check, err)) != XF_OK)
+	if ((rc = auth_password_policy(admin, password, NULL, err)) != XF_OK)
 		return rc;
-	free(check);
 	if ((rc = store_begin(st, err)) != XF_OK)
 		return rc;
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0] && rc == XF_OK; i++)
@@ -400,7 +398,7 @@ int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *
 	*recomputed = 0;
 	if (!auth_require(s, 0, "导入节假日日历", err))
 		return err->code;
-	int rc = store_begin(s->st, err);
+	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = load_calendar_file(s->st, file, year, err);
@@ -440,7 +438,7 @@ int setup_ruleset_use(struct xf_session *s, const char *name, struct xf_err *err
 		return rc;
 	}
 	buf_free(&names);
-	if ((rc = store_begin(s->st, err)) != XF_OK)
+	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
 	rc = store_setting_set(s->st, "ruleset", name, err);
 	if (rc == XF_OK) {

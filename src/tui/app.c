@@ -340,6 +340,14 @@ static void tick(struct ui *ui)
 		/* The admin may have loaded a calendar or switched the rule set. */
 		session_reload_reference(&ui->s);
 	}
+	/* ... or disabled this account, or changed its role or department (asked at every tick,
+	 * one indexed read, so a store busy at one tick is asked again at the next). */
+	struct xf_err err;
+	if (auth_session_current(&ui->s, &err) == XF_EAUTH) {
+		ui->session_ended = true;
+		snprintf(ui->ended_why, sizeof ui->ended_why, "%s", err.msg);
+		return;
+	}
 	if (clock_today() != ui->today)
 		refresh = true;
 	if (refresh) {
@@ -380,13 +388,13 @@ static bool swallow_unknown_sequence(void)
 struct ui_key ui_getkey(struct ui *ui)
 {
 	struct ui_key k = {UI_TICK, 0};
-	if (ui_quit_requested) {
+	if (ui_quit_requested || ui->session_ended) {
 		k.kind = UI_QUIT;
 		return k;
 	}
 	wint_t ch;
 	int r = ui_read_key(&ch);
-	if (ui_quit_requested) {
+	if (ui_quit_requested || ui->session_ended) {
 		k.kind = UI_QUIT;
 		return k;
 	}
@@ -663,6 +671,24 @@ static void stop_terminal(void)
 	}
 }
 
+/* After the account was disabled or changed: every screen has left; the login screen says
+ * why. True when someone logged in again. */
+static bool relogin(struct ui *ui)
+{
+	char name[sizeof ui->s.op.name];
+	snprintf(name, sizeof name, "%s", ui->s.op.name);
+	session_close(&ui->s);
+	memset(&ui->s, 0, sizeof ui->s);
+	ui->logged_in = false;
+	ui->session_ended = false;
+	ui_message(ui, UI_ERROR, "%s", ui->ended_why);
+	if (!screen_login(ui, name))
+		return false;
+	desk_store_version(&ui->s, &ui->data_version);
+	ui_refresh_status(ui);
+	return true;
+}
+
 /* Runs the desk. */
 int tui_run(struct xf_store *st, const char *user, const char *password)
 {
@@ -693,8 +719,9 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	char trust[512];
 	if (!verify_desk_check(st, trust, sizeof trust))
 		ui_message(&ui, UI_ERROR, "%s", trust);
-	screen_menu(&ui);
+	while (screen_menu(&ui), ui.session_ended && !ui_quit_requested && relogin(&ui))
+		;
 	stop_terminal();
 	session_close(&ui.s);
-	return 0;
+	return ui.logged_in || ui_quit_requested ? 0 : 1;
 }

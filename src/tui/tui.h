@@ -40,6 +40,8 @@ struct ui {
 	bool changed;           /* another desk changed the store since the screen last loaded */
 	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
 	bool training;          /* a training store: the title bar says 演示/培训 */
+	bool session_ended;     /* the account was disabled or changed: every screen leaves */
+	char ended_why[768];    /* what changed, shown on the login screen */
 };
 
 /* A key, or a tick of the clock while idle. */
@@ -69,7 +71,9 @@ int ui_content_rows(void);
 void ui_refresh_status(struct ui *ui);
 
 /* Waits for a key; every half second without one it checks for other desks' changes and a
- * new day, redraws the status bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC. */
+ * new day, redraws the status bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC.
+ * Once the admin has disabled the account or changed its role or department, it returns
+ * UI_QUIT on every screen, so the desk goes back to the login. */
 struct ui_key ui_getkey(struct ui *ui);
 /* Where ui_getkey reads a key, get_wch's way (OK, KEY_CODE_YES, or ERR after the half-second
  * timeout): the terminal, unless a driver (the desk's fuzz target) hands keys in. */

@@ -1,5 +1,6 @@
-/* Logins that hold: tries reserved before the password is checked, one answer for unknown and
- * known names, locks after five, audited unlocks; the account commands of the admin. */
+/* Logins that hold: only wrong passwords count, yet parallel guesses cannot pass the limit; one
+ * answer for unknown names and disabled accounts; locks after five, audited unlocks; sessions
+ * that follow their account; weak passwords refused; the account commands of the admin. */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -13,15 +14,21 @@
 
 #include "xinfang/store.h"
 
-/* Counts the audit events of an action. */
-static size_t audit_count(struct fixture *fx, const char *action)
+/* Counts the rows of a table (where column is value, when column is given). */
+static size_t rows_in(struct fixture *fx, const char *table, const char *column, const char *value)
 {
 	struct xf_rows rows;
 	struct xf_err err;
-	assert_int_equal(store_list(fx->st, "audit", "action", action, &rows, &err), XF_OK);
+	assert_int_equal(store_list(fx->st, table, column, value, &rows, &err), XF_OK);
 	size_t n = rows.n;
 	rows_free(&rows);
 	return n;
+}
+
+/* Counts the audit events of an action. */
+static size_t audit_count(struct fixture *fx, const char *action)
+{
+	return rows_in(fx, "audit", "action", action);
 }
 
 /* The failure count stored for a name. */
@@ -119,6 +126,202 @@ static void without_digits(char *s)
 	for (; *s; s++)
 		if (*s >= '0' && *s <= '9')
 			*s = '#';
+}
+
+/* Right passwords in parallel never lock: twenty real processes of the same account log in at
+ * once (each its own `status`), then the same beside four wrong guesses running with them. */
+static void parallel_right_passwords(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	enum { N = 24, WRONG = 4 };
+	for (int round = 0; round < 2; round++) {
+		pid_t pids[N];
+		char errs[N][320];
+		for (int i = 0; i < N; i++) {
+			snprintf(errs[i], sizeof errs[i], "%s/err%d-%d", fx.dir, round, i);
+			bool wrong = round == 1 && i % (N / WRONG) == 0;
+			pids[i] = start_login(fx.db, "clerk", wrong ? "wrong-password" : "secret1", errs[i]);
+		}
+		for (int i = 0; i < N; i++) {
+			int status;
+			assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+			assert_true(WIFEXITED(status));
+			bool wrong = round == 1 && i % (N / WRONG) == 0;
+			char msg[2048];
+			read_small(errs[i], msg, sizeof msg);
+			if (!wrong && WEXITSTATUS(status) != 0)
+				fail_msg("round %d, right password %d refused: %s", round, i, msg);
+			if (wrong)
+				assert_int_equal(WEXITSTATUS(status), 1);
+		}
+		/* At most the four wrong ones are counted, and nothing locks. */
+		assert_true(failures_of(&fx, "clerk") <= (round ? WRONG : 0));
+		assert_int_equal(audit_count(&fx, "login_failed"), round ? WRONG : 0);
+		assert_int_equal(audit_count(&fx, "login_locked"), 0);
+	}
+	struct xf_session s;
+	struct xf_err err;
+	assert_int_equal(auth_login(fx.st, "clerk", "secret1", &s, &err), XF_OK);
+	session_close(&s);
+	fixture_close(&fx);
+}
+
+/* A disabled account answers as a wrong password does, whatever the password: the same
+ * message, the same count; once enabled again the right password logs in. */
+static void disabled_same_answer(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_session s;
+	struct xf_err right, wrong;
+	assert_int_equal(auth_user_disable(&fx.admin, "clerk", true, &right), XF_OK);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(auth_login(fx.st, "clerk", "secret1", &s, &right), XF_EAUTH);
+		assert_int_equal(auth_login(fx.st, "clerk", "wrong-password", &s, &wrong), XF_EAUTH);
+		assert_non_null(strstr(right.msg, "用户名或密码不对，或账户已停用"));
+		without_digits(right.msg);
+		without_digits(wrong.msg);
+		assert_string_equal(right.msg, wrong.msg);
+	}
+	assert_int_equal(failures_of(&fx, "clerk"), 4);
+	/* The same as an unknown name. */
+	assert_int_equal(auth_login(fx.st, "nobody", "secret1", &s, &wrong), XF_EAUTH);
+	without_digits(wrong.msg);
+	assert_string_equal(right.msg, wrong.msg);
+	/* The old password cannot be changed either, and says no more. */
+	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "another-pw1", &wrong), XF_EAUTH);
+	assert_non_null(strstr(wrong.msg, "原密码不对"));
+	assert_int_equal(auth_user_disable(&fx.admin, "clerk", false, &right), XF_OK);
+	assert_int_equal(failures_of(&fx, "clerk"), 0);
+	assert_int_equal(auth_login(fx.st, "clerk", "secret1", &s, &right), XF_OK);
+	session_close(&s);
+	fixture_close(&fx);
+}
+
+/* Asks the handler's old session for 补充材料 and expects a refusal naming `what`, with
+ * nothing written. */
+static void material_refused(struct fixture *fx, int64_t id, const char *what)
+{
+	size_t audits = rows_in(fx, "audit", NULL, NULL), materials = rows_in(fx, "materials", NULL, NULL);
+	struct xf_fields f;
+	fields_from(&f, "description=交易流水两页", NULL);
+	struct xf_err err;
+	assert_int_equal(case_move(&fx->handler, id, XF_MV_MATERIAL, &f, 0, &err), XF_EAUTH);
+	fields_free(&f);
+	if (strstr(err.msg, what) == NULL || strstr(err.msg, "没有保存") == NULL)
+		fail_msg("refusal without %s: %s", what, err.msg);
+	assert_int_equal(rows_in(fx, "audit", NULL, NULL), audits);
+	assert_int_equal(rows_in(fx, "materials", NULL, NULL), materials);
+	assert_int_equal(auth_session_current(&fx->handler, &err), XF_EAUTH);
+}
+
+/* An account's current state governs every move of a session opened before it changed:
+ * disabled, another role, another department; the admin's own session as well. */
+static void session_follows_account(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, NULL);
+	fixture_move(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	fixture_move(&fx.handler, id, XF_MV_MATERIAL, "description=第一份材料", NULL);
+	struct xf_err err;
+	assert_int_equal(auth_session_current(&fx.handler, &err), XF_OK);
+	/* Disabled. */
+	assert_int_equal(auth_user_disable(&fx.admin, "handler", true, &err), XF_OK);
+	material_refused(&fx, id, "已被管理员停用");
+	assert_int_equal(auth_user_disable(&fx.admin, "handler", false, &err), XF_OK);
+	fixture_move(&fx.handler, id, XF_MV_MATERIAL, "description=又一份材料", NULL);
+	/* Another role. */
+	assert_int_equal(auth_user_set_role(&fx.admin, "handler", "operator", "", &err), XF_OK);
+	material_refused(&fx, id, "角色已由经办人改为接待员");
+	/* Another department (the old one's case). */
+	assert_int_equal(auth_user_set_role(&fx.admin, "handler", "handler", "公司金融部", &err), XF_OK);
+	material_refused(&fx, id, "部门已由“个人金融部”改为“公司金融部”");
+	/* Back as it was: the session works again. */
+	assert_int_equal(auth_user_set_role(&fx.admin, "handler", "handler", "个人金融部", &err), XF_OK);
+	fixture_move(&fx.handler, id, XF_MV_MATERIAL, "description=第三份材料", NULL);
+	/* An admin made head by another admin can no longer act as admin. */
+	assert_int_equal(auth_user_add(&fx.admin, "admin2", "admin", "", "", "secret1", &err), XF_OK);
+	struct xf_session admin2;
+	assert_int_equal(auth_login(fx.st, "admin2", "secret1", &admin2, &err), XF_OK);
+	assert_int_equal(auth_user_set_role(&admin2, "admin", "head", "", &err), XF_OK);
+	assert_int_equal(auth_user_add(&fx.admin, "zhou", "operator", "", "", "secret1", &err), XF_EAUTH);
+	assert_non_null(strstr(err.msg, "角色已由管理员改为办公室主任"));
+	session_close(&admin2);
+	fixture_close(&fx);
+}
+
+/* Weak new passwords are refused with the reason, wherever a password is set; demo123 and
+ * the like still do. */
+static void weak_passwords(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	static const struct {
+		const char *pw, *why;
+	} weak[] = {
+		{"123456", "全是数字"},
+		{"12345678901", "全是数字"},
+		{"      ", "只有空格"},
+		{"\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80   ", "只有空格"}, /* ideographic spaces */
+		{"abc\tdefg", "控制字符"},
+		{"ab\x01" "cdefg", "控制字符"},
+		{"abc\x1b[2J", "控制字符"},
+		{"pass\x7fword", "控制字符"},
+		{"abc", "不到 6 个字符"},
+		{"aaaaaaaa", "同一个字符"},
+		{"ababab", "几个字符的重复"},
+		{"xyzxyzxyz", "几个字符的重复"},
+		{"abcdefg", "连续的字符"},
+		{"GFEDCBA", "连续的字符"},
+		{"Password", "常见"},
+		{"qwerty123", "常见"},
+		{"woaini1314", "常见"},
+		{"zhouwd", "与用户名相同"},
+		{"ZhouWD", "与用户名相同"},
+		{"", "没有输入密码"},
+		{"ab\xff" "cdefg", "无效的字符"},
+	};
+	struct xf_err err;
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+		assert_int_equal(auth_user_add(&fx.admin, "zhouwd", "operator", "", "", weak[i].pw, &err), XF_EINVAL);
+		if (strstr(err.msg, weak[i].why) == NULL || strstr(err.msg, "新密码") == NULL)
+			fail_msg("%zu: %s", i, err.msg);
+		if (strcmp(weak[i].why, "与用户名相同") == 0)
+			continue; /* the clerk's name is another */
+		assert_int_equal(auth_user_reset(&fx.admin, "clerk", weak[i].pw, &err), XF_EINVAL);
+		assert_int_equal(auth_password_change(&fx.clerk, "secret1", weak[i].pw, &err), XF_EINVAL);
+	}
+	assert_int_equal(auth_user_reset(&fx.admin, "clerk", "CLERK", &err), XF_EINVAL);
+	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "clerk", &err), XF_EINVAL);
+	/* The old password again. */
+	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "secret1", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "与原密码相同"));
+	/* Nothing was added, nothing counted as a failed login. */
+	assert_int_equal(rows_in(&fx, "operators", NULL, NULL), 4);
+	assert_int_equal(failures_of(&fx, "clerk"), 0);
+	/* Passwords that do. */
+	static const char *const fine[] = {"demo123", "secret1", "reset11", "柜台密码很长", "7 tigers!"};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "fine%zu", i);
+		if (auth_user_add(&fx.admin, name, "operator", "", "", fine[i], &err) != XF_OK)
+			fail_msg("%s: %s", fine[i], err.msg);
+	}
+	/* init checks the first admin's password before it creates anything. */
+	char db[300];
+	snprintf(db, sizeof db, "XINFANG_DB=%s/weak.db", fx.dir);
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, (const char *[]){db, "XINFANG_PASSWORD=111111", NULL}, (const char *[]){"init", "--training", NULL});
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "全是数字"));
+	free(r);
+	fixture_close(&fx);
 }
 
 /* Seconds of a monotonic clock. */
@@ -251,7 +454,7 @@ static void account_functions(void **state)
 	/* Disable and enable. */
 	assert_int_equal(auth_user_disable(&fx.admin, "clerk", true, &err), XF_OK);
 	assert_int_equal(auth_login(fx.st, "clerk", "reset11", &s, &err), XF_EAUTH);
-	assert_non_null(strstr(err.msg, "已停用"));
+	assert_non_null(strstr(err.msg, "用户名或密码不对，或账户已停用"));
 	assert_int_equal(auth_user_disable(&fx.admin, "admin", true, &err), XF_EINVAL);
 	assert_int_equal(auth_user_disable(&fx.admin, "clerk", false, &err), XF_OK);
 	assert_int_equal(auth_login(fx.st, "clerk", "reset11", &s, &err), XF_OK);
@@ -333,6 +536,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parallel_burst),
+		cmocka_unit_test(parallel_right_passwords),
+		cmocka_unit_test(disabled_same_answer),
+		cmocka_unit_test(session_follows_account),
+		cmocka_unit_test(weak_passwords),
 		cmocka_unit_test(unknown_name_same_answer),
 		cmocka_unit_test(lock_and_unlock),
 		cmocka_unit_test(account_functions),

@@ -1200,7 +1200,7 @@ static void login_failures(void **state)
 	rows_free(&rows);
 	/* Unknown accounts say no more than wrong passwords do. */
 	assert_int_equal(auth_login(fx.st, "nobody", "secret1", &s, &err), XF_EAUTH);
-	assert_string_equal(err.msg, "用户名或密码不对（再错 4 次将锁定）");
+	assert_string_equal(err.msg, "用户名或密码不对，或账户已停用（再错 4 次将锁定）");
 	/* Passwords are stored hashed with yescrypt. */
 	assert_int_equal(store_list(fx.st, "operators", "name", "head", &rows, &err), XF_OK);
 	assert_int_equal(strncmp(fields_str(&rows.v[0], "pwhash"), "$y$", 3), 0);
