@@ -83,6 +83,9 @@ static void documents(void **state)
 		{XF_ID_RESIDENT, "11010519491231002x", "11010519491231002X"},
 		{XF_ID_HKMO_PERMIT, "H12345678", "H12345678"},
 		{XF_ID_HKMO_PERMIT, "m1234567890", "M1234567890"},
+		/* Non-Chinese nationals resident in Hong Kong or Macao (cards since 2024-07-10). */
+		{XF_ID_HKMO_PERMIT, "HA1234567", "HA1234567"},
+		{XF_ID_HKMO_PERMIT, "ma 123 4567", "MA1234567"},
 		{XF_ID_TW_PERMIT, "12345678", "12345678"},
 		{XF_ID_TW_PERMIT, "1234567890", "1234567890"},
 		{XF_ID_HMT_RESIDENCE, "810000199001010027", "810000199001010027"},
@@ -103,6 +106,13 @@ static void documents(void **state)
 		{XF_ID_RESIDENT, "11010519491231002Y", "第 18 位"},
 		{XF_ID_HKMO_PERMIT, "X12345678", "H（香港）"},
 		{XF_ID_HKMO_PERMIT, "H1234567", "8 位数字"},
+		{XF_ID_HKMO_PERMIT, "HA12345678", "HA 或 MA 加 7 位数字"},
+		{XF_ID_HKMO_PERMIT, "HB1234567", "HA 或 MA"},
+		{XF_ID_HKMO_PERMIT, "HA123456", "HA 或 MA"},
+		/* Residence-permit numbers are not resident IDs, whatever their check digit. */
+		{XF_ID_RESIDENT, "810000199001010027", "港澳台居民居住证"},
+		{XF_ID_RESIDENT, "820000197506150044", "820000"},
+		{XF_ID_RESIDENT, "830000198512310012", "港澳台居民居住证"},
 		{XF_ID_TW_PERMIT, "1234567", "8 位数字"},
 		{XF_ID_TW_PERMIT, "A1234567", "8 位数字"},
 		{XF_ID_HMT_RESIDENCE, "110105200001010016", "810000"},
