@@ -56,6 +56,29 @@ static void id_numbers(void **state)
 	assert_string_equal(identity_division_name("440524"), "潮阳县");
 	assert_string_equal(identity_division_name("110105"), "朝阳区");
 	assert_null(identity_division_name("000000"));
+	/* The Ministry of Civil Affairs' codes, those in use (三沙市's districts since 2020, the two
+	 * counties Xinjiang added in December 2024) and retired ones alike, are accepted. */
+	static const char *const valid[] = {
+		"460302199001010012", /* 西沙区 */
+		"460303199001010035", /* 南沙区 */
+		"65322820250101001X", /* 和康县 */
+		"653229202501010024", /* 和安县 */
+		"140511198001010010", /* 郊区 (长治市, retired) */
+	};
+	for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+		if (field_check_id(valid[i], "身份证号", NULL, NULL, &err) != XF_OK)
+			fail_msg("%s refused: %s", valid[i], err.msg);
+	assert_string_equal(identity_division_name("460302"), "西沙区");
+	assert_string_equal(identity_division_name("653229"), "和安县");
+	assert_string_equal(identity_division_name("442229"), "西沙、南沙、中沙群岛");
+	/* Retired codes carry the name the Ministry last published for them. */
+	assert_string_equal(identity_division_name("142702"), "永济市");
+	assert_string_equal(identity_division_name("142703"), "河津市");
+	/* Statistics-bureau development zones (xx7x) are not GB/T 2260 codes: no ID begins with one. */
+	assert_int_equal(field_check_id("130171199001010018", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "130171"));
+	assert_null(identity_division_name("130171"));
+	assert_null(identity_division_name("232761"));
 	/* Birth years from 1900. */
 	assert_int_equal(field_check_id("110105189901010017", "身份证号", NULL, NULL, &err), XF_EINVAL);
 	assert_non_null(strstr(err.msg, "1900"));
