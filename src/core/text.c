@@ -5,6 +5,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xinfang/util.h"
 
@@ -187,7 +188,98 @@ int text_chars(const char *s)
 	return count;
 }
 
-/* Runs iconv over a whole buffer; *bad_offset gets the input offset of an unconvertible byte. */
+/* Appends the iconv conversion of in[0, len) to b, the shift state flushed at the end; on a
+ * byte it cannot convert returns XF_EINVAL with *bad_offset (if given) at its offset from in. */
+static int iconv_run(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+{
+	char *src = (char *)in;
+	size_t left = len;
+	char chunk[4096];
+	bool flushing = false;
+	for (;;) {
+		char *dst = chunk;
+		size_t room = sizeof chunk;
+		size_t r = flushing ? iconv(cd, NULL, NULL, &dst, &room) : iconv(cd, &src, &left, &dst, &room);
+		int saved = errno;
+		buf_add(b, chunk, (size_t)(dst - chunk));
+		if (r == (size_t)-1 && saved == E2BIG)
+			continue;
+		if (r == (size_t)-1) {
+			if (bad_offset)
+				*bad_offset = (size_t)(src - in);
+			return XF_EINVAL;
+		}
+		if (flushing)
+			return XF_OK;
+		flushing = true;
+	}
+}
+
+/* True for the names iconv knows GB 18030 by. */
+static bool is_gb18030(const char *encoding)
+{
+	return strcasecmp(encoding, "GB18030") == 0 || strcasecmp(encoding, "GB-18030") == 0;
+}
+
+/* UTF-8 to GB 18030-2022: iconv for runs of characters it maps right, gb18030.c's table for the
+ * others (see there). */
+static int encode_gb18030(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+{
+	size_t run = 0, i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(in + i, len - i, &cp);
+		unsigned char fixed[4];
+		size_t fixed_n = n > 0 ? text_gb18030_fix_encode(cp, fixed) : 0;
+		if (fixed_n == 0) {
+			i += n > 0 ? n : 1; /* iconv refuses the bad byte when the run is flushed */
+			continue;
+		}
+		if (iconv_run(cd, in + run, i - run, b, bad_offset) != XF_OK) {
+			if (bad_offset)
+				*bad_offset += run;
+			return XF_EINVAL;
+		}
+		buf_add(b, (const char *)fixed, fixed_n);
+		i += n;
+		run = i;
+	}
+	int rc = iconv_run(cd, in + run, len - run, b, bad_offset);
+	if (rc != XF_OK && bad_offset)
+		*bad_offset += run;
+	return rc;
+}
+
+/* GB 18030-2022 to UTF-8: the reverse of encode_gb18030. */
+static int decode_gb18030(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t run = 0, i = 0;
+	while (i < len) {
+		size_t n = text_gb18030_seq_len(u + i, len - i);
+		uint32_t cp = n > 0 ? text_gb18030_fix_decode(u + i, n) : 0;
+		if (cp == 0) {
+			i += n > 0 ? n : 1; /* iconv refuses the bad byte when the run is flushed */
+			continue;
+		}
+		if (iconv_run(cd, in + run, i - run, b, bad_offset) != XF_OK) {
+			if (bad_offset)
+				*bad_offset += run;
+			return XF_EINVAL;
+		}
+		char out[4];
+		buf_add(b, out, utf8_encode(cp, out));
+		i += n;
+		run = i;
+	}
+	int rc = iconv_run(cd, in + run, len - run, b, bad_offset);
+	if (rc != XF_OK && bad_offset)
+		*bad_offset += run;
+	return rc;
+}
+
+/* Converts a whole buffer; *bad_offset gets the input offset of an unconvertible byte. GB18030
+ * on either side follows the 2022 edition. */
 static int convert(const char *from, const char *to, const char *in, size_t len, char **out, size_t *outlen,
                    size_t *bad_offset)
 {
@@ -195,38 +287,23 @@ static int convert(const char *from, const char *to, const char *in, size_t len,
 	iconv_t cd = iconv_open(to, from);
 	if (cd == (iconv_t)-1)
 		return XF_EINVAL;
-	size_t cap = len * 4 + 16;
-	char *buf = xmalloc(cap);
-	char *src = (char *)in, *dst = buf;
-	size_t left = len, room = cap - 1;
-	int rc = XF_OK;
-	while (left > 0) {
-		if (iconv(cd, &src, &left, &dst, &room) != (size_t)-1)
-			continue;
-		if (errno == E2BIG) {
-			size_t used = (size_t)(dst - buf);
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-			dst = buf + used;
-			room = cap - 1 - used;
-			continue;
-		}
-		if (bad_offset)
-			*bad_offset = (size_t)(src - in);
-		rc = XF_EINVAL;
-		break;
-	}
-	if (rc == XF_OK && iconv(cd, NULL, NULL, &dst, &room) == (size_t)-1)
-		rc = XF_EINVAL;
+	struct xf_buf b;
+	buf_init(&b);
+	int rc;
+	if (is_gb18030(to) && strcasecmp(from, "UTF-8") == 0)
+		rc = encode_gb18030(cd, in, len, &b, bad_offset);
+	else if (is_gb18030(from) && strcasecmp(to, "UTF-8") == 0)
+		rc = decode_gb18030(cd, in, len, &b, bad_offset);
+	else
+		rc = iconv_run(cd, in, len, &b, bad_offset);
 	iconv_close(cd);
 	if (rc != XF_OK) {
-		free(buf);
+		buf_free(&b);
 		return rc;
 	}
-	*dst = '\0';
 	if (outlen)
-		*outlen = (size_t)(dst - buf);
-	*out = buf;
+		*outlen = b.len;
+	*out = b.data;
 	return XF_OK;
 }
 
