@@ -221,61 +221,53 @@ static bool is_gb18030(const char *encoding)
 	return strcasecmp(encoding, "GB18030") == 0 || strcasecmp(encoding, "GB-18030") == 0;
 }
 
-/* UTF-8 to GB 18030-2022: iconv for runs of characters it maps right, gb18030.c's table for the
- * others (see there). */
-static int encode_gb18030(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+/* Converts in[from, to) with iconv onto b, *bad_offset counted from in. */
+static int iconv_span(iconv_t cd, const char *in, size_t from, size_t to, struct xf_buf *b, size_t *bad_offset)
 {
-	size_t run = 0, i = 0;
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode(in + i, len - i, &cp);
-		unsigned char fixed[4];
-		size_t fixed_n = n > 0 ? text_gb18030_fix_encode(cp, fixed) : 0;
-		if (fixed_n == 0) {
-			i += n > 0 ? n : 1; /* iconv refuses the bad byte when the run is flushed */
-			continue;
-		}
-		if (iconv_run(cd, in + run, i - run, b, bad_offset) != XF_OK) {
-			if (bad_offset)
-				*bad_offset += run;
-			return XF_EINVAL;
-		}
-		buf_add(b, (const char *)fixed, fixed_n);
-		i += n;
-		run = i;
-	}
-	int rc = iconv_run(cd, in + run, len - run, b, bad_offset);
+	int rc = iconv_run(cd, in + from, to - from, b, bad_offset);
 	if (rc != XF_OK && bad_offset)
-		*bad_offset += run;
+		*bad_offset += from;
 	return rc;
 }
 
-/* GB 18030-2022 to UTF-8: the reverse of encode_gb18030. */
-static int decode_gb18030(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+/* A character iconv gets wrong at s: how many bytes it takes (at least 1), and in out the
+ * bytes to write instead (*outn of them; 0 when iconv's are right). */
+typedef size_t (*fix_fn)(const char *s, size_t n, char out[4], size_t *outn);
+
+/* UTF-8 to GB 18030-2022: gb18030.c's bytes for the characters it lists. */
+static size_t fix_to_gb18030(const char *s, size_t n, char out[4], size_t *outn)
 {
-	const unsigned char *u = (const unsigned char *)in;
+	uint32_t cp;
+	size_t len = utf8_decode(s, n, &cp);
+	*outn = len > 0 ? text_gb18030_fix_encode(cp, (unsigned char *)out) : 0;
+	return len > 0 ? len : 1; /* iconv refuses the bad byte when its run is converted */
+}
+
+/* GB 18030-2022 to UTF-8: the reverse of fix_to_gb18030. */
+static size_t fix_from_gb18030(const char *s, size_t n, char out[4], size_t *outn)
+{
+	size_t len = text_gb18030_seq_len((const unsigned char *)s, n);
+	uint32_t cp = len > 0 ? text_gb18030_fix_decode((const unsigned char *)s, len) : 0;
+	*outn = cp != 0 ? utf8_encode(cp, out) : 0;
+	return len > 0 ? len : 1;
+}
+
+/* Converts with iconv for runs of characters it maps right and `fix` for the others. */
+static int convert_fixed(iconv_t cd, const char *in, size_t len, fix_fn fix, struct xf_buf *b, size_t *bad_offset)
+{
 	size_t run = 0, i = 0;
 	while (i < len) {
-		size_t n = text_gb18030_seq_len(u + i, len - i);
-		uint32_t cp = n > 0 ? text_gb18030_fix_decode(u + i, n) : 0;
-		if (cp == 0) {
-			i += n > 0 ? n : 1; /* iconv refuses the bad byte when the run is flushed */
-			continue;
+		char fixed[4];
+		size_t fixed_n = 0, step = fix(in + i, len - i, fixed, &fixed_n);
+		if (fixed_n > 0) {
+			if (iconv_span(cd, in, run, i, b, bad_offset) != XF_OK)
+				return XF_EINVAL;
+			buf_add(b, fixed, fixed_n);
+			run = i + step;
 		}
-		if (iconv_run(cd, in + run, i - run, b, bad_offset) != XF_OK) {
-			if (bad_offset)
-				*bad_offset += run;
-			return XF_EINVAL;
-		}
-		char out[4];
-		buf_add(b, out, utf8_encode(cp, out));
-		i += n;
-		run = i;
+		i += step;
 	}
-	int rc = iconv_run(cd, in + run, len - run, b, bad_offset);
-	if (rc != XF_OK && bad_offset)
-		*bad_offset += run;
-	return rc;
+	return iconv_span(cd, in, run, len, b, bad_offset);
 }
 
 /* Converts a whole buffer; *bad_offset gets the input offset of an unconvertible byte. GB18030
@@ -291,9 +283,9 @@ static int convert(const char *from, const char *to, const char *in, size_t len,
 	buf_init(&b);
 	int rc;
 	if (is_gb18030(to) && strcasecmp(from, "UTF-8") == 0)
-		rc = encode_gb18030(cd, in, len, &b, bad_offset);
+		rc = convert_fixed(cd, in, len, fix_to_gb18030, &b, bad_offset);
 	else if (is_gb18030(from) && strcasecmp(to, "UTF-8") == 0)
-		rc = decode_gb18030(cd, in, len, &b, bad_offset);
+		rc = convert_fixed(cd, in, len, fix_from_gb18030, &b, bad_offset);
 	else
 		rc = iconv_run(cd, in, len, &b, bad_offset);
 	iconv_close(cd);
