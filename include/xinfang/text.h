@@ -58,8 +58,9 @@ const char *text_clip(const char *s, int max_cols, char *out, size_t n);
 /* Room text_clip needs for 40 columns. */
 #define XF_CLIP_SIZE 256
 
-/* Converts UTF-8 text to `encoding` with iconv ("GB18030", "UTF-8", "GBK"). On a character the
- * encoding cannot hold, returns XF_EINVAL with *bad_offset (if given) at its byte offset in the
+/* Converts UTF-8 text to `encoding` with iconv ("GB18030", "UTF-8", "GBK"); GB18030 follows the
+ * GB 18030-2022 mapping table (see gb18030.c), both ways. On a character the encoding cannot
+ * hold, returns XF_EINVAL with *bad_offset (if given) at its byte offset in the
  * input. *out is NUL-terminated; *outlen excludes the NUL. */
 int text_convert(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen,
                  size_t *bad_offset);
@@ -68,5 +69,11 @@ int text_decode(const char *in, size_t len, const char *encoding, char **out, si
 /* As text_decode, with *bad_offset (if given) at the first byte the encoding does not allow. */
 int text_decode_checked(const char *in, size_t len, const char *encoding, char **out, size_t *outlen,
                         size_t *bad_offset);
+/* GB 18030-2022 where glibc's iconv differs (gb18030.c): the bytes of cp (their count, 0 when
+ * iconv's are right) and the code point of an n-byte sequence (0 when iconv reads it right). */
+size_t text_gb18030_fix_encode(uint32_t cp, unsigned char out[4]);
+uint32_t text_gb18030_fix_decode(const unsigned char *s, size_t n);
+/* Length of the GB18030 sequence at s (1, 2 or 4) by its structure; 0 when it cannot be one. */
+size_t text_gb18030_seq_len(const unsigned char *s, size_t n);
 
 #endif

@@ -229,6 +229,25 @@ static int check_uscc(const char *s, const char *label, struct xf_err *err)
 	return XF_OK;
 }
 
+/* True when an 18-character number begins with the area of a residence permit of Hong Kong
+ * (810000), Macao (820000) or Taiwan (830000) residents. */
+static bool hmt_residence_prefix(const char *s)
+{
+	return strncmp(s, "810000", 6) == 0 || strncmp(s, "820000", 6) == 0 || strncmp(s, "830000", 6) == 0;
+}
+
+/* The Mainland Travel Permit for Hong Kong and Macao residents: H or M and 8 digits (10 on
+ * older cards) for Chinese citizens; HA or MA and 7 digits for non-Chinese nationals (issued
+ * since 2024-07-10). */
+static bool hkmo_permit_shape(const char *s, int len)
+{
+	if (s[0] != 'H' && s[0] != 'M')
+		return false;
+	if (len == 9 && s[1] == 'A')
+		return digits(s, 2, len);
+	return (len == 9 || len == 11) && digits(s, 1, len);
+}
+
 /* Checks one document's number. */
 int identity_check(enum xf_idtype type, const char *s, const char *label, struct xf_idinfo *info,
                    char **normalized, struct xf_err *err)
@@ -248,13 +267,16 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 	switch (type) {
 	case XF_ID_RESIDENT:
 		rc = check_gb11643(n, label, true, info, err);
-		if (rc == XF_OK && identity_division_name(n) == NULL)
+		if (rc == XF_OK && hmt_residence_prefix(n))
+			rc = xf_err_set(err, XF_EINVAL,
+			                "%s以 %.6s 开头，是港澳台居民居住证的号码，不是居民身份证：请把证件类型改为港澳台居民居住证",
+			                label, n);
+		else if (rc == XF_OK && identity_division_name(n) == NULL)
 			rc = xf_err_set(err, XF_EINVAL, "%s前 6 位 %.6s 不是行政区划代码（GB/T 2260）：请核对号码", label, n);
 		break;
 	case XF_ID_HMT_RESIDENCE:
 		rc = check_gb11643(n, label, true, info, err);
-		if (rc == XF_OK && strncmp(n, "810000", 6) != 0 && strncmp(n, "820000", 6) != 0 &&
-		    strncmp(n, "830000", 6) != 0)
+		if (rc == XF_OK && !hmt_residence_prefix(n))
 			rc = xf_err_set(err, XF_EINVAL, "%s应以 810000（香港）、820000（澳门）或 830000（台湾）开头", label);
 		break;
 	case XF_ID_FOREIGN_PR:
@@ -272,8 +294,10 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 		}
 		break;
 	case XF_ID_HKMO_PERMIT:
-		if ((len != 9 && len != 11) || (n[0] != 'H' && n[0] != 'M') || !digits(n, 1, len))
-			rc = xf_err_set(err, XF_EINVAL, "%s应为 H（香港）或 M（澳门）加 8 位数字（旧证 10 位），现在是“%s”",
+		if (!hkmo_permit_shape(n, len))
+			rc = xf_err_set(err, XF_EINVAL,
+			                "%s应为 H（香港）或 M（澳门）加 8 位数字（旧证 10 位），非中国籍居民的为 HA 或 MA 加 7 位数字，"
+			                "现在是“%s”",
 			                label, shown);
 		break;
 	case XF_ID_TW_PERMIT:

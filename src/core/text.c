@@ -5,6 +5,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xinfang/util.h"
 
@@ -187,7 +188,90 @@ int text_chars(const char *s)
 	return count;
 }
 
-/* Runs iconv over a whole buffer; *bad_offset gets the input offset of an unconvertible byte. */
+/* Appends the iconv conversion of in[0, len) to b, the shift state flushed at the end; on a
+ * byte it cannot convert returns XF_EINVAL with *bad_offset (if given) at its offset from in. */
+static int iconv_run(iconv_t cd, const char *in, size_t len, struct xf_buf *b, size_t *bad_offset)
+{
+	char *src = (char *)in;
+	size_t left = len;
+	char chunk[4096];
+	bool flushing = false;
+	for (;;) {
+		char *dst = chunk;
+		size_t room = sizeof chunk;
+		size_t r = flushing ? iconv(cd, NULL, NULL, &dst, &room) : iconv(cd, &src, &left, &dst, &room);
+		int saved = errno;
+		buf_add(b, chunk, (size_t)(dst - chunk));
+		if (r == (size_t)-1 && saved == E2BIG)
+			continue;
+		if (r == (size_t)-1) {
+			if (bad_offset)
+				*bad_offset = (size_t)(src - in);
+			return XF_EINVAL;
+		}
+		if (flushing)
+			return XF_OK;
+		flushing = true;
+	}
+}
+
+/* True for the names iconv knows GB 18030 by. */
+static bool is_gb18030(const char *encoding)
+{
+	return strcasecmp(encoding, "GB18030") == 0 || strcasecmp(encoding, "GB-18030") == 0;
+}
+
+/* Converts in[from, to) with iconv onto b, *bad_offset counted from in. */
+static int iconv_span(iconv_t cd, const char *in, size_t from, size_t to, struct xf_buf *b, size_t *bad_offset)
+{
+	int rc = iconv_run(cd, in + from, to - from, b, bad_offset);
+	if (rc != XF_OK && bad_offset)
+		*bad_offset += from;
+	return rc;
+}
+
+/* A character iconv gets wrong at s: how many bytes it takes (at least 1), and in out the
+ * bytes to write instead (*outn of them; 0 when iconv's are right). */
+typedef size_t (*fix_fn)(const char *s, size_t n, char out[4], size_t *outn);
+
+/* UTF-8 to GB 18030-2022: gb18030.c's bytes for the characters it lists. */
+static size_t fix_to_gb18030(const char *s, size_t n, char out[4], size_t *outn)
+{
+	uint32_t cp;
+	size_t len = utf8_decode(s, n, &cp);
+	*outn = len > 0 ? text_gb18030_fix_encode(cp, (unsigned char *)out) : 0;
+	return len > 0 ? len : 1; /* iconv refuses the bad byte when its run is converted */
+}
+
+/* GB 18030-2022 to UTF-8: the reverse of fix_to_gb18030. */
+static size_t fix_from_gb18030(const char *s, size_t n, char out[4], size_t *outn)
+{
+	size_t len = text_gb18030_seq_len((const unsigned char *)s, n);
+	uint32_t cp = len > 0 ? text_gb18030_fix_decode((const unsigned char *)s, len) : 0;
+	*outn = cp != 0 ? utf8_encode(cp, out) : 0;
+	return len > 0 ? len : 1;
+}
+
+/* Converts with iconv for runs of characters it maps right and `fix` for the others. */
+static int convert_fixed(iconv_t cd, const char *in, size_t len, fix_fn fix, struct xf_buf *b, size_t *bad_offset)
+{
+	size_t run = 0, i = 0;
+	while (i < len) {
+		char fixed[4];
+		size_t fixed_n = 0, step = fix(in + i, len - i, fixed, &fixed_n);
+		if (fixed_n > 0) {
+			if (iconv_span(cd, in, run, i, b, bad_offset) != XF_OK)
+				return XF_EINVAL;
+			buf_add(b, fixed, fixed_n);
+			run = i + step;
+		}
+		i += step;
+	}
+	return iconv_span(cd, in, run, len, b, bad_offset);
+}
+
+/* Converts a whole buffer; *bad_offset gets the input offset of an unconvertible byte. GB18030
+ * on either side follows the 2022 edition. */
 static int convert(const char *from, const char *to, const char *in, size_t len, char **out, size_t *outlen,
                    size_t *bad_offset)
 {
@@ -195,38 +279,23 @@ static int convert(const char *from, const char *to, const char *in, size_t len,
 	iconv_t cd = iconv_open(to, from);
 	if (cd == (iconv_t)-1)
 		return XF_EINVAL;
-	size_t cap = len * 4 + 16;
-	char *buf = xmalloc(cap);
-	char *src = (char *)in, *dst = buf;
-	size_t left = len, room = cap - 1;
-	int rc = XF_OK;
-	while (left > 0) {
-		if (iconv(cd, &src, &left, &dst, &room) != (size_t)-1)
-			continue;
-		if (errno == E2BIG) {
-			size_t used = (size_t)(dst - buf);
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-			dst = buf + used;
-			room = cap - 1 - used;
-			continue;
-		}
-		if (bad_offset)
-			*bad_offset = (size_t)(src - in);
-		rc = XF_EINVAL;
-		break;
-	}
-	if (rc == XF_OK && iconv(cd, NULL, NULL, &dst, &room) == (size_t)-1)
-		rc = XF_EINVAL;
+	struct xf_buf b;
+	buf_init(&b);
+	int rc;
+	if (is_gb18030(to) && strcasecmp(from, "UTF-8") == 0)
+		rc = convert_fixed(cd, in, len, fix_to_gb18030, &b, bad_offset);
+	else if (is_gb18030(from) && strcasecmp(to, "UTF-8") == 0)
+		rc = convert_fixed(cd, in, len, fix_from_gb18030, &b, bad_offset);
+	else
+		rc = iconv_run(cd, in, len, &b, bad_offset);
 	iconv_close(cd);
 	if (rc != XF_OK) {
-		free(buf);
+		buf_free(&b);
 		return rc;
 	}
-	*dst = '\0';
 	if (outlen)
-		*outlen = (size_t)(dst - buf);
-	*out = buf;
+		*outlen = b.len;
+	*out = b.data;
 	return XF_OK;
 }
 

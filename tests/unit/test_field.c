@@ -56,6 +56,29 @@ static void id_numbers(void **state)
 	assert_string_equal(identity_division_name("440524"), "潮阳县");
 	assert_string_equal(identity_division_name("110105"), "朝阳区");
 	assert_null(identity_division_name("000000"));
+	/* The Ministry of Civil Affairs' codes, those in use (三沙市's districts since 2020, the two
+	 * counties Xinjiang added in December 2024) and retired ones alike, are accepted. */
+	static const char *const valid[] = {
+		"460302199001010012", /* 西沙区 */
+		"460303199001010035", /* 南沙区 */
+		"65322820250101001X", /* 和康县 */
+		"653229202501010024", /* 和安县 */
+		"140511198001010010", /* 郊区 (长治市, retired) */
+	};
+	for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+		if (field_check_id(valid[i], "身份证号", NULL, NULL, &err) != XF_OK)
+			fail_msg("%s refused: %s", valid[i], err.msg);
+	assert_string_equal(identity_division_name("460302"), "西沙区");
+	assert_string_equal(identity_division_name("653229"), "和安县");
+	assert_string_equal(identity_division_name("442229"), "西沙、南沙、中沙群岛");
+	/* Retired codes carry the name the Ministry last published for them. */
+	assert_string_equal(identity_division_name("142702"), "永济市");
+	assert_string_equal(identity_division_name("142703"), "河津市");
+	/* Statistics-bureau development zones (xx7x) are not GB/T 2260 codes: no ID begins with one. */
+	assert_int_equal(field_check_id("130171199001010018", "身份证号", NULL, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "130171"));
+	assert_null(identity_division_name("130171"));
+	assert_null(identity_division_name("232761"));
 	/* Birth years from 1900. */
 	assert_int_equal(field_check_id("110105189901010017", "身份证号", NULL, NULL, &err), XF_EINVAL);
 	assert_non_null(strstr(err.msg, "1900"));
@@ -83,6 +106,9 @@ static void documents(void **state)
 		{XF_ID_RESIDENT, "11010519491231002x", "11010519491231002X"},
 		{XF_ID_HKMO_PERMIT, "H12345678", "H12345678"},
 		{XF_ID_HKMO_PERMIT, "m1234567890", "M1234567890"},
+		/* Non-Chinese nationals resident in Hong Kong or Macao (cards since 2024-07-10). */
+		{XF_ID_HKMO_PERMIT, "HA1234567", "HA1234567"},
+		{XF_ID_HKMO_PERMIT, "ma 123 4567", "MA1234567"},
 		{XF_ID_TW_PERMIT, "12345678", "12345678"},
 		{XF_ID_TW_PERMIT, "1234567890", "1234567890"},
 		{XF_ID_HMT_RESIDENCE, "810000199001010027", "810000199001010027"},
@@ -103,6 +129,13 @@ static void documents(void **state)
 		{XF_ID_RESIDENT, "11010519491231002Y", "第 18 位"},
 		{XF_ID_HKMO_PERMIT, "X12345678", "H（香港）"},
 		{XF_ID_HKMO_PERMIT, "H1234567", "8 位数字"},
+		{XF_ID_HKMO_PERMIT, "HA12345678", "HA 或 MA 加 7 位数字"},
+		{XF_ID_HKMO_PERMIT, "HB1234567", "HA 或 MA"},
+		{XF_ID_HKMO_PERMIT, "HA123456", "HA 或 MA"},
+		/* Residence-permit numbers are not resident IDs, whatever their check digit. */
+		{XF_ID_RESIDENT, "810000199001010027", "港澳台居民居住证"},
+		{XF_ID_RESIDENT, "820000197506150044", "820000"},
+		{XF_ID_RESIDENT, "830000198512310012", "港澳台居民居住证"},
 		{XF_ID_TW_PERMIT, "1234567", "8 位数字"},
 		{XF_ID_TW_PERMIT, "A1234567", "8 位数字"},
 		{XF_ID_HMT_RESIDENCE, "110105200001010016", "810000"},
