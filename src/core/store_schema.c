@@ -59,6 +59,8 @@ static int build_expected(struct xf_rows *out, struct xf_err *err)
 		return xf_err_set(err, XF_EIO, "无法建立对照用的内存数据库：请检查内存是否不足");
 	}
 	int rc = store_search_tokenizers(db, err);
+	/* One transaction: each statement on its own would re-read the whole schema after it. */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (size_t i = 0; rc == XF_OK && i < xf_migration_count; i++)
 		if (sqlite3_exec(db, xf_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
 			rc = xf_err_set(err, XF_EIO, "本程序的迁移脚本 %s 无法在对照用的数据库中执行（%s）：程序文件可能已损坏，请重新安装",
