@@ -444,21 +444,29 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 	return outside_records(st, out, err);
 }
 
+/* Prepares a reading of the records with ?1 bound to the last one to believe. */
+static int prepare_upto(struct xf_store *st, const char *sql, int64_t upto, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	sqlite3_bind_int64(*stmt, 1, upto);
+	return XF_OK;
+}
+
 /* Reads the kind of store: from the init record, then every snapshot of the settings. */
 int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_chain_kind *out, struct xf_err *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt;
 	/* The init record is among the first: the scan looks no further. */
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
-	                       "AND action = 'init' AND json_valid(after) "
-	                       "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
-	                       -1, &stmt, NULL) != SQLITE_OK)
-		return chain_fail(st, "读取操作日志", err);
-	sqlite3_bind_int64(stmt, 1, upto);
-	int rc = sqlite3_step(stmt);
+	int rc = prepare_upto(st,
+	                      "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
+	                      "AND action = 'init' AND json_valid(after) "
+	                      "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
+	                      upto, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		out->fixed_id = sqlite3_column_int64(stmt, 0);
 		out->training = strcmp(col_text(stmt, 1), "1") == 0;
@@ -470,13 +478,12 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 		return XF_OK;
 	/* Every snapshot of the settings table carries the setting; instr() passes over the
 	 * records that hold none without parsing them. */
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
-	                       "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
-	                       "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
-	                       -1, &stmt, NULL) != SQLITE_OK)
-		return chain_fail(st, "读取操作日志", err);
-	sqlite3_bind_int64(stmt, 1, upto);
+	if (prepare_upto(st,
+	                 "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
+	                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
+	                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
+	                 upto, &stmt, err) != XF_OK)
+		return err->code;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		bool training = strcmp(col_text(stmt, 1), "1") == 0;
 		if (out->fixed_id == 0) {
@@ -1004,16 +1011,16 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 	if (sqlite3_exec(db,
 	                 "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT);"
 	                 "DELETE FROM temp.xf_latest;",
-	                 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	if ((rc = prepare_upto(st,
 	                       "INSERT INTO temp.xf_latest(key, audit_id, digest) "
 	                       " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
 	                       " FROM main.audit a, json_each(a.snapshot) j "
 	                       " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
 	                       " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
-	                       -1, &latest, NULL) != SQLITE_OK)
-		return chain_fail(st, "读取操作日志", err);
-	sqlite3_bind_int64(latest, 1, upto);
+	                       upto, &latest, err)) != XF_OK)
+		return rc;
 	int filled = sqlite3_step(latest);
 	sqlite3_finalize(latest);
 	if (filled != SQLITE_DONE)
