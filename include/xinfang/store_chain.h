@@ -29,10 +29,16 @@ struct xf_chain_walk {
 	enum xf_chain_fault fault;
 	int64_t fault_id;    /* the first bad record */
 	int64_t missing_id;  /* XF_CHAIN_GAP: the first id that is missing */
+	int64_t outside;     /* records numbered below 1: no chain reaches them (whatever the walk's start) */
+	int64_t outside_id;  /* the highest of them */
+	int64_t skewed;      /* records read whose business time is not their wall time (a set date) */
+	int64_t skewed_id;   /* the first of them, with its two times */
+	char skewed_at[24], skewed_wall[40];
 };
 
 /* Walks the audit records from from_id (1: all) in order, recomputing each hash; stops at the
- * first fault. From a later id the walk starts from the stored hash of the record before. */
+ * first fault. From a later id the walk starts from the stored hash of the record before.
+ * Records numbered below 1 are counted apart: no chain reaches them. */
 int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk *out, struct xf_err *err);
 /* The newest record (id 0 when there are none). */
 int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_err *err);
@@ -40,6 +46,19 @@ int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_
  * before it; *found false when there is no record of that id. */
 int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char computed[65], bool *found,
                        struct xf_err *err);
+
+/* The kind of store (production or training) as its own trail fixed it. */
+struct xf_chain_kind {
+	int64_t fixed_id;   /* the record that fixed it: the init record, else the first record with a
+	                       snapshot of the training setting; 0 when none says (a store from before
+	                       training stores: production) */
+	bool training;
+	int64_t changed_id; /* the first record whose snapshot of the setting says otherwise; 0 none */
+	char changed_value[16];
+};
+/* Reads the kind of store from the records 1 to upto; with whole false only from the init
+ * record (cheap: the desk's start), leaving changed_id 0. */
+int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_chain_kind *out, struct xf_err *err);
 
 /* A row that does not equal the replay of the audit trail. */
 struct xf_row_fault {
@@ -53,15 +72,19 @@ struct xf_row_fault {
 };
 /* Called for each row that differs; return false to stop. */
 typedef bool (*xf_row_fault_fn)(void *ctx, const struct xf_row_fault *f);
-/* Compares every row of the tables the trail covers with its newest snapshot; *rows counts the
- * rows compared. */
-int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, long *rows, struct xf_err *err);
+/* Compares every row of the tables the trail covers with its newest snapshot in the records 1
+ * to upto (the ones the chain walk proved; a record outside them is never believed); *rows
+ * counts the rows compared. */
+int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn, void *ctx, long *rows,
+                           struct xf_err *err);
 /* The tables the snapshots cover, NULL-terminated. */
 const char *const *store_chain_tables(void);
 
-/* Triggers that differ from the ones the schema's migrations create: rows of name and problem
- * (missing, changed, extra); *expected counts the triggers the schema has. */
-int store_triggers_check(struct xf_store *st, struct xf_rows *faults, long *expected, struct xf_err *err);
+/* Tables, indexes, views and triggers that differ from the ones the compiled-in migrations
+ * create (run into a scratch in-memory database, once per process): rows of type (table,
+ * index, view, trigger), name and problem (missing, changed, extra); *expected counts the
+ * objects the migrations create. SQLite's own objects (sqlite_*) are left out. */
+int store_schema_check(struct xf_store *st, struct xf_rows *faults, long *expected, struct xf_err *err);
 /* PRAGMA integrity_check: *problem NULL when the file is sound, else its first complaint. */
 int store_integrity(struct xf_store *st, char **problem, struct xf_err *err);
 /* Starts and ends one read transaction, so every check sees the same moment while desks write. */

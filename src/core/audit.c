@@ -112,5 +112,16 @@ int audit_case_history(struct xf_session *s, int64_t case_id, struct xf_rows *ou
 		return rc;
 	char id[32];
 	snprintf(id, sizeof id, "%lld", (long long)case_id);
-	return store_list(s->st, "audit", "case_id", id, out, err);
+	if ((rc = store_list(s->st, "audit", "case_id", id, out, err)) != XF_OK)
+		return rc;
+	/* A record numbered below 1 is outside the chain (verify names it): not the case's history. */
+	size_t kept = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (atoll(fields_str(&out->v[i], "id")) >= 1)
+			out->v[kept++] = out->v[i];
+		else
+			fields_free(&out->v[i]);
+	}
+	out->n = kept;
+	return XF_OK;
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "store_private.h"
@@ -327,6 +326,52 @@ static void record_from(sqlite3_stmt *stmt, struct record *r)
 	r->hash = col_text(stmt, 9);
 }
 
+/* Seconds since 1970-01-01 00:00 of a local "YYYY-MM-DD HH:MM:SS" (or with a T), -1 when the
+ * text is not one: the business time and the wall time of a record compared as written. */
+static long long local_seconds(const char *t)
+{
+	int y, m, d, hh, mm, ss;
+	char sep;
+	if (sscanf(t, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &m, &d, &sep, &hh, &mm, &ss) != 7 || (sep != ' ' && sep != 'T') ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	/* Days from the civil date (Howard Hinnant's days_from_civil). */
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	long long days = era * 146097 + doe - 719468;
+	return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+/* A record's business time is its wall time (both read from the system clock within the same
+ * moment; two minutes allowed) unless the date was set with --today. Records from before the
+ * wall time was kept have nothing to compare. */
+static bool record_skewed(const struct record *r)
+{
+	long long at = local_seconds(r->at), wall = local_seconds(r->wall);
+	if (at < 0 || wall < 0)
+		return false;
+	return at - wall > 120 || wall - at > 120;
+}
+
+/* Counts the records numbered below 1 (no chain reaches them) and the highest of them. */
+static int outside_records(struct xf_store *st, struct xf_chain_walk *out, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT count(*), max(id) FROM audit WHERE id < 1", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->outside = sqlite3_column_int64(stmt, 0);
+		out->outside_id = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : chain_fail(st, "读取操作日志", err);
+}
+
 /* Walks the records from from_id, recomputing the chain. */
 int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk *out, struct xf_err *err)
 {
@@ -379,6 +424,11 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 				break;
 			}
 		}
+		if (record_skewed(&r) && out->skewed++ == 0) {
+			out->skewed_id = r.id;
+			snprintf(out->skewed_at, sizeof out->skewed_at, "%s", r.at);
+			snprintf(out->skewed_wall, sizeof out->skewed_wall, "%s", r.wall);
+		}
 		memcpy(prev, computed, sizeof prev);
 		out->head.id = r.id;
 		memcpy(out->head.hash, computed, sizeof prev);
@@ -391,7 +441,62 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 		out->fault = XF_CHAIN_NOHASH;
 		out->fault_id = out->head.id;
 	}
+	return outside_records(st, out, err);
+}
+
+/* Prepares a reading of the records with ?1 bound to the last one to believe. */
+static int prepare_upto(struct xf_store *st, const char *sql, int64_t upto, sqlite3_stmt **stmt, struct xf_err *err)
+{
+	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, stmt, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	sqlite3_bind_int64(*stmt, 1, upto);
 	return XF_OK;
+}
+
+/* Reads the kind of store: from the init record, then every snapshot of the settings. */
+int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_chain_kind *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *stmt;
+	/* The init record is among the first: the scan looks no further. */
+	int rc = prepare_upto(st,
+	                      "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
+	                      "AND action = 'init' AND json_valid(after) "
+	                      "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
+	                      upto, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->fixed_id = sqlite3_column_int64(stmt, 0);
+		out->training = strcmp(col_text(stmt, 1), "1") == 0;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return chain_fail(st, "读取操作日志", err);
+	if (!whole)
+		return XF_OK;
+	/* Every snapshot of the settings table carries the setting; instr() passes over the
+	 * records that hold none without parsing them. */
+	if (prepare_upto(st,
+	                 "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
+	                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
+	                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
+	                 upto, &stmt, err) != XF_OK)
+		return err->code;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		bool training = strcmp(col_text(stmt, 1), "1") == 0;
+		if (out->fixed_id == 0) {
+			out->fixed_id = sqlite3_column_int64(stmt, 0);
+			out->training = training;
+		} else if (training != out->training) {
+			out->changed_id = sqlite3_column_int64(stmt, 0);
+			snprintf(out->changed_value, sizeof out->changed_value, "%s", col_text(stmt, 1));
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
 }
 
 /* The newest record. */
@@ -889,8 +994,9 @@ static bool report_fault(struct xf_store *st, int t, const char *key, int64_t au
 	return more && *rc == XF_OK;
 }
 
-/* Compares every covered row with its newest snapshot. */
-int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, long *rows, struct xf_err *err)
+/* Compares every covered row with its newest snapshot in the records 1 to upto. */
+int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn, void *ctx, long *rows,
+                           struct xf_err *err)
 {
 	*rows = 0;
 	sqlite3 *db = store_sqlite(st);
@@ -899,15 +1005,25 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 	if (rc != XF_OK)
 		return rc;
 	sqlite3_create_function(db, "xf_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_sha256, NULL, NULL);
-	/* The newest snapshot of every row, kept as a digest beside the record it is in. */
+	/* The newest snapshot of every row, kept as a digest beside the record it is in; only the
+	 * records the chain walk proved count (never one numbered below 1 or past a break). */
+	sqlite3_stmt *latest;
 	if (sqlite3_exec(db,
 	                 "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT);"
-	                 "DELETE FROM temp.xf_latest;"
-	                 "INSERT INTO temp.xf_latest(key, audit_id, digest) "
-	                 " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
-	                 " FROM main.audit a, json_each(a.snapshot) j WHERE json_valid(a.snapshot) ORDER BY a.id "
-	                 " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
+	                 "DELETE FROM temp.xf_latest;",
 	                 NULL, NULL, NULL) != SQLITE_OK)
+		return chain_fail(st, "读取操作日志", err);
+	if ((rc = prepare_upto(st,
+	                       "INSERT INTO temp.xf_latest(key, audit_id, digest) "
+	                       " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
+	                       " FROM main.audit a, json_each(a.snapshot) j "
+	                       " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
+	                       " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
+	                       upto, &latest, err)) != XF_OK)
+		return rc;
+	int filled = sqlite3_step(latest);
+	sqlite3_finalize(latest);
+	if (filled != SQLITE_DONE)
 		return chain_fail(st, "读取操作日志", err);
 	bool more = true;
 	for (int t = 0; t < NTRACKED && more && rc == XF_OK; t++) {
@@ -990,149 +1106,6 @@ int store_chain_rows_check(struct xf_store *st, xf_row_fault_fn fn, void *ctx, l
 	}
 	sqlite3_exec(db, "DELETE FROM temp.xf_latest", NULL, NULL, NULL);
 	return rc;
-}
-
-/* Skips whitespace and "--" comments. */
-static const char *skip_blank(const char *p, const char *end)
-{
-	for (;;) {
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-			p++;
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-			continue;
-		}
-		return p;
-	}
-}
-
-/* Reads the trigger name after "CREATE TRIGGER " or "DROP TRIGGER " (and IF [NOT] EXISTS);
- * *after points past it. */
-static char *trigger_name(const char *p, const char *end, const char **after)
-{
-	p = skip_blank(p, end);
-	static const char *const guards[] = {"IF NOT EXISTS", "IF EXISTS"};
-	for (size_t i = 0; i < 2; i++)
-		if ((size_t)(end - p) > strlen(guards[i]) && strncasecmp(p, guards[i], strlen(guards[i])) == 0)
-			p = skip_blank(p + strlen(guards[i]), end);
-	const char *q = p;
-	while (q < end && *q != ' ' && *q != '\n' && *q != '\t')
-		q++;
-	*after = q;
-	return xstrndup(p, (size_t)(q - p));
-}
-
-/* Applies one statement of a migration to the set of triggers: CREATE TRIGGER adds its text as
- * sqlite_master keeps it ("CREATE TRIGGER name" and the rest as written, no IF NOT EXISTS, no
- * semicolon), DROP TRIGGER removes it. */
-static void trigger_statement(const char *p, const char *end, struct xf_rows *out)
-{
-	p = skip_blank(p, end);
-	bool create = (size_t)(end - p) > 15 && strncasecmp(p, "CREATE TRIGGER ", 15) == 0;
-	bool drop = (size_t)(end - p) > 13 && strncasecmp(p, "DROP TRIGGER ", 13) == 0;
-	if (!create && !drop)
-		return;
-	const char *rest;
-	char *name = trigger_name(p + (create ? 15 : 13), end, &rest);
-	for (size_t i = 0; i < out->n; i++)
-		if (strcmp(fields_str(&out->v[i], "name"), name) == 0) {
-			fields_free(&out->v[i]);
-			out->v[i] = out->v[--out->n];
-			break;
-		}
-	if (create) {
-		const char *q = end;
-		while (q > rest && (q[-1] == ';' || q[-1] == ' ' || q[-1] == '\n' || q[-1] == '\r' || q[-1] == '\t'))
-			q--;
-		char *sql = xasprintf("CREATE TRIGGER %s%.*s", name, (int)(q - rest), rest);
-		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-		fields_init(&out->v[out->n]);
-		fields_add(&out->v[out->n], "name", name);
-		fields_add(&out->v[out->n], "sql", sql);
-		out->n++;
-		free(sql);
-	}
-	free(name);
-}
-
-/* The triggers the compiled-in migrations create, read from their text: each migration is cut
- * into statements where SQLite says one is complete (trigger bodies, strings and comments
- * understood). */
-static int expected_triggers(struct xf_rows *out, struct xf_err *err)
-{
-	(void)err;
-	out->v = NULL;
-	out->n = 0;
-	for (size_t i = 0; i < xf_migration_count; i++) {
-		const char *sql = xf_migrations[i].sql, *start = sql;
-		struct xf_buf stmt;
-		buf_init(&stmt);
-		for (const char *p = sql; *p; p++) {
-			if (*p != ';')
-				continue;
-			stmt.len = 0;
-			buf_add(&stmt, start, (size_t)(p + 1 - start));
-			if (!sqlite3_complete(stmt.data))
-				continue;
-			trigger_statement(start, p + 1, out);
-			start = p + 1;
-		}
-		buf_free(&stmt);
-	}
-	return XF_OK;
-}
-
-/* Adds one trigger problem. */
-static void add_trigger_fault(struct xf_rows *faults, const char *name, const char *problem)
-{
-	faults->v = xrealloc(faults->v, (faults->n + 1) * sizeof *faults->v);
-	fields_init(&faults->v[faults->n]);
-	fields_add(&faults->v[faults->n], "name", name);
-	fields_add(&faults->v[faults->n], "problem", problem);
-	faults->n++;
-}
-
-/* Compares the store's triggers with the schema's. */
-int store_triggers_check(struct xf_store *st, struct xf_rows *faults, long *expected, struct xf_err *err)
-{
-	faults->v = NULL;
-	faults->n = 0;
-	struct xf_rows want;
-	int rc = expected_triggers(&want, err);
-	if (rc != XF_OK)
-		return rc;
-	*expected = (long)want.n;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND name = ?1",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
-		rows_free(&want);
-		return chain_fail(st, "读取触发器", err);
-	}
-	for (size_t i = 0; i < want.n; i++) {
-		sqlite3_bind_text(stmt, 1, fields_str(&want.v[i], "name"), -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) != SQLITE_ROW)
-			add_trigger_fault(faults, fields_str(&want.v[i], "name"), "missing");
-		else if (strcmp(col_text(stmt, 0), fields_str(&want.v[i], "sql")) != 0)
-			add_trigger_fault(faults, fields_str(&want.v[i], "name"), "changed");
-		sqlite3_reset(stmt);
-	}
-	sqlite3_finalize(stmt);
-	if (sqlite3_prepare_v2(store_sqlite(st), "SELECT name FROM main.sqlite_master WHERE type = 'trigger' ORDER BY name",
-	                       -1, &stmt, NULL) != SQLITE_OK) {
-		rows_free(&want);
-		return chain_fail(st, "读取触发器", err);
-	}
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		bool known = false;
-		for (size_t i = 0; i < want.n && !known; i++)
-			known = strcmp(fields_str(&want.v[i], "name"), col_text(stmt, 0)) == 0;
-		if (!known)
-			add_trigger_fault(faults, col_text(stmt, 0), "extra");
-	}
-	sqlite3_finalize(stmt);
-	rows_free(&want);
-	return XF_OK;
 }
 
 /* PRAGMA integrity_check. */

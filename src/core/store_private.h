@@ -26,6 +26,8 @@ bool *store_search_ready(struct xf_store *st);
 /* Room for the text index's prepared statements, finalized when the store closes. */
 enum { XF_SEARCH_STMTS = 8 };
 sqlite3_stmt **store_search_stmts(struct xf_store *st);
+/* Registers the text index's tokenizer on a connection (also a scratch one). */
+int store_search_tokenizers(sqlite3 *db, struct xf_err *err);
 /* Registers the text index's tokenizer on a new connection, and attaches to the index. */
 int store_search_open(struct xf_store *st, struct xf_err *err);
 /* Once the index exists (schema 8): notes every change to a case's texts in this connection. */

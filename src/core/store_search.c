@@ -59,10 +59,10 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 	return search_tokenize(text, len > 0 ? (size_t)len : 0, mode, tok_emit, &b);
 }
 
-/* Registers the tokenizer and attaches when the index exists. */
-int store_search_open(struct xf_store *st, struct xf_err *err)
+/* Registers the tokenizer on a connection (the store's, or a scratch one the migrations run in). */
+int store_search_tokenizers(sqlite3 *db, struct xf_err *err)
 {
-	fts5_api *api = fts5_of(store_sqlite(st));
+	fts5_api *api = fts5_of(db);
 	if (api == NULL || api->iVersion < 2)
 		return xf_err_set(err, XF_EIO, "这个 SQLite 没有全文检索（FTS5）：请安装带 FTS5 的 libsqlite3");
 	/* One tokenizer under two names: `xinfang` for the index of versions 8 to 10 (still built
@@ -72,7 +72,14 @@ int store_search_open(struct xf_store *st, struct xf_err *err)
 	if (api->xCreateTokenizer(api, "xinfang", NULL, &tokenizer, NULL) != SQLITE_OK ||
 	    api->xCreateTokenizer(api, "xinfang2", NULL, &tokenizer, NULL) != SQLITE_OK)
 		return xf_err_set(err, XF_EIO, "无法登记全文检索的分词器");
-	return store_search_attach(st, err);
+	return XF_OK;
+}
+
+/* Registers the tokenizer and attaches when the index exists. */
+int store_search_open(struct xf_store *st, struct xf_err *err)
+{
+	int rc = store_search_tokenizers(store_sqlite(st), err);
+	return rc == XF_OK ? store_search_attach(st, err) : rc;
 }
 
 /* Tables whose rows carry text of a case, and the column naming the case. */
@@ -157,11 +164,23 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	if (*ready)
 		return XF_OK;
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT 1 FROM main.sqlite_schema WHERE name = 'search_source'", &stmt, err);
+	int rc = store_sql_prepare(st,
+	                           "SELECT (SELECT count(*) FROM main.sqlite_schema WHERE name = 'search_source'), "
+	                           "(SELECT count(*) FROM main.sqlite_schema WHERE name = 'search')",
+	                           &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	bool exists = sqlite3_step(stmt) == SQLITE_ROW;
+	bool exists = false, index = false;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		exists = sqlite3_column_int(stmt, 0) > 0;
+		index = sqlite3_column_int(stmt, 1) > 0;
+	}
 	sqlite3_finalize(stmt);
+	/* The index without its view is not a store that missed migration 8 but one whose view was
+	 * dropped behind the program's back: it opens without keeping the index, so that verify
+	 * can name what is missing. */
+	if (!exists && index)
+		return XF_OK;
 	if (!exists && (rc = late_migration(st, 8, &exists, err)) != XF_OK)
 		return rc;
 	/* Kept only in its present shape (with the filters' tokens): a store between versions 8

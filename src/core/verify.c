@@ -182,59 +182,131 @@ static bool on_row_fault(void *arg, const struct xf_row_fault *f)
 	return true;
 }
 
-/* Chinese words for a trigger problem. */
-static const char *trigger_problem(const char *key)
+/* Chinese name of a kind of schema object. */
+static const char *object_label(const char *type)
 {
-	if (strcmp(key, "missing") == 0)
+	if (strcmp(type, "table") == 0)
+		return "表";
+	if (strcmp(type, "index") == 0)
+		return "索引";
+	if (strcmp(type, "view") == 0)
+		return "视图";
+	if (strcmp(type, "trigger") == 0)
+		return "触发器";
+	return type;
+}
+
+/* What a schema problem means for the office, by kind of object. */
+static const char *object_harm(const char *type, const char *problem)
+{
+	if (strcmp(type, "trigger") == 0)
+		return strcmp(problem, "extra") == 0 ? "它会在写入时做程序不知道的事" : "库中的记录可被改写或删除而不被阻止";
+	if (strcmp(type, "index") == 0)
+		return strcmp(problem, "extra") == 0 ? "它可能拒绝合法的写入或改变查询的结果"
+		                                     : "查询会变慢，或本应被拒绝的重复值不再被拒绝";
+	if (strcmp(type, "view") == 0)
+		return "检索和统计可能出错或漏掉事项";
+	return strcmp(problem, "extra") == 0 ? "库中多出不受操作日志覆盖的内容" : "表的列或约束与程序的不符，写入的检查可能被绕过";
+}
+
+/* Chinese words for a schema problem. */
+static const char *object_problem(const char *problem)
+{
+	if (strcmp(problem, "missing") == 0)
 		return "缺失（被删除）";
-	if (strcmp(key, "changed") == 0)
+	if (strcmp(problem, "changed") == 0)
 		return "的定义被改动";
 	return "不是本程序建立的（多出）";
 }
 
-/* The triggers: present with the schema's exact SQL, no others. */
-static int check_triggers(struct xf_store *st, struct xf_verify *v, struct xf_err *err)
+/* The schema: every table, index, view and trigger as the migrations make it, no others. */
+static int check_schema(struct xf_store *st, struct xf_verify *v, struct xf_err *err)
 {
 	struct xf_rows faults;
 	long expected = 0;
-	int rc = store_triggers_check(st, &faults, &expected, err);
+	int rc = store_schema_check(st, &faults, &expected, err);
 	if (rc != XF_OK)
 		return rc;
-	for (size_t i = 0; i < faults.n; i++)
-		note(v, 'x', "触发器 %s %s：库中的记录可被改写或删除而不被阻止", fields_str(&faults.v[i], "name"),
-		     trigger_problem(fields_str(&faults.v[i], "problem")));
+	for (size_t i = 0; i < faults.n; i++) {
+		const char *type = fields_str(&faults.v[i], "type"), *problem = fields_str(&faults.v[i], "problem");
+		char name[128];
+		show_value(fields_str(&faults.v[i], "name"), name, sizeof name);
+		note(v, 'x', "%s %s %s：%s。请从备份恢复，或对照迁移脚本（data/schema）查明改动", object_label(type), name,
+		     object_problem(problem), object_harm(type, problem));
+	}
 	if (faults.n == 0)
-		note(v, ' ', "触发器 %ld 个齐全，定义未改动", expected);
+		note(v, ' ', "数据库结构（表、索引、视图、触发器共 %ld 个）与本程序的迁移脚本一致", expected);
 	rows_free(&faults);
 	return XF_OK;
 }
 
-/* The chain, whole or its tail. */
-static int check_chain(struct xf_store *st, int64_t from, struct xf_verify *v, struct xf_err *err)
+/* The chain, whole or its tail; *proved is the last record the walk proved. */
+static int check_chain(struct xf_store *st, int64_t from, struct xf_verify *v, struct xf_chain_walk *w,
+                       struct xf_err *err)
 {
-	struct xf_chain_walk w;
-	int rc = store_chain_walk(st, from, &w, err);
+	int rc = store_chain_walk(st, from, w, err);
 	if (rc != XF_OK)
 		return rc;
-	switch (w.fault) {
+	if (w->outside > 0)
+		note(v, 'x', "操作日志有 %lld 条编号小于 1 的记录（最大的是第 %lld 条）：校验链到不了它们，不是本程序写入的（伪造插入），"
+		             "其中的快照和办理经过一概不予采信",
+		     (long long)w->outside, (long long)w->outside_id);
+	switch (w->fault) {
 	case XF_CHAIN_GAP:
-		note(v, 'x', "操作日志第 %lld 条记录缺失（被删除），下一条是第 %lld 条", (long long)w.missing_id,
-		     (long long)w.fault_id);
+		note(v, 'x', "操作日志第 %lld 条记录缺失（被删除），下一条是第 %lld 条", (long long)w->missing_id,
+		     (long long)w->fault_id);
 		break;
 	case XF_CHAIN_NOHASH:
-		note(v, 'x', "操作日志第 %lld 条记录没有校验值：不是本程序写入的（伪造插入或校验值被抹去）", (long long)w.fault_id);
+		note(v, 'x', "操作日志第 %lld 条记录没有校验值：不是本程序写入的（伪造插入或校验值被抹去）", (long long)w->fault_id);
 		break;
 	case XF_CHAIN_BADHASH:
 		note(v, 'x', "操作日志第 %lld 条记录的校验值不符：这条记录被改动或伪造，或它前面的记录被改动、删除",
-		     (long long)w.fault_id);
+		     (long long)w->fault_id);
 		break;
 	case XF_CHAIN_OK:
 		if (from <= 1)
-			note(v, ' ', "操作日志 %lld 条，校验链完整", (long long)w.records);
+			note(v, ' ', "操作日志 %lld 条，校验链完整", (long long)w->records);
 		else
-			note(v, ' ', "操作日志最后 %lld 条的校验链完整", (long long)w.records);
+			note(v, ' ', "操作日志最后 %lld 条的校验链完整", (long long)w->records);
 		break;
 	}
+	return XF_OK;
+}
+
+/* The kind of store its trail fixed (production or training) against the setting now, and on a
+ * production store every record's business time against its wall time. */
+static int check_kind(struct xf_store *st, const struct xf_chain_walk *w, bool whole, struct xf_verify *v,
+                      struct xf_err *err)
+{
+	struct xf_chain_kind kind;
+	int rc = store_chain_kind(st, w->head.id, whole, &kind, err);
+	if (rc != XF_OK)
+		return rc;
+	const char *fixed = kind.training ? "培训数据库" : "正式数据库";
+	int failures = v->failures;
+	if (kind.changed_id > 0)
+		note(v, 'x', "操作日志第 %lld 条记录中设置 training 为“%s”，而本库在第 %lld 条记录中定为%s：库的类别被改过",
+		     (long long)kind.changed_id, kind.changed_value, (long long)kind.fixed_id, fixed);
+	char *now = NULL;
+	if ((rc = store_setting_get(st, "training", &now, err)) != XF_OK)
+		return rc;
+	if (kind.fixed_id > 0 && (now != NULL && strcmp(now, "1") == 0) != kind.training) {
+		char shown[64];
+		show_value(now ? now : "（无）", shown, sizeof shown);
+		note(v, 'x', "设置 training 现为“%s”，而本库在操作日志第 %lld 条记录中定为%s：有人在程序之外改了库的类别",
+		     shown, (long long)kind.fixed_id, fixed);
+	}
+	free(now);
+	if (!kind.training && w->skewed > 0)
+		note(v, 'x', "正式数据库的操作日志有 %lld 条记录的业务时间不是实际时间（第一条是第 %lld 条：业务时间 %s，实际时间 %s）："
+		             "正式库的日期只取系统时钟，这是有人把库临时改成培训库后用 --today 倒签或补记的",
+		     (long long)w->skewed, (long long)w->skewed_id, w->skewed_at, w->skewed_wall);
+	if (v->failures == failures && kind.training)
+		note(v, ' ', "培训数据库（操作日志第 %lld 条记录所定），业务日期可以指定", (long long)kind.fixed_id);
+	else if (v->failures == failures && kind.fixed_id > 0)
+		note(v, ' ', "正式数据库（操作日志第 %lld 条记录所定），每条记录的业务时间都是实际时间", (long long)kind.fixed_id);
+	else if (v->failures == failures)
+		note(v, ' ', "正式数据库，每条记录的业务时间都是实际时间");
 	return XF_OK;
 }
 
@@ -336,14 +408,17 @@ static int run_checks(struct xf_store *st, unsigned flags, const char *anchor_pa
 			note(v, ' ', "数据库文件完好（integrity_check）");
 		free(problem);
 	}
-	if ((rc = check_triggers(st, v, err)) != XF_OK)
+	if ((rc = check_schema(st, v, err)) != XF_OK)
 		return rc;
 	int64_t from = flags & XF_VERIFY_QUICK ? v->head.id - DESK_TAIL + 1 : 1;
-	if ((rc = check_chain(st, from, v, err)) != XF_OK)
+	struct xf_chain_walk walk;
+	if ((rc = check_chain(st, from, v, &walk, err)) != XF_OK ||
+	    (rc = check_kind(st, &walk, !(flags & XF_VERIFY_QUICK), v, err)) != XF_OK)
 		return rc;
 	if (!(flags & XF_VERIFY_QUICK)) {
+		/* Only the records the walk proved are believed. */
 		struct rows_ctx ctx = {st, v, 0};
-		if ((rc = store_chain_rows_check(st, on_row_fault, &ctx, &v->rows, err)) != XF_OK)
+		if ((rc = store_chain_rows_check(st, walk.head.id, on_row_fault, &ctx, &v->rows, err)) != XF_OK)
 			return rc;
 		if (ctx.faults > MAX_ROW_FAULTS)
 			note(v, 'x', "另有 %ld 行与操作日志不符（只列出前 %d 行）", ctx.faults - MAX_ROW_FAULTS, MAX_ROW_FAULTS);

@@ -277,8 +277,9 @@ static void r_register(void *ctx, int i)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	st = raw_prepare(b, "INSERT INTO audit(at, operator, action, case_id, before, after) "
-	                    "VALUES ('2026-11-20 10:00:00', 'admin', 'register', ?1, '{}', '{\"number\":\"x\"}')");
+	st = raw_prepare(b, "INSERT INTO audit(id, at, operator, action, case_id, before, after) "
+	                    "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit), '2026-11-20 10:00:00', 'admin', "
+	                    "'register', ?1, '{}', '{\"number\":\"x\"}')");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -524,8 +525,9 @@ static void raw_import(sqlite3 *db, const char *path)
 	                   -1, &ic, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO petitioners(case_id, ord, name, id_number, phone, address) "
 	                       "VALUES (?1, 0, ?2, ?3, ?4, ?5)", -1, &ip, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO audit(at, operator, action, case_id, before, after) "
-	                       "VALUES ('2026-11-20 10:00:00', 'admin', 'import', ?1, '{}', ?2)", -1, &ia, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO audit(id, at, operator, action, case_id, before, after) "
+	                       "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit), '2026-11-20 10:00:00', 'admin', "
+	                       "'import', ?1, '{}', ?2)", -1, &ia, NULL);
 	/* Columns of the export as xf_ledger_columns orders them. */
 	size_t col[16];
 	static const char *const keys[] = {"number", "received", "channel", "category", "summary", "department",
