@@ -1,4 +1,4 @@
--- xinfang schema, version 16: password checks in flight, per name typed.
+-- xinfang schema, version 13: password checks in flight, per name typed.
 -- A try no longer counts as a failure before its password is checked: only a wrong password
 -- (or a try on a disabled account) raises `failures`. `checking` holds how many checks of the
 -- name are running; a try starts its check only while running checks and counted failures
