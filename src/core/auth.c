@@ -359,7 +359,7 @@ static int check_user_name(const char *name, struct xf_err *err)
 	if (n == 0 || n > 32)
 		return xf_err_set(err, XF_EINVAL, "用户名应为 1 到 32 个字母、数字、点、下划线或减号");
 	if (!user_name_shape(name))
-		return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（姓名请写在 full_name）", name);
+		return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（中文姓名另填为姓名）", name);
 	return XF_OK;
 }
 

@@ -115,6 +115,11 @@ static void account_refused(struct ui *ui, struct fscreen *fs, const char *msg)
 		ui_message_about(ui, UI_ERROR, "department", "%s（在“部门”一项按空格或 F3 选择）", msg);
 		return;
 	}
+	if (strstr(msg, "用户名") != NULL) { /* the core's word for 账户（登录名） */
+		fs_focus_key(fs, "name");
+		ui_message_about(ui, UI_ERROR, "name", "%s", msg);
+		return;
+	}
 	ui_message_about(ui, UI_ERROR, fs_focus_message(fs, msg), "%s", msg);
 }
 
