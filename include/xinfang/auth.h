@@ -69,6 +69,11 @@ int auth_login(struct xf_store *st, const char *name, const char *password, stru
  * transaction. */
 int auth_create_admin(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                       struct xf_err *err);
+/* Checks a new account's fields as auth_user_add will (admin only): the account name, that it
+ * is free, the role, the full name, a handler's department. For the desk, so that a missing
+ * department is said before the password is asked. */
+int auth_user_check_new(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                        const char *department, struct xf_err *err);
 /* Adds an operator account (admin only). department is required for handlers. */
 int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
                   const char *department, const char *password, struct xf_err *err);

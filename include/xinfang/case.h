@@ -88,6 +88,11 @@ int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_e
 int case_check_choice(struct xf_session *s, const char *table, const char *label, const char *value,
                       struct xf_err *err);
 
+/* Checks a receipt date as registration takes it ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM", already
+ * in that shape): not after today, not before the first year of the office's calendar. For the
+ * desk, so that the date is refused as its field is left; case_register checks it again. */
+int case_check_received(struct xf_session *s, const char *value, struct xf_err *err);
+
 /* Registers a case from registration fields (keys of xf_registration_fields, plus repeat_of
  * with numbers to link). Puts it in the queue, or closes it when spot_answer is given.
  * number_out receives the number; warn receives notes for the operator (estimated limits,

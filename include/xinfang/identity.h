@@ -22,6 +22,9 @@ enum xf_idtype {
 
 /* Chinese name of a document type ("居民身份证"). */
 const char *identity_type_label(enum xf_idtype type);
+/* What a slip's label calls the number of this document ("身份证号", "护照号码"; "证件号码" for
+ * 其他), at most four characters. */
+const char *identity_number_label(enum xf_idtype type);
 /* Parses a name or its key ("resident", "passport", ...); empty means 居民身份证; -1 unknown. */
 int identity_type_parse(const char *s);
 /* The names joined with 、 for messages. */

@@ -427,7 +427,7 @@ static int check_user_name(const char *name, struct xf_err *err)
 	if (n == 0 || n > 32)
 		return xf_err_set(err, XF_EINVAL, "用户名应为 1 到 32 个字母、数字、点、下划线或减号");
 	if (!user_name_shape(name))
-		return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（姓名请写在 full_name）", name);
+		return xf_err_set(err, XF_EINVAL, "用户名“%s”只能用字母、数字、点、下划线或减号（中文姓名另填为姓名）", name);
 	return XF_OK;
 }
 
@@ -457,7 +457,7 @@ static int check_department(struct xf_store *st, int role, const char *departmen
 	if (role != XF_ROLE_HANDLER)
 		return XF_OK;
 	if (str_empty(department))
-		return xf_err_set(err, XF_EINVAL, "经办人须指定所在部门（dept=部门名称）");
+		return xf_err_set(err, XF_EINVAL, "经办人须指定所在部门：从承办部门中选一个");
 	struct xf_rows rows;
 	int rc = store_list(st, "departments", "name", department, &rows, err);
 	if (rc != XF_OK)
@@ -477,12 +477,10 @@ static int parse_role(const char *role, struct xf_err *err)
 	return r;
 }
 
-/* Adds an account. */
-int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
-                  const char *department, const char *password, struct xf_err *err)
+/* A new account's fields, read-only checks (inside the caller's transaction when it has one). */
+static int check_new_account(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                             const char *department, struct xf_err *err)
 {
-	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
-		return err->code;
 	int r = parse_role(role, err);
 	if (r < 0)
 		return -r;
@@ -490,8 +488,6 @@ int auth_user_add(struct xf_session *s, const char *name, const char *role, cons
 	if (rc != XF_OK)
 		return rc;
 	if (!str_empty(full_name) && (rc = field_check_text(full_name, "姓名", 20, false, err)) != XF_OK)
-		return rc;
-	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
 	struct xf_rows rows;
 	if ((rc = store_list(s->st, "operators", "name", name, &rows, err)) == XF_OK) {
@@ -501,6 +497,29 @@ int auth_user_add(struct xf_session *s, const char *name, const char *role, cons
 	}
 	if (rc == XF_OK)
 		rc = check_department(s->st, r, department, err);
+	return rc;
+}
+
+/* Checks a new account before anything is asked or written. */
+int auth_user_check_new(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                        const char *department, struct xf_err *err)
+{
+	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
+		return err->code;
+	return check_new_account(s, name, role, full_name, department, err);
+}
+
+/* Adds an account. */
+int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                  const char *department, const char *password, struct xf_err *err)
+{
+	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
+		return err->code;
+	int rc = session_begin(s, err);
+	if (rc != XF_OK)
+		return rc;
+	rc = check_new_account(s, name, role, full_name, department, err);
+	int r = auth_role_parse(role);
 	int64_t id;
 	if (rc == XF_OK)
 		rc = insert_operator(s->st, s->op.name, name, (enum xf_role)r, full_name, department, password, &id, err);

@@ -568,6 +568,19 @@ static int check_received(struct xf_session *s, int received, const char *date, 
 	return rc;
 }
 
+/* A receipt date as typed, checked as registration will check it. */
+int case_check_received(struct xf_session *s, const char *value, struct xf_err *err)
+{
+	char date[11], today[11];
+	snprintf(date, sizeof date, "%.10s", value ? value : "");
+	int received;
+	int rc = date_parse(date, &received, err);
+	if (rc != XF_OK)
+		return rc;
+	today_iso(today);
+	return check_received(s, received, date, today, err);
+}
+
 /* Registers a new case. */
 int case_register(struct xf_session *s, const struct xf_fields *in, char number_out[32], struct xf_err *warn,
                   struct xf_err *err)

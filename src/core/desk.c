@@ -189,6 +189,18 @@ int desk_check_in_form(struct xf_session *s, const struct xf_formfield *fd, cons
                        char **normalized, struct xf_err *err)
 {
 	const char *value = fields_str(values, fd->key);
+	if (fd->type == XF_F_DATETIME && strcmp(fd->key, "received") == 0 && !str_empty(value)) {
+		/* The receipt date: its shape, then not after today (said here, not only at F2). */
+		char *norm = NULL;
+		int rc = desk_check_value(s, fd, value, &norm, err);
+		if (rc == XF_OK)
+			rc = case_check_received(s, norm, err);
+		if (rc == XF_OK && normalized)
+			*normalized = norm;
+		else
+			free(norm);
+		return rc;
+	}
 	if (fd->type != XF_F_IDNUM || str_empty(value))
 		return desk_check_value(s, fd, value, normalized, err);
 	int type = identity_type_parse(fields_str(values, "id_type"));

@@ -326,3 +326,19 @@ int identity_check(enum xf_idtype type, const char *s, const char *label, struct
 		*normalized = n;
 	return rc;
 }
+
+/* What a slip calls a document's number, short enough for a label cell of four characters
+ * ("身份证号", "护照号码"). */
+const char *identity_number_label(enum xf_idtype type)
+{
+	switch (type) {
+	case XF_ID_RESIDENT: return "身份证号";
+	case XF_ID_HKMO_PERMIT: return "通行证号";
+	case XF_ID_TW_PERMIT: return "台胞证号";
+	case XF_ID_HMT_RESIDENCE: return "居住证号";
+	case XF_ID_FOREIGN_PR: return "永居证号";
+	case XF_ID_PASSPORT: return "护照号码";
+	case XF_ID_USCC: return "信用代码";
+	default: return "证件号码";
+	}
+}

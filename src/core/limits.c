@@ -240,9 +240,15 @@ int limits_due_or_estimate(const struct xf_calendar *cal, int received, enum xf_
 	if (err != NULL) {
 		*err = why;
 		if (rc == XF_OK && *estimated) {
-			err->code = XF_OK;
-			size_t used = strlen(err->msg);
-			snprintf(err->msg + used, sizeof err->msg - used, "；时限暂按周末和法定节日推算（调休以通知为准）");
+			/* Said to whoever registered: which year is missing and what follows, in words
+			 * that name no command (the clerk at the desk cannot load a calendar). */
+			int year = date_year(*due);
+			for (int day = received; day <= *due; day++)
+				if (!calendar_knows(cal, day)) {
+					year = date_year(day);
+					break;
+				}
+			xf_err_set(err, XF_OK, "%d 年的节假日日历尚未导入，时限暂按周末和法定节日推算，导入后自动重算", year);
 		}
 	}
 	return rc;

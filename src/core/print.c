@@ -18,6 +18,7 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/form.h"
+#include "xinfang/identity.h"
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
@@ -87,12 +88,17 @@ static int transfer_values(struct xf_session *s, const struct xf_fields *view, s
 	copy(out, "opinion", view, "transfer.opinion");
 	copy(out, "handler", view, "transfer.handler");
 	copy(out, "summary", view, *fields_str(view, "transfer.summary") ? "transfer.summary" : "summary");
+	/* The number's label follows the document (护照号码, not 身份证号 over a passport number). */
+	int id_type = identity_type_parse(fields_str(view, "id_type"));
+	fields_set(out, "id_label", identity_number_label(id_type < 0 ? XF_ID_OTHER : (enum xf_idtype)id_type));
 	char issued[64];
 	full_name_of(s, fields_str(view, "transfer.actor"), issued, sizeof issued);
 	fields_set(out, "issued_by", issued);
-	if (strcmp(fields_str(view, "transfer.masked"), "1") == 0)
+	if (strcmp(fields_str(view, "transfer.masked"), "1") == 0) {
 		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
 			fields_set(out, identity_keys[i], "（保密）");
+		fields_set(out, "id_label", "证件号码"); /* not even the kind of document */
+	}
 	return XF_OK;
 }
 

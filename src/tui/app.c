@@ -290,8 +290,17 @@ static void draw_status(struct ui *ui)
 	ui_put(y, x, ui_width(buf), buf, A_NORMAL);
 	x += ui_width(buf);
 	x = status_count(ui, y, x, " 超期", c->overdue[XF_LIMIT_TRANSFER], err);
-	if (ui->changed)
-		ui_put(y, COLS - 10, 10, "  ※有更新", warn);
+	if (!ui->changed)
+		return;
+	/* Another desk saved a change this screen has not re-read: said in words where there is room. */
+	static const char *const said[] = {"※有更新，返回即刷新", "※有更新"};
+	for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+		int w = ui_width(said[i]);
+		if (x + 2 + w <= COLS || i + 1 == sizeof said / sizeof said[0]) {
+			ui_put(y, COLS - w - 1, w + 1, said[i], warn);
+			break;
+		}
+	}
 }
 
 /* Title, message line, status bar and hints around the screen's content. */

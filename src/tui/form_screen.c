@@ -187,8 +187,11 @@ static void open_editor(struct fscreen *fs)
 	if (max == 0 && !is_box(fd, sl))
 		max = 200;
 	editor_init(&fs->ed, sl->width, sl->rows, is_box(fd, sl), max);
-	editor_set_text(&fs->ed, fields_str(&fs->values, fd->key));
+	const char *value = fields_str(&fs->values, fd->key);
+	editor_set_text(&fs->ed, value);
 	fs->ed_open = true;
+	/* A prefilled one-line value (人数 1, today's date) is replaced by typing, not added to. */
+	fs->ed_fresh = !is_box(fd, sl) && *value && fs->opened_taken && strcmp(value, fields_str(&fs->opened_with, fd->key)) == 0;
 }
 
 /* Puts the editor's text back into the values. */
@@ -221,10 +224,13 @@ void fs_set(struct fscreen *fs, const char *key, const char *value)
 	fields_set(&fs->values, key, value ? value : "");
 }
 
-/* Only these keys are editable. */
+/* Only these keys are editable; the cursor keeps its field when it stays editable. */
 void fs_editable(struct fscreen *fs, const char *keys)
 {
 	close_editor(fs);
+	char was[48] = "";
+	if (fs->cur >= 0)
+		snprintf(was, sizeof was, "%s", fs->form.fields[fs->order[fs->cur]].key);
 	for (size_t i = 0; i < fs->form.nfields; i++) {
 		const char *k = fs->form.fields[i].key;
 		size_t n = strlen(k);
@@ -239,6 +245,9 @@ void fs_editable(struct fscreen *fs, const char *keys)
 		fs->editable[i] = found;
 	}
 	build_order(fs);
+	for (int i = 0; i < fs->norder; i++)
+		if (strcmp(fs->form.fields[fs->order[i]].key, was) == 0)
+			fs->cur = i;
 }
 
 /* Focuses a key. */
@@ -442,6 +451,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	if (fd == NULL || fs->locked)
 		return false;
 	open_editor(fs);
+	bool fresh = fs->ed_fresh; /* any key but a typed character keeps the value to edit it */
+	fs->ed_fresh = false;
 	bool choice = fd->type == XF_F_CHOICE || fd->type == XF_F_YESNO;
 	if (choice && k.kind == UI_FUNC && (k.ch == KEY_LEFT || k.ch == KEY_RIGHT)) {
 		choose(ui, fs, k.ch == KEY_RIGHT ? 1 : -1);
@@ -495,6 +506,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	}
 	if (k.ch < 0x20)
 		return false;
+	if (fresh)
+		editor_clear(&fs->ed);
 	if (!editor_insert(&fs->ed, (uint32_t)k.ch))
 		ui_message_about(ui, UI_WARN, fd->key, "“%s”最多 %d 列（一个汉字占两列），多出的字没有输入", fd->label, fs->ed.max_cols);
 	return true;
@@ -592,11 +605,15 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 			            "  空格、F3、Ctrl-L  选择项、是否项：打开选择清单\n"
 			            "  ← →               选择项：换上一个、下一个\n"
 			            "  Ctrl-U            清空本项\n"
+			            "  直接打字          预先填好的值（人数 1、今天的日期）被替换；\n"
+			            "                    先按 ← → Home End 或退格则在原值上修改\n"
 			            "  F2 或 Ctrl-S      保存\n"
 			            "  F4 或 Ctrl-P      打印（保存之后）\n"
 			            "  F6 或 Ctrl-K      关联重复信访（出现提示时）\n"
 			            "  Ctrl-D            放弃草稿\n"
 			            "  F10、Esc          返回（登记表留作草稿，其他表单改过的先问）\n\n"
+			            "状态栏右端的“※有更新”：别的工作台刚保存了改动，本屏打开后显示的内容\n"
+			            "可能已不是最新；返回再进入即刷新。保存时会核对，不会覆盖别人的改动。\n\n"
 			            "输入法在终端里：中文直接输入即可。");
 			continue;
 		}

@@ -30,6 +30,8 @@ struct fscreen {
 	int cur;               /* position in order, -1 when nothing is editable */
 	struct xf_editor ed;
 	bool ed_open;
+	bool ed_fresh;         /* the editor was just opened on a value the form was opened with:
+	                        * the first character typed replaces it */
 	int top;               /* first layout row shown */
 	const char *draft;     /* draft name, or NULL for forms without drafts */
 	bool draft_dirty;
@@ -53,7 +55,8 @@ char *fs_small_form(const char *name, const char *title, const char *head, const
  * form file cannot be used. */
 bool fs_open(struct ui *ui, struct fscreen *fs, const char *name, const char *text);
 void fs_free(struct fscreen *fs);
-/* Only the keys in the space-separated list are editable. */
+/* Only the keys in the space-separated list are editable; the cursor stays on the field it
+ * was on when that one is still editable. */
 void fs_editable(struct fscreen *fs, const char *keys);
 /* Sets a value (closing the editor of the current field first). */
 void fs_set(struct fscreen *fs, const char *key, const char *value);
@@ -66,5 +69,8 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs);
 void fs_values(const struct fscreen *fs, struct xf_fields *out);
 /* Checks that required editable fields are filled; focuses the first empty one. */
 bool fs_required_ok(struct ui *ui, struct fscreen *fs);
+/* The print dialogs' hook (fields dest queue file format encoding): only the fields that apply
+ * to the destination, the file's name and the format chosen so far are visited. */
+void ui_print_fields_apply(struct ui *ui, struct fscreen *fs, const char *key, void *ctx);
 
 #endif

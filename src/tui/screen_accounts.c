@@ -107,6 +107,22 @@ static char *new_password(struct ui *ui, const char *who)
 	return first;
 }
 
+/* Says a refused account form on the message line with the cursor in the field it is about. */
+static void account_refused(struct ui *ui, struct fscreen *fs, const char *msg)
+{
+	if (strstr(msg, "部门") != NULL) {
+		fs_focus_key(fs, "department");
+		ui_message_about(ui, UI_ERROR, "department", "%s（在“部门”一项按空格或 F3 选择）", msg);
+		return;
+	}
+	if (strstr(msg, "用户名") != NULL) { /* the core's word for 账户（登录名） */
+		fs_focus_key(fs, "name");
+		ui_message_about(ui, UI_ERROR, "name", "%s", msg);
+		return;
+	}
+	ui_message_about(ui, UI_ERROR, fs_focus_message(fs, msg), "%s", msg);
+}
+
 /* The form of an account: every field when adding, role and department when changing. */
 static bool account_form(struct ui *ui, const struct xf_fields *row)
 {
@@ -146,6 +162,11 @@ static bool account_form(struct ui *ui, const struct xf_fields *row)
 		if (row) {
 			rc = auth_user_set_role(&ui->s, name, role, dept, &err);
 		} else {
+			/* Everything but the password first: a missing department is said before it is asked. */
+			if (auth_user_check_new(&ui->s, name, role, fields_str(&fs.values, "full_name"), dept, &err) != XF_OK) {
+				account_refused(ui, &fs, err.msg);
+				continue;
+			}
 			char *pw = new_password(ui, name);
 			if (pw == NULL)
 				continue;
@@ -154,7 +175,7 @@ static bool account_form(struct ui *ui, const struct xf_fields *row)
 			free(pw);
 		}
 		if (rc != XF_OK) {
-			ui_message_about(ui, UI_ERROR, fs_focus_message(&fs, err.msg), "%s", err.msg);
+			account_refused(ui, &fs, err.msg);
 			continue;
 		}
 		ui_message(ui, UI_INFO, row ? "账户 %s 已改为%s%s%s" : "已添加账户 %s（%s%s%s），可以用设置的密码登录", name, role,

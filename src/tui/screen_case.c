@@ -142,6 +142,10 @@ static void build_form(const struct xf_fields *v, struct lines *l)
 	flush(l);
 	item(l, "当场答复", fields_str(v, "spot_answer"));
 	flush(l);
+	static const char *const jrt[] = {"jrt_channel", "jrt_type", "jrt_cause"};
+	for (size_t i = 0; i < sizeof jrt / sizeof jrt[0]; i++)
+		item(l, field_def(jrt[i])->label, fields_str(v, jrt[i]));
+	flush(l);
 	item(l, "批转时限", fields_str(v, "limit_transfer"));
 	item(l, "周限", fields_str(v, "limit_handle"));
 	item(l, "月限", fields_str(v, "limit_reply"));
@@ -255,13 +259,18 @@ static void jump(struct ui *ui, struct xf_fields *linked)
 void screen_case(struct ui *ui, int64_t id)
 {
 	int top = 0;
+	bool moved = false; /* a move was just made here */
 	for (;;) {
 		struct xf_fields v;
 		struct xf_err err;
 		if (case_view(&ui->s, id, &v, &err) != XF_OK) {
-			ui_message(ui, UI_ERROR, "%s", err.msg);
+			/* A move that took the case out of this operator's sight (a handler's 退回) went
+			 * through: its message stays, not a refusal. */
+			if (!moved)
+				ui_message(ui, UI_ERROR, "%s", err.msg);
 			return;
 		}
+		moved = false;
 		enum xf_move open[XF_MV_COUNT];
 		int nopen = 0;
 		case_moves_open(&ui->s, id, open, &nopen, NULL);
@@ -289,7 +298,7 @@ void screen_case(struct ui *ui, int64_t id)
 		if (linked.n) {
 			used = strlen(hints);
 			snprintf(hints + used, sizeof hints - used, " g关联");
-			ui_set_screen(ui, ui->title, hints);
+			ui_set_screen(ui, title, hints);
 		}
 		ui->changed = false;
 		bool reload = false;
@@ -332,8 +341,10 @@ void screen_case(struct ui *ui, int64_t id)
 				top = 0;
 			else if (k.kind == UI_FUNC && k.ch == KEY_END)
 				top = (int)l.n;
-			else if (k.kind == UI_CHAR && k.ch == 'p')
+			else if (k.kind == UI_CHAR && k.ch == 'p') {
 				print_menu(ui, id);
+				reload = true; /* the print dialog's title and keys give way to the case file's */
+			}
 			else if (k.kind == UI_CHAR && k.ch == 'g') {
 				jump(ui, &linked);
 				reload = true;
@@ -345,7 +356,7 @@ void screen_case(struct ui *ui, int64_t id)
 					for (int i = 0; i < nopen; i++)
 						allowed = allowed || open[i] == move_keys[m].move;
 					if (allowed) {
-						screen_move(ui, id, move_keys[m].move);
+						moved = screen_move(ui, id, move_keys[m].move);
 						reload = true;
 					} else {
 						ui_message(ui, UI_WARN, "现在不能%s", xf_moves[move_keys[m].move].label);

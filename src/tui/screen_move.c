@@ -14,6 +14,7 @@
 #include "xinfang/casefile.h"
 #include "xinfang/clock.h"
 #include "xinfang/desk.h"
+#include "xinfang/identity.h"
 #include "xinfang/print.h"
 #include "xinfang/text.h"
 
@@ -118,6 +119,10 @@ static void prefill(struct ui *ui, struct fscreen *fs, int64_t id, const struct 
 	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
 		if (form_field(&fs->form, same[i]))
 			fs_set(fs, same[i], fields_str(view, same[i]));
+	if (form_field(&fs->form, "id_label")) { /* the number's label follows the document */
+		int type = identity_type_parse(fields_str(view, "id_type"));
+		fs_set(fs, "id_label", identity_number_label(type < 0 ? XF_ID_OTHER : (enum xf_idtype)type));
+	}
 	if (def->move == XF_MV_TRANSFER) {
 		char dept[64];
 		desk_default_department(&ui->s, fields_str(view, "category"), dept);
@@ -360,7 +365,28 @@ static int print_terminal(struct ui *ui, int64_t id, const char *form, const cha
 	return rc;
 }
 
-/* The dialog's word for a destination, and back. */
+/* The print dialog's fields that apply to what is chosen so far: a queue for the office's
+ * printer, a file's name for a file, the format where the name does not settle it, the
+ * encoding only for text; the terminal's printer takes text in an encoding and nothing else. */
+void ui_print_fields_apply(struct ui *ui, struct fscreen *fs, const char *key, void *ctx)
+{
+	(void)ui, (void)key, (void)ctx;
+	const char *dest = fields_str(&fs->values, "dest");
+	enum xf_print_format chosen =
+		strcmp(fields_str(&fs->values, "format"), "文本") == 0 ? XF_FORMAT_TEXT : XF_FORMAT_PDF;
+	char keys[64];
+	if (strcmp(dest, "终端打印机") == 0) {
+		snprintf(keys, sizeof keys, "dest encoding");
+	} else if (strcmp(dest, "文件") == 0) {
+		const char *file = fields_str(&fs->values, "file");
+		bool named = print_format_named(file, XF_FORMAT_TEXT) != print_format_named(file, XF_FORMAT_PDF);
+		enum xf_print_format format = print_format_named(file, chosen);
+		snprintf(keys, sizeof keys, "dest file%s%s", named ? "" : " format", format == XF_FORMAT_TEXT ? " encoding" : "");
+	} else {
+		snprintf(keys, sizeof keys, "dest queue format%s", chosen == XF_FORMAT_TEXT ? " encoding" : "");
+	}
+	fs_editable(fs, keys);
+}
 
 /* The print dialog: where to (the office's printer, a file, the terminal's own printer when it
  * has one), in which format and encoding; it starts from the operator's last choice. */
@@ -410,6 +436,8 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	fs.leaves_freely = true; /* only asks where to */
+	fs.on_leave = ui_print_fields_apply;
+	ui_print_fields_apply(ui, &fs, "dest", NULL);
 	for (;;) {
 		enum fs_result r = fs_run(ui, &fs);
 		if (r != FS_SAVE)

@@ -141,8 +141,8 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 {
 	if (!fs_required_ok(ui, fs))
 		return;
-	if (fields_has(&fs->values, "spot_answer") &&
-	    !ui_confirm(ui, "填写了当场答复：保存后本件即以当场答复结案，不再批转办理。确认保存？"))
+	bool spot = fields_has(&fs->values, "spot_answer");
+	if (spot && !ui_confirm(ui, "填写了当场答复：保存后本件即以当场答复结案，不再批转办理。确认保存？"))
 		return;
 	struct xf_fields in;
 	fs_values(fs, &in);
@@ -163,7 +163,8 @@ static void save(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	fs->draft_dirty = false;
 	snprintf(fs->hints, sizeof fs->hints, " F4 打印登记表  Ctrl-N 再登记一件  F10 返回");
 	ui_set_screen(ui, fs->form.title, fs->hints);
-	ui_message(ui, UI_INFO, "已登记 %s%s%s。按 F4 打印登记表", number, *warn.msg ? "；" : "", warn.msg);
+	ui_message(ui, UI_INFO, "已登记 %s%s%s%s。按 F4 打印登记表", number, spot ? "，已以当场答复结案" : "",
+	           *warn.msg && !spot ? "；" : "", spot ? "" : warn.msg);
 	ui_refresh_status(ui);
 }
 
@@ -173,7 +174,8 @@ static bool start(struct ui *ui, struct fscreen *fs, struct reg *reg)
 	if (!fs_open(ui, fs, "registration", NULL))
 		return false;
 	fs_editable(fs, "received channel importance name gender age id_type id_number phone address work_unit people anonymous "
-	                "confidential subject accused category amount summary materials first_asked receiver spot_answer");
+	                "confidential subject accused category amount summary materials first_asked receiver spot_answer jrt_channel "
+	                "jrt_type jrt_cause");
 	fs->draft = "registration";
 	fs->on_leave = repeat_check;
 	fs->ctx = reg;
@@ -234,6 +236,7 @@ void screen_registration(struct ui *ui)
 				desk_draft_discard(&ui->s, "registration", NULL);
 			rows_free(&reg.matches);
 			fs_free(&fs);
+			ui_clear_message(ui); /* the last form's message does not belong to the blank one */
 			if (!start(ui, &fs, &reg))
 				return;
 			if (r == FS_DISCARD)

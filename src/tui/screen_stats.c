@@ -259,6 +259,8 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	fs.leaves_freely = true; /* only asks where to */
+	fs.on_leave = ui_print_fields_apply;
+	ui_print_fields_apply(ui, &fs, "dest", NULL);
 	while (fs_run(ui, &fs) == FS_SAVE) {
 		const char *chosen = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");
 		const char *file = fields_str(&fs.values, "file"), *queue = fields_str(&fs.values, "queue");

@@ -179,7 +179,7 @@ static void queue_transfer_and_print(void **state)
 	must_see(&t, "打印到            │文件", 1000);
 	char path[160], keys[200];
 	snprintf(path, sizeof path, "%s/slip.txt", e.dir);
-	snprintf(keys, sizeof keys, "\t\t\025%s", path); /* to the file field, Ctrl-U, the path */
+	snprintf(keys, sizeof keys, "\t\025%s", path); /* the file field (no queue for a file), the path */
 	term_send(&t, keys);
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到文件", 3000);
@@ -250,7 +250,7 @@ static void print_dialog_under_tmux(void **state)
 	char *mk = xasprintf("mkdir -p '%s/out'", e.dir);
 	assert_int_equal(system(mk), 0);
 	free(mk);
-	snprintf(keys, sizeof keys, "\t\t\025%s", path);
+	snprintf(keys, sizeof keys, "\t\025%s", path); /* 打印机队列 skipped: the file field */
 	term_send(&t, keys);
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到文件", 3000);
@@ -729,7 +729,7 @@ static void statistics_screen(void **state)
 	choose_dest(&t, "文件");
 	snprintf(path, sizeof path, "%s/统计.pdf", e.dir);
 	char keys[300];
-	snprintf(keys, sizeof keys, "\t\t\025%s", path); /* to the file field, Ctrl-U, the path */
+	snprintf(keys, sizeof keys, "\t\025%s", path); /* the file field (no queue for a file), the path */
 	term_send(&t, keys);
 	term_send(&t, K_F2);
 	must_see(&t, "统计已送文件", 3000);

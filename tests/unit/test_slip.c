@@ -44,7 +44,8 @@ static void fixed_values(const char *form, struct xf_fields *v)
 			fields_set(v, pairs[i][0], pairs[i][1]);
 	} else if (strcmp(form, "transfer") == 0) {
 		const char *pairs[][2] = {{"transfer_date", "2026-11-21"}, {"name", "（保密）"}, {"phone", "（保密）"},
-		                          {"id_number", "（保密）"}, {"channel", "来访"}, {"received", "2026-11-20"},
+		                          {"id_label", "证件号码"}, {"id_number", "（保密）"}, {"channel", "来访"},
+		                          {"received", "2026-11-20"},
 		                          {"category", "服务态度"}, {"dept", "个人金融部"}, {"co_depts", ""},
 		                          {"summary", long_text}, {"instruction", "请认真核查，按期答复。"},
 		                          {"leader", "张行长"}, {"deadline", "2026-11-27"}, {"opinion", ""},
