@@ -17,6 +17,8 @@ void audit_diff(const struct xf_fields *row, const struct xf_fields *changes, co
                 char **before_json, char **after_json);
 /* Chinese name of an audit action ("register" -> "登记"). */
 const char *audit_action_label(const char *action);
+/* A case's audit records that belong to the chain (id 1 and up): what every history reads. */
+int audit_case_records(struct xf_store *st, int64_t case_id, struct xf_rows *out, struct xf_err *err);
 /* The events of one case, oldest first: fields id at operator action before after. */
 int audit_case_history(struct xf_session *s, int64_t case_id, struct xf_rows *out, struct xf_err *err);
 

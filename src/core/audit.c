@@ -97,6 +97,26 @@ const char *audit_action_label(const char *action)
 	return m ? m->label : action;
 }
 
+/* A case's audit records that belong to the chain (numbered 1 and up), oldest first. */
+int audit_case_records(struct xf_store *st, int64_t case_id, struct xf_rows *out, struct xf_err *err)
+{
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)case_id);
+	int rc = store_list(st, "audit", "case_id", id, out, err);
+	if (rc != XF_OK)
+		return rc;
+	/* A record numbered below 1 is outside the chain (verify names it): not the case's history. */
+	size_t kept = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (atoll(fields_str(&out->v[i], "id")) >= 1)
+			out->v[kept++] = out->v[i];
+		else
+			fields_free(&out->v[i]);
+	}
+	out->n = kept;
+	return XF_OK;
+}
+
 /* The history of a case (handlers only for their department's cases). */
 int audit_case_history(struct xf_session *s, int64_t case_id, struct xf_rows *out, struct xf_err *err)
 {
@@ -110,18 +130,5 @@ int audit_case_history(struct xf_session *s, int64_t case_id, struct xf_rows *ou
 	fields_free(&view);
 	if (rc != XF_OK)
 		return rc;
-	char id[32];
-	snprintf(id, sizeof id, "%lld", (long long)case_id);
-	if ((rc = store_list(s->st, "audit", "case_id", id, out, err)) != XF_OK)
-		return rc;
-	/* A record numbered below 1 is outside the chain (verify names it): not the case's history. */
-	size_t kept = 0;
-	for (size_t i = 0; i < out->n; i++) {
-		if (atoll(fields_str(&out->v[i], "id")) >= 1)
-			out->v[kept++] = out->v[i];
-		else
-			fields_free(&out->v[i]);
-	}
-	out->n = kept;
-	return XF_OK;
+	return audit_case_records(s->st, case_id, out, err);
 }

@@ -426,9 +426,7 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	if (rc != XF_OK)
 		return rc;
 	struct xf_rows audit, ops;
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
-	if ((rc = store_list(s->st, "audit", "case_id", cid, &audit, err)) != XF_OK) {
+	if ((rc = audit_case_records(s->st, id, &audit, err)) != XF_OK) {
 		fields_free(&view);
 		return rc;
 	}
