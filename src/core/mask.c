@@ -10,9 +10,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
-#include <unicode/uset.h>
 #include <unicode/utf16.h>
-#include <unicode/utrans.h>
 
 #include "xinfang/case.h"
 #include "xinfang/text.h"
@@ -103,104 +101,27 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 	free(norm);
 }
 
-/* One traditional character and the simplified one it reads as. */
-struct fold_pair {
-	uint32_t from, to;
-};
+/* ICU's Traditional-Simplified transliterator as pairs of single characters in ascending
+ * order of the first, generated at build time by tools/fold_table_gen.c (fold_table.c). */
+extern const uint32_t xf_fold_table[][2];
+extern const size_t xf_fold_count;
 
-/* The folding table, built once on first use from ICU's transliterator; sorted by `from`. */
-static struct fold_pair *fold_table;
-static size_t fold_n;
-static bool fold_built;
-
-/* Orders fold pairs by their traditional character. */
-static int fold_cmp(const void *a, const void *b)
-{
-	uint32_t x = ((const struct fold_pair *)a)->from, y = ((const struct fold_pair *)b)->from;
-	return x < y ? -1 : x > y;
-}
-
-/* What the transliterator's table says of cp: cp itself when it is not in the table. */
-static uint32_t fold_lookup(uint32_t cp)
-{
-	struct fold_pair key = {cp, cp};
-	const struct fold_pair *hit = fold_n ? bsearch(&key, fold_table, fold_n, sizeof key, fold_cmp) : NULL;
-	return hit ? hit->to : cp;
-}
-
-/* Reads ICU's Traditional-Simplified transliterator into a table of single characters: every
- * character it changes, transliterated in one call (its rules map one character to one). A
- * few of its pairs go round in a circle (苎 → 苧 → 苎): each character then folds to the
- * smallest of the circle it ends in, so folding twice gives what folding once gave. Without
- * the transliterator (no ICU data) nothing is folded. */
-static void fold_build(void)
-{
-	fold_built = true;
-	UErrorCode ec = U_ZERO_ERROR;
-	UChar id[] = u"Traditional-Simplified";
-	UTransliterator *tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &ec);
-	if (U_FAILURE(ec))
-		return;
-	USet *set = uset_openEmpty();
-	utrans_getSourceSet(tr, false, set, &ec);
-	int32_t n = U_SUCCESS(ec) ? uset_size(set) : 0;
-	/* Every source character, one after another, in UTF-16 (two units at most each). */
-	int32_t cap = n * 2 + 1, len = 0;
-	UChar *buf = xmalloc((size_t)cap * sizeof *buf);
-	uint32_t *from = xmalloc(((size_t)n + 1) * sizeof *from);
-	int32_t count = 0;
-	for (int32_t item = 0; item < uset_getItemCount(set); item++) {
-		UChar32 lo, hi;
-		UChar str[8];
-		if (uset_getItem(set, item, &lo, &hi, str, 8, &ec) != 0 || U_FAILURE(ec))
-			continue; /* a string item: the table folds single characters only */
-		for (UChar32 c = lo; c <= hi && count < n; c++) {
-			from[count++] = (uint32_t)c;
-			U16_APPEND_UNSAFE(buf, len, c);
-		}
-	}
-	int32_t limit = len;
-	utrans_transUChars(tr, buf, &len, cap, 0, &limit, &ec);
-	utrans_close(tr);
-	uset_close(set);
-	/* One character each way: the output pairs with the input in order. */
-	if (U_SUCCESS(ec) && u_countChar32(buf, len) == count) {
-		fold_table = xmalloc(((size_t)count + 1) * sizeof *fold_table);
-		for (int32_t i = 0, j = 0; i < count; i++) {
-			UChar32 c;
-			U16_NEXT(buf, j, len, c);
-			fold_table[i] = (struct fold_pair){from[i], (uint32_t)c};
-		}
-		fold_n = (size_t)count;
-		qsort(fold_table, fold_n, sizeof *fold_table, fold_cmp);
-		/* Circles: follow each character to the circle it ends in and take its smallest. */
-		uint32_t *to = xmalloc(fold_n * sizeof *to);
-		for (size_t i = 0; i < fold_n; i++) {
-			uint32_t c = fold_table[i].to;
-			for (int step = 0; step < 16; step++)
-				c = fold_lookup(c);
-			uint32_t least = c;
-			for (uint32_t d = fold_lookup(c); d != c; d = fold_lookup(d))
-				least = d < least ? d : least;
-			to[i] = least;
-		}
-		for (size_t i = 0; i < fold_n; i++)
-			fold_table[i].to = to[i];
-		free(to);
-	}
-	free(buf);
-	free(from);
-}
-
-/* A code point folded to simplified; the transliterator is read only when a character it
- * could change (CJK, from U+3000 on) is first met. */
+/* A code point folded to simplified: the table's second character, else itself. */
 static uint32_t fold_cp(uint32_t cp)
 {
-	if (cp < 0x3000)
+	if (cp < xf_fold_table[0][0])
 		return cp;
-	if (!fold_built)
-		fold_build();
-	return fold_lookup(cp);
+	size_t lo = 0, hi = xf_fold_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (xf_fold_table[mid][0] == cp)
+			return xf_fold_table[mid][1];
+		if (xf_fold_table[mid][0] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return cp;
 }
 
 /* Normalises s: passes until nothing changes (dropping a space can bring a mark next to a
