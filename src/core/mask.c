@@ -316,7 +316,8 @@ static bool names_any_department(const struct xf_fields *case_row, const char *d
 {
 	bool found = false;
 	char *copy = xstrdup(departments ? departments : ""), *save = NULL;
-	for (char *d = strtok_r(copy, ",，、;；/ \t\n", &save); d && !found; d = strtok_r(NULL, ",，、;；/ \t\n", &save))
+	for (char *d = strtok_r(copy, ",，、;；/ \t\n", &save); d && !found;
+	     d = strtok_r(NULL, ",，、;；/ \t\n", &save))
 		found = mask_names_department(case_row, d);
 	free(copy);
 	return found;
