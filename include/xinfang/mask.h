@@ -15,7 +15,8 @@
 #define XF_MASKED "（保密）"
 
 /* A name made comparable: NFKC, every whitespace and invisible separator of every width
- * removed, letters case-folded. A new string ("" for invalid UTF-8). */
+ * removed, letters case-folded, traditional characters folded to simplified (ICU's
+ * Traditional-Simplified: 歐陽 reads as 欧阳). A new string ("" for invalid UTF-8). */
 char *mask_normalize(const char *s);
 /* True when the normalised text contains the normalised name; a name of fewer than two
  * characters after normalising never matches (one character names nobody). */
@@ -35,9 +36,13 @@ int mask_check_recusal(const struct xf_session *s, const struct xf_fields *case_
 
 /* True when the department is named in the case (the unit complained about). */
 bool mask_names_department(const struct xf_fields *case_row, const char *department);
+/* The department rule: false when the case is confidential or names one of `departments`
+ * (one name, or several separated by 、 , ； / or spaces: a lead department and its
+ * co-departments). Nobody in such a department may see the petitioner's identity. */
+bool mask_department_may_see(const struct xf_fields *case_row, const char *departments);
 /* True when this reader may see the petitioner's identity on this case: always, except for a
- * handler when the case is confidential, names the handler's department or names the
- * handler. */
+ * handler whose department may not see it (mask_department_may_see) or whom the case
+ * names. */
 bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *case_row);
 
 /* Withholds from `out` what the reader may not see of the case described by case_row:
@@ -47,6 +52,15 @@ bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *c
  * Nothing changes when mask_may_see_identity(). */
 void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, const struct xf_fields *petitioner,
                 struct xf_fields *out);
+/* Withholds from the values of a page that leaves the office for `departments` (the
+ * transfer slip, the outcome report) what those departments may not see, whoever prints it:
+ * when `withhold_anyway` (the transfer said so) or mask_department_may_see() is false, every
+ * identity box present in `out` reads （保密）, even an empty one, and every word of every other
+ * value that names the petitioner (name, phone, ID number, address, work unit, in either
+ * script, however the digits are written) is replaced by （保密）. Reads the case and its
+ * petitioner from the store. */
+int mask_outgoing(struct xf_session *s, int64_t case_id, const char *departments, bool withhold_anyway,
+                  struct xf_fields *out, struct xf_err *err);
 /* The same for any fields about one case that carry its "id" (or its "number"): reads the
  * case and its petitioner from the store when masking is due. For list rows, search hits and
  * exports built outside case.c. A row naming no case is masked whole when the reader is a

@@ -792,8 +792,10 @@ static int move_transfer(struct xf_session *s, int64_t id, const struct xf_field
 	fields_set(rec, "transfer_date", today);
 	if (strcmp(deadline, fields_str(row, "due_handle")) != 0)
 		fields_set(changes, "due_handle", deadline);
-	bool masked = strcmp(fields_str(row, "confidential"), "1") == 0 || mask_names_department(row, fields_str(in, "dept"));
-	fields_set(rec, "masked", masked ? "1" : "0");
+	/* The slip goes to the lead department and the co-departments alike. */
+	char *receivers = xasprintf("%s、%s", fields_str(in, "dept"), fields_str(in, "co_depts"));
+	fields_set(rec, "masked", mask_department_may_see(row, receivers) ? "0" : "1");
+	free(receivers);
 	fields_set(changes, "department", fields_str(in, "dept"));
 	fields_set(changes, "transferred_on", today);
 	if (fields_has(in, "instruction"))

@@ -1,5 +1,6 @@
-/* Confidentiality and recusal: names compared after NFKC (ICU) with every space removed, and
- * the one rule of what a reader may see of a case. */
+/* Confidentiality and recusal: names compared after NFKC (ICU) with every space removed and
+ * traditional characters folded to simplified (ICU's Traditional-Simplified transliterator),
+ * and the one rule of what a reader may see of a case. */
 #include "xinfang/mask.h"
 
 #include <stdint.h>
@@ -100,6 +101,29 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 	free(norm);
 }
 
+/* ICU's Traditional-Simplified transliterator as pairs of single characters in ascending
+ * order of the first, generated at build time by tools/fold_table_gen.c (fold_table.c). */
+extern const uint32_t xf_fold_table[][2];
+extern const size_t xf_fold_count;
+
+/* A code point folded to simplified: the table's second character, else itself. */
+static uint32_t fold_cp(uint32_t cp)
+{
+	if (cp < xf_fold_table[0][0])
+		return cp;
+	size_t lo = 0, hi = xf_fold_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (xf_fold_table[mid][0] == cp)
+			return xf_fold_table[mid][1];
+		if (xf_fold_table[mid][0] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return cp;
+}
+
 /* Normalises s: passes until nothing changes (dropping a space can bring a mark next to a
  * letter it composes with), so normalising twice gives what normalising once gave. */
 static void normalize_map(const char *s, struct normed *t)
@@ -120,6 +144,9 @@ static void normalize_map(const char *s, struct normed *t)
 	for (int pass = 0; pass < 8; pass++) {
 		struct normed next;
 		normalize_pass(t, &next, nfkc);
+		/* One script: each code point keeps the byte range of the original it came from. */
+		for (size_t i = 0; i < next.n; i++)
+			next.cp[i] = fold_cp(next.cp[i]);
 		bool same = next.n == t->n && (next.n == 0 || memcmp(next.cp, t->cp, next.n * sizeof *next.cp) == 0);
 		normed_free(t);
 		*t = next;
@@ -283,14 +310,33 @@ static bool is_confidential(const struct xf_fields *row)
 	return strcmp(v, "1") == 0 || strcmp(v, "是") == 0;
 }
 
-/* The rule: a handler does not see who complained on a confidential case, on one that names
- * their department, or on one that names them. */
+/* True when any entry of a list of departments (split at commas, 、, semicolons, slashes and
+ * spaces) is named in the case. */
+static bool names_any_department(const struct xf_fields *case_row, const char *departments)
+{
+	bool found = false;
+	char *copy = xstrdup(departments ? departments : ""), *save = NULL;
+	for (char *d = strtok_r(copy, ",，、;；/ \t\n", &save); d && !found;
+	     d = strtok_r(NULL, ",，、;；/ \t\n", &save))
+		found = mask_names_department(case_row, d);
+	free(copy);
+	return found;
+}
+
+/* The department rule: nobody in a department that receives the case sees who complained
+ * when the case is confidential or names that department. */
+bool mask_department_may_see(const struct xf_fields *case_row, const char *departments)
+{
+	return !is_confidential(case_row) && !names_any_department(case_row, departments);
+}
+
+/* The rule: a handler does not see who complained where their department may not (above),
+ * nor on a case that names them. */
 bool mask_may_see_identity(const struct xf_session *s, const struct xf_fields *case_row)
 {
 	if (s->op.role != XF_ROLE_HANDLER)
 		return true;
-	return !is_confidential(case_row) && !mask_names_department(case_row, s->op.department) &&
-	       !mask_recused(s, case_row);
+	return mask_department_may_see(case_row, s->op.department) && !mask_recused(s, case_row);
 }
 
 /* Keys that identify the petitioner, and those derived from the document (its type narrows
@@ -369,12 +415,11 @@ static char *redact(const char *text, const struct normed *words, size_t nwords,
 	return b.data;
 }
 
-/* Withholds identity and the words naming the petitioner. */
-void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, const struct xf_fields *petitioner,
-                struct xf_fields *out)
+/* Withholds from `out` the petitioner's identity values and every word of the other values
+ * that names them. An empty identity value stays empty on screen (`every_box` false) and reads
+ * （保密） on paper (true), where a blank box would say there is nothing to hide. */
+static void withhold(const struct xf_fields *petitioner, struct xf_fields *out, bool every_box)
 {
-	if (mask_may_see_identity(s, case_row))
-		return;
 	struct normed words[sizeof identity_keys / sizeof identity_keys[0]];
 	struct normed numbers[2];
 	size_t nwords = 0, nnumbers = 0;
@@ -400,7 +445,7 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
 		const char *key = out->v[i].key;
 		if (key_in(key, identity_keys, sizeof identity_keys / sizeof identity_keys[0]) ||
 		    key_in(key, derived_keys, sizeof derived_keys / sizeof derived_keys[0])) {
-			if (*out->v[i].val) {
+			if (*out->v[i].val || every_box) {
 				free(out->v[i].val);
 				out->v[i].val = xstrdup(XF_MASKED);
 			}
@@ -418,6 +463,14 @@ void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, co
 		normed_free(&numbers[i]);
 }
 
+/* Withholds identity and the words naming the petitioner from a reader who may not see them. */
+void mask_apply(const struct xf_session *s, const struct xf_fields *case_row, const struct xf_fields *petitioner,
+                struct xf_fields *out)
+{
+	if (!mask_may_see_identity(s, case_row))
+		withhold(petitioner, out, false);
+}
+
 /* The case a row of fields is about: case_id, else id, else number; 0 when none. */
 static int64_t case_of(struct xf_session *s, const struct xf_fields *f)
 {
@@ -431,10 +484,25 @@ static int64_t case_of(struct xf_session *s, const struct xf_fields *f)
 	return 0;
 }
 
-/* Reads what masking one case needs: its row and its petitioner's identity (added to the
- * identity already in *pet). A case that is not there reads as confidential: the safe side. */
-static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row, struct xf_fields *pet,
-                         struct xf_err *err)
+/* Adds the identity of the case's petitioners to *pet: the first petitioner's values, and
+ * another's where the first has none. */
+static int load_petitioner(struct xf_session *s, int64_t id, struct xf_fields *pet, struct xf_err *err)
+{
+	char cid[32];
+	snprintf(cid, sizeof cid, "%lld", (long long)id);
+	struct xf_rows pets;
+	int rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
+	for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
+		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
+			if (p == 0 || !fields_has(pet, identity_keys[i]))
+				fields_set(pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
+	if (rc == XF_OK)
+		rows_free(&pets);
+	return rc;
+}
+
+/* Reads a case's row; a case that is not there reads as confidential: the safe side. */
+static int load_case_row(struct xf_session *s, int64_t id, struct xf_fields *row, struct xf_err *err)
 {
 	int rc = id > 0 ? store_get(s->st, "cases", id, row, err) : XF_ENOTFOUND;
 	if (rc == XF_ENOTFOUND) {
@@ -442,18 +510,37 @@ static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row
 		fields_set(row, "confidential", "1");
 		return XF_OK;
 	}
-	if (rc != XF_OK || mask_may_see_identity(s, row))
+	return rc;
+}
+
+/* Reads what masking one case for this reader needs: its row and, when its identity is
+ * withheld from them, its petitioner's identity (added to the identity already in *pet). */
+static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row, struct xf_fields *pet,
+                         struct xf_err *err)
+{
+	int rc = load_case_row(s, id, row, err);
+	if (rc != XF_OK || mask_may_see_identity(s, row) || id <= 0)
 		return rc;
-	char cid[32];
-	snprintf(cid, sizeof cid, "%lld", (long long)id);
-	struct xf_rows pets;
-	rc = store_list(s->st, "petitioners", "case_id", cid, &pets, err);
-	for (size_t p = 0; rc == XF_OK && p < pets.n; p++)
-		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
-			if (p == 0 || !fields_has(pet, identity_keys[i]))
-				fields_set(pet, identity_keys[i], fields_str(&pets.v[p], identity_keys[i]));
-	if (rc == XF_OK)
-		rows_free(&pets);
+	return load_petitioner(s, id, pet, err);
+}
+
+/* Masks a page that leaves the office for departments, whoever prints it. */
+int mask_outgoing(struct xf_session *s, int64_t case_id, const char *departments, bool withhold_anyway,
+                  struct xf_fields *out, struct xf_err *err)
+{
+	struct xf_fields row, pet;
+	fields_init(&pet);
+	int rc = load_case_row(s, case_id, &row, err);
+	if (rc != XF_OK)
+		return rc;
+	if (withhold_anyway || !mask_department_may_see(&row, departments)) {
+		if (case_id > 0)
+			rc = load_petitioner(s, case_id, &pet, err);
+		if (rc == XF_OK)
+			withhold(&pet, out, true);
+	}
+	fields_free(&row);
+	fields_free(&pet);
 	return rc;
 }
 

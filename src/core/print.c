@@ -19,6 +19,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/form.h"
 #include "xinfang/identity.h"
+#include "xinfang/mask.h"
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
@@ -36,8 +37,6 @@ const char *print_form_title(const char *form)
 			return titles[i];
 	return form;
 }
-
-static const char *const identity_keys[] = {"name", "id_number", "phone", "address", "work_unit"};
 
 /* Copies view[from] into out[to]. */
 static void copy(struct xf_fields *out, const char *to, const struct xf_fields *view, const char *from)
@@ -69,8 +68,19 @@ static void registration_values(const struct xf_fields *view, struct xf_fields *
 	}
 }
 
+/* Masks a page going to the case's departments (lead and co-departments) as mask.c says:
+ * the same rule whoever prints it, the office head or the department's handler. */
+static int mask_for_departments(struct xf_session *s, int64_t id, const struct xf_fields *view,
+                                const char *lead, struct xf_fields *out, struct xf_err *err)
+{
+	char *departments = xasprintf("%s、%s", lead, fields_str(view, "transfer.co_departments"));
+	int rc = mask_outgoing(s, id, departments, strcmp(fields_str(view, "transfer.masked"), "1") == 0, out, err);
+	free(departments);
+	return rc;
+}
+
 /* Values of the transfer slip. */
-static int transfer_values(struct xf_session *s, const struct xf_fields *view, struct xf_fields *out,
+static int transfer_values(struct xf_session *s, int64_t id, const struct xf_fields *view, struct xf_fields *out,
                            struct xf_err *err)
 {
 	if (atoi(fields_str(view, "transfer.count")) == 0)
@@ -94,16 +104,15 @@ static int transfer_values(struct xf_session *s, const struct xf_fields *view, s
 	char issued[64];
 	full_name_of(s, fields_str(view, "transfer.actor"), issued, sizeof issued);
 	fields_set(out, "issued_by", issued);
-	if (strcmp(fields_str(view, "transfer.masked"), "1") == 0) {
-		for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
-			fields_set(out, identity_keys[i], "（保密）");
-		fields_set(out, "id_label", "证件号码"); /* not even the kind of document */
-	}
-	return XF_OK;
+	int rc = mask_for_departments(s, id, view, fields_str(view, "transfer.department"), out, err);
+	if (rc == XF_OK && strcmp(fields_str(out, "id_number"), "（保密）") == 0)
+		fields_set(out, "id_label", "证件号码"); /* a masked slip names not even the kind of document */
+	return rc;
 }
 
 /* Values of the outcome report. */
-static int outcome_values(const struct xf_fields *view, struct xf_fields *out, struct xf_err *err)
+static int outcome_values(struct xf_session *s, int64_t id, const struct xf_fields *view, struct xf_fields *out,
+                          struct xf_err *err)
 {
 	if (atoi(fields_str(view, "outcome.count")) == 0)
 		return xf_err_set(err, XF_ESTATE, "%s 尚未报结，没有处理结果报告单可打印", fields_str(view, "number"));
@@ -120,7 +129,7 @@ static int outcome_values(const struct xf_fields *view, struct xf_fields *out, s
 	copy(out, "reply_method", view, "reply.method");
 	copy(out, "reply_date", view, "reply.replied_on");
 	copy(out, "reported_on", view, "reported_on");
-	return XF_OK;
+	return mask_for_departments(s, id, view, fields_str(out, "dept"), out, err);
 }
 
 /* A case's values for one form. */
@@ -135,9 +144,9 @@ int print_slip_values(struct xf_session *s, int64_t id, const char *form, struct
 	if (strcmp(form, "registration") == 0)
 		registration_values(&view, out);
 	else if (strcmp(form, "transfer") == 0)
-		rc = transfer_values(s, &view, out, err);
+		rc = transfer_values(s, id, &view, out, err);
 	else if (strcmp(form, "outcome") == 0)
-		rc = outcome_values(&view, out, err);
+		rc = outcome_values(s, id, &view, out, err);
 	else
 		rc = xf_err_set(err, XF_EINVAL, "没有“%s”这种单子：可打印 registration（登记表）、transfer（转办单）、outcome（处理结果报告单）",
 		                form);

@@ -56,26 +56,83 @@ static void must(struct xf_session *s, int64_t id, enum xf_move mv, const char *
 		fail_msg("%s: %s", xf_moves[mv].key, err.msg);
 }
 
+/* Each name (a NULL-terminated list) normalises to `want`. */
+static void normalise_to(const char *const *names, const char *want)
+{
+	for (size_t i = 0; names[i]; i++) {
+		char *n = mask_normalize(names[i]);
+		if (strcmp(n, want) != 0)
+			fail_msg("“%s” normalises to “%s”, not “%s”", names[i], n, want);
+		free(n);
+	}
+}
+
 /* Names compare after NFKC with every space removed. */
 static void normalising(void **state)
 {
 	(void)state;
-	static const char *const same[] = {"赵敏", "赵 敏", "赵　敏", "赵\u00a0敏", "赵\u200b敏", " 赵\t敏 ", "赵\u2003敏"};
-	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-		char *n = mask_normalize(same[i]);
-		assert_string_equal(n, "赵敏");
-		free(n);
-	}
-	char *n = mask_normalize("ＺＨＡＯ　Ｍｉｎ");
-	assert_string_equal(n, "zhaomin");
-	free(n);
-	n = mask_normalize("𠮷 晓梅");
-	assert_string_equal(n, "𠮷晓梅");
-	free(n);
+	normalise_to((const char *const[]){"赵敏", "赵 敏", "赵　敏", "赵\u00a0敏", "赵\u200b敏", " 赵\t敏 ", "赵\u2003敏",
+	                                   NULL},
+	             "赵敏");
+	normalise_to((const char *const[]){"ＺＨＡＯ　Ｍｉｎ", NULL}, "zhaomin");
+	normalise_to((const char *const[]){"𠮷 晓梅", NULL}, "𠮷晓梅");
 	assert_true(mask_text_names("投诉柜员赵　敏态度恶劣", "赵敏"));
 	assert_true(mask_text_names("投诉柜员赵敏态度恶劣", "赵 敏"));
 	assert_false(mask_text_names("投诉柜员赵某态度恶劣", "赵敏"));
 	assert_false(mask_text_names("赵", "赵")); /* one character names nobody */
+}
+
+/* Names read in one script: traditional characters fold to simplified (ICU's
+ * Traditional-Simplified), normalising twice gives what normalising once gave, and characters
+ * beyond the BMP are kept. */
+static void traditional_names(void **state)
+{
+	(void)state;
+	normalise_to((const char *const[]){"欧阳明月", "歐陽明月", "欧陽明月", "歐阳 明月", "歐\u3000陽明月", NULL}, "欧阳明月");
+	normalise_to((const char *const[]){"𠮷祥雲", NULL}, "𠮷祥云");
+	/* The transliterator sends 苎 to 苧 and 苧 back to 苎: one of them, whichever is written. */
+	static const char *const circle[] = {"苎", "苧", "薴", "歐陽明月", "「趙敏」", "𠮷歐陽"};
+	char *first = mask_normalize("苎麻");
+	for (size_t i = 0; i < sizeof circle / sizeof circle[0]; i++) {
+		char *once = mask_normalize(circle[i]), *twice = mask_normalize(once);
+		assert_string_equal(once, twice);
+		free(once);
+		free(twice);
+	}
+	normalise_to((const char *const[]){"苧麻", "薴麻", NULL}, first);
+	free(first);
+	assert_true(mask_text_names("信访人歐陽明月来电反映", "欧阳明月"));
+	assert_true(mask_text_names("信访人欧阳明月来电反映", "歐陽明月"));
+	assert_true(mask_text_names("信访人欧陽明月来电反映", "欧阳明月"));
+	assert_false(mask_text_names("信访人歐陽明日来电反映", "欧阳明月"));
+}
+
+/* A handler's view of a confidential case hides the name however the text writes it, the
+ * exact characters replaced: none cut, none beside it lost, 𠮷 kept. */
+static void traditional_masked_in_place(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t a = fixture_case(&fx, "confidential=是", "name=欧阳明月",
+	                         "summary=𠮷祥路网点：歐陽明月（欧陽明月）来电，歐 陽明月要求道歉𠮷", NULL);
+	int64_t b = fixture_case(&fx, "confidential=是", "name=𠮷祥云", "summary=信访人𠮷祥雲來電，𠮷祥云本人签字", NULL);
+	must(&fx.head, a, XF_MV_TRANSFER, (const char *const[]){"dept=个人金融部", "opinion=请联系歐陽明月本人", NULL});
+	must(&fx.head, b, XF_MV_TRANSFER, (const char *const[]){"dept=个人金融部", NULL});
+	struct xf_fields v;
+	struct xf_err err;
+	assert_int_equal(case_view(&fx.handler, a, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "𠮷祥路网点：（保密）（（保密））来电，（保密）要求道歉𠮷");
+	assert_string_equal(fields_str(&v, "transfer.opinion"), "请联系（保密）本人");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.handler, b, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "信访人（保密）來電，（保密）本人签字");
+	fields_free(&v);
+	/* The office reads the text as written. */
+	assert_int_equal(case_view(&fx.head, a, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "𠮷祥路网点：歐陽明月（欧陽明月）来电，歐 陽明月要求道歉𠮷");
+	fields_free(&v);
+	fixture_close(&fx);
 }
 
 /* The handler named in the complaint, however it is written, can make no move at all. */
@@ -85,7 +142,8 @@ static void recused_every_move(void **state)
 	static const char *const ways[][2] = {
 		{"subject", "个人金融部柜员赵 敏"},       {"subject", "个人金融部柜员赵　敏"},
 		{"summary", "柜员赵敏办理业务时态度恶劣，要求道歉。"}, {"accused", "handler"},
-		{"accused", "孙志明、赵\u3000敏"},
+		{"accused", "孙志明、赵\u3000敏"},   {"summary", "柜员趙敏办理业务时态度恶劣"},
+		{"accused", "孫志明、趙 敏"},
 	};
 	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
 		struct fixture fx;
@@ -413,6 +471,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(normalising),
+		cmocka_unit_test(traditional_names),
+		cmocka_unit_test(traditional_masked_in_place),
 		cmocka_unit_test(recused_every_move),
 		cmocka_unit_test(recused_office_staff),
 		cmocka_unit_test(handler_masked_everywhere),

@@ -32,6 +32,17 @@ static void env_setup(struct pdf_env *e)
 	free(r);
 }
 
+/* Runs the program as one of the demo store's accounts; fails the test when it is refused. */
+static void run_as(struct pdf_env *e, const char *user, const char *const *argv, struct run_result *r)
+{
+	char who[64];
+	snprintf(who, sizeof who, "XINFANG_USER=%s", user);
+	const char *env[] = {e->db, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", who, NULL};
+	run_xinfang(r, env, argv);
+	if (r->status != 0)
+		fail_msg("%s as %s: %s", argv[0], user, r->err);
+}
+
 /* Removes the directory. */
 static void env_teardown(struct pdf_env *e)
 {
@@ -283,6 +294,58 @@ static void training_mark(void **state)
 	form_free(&form);
 }
 
+/* The issue's confidential case through the program itself, in a demo store: the transfer
+ * slip the head prints, and the handler's reprint, as PDF and as text, show the petitioner
+ * nowhere, not in the summary, the instruction or the opinion either. */
+static void confidential_transfer_slip(void **state)
+{
+	(void)state;
+	struct pdf_env e;
+	snprintf(e.dir, sizeof e.dir, "/tmp/xinfang-pdf-XXXXXX");
+	assert_non_null(mkdtemp(e.dir));
+	snprintf(e.db, sizeof e.db, "XINFANG_DB=%s/x.db", e.dir);
+	struct run_result *r = malloc(sizeof *r);
+	run_as(&e, "admin", (const char *[]){"init", "--demo", NULL}, r);
+	run_as(&e, "clerk",
+	       (const char *[]){"new", "channel=来电", "category=服务态度", "name=周立新", "phone=15951234567",
+	                        "id_number=320106198506123011", "address=南京市鼓楼区中山路1号", "confidential=是",
+	                        "summary=周立新来电（本人电话15951234567，身份证320106198506123011）反映柜员态度恶劣",
+	                        NULL},
+	       r);
+	char number[64];
+	assert_int_equal(sscanf(r->out, "%63s", number), 1);
+	run_as(&e, "head",
+	       (const char *[]){"transfer", number, "dept=个人金融部", "leader=张行长",
+	                        "instruction=请向周立新当面致歉", "opinion=周立新电话 159-5123-4567", NULL},
+	       r);
+	static const char *const identity[] = {"周立新", "15951234567", "159-5123-4567", "320106198506123011"};
+	const char *users[] = {"head", "handler"};
+	for (int u = 0; u < 2; u++) {
+		char path[160];
+		snprintf(path, sizeof path, "%s/t-%s.pdf", e.dir, users[u]);
+		run_as(&e, users[u], (const char *[]){"print", number, "transfer", "--to", path, NULL}, r);
+		char *raw = run_capture(NULL, "pdftotext -enc UTF-8 '%s' -", path);
+		char *pdf = squeeze_spaces(raw);
+		free(raw);
+		run_as(&e, users[u], (const char *[]){"print", number, "transfer", "--to", "-", "--encoding", "UTF-8", NULL},
+		       r);
+		char *text = squeeze_spaces(r->out);
+		for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++) {
+			if (strstr(pdf, identity[i]))
+				fail_msg("the PDF printed by %s shows %s:\n%s", users[u], identity[i], pdf);
+			if (strstr(text, identity[i]))
+				fail_msg("the text printed by %s shows %s:\n%s", users[u], identity[i], text);
+		}
+		assert_non_null(strstr(pdf, "请向（保密）当面致歉"));
+		assert_non_null(strstr(text, "请向（保密）当面致歉"));
+		assert_non_null(strstr(pdf, "（保密）电话（保密）"));
+		free(pdf);
+		free(text);
+	}
+	free(r);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +353,7 @@ int main(void)
 		cmocka_unit_test(continued_pages),
 		cmocka_unit_test(boxes_are_lines),
 		cmocka_unit_test(training_mark),
+		cmocka_unit_test(confidential_transfer_slip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

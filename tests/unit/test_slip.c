@@ -343,6 +343,134 @@ static void masked_transfer(void **state)
 	fixture_close(&fx);
 }
 
+/* The text of a slip as it leaves the office, with every space, line break, form feed and
+ * box line taken out (a number the page wraps reads whole again): printed by `s` as text in
+ * UTF-8 or GB18030 (read back with iconv), or as a PDF read back with pdftotext. */
+static char *slip_as_printed(struct fixture *fx, struct xf_session *s, int64_t id, const char *form, const char *as)
+{
+	bool pdf = strcmp(as, "pdf") == 0;
+	char path[320];
+	snprintf(path, sizeof path, "%s/sent-%s.%s", fx->dir, form, pdf ? "pdf" : "txt");
+	struct xf_print_opts opts = {form, pdf ? NULL : as, XF_PRINT_FILE, path, {66, 90}, forms(),
+	                             pdf ? XF_FORMAT_PDF : XF_FORMAT_TEXT, NULL};
+	struct xf_err err;
+	if (print_case(s, id, &opts, NULL, &err) != XF_OK)
+		fail_msg("print %s as %s: %s", form, as, err.msg);
+	int status;
+	char *raw = pdf ? run_capture(&status, "pdftotext -enc UTF-8 '%s' -", path)
+	                : run_capture(&status, "iconv -f %s -t UTF-8 '%s'", as, path);
+	assert_int_equal(status, 0);
+	size_t len = strlen(raw);
+	struct xf_buf out;
+	buf_init(&out);
+	for (size_t i = 0; i < len;) {
+		size_t at = i;
+		uint32_t cp = utf8_next(raw, len, &i);
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || (cp >= 0x2500 && cp <= 0x257f))
+			continue;
+		buf_add(&out, raw + at, i - at);
+	}
+	buf_puts(&out, "");
+	free(raw);
+	return out.data;
+}
+
+/* The issue's confidential petitioner, and the words of the summary that name nobody. */
+static const char issue_summary[] =
+	"周立新来电（本人电话15951234567，身份证320106198506123011）反映城东支行柜员态度恶劣，要求周立新本人得到书面道歉。";
+static const char *const issue_identity[] = {"周立新", "15951234567", "320106198506123011", "中山路1号"};
+
+/* Fails when the page shows any of the petitioner's identity. */
+static void assert_no_identity(const char *what, const char *page)
+{
+	for (size_t i = 0; i < sizeof issue_identity / sizeof issue_identity[0]; i++)
+		if (strstr(page, issue_identity[i]) != NULL)
+			fail_msg("%s shows %s:\n%s", what, issue_identity[i], page);
+}
+
+/* The transfer slip and the outcome report of a confidential case carry no identity in any
+ * box, free text included, whoever prints them (the head, the handler's reprint) and however
+ * (UTF-8 or GB18030 text, PDF); the rest of the text is kept. A case naming a co-department
+ * is masked the same; an open case's slip keeps everything. */
+static void confidential_slips_as_sent(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	char summary[512];
+	snprintf(summary, sizeof summary, "summary=%s", issue_summary);
+	int64_t secret = fixture_case(&fx, "confidential=是", "name=周立新", "phone=15951234567",
+	                              "id_number=320106198506123011", "address=南京市鼓楼区中山路1号", summary, NULL);
+	fixture_move(&fx.head, secret, XF_MV_TRANSFER, "dept=个人金融部", "leader=张行长",
+	             "instruction=请向周立新本人（159 5123 4567）当面致歉", "opinion=联系周立新，住南京市鼓楼区中山路1号",
+	             NULL);
+	fixture_move(&fx.handler, secret, XF_MV_OUTCOME, "findings=经核实柜员态度确有不妥", "satisfaction=满意", NULL);
+	struct xf_session *who[] = {&fx.head, &fx.handler};
+	const char *as[] = {"UTF-8", "GB18030", "pdf"};
+	const char *forms_sent[] = {"transfer", "outcome"};
+	for (int w = 0; w < 2; w++)
+		for (int f = 0; f < 2; f++)
+			for (int a = 0; a < 3; a++) {
+				char *page = slip_as_printed(&fx, who[w], secret, forms_sent[f], as[a]);
+				char what[96];
+				snprintf(what, sizeof what, "%s printed by %s as %s", forms_sent[f], who[w]->op.name, as[a]);
+				assert_no_identity(what, page);
+				if (strstr(page, "柜员态度恶劣") == NULL || strstr(page, "要求（保密）本人得到书面道歉") == NULL)
+					fail_msg("%s lost the summary's other words:\n%s", what, page);
+				if (f == 0 && strstr(page, "请向（保密）本人（（保密））当面致歉") == NULL)
+					fail_msg("%s lost the instruction's other words:\n%s", what, page);
+				free(page);
+			}
+	/* The office's own registration form keeps the identity. */
+	char *page = slip_as_printed(&fx, &fx.head, secret, "registration", "UTF-8");
+	assert_non_null(strstr(page, "15951234567"));
+	assert_non_null(strstr(page, "周立新来电"));
+	free(page);
+
+	/* Not confidential, but the text names a co-department: the slip goes there too. */
+	int64_t co = fixture_case(&fx, "name=周立新", "phone=15951234567",
+	                          "summary=周立新反映公司金融部客户经理拒绝为其办理业务", NULL);
+	fixture_move(&fx.head, co, XF_MV_TRANSFER, "dept=个人金融部", "co_depts=公司金融部", NULL);
+	page = slip_as_printed(&fx, &fx.head, co, "transfer", "UTF-8");
+	assert_no_identity("co-department's slip", page);
+	assert_non_null(strstr(page, "（保密）反映公司金融部客户经理拒绝为其办理业务"));
+	free(page);
+
+	/* An open case: the department may see who complained. */
+	int64_t open = fixture_case(&fx, "name=周立新", "phone=15951234567", "summary=周立新反映自助机具故障", NULL);
+	fixture_move(&fx.head, open, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	page = slip_as_printed(&fx, &fx.head, open, "transfer", "UTF-8");
+	assert_non_null(strstr(page, "周立新反映自助机具故障"));
+	assert_non_null(strstr(page, "15951234567"));
+	free(page);
+	fixture_close(&fx);
+}
+
+/* A name written in traditional characters is masked on the slip too, the right characters
+ * replaced and 𠮷 printed whole, in text and in the PDF. */
+static void traditional_name_on_slip(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t id = fixture_case(&fx, "confidential=是", "name=欧阳明月", "phone=13905101234",
+	                          "summary=𠮷祥路网点：歐陽明月来电，欧陽明月本人要求道歉𠮷", NULL);
+	fixture_move(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", "opinion=请联系歐陽明月", NULL);
+	struct xf_session *who[] = {&fx.head, &fx.handler};
+	const char *as[] = {"UTF-8", "GB18030", "pdf"};
+	for (int w = 0; w < 2; w++)
+		for (int a = 0; a < 3; a++) {
+			char *page = slip_as_printed(&fx, who[w], id, "transfer", as[a]);
+			if (strstr(page, "陽明月") || strstr(page, "阳明月") || strstr(page, "欧阳") || strstr(page, "歐陽"))
+				fail_msg("the slip printed by %s as %s shows the name:\n%s", who[w]->op.name, as[a], page);
+			if (strstr(page, "𠮷祥路网点：（保密）来电，（保密）本人要求道歉𠮷") == NULL ||
+			    strstr(page, "请联系（保密）") == NULL)
+				fail_msg("the slip printed by %s as %s is not masked in place:\n%s", who[w]->op.name, as[a], page);
+			free(page);
+		}
+	fixture_close(&fx);
+}
+
 /* Printed-slip records for one case. */
 static struct xf_rows prints_of(struct fixture *fx, int64_t id)
 {
@@ -444,6 +572,8 @@ int main(void)
 		cmocka_unit_test(golden_pages),  cmocka_unit_test(aligned_on_both_devices),
 		cmocka_unit_test(wrapping),      cmocka_unit_test(masked_transfer),
 		cmocka_unit_test(destinations),
+		cmocka_unit_test(confidential_slips_as_sent),
+		cmocka_unit_test(traditional_name_on_slip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
