@@ -1,6 +1,6 @@
 /* Files only the office can read: the mode and group every file holding the record is created
- * with (the store, its -wal and -shm, backups), and the warning when a store is readable by
- * others. */
+ * with (the store, its -wal and -shm, backups, exports), output files written whole or not at
+ * all, and the warning when a store is readable by others. */
 #ifndef XINFANG_FILEPERM_H
 #define XINFANG_FILEPERM_H
 
@@ -13,16 +13,14 @@
 int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err);
 /* Creates a new, empty file at path with the office's mode and group whatever the umask
  * (O_EXCL, never follows a symlink). Returns an open read-write descriptor the caller closes,
- * or -1 with err filled (XF_EEXIST when the file is already there). For backups: create the
- * file with this, close it, then let SQLite write into it; its -wal and -shm follow its mode. */
+ * or -1 with err filled (XF_EEXIST when the file is already there). For a new store: create
+ * the file with this, close it, then let SQLite write into it; its -wal and -shm follow its
+ * mode. (Files written out of the store, backups too, go through fileperm_out_begin below.) */
 int fileperm_create(const char *path, struct xf_err *err);
 /* Gives an existing file owned by this user the office's group (when one is configured); used
  * on a store's -wal and -shm, which SQLite creates with the store's mode but the creator's
  * group. Files of other owners are left alone. */
 void fileperm_follow(const char *path);
-/* Opens a file for writing, made or emptied, with exactly the office's mode and group; -1 and
- * errno when it cannot. */
-int fileperm_open_output(const char *path);
 /* An output file written whole or not at all: the bytes go to a new file of this account's
  * (O_EXCL, never through a link, never another account's inode) beside the final name, which
  * is renamed over the final name only when everything was written and synced. A process killed

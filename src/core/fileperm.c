@@ -125,30 +125,6 @@ int fileperm_create(const char *path, struct xf_err *err)
 	return fd;
 }
 
-/* Opens a file for writing (made or emptied) with exactly the office's mode and group:
- * exported ledgers and printed files hold what the store holds, so they are read as it is;
- * -1 with errno set when it cannot. */
-int fileperm_open_output(const char *path)
-{
-	mode_t mode;
-	gid_t gid;
-	if (fileperm_office(&mode, &gid, NULL) != XF_OK) {
-		errno = EINVAL;
-		return -1;
-	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	/* A file that was there keeps its old mode through O_CREAT, and the umask trims new ones. */
-	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0) || fchmod(fd, mode) != 0) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
 /* Gives a file of ours the office's group. */
 void fileperm_follow(const char *path)
 {
