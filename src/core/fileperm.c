@@ -223,16 +223,14 @@ int fileperm_check_extension(const char *path, const char *own_ext, bool only_ow
 	return XF_OK;
 }
 
-/* Gives a new file the mode and group of `like` (and its owner when run as root), or the
- * office's mode and group; -1 with errno when it cannot. */
+/* Gives a new file the mode and group of `like` (and its owner when run as root), or, without
+ * it, the office's mode and group; -1 with errno when it cannot. */
 static int out_set_owner(int fd, const char *like)
 {
 	mode_t mode;
 	gid_t gid;
-	if (like != NULL) {
-		struct stat sb;
-		if (stat(like, &sb) != 0)
-			return -1;
+	struct stat sb;
+	if (like != NULL && stat(like, &sb) == 0) {
 		mode = sb.st_mode & 0660;
 		if (geteuid() == 0) {
 			if (fchown(fd, sb.st_uid, sb.st_gid) != 0)
