@@ -30,6 +30,10 @@ int setup_create(const char *path, const char *datadir, const char *admin, const
 int setup_finish(struct xf_store *st, const char *actor, struct xf_err *err);
 /* True on a training store (its date may be set; screens and slips say 演示/培训). */
 bool setup_is_training(struct xf_store *st);
+/* Refuses, with what to do, a backup that is not of the live store: a training store's backup
+ * over a production store (or the reverse), or another store's (its trail starts with another
+ * first record; every store's first record is unique, its init holding a random store_id). */
+int setup_restore_same(struct xf_store *live, struct xf_store *backup, const char *file, struct xf_err *err);
 /* Opens a store that init has set up: migrates it to the newest schema, or explains that
  * `xinfang init` is needed (also when an init was interrupted). Refuses with XF_EINVAL a date
  * override (--today, XINFANG_TODAY) on a production store. */

@@ -58,5 +58,10 @@ int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *
  * current store aside in *aside, copies the backup into the store's place and records it. */
 int verify_restore(struct xf_session *s, const char *file, struct xf_verify *report, char **aside,
                    struct xf_err *err);
+/* Restores a backup where no store is yet (a new machine): the verified backup becomes the
+ * store at path; user and password must be an admin account of the backup, and the restore is
+ * recorded in its trail. Nothing is left at path when it fails. */
+int verify_restore_new(const char *path, const char *file, const char *user, const char *password,
+                       struct xf_verify *report, struct xf_err *err);
 
 #endif

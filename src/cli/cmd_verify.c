@@ -1,7 +1,9 @@
 /* Proving the record: verify, backup and restore. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "xinfang/verify.h"
@@ -51,11 +53,43 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* xinfang restore FILE: a verified backup in the store's place. */
+/* xinfang restore FILE where no store is yet (a new machine): the backup becomes the store,
+ * its own admin account logging the restore. */
+static int restore_new(struct cli *c, const char *file)
+{
+	struct xf_err err;
+	struct xf_verify report;
+	const char *user = c->user ? c->user : getenv("XINFANG_USER");
+	if (str_empty(user)) {
+		xf_err_set(&err, XF_EAUTH, "请指明备份里的管理员账户：--user 用户名，或设置 XINFANG_USER");
+		return refused(&err);
+	}
+	char *pw = get_password("XINFANG_PASSWORD", "备份里该管理员的密码：");
+	if (pw == NULL) {
+		xf_err_set(&err, XF_EAUTH, "没有密码：请设置 XINFANG_PASSWORD，或在终端上运行以便输入");
+		return refused(&err);
+	}
+	int rc = verify_restore_new(c->db, file, user, pw, &report, &err);
+	free(pw);
+	if (rc != XF_OK) {
+		if (report.failures > 0)
+			fputs(report.text.data, stderr);
+		verify_free(&report);
+		return refused(&err);
+	}
+	printf("已从 %s 恢复到新的数据库 %s\n", file, c->db);
+	verify_free(&report);
+	return 0;
+}
+
+/* xinfang restore FILE: a verified backup of this very store in its place. */
 int cmd_restore(struct cli *c, int argc, char **argv)
 {
 	if (argc != 1)
 		return usage_error("用法：xinfang restore 备份文件%s", "");
+	struct stat sb;
+	if (lstat(c->db, &sb) != 0 && errno == ENOENT)
+		return restore_new(c, argv[0]);
 	struct xf_err err;
 	struct xf_verify report;
 	char *aside = NULL;

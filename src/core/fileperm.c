@@ -1,6 +1,7 @@
 /* Files only the office can read. */
 #include "xinfang/fileperm.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -124,30 +125,6 @@ int fileperm_create(const char *path, struct xf_err *err)
 	return fd;
 }
 
-/* Opens a file for writing (made or emptied) with exactly the office's mode and group:
- * exported ledgers and printed files hold what the store holds, so they are read as it is;
- * -1 with errno set when it cannot. */
-int fileperm_open_output(const char *path)
-{
-	mode_t mode;
-	gid_t gid;
-	if (fileperm_office(&mode, &gid, NULL) != XF_OK) {
-		errno = EINVAL;
-		return -1;
-	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	/* A file that was there keeps its old mode through O_CREAT, and the umask trims new ones. */
-	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0) || fchmod(fd, mode) != 0) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
 /* Gives a file of ours the office's group. */
 void fileperm_follow(const char *path)
 {
@@ -244,4 +221,184 @@ int fileperm_check_extension(const char *path, const char *own_ext, bool only_ow
 		return xf_err_set(err, XF_EINVAL, "文件名 %s 与格式不符：写出的是%s，按 .%s 打开会出错。%s", base, written, ext,
 		                  advice);
 	return XF_OK;
+}
+
+/* Gives a new file the mode and group of `like` (and its owner when run as root), or, without
+ * it, the office's mode and group; -1 with errno when it cannot. */
+static int out_set_owner(int fd, const char *like)
+{
+	mode_t mode;
+	gid_t gid;
+	struct stat sb;
+	if (like != NULL && stat(like, &sb) == 0) {
+		mode = sb.st_mode & 0660;
+		if (geteuid() == 0) {
+			if (fchown(fd, sb.st_uid, sb.st_gid) != 0)
+				return -1;
+		} else if (sb.st_gid != getegid()) {
+			/* Only a group this account is in can be given; otherwise the group keeps out. */
+			if (fchown(fd, (uid_t)-1, sb.st_gid) != 0)
+				mode &= 0600;
+		}
+		return fchmod(fd, mode | 0600);
+	}
+	if (fileperm_office(&mode, &gid, NULL) != XF_OK) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0)
+		return -1;
+	return fchmod(fd, mode);
+}
+
+/* Removes a private directory and whatever a library left in it. */
+static void out_remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d != NULL) {
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* Frees an output file's names. */
+static void out_free(struct xf_outfile *o)
+{
+	free(o->path);
+	free(o->tmp);
+	free(o->dir);
+	o->path = o->tmp = o->dir = NULL;
+}
+
+/* Starts an output file: a new temporary file beside the final name. */
+int fileperm_out_begin(struct xf_outfile *o, const char *path, const char *what, unsigned flags, const char *like,
+                       struct xf_err *err)
+{
+	memset(o, 0, sizeof *o);
+	o->fd = -1;
+	o->what = what;
+	o->flags = flags;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return fileperm_write_error(err, ELOOP, what, path);
+	if ((flags & XF_OUT_NO_REPLACE) && lstat(path, &sb) == 0)
+		return fileperm_write_error(err, EEXIST, what, path);
+	o->path = xstrdup(path);
+	char *pattern = xasprintf("%s.partial-XXXXXX", path);
+	int fd;
+	if (flags & XF_OUT_BY_NAME) {
+		if (mkdtemp(pattern) == NULL) {
+			int rc = fileperm_write_error(err, errno, what, path);
+			free(pattern);
+			out_free(o);
+			return rc;
+		}
+		o->dir = pattern;
+		const char *slash = strrchr(path, '/');
+		o->tmp = xasprintf("%s/%s", o->dir, slash ? slash + 1 : path);
+		fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	} else {
+		o->tmp = pattern;
+		fd = mkostemp(o->tmp, O_CLOEXEC);
+	}
+	if (fd < 0) {
+		int rc = fileperm_write_error(err, errno, what, path);
+		if (o->dir)
+			rmdir(o->dir);
+		out_free(o);
+		return rc;
+	}
+	if (out_set_owner(fd, like) != 0) {
+		int rc = xf_err_set(err, XF_EIO, "无法设定%s %s 的权限或用户组（%s）：请检查 XINFANG_GROUP 和目录的权限", what, path,
+		                    strerror(errno));
+		close(fd);
+		fileperm_out_abort(o);
+		return rc;
+	}
+	if (flags & XF_OUT_BY_NAME)
+		close(fd);
+	else
+		o->fd = fd;
+	return XF_OK;
+}
+
+/* Syncs the directory holding path, so a rename in it outlives a power cut. */
+static void out_sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Renames without replacing: renameat2's RENAME_NOREPLACE, or link and unlink where the file
+ * system lacks it. */
+static int out_rename_new(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	if (link(from, to) != 0)
+		return -1;
+	unlink(from);
+	return 0;
+}
+
+/* Puts a finished output file in place. */
+int fileperm_out_commit(struct xf_outfile *o, struct xf_err *err)
+{
+	int failed = 0, saved = 0;
+	if (o->fd >= 0) {
+		failed = fsync(o->fd) != 0;
+		saved = errno;
+		if (close(o->fd) != 0 && !failed)
+			failed = 1, saved = errno;
+		o->fd = -1;
+	} else {
+		/* A library wrote and closed it: its bytes reach the disk before the name does. */
+		int fd = open(o->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		failed = fd < 0 || fsync(fd) != 0;
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	struct stat sb;
+	if (!failed && lstat(o->path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		failed = 1, saved = ELOOP;
+	if (!failed && ((o->flags & XF_OUT_NO_REPLACE) ? out_rename_new(o->tmp, o->path) : rename(o->tmp, o->path)) != 0)
+		failed = 1, saved = errno;
+	if (failed) {
+		int rc = fileperm_write_error(err, saved, o->what, o->path);
+		fileperm_out_abort(o);
+		return rc;
+	}
+	out_sync_dir(o->path);
+	if (o->dir)
+		out_remove_dir(o->dir);
+	out_free(o);
+	return XF_OK;
+}
+
+/* Removes what a failed output left. */
+void fileperm_out_abort(struct xf_outfile *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
+	if (o->tmp)
+		unlink(o->tmp);
+	if (o->dir)
+		out_remove_dir(o->dir);
+	out_free(o);
 }

@@ -148,6 +148,8 @@ struct exporter {
 	int map[NCOLS]; /* scan column of each ledger column */
 	bool mapped;
 	FILE *out;
+	struct xf_outfile file; /* the file being written, renamed into place when complete */
+	bool have_file;
 	bool gb18030;
 	struct xf_buf chunk; /* UTF-8 rows waiting to be converted and written */
 	lxw_workbook *wb;
@@ -304,13 +306,15 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 static int xlsx_start(struct exporter *x)
 {
 	lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
-	/* Made first with the office's mode: the library's own fopen keeps it. */
-	int fd = fileperm_open_output(x->opts->path);
-	if (fd < 0)
-		return fileperm_write_error(x->err, errno, "台账文件", x->opts->path);
-	close(fd);
+	/* The library opens the file by its name again: it is made first, with the office's mode
+	 * (which the library's fopen keeps), in a private directory no other account can change,
+	 * and only the finished workbook takes the name asked for. */
+	int rc = fileperm_out_begin(&x->file, x->opts->path, "台账文件", XF_OUT_BY_NAME, NULL, x->err);
+	if (rc != XF_OK)
+		return rc;
+	x->have_file = true;
 	errno = 0;
-	x->wb = workbook_new_opt(x->opts->path, &options);
+	x->wb = workbook_new_opt(x->file.tmp, &options);
 	if (x->wb == NULL)
 		return fileperm_write_error(x->err, errno != 0 ? errno : EIO, "台账文件", x->opts->path);
 	x->ws = workbook_add_worksheet(x->wb, "台账");
@@ -394,12 +398,15 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	if (rc == XF_OK && opts->format == XF_LEDGER_XLSX) {
 		rc = xlsx_start(&x);
 	} else if (rc == XF_OK) {
-		int fd = strcmp(opts->path, "-") == 0 ? -1 : fileperm_open_output(opts->path);
-		x.out = strcmp(opts->path, "-") == 0 ? stdout : fd < 0 ? NULL : fdopen(fd, "wb");
-		if (x.out == NULL && fd >= 0)
-			close(fd);
-		if (x.out == NULL)
-			rc = fileperm_write_error(err, errno, "台账文件", opts->path);
+		if (strcmp(opts->path, "-") == 0) {
+			x.out = stdout;
+		} else if ((rc = fileperm_out_begin(&x.file, opts->path, "台账文件", 0, NULL, err)) == XF_OK) {
+			/* Written beside the name and renamed when complete: never a partial ledger. */
+			x.have_file = true;
+			x.out = fdopen(x.file.fd, "wb");
+			if (x.out == NULL)
+				rc = fileperm_write_error(err, errno, "台账文件", opts->path);
+		}
 		if (rc == XF_OK && utf8)
 			buf_add(&x.chunk, "\xEF\xBB\xBF", 3);
 		for (size_t i = 0; rc == XF_OK && i < NCOLS; i++)
@@ -415,6 +422,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 		if (x.out != stdout) {
 			if (fclose(x.out) != 0 && rc == XF_OK)
 				rc = fileperm_write_error(err, errno, "台账文件", opts->path);
+			x.file.fd = -1; /* closed with the stream */
 		} else if (fflush(stdout) != 0 && rc == XF_OK) {
 			rc = xf_err_set(err, XF_EIO, "写到标准输出失败（%s）", strerror(errno));
 		}
@@ -425,6 +433,10 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 		if (e != LXW_NO_ERROR && rc == XF_OK)
 			rc = fileperm_write_error(err, errno != 0 ? errno : EIO, "台账文件", opts->path);
 	}
+	if (x.have_file && rc == XF_OK)
+		rc = fileperm_out_commit(&x.file, err);
+	else if (x.have_file)
+		fileperm_out_abort(&x.file);
 	buf_free(&x.chunk);
 	free_escaped(&x);
 	if (opts->progress && rc == XF_OK)

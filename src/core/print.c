@@ -249,30 +249,20 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* A file destination, replaced whole or not at all. */
+/* A file destination, replaced whole or not at all: a new file of this account's, renamed
+ * over the name only when written (fileperm_out_begin). */
 int print_to_file(const char *path, const char *bytes, size_t len, struct xf_err *err)
 {
-	char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
-	int fd = fileperm_open_output(tmp);
-	if (fd < 0) {
-		int rc = fileperm_write_error(err, errno, "打印文件", path);
-		free(tmp);
+	struct xf_outfile out;
+	int rc = fileperm_out_begin(&out, path, "打印文件", 0, NULL, err);
+	if (rc != XF_OK)
+		return rc;
+	if (write_all(out.fd, bytes, len) != 0) {
+		rc = fileperm_write_error(err, errno, "打印文件", path);
+		fileperm_out_abort(&out);
 		return rc;
 	}
-	int failed = write_all(fd, bytes, len) != 0 || fsync(fd) != 0;
-	int saved = errno;
-	failed = close(fd) != 0 || failed;
-	if (!failed && rename(tmp, path) != 0) {
-		failed = 1;
-		saved = errno;
-	}
-	if (failed) {
-		unlink(tmp);
-		free(tmp);
-		return fileperm_write_error(err, saved, "打印文件", path);
-	}
-	free(tmp);
-	return XF_OK;
+	return fileperm_out_commit(&out, err);
 }
 
 /* Reads what a child writes on fd, keeping the first n-1 bytes. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "xinfang/audit.h"
@@ -160,6 +161,19 @@ static int load_rules(struct xf_store *st, const char *datadir, struct xf_err *e
 	return rc;
 }
 
+/* Gives a new store a random id: its first audit record, which snapshots the settings, is then
+ * unique even for two stores made in the same second (setup_restore_same). */
+static int set_store_id(struct xf_store *st, struct xf_err *err)
+{
+	unsigned char raw[16];
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		return xf_err_set(err, XF_EIO, "无法取得随机数（%s）：请检查系统后重试", strerror(errno));
+	char hex[33];
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	return store_setting_set(st, "store_id", hex, err);
+}
+
 /* Creates the store's contents in one transaction: lists, rules, calendars, the admin, the
  * kind of store and (unless the caller finishes it later) the mark that init is done. */
 int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin, const char *password,
@@ -197,6 +211,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 		rc = store_setting_set(st, "training", training ? "1" : "0", err);
 	if (rc == XF_OK)
 		rc = store_setting_set(st, "initialised", mode & XF_INIT_UNFINISHED ? "0" : "1", err);
+	if (rc == XF_OK)
+		rc = set_store_id(st, err);
 	if (rc == XF_OK)
 		rc = store_audit(st, admin, "init", 0, NULL, training ? "{\"training\":\"1\"}" : "{\"training\":\"0\"}", err);
 	if (rc == XF_OK)
@@ -263,6 +279,43 @@ static int init_finished(struct xf_store *st, bool *finished, struct xf_err *err
 bool setup_is_training(struct xf_store *st)
 {
 	return setting_on(st, "training");
+}
+
+/* The stored hash of a store's first audit record, the store's identity; "" when it has none. */
+static int first_record(struct xf_store *st, char hash[65], struct xf_err *err)
+{
+	char computed[65];
+	bool found;
+	return store_chain_record(st, 1, hash, computed, &found, err);
+}
+
+/* Refuses a backup of another store. */
+int setup_restore_same(struct xf_store *live, struct xf_store *backup, const char *file, struct xf_err *err)
+{
+	bool live_training = setting_on(live, "training"), backup_training = setting_on(backup, "training");
+	const char *db = store_path(live);
+	if (backup_training && !live_training)
+		return xf_err_set(err, XF_EINVAL,
+		                  "备份文件 %s 是培训数据库的备份，%s 是正式数据库：培训库的备份不能恢复到正式库上，正式库未动。"
+		                  "请用正式库自己的备份（xinfang backup 所做）",
+		                  file, db);
+	if (!backup_training && live_training)
+		return xf_err_set(err, XF_EINVAL,
+		                  "备份文件 %s 是正式数据库的备份，%s 是培训数据库：不能恢复到培训库上，培训库未动。"
+		                  "要在新机器上恢复正式库，请用 --db 指向一个还不存在的文件再运行 xinfang restore",
+		                  file, db);
+	char mine[65], theirs[65];
+	int rc = first_record(live, mine, err);
+	if (rc == XF_OK)
+		rc = first_record(backup, theirs, err);
+	if (rc != XF_OK)
+		return rc;
+	if (mine[0] == '\0' || strcmp(mine, theirs) != 0)
+		return xf_err_set(err, XF_EINVAL,
+		                  "备份文件 %s 不是 %s 的备份，而是另一套数据库的（两者操作日志的第 1 条记录不同），不予恢复，本库未动。"
+		                  "请用本库自己的备份；要在新机器上恢复，不要先运行 init，请用 --db 指向一个还不存在的文件再运行 xinfang restore",
+		                  file, db);
+	return XF_OK;
 }
 
 /* Moves the files of a store whose init never finished aside, to <path>.unfinished-<seconds>

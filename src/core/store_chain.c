@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store_private.h"
@@ -1145,25 +1147,31 @@ static int copy_pages(sqlite3 *to, sqlite3 *from, struct xf_err *err, const char
 	return XF_OK;
 }
 
-/* Copies the store to a new file. */
+/* Copies the store to a new file: written under a private temporary name (SQLite opens it by
+ * name, so no other account may be able to swap it) and given the final name, never replacing
+ * a file, only when the copy is complete. XF_EEXIST when a file is already there. */
 int store_backup(struct xf_store *st, const char *path, struct xf_err *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
-		return fileperm_write_error(err, errno, "备份文件", path);
-	}
-	close(fd);
+	struct xf_outfile out;
+	struct stat sb;
+	if (lstat(path, &sb) == 0)
+		return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
+	int rc = fileperm_out_begin(&out, path, "备份文件", XF_OUT_BY_NAME | XF_OUT_NO_REPLACE, NULL, err);
+	if (rc != XF_OK)
+		return rc;
 	sqlite3 *to;
-	int rc = XF_OK;
-	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(out.tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		rc = xf_err_set(err, XF_EIO, "无法打开备份文件 %s：%s", path, sqlite3_errmsg(to));
 	else
 		rc = copy_pages(to, store_sqlite(st), err, "备份");
-	sqlite3_close(to);
-	if (rc != XF_OK)
-		unlink(path);
+	if (sqlite3_close(to) != SQLITE_OK && rc == XF_OK)
+		rc = xf_err_set(err, XF_EIO, "备份文件 %s 未能写完：请检查磁盘空间后重试", path);
+	if (rc == XF_OK)
+		rc = fileperm_out_commit(&out, err);
+	else
+		fileperm_out_abort(&out);
+	if (rc == XF_EEXIST)
+		xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在（刚由别处写入）：请换一个文件名，原文件未动", path);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
+#include "xinfang/setup.h"
 #include "xinfang/text.h"
 
 /* Records written at the desk's start check: the chain's tail it recomputes. */
@@ -519,31 +520,27 @@ int verify_anchor_read(const char *anchor_path, struct xf_chain_head *head, bool
 	return XF_OK;
 }
 
-/* Writes the anchor file atomically (0600) and the head to syslog. */
+/* Writes the anchor file atomically, with the owner, group and mode of the store it anchors
+ * (so one written by root stays the office's), and the head to syslog. */
 int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,
                         const char *why, struct xf_err *err)
 {
 	char wall[32];
 	clock_wall_now(wall);
-	char *tmp = xasprintf("%s.tmp", anchor_path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = XF_OK;
-	if (fd < 0) {
-		rc = fileperm_write_error(err, errno, "库外锚点", anchor_path);
-	} else {
-		fchmod(fd, 0600);
+	struct xf_outfile out;
+	int rc = fileperm_out_begin(&out, anchor_path, "库外锚点", 0, db_path, err);
+	if (rc == XF_OK) {
 		char *text = xasprintf("# xinfang 操作日志锚点：%s 最后一条记录的编号和校验值（%s，%s）\nid %lld\nhash %s\n",
 		                       db_path, why, wall, (long long)head->id, head->hash);
 		size_t len = strlen(text);
-		bool ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-		ok = close(fd) == 0 && ok;
-		free(text);
-		if (!ok || rename(tmp, anchor_path) != 0) {
-			rc = fileperm_write_error(err, errno, "库外锚点", anchor_path);
-			unlink(tmp);
+		if (write(out.fd, text, len) != (ssize_t)len) {
+			rc = fileperm_write_error(err, errno != 0 ? errno : ENOSPC, "库外锚点", anchor_path);
+			fileperm_out_abort(&out);
+		} else {
+			rc = fileperm_out_commit(&out, err);
 		}
+		free(text);
 	}
-	free(tmp);
 	openlog("xinfang", LOG_PID, LOG_USER);
 	syslog(LOG_NOTICE, "audit chain head of %s (%s): id=%lld hash=%s", db_path, why, (long long)head->id, head->hash);
 	closelog();
@@ -581,14 +578,11 @@ int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *
 	return rc;
 }
 
-/* Restores a verified backup in the store's place, keeping the current one aside. */
-int verify_restore(struct xf_session *s, const char *file, struct xf_verify *report, char **aside,
-                   struct xf_err *err)
+/* Checks a backup before it is restored: readable, of this program's version, passing verify
+ * against its own anchor (the report in *report) and, when live is given, a backup of that
+ * very store (setup_restore_same). */
+static int restore_check(struct xf_store *live, const char *file, struct xf_verify *report, struct xf_err *err)
 {
-	memset(report, 0, sizeof *report);
-	*aside = NULL;
-	if (!auth_require(s, 0, "从备份恢复数据库", err))
-		return err->code;
 	if (access(file, R_OK) != 0)
 		return xf_err_set(err, XF_ENOTFOUND, "备份文件 %s 无法读取：%s", file, strerror(errno));
 	struct xf_store *backup;
@@ -603,28 +597,44 @@ int verify_restore(struct xf_session *s, const char *file, struct xf_verify *rep
 	if (rc == XF_OK)
 		rc = verify_store(backup, XF_VERIFY_NO_ANCHOR | XF_VERIFY_KEEP_ANCHOR, backup_anchor, report, err);
 	free(backup_anchor);
+	if (rc == XF_OK && report->failures > 0)
+		rc = xf_err_set(err, XF_EINVAL, "备份文件 %s 未通过核验，不予恢复：%s", file, report->first);
+	if (rc == XF_OK && live != NULL)
+		rc = setup_restore_same(live, backup, file, err);
 	store_close(backup);
-	if (rc != XF_OK)
-		return rc;
-	if (report->failures > 0)
-		return xf_err_set(err, XF_EINVAL, "备份文件 %s 未通过核验，不予恢复：%s", file, report->first);
+	return rc;
+}
+
+/* Copies the store aside to <db>.before-restore-<time> (-2, -3, … when that name is taken: two
+ * restores in one second). */
+static int restore_aside(struct xf_store *st, char **aside, struct xf_err *err)
+{
 	char wall[32];
 	clock_wall_now(wall);
 	for (char *p = wall; *p; p++)
 		if (*p == ':' || *p == '+')
 			*p = '-';
-	*aside = xasprintf("%s.before-restore-%s", store_path(s->st), wall);
-	if ((rc = store_backup(s->st, *aside, err)) != XF_OK)
-		return rc;
-	if ((rc = store_restore(s->st, file, err)) != XF_OK)
-		return rc;
+	int rc = XF_EEXIST;
+	for (int n = 1; n < 1000 && rc == XF_EEXIST; n++) {
+		free(*aside);
+		*aside = n == 1 ? xasprintf("%s.before-restore-%s", store_path(st), wall)
+		                : xasprintf("%s.before-restore-%s-%d", store_path(st), wall, n);
+		rc = store_backup(st, *aside, err);
+	}
+	return rc;
+}
+
+/* Records 从备份恢复 in the restored store's trail and moves its anchor to it. */
+static int restore_record(struct xf_session *s, const char *file, const char *aside, struct xf_err *err)
+{
 	struct xf_fields what;
 	fields_init(&what);
 	fields_set(&what, "file", file);
-	fields_set(&what, "aside", *aside);
+	if (aside)
+		fields_set(&what, "aside", aside);
 	char *after = audit_json(&what);
 	fields_free(&what);
-	rc = store_audit(s->st, s->op.name, "restore", 0, NULL, after, err);
+	int rc = store_audit(s->st, s->op.name, "restore", 0, NULL, after, err);
 	free(after);
 	if (rc != XF_OK)
 		return rc;
@@ -634,5 +644,65 @@ int verify_restore(struct xf_session *s, const char *file, struct xf_verify *rep
 	char *live = verify_anchor_path(store_path(s->st));
 	rc = verify_anchor_write(live, store_path(s->st), &head, "restore", err);
 	free(live);
+	return rc;
+}
+
+/* Restores a verified backup in the store's place, keeping the current one aside. */
+int verify_restore(struct xf_session *s, const char *file, struct xf_verify *report, char **aside,
+                   struct xf_err *err)
+{
+	memset(report, 0, sizeof *report);
+	*aside = NULL;
+	if (!auth_require(s, 0, "从备份恢复数据库", err))
+		return err->code;
+	int rc = restore_check(s->st, file, report, err);
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = restore_aside(s->st, aside, err)) != XF_OK)
+		return rc;
+	if ((rc = store_restore(s->st, file, err)) != XF_OK)
+		return rc;
+	return restore_record(s, file, *aside, err);
+}
+
+/* Restores a backup where there is no store yet (a new machine): the verified backup becomes
+ * the store at path (never replacing a file), and an admin account of the backup, logged in
+ * with user and password, records it. On failure nothing is left at path. */
+int verify_restore_new(const char *path, const char *file, const char *user, const char *password,
+                       struct xf_verify *report, struct xf_err *err)
+{
+	memset(report, 0, sizeof *report);
+	struct stat sb;
+	if (lstat(path, &sb) == 0)
+		return xf_err_set(err, XF_EEXIST, "数据库 %s 已存在：请登录后在它上面恢复（只接受它自己的备份）", path);
+	int rc = restore_check(NULL, file, report, err);
+	struct xf_store *backup = NULL;
+	if (rc == XF_OK && (rc = store_open(file, &backup, err)) == XF_OK) {
+		rc = store_backup(backup, path, err);
+		store_close(backup);
+	}
+	if (rc != XF_OK)
+		return rc == XF_EEXIST ? xf_err_set(err, XF_EEXIST, "数据库 %s 刚被别处建好，未恢复：请确认后再试", path) : rc;
+	struct xf_store *st = NULL;
+	struct xf_session s;
+	memset(&s, 0, sizeof s);
+	rc = setup_open(path, &st, err);
+	if (rc == XF_OK)
+		rc = auth_login(st, user, password, &s, err);
+	if (rc == XF_OK && !auth_require(&s, 0, "从备份恢复数据库", err))
+		rc = err->code;
+	if (rc == XF_OK)
+		rc = restore_record(&s, file, NULL, err);
+	session_close(&s);
+	store_close(st);
+	if (rc != XF_OK) {
+		/* Made by this command a moment ago: a refused login leaves no store behind. */
+		static const char *const suffixes[] = {"", "-wal", "-shm", ".anchor"};
+		for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+			char *p = xasprintf("%s%s", path, suffixes[i]);
+			unlink(p);
+			free(p);
+		}
+	}
 	return rc;
 }

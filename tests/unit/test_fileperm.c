@@ -37,15 +37,6 @@ static struct xf_store *open_and_read(const char *db)
 	return st;
 }
 
-/* True when user nobody (65534) can read the file, tried through setpriv. */
-static bool nobody_can_read(const char *path)
-{
-	char *cmd = xasprintf("setpriv --reuid=65534 --regid=65534 --clear-groups cat '%s' >/dev/null 2>&1", path);
-	int status = system(cmd);
-	free(cmd);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* Under umask 022 the store and its companions are 0600, and nobody else reads them. */
 static void store_files_private(void **state)
 {

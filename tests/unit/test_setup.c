@@ -1,6 +1,7 @@
 /* One clock, honestly, and the limits of the host: a production store refuses a set date; a
  * training store takes it and says so; receipt dates are bounded; an interrupted init is made
- * again; a busy store exits 3; a file-size limit is a message, never a silent death. */
+ * again; a busy store exits 3; a file-size limit is a message, never a silent death; a store
+ * restores only its own backups. */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -389,6 +390,89 @@ static void file_size_limit(void **state)
 	fixture_close(&fx);
 }
 
+/* Runs the command line on db as admin (password secret1, no date) and returns what it said. */
+static int run_admin(struct run_result *r, const char *db, const char *const *argv)
+{
+	char env_db[200];
+	snprintf(env_db, sizeof env_db, "XINFANG_DB=%s", db);
+	run_xinfang(r, (const char *[]){env_db, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", NULL}, argv);
+	return r->status;
+}
+
+/* A store restores only its own backups: a training store's backup over the production store,
+ * or another production store's (made in the same second by the same admin), is refused with
+ * what to do and the store keeps its cases; its own backup is restored; where no store is yet (a
+ * new machine) the backup becomes the store, its admin logging in, and a wrong password leaves
+ * nothing behind. */
+static void restore_only_own_backup(void **state)
+{
+	(void)state;
+	struct place p;
+	place_open(&p);
+	struct run_result *r = malloc(sizeof *r);
+	char *training = xasprintf("%s/training.db", p.dir), *other = xasprintf("%s/other.db", p.dir),
+	     *t_bak = xasprintf("%s/training-backup.db", p.dir), *o_bak = xasprintf("%s/other-backup.db", p.dir),
+	     *own = xasprintf("%s/own-backup.db", p.dir), *fresh = xasprintf("%s/new-machine.db", p.dir),
+	     *refused = xasprintf("%s/refused.db", p.dir);
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"init", NULL}), 0);
+	assert_int_equal(run_admin(r, other, (const char *[]){"init", NULL}), 0);
+	char env_training[200];
+	snprintf(env_training, sizeof env_training, "XINFANG_DB=%s", training);
+	run_xinfang(r, (const char *[]){env_training, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", NULL},
+	            (const char *[]){"init", "--demo", NULL});
+	assert_int_equal(r->status, 0);
+	assert_int_equal(run_admin(r, training, (const char *[]){"backup", t_bak, NULL}), 0);
+	assert_int_equal(run_admin(r, other, (const char *[]){"backup", o_bak, NULL}), 0);
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"new", "channel=来访", "category=建议", "name=王五",
+	                                                     "summary=柜台排队", NULL}),
+	                 0);
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"backup", own, NULL}), 0);
+	/* The training store's backup: refused, the production store as it was. */
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"restore", t_bak, NULL}), 1);
+	if (strstr(r->err, "培训数据库的备份") == NULL || strstr(r->err, "正式库未动") == NULL)
+		fail_msg("%s", r->err);
+	/* Another production store's: refused too. */
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"restore", o_bak, NULL}), 1);
+	if (strstr(r->err, "另一套数据库") == NULL || strstr(r->err, "不要先运行 init") == NULL)
+		fail_msg("%s", r->err);
+	struct xf_store *st;
+	struct xf_err err;
+	clock_set_today(-1); /* the system clock, as a production store wants */
+	if (setup_open(p.db, &st, &err) != XF_OK)
+		fail_msg("%s", err.msg);
+	assert_false(setup_is_training(st));
+	store_close(st);
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"list", NULL}), 0);
+	assert_non_null(strstr(r->out, "王五"));
+	/* Its own backup: restored. */
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"restore", own, NULL}), 0);
+	assert_int_equal(run_admin(r, p.db, (const char *[]){"verify", NULL}), 0);
+	/* A new machine: the backup becomes the store, with its cases and a sound record. */
+	assert_int_equal(run_admin(r, fresh, (const char *[]){"restore", own, NULL}), 0);
+	assert_non_null(strstr(r->out, "新的数据库"));
+	assert_int_equal(run_admin(r, fresh, (const char *[]){"list", NULL}), 0);
+	assert_non_null(strstr(r->out, "王五"));
+	assert_int_equal(run_admin(r, fresh, (const char *[]){"verify", NULL}), 0);
+	char env_refused[200];
+	snprintf(env_refused, sizeof env_refused, "XINFANG_DB=%s", refused);
+	run_xinfang(r, (const char *[]){env_refused, "XINFANG_USER=admin", "XINFANG_PASSWORD=wrong-one", NULL},
+	            (const char *[]){"restore", own, NULL});
+	assert_int_equal(r->status, 1);
+	assert_int_equal(access(refused, F_OK), -1);
+	char *anchor = xasprintf("%s.anchor", refused);
+	assert_int_equal(access(anchor, F_OK), -1);
+	free(anchor);
+	free(training);
+	free(other);
+	free(t_bak);
+	free(o_bak);
+	free(own);
+	free(fresh);
+	free(refused);
+	free(r);
+	place_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +484,7 @@ int main(void)
 		cmocka_unit_test(unfinished_store_kept_aside),
 		cmocka_unit_test(busy_exit_code),
 		cmocka_unit_test(file_size_limit),
+		cmocka_unit_test(restore_only_own_backup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,21 +162,17 @@ static void slurp(int fd, char *buf, size_t cap)
 	buf[len] = '\0';
 }
 
-/* Runs the real binary and captures its output. */
-void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv)
+/* Forks and runs bin with argv and extra environment, stdin /dev/null, stdout and stderr on
+ * outfd and errfd (-1: /dev/null), in a session of its own; returns the child's pid. */
+static pid_t start_child(const char *bin, const char *const *env, const char *const *argv, int outfd, int errfd)
 {
-	const char *bin = getenv("XINFANG_BIN");
-	assert_non_null(bin);
-	char outpath[] = "/tmp/xinfang-out-XXXXXX", errpath[] = "/tmp/xinfang-err-XXXXXX";
-	int outfd = mkstemp(outpath), errfd = mkstemp(errpath);
-	assert_true(outfd >= 0 && errfd >= 0);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDWR);
 		dup2(devnull, 0);
-		dup2(outfd, 1);
-		dup2(errfd, 2);
+		dup2(outfd >= 0 ? outfd : devnull, 1);
+		dup2(errfd >= 0 ? errfd : devnull, 2);
 		setsid(); /* no controlling terminal: password prompts cannot hang */
 		for (size_t i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
@@ -190,6 +186,35 @@ void run_xinfang(struct run_result *r, const char *const *env, const char *const
 		execv(bin, args);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* Starts $XINFANG_BIN in the background, its output thrown away. */
+pid_t spawn_xinfang(const char *const *env, const char *const *argv)
+{
+	const char *bin = getenv("XINFANG_BIN");
+	assert_non_null(bin);
+	return start_child(bin, env, argv, -1, -1);
+}
+
+/* True when user nobody (65534) can read the file, tried through setpriv. */
+bool nobody_can_read(const char *path)
+{
+	char *cmd = xasprintf("setpriv --reuid=65534 --regid=65534 --clear-groups cat '%s' >/dev/null 2>&1", path);
+	int status = system(cmd);
+	free(cmd);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Runs the real binary and captures its output. */
+void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv)
+{
+	const char *bin = getenv("XINFANG_BIN");
+	assert_non_null(bin);
+	char outpath[] = "/tmp/xinfang-out-XXXXXX", errpath[] = "/tmp/xinfang-err-XXXXXX";
+	int outfd = mkstemp(outpath), errfd = mkstemp(errpath);
+	assert_true(outfd >= 0 && errfd >= 0);
+	pid_t pid = start_child(bin, env, argv, outfd, errfd);
 	int status;
 	waitpid(pid, &status, 0);
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -4,8 +4,10 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <cmocka.h>
 
 #include "xinfang/auth.h"
@@ -44,6 +46,12 @@ struct run_result {
 };
 /* Runs $XINFANG_BIN with argv (NULL-terminated) and extra environment "K=V" entries. */
 void run_xinfang(struct run_result *r, const char *const *env, const char *const *argv);
+/* Starts $XINFANG_BIN with argv and extra environment in the background, its output thrown
+ * away; returns its pid for the caller to wait for (or kill). */
+pid_t spawn_xinfang(const char *const *env, const char *const *argv);
+/* True when user nobody (65534) can read the file (tried through setpriv; the tests run as
+ * root). */
+bool nobody_can_read(const char *path);
 /* Runs a shell command line (a tool such as pdftotext) and returns its standard output, a new
  * string; the exit status goes into *status when not NULL. */
 char *run_capture(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
