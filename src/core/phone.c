@@ -164,7 +164,7 @@ static int mainland_refusal(const char *nsn, bool zero, bool intl, const char *l
 	int len = (int)strlen(nsn);
 	if (len == 0)
 		return xf_err_set(err, XF_EINVAL, "%s“%s”只有 0：手机号如 13812345678，座机如 010-12345678", label, shown);
-	if (!zero && !intl && (len == 7 || len == 8))
+	if (!zero && !intl && (len == 7 || len == 8) && nsn[0] != '1')
 		return xf_err_set(err, XF_EINVAL, "%s“%s”：座机号码前要写区号（如 010-12345678、0755-12345678），手机号为 11 位",
 		                  label, shown);
 	if (nsn[0] == '0')

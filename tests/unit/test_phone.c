@@ -81,7 +81,8 @@ static void invalid_numbers_refused(void **state)
 	REFUSED("400-819-558", "400 号码应为 10 位");
 	REFUSED("0950-8998835", "0950 不是区号", "950 8998835");
 	/* A landline without its area code, or its 0. */
-	REFUSED("12345678", "区号");
+	REFUSED("23456789", "座机号码前要写区号");
+	REFUSED("1391234", "手机号应为 11 位", "7 位");
 	REFUSED("10-12345678", "区号");
 	REFUSED("1012345678", "应写 010-12345678");
 	/* Hong Kong, Taiwan and elsewhere by their own plans. */
