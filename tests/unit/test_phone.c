@@ -12,8 +12,9 @@
 #include "xinfang/phone.h"
 #include "xinfang/search.h"
 
-/* Fails unless s is refused with a message naming the field and holding each of the words. */
-static void refused(const char *s, const char *const *words)
+/* Fails unless s is refused with a message naming the field and holding the words (the
+ * second may be NULL). */
+static void refused(const char *s, const char *word, const char *word2)
 {
 	char *out = NULL;
 	struct xf_err err;
@@ -22,9 +23,8 @@ static void refused(const char *s, const char *const *words)
 	assert_null(out);
 	if (strstr(err.msg, "联系电话") == NULL)
 		fail_msg("%s: the message does not name the field: %s", s, err.msg);
-	for (; *words; words++)
-		if (strstr(err.msg, *words) == NULL)
-			fail_msg("%s: the message lacks “%s”: %s", s, *words, err.msg);
+	if (!strstr(err.msg, word) || (word2 && !strstr(err.msg, word2)))
+		fail_msg("%s: the message lacks “%s” or “%s”: %s", s, word, word2 ? word2 : "", err.msg);
 }
 
 /* Fails unless s is stored as want, and want reads back to itself. */
@@ -42,12 +42,6 @@ static void stored_as(const char *s, const char *want)
 	free(out);
 }
 
-#define REFUSED(s, ...)                                                                                            \
-	do {                                                                                                       \
-		static const char *const words_[] = {__VA_ARGS__, NULL};                                           \
-		refused(s, words_);                                                                                \
-	} while (0)
-
 /* The numbers issue 17 found accepted, each refused with what is wrong. */
 static void invalid_numbers_refused(void **state)
 {
@@ -57,48 +51,53 @@ static void invalid_numbers_refused(void **state)
 	                                        "14412345678", "15412345678", "16012345678", "19412345678",
 	                                        "12812345678", "+86 140 1234 5678"};
 	for (size_t i = 0; i < sizeof no_prefix / sizeof no_prefix[0]; i++)
-		REFUSED(no_prefix[i], "手机号段");
-	REFUSED("17412345678", "没有 1741 开头的手机号段");
-	REFUSED("1381234567", "手机号应为 11 位", "10 位");
-	REFUSED("138123456789", "手机号应为 11 位", "12 位");
-	/* Area codes that do not exist. */
-	REFUSED("0300-1234567", "区号 0300 不存在");
-	REFUSED("0500-12345678", "区号 0500 不存在");
-	REFUSED("011-12345678", "区号 011 不存在");
-	REFUSED("000-1234567", "区号");
-	/* The wrong length for the area. */
-	REFUSED("0755-5268408", "区号 0755 的号码应为 8 位", "现在是 7 位");
-	REFUSED("0351-28828642", "区号 0351 的号码应为 7 位", "现在是 8 位");
-	REFUSED("010-1234567", "区号 010 的号码应为 8 位");
-	REFUSED("010-123456", "区号 010 的号码应为 8 位");
-	REFUSED("0755 1234567 转 8", "区号 0755 的号码应为 8 位");
-	REFUSED("0755-1234567-8", "区号 0755 的号码应为 8 位");
-	REFUSED("010-02345678", "不以 0 开头");
-	/* 0800 is no area code; 800 and 400 numbers are dialled without 0. */
-	REFUSED("0800-1234567", "0800 不是区号");
-	REFUSED("08008208820", "0800 不是区号");
-	REFUSED("0400-8195588", "0400 不是区号");
-	REFUSED("400-819-558", "400 号码应为 10 位");
-	REFUSED("0950-8998835", "0950 不是区号", "950 8998835");
-	/* A landline without its area code, or its 0. */
-	REFUSED("23456789", "座机号码前要写区号");
-	REFUSED("1391234", "手机号应为 11 位", "7 位");
-	REFUSED("10-12345678", "区号");
-	REFUSED("1012345678", "应写 010-12345678");
-	/* Hong Kong, Taiwan and elsewhere by their own plans. */
-	REFUSED("+852 1234 5678", "香港没有这样的号码", "+852");
-	REFUSED("+852 9123 456", "香港号码的位数不对");
-	REFUSED("+886 1234", "台湾号码的位数不对");
-	REFUSED("+81 3 1234 5678 9", "日本");
-	REFUSED("+999 1234", "国家或地区代码");
-	REFUSED("+0 123", "国家或地区代码");
-	REFUSED("+44 20 7946 0958 转 12", "境外号码不记分机");
-	/* Extensions belong to landlines, and have at most 6 digits. */
-	REFUSED("13812345678转8", "只有座机号码带分机");
-	REFUSED("010-12345678 转 1234567", "分机号最多 6 位");
-	REFUSED("010-12345678-", "末尾不完整");
-	REFUSED("电话", "电话号码不用的字符");
-	REFUSED("", "没有数字");
+		refused(no_prefix[i], "手机号段", NULL);
+	/* Each with the words its message must hold. */
+	static const char *const bad[][3] = {
+		{"17412345678", "没有 1741 开头的手机号段", NULL},
+		{"1381234567", "手机号应为 11 位", "10 位"},
+		{"138123456789", "手机号应为 11 位", "12 位"},
+		/* Area codes that do not exist. */
+		{"0300-1234567", "区号 0300 不存在", NULL},
+		{"0500-12345678", "区号 0500 不存在", NULL},
+		{"011-12345678", "区号 011 不存在", NULL},
+		{"000-1234567", "区号", NULL},
+		/* The wrong length for the area. */
+		{"0755-5268408", "区号 0755 的号码应为 8 位", "现在是 7 位"},
+		{"0351-28828642", "区号 0351 的号码应为 7 位", "现在是 8 位"},
+		{"010-1234567", "区号 010 的号码应为 8 位", NULL},
+		{"010-123456", "区号 010 的号码应为 8 位", NULL},
+		{"0755 1234567 转 8", "区号 0755 的号码应为 8 位", NULL},
+		{"0755-1234567-8", "区号 0755 的号码应为 8 位", NULL},
+		{"010-02345678", "不以 0 开头", NULL},
+		/* 0800 is no area code; 800 and 400 numbers are dialled without 0. */
+		{"0800-1234567", "0800 不是区号", NULL},
+		{"08008208820", "0800 不是区号", NULL},
+		{"0400-8195588", "0400 不是区号", NULL},
+		{"400-819-558", "400 号码应为 10 位", NULL},
+		{"0950-8998835", "0950 不是区号", "950 8998835"},
+		/* A landline without its area code, or its 0. */
+		{"23456789", "座机号码前要写区号", NULL},
+		{"1391234", "手机号应为 11 位", "7 位"},
+		{"10-12345678", "区号", NULL},
+		{"1012345678", "应写 010-12345678", NULL},
+		/* Hong Kong, Taiwan and elsewhere by their own plans. */
+		{"+852 1234 5678", "香港没有这样的号码", "+852"},
+		{"+852 9123 456", "香港号码的位数不对", NULL},
+		{"+886 1234", "台湾号码的位数不对", NULL},
+		{"+81 3 1234 5678 9", "日本", NULL},
+		{"+999 1234", "国家或地区代码", NULL},
+		{"+0 123", "国家或地区代码", NULL},
+		{"+44 20 7946 0958 转 12", "境外号码不记分机", NULL},
+		/* Extensions belong to landlines, and have at most 6 digits. */
+		{"13812345678转8", "只有座机号码带分机", NULL},
+		{"010-12345678 转 1234567", "分机号最多 6 位", NULL},
+		{"010-12345678-", "末尾不完整", NULL},
+		{"电话", "电话号码不用的字符", NULL},
+		{"", "没有数字", NULL},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		refused(bad[i][0], bad[i][1], bad[i][2]);
 }
 
 /* The usual written forms come out in the one stored form. */
@@ -306,35 +305,10 @@ static void stored_before_still_found(void **state)
 	char *path = xasprintf("%s/old.db", dir);
 	struct xf_store *st;
 	struct xf_err err;
-	assert_int_equal(store_open(path, &st, &err), XF_OK);
-	assert_int_equal(store_migrate(st, 3, &err), XF_OK);
-	assert_int_equal(store_begin(st, &err), XF_OK);
+	static const char *const old_cases[] = {"老库里的投诉|老用户|0755-1234567", "老库里的投诉|老用户|0755-7654321-8",
+	                                        NULL};
+	fixture_old_store(path, 3, old_cases, &st);
 	struct xf_fields f;
-	fields_from(&f, "name=来访", NULL);
-	assert_int_equal(store_insert(st, "channels", &f, NULL, &err), XF_OK);
-	fields_free(&f);
-	fields_from(&f, "name=服务态度", "kind=投诉", "grp=general", NULL);
-	assert_int_equal(store_insert(st, "categories", &f, NULL, &err), XF_OK);
-	fields_free(&f);
-	static const char *const phones[] = {"0755-1234567", "0755-7654321-8"};
-	for (int i = 0; i < 2; i++) {
-		char seq[16], number[32], cid[16], phone[32];
-		snprintf(seq, sizeof seq, "seq=%d", i + 1);
-		snprintf(number, sizeof number, "number=2025年第%04d号", i + 1);
-		snprintf(cid, sizeof cid, "case_id=%d", i + 1);
-		snprintf(phone, sizeof phone, "phone=%s", phones[i]);
-		fields_from(&f, "year=2025", seq, number, "state=queued", "received=2025-06-01", "channel=来访",
-		            "category=服务态度", "summary=老库里的投诉", "ruleset=seed", "due_transfer=2025-06-03",
-		            "due_handle=2025-06-09", "due_reply=2025-07-01", "orig_due_handle=2025-06-09",
-		            "orig_due_reply=2025-07-01", "created_by=admin", "created_at=2025-06-01 09:00:00", NULL);
-		assert_int_equal(store_insert(st, "cases", &f, NULL, &err), XF_OK);
-		fields_free(&f);
-		fields_from(&f, cid, "name=老用户", phone, NULL);
-		assert_int_equal(store_insert(st, "petitioners", &f, NULL, &err), XF_OK);
-		fields_free(&f);
-	}
-	assert_int_equal(store_commit(st, &err), XF_OK);
-	assert_int_equal(store_migrate(st, 0, &err), XF_OK);
 	struct xf_session s;
 	memset(&s, 0, sizeof s);
 	s.st = st;
