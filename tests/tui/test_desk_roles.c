@@ -325,14 +325,14 @@ static void messages_clear_when_fixed(void **state)
 	term_send(&t, K_BTAB "\025李四\t"); /* the name changed: the warning goes */
 	assert_true(term_wait_gone(&t, "同名 7 件", 2000));
 	term_send(&t, "\t\t\t\t\t1391234\t"); /* gender, age, people, document type and number; a short phone */
-	must_see(&t, "不像手机号", 2000);
+	must_see(&t, "手机号应为 11 位", 2000);
 	term_send(&t, "\025" "13912345678\t");
-	assert_true(term_wait_gone(&t, "不像手机号", 2000));
+	assert_true(term_wait_gone(&t, "手机号应为 11 位", 2000));
 	term_send(&t, K_BTAB "\0251391\t");
-	must_see(&t, "不像手机号", 2000);
+	must_see(&t, "手机号应为 11 位", 2000);
 	term_send(&t, K_F10);                /* to the menu: the message stays behind */
 	must_see(&t, "信 访 工 作 台", 2000);
-	assert_true(term_wait_gone(&t, "不像手机号", 1000));
+	assert_true(term_wait_gone(&t, "手机号应为 11 位", 1000));
 	/* The draft is announced on the menu; dropped, it is not said to be kept. */
 	must_see(&t, "未保存的登记草稿", 1000);
 	term_send(&t, "1");

@@ -469,29 +469,8 @@ static void test_migration_builds_index(void **state)
 	char *path = xasprintf("%s/old.db", dir);
 	struct xf_store *st;
 	struct xf_err err;
-	assert_int_equal(store_open(path, &st, &err), XF_OK);
-	assert_int_equal(store_migrate(st, 3, &err), XF_OK);
-	struct xf_fields f;
-	int64_t id;
-	assert_int_equal(store_begin(st, &err), XF_OK);
-	fields_from(&f, "name=来访", NULL);
-	assert_int_equal(store_insert(st, "channels", &f, NULL, &err), XF_OK);
-	fields_free(&f);
-	fields_from(&f, "name=服务态度", "kind=投诉", "grp=general", NULL);
-	assert_int_equal(store_insert(st, "categories", &f, NULL, &err), XF_OK);
-	fields_free(&f);
-	fields_from(&f, "year=2025", "seq=1", "number=2025年第0001号", "state=queued", "received=2025-06-01",
-	            "channel=来访", "category=服务态度", "summary=老库里的盗刷投诉", "ruleset=seed",
-	            "due_transfer=2025-06-03", "due_handle=2025-06-09", "due_reply=2025-07-01",
-	            "orig_due_handle=2025-06-09", "orig_due_reply=2025-07-01", "created_by=admin",
-	            "created_at=2025-06-01 09:00:00", NULL);
-	assert_int_equal(store_insert(st, "cases", &f, &id, &err), XF_OK);
-	fields_free(&f);
-	fields_from(&f, "case_id=1", "name=欧阳老", "phone=13800001111", NULL);
-	assert_int_equal(store_insert(st, "petitioners", &f, NULL, &err), XF_OK);
-	fields_free(&f);
-	assert_int_equal(store_commit(st, &err), XF_OK);
-	assert_int_equal(store_migrate(st, 0, &err), XF_OK);
+	static const char *const old_cases[] = {"老库里的盗刷投诉|欧阳老|13800001111", NULL};
+	fixture_old_store(path, 3, old_cases, &st);
 	struct xf_session s;
 	memset(&s, 0, sizeof s);
 	s.st = st;

@@ -260,3 +260,40 @@ char *squeeze_spaces(const char *text)
 	*w = '\0';
 	return out;
 }
+
+/* Makes a store as an older program left it, then migrates it. */
+void fixture_old_store(const char *path, int version, const char *const *cases, struct xf_store **st)
+{
+	struct xf_err err;
+	assert_int_equal(store_open(path, st, &err), XF_OK);
+	assert_int_equal(store_migrate(*st, version, &err), XF_OK);
+	struct xf_fields f;
+	assert_int_equal(store_begin(*st, &err), XF_OK);
+	fields_from(&f, "name=来访", NULL);
+	assert_int_equal(store_insert(*st, "channels", &f, NULL, &err), XF_OK);
+	fields_free(&f);
+	fields_from(&f, "name=服务态度", "kind=投诉", "grp=general", NULL);
+	assert_int_equal(store_insert(*st, "categories", &f, NULL, &err), XF_OK);
+	fields_free(&f);
+	for (int i = 0; cases[i] != NULL; i++) {
+		char summary[256], name[64], phone[64], seq[32], number[48], cid[32];
+		assert_int_equal(sscanf(cases[i], "%255[^|]|%63[^|]|%63[^|]", summary, name, phone), 3);
+		snprintf(seq, sizeof seq, "seq=%d", i + 1);
+		snprintf(number, sizeof number, "number=2025年第%04d号", i + 1);
+		snprintf(cid, sizeof cid, "case_id=%d", i + 1);
+		char *sv = xasprintf("summary=%s", summary), *nv = xasprintf("name=%s", name),
+		     *pv = xasprintf("phone=%s", phone);
+		fields_from(&f, "year=2025", seq, number, "state=queued", "received=2025-06-01", "channel=来访",
+		            "category=服务态度", sv, "ruleset=seed", "due_transfer=2025-06-03", "due_handle=2025-06-09",
+		            "due_reply=2025-07-01", "orig_due_handle=2025-06-09", "orig_due_reply=2025-07-01",
+		            "created_by=admin", "created_at=2025-06-01 09:00:00", NULL);
+		assert_int_equal(store_insert(*st, "cases", &f, NULL, &err), XF_OK);
+		fields_free(&f);
+		fields_from(&f, cid, nv, pv, NULL);
+		assert_int_equal(store_insert(*st, "petitioners", &f, NULL, &err), XF_OK);
+		fields_free(&f);
+		free(sv), free(nv), free(pv);
+	}
+	assert_int_equal(store_commit(*st, &err), XF_OK);
+	assert_int_equal(store_migrate(*st, 0, &err), XF_OK);
+}

@@ -38,6 +38,11 @@ const char *fixture_state(struct fixture *fx, int64_t id, char buf[32]);
 void fields_from(struct xf_fields *f, const char *first, ...);
 void fields_from_va(struct xf_fields *f, const char *first, va_list ap);
 
+/* A store made at schema `version` (an older program's), holding the channel 来访 and the
+ * category 服务态度, with cases inserted as that program stored them: one per "summary|name|phone"
+ * entry (NULL-terminated), numbered 2025年第0001号 on; then migrated to this build's version. */
+void fixture_old_store(const char *path, int version, const char *const *cases, struct xf_store **st);
+
 /* The result of running the xinfang binary. */
 struct run_result {
 	int status;   /* exit code, or -1 when killed */
