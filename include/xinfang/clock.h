@@ -18,7 +18,7 @@ bool clock_overridden(void);
 long long clock_seconds(void);
 /* Now as "YYYY-MM-DD HH:MM:SS" (the date part follows the override) into out[20]. */
 void clock_now_iso(char out[20]);
-/* The real wall-clock time with its UTC offset ("2026-11-25T15:40:01+0800") into out[32]; the
+/* The real wall-clock time in Beijing time, with its offset ("2026-11-25T15:40:01+0800"), into out[32]; the
  * date override never applies (audit records carry it beside the business date). */
 void clock_wall_now(char out[32]);
 

@@ -29,11 +29,15 @@ int clock_set_today_iso(const char *iso, struct xf_err *err)
 	return rc;
 }
 
-/* Reads the system's local time. */
+/* The office keeps Beijing time, UTC+8 (China has had no daylight saving since 1991), whatever
+ * the machine's zone or the user's TZ says: a business date is not the user's to move. */
+enum { OFFICE_UTC_OFFSET = 8 * 3600 };
+
+/* Reads the system clock as the office's local time. */
 static void system_now(struct tm *tm)
 {
-	time_t t = time(NULL);
-	localtime_r(&t, tm);
+	time_t t = time(NULL) + OFFICE_UTC_OFFSET;
+	gmtime_r(&t, tm);
 }
 
 /* Reads $XINFANG_TODAY once, unless the override was set explicitly first. */
@@ -90,6 +94,6 @@ void clock_wall_now(char out[32])
 {
 	struct tm tm;
 	system_now(&tm);
-	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%S+0800", &tm) == 0)
 		out[0] = '\0';
 }

@@ -364,9 +364,11 @@ static void restores_in_one_second_keep_both_asides(void **state)
 	time_t now = time(NULL);
 	char *taken[8];
 	for (int i = 0; i < 8; i++) {
-		time_t t = now + i;
+		time_t t = now + i + 8 * 3600; /* the office's clock is Beijing time */
+		struct tm tm;
+		gmtime_r(&t, &tm);
 		char stamp[32];
-		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S%z", localtime(&t));
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S+0800", &tm);
 		for (char *p = stamp; *p; p++)
 			if (*p == '+')
 				*p = '-';

@@ -87,6 +87,15 @@ static int raw(const char *path, const char *sql, char **msg)
 	return rc;
 }
 
+/* The date in Beijing (UTC+8) at t, as "YYYY-MM-DD": the office's date whatever TZ says. */
+static void beijing_date(time_t t, char out[16])
+{
+	t += 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
 /* Runs SQL on a store file that must go through. */
 static void attack_path(const char *path, const char *sql)
 {
@@ -202,10 +211,7 @@ static void test_records_carry_wall_time(void **state)
 	assert_int_equal(store_list(fx.st, "audit", NULL, NULL, &rows, &err), XF_OK);
 	assert_true(rows.n >= 5);
 	char real[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(real, sizeof real, "%Y-%m-%d", &tm);
+	beijing_date(time(NULL), real);
 	for (size_t i = 0; i < rows.n; i++) {
 		assert_memory_equal(fields_str(&rows.v[i], "at"), "2020-06-01", 10);
 		assert_memory_equal(fields_str(&rows.v[i], "wall"), real, 10);
@@ -945,6 +951,56 @@ static void test_training_flip_command_line(void **state)
 	free(cmd);
 }
 
+/* TZ moves no date: the business date and the wall time of a production store are Beijing's,
+ * whatever zone the user's environment names, so a clerk cannot backdate or postdate a day. */
+static void test_tz_moves_no_date(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-record-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/prod.db", dir);
+	char *db = xasprintf("XINFANG_DB=%s", path);
+	const char *env_admin[] = {db, "XINFANG_PASSWORD=Adm1n-pass-9", "XINFANG_USER=admin", NULL};
+	struct run_result *r = malloc(sizeof *r);
+	run_xinfang(r, env_admin, (const char *[]){"init", NULL});
+	if (r->status != 0)
+		fail_msg("init: %s", r->err);
+	static const char *const zones[] = {"TZ=Etc/GMT+12", "TZ=Etc/GMT-14", "TZ=America/Los_Angeles"};
+	char before[16], after[16];
+	beijing_date(time(NULL), before);
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		const char *env[] = {db, "XINFANG_PASSWORD=Adm1n-pass-9", "XINFANG_USER=admin", zones[i], NULL};
+		run_xinfang(r, env, (const char *[]){"new", "channel=来访", "category=服务态度", "name=刘明", "summary=时区", NULL});
+		if (r->status != 0)
+			fail_msg("new under %s: %s", zones[i], r->err);
+	}
+	beijing_date(time(NULL), after);
+	struct xf_store *st = NULL;
+	struct xf_err err;
+	assert_int_equal(store_open(path, &st, &err), XF_OK);
+	struct xf_rows rows;
+	assert_int_equal(store_list(st, "audit", "action", "register", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 3);
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *at = fields_str(&rows.v[i], "at"), *wall = fields_str(&rows.v[i], "wall");
+		if (strncmp(at, before, 10) != 0 && strncmp(at, after, 10) != 0)
+			fail_msg("record %zu dated %s, Beijing's date is %s", i, at, before);
+		assert_memory_equal(wall, at, 10);
+		assert_string_equal(wall + strlen(wall) - 5, "+0800");
+	}
+	rows_free(&rows);
+	store_close(st);
+	run_xinfang(r, env_admin, (const char *[]){"verify", NULL});
+	if (r->status != 0)
+		fail_msg("verify: %s%s", r->out, r->err);
+	free(r);
+	free(db);
+	free(path);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_schema_objects_named),
 		cmocka_unit_test(test_training_flip_named),
 		cmocka_unit_test(test_training_flip_command_line),
+		cmocka_unit_test(test_tz_moves_no_date),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
