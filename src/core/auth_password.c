@@ -40,6 +40,37 @@ static bool blank_point(uint32_t cp)
 	return cp == ' ' || cp == 0xa0 || cp == 0x3000;
 }
 
+/* How many characters of the password are left once every occurrence of the account's name
+ * (ASCII letters compared without case) is taken out: clerkclerk leaves 0, Clerk1 leaves 1. */
+static size_t left_without_name(const char *name, const char *password)
+{
+	size_t name_len = name ? strlen(name) : 0, left = 0;
+	for (const char *p = password; *p;) {
+		if (name_len && strncasecmp(p, name, name_len) == 0) {
+			p += name_len;
+			continue;
+		}
+		size_t i = 0, len = strlen(p);
+		(void)utf8_next(p, len, &i);
+		p += i ? i : 1;
+		left++;
+	}
+	return left;
+}
+
+/* How many different characters cps[0..n) holds (111111a holds 2). */
+static size_t distinct_points(const uint32_t *cps, size_t n)
+{
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && cps[j] != cps[i])
+			j++;
+		distinct += j == i;
+	}
+	return distinct;
+}
+
 /* Why a new password is too weak, or NULL when it will do. prev may be NULL. */
 static const char *weakness(const char *name, const char *password, const char *prev)
 {
@@ -82,13 +113,17 @@ static const char *weakness(const char *name, const char *password, const char *
 	}
 	if (up || down)
 		return "是连续的字符（如 abcdef）";
+	if (distinct_points(cps, n) < 4)
+		return "只用了不到 4 种字符（如 111111a）";
 	for (size_t i = 0; i < sizeof common_passwords / sizeof common_passwords[0]; i++)
 		if (strcasecmp(password, common_passwords[i]) == 0)
 			return "是最常见的密码之一，很快会被猜中";
 	if (name && strcasecmp(password, name) == 0)
 		return "与用户名相同";
-	if (prev && strcmp(password, prev) == 0)
-		return "与原密码相同";
+	if (name && strlen(name) >= 3 && left_without_name(name, password) < 4)
+		return "只是用户名加上几个字符（如 clerk1）";
+	if (prev && strcasecmp(password, prev) == 0)
+		return "与原密码相同（大小写不同也算相同）";
 	return NULL;
 }
 

@@ -284,6 +284,10 @@ static void weak_passwords(void **state)
 		{"woaini1314", "常见"},
 		{"zhouwd", "与用户名相同"},
 		{"ZhouWD", "与用户名相同"},
+		{"zhouwdzhouwd", "用户名加上几个字符"},
+		{"Zhouwd1", "用户名加上几个字符"},
+		{"111111a", "不到 4 种字符"},
+		{"abab11", "不到 4 种字符"},
 		{"", "没有输入密码"},
 		{"ab\xff" "cdefg", "无效的字符"},
 	};
@@ -292,7 +296,7 @@ static void weak_passwords(void **state)
 		assert_int_equal(auth_user_add(&fx.admin, "zhouwd", "operator", "", "", weak[i].pw, &err), XF_EINVAL);
 		if (strstr(err.msg, weak[i].why) == NULL || strstr(err.msg, "新密码") == NULL)
 			fail_msg("%zu: %s", i, err.msg);
-		if (strcmp(weak[i].why, "与用户名相同") == 0)
+		if (strcmp(weak[i].why, "与用户名相同") == 0 || strcmp(weak[i].why, "用户名加上几个字符") == 0)
 			continue; /* the clerk's name is another */
 		assert_int_equal(auth_user_reset(&fx.admin, "clerk", weak[i].pw, &err), XF_EINVAL);
 		assert_int_equal(auth_password_change(&fx.clerk, "secret1", weak[i].pw, &err), XF_EINVAL);
@@ -302,6 +306,10 @@ static void weak_passwords(void **state)
 	/* The old password again. */
 	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "secret1", &err), XF_EINVAL);
 	assert_non_null(strstr(err.msg, "与原密码相同"));
+	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "SECRET1", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "与原密码相同"));
+	assert_int_equal(auth_password_change(&fx.clerk, "secret1", "clerkclerk", &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "用户名加上几个字符"));
 	/* Nothing was added, nothing counted as a failed login. */
 	assert_int_equal(rows_in(&fx, "operators", NULL, NULL), 4);
 	assert_int_equal(failures_of(&fx, "clerk"), 0);
@@ -500,11 +508,11 @@ static void account_commands(void **state)
 	char db[320];
 	snprintf(db, sizeof db, "XINFANG_DB=%s", fx.db);
 	struct run_result *r = malloc(sizeof *r);
-	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=clerk22", NULL},
+	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=Counter-22", NULL},
 	            (const char *[]){"passwd", NULL});
 	if (r->status != 0)
 		fail_msg("passwd: %s", r->err);
-	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=clerk22", NULL}, (const char *[]){"status", NULL});
+	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=Counter-22", NULL}, (const char *[]){"status", NULL});
 	assert_int_equal(r->status, 0);
 	const char *admin[] = {db, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", "XINFANG_NEW_PASSWORD=fresh123", NULL};
 	run_xinfang(r, admin, (const char *[]){"user", "add", "zhou", "head", "full_name=周卫东", NULL});
@@ -526,7 +534,7 @@ static void account_commands(void **state)
 	assert_int_equal(r->status, 0);
 	run_xinfang(r, admin, (const char *[]){"user", "frobnicate", NULL});
 	assert_int_equal(r->status, 2);
-	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=clerk22", NULL}, (const char *[]){"user", "list", NULL});
+	run_xinfang(r, (const char *[]){db, "XINFANG_USER=clerk", "XINFANG_PASSWORD=Counter-22", NULL}, (const char *[]){"user", "list", NULL});
 	assert_int_equal(r->status, 1);
 	free(r);
 	fixture_close(&fx);

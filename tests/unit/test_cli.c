@@ -242,13 +242,13 @@ static void refusals(void **state)
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "已经初始化"));
 	/* Roles hold on the command line: a clerk cannot transfer or add users. */
-	const char *newpw[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", "XINFANG_NEW_PASSWORD=clerk12",
+	const char *newpw[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_USER=admin", "XINFANG_NEW_PASSWORD=Clerk-desk-12",
 	                       NULL};
 	run_xinfang(r, newpw, (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
 	assert_int_equal(r->status, 0);
 	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=张伟", "summary=x", NULL});
 	assert_int_equal(r->status, 0);
-	const char *clerk[] = {c.db_env, "XINFANG_PASSWORD=clerk12", "XINFANG_USER=clerk", NULL};
+	const char *clerk[] = {c.db_env, "XINFANG_PASSWORD=Clerk-desk-12", "XINFANG_USER=clerk", NULL};
 	run_xinfang(r, clerk, (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
 	assert_int_equal(r->status, 1);
 	assert_non_null(strstr(r->err, "办公室主任"));
