@@ -24,6 +24,7 @@
 #include "xinfang/limits.h"
 #include "xinfang/store_ledger.h"
 #include "xinfang/text.h"
+#include "xlsx_libs.h" /* last: it turns the library's names into its table's */
 
 /* How a column's value is written (XLSX types) and read back. */
 enum col_kind {
@@ -304,6 +305,9 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 static int xlsx_start(struct exporter *x)
 {
 	lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
+	int loaded = xlsx_libs_load(x->err);
+	if (loaded != XF_OK)
+		return loaded;
 	/* Made first with the office's mode: the library's own fopen keeps it. */
 	int fd = fileperm_open_output(x->opts->path);
 	if (fd < 0)
