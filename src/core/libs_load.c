@@ -17,11 +17,13 @@ struct libs_symbol {
 	void **slot;
 };
 
-/* Opens the libraries (global, so each finds the others' symbols), then finds every symbol;
- * the message of the first that is missing. */
-static int libs_open(const char *const *sonames, const struct libs_symbol *syms, size_t n, const char *what,
-                      struct xf_err *err)
+/* Opens the libraries (global, so each finds the others' symbols), then finds every symbol,
+ * once (*loaded says it was done); the message of the first that is missing. */
+static int libs_open(bool *loaded, const char *const *sonames, const struct libs_symbol *syms, size_t n,
+                     const char *what, struct xf_err *err)
 {
+	if (*loaded)
+		return XF_OK;
 	for (const char *const *so = sonames; *so; so++)
 		if (dlopen(*so, RTLD_NOW | RTLD_GLOBAL) == NULL)
 			return xf_err_set(err, XF_EIO, "无法载入%s所需的库 %s：请安装它（README 的 apt-get 一行列有全部依赖）",
@@ -31,6 +33,7 @@ static int libs_open(const char *const *sonames, const struct libs_symbol *syms,
 		if (*syms[i].slot == NULL)
 			return xf_err_set(err, XF_EIO, "%s所需的库缺少函数 %s：请安装与本程序相符的版本", what, syms[i].name);
 	}
+	*loaded = true;
 	return XF_OK;
 }
 
@@ -38,29 +41,21 @@ static int libs_open(const char *const *sonames, const struct libs_symbol *syms,
 int pdf_libs_load(struct xf_err *err)
 {
 	static bool loaded;
-	if (loaded)
-		return XF_OK;
 	static const char *const sonames[] = {"libfontconfig.so.1", "libcairo.so.2", "libgobject-2.0.so.0",
 	                                      "libpango-1.0.so.0", "libpangocairo-1.0.so.0", NULL};
 #define X(name) {#name, (void **)&xf_pdf_libs.name},
 	static const struct libs_symbol syms[] = {XF_PDF_LIBS_SYMBOLS(X)};
 #undef X
-	int rc = libs_open(sonames, syms, sizeof syms / sizeof syms[0], "打印", err);
-	loaded = rc == XF_OK;
-	return rc;
+	return libs_open(&loaded, sonames, syms, sizeof syms / sizeof syms[0], "打印", err);
 }
 
 /* Loads libxlsxwriter once. */
 int xlsx_libs_load(struct xf_err *err)
 {
 	static bool loaded;
-	if (loaded)
-		return XF_OK;
 	static const char *const sonames[] = {"libxlsxwriter.so.4", NULL};
 #define X(name) {#name, (void **)&xf_xlsx_libs.name},
 	static const struct libs_symbol syms[] = {XF_XLSX_LIBS_SYMBOLS(X)};
 #undef X
-	int rc = libs_open(sonames, syms, sizeof syms / sizeof syms[0], "导出 XLSX ", err);
-	loaded = rc == XF_OK;
-	return rc;
+	return libs_open(&loaded, sonames, syms, sizeof syms / sizeof syms[0], "导出 XLSX ", err);
 }
