@@ -6,7 +6,10 @@
 -- per department (scope 1); triggers keep it in the same transaction as every write to cases,
 -- whoever writes. The bar reads the totals and the few dates from today on (overdue = total
 -- less those due today or later). The pending states and the date test are those of the
--- partial indexes cases_due_* and of the counts they replace.
+-- partial indexes cases_due_* and of the counts they replace. The triggers are written as
+-- single-row statements with comparisons: an IN list or a compound subquery in a trigger
+-- builds a temporary b-tree on every row written, which on disk temporary storage made every
+-- insert into cases fifty times slower.
 CREATE TABLE pending_counts (
   kind       INTEGER NOT NULL,
   scope      INTEGER NOT NULL,
@@ -33,67 +36,107 @@ SELECT kind, scope, department, due, count(*) FROM (
 ) GROUP BY kind, scope, department, due;
 
 CREATE TRIGGER pending_counts_insert AFTER INSERT ON cases BEGIN
-  INSERT INTO pending_counts (kind, scope, department, due, n)
-  SELECT *, 1 FROM (
-    SELECT 0, 0, '', NEW.due_transfer WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 0, '', '*' WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, NEW.department, NEW.due_transfer WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, NEW.department, '*' WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', NEW.due_handle WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', '*' WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, NEW.department, NEW.due_handle WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, NEW.department, '*' WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', NEW.due_reply WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', '*' WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, NEW.department, NEW.due_reply WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, NEW.department, '*' WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99') WHERE true
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 0, '', NEW.due_transfer, 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 0, '', '*', 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 1, NEW.department, NEW.due_transfer, 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 0, '', NEW.due_handle, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 0, '', '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 1, NEW.department, NEW.due_handle, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 0, '', NEW.due_reply, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 0, '', '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 1, NEW.department, NEW.due_reply, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
   ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER pending_counts_update AFTER UPDATE OF state, department, due_transfer, due_handle, due_reply ON cases
 BEGIN
-  UPDATE pending_counts SET n = n - 1 WHERE (kind, scope, department, due) IN (
-    SELECT 0, 0, '', OLD.due_transfer WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 0, '', '*' WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, OLD.department, OLD.due_transfer WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, OLD.department, '*' WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', OLD.due_handle WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', '*' WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, OLD.department, OLD.due_handle WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, OLD.department, '*' WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', OLD.due_reply WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', '*' WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, OLD.department, OLD.due_reply WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, OLD.department, '*' WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99');
-  INSERT INTO pending_counts (kind, scope, department, due, n)
-  SELECT *, 1 FROM (
-    SELECT 0, 0, '', NEW.due_transfer WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 0, '', '*' WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, NEW.department, NEW.due_transfer WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, NEW.department, '*' WHERE NEW.state = 'queued' AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', NEW.due_handle WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', '*' WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, NEW.department, NEW.due_handle WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, NEW.department, '*' WHERE NEW.state IN ('queued', 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', NEW.due_reply WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', '*' WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, NEW.department, NEW.due_reply WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, NEW.department, '*' WHERE NEW.state IN ('queued', 'transferred', 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99') WHERE true
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 0 AND scope = 0 AND department = ''
+  AND (due = OLD.due_transfer OR due = '*') AND (OLD.state = 'queued') AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 0 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_transfer OR due = '*') AND (OLD.state = 'queued') AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 1 AND scope = 0 AND department = ''
+  AND (due = OLD.due_handle OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 1 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_handle OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 2 AND scope = 0 AND department = ''
+  AND (due = OLD.due_reply OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred' OR OLD.state = 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 2 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_reply OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred' OR OLD.state = 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99';
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 0, '', NEW.due_transfer, 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 0, '', '*', 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 1, NEW.department, NEW.due_transfer, 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 0, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued') AND NEW.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 0, '', NEW.due_handle, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 0, '', '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 1, NEW.department, NEW.due_handle, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 1, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred') AND NEW.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 0, '', NEW.due_reply, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 0, '', '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 1, NEW.department, NEW.due_reply, 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
+  ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
+  INSERT INTO pending_counts (kind, scope, department, due, n) SELECT 2, 1, NEW.department, '*', 1
+  WHERE (NEW.state = 'queued' OR NEW.state = 'transferred' OR NEW.state = 'reported') AND NEW.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
   ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER pending_counts_delete AFTER DELETE ON cases BEGIN
-  UPDATE pending_counts SET n = n - 1 WHERE (kind, scope, department, due) IN (
-    SELECT 0, 0, '', OLD.due_transfer WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 0, '', '*' WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, OLD.department, OLD.due_transfer WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 0, 1, OLD.department, '*' WHERE OLD.state = 'queued' AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', OLD.due_handle WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 0, '', '*' WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, OLD.department, OLD.due_handle WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 1, 1, OLD.department, '*' WHERE OLD.state IN ('queued', 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', OLD.due_reply WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 0, '', '*' WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, OLD.department, OLD.due_reply WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99'
-    UNION ALL SELECT 2, 1, OLD.department, '*' WHERE OLD.state IN ('queued', 'transferred', 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99');
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 0 AND scope = 0 AND department = ''
+  AND (due = OLD.due_transfer OR due = '*') AND (OLD.state = 'queued') AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 0 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_transfer OR due = '*') AND (OLD.state = 'queued') AND OLD.due_transfer BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 1 AND scope = 0 AND department = ''
+  AND (due = OLD.due_handle OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 1 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_handle OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred') AND OLD.due_handle BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 2 AND scope = 0 AND department = ''
+  AND (due = OLD.due_reply OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred' OR OLD.state = 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99';
+  UPDATE pending_counts SET n = n - 1 WHERE kind = 2 AND scope = 1 AND department = OLD.department
+  AND (due = OLD.due_reply OR due = '*') AND (OLD.state = 'queued' OR OLD.state = 'transferred' OR OLD.state = 'reported') AND OLD.due_reply BETWEEN '0000-00-00' AND '9999-99-99';
 END;

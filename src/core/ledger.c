@@ -1653,6 +1653,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	/* The commit re-indexes every imported case: still with the writer's large page cache. */
 	if (in_tx) {
 		if (rc == XF_OK && im.writing)
+			rc = store_bulk_finish(im.bulk, err);
+		if (rc == XF_OK && im.writing)
 			rc = store_commit(s->st, err);
 		if (rc != XF_OK || !im.writing)
 			store_rollback(s->st);

@@ -10,6 +10,7 @@
 
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/ledger.h"
 
 /* The states in which each limit is pending and its column, as the counts define them. */
 static const char *const pending[XF_LIMIT_COUNT] = {
@@ -201,11 +202,64 @@ static void upgrade_counts_what_is_there(void **state)
 	fixture_close(&fx);
 }
 
+/* An import sets the count triggers aside for its transaction and counts its cases at once:
+ * the counts equal a recount after it, the triggers are back exactly as the migration wrote
+ * them, and the desk's next move is counted again. */
+static void import_counts_its_cases(void **state)
+{
+	(void)state;
+	struct fixture from, to;
+	fixture_open(&from, "2026-11-20");
+	int64_t a = fixture_case(&from, NULL), b = fixture_case(&from, NULL);
+	fixture_case(&from, NULL);
+	fixture_move(&from.head, a, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	fixture_move(&from.head, b, XF_MV_TRANSFER, "dept=公司金融部", NULL);
+	fixture_move(&from.clerk, b, XF_MV_OUTCOME, "findings=经核实情况属实", NULL);
+	char path[400];
+	snprintf(path, sizeof path, "%s/ledger.csv", from.dir);
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", path, NULL, NULL, NULL};
+	struct xf_err err;
+	long rows;
+	assert_int_equal(ledger_export(&from.head, &opts, &rows, &err), XF_OK);
+	assert_int_equal(rows, 3);
+	fixture_open(&to, "2026-11-20");
+	int64_t before = fixture_case(&to, "received=2025-12-30 16:20", NULL); /* numbered apart from the file's */
+	char *triggers = xstrdup("");
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	static const char list[] = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE type = "
+	                           "'trigger' AND name LIKE 'pending_counts_%' ORDER BY name)";
+	assert_int_equal(sqlite3_open(to.db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, list, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	free(triggers);
+	triggers = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	struct xf_import_report rep;
+	if (ledger_import(&to.clerk, path, false, NULL, NULL, &rep, &err) != XF_OK)
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(rep.imported, 3);
+	import_report_free(&rep);
+	kept_equal_recounted(&to);
+	assert_int_equal(sqlite3_prepare_v2(db, list, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), triggers);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	free(triggers);
+	fixture_move(&to.head, before, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	kept_equal_recounted(&to);
+	bar_matches_cases(&to, &to.handler, "个人金融部", "2026-12-31");
+	fixture_close(&to);
+	fixture_close(&from);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kept_counts_follow_every_write),
 		cmocka_unit_test(upgrade_counts_what_is_there),
+		cmocka_unit_test(import_counts_its_cases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
