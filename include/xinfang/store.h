@@ -145,12 +145,16 @@ struct xf_search_sql {
 	int64_t before_row;  /* with words and no numbers: only index rows below this one (the
 	                      * search_row of the last row read: the next batch), 0: any */
 	int limit, offset;
+	bool lean; /* rows with only what the mask's rule reads: id confidential subject accused
+	            * summary search_row (a handler's count: no name, no indexed texts read) */
 };
 /* Cases matching, newest receipt first: fields id number received state category channel
  * department importance name, the case's confidential subject accused summary (for the
  * mask), texts people numbers (the indexed text) and search_row (the index row's id; empty
  * when the case has none). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
+/* The indexed texts of one index row (a new string, "" when it has none). */
+int store_search_row_texts(struct xf_store *st, int64_t search_row, char **texts, struct xf_err *err);
 /* Whether match_text (the words limited to the texts column) matches one index row. */
 int store_search_texts_match(struct xf_store *st, int64_t search_row, const char *match_text, bool *matched,
                              struct xf_err *err);

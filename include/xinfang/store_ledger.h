@@ -42,5 +42,7 @@ int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *e
 int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err);
 /* Ends the writer after its transaction; fails only when the index could not be kept again. */
 int store_bulk_close(struct xf_bulk *b, struct xf_err *err);
+/* Before the writer's commit: what it set aside for the transaction counted and put back. */
+int store_bulk_finish(struct xf_bulk *b, struct xf_err *err);
 
 #endif

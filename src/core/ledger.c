@@ -24,6 +24,7 @@
 #include "xinfang/limits.h"
 #include "xinfang/store_ledger.h"
 #include "xinfang/text.h"
+#include "xlsx_libs.h" /* last: it turns the library's names into its table's */
 
 /* How a column's value is written (XLSX types) and read back. */
 enum col_kind {
@@ -306,6 +307,9 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 static int xlsx_start(struct exporter *x)
 {
 	lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_TRUE};
+	int loaded = xlsx_libs_load(x->err);
+	if (loaded != XF_OK)
+		return loaded;
 	/* The library opens the file by its name again: it is made first, with the office's mode
 	 * (which the library's fopen keeps), in a private directory no other account can change,
 	 * and only the finished workbook takes the name asked for. */
@@ -1660,6 +1664,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 		                dry_run ? "以上是全部问题" : "一件也没有导入");
 	/* The commit re-indexes every imported case: still with the writer's large page cache. */
 	if (in_tx) {
+		if (rc == XF_OK && im.writing)
+			rc = store_bulk_finish(im.bulk, err);
 		if (rc == XF_OK && im.writing)
 			rc = store_commit(s->st, err);
 		if (rc != XF_OK || !im.writing)

@@ -656,6 +656,9 @@ int pdf_render(const struct xf_form *form, const struct xf_fields *values, const
 {
 	if (form->width <= 0)
 		return xf_err_set(err, XF_EINVAL, "表单 %s 没有版面，无法生成 PDF", form->name);
+	int loaded = pdf_libs_load(err);
+	if (loaded != XF_OK)
+		return loaded;
 	struct pdf p;
 	memset(&p, 0, sizeof p);
 	p.form = form;

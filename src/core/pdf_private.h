@@ -8,6 +8,7 @@
 
 #include "xinfang/pdf.h"
 #include "xinfang/util.h"
+#include "pdf_libs.h"
 
 /* The bottom of every page, in points: the footer band sits above the bottom margin. */
 #define XF_PDF_MARGIN_BOTTOM 36.0

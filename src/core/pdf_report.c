@@ -555,6 +555,9 @@ static void lay_out(struct report *r, const struct xf_stats *st, unsigned axes_m
 int pdf_report_render(const struct xf_stats *st, unsigned axes_mask, const struct xf_pdf_report_meta *meta,
                       struct xf_buf *out, struct xf_err *err)
 {
+	int loaded = pdf_libs_load(err);
+	if (loaded != XF_OK)
+		return loaded;
 	struct report r;
 	memset(&r, 0, sizeof r);
 	const char *office = meta->office && *meta->office ? meta->office : "信访办";

@@ -357,6 +357,9 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 	/* Through the index, each batch starts below the last row read (an OFFSET would read every
 	 * earlier batch again); case numbers and filters alone give few rows or keep them all. */
 	bool below = sql->match && !sql->numbers;
+	/* Counting reads only what the mask's rule needs; the texts of the few hidden rows the
+	 * words may have matched are read one by one. */
+	sql->lean = out == NULL;
 	sql->limit = BATCH;
 	sql->offset = 0;
 	sql->before_row = 0;
@@ -380,7 +383,14 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 			bool in_texts = false;
 			if (!keep && *row && sql->match_text)
 				rc = store_search_texts_match(s->st, strtoll(row, NULL, 10), sql->match_text, &in_texts, err);
-			if (!keep && in_texts)
+			if (!keep && in_texts && sql->lean) {
+				char *texts;
+				rc = store_search_row_texts(s->st, strtoll(row, NULL, 10), &texts, err);
+				if (rc == XF_OK)
+					fields_set(r, "texts", texts);
+				free(texts);
+			}
+			if (!keep && in_texts && rc == XF_OK)
 				keep = matches_when_masked(s, r, words);
 			if (out && keep && kept >= from) {
 				if (out->n == cap) {

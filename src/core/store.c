@@ -696,22 +696,29 @@ static const char *const pending_states[XF_LIMIT_COUNT] = {
 };
 static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
 
-/* Counts pending cases with a due date in a range. */
+/* Counts pending cases with a due date in a range, from the counts kept per due date
+ * (pending_counts, schema version 14): the dates in the range summed, or with no start the
+ * total less the dates after the range, so a count reads the dates from today on, never the
+ * backlog behind it. */
 int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
                         const char *department, long *count, struct xf_err *err)
 {
-	char *sql = xasprintf("SELECT count(*) FROM cases INDEXED BY cases_%s WHERE %s AND %s >= ?1 AND %s <= ?2"
-	                      " AND (?3 IS NULL OR department = ?3)",
-	                      due_columns[kind], pending_states[kind], due_columns[kind], due_columns[kind]);
+	static const char sql[] =
+		"SELECT CASE WHEN ?2 IS NULL THEN coalesce((SELECT n FROM pending_counts WHERE kind = ?1 AND scope = ?4 "
+		"AND department = ?5 AND due = '*'), 0) - coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 "
+		"AND scope = ?4 AND department = ?5 AND due > ?3 AND due <= '9999-99-99'), 0) "
+		"ELSE coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 AND scope = ?4 AND department = ?5 "
+		"AND due >= ?2 AND due <= ?3), 0) END";
 	sqlite3_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
-	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, from ? from : "0000-00-00", -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, to ? to : "9999-99-99", -1, SQLITE_STATIC);
-	if (department)
-		sqlite3_bind_text(stmt, 3, department, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 1, (int)kind);
+	if (from)
+		sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, to ? to : "9999-99-99", -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, department ? 1 : 0);
+	sqlite3_bind_text(stmt, 5, department ? department : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(stmt, 0);

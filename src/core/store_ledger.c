@@ -114,8 +114,72 @@ struct xf_bulk {
 	sqlite3_stmt *case_id, *raise_seq, *note_case;
 	bool writing;    /* inside the caller's write transaction: the index triggers are set aside */
 	long cache_size; /* the connection's page cache before the import raised it */
+	char **count_triggers; /* the status bar's count triggers, set aside while writing */
+	size_t ncount_triggers;
+	sqlite3_int64 last_case; /* the newest case before the import: those after it are counted */
 	bool own_read;   /* a dry run: the writer holds a read transaction of its own */
 };
+
+/* The status bar's count triggers (schema version 14) set aside for the import's transaction:
+ * fired per case they made every insert keep a statement journal and a dozen upserts (an
+ * import 20 to 40 % slower); store_bulk_finish counts the imported cases at once and puts the
+ * triggers back as they were written, and a rollback brings them back with everything else. */
+static int counts_aside(struct xf_bulk *b, struct xf_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(b->db,
+	                            "SELECT sql, (SELECT coalesce(max(id), 0) FROM main.cases) FROM main.sqlite_schema "
+	                            "WHERE type = 'trigger' AND tbl_name = 'cases' "
+	                            "AND name IN ('pending_counts_insert', 'pending_counts_update', 'pending_counts_delete') "
+	                            "ORDER BY name",
+	                            -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_fail(b->st, rc, err, "准备导入");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		b->count_triggers = xrealloc(b->count_triggers, (b->ncount_triggers + 1) * sizeof *b->count_triggers);
+		b->count_triggers[b->ncount_triggers++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		b->last_case = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_fail(b->st, rc, err, "准备导入");
+	static const char *const names[] = {"pending_counts_insert", "pending_counts_update", "pending_counts_delete"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0] && b->ncount_triggers; i++) {
+		char *drop = xasprintf("DROP TRIGGER IF EXISTS main.%s", names[i]);
+		rc = store_sql_exec(b->st, drop, err, "准备导入");
+		free(drop);
+		if (rc != XF_OK)
+			return rc;
+	}
+	return XF_OK;
+}
+
+/* Before the import's commit: the imported cases counted per due date in one statement per
+ * limit, scope and date (as the triggers would have, case by case), and the triggers back. */
+int store_bulk_finish(struct xf_bulk *b, struct xf_err *err)
+{
+	if (!b->writing || b->ncount_triggers == 0)
+		return XF_OK;
+	static const char *const due[] = {"due_transfer", "due_handle", "due_reply"};
+	static const char *const pending[] = {"state = 'queued'", "state IN ('queued', 'transferred')",
+	                                      "state IN ('queued', 'transferred', 'reported')"};
+	int rc = XF_OK;
+	for (int k = 0; k < 3 && rc == XF_OK; k++)
+		for (int scope = 0; scope < 2 && rc == XF_OK; scope++)
+			for (int all = 0; all < 2 && rc == XF_OK; all++) {
+				char *sql = xasprintf(
+					"INSERT INTO main.pending_counts (kind, scope, department, due, n) SELECT %d, %d, %s, %s, count(*) "
+					"FROM main.cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' GROUP BY 3, 4 "
+					"ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
+					k, scope, scope ? "department" : "''", all ? "'*'" : due[k], (long long)b->last_case, pending[k],
+					due[k]);
+				rc = store_sql_exec(b->st, sql, err, "统计导入的时限");
+				free(sql);
+			}
+	for (size_t i = 0; i < b->ncount_triggers && rc == XF_OK; i++)
+		rc = store_sql_exec(b->st, b->count_triggers[i], err, "统计导入的时限");
+	return rc;
+}
 
 /* Starts a writer. */
 int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *err)
@@ -133,7 +197,7 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 	/* Outside the caller's transaction (a dry run) the lookups share one read transaction. */
 	if (sqlite3_get_autocommit(b->db))
 		b->own_read = sqlite3_exec(b->db, "BEGIN DEFERRED", NULL, NULL, NULL) == SQLITE_OK;
-	else if (store_search_bulk_begin(st, err) == XF_OK)
+	else if (store_search_bulk_begin(st, err) == XF_OK && counts_aside(b, err) == XF_OK)
 		b->writing = true;
 	else {
 		store_bulk_close(b, err); /* not writing: nothing to put back, err kept */
@@ -307,6 +371,9 @@ int store_bulk_close(struct xf_bulk *b, struct xf_err *err)
 	sqlite3_finalize(b->case_id);
 	sqlite3_finalize(b->raise_seq);
 	sqlite3_finalize(b->note_case);
+	for (size_t i = 0; i < b->ncount_triggers; i++)
+		free(b->count_triggers[i]);
+	free(b->count_triggers);
 	int rc = b->writing ? store_search_bulk_end(b->st, err) : XF_OK;
 	if (b->own_read)
 		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);

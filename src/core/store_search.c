@@ -343,25 +343,34 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 /* What each kind of search reads and keeps, after its columns: case numbers lead (found
  * through their unique index, the words then checked on those few cases' index rows alone);
  * words go through the index, newest row first; filters alone through the receipt index. */
-#define FROM_NUMBERS                                                                                               \
+#define FROM_NUMBERS_(P)                                                                                           \
 	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
 	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
-	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	P                                                                                                          \
 	"WHERE c.number IN (SELECT value FROM json_each(?13)) "                                                       \
 	"AND CASE WHEN ?1 IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "             \
 	"AND t.search MATCH ?1) END " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC "
-#define FROM_WORDS                                                                                                 \
+#define FROM_WORDS_(P)                                                                                             \
 	"FROM main.search s JOIN main.cases c ON c.id = (s.rowid & 4294967295) "                                      \
-	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	P                                                                                                          \
 	"WHERE s.search MATCH ?1 "                                                                                    \
 	"AND s.rowid >= (coalesce(CAST(julianday(?2) AS INTEGER), 0) << 32) "                                         \
 	"AND s.rowid <= (coalesce(CAST(julianday(?3) AS INTEGER), 1073741823) << 32) + 4294967295 "                 \
 	"AND (?15 IS NULL OR s.rowid < ?15) " RESULT_FILTERS "ORDER BY s.rowid DESC "
-#define FROM_FILTERS                                                                                               \
+#define FROM_FILTERS_(P)                                                                                           \
 	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
 	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
-	"LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "                                             \
+	P                                                                                                          \
 	"WHERE 1 " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC "
+
+/* The first petitioner, for the name every full row shows. */
+#define PETITIONER_JOIN "LEFT JOIN main.petitioners p ON p.case_id = c.id AND p.ord = 0 "
+#define FROM_NUMBERS FROM_NUMBERS_(PETITIONER_JOIN)
+#define FROM_WORDS FROM_WORDS_(PETITIONER_JOIN)
+#define FROM_FILTERS FROM_FILTERS_(PETITIONER_JOIN)
+#define LEAN(from) from##_("")
+/* What the mask's rule reads of a row (mask_may_see_identity), and the index row. */
+#define LEAN_COLUMNS "c.id, c.confidential, c.subject, c.accused, c.summary, s.rowid AS search_row "
 
 /* Binds a search's values to its statement (?1 … ?15 but ?12, as RESULT_FILTERS and FROM_* use
  * them). */
@@ -439,12 +448,35 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 		"SELECT " RESULT_COLUMNS FROM_WORDS "LIMIT ?9 OFFSET ?10",
 		"SELECT " RESULT_COLUMNS FROM_FILTERS "LIMIT ?9 OFFSET ?10",
 	};
+	/* The same reading for the mask's rule alone: no petitioner, no indexed texts. */
+	static const char *const lean_sql[] = {
+		"SELECT " LEAN_COLUMNS LEAN(FROM_NUMBERS) "LIMIT ?9 OFFSET ?10",
+		"SELECT " LEAN_COLUMNS LEAN(FROM_WORDS) "LIMIT ?9 OFFSET ?10",
+		"SELECT " LEAN_COLUMNS LEAN(FROM_FILTERS) "LIMIT ?9 OFFSET ?10",
+	};
 	out->v = NULL;
 	out->n = 0;
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, sql[search_kind(q)], &stmt, err);
+	int rc = store_sql_prepare(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bind_search(stmt, q);
 	return store_sql_collect(st, stmt, out, err);
+}
+
+/* The indexed texts of one index row ("" when there is none), for a lean row that needs them. */
+int store_search_row_texts(struct xf_store *st, int64_t search_row, char **texts, struct xf_err *err)
+{
+	*texts = NULL;
+	sqlite3_stmt *stmt;
+	int rc = store_sql_prepare(st, "SELECT texts FROM main.search WHERE rowid = ?1", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, search_row);
+	int step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		*texts = xstrdup(step == SQLITE_ROW && sqlite3_column_text(stmt, 0) ? (const char *)sqlite3_column_text(stmt, 0)
+		                                                                   : "");
+	sqlite3_finalize(stmt);
+	return *texts ? XF_OK : store_sql_fail(st, step, err, "全文检索");
 }

@@ -69,7 +69,9 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 	int age = today - received;
 	/* Old cases are closed; recent ones are spread along the workflow. */
 	int stage;
-	if (age > 75)
+	if (age > 75 && g->open_per_million > 0 && pick(r, 1000000) < g->open_per_million)
+		stage = pick(r, 3); /* the neglected backlog: queued, transferred or reported long ago */
+	else if (age > 75)
 		stage = pick(r, 100) < 99 ? 5 : 3;
 	else if (age > 35)
 		stage = 2 + pick(r, 4);
@@ -211,6 +213,7 @@ int gen_cases(struct gen *g, long n, struct xf_err *err)
 	 * dates are then sorted, so numbers follow dates as at a real desk. */
 	int *days = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *days);
 	long recent = n / 3 < 90 * 30 ? n / 3 : 90 * 30;
+	g->open_per_million = n > recent ? (long)(g->backlog * 1e6 / (double)(n - recent)) : 0;
 	for (long i = 0; i < n; i++)
 		days[i] = i < recent ? today - pick(&g->seed, 90) : today - 90 - pick(&g->seed, 5 * 365 - 90);
 	int lo = today - 5 * 365;

@@ -146,6 +146,22 @@ void term_pump(struct term *t, int ms)
 	}
 }
 
+/* Waits up to ms for the program's next output and reads what has come; true when it read
+ * any (the benchmark times a frame to the read that completed it, not to a poll). */
+bool term_read_some(struct term *t, int ms)
+{
+	struct pollfd pfd = {t->fd, POLLIN, 0};
+	if (poll(&pfd, 1, ms) <= 0 || !(pfd.revents & POLLIN))
+		return false;
+	char buf[8192];
+	ssize_t n = read(t->fd, buf, sizeof buf);
+	if (n <= 0)
+		return false;
+	buf_add(&t->raw, buf, (size_t)n);
+	feed(t, buf, (size_t)n);
+	return true;
+}
+
 /* Types keys. */
 void term_send(struct term *t, const char *keys)
 {

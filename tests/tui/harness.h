@@ -47,6 +47,8 @@ void term_start(struct term *t, int rows, int cols, const char *const *env, cons
 void term_send(struct term *t, const char *keys);
 /* Reads output for up to ms milliseconds. */
 void term_pump(struct term *t, int ms);
+/* Waits up to ms for the program's next output and reads what has come; true when it read any. */
+bool term_read_some(struct term *t, int ms);
 /* Waits up to ms for text to appear on the screen; true when it did. */
 bool term_wait(struct term *t, const char *text, int ms);
 /* Waits up to ms for text to disappear from the screen. */

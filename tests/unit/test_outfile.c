@@ -170,7 +170,7 @@ static void big_store(const char *db, long n)
 	assert_int_equal(store_open(db, &st, &err), XF_OK);
 	if (setup_init_mode(st, test_datadir(), "admin", "secret1", XF_INIT_TRAINING, &admin, &err) != XF_OK)
 		fail_msg("init: %s", err.msg);
-	struct gen g = {&admin, 20261120u, 0};
+	struct gen g = {.s = &admin, .seed = 20261120u};
 	if (gen_cases(&g, n, &err) != XF_OK)
 		fail_msg("generate: %s", err.msg);
 	session_close(&admin);
