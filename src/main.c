@@ -225,6 +225,11 @@ int main(int argc, char **argv)
 	/* The desk reads XINFANG_MONO; a configuration file's `color = no` reaches it that way. */
 	if (strcmp(config_get("color"), "no") == 0)
 		setenv("XINFANG_MONO", "1", 1);
+	struct xf_err err;
+	if ((optind >= argc || strcmp(argv[optind], "config") != 0) && config_check_member(c.db, &err) != XF_OK) {
+		free(c.db);
+		return refused(&err);
+	}
 	int code;
 	if (optind >= argc)
 		code = open_desk(&c);

@@ -52,5 +52,8 @@ const char *config_userdir(void);
  * $XINFANG_DATA names it; else the user's copy, else the office's /etc/xinfang copy, else
  * datadir's. */
 char *config_list_file(const char *datadir, const char *name);
+/* XF_EDENIED with what to do when the configured office group exists, this account is not in
+ * it (and not root) and cannot reach the store db on its own. */
+int config_check_member(const char *db, struct xf_err *err);
 
 #endif

@@ -45,7 +45,8 @@ bool verify_desk_check(struct xf_store *st, char *msg, size_t size);
 
 /* The anchor file beside a store ("<db>.anchor"); the caller frees it. */
 char *verify_anchor_path(const char *db_path);
-/* Writes the chain head to an anchor file (0600, replaced atomically) and to syslog. */
+/* Writes the chain head to an anchor file (the office's mode and group, replaced atomically) and
+ * to syslog. */
 int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,
                         const char *why, struct xf_err *err);
 /* Reads an anchor file; *found false when there is none. */

@@ -3,6 +3,8 @@
 #include "xinfang/config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,4 +349,48 @@ char *config_list_file(const char *datadir, const char *name)
 		free(path);
 	}
 	return xasprintf("%s/%s", datadir, name);
+}
+
+/* True when this process has gid among its groups. */
+static bool in_group(gid_t gid)
+{
+	if (getegid() == gid)
+		return true;
+	int n = getgroups(0, NULL);
+	if (n <= 0)
+		return false;
+	gid_t *list = xmalloc((size_t)n * sizeof *list);
+	n = getgroups(n, list);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++)
+		found = list[i] == gid;
+	free(list);
+	return found;
+}
+
+/* Refuses, in the office's words, a user outside the office group who cannot reach the store. */
+int config_check_member(const char *db, struct xf_err *err)
+{
+	const char *name = config_get("group");
+	if (str_empty(name) || geteuid() == 0)
+		return XF_OK;
+	struct group grbuf, *gr = NULL;
+	char buf[4096];
+	if (getgrnam_r(name, &grbuf, buf, sizeof buf, &gr) != 0 || gr == NULL || in_group(gr->gr_gid))
+		return XF_OK;
+	/* Outside the group: only a store this account may reach on its own is fine. */
+	char *dir = xstrdup(db), *slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	bool reachable = access(slash ? dir : ".", W_OK | X_OK) == 0 && (access(db, F_OK) != 0 || access(db, R_OK | W_OK) == 0);
+	free(dir);
+	if (reachable)
+		return XF_OK;
+	struct passwd pwbuf, *pw = NULL;
+	char pbuf[4096];
+	const char *me = getpwuid_r(geteuid(), &pwbuf, pbuf, sizeof pbuf, &pw) == 0 && pw ? pw->pw_name : "本账户";
+	return xf_err_set(err, XF_EDENIED,
+	                  "账户 %s 不在本办的用户组 %s 里，不能使用本办的数据库 %s：请管理员运行 adduser %s %s，"
+	                  "然后重新登录再试",
+	                  me, name, db, me, name);
 }

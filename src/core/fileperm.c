@@ -23,8 +23,9 @@ int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err)
 	struct group grbuf, *gr = NULL;
 	char buf[4096];
 	if (getgrnam_r(name, &grbuf, buf, sizeof buf, &gr) != 0 || gr == NULL)
-		return xf_err_set(err, XF_EINVAL, "配置的用户组“%s”（group，见 xinfang config）不存在：请改为本办的用户组，或不设置（则只有本账户可读写）",
-		                  name);
+		return xf_err_set(err, XF_EINVAL, "配置的用户组“%s”（group，xinfang config 显示出处）不存在：请管理员建立该组（addgroup --system %s）并把操作员加入，"
+		                  "或改为本办已有的用户组；不设置则只有本账户可读写",
+		                  name, name);
 	*mode = 0660;
 	*gid = gr->gr_gid;
 	return XF_OK;

@@ -519,19 +519,27 @@ int verify_anchor_read(const char *anchor_path, struct xf_chain_head *head, bool
 	return XF_OK;
 }
 
-/* Writes the anchor file atomically (0600) and the head to syslog. */
+/* Writes the anchor file atomically (the office's mode) and the head to syslog. */
 int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,
                         const char *why, struct xf_err *err)
 {
 	char wall[32];
 	clock_wall_now(wall);
 	char *tmp = xasprintf("%s.tmp", anchor_path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* The office's mode and group, like the store: every operator's verify reads it, and the
+	 * nightly service (root) must not leave one only root can read. */
+	mode_t mode = 0600;
+	gid_t gid = (gid_t)-1;
+	if (fileperm_office(&mode, &gid, NULL) != XF_OK)
+		mode = 0600, gid = (gid_t)-1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	int rc = XF_OK;
 	if (fd < 0) {
 		rc = fileperm_write_error(err, errno, "库外锚点", anchor_path);
 	} else {
-		fchmod(fd, 0600);
+		fchmod(fd, mode);
+		if (gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0)
+			fchmod(fd, 0600);
 		char *text = xasprintf("# xinfang 操作日志锚点：%s 最后一条记录的编号和校验值（%s，%s）\nid %lld\nhash %s\n",
 		                       db_path, why, wall, (long long)head->id, head->hash);
 		size_t len = strlen(text);
