@@ -73,12 +73,12 @@ if grep -F -e "\"$source/" -e "\"$build/" "$work/all-traces" >"$work/leaks"; the
     fail "the installed program opened files of the source or build tree"
 fi
 grep -q "share/xinfang/holidays/2026.txt" "$work/trace" || fail "init did not read the installed calendar"
-grep -q "$etc/departments.txt" "$work/trace" || fail "init did not read the office's departments.txt in $etc"
+grep -q "etc/xinfang/departments.txt" "$work/trace" || fail "init did not read the office's departments.txt in $etc"
 # The configuration as installed: its file is read and said where each value came from.
 "$bin" config | grep -q "^page_columns	90	内置默认" || { "$bin" config >&2; fail "config does not show the built-in page width"; }
 "$bin" --set page_columns=80 config | grep -q "^page_columns	80	命令行 --set page_columns" || fail "config does not show --set"
 printf 'page_columns = 100\n' >>"$etc/xinfang.conf"
-"$bin" config | grep -q "^page_columns	100	本办配置 $etc/xinfang.conf:" || { "$bin" config >&2; fail "config does not read $etc/xinfang.conf"; }
+"$bin" config | grep -q "^page_columns	100	本办配置 .*etc/xinfang/xinfang.conf:[0-9]" || { "$bin" config >&2; fail "config does not read $etc/xinfang.conf"; }
 XINFANG_PAGE_COLUMNS=70 "$bin" config | grep -q "^page_columns	70	环境变量 XINFANG_PAGE_COLUMNS" || fail "the environment does not win over the file"
 grep -q "share/xinfang/forms/registration.form" "$work/trace3" || fail "print did not read the installed form"
 pdftotext "$work/r.pdf" - | tr -d ' \n' | grep -q '李𠮷䶮' || fail "the PDF lacks the name"
