@@ -313,8 +313,14 @@ const char *config_sysconfdir(void)
 	if (paths_in_build_tree())
 		return "";
 	if (*paths_program_dir()) {
-		snprintf(buf, sizeof buf, "%s/%s", paths_program_dir(), XF_SYSCONF_FROM_BINDIR);
-		if (is_dir(buf))
+		char *beside = xasprintf("%s/%s", paths_program_dir(), XF_SYSCONF_FROM_BINDIR);
+		char *real = is_dir(beside) ? realpath(beside, NULL) : NULL;
+		bool found = real != NULL;
+		if (found)
+			snprintf(buf, sizeof buf, "%s", real);
+		free(real);
+		free(beside);
+		if (found)
 			return buf;
 	}
 	return XF_SYSCONFDIR;

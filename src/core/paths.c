@@ -82,8 +82,14 @@ bool paths_in_build_tree(void)
 static const char *installed(const char *relative, const char *configured, char *buf, size_t n)
 {
 	if (*paths_program_dir()) {
-		snprintf(buf, n, "%s/%s", paths_program_dir(), relative);
-		if (is_dir(buf))
+		char *beside = xasprintf("%s/%s", paths_program_dir(), relative);
+		char *real = is_dir(beside) ? realpath(beside, NULL) : NULL;
+		bool found = real != NULL;
+		if (found)
+			snprintf(buf, n, "%s", real);
+		free(real);
+		free(beside);
+		if (found)
 			return buf;
 	}
 	return configured;
