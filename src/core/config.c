@@ -246,12 +246,44 @@ int config_set_cmdline(const char *key, const char *value, const char *option, s
 	return rc;
 }
 
+/* True when setting i's variable no longer says what was read from it (a program that sets
+ * its own environment, as the tests do, is followed as it was when each use read getenv). */
+static bool env_moved(int i)
+{
+	if (items[i].layer == XF_CONF_CMDLINE)
+		return false;
+	const char *now = getenv(specs[i].env);
+	if (items[i].layer == XF_CONF_ENV && strcmp(items[i].origin, specs[i].env) == 0)
+		return str_empty(now) || strcmp(now, items[i].value) != 0;
+	return !str_empty(now);
+}
+
 /* The value in force. */
 const char *config_get(const char *key)
 {
 	ensure_loaded();
 	int i = find(key);
-	return i < 0 || items[i].value == NULL ? "" : items[i].value;
+	if (i < 0)
+		return "";
+	if (env_moved(i)) {
+		/* Read the layers again under the environment as it is now; a value given on the
+		 * command line stays. */
+		int saved[N_SPECS];
+		char *values[N_SPECS], *origins[N_SPECS];
+		for (int k = 0; k < N_SPECS; k++) {
+			saved[k] = items[k].layer == XF_CONF_CMDLINE;
+			values[k] = saved[k] ? xstrdup(items[k].value) : NULL;
+			origins[k] = saved[k] ? xstrdup(items[k].origin) : NULL;
+		}
+		struct xf_err err;
+		config_load(&err);
+		for (int k = 0; k < N_SPECS; k++) {
+			if (saved[k])
+				put(k, values[k], XF_CONF_CMDLINE, origins[k]);
+			free(values[k]);
+		}
+	}
+	return items[i].value == NULL ? "" : items[i].value;
 }
 
 /* A number in force, or the fallback. */

@@ -105,7 +105,16 @@ static void test_layers_in_order(void **state)
 	assert_string_equal(config_get("color"), "no");
 	assert_string_equal(item("color")->origin, "NO_COLOR");
 	unsetenv("NO_COLOR");
+	/* The environment is followed as it changes; the command line's value stays. */
+	assert_int_equal(config_set_cmdline("printer", "desk-queue", "--set printer", &err), XF_OK);
 	unsetenv("XINFANG_PAGE_LINES");
+	assert_string_equal(config_get("page_lines"), "60");
+	assert_int_equal(item("page_lines")->layer, XF_CONF_SYSTEM);
+	setenv("XINFANG_GROUP", "other", 1);
+	assert_string_equal(config_get("group"), "other");
+	assert_string_equal(config_get("printer"), "desk-queue");
+	unsetenv("XINFANG_GROUP");
+	assert_string_equal(config_get("group"), "office");
 	assert_int_equal(config_load(&err), XF_OK);
 	dirs_close(&d);
 }
