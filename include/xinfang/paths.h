@@ -17,6 +17,9 @@ const char *paths_formsdir(void);
  * directory holds meson's meson-info/, which names the source tree. Nothing of either tree is
  * compiled into the program. */
 bool paths_in_build_tree(void);
+/* An installed directory: relative (to the program's bin/) resolved into buf when it is there
+ * (a staged install), else configured. */
+const char *paths_installed(const char *relative, const char *configured, char *buf, size_t n);
 /* The directory of the running program ("" when /proc/self/exe cannot be read). */
 const char *paths_program_dir(void);
 /* The default store: the configuration's `db` (config.h): the office's store in

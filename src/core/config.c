@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xinfang/paths.h"
@@ -326,13 +325,6 @@ const char *config_layer_name(enum xf_config_layer layer)
 	return "";
 }
 
-/* True when path is a directory. */
-static bool is_dir(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 /* The office's directory: the variable; none for the build tree's program (it must not pick up
  * an installed office's settings); the one beside an installed program's bin/ (a staged
  * install); else the configured one. */
@@ -344,18 +336,7 @@ const char *config_sysconfdir(void)
 		return env;
 	if (paths_in_build_tree())
 		return "";
-	if (*paths_program_dir()) {
-		char *beside = xasprintf("%s/%s", paths_program_dir(), XF_SYSCONF_FROM_BINDIR);
-		char *real = is_dir(beside) ? realpath(beside, NULL) : NULL;
-		bool found = real != NULL;
-		if (found)
-			snprintf(buf, sizeof buf, "%s", real);
-		free(real);
-		free(beside);
-		if (found)
-			return buf;
-	}
-	return XF_SYSCONFDIR;
+	return paths_installed(XF_SYSCONF_FROM_BINDIR, XF_SYSCONFDIR, buf, sizeof buf);
 }
 
 /* The user's directory. */

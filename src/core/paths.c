@@ -79,7 +79,7 @@ bool paths_in_build_tree(void)
 
 /* The installed directory: beside the program (bin/../share/xinfang[/forms]) when it is
  * there, else the configured prefix's. */
-static const char *installed(const char *relative, const char *configured, char *buf, size_t n)
+const char *paths_installed(const char *relative, const char *configured, char *buf, size_t n)
 {
 	if (*paths_program_dir()) {
 		char *beside = xasprintf("%s/%s", paths_program_dir(), relative);
@@ -106,7 +106,7 @@ const char *paths_datadir(void)
 		snprintf(buf, sizeof buf, "%s/data", tree_source());
 		return buf;
 	}
-	return installed(XF_DATADIR_FROM_BINDIR, XF_DATADIR_INSTALLED, buf, sizeof buf);
+	return paths_installed(XF_DATADIR_FROM_BINDIR, XF_DATADIR_INSTALLED, buf, sizeof buf);
 }
 
 /* The forms directory. */
@@ -120,7 +120,7 @@ const char *paths_formsdir(void)
 		snprintf(buf, sizeof buf, "%s/forms", tree_source());
 		return buf;
 	}
-	return installed(XF_DATADIR_FROM_BINDIR "/forms", XF_DATADIR_INSTALLED "/forms", buf, sizeof buf);
+	return paths_installed(XF_DATADIR_FROM_BINDIR "/forms", XF_DATADIR_INSTALLED "/forms", buf, sizeof buf);
 }
 
 /* The per-user store. */
