@@ -9,6 +9,7 @@
 #include "xf_config.h"
 #include "cli/cli.h"
 #include "xinfang/clock.h"
+#include "xinfang/config.h"
 #include "xinfang/paths.h"
 #include "xinfang/setup.h"
 #include "tui/tui.h"
@@ -71,6 +72,12 @@ static const struct cli_command commands[] = {
 	 "        [--encoding GB18030|UTF-8] --to 文件\n"
 	 "      台账：每件一行，中文表头（接待员、主任、管理员）；\n"
 	 "      CSV 默认 GB18030，Excel 双击可开\n"},
+	{"config", cmd_config,
+	 "  config [设置名]\n"
+	 "      正在用的配置：每项的值和出处（内置、/etc/xinfang、个人、环境变量、命令行）\n"},
+	{"nightly", cmd_nightly,
+	 "  nightly\n"
+	 "      每晚核验并备份（xinfang-backup.timer 以 root 运行；保留 backup_keep 份）\n"},
 	{"import", cmd_import,
 	 "  import 文件.csv [--dry-run]\n"
 	 "      导入 Excel 台账（另存的 CSV）：先试导入，全部无误才写入\n"},
@@ -81,8 +88,9 @@ static const char usage_head[] =
 	"      不带命令时打开信访工作台（全屏界面）。\n"
 	"\n"
 	"选项：\n"
-	"  --db 文件       数据库文件（默认 $XINFANG_DB，\n"
-	"                  否则 $XDG_DATA_HOME/xinfang/xinfang.db）\n"
+	"  --db 文件       数据库文件（默认见 xinfang config：安装的是本办的\n"
+	"                  /var/lib/xinfang/xinfang.db，可用 XINFANG_DB 改）\n"
+	"  --set 键=值     本次用的配置（键见 xinfang config）\n"
 	"  --today 日期    把今天当作 YYYY-MM-DD（也可用 XINFANG_TODAY）；\n"
 	"                  只用于培训数据库，正式数据库拒绝\n"
 	"  --user 用户名   操作员（也可用 XINFANG_USER）；密码取 XINFANG_PASSWORD\n"
@@ -161,20 +169,37 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},   {"today", required_argument, NULL, 't'},
 		{"user", required_argument, NULL, 'u'}, {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+		{"version", no_argument, NULL, 'V'},    {"set", required_argument, NULL, 's'},
+		{NULL, 0, NULL, 0},
 	};
 	struct cli c;
 	memset(&c, 0, sizeof c);
-	const char *db = NULL;
+	struct xf_err conf_err;
+	if (config_load(&conf_err) != XF_OK)
+		return refused(&conf_err);
 	bool today_given = false;
 	opterr = 0;
-	int opt;
+	int opt, rc;
 	while ((opt = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
 		struct xf_err err;
 		switch (opt) {
 		case 'd':
-			db = optarg;
+			if (config_set_cmdline("db", optarg, "--db", &err) != XF_OK)
+				return usage_refused("", &err);
 			break;
+		case 's': {
+			char *eq = strchr(optarg, '=');
+			if (eq == NULL)
+				return usage_error("--set 应写成 键=值（例如 --set page_columns=80），不是“%s”", optarg);
+			char *key = xstrndup(optarg, (size_t)(eq - optarg));
+			char *option = xasprintf("--set %s", key);
+			rc = config_set_cmdline(key, eq + 1, option, &err);
+			free(key);
+			free(option);
+			if (rc != XF_OK)
+				return usage_refused("", &err);
+			break;
+		}
 		case 't':
 			if (clock_set_today_iso(optarg, &err) != XF_OK)
 				return usage_refused("--today：", &err);
@@ -196,7 +221,15 @@ int main(int argc, char **argv)
 	const char *env_today = getenv("XINFANG_TODAY");
 	if (!today_given && env_today && *env_today && clock_set_today_iso(env_today, NULL) != XF_OK)
 		return usage_error("XINFANG_TODAY 应为 YYYY-MM-DD，不是“%s”", env_today);
-	c.db = db ? xstrdup(db) : paths_default_db();
+	c.db = paths_default_db();
+	/* The desk reads XINFANG_MONO; a configuration file's `color = no` reaches it that way. */
+	if (strcmp(config_get("color"), "no") == 0)
+		setenv("XINFANG_MONO", "1", 1);
+	struct xf_err err;
+	if ((optind >= argc || strcmp(argv[optind], "config") != 0) && config_check_member(c.db, &err) != XF_OK) {
+		free(c.db);
+		return refused(&err);
+	}
 	int code;
 	if (optind >= argc)
 		code = open_desk(&c);

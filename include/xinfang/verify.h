@@ -45,7 +45,8 @@ bool verify_desk_check(struct xf_store *st, char *msg, size_t size);
 
 /* The anchor file beside a store ("<db>.anchor"); the caller frees it. */
 char *verify_anchor_path(const char *db_path);
-/* Writes the chain head to an anchor file (0600, replaced atomically) and to syslog. */
+/* Writes the chain head to an anchor file (the office's mode and group, replaced atomically) and
+ * to syslog. */
 int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,
                         const char *why, struct xf_err *err);
 /* Reads an anchor file; *found false when there is none. */
@@ -54,6 +55,9 @@ int verify_anchor_read(const char *anchor_path, struct xf_chain_head *head, bool
 /* Backs the store up into a new file (0600) while desks keep working, and writes the head to
  * the store's anchor, the backup's own "<file>.anchor" and syslog. Office head or admin. */
 int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *head, struct xf_err *err);
+/* verify_backup without the role check: for the host's nightly service (nightly.h), whose
+ * right to the file is the file system's. */
+int verify_backup_store(struct xf_store *st, const char *file, struct xf_chain_head *head, struct xf_err *err);
 /* Restores a backup (admin only): refuses one that fails verify (its report in *report), keeps the
  * current store aside in *aside, copies the backup into the store's place and records it. */
 int verify_restore(struct xf_session *s, const char *file, struct xf_verify *report, char **aside,

@@ -1,5 +1,6 @@
 /* Files only the office can read. */
 #include "xinfang/fileperm.h"
+#include "xinfang/config.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,14 +18,15 @@ int fileperm_office(mode_t *mode, gid_t *gid, struct xf_err *err)
 {
 	*mode = 0600;
 	*gid = (gid_t)-1;
-	const char *name = getenv("XINFANG_GROUP");
+	const char *name = config_get("group");
 	if (str_empty(name))
 		return XF_OK;
 	struct group grbuf, *gr = NULL;
 	char buf[4096];
 	if (getgrnam_r(name, &grbuf, buf, sizeof buf, &gr) != 0 || gr == NULL)
-		return xf_err_set(err, XF_EINVAL, "XINFANG_GROUP 指定的用户组“%s”不存在：请改为本办的用户组，或不设置（则只有本账户可读写）",
-		                  name);
+		return xf_err_set(err, XF_EINVAL, "配置的用户组“%s”（group，xinfang config 显示出处）不存在：请管理员建立该组（addgroup --system %s）并把操作员加入，"
+		                  "或改为本办已有的用户组；不设置则只有本账户可读写",
+		                  name, name);
 	*mode = 0660;
 	*gid = gr->gr_gid;
 	return XF_OK;
@@ -189,7 +191,7 @@ char *fileperm_warning(const char *db_path)
 	char *msg;
 	if (group_wrong)
 		msg = xasprintf("警告：数据库文件不只本办可读（权限 %03o，用户组不是 %s）：请运行 chgrp %s%s && chmod %03o%s",
-		                (unsigned)worst, getenv("XINFANG_GROUP"), getenv("XINFANG_GROUP"), files.data, (unsigned)mode,
+		                (unsigned)worst, config_get("group"), config_get("group"), files.data, (unsigned)mode,
 		                files.data);
 	else
 		msg = xasprintf("警告：数据库文件本机其他用户也能读取（权限 %03o）：请运行 chmod %03o%s", (unsigned)worst,

@@ -7,6 +7,7 @@
 
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
+#include "xinfang/config.h"
 
 const struct xf_jrt_axis xf_jrt_axes[3] = {
 	{"channel", "jrt_channel", "jrt_channels", "jrt_channels.txt", "业务渠道"},
@@ -34,7 +35,7 @@ static int load_axis(struct xf_store *st, const char *datadir, const struct xf_j
 	rows_free(&have);
 	if (present > 0)
 		return XF_OK;
-	char *path = xasprintf("%s/%s", datadir, axis->file), *text = NULL;
+	char *path = config_list_file(datadir, axis->file), *text = NULL;
 	FILE *probe = fopen(path, "rb");
 	if (probe == NULL) {
 		free(path);

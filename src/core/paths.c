@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "xinfang/config.h"
 #include "xf_config.h"
 
 /* True when path is a directory. */
@@ -18,7 +19,7 @@ static int is_dir(const char *path)
 }
 
 /* The directory of the running program, resolved ("" when unknown). */
-static const char *program_dir(void)
+const char *paths_program_dir(void)
 {
 	static char dir[PATH_MAX];
 	static bool done;
@@ -36,29 +37,59 @@ static const char *program_dir(void)
 	return dir;
 }
 
-/* True when the running program is the build tree's. The build directory is looked at only
- * when the program's directory has its name, so an installed program never touches it. */
+/* The source tree of the build tree the program sits in, read from the build tree's
+ * meson-info/meson-info.json ("" for an installed program, which has none beside it). */
+static const char *tree_source(void)
+{
+	static char source[PATH_MAX];
+	static bool done;
+	if (done)
+		return source;
+	done = true;
+	if (*paths_program_dir() == '\0')
+		return source;
+	char *info = xasprintf("%s/meson-info/meson-info.json", paths_program_dir());
+	char *text = NULL;
+	struct xf_err err;
+	if (paths_read_file(info, &text, NULL, &err) == XF_OK) {
+		const char *dirs = strstr(text, "\"directories\"");
+		const char *key = dirs ? strstr(dirs, "\"source\"") : NULL;
+		const char *q = key ? strchr(key + 8, '"') : NULL;
+		size_t n = 0;
+		/* The path is a JSON string: only \\ and \" are expected in a directory name. */
+		for (const char *p = q ? q + 1 : NULL; p && *p && *p != '"' && n + 1 < sizeof source; p++) {
+			if (*p == '\\' && (p[1] == '\\' || p[1] == '"'))
+				p++;
+			source[n++] = *p;
+		}
+		source[n] = '\0';
+		if (source[0] != '/' || !is_dir(source))
+			source[0] = '\0';
+	}
+	free(text);
+	free(info);
+	return source;
+}
+
+/* True when the running program is the build tree's: meson's build directory holds it. */
 bool paths_in_build_tree(void)
 {
-	const char *dir = program_dir(), *build = XF_BUILDDIR;
-	if (strcmp(dir, build) == 0)
-		return true;
-	const char *a = strrchr(dir, '/'), *b = strrchr(build, '/');
-	if (a == NULL || b == NULL || strcmp(a, b) != 0)
-		return false;
-	char *real = realpath(build, NULL);
-	bool same = real != NULL && strcmp(real, dir) == 0;
-	free(real);
-	return same;
+	return *tree_source() != '\0';
 }
 
 /* The installed directory: beside the program (bin/../share/xinfang[/forms]) when it is
  * there, else the configured prefix's. */
-static const char *installed(const char *relative, const char *configured, char *buf, size_t n)
+const char *paths_installed(const char *relative, const char *configured, char *buf, size_t n)
 {
-	if (*program_dir()) {
-		snprintf(buf, n, "%s/%s", program_dir(), relative);
-		if (is_dir(buf))
+	if (*paths_program_dir()) {
+		char *beside = xasprintf("%s/%s", paths_program_dir(), relative);
+		char *real = is_dir(beside) ? realpath(beside, NULL) : NULL;
+		bool found = real != NULL;
+		if (found)
+			snprintf(buf, n, "%s", real);
+		free(real);
+		free(beside);
+		if (found)
 			return buf;
 	}
 	return configured;
@@ -71,9 +102,11 @@ const char *paths_datadir(void)
 	const char *env = getenv("XINFANG_DATA");
 	if (env != NULL && *env)
 		return env;
-	if (paths_in_build_tree())
-		return XF_DATADIR_SOURCE;
-	return installed(XF_DATADIR_FROM_BINDIR, XF_DATADIR_INSTALLED, buf, sizeof buf);
+	if (paths_in_build_tree()) {
+		snprintf(buf, sizeof buf, "%s/data", tree_source());
+		return buf;
+	}
+	return paths_installed(XF_DATADIR_FROM_BINDIR, XF_DATADIR_INSTALLED, buf, sizeof buf);
 }
 
 /* The forms directory. */
@@ -83,22 +116,27 @@ const char *paths_formsdir(void)
 	const char *env = getenv("XINFANG_FORMS");
 	if (env != NULL && *env)
 		return env;
-	if (paths_in_build_tree())
-		return XF_FORMSDIR_SOURCE;
-	return installed(XF_DATADIR_FROM_BINDIR "/forms", XF_FORMSDIR_INSTALLED, buf, sizeof buf);
+	if (paths_in_build_tree()) {
+		snprintf(buf, sizeof buf, "%s/forms", tree_source());
+		return buf;
+	}
+	return paths_installed(XF_DATADIR_FROM_BINDIR "/forms", XF_DATADIR_INSTALLED "/forms", buf, sizeof buf);
 }
 
-/* The default store path. */
-char *paths_default_db(void)
+/* The per-user store. */
+char *paths_user_db(void)
 {
-	const char *env = getenv("XINFANG_DB");
-	if (env != NULL && *env)
-		return xstrdup(env);
 	const char *xdg = getenv("XDG_DATA_HOME");
-	if (xdg != NULL && *xdg)
+	if (xdg != NULL && *xdg == '/')
 		return xasprintf("%s/xinfang/xinfang.db", xdg);
 	const char *home = getenv("HOME");
 	return xasprintf("%s/.local/share/xinfang/xinfang.db", home && *home ? home : ".");
+}
+
+/* The default store path: the configuration's. */
+char *paths_default_db(void)
+{
+	return xstrdup(config_get("db"));
 }
 
 /* mkdir -p of the parent directory. */

@@ -23,6 +23,7 @@
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
+#include "xinfang/config.h"
 
 extern char **environ;
 
@@ -550,7 +551,7 @@ void print_report_text(const struct xf_print_report *r, char *out, size_t n)
 /* The queue a print goes to. */
 int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err)
 {
-	const char *env = getenv("XINFANG_PRINTER");
+	const char *env = config_get("printer"); /* the configuration's layers, XINFANG_PRINTER among them */
 	if (asked && *asked) {
 		snprintf(out, n, "%s", asked);
 		return XF_OK;
@@ -580,7 +581,7 @@ int print_resolve(struct xf_session *s, const struct xf_print_opts *opts, char *
 	snprintf(encoding, size, "%s", chosen);
 	*format = opts->format;
 	if (*format == XF_FORMAT_AUTO)
-		*format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(office.format)
+		*format = opts->dest == XF_PRINT_SPOOLER ? print_format_parse(*config_get("format") ? config_get("format") : office.format)
 		          : opts->dest == XF_PRINT_FILE  ? print_format_for_file(opts->target)
 		                                         : XF_FORMAT_TEXT;
 	if (*format == XF_FORMAT_AUTO)

@@ -20,6 +20,7 @@
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
+#include "xinfang/config.h"
 
 static const char *const axis_keys[XF_AXIS_COUNT] = {"channel",    "category",    "department", "importance",
                                                      "state",      "jrt_channel", "jrt_type",   "jrt_cause"};
@@ -277,14 +278,14 @@ const struct xf_warn_level *report_level_of(const struct xf_warn_level *levels, 
 /* Loads the office's warning levels from the data directory. */
 int report_load_levels(struct xf_warn_level **levels, size_t *n, struct xf_err *err)
 {
-	char *path = xasprintf("%s/warnings.txt", paths_datadir());
+	char *path = config_list_file(paths_datadir(), "warnings.txt");
 	char *text = NULL;
 	size_t len;
 	int rc = paths_read_file(path, &text, &len, err);
 	if (rc == XF_OK)
 		rc = report_parse_levels(text, levels, n, err);
 	else
-		xf_err_set(err, rc, "读不到预警等级文件 %s：请把 data/warnings.txt 放在数据目录（或设置 XINFANG_DATA）", path);
+		xf_err_set(err, rc, "读不到预警等级文件 %s：请把 warnings.txt 放在 /etc/xinfang（或设置 XINFANG_DATA）", path);
 	free(text);
 	free(path);
 	return rc;

@@ -18,6 +18,7 @@
 #include "xinfang/paths.h"
 #include "xinfang/text.h"
 #include "xinfang/verify.h"
+#include "xinfang/config.h"
 
 /* Column names for each word of a reference-list line. */
 struct list_spec {
@@ -36,7 +37,7 @@ static const struct list_spec lists[] = {
 /* Loads one reference list file into its table. */
 static int load_list(struct xf_store *st, const char *datadir, const struct list_spec *spec, struct xf_err *err)
 {
-	char *path = xasprintf("%s/%s", datadir, spec->file);
+	char *path = config_list_file(datadir, spec->file);
 	char *text;
 	int rc = paths_read_file(path, &text, NULL, err);
 	if (rc == XF_OK && !utf8_valid(text, strlen(text), NULL))
@@ -145,7 +146,7 @@ static int load_calendars(struct xf_store *st, const char *datadir, struct xf_er
 /* Loads data/limits.txt. */
 static int load_rules(struct xf_store *st, const char *datadir, struct xf_err *err)
 {
-	char *path = xasprintf("%s/limits.txt", datadir);
+	char *path = config_list_file(datadir, "limits.txt");
 	char *text;
 	int rc = paths_read_file(path, &text, NULL, err);
 	struct xf_rules rules;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xinfang/text.h"
+#include "xinfang/config.h"
 
 /* The device of an encoding. */
 enum xf_device slip_device_for(const char *encoding)
@@ -28,11 +29,8 @@ int slip_cp_width(enum xf_device dev, uint32_t cp)
 struct xf_page slip_default_page(void)
 {
 	struct xf_page p = {66, 90};
-	const char *l = getenv("XINFANG_PAGE_LINES"), *c = getenv("XINFANG_PAGE_COLUMNS");
-	if (l && atoi(l) >= 20)
-		p.lines = atoi(l);
-	if (c && atoi(c) >= 40)
-		p.columns = atoi(c);
+	p.lines = (int)config_get_long("page_lines", 20, 500, p.lines);
+	p.columns = (int)config_get_long("page_columns", 40, 400, p.columns);
 	return p;
 }
 

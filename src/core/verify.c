@@ -547,13 +547,20 @@ int verify_anchor_write(const char *anchor_path, const char *db_path, const stru
 	return rc;
 }
 
-/* Backs up the store and anchors the head it copied. */
+/* Backs up the store for a logged-in head or admin. */
 int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *head, struct xf_err *err)
 {
 	memset(head, 0, sizeof *head);
 	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "备份数据库", err))
 		return err->code;
-	int rc = store_backup(s->st, file, err);
+	return verify_backup_store(s->st, file, head, err);
+}
+
+/* Backs up the store and anchors the head it copied. */
+int verify_backup_store(struct xf_store *st, const char *file, struct xf_chain_head *head, struct xf_err *err)
+{
+	memset(head, 0, sizeof *head);
+	int rc = store_backup(st, file, err);
 	if (rc != XF_OK)
 		return rc;
 	/* The head is read from the copy: exactly what the backup holds. */
@@ -568,12 +575,12 @@ int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *
 	rc = verify_anchor_write(own, file, head, "backup", err);
 	free(own);
 	/* The live anchor moves only forward: a later verify may already have moved it. */
-	char *live = verify_anchor_path(store_path(s->st));
+	char *live = verify_anchor_path(store_path(st));
 	struct xf_chain_head old;
 	bool found;
 	struct xf_err rerr;
 	if (rc == XF_OK && (verify_anchor_read(live, &old, &found, &rerr) != XF_OK || !found || old.id <= head->id))
-		rc = verify_anchor_write(live, store_path(s->st), head, "backup", err);
+		rc = verify_anchor_write(live, store_path(st), head, "backup", err);
 	free(live);
 	return rc;
 }
