@@ -190,7 +190,7 @@ static void upgrade_counts_what_is_there(void **state)
 	raw_exec(fx.db, "DROP TRIGGER pending_counts_insert; DROP TRIGGER pending_counts_update;"
 	                "DROP TRIGGER pending_counts_delete; DROP TABLE pending_counts;"
 	                "UPDATE cases SET state = 'queued', department = '' WHERE id = (SELECT max(id) FROM cases);"
-	                "PRAGMA user_version = 11;");
+	                "PRAGMA user_version = 13;");
 	struct xf_store *st;
 	struct xf_err err;
 	assert_int_equal(store_open(fx.db, &st, &err), XF_OK);
