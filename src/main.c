@@ -16,8 +16,8 @@
 /* Every subcommand, in the order --help lists them; the workflow's moves follow from xf_moves[]. */
 static const struct cli_command commands[] = {
 	{"init", cmd_init,
-	 "  init [--training|--demo]\n"
-	 "      新建数据库和管理员 admin（--training 培训数据库，可指定日期；\n"
+	 "  init [--training|--demo] [--admin 用户名]\n"
+	 "      新建数据库和管理员（默认 admin；--training 培训数据库，可指定日期；\n"
 	 "      --demo 培训数据库再加约两百件演示事项）\n"},
 	{"passwd", cmd_passwd, "  passwd\n      修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
@@ -132,12 +132,14 @@ static int dispatch(struct cli *c, int argc, char **argv)
 {
 	const char *cmd = argv[0];
 	argc--, argv++;
+	/* Asking how comes before any store, role or argument check. */
+	bool help = cli_wants_help(argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(c, argc, argv);
+			return help ? help_command(&commands[i]) : commands[i].run(c, argc, argv);
 	const struct xf_move_def *def = case_move_def(cmd);
 	if (def != NULL)
-		return cmd_move(c, def, argc, argv);
+		return help ? help_move(def) : cmd_move(c, def, argc, argv);
 	return usage_error("不认识的命令“%s”", cmd);
 }
 
@@ -185,10 +187,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_usage();
-			return 0;
+			return cli_finish_output(0);
 		case 'V':
 			printf("xinfang %s\n", XF_VERSION);
-			return 0;
+			return cli_finish_output(0);
 		default:
 			return usage_error("不认识的选项“%s”", argv[optind - 1]);
 		}
@@ -205,5 +207,5 @@ int main(int argc, char **argv)
 	session_close(&c.session);
 	store_close(c.st);
 	free(c.db);
-	return code;
+	return cli_finish_output(code);
 }

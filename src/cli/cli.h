@@ -28,6 +28,16 @@ struct cli_command {
 	const char *usage;
 };
 
+/* True when an argument asks how the command is used (-h or --help, before any "--"). */
+bool cli_wants_help(int argc, char **argv);
+/* Prints a command's usage (its lines of the --help text); returns 0. */
+int help_command(const struct cli_command *cmd);
+/* Prints the usage of a move of the workflow, made from its table row; returns 0. */
+int help_move(const struct xf_move_def *def);
+/* Checks that standard output took everything; on a write error says so and returns a
+ * failing exit code, else code. */
+int cli_finish_output(int code);
+
 /* Prints a usage error (fmt with one %s) to stderr and returns the usage exit code. */
 int usage_error(const char *fmt, const char *arg);
 /* Prints a usage error with the core's message whole (after prefix, when given); returns the
