@@ -151,6 +151,7 @@ static int open_desk(struct cli *c)
 		return refused(&err);
 	warn_file_modes(c);
 	const char *user = c->user ? c->user : getenv("XINFANG_USER");
+	cli_charset_plain_stdout();
 	return tui_run(c->st, user, getenv("XINFANG_PASSWORD"));
 }
 
@@ -158,6 +159,7 @@ static int open_desk(struct cli *c)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	cli_charset_setup(argc, argv);
 	/* A write past a file-size limit is an error SQLite reports (EFBIG), not a silent death. */
 	store_catch_file_limit();
 	static const struct option options[] = {
