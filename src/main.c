@@ -39,7 +39,8 @@ static const struct cli_command commands[] = {
 	 "      （xinfang printer），--to 文件.pdf 存为 PDF，--format text 给针式打印机\n"},
 	{"printer", cmd_printer,
 	 "  printer [show] | printer set queue=队列 format=pdf|text encoding=编码\n"
-	 "      办公室的默认打印机（设定需管理员）\n"},
+	 "        line_end=lf|crlf\n"
+	 "      办公室的默认打印机（设定需管理员）；crlf 给要求回车换行的打印机\n"},
 	{"due", cmd_due, "  due                                 临近或超过时限的事项\n"},
 	{"status", cmd_status, "  status                              状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},

@@ -1011,6 +1011,8 @@ static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned 
 	if (text_convert(page.data, page.len, encoding, encoded, len, NULL) != XF_OK)
 		rc = xf_err_set(err, XF_EINVAL, "统计页上有 %s 无法表示的字：请改用 GB18030 或 UTF-8，或打印成 PDF（--format pdf）",
 		                encoding);
+	else if (print_wants_crlf(s))
+		print_crlf_apply(encoded, len);
 	buf_free(&page);
 	return rc;
 }
@@ -1098,7 +1100,9 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 			break;
 		case XF_PRINT_SPOOLER: {
 			/* A text page goes raw, for a printer that takes the encoding as it is. */
-			char queue[128] = "", *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
+			char queue[128] = "", *what = xasprintf("stats-%s-%s", st->since, st->until);
+			char *title = print_job_title(NULL, what);
+			free(what);
 			rc = print_queue(s, opts->target, queue, sizeof queue, err);
 			if (rc == XF_OK)
 				rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,

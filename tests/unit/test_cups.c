@@ -273,6 +273,12 @@ static void real_scheduler(void **state)
 	char *info = run_capture(NULL, "pdfinfo '%s'", path);
 	assert_non_null(strstr(info, "(A4)"));
 	free(info);
+	/* The job's title is ASCII and whole (cups-pdf names its file from it): the page log
+	 * records each job's name. */
+	char *log = run_capture(NULL, "cat '%s'/log/page_log", c.dir);
+	if (strstr(log, " xinfang-2026-0001-registration ") == NULL)
+		fail_msg("no job titled xinfang-2026-0001-registration in the page log: %s", log);
+	free(log);
 	/* The print is recorded with the queue and the job. */
 	run_admin(&c, r, (const char *[]){"history", "2026-0001", NULL});
 	assert_int_equal(r->status, 0);
