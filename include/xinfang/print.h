@@ -85,6 +85,11 @@ int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *p
 /* The queue a print goes to: the one asked for, else $XINFANG_PRINTER, else the office's
  * default; "" is the system's default printer. */
 int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err);
+/* The printer queues of this host (lpstat -e; each a field whose key is the name) and the
+ * system's default queue (lpstat -d; "" when none). */
+int print_host_queues(struct xf_fields *queues, char *system_default, size_t n, struct xf_err *err);
+/* What an empty queue means, as a phrase: "办公室默认打印机 信访办", "系统默认打印机 X". */
+void print_default_queue_text(struct xf_session *s, char *out, size_t n);
 /* One line that says where a print went: "已送打印机 信访办，作业 信访办-12". */
 void print_report_text(const struct xf_print_report *report, char *out, size_t n);
 

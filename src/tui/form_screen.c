@@ -444,6 +444,32 @@ static void choose(struct ui *ui, struct fscreen *fs, int step)
 	fields_free(&choices);
 }
 
+/* F3 on a text field with a pick list of the screen's (on_pick): the value chosen replaces
+ * what is typed, which may still be anything. */
+static void pick_text(struct ui *ui, struct fscreen *fs)
+{
+	const struct xf_formfield *fd = current_field(fs);
+	struct xf_fields choices;
+	fields_init(&choices);
+	if (fs->on_pick == NULL || !fs->on_pick(ui, fs, fd->key, &choices)) {
+		fields_free(&choices);
+		return;
+	}
+	commit(fs);
+	const char *now = fields_str(&fs->values, fd->key);
+	int at = -1;
+	for (size_t i = 0; i < choices.n; i++)
+		if (strcmp(choices.v[i].key, now) == 0)
+			at = (int)i;
+	int pick = ui_pick(ui, fd->label, &choices, at);
+	if (pick >= 0) {
+		close_editor(fs);
+		fields_set(&fs->values, fd->key, choices.v[pick].key);
+		fs->draft_dirty = true;
+	}
+	fields_free(&choices);
+}
+
 /* Handles an editing key; false when the key is not the editor's. */
 static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 {
@@ -472,6 +498,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 		case KEY_F(3):
 			if (choice)
 				choose(ui, fs, 0);
+			else
+				pick_text(ui, fs);
 			return true;
 		default: return false;
 		}
@@ -489,6 +517,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	if (k.ch == 12) { /* Ctrl-L: the pick list, for terminals without F3 */
 		if (choice)
 			choose(ui, fs, 0);
+		else
+			pick_text(ui, fs);
 		return true;
 	}
 	if (k.ch == ' ' && choice) {
