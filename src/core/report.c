@@ -18,6 +18,7 @@
 #include "xinfang/paths.h"
 #include "xinfang/pdf_report.h"
 #include "xinfang/setup.h"
+#include "xinfang/slip.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 
@@ -976,6 +977,36 @@ int report_export_remember(struct xf_session *s, const char *encoding, struct xf
 	return rc;
 }
 
+/* The rendered figures with every line no wider than the paper: a line the renderer could not
+ * fit (it keeps 60 columns at least) wraps onto the next, indented as it was. */
+static void fit_lines(const char *body, int columns, enum xf_render_device dev, struct xf_buf *out)
+{
+	enum xf_device device = dev == XF_RENDER_WIDE ? XF_DEV_GB : XF_DEV_UTF8;
+	for (const char *p = body; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		int w = 0;
+		for (size_t i = 0; i < n;)
+			w += slip_cp_width(device, utf8_next(line, n, &i));
+		if (w <= columns) {
+			buf_puts(out, line);
+			buf_puts(out, "\n");
+		} else {
+			size_t indent = strspn(line, " ");
+			if ((int)indent > columns / 4)
+				indent = 0;
+			char **lines = NULL;
+			size_t k = slip_wrap(line + indent, columns - (int)indent, device, &lines);
+			for (size_t j = 0; j < k; j++)
+				buf_printf(out, "%*s%s\n", (int)indent, "", lines[j]);
+			text_lines_free(lines, k);
+		}
+		free(line);
+		p += n + (nl != NULL);
+	}
+}
+
 /* The text page in pages of the slips' paper size, the footer on the last, a form feed after
  * each, encoded; *encoded is a new string. */
 static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
@@ -988,7 +1019,12 @@ static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned 
 	struct xf_buf body, page;
 	buf_init(&body);
 	buf_init(&page);
-	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &body);
+	struct xf_buf rendered;
+	buf_init(&rendered);
+	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &rendered);
+	buf_puts(&body, "");
+	fit_lines(rendered.data ? rendered.data : "", columns, dev, &body);
+	buf_free(&rendered);
 	char *footer = xasprintf("打印：%s  %s%s", *s->op.full_name ? s->op.full_name : s->op.name, now,
 	                         setup_is_training(s->st) ? "  【演示/培训】" : "");
 	int line = 0, pageno = 1;

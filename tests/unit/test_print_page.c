@@ -79,6 +79,40 @@ static void page_never_wider_than_its_setting(void **state)
 	form_free(&form);
 }
 
+/* The statistics page keeps to a narrow page setting too: lines the figures cannot fit wrap. */
+static void stats_page_fits(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-page-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	const char *bin = getenv("XINFANG_BIN");
+	int st;
+	char *out = run_capture(&st, "cd %s && export XINFANG_PASSWORD=secret1 XINFANG_USER=admin XINFANG_TODAY=2026-11-20 "
+	                        "XINFANG_DB=%s/x.db; '%s' init --demo >/dev/null && for c in 60 72; do "
+	                        "XINFANG_PAGE_COLUMNS=$c '%s' stats year=2026 --to s$c.txt || exit 1; done 2>&1",
+	                        dir, dir, bin, bin);
+	if (st != 0)
+		fail_msg("%s", out);
+	free(out);
+	static const int widths[] = {60, 72};
+	for (size_t i = 0; i < 2; i++) {
+		char *path = xasprintf("%s/s%d.txt", dir, widths[i]), *bytes, *text;
+		size_t len, tlen;
+		assert_int_equal(paths_read_file(path, &bytes, &len, NULL), XF_OK);
+		assert_int_equal(text_decode(bytes, len, "GB18030", &text, &tlen), XF_OK);
+		assert_non_null(strstr(text, "环比"));
+		int widest = widest_line(text, XF_DEV_GB);
+		if (widest > widths[i])
+			fail_msg("a %d-column statistics page has a line of %d columns:\n%s", widths[i], widest, text);
+		free(bytes);
+		free(text);
+		free(path);
+	}
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 /* CR LF: none by default, every line when the office's printer setting asks, and
  * XINFANG_CRLF over the setting; a slip and the statistics alike. */
 static void crlf_when_asked(void **state)
@@ -148,6 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_never_wider_than_its_setting),
+		cmocka_unit_test(stats_page_fits),
 		cmocka_unit_test(crlf_when_asked),
 		cmocka_unit_test(job_title_ascii),
 	};
