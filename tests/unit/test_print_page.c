@@ -12,6 +12,28 @@
 #include "xinfang/slip.h"
 #include "xinfang/text.h"
 
+/* Removes a test's directory. */
+static void remove_dir(const char *dir)
+{
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
+/* Runs a shell script in a new directory (written into dir) as the admin of the store x.db
+ * there, the program in $X; fails the test when the script fails. */
+static void run_in_store_dir(char *dir, const char *script)
+{
+	assert_non_null(mkdtemp(dir));
+	int st;
+	char *out = run_capture(&st, "cd '%s' && export XINFANG_PASSWORD=secret1 XINFANG_USER=admin "
+	                        "XINFANG_TODAY=2026-11-20 XINFANG_DB='%s/x.db' X='%s'; { %s; } 2>&1",
+	                        dir, dir, getenv("XINFANG_BIN"), script);
+	if (st != 0)
+		fail_msg("%s", out);
+	free(out);
+}
+
 /* The widest line of a page in the device's columns. */
 static int widest_line(const char *page, enum xf_device dev)
 {
@@ -84,16 +106,8 @@ static void stats_page_fits(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/xinfang-page-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	const char *bin = getenv("XINFANG_BIN");
-	int st;
-	char *out = run_capture(&st, "cd %s && export XINFANG_PASSWORD=secret1 XINFANG_USER=admin XINFANG_TODAY=2026-11-20 "
-	                        "XINFANG_DB=%s/x.db; '%s' init --demo >/dev/null && for c in 60 72; do "
-	                        "XINFANG_PAGE_COLUMNS=$c '%s' stats year=2026 --to s$c.txt || exit 1; done 2>&1",
-	                        dir, dir, bin, bin);
-	if (st != 0)
-		fail_msg("%s", out);
-	free(out);
+	run_in_store_dir(dir, "$X init --demo >/dev/null && for c in 60 72; do "
+	                      "XINFANG_PAGE_COLUMNS=$c $X stats year=2026 --to s$c.txt || exit 1; done");
 	static const int widths[] = {60, 72};
 	for (size_t i = 0; i < 2; i++) {
 		char *path = xasprintf("%s/s%d.txt", dir, widths[i]), *bytes, *text;
@@ -108,9 +122,7 @@ static void stats_page_fits(void **state)
 		free(text);
 		free(path);
 	}
-	char *rm = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(rm), 0);
-	free(rm);
+	remove_dir(dir);
 }
 
 /* CR LF: none by default, every line when the office's printer setting asks, and
@@ -119,20 +131,11 @@ static void crlf_when_asked(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/xinfang-page-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	const char *bin = getenv("XINFANG_BIN");
-	int st;
-	char *out = run_capture(&st, "cd %s && export XINFANG_PASSWORD=secret1 XINFANG_USER=admin XINFANG_TODAY=2026-11-20 "
-	                        "XINFANG_DB=%s/x.db; '%s' init --training && '%s' new channel=来访 category=服务态度 "
-	                        "name=张伟 summary=一件 && '%s' print 2026-0001 registration --to lf.txt && "
-	                        "'%s' printer set line_end=crlf && '%s' print 2026-0001 registration --to crlf.txt && "
-	                        "'%s' stats year=2026 --to stats.txt && XINFANG_CRLF=0 '%s' print 2026-0001 registration "
-	                        "--to env.txt 2>&1",
-	                        dir, dir, bin, bin, bin, bin, bin, bin, bin);
-	if (st != 0)
-		fail_msg("%s", out);
-	assert_non_null(strstr(out, "line_end\tcrlf"));
-	free(out);
+	run_in_store_dir(dir, "$X init --training && $X new channel=来访 category=服务态度 name=张伟 summary=一件 && "
+	                      "$X print 2026-0001 registration --to lf.txt && $X printer set line_end=crlf | "
+	                      "grep -q 'line_end.crlf' && $X print 2026-0001 registration --to crlf.txt && "
+	                      "$X stats year=2026 --to stats.txt && "
+	                      "XINFANG_CRLF=0 $X print 2026-0001 registration --to env.txt");
 	static const char *const files[] = {"lf.txt", "crlf.txt", "stats.txt", "env.txt"};
 	static const bool crlf[] = {false, true, true, false};
 	for (size_t i = 0; i < 4; i++) {
@@ -149,14 +152,14 @@ static void crlf_when_asked(void **state)
 		free(bytes);
 		free(path);
 	}
-	out = run_capture(&st, "XINFANG_PASSWORD=secret1 XINFANG_USER=admin '%s' --db %s/x.db printer set line_end=cr 2>&1",
-	                  bin, dir);
+	int st;
+	char *out = run_capture(&st, "XINFANG_PASSWORD=secret1 XINFANG_USER=admin '%s' --db %s/x.db printer set "
+	                        "line_end=cr 2>&1",
+	                        getenv("XINFANG_BIN"), dir);
 	assert_int_equal(st, 1);
 	assert_non_null(strstr(out, "crlf"));
 	free(out);
-	char *rm = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(rm), 0);
-	free(rm);
+	remove_dir(dir);
 }
 
 /* The job title is ASCII, whole, and names the case and the form. */
