@@ -23,13 +23,6 @@ bool cli_wants_help(int argc, char **argv)
 	return false;
 }
 
-/* Prints a command's lines of the usage text under 用法, then where the rest is. */
-int help_command(const struct cli_command *cmd)
-{
-	printf("用法（xinfang [选项] %s …）：\n%s\n全局选项、退出码和登记的键：xinfang --help\n", cmd->name, cmd->usage);
-	return 0;
-}
-
 /* Appends a word to a help line, starting a new indented line when it would pass 80 columns. */
 static void help_word(struct xf_buf *out, int *col, const char *word)
 {
@@ -53,6 +46,48 @@ static bool in_list(const char *list, const char *key)
 		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
 			return true;
 	return false;
+}
+
+/* Prints a command's lines of the usage text, the first as 用法：xinfang ..., then where the
+ * rest is. */
+int help_command(const struct cli_command *cmd)
+{
+	const char *first = cmd->usage + strspn(cmd->usage, " ");
+	size_t len = strcspn(first, "\n");
+	struct xf_buf joined;
+	buf_init(&joined);
+	buf_add(&joined, first, len);
+	/* The synopsis goes on in lines indented 8 ("        [--format …]"): one run of words. */
+	while (first[len] == '\n' && strncmp(first + len + 1, "        ", 8) == 0 && first[len + 9] != ' ') {
+		size_t more = strcspn(first + len + 9, "\n");
+		buf_puts(&joined, " ");
+		buf_add(&joined, first + len + 9, more);
+		len += 9 + more;
+	}
+	buf_puts(&joined, "");
+	char *line = joined.data;
+	/* A one-line entry keeps its words in a column of the full list: on its own, they go on
+	 * the next line; a first line too wide for 80 columns wraps as a move's does. */
+	char *gap = strstr(line, "   ");
+	const char *words = NULL;
+	if (gap) {
+		*gap = '\0';
+		words = gap + 1 + strspn(gap + 1, " ");
+	}
+	struct xf_buf out;
+	buf_init(&out);
+	int col = 0;
+	help_word(&out, &col, "用法：xinfang");
+	char *save = NULL;
+	for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		help_word(&out, &col, w);
+	printf("%s\n", out.data);
+	if (words)
+		printf("      %s\n", words);
+	buf_free(&out);
+	free(line);
+	printf("%s\n全局选项、退出码和登记的键：xinfang --help\n", first + len + (first[len] == '\n'));
+	return 0;
 }
 
 /* Prints the usage of a move of the workflow from its table row: the keys it needs, then

@@ -22,8 +22,11 @@ bool tui_terminal_usable(void)
 		        term && *term ? term : "（未设置）");
 		return false;
 	}
+	/* A terminal description of our own, the one a desk already running uses put back after. */
+	TERMINAL *running = cur_term;
 	int status = 0;
 	if (setupterm(NULL, STDOUT_FILENO, &status) != OK) {
+		set_curterm(running);
 		if (status == 0)
 			fprintf(stderr,
 			        "xinfang：不认识终端类型 TERM=%s（terminfo 中没有它的描述）。\n"
@@ -34,7 +37,9 @@ bool tui_terminal_usable(void)
 		return false;
 	}
 	bool movable = tigetstr("cup") != NULL && tigetstr("cup") != (char *)-1;
-	del_curterm(cur_term);
+	TERMINAL *mine = set_curterm(running);
+	if (mine != running)
+		del_curterm(mine);
 	if (!movable) {
 		fprintf(stderr,
 		        "xinfang：终端类型 TERM=%s 不能移动光标，无法显示全屏界面：请改用 TERM=xterm-256color 等"
