@@ -136,6 +136,15 @@ static void crlf_when_asked(void **state)
 	                      "grep -q 'line_end.crlf' && $X print 2026-0001 registration --to crlf.txt && "
 	                      "$X stats year=2026 --to stats.txt && "
 	                      "XINFANG_CRLF=0 $X print 2026-0001 registration --to env.txt");
+	/* The PDFs' title metadata is the form's Chinese title, read back right (UTF-8). */
+	int st;
+	char *info = run_capture(&st, "cd '%s' && XINFANG_PASSWORD=secret1 XINFANG_USER=admin '%s' --db x.db print "
+	                         "2026-0001 registration --to r.pdf 2>/dev/null && pdfinfo -enc UTF-8 r.pdf",
+	                         dir, getenv("XINFANG_BIN"));
+	assert_int_equal(st, 0);
+	if (strstr(info, "Title:           信访登记表 2026年第0001号") == NULL)
+		fail_msg("PDF title: %s", info);
+	free(info);
 	static const char *const files[] = {"lf.txt", "crlf.txt", "stats.txt", "env.txt"};
 	static const bool crlf[] = {false, true, true, false};
 	for (size_t i = 0; i < 4; i++) {
@@ -152,7 +161,6 @@ static void crlf_when_asked(void **state)
 		free(bytes);
 		free(path);
 	}
-	int st;
 	char *out = run_capture(&st, "XINFANG_PASSWORD=secret1 XINFANG_USER=admin '%s' --db %s/x.db printer set "
 	                        "line_end=cr 2>&1",
 	                        getenv("XINFANG_BIN"), dir);
