@@ -17,8 +17,8 @@
 /* Every subcommand, in the order --help lists them; the workflow's moves follow from xf_moves[]. */
 static const struct cli_command commands[] = {
 	{"init", cmd_init,
-	 "  init [--training|--demo]\n"
-	 "      新建数据库和管理员 admin（--training 培训数据库，可指定日期；\n"
+	 "  init [--training|--demo] [--admin 用户名]\n"
+	 "      新建数据库和管理员（默认 admin；--training 培训数据库，可指定日期；\n"
 	 "      --demo 培训数据库再加约两百件演示事项）\n"},
 	{"passwd", cmd_passwd, "  passwd\n      修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
@@ -40,7 +40,8 @@ static const struct cli_command commands[] = {
 	 "      （xinfang printer），--to 文件.pdf 存为 PDF，--format text 给针式打印机\n"},
 	{"printer", cmd_printer,
 	 "  printer [show] | printer set queue=队列 format=pdf|text encoding=编码\n"
-	 "      办公室的默认打印机（设定需管理员）\n"},
+	 "        line_end=lf|crlf\n"
+	 "      办公室的默认打印机（设定需管理员）；crlf 给要求回车换行的打印机\n"},
 	{"due", cmd_due, "  due                                 临近或超过时限的事项\n"},
 	{"status", cmd_status, "  status                              状态栏的一行文字\n"},
 	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
@@ -140,12 +141,14 @@ static int dispatch(struct cli *c, int argc, char **argv)
 {
 	const char *cmd = argv[0];
 	argc--, argv++;
+	/* Asking how comes before any store, role or argument check. */
+	bool help = cli_wants_help(argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(c, argc, argv);
+			return help ? help_command(&commands[i]) : commands[i].run(c, argc, argv);
 	const struct xf_move_def *def = case_move_def(cmd);
 	if (def != NULL)
-		return cmd_move(c, def, argc, argv);
+		return help ? help_move(def) : cmd_move(c, def, argc, argv);
 	return usage_error("不认识的命令“%s”", cmd);
 }
 
@@ -157,6 +160,7 @@ static int open_desk(struct cli *c)
 		return refused(&err);
 	warn_file_modes(c);
 	const char *user = c->user ? c->user : getenv("XINFANG_USER");
+	cli_charset_plain_stdout();
 	return tui_run(c->st, user, getenv("XINFANG_PASSWORD"));
 }
 
@@ -164,6 +168,7 @@ static int open_desk(struct cli *c)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	cli_charset_setup(argc, argv);
 	/* A write past a file-size limit is an error SQLite reports (EFBIG), not a silent death. */
 	store_catch_file_limit();
 	static const struct option options[] = {
@@ -210,10 +215,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_usage();
-			return 0;
+			return cli_finish_output(0);
 		case 'V':
 			printf("xinfang %s\n", XF_VERSION);
-			return 0;
+			return cli_finish_output(0);
 		default:
 			return usage_error("不认识的选项“%s”", argv[optind - 1]);
 		}
@@ -238,5 +243,5 @@ int main(int argc, char **argv)
 	session_close(&c.session);
 	store_close(c.st);
 	free(c.db);
-	return code;
+	return cli_finish_output(code);
 }

@@ -50,6 +50,7 @@ struct xf_print_prefs {
 	char format[8];    /* "pdf" or "text" */
 	char encoding[16]; /* of text: "GB18030", "UTF-8" or "GBK" */
 	char file[512];    /* the directory last printed to ("" none) */
+	char line_end[8];  /* of text: "lf", or "crlf" for printers that want CR LF (PCL) */
 };
 
 /* The format named "pdf" or "text" (also PDF, 文本); XF_FORMAT_AUTO when unknown. */
@@ -66,7 +67,16 @@ int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct 
  * office's for a spooler, the file name's for a file, text for the terminal, else PDF. */
 int print_resolve(struct xf_session *s, const struct xf_print_opts *opts, char *encoding, size_t size,
                   enum xf_print_format *format, struct xf_err *err);
-/* Sets one office default (admin): key "queue", "format" or "encoding"; audited. */
+/* True when text pages end their lines in CR LF: $XINFANG_CRLF (1 or 0) when set, else the
+ * office's line_end setting. */
+bool print_wants_crlf(struct xf_session *s);
+/* Turns every LF of encoded text (*bytes, *len; NUL-terminated) into CR LF. */
+void print_crlf_apply(char **bytes, size_t *len);
+/* The spooler's job title, ASCII so that queues naming files from it (cups-pdf) keep it whole:
+ * "xinfang-<what>" (what: "2026-0001-registration", "stats-2026-01-01-2026-12-31"); a new
+ * string. A number such as 2026年第0001号 is written 2026-0001. */
+char *print_job_title(const char *number, const char *what);
+/* Sets one office default (admin): key "queue", "format", "encoding" or "line_end"; audited. */
 int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err);
 /* The operator's last choice at the desk, else the office's defaults. */
 int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
@@ -75,6 +85,11 @@ int print_operator_remember(struct xf_session *s, const struct xf_print_prefs *p
 /* The queue a print goes to: the one asked for, else $XINFANG_PRINTER, else the office's
  * default; "" is the system's default printer. */
 int print_queue(struct xf_session *s, const char *asked, char *out, size_t n, struct xf_err *err);
+/* The printer queues of this host (lpstat -e; each a field whose key is the name) and the
+ * system's default queue (lpstat -d; "" when none). */
+int print_host_queues(struct xf_fields *queues, char *system_default, size_t n, struct xf_err *err);
+/* What an empty queue means, as a phrase: "办公室默认打印机 信访办", "系统默认打印机 X". */
+void print_default_queue_text(struct xf_session *s, char *out, size_t n);
 /* One line that says where a print went: "已送打印机 信访办，作业 信访办-12". */
 void print_report_text(const struct xf_print_report *report, char *out, size_t n);
 

@@ -64,6 +64,9 @@ const char *text_clip(const char *s, int max_cols, char *out, size_t n);
  * input. *out is NUL-terminated; *outlen excludes the NUL. */
 int text_convert(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen,
                  size_t *bad_offset);
+/* UTF-8 text in another charset for a terminal or a pipe: a character the charset cannot
+ * hold (or a byte that is not UTF-8) becomes "?"; false when iconv does not know the charset. */
+bool text_convert_lossy(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen);
 /* Decodes bytes in `encoding` to UTF-8 (the reverse of text_convert). */
 int text_decode(const char *in, size_t len, const char *encoding, char **out, size_t *outlen);
 /* As text_decode, with *bad_offset (if given) at the first byte the encoding does not allow. */

@@ -30,7 +30,8 @@ struct xf_verify {
 	char first[768];           /* the first failure in one line, "" when all hold */
 	struct xf_chain_head head; /* the chain's newest record */
 	long rows;                 /* rows compared with the trail */
-	bool anchor_written;
+	bool anchor_written;       /* the anchor file holds the head */
+	bool anchor_logged;        /* ... and the system log took it (its socket answered) */
 };
 
 /* Checks the store (flags XF_VERIFY_*); anchor_path NULL means "<store>.anchor". On success
@@ -45,6 +46,8 @@ bool verify_desk_check(struct xf_store *st, char *msg, size_t size);
 
 /* The anchor file beside a store ("<db>.anchor"); the caller frees it. */
 char *verify_anchor_path(const char *db_path);
+/* True when the system log takes messages (its socket /dev/log answers). */
+bool verify_syslog_reachable(void);
 /* Writes the chain head to an anchor file (the office's mode and group, replaced atomically) and
  * to syslog. */
 int verify_anchor_write(const char *anchor_path, const char *db_path, const struct xf_chain_head *head,

@@ -60,7 +60,9 @@ char *ask_password(const char *prompt)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
-	fprintf(tty, "%s", prompt);
+	char *said = cli_to_locale(prompt);
+	fprintf(tty, "%s", said);
+	free(said);
 	fflush(tty);
 	char line[256];
 	char *got = fgets(line, sizeof line, tty);

@@ -28,6 +28,27 @@ struct cli_command {
 	const char *usage;
 };
 
+/* After setlocale: when the locale's charset is not UTF-8 (nor the C locale's ASCII), stdout and
+ * stderr write in it and the arguments are read from it. */
+void cli_charset_setup(int argc, char **argv);
+/* The charset output is converted to, or NULL when it stays UTF-8. */
+const char *cli_charset(void);
+/* Standard output takes bytes as they are from now on (a PDF, a CSV in the encoding asked). */
+void cli_output_raw(void);
+/* Puts the plain stdout back for the desk (curses converts on its own). */
+void cli_charset_plain_stdout(void);
+/* s in the locale's charset, for a terminal opened directly; a new string. */
+char *cli_to_locale(const char *s);
+/* True when an argument asks how the command is used (-h or --help, before any "--"). */
+bool cli_wants_help(int argc, char **argv);
+/* Prints a command's usage (its lines of the --help text); returns 0. */
+int help_command(const struct cli_command *cmd);
+/* Prints the usage of a move of the workflow, made from its table row; returns 0. */
+int help_move(const struct xf_move_def *def);
+/* Checks that standard output took everything; on a write error says so and returns a
+ * failing exit code, else code. */
+int cli_finish_output(int code);
+
 /* Prints a usage error (fmt with one %s) to stderr and returns the usage exit code. */
 int usage_error(const char *fmt, const char *arg);
 /* Prints a usage error with the core's message whole (after prefix, when given); returns the

@@ -66,8 +66,11 @@ int cmd_new(struct cli *c, int argc, char **argv)
 	repeat_free(&repeats);
 	printf("%s\n", number);
 	/* Committed: the number must reach the clerk even when standard output cannot take it. */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		fprintf(stderr, "xinfang：已登记 %s（编号未能写到标准输出：%s）\n", number, strerror(errno));
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "xinfang：已登记 %s，请勿重复登记（编号未能写到标准输出：%s）\n", number, strerror(errno));
+		clearerr(stdout);
+		return EXIT_REFUSED;
+	}
 	return 0;
 }
 

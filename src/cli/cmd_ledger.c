@@ -63,6 +63,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	long rows = 0, beyond_gbk = 0;
 	opts.beyond_gbk = &beyond_gbk;
 	int rc = login(c, &err);
+	if (rc == XF_OK && strcmp(opts.path, "-") == 0)
+		cli_output_raw(); /* the ledger's bytes are in the encoding asked */
 	if (rc == XF_OK)
 		rc = ledger_export(&c->session, &opts, &rows, &err);
 	if (rc != XF_OK)

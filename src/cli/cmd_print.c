@@ -45,6 +45,7 @@ int cmd_print(struct cli *c, int argc, char **argv)
 	if (rc == XF_OK)
 		rc = print_case(&c->session, id, &opts, &bytes, &err);
 	if (rc == XF_OK && to_stdout) {
+		cli_output_raw(); /* a PDF, or text already in the encoding asked */
 		if (fwrite(bytes.data, 1, bytes.len, stdout) != bytes.len || fflush(stdout) != 0)
 			rc = xf_err_set(&err, XF_EIO, "写到标准输出失败");
 		else

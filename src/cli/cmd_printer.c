@@ -6,12 +6,12 @@
 #include "cli/cli.h"
 #include "xinfang/print.h"
 
-/* xinfang printer [show] | printer set queue=QUEUE format=pdf|text encoding=ENC. */
+/* xinfang printer [show] | printer set queue=QUEUE format=pdf|text encoding=ENC line_end=lf|crlf. */
 int cmd_printer(struct cli *c, int argc, char **argv)
 {
 	bool set = argc >= 1 && strcmp(argv[0], "set") == 0;
 	if (!(argc == 0 || (argc == 1 && strcmp(argv[0], "show") == 0) || (set && argc >= 2)))
-		return usage_error("用法：xinfang printer [show] | xinfang printer set queue=队列 format=pdf|text encoding=GB18030|UTF-8|GBK%s", "");
+		return usage_error("用法：xinfang printer [show] | xinfang printer set queue=队列 format=pdf|text encoding=GB18030|UTF-8|GBK line_end=lf|crlf%s", "");
 	struct xf_fields f;
 	fields_init(&f);
 	if (set) {
@@ -31,7 +31,7 @@ int cmd_printer(struct cli *c, int argc, char **argv)
 		rc = print_office_prefs(&c->session, &office, &err);
 	if (rc != XF_OK)
 		return refused(&err);
-	printf("queue\t%s\nformat\t%s\nencoding\t%s\n", *office.queue ? office.queue : "（系统默认打印机）", office.format,
-	       office.encoding);
+	printf("queue\t%s\nformat\t%s\nencoding\t%s\nline_end\t%s\n", *office.queue ? office.queue : "（系统默认打印机）",
+	       office.format, office.encoding, office.line_end);
 	return 0;
 }

@@ -42,18 +42,6 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	buf_init(&words);
 	buf_puts(&words, "");
 	for (int i = 0; i < argc; i++) {
-		/* Asking how is not a search for the word "--help". */
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			buf_free(&words);
-			fputs("用法：xinfang search 词语… [since=YYYY-MM-DD] [until=YYYY-MM-DD] [state=状态]\n"
-			      "       [dept=承办部门] [category=类别] [channel=来源渠道]\n"
-			      "       [importance=一般|重要] [page=N]\n"
-			      "每件一行（编号、收件日期、状态、类别、承办部门、信访人、内容摘要，\n"
-			      "以制表符分隔），最新收到的在前，每页 20 件；\n"
-			      "标准错误输出说共找到几件、是否还有下一页。\n",
-			      stdout);
-			return 0;
-		}
 		const char *v;
 		const char *key = filter_of(argv[i], &v);
 		if (key == NULL && looks_like_filter(argv[i])) {

@@ -72,8 +72,10 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 		struct xf_print_opts opts = {"stats", NULL, XF_PRINT_CALLER, NULL, slip_default_page(), NULL, XF_FORMAT_PDF,
 		                             &report};
 		rc = report_print(&c->session, st, mask, &opts, &out, err);
-		if (rc == XF_OK)
+		if (rc == XF_OK) {
+			cli_output_raw();
 			rc = write_out(out.data, out.len, err);
+		}
 		snprintf(report.where, sizeof report.where, "标准输出");
 		if (rc == XF_OK)
 			rc = report_print_record(&c->session, st, &report, NULL, err);
@@ -85,8 +87,10 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 		char *enc = NULL;
 		size_t len = 0;
 		rc = report_csv_encoded(st, mask, o->encoding, &enc, &len, err);
-		if (rc == XF_OK)
+		if (rc == XF_OK) {
+			cli_output_raw();
 			rc = write_out(enc, len, err);
+		}
 		free(enc);
 		buf_free(&out);
 		return rc;
@@ -98,10 +102,12 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 	if (o->encoding && out.len) {
 		char *enc = NULL;
 		size_t len = 0;
-		if (text_convert(out.data, out.len, o->encoding, &enc, &len, NULL) != XF_OK)
+		if (text_convert(out.data, out.len, o->encoding, &enc, &len, NULL) != XF_OK) {
 			rc = xf_err_set(err, XF_EINVAL, "统计结果无法用 %s 编码：请改用 GB18030 或 UTF-8", o->encoding);
-		else
+		} else {
+			cli_output_raw();
 			rc = write_out(enc, len, err);
+		}
 		free(enc);
 	} else if (out.len) {
 		rc = write_out(out.data, out.len, err);

@@ -29,7 +29,9 @@ int cmd_verify(struct cli *c, int argc, char **argv)
 	fputs(v.text.data ? v.text.data : "", stdout);
 	if (v.failures == 0)
 		printf("核验通过：操作日志到第 %lld 条（%.16s…）%s\n", (long long)v.head.id, v.head.hash,
-		       v.anchor_written ? "，已记入库外锚点和系统日志" : "");
+		       !v.anchor_written ? ""
+		       : v.anchor_logged ? "，已记入库外锚点和系统日志"
+		                         : "，已记入库外锚点（系统日志没有运行，未记入）");
 	else
 		fprintf(stderr, "xinfang：核验未通过（%d 项）：%s\n", v.failures, v.first);
 	int status = v.failures == 0 ? 0 : EXIT_REFUSED;

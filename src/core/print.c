@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -442,7 +443,57 @@ int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct 
 		rc = setting_into(s, "print.format", out->format, sizeof out->format, err);
 	if (rc == XF_OK)
 		rc = setting_into(s, "print.encoding", out->encoding, sizeof out->encoding, err);
+	snprintf(out->line_end, sizeof out->line_end, "lf");
+	if (rc == XF_OK)
+		rc = setting_into(s, "print.line_end", out->line_end, sizeof out->line_end, err);
 	return rc;
+}
+
+/* True when text pages end their lines in CR LF: $XINFANG_CRLF, else the office's setting. */
+bool print_wants_crlf(struct xf_session *s)
+{
+	const char *env = getenv("XINFANG_CRLF");
+	if (env && *env)
+		return strcmp(env, "0") != 0;
+	struct xf_print_prefs office;
+	struct xf_err err;
+	return print_office_prefs(s, &office, &err) == XF_OK && strcmp(office.line_end, "crlf") == 0;
+}
+
+/* Every LF of the bytes becomes CR LF (no encoding the pages use has 0x0A inside a character). */
+void print_crlf_apply(char **bytes, size_t *len)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	for (size_t i = 0; i < *len; i++) {
+		if ((*bytes)[i] == '\n' && (i == 0 || (*bytes)[i - 1] != '\r'))
+			buf_add(&b, "\r", 1);
+		buf_add(&b, *bytes + i, 1);
+	}
+	buf_puts(&b, "");
+	free(*bytes);
+	*bytes = b.data;
+	*len = b.len;
+}
+
+/* The spooler's job title in ASCII: "xinfang-2026-0001-registration". */
+char *print_job_title(const char *number, const char *what)
+{
+	int year = 0, seq = 0;
+	struct xf_err err;
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "xinfang");
+	if (number && *number && case_parse_number(number, &year, &seq, &err) == XF_OK)
+		buf_printf(&b, "-%04d-%04d", year, seq);
+	if (what && *what)
+		buf_printf(&b, "-%s", what);
+	/* Whatever else came in (it should not), only letters, digits, - and _ stay. */
+	for (size_t i = 0; i < b.len; i++)
+		if (!((b.data[i] >= '0' && b.data[i] <= '9') || (b.data[i] >= 'a' && b.data[i] <= 'z') ||
+		      (b.data[i] >= 'A' && b.data[i] <= 'Z') || b.data[i] == '-' || b.data[i] == '_'))
+			b.data[i] = '_';
+	return b.data;
 }
 
 /* Sets one of the office's printing defaults, with its audit event. */
@@ -461,8 +512,12 @@ int print_office_set(struct xf_session *s, const char *key, const char *value, s
 		for (const char *p = value; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == '/' || *p == '#' || *p == ' ')
 				return xf_err_set(err, XF_EINVAL, "打印机队列名“%s”不对：不能含空格、/、# 或控制字符（lpstat -p 列出本机的队列）", value);
+	} else if (strcmp(key, "line_end") == 0) {
+		if (strcasecmp(value, "lf") != 0 && strcasecmp(value, "crlf") != 0)
+			return xf_err_set(err, XF_EINVAL, "行尾“%s”不认识：可选 lf（一般打印机）或 crlf（要求回车换行的 PCL 等打印机）", value);
+		value = strcasecmp(value, "crlf") == 0 ? "crlf" : "lf";
 	} else {
-		return xf_err_set(err, XF_EINVAL, "没有打印设定“%s”：可设 queue（打印机队列）、format（pdf|text）、encoding（GB18030|UTF-8|GBK）", key);
+		return xf_err_set(err, XF_EINVAL, "没有打印设定“%s”：可设 queue（打印机队列）、format（pdf|text）、encoding（GB18030|UTF-8|GBK）、line_end（lf|crlf）", key);
 	}
 	char name[64], *old = NULL;
 	snprintf(name, sizeof name, "print.%s", key);
@@ -634,6 +689,8 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 			rc = slip_render(&form, &values, &meta, slip_device_for(encoding), &opts->page, &page, err);
 			if (rc == XF_OK && text_convert(page.data, page.len, encoding, &encoded, &len, NULL) != XF_OK)
 				rc = xf_err_set(err, XF_EINVAL, "表单 %s 的版面文字无法用 %s 编码", form.name, encoding);
+			if (rc == XF_OK && print_wants_crlf(s))
+				print_crlf_apply(&encoded, &len);
 		}
 	}
 	struct xf_print_report report;
@@ -651,7 +708,7 @@ int print_case(struct xf_session *s, int64_t id, const struct xf_print_opts *opt
 			rc = print_queue(s, opts->target, queue, sizeof queue, err);
 			if (rc != XF_OK)
 				break;
-			char *title = xasprintf("%s %s", form.title, fields_str(&values, "number"));
+			char *title = print_job_title(fields_str(&values, "number"), opts->form);
 			rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,
 			                      sizeof report.job, err);
 			free(title);

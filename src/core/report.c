@@ -18,6 +18,7 @@
 #include "xinfang/paths.h"
 #include "xinfang/pdf_report.h"
 #include "xinfang/setup.h"
+#include "xinfang/slip.h"
 #include "xinfang/store.h"
 #include "xinfang/text.h"
 #include "xinfang/config.h"
@@ -977,6 +978,36 @@ int report_export_remember(struct xf_session *s, const char *encoding, struct xf
 	return rc;
 }
 
+/* The rendered figures with every line no wider than the paper: a line the renderer could not
+ * fit (it keeps 60 columns at least) wraps onto the next, indented as it was. */
+static void fit_lines(const char *body, int columns, enum xf_render_device dev, struct xf_buf *out)
+{
+	enum xf_device device = dev == XF_RENDER_WIDE ? XF_DEV_GB : XF_DEV_UTF8;
+	for (const char *p = body; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		int w = 0;
+		for (size_t i = 0; i < n;)
+			w += slip_cp_width(device, utf8_next(line, n, &i));
+		if (w <= columns) {
+			buf_puts(out, line);
+			buf_puts(out, "\n");
+		} else {
+			size_t indent = strspn(line, " ");
+			if ((int)indent > columns / 4)
+				indent = 0;
+			char **lines = NULL;
+			size_t k = slip_wrap(line + indent, columns - (int)indent, device, &lines);
+			for (size_t j = 0; j < k; j++)
+				buf_printf(out, "%*s%s\n", (int)indent, "", lines[j]);
+			text_lines_free(lines, k);
+		}
+		free(line);
+		p += n + (nl != NULL);
+	}
+}
+
 /* The text page in pages of the slips' paper size, the footer on the last, a form feed after
  * each, encoded; *encoded is a new string. */
 static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned axes_mask,
@@ -989,7 +1020,12 @@ static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned 
 	struct xf_buf body, page;
 	buf_init(&body);
 	buf_init(&page);
-	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &body);
+	struct xf_buf rendered;
+	buf_init(&rendered);
+	report_render(st, axes_mask, columns < 100 ? columns : 100, dev, &rendered);
+	buf_puts(&body, "");
+	fit_lines(rendered.data ? rendered.data : "", columns, dev, &body);
+	buf_free(&rendered);
 	char *footer = xasprintf("打印：%s  %s%s", *s->op.full_name ? s->op.full_name : s->op.name, now,
 	                         setup_is_training(s->st) ? "  【演示/培训】" : "");
 	int line = 0, pageno = 1;
@@ -1012,6 +1048,8 @@ static int text_pages(struct xf_session *s, const struct xf_stats *st, unsigned 
 	if (text_convert(page.data, page.len, encoding, encoded, len, NULL) != XF_OK)
 		rc = xf_err_set(err, XF_EINVAL, "统计页上有 %s 无法表示的字：请改用 GB18030 或 UTF-8，或打印成 PDF（--format pdf）",
 		                encoding);
+	else if (print_wants_crlf(s))
+		print_crlf_apply(encoded, len);
 	buf_free(&page);
 	return rc;
 }
@@ -1099,7 +1137,9 @@ int report_print(struct xf_session *s, const struct xf_stats *st, unsigned axes_
 			break;
 		case XF_PRINT_SPOOLER: {
 			/* A text page goes raw, for a printer that takes the encoding as it is. */
-			char queue[128] = "", *title = xasprintf("信访统计 %s 至 %s", st->since, st->until);
+			char queue[128] = "", *what = xasprintf("stats-%s-%s", st->since, st->until);
+			char *title = print_job_title(NULL, what);
+			free(what);
 			rc = print_queue(s, opts->target, queue, sizeof queue, err);
 			if (rc == XF_OK)
 				rc = print_to_spooler(queue, title, format == XF_FORMAT_TEXT, encoded, len, report.job,

@@ -253,12 +253,56 @@ static void render_body(const struct xf_form *form, const struct xf_fields *valu
 	free(plain.out);
 }
 
-/* Appends the footer line of a page. */
-static void footer(struct xf_buf *out, const struct xf_slip_meta *meta, int page, int pages)
+/* The footer of a page in lines no wider than the page (device columns): its parts joined by
+ * two spaces, a part that would pass the edge starting the next line. */
+static void footer_lines(const struct xf_slip_meta *meta, int page, int pages, enum xf_device dev, int columns,
+                         struct xf_buf *out)
 {
-	buf_printf(out, "\n  编号：%s  打印时间：%s  打印人：%s  第 %d/%d 页%s%s\n", meta->number ? meta->number : "",
-	           meta->printed_at ? meta->printed_at : "", meta->printed_by ? meta->printed_by : "", page, pages,
-	           meta->reprint ? "  （补打）" : "", meta->training ? "  【演示/培训】" : "");
+	char *parts[6];
+	size_t n = 0;
+	parts[n++] = xasprintf("编号：%s", meta->number ? meta->number : "");
+	parts[n++] = xasprintf("打印时间：%s", meta->printed_at ? meta->printed_at : "");
+	parts[n++] = xasprintf("打印人：%s", meta->printed_by ? meta->printed_by : "");
+	parts[n++] = xasprintf("第 %d/%d 页", page, pages);
+	if (meta->reprint)
+		parts[n++] = xstrdup("（补打）");
+	if (meta->training)
+		parts[n++] = xstrdup("【演示/培训】");
+	int col = 0;
+	for (size_t i = 0; i < n; i++) {
+		char **wrapped = NULL;
+		/* A part longer than a whole line (a very long name) is wrapped on its own. */
+		size_t k = slip_wrap(parts[i], columns - 2, dev, &wrapped);
+		for (size_t j = 0; j < k; j++) {
+			int w = 0;
+			size_t len = strlen(wrapped[j]);
+			for (size_t b = 0; b < len;)
+				w += slip_cp_width(dev, utf8_next(wrapped[j], len, &b));
+			if (col > 0 && col + 2 + w > columns) {
+				buf_puts(out, "\n");
+				col = 0;
+			}
+			buf_puts(out, "  ");
+			buf_puts(out, wrapped[j]);
+			col += 2 + w;
+		}
+		text_lines_free(wrapped, k);
+		free(parts[i]);
+	}
+	buf_puts(out, "\n");
+}
+
+/* Lines the footer of page `page` takes. */
+static int footer_count(const struct xf_slip_meta *meta, int page, int pages, enum xf_device dev, int columns)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	footer_lines(meta, page, pages, dev, columns, &b);
+	int n = 0;
+	for (size_t i = 0; i < b.len; i++)
+		n += b.data[i] == '\n';
+	buf_free(&b);
+	return n;
 }
 
 /* Renders a whole slip. */
@@ -278,12 +322,16 @@ int slip_render(const struct xf_form *form, const struct xf_fields *values, cons
 		struct xf_buf body;
 		buf_init(&body);
 		render_body(form, values, dev, rows, &g, &body);
-		/* Split the body into pages of (lines - 3): a continuation line on later pages, and the
-		 * footer's blank line and text. */
+		/* Split the body into pages: a continuation line on later pages, and the footer's blank
+		 * line and its lines. */
 		size_t nlines = 0;
 		for (size_t i = 0; i < body.len; i++)
 			nlines += body.data[i] == '\n';
-		int per_page = page->lines - 3;
+		/* The footer's lines with the widest page numbers this slip can have. */
+		int foot = footer_count(meta, 99, 99, dev, page->columns);
+		int per_page = page->lines - 2 - foot;
+		if (per_page < 1)
+			per_page = 1;
 		int pages = (int)((nlines + (size_t)per_page - 1) / (size_t)per_page);
 		if (pages < 1)
 			pages = 1;
@@ -296,7 +344,8 @@ int slip_render(const struct xf_form *form, const struct xf_fields *values, cons
 				buf_add(out, p, (size_t)(nl - p) + 1);
 				p = nl + 1;
 			}
-			footer(out, meta, pg, pages);
+			buf_puts(out, "\n");
+			footer_lines(meta, pg, pages, dev, page->columns, out);
 			buf_puts(out, "\f");
 		}
 		buf_free(&body);

@@ -563,3 +563,42 @@ int text_decode_checked(const char *in, size_t len, const char *encoding, char *
 {
 	return convert(encoding, "UTF-8", in, len, out, outlen, bad_offset);
 }
+
+/* UTF-8 text for a terminal or a pipe in another charset: what the charset cannot hold (and
+ * bytes that are not UTF-8) become "?" so the rest still reads. *out is NUL-terminated; false
+ * when the charset is unknown to iconv. */
+bool text_convert_lossy(const char *utf8, size_t len, const char *encoding, char **out, size_t *outlen)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	size_t i = 0;
+	while (i < len) {
+		char *part = NULL;
+		size_t part_len = 0, bad = len - i;
+		int rc = text_convert(utf8 + i, len - i, encoding, &part, &part_len, &bad);
+		if (rc == XF_OK) {
+			buf_add(&b, part, part_len);
+			free(part);
+			break;
+		}
+		free(part);
+		if (bad >= len - i) {
+			/* iconv_open failed or the error has no place: nothing can be said in this charset. */
+			buf_free(&b);
+			*out = NULL;
+			return false;
+		}
+		if (bad > 0 && text_convert(utf8 + i, bad, encoding, &part, &part_len, NULL) == XF_OK) {
+			buf_add(&b, part, part_len);
+			free(part);
+		}
+		uint32_t cp;
+		size_t k = utf8_decode(utf8 + i + bad, len - i - bad, &cp);
+		buf_add(&b, "?", 1);
+		i += bad + (k ? k : 1);
+	}
+	*outlen = b.len;
+	*out = b.data;
+	return true;
+}

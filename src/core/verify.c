@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <paths.h>
 #include <unistd.h>
 
 #include "xinfang/audit.h"
@@ -449,8 +452,10 @@ int verify_store(struct xf_store *st, unsigned flags, const char *anchor_path, s
 	if (rc == XF_OK && out->failures == 0 && !(flags & (XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_QUICK)) &&
 	    out->head.id > 0) {
 		struct xf_err werr;
-		if (verify_anchor_write(anchor, store_path(st), &out->head, "verify", &werr) == XF_OK)
+		if (verify_anchor_write(anchor, store_path(st), &out->head, "verify", &werr) == XF_OK) {
 			out->anchor_written = true;
+			out->anchor_logged = verify_syslog_reachable();
+		}
 		else
 			note(out, '!', "%s", werr.msg);
 	}
@@ -518,6 +523,26 @@ int verify_anchor_read(const char *anchor_path, struct xf_chain_head *head, bool
 		return xf_err_set(err, XF_EINVAL, "库外锚点 %s 内容不对（应有 id 和 hash 两行）：锚点被改动过", anchor_path);
 	*found = true;
 	return XF_OK;
+}
+
+/* True when the system log takes messages: something listens on its socket (/dev/log). */
+bool verify_syslog_reachable(void)
+{
+	static const int types[] = {SOCK_DGRAM, SOCK_STREAM};
+	struct sockaddr_un addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sun_family = AF_UNIX;
+	memcpy(addr.sun_path, _PATH_LOG, sizeof _PATH_LOG);
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		bool ok = connect(fd, (const struct sockaddr *)&addr, sizeof addr) == 0;
+		close(fd);
+		if (ok)
+			return true;
+	}
+	return false;
 }
 
 /* Writes the anchor file atomically, with the owner, group and mode of the store it anchors

@@ -130,7 +130,8 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 		return;
 	if (x + width > COLS)
 		width = COLS - x;
-	char buf[1024];
+	/* Wide characters: curses writes them in the locale's charset (UTF-8 or GB18030). */
+	wchar_t buf[512];
 	size_t out = 0, len = text ? strlen(text) : 0;
 	int used = 0;
 	for (size_t i = 0; i < len;) {
@@ -140,18 +141,18 @@ void ui_put(int y, int x, int width, const char *text, int attr)
 		else if (text_cp_unsafe(cp))
 			cp = 0xfffd; /* a control or direction character never reaches the terminal */
 		int w = tui_cp_width(cp);
-		if (used + w > width || out + 4 >= sizeof buf)
+		if (used + w > width || out + 2 >= sizeof buf / sizeof buf[0])
 			break;
-		out += utf8_encode(cp, buf + out);
+		buf[out++] = (wchar_t)cp;
 		used += w;
 	}
-	while (used < width && out + 1 < sizeof buf) {
-		buf[out++] = ' ';
+	while (used < width && out + 1 < sizeof buf / sizeof buf[0]) {
+		buf[out++] = L' ';
 		used++;
 	}
-	buf[out] = '\0';
+	buf[out] = L'\0';
 	attron(attr);
-	mvaddstr(y, x, buf);
+	mvaddwstr(y, x, buf);
 	attroff(attr);
 }
 
@@ -632,14 +633,20 @@ void ui_help(struct ui *ui, const char *text)
 	ui->message_kind = kept_kind;
 }
 
+/* True for the charsets the desk draws and reads Chinese in: UTF-8 and GB18030. */
+static bool desk_charset(const char *codeset)
+{
+	return strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "GB18030") == 0;
+}
+
 /* Sets up the terminal; false when it cannot be a desk. */
 static bool start_terminal(void)
 {
 	const char *codeset = nl_langinfo(CODESET);
-	if (strcmp(codeset, "UTF-8") != 0) {
+	if (!desk_charset(codeset)) {
 		fprintf(stderr,
-		        "xinfang：终端字符集是 %s，不是 UTF-8，中文无法正确显示和输入。\n"
-		        "请设置 UTF-8 的语言环境后再运行，例如：LANG=zh_CN.UTF-8 xinfang（或 LC_ALL=C.UTF-8）\n",
+		        "xinfang：终端字符集是 %s，不是 UTF-8 或 GB18030，中文无法正确显示和输入。\n"
+		        "请设置中文的语言环境后再运行，例如：LANG=zh_CN.UTF-8 xinfang（或 LC_ALL=C.UTF-8）\n",
 		        codeset);
 		return false;
 	}
@@ -647,6 +654,10 @@ static bool start_terminal(void)
 		fprintf(stderr, "xinfang：桌面界面须在终端中运行；在脚本中请用子命令（xinfang --help）\n");
 		return false;
 	}
+	if (!tui_terminal_usable())
+		return false;
+	if (*tui_terminal_cjk_warning())
+		fprintf(stderr, "xinfang：%s\n", tui_terminal_cjk_warning());
 	have_saved_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
 	install_signals();
 	if (initscr() == NULL)
@@ -708,6 +719,8 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	ui.st = st;
 	ui.training = setup_is_training(st);
 	setup_colors(&ui);
+	if (*tui_terminal_cjk_warning())
+		ui_message(&ui, UI_WARN, "%s", tui_terminal_cjk_warning());
 	char *file_warning = fileperm_warning(store_path(st));
 	if (file_warning)
 		ui_message(&ui, UI_WARN, "%s", file_warning);

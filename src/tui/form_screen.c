@@ -417,8 +417,27 @@ static void draw(struct ui *ui, struct fscreen *fs)
 	refresh();
 }
 
-/* A choice or yes/no field: the pick list (step 0: Space, F3), or the next or previous
- * choice (step 1 or -1: the arrow keys). */
+/* Moves the current field's value through a list of choices: step 0 opens the pick list,
+ * ±1 takes the next or previous one. */
+static void step_through(struct ui *ui, struct fscreen *fs, const struct xf_fields *choices, int step)
+{
+	const struct xf_formfield *fd = current_field(fs);
+	commit(fs);
+	const char *now = fields_str(&fs->values, fd->key);
+	int at = -1;
+	for (size_t i = 0; i < choices->n; i++)
+		if (strcmp(choices->v[i].key, now) == 0)
+			at = (int)i;
+	int n = (int)choices->n;
+	int pick = step == 0 ? ui_pick(ui, fd->label, choices, at) : at < 0 ? 0 : (at + step + n) % n;
+	if (pick >= 0) {
+		close_editor(fs);
+		fields_set(&fs->values, fd->key, choices->v[pick].key);
+		fs->draft_dirty = true;
+	}
+}
+
+/* Moves a choice field's value: step 0 opens the pick list, ±1 takes the next or previous. */
 static void choose(struct ui *ui, struct fscreen *fs, int step)
 {
 	const struct xf_formfield *fd = current_field(fs);
@@ -428,19 +447,19 @@ static void choose(struct ui *ui, struct fscreen *fs, int step)
 		ui_message(ui, UI_ERROR, "%s", err.msg);
 		return;
 	}
-	commit(fs);
-	const char *now = fields_str(&fs->values, fd->key);
-	int at = -1;
-	for (size_t i = 0; i < choices.n; i++)
-		if (strcmp(choices.v[i].key, now) == 0)
-			at = (int)i;
-	int n = (int)choices.n;
-	int pick = step == 0 ? ui_pick(ui, fd->label, &choices, at) : at < 0 ? 0 : (at + step + n) % n;
-	if (pick >= 0) {
-		close_editor(fs);
-		fields_set(&fs->values, fd->key, choices.v[pick].key);
-		fs->draft_dirty = true;
-	}
+	step_through(ui, fs, &choices, step);
+	fields_free(&choices);
+}
+
+/* F3 on a text field with a pick list of the screen's (on_pick): the value chosen replaces
+ * what is typed, which may still be anything. */
+static void pick_text(struct ui *ui, struct fscreen *fs)
+{
+	const struct xf_formfield *fd = current_field(fs);
+	struct xf_fields choices;
+	fields_init(&choices);
+	if (fs->on_pick != NULL && fs->on_pick(ui, fs, fd->key, &choices))
+		step_through(ui, fs, &choices, 0);
 	fields_free(&choices);
 }
 
@@ -472,6 +491,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 		case KEY_F(3):
 			if (choice)
 				choose(ui, fs, 0);
+			else
+				pick_text(ui, fs);
 			return true;
 		default: return false;
 		}
@@ -489,6 +510,8 @@ static bool edit_key(struct ui *ui, struct fscreen *fs, struct ui_key k)
 	if (k.ch == 12) { /* Ctrl-L: the pick list, for terminals without F3 */
 		if (choice)
 			choose(ui, fs, 0);
+		else
+			pick_text(ui, fs);
 		return true;
 	}
 	if (k.ch == ' ' && choice) {

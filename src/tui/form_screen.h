@@ -19,6 +19,9 @@ enum fs_result {
 struct fscreen;
 /* Called when a field is left with a good value (repeat-petition checks). */
 typedef void (*fs_leave_hook)(struct ui *ui, struct fscreen *fs, const char *key, void *ctx);
+/* Fills the pick list of a text field (F3, Ctrl-L) that has one (the print dialog's queues);
+ * false when it has none or could not be made (having said why). */
+typedef bool (*fs_pick_hook)(struct ui *ui, struct fscreen *fs, const char *key, struct xf_fields *choices);
 
 struct fscreen {
 	struct xf_form form;
@@ -42,6 +45,7 @@ struct fscreen {
 	bool opened_taken;
 	char hints[256];
 	fs_leave_hook on_leave;
+	fs_pick_hook on_pick;
 	void *ctx;
 };
 
@@ -72,5 +76,10 @@ bool fs_required_ok(struct ui *ui, struct fscreen *fs);
 /* The print dialogs' hook (fields dest queue file format encoding): only the fields that apply
  * to the destination, the file's name and the format chosen so far are visited. */
 void ui_print_fields_apply(struct ui *ui, struct fscreen *fs, const char *key, void *ctx);
+/* Gives a print dialog its queue pick list (F3: the host's queues from lpstat) and says on
+ * the message line which queue an empty field means. */
+void ui_print_queue_help(struct ui *ui, struct fscreen *fs);
+/* The queue field's pick list: the host's printer queues. */
+bool ui_print_pick_queue(struct ui *ui, struct fscreen *fs, const char *key, struct xf_fields *choices);
 
 #endif

@@ -365,6 +365,34 @@ static int print_terminal(struct ui *ui, int64_t id, const char *form, const cha
 	return rc;
 }
 
+/* Gives a print dialog its queue list (F3) and says which queue an empty field means. */
+void ui_print_queue_help(struct ui *ui, struct fscreen *fs)
+{
+	fs->on_pick = ui_print_pick_queue;
+	char empty_means[256];
+	print_default_queue_text(&ui->s, empty_means, sizeof empty_means);
+	ui_message(ui, UI_INFO, "打印机队列留空即送%s；在该栏按 F3 列出本机的打印机", empty_means);
+}
+
+/* The print dialog's pick list of the queue field: the host's printer queues (lpstat). */
+bool ui_print_pick_queue(struct ui *ui, struct fscreen *fs, const char *key, struct xf_fields *choices)
+{
+	(void)fs;
+	if (strcmp(key, "queue") != 0)
+		return false;
+	struct xf_err err;
+	char system_default[128];
+	if (print_host_queues(choices, system_default, sizeof system_default, &err) != XF_OK) {
+		ui_message(ui, UI_ERROR, "%s", err.msg);
+		return false;
+	}
+	if (choices->n == 0) {
+		ui_message(ui, UI_WARN, "本机没有打印机队列：请管理员用 lpadmin 添加（见 README“Printers”），或改选“文件”");
+		return false;
+	}
+	return true;
+}
+
 /* The print dialog's fields that apply to what is chosen so far: a queue for the office's
  * printer, a file's name for a file, the format where the name does not settle it, the
  * encoding only for text; the terminal's printer takes text in an encoding and nothing else. */
@@ -437,6 +465,7 @@ void screen_print(struct ui *ui, int64_t id, const char *form)
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	fs.leaves_freely = true; /* only asks where to */
 	fs.on_leave = ui_print_fields_apply;
+	ui_print_queue_help(ui, &fs);
 	ui_print_fields_apply(ui, &fs, "dest", NULL);
 	for (;;) {
 		enum fs_result r = fs_run(ui, &fs);

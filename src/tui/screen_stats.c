@@ -253,13 +253,14 @@ static void print_report(struct ui *ui, struct stats_view *v)
 	default_stats_file(ui, v, pdf ? "pdf" : "txt", path, sizeof path);
 	fs_set(&fs, "number", period);
 	fs_set(&fs, "dest", dest);
-	fs_set(&fs, "queue", prefs.queue); /* empty: the system's default printer */
+	fs_set(&fs, "queue", prefs.queue); /* empty: the default, as the message line says */
 	fs_set(&fs, "file", path);
 	fs_set(&fs, "format", pdf ? "PDF" : "文本");
 	fs_set(&fs, "encoding", prefs.encoding);
 	snprintf(fs.hints, sizeof fs.hints, " F2 打印  空格/F3 选择  Tab/回车 下一项  F10 返回");
 	fs.leaves_freely = true; /* only asks where to */
 	fs.on_leave = ui_print_fields_apply;
+	ui_print_queue_help(ui, &fs);
 	ui_print_fields_apply(ui, &fs, "dest", NULL);
 	while (fs_run(ui, &fs) == FS_SAVE) {
 		const char *chosen = fields_str(&fs.values, "dest"), *enc = fields_str(&fs.values, "encoding");

@@ -52,6 +52,11 @@ struct ui_key {
 
 /* Runs the desk on an opened store; user/password (may be NULL) skip the login screen. */
 int tui_run(struct xf_store *st, const char *user, const char *password);
+/* False, having said why in Chinese on stderr, when TERM cannot run the desk (unset, dumb,
+ * unknown to terminfo, no cursor addressing). */
+bool tui_terminal_usable(void);
+/* A warning for a terminal that cannot show Chinese (the Linux console), or "". */
+const char *tui_terminal_cjk_warning(void);
 
 /* Frame. */
 void ui_frame(struct ui *ui);

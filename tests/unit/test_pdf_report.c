@@ -416,7 +416,7 @@ static void command_line_formats(void **state)
 	assert_non_null(strstr(r->err, "已送打印机 信访办，作业 信访办-7"));
 	assert_non_null(strstr(r->err, "（PDF）"));
 	char *args = run_capture(NULL, "cat '%s/lp.args'", fx.dir);
-	assert_non_null(strstr(args, "-d 信访办 -t 信访统计 2026-03-01 至 2026-03-31 -"));
+	assert_non_null(strstr(args, "-d 信访办 -t xinfang-stats-2026-03-01-2026-03-31 -"));
 	assert_null(strstr(args, "raw"));
 	free(args);
 	char *got = run_capture(NULL, "head -c 5 '%s/lp.data'", fx.dir);
