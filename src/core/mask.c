@@ -1,5 +1,6 @@
 /* Confidentiality and recusal: names compared after NFKC (ICU) with every space removed and
- * traditional characters folded to simplified (ICU's Traditional-Simplified transliterator),
+ * traditional characters and variants folded to one form (ICU's Traditional-Simplified
+ * transliterator and Unihan's variants, made into a table at build time),
  * and the one rule of what a reader may see of a case. */
 #include "xinfang/mask.h"
 
@@ -101,8 +102,9 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 	free(norm);
 }
 
-/* ICU's Traditional-Simplified transliterator as pairs of single characters in ascending
- * order of the first, generated at build time by tools/fold_table_gen.c (fold_table.c). */
+/* ICU's Traditional-Simplified transliterator and Unihan's variants as pairs of single
+ * characters in ascending order of the first, generated at build time by
+ * tools/fold_table_gen.c (fold_table.c). */
 extern const uint32_t xf_fold_table[][2];
 extern const size_t xf_fold_count;
 

@@ -135,6 +135,86 @@ static void traditional_masked_in_place(void **state)
 	fixture_close(&fx);
 }
 
+/* Every name in names normalises to what the first does. */
+static void normalise_alike(const char *const *names)
+{
+	char *want = mask_normalize(names[0]);
+	normalise_to(names + 1, want);
+	free(want);
+}
+
+/* Two characters that stay apart: they normalise differently. */
+static void normalise_apart(const char *a, const char *b)
+{
+	char *na = mask_normalize(a), *nb = mask_normalize(b);
+	if (strcmp(na, nb) == 0)
+		fail_msg("“%s” and “%s” both normalise to “%s”", a, b, na);
+	free(na);
+	free(nb);
+}
+
+/* Unihan's variants fold too: 锺 (the surname's simplified form) with 钟 and 鍾, the
+ * Japanese shinjitai 呉 and 暁 with 吴 and 晓, 峯 with 峰; characters mainland text keeps
+ * apart (谭/谈, 钻/钳, 馈/柜, 他/她, 你/您, 艺/芸) stay apart, twice is once, 𠮷 is kept. */
+static void variant_names(void **state)
+{
+	(void)state;
+	normalise_alike((const char *const[]){"钟丽", "锺丽", "鍾麗", "鐘麗", "锺 丽", NULL});
+	normalise_alike((const char *const[]){"吴国华", "呉国华", "吳國華", "呉國華", NULL});
+	normalise_alike((const char *const[]){"黄晓明", "黄暁明", "黃曉明", "黄暁明", NULL});
+	normalise_alike((const char *const[]){"李峰", "李峯", NULL});
+	normalise_to((const char *const[]){"𠮷锺丽", NULL}, "𠮷钟丽");
+	static const char *const apart[][2] = {{"谭", "谈"}, {"钻", "钳"}, {"馈", "柜"}, {"他", "她"},
+	                                       {"你", "您"}, {"艺", "芸"}, {"檩", "标"}, {"钟", "种"}};
+	for (size_t i = 0; i < sizeof apart / sizeof apart[0]; i++)
+		normalise_apart(apart[i][0], apart[i][1]);
+	static const char *const twice[] = {"锺丽", "呉国华", "黄暁明", "李峯", "𠮷鍾麗"};
+	for (size_t i = 0; i < sizeof twice / sizeof twice[0]; i++) {
+		char *once = mask_normalize(twice[i]), *again = mask_normalize(once);
+		assert_string_equal(once, again);
+		free(once);
+		free(again);
+	}
+	assert_true(mask_text_names("信访人锺丽来电", "鍾麗"));
+	assert_true(mask_text_names("信访人鍾麗来电", "锺丽"));
+	assert_true(mask_text_names("信访人呉国华来电", "吴国华"));
+	assert_true(mask_text_names("信访人黄暁明来电", "黄晓明"));
+	assert_false(mask_text_names("谈明天的安排", "谭明"));
+	assert_false(mask_text_names("钳石卡客户", "钻石"));
+	assert_false(mask_text_names("她说柜员态度恶劣", "他说"));
+	assert_false(mask_text_names("种丽的花", "钟丽"));
+}
+
+/* The reviewer's case: a confidential petitioner written 鍾麗 is hidden in the handler's view
+ * however the text writes the name (钟丽, 锺丽, 鍾麗), and so are 呉国华 and 黄暁明; the
+ * characters around them, unrelated look-alikes and 𠮷 are kept exactly. */
+static void variant_masked_in_place(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	int64_t a = fixture_case(&fx, "confidential=是", "name=鍾麗", "summary=钟丽、锺丽、鍾麗；种丽路𠮷", NULL);
+	int64_t b = fixture_case(&fx, "confidential=是", "name=吴国华",
+	                         "summary=呉国华（吳國華）代黄暁明来电，吴国平陪同", NULL);
+	int64_t c = fixture_case(&fx, "confidential=是", "name=黄晓明", "summary=黄暁明、黃曉明谈明天", NULL);
+	must(&fx.head, a, XF_MV_TRANSFER, (const char *const[]){"dept=个人金融部", "opinion=请联系锺丽本人", NULL});
+	must(&fx.head, b, XF_MV_TRANSFER, (const char *const[]){"dept=个人金融部", NULL});
+	must(&fx.head, c, XF_MV_TRANSFER, (const char *const[]){"dept=个人金融部", NULL});
+	struct xf_fields v;
+	struct xf_err err;
+	assert_int_equal(case_view(&fx.handler, a, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "（保密）、（保密）、（保密）；种丽路𠮷");
+	assert_string_equal(fields_str(&v, "transfer.opinion"), "请联系（保密）本人");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.handler, b, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "（保密）（（保密））代黄暁明来电，吴国平陪同");
+	fields_free(&v);
+	assert_int_equal(case_view(&fx.handler, c, &v, &err), XF_OK);
+	assert_string_equal(fields_str(&v, "summary"), "（保密）、（保密）谈明天");
+	fields_free(&v);
+	fixture_close(&fx);
+}
+
 /* The handler named in the complaint, however it is written, can make no move at all. */
 static void recused_every_move(void **state)
 {
@@ -473,6 +553,8 @@ int main(void)
 		cmocka_unit_test(normalising),
 		cmocka_unit_test(traditional_names),
 		cmocka_unit_test(traditional_masked_in_place),
+		cmocka_unit_test(variant_names),
+		cmocka_unit_test(variant_masked_in_place),
 		cmocka_unit_test(recused_every_move),
 		cmocka_unit_test(recused_office_staff),
 		cmocka_unit_test(handler_masked_everywhere),
