@@ -274,7 +274,7 @@ const char *ui_print_prefs(struct ui *ui, struct xf_print_prefs *prefs, bool ter
 	return words[0];
 }
 
-/* Remembers the operator's choice of a print that went through (where, queue, format,
+/* Remembers the operator's choice of a print that went through (where, queue, the format written,
  * encoding, a file's folder); false, with the message said, when it could not be kept. */
 bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
                        enum xf_print_format format, const char *encoding, const char *file)
@@ -282,7 +282,8 @@ bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const 
 	struct xf_print_prefs chosen = *prefs;
 	snprintf(chosen.dest, sizeof chosen.dest, "%s", dest);
 	snprintf(chosen.queue, sizeof chosen.queue, "%s", queue);
-	snprintf(chosen.format, sizeof chosen.format, "%s", print_format_name(format));
+	/* What was written: a file's name ending .pdf or .txt overrides the 格式 chosen. */
+	snprintf(chosen.format, sizeof chosen.format, "%s", print_format_name(file ? print_format_named(file, format) : format));
 	snprintf(chosen.encoding, sizeof chosen.encoding, "%s", encoding);
 	if (file) {
 		const char *slash = strrchr(file, '/');
@@ -379,7 +380,8 @@ void ui_print_fields_apply(struct ui *ui, struct fscreen *fs, const char *key, v
 		snprintf(keys, sizeof keys, "dest encoding");
 	} else if (strcmp(dest, "文件") == 0) {
 		const char *file = fields_str(&fs->values, "file");
-		bool named = print_format_named(file, XF_FORMAT_TEXT) != print_format_named(file, XF_FORMAT_PDF);
+		/* A name ending .pdf or .txt settles the format whatever is chosen. */
+		bool named = print_format_named(file, XF_FORMAT_TEXT) == print_format_named(file, XF_FORMAT_PDF);
 		enum xf_print_format format = print_format_named(file, chosen);
 		snprintf(keys, sizeof keys, "dest file%s%s", named ? "" : " format", format == XF_FORMAT_TEXT ? " encoding" : "");
 	} else {

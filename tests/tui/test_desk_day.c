@@ -346,7 +346,8 @@ static char *print_slip_to_file(struct desk_env *e, struct term *t)
 }
 
 /* The print dialog visits only the fields that apply: the office's printer has a queue and a
- * format (no file), a file has its name (no queue); typing replaces the offered name. */
+ * format (no file); a file has its name, the format only when the name has no .pdf or .txt to
+ * settle it, and the encoding only for text. */
 static void print_dialog_skips_what_does_not_apply(void **state)
 {
 	(void)state;
@@ -362,12 +363,71 @@ static void print_dialog_skips_what_does_not_apply(void **state)
 	must_see(&t, "打印到            │文件", 1000);
 	term_send(&t, "\t");
 	cursor_on(&t, "│文件              │");
-	char path[160];
-	snprintf(path, sizeof path, "%s/slip.pdf", e.dir);
+	/* The offered name ends .pdf: it settles the format, and PDF has no encoding. */
+	must_see(&t, "-transfer.pdf", 1000);
+	term_send(&t, "\t");
+	must_see(&t, "“文件”是最后一项", 1000);
+	cursor_on(&t, "│文件              │");
+	/* A name without an extension: the format decides, and 文本 asks for an encoding. */
+	char *path = xasprintf("\025%s/slip", e.dir);
 	term_send(&t, path);
+	term_send(&t, "\t");
+	cursor_on(&t, "│格式");
+	term_send(&t, "\t");
+	must_see(&t, "“格式”是最后一项", 1000); /* PDF: no encoding */
+	cursor_on(&t, "│格式");
+	term_send(&t, K_RIGHT);
+	must_see(&t, "格式              │文本", 1000);
+	term_send(&t, "\t");
+	cursor_on(&t, "│文本编码");
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到文件", 3000);
+	must_see(&t, "（文本）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(path + 1, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 4 && memcmp(bytes, "%PDF", 4) != 0);
+	free(bytes);
+	free(path);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* A file named .pdf is a PDF whatever 格式 says, and what is remembered for the next dialog is
+ * what was written: it offers a .pdf name again, not .txt. */
+static void print_dialog_remembers_what_was_written(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	passport_case_file(&e, &t);
+	open_print_dialog(&t, "文件");
+	term_send(&t, "\t");
+	cursor_on(&t, "│文件              │");
+	char *bare = xasprintf("\025%s/slip", e.dir);
+	term_send(&t, bare);
+	term_send(&t, "\t" K_RIGHT);
+	must_see(&t, "格式              │文本", 1000);
+	term_send(&t, K_BTAB);
+	cursor_on(&t, "│文件              │");
+	char *named = xasprintf("\025%s/slip.pdf", e.dir);
+	term_send(&t, named);
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到文件", 10000); /* a PDF page: fonts are loaded first */
 	must_see(&t, "（PDF）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(named + 1, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 4 && memcmp(bytes, "%PDF", 4) == 0);
+	free(bytes);
+	term_send(&t, "p");
+	must_see(&t, "打印哪一张", 2000);
+	term_send(&t, K_DOWN "\r");
+	must_see(&t, "打印到            │文件", 3000);
+	must_see(&t, "格式              │PDF", 1000);
+	assert_false(term_wait(&t, ".txt ", 200));
+	free(bare);
+	free(named);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -455,6 +515,7 @@ int main(void)
 		cmocka_unit_test(account_department_before_password),
 		cmocka_unit_test(handler_return_answered),
 		cmocka_unit_test(print_dialog_skips_what_does_not_apply),
+		cmocka_unit_test(print_dialog_remembers_what_was_written),
 		cmocka_unit_test(slip_label_follows_document),
 		cmocka_unit_test(case_file_after_printing),
 		cmocka_unit_test(linked_case_title),
