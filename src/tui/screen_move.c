@@ -192,6 +192,8 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 	}
 	fs_editable(&fs, def->keys);
 	prefill(ui, &fs, id, def, &view);
+	fs.shows_case = id;
+	fs.shows_version = version;
 	snprintf(fs.hints, sizeof fs.hints, " F2 %s  F3 选择  Tab/回车 下一项  Ctrl-J 换行  F10 返回", def->label);
 	bool done = false;
 	for (;;) {
@@ -217,6 +219,9 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 			continue;
 		}
 		done = true;
+		/* The desk's own save: what the form shows is current again. */
+		if (case_version(&ui->s, id, &fs.shows_version, &err) == XF_OK)
+			fs.stale = false;
 		ui_refresh_status(ui);
 		if (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME) {
 			fs.locked = true;

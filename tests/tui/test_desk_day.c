@@ -488,17 +488,56 @@ static void linked_case_title(void **state)
 	env_teardown(&e);
 }
 
-/* ※有更新 says what it means where it shows, and the form's help explains it. */
+/* ※有更新 shows on a form over a case once another desk changes that case (not another case),
+ * says what it means where it shows, the form's help explains it, and it goes once the case
+ * is shown afresh. */
 static void update_mark_explained(void **state)
 {
 	(void)state;
 	struct desk_env e;
 	struct term t;
-	open_registration(&e, &t, "2026-11-20");
-	cli_case(&e, "孙小红"); /* another desk saves a case */
+	env_setup(&e, "2026-11-20");
+	cli(&e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
+	cli_case(&e, "孙小红");
+	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	open_desk(&t, &e, "handler", NULL);
+	term_send(&t, "1");
+	must_see(&t, "2026年第0001号", 2000);
+	term_send(&t, "\r");
+	must_see(&t, "卷宗", 2000);
+	term_send(&t, "b");
+	must_see(&t, "退回理由", 2000);
+	cli_case(&e, "李四"); /* another case: nothing this form shows */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	cli(&e, "head", (const char *[]){"edit", "2026-0001", "summary=柜员态度冷淡，要求书面道歉", NULL});
 	must_see(&t, "※有更新，返回即刷新", 3000);
 	term_send(&t, K_F1);
 	must_see(&t, "别的工作台刚保存了改动", 2000);
+	term_send(&t, K_F10);
+	must_see(&t, "退回理由", 2000);
+	must_see(&t, "※有更新", 1000);
+	term_send(&t, K_F10);
+	must_see(&t, "要求书面道歉", 3000); /* the case file read afresh */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* ※有更新 is not raised by what nothing on the screen shows: a blank registration form while
+ * another desk saves a case, nor the desk's own saves. */
+static void update_mark_only_for_what_is_shown(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	registered_at_desk(&e, &t, "2026-11-20"); /* the desk's own save */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	term_send(&t, K_F10);
+	must_see(&t, "1  ", 3000);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	cli_case(&e, "孙小红"); /* another desk saves a case the blank form does not show */
+	assert_false(term_wait(&t, "※有更新", 1500));
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -520,6 +559,7 @@ int main(void)
 		cmocka_unit_test(case_file_after_printing),
 		cmocka_unit_test(linked_case_title),
 		cmocka_unit_test(update_mark_explained),
+		cmocka_unit_test(update_mark_only_for_what_is_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
