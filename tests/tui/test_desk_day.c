@@ -265,23 +265,29 @@ static void account_department_before_password(void **state)
 	env_teardown(&e);
 }
 
+/* A case transferred to 个人金融部, the desk open as its handler on the case's return form. */
+static void handler_return_form(struct desk_env *e, struct term *t)
+{
+	env_setup(e, "2026-11-20");
+	cli(e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
+	cli_case(e, "孙小红");
+	cli(e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	open_desk(t, e, "handler", NULL);
+	term_send(t, "1");
+	must_see(t, "2026年第0001号", 2000);
+	term_send(t, "\r");
+	must_see(t, "卷宗", 2000);
+	term_send(t, "b");
+	must_see(t, "退回理由", 2000);
+}
+
 /* A handler returning a case to the office hears that it was done, not a refusal. */
 static void handler_return_answered(void **state)
 {
 	(void)state;
 	struct desk_env e;
 	struct term t;
-	env_setup(&e, "2026-11-20");
-	cli(&e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
-	cli_case(&e, "孙小红");
-	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
-	open_desk(&t, &e, "handler", NULL);
-	term_send(&t, "1");
-	must_see(&t, "2026年第0001号", 2000);
-	term_send(&t, "\r");
-	must_see(&t, "卷宗", 2000);
-	term_send(&t, "b");
-	must_see(&t, "退回理由", 2000);
+	handler_return_form(&e, &t);
 	term_send(&t, "不属于本部门业务");
 	term_send(&t, K_F2);
 	must_see(&t, "2026年第0001号：退回已完成", 3000);
@@ -496,17 +502,7 @@ static void update_mark_explained(void **state)
 	(void)state;
 	struct desk_env e;
 	struct term t;
-	env_setup(&e, "2026-11-20");
-	cli(&e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
-	cli_case(&e, "孙小红");
-	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
-	open_desk(&t, &e, "handler", NULL);
-	term_send(&t, "1");
-	must_see(&t, "2026年第0001号", 2000);
-	term_send(&t, "\r");
-	must_see(&t, "卷宗", 2000);
-	term_send(&t, "b");
-	must_see(&t, "退回理由", 2000);
+	handler_return_form(&e, &t);
 	cli_case(&e, "李四"); /* another case: nothing this form shows */
 	assert_false(term_wait(&t, "※有更新", 1500));
 	cli(&e, "head", (const char *[]){"edit", "2026-0001", "summary=柜员态度冷淡，要求书面道歉", NULL});
