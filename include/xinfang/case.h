@@ -99,6 +99,9 @@ int case_check_received(struct xf_session *s, const char *value, struct xf_err *
  * earlier cases of the same petitioner) with code XF_OK. */
 int case_register(struct xf_session *s, const struct xf_fields *in, char number_out[32], struct xf_err *warn,
                   struct xf_err *err);
+/* The case's version now (it grows with every change saved to it), for a screen to tell whether
+ * what it shows is still current. */
+int case_version(struct xf_session *s, int64_t id, int64_t *version, struct xf_err *err);
 /* Does a move with its fields; expect_version > 0 refuses when the case changed meanwhile. */
 int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct xf_fields *in,
               int64_t expect_version, struct xf_err *err);

@@ -172,16 +172,24 @@ int cmd_move(struct cli *c, const struct xf_move_def *def, int argc, char **argv
 	}
 	struct xf_err err;
 	int64_t id;
+	char number[32] = "";
+	struct xf_fields view;
 	int rc = login_and_find(c, argv[0], &id, &err);
+	if (rc == XF_OK && case_view(&c->session, id, &view, &err) == XF_OK) {
+		snprintf(number, sizeof number, "%s", fields_str(&view, "number"));
+		fields_free(&view);
+	}
 	if (rc == XF_OK)
 		rc = case_move(&c->session, id, def->move, &f, 0, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);
-	struct xf_fields view;
 	if (case_view(&c->session, id, &view, &err) == XF_OK) {
 		printf("%s：%s，现为%s\n", fields_str(&view, "number"), def->label, fields_str(&view, "state"));
 		fields_free(&view);
+	} else {
+		/* A handler's return hands the case back to the office: done, but no longer theirs to see. */
+		printf("%s：已%s，该件已不归本部门办理\n", *number ? number : argv[0], def->label);
 	}
 	return 0;
 }

@@ -1331,6 +1331,20 @@ static int view_links(struct xf_session *s, const char *cid, struct xf_fields *v
 	return XF_OK;
 }
 
+/* The case's version now, for a screen to tell whether what it shows is still current. */
+int case_version(struct xf_session *s, int64_t id, int64_t *version, struct xf_err *err)
+{
+	struct xf_fields row;
+	enum xf_state state;
+	int rc = load_case(s, id, &row, &state, err);
+	if (rc == XF_OK)
+		rc = check_access(s, &row, err);
+	if (rc == XF_OK)
+		*version = atoll(fields_str(&row, "version"));
+	fields_free(&row);
+	return rc;
+}
+
 /* Everything about a case. */
 int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf_err *err)
 {

@@ -585,20 +585,31 @@ int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *
 int verify_backup_store(struct xf_store *st, const char *file, struct xf_chain_head *head, struct xf_err *err)
 {
 	memset(head, 0, sizeof *head);
-	int rc = store_backup(st, file, err);
-	if (rc != XF_OK)
+	/* A backup is never left without its anchor: a symlink where the anchor goes is refused
+	 * before anything is copied. */
+	char *own = verify_anchor_path(file);
+	struct stat sb;
+	int rc = lstat(own, &sb) == 0 && S_ISLNK(sb.st_mode) ? fileperm_write_error(err, ELOOP, "库外锚点", own)
+	                                                         : store_backup(st, file, err);
+	if (rc != XF_OK) {
+		free(own);
 		return rc;
+	}
 	/* The head is read from the copy: exactly what the backup holds. */
 	struct xf_store *copy;
-	if ((rc = store_open(file, &copy, err)) != XF_OK)
-		return rc;
-	rc = store_chain_last(copy, head, err);
-	store_close(copy);
-	if (rc != XF_OK || head->id == 0)
-		return rc;
-	char *own = verify_anchor_path(file);
-	rc = verify_anchor_write(own, file, head, "backup", err);
+	if ((rc = store_open(file, &copy, err)) == XF_OK) {
+		rc = store_chain_last(copy, head, err);
+		store_close(copy);
+	}
+	if (rc == XF_OK && head->id != 0)
+		rc = verify_anchor_write(own, file, head, "backup", err);
 	free(own);
+	if (rc != XF_OK) {
+		unlink(file); /* made just now (never over an existing file): no backup without its anchor */
+		return rc;
+	}
+	if (head->id == 0)
+		return XF_OK;
 	/* The live anchor moves only forward: a later verify may already have moved it. */
 	char *live = verify_anchor_path(store_path(st));
 	struct xf_chain_head old;

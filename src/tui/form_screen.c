@@ -580,11 +580,28 @@ static bool may_leave(struct ui *ui, struct fscreen *fs)
 	return ui_confirm(ui, "放弃已填的内容吗？");
 }
 
+/* After another desk's save (ui->changed): ※有更新 stays only when it touched what the form
+ * shows: its case's version moved on, or any save for a form of other stored values; a form
+ * that shows nothing stored (a blank registration, a search, a print dialog) never goes stale. */
+static void note_stale(struct ui *ui, struct fscreen *fs)
+{
+	if (ui->changed && !fs->stale) {
+		int64_t now = 0;
+		struct xf_err err;
+		if (fs->shows_case)
+			fs->stale = case_version(&ui->s, fs->shows_case, &now, &err) == XF_OK && now != fs->shows_version;
+		else
+			fs->stale = fs->shows_stored;
+	}
+	ui->changed = fs->stale;
+}
+
 /* Runs the form until the operator saves, leaves or asks for something else. */
 enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 {
 	ui_set_screen(ui, fs->form.title, fs->hints);
 	take_opened_values(fs);
+	note_stale(ui, fs); /* a dialog over this form may have cleared the mark, or seen a save */
 	for (;;) {
 		draw(ui, fs);
 		struct ui_key k = ui_getkey(ui);
@@ -594,6 +611,7 @@ enum fs_result fs_run(struct ui *ui, struct fscreen *fs)
 		}
 		if (k.kind == UI_TICK) {
 			save_draft(ui, fs);
+			note_stale(ui, fs);
 			continue;
 		}
 		if (k.kind == UI_FUNC && k.ch == KEY_RESIZE) {

@@ -41,6 +41,11 @@ struct fscreen {
 	bool locked;           /* saved: nothing more to edit */
 	bool enter_submits;    /* Enter does what F2 does once every required field is filled */
 	bool leaves_freely;    /* a form that only asks (search, dates, print): leaving it asks nothing */
+	bool shows_stored;     /* shows stored values (an account, a list's row): another desk's save
+	                        * may leave them stale (※有更新) */
+	int64_t shows_case;    /* the case whose values it shows (0: none): ※有更新 only when that case */
+	int64_t shows_version; /* changed from this version, which the desk's own save moves on */
+	bool stale;            /* another desk changed what the form shows since it was opened */
 	struct xf_fields opened_with; /* the values as the operator first saw them */
 	bool opened_taken;
 	char hints[256];

@@ -139,6 +139,7 @@ static bool account_form(struct ui *ui, const struct xf_fields *row)
 	if (!opened)
 		return false;
 	fs_editable(&fs, row ? "role department" : "name full_name role department");
+	fs.shows_stored = row != NULL;
 	fs_set(&fs, "number", row ? "改角色、部门" : "保存后设置密码");
 	if (row) {
 		fs_set(&fs, "name", fields_str(row, "name"));

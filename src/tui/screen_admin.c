@@ -93,6 +93,7 @@ static bool ref_form(struct ui *ui, const struct ref_def *d, const struct xf_fie
 	}
 	fs_editable(&fs, editable.data);
 	buf_free(&editable);
+	fs.shows_stored = row != NULL;
 	fs_set(&fs, "number", d->title);
 	for (int i = 0; i < n; i++) {
 		const char *v = row ? fields_str(row, d->fields[i].key) : d->fields[i].fallback;

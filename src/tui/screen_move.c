@@ -192,6 +192,8 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 	}
 	fs_editable(&fs, def->keys);
 	prefill(ui, &fs, id, def, &view);
+	fs.shows_case = id;
+	fs.shows_version = version;
 	snprintf(fs.hints, sizeof fs.hints, " F2 %s  F3 选择  Tab/回车 下一项  Ctrl-J 换行  F10 返回", def->label);
 	bool done = false;
 	for (;;) {
@@ -217,6 +219,9 @@ bool screen_move(struct ui *ui, int64_t id, enum xf_move move)
 			continue;
 		}
 		done = true;
+		/* The desk's own save: what the form shows is current again. */
+		if (case_version(&ui->s, id, &fs.shows_version, &err) == XF_OK)
+			fs.stale = false;
 		ui_refresh_status(ui);
 		if (move == XF_MV_TRANSFER || move == XF_MV_OUTCOME) {
 			fs.locked = true;
@@ -274,7 +279,7 @@ const char *ui_print_prefs(struct ui *ui, struct xf_print_prefs *prefs, bool ter
 	return words[0];
 }
 
-/* Remembers the operator's choice of a print that went through (where, queue, format,
+/* Remembers the operator's choice of a print that went through (where, queue, the format written,
  * encoding, a file's folder); false, with the message said, when it could not be kept. */
 bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const char *dest, const char *queue,
                        enum xf_print_format format, const char *encoding, const char *file)
@@ -282,7 +287,8 @@ bool ui_remember_print(struct ui *ui, const struct xf_print_prefs *prefs, const 
 	struct xf_print_prefs chosen = *prefs;
 	snprintf(chosen.dest, sizeof chosen.dest, "%s", dest);
 	snprintf(chosen.queue, sizeof chosen.queue, "%s", queue);
-	snprintf(chosen.format, sizeof chosen.format, "%s", print_format_name(format));
+	/* What was written: a file's name ending .pdf or .txt overrides the 格式 chosen. */
+	snprintf(chosen.format, sizeof chosen.format, "%s", print_format_name(file ? print_format_named(file, format) : format));
 	snprintf(chosen.encoding, sizeof chosen.encoding, "%s", encoding);
 	if (file) {
 		const char *slash = strrchr(file, '/');
@@ -407,7 +413,8 @@ void ui_print_fields_apply(struct ui *ui, struct fscreen *fs, const char *key, v
 		snprintf(keys, sizeof keys, "dest encoding");
 	} else if (strcmp(dest, "文件") == 0) {
 		const char *file = fields_str(&fs->values, "file");
-		bool named = print_format_named(file, XF_FORMAT_TEXT) != print_format_named(file, XF_FORMAT_PDF);
+		/* A name ending .pdf or .txt settles the format whatever is chosen. */
+		bool named = print_format_named(file, XF_FORMAT_TEXT) == print_format_named(file, XF_FORMAT_PDF);
 		enum xf_print_format format = print_format_named(file, chosen);
 		snprintf(keys, sizeof keys, "dest file%s%s", named ? "" : " format", format == XF_FORMAT_TEXT ? " encoding" : "");
 	} else {

@@ -265,23 +265,29 @@ static void account_department_before_password(void **state)
 	env_teardown(&e);
 }
 
+/* A case transferred to 个人金融部, the desk open as its handler on the case's return form. */
+static void handler_return_form(struct desk_env *e, struct term *t)
+{
+	env_setup(e, "2026-11-20");
+	cli(e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
+	cli_case(e, "孙小红");
+	cli(e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	open_desk(t, e, "handler", NULL);
+	term_send(t, "1");
+	must_see(t, "2026年第0001号", 2000);
+	term_send(t, "\r");
+	must_see(t, "卷宗", 2000);
+	term_send(t, "b");
+	must_see(t, "退回理由", 2000);
+}
+
 /* A handler returning a case to the office hears that it was done, not a refusal. */
 static void handler_return_answered(void **state)
 {
 	(void)state;
 	struct desk_env e;
 	struct term t;
-	env_setup(&e, "2026-11-20");
-	cli(&e, "admin", (const char *[]){"user", "add", "handler", "handler", "full_name=赵敏", "dept=个人金融部", NULL});
-	cli_case(&e, "孙小红");
-	cli(&e, "head", (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
-	open_desk(&t, &e, "handler", NULL);
-	term_send(&t, "1");
-	must_see(&t, "2026年第0001号", 2000);
-	term_send(&t, "\r");
-	must_see(&t, "卷宗", 2000);
-	term_send(&t, "b");
-	must_see(&t, "退回理由", 2000);
+	handler_return_form(&e, &t);
 	term_send(&t, "不属于本部门业务");
 	term_send(&t, K_F2);
 	must_see(&t, "2026年第0001号：退回已完成", 3000);
@@ -346,7 +352,8 @@ static char *print_slip_to_file(struct desk_env *e, struct term *t)
 }
 
 /* The print dialog visits only the fields that apply: the office's printer has a queue and a
- * format (no file), a file has its name (no queue); typing replaces the offered name. */
+ * format (no file); a file has its name, the format only when the name has no .pdf or .txt to
+ * settle it, and the encoding only for text. */
 static void print_dialog_skips_what_does_not_apply(void **state)
 {
 	(void)state;
@@ -362,12 +369,71 @@ static void print_dialog_skips_what_does_not_apply(void **state)
 	must_see(&t, "打印到            │文件", 1000);
 	term_send(&t, "\t");
 	cursor_on(&t, "│文件              │");
-	char path[160];
-	snprintf(path, sizeof path, "%s/slip.pdf", e.dir);
+	/* The offered name ends .pdf: it settles the format, and PDF has no encoding. */
+	must_see(&t, "-transfer.pdf", 1000);
+	term_send(&t, "\t");
+	must_see(&t, "“文件”是最后一项", 1000);
+	cursor_on(&t, "│文件              │");
+	/* A name without an extension: the format decides, and 文本 asks for an encoding. */
+	char *path = xasprintf("\025%s/slip", e.dir);
 	term_send(&t, path);
+	term_send(&t, "\t");
+	cursor_on(&t, "│格式");
+	term_send(&t, "\t");
+	must_see(&t, "“格式”是最后一项", 1000); /* PDF: no encoding */
+	cursor_on(&t, "│格式");
+	term_send(&t, K_RIGHT);
+	must_see(&t, "格式              │文本", 1000);
+	term_send(&t, "\t");
+	cursor_on(&t, "│文本编码");
+	term_send(&t, K_F2);
+	must_see(&t, "已打印到文件", 3000);
+	must_see(&t, "（文本）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(path + 1, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 4 && memcmp(bytes, "%PDF", 4) != 0);
+	free(bytes);
+	free(path);
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* A file named .pdf is a PDF whatever 格式 says, and what is remembered for the next dialog is
+ * what was written: it offers a .pdf name again, not .txt. */
+static void print_dialog_remembers_what_was_written(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	passport_case_file(&e, &t);
+	open_print_dialog(&t, "文件");
+	term_send(&t, "\t");
+	cursor_on(&t, "│文件              │");
+	char *bare = xasprintf("\025%s/slip", e.dir);
+	term_send(&t, bare);
+	term_send(&t, "\t" K_RIGHT);
+	must_see(&t, "格式              │文本", 1000);
+	term_send(&t, K_BTAB);
+	cursor_on(&t, "│文件              │");
+	char *named = xasprintf("\025%s/slip.pdf", e.dir);
+	term_send(&t, named);
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到文件", 10000); /* a PDF page: fonts are loaded first */
 	must_see(&t, "（PDF）", 1000);
+	char *bytes;
+	size_t len;
+	assert_int_equal(paths_read_file(named + 1, &bytes, &len, NULL), XF_OK);
+	assert_true(len > 4 && memcmp(bytes, "%PDF", 4) == 0);
+	free(bytes);
+	term_send(&t, "p");
+	must_see(&t, "打印哪一张", 2000);
+	term_send(&t, K_DOWN "\r");
+	must_see(&t, "打印到            │文件", 3000);
+	must_see(&t, "格式              │PDF", 1000);
+	assert_false(term_wait(&t, ".txt ", 200));
+	free(bare);
+	free(named);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -428,17 +494,46 @@ static void linked_case_title(void **state)
 	env_teardown(&e);
 }
 
-/* ※有更新 says what it means where it shows, and the form's help explains it. */
+/* ※有更新 shows on a form over a case once another desk changes that case (not another case),
+ * says what it means where it shows, the form's help explains it, and it goes once the case
+ * is shown afresh. */
 static void update_mark_explained(void **state)
 {
 	(void)state;
 	struct desk_env e;
 	struct term t;
-	open_registration(&e, &t, "2026-11-20");
-	cli_case(&e, "孙小红"); /* another desk saves a case */
+	handler_return_form(&e, &t);
+	cli_case(&e, "李四"); /* another case: nothing this form shows */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	cli(&e, "head", (const char *[]){"edit", "2026-0001", "summary=柜员态度冷淡，要求书面道歉", NULL});
 	must_see(&t, "※有更新，返回即刷新", 3000);
 	term_send(&t, K_F1);
 	must_see(&t, "别的工作台刚保存了改动", 2000);
+	term_send(&t, K_F10);
+	must_see(&t, "退回理由", 2000);
+	must_see(&t, "※有更新", 1000);
+	term_send(&t, K_F10);
+	must_see(&t, "要求书面道歉", 3000); /* the case file read afresh */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	term_free(&t);
+	env_teardown(&e);
+}
+
+/* ※有更新 is not raised by what nothing on the screen shows: a blank registration form while
+ * another desk saves a case, nor the desk's own saves. */
+static void update_mark_only_for_what_is_shown(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	registered_at_desk(&e, &t, "2026-11-20"); /* the desk's own save */
+	assert_false(term_wait(&t, "※有更新", 1500));
+	term_send(&t, K_F10);
+	must_see(&t, "1  ", 3000);
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	cli_case(&e, "孙小红"); /* another desk saves a case the blank form does not show */
+	assert_false(term_wait(&t, "※有更新", 1500));
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -455,10 +550,12 @@ int main(void)
 		cmocka_unit_test(account_department_before_password),
 		cmocka_unit_test(handler_return_answered),
 		cmocka_unit_test(print_dialog_skips_what_does_not_apply),
+		cmocka_unit_test(print_dialog_remembers_what_was_written),
 		cmocka_unit_test(slip_label_follows_document),
 		cmocka_unit_test(case_file_after_printing),
 		cmocka_unit_test(linked_case_title),
 		cmocka_unit_test(update_mark_explained),
+		cmocka_unit_test(update_mark_only_for_what_is_shown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

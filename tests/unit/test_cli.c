@@ -65,6 +65,34 @@ static const char *last_line(char *text)
 	return nl ? nl + 1 : text;
 }
 
+/* A handler's return says on stdout what was done, though the case is no longer theirs to see. */
+static void handler_return_said(void **state)
+{
+	(void)state;
+	struct cli_env c;
+	cli_setup(&c);
+	struct run_result *r = malloc(sizeof *r);
+	const char *new_pw[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=admin",
+	                        "XINFANG_NEW_PASSWORD=secret1", NULL};
+	run_xinfang(r, new_pw, (const char *[]){"user", "add", "zhao", "handler", "dept=个人金融部", NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"new", "channel=来访", "category=服务态度", "name=孙小红", "summary=态度冷淡",
+	                                   NULL});
+	assert_int_equal(r->status, 0);
+	run_admin(&c, r, (const char *[]){"transfer", "2026-0001", "dept=个人金融部", NULL});
+	assert_int_equal(r->status, 0);
+	const char *handler[] = {c.db_env, "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-11-20", "XINFANG_USER=zhao",
+	                         NULL};
+	run_xinfang(r, handler, (const char *[]){"return", "2026-0001", "reason=不属于本部门业务", NULL});
+	if (r->status != 0)
+		fail_msg("return: %s", r->err);
+	assert_string_equal(r->out, "2026年第0001号：已退回，该件已不归本部门办理\n");
+	run_admin(&c, r, (const char *[]){"show", "2026-0001", NULL});
+	assert_non_null(strstr(r->out, "state\t待批\n"));
+	free(r);
+	cli_teardown(&c);
+}
+
 /* Usage errors exit 2; --help and --version exit 0. */
 static void usage_errors(void **state)
 {
@@ -487,6 +515,7 @@ int main(void)
 		cmocka_unit_test(demo_store),
 		cmocka_unit_test(print_command),
 		cmocka_unit_test(full_disk),
+		cmocka_unit_test(handler_return_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -665,6 +665,18 @@ static void test_backup_while_writing(void **state)
 	assert_int_equal(verify_backup(&fx.clerk, file, &head, &err), XF_EDENIED);
 	assert_int_not_equal(access(file, F_OK), 0);
 	free(file);
+	/* A symlink planted where the backup's anchor goes: refused, and no backup is left without
+	 * its anchor (nor written through the link). */
+	file = xasprintf("%s/planted.db", fx.dir);
+	char *anchor = xasprintf("%s.anchor", file), *target = xasprintf("%s/elsewhere", fx.dir);
+	assert_int_equal(symlink(target, anchor), 0);
+	assert_int_not_equal(verify_backup(&fx.admin, file, &head, &err), XF_OK);
+	assert_non_null(strstr(err.msg, "符号链接"));
+	assert_int_not_equal(access(file, F_OK), 0);
+	assert_int_not_equal(access(target, F_OK), 0);
+	free(target);
+	free(anchor);
+	free(file);
 	fixture_close(&fx);
 }
 
