@@ -78,6 +78,9 @@ int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err);
 /* Finds a case id by year and sequence. */
 int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err);
 
+/* How many rows of the status bar's kept counts differ from a recount of the cases (0: all
+ * agree) into *differing. */
+int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_err *err);
 /* Counts the cases whose `kind` limit is still pending with a due date in [from, to]
  * (either may be NULL for an open end), of one department (NULL: all). */
 int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,

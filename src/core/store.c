@@ -726,6 +726,48 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "统计时限");
 }
 
+/* One limit's recount for pending_counts as a SELECT of (kind, scope, department, due, n) over
+ * the cases numbered after after_id: per due date, or in all ('*') when all is set, for the
+ * office (scope 0) or per department (scope 1) — what the triggers keep, counted afresh. */
+char *store_pending_recount_sql(int kind, int scope, bool all, long long after_id)
+{
+	return xasprintf("SELECT %d AS kind, %d AS scope, %s AS department, %s AS due, count(*) AS n "
+	                 "FROM main.cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' "
+	                 "GROUP BY 3, 4",
+	                 kind, scope, scope ? "department" : "''", all ? "'*'" : due_columns[kind], after_id,
+	                 pending_states[kind], due_columns[kind]);
+}
+
+/* Counts the rows of pending_counts that differ from a recount of the cases (rows of none
+ * aside): the status bar's figures held to the cases they stand for. */
+int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_err *err)
+{
+	struct xf_buf want;
+	buf_init(&want);
+	for (int kind = 0; kind < XF_LIMIT_COUNT; kind++)
+		for (int scope = 0; scope < 2; scope++)
+			for (int all = 0; all < 2; all++) {
+				char *one = store_pending_recount_sql(kind, scope, all, 0);
+				buf_printf(&want, "%s%s", want.len ? " UNION ALL " : "", one);
+				free(one);
+			}
+	char *sql = xasprintf("WITH want AS (%s), kept AS (SELECT kind, scope, department, due, n FROM main.pending_counts "
+	                      "WHERE n <> 0) SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM kept)) "
+	                      "+ (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM want))",
+	                      want.data);
+	buf_free(&want);
+	sqlite3_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*differing = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "核对时限计数");
+}
+
 /* Lists pending cases due by a date. */
 int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
                        struct xf_rows *out, struct xf_err *err)

@@ -160,21 +160,17 @@ int store_bulk_finish(struct xf_bulk *b, struct xf_err *err)
 {
 	if (!b->writing || b->ncount_triggers == 0)
 		return XF_OK;
-	static const char *const due[] = {"due_transfer", "due_handle", "due_reply"};
-	static const char *const pending[] = {"state = 'queued'", "state IN ('queued', 'transferred')",
-	                                      "state IN ('queued', 'transferred', 'reported')"};
 	int rc = XF_OK;
 	for (int k = 0; k < 3 && rc == XF_OK; k++)
 		for (int scope = 0; scope < 2 && rc == XF_OK; scope++)
 			for (int all = 0; all < 2 && rc == XF_OK; all++) {
-				char *sql = xasprintf(
-					"INSERT INTO main.pending_counts (kind, scope, department, due, n) SELECT %d, %d, %s, %s, count(*) "
-					"FROM main.cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' GROUP BY 3, 4 "
-					"ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
-					k, scope, scope ? "department" : "''", all ? "'*'" : due[k], (long long)b->last_case, pending[k],
-					due[k]);
+				char *recount = store_pending_recount_sql(k, scope, all, (long long)b->last_case);
+				char *sql = xasprintf("INSERT INTO main.pending_counts (kind, scope, department, due, n) %s "
+				                      "ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
+				                      recount);
 				rc = store_sql_exec(b->st, sql, err, "统计导入的时限");
 				free(sql);
+				free(recount);
 			}
 	for (size_t i = 0; i < b->ncount_triggers && rc == XF_OK; i++)
 		rc = store_sql_exec(b->st, b->count_triggers[i], err, "统计导入的时限");

@@ -16,6 +16,9 @@ int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *
 int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err);
 /* The text of an INSERT of cols into table, values bound as ?1, ?2 ... in order. */
 void store_insert_sql(struct xf_buf *sql, const char *table, const struct xf_fields *cols);
+/* One limit's recount for pending_counts as a SELECT of (kind, scope, department, due, n) over
+ * the cases numbered after after_id (a new string). */
+char *store_pending_recount_sql(int kind, int scope, bool all, long long after_id);
 /* Runs SQL with no results. */
 int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what);
 /* Steps a statement to its end, collecting every row as fields; finalizes it. */

@@ -11,6 +11,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/ledger.h"
+#include "xinfang/verify.h"
 
 /* The states in which each limit is pending and its column, as the counts define them. */
 static const char *const pending[XF_LIMIT_COUNT] = {
@@ -254,12 +255,46 @@ static void import_counts_its_cases(void **state)
 	fixture_close(&from);
 }
 
+/* Counts written behind the program's back fail verify: the kept counts are held to a recount
+ * of the cases, so the bar cannot be made to show figures no case stands for. */
+static void verify_names_forged_counts(void **state)
+{
+	(void)state;
+	static const char *const forgeries[] = {
+		"UPDATE pending_counts SET n = n + 7 WHERE kind = 1 AND scope = 0 AND due = '*'",
+		"DELETE FROM pending_counts WHERE kind = 0",
+		"INSERT INTO pending_counts VALUES (2, 1, '公司金融部', '2026-11-21', 3)",
+	};
+	for (size_t i = 0; i < sizeof forgeries / sizeof forgeries[0]; i++) {
+		struct fixture fx;
+		fixture_open(&fx, "2026-11-20");
+		int64_t a = fixture_case(&fx, NULL);
+		fixture_case(&fx, NULL);
+		fixture_move(&fx.head, a, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+		struct xf_err err;
+		long differing = -1;
+		assert_int_equal(store_pending_counts_check(fx.st, &differing, &err), XF_OK);
+		assert_int_equal(differing, 0);
+		raw_exec(fx.db, forgeries[i]);
+		assert_int_equal(store_pending_counts_check(fx.st, &differing, &err), XF_OK);
+		if (differing == 0)
+			fail_msg("forgery %zu not seen", i);
+		struct xf_verify v;
+		assert_int_equal(verify_store(fx.st, 0, NULL, &v, &err), XF_OK);
+		assert_true(v.failures > 0);
+		assert_non_null(strstr(v.text.data, "状态栏的时限计数"));
+		verify_free(&v);
+		fixture_close(&fx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kept_counts_follow_every_write),
 		cmocka_unit_test(upgrade_counts_what_is_there),
 		cmocka_unit_test(import_counts_its_cases),
+		cmocka_unit_test(verify_names_forged_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
