@@ -138,7 +138,7 @@ static char *core_all(size_t *len)
 static void named_characters(void **state)
 {
 	(void)state;
-	char want[16], got[16];
+	char want[16], got[32]; /* got: up to ten bytes as hex */
 	for (size_t i = 0; i < sizeof kept_2022 / sizeof kept_2022[0] + MOVED_N; i++) {
 		bool kept = i < sizeof kept_2022 / sizeof kept_2022[0];
 		uint32_t cp = kept ? kept_2022[i].cp : moved_2022[i - sizeof kept_2022 / sizeof kept_2022[0]].cp;
