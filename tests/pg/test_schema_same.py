@@ -28,6 +28,7 @@ PG_DIR = os.path.join(SQLITE_DIR, 'pg')
 DB = 'xf_schema_%d' % os.getpid()
 DESK = 'xf_test_desk_%d' % os.getpid()      # a name of the test's own: roles are the cluster's
 CLERK = 'xf_test_clerk_%d' % os.getpid()
+OWNER = 'xf_test_owner_%d' % os.getpid()    # runs the migrations: an ordinary role, not a superuser
 
 # pg/001's mapping of SQLite's declared types (an FTS5 column has none: text).
 TYPES = {'INTEGER': 'bigint', 'TEXT': 'text', 'REAL': 'double precision', '': 'text'}
@@ -370,19 +371,41 @@ def desk_guards():
     accepted("INSERT INTO drafts VALUES ('clerk', 'reg', '{}', 'now')", CLERK)
     accepted("DELETE FROM drafts WHERE operator = 'clerk'", CLERK)
     # The owner is refused by the triggers (the same messages as SQLite's).
-    refused("UPDATE audit SET action = 'x' WHERE id = 1", None, 'audit records are never changed')
+    refused("UPDATE audit SET action = 'x' WHERE id = 1", OWNER, 'audit records are never changed')
     refused("INSERT INTO audit (id, at, operator, action) VALUES (1, 'x', 'x', 'x') "
-            "ON CONFLICT (id) DO UPDATE SET action = 'y'", None, 'numbered after the newest')
-    refused('DELETE FROM audit WHERE id = 2', None, 'records are never deleted')
-    refused('DELETE FROM cases WHERE id = 3', None, 'records are never deleted')
-    refused('TRUNCATE audit', None, 'records are never deleted')
-    refused('TRUNCATE cases CASCADE', None, 'records are never deleted')
+            "ON CONFLICT (id) DO UPDATE SET action = 'y'", OWNER, 'numbered after the newest')
+    refused('DELETE FROM audit WHERE id = 2', OWNER, 'records are never deleted')
+    refused('DELETE FROM cases WHERE id = 3', OWNER, 'records are never deleted')
+    refused('TRUNCATE audit', OWNER, 'records are never deleted')
+    refused('TRUNCATE cases CASCADE', OWNER, 'records are never deleted')
     accepted("INSERT INTO logins (name) VALUES ('clerk')", CLERK)
     refused("UPDATE logins SET name = 'head' WHERE name = 'clerk'", CLERK, 'a login counter keeps its name')
-    refused("DELETE FROM logins", None, 'records are never deleted')
+    refused("DELETE FROM logins", OWNER, 'records are never deleted')
     accepted("UPDATE logins SET failures = 1 WHERE name = 'clerk'", CLERK)
+    # What the role holds, read from the catalog: DELETE only where the program removes rows
+    # that are not records, TRUNCATE nowhere, the audit table only read and appended to.
+    held = pg_json("SELECT json_build_array("
+                   "(SELECT json_agg(relname ORDER BY relname) FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+                   " AND relkind = 'r' AND has_table_privilege('%s', oid, 'DELETE')),"
+                   "(SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' "
+                   " AND has_table_privilege('%s', oid, 'TRUNCATE, REFERENCES, TRIGGER')),"
+                   "(SELECT json_agg(p ORDER BY p) FROM unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p "
+                   " WHERE has_table_privilege('%s', 'audit', p)))" % (DESK, DESK, DESK))
+    check(held == [['calendar_days', 'drafts', 'limit_rules', 'rulesets', 'search', 'search_rows', 'search_tokens'],
+                   0, ['INSERT', 'SELECT']], "the desk's role holds %r" % held)
+    # roles.sql refuses a desk role it cannot make, and one that is the owner.
+    missing = "SET xinfang.desk_role = 'xf_test_nobody_%d';" % os.getpid()
+    psql('ALTER ROLE %s NOCREATEROLE' % OWNER)
+    refused(missing + roles_sql(), OWNER, '不存在')
+    refused("SET xinfang.desk_role = '%s';" % OWNER + roles_sql(), OWNER, '是表的所有者')
     count = pg_json('SELECT json_build_array((SELECT count(*) FROM audit), (SELECT count(*) FROM cases))')
     check(count == [2, 3], 'after the refusals: %r audit records and cases, expected [2, 3]' % count)
+
+
+def roles_sql():
+    """The text of pg/roles.sql."""
+    with open(os.path.join(PG_DIR, 'roles.sql'), encoding='utf-8') as f:
+        return f.read()
 
 
 def main():
@@ -394,10 +417,18 @@ def main():
         raise SystemExit('no cluster: run me under tests/pg/with_cluster.sh')
 
     lite = sqlite_schema()
-    psql("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'" % DB, db='postgres')
+    # pg/001 refuses a database that does not compare text byte by byte (as SQLite does).
+    other = DB + '_icu'
+    psql("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'zh' LOCALE 'C.UTF-8'"
+         % other, db='postgres')
+    p = psql(db=other, files=[os.path.join(PG_DIR, pg_files[1])], check_ok=False)
+    check(p.returncode != 0 and '排序规则' in p.stderr, 'pg/001 in a database sorting by zh: %s' % p.stderr.strip())
+    psql('DROP DATABASE %s' % other, db='postgres')
+    psql('CREATE ROLE %s LOGIN CREATEROLE' % OWNER, db='postgres')
+    psql("CREATE DATABASE %s OWNER %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'" % (DB, OWNER), db='postgres')
     try:
         for version, name in sorted(pg_files.items()):
-            psql(files=[os.path.join(PG_DIR, name)])
+            psql(files=[os.path.join(PG_DIR, name)], user=OWNER)
         lite_version = lite.execute('PRAGMA user_version').fetchone()[0]
         pg_version = pg_json('SELECT version FROM schema_version')
         check(lite_version == pg_version == max(lite_files),
@@ -406,14 +437,15 @@ def main():
 
         # The desk's role, by a name of the test's own, and a login role in it.
         env_role = "SET xinfang.desk_role = '%s';" % DESK
-        psql(env_role + open(os.path.join(PG_DIR, 'roles.sql'), encoding='utf-8').read())
-        psql(env_role + open(os.path.join(PG_DIR, 'roles.sql'), encoding='utf-8').read())  # again: no change
+        psql(env_role + roles_sql(), user=OWNER)
+        psql(env_role + roles_sql(), user=OWNER)  # again: nothing changes, nothing fails
         psql('CREATE ROLE %s LOGIN IN ROLE %s' % (CLERK, DESK))
         same_writes(lite)
         desk_guards()
     finally:
         psql('DROP DATABASE IF EXISTS %s' % DB, db='postgres', check_ok=False)
-        psql('DROP ROLE IF EXISTS %s; DROP ROLE IF EXISTS %s' % (CLERK, DESK), db='postgres', check_ok=False)
+        for role in (CLERK, DESK, OWNER):
+            psql('DROP ROLE IF EXISTS %s' % role, db='postgres', check_ok=False)
 
     for f in failures:
         print('FAIL', f)
