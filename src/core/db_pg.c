@@ -244,7 +244,11 @@ static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct 
 	}
 	PQsetNoticeProcessor(d->conn, pg_no_notice, NULL);
 	d->pid = PQbackendPID(d->conn);
-	if (pg_exec(&d->base, "LISTEN " PG_CHANNEL) != 0)
+	/* every lock wait (the writers' lock, a row, a table) ends after the busy timeout, as
+	 * SQLite's busy handler does: never a desk frozen behind a stuck program */
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d; LISTEN " PG_CHANNEL, busy_ms > 0 ? busy_ms : 1);
+	if (pg_exec(&d->base, sql) != 0)
 		return XF_EIO;
 	return XF_OK;
 }
@@ -569,18 +573,18 @@ static int pg_not_nested(struct pg_db *d)
 }
 
 /* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
- * as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the commit delivers. READ COMMITTED:
- * each statement after the lock sees every earlier writer's commit. */
+ * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
+ * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
+ * commit. */
 static int pg_begin_write(struct xf_db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	if (pg_not_nested(d) != 0)
 		return -1;
-	char sql[256];
+	char sql[160];
 	snprintf(sql, sizeof sql,
-	         "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; "
-	         "SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
-	         d->base.busy_ms > 0 ? d->base.busy_ms : 1, PG_WRITER_LOCK);
+	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
+	         PG_WRITER_LOCK);
 	PGresult *res = pg_run(d, sql);
 	if (res == NULL) {
 		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
