@@ -424,6 +424,22 @@ static void test_one_writer(void **state)
 	xf_db_close(c);
 }
 
+/* A transaction inside another is refused on both (PostgreSQL's server would only warn). */
+static void test_nested_refused(void **state)
+{
+	(void)state;
+	struct xf_db *db = open_db();
+	struct xf_err err;
+	assert_int_equal(xf_db_begin_write(db, &err), XF_OK);
+	assert_int_not_equal(xf_db_begin_write(db, &err), XF_OK);
+	assert_int_not_equal(xf_db_begin_read(db, &err), XF_OK);
+	assert_true(xf_db_in_transaction(db));
+	assert_int_equal(xf_db_commit(db, &err), XF_OK);
+	assert_false(xf_db_in_transaction(db));
+	assert_int_not_equal(xf_db_commit(db, &err), XF_OK); /* nothing to commit */
+	xf_db_close(db);
+}
+
 /* A read transaction keeps the snapshot it began with. */
 static void test_snapshot(void **state)
 {
@@ -576,6 +592,28 @@ static void test_connection_lost(void **state)
 	xf_db_close(killer);
 }
 
+/* A statement failed inside a write transaction: PostgreSQL has ended the transaction, so the
+ * commit is refused (the server alone would answer COMMIT with a silent ROLLBACK) and nothing
+ * of it stays. */
+static void test_commit_after_failure(void **state)
+{
+	(void)state;
+	struct xf_db *db = open_db();
+	make_people(db);
+	struct xf_err err;
+	assert_int_equal(xf_db_begin_write(db, &err), XF_OK);
+	add_person(db, "先", 1);
+	struct xf_db_stmt *st = prep(db, "INSERT INTO people (name) VALUES (CAST(?1 AS TEXT))");
+	xf_db_bind_null(st, 1);
+	assert_int_equal(xf_db_step(st), XF_DB_ERROR);
+	xf_db_finalize(st);
+	assert_true(xf_db_in_transaction(db));
+	assert_int_not_equal(xf_db_commit(db, &err), XF_OK);
+	assert_false(xf_db_in_transaction(db));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM people"), 0);
+	xf_db_close(db);
+}
+
 /* Several hosts with target_session_attrs=read-write pass to libpq untouched. */
 static void test_multi_host(void **state)
 {
@@ -619,6 +657,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_constraint),
 		cmocka_unit_test(test_one_writer),
+		cmocka_unit_test(test_nested_refused),
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_changed),
 		cmocka_unit_test(test_interleaved),
@@ -626,6 +665,7 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_connection_lost),
+		cmocka_unit_test(test_commit_after_failure),
 		cmocka_unit_test(test_multi_host),
 	};
 	int failed = cmocka_run_group_tests_name(pg ? "db-seam-pg" : "db-seam", common, NULL, NULL);
