@@ -614,6 +614,19 @@ static void test_commit_after_failure(void **state)
 	xf_db_close(db);
 }
 
+/* A statement is prepared on the server once per connection, however often it is used. */
+static void test_prepared_once(void **state)
+{
+	(void)state;
+	struct xf_db *db = open_db();
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(query_int(db, "SELECT 7 AS once"), 7);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pg_prepared_statements "
+	                               "WHERE statement = 'SELECT 7 AS once' AND name LIKE 'xf\\_%'"),
+	                 1);
+	xf_db_close(db);
+}
+
 /* Several hosts with target_session_attrs=read-write pass to libpq untouched. */
 static void test_multi_host(void **state)
 {
@@ -666,6 +679,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_connection_lost),
 		cmocka_unit_test(test_commit_after_failure),
+		cmocka_unit_test(test_prepared_once),
 		cmocka_unit_test(test_multi_host),
 	};
 	int failed = cmocka_run_group_tests_name(pg ? "db-seam-pg" : "db-seam", common, NULL, NULL);
