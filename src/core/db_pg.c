@@ -572,19 +572,12 @@ static int pg_not_nested(struct pg_db *d)
 	return xf_db_set_error(&d->base, XF_DB_EOTHER, "cannot start a transaction within a transaction");
 }
 
-/* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
- * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
- * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
- * commit. */
-static int pg_begin_write(struct xf_db *db)
+/* Begins a transaction with the statements that open it (the first being BEGIN): a failure
+ * leaves none open. */
+static int pg_begin(struct pg_db *d, const char *sql)
 {
-	struct pg_db *d = (struct pg_db *)db;
 	if (pg_not_nested(d) != 0)
 		return -1;
-	char sql[160];
-	snprintf(sql, sizeof sql,
-	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
-	         PG_WRITER_LOCK);
 	PGresult *res = pg_run(d, sql);
 	if (res == NULL) {
 		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
@@ -598,23 +591,23 @@ static int pg_begin_write(struct xf_db *db)
 	return 0;
 }
 
+/* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
+ * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
+ * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
+ * commit. */
+static int pg_begin_write(struct xf_db *db)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
+	         PG_WRITER_LOCK);
+	return pg_begin((struct pg_db *)db, sql);
+}
+
 /* Begins a read-only transaction on one snapshot, taken at once by a first query. */
 static int pg_begin_read(struct xf_db *db)
 {
-	struct pg_db *d = (struct pg_db *)db;
-	if (pg_not_nested(d) != 0)
-		return -1;
-	PGresult *res = pg_run(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
-	if (res == NULL) {
-		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
-			PGresult *rb = PQexec(d->conn, "ROLLBACK");
-			PQclear(rb);
-		}
-		return -1;
-	}
-	PQclear(res);
-	d->in_txn = true;
-	return 0;
+	return pg_begin((struct pg_db *)db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
 }
 
 /* Commits; a transaction an earlier statement broke is rolled back and the commit refused (the
