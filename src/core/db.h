@@ -5,7 +5,15 @@
  * SQL is written once with ?1, ?2 ... placeholders (the PostgreSQL driver rewrites them to
  * $1, $2 ... outside literals and comments). Where PostgreSQL cannot infer a parameter's type
  * (`?1 IS NULL`), the statement says it: `CAST(?1 AS TEXT) IS NULL`. Values come back as
- * SQLite gives them: integers, floats, text or NULL (a PostgreSQL boolean reads as 1 or 0). */
+ * SQLite gives them: integers, floats, text or NULL (a PostgreSQL boolean reads as 1 or 0).
+ *
+ * The store's SQLite calls map one to one: sqlite3_prepare_v2 -> xf_db_prepare; sqlite3_bind_*
+ * -> xf_db_bind_* (text is copied); sqlite3_step's SQLITE_ROW/SQLITE_DONE -> XF_DB_ROW/XF_DB_DONE;
+ * sqlite3_column_* -> xf_db_column_*; sqlite3_changes -> xf_db_changes; sqlite3_last_insert_rowid
+ * -> RETURNING id; store.c's fail(st, rc, err, what) -> xf_db_fail(db, err, what); BEGIN
+ * IMMEDIATE -> xf_db_begin_write; PRAGMA data_version -> xf_db_changed; SIGXFSZ's flag ->
+ * xf_db_note_file_limit. One difference: on PostgreSQL a statement that fails inside a
+ * transaction ends it (its commit is refused), where SQLite undoes only that statement. */
 #ifndef XINFANG_DB_H
 #define XINFANG_DB_H
 
