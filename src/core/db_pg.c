@@ -238,8 +238,11 @@ static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct 
 	}
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		const char *msg = PQerrorMessage(d->conn);
+		/* libpq gives no SQLSTATE for a refused start: its words tell a login refused and a
+		 * database that is not there from a server out of reach */
 		bool denied = strstr(msg, "password") || strstr(msg, "authentication") || strstr(msg, "permission denied");
-		xf_db_set_error(&d->base, denied ? XF_DB_EPERM : XF_DB_ELOST, "%s", msg);
+		bool missing = strstr(msg, "does not exist") != NULL;
+		xf_db_set_error(&d->base, denied ? XF_DB_EPERM : missing ? XF_DB_EOTHER : XF_DB_ELOST, "%s", msg);
 		return XF_EIO;
 	}
 	PQsetNoticeProcessor(d->conn, pg_no_notice, NULL);

@@ -629,6 +629,39 @@ static void test_prepared_once(void **state)
 	xf_db_close(db);
 }
 
+/* Opening what is not there: a database missing on the server is not a lost connection. */
+static void test_open_missing(void **state)
+{
+	(void)state;
+	char where[1100];
+	snprintf(where, sizeof where, "postgresql:///no_such_store?host=%s&user=postgres", getenv("XINFANG_TEST_PG_DIR"));
+	struct xf_db *db = NULL;
+	struct xf_err err;
+	assert_int_equal(xf_db_open(where, NULL, &db, &err), XF_EIO);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "打开数据库失败"));
+	assert_non_null(strstr(err.msg, "no_such_store"));
+}
+
+/* Opening a file that is not a database: the not-a-store class and its message. */
+static void test_open_not_a_store(void **state)
+{
+	(void)state;
+	char path[400];
+	snprintf(path, sizeof path, "%s/notes.txt", tmpdir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("这不是数据库，只是一份笔记。\n", f);
+	fclose(f);
+	struct xf_db *db = NULL;
+	struct xf_err err;
+	assert_int_equal(xf_db_open(path, NULL, &db, &err), XF_EIO);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "不是 xinfang 数据库或已损坏"));
+	assert_non_null(strstr(err.msg, path));
+}
+
 /* Several hosts with target_session_attrs=read-write pass to libpq untouched. */
 static void test_multi_host(void **state)
 {
@@ -682,12 +715,17 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_connection_lost),
 		cmocka_unit_test(test_commit_after_failure),
 		cmocka_unit_test(test_prepared_once),
+		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_multi_host),
+	};
+	const struct CMUnitTest file[] = {
+		cmocka_unit_test(test_open_not_a_store),
 	};
 	int failed = cmocka_run_group_tests_name(pg ? "db-seam-pg" : "db-seam", common, NULL, NULL);
 	if (pg)
 		failed += cmocka_run_group_tests_name("db-seam-pg-server", server, NULL, NULL);
 	else {
+		failed += cmocka_run_group_tests_name("db-seam-file", file, NULL, NULL);
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
