@@ -662,6 +662,28 @@ static void test_open_not_a_store(void **state)
 	assert_non_null(strstr(err.msg, path));
 }
 
+/* A libpq service: the locator names it, the service file holds where and as whom. */
+static void test_service(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xfsvc.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char file[64];
+	snprintf(file, sizeof file, "%s/pg_service.conf", dir);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fprintf(f, "[xinfang_test]\nhost=%s\nuser=postgres\ndbname=postgres\n", getenv("XINFANG_TEST_PG_DIR"));
+	fclose(f);
+	setenv("PGSERVICEFILE", file, 1);
+	struct xf_db *db = open_busy("service=xinfang_test", 5000);
+	assert_string_equal(xf_db_backend(db), "postgresql");
+	assert_int_equal(query_int(db, "SELECT 5"), 5);
+	xf_db_close(db);
+	unsetenv("PGSERVICEFILE");
+	unlink(file);
+	rmdir(dir);
+}
+
 /* Several hosts with target_session_attrs=read-write pass to libpq untouched. */
 static void test_multi_host(void **state)
 {
@@ -716,6 +738,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_commit_after_failure),
 		cmocka_unit_test(test_prepared_once),
 		cmocka_unit_test(test_open_missing),
+		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_multi_host),
 	};
 	const struct CMUnitTest file[] = {
