@@ -580,6 +580,13 @@ void xf_db_finalize(struct xf_db_stmt *st)
 		st->db->drv->finalize(st);
 }
 
+/* Statements prepared from now on are prepared afresh. */
+void xf_db_schema_changed(struct xf_db *db)
+{
+	if (db->drv->schema_changed)
+		db->drv->schema_changed(db);
+}
+
 /* Runs a script with no results. */
 int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char *what)
 {

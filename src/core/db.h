@@ -130,6 +130,9 @@ int64_t xf_db_changes(struct xf_db *db);
 void xf_db_reset(struct xf_db_stmt *st);
 /* Releases the statement (NULL is fine). */
 void xf_db_finalize(struct xf_db_stmt *st);
+/* Says the schema changed (a migration ran): statements prepared from now on are prepared
+ * afresh (PostgreSQL would refuse a kept one whose result columns changed). */
+void xf_db_schema_changed(struct xf_db *db);
 /* Runs a script of several statements with no parameters and no results. */
 int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char *what);
 

@@ -56,6 +56,7 @@ struct xf_db_driver {
 	void (*reset)(struct xf_db_stmt *st);
 	void (*finalize)(struct xf_db_stmt *st);
 	int (*exec)(struct xf_db *db, const char *sql);
+	void (*schema_changed)(struct xf_db *db); /* NULL: nothing kept across statements */
 	int (*begin_write)(struct xf_db *db);
 	int (*begin_read)(struct xf_db *db);
 	int (*commit)(struct xf_db *db);

@@ -43,6 +43,7 @@ struct pg_db {
 	bool in_txn;             /* a transaction begun here is open */
 	struct pg_stmt *active;  /* the statement whose rows are arriving */
 	struct pg_prep *preps[PG_PREP_BUCKETS];
+	struct pg_prep *retired; /* prepared before the schema changed: kept for statements still open */
 	unsigned nprep;
 };
 
@@ -256,6 +257,18 @@ static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct 
 	return XF_OK;
 }
 
+/* Frees a list of prepared statements. */
+static void pg_free_preps(struct pg_prep *p)
+{
+	while (p) {
+		struct pg_prep *next = p->next;
+		PQclear(p->desc);
+		free(p->sql);
+		free(p);
+		p = next;
+	}
+}
+
 /* Closes the connection and forgets its prepared statements. */
 static void pg_close(struct xf_db *db)
 {
@@ -263,13 +276,23 @@ static void pg_close(struct xf_db *db)
 	if (d->conn)
 		PQfinish(d->conn);
 	for (int b = 0; b < PG_PREP_BUCKETS; b++)
-		for (struct pg_prep *p = d->preps[b], *next; p; p = next) {
-			next = p->next;
-			PQclear(p->desc);
-			free(p->sql);
-			free(p);
-		}
+		pg_free_preps(d->preps[b]);
+	pg_free_preps(d->retired);
 	free(d);
+}
+
+/* Retires every prepared statement: the next prepare of the same SQL gets a new one, planned on
+ * the schema as it is now; statements still open keep theirs. */
+static void pg_schema_changed(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	for (int b = 0; b < PG_PREP_BUCKETS; b++)
+		while (d->preps[b]) {
+			struct pg_prep *p = d->preps[b];
+			d->preps[b] = p->next;
+			p->next = d->retired;
+			d->retired = p;
+		}
 }
 
 /* The PGconn. */
@@ -692,6 +715,7 @@ const struct xf_db_driver xf_db_driver_pg = {
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.exec = pg_exec,
+	.schema_changed = pg_schema_changed,
 	.begin_write = pg_begin_write,
 	.begin_read = pg_begin_read,
 	.commit = pg_commit,

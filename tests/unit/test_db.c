@@ -662,6 +662,27 @@ static void test_open_not_a_store(void **state)
 	assert_non_null(strstr(err.msg, path));
 }
 
+/* After a migration adds a column, the same SQL text is prepared afresh and sees it. */
+static void test_schema_changed(void **state)
+{
+	(void)state;
+	struct xf_db *db = open_db();
+	make_people(db);
+	add_person(db, "迁移", 1);
+	struct xf_db_stmt *st = prep(db, "SELECT * FROM people");
+	assert_int_equal(xf_db_step(st), XF_DB_ROW);
+	assert_int_equal(xf_db_column_count(st), 4);
+	exec_ok(db, "ALTER TABLE people ADD COLUMN z text");
+	xf_db_schema_changed(db);
+	struct xf_db_stmt *again = prep(db, "SELECT * FROM people");
+	assert_int_equal(xf_db_step(again), XF_DB_ROW);
+	assert_int_equal(xf_db_column_count(again), 5);
+	assert_string_equal(xf_db_column_name(again, 4), "z");
+	xf_db_finalize(again);
+	xf_db_finalize(st);
+	xf_db_close(db);
+}
+
 /* A libpq service: the locator names it, the service file holds where and as whom. */
 static void test_service(void **state)
 {
@@ -731,6 +752,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_snapshot),
 		cmocka_unit_test(test_changed),
 		cmocka_unit_test(test_interleaved),
+		cmocka_unit_test(test_schema_changed),
 		cmocka_unit_test(test_large_result),
 	};
 	const struct CMUnitTest server[] = {
