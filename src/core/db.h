@@ -12,7 +12,8 @@
  * sqlite3_column_* -> xf_db_column_*; sqlite3_changes -> xf_db_changes; sqlite3_last_insert_rowid
  * -> RETURNING id; store.c's fail(st, rc, err, what) -> xf_db_fail(db, err, what); BEGIN
  * IMMEDIATE -> xf_db_begin_write; PRAGMA data_version -> xf_db_changed; SIGXFSZ's flag ->
- * xf_db_note_file_limit. One difference: on PostgreSQL a statement that fails inside a
+ * xf_db_note_file_limit; after migrations (where store.c forgets its cached columns) ->
+ * xf_db_schema_changed. One difference: on PostgreSQL a statement that fails inside a
  * transaction ends it (its commit is refused), where SQLite undoes only that statement. */
 #ifndef XINFANG_DB_H
 #define XINFANG_DB_H
