@@ -1,0 +1,726 @@
+/* The PostgreSQL driver of the storage seam, over libpq loaded at the first use (pq_load.c).
+ * Statements are prepared once per connection under generated names, parameters sent as text
+ * of unknown type (the server infers it), results read as text one row at a time (single-row
+ * mode: an export of a million rows never sits in memory whole). One writer at a time through
+ * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY. */
+#include "db_driver.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pq_load.h"
+
+/* The channel every write transaction notifies at its commit. */
+#define PG_CHANNEL "xinfang_changed"
+/* The advisory lock every writer takes (per database): "xf" and the seam's version. */
+#define PG_WRITER_LOCK INT64_C(0x7866000000000001)
+
+/* Type OIDs read as numbers (pg_type.h): bool, int8, int2, int4, oid, float4, float8, numeric. */
+enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26, OID_FLOAT4 = 700,
+       OID_FLOAT8 = 701, OID_NUMERIC = 1700 };
+
+/* A statement prepared on the connection: its SQL (as written, with ?N), its server-side name. */
+struct pg_prep {
+	char *sql;
+	char name[24];
+	int nparams;
+	PGresult *desc; /* the columns, asked for only when wanted before a run */
+	struct pg_prep *next;
+};
+
+enum { PG_PREP_BUCKETS = 256 };
+
+struct pg_stmt;
+
+/* A connection. */
+struct pg_db {
+	struct xf_db base;
+	PGconn *conn;
+	int pid;                 /* the server process: its own notifications are not news */
+	bool in_txn;             /* a transaction begun here is open */
+	struct pg_stmt *active;  /* the statement whose rows are arriving */
+	struct pg_prep *preps[PG_PREP_BUCKETS];
+	struct pg_prep *retired; /* prepared before the schema changed: kept for statements still open */
+	unsigned nprep;
+};
+
+/* A statement. */
+struct pg_stmt {
+	struct xf_db_stmt base;
+	struct pg_prep *prep;
+	char **vals;        /* parameters as text; NULL is SQL NULL */
+	PGresult *row;      /* the current row (a single-row result) */
+	PGresult *meta;     /* the final result: the columns when no row came */
+	/* rows read ahead because another statement ran on the connection meanwhile */
+	PGresult **ahead;
+	size_t nahead, iahead, capahead;
+	bool read_out;      /* every result of the run has been taken from the connection */
+	enum xf_db_class ahead_cls; /* a failure found while reading ahead, said after its rows */
+	char *ahead_detail;
+};
+
+/* The connection of a statement. */
+static struct pg_db *pg_of(struct xf_db_stmt *st)
+{
+	return (struct pg_db *)st->db;
+}
+
+/* The seam's class of a failed result (res may be NULL). */
+static enum xf_db_class pg_class(struct pg_db *d, const PGresult *res)
+{
+	if (PQstatus(d->conn) == CONNECTION_BAD)
+		return XF_DB_ELOST;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state == NULL)
+		return res ? XF_DB_EOTHER : XF_DB_ELOST;
+	static const struct {
+		const char *prefix;
+		enum xf_db_class cls;
+	} map[] = {
+		{"08", XF_DB_ELOST},      {"57P01", XF_DB_ELOST},   {"57P02", XF_DB_ELOST},
+		{"57P03", XF_DB_ELOST},   {"23", XF_DB_ECONSTRAINT}, {"55P03", XF_DB_EBUSY},
+		{"40001", XF_DB_EBUSY},   {"40P01", XF_DB_EBUSY},   {"53100", XF_DB_EFULL},
+		{"42501", XF_DB_EPERM},   {"28", XF_DB_EPERM},      {"XX001", XF_DB_ECORRUPT},
+		{"XX002", XF_DB_ECORRUPT}, {"58030", XF_DB_EIO},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(state, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].cls;
+	return XF_DB_EOTHER;
+}
+
+/* Records the failure of a result (or of the connection when res is NULL); returns -1. */
+static int pg_error(struct pg_db *d, const PGresult *res)
+{
+	enum xf_db_class cls = pg_class(d, res);
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (msg == NULL)
+		msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(d->conn);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state)
+		return xf_db_set_error(&d->base, cls, "%s [%s]", msg, state);
+	return xf_db_set_error(&d->base, cls, "%s", *msg ? msg : "connection lost");
+}
+
+/* True for a result that is a success of a command or a query. */
+static bool pg_ok(const PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+}
+
+/* Notes the rows an INSERT, UPDATE or DELETE changed. */
+static void pg_note_changes(struct pg_db *d, PGresult *res)
+{
+	const char *cmd = PQcmdStatus(res);
+	if (strncmp(cmd, "INSERT", 6) == 0 || strncmp(cmd, "UPDATE", 6) == 0 || strncmp(cmd, "DELETE", 6) == 0)
+		d->base.changes = strtoll(PQcmdTuples(res), NULL, 10);
+}
+
+/* Reads the rest of the active statement's results ahead, so the connection is free for
+ * another: SQLite lets a statement run while another's rows are being read; so does this. */
+static void pg_quiesce(struct pg_db *d)
+{
+	struct pg_stmt *s = d->active;
+	if (s == NULL)
+		return;
+	d->active = NULL;
+	PGresult *res;
+	while ((res = PQgetResult(d->conn)) != NULL) {
+		ExecStatusType status = PQresultStatus(res);
+		if (status == PGRES_SINGLE_TUPLE) {
+			if (s->nahead == s->capahead) {
+				s->capahead = s->capahead ? s->capahead * 2 : 64;
+				s->ahead = xrealloc(s->ahead, s->capahead * sizeof *s->ahead);
+			}
+			s->ahead[s->nahead++] = res;
+			continue;
+		}
+		if (pg_ok(res)) {
+			pg_note_changes(d, res);
+			PQclear(s->meta);
+			s->meta = res;
+			continue;
+		}
+		if (s->ahead_cls == XF_DB_OK) {
+			pg_error(d, res);
+			s->ahead_cls = d->base.cls;
+			s->ahead_detail = xstrdup(d->base.detail);
+		}
+		PQclear(res);
+	}
+	s->read_out = true;
+}
+
+/* Forgets what a run read: the current row, rows read ahead, a failure kept for later. */
+static void pg_forget_run(struct pg_stmt *s)
+{
+	PQclear(s->row);
+	s->row = NULL;
+	for (size_t i = s->iahead; i < s->nahead; i++)
+		PQclear(s->ahead[i]);
+	s->nahead = s->iahead = 0;
+	s->ahead_cls = XF_DB_OK;
+	free(s->ahead_detail);
+	s->ahead_detail = NULL;
+}
+
+/* Ignores the server's notices (a "does not exist, skipping" must not reach the screen). */
+static void pg_no_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* Runs SQL with no parameters; the result when it succeeded (to be cleared), else NULL with
+ * the failure recorded. */
+static PGresult *pg_run(struct pg_db *d, const char *sql)
+{
+	pg_quiesce(d);
+	PGresult *res = PQexec(d->conn, sql);
+	if (res && pg_ok(res))
+		return res;
+	pg_error(d, res);
+	PQclear(res);
+	return NULL;
+}
+
+/* Runs SQL with no results; -1 with the failure recorded. */
+static int pg_exec(struct xf_db *db, const char *sql)
+{
+	PGresult *res = pg_run((struct pg_db *)db, sql);
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+/* Connects to the database the locator names (its own words passed untouched: several hosts,
+ * target_session_attrs, a service, sslmode ...), with UTF-8 and LISTEN on the change channel. */
+static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct xf_err *err)
+{
+	int rc = pq_load(err);
+	if (rc != XF_OK)
+		return rc;
+	/* libpq's own reading of the locator, too: a password written some other way */
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(locator, &why);
+	if (opts == NULL) {
+		char *safe = xf_db_locator_safe(locator);
+		rc = xf_err_set(err, XF_EINVAL, "数据库地址 %s 写得不对（%s）：请按 PostgreSQL 的格式书写，如 postgresql://用户@主机/数据库",
+		                safe, why ? why : "");
+		free(safe);
+		PQfreemem(why);
+		return rc;
+	}
+	bool secret = false;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			secret = true;
+	PQconninfoFree(opts);
+	if (secret) {
+		char *safe = xf_db_locator_safe(locator);
+		rc = xf_err_set(err, XF_EINVAL, "数据库地址 %s 含有密码：请把密码放进 ~/.pgpass（权限 0600）或 PostgreSQL 的服务文件，地址中只留用户名",
+		                safe);
+		free(safe);
+		return rc;
+	}
+	struct pg_db *d = xcalloc(1, sizeof *d);
+	xf_db_init(&d->base, &xf_db_driver_pg, locator, busy_ms);
+	*out = &d->base;
+	/* later words win: the locator may set the timeout and name; the encoding is always ours */
+	const char *const keys[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
+	const char *const vals[] = {"10", "xinfang", locator, "UTF8", NULL};
+	d->conn = PQconnectdbParams(keys, vals, 1);
+	if (d->conn == NULL) {
+		xf_db_set_error(&d->base, XF_DB_ELOST, "out of memory");
+		return XF_EIO;
+	}
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		const char *msg = PQerrorMessage(d->conn);
+		/* libpq gives no SQLSTATE for a refused start: its words tell a login refused and a
+		 * database that is not there from a server out of reach */
+		bool denied = strstr(msg, "password") || strstr(msg, "authentication") || strstr(msg, "permission denied");
+		bool missing = strstr(msg, "does not exist") != NULL;
+		xf_db_set_error(&d->base, denied ? XF_DB_EPERM : missing ? XF_DB_EOTHER : XF_DB_ELOST, "%s", msg);
+		return XF_EIO;
+	}
+	PQsetNoticeProcessor(d->conn, pg_no_notice, NULL);
+	d->pid = PQbackendPID(d->conn);
+	/* every lock wait (the writers' lock, a row, a table) ends after the busy timeout, as
+	 * SQLite's busy handler does: never a desk frozen behind a stuck program */
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d; LISTEN " PG_CHANNEL, busy_ms > 0 ? busy_ms : 1);
+	if (pg_exec(&d->base, sql) != 0)
+		return XF_EIO;
+	return XF_OK;
+}
+
+/* Frees a list of prepared statements. */
+static void pg_free_preps(struct pg_prep *p)
+{
+	while (p) {
+		struct pg_prep *next = p->next;
+		PQclear(p->desc);
+		free(p->sql);
+		free(p);
+		p = next;
+	}
+}
+
+/* Closes the connection and forgets its prepared statements. */
+static void pg_close(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	if (d->conn)
+		PQfinish(d->conn);
+	for (int b = 0; b < PG_PREP_BUCKETS; b++)
+		pg_free_preps(d->preps[b]);
+	pg_free_preps(d->retired);
+	free(d);
+}
+
+/* Retires every prepared statement: the next prepare of the same SQL gets a new one, planned on
+ * the schema as it is now; statements still open keep theirs. */
+static void pg_schema_changed(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	for (int b = 0; b < PG_PREP_BUCKETS; b++)
+		while (d->preps[b]) {
+			struct pg_prep *p = d->preps[b];
+			d->preps[b] = p->next;
+			p->next = d->retired;
+			d->retired = p;
+		}
+}
+
+/* The PGconn. */
+static void *pg_native(struct xf_db *db)
+{
+	return ((struct pg_db *)db)->conn;
+}
+
+/* FNV-1a of the SQL text: its bucket among the prepared statements. */
+static unsigned pg_bucket(const char *sql)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % PG_PREP_BUCKETS;
+}
+
+/* The statement prepared for sql on this connection, preparing it on first use. */
+static struct pg_prep *pg_prepared(struct pg_db *d, const char *sql)
+{
+	unsigned b = pg_bucket(sql);
+	for (struct pg_prep *p = d->preps[b]; p; p = p->next)
+		if (strcmp(p->sql, sql) == 0)
+			return p;
+	int nparams;
+	char *text = xf_db_pg_placeholders(sql, &nparams);
+	struct pg_prep *p = xcalloc(1, sizeof *p);
+	snprintf(p->name, sizeof p->name, "xf_%u", ++d->nprep);
+	p->nparams = nparams;
+	pg_quiesce(d);
+	PGresult *res = PQprepare(d->conn, p->name, text, 0, NULL);
+	free(text);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_error(d, res);
+		PQclear(res);
+		free(p);
+		return NULL;
+	}
+	PQclear(res);
+	p->sql = xstrdup(sql);
+	p->next = d->preps[b];
+	d->preps[b] = p;
+	return p;
+}
+
+/* Prepares a statement (on the server once per connection). */
+static int pg_prepare(struct xf_db *db, const char *sql, struct xf_db_stmt **out)
+{
+	struct pg_prep *p = pg_prepared((struct pg_db *)db, sql);
+	if (p == NULL)
+		return -1;
+	struct pg_stmt *s = xcalloc(1, sizeof *s);
+	s->prep = p;
+	s->base.nparams = p->nparams;
+	s->vals = xcalloc((size_t)(p->nparams ? p->nparams : 1), sizeof *s->vals);
+	*out = &s->base;
+	return 0;
+}
+
+/* Sets parameter i's text (taken over; NULL for SQL NULL). */
+static int pg_bind(struct xf_db_stmt *st, int i, char *text)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	free(s->vals[i - 1]);
+	s->vals[i - 1] = text;
+	return 0;
+}
+
+/* Binds text (copied). */
+static int pg_bind_text(struct xf_db_stmt *st, int i, const char *text, int len)
+{
+	return pg_bind(st, i, len < 0 ? xstrdup(text) : xstrndup(text, (size_t)len));
+}
+
+/* Binds an integer, as its decimal text. */
+static int pg_bind_int64(struct xf_db_stmt *st, int i, int64_t v)
+{
+	return pg_bind(st, i, xasprintf("%" PRId64, v));
+}
+
+/* Binds a float, as text that reads back to the same double. */
+static int pg_bind_double(struct xf_db_stmt *st, int i, double v)
+{
+	return pg_bind(st, i, xasprintf("%.17g", v));
+}
+
+/* Binds NULL. */
+static int pg_bind_null(struct xf_db_stmt *st, int i)
+{
+	return pg_bind(st, i, NULL);
+}
+
+/* Takes the next result of the statement's run from the connection. */
+static enum xf_db_step pg_take(struct pg_stmt *s)
+{
+	struct pg_db *d = pg_of(&s->base);
+	PGresult *res = PQgetResult(d->conn);
+	if (res == NULL) {
+		d->active = NULL;
+		s->read_out = true;
+		return XF_DB_DONE;
+	}
+	ExecStatusType status = PQresultStatus(res);
+	if (status == PGRES_SINGLE_TUPLE) {
+		s->row = res;
+		return XF_DB_ROW;
+	}
+	if (pg_ok(res)) {
+		pg_note_changes(d, res);
+		PQclear(s->meta);
+		s->meta = res;
+		pg_quiesce(d); /* the end of the run: nothing more follows */
+		return XF_DB_DONE;
+	}
+	pg_error(d, res);
+	PQclear(res);
+	enum xf_db_class cls = d->base.cls;
+	char detail[sizeof d->base.detail];
+	memcpy(detail, d->base.detail, sizeof detail);
+	pg_quiesce(d);
+	d->base.cls = cls;
+	memcpy(d->base.detail, detail, sizeof detail);
+	return XF_DB_ERROR;
+}
+
+/* Sends the statement with its parameters, rows to come one at a time. */
+static int pg_send(struct pg_stmt *s)
+{
+	struct pg_db *d = pg_of(&s->base);
+	pg_quiesce(d);
+	pg_forget_run(s);
+	s->read_out = false;
+	if (!PQsendQueryPrepared(d->conn, s->prep->name, s->prep->nparams, (const char *const *)s->vals, NULL, NULL, 0))
+		return pg_error(d, NULL);
+	PQsetSingleRowMode(d->conn);
+	d->active = s;
+	return 0;
+}
+
+/* Runs the statement on the first call, then takes its next row. */
+static enum xf_db_step pg_step(struct xf_db_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	struct pg_db *d = pg_of(st);
+	if (st->state == XF_DB_STMT_READY && pg_send(s) != 0)
+		return XF_DB_ERROR;
+	PQclear(s->row);
+	s->row = NULL;
+	if (s->iahead < s->nahead) {
+		s->row = s->ahead[s->iahead++];
+		return XF_DB_ROW;
+	}
+	if (s->read_out) {
+		if (s->ahead_cls != XF_DB_OK) {
+			xf_db_set_error(&d->base, s->ahead_cls, "%s", s->ahead_detail);
+			return XF_DB_ERROR;
+		}
+		return XF_DB_DONE;
+	}
+	return pg_take(s);
+}
+
+/* The result that describes the columns: the row, the end, or the statement's description. */
+static PGresult *pg_columns(struct pg_stmt *s)
+{
+	if (s->row)
+		return s->row;
+	if (s->meta && PQresultStatus(s->meta) == PGRES_TUPLES_OK)
+		return s->meta;
+	if (s->prep->desc == NULL) {
+		struct pg_db *d = pg_of(&s->base);
+		pg_quiesce(d);
+		PGresult *res = PQdescribePrepared(d->conn, s->prep->name);
+		if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
+			s->prep->desc = res;
+		else
+			PQclear(res);
+	}
+	return s->prep->desc;
+}
+
+/* The number of result columns. */
+static int pg_column_count(struct xf_db_stmt *st)
+{
+	PGresult *res = pg_columns((struct pg_stmt *)st);
+	return res ? PQnfields(res) : 0;
+}
+
+/* A column's name. */
+static const char *pg_column_name(struct xf_db_stmt *st, int i)
+{
+	PGresult *res = pg_columns((struct pg_stmt *)st);
+	return res && i < PQnfields(res) ? PQfname(res, i) : NULL;
+}
+
+/* True when a numeric's text has no fraction or exponent (an integral sum reads as one). */
+static bool integral(const char *text)
+{
+	return strpbrk(text, ".eEN") == NULL;
+}
+
+/* A value's type: numbers by their column's type, booleans as integers. */
+static enum xf_db_type pg_column_type(struct xf_db_stmt *st, int i)
+{
+	PGresult *row = ((struct pg_stmt *)st)->row;
+	if (PQgetisnull(row, 0, i))
+		return XF_DB_NULL;
+	switch (PQftype(row, i)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return XF_DB_INT;
+	case OID_NUMERIC:
+		return integral(PQgetvalue(row, 0, i)) ? XF_DB_INT : XF_DB_FLOAT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return XF_DB_FLOAT;
+	default:
+		return XF_DB_TEXT;
+	}
+}
+
+/* A value as text (a boolean as 1 or 0, as SQLite has it). */
+static const char *pg_column_text(struct xf_db_stmt *st, int i)
+{
+	PGresult *row = ((struct pg_stmt *)st)->row;
+	if (PQgetisnull(row, 0, i))
+		return NULL;
+	const char *v = PQgetvalue(row, 0, i);
+	if (PQftype(row, i) == OID_BOOL)
+		return *v == 't' ? "1" : "0";
+	return v;
+}
+
+/* A value as an integer (parsed from its text; a float's is cut toward zero). */
+static int64_t pg_column_int64(struct xf_db_stmt *st, int i)
+{
+	const char *v = pg_column_text(st, i);
+	if (v == NULL)
+		return 0;
+	enum xf_db_type t = pg_column_type(st, i);
+	if (t == XF_DB_FLOAT)
+		return (int64_t)strtod(v, NULL);
+	errno = 0;
+	long long n = strtoll(v, NULL, 10);
+	return (int64_t)n;
+}
+
+/* A value as a float. */
+static double pg_column_double(struct xf_db_stmt *st, int i)
+{
+	const char *v = pg_column_text(st, i);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+/* Ends the run: rows still arriving are read and dropped; the bindings stay. */
+static void pg_reset(struct xf_db_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	struct pg_db *d = pg_of(st);
+	if (d->active == s) {
+		d->active = NULL;
+		PGresult *res;
+		while ((res = PQgetResult(d->conn)) != NULL)
+			PQclear(res);
+	}
+	pg_forget_run(s);
+	PQclear(s->meta);
+	s->meta = NULL;
+	s->read_out = false;
+}
+
+/* Releases the statement (its server-side preparation stays for the next use). */
+static void pg_finalize(struct xf_db_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	pg_reset(st);
+	for (int i = 0; i < s->prep->nparams; i++)
+		free(s->vals[i]);
+	free(s->vals);
+	free(s->ahead);
+	free(s);
+}
+
+/* True inside a transaction (one begun here, or one the server still holds open). */
+static bool pg_in_transaction(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	PGTransactionStatusType t = PQtransactionStatus(d->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || (t == PQTRANS_ACTIVE && d->in_txn);
+}
+
+/* Refuses a transaction inside another (the server would only warn). */
+static int pg_not_nested(struct pg_db *d)
+{
+	pg_quiesce(d);
+	if (PQtransactionStatus(d->conn) == PQTRANS_IDLE)
+		return 0;
+	if (PQstatus(d->conn) == CONNECTION_BAD)
+		return pg_error(d, NULL);
+	return xf_db_set_error(&d->base, XF_DB_EOTHER, "cannot start a transaction within a transaction");
+}
+
+/* Begins a transaction with the statements that open it (the first being BEGIN): a failure
+ * leaves none open. */
+static int pg_begin(struct pg_db *d, const char *sql)
+{
+	if (pg_not_nested(d) != 0)
+		return -1;
+	PGresult *res = pg_run(d, sql);
+	if (res == NULL) {
+		if (PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
+			PGresult *rb = PQexec(d->conn, "ROLLBACK");
+			PQclear(rb);
+		}
+		return -1;
+	}
+	PQclear(res);
+	d->in_txn = true;
+	return 0;
+}
+
+/* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
+ * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
+ * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
+ * commit. */
+static int pg_begin_write(struct xf_db *db)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
+	         PG_WRITER_LOCK);
+	return pg_begin((struct pg_db *)db, sql);
+}
+
+/* Begins a read-only transaction on one snapshot, taken at once by a first query. */
+static int pg_begin_read(struct xf_db *db)
+{
+	return pg_begin((struct pg_db *)db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
+}
+
+/* Commits; a transaction an earlier statement broke is rolled back and the commit refused (the
+ * server would answer COMMIT with a silent ROLLBACK). */
+static int pg_commit(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	pg_quiesce(d);
+	PGTransactionStatusType t = PQtransactionStatus(d->conn);
+	d->in_txn = false;
+	if (t == PQTRANS_IDLE)
+		return xf_db_set_error(&d->base, XF_DB_EOTHER, "cannot commit - no transaction is active");
+	if (t == PQTRANS_INERROR) {
+		PGresult *rb = PQexec(d->conn, "ROLLBACK");
+		PQclear(rb);
+		return xf_db_set_error(&d->base, XF_DB_EOTHER,
+		                       "an earlier statement of the transaction failed: it was rolled back");
+	}
+	PGresult *res = pg_run(d, "COMMIT");
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* Rolls back the open transaction. */
+static void pg_rollback(struct xf_db *db)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	pg_quiesce(d);
+	d->in_txn = false;
+	if (PQstatus(d->conn) == CONNECTION_OK && PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(d->conn, "ROLLBACK");
+		PQclear(res);
+	}
+}
+
+/* The server's socket: readable when a notification (or anything) arrives. */
+static int pg_notify_fd(struct xf_db *db)
+{
+	return PQsocket(((struct pg_db *)db)->conn);
+}
+
+/* Reads what the server sent: any other connection's commit notification means a change. */
+static int pg_changed(struct xf_db *db, bool *changed)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	if (!PQconsumeInput(d->conn))
+		return pg_error(d, NULL);
+	PGnotify *n;
+	while ((n = PQnotifies(d->conn)) != NULL) {
+		if (n->be_pid != d->pid)
+			*changed = true;
+		PQfreemem(n);
+	}
+	if (PQstatus(d->conn) == CONNECTION_BAD)
+		return pg_error(d, NULL);
+	return 0;
+}
+
+const struct xf_db_driver xf_db_driver_pg = {
+	.name = "postgresql",
+	.dialect = XF_DB_POSTGRESQL,
+	.open = pg_open,
+	.close = pg_close,
+	.native = pg_native,
+	.prepare = pg_prepare,
+	.bind_text = pg_bind_text,
+	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.column_count = pg_column_count,
+	.column_name = pg_column_name,
+	.column_type = pg_column_type,
+	.column_text = pg_column_text,
+	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.exec = pg_exec,
+	.schema_changed = pg_schema_changed,
+	.begin_write = pg_begin_write,
+	.begin_read = pg_begin_read,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_transaction = pg_in_transaction,
+	.notify_fd = pg_notify_fd,
+	.changed = pg_changed,
+};
