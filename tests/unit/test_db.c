@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/db.h"
-#include "core/pq_load.h"
+#include "core/store_db.h"
+#include "core/store_pq_load.h"
 
 static bool pg;
 static char locator[1024];

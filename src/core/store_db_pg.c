@@ -3,7 +3,7 @@
  * of unknown type (the server infers it), results read as text one row at a time (single-row
  * mode: an export of a million rows never sits in memory whole). One writer at a time through
  * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY. */
-#include "db_driver.h"
+#include "store_db_driver.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pq_load.h"
+#include "store_pq_load.h"
 
 /* The channel every write transaction notifies at its commit. */
 #define PG_CHANNEL "xinfang_changed"

@@ -1,6 +1,6 @@
 /* The SQLite driver of the storage seam: one file, WAL, foreign keys on, BEGIN IMMEDIATE for the
  * one writer, PRAGMA data_version for other connections' commits. */
-#include "db_driver.h"
+#include "store_db_driver.h"
 
 #include <errno.h>
 #include <sqlite3.h>

@@ -4,7 +4,7 @@
 #ifndef XINFANG_DB_DRIVER_H
 #define XINFANG_DB_DRIVER_H
 
-#include "db.h"
+#include "store_db.h"
 
 /* The common part of a connection. */
 struct xf_db {

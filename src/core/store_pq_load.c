@@ -1,7 +1,7 @@
 /* Loads libpq on the first PostgreSQL locator (pq_load.h): dlopen of libpq.so.5 by its soname,
  * then every function the driver calls found by name in it. */
 #define XF_PQ_LOADER
-#include "pq_load.h"
+#include "store_pq_load.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* The storage seam: the locator's rules, the driver chosen by it, the calls passed to the
  * driver, and a failure turned into a message a clerk can act on. */
-#include "db_driver.h"
+#include "store_db_driver.h"
 
 #include <ctype.h>
 #include <signal.h>
