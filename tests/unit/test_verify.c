@@ -434,7 +434,7 @@ static void test_desk_check(void **state)
 static void test_upgrade_seals_older_records(void **state)
 {
 	/* With a state, the store passed version 5 without it: a build that held later migrations
-	 * only (the text index's two, which need the program's tokenizer, are left to the program too). */
+	 * only (the text index's three, which need the program's tokenizer, are left to the program too). */
 	bool skipped_chain = *state != NULL;
 	/* A production store: the real clock (earlier tests set the date for their training ones). */
 	clock_set_today(-1);
@@ -453,7 +453,7 @@ static void test_upgrade_seals_older_records(void **state)
 	            "INSERT INTO audit(at, operator, action) VALUES ('2025-01-01 09:00:01', 'admin', 'user_add');");
 	for (size_t i = 0; skipped_chain && i < xf_migration_count; i++)
 		if (xf_migrations[i].version > 3 && xf_migrations[i].version != 5 && xf_migrations[i].version != 8 &&
-		    xf_migrations[i].version != 11)
+		    xf_migrations[i].version != 11 && xf_migrations[i].version != 15)
 			attack(&fx, xf_migrations[i].sql);
 	if (skipped_chain) {
 		char *set = xasprintf("PRAGMA user_version = %d", store_latest_version());
