@@ -62,6 +62,9 @@ int store_chain_attach(struct xf_store *st, struct xf_err *err);
 void store_chain_detach(struct xf_store *st);
 /* Forgets the rows noted so far (a transaction begins or was rolled back). */
 void store_chain_forget(struct xf_store *st);
+/* Holds the canonical JSON of the row just inserted, built from the text values it was
+ * inserted with (the import's rows), so its snapshot is not read back through SQL. */
+void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid, const struct xf_fields *cols);
 /* Writes the rows noted since the last audit record into a record of their own ("write"),
  * inside the open transaction; nothing when no row is pending. */
 int store_chain_flush(struct xf_store *st, struct xf_err *err);
