@@ -199,6 +199,62 @@ static void test_clean_store_passes(void **state)
 	fixture_close(&fx);
 }
 
+/* A store as version 14 left it (the allowed values as IN lists, as every store before 15
+ * holds them) is brought to 15 on opening: its tables' SQL edited in place, and it verifies
+ * with every record and row as they were (the rows and the chain unchanged). */
+static void test_upgrade_from_14_verifies(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	busy_store(&fx, NULL);
+	struct xf_verify v;
+	assert_int_equal(verify_fx(&fx, &v), 0);
+	long rows = v.rows;
+	verify_free(&v);
+	store_close(fx.st);
+	attack(&fx, "PRAGMA writable_schema = ON;"
+	            "UPDATE sqlite_schema SET sql = replace(replace(sql, "
+	            "'CHECK (state = ''queued'' OR state = ''transferred'' OR state = ''reported'' OR state = ''replied'' "
+	            "OR state = ''closed'')', "
+	            "'CHECK (state IN (''queued'', ''transferred'', ''reported'', ''replied'', ''closed''))'), "
+	            "'CHECK (importance = ''一般'' OR importance = ''重要'')', 'CHECK (importance IN (''一般'', ''重要''))') "
+	            "WHERE name = 'cases';"
+	            "UPDATE sqlite_schema SET sql = replace(sql, "
+	            "'CHECK (role = ''operator'' OR role = ''head'' OR role = ''handler'' OR role = ''admin'')', "
+	            "'CHECK (role IN (''operator'', ''head'', ''handler'', ''admin''))') WHERE name = 'operators';"
+	            "UPDATE sqlite_schema SET sql = replace(sql, "
+	            "'WHERE (state = ''queued'' OR state = ''transferred'' OR state = ''reported'')', "
+	            "'WHERE state IN (''queued'', ''transferred'', ''reported'')') WHERE name = 'cases_due_reply';"
+	            "PRAGMA writable_schema = OFF; PRAGMA user_version = 14;");
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(fx.db, &raw), SQLITE_OK);
+	sqlite3_stmt *stmt;
+	static const char lists[] = "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (%' "
+	                            "OR name = 'cases_due_reply' AND sql LIKE '% IN (%'";
+	assert_int_equal(sqlite3_prepare_v2(raw, lists, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+	sqlite3_finalize(stmt);
+	sqlite3_close(raw);
+	struct xf_err err;
+	assert_int_equal(setup_open(fx.db, &fx.st, &err), XF_OK);
+	int version;
+	assert_int_equal(store_version(fx.st, &version, &err), XF_OK);
+	assert_int_equal(version, store_latest_version());
+	if (verify_fx(&fx, &v) != 0)
+		fail_msg("the upgraded store fails:\n%s", v.text.data);
+	assert_int_equal(v.rows, rows);
+	verify_free(&v);
+	assert_int_equal(sqlite3_open(fx.db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, lists, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(raw);
+	fixture_close(&fx);
+}
+
 /* Every audit record carries the real wall-clock time beside the business date. */
 static void test_records_carry_wall_time(void **state)
 {
@@ -1033,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_seals_older_records),
 		cmocka_unit_test_prestate(test_upgrade_seals_older_records, (void *)"skipped"),
 		cmocka_unit_test(test_added_column_keeps_snapshots),
+		cmocka_unit_test(test_upgrade_from_14_verifies),
 		cmocka_unit_test(test_demo_store_verifies),
 		cmocka_unit_test(test_backup_while_writing),
 		cmocka_unit_test(test_restore),
