@@ -27,7 +27,7 @@ int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *o
 /* The flag telling whether this connection keeps the text index. */
 bool *store_search_ready(struct xf_store *st);
 /* Room for the text index's prepared statements, finalized when the store closes. */
-enum { XF_SEARCH_STMTS = 8 };
+enum { XF_SEARCH_STMTS = 9 };
 sqlite3_stmt **store_search_stmts(struct xf_store *st);
 /* Registers the text index's tokenizer on a connection (also a scratch one). */
 int store_search_tokenizers(sqlite3 *db, struct xf_err *err);

@@ -272,11 +272,16 @@ static const char *const reindex_sql[] = {
 	"DELETE FROM temp.search_order",
 	"DELETE FROM temp.search_dirty",
 	"DELETE FROM temp.search_old",
+	/* Not a step: what a shown result reads of its case (store_search_row_source). */
+	"SELECT texts, people, numbers FROM main.search_source WHERE case_id = ?1",
 };
-enum { DROP_OLD, DROP_KEPT, ORDER_ROWS, WRITE_ROWS, WRITE_INDEX, CLEAR_ORDER, CLEAR_DIRTY, CLEAR_OLD, REINDEX_STEPS };
-_Static_assert((int)REINDEX_STEPS <= (int)XF_SEARCH_STMTS, "room for every re-indexing statement");
+enum {
+	DROP_OLD, DROP_KEPT, ORDER_ROWS, WRITE_ROWS, WRITE_INDEX, CLEAR_ORDER, CLEAR_DIRTY, CLEAR_OLD, REINDEX_STEPS,
+	SOURCE_ROW = REINDEX_STEPS, SEARCH_STATEMENTS
+};
+_Static_assert((int)SEARCH_STATEMENTS <= (int)XF_SEARCH_STMTS, "room for every kept statement");
 
-/* One re-indexing statement, prepared on its first use in this connection. */
+/* One kept statement, prepared on its first use in this connection. */
 static int reindex_statement(struct xf_store *st, int which, sqlite3_stmt **out, struct xf_err *err)
 {
 	sqlite3_stmt **stmts = store_search_stmts(st);
@@ -335,17 +340,13 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
-/* The indexed values of case c, read from the cases' own tables (the index keeps no copy). */
-#define SOURCE_COLUMN(COL) "(SELECT v." COL " FROM main.search_source v WHERE v.case_id = c.id) AS " COL
-
 /* The columns every search returns, from cases c, the first petitioner p and the index row
  * (ROW: s.rowid where the words read the index, else r.row of search_rows, as a contentless
  * index is not read by rowid alone). */
 #define RESULT_COLUMNS(ROW)                                                                                             \
 	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
 	XF_LIST_NAME ", "                                                                                     \
-	"c.confidential, c.subject, c.accused, c.summary, " SOURCE_COLUMN("texts") ", " SOURCE_COLUMN("people") ", " \
-	SOURCE_COLUMN("numbers") ", " ROW " AS search_row "
+	"c.confidential, c.subject, c.accused, c.summary, " ROW " AS search_row "
 
 /* The filters every search applies to cases c. */
 #define RESULT_FILTERS                                                                                             \
@@ -477,21 +478,20 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	return store_sql_collect(st, stmt, out, err);
 }
 
-/* The indexed texts of one index row's case (its low 32 bits; "" when there is none), for a
- * lean row that needs them: read from the case's own tables, as the index keeps no copy. */
-int store_search_row_texts(struct xf_store *st, int64_t search_row, char **texts, struct xf_err *err)
+/* Adds the case's indexed text to a search row, from the cases' own tables. */
+int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct xf_err *err)
 {
-	*texts = NULL;
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT texts FROM main.search_source WHERE case_id = (?1 & 4294967295)", &stmt,
-	                           err);
+	int rc = reindex_statement(st, SOURCE_ROW, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, search_row);
+	sqlite3_bind_int64(stmt, 1, strtoll(fields_str(row, "id"), NULL, 10));
 	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*texts = xstrdup(step == SQLITE_ROW && sqlite3_column_text(stmt, 0) ? (const char *)sqlite3_column_text(stmt, 0)
-		                                                                   : "");
-	sqlite3_finalize(stmt);
-	return *texts ? XF_OK : store_sql_fail(st, step, err, "全文检索");
+	static const char *const keys[] = {"texts", "people", "numbers"};
+	for (int i = 0; i < 3; i++) {
+		const unsigned char *v = step == SQLITE_ROW ? sqlite3_column_text(stmt, i) : NULL;
+		fields_set(row, keys[i], v ? (const char *)v : "");
+	}
+	sqlite3_reset(stmt);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "全文检索");
 }
