@@ -199,6 +199,24 @@ static void test_clean_store_passes(void **state)
 	fixture_close(&fx);
 }
 
+/* How many tables check a column against an IN list, and whether cases_due_reply's WHERE is one. */
+static int in_lists(const char *path)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw,
+	                                    "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (%' "
+	                                    "OR name = 'cases_due_reply' AND sql LIKE '% IN (%'",
+	                                    -1, &stmt, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	int n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(raw);
+	return n;
+}
+
 /* A store as version 14 left it (the allowed values as IN lists, as every store before 15
  * holds them) is brought to 15 on opening: its tables' SQL edited in place, and it verifies
  * with every record and row as they were (the rows and the chain unchanged). */
@@ -227,16 +245,7 @@ static void test_upgrade_from_14_verifies(void **state)
 	            "'WHERE (state = ''queued'' OR state = ''transferred'' OR state = ''reported'')', "
 	            "'WHERE state IN (''queued'', ''transferred'', ''reported'')') WHERE name = 'cases_due_reply';"
 	            "PRAGMA writable_schema = OFF; PRAGMA user_version = 14;");
-	sqlite3 *raw;
-	assert_int_equal(sqlite3_open(fx.db, &raw), SQLITE_OK);
-	sqlite3_stmt *stmt;
-	static const char lists[] = "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%CHECK (% IN (%' "
-	                            "OR name = 'cases_due_reply' AND sql LIKE '% IN (%'";
-	assert_int_equal(sqlite3_prepare_v2(raw, lists, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(stmt, 0), 3);
-	sqlite3_finalize(stmt);
-	sqlite3_close(raw);
+	assert_int_equal(in_lists(fx.db), 3);
 	struct xf_err err;
 	assert_int_equal(setup_open(fx.db, &fx.st, &err), XF_OK);
 	int version;
@@ -246,12 +255,7 @@ static void test_upgrade_from_14_verifies(void **state)
 		fail_msg("the upgraded store fails:\n%s", v.text.data);
 	assert_int_equal(v.rows, rows);
 	verify_free(&v);
-	assert_int_equal(sqlite3_open(fx.db, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw, lists, -1, &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(raw);
+	assert_int_equal(in_lists(fx.db), 0);
 	fixture_close(&fx);
 }
 
