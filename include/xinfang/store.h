@@ -153,11 +153,11 @@ struct xf_search_sql {
 };
 /* Cases matching, newest receipt first: fields id number received state category channel
  * department importance name, the case's confidential subject accused summary (for the
- * mask), texts people numbers (the indexed text) and search_row (the index row's id; empty
- * when the case has none). */
+ * mask) and search_row (the index row's id; empty when the case has none). */
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
-/* The indexed texts of one index row (a new string, "" when it has none). */
-int store_search_row_texts(struct xf_store *st, int64_t search_row, char **texts, struct xf_err *err);
+/* Adds to a row of store_search its case's indexed text (texts, people, numbers), read from
+ * the case's own tables: the index keeps no copy, and only the rows shown need them. */
+int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct xf_err *err);
 /* Whether match_text (the words limited to the texts column) matches one index row. */
 int store_search_texts_match(struct xf_store *st, int64_t search_row, const char *match_text, bool *matched,
                              struct xf_err *err);

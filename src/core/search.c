@@ -383,13 +383,8 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 			bool in_texts = false;
 			if (!keep && *row && sql->match_text)
 				rc = store_search_texts_match(s->st, strtoll(row, NULL, 10), sql->match_text, &in_texts, err);
-			if (!keep && in_texts && sql->lean) {
-				char *texts;
-				rc = store_search_row_texts(s->st, strtoll(row, NULL, 10), &texts, err);
-				if (rc == XF_OK)
-					fields_set(r, "texts", texts);
-				free(texts);
-			}
+			if (!keep && in_texts)
+				rc = store_search_row_source(s->st, r, err);
 			if (!keep && in_texts && rc == XF_OK)
 				keep = matches_when_masked(s, r, words);
 			if (out && keep && kept >= from) {
@@ -422,6 +417,10 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 static int present_row(struct xf_session *s, struct xf_fields *r, const char *words, bool has_words,
                        struct xf_err *err)
 {
+	/* The indexed text of the rows shown only (the index keeps no copy of it). */
+	int rc = fields_get(r, "texts") ? XF_OK : store_search_row_source(s->st, r, err);
+	if (rc != XF_OK)
+		return rc;
 	bool visible = identity_visible(s, r);
 	int st = case_state_parse(fields_str(r, "state"));
 	fields_set(r, "state", st >= 0 ? case_state_label((enum xf_state)st) : "");

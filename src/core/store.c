@@ -688,11 +688,12 @@ int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf
 }
 
 /* The states in which each limit is still pending: the same terms as the partial indexes'
- * WHERE clauses, so that INDEXED BY can use them (SQLite refuses the query otherwise). */
+ * WHERE clauses, so that INDEXED BY can use them (SQLite refuses the query otherwise);
+ * cases_due_reply's is written as comparisons since schema version 15. */
 static const char *const pending_states[XF_LIMIT_COUNT] = {
 	"state = 'queued'",
 	"state IN ('queued', 'transferred')",
-	"state IN ('queued', 'transferred', 'reported')",
+	"(state = 'queued' OR state = 'transferred' OR state = 'reported')",
 };
 static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
 

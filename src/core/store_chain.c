@@ -37,10 +37,29 @@ static const struct tracked tracked_tables[] = {
 };
 enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
-/* A row written since the last audit record (rowid 0 for a whole table). */
+/* A row written since the last audit record (rowid 0 for a whole table), with its canonical
+ * JSON when the writer built it from the values it wrote (NULL: read through SQL). */
 struct touched {
 	int table;
 	int64_t rowid;
+	char *json;
+};
+
+/* How a row's canonical JSON renders one column (store_chain_hold_row): its name, whether it
+ * is the rowid, its affinity, and its declared default as the row would hold it. */
+struct held_column {
+	char *name;
+	bool rowid;    /* INTEGER PRIMARY KEY */
+	bool integer;  /* INTEGER affinity (else TEXT) */
+	char *dflt;    /* NULL: no default */
+};
+
+/* A table's columns for held rows; usable false when some column is neither INTEGER nor TEXT
+ * or has a default that is not a plain literal (then its rows are read through SQL). */
+struct held_table {
+	struct held_column *v;
+	int n;
+	bool usable;
 };
 
 /* Statements every record uses, prepared once per schema. */
@@ -54,6 +73,7 @@ struct xf_chain {
 	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
 	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
 	char *row_expr[NTRACKED]; /* json_object(...) of a row's columns */
+	struct held_table held[NTRACKED]; /* the same columns for rows built from values in hand */
 	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
 };
 
@@ -87,18 +107,32 @@ static void on_row_written(void *arg, int op, const char *db, const char *table,
 		return;
 	if (tracked_tables[t].whole_order)
 		rowid = 0;
-	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid)
+	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid) {
+		/* Written again: what the writer held may no longer be the row. */
+		free(c->v[c->n - 1].json);
+		c->v[c->n - 1].json = NULL;
 		return;
+	}
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 32;
 		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
 	}
 	c->v[c->n].table = t;
 	c->v[c->n].rowid = rowid;
+	c->v[c->n].json = NULL;
 	c->n++;
 }
 
+/* Empties the list of noted rows. */
+static void forget_touched(struct xf_chain *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].json);
+	c->n = 0;
+}
+
 static int refresh_schema(struct xf_store *st, struct xf_err *err);
+static char *default_text(const char *dflt);
 static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
 static const char *col_text(sqlite3_stmt *stmt, int i);
 
@@ -143,6 +177,12 @@ static void forget_exprs(struct xf_chain *c, int from)
 	for (int i = 0; i < NTRACKED; i++) {
 		free(c->row_expr[i]);
 		c->row_expr[i] = NULL;
+		for (int k = 0; k < c->held[i].n; k++) {
+			free(c->held[i].v[k].name);
+			free(c->held[i].v[k].dflt);
+		}
+		free(c->held[i].v);
+		memset(&c->held[i], 0, sizeof c->held[i]);
 		if (c->defaults[i])
 			fields_free(c->defaults[i]);
 		free(c->defaults[i]);
@@ -179,6 +219,7 @@ void store_chain_detach(struct xf_store *st)
 		return;
 	sqlite3_update_hook(store_sqlite(st), NULL, NULL);
 	forget_exprs(c, 0);
+	forget_touched(c);
 	free(c->v);
 	free(c);
 	*store_chain_slot(st) = NULL;
@@ -189,7 +230,7 @@ void store_chain_forget(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c)
-		c->n = 0;
+		forget_touched(c);
 }
 
 /* Reports an SQLite failure of the chain's own statements. */
@@ -202,6 +243,40 @@ static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
 	if (rc == SQLITE_FULL)
 		return xf_err_set(err, XF_EIO, "磁盘已满：%s未完成，已有数据完好。请清理磁盘空间后重试", what);
 	return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(db));
+}
+
+/* Whether a text is an integer as SQLite writes one back (no sign but -, no leading zero, at
+ * most 18 digits): stored in an INTEGER column it reads back as the same digits. */
+static bool canonical_integer(const char *v)
+{
+	const char *d = *v == '-' ? v + 1 : v;
+	size_t n = strspn(d, "0123456789");
+	return n > 0 && n <= 18 && d[n] == '\0' && (d[0] != '0' || n == 1) && strcmp(v, "-0") != 0;
+}
+
+/* Adds a column to a table's list for held rows: only INTEGER and TEXT columns whose default
+ * is absent or a plain literal keep the table usable. */
+static void held_add(struct held_table *h, const char *name, const char *dflt, const char *type, int pk)
+{
+	h->v = xrealloc(h->v, (size_t)(h->n + 1) * sizeof *h->v);
+	struct held_column *col = &h->v[h->n++];
+	col->name = xstrdup(name);
+	col->integer = strcasecmp(type, "INTEGER") == 0;
+	col->rowid = col->integer && pk == 1;
+	col->dflt = NULL;
+	if (pk > 1)
+		h->usable = false; /* a key of several columns: no rowid alias */
+	if (!col->integer && strcasecmp(type, "TEXT") != 0)
+		h->usable = false;
+	size_t n = dflt ? strlen(dflt) : 0;
+	if (dflt == NULL)
+		return;
+	if (n >= 2 && dflt[0] == '\'' && dflt[n - 1] == '\'' && !col->integer)
+		col->dflt = default_text(dflt);
+	else if (canonical_integer(dflt))
+		col->dflt = xstrdup(dflt);
+	else
+		h->usable = false;
 }
 
 /* Rebuilds the cached SQL when the schema changed (a migration, here or in another process). */
@@ -218,7 +293,8 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
-	if (sqlite3_prepare_v2(db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)", -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		return chain_fail(st, "读取数据库结构", err);
 	/* A row's canonical JSON leaves out the columns holding their declared default (the merge
 	 * patch drops the nulls NULLIF makes), so a column a later migration adds with its default
@@ -229,12 +305,15 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		buf_puts(&b, "json_patch('{}', json_object(");
 		int n = 0;
 		sqlite3_bind_text(stmt, 1, tracked_tables[t].table, -1, SQLITE_STATIC);
+		c->held[t].usable = true;
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			const char *col = (const char *)sqlite3_column_text(stmt, 0);
 			if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
 				buf_printf(&b, "%s'%s', \"%s\"", n++ ? ", " : "", col, col);
 			else
 				buf_printf(&b, "%s'%s', NULLIF(\"%s\", %s)", n++ ? ", " : "", col, col, col_text(stmt, 1));
+			held_add(&c->held[t], col, sqlite3_column_type(stmt, 1) == SQLITE_NULL ? NULL : col_text(stmt, 1),
+			         col_text(stmt, 2), sqlite3_column_int(stmt, 3));
 		}
 		sqlite3_reset(stmt);
 		buf_puts(&b, "))");
@@ -599,6 +678,15 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 			rc = whole_table_json(st, t->table, &b, err);
 			continue;
 		}
+		/* Built by the writer from the values it wrote, when no other write of the row
+		 * followed (each write of it is one entry here). */
+		bool held = true;
+		for (size_t k = i; held && k < c->n && c->v[k].table == t->table && c->v[k].rowid == t->rowid; k++)
+			held = c->v[k].json != NULL;
+		if (held) {
+			buf_printf(&b, "\"%s:%lld\":%s", name, (long long)t->rowid, t->json);
+			continue;
+		}
 		sqlite3_stmt *stmt = c->stmts[S_ROW + t->table];
 		if (stmt == NULL) { /* the row's SELECT is written out only the first time */
 			char *sql = xasprintf("SELECT %s FROM main.\"%s\" WHERE rowid = ?1", c->row_expr[t->table], name);
@@ -617,13 +705,101 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 		done(stmt);
 	}
 	buf_puts(&b, "}");
-	c->n = 0;
+	forget_touched(c);
 	if (rc != XF_OK) {
 		buf_free(&b);
 		return rc;
 	}
 	*out = b.data;
 	return XF_OK;
+}
+
+/* Appends a text as SQLite's json_object writes it: quoted, with " and \\ escaped, \\b \\t
+ * \\n \\f \\r for those, \\u00xx for the other control characters, every other byte as is. */
+static void json_text(struct xf_buf *b, const char *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	buf_add(b, "\"", 1);
+	while (*v) {
+		size_t plain = 0; /* the bytes written as they are, at once */
+		while (v[plain] && (unsigned char)v[plain] >= 0x20 && v[plain] != '"' && v[plain] != '\\')
+			plain++;
+		buf_add(b, v, plain);
+		v += plain;
+		if (*v == '\0')
+			break;
+		unsigned char ch = (unsigned char)*v++;
+		const char *simple = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\b' ? "\\b" : ch == '\t' ? "\\t"
+		                     : ch == '\n' ? "\\n" : ch == '\f' ? "\\f" : ch == '\r' ? "\\r" : NULL;
+		if (simple)
+			buf_add(b, simple, 2);
+		else {
+			char u[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+			buf_add(b, u, 6);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* The value a row holds in a column, from the writer's columns (cols, searched from *from on):
+ * NULL when the column was not given (its default, or no value). */
+static const char *given_value(const struct xf_fields *cols, const char *name, size_t *from)
+{
+	for (size_t k = 0; k < cols->n; k++) {
+		size_t i = (*from + k) % cols->n;
+		if (strcmp(cols->v[i].key, name) == 0) {
+			*from = i + 1;
+			return cols->v[i].val;
+		}
+	}
+	return NULL;
+}
+
+/* Holds the canonical JSON of a row just inserted with the text values cols (as
+ * store_bulk_insert binds them), built from those values instead of read back through SQL:
+ * the same bytes the row's json_object expression gives (the columns in table order, each
+ * holding its declared default or no value left out, integers as SQLite writes them, texts
+ * escaped as SQLite escapes them). Nothing is held (the row is read back as before) when
+ * the insert was not the last write noted or a value is one this rendering does not cover. */
+void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid, const struct xf_fields *cols)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	struct xf_err ignored;
+	if (c == NULL || c->n == 0 || refresh_schema(st, &ignored) != XF_OK)
+		return;
+	struct touched *last = &c->v[c->n - 1];
+	int t = tracked_index(table);
+	if (t < 0 || last->table != t || last->rowid != rowid || last->json != NULL || tracked_tables[t].whole_order ||
+	    c->row_expr[t] == NULL || !c->held[t].usable)
+		return;
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "{");
+	size_t from = 0;
+	int n = 0;
+	for (int k = 0; k < c->held[t].n; k++) {
+		const struct held_column *col = &c->held[t].v[k];
+		const char *v = given_value(cols, col->name, &from);
+		if (col->rowid) {
+			buf_printf(&b, "%s\"%s\":%lld", n++ ? "," : "", col->name, (long long)rowid);
+			continue;
+		}
+		if (v == NULL || (col->dflt && strcmp(v, col->dflt) == 0))
+			continue; /* the default, or no value: left out */
+		if (col->integer && !canonical_integer(v)) {
+			buf_free(&b);
+			return;
+		}
+		buf_puts(&b, n++ ? ",\"" : "\"");
+		buf_puts(&b, col->name);
+		buf_add(&b, "\":", 2);
+		if (col->integer)
+			buf_puts(&b, v);
+		else
+			json_text(&b, v);
+	}
+	buf_puts(&b, "}");
+	last->json = b.data;
 }
 
 /* The hash the next record chains to: the newest record's (recomputed over the whole trail when
@@ -679,7 +855,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	if (op != c->actor)
 		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
 	if (!c->has_chain_columns) {
-		c->n = 0; /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
+		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
 		return append_unchained(st, op, action, case_id, before_json, after_json, err);
 	}
 	char *snapshot;
@@ -785,7 +961,7 @@ int store_chain_seal(struct xf_store *st, struct xf_err *err)
 	struct xf_chain_head head;
 	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
 		return rc;
-	c->n = 0;
+	forget_touched(c);
 	sqlite3 *db = store_sqlite(st);
 	bool appended = false;
 	for (int t = 0; t < NTRACKED && rc == XF_OK; t++) {

@@ -310,6 +310,8 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 	int64_t id = sqlite3_last_insert_rowid(b->db);
 	if (rowid)
 		*rowid = id;
+	/* The trail's snapshot of the row from the values in hand, not read back. */
+	store_chain_hold_row(b->st, table, id, cols);
 	/* Every text an import writes belongs to a case it writes: noting the case is enough. */
 	if (b->writing && strcmp(table, "cases") == 0)
 		return store_search_note(b->st, &b->note_case, id, err);

@@ -27,7 +27,7 @@ int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *o
 /* The flag telling whether this connection keeps the text index. */
 bool *store_search_ready(struct xf_store *st);
 /* Room for the text index's prepared statements, finalized when the store closes. */
-enum { XF_SEARCH_STMTS = 8 };
+enum { XF_SEARCH_STMTS = 9 };
 sqlite3_stmt **store_search_stmts(struct xf_store *st);
 /* Registers the text index's tokenizer on a connection (also a scratch one). */
 int store_search_tokenizers(sqlite3 *db, struct xf_err *err);
@@ -62,6 +62,9 @@ int store_chain_attach(struct xf_store *st, struct xf_err *err);
 void store_chain_detach(struct xf_store *st);
 /* Forgets the rows noted so far (a transaction begins or was rolled back). */
 void store_chain_forget(struct xf_store *st);
+/* Holds the canonical JSON of the row just inserted, built from the text values it was
+ * inserted with (the import's rows), so its snapshot is not read back through SQL. */
+void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid, const struct xf_fields *cols);
 /* Writes the rows noted since the last audit record into a record of their own ("write"),
  * inside the open transaction; nothing when no row is pending. */
 int store_chain_flush(struct xf_store *st, struct xf_err *err);

@@ -86,13 +86,14 @@ int store_search_open(struct xf_store *st, struct xf_err *err)
 static const char *const text_tables[] = {"petitioners", "transfers", "instructions", "outcomes",
                                           "replies",     "urgings",   "closures"};
 
-/* The migrations that build the index (8) and give it the filters' tokens (11). Migration
+/* The migrations that build the index (8), give it the filters' tokens (11) and drop its copy
+ * of the texts (15; its other edits find nothing to change the second time). Migration
  * numbers are handed out before they land, so a store may have passed them without them (made
  * by a build holding a later migration but not these): such a store gets them now, once, in
  * order, from `first` as far as its version goes. */
 static bool search_migration(int version)
 {
-	return version == 8 || version == 11;
+	return version == 8 || version == 11 || version == 15;
 }
 static int late_migration(struct xf_store *st, int first, bool *applied, struct xf_err *err)
 {
@@ -117,25 +118,38 @@ static int late_migration(struct xf_store *st, int first, bool *applied, struct 
 	return XF_OK;
 }
 
-/* The temporary table and triggers that note, in this connection only, every case whose
- * indexed text a statement changes. */
+/* Keeps, before a case's first change in a transaction, the values its index row was made
+ * from (the index keeps no copy of them since schema version 15, and a contentless index
+ * forgets a row only when told its terms); a case without an index row has none to keep. */
+#define KEEP_OLD(ID)                                                                                               \
+	"INSERT INTO search_old SELECT r.case_id, r.row, s.texts, s.people, s.numbers, s.facets "                \
+	"FROM main.search_rows r CROSS JOIN main.search_source s ON s.case_id = r.case_id "                          \
+	"WHERE r.case_id = " ID " AND NOT EXISTS (SELECT 1 FROM temp.search_old o WHERE o.case_id = " ID ");"
+
+/* The temporary tables and triggers that note, in this connection only, every case whose
+ * indexed text a statement changes, with its index row's values as they were. The triggers
+ * run before the change, so they read the case as it was indexed. */
 static int create_triggers(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_buf sql;
 	buf_init(&sql);
 	buf_puts(&sql, "CREATE TEMP TABLE IF NOT EXISTS search_dirty (case_id INTEGER PRIMARY KEY);"
 	               "CREATE TEMP TABLE IF NOT EXISTS search_order (row INTEGER PRIMARY KEY, case_id INTEGER NOT NULL);"
+	               "CREATE TEMP TABLE IF NOT EXISTS search_old (case_id INTEGER PRIMARY KEY, row INTEGER NOT NULL, "
+	               "texts, people, numbers, facets);"
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_insert AFTER INSERT ON main.cases BEGIN "
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;"
 	               "CREATE TEMP TRIGGER IF NOT EXISTS search_cases_update "
-	               "AFTER UPDATE OF subject, accused, summary, spot_answer, received, state, department, category, "
-	               "channel, importance ON main.cases BEGIN "
+	               "BEFORE UPDATE OF subject, accused, summary, spot_answer, received, state, department, category, "
+	               "channel, importance ON main.cases BEGIN " KEEP_OLD("OLD.id")
+	               "INSERT OR IGNORE INTO search_dirty VALUES (OLD.id);"
 	               "INSERT OR IGNORE INTO search_dirty VALUES (NEW.id); END;");
 	for (size_t i = 0; i < sizeof text_tables / sizeof text_tables[0]; i++)
 		buf_printf(&sql,
-		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_insert AFTER INSERT ON main.%s BEGIN "
-		           "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;"
-		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_update AFTER UPDATE ON main.%s BEGIN "
+		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_insert BEFORE INSERT ON main.%s BEGIN "
+		           KEEP_OLD("NEW.case_id") "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;"
+		           "CREATE TEMP TRIGGER IF NOT EXISTS search_%s_update BEFORE UPDATE ON main.%s BEGIN "
+		           KEEP_OLD("OLD.case_id") KEEP_OLD("NEW.case_id")
 		           "INSERT OR IGNORE INTO search_dirty VALUES (OLD.case_id);"
 		           "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;",
 		           text_tables[i], text_tables[i], text_tables[i], text_tables[i]);
@@ -235,17 +249,20 @@ int store_search_bulk_end(struct xf_store *st, struct xf_err *err)
 	return *store_search_ready(st) ? create_triggers(st, err) : XF_OK;
 }
 
-/* Re-indexing the cases a transaction changed, as whole sets: the old index rows dropped one by
- * one (FTS5 finds a bound rowid directly), then the new rows written by one statement in rowid
- * order. FTS5 writes its pending terms to disk at the end of every statement and whenever a
- * rowid goes backwards, so one ordered INSERT costs one write where a statement per case cost
- * one write per case (an import of 10^4 cases spent a third of its time there). Every join
- * is a CROSS JOIN, the changed cases outermost: the temporary tables have no statistics, and
- * on an analysed store of 10^6 cases the planner otherwise read all of search_rows to find the
- * one case a registration changed (42 ms instead of a fraction of one). */
+/* Re-indexing the cases a transaction changed, as whole sets: the old index rows forgotten
+ * with the values they were made from (kept by the triggers before the first change), then
+ * the new rows written by one statement in rowid order. FTS5 writes its pending terms to disk
+ * at the end of every statement and whenever a rowid goes backwards, so one ordered INSERT
+ * costs one write where a statement per case cost one write per case (an import of 10^4 cases
+ * spent a third of its time there). Every join is a CROSS JOIN, the changed cases outermost:
+ * the temporary tables have no statistics, and on an analysed store of 10^6 cases the planner
+ * otherwise read all of search_rows to find the one case a registration changed (42 ms
+ * instead of a fraction of one). */
 static const char *const reindex_sql[] = {
-	"SELECT r.row FROM temp.search_dirty d CROSS JOIN main.search_rows r ON r.case_id = d.case_id",
-	"DELETE FROM main.search WHERE rowid = ?1",
+	"INSERT INTO main.search (search, rowid, texts, people, numbers, facets) "
+	"SELECT 'delete', row, texts, people, numbers, facets FROM temp.search_old ORDER BY row",
+	/* The index as versions 11 to 14 made it (with its own copy), on the way to version 15. */
+	"DELETE FROM main.search WHERE rowid IN (SELECT row FROM temp.search_old)",
 	"INSERT INTO temp.search_order (row, case_id) SELECT s.row, s.case_id "
 	"FROM temp.search_dirty d CROSS JOIN main.search_source s ON s.case_id = d.case_id",
 	"INSERT OR REPLACE INTO main.search_rows (case_id, row) SELECT case_id, row FROM temp.search_order",
@@ -254,11 +271,17 @@ static const char *const reindex_sql[] = {
 	"FROM temp.search_order o CROSS JOIN main.search_source s ON s.case_id = o.case_id ORDER BY o.row",
 	"DELETE FROM temp.search_order",
 	"DELETE FROM temp.search_dirty",
+	"DELETE FROM temp.search_old",
+	/* Not a step: what a shown result reads of its case (store_search_row_source). */
+	"SELECT texts, people, numbers FROM main.search_source WHERE case_id = ?1",
 };
-enum { OLD_ROWS, DROP_ROW, ORDER_ROWS, WRITE_ROWS, WRITE_INDEX, CLEAR_ORDER, CLEAR_DIRTY, REINDEX_STEPS };
-_Static_assert((int)REINDEX_STEPS <= (int)XF_SEARCH_STMTS, "room for every re-indexing statement");
+enum {
+	DROP_OLD, DROP_KEPT, ORDER_ROWS, WRITE_ROWS, WRITE_INDEX, CLEAR_ORDER, CLEAR_DIRTY, CLEAR_OLD, REINDEX_STEPS,
+	SOURCE_ROW = REINDEX_STEPS, SEARCH_STATEMENTS
+};
+_Static_assert((int)SEARCH_STATEMENTS <= (int)XF_SEARCH_STMTS, "room for every kept statement");
 
-/* One re-indexing statement, prepared on its first use in this connection. */
+/* One kept statement, prepared on its first use in this connection. */
 static int reindex_statement(struct xf_store *st, int which, sqlite3_stmt **out, struct xf_err *err)
 {
 	sqlite3_stmt **stmts = store_search_stmts(st);
@@ -272,15 +295,13 @@ static int reindex_statement(struct xf_store *st, int which, sqlite3_stmt **out,
 	return XF_OK;
 }
 
-/* Runs one re-indexing statement (with a value when it takes one) to the end. */
-static int reindex_step(struct xf_store *st, int which, const sqlite3_int64 *value, struct xf_err *err)
+/* Runs one re-indexing statement to the end. */
+static int reindex_step(struct xf_store *st, int which, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = NULL;
 	int rc = reindex_statement(st, which, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	if (value)
-		sqlite3_bind_int64(stmt, 1, *value);
 	int step;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
@@ -288,26 +309,21 @@ static int reindex_step(struct xf_store *st, int which, const sqlite3_int64 *val
 	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "更新全文检索");
 }
 
-/* The index rows of the changed cases, read before any is dropped. */
-static int old_rows(struct xf_store *st, sqlite3_int64 **rows, size_t *n, struct xf_err *err)
+/* Which statement forgets the old index rows: none when no indexed case changed (an import
+ * only adds cases), else the one for the index's shape (without its own copy since version 15). */
+static int drop_step(struct xf_store *st, int *which, struct xf_err *err)
 {
-	*rows = NULL;
-	*n = 0;
 	sqlite3_stmt *stmt;
-	int rc = reindex_statement(st, OLD_ROWS, &stmt, err);
+	int rc = store_sql_prepare(st,
+	                           "SELECT EXISTS (SELECT 1 FROM temp.search_old), EXISTS (SELECT 1 FROM main.sqlite_schema "
+	                           "WHERE type = 'table' AND name = 'search' AND sql LIKE '%content = ''''%')",
+	                           &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*rows = xrealloc(*rows, cap * sizeof **rows);
-		}
-		(*rows)[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_reset(stmt);
-	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "更新全文检索");
+	int step = sqlite3_step(stmt);
+	*which = step != SQLITE_ROW || !sqlite3_column_int(stmt, 0) ? -1 : sqlite3_column_int(stmt, 1) ? DROP_OLD : DROP_KEPT;
+	sqlite3_finalize(stmt);
+	return step == SQLITE_ROW ? XF_OK : store_sql_fail(st, step, err, "更新全文检索");
 }
 
 /* Replaces the index rows of every case changed in this transaction from search_source. */
@@ -315,22 +331,22 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
 		return XF_OK;
-	sqlite3_int64 *rows;
-	size_t n;
-	int rc = old_rows(st, &rows, &n, err);
-	for (size_t i = 0; i < n && rc == XF_OK; i++)
-		rc = reindex_step(st, DROP_ROW, &rows[i], err);
-	free(rows);
+	int drop;
+	int rc = drop_step(st, &drop, err);
+	if (rc == XF_OK && drop >= 0)
+		rc = reindex_step(st, drop, err);
 	for (int k = ORDER_ROWS; k < REINDEX_STEPS && rc == XF_OK; k++)
-		rc = reindex_step(st, k, NULL, err);
+		rc = reindex_step(st, k, err);
 	return rc;
 }
 
-/* The columns every search returns, from cases c, the first petitioner p and the index row s. */
-#define RESULT_COLUMNS                                                                                             \
+/* The columns every search returns, from cases c, the first petitioner p and the index row
+ * (ROW: s.rowid where the words read the index, else r.row of search_rows, as a contentless
+ * index is not read by rowid alone). */
+#define RESULT_COLUMNS(ROW)                                                                                             \
 	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
 	XF_LIST_NAME ", "                                                                                     \
-	"c.confidential, c.subject, c.accused, c.summary, s.texts, s.people, s.numbers, s.rowid AS search_row "
+	"c.confidential, c.subject, c.accused, c.summary, " ROW " AS search_row "
 
 /* The filters every search applies to cases c. */
 #define RESULT_FILTERS                                                                                             \
@@ -345,7 +361,6 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
  * words go through the index, newest row first; filters alone through the receipt index. */
 #define FROM_NUMBERS_(P)                                                                                           \
 	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
-	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
 	P                                                                                                          \
 	"WHERE c.number IN (SELECT value FROM json_each(?13)) "                                                       \
 	"AND CASE WHEN ?1 IS NULL THEN 1 ELSE EXISTS (SELECT 1 FROM main.search t WHERE t.rowid = r.row "             \
@@ -359,7 +374,6 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	"AND (?15 IS NULL OR s.rowid < ?15) " RESULT_FILTERS "ORDER BY s.rowid DESC "
 #define FROM_FILTERS_(P)                                                                                           \
 	"FROM main.cases c LEFT JOIN main.search_rows r ON r.case_id = c.id "                                         \
-	"LEFT JOIN main.search s ON s.rowid = r.row "                                                                 \
 	P                                                                                                          \
 	"WHERE 1 " RESULT_FILTERS "ORDER BY c.received DESC, c.id DESC "
 
@@ -370,7 +384,7 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 #define FROM_FILTERS FROM_FILTERS_(PETITIONER_JOIN)
 #define LEAN(from) from##_("")
 /* What the mask's rule reads of a row (mask_may_see_identity), and the index row. */
-#define LEAN_COLUMNS "c.id, c.confidential, c.subject, c.accused, c.summary, s.rowid AS search_row "
+#define LEAN_COLUMNS(ROW) "c.id, c.confidential, c.subject, c.accused, c.summary, " ROW " AS search_row "
 
 /* Binds a search's values to its statement (?1 … ?15 but ?12, as RESULT_FILTERS and FROM_* use
  * them). */
@@ -444,15 +458,15 @@ int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long 
 int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
 {
 	static const char *const sql[] = {
-		"SELECT " RESULT_COLUMNS FROM_NUMBERS "LIMIT ?9 OFFSET ?10",
-		"SELECT " RESULT_COLUMNS FROM_WORDS "LIMIT ?9 OFFSET ?10",
-		"SELECT " RESULT_COLUMNS FROM_FILTERS "LIMIT ?9 OFFSET ?10",
+		"SELECT " RESULT_COLUMNS("r.row") FROM_NUMBERS "LIMIT ?9 OFFSET ?10",
+		"SELECT " RESULT_COLUMNS("s.rowid") FROM_WORDS "LIMIT ?9 OFFSET ?10",
+		"SELECT " RESULT_COLUMNS("r.row") FROM_FILTERS "LIMIT ?9 OFFSET ?10",
 	};
 	/* The same reading for the mask's rule alone: no petitioner, no indexed texts. */
 	static const char *const lean_sql[] = {
-		"SELECT " LEAN_COLUMNS LEAN(FROM_NUMBERS) "LIMIT ?9 OFFSET ?10",
-		"SELECT " LEAN_COLUMNS LEAN(FROM_WORDS) "LIMIT ?9 OFFSET ?10",
-		"SELECT " LEAN_COLUMNS LEAN(FROM_FILTERS) "LIMIT ?9 OFFSET ?10",
+		"SELECT " LEAN_COLUMNS("r.row") LEAN(FROM_NUMBERS) "LIMIT ?9 OFFSET ?10",
+		"SELECT " LEAN_COLUMNS("s.rowid") LEAN(FROM_WORDS) "LIMIT ?9 OFFSET ?10",
+		"SELECT " LEAN_COLUMNS("r.row") LEAN(FROM_FILTERS) "LIMIT ?9 OFFSET ?10",
 	};
 	out->v = NULL;
 	out->n = 0;
@@ -464,19 +478,20 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	return store_sql_collect(st, stmt, out, err);
 }
 
-/* The indexed texts of one index row ("" when there is none), for a lean row that needs them. */
-int store_search_row_texts(struct xf_store *st, int64_t search_row, char **texts, struct xf_err *err)
+/* Adds the case's indexed text to a search row, from the cases' own tables. */
+int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct xf_err *err)
 {
-	*texts = NULL;
 	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT texts FROM main.search WHERE rowid = ?1", &stmt, err);
+	int rc = reindex_statement(st, SOURCE_ROW, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, search_row);
+	sqlite3_bind_int64(stmt, 1, strtoll(fields_str(row, "id"), NULL, 10));
 	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW || step == SQLITE_DONE)
-		*texts = xstrdup(step == SQLITE_ROW && sqlite3_column_text(stmt, 0) ? (const char *)sqlite3_column_text(stmt, 0)
-		                                                                   : "");
-	sqlite3_finalize(stmt);
-	return *texts ? XF_OK : store_sql_fail(st, step, err, "全文检索");
+	static const char *const keys[] = {"texts", "people", "numbers"};
+	for (int i = 0; i < 3; i++) {
+		const unsigned char *v = step == SQLITE_ROW ? sqlite3_column_text(stmt, i) : NULL;
+		fields_set(row, keys[i], v ? (const char *)v : "");
+	}
+	sqlite3_reset(stmt);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "全文检索");
 }

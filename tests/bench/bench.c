@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../tui/harness.h"
+#include "floor.h"
 #include "generate.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
@@ -597,6 +598,8 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 	     *utf8 = xasprintf("%s/ledger-utf8.csv", dir), *imp = xasprintf("%s/import.db", dir);
 	double *tx = xcalloc((size_t)runs, sizeof *tx), *tr = xcalloc((size_t)runs, sizeof *tr);
 	double *cx = xcalloc((size_t)runs, sizeof *cx), *cr = xcalloc((size_t)runs, sizeof *cr);
+	double *tf = xcalloc((size_t)runs, sizeof *tf), *cf = xcalloc((size_t)runs, sizeof *cf);
+	struct xf_floor *floor = NULL;
 	struct xf_err err;
 	long rows = 0;
 	for (int i = 0; i < runs; i++) {
@@ -634,6 +637,23 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 		import_report_free(&rep);
 		session_close(&s);
 		store_close(st);
+		/* The floor: what the import wrote, written again with nothing more than it needs. */
+		if (floor == NULL)
+			floor = floor_load(imp, csv);
+		fresh_store(imp, &st, &s);
+		session_close(&s);
+		store_close(st);
+		sqlite3 *fdb;
+		if (sqlite3_open_v2(imp, &fdb, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+			die("floor", imp);
+		sqlite3_exec(fdb, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;", NULL, NULL,
+		             NULL);
+		start = now_ms();
+		cpu = cpu_ms();
+		floor_write(floor, fdb);
+		tf[i] = now_ms() - start;
+		cf[i] = cpu_ms() - cpu;
+		sqlite3_close(fdb);
 		fresh_store(imp, &st, &s);
 		session_close(&s);
 		store_close(st);
@@ -655,7 +675,14 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 	x = median(cx, runs);
 	r = median(cr, runs);
 	printf("import_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	/* Against the floor (the same rows, snapshots, chain, index and counts): wall and CPU. */
+	double cpu_x = x;
+	report("import_vs_floor", b->cases, median(tx, runs), median(tf, runs));
+	report("import_cpu_vs_floor", b->cases, cpu_x, median(cf, runs));
 	fflush(stdout);
+	floor_free(floor);
+	free(tf);
+	free(cf);
 	unlink(csv);
 	unlink(raw_csv);
 	unlink(utf8);

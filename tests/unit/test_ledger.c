@@ -12,6 +12,7 @@
 #include "xinfang/csv.h"
 #include "xinfang/ledger.h"
 #include "xinfang/paths.h"
+#include "xinfang/verify.h"
 #include "xinfang/search.h"
 #include "xinfang/text.h"
 
@@ -811,6 +812,131 @@ static void import_problem_lines(void **state)
 	fixture_close(&fx);
 }
 
+/* The store's own connection (src/core/store_private.h), to watch the statements it runs. */
+sqlite3 *store_sqlite(struct xf_store *st);
+
+/* Counts the statements that read a row back as its canonical JSON (the trail's SQL snapshot). */
+static int count_row_reads(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type, (void)x;
+	const char *sql = sqlite3_sql(p);
+	if (sql && strncmp(sql, "SELECT json_patch('{}', json_object(", 36) == 0 && strstr(sql, "WHERE rowid = ?1"))
+		(*(long *)ctx)++;
+	return 0;
+}
+
+/* A row's canonical JSON as SQL builds it: each column in table order, those holding their
+ * declared default or NULL left out (written here from the rule, not from the store's code). */
+static char *sql_row_json(sqlite3 *db, const char *table, long long rowid)
+{
+	struct xf_buf expr;
+	buf_init(&expr);
+	buf_puts(&expr, "SELECT json_patch('{}', json_object(");
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &stmt, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	for (int n = 0; sqlite3_step(stmt) == SQLITE_ROW; n++) {
+		const char *col = (const char *)sqlite3_column_text(stmt, 0);
+		if (sqlite3_column_type(stmt, 1) == SQLITE_NULL)
+			buf_printf(&expr, "%s'%s', \"%s\"", n ? ", " : "", col, col);
+		else
+			buf_printf(&expr, "%s'%s', NULLIF(\"%s\", %s)", n ? ", " : "", col, col, sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	buf_printf(&expr, ")) FROM \"%s\" WHERE rowid = %lld", table, rowid);
+	assert_int_equal(sqlite3_prepare_v2(db, expr.data, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	char *json = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	buf_free(&expr);
+	return json;
+}
+
+/* Every import record's snapshot, rebuilt row by row through SQL, is byte for byte the one
+ * stored; returns the number of rows compared. */
+static long snapshots_as_sql(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *records, *keys;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, snapshot FROM audit WHERE action = 'import' ORDER BY id", -1,
+	                                    &records, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT key FROM json_each(?1)", -1, &keys, NULL), SQLITE_OK);
+	long rows = 0;
+	while (sqlite3_step(records) == SQLITE_ROW) {
+		const char *stored = (const char *)sqlite3_column_text(records, 1);
+		struct xf_buf want;
+		buf_init(&want);
+		buf_puts(&want, "{");
+		sqlite3_bind_text(keys, 1, stored, -1, SQLITE_STATIC);
+		while (sqlite3_step(keys) == SQLITE_ROW) {
+			char table[64];
+			long long rowid;
+			assert_int_equal(sscanf((const char *)sqlite3_column_text(keys, 0), "%63[^:]:%lld", table, &rowid), 2);
+			char *json = sql_row_json(db, table, rowid);
+			buf_printf(&want, "%s\"%s:%lld\":%s", want.len > 1 ? "," : "", table, rowid, json);
+			free(json);
+			rows++;
+		}
+		sqlite3_reset(keys);
+		buf_puts(&want, "}");
+		if (strcmp(stored, want.data) != 0)
+			fail_msg("audit record %lld stores\n%s\nSQL builds\n%s", (long long)sqlite3_column_int64(records, 0), stored,
+			         want.data);
+		buf_free(&want);
+	}
+	sqlite3_finalize(keys);
+	sqlite3_finalize(records);
+	sqlite3_close(db);
+	return rows;
+}
+
+/* Import builds each row's snapshot from the values it writes, not by reading the row back:
+ * byte for byte what SQL builds (texts with quotes, backslashes, control characters, rare and
+ * invisible characters; integers; defaults left out), and the imported store verifies. */
+static void import_snapshots_from_values(void **state)
+{
+	(void)state;
+	struct fixture a;
+	fixture_open(&a, "2026-11-20");
+	rich_store(&a);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(a.db, &db), SQLITE_OK);
+	const char *plant = "UPDATE cases SET summary = '引号\"与反斜杠\\\\、' || char(1, 8, 9, 10, 12, 13, 27, 31, 127, 133, 8232) "
+	                    "|| '尾', subject = '/\\u0041' WHERE number = '2026年第0001号';"
+	                    "UPDATE petitioners SET address = char(92, 34, 92) || '地址' WHERE name = '刘洋';";
+	char *msg = NULL;
+	if (sqlite3_exec(db, plant, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("plant: %s", msg);
+	sqlite3_close(db);
+	char path[400];
+	snprintf(path, sizeof path, "%s/ledger.csv", a.dir);
+	export_to(&a.clerk, path, XF_LEDGER_CSV, "UTF-8");
+	struct fixture b;
+	fixture_open(&b, "2026-11-20");
+	long reads = 0;
+	sqlite3_trace_v2(store_sqlite(b.st), SQLITE_TRACE_STMT, count_row_reads, &reads);
+	struct xf_import_report rep;
+	struct xf_err err;
+	if (ledger_import(&b.clerk, path, false, NULL, NULL, &rep, &err) != XF_OK)
+		fail_msg("import: %s (%s)", err.msg, rep.nproblems ? rep.problems[0].msg : "");
+	assert_int_equal(rep.imported, 6);
+	import_report_free(&rep);
+	sqlite3_trace_v2(store_sqlite(b.st), 0, NULL, NULL);
+	assert_int_equal(reads, 0);
+	/* The case, its petitioner and its records: more rows than cases. */
+	assert_true(snapshots_as_sql(b.db) > 12);
+	struct xf_verify v;
+	assert_int_equal(verify_store(b.st, 0, NULL, &v, &err), XF_OK);
+	if (v.failures != 0)
+		fail_msg("the imported store fails verify:\n%s", v.text.data);
+	verify_free(&v);
+	fixture_close(&b);
+	fixture_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -825,6 +951,7 @@ int main(void)
 		cmocka_unit_test(import_number_year),
 		cmocka_unit_test(import_problem_lines),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(import_snapshots_from_values),
 		cmocka_unit_test(export_command_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

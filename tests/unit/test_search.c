@@ -645,6 +645,144 @@ static void test_filters_checked(void **state)
 	fixture_close(&fx);
 }
 
+/* What a search answers, as a reader sees it: each row's number, name and snippet. */
+static char *answer(struct xf_session *s, const char *words, const char *state_name)
+{
+	struct xf_search q;
+	memset(&q, 0, sizeof q);
+	q.words = words;
+	q.state = state_name;
+	q.per_page = 50;
+	struct xf_rows rows;
+	struct xf_err err;
+	bool more;
+	if (search_cases(s, &q, &rows, &more, &err) != XF_OK)
+		fail_msg("search %s: %s", words, err.msg);
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	for (size_t i = 0; i < rows.n; i++)
+		buf_printf(&b, "%s|%s|%s\n", fields_str(&rows.v[i], "number"), fields_str(&rows.v[i], "name"),
+		           fields_str(&rows.v[i], "snippet"));
+	rows_free(&rows);
+	return b.data;
+}
+
+/* Inserts a row as an older program stored it, failing the test when refused. */
+static void old_row(struct xf_store *st, const char *table, const char *first, ...)
+{
+	struct xf_fields f;
+	va_list ap;
+	va_start(ap, first);
+	fields_from_va(&f, first, ap);
+	va_end(ap);
+	struct xf_err err;
+	if (store_insert(st, table, &f, NULL, &err) != XF_OK)
+		fail_msg("%s: %s", table, err.msg);
+	fields_free(&f);
+}
+
+/* Whether the store's file has a table of that name. */
+static bool has_table(const char *path, const char *name)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT 1 FROM sqlite_schema WHERE name = ?1", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	bool has = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	sqlite3_close(raw);
+	return has;
+}
+
+/* A store of version 14 (the index with its own copy of the texts) answers every search the
+ * same once version 15 has dropped the copy and built the index again; changes after the
+ * upgrade are found, and what they replaced is not. */
+static void test_upgrade_keeps_answers(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-search-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/v14.db", dir);
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(path, &st, &err), XF_OK);
+	assert_int_equal(store_migrate(st, 14, &err), XF_OK);
+	assert_int_equal(store_begin(st, &err), XF_OK);
+	old_row(st, "channels", "name=来访", NULL);
+	old_row(st, "categories", "name=服务态度", "kind=投诉", "grp=general", NULL);
+	static const char *const cases[][4] = {
+		{"1", "信用卡被盗刷，要求退还", "欧阳明", "13800001111"},
+		{"2", "网点排队两小时，柜员态度差", "王丽华", "010-62345678"},
+		{"3", "理财产品亏损，认为销售误导", "欧阳丽", "13900002222"},
+	};
+	for (int i = 0; i < 3; i++) {
+		char *seq = xasprintf("seq=%s", cases[i][0]), *number = xasprintf("number=2025年第000%s号", cases[i][0]),
+		     *summary = xasprintf("summary=%s", cases[i][1]), *cid = xasprintf("case_id=%s", cases[i][0]),
+		     *name = xasprintf("name=%s", cases[i][2]), *phone = xasprintf("phone=%s", cases[i][3]);
+		old_row(st, "cases", "year=2025", seq, number, i == 2 ? "state=transferred" : "state=queued",
+		        "received=2025-06-01", "channel=来访", "category=服务态度", summary, "ruleset=seed",
+		        "due_transfer=2025-06-03", "due_handle=2025-06-09", "due_reply=2025-07-01",
+		        "orig_due_handle=2025-06-09", "orig_due_reply=2025-07-01", "created_by=admin",
+		        "created_at=2025-06-01 09:00:00", NULL);
+		old_row(st, "petitioners", cid, name, phone, "address=北京市海淀区紫竹院路", NULL);
+		free(seq), free(number), free(summary), free(cid), free(name), free(phone);
+	}
+	old_row(st, "transfers", "case_id=3", "department=个人金融部", "summary=理财亏损投诉", "instruction=请核查销售录音",
+	        "deadline=2025-06-20", "transfer_date=2025-06-02", "at=2025-06-02 10:00:00", "actor=head", NULL);
+	old_row(st, "outcomes", "case_id=3", "findings=销售过程未录音录像", "rectification=整改销售流程",
+	        "handled_on=2025-06-10", "at=2025-06-10 10:00:00", "actor=handler", NULL);
+	old_row(st, "replies", "case_id=3", "method=书面", "replied_on=2025-06-12", "content=已书面答复并致歉",
+	        "at=2025-06-12 10:00:00", "actor=handler", NULL);
+	assert_int_equal(store_commit(st, &err), XF_OK);
+	/* A change as version 14 kept it: the index's own copy replaced. */
+	struct xf_fields f;
+	fields_from(&f, "summary=网点排队三小时，柜员态度差", NULL);
+	assert_int_equal(store_update(st, "cases", 2, &f, 1, &err), XF_OK);
+	fields_free(&f);
+	struct xf_session s;
+	memset(&s, 0, sizeof s);
+	s.st = st;
+	s.op.role = XF_ROLE_ADMIN;
+	static const struct {
+		const char *words, *state;
+	} asked[] = {
+		{"盗刷", NULL},   {"欧阳", NULL},     {"1111", NULL},     {"5678", NULL},   {"紫竹院", NULL},
+		{"三小时", NULL}, {"两小时", NULL},   {"录音", NULL},     {"整改", NULL},   {"致歉", NULL},
+		{"态度", NULL},   {"欧阳 理财", NULL}, {"", "queued"},    {"欧阳", "transferred"}, {"信", NULL},
+	};
+	enum { NASKED = sizeof asked / sizeof asked[0] };
+	char *before[NASKED];
+	for (int i = 0; i < NASKED; i++)
+		before[i] = answer(&s, asked[i].words, asked[i].state);
+	assert_non_null(strstr(before[1], "2025年第0001号"));
+	assert_non_null(strstr(before[1], "2025年第0003号"));
+	assert_string_equal(before[6], "");
+	assert_true(has_table(path, "search_content"));
+	assert_int_equal(store_migrate(st, 0, &err), XF_OK);
+	assert_false(has_table(path, "search_content"));
+	for (int i = 0; i < NASKED; i++) {
+		char *after = answer(&s, asked[i].words, asked[i].state);
+		if (strcmp(before[i], after) != 0)
+			fail_msg("search [%s] after the upgrade:\n%s\nbefore it:\n%s", asked[i].words, after, before[i]);
+		free(after);
+		free(before[i]);
+	}
+	/* Changed after the upgrade: the new words found, the old ones forgotten. */
+	fields_from(&f, "summary=借记卡被盗刷，要求赔偿", NULL);
+	assert_int_equal(store_update(st, "cases", 1, &f, 1, &err), XF_OK);
+	fields_free(&f);
+	FINDS(&s, "借记卡", "1", NULL);
+	FINDS(&s, "退还", "", NULL);
+	FINDS(&s, "盗刷", "1", NULL);
+	store_close(st);
+	free(path);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* A word that is a case number finds that case (with the other words, the filters and the
  * handler's department rule); a bare number alone is this year's case of that number first,
  * then the cases holding those digits. */
@@ -721,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_filters_checked),
 		cmocka_unit_test(test_case_numbers),
+		cmocka_unit_test(test_upgrade_keeps_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
