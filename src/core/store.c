@@ -3,6 +3,7 @@
 
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
+#include "store_db.h"
 #include "store_private.h"
 
 #include <errno.h>
@@ -22,7 +23,8 @@ struct table_columns {
 };
 
 struct xf_store {
-	sqlite3 *db;
+	struct xf_db *conn; /* the connection, through the storage seam (store_db.h) */
+	sqlite3 *db;        /* its native SQLite handle, while store files still call SQLite */
 	char *path;
 	int busy_ms;
 	int wal_frames; /* frames in the WAL after the last commit; store_commit checkpoints */
@@ -37,6 +39,12 @@ struct xf_store {
 sqlite3 *store_sqlite(struct xf_store *st)
 {
 	return st->db;
+}
+
+/* The connection through the storage seam, for the other store_*.c files. */
+struct xf_db *store_db(struct xf_store *st)
+{
+	return st->conn;
 }
 
 /* The audit chain's state kept with the connection. */
@@ -218,6 +226,13 @@ static int create_office_file(const char *path, struct xf_err *err)
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
+	/* Until every store file speaks the seam, a PostgreSQL database is not opened as a store. */
+	if (xf_db_locator_is_pg(path)) {
+		char *safe = xf_db_locator_safe(path);
+		int code = xf_err_set(err, XF_EINVAL, "%s 是 PostgreSQL 数据库：本版本的存储还只能用 SQLite 文件，请用文件路径作 --db", safe);
+		free(safe);
+		return code;
+	}
 	struct xf_err made;
 	if (create_office_file(path, &made) != XF_OK) {
 		if (err)
@@ -228,18 +243,14 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	st->path = xstrdup(path);
 	const char *ms = getenv("XINFANG_BUSY_MS");
 	st->busy_ms = ms && *ms ? atoi(ms) : 5000;
-	int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		int code = fail(st, rc, err, "打开数据库");
+	struct xf_db_options opt = {.busy_ms = st->busy_ms};
+	int code = xf_db_open(path, &opt, &st->conn, err);
+	if (code != XF_OK) {
 		store_close(st);
 		return code;
 	}
-	sqlite3_busy_timeout(st->db, st->busy_ms);
-	sqlite3_extended_result_codes(st->db, 1);
-	int code;
-	if ((code = exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", err, "打开数据库")) != XF_OK ||
-	    (code = exec(st, "PRAGMA journal_mode=WAL;", err, "打开数据库")) != XF_OK ||
-	    (code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
+	st->db = xf_db_native(st->conn);
+	if ((code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -262,7 +273,7 @@ void store_close(struct xf_store *st)
 	store_chain_detach(st);
 	for (int i = 0; i < XF_SEARCH_STMTS; i++)
 		sqlite3_finalize(st->search_stmts[i]);
-	sqlite3_close_v2(st->db);
+	xf_db_close(st->conn);
 	forget_columns(st);
 	free(st->path);
 	free(st);

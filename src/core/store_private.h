@@ -8,8 +8,10 @@
 
 #include "xinfang/store.h"
 
-/* The SQLite connection of a store. */
+/* The SQLite connection of a store (its native handle, while files are moved onto the seam). */
 sqlite3 *store_sqlite(struct xf_store *st);
+/* The store's connection through the storage seam (store_db.h). */
+struct xf_db *store_db(struct xf_store *st);
 /* Turns an SQLite failure into a message a clerk can act on. */
 int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what);
 /* Prepares a statement or reports why not. */
