@@ -104,6 +104,35 @@ static void passport_holder_from_hong_kong(void **state)
 	env_teardown(&e);
 }
 
+/* The phone module loads on the first phone check: when it cannot be loaded, the check says so
+ * and what to do, the form keeps everything typed, and nothing is stored. */
+static void phone_check_without_its_module(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	env_setup(&e, "2026-11-20");
+	open_desk(&t, &e, "clerk", (const char *[]){"XINFANG_PHONE_MODULE=/nonexistent/xinfang-phone.so", NULL});
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel 来访; importance */
+	term_send(&t, "陈大文\t\t\t\t\t\t");
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "“138 1234 5678”暂时无法核对，尚未保存", 2000);
+	must_see(&t, "无法载入电话号码检查模块", 100);
+	must_see(&t, "/nonexistent/xinfang-phone.so", 100);
+	must_see(&t, "请管理员重新安装 xinfang 及 libphonenumber", 100);
+	must_see(&t, "陈大文", 100);
+	must_see(&t, "138 1234 5678", 100);
+	term_send(&t, K_F2);
+	must_see(&t, "无法载入电话号码检查模块", 2000);
+	assert_false(term_find(&t, "已登记", NULL, NULL));
+	must_see(&t, "陈大文", 100);
+	must_see(&t, "138 1234 5678", 100);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Age from the ID number is counted on the day received, not the day typed in: born
  * 2000-01-01, received 2025-06-01, entered 2026-11-20 is 25. */
 static void age_on_the_day_received(void **state)
@@ -929,6 +958,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_typed_in_chinese),
 		cmocka_unit_test(passport_holder_from_hong_kong),
+		cmocka_unit_test(phone_check_without_its_module),
 		cmocka_unit_test(age_on_the_day_received),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),
