@@ -709,6 +709,24 @@ static bool relogin(struct ui *ui)
 	return true;
 }
 
+/* The quick verify of the store at the start, run while the password is checked; its message is
+ * shown only after a login. */
+struct start_trust {
+	struct xf_store *st;
+	bool done;
+	bool ok;
+	char msg[512];
+};
+
+/* Runs the quick verify once. */
+static void check_trust(void *arg)
+{
+	struct start_trust *t = arg;
+	if (!t->done)
+		t->ok = verify_desk_check(t->st, t->msg, sizeof t->msg);
+	t->done = true;
+}
+
 /* Runs the desk. */
 int tui_run(struct xf_store *st, const char *user, const char *password)
 {
@@ -725,12 +743,14 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	if (file_warning)
 		ui_message(&ui, UI_WARN, "%s", file_warning);
 	free(file_warning);
+	struct start_trust trust = {.st = st};
 	if (user && *user && password) {
 		struct xf_err err;
-		if (auth_login(st, user, password, &ui.s, &err) == XF_OK)
+		if (auth_login_beside(st, user, password, check_trust, &trust, &ui.s, &err) == XF_OK)
 			ui.logged_in = true;
 		else
 			ui_message(&ui, UI_ERROR, "%s", err.msg);
+		trust.done = ui.logged_in; /* checked again after a login on the login screen */
 	}
 	if (!ui.logged_in && !screen_login(&ui, user)) {
 		stop_terminal();
@@ -738,9 +758,9 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	}
 	desk_store_version(&ui.s, &ui.data_version);
 	ui_refresh_status(&ui);
-	char trust[512];
-	if (!verify_desk_check(st, trust, sizeof trust))
-		ui_message(&ui, UI_ERROR, "%s", trust);
+	check_trust(&trust);
+	if (!trust.ok)
+		ui_message(&ui, UI_ERROR, "%s", trust.msg);
 	while (screen_menu(&ui), ui.session_ended && !ui_quit_requested && relogin(&ui))
 		;
 	stop_terminal();

@@ -522,7 +522,8 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
-/* A store whose trigger was dropped behind the program's back: the desk says so at start. */
+/* A store whose trigger was dropped behind the program's back: the desk says so at start, once
+ * logged in, and never to one whose password was wrong. */
 static void tampered_store_named_at_start(void **state)
 {
 	(void)state;
@@ -538,6 +539,24 @@ static void tampered_store_named_at_start(void **state)
 	sqlite3_close(db);
 	open_desk(&t, &e, "clerk", NULL);
 	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 2000);
+	term_free(&t);
+	/* Logged in from the environment, the store verified while the password is checked: said
+	 * with the first frame. */
+	const char *right[] = {e.db, e.today, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", NULL};
+	term_start(&t, 24, 80, right, (const char *[]){NULL});
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 1000);
+	term_free(&t);
+	/* A wrong password from the environment: the login screen says only that; the verify is said
+	 * once the right password is typed. */
+	const char *wrong[] = {e.db, e.today, "XINFANG_USER=clerk", "XINFANG_PASSWORD=wrong-password", NULL};
+	term_start(&t, 24, 80, wrong, (const char *[]){NULL});
+	must_see(&t, "用户名或密码不对", 5000);
+	must_see(&t, "请登录", 100);
+	assert_false(term_find(&t, "核验", NULL, NULL));
+	term_send(&t, "secret1\r");
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 1000);
 	term_free(&t);
 	env_teardown(&e);
 }
