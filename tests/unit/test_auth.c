@@ -33,15 +33,21 @@ static size_t audit_count(struct fixture *fx, const char *action)
 	return rows_in(fx, "audit", "action", action);
 }
 
-/* The failure count stored for a name. */
-static int failures_of(struct fixture *fx, const char *name)
+/* A count the store keeps for a name's logins (failures, checking), 0 without its row. */
+static int login_count(struct fixture *fx, const char *name, const char *column)
 {
 	struct xf_rows rows;
 	struct xf_err err;
 	assert_int_equal(store_list(fx->st, "logins", "name", name, &rows, &err), XF_OK);
-	int n = rows.n ? atoi(fields_str(&rows.v[0], "failures")) : 0;
+	int n = rows.n ? atoi(fields_str(&rows.v[0], column)) : 0;
 	rows_free(&rows);
 	return n;
+}
+
+/* The failure count stored for a name. */
+static int failures_of(struct fixture *fx, const char *name)
+{
+	return login_count(fx, name, "failures");
 }
 
 /* Starts `xinfang status` as user with a password, its stderr into errfile; returns the pid. */
@@ -464,11 +470,7 @@ static void beside_note(void *arg)
 	b->runs++;
 	b->thread = pthread_self();
 	b->threads = thread_count();
-	struct xf_rows rows;
-	struct xf_err err;
-	assert_int_equal(store_list(b->fx->st, "logins", "name", "head", &rows, &err), XF_OK);
-	b->checking = rows.n ? atoi(fields_str(&rows.v[0], "checking")) : 0;
-	rows_free(&rows);
+	b->checking = login_count(b->fx, "head", "checking");
 }
 
 /* The desk's start does its other work while the password is checked: the work runs once, on
