@@ -718,12 +718,12 @@ struct start_trust {
 	char msg[512];
 };
 
-/* Runs the quick verify once. */
-static void check_trust(void *arg)
+/* Runs the quick verify beside a password check (again at each try, so a later login is not
+ * told of an earlier verify); the try's outcome says whether it stands. */
+static void verify_beside(void *arg)
 {
 	struct start_trust *t = arg;
-	if (!t->done)
-		t->ok = verify_desk_check(t->st, t->msg, sizeof t->msg);
+	t->ok = verify_desk_check(t->st, t->msg, sizeof t->msg);
 	t->done = true;
 }
 
@@ -744,21 +744,24 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 		ui_message(&ui, UI_WARN, "%s", file_warning);
 	free(file_warning);
 	struct start_trust trust = {.st = st};
+	ui.login_beside = verify_beside;
+	ui.login_beside_arg = &trust;
 	if (user && *user && password) {
 		struct xf_err err;
-		if (auth_login_beside(st, user, password, check_trust, &trust, &ui.s, &err) == XF_OK)
+		if (auth_login_beside(st, user, password, verify_beside, &trust, &ui.s, &err) == XF_OK)
 			ui.logged_in = true;
 		else
 			ui_message(&ui, UI_ERROR, "%s", err.msg);
-		trust.done = ui.logged_in; /* checked again after a login on the login screen */
 	}
 	if (!ui.logged_in && !screen_login(&ui, user)) {
 		stop_terminal();
 		return ui_quit_requested ? 0 : 1;
 	}
+	ui.login_beside = NULL; /* a login after the session ended verifies nothing */
 	desk_store_version(&ui.s, &ui.data_version);
 	ui_refresh_status(&ui);
-	check_trust(&trust);
+	if (!trust.done) /* the try that logged in ran it; never left out */
+		verify_beside(&trust);
 	if (!trust.ok)
 		ui_message(&ui, UI_ERROR, "%s", trust.msg);
 	while (screen_menu(&ui), ui.session_ended && !ui_quit_requested && relogin(&ui))

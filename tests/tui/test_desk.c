@@ -547,12 +547,15 @@ static void tampered_store_named_at_start(void **state)
 	must_see(&t, "信 访 工 作 台", 5000);
 	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 1000);
 	term_free(&t);
-	/* A wrong password from the environment: the login screen says only that; the verify is said
-	 * once the right password is typed. */
+	/* A wrong password from the environment or typed: the login screen says only that; the
+	 * verify is said once the right password is typed. */
 	const char *wrong[] = {e.db, e.today, "XINFANG_USER=clerk", "XINFANG_PASSWORD=wrong-password", NULL};
 	term_start(&t, 24, 80, wrong, (const char *[]){NULL});
 	must_see(&t, "用户名或密码不对", 5000);
 	must_see(&t, "请登录", 100);
+	assert_false(term_find(&t, "核验", NULL, NULL));
+	term_send(&t, "wrong-again\r"); /* typed on the login screen: the same */
+	must_see(&t, "再错 3 次将锁定", 5000);
 	assert_false(term_find(&t, "核验", NULL, NULL));
 	term_send(&t, "secret1\r");
 	must_see(&t, "信 访 工 作 台", 5000);
