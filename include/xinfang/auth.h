@@ -65,6 +65,12 @@ int auth_password_policy(const char *name, const char *password, const char *pre
  * place came free in time. */
 int auth_login(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                struct xf_err *err);
+/* auth_login, with beside(arg) run on the calling thread while the password is checked on a
+ * second one (two cores: the desk's start does its other work in the hash's time). beside runs
+ * only once the attempt is recorded (not while the name is locked), whatever the password; it
+ * must show nothing, only prepare what is shown after a successful login. */
+int auth_login_beside(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
+                      void *arg, struct xf_session *out, struct xf_err *err);
 /* A session for the very first admin created by init (no password check), inside init's
  * transaction. */
 int auth_create_admin(struct xf_store *st, const char *name, const char *password, struct xf_session *out,

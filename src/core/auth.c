@@ -2,6 +2,8 @@
 #include "xinfang/auth.h"
 
 #include <crypt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,22 +334,61 @@ static int settle_check(struct xf_store *st, const char *key, bool ok, int *fail
 	return rc;
 }
 
-/* Checks a name's password under the failure count: a place, the check, the outcome. On
- * success *op holds the operator's row. A disabled account answers exactly as a wrong password
- * does, whatever the password: its right password is checked at the same cost and counted as a
- * failure, so neither the answer, nor the count, nor the time tells a guesser that the password
- * was right (the desk session of an account disabled meanwhile says 已停用: its holder had
- * logged in). */
-static int checked_attempt(struct xf_store *st, const char *name, const char *password, struct xf_fields *op,
-                           struct xf_err *err)
+/* A password check on a second thread: the password, the hash it is checked against and the
+ * answer. */
+struct hash_check {
+	const char *password;
+	const char *hash;
+	bool ok;
+};
+
+/* The second thread's body: the one hash. */
+static void *hash_check_run(void *arg)
+{
+	struct hash_check *hc = arg;
+	hc->ok = auth_check_password(hc->password, hc->hash);
+	return NULL;
+}
+
+/* Checks password against hash while beside(arg) runs on the calling thread (when beside is
+ * given); both are done when it returns. The thread takes no signal: the desk's handlers stay
+ * on the calling thread. Without a thread the two run one after the other. */
+static bool check_beside(const char *password, const char *hash, void (*beside)(void *), void *arg)
+{
+	struct hash_check hc = {password, hash, false};
+	pthread_t thread;
+	bool threaded = false;
+	if (beside != NULL) {
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		threaded = pthread_create(&thread, NULL, hash_check_run, &hc) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (beside != NULL)
+		beside(arg);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		hash_check_run(&hc);
+	return hc.ok;
+}
+
+/* Checks a name's password under the failure count: a place, the check (beside(arg) running on
+ * the calling thread meanwhile, once the place is taken), the outcome. On success *op holds the
+ * operator's row. A disabled account answers exactly as a wrong password does, whatever the
+ * password: its right password is checked at the same cost and counted as a failure, so neither
+ * the answer, nor the count, nor the time tells a guesser that the password was right (the desk
+ * session of an account disabled meanwhile says 已停用: its holder had logged in). */
+static int checked_attempt(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
+                           void *arg, struct xf_fields *op, struct xf_err *err)
 {
 	const char *key = user_name_shape(name) ? name : "?";
 	bool op_found;
 	int rc = start_check(st, key, name, op, &op_found, err);
 	if (rc != XF_OK)
 		return rc;
-	bool ok = op_found ? auth_check_password(password, fields_str(op, "pwhash"))
-	                   : (auth_check_password(password, dummy_hash), false);
+	bool ok = check_beside(password, op_found ? fields_str(op, "pwhash") : dummy_hash, beside, arg) && op_found;
 	if (ok && atoi(fields_str(op, "active")) == 0)
 		ok = false;
 	int failures;
@@ -369,11 +410,18 @@ static int checked_attempt(struct xf_store *st, const char *name, const char *pa
 int auth_login(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                struct xf_err *err)
 {
+	return auth_login_beside(st, name, password, NULL, NULL, out, err);
+}
+
+/* Logs an operator in, beside(arg) running while the password is checked. */
+int auth_login_beside(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
+                      void *arg, struct xf_session *out, struct xf_err *err)
+{
 	memset(out, 0, sizeof *out);
 	if (str_empty(name))
 		return xf_err_set(err, XF_EAUTH, "请给出操作员（--user 名称，或环境变量 XINFANG_USER）");
 	struct xf_fields row;
-	int rc = checked_attempt(st, name, password, &row, err);
+	int rc = checked_attempt(st, name, password, beside, arg, &row, err);
 	if (rc == XF_OK) {
 		struct xf_operator op;
 		operator_from_row(&row, &op);
@@ -603,7 +651,7 @@ int auth_password_change(struct xf_session *s, const char *old_pw, const char *n
 	if (rc != XF_OK)
 		return rc;
 	struct xf_fields row;
-	rc = checked_attempt(s->st, s->op.name, old_pw, &row, err);
+	rc = checked_attempt(s->st, s->op.name, old_pw, NULL, NULL, &row, err);
 	fields_free(&row);
 	if (rc == XF_EAUTH) {
 		struct xf_err why = *err;

@@ -1,12 +1,22 @@
 /* Loads the printing and XLSX libraries on first use (pdf_libs.h, xlsx_libs.h): dlopen of each
- * library by its soname, then every function the code calls found by name. */
+ * library by its soname, then every function the code calls found by name. The phone module
+ * (phone_module.h) the same way, from its own file. */
 #define XF_LIBS_LOADER
 #include "pdf_libs.h"
+#include "phone_module.h"
 #include "xlsx_libs.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xinfang/paths.h"
+#include "xf_config.h"
 
 struct xf_pdf_libs xf_pdf_libs;
 struct xf_xlsx_libs xf_xlsx_libs;
@@ -58,4 +68,68 @@ int xlsx_libs_load(struct xf_err *err)
 	static const struct libs_symbol syms[] = {XF_XLSX_LIBS_SYMBOLS(X)};
 #undef X
 	return libs_open(&loaded, sonames, syms, sizeof syms / sizeof syms[0], "导出 XLSX ", err);
+}
+
+/* The module's file: see phone_module.h for the order. */
+const char *phone_module_path(void)
+{
+	static char buf[PATH_MAX + 64];
+	const char *env = getenv("XINFANG_PHONE_MODULE");
+	if (env != NULL && *env)
+		return env;
+	const char *dir = paths_program_dir();
+	if (*dir && paths_in_build_tree()) {
+		snprintf(buf, sizeof buf, "%s/" XF_PHONE_MODULE_NAME, dir);
+		return buf;
+	}
+	if (*dir) {
+		char *beside = xasprintf("%s/" XF_PHONE_MODULE_FROM_BINDIR, dir);
+		char *real = access(beside, R_OK) == 0 ? realpath(beside, NULL) : NULL;
+		if (real)
+			snprintf(buf, sizeof buf, "%s", real);
+		free(real);
+		free(beside);
+		if (*buf)
+			return buf;
+	}
+	return XF_PHONE_MODULE_INSTALLED;
+}
+
+/* Loads the phone module once. */
+int phone_module_load(const struct phone_module **out, struct xf_err *err)
+{
+	static struct phone_module module;
+	static bool loaded;
+	*out = NULL;
+	if (loaded) {
+		*out = &module;
+		return XF_OK;
+	}
+	const char *path = phone_module_path();
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL) {
+		const char *why = dlerror();
+		size_t n = strlen(path);
+		if (why != NULL && strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+			why += n + 2; /* dlerror names the file again */
+		return xf_err_set(err, XF_EIO, "无法载入电话号码检查模块 %s：请管理员重新安装 xinfang 及 libphonenumber（%s）", path,
+		                  why ? why : "原因不明");
+	}
+	static const struct libs_symbol syms[] = {
+		{"pnshim_parse", (void **)&module.parse},
+		{"pnshim_example", (void **)&module.example},
+		{"pnshim_only_region", (void **)&module.only_region},
+		{"pnshim_region_name", (void **)&module.region_name},
+	};
+	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+		*syms[i].slot = dlsym(handle, syms[i].name);
+		if (*syms[i].slot == NULL) {
+			dlclose(handle);
+			return xf_err_set(err, XF_EIO, "电话号码检查模块 %s 缺少函数 %s：请管理员安装与本程序相符的 xinfang",
+			                  path, syms[i].name);
+		}
+	}
+	loaded = true;
+	*out = &module;
+	return XF_OK;
 }

@@ -10,9 +10,12 @@
 #include <string.h>
 
 #include "xinfang/text.h"
-#include "phonenumber_shim.h"
+#include "phone_module.h"
 
 #define MAX_DIGITS 24
+
+/* The numbering plans (the phone module), loaded by phone_normalize before any check. */
+static const struct phone_module *pn_lib;
 #define MAX_GROUPS 8
 
 /* A number as written: its digits, where the written groups end, and the marks around them. */
@@ -123,7 +126,7 @@ static bool mainland_valid(const char *nsn, size_t len, struct pnshim_number *pn
 {
 	char plus[MAX_DIGITS + 4];
 	snprintf(plus, sizeof plus, "+86%.*s", (int)len, nsn);
-	return pnshim_parse(plus, "ZZ", pn) == PNSHIM_PARSED && pn->valid && pn->country_code == 86;
+	return pn_lib->parse(plus, "ZZ", pn) == PNSHIM_PARSED && pn->valid && pn->country_code == 86;
 }
 
 /* The subscriber-number lengths (bit 7, bit 8) the plan gives a mainland area code (its
@@ -310,7 +313,7 @@ static int abroad(const struct written *w, int start, const char *label, const c
 	char plus[MAX_DIGITS + 2];
 	snprintf(plus, sizeof plus, "+%.*s", MAX_DIGITS, d);
 	struct pnshim_number pn;
-	enum pnshim_parsed parsed = pnshim_parse(plus, "ZZ", &pn);
+	enum pnshim_parsed parsed = pn_lib->parse(plus, "ZZ", &pn);
 	if (parsed == PNSHIM_NO_COUNTRY || d[0] == '0' || d[0] == '\0')
 		return xf_err_set(err, XF_EINVAL, "%s“%s”：+ 或 00 之后应是国家或地区代码（如 +852 香港、+853 澳门、+886 台湾）",
 		                  label, shown);
@@ -325,13 +328,13 @@ static int abroad(const struct written *w, int start, const char *label, const c
 	if (parsed == PNSHIM_PARSED && pn.region[0])
 		snprintf(region, sizeof region, "%s", pn.region);
 	else if (parsed == PNSHIM_PARSED)
-		pnshim_only_region(pn.country_code, region, sizeof region);
+		pn_lib->only_region(pn.country_code, region, sizeof region);
 	if (parsed != PNSHIM_PARSED)
 		return xf_err_set(err, XF_EINVAL, "%s“%s”：境外号码位数%s，请核对", label, shown,
 		                  parsed == PNSHIM_TOO_LONG ? "太多" : parsed == PNSHIM_TOO_SHORT ? "太少" : "不对");
 	int cc = pn.country_code;
-	if (!region[0] || !pnshim_region_name(region, name, sizeof name) ||
-	    !pnshim_example(region, true, example, sizeof example))
+	if (!region[0] || !pn_lib->region_name(region, name, sizeof name) ||
+	    !pn_lib->example(region, true, example, sizeof example))
 		return xf_err_set(err, XF_EINVAL, "%s“%s”：不是有效的境外号码（+%d 之后的号码位数或号段不对），请核对", label,
 		                  shown, cc);
 	if (pn.length != PNSHIM_LENGTH_OK)
@@ -352,6 +355,9 @@ int phone_normalize(const char *s, const char *label, char **out, struct xf_err 
 	quoted(s, shown, sizeof shown);
 	if (w.n == 0)
 		return xf_err_set(err, XF_EINVAL, "%s“%s”没有数字：手机号如 13812345678，座机如 010-12345678", label, shown);
+	struct xf_err why;
+	if (phone_module_load(&pn_lib, &why) != XF_OK)
+		return xf_err_set(err, why.code, "%s“%s”暂时无法核对，尚未保存：%s", label, shown, why.msg);
 	int start = 0;
 	bool abroad_written = w.plus;
 	if (!abroad_written && w.n > 2 && strncmp(w.digits, "00", 2) == 0 && w.digits[2] != '0') {

@@ -709,6 +709,24 @@ static bool relogin(struct ui *ui)
 	return true;
 }
 
+/* The quick verify of the store at the start, run while the password is checked; its message is
+ * shown only after a login. */
+struct start_trust {
+	struct xf_store *st;
+	bool done;
+	bool ok;
+	char msg[512];
+};
+
+/* Runs the quick verify beside a password check (again at each try, so a later login is not
+ * told of an earlier verify); the try's outcome says whether it stands. */
+static void verify_beside(void *arg)
+{
+	struct start_trust *t = arg;
+	t->ok = verify_desk_check(t->st, t->msg, sizeof t->msg);
+	t->done = true;
+}
+
 /* Runs the desk. */
 int tui_run(struct xf_store *st, const char *user, const char *password)
 {
@@ -725,9 +743,12 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	if (file_warning)
 		ui_message(&ui, UI_WARN, "%s", file_warning);
 	free(file_warning);
+	struct start_trust trust = {.st = st};
+	ui.login_beside = verify_beside;
+	ui.login_beside_arg = &trust;
 	if (user && *user && password) {
 		struct xf_err err;
-		if (auth_login(st, user, password, &ui.s, &err) == XF_OK)
+		if (auth_login_beside(st, user, password, verify_beside, &trust, &ui.s, &err) == XF_OK)
 			ui.logged_in = true;
 		else
 			ui_message(&ui, UI_ERROR, "%s", err.msg);
@@ -736,11 +757,13 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 		stop_terminal();
 		return ui_quit_requested ? 0 : 1;
 	}
+	ui.login_beside = NULL; /* a login after the session ended verifies nothing */
 	desk_store_version(&ui.s, &ui.data_version);
 	ui_refresh_status(&ui);
-	char trust[512];
-	if (!verify_desk_check(st, trust, sizeof trust))
-		ui_message(&ui, UI_ERROR, "%s", trust);
+	if (!trust.done) /* the try that logged in ran it; never left out */
+		verify_beside(&trust);
+	if (!trust.ok)
+		ui_message(&ui, UI_ERROR, "%s", trust.msg);
 	while (screen_menu(&ui), ui.session_ended && !ui_quit_requested && relogin(&ui))
 		;
 	stop_terminal();

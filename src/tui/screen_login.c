@@ -62,7 +62,7 @@ bool screen_login(struct ui *ui, const char *user)
 			}
 			char *name = editor_text(&ed_user), *pw = editor_text(&ed_pw);
 			struct xf_err err;
-			int rc = auth_login(ui->st, name, pw, &ui->s, &err);
+			int rc = auth_login_beside(ui->st, name, pw, ui->login_beside, ui->login_beside_arg, &ui->s, &err);
 			memset(pw, 0, strlen(pw));
 			free(name);
 			free(pw);

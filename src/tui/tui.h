@@ -42,6 +42,8 @@ struct ui {
 	bool training;          /* a training store: the title bar says 演示/培训 */
 	bool session_ended;     /* the account was disabled or changed: every screen leaves */
 	char ended_why[768];    /* what changed, shown on the login screen */
+	void (*login_beside)(void *); /* the start's work done while a password is checked, or NULL */
+	void *login_beside_arg;
 };
 
 /* A key, or a tick of the clock while idle. */

@@ -52,7 +52,7 @@ grep -q '^group = xinfang' "$etc/xinfang.conf" || fail "the installed xinfang.co
 sed -i 's/^group = xinfang/#group = xinfang/' "$etc/xinfang.conf"
 
 # The installed program, away from both trees: no environment pointing at them, traced.
-unset XINFANG_DATA XINFANG_FORMS XINFANG_PRINTER XINFANG_SYSCONFDIR
+unset XINFANG_DATA XINFANG_FORMS XINFANG_PRINTER XINFANG_SYSCONFDIR XINFANG_PHONE_MODULE
 export XDG_CONFIG_HOME="$work/config"
 export XINFANG_DB="$work/office.db" XINFANG_PASSWORD=secret1 XINFANG_USER=admin XINFANG_TODAY=2026-11-20
 cd "$work"
@@ -61,7 +61,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 "$bin" -V | grep -q '^xinfang ' || fail "-V"
 "$bin" -h | grep -q 'printer' || fail "-h"
 strace -f -qq -e trace=%file -o "$work/trace" "$bin" init --training >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "init"; }
-strace -f -qq -e trace=%file -o "$work/trace2" "$bin" new channel=来访 category=服务态度 name=李𠮷䶮 summary=柜员态度冷淡 >"$work/out" 2>&1 ||
+strace -f -qq -e trace=%file -o "$work/trace2" "$bin" new channel=来访 category=服务态度 name=李𠮷䶮 phone=13812345678 summary=柜员态度冷淡 >"$work/out" 2>&1 ||
     { cat "$work/out" >&2; fail "new"; }
 strace -f -qq -e trace=%file -o "$work/trace3" "$bin" print 2026-0001 registration --to "$work/r.pdf" >"$work/out" 2>&1 ||
     { cat "$work/out" >&2; fail "print"; }
@@ -73,6 +73,9 @@ if grep -F -e "\"$source/" -e "\"$build/" "$work/all-traces" >"$work/leaks"; the
     fail "the installed program opened files of the source or build tree"
 fi
 grep -q "share/xinfang/holidays/2026.txt" "$work/trace" || fail "init did not read the installed calendar"
+libdir=$(meson introspect "$build" --buildoptions | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="libdir"][0])')
+[ -s "$root/$libdir/xinfang/xinfang-phone.so" ] || fail "the phone module is not installed in $libdir/xinfang"
+grep -q "\"$root/$libdir/xinfang/xinfang-phone.so\"" "$work/trace2" || fail "the phone check did not load the installed module"
 grep -q "etc/xinfang/departments.txt" "$work/trace" || fail "init did not read the office's departments.txt in $etc"
 # The configuration as installed: its file is read and said where each value came from.
 "$bin" config | grep -q "^page_columns	90	内置默认" || { "$bin" config >&2; fail "config does not show the built-in page width"; }

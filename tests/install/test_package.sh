@@ -41,6 +41,7 @@ if strings -a "$work/x/usr/bin/xinfang" | grep -F -e "$work/src" -e "$source" -e
 fi
 for f in etc/xinfang/xinfang.conf etc/xinfang/departments.txt etc/xinfang/limits.txt etc/xinfang/warnings.txt \
          usr/share/xinfang/forms/registration.form usr/share/xinfang/holidays/2026.txt \
+         "usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/xinfang/xinfang-phone.so" \
          lib/systemd/system/xinfang-backup.service lib/systemd/system/xinfang-backup.timer; do
     [ -s "$work/x/$f" ] || fail "$f is not in the package"
 done
@@ -57,7 +58,7 @@ cat >"$work/inside.sh" <<'EOF'
 set -eu
 fail() { echo "FAIL (installed): $*" >&2; exit 1; }
 export LC_ALL=C.UTF-8
-unset XINFANG_DATA XINFANG_FORMS XINFANG_DB XINFANG_GROUP XINFANG_SYSCONFDIR XINFANG_PRINTER XINFANG_TODAY XDG_CONFIG_HOME
+unset XINFANG_DATA XINFANG_FORMS XINFANG_DB XINFANG_GROUP XINFANG_SYSCONFDIR XINFANG_PRINTER XINFANG_TODAY XDG_CONFIG_HOME XINFANG_PHONE_MODULE
 dpkg -i /tmp/xinfang.deb </dev/null >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log >&2; fail "dpkg -i"; }
 getent group xinfang >/dev/null || fail "no xinfang group"
 [ "$(stat -c '%U:%G %a' /var/lib/xinfang)" = "root:xinfang 2770" ] || fail "/var/lib/xinfang is $(stat -c '%U:%G %a' /var/lib/xinfang)"
@@ -74,8 +75,9 @@ cd /
 as clerk1 xinfang config | grep -q '^group	xinfang	本办配置 /etc/xinfang/xinfang.conf:' || { as clerk1 xinfang config >&2; fail "config does not say where group came from"; }
 as clerk1 xinfang init >/tmp/out 2>&1 || { cat /tmp/out >&2; fail "init as a member"; }
 [ "$(stat -c '%G %a' /var/lib/xinfang/xinfang.db)" = "xinfang 660" ] || fail "the store is $(stat -c '%G %a' /var/lib/xinfang/xinfang.db)"
-as clerk1 xinfang new channel=来访 category=服务态度 name=李𠮷䶮 summary=柜员态度冷淡 >/tmp/out 2>&1 || { cat /tmp/out >&2; fail "new as a member"; }
+as clerk1 xinfang new channel=来访 category=服务态度 name=李𠮷䶮 phone="138 1234 5678" summary=柜员态度冷淡 >/tmp/out 2>&1 || { cat /tmp/out >&2; fail "new as a member"; }
 number=$(tail -1 /tmp/out)
+as clerk2 xinfang show "$number" | grep -q "^phone	13812345678$" || fail "the phone was not checked and stored as 13812345678"
 as clerk2 xinfang print "$number" registration --to /tmp/r.txt >/tmp/out 2>&1 || { cat /tmp/out >&2; fail "print --to by another member"; }
 iconv -f GB18030 -t UTF-8 /tmp/r.txt | grep -q '李𠮷䶮' || fail "the printed slip lacks the name"
 as clerk2 xinfang verify >/tmp/out 2>&1 || { cat /tmp/out >&2; fail "verify by another member"; }

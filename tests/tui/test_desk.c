@@ -104,6 +104,35 @@ static void passport_holder_from_hong_kong(void **state)
 	env_teardown(&e);
 }
 
+/* The phone module loads on the first phone check: when it cannot be loaded, the check says so
+ * and what to do, the form keeps everything typed, and nothing is stored. */
+static void phone_check_without_its_module(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	env_setup(&e, "2026-11-20");
+	open_desk(&t, &e, "clerk", (const char *[]){"XINFANG_PHONE_MODULE=/nonexistent/xinfang-phone.so", NULL});
+	term_send(&t, "1");
+	must_see(&t, "信 访 登 记 表", 3000);
+	term_send(&t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel 来访; importance */
+	term_send(&t, "陈大文\t\t\t\t\t\t");
+	term_send(&t, "138 1234 5678\t");
+	must_see(&t, "“138 1234 5678”暂时无法核对，尚未保存", 2000);
+	must_see(&t, "无法载入电话号码检查模块", 100);
+	must_see(&t, "/nonexistent/xinfang-phone.so", 100);
+	must_see(&t, "请管理员重新安装 xinfang 及 libphonenumber", 100);
+	must_see(&t, "陈大文", 100);
+	must_see(&t, "138 1234 5678", 100);
+	term_send(&t, K_F2);
+	must_see(&t, "无法载入电话号码检查模块", 2000);
+	assert_false(term_find(&t, "已登记", NULL, NULL));
+	must_see(&t, "陈大文", 100);
+	must_see(&t, "138 1234 5678", 100);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 /* Age from the ID number is counted on the day received, not the day typed in: born
  * 2000-01-01, received 2025-06-01, entered 2026-11-20 is 25. */
 static void age_on_the_day_received(void **state)
@@ -493,7 +522,8 @@ static void limits_list_from_anywhere(void **state)
 	env_teardown(&e);
 }
 
-/* A store whose trigger was dropped behind the program's back: the desk says so at start. */
+/* A store whose trigger was dropped behind the program's back: the desk says so at start, once
+ * logged in, and never to one whose password was wrong. */
 static void tampered_store_named_at_start(void **state)
 {
 	(void)state;
@@ -509,6 +539,27 @@ static void tampered_store_named_at_start(void **state)
 	sqlite3_close(db);
 	open_desk(&t, &e, "clerk", NULL);
 	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 2000);
+	term_free(&t);
+	/* Logged in from the environment, the store verified while the password is checked: said
+	 * with the first frame. */
+	const char *right[] = {e.db, e.today, "XINFANG_USER=clerk", "XINFANG_PASSWORD=secret1", NULL};
+	term_start(&t, 24, 80, right, (const char *[]){NULL});
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 1000);
+	term_free(&t);
+	/* A wrong password from the environment or typed: the login screen says only that; the
+	 * verify is said once the right password is typed. */
+	const char *wrong[] = {e.db, e.today, "XINFANG_USER=clerk", "XINFANG_PASSWORD=wrong-password", NULL};
+	term_start(&t, 24, 80, wrong, (const char *[]){NULL});
+	must_see(&t, "用户名或密码不对", 5000);
+	must_see(&t, "请登录", 100);
+	assert_false(term_find(&t, "核验", NULL, NULL));
+	term_send(&t, "wrong-again\r"); /* typed on the login screen: the same */
+	must_see(&t, "再错 3 次将锁定", 5000);
+	assert_false(term_find(&t, "核验", NULL, NULL));
+	term_send(&t, "secret1\r");
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "数据库核验未通过，请管理员运行 xinfang verify", 1000);
 	term_free(&t);
 	env_teardown(&e);
 }
@@ -929,6 +980,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(registration_typed_in_chinese),
 		cmocka_unit_test(passport_holder_from_hong_kong),
+		cmocka_unit_test(phone_check_without_its_module),
 		cmocka_unit_test(age_on_the_day_received),
 		cmocka_unit_test(wrong_id_refused_text_kept),
 		cmocka_unit_test(queue_transfer_and_print),

@@ -3,7 +3,9 @@
  * that follow their account; weak passwords refused; the account commands of the admin. */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +33,21 @@ static size_t audit_count(struct fixture *fx, const char *action)
 	return rows_in(fx, "audit", "action", action);
 }
 
-/* The failure count stored for a name. */
-static int failures_of(struct fixture *fx, const char *name)
+/* A count the store keeps for a name's logins (failures, checking), 0 without its row. */
+static int login_count(struct fixture *fx, const char *name, const char *column)
 {
 	struct xf_rows rows;
 	struct xf_err err;
 	assert_int_equal(store_list(fx->st, "logins", "name", name, &rows, &err), XF_OK);
-	int n = rows.n ? atoi(fields_str(&rows.v[0], "failures")) : 0;
+	int n = rows.n ? atoi(fields_str(&rows.v[0], column)) : 0;
 	rows_free(&rows);
 	return n;
+}
+
+/* The failure count stored for a name. */
+static int failures_of(struct fixture *fx, const char *name)
+{
+	return login_count(fx, name, "failures");
 }
 
 /* Starts `xinfang status` as user with a password, its stderr into errfile; returns the pid. */
@@ -432,6 +440,82 @@ static void lock_and_unlock(void **state)
 	fixture_close(&fx);
 }
 
+/* What the work beside a login saw: how often it ran, on which thread, how many threads the
+ * process had meanwhile, and the checks the store had running then. */
+struct beside_seen {
+	struct fixture *fx;
+	int runs;
+	pthread_t thread;
+	int threads;
+	int checking;
+};
+
+/* The threads of this process, counted in /proc/self/task. */
+static int thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *de; (de = readdir(d)) != NULL;)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The work beside the password check: notes what it sees. */
+static void beside_note(void *arg)
+{
+	struct beside_seen *b = arg;
+	b->runs++;
+	b->thread = pthread_self();
+	b->threads = thread_count();
+	b->checking = login_count(b->fx, "head", "checking");
+}
+
+/* The desk's start does its other work while the password is checked: the work runs once, on
+ * the calling thread, while a second thread hashes, after the attempt took its place in the
+ * store; a wrong password gets the same answer and count as auth_login, and a locked name is
+ * refused before any work or check. */
+static void login_beside_the_check(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_session s;
+	struct xf_err err, plain;
+	int before = thread_count();
+	struct beside_seen b = {.fx = &fx};
+	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_OK);
+	assert_string_equal(s.op.name, "head");
+	session_close(&s);
+	assert_int_equal(b.runs, 1);
+	assert_true(pthread_equal(b.thread, pthread_self()));
+	assert_int_equal(b.threads, before + 1);
+	assert_int_equal(thread_count(), before);
+	assert_int_equal(b.checking, 1); /* the attempt had its place before the work began */
+	/* A wrong password: the work still runs (it shows nothing), the answer and count are
+	 * auth_login's. */
+	b.runs = 0;
+	assert_int_equal(auth_login_beside(fx.st, "head", "wrong-password", beside_note, &b, &s, &err), XF_EAUTH);
+	assert_int_equal(b.runs, 1);
+	assert_int_equal(failures_of(&fx, "head"), 1);
+	assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &plain), XF_EAUTH);
+	without_digits(err.msg);
+	without_digits(plain.msg);
+	assert_string_equal(err.msg, plain.msg);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &err), XF_EAUTH);
+	assert_int_equal(failures_of(&fx, "head"), 5);
+	/* Locked: refused before any check, and the work does not run. */
+	b.runs = 0;
+	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_EAUTH);
+	assert_non_null(strstr(err.msg, "已锁定"));
+	assert_int_equal(b.runs, 0);
+	assert_int_equal(failures_of(&fx, "head"), 5);
+	fixture_close(&fx);
+}
+
 /* The account functions the admin screens use: each works, each is audited, each refuses
  * what it must. */
 static void account_functions(void **state)
@@ -550,6 +634,7 @@ int main(void)
 		cmocka_unit_test(weak_passwords),
 		cmocka_unit_test(unknown_name_same_answer),
 		cmocka_unit_test(lock_and_unlock),
+		cmocka_unit_test(login_beside_the_check),
 		cmocka_unit_test(account_functions),
 		cmocka_unit_test(account_commands),
 	};
