@@ -313,11 +313,67 @@ static int parse_match(const char *match, struct phrase **out, size_t *n, struct
 	}
 }
 
-/* How rare a token is likely to be, to choose the one whose rows the statement reads in
- * order: the filters' tokens are on every row, longer tokens are rarer than shorter. */
-static size_t rarity(const char *tok)
+/* A token of the match that may lead the walk: where it is (phrase, place in it). */
+struct lead {
+	size_t q, k;
+};
+
+/* True for a filter's token: one on every case, never worth leading. */
+static bool facet_token(const char *tok)
 {
-	return strncmp(tok, FACET_MARK_UTF8, 3) == 0 ? 0 : strlen(tok) + 1;
+	return strncmp(tok, FACET_MARK_UTF8, 3) == 0;
+}
+
+/* Chooses the token whose rows the walk reads: the one found in fewest rows (counted up to a
+ * thousand each, by one statement through the index), else the longest, as longer tokens are
+ * the rarer; the filters' tokens only when nothing else is there. */
+static int choose_lead(struct xf_db *db, const struct phrase *ph, size_t n, struct lead *lead, struct xf_err *err)
+{
+	struct lead *cand = NULL;
+	size_t nc = 0;
+	for (int facets = 0; facets < 2 && nc == 0; facets++)
+		for (size_t q = 0; q < n; q++)
+			for (size_t k = 0; k < ph[q].n; k++)
+				if (facet_token(ph[q].tok[k]) == (facets == 1)) {
+					cand = xrealloc(cand, (nc + 1) * sizeof *cand);
+					cand[nc++] = (struct lead){q, k};
+				}
+	/* longest first (a stable insertion sort: ties keep the typed order) */
+	for (size_t i = 1; i < nc; i++)
+		for (size_t j = i; j > 0 && strlen(ph[cand[j].q].tok[cand[j].k]) > strlen(ph[cand[j - 1].q].tok[cand[j - 1].k]);
+		     j--) {
+			struct lead t = cand[j];
+			cand[j] = cand[j - 1];
+			cand[j - 1] = t;
+		}
+	*lead = cand[0];
+	int rc = XF_OK;
+	if (nc > 1) {
+		struct xf_buf arr;
+		array_open(&arr);
+		for (size_t i = 0; i < nc; i++)
+			array_text(&arr, ph[cand[i].q].tok[cand[i].k], strlen(ph[cand[i].q].tok[cand[i].k]));
+		array_close(&arr);
+		struct xf_db_stmt *st;
+		rc = xf_db_prepare(db,
+		                   "SELECT q.i FROM unnest(CAST(?1 AS text[])) WITH ORDINALITY AS q(t, i) ORDER BY "
+		                   "(SELECT count(*) FROM (SELECT 1 FROM search_tokens s WHERE s.token = q.t LIMIT 1000) c), q.i "
+		                   "LIMIT 1",
+		                   &st, err);
+		if (rc == XF_OK) {
+			xf_db_bind_text(st, 1, arr.data, (int)arr.len);
+			enum xf_db_step step = xf_db_step(st);
+			int64_t i = step == XF_DB_ROW ? xf_db_column_int64(st, 0) : 0;
+			xf_db_finalize(st);
+			if (step != XF_DB_ROW)
+				rc = xf_db_fail(db, err, "全文检索");
+			else if (i >= 1 && (size_t)i <= nc)
+				*lead = cand[i - 1];
+		}
+		buf_free(&arr);
+	}
+	free(cand);
+	return rc;
 }
 
 /* Adds a token's parameter to the match, returning its placeholder's number. */
@@ -329,74 +385,106 @@ static int add_param(struct search_pg_match *m, const char *tok)
 }
 
 /* The condition that phrase q (not the leading one) is in row d.row: its first token with the
- * others at the positions that follow, in one column. */
-static void other_phrase(struct xf_buf *sql, struct search_pg_match *m, const struct phrase *ph, size_t q)
+ * others at the positions that follow, in one column. OFFSET 0 keeps it a test of the row in
+ * hand (an index probe), never a join that reads every row of a common token. */
+static void other_phrase(struct xf_buf *sql, const struct phrase *ph, size_t q, const int *param)
 {
 	buf_printf(sql, " AND EXISTS (SELECT 1 FROM search_tokens e%zu_0", q);
 	for (size_t k = 1; k < ph->n; k++)
 		buf_printf(sql,
 		           " JOIN search_tokens e%zu_%zu ON e%zu_%zu.row = e%zu_0.row AND e%zu_%zu.col = e%zu_0.col "
 		           "AND e%zu_%zu.pos = e%zu_0.pos + %zu AND e%zu_%zu.token = ?%d",
-		           q, k, q, k, q, q, k, q, q, k, q, k, q, k, add_param(m, ph->tok[k]));
-	buf_printf(sql, " WHERE e%zu_0.token = ?%d AND e%zu_0.row = d.row", q, add_param(m, ph->tok[0]), q);
+		           q, k, q, k, q, q, k, q, q, k, q, k, q, k, param[k]);
+	buf_printf(sql, " WHERE e%zu_0.token = ?%d AND e%zu_0.row = d.row", q, param[0], q);
 	if (ph->col >= 0)
 		buf_printf(sql, " AND e%zu_0.col = %d", q, ph->col);
-	buf_puts(sql, ")");
+	buf_puts(sql, " OFFSET 0)");
 }
 
-/* Translates a match into one statement over search_tokens. */
-int search_pg_match_compile(const char *match, int first, struct search_pg_match *m, struct xf_err *err)
+/* One step of the walk: the newest row below `bound` (op "<"; or at it, "=") holding the leading token where every
+ * phrase is found. */
+static void walk_step(struct xf_buf *sql, const struct phrase *ph, size_t n, struct lead lead, int *const *param,
+                      const char *op, const char *bound)
+{
+	const struct phrase *lp = &ph[lead.q];
+	buf_printf(sql, "SELECT d.row FROM search_tokens d WHERE d.token = ?%d AND d.row %s %s", param[lead.q][lead.k],
+	           op, bound);
+	if (lp->col >= 0)
+		buf_printf(sql, " AND d.col = %d", lp->col);
+	/* The leading phrase's other tokens, at their places before and after the leading one. */
+	for (size_t k = 0; k < lp->n; k++)
+		if (k != lead.k)
+			buf_printf(sql,
+			           " AND EXISTS (SELECT 1 FROM search_tokens x%zu WHERE x%zu.token = ?%d AND x%zu.row = d.row "
+			           "AND x%zu.col = d.col AND x%zu.pos = d.pos + (%d) OFFSET 0)",
+			           k, k, param[lead.q][k], k, k, k, (int)k - (int)lead.k);
+	for (size_t q = 0; q < n; q++)
+		if (q != lead.q)
+			other_phrase(sql, &ph[q], q, param[q]);
+	buf_puts(sql, " ORDER BY d.row DESC LIMIT 1");
+}
+
+/* Translates a match into one statement over search_tokens: a walk down the leading token's
+ * rows in the index, newest first, one matching row per step (so a page of 20 reads about 20
+ * rows of a common word, and a phrase of common words is led by its rarest token), whatever
+ * plan the server keeps for the prepared statement. */
+static int compile_match(struct xf_db *db, const char *match, int first, bool exact, struct search_pg_match *m,
+                         struct xf_err *err)
 {
 	memset(m, 0, sizeof *m);
 	m->first = first;
 	struct phrase *ph;
 	size_t n;
 	int rc = parse_match(match, &ph, &n, err);
+	for (size_t q = 0; rc == XF_OK && q < n; q++)
+		m->none |= ph[q].n == 0;
+	struct lead lead = {0, 0};
+	if (rc == XF_OK && !m->none)
+		rc = choose_lead(db, ph, n, &lead, err);
 	if (rc != XF_OK) {
 		phrases_free(ph, n);
 		return rc;
-	}
-	/* The leading token: the rarest of all, its rows read newest first off search_tokens_find. */
-	size_t lead = 0, at = 0, best = 0;
-	for (size_t q = 0; q < n; q++) {
-		if (ph[q].n == 0)
-			m->none = true;
-		for (size_t k = 0; k < ph[q].n; k++)
-			if (rarity(ph[q].tok[k]) > best || (q == 0 && k == 0)) {
-				best = rarity(ph[q].tok[k]);
-				lead = q;
-				at = k;
-			}
 	}
 	struct xf_buf sql;
 	buf_init(&sql);
 	if (m->none) {
 		/* FTS5 finds nothing for a phrase without tokens: the same statement shape, no row. */
-		buf_printf(&sql, "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint) "
-		                 "ORDER BY d.row DESC", first);
+		buf_printf(&sql, "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint)", first);
 		m->sql = sql.data;
 		phrases_free(ph, n);
 		return XF_OK;
 	}
-	const struct phrase *lp = &ph[lead];
-	buf_printf(&sql, "SELECT DISTINCT d.row FROM search_tokens d WHERE d.token = ?%d AND d.row < CAST(?%d AS bigint)",
-	           add_param(m, lp->tok[at]), first);
-	if (lp->col >= 0)
-		buf_printf(&sql, " AND d.col = %d", lp->col);
-	/* The leading phrase's other tokens, at their places before and after the leading one. */
-	for (size_t k = 0; k < lp->n; k++)
-		if (k != at)
-			buf_printf(&sql,
-			           " AND EXISTS (SELECT 1 FROM search_tokens x%zu WHERE x%zu.token = ?%d AND x%zu.row = d.row "
-			           "AND x%zu.col = d.col AND x%zu.pos = d.pos + (%d))",
-			           k, k, add_param(m, lp->tok[k]), k, k, k, (int)k - (int)at);
+	int **param = xcalloc(n, sizeof *param);
+	for (size_t q = 0; q < n; q++) {
+		param[q] = xcalloc(ph[q].n, sizeof **param);
+		for (size_t k = 0; k < ph[q].n; k++)
+			param[q][k] = add_param(m, ph[q].tok[k]);
+	}
+	char *bound = xasprintf("CAST(?%d AS bigint)", first);
+	if (exact) {
+		/* one row asked alone: the first step, at that row */
+		walk_step(&sql, ph, n, lead, param, "=", bound);
+	} else {
+		buf_puts(&sql, "WITH RECURSIVE walk(row) AS ((");
+		walk_step(&sql, ph, n, lead, param, "<", bound);
+		buf_puts(&sql, ") UNION ALL SELECT (");
+		walk_step(&sql, ph, n, lead, param, "<", "walk.row");
+		buf_puts(&sql, ") FROM walk WHERE walk.row IS NOT NULL) SELECT walk.row FROM walk WHERE walk.row IS NOT NULL");
+	}
+	free(bound);
 	for (size_t q = 0; q < n; q++)
-		if (q != lead)
-			other_phrase(&sql, m, &ph[q], q);
-	buf_puts(&sql, " ORDER BY d.row DESC");
+		free(param[q]);
+	free(param);
 	m->sql = sql.data;
 	phrases_free(ph, n);
 	return XF_OK;
+}
+
+/* Translates a match for the rows below a bound. */
+int search_pg_match_compile(struct xf_db *db, const char *match, int first, struct search_pg_match *m,
+                            struct xf_err *err)
+{
+	return compile_match(db, match, first, false, m, err);
 }
 
 /* Binds the bound and the tokens of a match. */
@@ -420,11 +508,11 @@ void search_pg_match_free(struct search_pg_match *m)
 
 /* Prepares the match wrapped in head and tail, whose own parameters are ?1 to ?own (the
  * match's are numbered after them), and binds the match's. */
-static int prepare_match(struct xf_db *db, const char *match, int64_t before_row, const char *head, const char *tail,
-                         int own, struct xf_db_stmt **st, struct xf_err *err)
+static int prepare_match(struct xf_db *db, const char *match, bool exact, int64_t before_row, const char *head,
+                         const char *tail, int own, struct xf_db_stmt **st, struct xf_err *err)
 {
 	struct search_pg_match m;
-	int rc = search_pg_match_compile(match, own + 1, &m, err);
+	int rc = compile_match(db, match, own + 1, exact, &m, err);
 	if (rc != XF_OK)
 		return rc;
 	char *sql = xasprintf("%s%s%s", head, m.sql, tail);
@@ -443,7 +531,7 @@ int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long
 	*rows = NULL;
 	*n = 0;
 	struct xf_db_stmt *st;
-	int rc = prepare_match(db, match, before_row, "", " LIMIT ?1 OFFSET ?2", 2, &st, err);
+	int rc = prepare_match(db, match, false, before_row, "", " LIMIT ?1 OFFSET ?2", 2, &st, err);
 	if (rc != XF_OK)
 		return rc;
 	if (limit >= 0)
@@ -484,7 +572,7 @@ int search_pg_count(struct xf_db *db, const char *match, int64_t before_row, lon
 {
 	*count = 0;
 	struct xf_db_stmt *st;
-	int rc = prepare_match(db, match, before_row, "SELECT count(*) FROM (", " LIMIT ?1) m", 1, &st, err);
+	int rc = prepare_match(db, match, false, before_row, "SELECT count(*) FROM (", " LIMIT ?1) m", 1, &st, err);
 	if (rc != XF_OK)
 		return rc;
 	xf_db_bind_int64(st, 1, cap);
@@ -499,10 +587,9 @@ int search_pg_row_matches(struct xf_db *db, int64_t row, const char *match, bool
 {
 	*matched = false;
 	struct xf_db_stmt *st;
-	int rc = prepare_match(db, match, row + 1, "SELECT count(*) FROM (", ") m WHERE m.row = ?1", 1, &st, err);
+	int rc = prepare_match(db, match, true, row, "SELECT count(*) FROM (", ") m", 0, &st, err);
 	if (rc != XF_OK)
 		return rc;
-	xf_db_bind_int64(st, 1, row);
 	int64_t v;
 	rc = one_integer(db, st, &v, "全文检索", err);
 	*matched = v > 0;

@@ -26,10 +26,11 @@ int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, 
 /* Deletes index rows (their tokens go with them). */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err);
 
-/* A MATCH expression made SQL: `SELECT DISTINCT d.row FROM search_tokens d ... ORDER BY d.row
- * DESC`, the rows it finds newest first, below a rowid bound, with no LIMIT; its placeholders
- * start at ?first (?first is the bound, then the tokens). `none` is set when a phrase has no
- * token at all: FTS5 finds nothing then, and so does the statement. */
+/* A MATCH expression made SQL: a statement whose one column `row` is the rows it finds, newest
+ * first (in the order they come: a recursive walk down the index, so no ORDER BY is needed or
+ * wanted outside it), below a rowid bound, with no LIMIT; its placeholders start at ?first
+ * (?first is the bound, then the tokens). `none` is set when a phrase has no token at all:
+ * FTS5 finds nothing then, and so does the statement. */
 struct search_pg_match {
 	char *sql;
 	char **params;
@@ -41,8 +42,10 @@ struct search_pg_match {
 /* Translates the subset of FTS5's query syntax that search.c writes: quoted phrases ("" inside
  * for a quote), each optionally behind a column name and a colon (texts, people, numbers,
  * facets), joined by AND. Anything else (OR, NOT, NEAR, *, ^, a bare word, another column) is
- * refused with XF_EINVAL: never a different answer than FTS5's. */
-int search_pg_match_compile(const char *match, int first, struct search_pg_match *m, struct xf_err *err);
+ * refused with XF_EINVAL: never a different answer than FTS5's. The token that leads is chosen
+ * by asking the index how common each is (one statement on db). */
+int search_pg_match_compile(struct xf_db *db, const char *match, int first, struct search_pg_match *m,
+                            struct xf_err *err);
 /* Binds the match's bound (rows below before_row; 0: no bound) and its tokens to a statement
  * holding its SQL. */
 int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m, int64_t before_row);
