@@ -177,17 +177,25 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	return rc == XF_OK ? batch_flush(db, b, err) : rc;
 }
 
-/* Writes index rows and their tokens, replacing any row of the same rowid. */
+/* Writes index rows and their tokens, replacing any row of the same rowid: in the caller's
+ * transaction, else in one of its own, so a row is never left with half its tokens. */
 int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err)
 {
+	bool own = !xf_db_in_transaction(db);
+	int rc = own ? xf_db_begin_write(db, err) : XF_OK;
+	if (rc != XF_OK)
+		return rc;
 	struct token_batch b;
 	memset(&b, 0, sizeof b);
 	batch_reset(&b);
-	int rc = XF_OK;
 	for (size_t k = 0; k < n && rc == XF_OK; k += DOCS_PER_STATEMENT)
 		rc = put_some(db, docs + k, n - k < DOCS_PER_STATEMENT ? n - k : DOCS_PER_STATEMENT, &b, err);
 	for (int i = 0; i < 4; i++)
 		buf_free(&b.arr[i]);
+	if (own && rc == XF_OK)
+		return xf_db_commit(db, err);
+	if (own)
+		xf_db_rollback(db);
 	return rc;
 }
 

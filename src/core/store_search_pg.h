@@ -21,7 +21,7 @@ struct search_pg_doc {
 
 /* Writes index rows and their tokens, replacing any row of the same rowid: a few statements
  * for a whole batch (arrays unnested on the server), inside the caller's transaction if one is
- * open. */
+ * open, else in a write transaction of its own. */
 int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err);
 /* Deletes index rows (their tokens go with them). */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err);

@@ -442,9 +442,12 @@ static void test_delete_and_replace(void **state)
 {
 	(void)state;
 	struct search_pg_doc d = {rowid_of(2400000, 7), "独一无二的词", "", "", FACET "s:queued"};
-	pg_put(&d, 1);
-	long n;
 	struct xf_err err;
+	/* outside a transaction: one of its own */
+	assert_false(xf_db_in_transaction(pg));
+	assert_int_equal(search_pg_put(pg, &d, 1, &err), XF_OK);
+	assert_false(xf_db_in_transaction(pg));
+	long n;
 	assert_int_equal(search_pg_count(pg, "\"独一无二\"", 0, 1000, &n, &err), XF_OK);
 	assert_int_equal(n, 1);
 	d.texts = "另一个词";
@@ -596,7 +599,16 @@ static int teardown(void **state)
 	free(docs);
 	xf_db_close(pg);
 	sqlite3_close(lite);
-	return 0;
+	/* the test's database goes (the cluster goes too, but a cluster of one's own may not) */
+	struct xf_db *admin;
+	struct xf_err err;
+	char sql[128];
+	snprintf(sql, sizeof sql, "DROP DATABASE xf_search_%d", (int)getpid());
+	if (xf_db_open(getenv("XINFANG_TEST_PG"), NULL, &admin, &err) != XF_OK)
+		return fprintf(stderr, "%s\n", err.msg), -1;
+	int rc = xf_db_exec(admin, sql, &err, "删除测试数据库");
+	xf_db_close(admin);
+	return rc == XF_OK ? 0 : (fprintf(stderr, "%s\n", err.msg), -1);
 }
 
 /* Runs the comparison, then the figures. */
