@@ -332,9 +332,10 @@ static bool facet_token(const char *tok)
 	return strncmp(tok, FACET_MARK_UTF8, 3) == 0;
 }
 
-/* Chooses the token whose rows the walk reads: the one found in fewest rows (counted up to a
- * thousand each, by one statement through the index), else the longest, as longer tokens are
- * the rarer; the filters' tokens only when nothing else is there. */
+/* Chooses the token whose rows the walk reads: the least common by the server's statistics
+ * (the most common tokens and their share, once the table is analysed), then the one found in
+ * fewest rows (counted up to a thousand each through the index), then the longest, as longer
+ * tokens are the rarer; the filters' tokens only when nothing else is there. One statement. */
 static int choose_lead(struct xf_db *db, const struct phrase *ph, size_t n, struct lead *lead, struct xf_err *err)
 {
 	struct lead *cand = NULL;
@@ -365,6 +366,9 @@ static int choose_lead(struct xf_db *db, const struct phrase *ph, size_t n, stru
 		struct xf_db_stmt *st;
 		rc = xf_db_prepare(db,
 		                   "SELECT q.i FROM unnest(CAST(?1 AS text[])) WITH ORDINALITY AS q(t, i) ORDER BY "
+		                   "coalesce((SELECT m.f FROM pg_stats s, unnest(CAST(CAST(s.most_common_vals AS text) AS text[]), "
+		                   "s.most_common_freqs) AS m(v, f) WHERE s.schemaname = current_schema() "
+		                   "AND s.tablename = 'search_tokens' AND s.attname = 'token' AND m.v = q.t), 0), "
 		                   "(SELECT count(*) FROM (SELECT 1 FROM search_tokens s WHERE s.token = q.t LIMIT 1000) c), q.i "
 		                   "LIMIT 1",
 		                   &st, err);
