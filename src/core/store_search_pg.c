@@ -13,6 +13,9 @@
 /* Index rows, and tokens, written by one statement: a few megabytes of parameters at most. */
 enum { DOCS_PER_STATEMENT = 500, TOKENS_PER_STATEMENT = 20000 };
 
+/* Forgets index rows; their tokens go with them (the foreign key's cascade). */
+static const char delete_rows_sql[] = "DELETE FROM search WHERE rowid = ANY (CAST(?1 AS bigint[]))";
+
 /* The index's columns, in search_tokens' numbering. */
 static const char *const columns[] = {"texts", "people", "numbers", "facets"};
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
@@ -153,7 +156,7 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	}
 	for (int i = 0; i < 5; i++)
 		array_close(&arr[i]);
-	int rc = run_arrays(db, "DELETE FROM search WHERE rowid = ANY (CAST(?1 AS bigint[]))", arr, 1, err);
+	int rc = run_arrays(db, delete_rows_sql, arr, 1, err);
 	if (rc == XF_OK)
 		rc = run_arrays(db,
 		                "INSERT INTO search (rowid, texts, people, numbers, facets) "
@@ -207,7 +210,7 @@ int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_
 	for (size_t k = 0; k < n; k++)
 		array_int(&arr, rows[k]);
 	array_close(&arr);
-	int rc = run_arrays(db, "DELETE FROM search WHERE rowid = ANY (CAST(?1 AS bigint[]))", &arr, 1, err);
+	int rc = run_arrays(db, delete_rows_sql, &arr, 1, err);
 	buf_free(&arr);
 	return rc;
 }
