@@ -116,11 +116,12 @@ static int batch_flush(struct xf_db *db, struct token_batch *b, struct xf_err *e
 		return XF_OK;
 	for (int i = 0; i < 4; i++)
 		array_close(&b->arr[i]);
-	int rc = run_arrays(db,
-	                    "INSERT INTO search_tokens (row, case_id, col, pos, token) "
-	                    "SELECT r, r & 4294967295, c, p, t FROM unnest(CAST(?1 AS bigint[]), CAST(?2 AS integer[]), "
-	                    "CAST(?3 AS integer[]), CAST(?4 AS text[])) AS u(r, c, p, t) ORDER BY t, r",
-	                    b->arr, 4, err);
+	int rc =
+	    run_arrays(db,
+	               "INSERT INTO search_tokens (row, case_id, col, pos, token) "
+	               "SELECT r, r & 4294967295, c, p, t FROM unnest(CAST(?1 AS bigint[]), CAST(?2 AS integer[]), "
+	               "CAST(?3 AS integer[]), CAST(?4 AS text[])) AS u(r, c, p, t) ORDER BY t, r",
+	               b->arr, 4, err);
 	batch_reset(b);
 	return rc;
 }
@@ -352,7 +353,8 @@ static int choose_lead(struct xf_db *db, const struct phrase *ph, size_t n, stru
 				}
 	/* longest first (a stable insertion sort: ties keep the typed order) */
 	for (size_t i = 1; i < nc; i++)
-		for (size_t j = i; j > 0 && strlen(ph[cand[j].q].tok[cand[j].k]) > strlen(ph[cand[j - 1].q].tok[cand[j - 1].k]);
+		for (size_t j = i;
+		     j > 0 && strlen(ph[cand[j].q].tok[cand[j].k]) > strlen(ph[cand[j - 1].q].tok[cand[j - 1].k]);
 		     j--) {
 			struct lead t = cand[j];
 			cand[j] = cand[j - 1];
@@ -367,14 +369,15 @@ static int choose_lead(struct xf_db *db, const struct phrase *ph, size_t n, stru
 			array_text(&arr, ph[cand[i].q].tok[cand[i].k], strlen(ph[cand[i].q].tok[cand[i].k]));
 		array_close(&arr);
 		struct xf_db_stmt *st;
-		rc = xf_db_prepare(db,
-		                   "SELECT q.i FROM unnest(CAST(?1 AS text[])) WITH ORDINALITY AS q(t, i) ORDER BY "
-		                   "coalesce((SELECT m.f FROM pg_stats s, unnest(CAST(CAST(s.most_common_vals AS text) AS text[]), "
-		                   "s.most_common_freqs) AS m(v, f) WHERE s.schemaname = current_schema() "
-		                   "AND s.tablename = 'search_tokens' AND s.attname = 'token' AND m.v = q.t), 0), "
-		                   "(SELECT count(*) FROM (SELECT 1 FROM search_tokens s WHERE s.token = q.t LIMIT 1000) c), q.i "
-		                   "LIMIT 1",
-		                   &st, err);
+		rc = xf_db_prepare(
+		    db,
+		    "SELECT q.i FROM unnest(CAST(?1 AS text[])) WITH ORDINALITY AS q(t, i) ORDER BY "
+		    "coalesce((SELECT m.f FROM pg_stats s, unnest(CAST(CAST(s.most_common_vals AS text) AS text[]), "
+		    "s.most_common_freqs) AS m(v, f) WHERE s.schemaname = current_schema() "
+		    "AND s.tablename = 'search_tokens' AND s.attname = 'token' AND m.v = q.t), 0), "
+		    "(SELECT count(*) FROM (SELECT 1 FROM search_tokens s WHERE s.token = q.t LIMIT 1000) c), q.i "
+		    "LIMIT 1",
+		    &st, err);
 		if (rc == XF_OK) {
 			xf_db_bind_text(st, 1, arr.data, (int)arr.len);
 			enum xf_db_step step = xf_db_step(st);
@@ -429,10 +432,11 @@ static void walk_step(struct xf_buf *sql, const struct phrase *ph, size_t n, str
 	/* The leading phrase's other tokens, at their places before and after the leading one. */
 	for (size_t k = 0; k < lp->n; k++)
 		if (k != lead.k)
-			buf_printf(sql,
-			           " AND EXISTS (SELECT 1 FROM search_tokens x%zu WHERE x%zu.token = ?%d AND x%zu.row = d.row "
-			           "AND x%zu.col = d.col AND x%zu.pos = d.pos + (%d) OFFSET 0)",
-			           k, k, param[lead.q][k], k, k, k, (int)k - (int)lead.k);
+			buf_printf(
+			    sql,
+			    " AND EXISTS (SELECT 1 FROM search_tokens x%zu WHERE x%zu.token = ?%d AND x%zu.row = d.row "
+			    "AND x%zu.col = d.col AND x%zu.pos = d.pos + (%d) OFFSET 0)",
+			    k, k, param[lead.q][k], k, k, k, (int)k - (int)lead.k);
 	for (size_t q = 0; q < n; q++)
 		if (q != lead.q)
 			other_phrase(sql, &ph[q], q, param[q]);
@@ -464,7 +468,8 @@ static int compile_match(struct xf_db *db, const char *match, int first, bool ex
 	buf_init(&sql);
 	if (m->none) {
 		/* FTS5 finds nothing for a phrase without tokens: the same statement shape, no row. */
-		buf_printf(&sql, "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint)", first);
+		buf_printf(&sql, "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint)",
+		           first);
 		m->sql = sql.data;
 		phrases_free(ph, n);
 		return XF_OK;
@@ -484,7 +489,9 @@ static int compile_match(struct xf_db *db, const char *match, int first, bool ex
 		walk_step(&sql, ph, n, lead, param, "<", bound);
 		buf_puts(&sql, ") UNION ALL SELECT (");
 		walk_step(&sql, ph, n, lead, param, "<", "walk.row");
-		buf_puts(&sql, ") FROM walk WHERE walk.row IS NOT NULL) SELECT walk.row FROM walk WHERE walk.row IS NOT NULL");
+		buf_puts(
+		    &sql,
+		    ") FROM walk WHERE walk.row IS NOT NULL) SELECT walk.row FROM walk WHERE walk.row IS NOT NULL");
 	}
 	free(bound);
 	for (size_t q = 0; q < n; q++)
@@ -582,8 +589,7 @@ static int one_integer(struct xf_db *db, struct xf_db_stmt *st, int64_t *v, cons
 }
 
 /* How many rows a match finds, counting stopping at cap. */
-int search_pg_count(struct xf_db *db, const char *match, int64_t before_row, long cap, long *count,
-                    struct xf_err *err)
+int search_pg_count(struct xf_db *db, const char *match, int64_t before_row, long cap, long *count, struct xf_err *err)
 {
 	*count = 0;
 	struct xf_db_stmt *st;

@@ -57,8 +57,7 @@ void search_pg_match_free(struct search_pg_match *m);
 int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long limit, long offset, int64_t **rows,
                    size_t *n, struct xf_err *err);
 /* How many rows the match finds below before_row (0: no bound), counting stopping at cap. */
-int search_pg_count(struct xf_db *db, const char *match, int64_t before_row, long cap, long *count,
-                    struct xf_err *err);
+int search_pg_count(struct xf_db *db, const char *match, int64_t before_row, long cap, long *count, struct xf_err *err);
 /* Whether one index row is found by the match (FTS5's `rowid = ? AND search MATCH ?`). */
 int search_pg_row_matches(struct xf_db *db, int64_t row, const char *match, bool *matched, struct xf_err *err);
 

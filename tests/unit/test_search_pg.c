@@ -57,9 +57,10 @@ static void digits(struct xf_buf *b, int n)
 }
 
 static const char *const words[] = {
-	"银行", "贷款", "信用卡", "理财", "利息", "投诉", "客户", "经理", "柜台", "账户", "转账", "手续费", "王", "李",
-	"张",   "钱",   "款",     "卡",   "𠮷",   "𠮷野家", "存", "取", "网点", "营业厅", "保险", "基金", "催收", "扣款",
-	"冻结", "挂失", "态度",   "用卡", "信用", "ATM",  "PoS", "WeChat", "App", "VIP", "iPhone", "ＡＴＭ", "ATM-POS",
+    "银行",   "贷款",   "信用卡", "理财", "利息", "投诉",   "客户",   "经理",    "柜台",   "账户", "转账",
+    "手续费", "王",     "李",     "张",   "钱",   "款",     "卡",     "𠮷",      "𠮷野家", "存",   "取",
+    "网点",   "营业厅", "保险",   "基金", "催收", "扣款",   "冻结",   "挂失",    "态度",   "用卡", "信用",
+    "ATM",    "PoS",    "WeChat", "App",  "VIP",  "iPhone", "ＡＴＭ", "ATM-POS",
 };
 static const char *const seps[] = {"", "", "", "，", "。", " ", "、", "\n", "：", "“", "”"};
 static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "𠮷"};
@@ -128,8 +129,11 @@ static void lite_put(const struct search_pg_doc *d, size_t n)
 {
 	lite_exec("BEGIN");
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(lite, "INSERT INTO search (rowid, texts, people, numbers, facets) "
-	                                          "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(lite,
+	                                    "INSERT INTO search (rowid, texts, people, numbers, facets) "
+	                                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_int64(st, 1, d[i].row);
 		sqlite3_bind_text(st, 2, d[i].texts, -1, SQLITE_STATIC);
@@ -173,8 +177,11 @@ struct rows {
 static struct rows lite_rows(const char *match, int64_t before, long limit, long offset)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(lite, "SELECT rowid FROM search WHERE search MATCH ?1 AND rowid < ?2 "
-	                                          "ORDER BY rowid DESC LIMIT ?3 OFFSET ?4", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(lite,
+	                                    "SELECT rowid FROM search WHERE search MATCH ?1 AND rowid < ?2 "
+	                                    "ORDER BY rowid DESC LIMIT ?3 OFFSET ?4",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, before ? before : INT64_MAX);
 	sqlite3_bind_int64(st, 3, limit);
@@ -195,8 +202,11 @@ static struct rows lite_rows(const char *match, int64_t before, long limit, long
 static long lite_count(const char *match, long cap)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(lite, "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 "
-	                                          "ORDER BY rowid DESC LIMIT ?2)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(lite,
+	                                    "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ?1 "
+	                                    "ORDER BY rowid DESC LIMIT ?2)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, cap);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -209,8 +219,9 @@ static long lite_count(const char *match, long cap)
 static bool lite_row_matches(const char *match, int64_t row)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(lite, "SELECT 1 FROM search WHERE rowid = ?1 AND search MATCH ?2", -1, &st,
-	                                    NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(lite, "SELECT 1 FROM search WHERE rowid = ?1 AND search MATCH ?2", -1, &st, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_int64(st, 1, row);
 	sqlite3_bind_text(st, 2, match, -1, SQLITE_STATIC);
 	bool found = sqlite3_step(st) == SQLITE_ROW;
@@ -235,8 +246,8 @@ static void same_rows(const char *what, const char *match, struct rows a, struct
 	while (i < a.n && i < b.n && a.v[i] == b.v[i])
 		i++;
 	if (i < a.n || i < b.n)
-		fail_msg("%s of %s: FTS5 %zu rows, PostgreSQL %zu; first difference at %zu (%lld against %lld)", what, match,
-		         a.n, b.n, i, i < a.n ? (long long)a.v[i] : -1LL, i < b.n ? (long long)b.v[i] : -1LL);
+		fail_msg("%s of %s: FTS5 %zu rows, PostgreSQL %zu; first difference at %zu (%lld against %lld)", what,
+		         match, a.n, b.n, i, i < a.n ? (long long)a.v[i] : -1LL, i < b.n ? (long long)b.v[i] : -1LL);
 	free(a.v);
 	free(b.v);
 }
@@ -288,29 +299,67 @@ static char **queries(size_t *n)
 	snprintf(id_tail, sizeof id_tail, "%s", id + strlen(id) - 6);
 	snprintf(in_numbers, sizeof in_numbers, "numbers=%s", tail4);
 	char *q[] = {
-		/* one character, two, longer words, across words run together */
-		expr("王", NULL), expr("款", NULL), expr("卡", NULL), expr("𠮷", NULL), expr("李", NULL),
-		expr("银行", NULL), expr("贷款", NULL), expr("理财", NULL), expr("利息", NULL), expr("客户", NULL),
-		expr("信用卡", NULL), expr("手续费", NULL), expr("营业厅", NULL), expr("𠮷野家", NULL),
-		expr("银行贷款", NULL), expr("信用卡账户", NULL), expr("王小明", NULL), expr("卡信用", NULL),
-		/* Latin in any case and width, phrases of several tokens */
-		expr("atm", NULL), expr("ATM", NULL), expr("PoS", NULL), expr("WECHAT", NULL), expr("ＡＴＭ", NULL),
-		expr("ATM-POS", NULL), expr("atm pos", NULL), expr("pos-atm", NULL), expr("he\"llo", NULL),
-		expr("2026-03", NULL),
-		/* numbers and their tails */
-		expr(tail4, NULL), expr(tail8, NULL), expr(phone, NULL), expr(id, NULL), expr(id_tail, NULL),
-		expr(in_numbers, NULL), expr("numbers=", NULL), expr("1380", NULL),
-		/* columns */
-		expr("texts=王", NULL), expr("people=王", NULL), expr("people=朝阳区", NULL), expr("texts=朝阳区", NULL),
-		/* several words, with filters */
-		expr("王", "贷款", NULL), expr("银行", "atm", NULL), expr("信用卡", "texts=投诉", "people=李", NULL),
-		expr("银行", "facets=" FACET "s:queued", NULL), expr("facets=" FACET "i:一般", NULL),
-		expr("facets=" FACET "d:个人金融部", "facets=" FACET "c:收费", NULL),
-		expr("款", "facets=" FACET "i:重要", "facets=" FACET "h:来电", NULL),
-		expr("texts=卡", "facets=" FACET "s:closed", NULL),
-		/* nothing found; no token at all; the long document's last word */
-		expr("麒麟不在", NULL), expr("zzqqx", NULL), expr("facets=" FACET "s:nosuch", NULL), expr("，。", NULL),
-		expr("麒麟", NULL), expr("甲", "麒麟", NULL), expr("texts=麒麟", NULL),
+	    /* one character, two, longer words, across words run together */
+	    expr("王", NULL),
+	    expr("款", NULL),
+	    expr("卡", NULL),
+	    expr("𠮷", NULL),
+	    expr("李", NULL),
+	    expr("银行", NULL),
+	    expr("贷款", NULL),
+	    expr("理财", NULL),
+	    expr("利息", NULL),
+	    expr("客户", NULL),
+	    expr("信用卡", NULL),
+	    expr("手续费", NULL),
+	    expr("营业厅", NULL),
+	    expr("𠮷野家", NULL),
+	    expr("银行贷款", NULL),
+	    expr("信用卡账户", NULL),
+	    expr("王小明", NULL),
+	    expr("卡信用", NULL),
+	    /* Latin in any case and width, phrases of several tokens */
+	    expr("atm", NULL),
+	    expr("ATM", NULL),
+	    expr("PoS", NULL),
+	    expr("WECHAT", NULL),
+	    expr("ＡＴＭ", NULL),
+	    expr("ATM-POS", NULL),
+	    expr("atm pos", NULL),
+	    expr("pos-atm", NULL),
+	    expr("he\"llo", NULL),
+	    expr("2026-03", NULL),
+	    /* numbers and their tails */
+	    expr(tail4, NULL),
+	    expr(tail8, NULL),
+	    expr(phone, NULL),
+	    expr(id, NULL),
+	    expr(id_tail, NULL),
+	    expr(in_numbers, NULL),
+	    expr("numbers=", NULL),
+	    expr("1380", NULL),
+	    /* columns */
+	    expr("texts=王", NULL),
+	    expr("people=王", NULL),
+	    expr("people=朝阳区", NULL),
+	    expr("texts=朝阳区", NULL),
+	    /* several words, with filters */
+	    expr("王", "贷款", NULL),
+	    expr("银行", "atm", NULL),
+	    expr("信用卡", "texts=投诉", "people=李", NULL),
+	    expr("银行", "facets=" FACET "s:queued", NULL),
+	    expr("facets=" FACET "i:一般", NULL),
+	    expr("facets=" FACET "d:个人金融部", "facets=" FACET "c:收费", NULL),
+	    expr("款", "facets=" FACET "i:重要", "facets=" FACET "h:来电", NULL),
+	    expr("texts=卡", "facets=" FACET "s:closed", NULL),
+	    /* nothing found; no token at all; the long document's last word */
+	    expr("麒麟不在", NULL),
+	    expr("zzqqx", NULL),
+	    expr("facets=" FACET "s:nosuch", NULL),
+	    expr("，。", NULL),
+	    expr("麒麟", NULL),
+	    expr("甲", "麒麟", NULL),
+	    expr("texts=麒麟", NULL),
 	};
 	*n = sizeof q / sizeof q[0];
 	char **out = xmalloc(sizeof q);
@@ -367,7 +416,8 @@ static void test_same_answers(void **state)
 			if (search_pg_row_matches(pg, probe[k], m, &matched, &err) != XF_OK)
 				fail_msg("row of %s: %s", m, err.msg);
 			if (matched != lite_row_matches(m, probe[k]))
-				fail_msg("row %lld of %s: FTS5 %d, PostgreSQL %d", (long long)probe[k], m, !matched, matched);
+				fail_msg("row %lld of %s: FTS5 %d, PostgreSQL %d", (long long)probe[k], m, !matched,
+				         matched);
 		}
 		free(all.v);
 	}
@@ -389,12 +439,13 @@ static void test_phrase_is_not_a_bag(void **state)
 {
 	(void)state;
 	static const char *const pairs[][2] = {
-		{"\"ATM-POS\"", "\"atm\" AND \"pos\""},
-		{"\"王，李\"", "\"王\" AND \"李\""},
-		{"\"pos atm\"", "\"pos\" AND \"atm\""},
+	    {"\"ATM-POS\"", "\"atm\" AND \"pos\""},
+	    {"\"王，李\"", "\"王\" AND \"李\""},
+	    {"\"pos atm\"", "\"pos\" AND \"atm\""},
 	};
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		long phrase_l = lite_count(pairs[i][0], 100000), bag_l = lite_count(pairs[i][1], 100000), phrase_p, bag_p;
+		long phrase_l = lite_count(pairs[i][0], 100000), bag_l = lite_count(pairs[i][1], 100000), phrase_p,
+		     bag_p;
 		struct xf_err err;
 		assert_int_equal(search_pg_count(pg, pairs[i][0], 0, 100000, &phrase_p, &err), XF_OK);
 		assert_int_equal(search_pg_count(pg, pairs[i][1], 0, 100000, &bag_p, &err), XF_OK);
@@ -416,7 +467,8 @@ static void test_past_tsvector_limit(void **state)
 	free(r.v);
 	struct xf_db_stmt *st;
 	struct xf_err err;
-	assert_int_equal(xf_db_prepare(pg, "SELECT pos FROM search_tokens WHERE row = ?1 AND token = ?2", &st, &err), XF_OK);
+	assert_int_equal(xf_db_prepare(pg, "SELECT pos FROM search_tokens WHERE row = ?1 AND token = ?2", &st, &err),
+	                 XF_OK);
 	xf_db_bind_int64(st, 1, huge_row);
 	xf_db_bind_text(st, 2, "麒麟", -1);
 	assert_int_equal(xf_db_step(st), XF_DB_ROW);
@@ -432,9 +484,26 @@ static void test_outside_the_subset(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"\"a\" OR \"b\"", "NOT \"a\"", "\"a\" NOT \"b\"", "NEAR(\"a\" \"b\")", "\"a\"*", "^\"a\"", "foo : \"a\"",
-		"\"a\" \"b\"", "a", "\"unterminated", "{texts people} : \"a\"", "texts : a", "\"a\" AND", "\"a\" and \"b\"",
-		"TEXTS : \"a\"", "", "   ", "\"a\" AND AND \"b\"", "- texts : \"a\"", "texts : \"a\" + \"b\"",
+	    "\"a\" OR \"b\"",
+	    "NOT \"a\"",
+	    "\"a\" NOT \"b\"",
+	    "NEAR(\"a\" \"b\")",
+	    "\"a\"*",
+	    "^\"a\"",
+	    "foo : \"a\"",
+	    "\"a\" \"b\"",
+	    "a",
+	    "\"unterminated",
+	    "{texts people} : \"a\"",
+	    "texts : a",
+	    "\"a\" AND",
+	    "\"a\" and \"b\"",
+	    "TEXTS : \"a\"",
+	    "",
+	    "   ",
+	    "\"a\" AND AND \"b\"",
+	    "- texts : \"a\"",
+	    "texts : \"a\" + \"b\"",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t *rows = NULL;
@@ -495,8 +564,16 @@ static void time_query(const char *label, const char *match, long limit)
 	}
 	for (int i = 0; i < 5; i++)
 		for (int j = i + 1; j < 5; j++) {
-			if (l[j] < l[i]) { double t = l[i]; l[i] = l[j]; l[j] = t; }
-			if (p[j] < p[i]) { double t = p[i]; p[i] = p[j]; p[j] = t; }
+			if (l[j] < l[i]) {
+				double t = l[i];
+				l[i] = l[j];
+				l[j] = t;
+			}
+			if (p[j] < p[i]) {
+				double t = p[i];
+				p[i] = p[j];
+				p[j] = t;
+			}
 		}
 	printf("search-pg: %-36s FTS5 %8.2f ms   PostgreSQL %8.2f ms\n", label, l[2], p[2]);
 }
@@ -587,7 +664,8 @@ static int setup(void **state)
 		buf_puts(&t, "甲，");
 	buf_puts(&t, "麒麟");
 	huge_row = rowid_of(2461000, 99999);
-	docs[ndocs++] = (struct search_pg_doc){huge_row, t.data, xstrdup("王芳"), xstrdup(""), xstrdup(FACET "s:queued")};
+	docs[ndocs++] =
+	    (struct search_pg_doc){huge_row, t.data, xstrdup("王芳"), xstrdup(""), xstrdup(FACET "s:queued")};
 	put_both(docs, ndocs, "documents compared");
 	return 0;
 }
@@ -617,12 +695,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_answers),
-		cmocka_unit_test(test_phrase_is_not_a_bag),
-		cmocka_unit_test(test_past_tsvector_limit),
-		cmocka_unit_test(test_outside_the_subset),
-		cmocka_unit_test(test_delete_and_replace),
-		cmocka_unit_test(test_bench),
+	    cmocka_unit_test(test_same_answers),        cmocka_unit_test(test_phrase_is_not_a_bag),
+	    cmocka_unit_test(test_past_tsvector_limit), cmocka_unit_test(test_outside_the_subset),
+	    cmocka_unit_test(test_delete_and_replace),  cmocka_unit_test(test_bench),
 	};
 	return cmocka_run_group_tests_name("search-pg", tests, setup, teardown);
 }
