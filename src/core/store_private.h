@@ -110,7 +110,7 @@ int store_search_bulk_end(struct xf_store *st, struct xf_err *err);
 
 /* A list's petitioner column: the first petitioner's name, or （匿名） for an anonymous item
  * (which has none), as cases c joined to their first petitioner p. */
-#define XF_LIST_NAME "CASE WHEN c.anonymous AND coalesce(p.name, '') = '' THEN '（匿名）' ELSE coalesce(p.name, '') END AS name"
+#define XF_LIST_NAME "CASE WHEN c.anonymous <> 0 AND coalesce(p.name, '') = '' THEN '（匿名）' ELSE coalesce(p.name, '') END AS name"
 
 /* The audit chain (store_chain.c). */
 /* The schema version that brings the audit chain (data/schema/005_audit_chain.sql). */
