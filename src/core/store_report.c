@@ -5,8 +5,9 @@
 
 #include "store_private.h"
 
-/* The statement for the store's dialect: SQLite keeps its index hints (INDEXED BY name), which
- * PostgreSQL has no word for (its planner picks the index); a new string. */
+/* The statement for the store's dialect: SQLite keeps its planner's hints, which PostgreSQL has
+ * no words for (its planner chooses): INDEXED BY name goes, and CROSS JOIN (SQLite's fixed join
+ * order; every one here has its ON) becomes JOIN. A new string. */
 static char *dialect_sql(struct xf_store *st, const char *sql)
 {
 	struct xf_buf b;
@@ -16,13 +17,22 @@ static char *dialect_sql(struct xf_store *st, const char *sql)
 		buf_puts(&b, sql);
 		return b.data;
 	}
-	static const char hint[] = "INDEXED BY ";
-	const char *p = sql, *q;
-	while ((q = strstr(p, hint)) != NULL) {
+	static const char hint[] = "INDEXED BY ", cross[] = "CROSS JOIN";
+	const char *p = sql;
+	for (;;) {
+		const char *h = strstr(p, hint), *c = strstr(p, cross);
+		const char *q = h && (!c || h < c) ? h : c;
+		if (q == NULL)
+			break;
 		buf_add(&b, p, (size_t)(q - p));
-		p = q + strlen(hint);
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
+		if (q == h) {
+			p = q + strlen(hint);
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+		} else {
+			buf_puts(&b, "JOIN");
+			p = q + strlen(cross);
+		}
 	}
 	buf_puts(&b, p);
 	return b.data;
