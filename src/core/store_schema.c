@@ -33,12 +33,7 @@ static int read_objects(struct xf_db *db, struct xf_rows *out, struct xf_err *er
 			cap = cap ? cap * 2 : 64;
 			out->v = xrealloc(out->v, cap * sizeof *out->v);
 		}
-		struct xf_fields *f = &out->v[out->n++];
-		fields_init(f);
-		for (int i = 0; i < 3; i++) {
-			const char *t = xf_db_column_text(stmt, i);
-			fields_add(f, xf_db_column_name(stmt, i), t ? t : "");
-		}
+		store_db_row_fields(stmt, &out->v[out->n++]);
 	}
 	xf_db_finalize(stmt);
 	if (step != XF_DB_DONE) {
