@@ -1,4 +1,5 @@
-/* The only file that talks to SQLite: schema, migrations, transactions and queries. */
+/* The store: opened through the storage seam (store_db.h), its schema migrated per backend,
+ * transactions and the generic queries. */
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
