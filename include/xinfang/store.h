@@ -18,6 +18,11 @@ struct xf_migration {
 };
 extern const struct xf_migration xf_migrations[];
 extern const size_t xf_migration_count;
+/* The same versions for PostgreSQL (data/schema/pg/NNN_name.sql), and data/schema/pg/roles.sql:
+ * the desk's privileges, given after the migrations. */
+extern const struct xf_migration xf_pg_migrations[];
+extern const size_t xf_pg_migration_count;
+extern const char xf_pg_roles_sql[];
 
 /* Rows read back as key=value text fields. */
 struct xf_rows {

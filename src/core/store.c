@@ -1,4 +1,5 @@
-/* The only file that talks to SQLite: schema, migrations, transactions and queries. */
+/* The store: opened through the storage seam (store_db.h), its schema migrated per backend,
+ * transactions and the generic queries. */
 #include "xinfang/store.h"
 
 #include "xinfang/clock.h"
@@ -27,7 +28,7 @@ struct xf_store {
 	sqlite3 *db;        /* its native SQLite handle, while store files still call SQLite */
 	char *path;
 	int busy_ms;
-	int wal_frames; /* frames in the WAL after the last commit; store_commit checkpoints */
+	int64_t others_commits; /* commits of other connections seen (store_data_version) */
 	struct table_columns *tables; /* cache for the generic row functions */
 	int ntables;
 	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
@@ -54,6 +55,7 @@ struct xf_chain **store_chain_slot(struct xf_store *st)
 }
 
 static void forget_columns(struct xf_store *st);
+static int store_pg_roles(struct xf_store *st, struct xf_err *err);
 
 /* Tables the generic row functions may touch. */
 static const char *const known_tables[] = {
@@ -74,8 +76,8 @@ static bool table_known(const char *table)
 	return false;
 }
 
-/* Set when a write went past the file-size limit (SIGXFSZ caught): SQLite's own errno may be
- * gone by the time it reports the I/O error. */
+/* Set when a write went past the file-size limit (SIGXFSZ caught), for the SQLite helpers of
+ * the files not yet on the seam (the seam keeps its own note: xf_db_note_file_limit). */
 static volatile sig_atomic_t file_limit_hit;
 
 /* Notes a write past the file-size limit; the write itself fails with EFBIG. */
@@ -83,6 +85,7 @@ static void note_file_limit(int sig)
 {
 	(void)sig;
 	file_limit_hit = 1;
+	xf_db_note_file_limit();
 }
 
 /* Catches SIGXFSZ so a write past the limit is an error with a message, not a silent death. */
@@ -96,57 +99,28 @@ void store_catch_file_limit(void)
 	sigaction(SIGXFSZ, &sa, NULL);
 }
 
-/* Turns an SQLite failure into a message a clerk can act on. */
-static int fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
+/* Turns the connection's last failure into a message a clerk can act on. */
+static int fail(struct xf_store *st, struct xf_err *err, const char *what)
 {
-	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
-	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
-	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT || file_limit_hit))
-		rc = SQLITE_FULL;
-	file_limit_hit = 0;
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return xf_err_set(err, XF_EBUSY,
-		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
-		                  st ? st->busy_ms : 0, what);
-	case SQLITE_FULL:
-		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了系统允许的大小）：%s未保存，已有数据完好。请清理磁盘空间（或请管理员放宽文件大小限制）后重试", what);
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_CANTOPEN:
-	case SQLITE_AUTH:
-		return xf_err_set(err, XF_EIO, "无法读写数据库文件 %s（%s）：%s未完成。请检查文件和目录的权限",
-		                  st ? st->path : "", detail, what);
-	case SQLITE_IOERR:
-		return xf_err_set(err, XF_EIO, "读写数据库文件出错（%s）：%s未完成。请检查磁盘", detail, what);
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return xf_err_set(err, XF_EIO, "文件 %s 不是 xinfang 数据库或已损坏（%s）：请从备份恢复",
-		                  st ? st->path : "", detail);
-	case SQLITE_CONSTRAINT:
-		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, detail);
-	default:
-		return xf_err_set(err, XF_EIO, "%s失败：%s", what, detail);
-	}
+	return xf_db_fail(st->conn, err, what);
 }
 
 /* Prepares a statement or reports why not. */
-static int prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
+static int prepare(struct xf_store *st, const char *sql, struct xf_db_stmt **stmt, struct xf_err *err)
 {
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
-	if (rc != SQLITE_OK)
-		return fail(st, rc, err, "数据库查询");
-	return XF_OK;
+	return xf_db_prepare(st->conn, sql, stmt, err);
 }
 
 /* Runs SQL with no results. */
 static int exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
 {
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return fail(st, rc, err, what);
-	return XF_OK;
+	return xf_db_exec(st->conn, sql, err, what);
+}
+
+/* True when the store is an SQLite file (not a PostgreSQL database). */
+static bool on_sqlite(struct xf_store *st)
+{
+	return xf_db_dialect(st->conn) == XF_DB_SQLITE;
 }
 
 /* Releases rows. */
@@ -157,51 +131,6 @@ void rows_free(struct xf_rows *rows)
 	free(rows->v);
 	rows->v = NULL;
 	rows->n = 0;
-}
-
-/* Copies the current result row into fields. */
-static void row_to_fields(sqlite3_stmt *stmt, struct xf_fields *f)
-{
-	fields_init(f);
-	int n = sqlite3_column_count(stmt);
-	for (int i = 0; i < n; i++) {
-		const unsigned char *v = sqlite3_column_text(stmt, i);
-		fields_add(f, sqlite3_column_name(stmt, i), v ? (const char *)v : "");
-	}
-}
-
-/* Steps a statement to the end, collecting every row. */
-static int collect_rows(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
-{
-	size_t cap = 0;
-	out->v = NULL;
-	out->n = 0;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
-		row_to_fields(stmt, &out->v[out->n++]);
-	}
-	if (rc != SQLITE_DONE) {
-		fail(st, rc, err, "读取数据");
-		sqlite3_finalize(stmt);
-		rows_free(out);
-		return err ? (int)err->code : XF_EIO;
-	}
-	sqlite3_finalize(stmt);
-	return XF_OK;
-}
-
-/* Notes the WAL's size after each commit instead of checkpointing inside it: a checkpoint that
- * fails (a full disk, a file-size limit) must never make a committed change look failed. */
-static int note_wal_frames(void *arg, sqlite3 *db, const char *name, int frames)
-{
-	(void)db;
-	(void)name;
-	((struct xf_store *)arg)->wal_frames = frames;
-	return SQLITE_OK;
 }
 
 /* Creates a missing store file with the office's mode, so its -wal and -shm follow it. */
@@ -222,19 +151,13 @@ static int create_office_file(const char *path, struct xf_err *err)
 	return why.code;
 }
 
-/* Opens the file with the house's pragmas. */
+/* Opens the store the locator names (an SQLite file, made with the office's mode when missing,
+ * or a PostgreSQL database) through the storage seam. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
-	/* Until every store file speaks the seam, a PostgreSQL database is not opened as a store. */
-	if (xf_db_locator_is_pg(path)) {
-		char *safe = xf_db_locator_safe(path);
-		int code = xf_err_set(err, XF_EINVAL, "%s 是 PostgreSQL 数据库：本版本的存储还只能用 SQLite 文件，请用文件路径作 --db", safe);
-		free(safe);
-		return code;
-	}
 	struct xf_err made;
-	if (create_office_file(path, &made) != XF_OK) {
+	if (!xf_db_locator_is_pg(path) && create_office_file(path, &made) != XF_OK) {
 		if (err)
 			*err = made;
 		return made.code;
@@ -249,57 +172,89 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 		store_close(st);
 		return code;
 	}
-	st->db = xf_db_native(st->conn);
-	if ((code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK) {
+	st->db = on_sqlite(st) ? xf_db_native(st->conn) : NULL;
+	/* The text index and the audit chain's row noting are SQLite's (FTS5, the update hook); on
+	 * PostgreSQL neither is kept yet (not yet: issue 19). */
+	if (on_sqlite(st) &&
+	    ((code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK)) {
 		store_close(st);
 		return code;
 	}
-	sqlite3_wal_hook(st->db, note_wal_frames, st);
-	static const char *const companions[] = {"-wal", "-shm"};
-	for (size_t i = 0; i < 2; i++) {
-		char *p = xasprintf("%s%s", path, companions[i]);
-		fileperm_follow(p);
-		free(p);
+	if (on_sqlite(st)) { /* the file's companions take its mode (PostgreSQL: no files here) */
+		static const char *const companions[] = {"-wal", "-shm"};
+		for (size_t i = 0; i < 2; i++) {
+			char *p = xasprintf("%s%s", path, companions[i]);
+			fileperm_follow(p);
+			free(p);
+		}
 	}
 	*out = st;
 	return XF_OK;
 }
 
-/* Closes the file. */
+/* Closes the store. */
 void store_close(struct xf_store *st)
 {
 	if (st == NULL)
 		return;
 	store_chain_detach(st);
+	/* The text index's statements are SQLite's (FTS5); PostgreSQL prepares none (not yet: issue 19). */
 	for (int i = 0; i < XF_SEARCH_STMTS; i++)
-		sqlite3_finalize(st->search_stmts[i]);
+		if (st->search_stmts[i])
+			sqlite3_finalize(st->search_stmts[i]);
 	xf_db_close(st->conn);
 	forget_columns(st);
 	free(st->path);
 	free(st);
 }
 
-/* The file's path. */
+/* The file's path (or the database's locator). */
 const char *store_path(const struct xf_store *st)
 {
 	return st->path;
 }
 
-/* Reads PRAGMA user_version. */
-int store_version(struct xf_store *st, int *version, struct xf_err *err)
+/* Reads one integer a query returns (0 when it returns no row). */
+static int query_int(struct xf_store *st, const char *sql, int64_t *value, struct xf_err *err, const char *what)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(st, "PRAGMA user_version", &stmt, err);
+	struct xf_db_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
-		return fail(st, rc, err, "读取数据库版本");
+	enum xf_db_step step = xf_db_step(stmt);
+	*value = step == XF_DB_ROW ? xf_db_column_int64(stmt, 0) : 0;
+	xf_db_finalize(stmt);
+	return step == XF_DB_ERROR ? fail(st, err, what) : XF_OK;
+}
+
+/* The schema's version: SQLite's PRAGMA user_version; on PostgreSQL the one row of
+ * schema_version (data/schema/pg/001_init.sql), 0 in a database without it. */
+int store_version(struct xf_store *st, int *version, struct xf_err *err)
+{
+	int64_t v = 0;
+	int rc;
+	if (on_sqlite(st)) {
+		rc = query_int(st, "PRAGMA user_version", &v, err, "读取数据库版本");
+	} else {
+		rc = query_int(st, "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END", &v, err,
+		               "读取数据库版本");
+		if (rc == XF_OK && v == 1)
+			rc = query_int(st, "SELECT version FROM schema_version", &v, err, "读取数据库版本");
 	}
-	*version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	return XF_OK;
+	*version = (int)v;
+	return rc;
+}
+
+/* The migrations compiled in for the store's backend. */
+static void backend_migrations(struct xf_store *st, const struct xf_migration **list, size_t *n)
+{
+	if (on_sqlite(st)) {
+		*list = xf_migrations;
+		*n = xf_migration_count;
+	} else {
+		*list = xf_pg_migrations;
+		*n = xf_pg_migration_count;
+	}
 }
 
 /* Newest compiled-in migration. */
@@ -308,7 +263,24 @@ int store_latest_version(void)
 	return xf_migration_count ? xf_migrations[xf_migration_count - 1].version : 0;
 }
 
-/* Applies pending migrations in order. */
+/* Runs one migration in the open transaction and sets the version it brings (a PostgreSQL file
+ * sets schema_version itself, as its last statement). */
+static int migrate_one(struct xf_store *st, const struct xf_migration *m, struct xf_err *err)
+{
+	int rc = exec(st, m->sql, err, m->name);
+	if (rc != XF_OK || !on_sqlite(st))
+		return rc;
+	/* The chain's seal hashes the records an upgraded SQLite store already holds; a PostgreSQL
+	 * store is made new by init and has none to seal. */
+	if (m->version == XF_CHAIN_SCHEMA && (rc = store_chain_seal(st, err)) != XF_OK)
+		return rc;
+	char *set = xasprintf("PRAGMA user_version=%d", m->version);
+	rc = exec(st, set, err, m->name);
+	free(set);
+	return rc;
+}
+
+/* Applies pending migrations in order; on PostgreSQL then the desk's privileges (roles.sql). */
 int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 {
 	int version;
@@ -319,34 +291,52 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 		return xf_err_set(err, XF_EINVAL, "数据库版本 %d 比本程序（最高 %d）新：请升级 xinfang", version,
 		                  store_latest_version());
 	forget_columns(st);
-	for (size_t i = 0; i < xf_migration_count; i++) {
-		const struct xf_migration *m = &xf_migrations[i];
+	const struct xf_migration *list;
+	size_t n;
+	backend_migrations(st, &list, &n);
+	bool ran = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct xf_migration *m = &list[i];
 		if (m->version <= version || (upto > 0 && m->version > upto))
 			continue;
 		if ((rc = store_begin(st, err)) != XF_OK)
 			return rc;
-		char *set = xasprintf("PRAGMA user_version=%d", m->version);
-		if ((rc = exec(st, m->sql, err, m->name)) != XF_OK ||
-		    (m->version == XF_CHAIN_SCHEMA && (rc = store_chain_seal(st, err)) != XF_OK) ||
-		    (rc = exec(st, set, err, m->name)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
-			free(set);
+		if ((rc = migrate_one(st, m, err)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
 			store_rollback(st);
 			return rc;
 		}
-		free(set);
+		ran = true;
 	}
+	if (ran)
+		xf_db_schema_changed(st->conn);
+	/* On PostgreSQL the desk's privileges follow a store brought to the newest version (roles.sql
+	 * names its tables); there is no text index there yet (issue 19). */
+	if (!on_sqlite(st))
+		return ran && (upto <= 0 || upto >= store_latest_version()) ? store_pg_roles(st, err) : XF_OK;
 	return store_search_attach(st, err);
 }
 
-/* BEGIN IMMEDIATE. */
+/* Gives the desk's role its privileges on a PostgreSQL store (data/schema/pg/roles.sql, run by
+ * the owner after the migrations), in one transaction. */
+static int store_pg_roles(struct xf_store *st, struct xf_err *err)
+{
+	int rc = store_begin(st, err);
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = exec(st, xf_pg_roles_sql, err, "设置数据库权限")) != XF_OK || (rc = store_commit(st, err)) != XF_OK)
+		store_rollback(st);
+	return rc;
+}
+
+/* Begins the one write transaction (SQLite: BEGIN IMMEDIATE). */
 int store_begin(struct xf_store *st, struct xf_err *err)
 {
 	store_chain_forget(st);
-	return exec(st, "BEGIN IMMEDIATE", err, "开始保存");
+	return xf_db_begin_write(st->conn, err);
 }
 
-/* COMMIT, after bringing the text index up to date with what the transaction changed; then a
- * checkpoint when the WAL has grown (its failure leaves the commit standing). */
+/* Commits, after bringing the text index up to date with what the transaction changed (the
+ * SQLite driver then checkpoints when the WAL has grown; its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
 {
 	int rc = store_search_flush(st, err);
@@ -354,33 +344,27 @@ int store_commit(struct xf_store *st, struct xf_err *err)
 		rc = store_chain_flush(st, err);
 	if (rc != XF_OK)
 		return rc;
-	rc = exec(st, "COMMIT", err, "保存");
-	if (rc == XF_OK && st->wal_frames >= 1000) {
-		st->wal_frames = 0;
-		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	}
-	return rc;
+	return xf_db_commit(st->conn, err);
 }
 
-/* ROLLBACK, when a transaction is open. */
+/* Rolls back, when a transaction is open. */
 void store_rollback(struct xf_store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	xf_db_rollback(st->conn);
 	store_chain_forget(st);
 }
 
-/* PRAGMA data_version. */
+/* A number that moves each time another connection committed (the seam's change notes counted). */
 int store_data_version(struct xf_store *st, int64_t *version)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &stmt, NULL) != SQLITE_OK)
-		return XF_EIO;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : XF_EIO;
+	bool changed;
+	int rc = xf_db_changed(st->conn, &changed, NULL);
+	if (rc != XF_OK)
+		return rc;
+	if (changed)
+		st->others_commits++;
+	*version = st->others_commits;
+	return XF_OK;
 }
 
 /* Forgets the cached columns (after a migration changed the schema). */
@@ -402,19 +386,22 @@ static const struct table_columns *columns_of(struct xf_store *st, const char *t
 	for (int i = 0; i < st->ntables; i++)
 		if (strcmp(st->tables[i].table, table) == 0)
 			return &st->tables[i];
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(st->db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, NULL) != SQLITE_OK)
+	struct xf_db_stmt *stmt;
+	const char *sql = on_sqlite(st) ? "SELECT name FROM pragma_table_info(?1)"
+	                                : "SELECT column_name FROM information_schema.columns "
+	                                  "WHERE table_schema = current_schema() AND table_name = ?1 ORDER BY ordinal_position";
+	if (prepare(st, sql, &stmt, NULL) != XF_OK)
 		return NULL;
-	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	xf_db_bind_text(stmt, 1, table, -1);
 	struct table_columns tc = {NULL, NULL, 0};
 	for (size_t i = 0; i < sizeof known_tables / sizeof known_tables[0]; i++)
 		if (strcmp(known_tables[i], table) == 0)
 			tc.table = known_tables[i];
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	while (xf_db_step(stmt) == XF_DB_ROW) {
 		tc.names = xrealloc(tc.names, (size_t)(tc.n + 1) * sizeof *tc.names);
-		tc.names[tc.n++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		tc.names[tc.n++] = xstrdup(xf_db_column_text(stmt, 0));
 	}
-	sqlite3_finalize(stmt);
+	xf_db_finalize(stmt);
 	if (tc.table == NULL || tc.n == 0) {
 		for (int k = 0; k < tc.n; k++)
 			free(tc.names[k]);
@@ -469,7 +456,12 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 	struct xf_buf sql;
 	buf_init(&sql);
 	store_insert_sql(&sql, table, cols);
-	sqlite3_stmt *stmt;
+	/* The new row's id comes back with it (PostgreSQL has no last_insert_rowid). */
+	if (rowid && has_column(st, table, "id"))
+		buf_puts(&sql, " RETURNING id");
+	else if (rowid && on_sqlite(st))
+		buf_puts(&sql, " RETURNING rowid");
+	struct xf_db_stmt *stmt;
 	bool own = false;
 	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
 		buf_free(&sql);
@@ -480,13 +472,17 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 	if (rc != XF_OK)
 		return store_chain_auto_end(st, own, rc, err);
 	for (size_t i = 0; i < cols->n; i++)
-		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
-	int step = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (step != SQLITE_DONE)
-		return store_chain_auto_end(st, own, fail(st, step, err, "保存记录"), err);
-	if (rowid)
-		*rowid = sqlite3_last_insert_rowid(st->db);
+		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW && rowid) {
+		*rowid = xf_db_column_int64(stmt, 0);
+		step = xf_db_step(stmt);
+	} else if (rowid) {
+		*rowid = 0;
+	}
+	xf_db_finalize(stmt);
+	if (step != XF_DB_DONE)
+		return store_chain_auto_end(st, own, fail(st, err, "保存记录"), err);
 	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
@@ -508,7 +504,7 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	buf_printf(&sql, " WHERE id = ?%zu", cols->n + 1);
 	if (versioned && expect_version > 0)
 		buf_printf(&sql, " AND version = ?%zu", cols->n + 2);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	bool own = false;
 	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
 		buf_free(&sql);
@@ -519,15 +515,13 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	if (rc != XF_OK)
 		return store_chain_auto_end(st, own, rc, err);
 	for (size_t i = 0; i < cols->n; i++)
-		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, (int)cols->n + 1, id);
+		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+	xf_db_bind_int64(stmt, (int)cols->n + 1, id);
 	if (versioned && expect_version > 0)
-		sqlite3_bind_int64(stmt, (int)cols->n + 2, expect_version);
-	int step = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (step != SQLITE_DONE)
-		return store_chain_auto_end(st, own, fail(st, step, err, "保存修改"), err);
-	if (sqlite3_changes(st->db) == 0) {
+		xf_db_bind_int64(stmt, (int)cols->n + 2, expect_version);
+	if ((rc = store_db_run(st, stmt, err, "保存修改")) != XF_OK)
+		return store_chain_auto_end(st, own, rc, err);
+	if (xf_db_changes(st->conn) == 0) {
 		if (versioned && expect_version > 0)
 			rc = xf_err_set(err, XF_ECONFLICT, "这条记录刚被其他人修改过：请重新打开后再操作，您的输入未保存");
 		else
@@ -552,19 +546,17 @@ int store_update_named(struct xf_store *st, const char *table, const char *name,
 	for (size_t i = 0; i < cols->n; i++)
 		buf_printf(&sql, "%s\"%s\" = ?%zu", i ? ", " : "", cols->v[i].key, i + 1);
 	buf_printf(&sql, " WHERE name = ?%zu", cols->n + 1);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	rc = prepare(st, sql.data, &stmt, err);
 	buf_free(&sql);
 	if (rc != XF_OK)
 		return rc;
 	for (size_t i = 0; i < cols->n; i++)
-		sqlite3_bind_text(stmt, (int)i + 1, cols->v[i].val, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, (int)cols->n + 1, name, -1, SQLITE_STATIC);
-	int step = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (step != SQLITE_DONE)
-		return fail(st, step, err, "保存修改");
-	if (sqlite3_changes(st->db) == 0)
+		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+	xf_db_bind_text(stmt, (int)cols->n + 1, name, -1);
+	if ((rc = store_db_run(st, stmt, err, "保存修改")) != XF_OK)
+		return rc;
+	if (xf_db_changes(st->conn) == 0)
 		return xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
 	return XF_OK;
 }
@@ -576,22 +568,22 @@ int store_get(struct xf_store *st, const char *table, int64_t id, struct xf_fiel
 	if (!table_known(table))
 		return xf_err_set(err, XF_EINVAL, "内部错误：未知的表 %s", table);
 	char *sql = xasprintf("SELECT * FROM %s WHERE id = ?1", table);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		row_to_fields(stmt, out);
-		sqlite3_finalize(stmt);
+	xf_db_bind_int64(stmt, 1, id);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		store_db_row_fields(stmt, out);
+		xf_db_finalize(stmt);
 		return XF_OK;
 	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
+	xf_db_finalize(stmt);
+	if (step == XF_DB_DONE)
 		return xf_err_set(err, XF_ENOTFOUND, "记录不存在");
-	return fail(st, rc, err, "读取记录");
+	return fail(st, err, "读取记录");
 }
 
 /* Generic SELECT by one column. */
@@ -608,40 +600,44 @@ int store_list(struct xf_store *st, const char *table, const char *column, const
 	fields_free(&probe);
 	if (rc != XF_OK)
 		return rc;
-	char *sql = column ? xasprintf("SELECT * FROM %s WHERE \"%s\" = ?1 ORDER BY rowid", table, column)
-	                   : xasprintf("SELECT * FROM %s ORDER BY rowid", table);
-	sqlite3_stmt *stmt;
+	/* In the order written: SQLite's rowid; PostgreSQL has none, so the id (else the first column). */
+	const char *order = on_sqlite(st) ? "rowid" : has_column(st, table, "id") ? "id" : "1";
+	char *sql = column ? xasprintf("SELECT * FROM %s WHERE \"%s\" = ?1 ORDER BY %s", table, column, order)
+	                   : xasprintf("SELECT * FROM %s ORDER BY %s", table, order);
+	struct xf_db_stmt *stmt;
 	rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	if (column)
-		sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-	return collect_rows(st, stmt, out, err);
+		xf_db_bind_text(stmt, 1, value, -1);
+	return store_db_collect(st, stmt, out, err);
 }
 
 /* Reads a setting. */
 int store_setting_get(struct xf_store *st, const char *key, char **out, struct xf_err *err)
 {
 	*out = NULL;
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, "SELECT value FROM settings WHERE key = ?1", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(st, rc, err, "读取设置");
+	xf_db_bind_text(stmt, 1, key, -1);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		const char *v = xf_db_column_text(stmt, 0);
+		*out = xstrdup(v ? v : "");
+	}
+	xf_db_finalize(stmt);
+	if (step == XF_DB_ERROR)
+		return fail(st, err, "读取设置");
 	return XF_OK;
 }
 
 /* Writes a setting. */
 int store_setting_set(struct xf_store *st, const char *key, const char *value, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	bool own = false;
 	int rc = store_chain_auto_begin(st, "settings", &own, err);
 	if (rc != XF_OK)
@@ -651,51 +647,50 @@ int store_setting_set(struct xf_store *st, const char *key, const char *value, s
 	             &stmt, err);
 	if (rc != XF_OK)
 		return store_chain_auto_end(st, own, rc, err);
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return store_chain_auto_end(st, own, rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存设置"), err);
+	xf_db_bind_text(stmt, 1, key, -1);
+	xf_db_bind_text(stmt, 2, value, -1);
+	return store_chain_auto_end(st, own, store_db_run(st, stmt, err, "保存设置"), err);
 }
 
 /* Next number of a year, in the caller's transaction. */
 int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, "INSERT INTO number_seq(year, last) VALUES (?1, 1) "
-	                     "ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+	                     "ON CONFLICT(year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int(stmt, 1, year);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int(stmt, 0);
-	int done = rc == SQLITE_ROW ? sqlite3_step(stmt) : rc;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW || done != SQLITE_DONE)
-		return fail(st, rc != SQLITE_ROW ? rc : done, err, "编号");
-	return XF_OK;
+	xf_db_bind_int64(stmt, 1, year);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		*seq = (int)xf_db_column_int64(stmt, 0);
+		step = xf_db_step(stmt);
+	} else if (step == XF_DB_DONE) {
+		step = XF_DB_ERROR; /* no number came back */
+	}
+	xf_db_finalize(stmt);
+	return step == XF_DB_DONE ? XF_OK : fail(st, err, "编号");
 }
 
 /* Finds a case by year and sequence. */
 int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int(stmt, 1, year);
-	sqlite3_bind_int(stmt, 2, seq);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	xf_db_bind_int64(stmt, 1, year);
+	xf_db_bind_int64(stmt, 2, seq);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW)
+		*id = xf_db_column_int64(stmt, 0);
+	xf_db_finalize(stmt);
+	if (step == XF_DB_ROW)
 		return XF_OK;
-	if (rc == SQLITE_DONE)
+	if (step == XF_DB_DONE)
 		return xf_err_set(err, XF_ENOTFOUND, "没有 %d年第%04d号 这件信访事项", year, seq);
-	return fail(st, rc, err, "查找案件");
+	return fail(st, err, "查找案件");
 }
 
 /* The states in which each limit is still pending: the same terms as the partial indexes'
@@ -716,26 +711,26 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
                         const char *department, long *count, struct xf_err *err)
 {
 	static const char sql[] =
-		"SELECT CASE WHEN ?2 IS NULL THEN coalesce((SELECT n FROM pending_counts WHERE kind = ?1 AND scope = ?4 "
+		"SELECT CASE WHEN CAST(?2 AS TEXT) IS NULL THEN coalesce((SELECT n FROM pending_counts WHERE kind = ?1 AND scope = ?4 "
 		"AND department = ?5 AND due = '*'), 0) - coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 "
 		"AND scope = ?4 AND department = ?5 AND due > ?3 AND due <= '9999-99-99'), 0) "
 		"ELSE coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 AND scope = ?4 AND department = ?5 "
 		"AND due >= ?2 AND due <= ?3), 0) END";
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int(stmt, 1, (int)kind);
+	xf_db_bind_int64(stmt, 1, (int)kind);
 	if (from)
-		sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, to ? to : "9999-99-99", -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 4, department ? 1 : 0);
-	sqlite3_bind_text(stmt, 5, department ? department : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "统计时限");
+		xf_db_bind_text(stmt, 2, from, -1);
+	xf_db_bind_text(stmt, 3, to ? to : "9999-99-99", -1);
+	xf_db_bind_int64(stmt, 4, department ? 1 : 0);
+	xf_db_bind_text(stmt, 5, department ? department : "", -1);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW)
+		*count = (long)xf_db_column_int64(stmt, 0);
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : fail(st, err, "统计时限");
 }
 
 /* One limit's recount for pending_counts as a SELECT of (kind, scope, department, due, n) over
@@ -764,42 +759,49 @@ int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_e
 				free(one);
 			}
 	char *sql = xasprintf("WITH want AS (%s), kept AS (SELECT kind, scope, department, due, n FROM main.pending_counts "
-	                      "WHERE n <> 0) SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM kept)) "
-	                      "+ (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM want))",
+	                      "WHERE n <> 0) SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM kept) AS missing) "
+	                      "+ (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM want) AS extra)",
 	                      want.data);
 	buf_free(&want);
-	sqlite3_stmt *stmt;
+	if (!on_sqlite(st)) { /* main. keeps SQLite's temporary tables out; PostgreSQL has no main */
+		for (char *m; (m = strstr(sql, "main.")) != NULL;)
+			memmove(m, m + 5, strlen(m + 5) + 1);
+	}
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*differing = (long)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : fail(st, rc, err, "核对时限计数");
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW)
+		*differing = (long)xf_db_column_int64(stmt, 0);
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : fail(st, err, "核对时限计数");
 }
 
 /* Lists pending cases due by a date. */
 int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
                        struct xf_rows *out, struct xf_err *err)
 {
+	/* SQLite is told the partial index; PostgreSQL's planner picks it by itself. */
+	char *indexed = on_sqlite(st) ? xasprintf("INDEXED BY cases_%s ", due_columns[kind]) : xstrdup("");
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
 	                      XF_LIST_NAME ", c.department, c.category, c.received "
-	                      "FROM cases c INDEXED BY cases_%s "
+	                      "FROM cases c %s"
 	                      "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                      "WHERE %s AND c.%s <= ?1 AND (?2 IS NULL OR c.department = ?2) ORDER BY c.%s, c.id",
-	                      due_columns[kind], due_columns[kind], pending_states[kind], due_columns[kind],
-	                      due_columns[kind]);
-	sqlite3_stmt *stmt;
+	                      "WHERE %s AND c.%s <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR c.department = ?2) "
+	                      "ORDER BY c.%s, c.id",
+	                      due_columns[kind], indexed, pending_states[kind], due_columns[kind], due_columns[kind]);
+	free(indexed);
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, to, -1, SQLITE_STATIC);
+	xf_db_bind_text(stmt, 1, to, -1);
 	if (department)
-		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
-	return collect_rows(st, stmt, out, err);
+		xf_db_bind_text(stmt, 2, department, -1);
+	return store_db_collect(st, stmt, out, err);
 }
 
 /* Cases of petitioners matching one identifying column. */
@@ -814,13 +816,13 @@ int store_petitioner_cases(struct xf_store *st, const char *column, const char *
 	                      "FROM petitioners p JOIN cases c ON c.id = p.case_id "
 	                      "WHERE p.%s = ?1 AND p.%s <> '' ORDER BY c.received, c.id",
 	                      column, column);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-	return collect_rows(st, stmt, out, err);
+	xf_db_bind_text(stmt, 1, value, -1);
+	return store_db_collect(st, stmt, out, err);
 }
 
 /* Brief rows for lists. */
@@ -837,91 +839,91 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 	                      "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
 	                      "c.confidential "
 	                      "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                      "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR c.department = ?2) "
-	                      "AND (?4 IS NULL OR c.created_by = ?4) %s",
+	                      "WHERE (CAST(?1 AS TEXT) IS NULL OR c.state = ?1) "
+	                      "AND (CAST(?2 AS TEXT) IS NULL OR c.department = ?2) "
+	                      "AND (CAST(?4 AS TEXT) IS NULL OR c.created_by = ?4) %s",
 	                      order_by[order == XF_LIST_DUE_HANDLE ? XF_LIST_DUE_HANDLE : XF_LIST_NEWEST]);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	if (state)
-		sqlite3_bind_text(stmt, 1, state, -1, SQLITE_STATIC);
+		xf_db_bind_text(stmt, 1, state, -1);
 	if (department)
-		sqlite3_bind_text(stmt, 2, department, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 3, limit);
+		xf_db_bind_text(stmt, 2, department, -1);
+	xf_db_bind_int64(stmt, 3, limit);
 	if (created_by)
-		sqlite3_bind_text(stmt, 4, created_by, -1, SQLITE_STATIC);
-	return collect_rows(st, stmt, out, err);
+		xf_db_bind_text(stmt, 4, created_by, -1);
+	return store_db_collect(st, stmt, out, err);
 }
 
-/* Replaces a year of the calendar (in the caller's transaction). */
+/* Replaces a year of the calendar (in the caller's transaction); loaded_at is the one clock's. */
 int store_calendar_replace(struct xf_store *st, int year, const char *source, const struct xf_calday *days,
                            size_t n, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	char from[11], to[11];
 	snprintf(from, sizeof from, "%04d-01-01", year);
 	snprintf(to, sizeof to, "%04d-12-31", year);
 	int rc = prepare(st, "DELETE FROM calendar_days WHERE day BETWEEN ?1 AND ?2", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return fail(st, rc, err, "导入日历");
+	xf_db_bind_text(stmt, 1, from, -1);
+	xf_db_bind_text(stmt, 2, to, -1);
+	if ((rc = store_db_run(st, stmt, err, "导入日历")) != XF_OK)
+		return rc;
 	if ((rc = prepare(st, "INSERT INTO calendar_days(day, work, name) VALUES (?1, ?2, ?3)", &stmt, err)) != XF_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		char iso[11];
 		date_format(days[i].day, iso);
-		sqlite3_bind_text(stmt, 1, iso, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(stmt, 2, days[i].work);
-		sqlite3_bind_text(stmt, 3, days[i].name, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_DONE) {
-			sqlite3_finalize(stmt);
-			return fail(st, rc, err, "导入日历");
+		xf_db_bind_text(stmt, 1, iso, -1);
+		xf_db_bind_int64(stmt, 2, days[i].work);
+		xf_db_bind_text(stmt, 3, days[i].name, -1);
+		enum xf_db_step step = xf_db_step(stmt);
+		xf_db_reset(stmt);
+		if (step != XF_DB_DONE) {
+			xf_db_finalize(stmt);
+			return fail(st, err, "导入日历");
 		}
 	}
-	sqlite3_finalize(stmt);
-	if ((rc = prepare(st, "INSERT INTO calendar_years(year, source, loaded_at) VALUES (?1, ?2, datetime('now')) "
+	xf_db_finalize(stmt);
+	if ((rc = prepare(st, "INSERT INTO calendar_years(year, source, loaded_at) VALUES (?1, ?2, ?3) "
 	                      "ON CONFLICT(year) DO UPDATE SET source = excluded.source, loaded_at = excluded.loaded_at",
 	                  &stmt, err)) != XF_OK)
 		return rc;
-	sqlite3_bind_int(stmt, 1, year);
-	sqlite3_bind_text(stmt, 2, source, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "导入日历");
+	char now[20];
+	clock_now_iso(now);
+	xf_db_bind_int64(stmt, 1, year);
+	xf_db_bind_text(stmt, 2, source, -1);
+	xf_db_bind_text(stmt, 3, now, -1);
+	return store_db_run(st, stmt, err, "导入日历");
 }
 
 /* Loads the calendar into memory. */
 int store_calendar_load(struct xf_store *st, struct xf_calendar *cal, struct xf_err *err)
 {
 	calendar_init(cal);
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, "SELECT year FROM calendar_years ORDER BY year", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		calendar_add_year(cal, sqlite3_column_int(stmt, 0));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return fail(st, rc, err, "读取日历");
+	enum xf_db_step step;
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW)
+		calendar_add_year(cal, (int)xf_db_column_int64(stmt, 0));
+	xf_db_finalize(stmt);
+	if (step != XF_DB_DONE)
+		return fail(st, err, "读取日历");
 	if ((rc = prepare(st, "SELECT day, work, name FROM calendar_days ORDER BY day", &stmt, err)) != XF_OK)
 		return rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
 		int day;
-		if (date_parse((const char *)sqlite3_column_text(stmt, 0), &day, NULL) == XF_OK)
-			calendar_add_day(cal, day, sqlite3_column_int(stmt, 1) != 0,
-			                 (const char *)sqlite3_column_text(stmt, 2));
+		if (date_parse(xf_db_column_text(stmt, 0), &day, NULL) == XF_OK)
+			calendar_add_day(cal, day, xf_db_column_int64(stmt, 1) != 0, xf_db_column_text(stmt, 2));
 	}
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "读取日历");
+	xf_db_finalize(stmt);
+	return step == XF_DB_DONE ? XF_OK : fail(st, err, "读取日历");
 }
 
 /* Replaces the rule sets and rules (in the caller's transaction). */
@@ -1020,24 +1022,26 @@ int store_audit(struct xf_store *st, const char *op, const char *action, int64_t
 	return store_chain_append(st, op, action, case_id, before_json, after_json, err);
 }
 
-/* Saves a draft. */
+/* Saves a draft (SQLite keeps its JSON minified by json(); PostgreSQL the text as given). */
 int store_draft_put(struct xf_store *st, const char *op, const char *form, const char *json, const char *at,
                     struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO drafts(operator, form, fields, updated_at) VALUES (?1, ?2, json(?3), ?4) "
-	                     "ON CONFLICT(operator, form) DO UPDATE SET fields = excluded.fields, "
-	                     "updated_at = excluded.updated_at",
+	struct xf_db_stmt *stmt;
+	int rc = prepare(st, on_sqlite(st) ? "INSERT INTO drafts(operator, form, fields, updated_at) VALUES (?1, ?2, json(?3), ?4) "
+	                                     "ON CONFLICT(operator, form) DO UPDATE SET fields = excluded.fields, "
+	                                     "updated_at = excluded.updated_at"
+	                                   : "INSERT INTO drafts(operator, form, fields, updated_at) "
+	                                     "VALUES (?1, ?2, CAST(CAST(?3 AS jsonb) AS text), ?4) "
+	                                     "ON CONFLICT(operator, form) DO UPDATE SET fields = excluded.fields, "
+	                                     "updated_at = excluded.updated_at",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "保存草稿");
+	xf_db_bind_text(stmt, 1, op, -1);
+	xf_db_bind_text(stmt, 2, form, -1);
+	xf_db_bind_text(stmt, 3, json, -1);
+	xf_db_bind_text(stmt, 4, at, -1);
+	return store_db_run(st, stmt, err, "保存草稿");
 }
 
 /* Reads a draft back, one field per JSON member. */
@@ -1046,36 +1050,40 @@ int store_draft_get(struct xf_store *st, const char *op, const char *form, struc
 {
 	fields_init(out);
 	*found = false;
-	sqlite3_stmt *stmt;
-	int rc = prepare(st, "SELECT d.updated_at, j.key, j.value FROM drafts d, json_each(d.fields) j "
-	                     "WHERE d.operator = ?1 AND d.form = ?2",
+	struct xf_db_stmt *stmt;
+	int rc = prepare(st, on_sqlite(st) ? "SELECT d.updated_at, j.key, j.value FROM drafts d, json_each(d.fields) j "
+	                                     "WHERE d.operator = ?1 AND d.form = ?2"
+	                                   : "SELECT d.updated_at, j.key, j.value FROM drafts d, "
+	                                     "jsonb_each_text(CAST(d.fields AS jsonb)) j "
+	                                     "WHERE d.operator = ?1 AND d.form = ?2",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	xf_db_bind_text(stmt, 1, op, -1);
+	xf_db_bind_text(stmt, 2, form, -1);
+	enum xf_db_step step;
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
 		*found = true;
-		snprintf(at, 20, "%s", (const char *)sqlite3_column_text(stmt, 0));
-		const unsigned char *v = sqlite3_column_text(stmt, 2);
-		fields_set(out, (const char *)sqlite3_column_text(stmt, 1), v ? (const char *)v : "");
+		snprintf(at, 20, "%s", xf_db_column_text(stmt, 0));
+		const char *v = xf_db_column_text(stmt, 2);
+		fields_set(out, xf_db_column_text(stmt, 1), v ? v : "");
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
+	xf_db_finalize(stmt);
+	if (step != XF_DB_DONE) {
 		fields_free(out);
-		return fail(st, rc, err, "读取草稿");
+		return fail(st, err, "读取草稿");
 	}
 	if (!*found) {
 		/* A draft with no fields at all still counts as one. */
 		if ((rc = prepare(st, "SELECT updated_at FROM drafts WHERE operator = ?1 AND form = ?2", &stmt, err)) != XF_OK)
 			return rc;
-		sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
+		xf_db_bind_text(stmt, 1, op, -1);
+		xf_db_bind_text(stmt, 2, form, -1);
+		if (xf_db_step(stmt) == XF_DB_ROW) {
 			*found = true;
-			snprintf(at, 20, "%s", (const char *)sqlite3_column_text(stmt, 0));
+			snprintf(at, 20, "%s", xf_db_column_text(stmt, 0));
 		}
-		sqlite3_finalize(stmt);
+		xf_db_finalize(stmt);
 	}
 	return XF_OK;
 }
@@ -1083,31 +1091,29 @@ int store_draft_get(struct xf_store *st, const char *op, const char *form, struc
 /* Drops a draft. */
 int store_draft_drop(struct xf_store *st, const char *op, const char *form, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare(st, "DELETE FROM drafts WHERE operator = ?1 AND form = ?2", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_text(stmt, 1, op, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? XF_OK : fail(st, rc, err, "放弃草稿");
+	xf_db_bind_text(stmt, 1, op, -1);
+	xf_db_bind_text(stmt, 2, form, -1);
+	return store_db_run(st, stmt, err, "放弃草稿");
 }
 
 /* The head's queue. */
 int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc = prepare(st,
+	/* SQLite is told the index of the queue's order; PostgreSQL's planner picks it by itself. */
+	char *sql = xasprintf(
 	                 "SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " " XF_LIST_NAME ", c.category, substr(c.summary, 1, 60) AS summary, "
 	                 " c.due_transfer, c.importance, '' AS extension, 0 AS sect, "
 	                 " coalesce((SELECT r.reason FROM returns r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '') "
 	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
-	                 " FROM cases c INDEXED BY cases_due_transfer "
+	                 " FROM cases c %s"
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) "
+	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) AS queued "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " " XF_LIST_NAME ", c.category, substr(c.summary, 1, 60) AS summary, "
@@ -1116,12 +1122,15 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " e.actor AS ext_by "
 	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1)",
-	                 &stmt, err);
+	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1) AS asked",
+	                 on_sqlite(st) ? "INDEXED BY cases_due_transfer " : "");
+	struct xf_db_stmt *stmt;
+	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int(stmt, 1, limit);
-	return collect_rows(st, stmt, out, err);
+	xf_db_bind_int64(stmt, 1, limit);
+	return store_db_collect(st, stmt, out, err);
 }
 
 /* The text index's statements of this connection, prepared by store_search.c. */
@@ -1136,26 +1145,84 @@ bool *store_search_ready(struct xf_store *st)
 	return &st->search_ready;
 }
 
-/* fail() for the store's other files. */
+/* ---- The SQLite helpers of the store files not yet on the seam (store_chain.c, store_ledger.c,
+ * store_search.c): they go when those files speak the seam (store_db_* in store_private.h). ---- */
+
+/* Turns an SQLite failure rc into a message a clerk can act on. */
 int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)
 {
-	return fail(st, rc, err, what);
+	const char *detail = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	int sys = st && st->db ? sqlite3_system_errno(st->db) : 0;
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT || file_limit_hit))
+		rc = SQLITE_FULL;
+	file_limit_hit = 0;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return xf_err_set(err, XF_EBUSY,
+		                  "数据库正被其他程序占用（已等待 %d 毫秒）：%s未完成，已有数据未受影响。请稍后重试；如一直如此，请管理员检查是否有程序卡住",
+		                  st ? st->busy_ms : 0, what);
+	case SQLITE_FULL:
+		return xf_err_set(err, XF_EIO, "磁盘已满（或文件超过了系统允许的大小）：%s未保存，已有数据完好。请清理磁盘空间（或请管理员放宽文件大小限制）后重试", what);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_AUTH:
+		return xf_err_set(err, XF_EIO, "无法读写数据库文件 %s（%s）：%s未完成。请检查文件和目录的权限",
+		                  st ? st->path : "", detail, what);
+	case SQLITE_IOERR:
+		return xf_err_set(err, XF_EIO, "读写数据库文件出错（%s）：%s未完成。请检查磁盘", detail, what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return xf_err_set(err, XF_EIO, "文件 %s 不是 xinfang 数据库或已损坏（%s）：请从备份恢复",
+		                  st ? st->path : "", detail);
+	case SQLITE_CONSTRAINT:
+		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, detail);
+	default:
+		return xf_err_set(err, XF_EIO, "%s失败：%s", what, detail);
+	}
 }
 
-/* prepare() for the store's other files. */
+/* Prepares an SQLite statement or reports why not. */
 int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err)
 {
-	return prepare(st, sql, stmt, err);
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_fail(st, rc, err, "数据库查询");
+	return XF_OK;
 }
 
-/* exec() for the store's other files. */
+/* Runs SQL with no results. */
 int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
 {
 	return exec(st, sql, err, what);
 }
 
-/* collect_rows() for the store's other files. */
+/* Steps an SQLite statement to the end, collecting every row; finalizes it. */
 int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err)
 {
-	return collect_rows(st, stmt, out, err);
+	size_t cap = 0;
+	out->v = NULL;
+	out->n = 0;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		struct xf_fields *f = &out->v[out->n++];
+		fields_init(f);
+		for (int i = 0, n = sqlite3_column_count(stmt); i < n; i++) {
+			const unsigned char *v = sqlite3_column_text(stmt, i);
+			fields_add(f, sqlite3_column_name(stmt, i), v ? (const char *)v : "");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_sql_fail(st, rc, err, "读取数据");
+		sqlite3_finalize(stmt);
+		rows_free(out);
+		return err ? (int)err->code : XF_EIO;
+	}
+	sqlite3_finalize(stmt);
+	return XF_OK;
 }

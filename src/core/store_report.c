@@ -1,21 +1,71 @@
 /* The store's side of statistics: aggregate queries over a range of receipt dates. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_private.h"
 
-/* Prepares sql and binds ?1..?n to the given texts. */
-static int prepare_bound(struct xf_store *st, const char *sql, const char *const *args, int n, sqlite3_stmt **stmt,
-                         struct xf_err *err)
+/* The statement for the store's dialect: SQLite keeps its planner's hints, which PostgreSQL has
+ * no words for (its planner chooses): INDEXED BY name goes, and CROSS JOIN (SQLite's fixed join
+ * order; every one here has its ON) becomes JOIN. A new string. */
+static char *dialect_sql(struct xf_store *st, const char *sql)
 {
-	int rc = store_sql_prepare(st, sql, stmt, err);
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE) {
+		buf_puts(&b, sql);
+		return b.data;
+	}
+	static const char hint[] = "INDEXED BY ", cross[] = "CROSS JOIN";
+	const char *p = sql;
+	for (;;) {
+		const char *h = strstr(p, hint), *c = strstr(p, cross);
+		const char *q = h && (!c || h < c) ? h : c;
+		if (q == NULL)
+			break;
+		buf_add(&b, p, (size_t)(q - p));
+		if (q == h) {
+			p = q + strlen(hint);
+			p += strcspn(p, " ");
+			p += strspn(p, " ");
+		} else {
+			buf_puts(&b, "JOIN");
+			p = q + strlen(cross);
+		}
+	}
+	buf_puts(&b, p);
+	return b.data;
+}
+
+/* Prepares sql (for the dialect) and binds ?1..?n to the given texts. */
+static int prepare_bound(struct xf_store *st, const char *sql, const char *const *args, int n,
+                         struct xf_db_stmt **stmt, struct xf_err *err)
+{
+	char *text = dialect_sql(st, sql);
+	int rc = store_db_prepare(st, text, stmt, err);
+	free(text);
 	if (rc != XF_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(*stmt, i + 1, args[i], -1, SQLITE_STATIC);
+		xf_db_bind_text(*stmt, i + 1, args[i], -1);
 	return XF_OK;
+}
+
+/* Runs a bound query of one row, its columns read as integers into v[0..n-1] (0 for NULL, and
+ * for all when there is no row); what names the task in a failure's message. */
+static int query_ints(struct xf_store *st, const char *sql, const char *const *args, int nargs, int64_t *v, int n,
+                      struct xf_err *err, const char *what)
+{
+	struct xf_db_stmt *stmt;
+	int rc = prepare_bound(st, sql, args, nargs, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	enum xf_db_step step = xf_db_step(stmt);
+	for (int i = 0; i < n; i++)
+		v[i] = step == XF_DB_ROW ? xf_db_column_int64(stmt, i) : 0;
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, what);
 }
 
 /* Runs a bound query into rows. */
@@ -24,29 +74,31 @@ static int query_rows(struct xf_store *st, const char *sql, const char *const *a
 {
 	out->v = NULL;
 	out->n = 0;
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare_bound(st, sql, args, n, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	return store_sql_collect(st, stmt, out, err);
+	return store_db_collect(st, stmt, out, err);
 }
 
-/* Opens the report's read transaction unless one is open. */
+/* Opens the report's read transaction (one snapshot for all its queries) unless one is open. */
 int store_stats_begin(struct xf_store *st, bool *own, struct xf_err *err)
 {
 	*own = false;
-	if (!sqlite3_get_autocommit(store_sqlite(st)))
+	struct xf_db *db = store_db(st);
+	if (xf_db_in_transaction(db))
 		return XF_OK;
-	int rc = store_sql_exec(st, "BEGIN; SELECT count(*) FROM main.sqlite_schema;", err, "统计");
-	*own = rc == XF_OK;
-	return rc;
+	if (xf_db_begin_read(db, NULL) != XF_OK)
+		return store_db_fail(st, err, "统计");
+	*own = true;
+	return XF_OK;
 }
 
 /* Ends what store_stats_begin opened. */
 void store_stats_end(struct xf_store *st, bool own)
 {
-	if (own && !sqlite3_get_autocommit(store_sqlite(st)))
-		sqlite3_exec(store_sqlite(st), "COMMIT", NULL, NULL, NULL);
+	if (own && xf_db_in_transaction(store_db(st)))
+		xf_db_commit(store_db(st), NULL);
 }
 
 /* Every case of the period, once, through the covering index. */
@@ -54,34 +106,37 @@ int store_stats_scan(struct xf_store *st, const char *since, const char *until, 
                      int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err)
 {
 	const char *args[] = {since, until, today};
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc = prepare_bound(st,
 	                       "SELECT c.received, c.channel, c.category, c.department, c.importance, c.state, c.reported_on, "
-	                       "(c.transferred_on <> '') + ((c.transferred_on <> '' AND c.transferred_on <= c.due_transfer) * 2) "
-	                       "+ ((c.reported_on <> '') * 4) + ((c.reported_on <> '' AND c.reported_on <= c.due_handle) * 8) "
-	                       "+ ((c.replied_on <> '') * 16) + ((c.replied_on <> '' AND c.replied_on <= c.due_reply) * 32) "
-	                       "+ ((c.transferred_on <> '' AND (c.reported_on > c.due_handle OR (c.reported_on = '' "
-	                       "   AND c.state = 'transferred' AND c.due_handle < ?3))) * 64), "
+	                       "CAST(c.transferred_on <> '' AS INTEGER) "
+	                       "+ CAST(c.transferred_on <> '' AND c.transferred_on <= c.due_transfer AS INTEGER) * 2 "
+	                       "+ CAST(c.reported_on <> '' AS INTEGER) * 4 "
+	                       "+ CAST(c.reported_on <> '' AND c.reported_on <= c.due_handle AS INTEGER) * 8 "
+	                       "+ CAST(c.replied_on <> '' AS INTEGER) * 16 "
+	                       "+ CAST(c.replied_on <> '' AND c.replied_on <= c.due_reply AS INTEGER) * 32 "
+	                       "+ CAST(c.transferred_on <> '' AND (c.reported_on > c.due_handle OR (c.reported_on = '' "
+	                       "   AND c.state = 'transferred' AND c.due_handle < ?3)) AS INTEGER) * 64, "
 	                       "c.id FROM cases c INDEXED BY cases_stats WHERE c.received BETWEEN ?1 AND ?2",
 	                       args, 3, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+	enum xf_db_step step;
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
 		const char *v[7];
 		for (int i = 0; i < 7; i++) {
-			const unsigned char *t = sqlite3_column_text(stmt, i);
-			v[i] = t ? (const char *)t : "";
+			const char *t = xf_db_column_text(stmt, i);
+			v[i] = t ? t : "";
 		}
 		struct xf_stats_row row = {v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-		                           (unsigned)sqlite3_column_int(stmt, 7), sqlite3_column_int64(stmt, 8)};
+		                           (unsigned)xf_db_column_int64(stmt, 7), xf_db_column_int64(stmt, 8)};
 		if ((rc = fn(ctx, &row)) != 0) {
-			sqlite3_finalize(stmt);
+			xf_db_finalize(stmt);
 			return rc;
 		}
 	}
-	sqlite3_finalize(stmt);
-	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "统计");
+	xf_db_finalize(stmt);
+	return step == XF_DB_DONE ? XF_OK : store_db_fail(st, err, "统计");
 }
 
 /* The on-time transfers gained or lost by counting the first transfer of returned cases. */
@@ -89,20 +144,17 @@ int store_stats_first_transfer_fix(struct xf_store *st, const char *since, const
                                    struct xf_err *err)
 {
 	const char *args[] = {since, until};
-	sqlite3_stmt *stmt;
-	int rc = prepare_bound(st,
-	                       "SELECT coalesce(sum(f.first <= c.due_transfer) - sum(c.transferred_on <= c.due_transfer), 0) "
+	int64_t v;
+	int rc = query_ints(st,
+	                       "SELECT count(*) FILTER (WHERE f.first <= c.due_transfer) "
+	                       "- count(*) FILTER (WHERE c.transferred_on <= c.due_transfer) "
 	                       "FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
 	                       " WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
 	                       "CROSS JOIN cases c ON c.id = f.case_id "
 	                       "WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> ''",
-	                       args, 2, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	rc = sqlite3_step(stmt);
-	*fix = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计转办");
+	                       args, 2, &v, 1, err, "统计转办");
+	*fix = rc == XF_OK ? (long)v : 0;
+	return rc;
 }
 
 /* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
@@ -130,23 +182,19 @@ int store_stats_repeats(struct xf_store *st, const char *since, const char *unti
                         long *closed_not_first, struct xf_err *err)
 {
 	const char *args[] = {since, until};
-	sqlite3_stmt *stmt;
-	int rc = prepare_bound(st,
+	int64_t v[2];
+	int rc = query_ints(st,
 	                       "WITH " REPEAT_PAIRS
 	                       "SELECT (SELECT count(*) FROM (SELECT DISTINCT later AS id FROM pairs) p "
 	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.received BETWEEN ?1 AND ?2), "
 	                       " (SELECT count(*) FROM (SELECT case_id AS id FROM returns UNION SELECT earlier FROM pairs) p "
 	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.state = 'closed' AND c.received BETWEEN ?1 AND ?2)",
-	                       args, 2, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*repeats = sqlite3_column_int64(stmt, 0);
-		*closed_not_first = sqlite3_column_int64(stmt, 1);
+	                       args, 2, v, 2, err, "统计重复信访");
+	if (rc == XF_OK) {
+		*repeats = (long)v[0];
+		*closed_not_first = (long)v[1];
 	}
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计重复信访");
+	return rc;
 }
 
 /* Counts per category in two weeks. */
@@ -155,7 +203,8 @@ int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *pr
 {
 	const char *args[] = {prev_from, prev_to, from, to};
 	return query_rows(st,
-	                  "SELECT category, sum(received <= ?2) AS last, sum(received >= ?3) AS this "
+	                  "SELECT category, count(*) FILTER (WHERE received <= ?2) AS last, "
+	                  "count(*) FILTER (WHERE received >= ?3) AS this "
 	                  "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?4 "
 	                  "GROUP BY category ORDER BY category",
 	                  args, 4, out, err);
@@ -166,8 +215,8 @@ int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, stru
 {
 	out->v = NULL;
 	out->n = 0;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st,
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st,
 	                           "SELECT coalesce(nullif((SELECT o.handler FROM outcomes o WHERE o.case_id = ?1 "
 	                           "ORDER BY o.id DESC LIMIT 1), ''), (SELECT t.handler FROM transfers t "
 	                           "WHERE t.case_id = ?1 ORDER BY t.id DESC LIMIT 1), '')",
@@ -176,20 +225,20 @@ int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, stru
 		return rc;
 	out->v = xcalloc(n ? n : 1, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(stmt, 1, ids[i]);
-		int step = sqlite3_step(stmt);
-		const unsigned char *h = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+		xf_db_bind_int64(stmt, 1, ids[i]);
+		enum xf_db_step step = xf_db_step(stmt);
+		const char *h = step == XF_DB_ROW ? xf_db_column_text(stmt, 0) : NULL;
 		fields_init(&out->v[i]);
-		fields_add(&out->v[i], "handler", h ? (const char *)h : "");
+		fields_add(&out->v[i], "handler", h ? h : "");
 		out->n++;
-		sqlite3_reset(stmt);
-		if (step != SQLITE_ROW) {
-			sqlite3_finalize(stmt);
+		xf_db_reset(stmt);
+		if (step != XF_DB_ROW) {
+			xf_db_finalize(stmt);
 			rows_free(out);
-			return store_sql_fail(st, step, err, "统计经办人");
+			return store_db_fail(st, err, "统计经办人");
 		}
 	}
-	sqlite3_finalize(stmt);
+	xf_db_finalize(stmt);
 	return XF_OK;
 }
 
@@ -198,21 +247,23 @@ int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, stru
 int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, bool whole_range,
                              int64_t lo, int64_t hi, long *satisfied, long *stated, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
+	struct xf_db_stmt *stmt;
 	int rc;
 	if (whole_range) {
-		rc = store_sql_prepare(st,
-		                       "SELECT sum(satisfaction IN ('满意', '基本满意')), sum(satisfaction <> '未表态') "
-		                       "FROM outcomes INDEXED BY outcomes_satisfaction WHERE case_id BETWEEN ?1 AND ?2",
-		                       &stmt, err);
+		rc = prepare_bound(st,
+		                   "SELECT count(*) FILTER (WHERE satisfaction = '满意' OR satisfaction = '基本满意'), "
+		                   "count(*) FILTER (WHERE satisfaction <> '未表态') "
+		                   "FROM outcomes INDEXED BY outcomes_satisfaction WHERE case_id BETWEEN ?1 AND ?2",
+		                   NULL, 0, &stmt, err);
 		if (rc == XF_OK) {
-			sqlite3_bind_int64(stmt, 1, lo);
-			sqlite3_bind_int64(stmt, 2, hi);
+			xf_db_bind_int64(stmt, 1, lo);
+			xf_db_bind_int64(stmt, 2, hi);
 		}
 	} else {
 		const char *args[] = {since, until};
 		rc = prepare_bound(st,
-		                   "SELECT sum(o.satisfaction IN ('满意', '基本满意')), sum(o.satisfaction <> '未表态') "
+		                   "SELECT count(*) FILTER (WHERE o.satisfaction = '满意' OR o.satisfaction = '基本满意'), "
+		                   "count(*) FILTER (WHERE o.satisfaction <> '未表态') "
 		                   "FROM cases c INDEXED BY cases_stats "
 		                   "JOIN outcomes o INDEXED BY outcomes_satisfaction ON o.case_id = c.id "
 		                   "WHERE c.received BETWEEN ?1 AND ?2 AND c.reported_on <> ''",
@@ -220,9 +271,9 @@ int store_stats_satisfaction(struct xf_store *st, const char *since, const char 
 	}
 	if (rc != XF_OK)
 		return rc;
-	rc = sqlite3_step(stmt);
-	*satisfied = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 0) : 0;
-	*stated = rc == SQLITE_ROW ? (long)sqlite3_column_int64(stmt, 1) : 0;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? XF_OK : store_sql_fail(st, rc, err, "统计满意度");
+	enum xf_db_step step = xf_db_step(stmt);
+	*satisfied = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 0) : 0;
+	*stated = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 1) : 0;
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "统计满意度");
 }

@@ -195,6 +195,24 @@ static void data_version_notices_other_desks(void **state)
 	fixture_close(&fx);
 }
 
+/* A year of the calendar is stamped with the one clock's time (the training date set), not the
+ * database's own datetime('now'). */
+static void calendar_loaded_at_follows_the_clock(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_err err;
+	struct xf_calday day = {date_from_ymd(2031, 1, 1), false, "元旦"};
+	assert_int_equal(store_begin(fx.st, &err), XF_OK);
+	assert_int_equal(store_calendar_replace(fx.st, 2031, "test", &day, 1, &err), XF_OK);
+	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	assert_int_equal(raw_int(fx.db, "SELECT count(*) FROM calendar_years WHERE year = 2031 "
+	                                "AND loaded_at LIKE '2026-11-20 __:__:__'"),
+	                 1);
+	fixture_close(&fx);
+}
+
 /* The tables (and the one kind of update the desk makes of every case) whose writes build a
  * temporary b-tree for each row: an IN list of three values or more, in a CHECK or in a
  * partial index's WHERE, is coded as one (EXPLAIN shows OpenEphemeral). Space-separated. */
@@ -279,6 +297,7 @@ int main(void)
 		cmocka_unit_test(migrations_from_empty),   cmocka_unit_test(bad_files),
 		cmocka_unit_test(nothing_is_deleted),      cmocka_unit_test(locked_database),
 		cmocka_unit_test(data_version_notices_other_desks), cmocka_unit_test(writes_build_no_temporary_tree),
+		cmocka_unit_test(calendar_loaded_at_follows_the_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,348 @@
+/* The store on PostgreSQL: the migrations compiled in for it build an empty database up to the
+ * newest version (all at once and one by one), the desk's privileges follow, and the store's
+ * own statements (store.c, store_report.c) run there and read what SQLite would. Run beside a
+ * throwaway cluster (tests/pg/with_cluster.sh: XINFANG_TEST_PG). Writes through the audit chain
+ * (store_insert, store_update, settings) are not here: the chain on PostgreSQL comes with
+ * store_chain.c's move onto the seam. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/store_db.h"
+#include "xinfang/calendar.h"
+#include "xinfang/store.h"
+
+/* The cluster's own database, where the test's databases are made. */
+static const char *server;
+/* The directory of the cluster's socket. */
+static const char *socket_dir;
+
+/* Runs SQL on the cluster's own database (asserting it worked). */
+static void on_server(const char *sql)
+{
+	struct xf_db *db;
+	struct xf_err err;
+	assert_int_equal(xf_db_open(server, NULL, &db, &err), XF_OK);
+	assert_int_equal(xf_db_exec(db, sql, &err, "test"), XF_OK);
+	xf_db_close(db);
+}
+
+/* Makes an empty database as a DBA would (UTF8, byte order) and returns its locator. */
+static char *fresh_database(const char *name)
+{
+	char *sql = xasprintf("DROP DATABASE IF EXISTS %s", name);
+	on_server(sql);
+	free(sql);
+	sql = xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
+	on_server(sql);
+	free(sql);
+	return xasprintf("postgresql:///%s?host=%s&user=postgres", name, socket_dir);
+}
+
+/* Reads one integer from a query on the store's database. */
+static int64_t query_int(const char *locator, const char *sql)
+{
+	struct xf_db *db;
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	assert_int_equal(xf_db_open(locator, NULL, &db, &err), XF_OK);
+	assert_int_equal(xf_db_prepare(db, sql, &stmt, &err), XF_OK);
+	assert_int_equal(xf_db_step(stmt), XF_DB_ROW);
+	int64_t v = xf_db_column_int64(stmt, 0);
+	xf_db_finalize(stmt);
+	xf_db_close(db);
+	return v;
+}
+
+/* Runs SQL on the store's database through a connection of its own (another desk). */
+static void on_store(const char *locator, const char *sql)
+{
+	struct xf_db *db;
+	struct xf_err err;
+	assert_int_equal(xf_db_open(locator, NULL, &db, &err), XF_OK);
+	if (xf_db_exec(db, sql, &err, "test") != XF_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	xf_db_close(db);
+}
+
+/* An empty database is migrated to the newest version, the same number as SQLite's; again
+ * changes nothing; the desk's role may append to the audit table but not change it. */
+static void test_migrate_all(void **state)
+{
+	(void)state;
+	char *loc = fresh_database("xf_all");
+	struct xf_store *st;
+	struct xf_err err;
+	if (store_open(loc, &st, &err) != XF_OK)
+		fail_msg("store_open: %s", err.msg);
+	int v = -1;
+	assert_int_equal(store_version(st, &v, &err), XF_OK);
+	assert_int_equal(v, 0);
+	if (store_migrate(st, 0, &err) != XF_OK)
+		fail_msg("store_migrate: %s", err.msg);
+	assert_int_equal(store_version(st, &v, &err), XF_OK);
+	assert_int_equal(v, store_latest_version());
+	assert_int_equal(xf_pg_migrations[xf_pg_migration_count - 1].version, store_latest_version());
+	assert_int_equal(store_migrate(st, 0, &err), XF_OK);
+	assert_int_equal(store_version(st, &v, &err), XF_OK);
+	assert_int_equal(v, store_latest_version());
+	store_close(st);
+	assert_int_equal(query_int(loc, "SELECT count(*) FROM schema_version"), 1);
+	assert_int_equal(query_int(loc, "SELECT CAST(has_table_privilege('xinfang_desk', 'audit', 'INSERT') AS integer)"), 1);
+	assert_int_equal(query_int(loc, "SELECT CAST(has_table_privilege('xinfang_desk', 'audit', 'UPDATE') AS integer)"), 0);
+	assert_int_equal(query_int(loc, "SELECT CAST(has_table_privilege('xinfang_desk', 'cases', 'UPDATE') AS integer)"), 1);
+	free(loc);
+}
+
+/* One version at a time, as an upgrade goes: each step reaches exactly its version. */
+static void test_migrate_stepwise(void **state)
+{
+	(void)state;
+	char *loc = fresh_database("xf_steps");
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(loc, &st, &err), XF_OK);
+	for (size_t i = 0; i < xf_pg_migration_count; i++) {
+		if (store_migrate(st, xf_pg_migrations[i].version, &err) != XF_OK)
+			fail_msg("%s: %s", xf_pg_migrations[i].name, err.msg);
+		int v;
+		assert_int_equal(store_version(st, &v, &err), XF_OK);
+		assert_int_equal(v, xf_pg_migrations[i].version);
+	}
+	store_close(st);
+	free(loc);
+}
+
+/* A migration that fails leaves the version where it was (the file and its version are one
+ * transaction), with the message naming the file. */
+static void test_migrate_failure_keeps_version(void **state)
+{
+	(void)state;
+	char *loc = fresh_database("xf_fail");
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(loc, &st, &err), XF_OK);
+	assert_int_equal(store_migrate(st, 1, &err), XF_OK);
+	/* Another hand made a table that migration 2 creates. */
+	on_store(loc, "CREATE TABLE drafts (x integer)");
+	assert_int_not_equal(store_migrate(st, 0, &err), XF_OK);
+	assert_non_null(strstr(err.msg, "002_drafts.sql"));
+	int v;
+	assert_int_equal(store_version(st, &v, &err), XF_OK);
+	assert_int_equal(v, 1);
+	store_close(st);
+	free(loc);
+}
+
+/* A migrated store with one department, category, channel and case written by another desk. */
+static struct xf_store *store_with_a_case(const char *name, char **loc)
+{
+	*loc = fresh_database(name);
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(*loc, &st, &err), XF_OK);
+	if (store_migrate(st, 0, &err) != XF_OK)
+		fail_msg("store_migrate: %s", err.msg);
+	on_store(*loc, "INSERT INTO departments(name) VALUES ('办公室');"
+	               "INSERT INTO channels(name) VALUES ('来信');"
+	               "INSERT INTO categories(name, kind, grp) VALUES ('服务', '投诉', 'general');"
+	               "INSERT INTO cases(year, seq, number, state, received, channel, category, department, summary, "
+	               "ruleset, due_transfer, due_handle, due_reply, orig_due_handle, orig_due_reply, created_by, "
+	               "created_at) VALUES (2026, 7, '2026-0007', 'queued', '2026-11-02', '来信', '服务', '办公室', "
+	               "'𠮷 的来信', 'seed', '2026-11-05', '2026-12-02', '2027-01-01', '2026-12-02', '2027-01-01', "
+	               "'clerk', '2026-11-02 09:00:00');"
+	               "INSERT INTO petitioners(case_id, ord, name) VALUES (1, 0, '张三');");
+	return st;
+}
+
+/* The store's reads on PostgreSQL answer as on SQLite: a case by number and id, the lists with
+ * and without their filters, the head's queue, the pending list and counts. */
+static void test_reads(void **state)
+{
+	(void)state;
+	char *loc;
+	struct xf_store *st = store_with_a_case("xf_reads", &loc);
+	struct xf_err err;
+	int64_t id = 0;
+	assert_int_equal(store_case_id(st, 2026, 7, &id, &err), XF_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(store_case_id(st, 2026, 8, &id, &err), XF_ENOTFOUND);
+	assert_string_equal(err.msg, "没有 2026年第0008号 这件信访事项");
+	struct xf_fields f;
+	assert_int_equal(store_get(st, "cases", 1, &f, &err), XF_OK);
+	assert_string_equal(fields_str(&f, "summary"), "𠮷 的来信");
+	assert_string_equal(fields_str(&f, "version"), "1");
+	fields_free(&f);
+	struct xf_rows rows;
+	assert_int_equal(store_list(st, "petitioners", "case_id", "1", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "name"), "张三");
+	rows_free(&rows);
+	if (store_case_briefs(st, NULL, NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err) != XF_OK)
+		fail_msg("store_case_briefs: %s", err.msg);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "name"), "张三");
+	rows_free(&rows);
+	assert_int_equal(store_case_briefs(st, "queued", "办公室", "clerk", XF_LIST_DUE_HANDLE, 10, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	rows_free(&rows);
+	assert_int_equal(store_case_briefs(st, "closed", NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 0);
+	rows_free(&rows);
+	if (store_queue(st, 50, &rows, &err) != XF_OK)
+		fail_msg("store_queue: %s", err.msg);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "number"), "2026-0007");
+	assert_string_equal(fields_str(&rows.v[0], "sect"), "0");
+	rows_free(&rows);
+	assert_int_equal(store_pending_list(st, XF_LIMIT_TRANSFER, "2026-11-30", NULL, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	rows_free(&rows);
+	assert_int_equal(store_pending_list(st, XF_LIMIT_TRANSFER, "2026-11-04", "办公室", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 0);
+	rows_free(&rows);
+	assert_int_equal(store_petitioner_cases(st, "name", "张三", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	rows_free(&rows);
+	long n = -1;
+	assert_int_equal(store_count_pending(st, XF_LIMIT_TRANSFER, NULL, "2026-11-30", NULL, &n, &err), XF_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_count_pending(st, XF_LIMIT_TRANSFER, "2026-11-06", "2026-11-30", "办公室", &n, &err), XF_OK);
+	assert_int_equal(n, 0);
+	if (store_pending_counts_check(st, &n, &err) != XF_OK)
+		fail_msg("store_pending_counts_check: %s", err.msg);
+	assert_int_equal(n, 0);
+	store_close(st);
+	free(loc);
+}
+
+/* Counts the scanned cases. */
+static int count_row(void *ctx, const struct xf_stats_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* The statistics' queries run on PostgreSQL in one snapshot and count as on SQLite. */
+static void test_statistics(void **state)
+{
+	(void)state;
+	char *loc;
+	struct xf_store *st = store_with_a_case("xf_stats", &loc);
+	struct xf_err err;
+	bool own;
+	assert_int_equal(store_stats_begin(st, &own, &err), XF_OK);
+	assert_true(own);
+	int scanned = 0;
+	if (store_stats_scan(st, "2026-01-01", "2026-12-31", "2026-11-20", count_row, &scanned, &err) != XF_OK)
+		fail_msg("store_stats_scan: %s", err.msg);
+	assert_int_equal(scanned, 1);
+	long fix = -1, repeats = -1, closed = -1, satisfied = -1, stated = -1;
+	if (store_stats_first_transfer_fix(st, "2026-01-01", "2026-12-31", &fix, &err) != XF_OK)
+		fail_msg("first transfer: %s", err.msg);
+	assert_int_equal(fix, 0);
+	if (store_stats_repeats(st, "2026-01-01", "2026-12-31", &repeats, &closed, &err) != XF_OK)
+		fail_msg("repeats: %s", err.msg);
+	assert_int_equal(repeats + closed, 0);
+	if (store_stats_satisfaction(st, "2026-01-01", "2026-12-31", false, 0, 0, &satisfied, &stated, &err) != XF_OK)
+		fail_msg("satisfaction: %s", err.msg);
+	assert_int_equal(satisfied + stated, 0);
+	assert_int_equal(store_stats_satisfaction(st, NULL, NULL, true, 1, 1, &satisfied, &stated, &err), XF_OK);
+	struct xf_rows rows;
+	if (store_stats_weeks(st, "2026-10-26", "2026-11-01", "2026-11-02", "2026-11-08", &rows, &err) != XF_OK)
+		fail_msg("weeks: %s", err.msg);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "last"), "0");
+	assert_string_equal(fields_str(&rows.v[0], "this"), "1");
+	rows_free(&rows);
+	assert_int_equal(store_stats_jrt(st, "2026-01-01", "2026-12-31", &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	rows_free(&rows);
+	int64_t ids[] = {1};
+	assert_int_equal(store_stats_handlers(st, ids, 1, &rows, &err), XF_OK);
+	assert_string_equal(fields_str(&rows.v[0], "handler"), "");
+	rows_free(&rows);
+	store_stats_end(st, own);
+	store_close(st);
+	free(loc);
+}
+
+/* Numbering, the calendar, drafts and a reference list's rename, in the store's transactions. */
+static void test_writes_outside_the_chain(void **state)
+{
+	(void)state;
+	char *loc;
+	struct xf_store *st = store_with_a_case("xf_writes", &loc);
+	struct xf_err err;
+	assert_int_equal(store_begin(st, &err), XF_OK);
+	int seq = 0;
+	assert_int_equal(store_next_seq(st, 2027, &seq, &err), XF_OK);
+	assert_int_equal(seq, 1);
+	assert_int_equal(store_next_seq(st, 2027, &seq, &err), XF_OK);
+	assert_int_equal(seq, 2);
+	struct xf_calday days[2] = {{date_from_ymd(2027, 1, 1), false, "元旦"}, {date_from_ymd(2027, 1, 4), true, "调休"}};
+	if (store_calendar_replace(st, 2027, "test", days, 2, &err) != XF_OK)
+		fail_msg("calendar: %s", err.msg);
+	assert_int_equal(store_calendar_replace(st, 2027, "again", days, 1, &err), XF_OK);
+	assert_int_equal(store_commit(st, &err), XF_OK);
+	struct xf_calendar cal;
+	assert_int_equal(store_calendar_load(st, &cal, &err), XF_OK);
+	assert_int_equal(cal.first_year, 2027);
+	assert_int_equal(cal.n, 1);
+	assert_string_equal(cal.days[0].name, "元旦");
+	calendar_free(&cal);
+	assert_int_equal(query_int(loc, "SELECT count(*) FROM calendar_years WHERE source = 'again' AND loaded_at <> ''"), 1);
+
+	assert_int_equal(store_draft_put(st, "clerk", "register", "{\"summary\": \"𠮷\", \"people\": 2}", "2026-11-20 10:00:00", &err), XF_OK);
+	struct xf_fields f;
+	char at[20];
+	bool found = false;
+	assert_int_equal(store_draft_get(st, "clerk", "register", &f, at, &found, &err), XF_OK);
+	assert_true(found);
+	assert_string_equal(at, "2026-11-20 10:00:00");
+	assert_string_equal(fields_str(&f, "summary"), "𠮷");
+	assert_string_equal(fields_str(&f, "people"), "2");
+	fields_free(&f);
+	assert_int_equal(store_draft_drop(st, "clerk", "register", &err), XF_OK);
+	assert_int_equal(store_draft_get(st, "clerk", "register", &f, at, &found, &err), XF_OK);
+	assert_false(found);
+	fields_free(&f);
+
+	fields_init(&f);
+	fields_set(&f, "active", "0");
+	assert_int_equal(store_update_named(st, "departments", "办公室", &f, &err), XF_OK);
+	assert_int_equal(store_update_named(st, "departments", "没有", &f, &err), XF_ENOTFOUND);
+	fields_free(&f);
+	char *value = NULL;
+	assert_int_equal(store_setting_get(st, "no such", &value, &err), XF_OK);
+	assert_null(value);
+	store_close(st);
+	free(loc);
+}
+
+/* Runs the tests beside the cluster named by XINFANG_TEST_PG. */
+int main(void)
+{
+	server = getenv("XINFANG_TEST_PG");
+	socket_dir = getenv("XINFANG_TEST_PG_DIR");
+	if (server == NULL || socket_dir == NULL) {
+		fprintf(stderr, "test_store_pg: run it through tests/pg/with_cluster.sh\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrate_all),
+		cmocka_unit_test(test_migrate_stepwise),
+		cmocka_unit_test(test_migrate_failure_keeps_version),
+		cmocka_unit_test(test_reads),
+		cmocka_unit_test(test_statistics),
+		cmocka_unit_test(test_writes_outside_the_chain),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
