@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "store_db.h"
 #include "xinfang/store.h"
 
 /* The SQLite connection of a store (its native handle, while files are moved onto the seam). */
@@ -25,6 +26,69 @@ char *store_pending_recount_sql(int kind, int scope, bool all, long long after_i
 int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what);
 /* Steps a statement to its end, collecting every row as fields; finalizes it. */
 int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err);
+
+/* The same helpers on the storage seam (store_db.h), for the files moved onto it; the sqlite3_*
+ * ones above go when no file uses them. Inline here, so a file can move before store.c does. */
+
+/* Turns the connection's last failure into a message a clerk can act on (what: the task). */
+static inline int store_db_fail(struct xf_store *st, struct xf_err *err, const char *what)
+{
+	return xf_db_fail(store_db(st), err, what);
+}
+
+/* Prepares a statement or reports why not ("数据库查询"). */
+static inline int store_db_prepare(struct xf_store *st, const char *sql, struct xf_db_stmt **stmt, struct xf_err *err)
+{
+	return xf_db_prepare(store_db(st), sql, stmt, err);
+}
+
+/* Runs SQL with no parameters and no results. */
+static inline int store_db_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what)
+{
+	return xf_db_exec(store_db(st), sql, err, what);
+}
+
+/* Copies the current row of a statement into fields (NULL as ""). */
+static inline void store_db_row_fields(struct xf_db_stmt *stmt, struct xf_fields *f)
+{
+	fields_init(f);
+	int n = xf_db_column_count(stmt);
+	for (int i = 0; i < n; i++) {
+		const char *v = xf_db_column_text(stmt, i);
+		fields_add(f, xf_db_column_name(stmt, i), v ? v : "");
+	}
+}
+
+/* Steps a statement to its end, collecting every row as fields; finalizes it. */
+static inline int store_db_collect(struct xf_store *st, struct xf_db_stmt *stmt, struct xf_rows *out,
+                                   struct xf_err *err)
+{
+	size_t cap = 0;
+	out->v = NULL;
+	out->n = 0;
+	enum xf_db_step step;
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		store_db_row_fields(stmt, &out->v[out->n++]);
+	}
+	xf_db_finalize(stmt);
+	if (step != XF_DB_DONE) {
+		rows_free(out);
+		return store_db_fail(st, err, "读取数据");
+	}
+	return XF_OK;
+}
+
+/* Steps a statement that returns no rows once and finalizes it; its failure said as what. */
+static inline int store_db_run(struct xf_store *st, struct xf_db_stmt *stmt, struct xf_err *err, const char *what)
+{
+	enum xf_db_step step = xf_db_step(stmt);
+	xf_db_finalize(stmt);
+	return step == XF_DB_DONE ? XF_OK : store_db_fail(st, err, what);
+}
 
 /* The flag telling whether this connection keeps the text index. */
 bool *store_search_ready(struct xf_store *st);
