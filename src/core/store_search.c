@@ -229,18 +229,18 @@ int store_search_bulk_begin(struct xf_store *st, struct xf_err *err)
 }
 
 /* Notes a case a bulk writer wrote, for the index to take at commit. */
-int store_search_note(struct xf_store *st, sqlite3_stmt **stmt, int64_t case_id, struct xf_err *err)
+int store_search_note(struct xf_store *st, struct xf_db_stmt **stmt, int64_t case_id, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
 		return XF_OK;
-	int rc;
+	struct xf_err ignored; /* said as the query's failure */
 	if (*stmt == NULL &&
-	    (rc = store_sql_prepare(st, "INSERT OR IGNORE INTO temp.search_dirty VALUES (?1)", stmt, err)) != XF_OK)
-		return rc;
-	sqlite3_bind_int64(*stmt, 1, case_id);
-	int step = sqlite3_step(*stmt);
-	sqlite3_reset(*stmt);
-	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "导入记录");
+	    store_db_prepare(st, "INSERT INTO temp.search_dirty VALUES (?1) ON CONFLICT DO NOTHING", stmt, &ignored) != XF_OK)
+		return store_db_fail(st, err, "数据库查询");
+	xf_db_bind_int64(*stmt, 1, case_id);
+	enum xf_db_step step = xf_db_step(*stmt);
+	xf_db_reset(*stmt);
+	return step == XF_DB_DONE ? XF_OK : store_db_fail(st, err, "导入记录");
 }
 
 /* A bulk writer's end, after its commit or rollback: the triggers are back. */
