@@ -1,8 +1,9 @@
 /* The ledger's SQL: the one-pass scan behind export and the long-running writer behind import,
  * through the storage seam; what only SQLite has (its page cache, setting its count triggers
- * aside) is behind its dialect. */
+ * aside, the new row's id without RETURNING) is behind its dialect. */
 #include "xinfang/store_ledger.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,8 +289,9 @@ static int bulk_check_columns(struct xf_bulk *b, const char *table, const struct
 	return rc;
 }
 
-/* The prepared INSERT for a table and column list, made on first use; it returns the new row's
- * id. */
+/* The prepared INSERT for a table and column list, made on first use; on PostgreSQL it returns
+ * the new row's id. SQLite gives it by sqlite3_last_insert_rowid instead: RETURNING there made
+ * an import of 10^4 cases spend half as much CPU again (3.6 s instead of 2.4 s). */
 static int bulk_statement(struct xf_bulk *b, const char *table, const struct xf_fields *cols, struct xf_db_stmt **out,
                           struct xf_err *err)
 {
@@ -319,7 +321,8 @@ static int bulk_statement(struct xf_bulk *b, const char *table, const struct xf_
 	struct xf_buf sql;
 	buf_init(&sql);
 	store_insert_sql(&sql, table, cols);
-	buf_puts(&sql, " RETURNING id");
+	if (xf_db_dialect(b->db) != XF_DB_SQLITE)
+		buf_puts(&sql, " RETURNING id");
 	struct xf_db_stmt *stmt;
 	struct xf_err ignored; /* said as the import's preparation */
 	int prc = store_db_prepare(b->st, sql.data, &stmt, &ignored);
@@ -346,10 +349,13 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 		return rc;
 	for (size_t i = 0; i < cols->n; i++)
 		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+	bool sqlite = xf_db_dialect(b->db) == XF_DB_SQLITE;
 	enum xf_db_step step = xf_db_step(stmt);
-	int64_t id = step == XF_DB_ROW ? xf_db_column_int64(stmt, 0) : 0;
+	int64_t id = sqlite ? sqlite3_last_insert_rowid(xf_db_native(b->db))
+	             : step == XF_DB_ROW ? xf_db_column_int64(stmt, 0)
+	                                 : 0;
 	xf_db_reset(stmt);
-	if (step != XF_DB_ROW)
+	if (step != (sqlite ? XF_DB_DONE : XF_DB_ROW))
 		return store_db_fail(b->st, err, "导入记录");
 	if (rowid)
 		*rowid = id;
