@@ -339,7 +339,8 @@ static int drop_step(struct xf_store *st, int *which, struct xf_err *err)
 	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "更新全文检索");
 }
 
-/* Replaces the index rows of every case changed in this transaction from search_source. */
+/* Replaces the index rows of every case changed in this transaction from search_source (only
+ * a connection that keeps the FTS5 index, so SQLite's alone, is ready). */
 int store_search_flush(struct xf_store *st, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
