@@ -105,7 +105,7 @@ int store_search_attach(struct xf_store *st, struct xf_err *err);
 int store_search_flush(struct xf_store *st, struct xf_err *err);
 /* Bulk writing: the index's insert triggers dropped, cases noted by the writer, triggers back. */
 int store_search_bulk_begin(struct xf_store *st, struct xf_err *err);
-int store_search_note(struct xf_store *st, sqlite3_stmt **stmt, int64_t case_id, struct xf_err *err);
+int store_search_note(struct xf_store *st, struct xf_db_stmt **stmt, int64_t case_id, struct xf_err *err);
 int store_search_bulk_end(struct xf_store *st, struct xf_err *err);
 
 /* A list's petitioner column: the first petitioner's name, or （匿名） for an anonymous item

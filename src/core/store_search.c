@@ -1,5 +1,8 @@
 /* The store's side of search: the FTS5 tokenizer, keeping the index with every change in the
- * same transaction, and the search query itself. */
+ * same transaction, and the search query itself, through the storage seam. The index is SQLite's
+ * FTS5 (the tokenizer registered on the native handle, the re-indexing statements kept there):
+ * on PostgreSQL the same tokenizer is to fill the token table of data/schema/pg/008 with a GIN
+ * index (not yet: issue 19), so a PostgreSQL store keeps no index and searches by filters. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,10 +78,13 @@ int store_search_tokenizers(sqlite3 *db, struct xf_err *err)
 	return XF_OK;
 }
 
-/* Registers the tokenizer and attaches when the index exists. */
+/* Registers the tokenizer and attaches when the index exists (SQLite: on PostgreSQL the token
+ * table is not kept yet, issue 19). */
 int store_search_open(struct xf_store *st, struct xf_err *err)
 {
-	int rc = store_search_tokenizers(store_sqlite(st), err);
+	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
+		return XF_OK;
+	int rc = store_search_tokenizers(xf_db_native(store_db(st)), err);
 	return rc == XF_OK ? store_search_attach(st, err) : rc;
 }
 
@@ -106,10 +112,11 @@ static int late_migration(struct xf_store *st, int first, bool *applied, struct 
 		int v = xf_migrations[i].version;
 		if (!search_migration(v) || v < first || v > version)
 			continue;
-		if ((rc = store_sql_exec(st, "BEGIN IMMEDIATE", err, "建立全文检索")) != XF_OK)
-			return rc;
-		if ((rc = store_sql_exec(st, xf_migrations[i].sql, err, xf_migrations[i].name)) != XF_OK ||
-		    (rc = store_sql_exec(st, "COMMIT", err, "建立全文检索")) != XF_OK) {
+		struct xf_err ignored; /* said as building the index */
+		if (xf_db_begin_write(store_db(st), &ignored) != XF_OK)
+			return store_db_fail(st, err, "建立全文检索");
+		if ((rc = store_db_exec(st, xf_migrations[i].sql, err, xf_migrations[i].name)) != XF_OK ||
+		    (xf_db_commit(store_db(st), &ignored) != XF_OK && (rc = store_db_fail(st, err, "建立全文检索")) != XF_OK)) {
 			store_rollback(st);
 			return rc;
 		}
@@ -153,7 +160,7 @@ static int create_triggers(struct xf_store *st, struct xf_err *err)
 		           "INSERT OR IGNORE INTO search_dirty VALUES (OLD.case_id);"
 		           "INSERT OR IGNORE INTO search_dirty VALUES (NEW.case_id); END;",
 		           text_tables[i], text_tables[i], text_tables[i], text_tables[i]);
-	int rc = store_sql_exec(st, sql.data, err, "准备全文检索");
+	int rc = store_db_exec(st, sql.data, err, "准备全文检索");
 	buf_free(&sql);
 	return rc;
 }
@@ -161,13 +168,13 @@ static int create_triggers(struct xf_store *st, struct xf_err *err)
 /* Whether search_source has the filters' tokens (migration 11). */
 static int source_has_facets(struct xf_store *st, bool *has, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'", &stmt,
-	                           err);
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, "SELECT 1 FROM pragma_table_info('search_source') WHERE name = 'facets'", &stmt,
+	                          err);
 	if (rc != XF_OK)
 		return rc;
-	*has = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
+	*has = xf_db_step(stmt) == XF_DB_ROW;
+	xf_db_finalize(stmt);
 	return XF_OK;
 }
 
@@ -177,19 +184,21 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	bool *ready = store_search_ready(st);
 	if (*ready)
 		return XF_OK;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st,
-	                           "SELECT (SELECT count(*) FROM main.sqlite_schema WHERE name = 'search_source'), "
-	                           "(SELECT count(*) FROM main.sqlite_schema WHERE name = 'search')",
-	                           &stmt, err);
+	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
+		return XF_OK; /* the token table: not yet, issue 19 */
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st,
+	                          "SELECT (SELECT count(*) FROM main.sqlite_schema WHERE name = 'search_source'), "
+	                          "(SELECT count(*) FROM main.sqlite_schema WHERE name = 'search')",
+	                          &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bool exists = false, index = false;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		exists = sqlite3_column_int(stmt, 0) > 0;
-		index = sqlite3_column_int(stmt, 1) > 0;
+	if (xf_db_step(stmt) == XF_DB_ROW) {
+		exists = xf_db_column_int64(stmt, 0) > 0;
+		index = xf_db_column_int64(stmt, 1) > 0;
 	}
-	sqlite3_finalize(stmt);
+	xf_db_finalize(stmt);
 	/* The index without its view is not a store that missed migration 8 but one whose view was
 	 * dropped behind the program's back: it opens without keeping the index, so that verify
 	 * can name what is missing. */
@@ -223,24 +232,24 @@ int store_search_bulk_begin(struct xf_store *st, struct xf_err *err)
 	buf_puts(&sql, "DROP TRIGGER IF EXISTS temp.search_cases_insert;");
 	for (size_t i = 0; i < sizeof text_tables / sizeof text_tables[0]; i++)
 		buf_printf(&sql, "DROP TRIGGER IF EXISTS temp.search_%s_insert;", text_tables[i]);
-	int rc = store_sql_exec(st, sql.data, err, "准备导入");
+	int rc = store_db_exec(st, sql.data, err, "准备导入");
 	buf_free(&sql);
 	return rc;
 }
 
 /* Notes a case a bulk writer wrote, for the index to take at commit. */
-int store_search_note(struct xf_store *st, sqlite3_stmt **stmt, int64_t case_id, struct xf_err *err)
+int store_search_note(struct xf_store *st, struct xf_db_stmt **stmt, int64_t case_id, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
 		return XF_OK;
-	int rc;
+	struct xf_err ignored; /* said as the query's failure */
 	if (*stmt == NULL &&
-	    (rc = store_sql_prepare(st, "INSERT OR IGNORE INTO temp.search_dirty VALUES (?1)", stmt, err)) != XF_OK)
-		return rc;
-	sqlite3_bind_int64(*stmt, 1, case_id);
-	int step = sqlite3_step(*stmt);
-	sqlite3_reset(*stmt);
-	return step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "导入记录");
+	    store_db_prepare(st, "INSERT INTO temp.search_dirty VALUES (?1) ON CONFLICT DO NOTHING", stmt, &ignored) != XF_OK)
+		return store_db_fail(st, err, "数据库查询");
+	xf_db_bind_int64(*stmt, 1, case_id);
+	enum xf_db_step step = xf_db_step(*stmt);
+	xf_db_reset(*stmt);
+	return step == XF_DB_DONE ? XF_OK : store_db_fail(st, err, "导入记录");
 }
 
 /* A bulk writer's end, after its commit or rollback: the triggers are back. */
@@ -281,7 +290,9 @@ enum {
 };
 _Static_assert((int)SEARCH_STATEMENTS <= (int)XF_SEARCH_STMTS, "room for every kept statement");
 
-/* One kept statement, prepared on its first use in this connection. */
+/* One kept statement, prepared on its first use in this connection: on SQLite's handle, as the
+ * re-indexing is FTS5's (kept across commits, where preparing the view's statements afresh
+ * would cost more than the re-indexing of a registration). */
 static int reindex_statement(struct xf_store *st, int which, sqlite3_stmt **out, struct xf_err *err)
 {
 	sqlite3_stmt **stmts = store_search_stmts(st);
@@ -313,20 +324,23 @@ static int reindex_step(struct xf_store *st, int which, struct xf_err *err)
  * only adds cases), else the one for the index's shape (without its own copy since version 15). */
 static int drop_step(struct xf_store *st, int *which, struct xf_err *err)
 {
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st,
-	                           "SELECT EXISTS (SELECT 1 FROM temp.search_old), EXISTS (SELECT 1 FROM main.sqlite_schema "
-	                           "WHERE type = 'table' AND name = 'search' AND sql LIKE '%content = ''''%')",
-	                           &stmt, err);
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st,
+	                          "SELECT EXISTS (SELECT 1 FROM temp.search_old), EXISTS (SELECT 1 FROM main.sqlite_schema "
+	                          "WHERE type = 'table' AND name = 'search' AND sql LIKE '%content = ''''%')",
+	                          &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	int step = sqlite3_step(stmt);
-	*which = step != SQLITE_ROW || !sqlite3_column_int(stmt, 0) ? -1 : sqlite3_column_int(stmt, 1) ? DROP_OLD : DROP_KEPT;
-	sqlite3_finalize(stmt);
-	return step == SQLITE_ROW ? XF_OK : store_sql_fail(st, step, err, "更新全文检索");
+	enum xf_db_step step = xf_db_step(stmt);
+	*which = step != XF_DB_ROW || !xf_db_column_int64(stmt, 0) ? -1
+	         : xf_db_column_int64(stmt, 1)                     ? DROP_OLD
+	                                                           : DROP_KEPT;
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "更新全文检索");
 }
 
-/* Replaces the index rows of every case changed in this transaction from search_source. */
+/* Replaces the index rows of every case changed in this transaction from search_source (only
+ * a connection that keeps the FTS5 index, so SQLite's alone, is ready). */
 int store_search_flush(struct xf_store *st, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
@@ -388,23 +402,23 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 
 /* Binds a search's values to its statement (?1 … ?15 but ?12, as RESULT_FILTERS and FROM_* use
  * them). */
-static void bind_search(sqlite3_stmt *stmt, const struct xf_search_sql *q)
+static void bind_search(struct xf_db_stmt *stmt, const struct xf_search_sql *q)
 {
 	const char *text[] = {q->match, q->since, q->until, q->state, q->department, q->category, q->channel,
 	                      q->importance};
 	for (int i = 0; i < 8; i++)
 		if (text[i])
-			sqlite3_bind_text(stmt, i + 1, text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 9, q->limit);
-	sqlite3_bind_int(stmt, 10, q->offset);
+			xf_db_bind_text(stmt, i + 1, text[i], -1);
+	xf_db_bind_int64(stmt, 9, q->limit);
+	xf_db_bind_int64(stmt, 10, q->offset);
 	if (q->handler_dept)
-		sqlite3_bind_text(stmt, 11, q->handler_dept, -1, SQLITE_STATIC);
+		xf_db_bind_text(stmt, 11, q->handler_dept, -1);
 	if (q->numbers)
-		sqlite3_bind_text(stmt, 13, q->numbers, -1, SQLITE_STATIC);
+		xf_db_bind_text(stmt, 13, q->numbers, -1);
 	if (q->exclude_id)
-		sqlite3_bind_int64(stmt, 14, q->exclude_id);
-	if (q->before_row)
-		sqlite3_bind_int64(stmt, 15, q->before_row);
+		xf_db_bind_int64(stmt, 14, q->exclude_id);
+	if (q->before_row && q->match && !q->numbers) /* words only: the index's rows */
+		xf_db_bind_int64(stmt, 15, q->before_row);
 }
 
 /* Whether the words (an FTS5 expression limited to the texts column) match one index row's
@@ -414,16 +428,16 @@ int store_search_texts_match(struct xf_store *st, int64_t search_row, const char
                              struct xf_err *err)
 {
 	*matched = false;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, "SELECT 1 FROM main.search WHERE rowid = ?1 AND search MATCH ?2", &stmt, err);
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, "SELECT 1 FROM main.search WHERE rowid = ?1 AND search MATCH ?2", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, search_row);
-	sqlite3_bind_text(stmt, 2, match_text, -1, SQLITE_STATIC);
-	int step = sqlite3_step(stmt);
-	*matched = step == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? XF_OK : store_sql_fail(st, step, err, "全文检索");
+	xf_db_bind_int64(stmt, 1, search_row);
+	xf_db_bind_text(stmt, 2, match_text, -1);
+	enum xf_db_step step = xf_db_step(stmt);
+	*matched = step == XF_DB_ROW;
+	xf_db_finalize(stmt);
+	return step != XF_DB_ERROR ? XF_OK : store_db_fail(st, err, "全文检索");
 }
 
 /* Which of the FROM_* a search reads: 0 numbers, 1 words, 2 filters alone. */
@@ -442,16 +456,16 @@ int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long 
 		"SELECT count(*) FROM (SELECT 1 " FROM_FILTERS "LIMIT ?9 OFFSET ?10)",
 	};
 	*count = 0;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, sql[search_kind(q)], &stmt, err);
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bind_search(stmt, q);
-	int step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW)
-		*count = (long)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return step == SQLITE_ROW ? XF_OK : store_sql_fail(st, step, err, "全文检索计数");
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW)
+		*count = (long)xf_db_column_int64(stmt, 0);
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "全文检索计数");
 }
 
 /* Runs a search: through the index when there are words, else through the receipt index. */
@@ -470,24 +484,40 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	};
 	out->v = NULL;
 	out->n = 0;
-	sqlite3_stmt *stmt;
-	int rc = store_sql_prepare(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], &stmt, err);
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	bind_search(stmt, q);
-	return store_sql_collect(st, stmt, out, err);
+	return store_db_collect(st, stmt, out, err);
 }
 
 /* Adds the case's indexed text to a search row, from the cases' own tables. */
 int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct xf_err *err)
 {
+	static const char *const keys[] = {"texts", "people", "numbers"};
+	int64_t id = strtoll(fields_str(row, "id"), NULL, 10);
+	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE) {
+		/* Prepared once per connection by the PostgreSQL driver itself. */
+		struct xf_db_stmt *stmt;
+		int rc = store_db_prepare(st, "SELECT texts, people, numbers FROM search_source WHERE case_id = ?1", &stmt, err);
+		if (rc != XF_OK)
+			return rc;
+		xf_db_bind_int64(stmt, 1, id);
+		enum xf_db_step step = xf_db_step(stmt);
+		for (int i = 0; i < 3; i++) {
+			const char *v = step == XF_DB_ROW ? xf_db_column_text(stmt, i) : NULL;
+			fields_set(row, keys[i], v ? v : "");
+		}
+		xf_db_finalize(stmt);
+		return step != XF_DB_ERROR ? XF_OK : store_db_fail(st, err, "全文检索");
+	}
 	sqlite3_stmt *stmt;
 	int rc = reindex_statement(st, SOURCE_ROW, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	sqlite3_bind_int64(stmt, 1, strtoll(fields_str(row, "id"), NULL, 10));
+	sqlite3_bind_int64(stmt, 1, id);
 	int step = sqlite3_step(stmt);
-	static const char *const keys[] = {"texts", "people", "numbers"};
 	for (int i = 0; i < 3; i++) {
 		const unsigned char *v = step == SQLITE_ROW ? sqlite3_column_text(stmt, i) : NULL;
 		fields_set(row, keys[i], v ? (const char *)v : "");
