@@ -15,17 +15,11 @@ sqlite3 *store_sqlite(struct xf_store *st);
 struct xf_db *store_db(struct xf_store *st);
 /* Turns an SQLite failure into a message a clerk can act on. */
 int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what);
-/* Prepares a statement or reports why not. */
-int store_sql_prepare(struct xf_store *st, const char *sql, sqlite3_stmt **stmt, struct xf_err *err);
 /* The text of an INSERT of cols into table, values bound as ?1, ?2 ... in order. */
 void store_insert_sql(struct xf_buf *sql, const char *table, const struct xf_fields *cols);
 /* One limit's recount for pending_counts as a SELECT of (kind, scope, department, due, n) over
  * the cases numbered after after_id (a new string). */
 char *store_pending_recount_sql(int kind, int scope, bool all, long long after_id);
-/* Runs SQL with no results. */
-int store_sql_exec(struct xf_store *st, const char *sql, struct xf_err *err, const char *what);
-/* Steps a statement to its end, collecting every row as fields; finalizes it. */
-int store_sql_collect(struct xf_store *st, sqlite3_stmt *stmt, struct xf_rows *out, struct xf_err *err);
 
 /* The same helpers on the storage seam (store_db.h), for the files moved onto it; the sqlite3_*
  * ones above go when no file uses them. Inline here, so a file can move before store.c does. */
