@@ -1518,18 +1518,22 @@ static int copy_pages(sqlite3 *to, sqlite3 *from, struct xf_err *err, const char
 	return XF_OK;
 }
 
-/* Copies the store to a new file (SQLite's online backup API; a PostgreSQL store's copy into a
- * verifiable SQLite file is not yet: issue 19): written under a private temporary name (SQLite opens it by
+/* Copies the store to a new file (SQLite's online backup API; a PostgreSQL store row by row,
+ * store_copy.c), or into a new, empty PostgreSQL database: written under a private temporary name (SQLite opens it by
  * name, so no other account may be able to swap it) and given the final name, never replacing
  * a file, only when the copy is complete. XF_EEXIST when a file is already there. */
 int store_backup(struct xf_store *st, const char *path, struct xf_err *err)
 {
 	struct xf_outfile out;
 	struct stat sb;
+	/* Into a PostgreSQL database: the new, empty one a restore fills (store_copy.c). */
+	if (xf_db_locator_is_pg(path))
+		return store_restore_rows(st, path, err);
 	if (lstat(path, &sb) == 0)
 		return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
+	/* A PostgreSQL store is copied row by row into a new SQLite file (store_copy.c). */
 	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return xf_err_set(err, XF_EINVAL, "PostgreSQL 数据库还不能用 xinfang backup 备份：请暂用 pg_dump");
+		return store_backup_rows(st, path, err);
 	int rc = fileperm_out_begin(&out, path, "备份文件", XF_OUT_BY_NAME | XF_OUT_NO_REPLACE, NULL, err);
 	if (rc != XF_OK)
 		return rc;

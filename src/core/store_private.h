@@ -106,6 +106,15 @@ int store_search_bulk_end(struct xf_store *st, struct xf_err *err);
  * (which has none), as cases c joined to their first petitioner p. */
 #define XF_LIST_NAME "CASE WHEN c.anonymous <> 0 AND coalesce(p.name, '') = '' THEN '（匿名）' ELSE coalesce(p.name, '') END AS name"
 
+/* Copying between backends (store_copy.c). */
+/* Copies every record of from into the empty store to (brought to from's schema version), *rows
+ * counting the rows copied; XF_EEXIST when to already holds records. */
+int store_copy_into(struct xf_store *from, struct xf_store *to, long *rows, struct xf_err *err);
+/* Backs a PostgreSQL store up into a new SQLite file (never replacing one). */
+int store_backup_rows(struct xf_store *st, const char *path, struct xf_err *err);
+/* Restores an SQLite backup into the new, empty PostgreSQL database the locator names. */
+int store_restore_rows(struct xf_store *backup, const char *locator, struct xf_err *err);
+
 /* The audit chain (store_chain.c). */
 /* The schema version that brings the audit chain (data/schema/005_audit_chain.sql). */
 #define XF_CHAIN_SCHEMA 5
