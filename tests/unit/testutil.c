@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/store_db.h"
 #include "xinfang/clock.h"
 #include "xinfang/setup.h"
 
@@ -50,7 +51,46 @@ static void login_as(struct fixture *fx, const char *name, struct xf_session *s)
 		fail_msg("login %s: %s", name, err.msg);
 }
 
-/* Creates a temporary initialised training store (its date is set by the test). */
+/* True when the suite runs on PostgreSQL (meson test --setup pg: XINFANG_TEST_BACKEND=pg, beside
+ * the cluster tests/pg/with_cluster.sh started). */
+bool test_on_pg(void)
+{
+	const char *b = getenv("XINFANG_TEST_BACKEND");
+	return b && strcmp(b, "pg") == 0;
+}
+
+/* Runs one statement on the cluster's own database (CREATE/DROP DATABASE). */
+static void on_cluster(const char *sql)
+{
+	const char *server = getenv("XINFANG_TEST_PG");
+	if (server == NULL)
+		fail_msg("XINFANG_TEST_BACKEND=pg needs the cluster of tests/pg/with_cluster.sh");
+	struct xf_db *db;
+	struct xf_err err;
+	if (xf_db_open(server, NULL, &db, &err) != XF_OK)
+		fail_msg("cluster: %s", err.msg);
+	if (xf_db_exec(db, sql, &err, "test") != XF_OK)
+		fail_msg("%s: %s", sql, err.msg);
+	xf_db_close(db);
+}
+
+/* A new, empty database on the cluster, named after the fixture's directory, as its locator. */
+static void fixture_database(struct fixture *fx)
+{
+	const char *tail = strrchr(fx->dir, '-');
+	char name[64];
+	snprintf(name, sizeof name, "xf_%s", tail ? tail + 1 : "fixture");
+	for (char *p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
+	on_cluster(sql);
+	free(sql);
+	snprintf(fx->db, sizeof fx->db, "postgresql:///%s?host=%s&user=postgres", name, getenv("XINFANG_TEST_PG_DIR"));
+}
+
+/* Creates a temporary initialised training store (its date is set by the test): an SQLite file
+ * in a temporary directory, or on PostgreSQL (test_on_pg) a new database of the cluster. */
 void fixture_open(struct fixture *fx, const char *today)
 {
 	memset(fx, 0, sizeof *fx);
@@ -58,7 +98,10 @@ void fixture_open(struct fixture *fx, const char *today)
 	assert_int_equal(clock_set_today_iso(today, &err), XF_OK);
 	snprintf(fx->dir, sizeof fx->dir, "/tmp/xinfang-test-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
+	if (test_on_pg())
+		fixture_database(fx);
+	else
+		snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
 	assert_int_equal(store_open(fx->db, &fx->st, &err), XF_OK);
 	int rc = setup_init_mode(fx->st, test_datadir(), "admin", "secret1", XF_INIT_TRAINING, &fx->admin, &err);
 	if (rc != XF_OK)
@@ -79,6 +122,12 @@ void fixture_close(struct fixture *fx)
 	session_close(&fx->head);
 	session_close(&fx->handler);
 	store_close(fx->st);
+	if (test_on_pg()) {
+		const char *name = strstr(fx->db, ":///");
+		char *drop = xasprintf("DROP DATABASE IF EXISTS %.*s", (int)strcspn(name + 4, "?"), name + 4);
+		on_cluster(drop);
+		free(drop);
+	}
 	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);

@@ -23,6 +23,9 @@ struct fixture {
 	struct xf_session admin, clerk, head, handler;
 };
 
+/* True when the suite runs on PostgreSQL (meson test --setup pg): the fixture's store is then a
+ * new database of the cluster tests/pg/with_cluster.sh started, fx->db its locator. */
+bool test_on_pg(void);
 /* Creates the fixture (today set to `today`, ISO). */
 void fixture_open(struct fixture *fx, const char *today);
 void fixture_close(struct fixture *fx);
