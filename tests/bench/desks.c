@@ -1,0 +1,306 @@
+/* xinfang-desks: many desks writing one store at once, each a process of its own with its own
+ * connection, as counters on different machines would: each registers an item as a clerk and
+ * transfers it as the office head, and every few rounds also tries to transfer the item a
+ * neighbouring desk registered (two heads deciding the same item: one must win). Afterwards it
+ * checks the record: numbers without gap or duplicate, every registered item there, no item
+ * transferred twice, every transfer a desk saw succeed present. Prints the moves' latencies
+ * (median, p90, p99) and the checks; exits 1 when a check fails.
+ *
+ *   xinfang-desks --db LOCATOR [--desks 20] [--seconds 60]
+ *
+ * LOCATOR is an SQLite file or a PostgreSQL URI (an empty database there: it is initialised as
+ * a training store). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/store_db.h"
+#include "xinfang/case.h"
+#include "xinfang/clock.h"
+#include "xinfang/paths.h"
+#include "xinfang/setup.h"
+
+/* What one desk did, written by its process into a file of its own. */
+struct tally {
+	long registered, transferred, contested_won, contested_lost, failed;
+	int n; /* latencies recorded */
+};
+
+enum { MAX_SAMPLES = 200000 };
+
+/* Milliseconds, monotonic. */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Stops the run with a message. */
+static void die(const char *what, const char *msg)
+{
+	fprintf(stderr, "xinfang-desks: %s: %s\n", what, msg);
+	exit(1);
+}
+
+/* Logs in or dies. */
+static void login(struct xf_store *st, const char *user, struct xf_session *s)
+{
+	struct xf_err err;
+	if (auth_login(st, user, "secret1", s, &err) != XF_OK)
+		die(user, err.msg);
+}
+
+/* Registers one item as the clerk; its id in *id (0 when refused). */
+static int register_one(struct xf_session *clerk, int desk, long round, int64_t *id, struct xf_err *err)
+{
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "channel", "来访");
+	fields_set(&f, "category", "服务态度");
+	fields_set(&f, "name", "测试人");
+	char summary[128];
+	snprintf(summary, sizeof summary, "第%d号柜台第%ld件：柜员态度冷淡，要求道歉。", desk, round);
+	fields_set(&f, "summary", summary);
+	char number[32];
+	struct xf_err warn;
+	int rc = case_register(clerk, &f, number, &warn, err);
+	fields_free(&f);
+	*id = 0;
+	return rc == XF_OK ? case_find(clerk, number, id, err) : rc;
+}
+
+/* Transfers an item as the head. */
+static int transfer_one(struct xf_session *head, int64_t id, struct xf_err *err)
+{
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "dept", "个人金融部");
+	int rc = case_move(head, id, XF_MV_TRANSFER, &f, 0, err);
+	fields_free(&f);
+	return rc;
+}
+
+/* True when the item is already transferred (by whichever desk won it). */
+static bool already_transferred(struct xf_session *s, int64_t id)
+{
+	struct xf_fields f;
+	struct xf_err err;
+	if (store_get(s->st, "cases", id, &f, &err) != XF_OK)
+		return false;
+	bool done = strcmp(fields_str(&f, "state"), "transferred") == 0;
+	fields_free(&f);
+	return done;
+}
+
+/* One desk's work until the deadline: its tally and latencies go to the file out. */
+static int run_desk(const char *db, int desk, int desks, double until, const char *out)
+{
+	struct xf_store *st;
+	struct xf_err err;
+	if (store_open(db, &st, &err) != XF_OK)
+		die("open", err.msg);
+	char clerk_name[32], head_name[32];
+	snprintf(clerk_name, sizeof clerk_name, "clerk%d", desk);
+	snprintf(head_name, sizeof head_name, "head%d", desk);
+	struct xf_session clerk, head;
+	login(st, clerk_name, &clerk);
+	login(st, head_name, &head);
+	struct tally t = {0};
+	double *lat = malloc(MAX_SAMPLES * sizeof *lat);
+	for (long round = 0; now_ms() < until; round++) {
+		int64_t id;
+		double t0 = now_ms();
+		if (register_one(&clerk, desk, round, &id, &err) != XF_OK) {
+			t.failed++;
+			fprintf(stderr, "desk %d register: %s\n", desk, err.msg);
+			continue;
+		}
+		double t1 = now_ms();
+		t.registered++;
+		if (t.n < MAX_SAMPLES)
+			lat[t.n++] = t1 - t0;
+		/* Every fourth round, the item a neighbour may be about to transfer too. */
+		int64_t target = round % 4 == 3 && id > desks ? id - 1 : id;
+		int rc = transfer_one(&head, target, &err);
+		double t2 = now_ms();
+		if (t.n < MAX_SAMPLES)
+			lat[t.n++] = t2 - t1;
+		if (rc == XF_OK) {
+			t.transferred++;
+			t.contested_won += target != id;
+		} else if (already_transferred(&head, target)) {
+			t.contested_lost++; /* another desk's head took it first: one winner */
+		} else {
+			t.failed++;
+			fprintf(stderr, "desk %d transfer: %s\n", desk, err.msg);
+		}
+		/* Our own item stays queued when we tried the neighbour's: transfer it now. */
+		if (target != id) {
+			if (transfer_one(&head, id, &err) == XF_OK) {
+				t.transferred++;
+			} else if (already_transferred(&head, id)) {
+				t.contested_lost++; /* the desk after ours took it first: one winner */
+			} else {
+				t.failed++;
+				fprintf(stderr, "desk %d transfer: %s\n", desk, err.msg);
+			}
+		}
+	}
+	session_close(&clerk);
+	session_close(&head);
+	store_close(st);
+	FILE *f = fopen(out, "wb");
+	if (f == NULL || fwrite(&t, sizeof t, 1, f) != 1 || fwrite(lat, sizeof *lat, (size_t)t.n, f) != (size_t)t.n ||
+	    fclose(f) != 0)
+		die("tally", out);
+	free(lat);
+	return 0;
+}
+
+/* Sorts doubles. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile of sorted values. */
+static double pct(const double *v, int n, int p)
+{
+	return n ? v[(long)(n - 1) * p / 100] : 0;
+}
+
+/* One integer a query returns. */
+static int64_t query_int(const char *db, const char *sql)
+{
+	struct xf_db *c;
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	if (xf_db_open(db, NULL, &c, &err) != XF_OK || xf_db_prepare(c, sql, &stmt, &err) != XF_OK)
+		die(sql, err.msg);
+	int64_t v = xf_db_step(stmt) == XF_DB_ROW ? xf_db_column_int64(stmt, 0) : -1;
+	xf_db_finalize(stmt);
+	xf_db_close(c);
+	return v;
+}
+
+/* Prints a check and notes a failure. */
+static void check(bool ok, const char *what, long got, long want, int *failures)
+{
+	printf("check\t%s\t%ld\t%ld\t%s\n", what, got, want, ok ? "ok" : "FAILED");
+	*failures += !ok;
+}
+
+/* Makes the store and the desks' accounts, runs the desks, checks the record. */
+int main(int argc, char **argv)
+{
+	const char *db = NULL;
+	int desks = 20, seconds = 60;
+	static const struct option options[] = {{"db", required_argument, NULL, 'd'},
+	                                        {"desks", required_argument, NULL, 'n'},
+	                                        {"seconds", required_argument, NULL, 's'},
+	                                        {NULL, 0, NULL, 0}};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'd')
+			db = optarg;
+		else if (opt == 'n')
+			desks = atoi(optarg);
+		else if (opt == 's')
+			seconds = atoi(optarg);
+		else
+			db = NULL, desks = 0;
+	}
+	if (db == NULL || desks < 2 || desks > 200 || seconds < 1) {
+		fprintf(stderr, "usage: xinfang-desks --db LOCATOR [--desks 2..200] [--seconds N]\n");
+		return 2;
+	}
+	clock_set_today_iso("2026-11-20", NULL);
+	struct xf_store *st;
+	struct xf_session admin;
+	struct xf_err err;
+	if (store_open(db, &st, &err) != XF_OK ||
+	    setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &admin, &err) != XF_OK)
+		die("init", err.msg);
+	for (int i = 0; i < desks; i++) {
+		char c[32], h[32];
+		snprintf(c, sizeof c, "clerk%d", i);
+		snprintf(h, sizeof h, "head%d", i);
+		if (auth_user_add(&admin, c, "operator", "王丽", "", "secret1", &err) != XF_OK ||
+		    auth_user_add(&admin, h, "head", "李建国", "", "secret1", &err) != XF_OK)
+			die("accounts", err.msg);
+	}
+	session_close(&admin);
+	store_close(st);
+
+	char dir[] = "/tmp/xinfang-desks-XXXXXX";
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp", dir);
+	double until = now_ms() + seconds * 1e3;
+	pid_t *pids = calloc((size_t)desks, sizeof *pids);
+	for (int i = 0; i < desks; i++) {
+		char *out = xasprintf("%s/desk%d", dir, i);
+		pids[i] = fork();
+		if (pids[i] == 0)
+			_exit(run_desk(db, i, desks, until, out));
+		free(out);
+	}
+	int failures = 0;
+	for (int i = 0; i < desks; i++) {
+		int status;
+		waitpid(pids[i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			failures++;
+	}
+	struct tally sum = {0};
+	double *lat = NULL;
+	int nlat = 0;
+	for (int i = 0; i < desks; i++) {
+		char *out = xasprintf("%s/desk%d", dir, i);
+		FILE *f = fopen(out, "rb");
+		struct tally t;
+		if (f && fread(&t, sizeof t, 1, f) == 1) {
+			lat = xrealloc(lat, (size_t)(nlat + t.n) * sizeof *lat);
+			if (fread(lat + nlat, sizeof *lat, (size_t)t.n, f) == (size_t)t.n)
+				nlat += t.n;
+			sum.registered += t.registered;
+			sum.transferred += t.transferred;
+			sum.contested_won += t.contested_won;
+			sum.contested_lost += t.contested_lost;
+			sum.failed += t.failed;
+		} else {
+			failures++;
+		}
+		if (f)
+			fclose(f);
+		unlink(out);
+		free(out);
+	}
+	rmdir(dir);
+	qsort(lat, (size_t)nlat, sizeof *lat, cmp_double);
+	printf("desks\t%d\tseconds\t%d\tbackend\t%s\n", desks, seconds, strstr(db, "://") || strstr(db, "service=") ? "postgresql" : "sqlite");
+	printf("moves\t%d\tper_s\t%.1f\tmedian_ms\t%.1f\tp90_ms\t%.1f\tp99_ms\t%.1f\n", nlat, nlat / (double)seconds,
+	       pct(lat, nlat, 50), pct(lat, nlat, 90), pct(lat, nlat, 99));
+	printf("contested\twon\t%ld\tlost\t%ld\n", sum.contested_won, sum.contested_lost);
+	int64_t cases = query_int(db, "SELECT count(*) FROM cases");
+	int64_t top = query_int(db, "SELECT coalesce(max(seq), 0) FROM cases WHERE year = 2026");
+	int64_t distinct = query_int(db, "SELECT count(DISTINCT seq) FROM cases WHERE year = 2026");
+	int64_t transfers = query_int(db, "SELECT count(*) FROM transfers");
+	int64_t twice = query_int(db, "SELECT count(*) FROM (SELECT case_id FROM transfers GROUP BY case_id HAVING count(*) > 1) t");
+	int64_t transferred = query_int(db, "SELECT count(*) FROM cases WHERE state = 'transferred'");
+	check(sum.failed == 0, "refused_moves", sum.failed, 0, &failures);
+	check(cases == sum.registered, "cases_registered", (long)cases, sum.registered, &failures);
+	check(top == cases && distinct == cases, "numbers_gapless", (long)distinct, (long)top, &failures);
+	check(twice == 0, "transferred_twice", (long)twice, 0, &failures);
+	check(transfers == sum.transferred && transferred == sum.transferred, "transfers_kept", (long)transfers,
+	      sum.transferred, &failures);
+	free(lat);
+	free(pids);
+	return failures ? 1 : 0;
+}
