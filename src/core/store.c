@@ -208,6 +208,12 @@ void store_close(struct xf_store *st)
 	free(st);
 }
 
+/* True when the locator names a PostgreSQL database, not a file. */
+bool store_locator_is_server(const char *locator)
+{
+	return xf_db_locator_is_pg(locator);
+}
+
 /* The file's path (or the database's locator). */
 const char *store_path(const struct xf_store *st)
 {

@@ -358,6 +358,29 @@ static void test_edits_move_cases(void **state)
 	finds("吴可见", NULL, 0);
 }
 
+/* `xinfang --db URI search` prints what it prints on the SQLite file, for each role. */
+static void test_cli(void **state)
+{
+	(void)state;
+	static const char *const users[] = {"clerk", "head", "handler"};
+	static const char *const words[][3] = {{"贷款", NULL, NULL}, {"麒麟", NULL, NULL}, {"理财", "state=已转办", NULL},
+	                                       {"卡", "page=2", NULL},   {"钱秘密", NULL, NULL}};
+	const char *env[] = {"XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-02", NULL};
+	for (size_t u = 0; u < 3; u++)
+		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+			struct run_result a, b;
+			const char *on_file[] = {"--db", fx.db, "--user", users[u], "search", words[w][0], words[w][1], NULL};
+			const char *on_pg[] = {"--db", pg_locator, "--user", users[u], "search", words[w][0], words[w][1], NULL};
+			run_xinfang(&a, env, on_file);
+			run_xinfang(&b, env, on_pg);
+			if (a.status != 0 || b.status != 0 || strcmp(a.out, b.out) != 0 || strcmp(a.err, b.err) != 0 ||
+			    a.out[0] + a.err[0] == 0 ||
+			    (u == 0 && w == 1 && strstr(a.out, "【麒麟】") == NULL))
+				fail_msg("search %s as %s: SQLite %d\n%s%s\nPostgreSQL %d\n%s%s", words[w][0], users[u], a.status, a.out,
+				         a.err, b.status, b.out, b.err);
+		}
+}
+
 /* The SQLite store registered and copied, the PostgreSQL store opened (cutting what the copy
  * left to cut), and the sessions on it. */
 static int setup(void **state)
@@ -408,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_same_answers),
 	    cmocka_unit_test(test_past_tsvector_limit),
 	    cmocka_unit_test(test_edits_move_cases),
+	    cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests_name("search-store-pg", tests, setup, teardown);
 }
