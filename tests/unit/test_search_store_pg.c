@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/store_db.h"
 #include "core/store_private.h"
+#include "../bench/generate.h"
 #include "testutil.h"
 #include "xinfang/search.h"
 #include "xinfang/store.h"
@@ -27,6 +29,15 @@ static char *pg_locator;
 static struct xf_store *pg;
 static struct xf_session pg_clerk, pg_head, pg_handler;
 static int64_t long_case, secret_case, edited_case;
+static double cut_ms; /* the first open's cutting of every copied case */
+
+/* Milliseconds of the monotonic clock. */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 /* Runs SQL on the cluster's own database. */
 static void on_server(const char *sql)
@@ -381,6 +392,81 @@ static void test_cli(void **state)
 		}
 }
 
+/* A search's first page as s, for the figures. */
+static void page_as(struct xf_session *s, const char *words, bool count)
+{
+	struct xf_search q = {.words = words};
+	struct xf_rows rows;
+	bool more;
+	long total;
+	struct xf_err err;
+	if (count ? search_count(s, &q, XF_SEARCH_COUNT_CAP, &total, &err) != XF_OK
+	          : search_cases(s, &q, &rows, &more, &err) != XF_OK)
+		fail_msg("search %s: %s", words, err.msg);
+	if (!count)
+		rows_free(&rows);
+}
+
+/* The median of n timings. */
+static double median(double *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (v[j] < v[i]) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+			}
+	return v[n / 2];
+}
+
+/* The figures (printed, not judged): searches of the benchmark's words and an edit's commit,
+ * with its re-indexing, on each store (XINFANG_BENCH_CASES generated cases more, for a store of
+ * that size). */
+static void test_figures(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *label, *words;
+		int who; /* 0 clerk, 1 handler */
+		bool count;
+	} rows[] = {
+	    {"page, 2 characters (盗刷)", "盗刷", 0, false},  {"page, 1 character (卡)", "卡", 0, false},
+	    {"page, part of a name (建华)", "建华", 0, false}, {"count to 1,000 (卡)", "卡", 0, true},
+	    {"handler's page (盗刷)", "盗刷", 1, false},      {"handler's count (盗刷)", "盗刷", 1, true},
+	};
+	printf("search-store-pg: first open cut the copied cases in %.0f ms\n", cut_ms);
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		double l[5], p[5];
+		for (int k = 0; k < 5; k++) {
+			double t0 = now_ms();
+			page_as(rows[r].who ? &fx.handler : &fx.clerk, rows[r].words, rows[r].count);
+			double t1 = now_ms();
+			page_as(rows[r].who ? &pg_handler : &pg_clerk, rows[r].words, rows[r].count);
+			l[k] = t1 - t0;
+			p[k] = now_ms() - t1;
+		}
+		printf("search-store-pg: %-32s SQLite %8.2f ms   PostgreSQL %8.2f ms\n", rows[r].label, median(l, 5),
+		       median(p, 5));
+	}
+	double l[5], p[5];
+	for (int k = 0; k < 5; k++) {
+		char text[64];
+		snprintf(text, sizeof text, "改动第%d次：网点排队", k);
+		double t0 = now_ms();
+		lite_edit(edited_case, "summary", text);
+		double t1 = now_ms();
+		char *sql = xasprintf("UPDATE cases SET summary = '%s' WHERE id = %lld", text, (long long)edited_case);
+		pg_write(sql);
+		free(sql);
+		l[k] = t1 - t0;
+		p[k] = now_ms() - t1;
+	}
+	printf("search-store-pg: %-32s SQLite %8.2f ms   PostgreSQL %8.2f ms\n", "an edit's commit, re-indexed",
+	       median(l, 5), median(p, 5));
+	finds("改动第4次", NULL, 1);
+}
+
 /* The SQLite store registered and copied, the PostgreSQL store opened (cutting what the copy
  * left to cut), and the sessions on it. */
 static int setup(void **state)
@@ -393,6 +479,11 @@ static int setup(void **state)
 	}
 	fixture_open(&fx, "2026-03-02");
 	register_cases();
+	const char *more = getenv("XINFANG_BENCH_CASES");
+	struct gen g = {.s = &fx.admin, .seed = 20261120u};
+	struct xf_err gerr;
+	if (more && atol(more) > 0 && gen_cases(&g, atol(more), &gerr) != XF_OK)
+		return fprintf(stderr, "generate: %s\n", gerr.msg), -1;
 	char name[64];
 	snprintf(name, sizeof name, "xf_desk_search_%d", (int)getpid());
 	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
@@ -405,8 +496,10 @@ static int setup(void **state)
 	store_close(pg);
 	pg = NULL;
 	copy_to_pg();
+	double t0 = now_ms();
 	if (store_open(pg_locator, &pg, &err) != XF_OK)
 		return fprintf(stderr, "%s\n", err.msg), -1;
+	cut_ms = now_ms() - t0;
 	pg_clerk = fx.clerk;
 	pg_head = fx.head;
 	pg_handler = fx.handler;
@@ -432,6 +525,7 @@ int main(void)
 	    cmocka_unit_test(test_past_tsvector_limit),
 	    cmocka_unit_test(test_edits_move_cases),
 	    cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_figures),
 	};
 	return cmocka_run_group_tests_name("search-store-pg", tests, setup, teardown);
 }
