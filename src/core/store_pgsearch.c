@@ -50,30 +50,6 @@ static int run_with_array(struct xf_store *st, const char *sql, const char *arra
 	return store_db_run(st, stmt, err, what);
 }
 
-/* Reads a statement's first column, integers, to its end (the statement is finalized). */
-static int collect_ints(struct xf_store *st, struct xf_db_stmt *stmt, int64_t **v, size_t *n, struct xf_err *err,
-                        const char *what)
-{
-	size_t cap = 0;
-	*v = NULL;
-	*n = 0;
-	enum xf_db_step step;
-	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*v = xrealloc(*v, cap * sizeof **v);
-		}
-		(*v)[(*n)++] = xf_db_column_int64(stmt, 0);
-	}
-	xf_db_finalize(stmt);
-	if (step == XF_DB_DONE)
-		return XF_OK;
-	free(*v);
-	*v = NULL;
-	*n = 0;
-	return store_db_fail(st, err, what);
-}
-
 /* Cuts again the cases ids[0..n): their old rows go (a changed receipt date moves the row), the
  * new ones are written from search_source, and search_rows points at them. */
 static int recut(struct xf_store *st, const int64_t *ids, size_t n, struct xf_err *err)
@@ -85,7 +61,7 @@ static int recut(struct xf_store *st, const int64_t *ids, size_t n, struct xf_er
 	int rc = store_db_prepare(st, "SELECT row FROM search_rows WHERE case_id = ANY (CAST(?1 AS bigint[]))", &stmt, err);
 	if (rc == XF_OK) {
 		xf_db_bind_text(stmt, 1, idarr, -1);
-		rc = collect_ints(st, stmt, &old, &nold, err, "更新全文检索");
+		rc = search_pg_collect(store_db(st), stmt, &old, &nold, "更新全文检索", err);
 	}
 	if (rc == XF_OK && nold > 0)
 		rc = search_pg_delete(store_db(st), old, nold, err);
@@ -155,7 +131,7 @@ int store_pgsearch_flush(struct xf_store *st, struct xf_err *err)
 		xf_db_bind_int64(stmt, 1, FLUSH_BATCH);
 		int64_t *ids;
 		size_t n;
-		if ((rc = collect_ints(st, stmt, &ids, &n, err, "更新全文检索")) != XF_OK)
+		if ((rc = search_pg_collect(store_db(st), stmt, &ids, &n, "更新全文检索", err)) != XF_OK)
 			return rc;
 		if (n > 0)
 			rc = recut(st, ids, n, err);
@@ -376,7 +352,7 @@ static int cases_by_words(struct xf_store *st, const struct xf_search_sql *q, st
 	int rc = prepare_words(st, q, "SELECT w.row FROM ", "", &stmt, err);
 	int64_t *rows;
 	size_t n;
-	if (rc != XF_OK || (rc = collect_ints(st, stmt, &rows, &n, err, "全文检索")) != XF_OK)
+	if (rc != XF_OK || (rc = search_pg_collect(store_db(st), stmt, &rows, &n, "全文检索", err)) != XF_OK)
 		return rc;
 	if (n == 0)
 		return XF_OK;

@@ -552,6 +552,31 @@ static int prepare_match(struct xf_db *db, const char *match, bool exact, int64_
 	return rc;
 }
 
+/* Reads a statement's first column, integers, to its end (the statement is finalized); its
+ * failure said as what. */
+int search_pg_collect(struct xf_db *db, struct xf_db_stmt *st, int64_t **v, size_t *n, const char *what,
+                      struct xf_err *err)
+{
+	size_t cap = 0;
+	*v = NULL;
+	*n = 0;
+	enum xf_db_step step;
+	while ((step = xf_db_step(st)) == XF_DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*v = xrealloc(*v, cap * sizeof **v);
+		}
+		(*v)[(*n)++] = xf_db_column_int64(st, 0);
+	}
+	xf_db_finalize(st);
+	if (step == XF_DB_DONE)
+		return XF_OK;
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return xf_db_fail(db, err, what);
+}
+
 /* The rowids a match finds, newest first. */
 int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long limit, long offset, int64_t **rows,
                    size_t *n, struct xf_err *err)
@@ -567,22 +592,7 @@ int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long
 	else
 		xf_db_bind_null(st, 1);
 	xf_db_bind_int64(st, 2, offset > 0 ? offset : 0);
-	size_t cap = 0;
-	enum xf_db_step step;
-	while ((step = xf_db_step(st)) == XF_DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows = xrealloc(*rows, cap * sizeof **rows);
-		}
-		(*rows)[(*n)++] = xf_db_column_int64(st, 0);
-	}
-	xf_db_finalize(st);
-	if (step == XF_DB_DONE)
-		return XF_OK;
-	free(*rows);
-	*rows = NULL;
-	*n = 0;
-	return xf_db_fail(db, err, "全文检索");
+	return search_pg_collect(db, st, rows, n, "全文检索", err);
 }
 
 /* Runs a statement of one integer result. */

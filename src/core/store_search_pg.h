@@ -54,6 +54,10 @@ int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m,
 /* Frees what the translation made. */
 void search_pg_match_free(struct search_pg_match *m);
 
+/* Reads a statement's first column, integers, to its end into *v (a new array) and *n; the
+ * statement is finalized, its failure said as what. */
+int search_pg_collect(struct xf_db *db, struct xf_db_stmt *st, int64_t **v, size_t *n, const char *what,
+                      struct xf_err *err);
 /* The rowids the match finds, newest first, below before_row (0: no bound), from offset on, at
  * most limit of them, into *rows (a new array) and *n. */
 int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long limit, long offset, int64_t **rows,

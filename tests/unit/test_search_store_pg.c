@@ -50,6 +50,16 @@ static void on_server(const char *sql)
 	xf_db_close(db);
 }
 
+/* Updates a row on SQLite through the store, in a transaction of its own. */
+static void lite_update(const char *table, int64_t id, const struct xf_fields *f)
+{
+	struct xf_err err;
+	assert_int_equal(store_begin(fx.st, &err), XF_OK);
+	if (store_update(fx.st, table, id, f, 0, &err) != XF_OK)
+		fail_msg("%s %lld: %s", table, (long long)id, err.msg);
+	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+}
+
 /* The cases: words of one, two and more characters, 𠮷, Latin, numbers, filters, a confidential
  * case whose texts name its petitioner, a text past 16,383 positions, and enough of one word
  * (300) that a handler's search reads it in more than one batch and pages go on. */
@@ -93,11 +103,7 @@ static void register_cases(void)
 	fields_set(&f, "subject", t.data);
 	buf_puts(&t, "，麒麟");
 	fields_set(&f, "spot_answer", t.data);
-	struct xf_err err;
-	assert_int_equal(store_begin(fx.st, &err), XF_OK);
-	if (store_update(fx.st, "cases", long_case, &f, 0, &err) != XF_OK)
-		fail_msg("long text: %s", err.msg);
-	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	lite_update("cases", long_case, &f);
 	fields_free(&f);
 	buf_free(&t);
 }
@@ -291,11 +297,7 @@ static void lite_edit(int64_t id, const char *key, const char *value)
 	struct xf_fields f;
 	fields_init(&f);
 	fields_set(&f, key, value);
-	struct xf_err err;
-	assert_int_equal(store_begin(fx.st, &err), XF_OK);
-	if (store_update(fx.st, "cases", id, &f, 0, &err) != XF_OK)
-		fail_msg("edit: %s", err.msg);
-	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	lite_update("cases", id, &f);
 	fields_free(&f);
 }
 
@@ -353,9 +355,7 @@ static void test_edits_move_cases(void **state)
 	int64_t pid = strtoll(fields_str(&pet.v[0], "id"), NULL, 10);
 	rows_free(&pet);
 	finds("周新名", NULL, 0);
-	assert_int_equal(store_begin(fx.st, &err), XF_OK);
-	assert_int_equal(store_update(fx.st, "petitioners", pid, &f, 0, &err), XF_OK);
-	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	lite_update("petitioners", pid, &f);
 	fields_free(&f);
 	sql = xasprintf("UPDATE petitioners SET name = '周新名' WHERE id = %lld", (long long)pid);
 	/* by another connection of the desk's role: noted by the server, cut at the next commit */
