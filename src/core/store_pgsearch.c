@@ -56,16 +56,11 @@ static int recut(struct xf_store *st, const int64_t *ids, size_t n, struct xf_er
 {
 	char *idarr = array_of(ids, n);
 	struct xf_db_stmt *stmt;
-	int64_t *old = NULL;
-	size_t nold = 0;
-	int rc = store_db_prepare(st, "SELECT row FROM search_rows WHERE case_id = ANY (CAST(?1 AS bigint[]))", &stmt, err);
-	if (rc == XF_OK) {
-		xf_db_bind_text(stmt, 1, idarr, -1);
-		rc = search_pg_collect(store_db(st), stmt, &old, &nold, "更新全文检索", err);
-	}
-	if (rc == XF_OK && nold > 0)
-		rc = search_pg_delete(store_db(st), old, nold, err);
-	free(old);
+	/* the old rows, wherever they were (their tokens go by the cascade) */
+	int rc = run_with_array(st,
+	                        "DELETE FROM search WHERE rowid IN (SELECT row FROM search_rows "
+	                        "WHERE case_id = ANY (CAST(?1 AS bigint[])))",
+	                        idarr, err, "更新全文检索");
 	struct search_pg_doc *docs = NULL;
 	size_t ndocs = 0;
 	if (rc == XF_OK)
