@@ -390,10 +390,12 @@ int setup_create(const char *path, const char *datadir, const char *admin, const
 int setup_open(const char *path, struct xf_store **out, struct xf_err *err)
 {
 	*out = NULL;
-	FILE *probe = fopen(path, "rb");
-	if (probe == NULL)
+	/* A file that is not there is not made by opening it; a server's database is asked below. */
+	FILE *probe = store_locator_is_server(path) ? NULL : fopen(path, "rb");
+	if (probe == NULL && !store_locator_is_server(path))
 		return xf_err_set(err, XF_ENOTFOUND, "数据库 %s 不存在：请先运行 xinfang init（或用 --db 指定文件）", path);
-	fclose(probe);
+	if (probe)
+		fclose(probe);
 	struct xf_store *st;
 	int rc = store_open(path, &st, err);
 	if (rc != XF_OK)

@@ -173,10 +173,10 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 		return code;
 	}
 	st->db = on_sqlite(st) ? xf_db_native(st->conn) : NULL;
-	/* The text index and the audit chain's row noting are SQLite's (FTS5, the update hook); on
-	 * PostgreSQL neither is kept yet (not yet: issue 19). */
-	if (on_sqlite(st) &&
-	    ((code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK)) {
+	/* The text index is kept on both backends (FTS5; the token table); the audit chain's row
+	 * noting is SQLite's (the update hook), not yet PostgreSQL's (issue 19). */
+	if ((code = store_search_open(st, err)) != XF_OK ||
+	    (on_sqlite(st) && (code = store_chain_attach(st, err)) != XF_OK)) {
 		store_close(st);
 		return code;
 	}
@@ -198,7 +198,7 @@ void store_close(struct xf_store *st)
 	if (st == NULL)
 		return;
 	store_chain_detach(st);
-	/* The text index's statements are SQLite's (FTS5); PostgreSQL prepares none (not yet: issue 19). */
+	/* The text index's kept statements are SQLite's (FTS5); PostgreSQL's driver keeps its own. */
 	for (int i = 0; i < XF_SEARCH_STMTS; i++)
 		if (st->search_stmts[i])
 			sqlite3_finalize(st->search_stmts[i]);
@@ -206,6 +206,12 @@ void store_close(struct xf_store *st)
 	forget_columns(st);
 	free(st->path);
 	free(st);
+}
+
+/* True when the locator names a PostgreSQL database, not a file. */
+bool store_locator_is_server(const char *locator)
+{
+	return xf_db_locator_is_pg(locator);
 }
 
 /* The file's path (or the database's locator). */
@@ -310,9 +316,10 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 	if (ran)
 		xf_db_schema_changed(st->conn);
 	/* On PostgreSQL the desk's privileges follow a store brought to the newest version (roles.sql
-	 * names its tables); there is no text index there yet (issue 19). */
-	if (!on_sqlite(st))
-		return ran && (upto <= 0 || upto >= store_latest_version()) ? store_pg_roles(st, err) : XF_OK;
+	 * names its tables). */
+	if (!on_sqlite(st) && ran && (upto <= 0 || upto >= store_latest_version()) &&
+	    (rc = store_pg_roles(st, err)) != XF_OK)
+		return rc;
 	return store_search_attach(st, err);
 }
 

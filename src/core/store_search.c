@@ -1,14 +1,16 @@
 /* The store's side of search: the FTS5 tokenizer, keeping the index with every change in the
- * same transaction, and the search query itself, through the storage seam. The index is SQLite's
- * FTS5 (the tokenizer registered on the native handle, the re-indexing statements kept there):
- * on PostgreSQL the same tokenizer is to fill the token table of data/schema/pg/008 with a GIN
- * index (not yet: issue 19), so a PostgreSQL store keeps no index and searches by filters. */
+ * same transaction, and the search query itself, through the storage seam. On SQLite the index
+ * is FTS5 (the tokenizer registered on the native handle, the re-indexing statements kept
+ * there); on PostgreSQL the same tokenizer fills the token table of data/schema/pg/008, kept and
+ * searched by store_pgsearch.c, which each entry point here hands over to. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_pgsearch.h"
 #include "store_private.h"
+#include "store_search_pg.h"
 #include "xinfang/search.h"
 
 /* FTS5's API pointer of a connection. */
@@ -78,12 +80,17 @@ int store_search_tokenizers(sqlite3 *db, struct xf_err *err)
 	return XF_OK;
 }
 
-/* Registers the tokenizer and attaches when the index exists (SQLite: on PostgreSQL the token
- * table is not kept yet, issue 19). */
+/* True on a PostgreSQL store (its index is store_pgsearch.c's). */
+static bool on_pg(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) != XF_DB_SQLITE;
+}
+
+/* Registers the tokenizer (SQLite) and attaches when the index exists. */
 int store_search_open(struct xf_store *st, struct xf_err *err)
 {
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return XF_OK;
+	if (on_pg(st))
+		return store_search_attach(st, err);
 	int rc = store_search_tokenizers(xf_db_native(store_db(st)), err);
 	return rc == XF_OK ? store_search_attach(st, err) : rc;
 }
@@ -184,8 +191,8 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
 	bool *ready = store_search_ready(st);
 	if (*ready)
 		return XF_OK;
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return XF_OK; /* the token table: not yet, issue 19 */
+	if (on_pg(st))
+		return store_pgsearch_attach(st, ready, err);
 	struct xf_db_stmt *stmt;
 	int rc = store_db_prepare(st,
 	                          "SELECT (SELECT count(*) FROM main.sqlite_schema WHERE name = 'search_source'), "
@@ -225,7 +232,7 @@ int store_search_attach(struct xf_store *st, struct xf_err *err)
  * itself (store_search_note). A rollback brings the triggers back with everything else. */
 int store_search_bulk_begin(struct xf_store *st, struct xf_err *err)
 {
-	if (!*store_search_ready(st))
+	if (!*store_search_ready(st) || on_pg(st)) /* the server's triggers note every case */
 		return XF_OK;
 	struct xf_buf sql;
 	buf_init(&sql);
@@ -240,7 +247,7 @@ int store_search_bulk_begin(struct xf_store *st, struct xf_err *err)
 /* Notes a case a bulk writer wrote, for the index to take at commit. */
 int store_search_note(struct xf_store *st, struct xf_db_stmt **stmt, int64_t case_id, struct xf_err *err)
 {
-	if (!*store_search_ready(st))
+	if (!*store_search_ready(st) || on_pg(st))
 		return XF_OK;
 	struct xf_err ignored; /* said as the query's failure */
 	if (*stmt == NULL &&
@@ -255,7 +262,7 @@ int store_search_note(struct xf_store *st, struct xf_db_stmt **stmt, int64_t cas
 /* A bulk writer's end, after its commit or rollback: the triggers are back. */
 int store_search_bulk_end(struct xf_store *st, struct xf_err *err)
 {
-	return *store_search_ready(st) ? create_triggers(st, err) : XF_OK;
+	return *store_search_ready(st) && !on_pg(st) ? create_triggers(st, err) : XF_OK;
 }
 
 /* Re-indexing the cases a transaction changed, as whole sets: the old index rows forgotten
@@ -340,11 +347,13 @@ static int drop_step(struct xf_store *st, int *which, struct xf_err *err)
 }
 
 /* Replaces the index rows of every case changed in this transaction from search_source (only
- * a connection that keeps the FTS5 index, so SQLite's alone, is ready). */
+ * a connection that keeps the index is ready). */
 int store_search_flush(struct xf_store *st, struct xf_err *err)
 {
 	if (!*store_search_ready(st))
 		return XF_OK;
+	if (on_pg(st))
+		return store_pgsearch_flush(st, err);
 	int drop;
 	int rc = drop_step(st, &drop, err);
 	if (rc == XF_OK && drop >= 0)
@@ -354,13 +363,8 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
-/* The columns every search returns, from cases c, the first petitioner p and the index row
- * (ROW: s.rowid where the words read the index, else r.row of search_rows, as a contentless
- * index is not read by rowid alone). */
-#define RESULT_COLUMNS(ROW)                                                                                             \
-	"c.id, c.number, c.received, c.state, c.category, c.channel, c.department, c.importance, "                   \
-	XF_LIST_NAME ", "                                                                                     \
-	"c.confidential, c.subject, c.accused, c.summary, " ROW " AS search_row "
+/* The columns every search returns (store_pgsearch.h): ROW is s.rowid where the words read the
+ * index, else r.row of search_rows, as a contentless index is not read by rowid alone. */
 
 /* The filters every search applies to cases c. */
 #define RESULT_FILTERS                                                                                             \
@@ -397,8 +401,6 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 #define FROM_WORDS FROM_WORDS_(PETITIONER_JOIN)
 #define FROM_FILTERS FROM_FILTERS_(PETITIONER_JOIN)
 #define LEAN(from) from##_("")
-/* What the mask's rule reads of a row (mask_may_see_identity), and the index row. */
-#define LEAN_COLUMNS(ROW) "c.id, c.confidential, c.subject, c.accused, c.summary, " ROW " AS search_row "
 
 /* Binds a search's values to its statement (?1 … ?15 but ?12, as RESULT_FILTERS and FROM_* use
  * them). */
@@ -428,6 +430,8 @@ int store_search_texts_match(struct xf_store *st, int64_t search_row, const char
                              struct xf_err *err)
 {
 	*matched = false;
+	if (on_pg(st))
+		return search_pg_row_matches(store_db(st), search_row, match_text, matched, err);
 	struct xf_db_stmt *stmt;
 	int rc = store_db_prepare(st, "SELECT 1 FROM main.search WHERE rowid = ?1 AND search MATCH ?2", &stmt, err);
 	if (rc != XF_OK)
@@ -456,6 +460,8 @@ int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long 
 		"SELECT count(*) FROM (SELECT 1 " FROM_FILTERS "LIMIT ?9 OFFSET ?10)",
 	};
 	*count = 0;
+	if (on_pg(st))
+		return store_pgsearch_count(st, q, count, err);
 	struct xf_db_stmt *stmt;
 	int rc = store_db_prepare(st, sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
@@ -484,6 +490,8 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	};
 	out->v = NULL;
 	out->n = 0;
+	if (on_pg(st))
+		return store_pgsearch_cases(st, q, out, err);
 	struct xf_db_stmt *stmt;
 	int rc = store_db_prepare(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], &stmt, err);
 	if (rc != XF_OK)
@@ -497,7 +505,7 @@ int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct x
 {
 	static const char *const keys[] = {"texts", "people", "numbers"};
 	int64_t id = strtoll(fields_str(row, "id"), NULL, 10);
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE) {
+	if (on_pg(st)) {
 		/* Prepared once per connection by the PostgreSQL driver itself. */
 		struct xf_db_stmt *stmt;
 		int rc = store_db_prepare(st, "SELECT texts, people, numbers FROM search_source WHERE case_id = ?1", &stmt, err);

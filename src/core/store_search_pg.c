@@ -399,7 +399,7 @@ static int add_param(struct search_pg_match *m, const char *tok)
 {
 	m->params = xrealloc(m->params, (size_t)(m->nparams + 1) * sizeof *m->params);
 	m->params[m->nparams++] = xstrdup(tok);
-	return m->first + m->nparams;
+	return m->first + 1 + m->nparams;
 }
 
 /* The condition that phrase q (not the leading one) is in row d.row: its first token with the
@@ -419,14 +419,14 @@ static void other_phrase(struct xf_buf *sql, const struct phrase *ph, size_t q, 
 	buf_puts(sql, " OFFSET 0)");
 }
 
-/* One step of the walk: the newest row below `bound` (op "<"; or at it, "=") holding the leading token where every
- * phrase is found. */
+/* One step of the walk: the newest row below `bound` (op "<"; or at it, "=") and not below
+ * `floor` holding the leading token where every phrase is found. */
 static void walk_step(struct xf_buf *sql, const struct phrase *ph, size_t n, struct lead lead, int *const *param,
-                      const char *op, const char *bound)
+                      const char *op, const char *bound, const char *floor)
 {
 	const struct phrase *lp = &ph[lead.q];
-	buf_printf(sql, "SELECT d.row FROM search_tokens d WHERE d.token = ?%d AND d.row %s %s", param[lead.q][lead.k],
-	           op, bound);
+	buf_printf(sql, "SELECT d.row FROM search_tokens d WHERE d.token = ?%d AND d.row %s %s AND d.row >= %s",
+	           param[lead.q][lead.k], op, bound, floor);
 	if (lp->col >= 0)
 		buf_printf(sql, " AND d.col = %d", lp->col);
 	/* The leading phrase's other tokens, at their places before and after the leading one. */
@@ -468,8 +468,10 @@ static int compile_match(struct xf_db *db, const char *match, int first, bool ex
 	buf_init(&sql);
 	if (m->none) {
 		/* FTS5 finds nothing for a phrase without tokens: the same statement shape, no row. */
-		buf_printf(&sql, "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint)",
-		           first);
+		buf_printf(&sql,
+		           "SELECT d.row FROM search_tokens d WHERE false AND d.row < CAST(?%d AS bigint) "
+		           "AND d.row >= CAST(?%d AS bigint)",
+		           first, first + 1);
 		m->sql = sql.data;
 		phrases_free(ph, n);
 		return XF_OK;
@@ -480,20 +482,22 @@ static int compile_match(struct xf_db *db, const char *match, int first, bool ex
 		for (size_t k = 0; k < ph[q].n; k++)
 			param[q][k] = add_param(m, ph[q].tok[k]);
 	}
-	char *bound = xasprintf("CAST(?%d AS bigint)", first);
+	char *bound = xasprintf("CAST(?%d AS bigint)", first), *floor = xasprintf("CAST(?%d AS bigint)", first + 1);
 	if (exact) {
 		/* one row asked alone: the first step, at that row */
-		walk_step(&sql, ph, n, lead, param, "=", bound);
+		walk_step(&sql, ph, n, lead, param, "=", bound, floor);
 	} else {
+		/* the floor ends the walk where the rows go below it, however few were found */
 		buf_puts(&sql, "WITH RECURSIVE walk(row) AS ((");
-		walk_step(&sql, ph, n, lead, param, "<", bound);
+		walk_step(&sql, ph, n, lead, param, "<", bound, floor);
 		buf_puts(&sql, ") UNION ALL SELECT (");
-		walk_step(&sql, ph, n, lead, param, "<", "walk.row");
+		walk_step(&sql, ph, n, lead, param, "<", "walk.row", floor);
 		buf_puts(
 		    &sql,
 		    ") FROM walk WHERE walk.row IS NOT NULL) SELECT walk.row FROM walk WHERE walk.row IS NOT NULL");
 	}
 	free(bound);
+	free(floor);
 	for (size_t q = 0; q < n; q++)
 		free(param[q]);
 	free(param);
@@ -509,12 +513,14 @@ int search_pg_match_compile(struct xf_db *db, const char *match, int first, stru
 	return compile_match(db, match, first, false, m, err);
 }
 
-/* Binds the bound and the tokens of a match. */
-int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m, int64_t before_row)
+/* Binds the bounds and the tokens of a match. */
+int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m, int64_t before_row, int64_t from_row)
 {
 	int rc = xf_db_bind_int64(st, m->first, before_row > 0 ? before_row : INT64_MAX);
+	if (rc == XF_OK)
+		rc = xf_db_bind_int64(st, m->first + 1, from_row);
 	for (int i = 0; i < m->nparams && rc == XF_OK; i++)
-		rc = xf_db_bind_text(st, m->first + 1 + i, m->params[i], -1);
+		rc = xf_db_bind_text(st, m->first + 2 + i, m->params[i], -1);
 	return rc;
 }
 
@@ -540,10 +546,35 @@ static int prepare_match(struct xf_db *db, const char *match, bool exact, int64_
 	char *sql = xasprintf("%s%s%s", head, m.sql, tail);
 	rc = xf_db_prepare(db, sql, st, err);
 	if (rc == XF_OK)
-		search_pg_match_bind(*st, &m, before_row);
+		search_pg_match_bind(*st, &m, before_row, 0);
 	free(sql);
 	search_pg_match_free(&m);
 	return rc;
+}
+
+/* Reads a statement's first column, integers, to its end (the statement is finalized); its
+ * failure said as what. */
+int search_pg_collect(struct xf_db *db, struct xf_db_stmt *st, int64_t **v, size_t *n, const char *what,
+                      struct xf_err *err)
+{
+	size_t cap = 0;
+	*v = NULL;
+	*n = 0;
+	enum xf_db_step step;
+	while ((step = xf_db_step(st)) == XF_DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*v = xrealloc(*v, cap * sizeof **v);
+		}
+		(*v)[(*n)++] = xf_db_column_int64(st, 0);
+	}
+	xf_db_finalize(st);
+	if (step == XF_DB_DONE)
+		return XF_OK;
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	return xf_db_fail(db, err, what);
 }
 
 /* The rowids a match finds, newest first. */
@@ -561,22 +592,7 @@ int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long
 	else
 		xf_db_bind_null(st, 1);
 	xf_db_bind_int64(st, 2, offset > 0 ? offset : 0);
-	size_t cap = 0;
-	enum xf_db_step step;
-	while ((step = xf_db_step(st)) == XF_DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows = xrealloc(*rows, cap * sizeof **rows);
-		}
-		(*rows)[(*n)++] = xf_db_column_int64(st, 0);
-	}
-	xf_db_finalize(st);
-	if (step == XF_DB_DONE)
-		return XF_OK;
-	free(*rows);
-	*rows = NULL;
-	*n = 0;
-	return xf_db_fail(db, err, "全文检索");
+	return search_pg_collect(db, st, rows, n, "全文检索", err);
 }
 
 /* Runs a statement of one integer result. */

@@ -28,13 +28,14 @@ int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_
 
 /* A MATCH expression made SQL: a statement whose one column `row` is the rows it finds, newest
  * first (in the order they come: a recursive walk down the index, so no ORDER BY is needed or
- * wanted outside it), below a rowid bound, with no LIMIT; its placeholders start at ?first
- * (?first is the bound, then the tokens). `none` is set when a phrase has no token at all:
+ * wanted outside it), below a rowid bound and not below a floor (where the walk stops), with no
+ * LIMIT; its placeholders start at ?first (?first is the bound, ?first+1 the floor, then the
+ * tokens). `none` is set when a phrase has no token at all:
  * FTS5 finds nothing then, and so does the statement. */
 struct search_pg_match {
 	char *sql;
 	char **params;
-	int nparams; /* the tokens bound after the bound */
+	int nparams; /* the tokens bound after the bound and the floor */
 	int first;
 	bool none;
 };
@@ -46,12 +47,17 @@ struct search_pg_match {
  * by asking the index how common each is (one statement on db). */
 int search_pg_match_compile(struct xf_db *db, const char *match, int first, struct search_pg_match *m,
                             struct xf_err *err);
-/* Binds the match's bound (rows below before_row; 0: no bound) and its tokens to a statement
- * holding its SQL. */
-int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m, int64_t before_row);
+/* Binds the match's bound (rows below before_row; 0: no bound), its floor (rows from from_row
+ * on; 0: any) and its tokens to a statement holding its SQL. */
+int search_pg_match_bind(struct xf_db_stmt *st, const struct search_pg_match *m, int64_t before_row,
+                         int64_t from_row);
 /* Frees what the translation made. */
 void search_pg_match_free(struct search_pg_match *m);
 
+/* Reads a statement's first column, integers, to its end into *v (a new array) and *n; the
+ * statement is finalized, its failure said as what. */
+int search_pg_collect(struct xf_db *db, struct xf_db_stmt *st, int64_t **v, size_t *n, const char *what,
+                      struct xf_err *err);
 /* The rowids the match finds, newest first, below before_row (0: no bound), from offset on, at
  * most limit of them, into *rows (a new array) and *n. */
 int search_pg_rows(struct xf_db *db, const char *match, int64_t before_row, long limit, long offset, int64_t **rows,

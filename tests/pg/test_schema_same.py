@@ -36,8 +36,18 @@ TYPES = {'INTEGER': 'bigint', 'TEXT': 'text', 'REAL': 'double precision', '': 't
 # What PostgreSQL has that SQLite has not, and why (see the files named).
 EXPECTED = {
     # pg/001: the version (SQLite's is PRAGMA user_version); pg/008: the search tokens (SQLite's
-    # are inside the FTS5 table).
-    'pg_only_tables': {'schema_version', 'search_tokens'},
+    # are inside the FTS5 table); pg/016: the cases whose tokens are to be cut again (SQLite's
+    # connections note them in TEMP tables).
+    'pg_only_tables': {'schema_version', 'search_tokens', 'search_dirty'},
+    # pg/016: the triggers filling search_dirty (SQLite's are TEMP, made by each connection):
+    # name, table, event, columns.
+    'pg_only_triggers': dict(
+        [('search_cases_insert_note', ('cases', 'INSERT', ())),
+         ('search_cases_update_note', ('cases', 'UPDATE', ('accused', 'category', 'channel', 'department',
+                                                           'importance', 'received', 'spot_answer', 'state',
+                                                           'subject', 'summary')))]
+        + [('search_%s_note' % t, (t, 'INSERT|UPDATE', ())) for t in
+           ('petitioners', 'transfers', 'instructions', 'outcomes', 'replies', 'urgings', 'closures')]),
     # pg/008: FTS5's search is a table here, its rowid a column of its own in front.
     'pg_rowid_tables': {'search'},
 }
@@ -283,6 +293,10 @@ def compare(lite, pg):
         got = pgt.pop(name + '@' + t['table'], None)
         check(got is not None and all(got[k] == t[k] for k in ('timing', 'event', 'of', 'row')),
               'trigger %s: %r on SQLite, %r on PostgreSQL' % (name, t, got))
+    for name, (table, event, of) in EXPECTED['pg_only_triggers'].items():
+        got = pgt.pop(name + '@' + table, None)
+        check(got is not None and got['timing'] == 'AFTER' and got['event'] == event and got['row']
+              and tuple(got['of']) == of, 'trigger %s on PostgreSQL: %r' % (name, got))
     guarded = {t['table'] for n, t in lite['triggers'].items() if n.endswith('_no_delete')}
     for key, t in sorted(pgt.items()):
         check(t['name'].endswith('_no_truncate') and t['event'] == 'TRUNCATE' and t['timing'] == 'BEFORE'
@@ -350,6 +364,16 @@ def same_writes(lite):
         got = pg_json("SELECT coalesce(json_agg(json_build_array(%s)), '[]') FROM (%s) q"
                       % (sql.split('SELECT ', 1)[1].split(' FROM')[0], sql))
         check(want == got, '%s:\n  SQLite     %r\n  PostgreSQL %r' % (sql, want, got))
+    # The desk's writes noted every case they changed, for the index to cut again (pg/016);
+    # the update of case 3's due date alone changed nothing searched, and case 3 is there
+    # from its insert.
+    psql('DELETE FROM search_dirty WHERE case_id = 3', user=CLERK)
+    accepted("UPDATE cases SET due_reply = '2026-02-07' WHERE id = 3", CLERK)
+    accepted("UPDATE cases SET subject = '柜台' WHERE id = 1", CLERK)
+    dirty = pg_json("SELECT coalesce(json_agg(case_id ORDER BY case_id), '[]') FROM search_dirty")
+    check(dirty == [1, 2], 'cases noted for the text index: %r' % dirty)
+    lite.execute("UPDATE cases SET due_reply = '2026-02-07' WHERE id = 3")
+    lite.execute("UPDATE cases SET subject = '柜台' WHERE id = 1")
 
 
 def desk_guards():
@@ -391,7 +415,8 @@ def desk_guards():
                    " AND has_table_privilege('%s', oid, 'TRUNCATE, REFERENCES, TRIGGER')),"
                    "(SELECT json_agg(p ORDER BY p) FROM unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p "
                    " WHERE has_table_privilege('%s', 'audit', p)))" % (DESK, DESK, DESK))
-    check(held == [['calendar_days', 'drafts', 'limit_rules', 'rulesets', 'search', 'search_rows', 'search_tokens'],
+    check(held == [['calendar_days', 'drafts', 'limit_rules', 'rulesets', 'search', 'search_dirty', 'search_rows',
+                    'search_tokens'],
                    0, ['INSERT', 'SELECT']], "the desk's role holds %r" % held)
     # roles.sql refuses a desk role it cannot make, and one that is the owner.
     missing = "SET xinfang.desk_role = 'xf_test_nobody_%d';" % os.getpid()

@@ -46,5 +46,5 @@ BEGIN
   EXECUTE format('REVOKE INSERT, UPDATE ON %I.schema_version FROM %I', s, desk);
   EXECUTE format('REVOKE UPDATE ON %I.audit FROM %I', s, desk);
   EXECUTE format('GRANT DELETE ON %I.drafts, %I.calendar_days, %I.limit_rules, %I.rulesets, '
-                 '%I.search, %I.search_rows, %I.search_tokens TO %I', s, s, s, s, s, s, s, desk);
+                 '%I.search, %I.search_rows, %I.search_tokens, %I.search_dirty TO %I', s, s, s, s, s, s, s, s, desk);
 END $roles$;

@@ -1,0 +1,7 @@
+-- xinfang schema, version 16: nothing changes on SQLite.
+--
+-- PostgreSQL's version 16 (data/schema/pg/016_search_changes.sql) gives the server the
+-- triggers that note which cases a write changed, for the program to cut their tokens again at
+-- the commit. SQLite's connections note them in TEMP triggers of their own
+-- (src/core/store_search.c), as FTS5 is kept by the connection that writes; the version is
+-- raised here too so that both backends hold the same numbers.

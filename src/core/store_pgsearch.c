@@ -1,0 +1,408 @@
+/* The store's text index on PostgreSQL: kept in the same transaction as every write that changes
+ * a case's searchable texts, and searched as FTS5 is on SQLite, with the same rows in the same
+ * order. The server's triggers (data/schema/pg/016) note the changed cases in search_dirty; at
+ * the commit the program cuts them again with its own tokenizer into the token table
+ * (store_search_pg.c). A search with words walks the token table newest row first
+ * (search_pg_match_compile) and then reads the cases of the rows found; one with case numbers or
+ * filters alone reads the cases, as on SQLite. Only the seam is spoken to. */
+#include "store_pgsearch.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_private.h"
+#include "store_search_pg.h"
+
+/* Cases cut again per round of a flush: their texts are held in memory meanwhile. */
+enum { FLUSH_BATCH = 1000 };
+
+/* The low 32 bits of an index row: its case. */
+#define CASE_OF_ROW 4294967295LL
+
+/* Appends an integer to an array literal being built ("{" already there). */
+static void array_add(struct xf_buf *b, int64_t v)
+{
+	buf_printf(b, "%s%" PRId64, b->len > 1 ? "," : "", v);
+}
+
+/* An array literal of integers. */
+static char *array_of(const int64_t *v, size_t n)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "{");
+	for (size_t i = 0; i < n; i++)
+		array_add(&b, v[i]);
+	buf_puts(&b, "}");
+	return b.data;
+}
+
+/* Runs a statement of one bound array and no result. */
+static int run_with_array(struct xf_store *st, const char *sql, const char *array, struct xf_err *err,
+                          const char *what)
+{
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, sql, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	xf_db_bind_text(stmt, 1, array, -1);
+	return store_db_run(st, stmt, err, what);
+}
+
+/* Cuts again the cases ids[0..n): their old rows go (a changed receipt date moves the row), the
+ * new ones are written from search_source, and search_rows points at them. */
+static int recut(struct xf_store *st, const int64_t *ids, size_t n, struct xf_err *err)
+{
+	char *idarr = array_of(ids, n);
+	struct xf_db_stmt *stmt;
+	/* the old rows, wherever they were (their tokens go by the cascade) */
+	int rc = run_with_array(st,
+	                        "DELETE FROM search WHERE rowid IN (SELECT row FROM search_rows "
+	                        "WHERE case_id = ANY (CAST(?1 AS bigint[])))",
+	                        idarr, err, "更新全文检索");
+	struct search_pg_doc *docs = NULL;
+	size_t ndocs = 0;
+	if (rc == XF_OK)
+		rc = store_db_prepare(st,
+		                      "SELECT row, texts, people, numbers, facets FROM search_source "
+		                      "WHERE case_id = ANY (CAST(?1 AS bigint[])) ORDER BY row",
+		                      &stmt, err);
+	if (rc == XF_OK) {
+		xf_db_bind_text(stmt, 1, idarr, -1);
+		docs = xcalloc(n, sizeof *docs);
+		enum xf_db_step step;
+		while ((step = xf_db_step(stmt)) == XF_DB_ROW && ndocs < n) {
+			struct search_pg_doc *d = &docs[ndocs++];
+			d->row = xf_db_column_int64(stmt, 0);
+			d->texts = xstrdup(xf_db_column_text(stmt, 1) ? xf_db_column_text(stmt, 1) : "");
+			d->people = xstrdup(xf_db_column_text(stmt, 2) ? xf_db_column_text(stmt, 2) : "");
+			d->numbers = xstrdup(xf_db_column_text(stmt, 3) ? xf_db_column_text(stmt, 3) : "");
+			d->facets = xstrdup(xf_db_column_text(stmt, 4) ? xf_db_column_text(stmt, 4) : "");
+		}
+		xf_db_finalize(stmt);
+		if (step == XF_DB_ERROR)
+			rc = store_db_fail(st, err, "更新全文检索");
+	}
+	if (rc == XF_OK && ndocs > 0)
+		rc = search_pg_put(store_db(st), docs, ndocs, err);
+	if (rc == XF_OK && ndocs > 0) {
+		struct xf_buf rows;
+		buf_init(&rows);
+		buf_puts(&rows, "{");
+		for (size_t i = 0; i < ndocs; i++)
+			array_add(&rows, docs[i].row);
+		buf_puts(&rows, "}");
+		rc = run_with_array(st,
+		                    "INSERT INTO search_rows (case_id, row) SELECT r & 4294967295, r "
+		                    "FROM unnest(CAST(?1 AS bigint[])) AS u(r) "
+		                    "ON CONFLICT (case_id) DO UPDATE SET row = EXCLUDED.row",
+		                    rows.data, err, "更新全文检索");
+		buf_free(&rows);
+	}
+	for (size_t i = 0; i < ndocs; i++) {
+		free((char *)docs[i].texts);
+		free((char *)docs[i].people);
+		free((char *)docs[i].numbers);
+		free((char *)docs[i].facets);
+	}
+	free(docs);
+	free(idarr);
+	return rc;
+}
+
+/* Cuts again every case noted as changed, in rounds: the notes of this transaction, and any an
+ * earlier writer left (a write from psql, a migration). */
+int store_pgsearch_flush(struct xf_store *st, struct xf_err *err)
+{
+	for (;;) {
+		struct xf_db_stmt *stmt;
+		int rc = store_db_prepare(st,
+		                          "DELETE FROM search_dirty WHERE case_id IN (SELECT case_id FROM search_dirty "
+		                          "ORDER BY case_id LIMIT ?1) RETURNING case_id",
+		                          &stmt, err);
+		if (rc != XF_OK)
+			return rc;
+		xf_db_bind_int64(stmt, 1, FLUSH_BATCH);
+		int64_t *ids;
+		size_t n;
+		if ((rc = search_pg_collect(store_db(st), stmt, &ids, &n, "更新全文检索", err)) != XF_OK)
+			return rc;
+		if (n > 0)
+			rc = recut(st, ids, n, err);
+		free(ids);
+		if (rc != XF_OK || n < FLUSH_BATCH)
+			return rc;
+	}
+}
+
+/* Keeps the index when the database notes changed cases (version 16 on), and cuts what waits. */
+int store_pgsearch_attach(struct xf_store *st, bool *ready, struct xf_err *err)
+{
+	*ready = false;
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st,
+	                          "SELECT to_regclass('search_dirty') IS NOT NULL AND to_regclass('search_tokens') IS NOT NULL",
+	                          &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	enum xf_db_step step = xf_db_step(stmt);
+	bool kept = step == XF_DB_ROW && xf_db_column_int64(stmt, 0) != 0;
+	xf_db_finalize(stmt);
+	if (step != XF_DB_ROW)
+		return store_db_fail(st, err, "准备全文检索");
+	if (!kept)
+		return XF_OK;
+	*ready = true;
+	if ((rc = store_db_prepare(st, "SELECT EXISTS (SELECT 1 FROM search_dirty)", &stmt, err)) != XF_OK)
+		return rc;
+	step = xf_db_step(stmt);
+	bool waiting = step == XF_DB_ROW && xf_db_column_int64(stmt, 0) != 0;
+	xf_db_finalize(stmt);
+	if (step != XF_DB_ROW)
+		return store_db_fail(st, err, "准备全文检索");
+	if (!waiting || xf_db_in_transaction(store_db(st)))
+		return XF_OK;
+	/* Another desk writing now: its commit cuts what waits, this one need not wait for it. */
+	struct xf_err busy;
+	if (xf_db_begin_write(store_db(st), &busy) != XF_OK)
+		return busy.code == XF_EBUSY ? XF_OK : (*err = busy, busy.code);
+	if ((rc = store_pgsearch_flush(st, err)) == XF_OK)
+		rc = xf_db_commit(store_db(st), err);
+	if (rc != XF_OK)
+		xf_db_rollback(store_db(st));
+	return rc;
+}
+
+/* The statement of a search by case numbers or by filters alone (as store_search.c's
+ * FROM_NUMBERS and FROM_FILTERS, newest receipt first): columns, then ?1 since, ?2 until, ?3
+ * state, ?4 department, ?5 category, ?6 channel, ?7 importance, ?8 the handler's department, ?9
+ * a case left out, ?10 the case numbers (a JSON array), ?11 limit (NULL: all), ?12 offset; a
+ * count wraps it in count(*). */
+static char *cases_sql(const char *columns, bool petitioner, bool count)
+{
+	return xasprintf(
+	    "%sSELECT %s FROM cases c LEFT JOIN search_rows r ON r.case_id = c.id %s"
+	    "WHERE (CAST(?1 AS text) IS NULL OR c.received >= CAST(?1 AS text)) "
+	    "AND (CAST(?2 AS text) IS NULL OR c.received <= CAST(?2 AS text)) "
+	    "AND (CAST(?3 AS text) IS NULL OR c.state = CAST(?3 AS text)) "
+	    "AND (CAST(?4 AS text) IS NULL OR c.department = CAST(?4 AS text)) "
+	    "AND (CAST(?5 AS text) IS NULL OR c.category = CAST(?5 AS text)) "
+	    "AND (CAST(?6 AS text) IS NULL OR c.channel = CAST(?6 AS text)) "
+	    "AND (CAST(?7 AS text) IS NULL OR c.importance = CAST(?7 AS text)) "
+	    "AND (CAST(?8 AS text) IS NULL OR c.department = CAST(?8 AS text)) "
+	    "AND (CAST(?9 AS bigint) IS NULL OR c.id <> CAST(?9 AS bigint)) "
+	    "AND (CAST(?10 AS text) IS NULL OR c.number IN (SELECT json_array_elements_text(CAST(?10 AS json)))) "
+	    "ORDER BY c.received DESC, c.id DESC LIMIT CAST(?11 AS bigint) OFFSET CAST(?12 AS bigint)%s",
+	    count ? "SELECT count(*) FROM (" : "", columns,
+	    petitioner ? "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 " : "", count ? ") m" : "");
+}
+
+/* Binds a text, or NULL for none. */
+static void bind_text_or_null(struct xf_db_stmt *stmt, int i, const char *v)
+{
+	if (v)
+		xf_db_bind_text(stmt, i, v, -1);
+	else
+		xf_db_bind_null(stmt, i);
+}
+
+/* Prepares a search by numbers or filters with its values bound, reading `columns` (NULL: only
+ * counting): rows [offset, offset + limit) of what it finds, or all of them. */
+static int prepare_filters(struct xf_store *st, const struct xf_search_sql *q, const char *columns, bool petitioner,
+                           bool all, struct xf_db_stmt **stmt, struct xf_err *err)
+{
+	char *sql = cases_sql(columns ? columns : "1", petitioner, columns == NULL);
+	int rc = store_db_prepare(st, sql, stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	const char *text[] = {q->since,   q->until,      q->state,        q->department,
+	                      q->category, q->channel,    q->importance,   q->handler_dept};
+	for (int i = 0; i < 8; i++)
+		bind_text_or_null(*stmt, i + 1, text[i]);
+	if (q->exclude_id)
+		xf_db_bind_int64(*stmt, 9, q->exclude_id);
+	else
+		xf_db_bind_null(*stmt, 9);
+	bind_text_or_null(*stmt, 10, q->numbers);
+	if (all || q->limit < 0)
+		xf_db_bind_null(*stmt, 11);
+	else
+		xf_db_bind_int64(*stmt, 11, q->limit);
+	xf_db_bind_int64(*stmt, 12, all || q->offset < 0 ? 0 : q->offset);
+	return XF_OK;
+}
+
+/* Reads the cases of a search by numbers or filters, rows [offset, offset + limit) of them
+ * (limit < 0: all); with words (case numbers and words), every case's index row is asked
+ * whether the words are in it, as SQLite's EXISTS does: there are as few as the numbers typed. */
+static int cases_by_filters(struct xf_store *st, const struct xf_search_sql *q, bool lean, struct xf_rows *out,
+                            struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	bool words = q->match != NULL;
+	struct xf_db_stmt *stmt;
+	int rc = prepare_filters(st, q, lean ? LEAN_COLUMNS("r.row") : RESULT_COLUMNS("r.row"), !lean, words, &stmt,
+	                         err);
+	if (rc != XF_OK)
+		return rc;
+	if ((rc = store_db_collect(st, stmt, out, err)) != XF_OK || !words)
+		return rc;
+	/* The words on each case's index row, then the page of those that hold them. */
+	size_t kept = 0;
+	long skipped = 0;
+	for (size_t i = 0; i < out->n && rc == XF_OK; i++) {
+		const char *row = fields_str(&out->v[i], "search_row");
+		bool found = false;
+		if (*row)
+			rc = search_pg_row_matches(store_db(st), strtoll(row, NULL, 10), q->match, &found, err);
+		if (found && skipped < q->offset)
+			skipped++, found = false;
+		if (found && (q->limit < 0 || kept < (size_t)q->limit)) {
+			struct xf_fields keep = out->v[i];
+			out->v[i] = out->v[kept];
+			out->v[kept++] = keep;
+		}
+	}
+	for (size_t i = kept; i < out->n; i++)
+		fields_free(&out->v[i]);
+	out->n = kept;
+	if (rc != XF_OK)
+		rows_free(out);
+	return rc;
+}
+
+/* The index rows a search's dates allow: below *before (the row after `until`'s day, or the
+ * batch's own bound if lower) and from *floor (`since`'s day) on, as SQLite's julianday reads
+ * the dates (day_number, pg/008). */
+static int date_bounds(struct xf_store *st, const struct xf_search_sql *q, int64_t *before, int64_t *floor,
+                       struct xf_err *err)
+{
+	*before = q->before_row;
+	*floor = 0;
+	if (q->since == NULL && q->until == NULL)
+		return XF_OK;
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st,
+	                          "SELECT coalesce(day_number(CAST(?1 AS text)), 0) << 32, "
+	                          "(coalesce(day_number(CAST(?2 AS text)), 1073741823) + 1) << 32",
+	                          &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	bind_text_or_null(stmt, 1, q->since);
+	bind_text_or_null(stmt, 2, q->until);
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		*floor = xf_db_column_int64(stmt, 0);
+		int64_t upper = xf_db_column_int64(stmt, 1);
+		if (*before <= 0 || upper < *before)
+			*before = upper;
+	}
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "全文检索");
+}
+
+/* Prepares a search with words: the walk down the index (search_pg_match_compile) wrapped in
+ * head and tail, whose own parameters are ?1 the case left out, ?2 limit, ?3 offset. */
+static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, const char *head, const char *tail,
+                         struct xf_db_stmt **stmt, struct xf_err *err)
+{
+	int64_t before, floor;
+	int rc = date_bounds(st, q, &before, &floor, err);
+	struct search_pg_match m;
+	if (rc != XF_OK || (rc = search_pg_match_compile(store_db(st), q->match, 4, &m, err)) != XF_OK)
+		return rc;
+	char *sql = xasprintf("%s(%s) w WHERE (CAST(?1 AS bigint) IS NULL OR (w.row & %lld) <> CAST(?1 AS bigint)) "
+	                      "LIMIT CAST(?2 AS bigint) OFFSET CAST(?3 AS bigint)%s",
+	                      head, m.sql, CASE_OF_ROW, tail);
+	rc = store_db_prepare(st, sql, stmt, err);
+	free(sql);
+	if (rc == XF_OK) {
+		search_pg_match_bind(*stmt, &m, before, floor);
+		if (q->exclude_id)
+			xf_db_bind_int64(*stmt, 1, q->exclude_id);
+		else
+			xf_db_bind_null(*stmt, 1);
+		if (q->limit < 0)
+			xf_db_bind_null(*stmt, 2);
+		else
+			xf_db_bind_int64(*stmt, 2, q->limit);
+		xf_db_bind_int64(*stmt, 3, q->offset > 0 ? q->offset : 0);
+	}
+	search_pg_match_free(&m);
+	return rc;
+}
+
+/* A search with words and no case numbers: the index rows found, newest first, then their
+ * cases in that order. The filters are in the words already (search.c adds the facets'
+ * tokens), as FTS5 finds them on SQLite. */
+static int cases_by_words(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out,
+                          struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	struct xf_db_stmt *stmt;
+	int rc = prepare_words(st, q, "SELECT w.row FROM ", "", &stmt, err);
+	int64_t *rows;
+	size_t n;
+	if (rc != XF_OK || (rc = search_pg_collect(store_db(st), stmt, &rows, &n, "全文检索", err)) != XF_OK)
+		return rc;
+	if (n == 0)
+		return XF_OK;
+	char *sql = xasprintf("SELECT %s FROM unnest(CAST(?1 AS bigint[])) WITH ORDINALITY AS w(row, i) "
+	                      "JOIN cases c ON c.id = (w.row & %lld) %sORDER BY w.i",
+	                      q->lean ? LEAN_COLUMNS("w.row") : RESULT_COLUMNS("w.row"), CASE_OF_ROW,
+	                      q->lean ? "" : "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 ");
+	char *arr = array_of(rows, n);
+	free(rows);
+	rc = store_db_prepare(st, sql, &stmt, err);
+	free(sql);
+	if (rc == XF_OK) {
+		xf_db_bind_text(stmt, 1, arr, -1);
+		rc = store_db_collect(st, stmt, out, err);
+	}
+	free(arr);
+	return rc;
+}
+
+/* Runs a search on PostgreSQL: through the token table when there are words, else by the cases. */
+int store_pgsearch_cases(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err)
+{
+	if (q->match && !q->numbers)
+		return cases_by_words(st, q, out, err);
+	return cases_by_filters(st, q, q->lean, out, err);
+}
+
+/* Runs a count's statement (finalized). */
+static int count_of(struct xf_store *st, struct xf_db_stmt *stmt, long *count, struct xf_err *err)
+{
+	enum xf_db_step step = xf_db_step(stmt);
+	*count = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 0) : 0;
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "全文检索计数");
+}
+
+/* Counts what a search finds from its offset on, at most its limit, reading no texts. */
+int store_pgsearch_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err)
+{
+	*count = 0;
+	struct xf_db_stmt *stmt;
+	int rc;
+	if (q->match && !q->numbers) {
+		if ((rc = prepare_words(st, q, "SELECT count(*) FROM (SELECT 1 FROM ", ") m", &stmt, err)) != XF_OK)
+			return rc;
+		return count_of(st, stmt, count, err);
+	}
+	if (q->numbers && q->match) {
+		struct xf_rows rows;
+		if ((rc = cases_by_filters(st, q, true, &rows, err)) == XF_OK)
+			*count = (long)rows.n;
+		rows_free(&rows);
+		return rc;
+	}
+	if ((rc = prepare_filters(st, q, NULL, false, false, &stmt, err)) != XF_OK)
+		return rc;
+	return count_of(st, stmt, count, err);
+}
