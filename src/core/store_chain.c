@@ -1,9 +1,10 @@
-/* The audit chain in the store: every write's rows noted through an SQLite update hook and
- * snapshotted (canonical JSON, built here from the rows' values) into the audit record that
- * commits with them; each record's SHA-256 over the previous hash and its own content; the
- * checks `xinfang verify` makes; online backup and restore. Speaks the storage seam; what only
- * SQLite has (the update hook, the online backup API, JSON in SQL for verify) is behind its
- * dialect. */
+/* The audit chain in the store: every write's rows noted by the write path itself
+ * (store_chain_note: the id an INSERT returned, the id an UPDATE changed, a table kept whole)
+ * and snapshotted (canonical JSON, built here from the rows' values, the same bytes on SQLite
+ * and PostgreSQL) into the audit record that commits with them; each record's SHA-256 over the
+ * previous hash and its own content; the checks `xinfang verify` makes; online backup and
+ * restore. Speaks the storage seam; the catalogue and JSON in SQL are per dialect, the online
+ * backup API is SQLite's. */
 #include "xinfang/store_chain.h"
 
 #include <errno.h>
@@ -127,14 +128,14 @@ static void note_row(struct xf_chain *c, int t, int64_t rowid)
 	c->n++;
 }
 
-/* SQLite's update hook: notes each row a statement of this connection writes in the main
- * database. */
-static void on_row_written(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+/* Notes a row the write path just wrote (rowid 0, or any, for a table kept whole): every
+ * write to a covered table says which row it changed, on both backends. */
+void store_chain_note(struct xf_store *st, const char *table, int64_t rowid)
 {
-	(void)op;
-	int t = strcmp(db, "main") == 0 ? tracked_index(table) : -1;
-	if (t >= 0)
-		note_row(arg, t, rowid);
+	struct xf_chain *c = *store_chain_slot(st);
+	int t = tracked_index(table);
+	if (c != NULL && t >= 0)
+		note_row(c, t, rowid);
 }
 
 /* Empties the list of noted rows. */
@@ -155,7 +156,8 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 {
 	int version;
 	int rc = store_version(st, &version, err);
-	if (rc != XF_OK || version < XF_CHAIN_SCHEMA)
+	/* A PostgreSQL store is made at the newest version by init: it never lacks the chain. */
+	if (rc != XF_OK || version < XF_CHAIN_SCHEMA || xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
 		return rc;
 	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
 		return rc;
@@ -176,15 +178,13 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 	return XF_OK;
 }
 
-/* Starts noting written rows: on SQLite through its update hook. PostgreSQL has none: there
- * the write path is to note the rows it changed itself, from RETURNING (not yet: issue 19). */
+/* Starts keeping the chain's state: the write path notes the rows it changes itself
+ * (store_chain_note), on both backends. */
 int store_chain_attach(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = xcalloc(1, sizeof *c);
 	c->schema_cookie = -1;
 	*store_chain_slot(st) = c;
-	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
-		sqlite3_update_hook(xf_db_native(store_db(st)), on_row_written, c);
 	return late_migration(st, err);
 }
 
@@ -244,8 +244,6 @@ void store_chain_detach(struct xf_store *st)
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c == NULL)
 		return;
-	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
-		sqlite3_update_hook(xf_db_native(store_db(st)), NULL, NULL);
 	forget_exprs(c, 0);
 	forget_touched(c);
 	free(c->v);
@@ -343,15 +341,99 @@ static int read_defaults(struct xf_store *st, struct held_table *h, char **dflt)
 	return XF_OK;
 }
 
+/* A table's columns as SQLite's pragma_table_info gives them (name, declared default, type,
+ * place in the primary key), on either backend: PostgreSQL's catalogue with its types named as
+ * SQLite's (bigint and integer INTEGER, text TEXT, double precision REAL); its defaults come
+ * back as PostgreSQL writes them and go through sqlite_default(). */
+static const char *const table_info_sql[] = {
+	[XF_DB_SQLITE] = "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)",
+	[XF_DB_POSTGRESQL] =
+		"SELECT a.attname::text, pg_get_expr(d.adbin, d.adrelid), "
+		" CASE WHEN a.atttypid IN (20, 21, 23) THEN 'INTEGER' WHEN a.atttypid = 25 THEN 'TEXT' "
+		"  WHEN a.atttypid IN (700, 701) THEN 'REAL' ELSE format_type(a.atttypid, a.atttypmod) END, "
+		" coalesce(array_position(k.conkey, a.attnum), 0) "
+		"FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+		"LEFT JOIN pg_constraint k ON k.conrelid = a.attrelid AND k.contype = 'p' "
+		"WHERE a.attrelid = to_regclass(quote_ident(CAST(?1 AS TEXT))) AND a.attnum > 0 AND NOT a.attisdropped "
+		"ORDER BY a.attnum",
+};
+
+/* A number for the schema that changes with any change to a table's columns: SQLite's
+ * schema_version; on PostgreSQL a hash of every column of the store's schema (name, type,
+ * default), read in the same round trip as any other statement. */
+static const char *const schema_cookie_sql[] = {
+	[XF_DB_SQLITE] = "PRAGMA schema_version",
+	[XF_DB_POSTGRESQL] =
+		"SELECT hashtext(string_agg(c.relname || '.' || a.attname || ':' || a.atttypid || ':' || "
+		" coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ',' ORDER BY c.relname, a.attnum)) "
+		"FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+		"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+		"WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+		"AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped",
+};
+
+/* The schema a table is read from in the chain's SQL: SQLite's main (never a TEMP table of
+ * the same name), PostgreSQL's current schema. */
+static const char *main_schema(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "main." : "";
+}
+
+/* A declared default as SQLite's catalogue writes it, from PostgreSQL's text of it: casts
+ * dropped ('x'::text is 'x', '-1'::integer is -1), parentheses around a number dropped ((-1)
+ * is -1), a quoted number in a numeric column unquoted. What PostgreSQL keeps of the schema's
+ * literal defaults ('', 'pending', 0, 1, '{}') then reads as SQLite's. A new string. */
+static char *sqlite_default(const char *pg, const char *type)
+{
+	char *v = xstrdup(pg);
+	size_t n = strlen(v);
+	for (;;) {
+		/* a trailing ::name or ::name name (double precision, character varying) */
+		char *cast = NULL;
+		for (char *q = v; (q = strstr(q, "::")) != NULL; q += 2)
+			cast = q;
+		if (cast && strspn(cast + 2, "abcdefghijklmnopqrstuvwxyz _") == strlen(cast + 2) &&
+		    (cast == v || cast[-1] == '\'' || cast[-1] == ')' || (cast[-1] >= '0' && cast[-1] <= '9'))) {
+			*cast = '\0';
+			n = strlen(v);
+			continue;
+		}
+		if (n >= 2 && v[0] == '(' && v[n - 1] == ')') {
+			memmove(v, v + 1, n - 2);
+			v[n - 2] = '\0';
+			n -= 2;
+			continue;
+		}
+		break;
+	}
+	bool numeric = strcmp(type, "INTEGER") == 0 || strcmp(type, "REAL") == 0;
+	if (numeric && n >= 3 && v[0] == '\'' && v[n - 1] == '\'' && strspn(v + 1, "-+.0123456789eE") == n - 2) {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	return v;
+}
+
+/* The declared default of the current row of a table_info_sql statement (column 1), as
+ * SQLite's catalogue writes it; NULL when there is none. A new string. */
+static char *info_default(struct xf_store *st, struct xf_db_stmt *stmt)
+{
+	const char *d = xf_db_column_text(stmt, 1);
+	if (d == NULL)
+		return NULL;
+	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
+		return xstrdup(d);
+	const char *type = xf_db_column_text(stmt, 2);
+	return sqlite_default(d, type ? type : "");
+}
+
 /* Rebuilds the cached column lists when the schema changed (a migration, here or in another
- * process). The columns and their defaults are read from SQLite's catalogue; PostgreSQL's
- * (information_schema.columns, the defaults as SQLite declares them) is not yet: issue 19. */
+ * process), from the backend's catalogue (table_info_sql). */
 static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return xf_err_set(err, XF_EINVAL, "操作日志还不能读取 PostgreSQL 数据库的表结构：请暂用 SQLite 文件");
-	struct xf_db_stmt *stmt = cached(st, S_COOKIE, "PRAGMA schema_version");
+	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	struct xf_db_stmt *stmt = cached(st, S_COOKIE, schema_cookie_sql[dialect]);
 	if (stmt == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	int cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
@@ -360,7 +442,7 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
-	if ((stmt = prepare(st, "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)")) == NULL)
+	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	/* A row's canonical JSON leaves out the columns holding their declared default, so a
 	 * column a later migration adds with its default leaves every earlier snapshot valid. */
@@ -375,19 +457,18 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		h->usable = true;
 		while (xf_db_step(stmt) == XF_DB_ROW) {
 			const char *col = col_text(stmt, 0);
-			bool has_default = xf_db_column_type(stmt, 1) != XF_DB_NULL;
-			held_add(h, col, has_default ? col_text(stmt, 1) : NULL, col_text(stmt, 2),
-			         (int)xf_db_column_int64(stmt, 3));
+			char *d = info_default(st, stmt);
+			held_add(h, col, d, col_text(stmt, 2), (int)xf_db_column_int64(stmt, 3));
 			dflt = xrealloc(dflt, (size_t)h->n * sizeof *dflt);
-			dflt[h->n - 1] = has_default ? xstrdup(col_text(stmt, 1)) : NULL;
+			dflt[h->n - 1] = d;
 			buf_printf(&sel, "%st.\"%s\"", h->n > 1 ? ", " : "", col);
 			if (h->v[h->n - 1].rowid)
 				h->key = xasprintf("\"%s\"", col);
 		}
 		if (h->n > 0) {
 			h->select = sel.data;
-			if (h->key == NULL)
-				h->key = xstrdup("rowid");
+			if (h->key == NULL) /* PostgreSQL has no rowid: only tables kept whole lack an id */
+				h->key = xstrdup(dialect == XF_DB_SQLITE ? "rowid" : "0");
 			if (read_defaults(st, h, dflt) != XF_OK)
 				rc = chain_fail(st, "读取数据库结构", err);
 		} else {
@@ -471,7 +552,7 @@ static const char *col_text(struct xf_db_stmt *stmt, int i)
 }
 
 /* The SELECT every walk of the records uses. */
-static const char record_columns[] = "id, at, wall, operator, action, coalesce(case_id, ''), before, after, snapshot, hash";
+static const char record_columns[] = "id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash";
 
 /* Reads the current row of a record statement. */
 static void record_from(struct xf_db_stmt *stmt, struct record *r)
@@ -788,8 +869,8 @@ static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const
 static int whole_table_json(struct xf_store *st, int t, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	char *sql = xasprintf("SELECT %s FROM main.\"%s\" t ORDER BY %s", c->held[t].select, tracked_tables[t].table,
-	                      tracked_tables[t].whole_order);
+	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t ORDER BY %s", c->held[t].select, main_schema(st),
+	                      tracked_tables[t].table, tracked_tables[t].whole_order);
 	struct xf_db_stmt *stmt = prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
@@ -812,7 +893,7 @@ static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_db_stmt *stmt = c->stmts[S_ROW + t];
 	if (stmt == NULL) { /* the row's SELECT is written out only the first time */
-		char *sql = xasprintf("SELECT %s FROM main.\"%s\" t WHERE t.%s = ?1", c->held[t].select,
+		char *sql = xasprintf("SELECT %s FROM %s\"%s\" t WHERE t.%s = ?1", c->held[t].select, main_schema(st),
 		                      tracked_tables[t].table, c->held[t].key);
 		stmt = cached(st, S_ROW + t, sql);
 		free(sql);
@@ -986,6 +1067,27 @@ void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid,
 	last->json = b.data;
 }
 
+/* Whether column of a covered table is an INTEGER one (not its id) and, in *dflt, its declared
+ * default (NULL: none), for the writer's "no value" ('') there: SQLite would keep the text ''
+ * in it and PostgreSQL refuses it, so on both the store writes the default instead (store.c). */
+bool store_chain_blank_integer(struct xf_store *st, const char *table, const char *column, const char **dflt)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	struct xf_err ignored; /* no catalogue: the value goes as given */
+	int t = tracked_index(table);
+	*dflt = NULL;
+	if (c == NULL || t < 0 || refresh_schema(st, &ignored) != XF_OK)
+		return false;
+	for (int k = 0; k < c->held[t].n; k++) {
+		const struct held_column *col = &c->held[t].v[k];
+		if (strcmp(col->name, column) == 0 && col->integer && !col->rowid) {
+			*dflt = col->dflt;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The hash the next record chains to: the newest record's (recomputed over the whole trail when
  * the newest is an unhashed record from before the chain), and the next id. */
 static int chain_tail(struct xf_store *st, int64_t *next_id, char prev[65], struct xf_err *err)
@@ -1134,6 +1236,35 @@ int store_chain_auto_end(struct xf_store *st, bool own, int rc, struct xf_err *e
 	return rc;
 }
 
+/* Notes every row of covered table t (its whole array once, for a table kept whole), writing
+ * a record (action) of every few hundred rows, so no record grows without bound. */
+static int note_every_row(struct xf_store *st, int t, const char *action, bool *appended, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c->held[t].n == 0)
+		return XF_OK;
+	char *sql = tracked_tables[t].whole_order
+	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", main_schema(st), tracked_tables[t].table)
+	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, main_schema(st),
+	                                tracked_tables[t].table, c->held[t].key);
+	struct xf_db_stmt *stmt = prepare(st, sql);
+	free(sql);
+	if (stmt == NULL)
+		return chain_fail(st, "封存操作日志", err);
+	int rc = XF_OK;
+	while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
+		note_row(c, t, xf_db_column_int64(stmt, 0));
+		if (tracked_tables[t].whole_order)
+			break;
+		if (c->n >= 500) {
+			rc = append_in_transaction(st, c->actor, action, 0, "{}", "{}", err);
+			*appended = true;
+		}
+	}
+	xf_db_finalize(stmt);
+	return rc;
+}
+
 /* Seals an upgraded store: every row snapshotted in records chained after the older ones. */
 int store_chain_seal(struct xf_store *st, struct xf_err *err)
 {
@@ -1145,30 +1276,85 @@ int store_chain_seal(struct xf_store *st, struct xf_err *err)
 	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
 		return rc;
 	forget_touched(c);
+	c->actor[0] = '\0';
 	bool appended = false;
-	for (int t = 0; t < NTRACKED && rc == XF_OK; t++) {
-		if (c->held[t].n == 0)
-			continue;
-		char *sql = xasprintf("SELECT %s FROM main.\"%s\" ORDER BY %s", c->held[t].key, tracked_tables[t].table,
-		                      c->held[t].key);
-		struct xf_db_stmt *stmt = prepare(st, sql);
-		free(sql);
-		if (stmt == NULL)
-			return chain_fail(st, "封存操作日志", err);
-		while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
-			note_row(c, t, xf_db_column_int64(stmt, 0));
-			if (tracked_tables[t].whole_order)
-				break;
-			/* Records of a few hundred rows each, so no record grows without bound. */
-			if (c->n >= 500) {
-				rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
-				appended = true;
-			}
-		}
-		xf_db_finalize(stmt);
-	}
+	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
+		rc = note_every_row(st, t, "seal", &appended, err);
 	if (rc == XF_OK && (c->n > 0 || (head.id > 0 && !appended)))
 		rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
+	return rc;
+}
+
+/* The next word of SQL text from *p on (a name, lower-cased, without its quotes), passing over
+ * comments, string literals and punctuation; false at the end. */
+static bool sql_word(const char **p, char *word, size_t size)
+{
+	const char *s = *p;
+	for (;;) {
+		if (*s == '\0')
+			return false;
+		if (s[0] == '-' && s[1] == '-') {
+			s += strcspn(s, "\n");
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr(s + 2, "*/");
+			s = end ? end + 2 : s + strlen(s);
+		} else if (*s == '\'') {
+			for (s++; *s && !(s[0] == '\'' && s[1] != '\''); s += s[0] == '\'' ? 2 : 1)
+				;
+			if (*s)
+				s++;
+		} else if (*s == '_' || *s == '"' || (unsigned char)*s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+		           (*s >= 'A' && *s <= 'Z')) {
+			break;
+		} else {
+			s++;
+		}
+	}
+	size_t n = 0;
+	bool quoted = *s == '"';
+	if (quoted)
+		s++;
+	while (*s && (quoted ? *s != '"' : (*s == '_' || (unsigned char)*s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+	                                    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))) {
+		if (n + 1 < size)
+			word[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		s++;
+	}
+	if (quoted && *s == '"')
+		s++;
+	word[n] = '\0';
+	*p = s;
+	return true;
+}
+
+/* Notes every row of each covered table a script (a migration) writes: INSERT/REPLACE INTO,
+ * UPDATE, DELETE FROM such a table anywhere in it. A migration runs once: its rows are
+ * snapshotted whole rather than row by row. */
+int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c == NULL)
+		return XF_OK;
+	bool written[NTRACKED] = {false};
+	char w[3][64] = {"", "", ""}; /* the three words before this one, the nearest first */
+	char word[64];
+	const char *p = sql;
+	while (sql_word(&p, word, sizeof word)) {
+		int t = tracked_index(word);
+		bool conflict = strcmp(w[1], "or") == 0 && strcmp(w[2], "update") == 0; /* UPDATE OR IGNORE t */
+		if (t >= 0 && (strcmp(w[0], "into") == 0 || strcmp(w[0], "update") == 0 || conflict ||
+		               (strcmp(w[0], "from") == 0 && strcmp(w[1], "delete") == 0)))
+			written[t] = true;
+		memmove(w[1], w[0], 2 * sizeof w[0]);
+		snprintf(w[0], sizeof w[0], "%s", word);
+	}
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK || !c->has_chain_columns)
+		return rc;
+	bool appended = false;
+	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
+		if (written[t])
+			rc = note_every_row(st, t, "write", &appended, err);
 	return rc;
 }
 
@@ -1246,14 +1432,16 @@ static const char *column_default(struct xf_store *st, const char *table, const 
 	if (c->defaults[t] == NULL) {
 		c->defaults[t] = xcalloc(1, sizeof *c->defaults[t]);
 		fields_init(c->defaults[t]);
-		struct xf_db_stmt *stmt = prepare(st, "SELECT name, dflt_value FROM pragma_table_info(?1)");
+		struct xf_db_stmt *stmt = prepare(st, table_info_sql[xf_db_dialect(store_db(st))]);
 		if (stmt != NULL) {
 			xf_db_bind_text(stmt, 1, table, -1);
 			while (xf_db_step(stmt) == XF_DB_ROW) {
-				char *d = default_text(xf_db_column_text(stmt, 1));
+				char *declared = info_default(st, stmt);
+				char *d = default_text(declared);
 				if (d)
 					fields_add(c->defaults[t], col_text(stmt, 0), d);
 				free(d);
+				free(declared);
 			}
 			xf_db_finalize(stmt);
 		}

@@ -53,12 +53,22 @@ static void login_as(struct fixture *fx, const char *name, struct xf_session *s)
 /* Creates a temporary initialised training store (its date is set by the test). */
 void fixture_open(struct fixture *fx, const char *today)
 {
+	fixture_open_at(fx, today, NULL);
+}
+
+/* Creates the fixture's store at a locator (a PostgreSQL database's URI), or in a temporary
+ * file when it is NULL. */
+void fixture_open_at(struct fixture *fx, const char *today, const char *locator)
+{
 	memset(fx, 0, sizeof *fx);
 	struct xf_err err;
 	assert_int_equal(clock_set_today_iso(today, &err), XF_OK);
 	snprintf(fx->dir, sizeof fx->dir, "/tmp/xinfang-test-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
+	if (locator)
+		snprintf(fx->db, sizeof fx->db, "%s", locator);
+	else
+		snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
 	assert_int_equal(store_open(fx->db, &fx->st, &err), XF_OK);
 	int rc = setup_init_mode(fx->st, test_datadir(), "admin", "secret1", XF_INIT_TRAINING, &fx->admin, &err);
 	if (rc != XF_OK)

@@ -25,6 +25,8 @@ struct fixture {
 
 /* Creates the fixture (today set to `today`, ISO). */
 void fixture_open(struct fixture *fx, const char *today);
+/* The same at a locator (a PostgreSQL database's URI; NULL: a temporary file). */
+void fixture_open_at(struct fixture *fx, const char *today, const char *locator);
 void fixture_close(struct fixture *fx);
 /* Registers a simple case as the clerk and returns its id; extra is "key=value" pairs. */
 int64_t fixture_case(struct fixture *fx, const char *first, ...);
