@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The columns of one table, read once from the schema. */
@@ -55,6 +56,7 @@ struct xf_chain **store_chain_slot(struct xf_store *st)
 }
 
 static void forget_columns(struct xf_store *st);
+static int query_int(struct xf_store *st, const char *sql, int64_t *value, struct xf_err *err, const char *what);
 static int store_pg_roles(struct xf_store *st, struct xf_err *err);
 
 /* Tables the generic row functions may touch. */
@@ -151,6 +153,20 @@ static int create_office_file(const char *path, struct xf_err *err)
 	return why.code;
 }
 
+/* A PostgreSQL store's time is its server's (the one clock: every desk on every machine dates
+ * its records alike): the server's clock read once, the difference kept by clock.c. */
+static int server_clock(struct xf_store *st, struct xf_err *err)
+{
+	if (on_sqlite(st))
+		return XF_OK;
+	int64_t server = 0;
+	int rc = query_int(st, "SELECT CAST(floor(extract(epoch FROM clock_timestamp())) AS BIGINT)", &server, err,
+	                   "读取数据库服务器的时间");
+	if (rc == XF_OK)
+		clock_use_server(server, (long long)time(NULL));
+	return rc;
+}
+
 /* Opens the store the locator names (an SQLite file, made with the office's mode when missing,
  * or a PostgreSQL database) through the storage seam. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
@@ -176,7 +192,7 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 	/* The text index is SQLite's (FTS5; on PostgreSQL not kept yet: issue 19); the audit chain
 	 * is kept on both. */
 	if ((on_sqlite(st) && (code = store_search_open(st, err)) != XF_OK) ||
-	    (code = store_chain_attach(st, err)) != XF_OK) {
+	    (code = store_chain_attach(st, err)) != XF_OK || (code = server_clock(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -206,6 +222,12 @@ void store_close(struct xf_store *st)
 	forget_columns(st);
 	free(st->path);
 	free(st);
+}
+
+/* True when the locator names a PostgreSQL database, not a file. */
+bool store_locator_is_server(const char *locator)
+{
+	return xf_db_locator_is_pg(locator);
 }
 
 /* The file's path (or the database's locator). */

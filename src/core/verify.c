@@ -18,6 +18,7 @@
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
+#include "xinfang/config.h"
 #include "xinfang/fileperm.h"
 #include "xinfang/setup.h"
 #include "xinfang/text.h"
@@ -395,6 +396,8 @@ static int check_counts(struct xf_store *st, struct xf_verify *v, struct xf_err 
 /* The anchor path beside a store. */
 char *verify_anchor_path(const char *db_path)
 {
+	if (store_locator_is_server(db_path)) /* no file to keep it beside: the configuration's */
+		return xstrdup(config_get("anchor"));
 	return xasprintf("%s.anchor", db_path);
 }
 
