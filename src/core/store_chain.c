@@ -379,6 +379,18 @@ static const char *main_schema(struct xf_store *st)
 	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "main." : "";
 }
 
+/* verify's working table: the newest snapshot of every row, as a digest beside its record. */
+static const char *const latest_create[] = {
+	[XF_DB_SQLITE] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT)",
+	[XF_DB_POSTGRESQL] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key text PRIMARY KEY, audit_id bigint, digest text)",
+};
+
+/* The name the working table is reached by. */
+static const char *latest_table(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "temp.xf_latest" : "pg_temp.xf_latest";
+}
+
 /* A declared default as SQLite's catalogue writes it, from PostgreSQL's text of it: casts
  * dropped ('x'::text is 'x', '-1'::integer is -1), parentheses around a number dropped ((-1)
  * is -1), a quoted number in a numeric column unquoted. What PostgreSQL keeps of the schema's
@@ -701,11 +713,27 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 	memset(out, 0, sizeof *out);
 	struct xf_db_stmt *stmt;
 	/* The init record is among the first: the scan looks no further. */
-	int rc = prepare_upto(st,
-	                      "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
-	                      "AND action = 'init' AND json_valid(after) "
-	                      "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
-	                      upto, &stmt, err);
+	/* JSON in SQL: SQLite's functions, PostgreSQL's operators on the json type (a record that
+	 * is not JSON stops the reading there: the chain walk has vouched for the records). */
+	static const char *const init_sql[] = {
+		[XF_DB_SQLITE] = "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
+		                 "AND action = 'init' AND json_valid(after) "
+		                 "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
+		[XF_DB_POSTGRESQL] = "SELECT id, CAST(after AS json) ->> 'training' FROM audit "
+		                     "WHERE id BETWEEN 1 AND least(?1, 1000) AND action = 'init' "
+		                     "AND CAST(after AS json) ->> 'training' IS NOT NULL ORDER BY id LIMIT 1",
+	};
+	static const char *const settings_sql[] = {
+		[XF_DB_SQLITE] = "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
+		                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
+		                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
+		[XF_DB_POSTGRESQL] = "SELECT a.id, s.value ->> 'value' FROM audit a, "
+		                     "json_array_elements(CAST(a.snapshot AS json) -> 'settings') s "
+		                     "WHERE a.id BETWEEN 1 AND ?1 AND strpos(a.snapshot, '\"settings\":') > 0 "
+		                     "AND s.value ->> 'key' = 'training' ORDER BY a.id",
+	};
+	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	int rc = prepare_upto(st, init_sql[dialect], upto, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = xf_db_step(stmt);
@@ -720,11 +748,7 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 		return XF_OK;
 	/* Every snapshot of the settings table carries the setting; instr() passes over the
 	 * records that hold none without parsing them. */
-	if (prepare_upto(st,
-	                 "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
-	                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
-	                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
-	                 upto, &stmt, err) != XF_OK)
+	if (prepare_upto(st, settings_sql[dialect], upto, &stmt, err) != XF_OK)
 		return err->code;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
 		bool training = strcmp(col_text(stmt, 1), "1") == 0;
@@ -1362,6 +1386,10 @@ int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err 
 int store_read_begin(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_err ignored; /* said in the chain's own words */
+	/* PostgreSQL's read-only transaction may fill a temporary table but not make one. */
+	if (xf_db_dialect(store_db(st)) == XF_DB_POSTGRESQL && xf_db_exec(store_db(st), latest_create[XF_DB_POSTGRESQL],
+	                                                                 &ignored, "") != XF_OK)
+		return chain_fail(st, "读取数据库", err);
 	if (xf_db_begin_read(store_db(st), &ignored) != XF_OK)
 		return chain_fail(st, "读取数据库", err);
 	return XF_OK;
@@ -1454,12 +1482,22 @@ static const char *column_default(struct xf_store *st, const char *table, const 
 static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	static const char sql[] =
-		"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
-		"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
-		"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
-		"WHERE c.key NOT IN (SELECT key FROM json_each(?1))";
-	if ((stmt = prepare(st, sql)) == NULL)
+	/* A value as text: a string's own text, anything else its JSON (as SQLite's json_each). */
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] =
+			"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
+			"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
+			"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
+			"WHERE c.key NOT IN (SELECT key FROM json_each(?1))",
+		[XF_DB_POSTGRESQL] =
+			"SELECT r.key, r.value #>> '{}', c.value #>> '{}', CASE WHEN c.key IS NULL THEN 1 ELSE 0 END "
+			"FROM json_each(CAST(?1 AS json)) r LEFT JOIN json_each(CAST(?2 AS json)) c ON c.key = r.key "
+			"WHERE c.key IS NULL OR json_typeof(r.value) <> json_typeof(c.value) "
+			"OR CAST(r.value AS text) IS DISTINCT FROM CAST(c.value AS text) "
+			"UNION ALL SELECT c.key, NULL, c.value #>> '{}', 2 FROM json_each(CAST(?2 AS json)) c "
+			"WHERE c.key NOT IN (SELECT key FROM json_each(CAST(?1 AS json)))",
+	};
+	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded, -1);
 	xf_db_bind_text(stmt, 2, f->current, -1);
@@ -1482,10 +1520,17 @@ static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_e
 static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	static const char sql[] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
-	                          "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
-	                          "SELECT value FROM json_each(?1))";
-	if ((stmt = prepare(st, sql)) == NULL)
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
+		                 "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
+		                 "SELECT value FROM json_each(?1))",
+		[XF_DB_POSTGRESQL] =
+			"SELECT 0, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?1 AS json)) "
+			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?2 AS json))) x "
+			"UNION ALL SELECT 1, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?2 AS json)) "
+			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?1 AS json))) y",
+	};
+	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded ? f->recorded : "[]", -1);
 	xf_db_bind_text(stmt, 2, f->current ? f->current : "[]", -1);
@@ -1499,8 +1544,12 @@ static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err 
 /* The recorded value of one snapshot key in one record. */
 static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *key)
 {
-	struct xf_db_stmt *stmt =
-		prepare(st, "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2");
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2",
+		[XF_DB_POSTGRESQL] = "SELECT CASE WHEN json_typeof(j.value) = 'null' THEN NULL ELSE CAST(j.value AS text) END "
+		                     "FROM audit a, json_each(CAST(a.snapshot AS json)) j WHERE a.id = ?1 AND j.key = ?2",
+	};
+	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
 	if (stmt == NULL)
 		return NULL;
 	xf_db_bind_int64(stmt, 1, audit_id);
@@ -1552,27 +1601,41 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 	if (rc != XF_OK)
 		return rc;
 	/* The records' snapshots are read with SQLite's JSON functions and a digest function of
-	 * ours into a TEMP table; PostgreSQL will read them with jsonb_each into a temporary table
-	 * of its own (not yet: issue 19; refresh_schema has refused it above). */
-	if (xf_db_dialect(db) == XF_DB_SQLITE)
+	 * ours into a TEMP table; on PostgreSQL with json_each (the json type keeps each value's
+	 * text as written, so its digest is the digest of the canonical JSON) and sha256. */
+	enum xf_db_dialect dialect = xf_db_dialect(db);
+	const char *latest_name = latest_table(st);
+	if (dialect == XF_DB_SQLITE)
 		sqlite3_create_function(xf_db_native(db), "xf_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 		                        sql_sha256, NULL, NULL);
 	/* The newest snapshot of every row, kept as a digest beside the record it is in; only the
 	 * records the chain walk proved count (never one numbered below 1 or past a break). */
 	struct xf_db_stmt *latest;
 	struct xf_err ignored; /* said in the chain's own words */
-	if (xf_db_exec(db,
-	               "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT);"
-	               "DELETE FROM temp.xf_latest;",
-	               &ignored, "") != XF_OK)
+	/* Made before the read transaction on PostgreSQL (store_read_begin), here when none is open. */
+	if ((dialect == XF_DB_SQLITE || !xf_db_in_transaction(db)) &&
+	    xf_db_exec(db, latest_create[dialect], &ignored, "") != XF_OK)
 		return chain_fail(st, "读取操作日志", err);
-	if ((rc = prepare_upto(st,
-	                       "INSERT INTO temp.xf_latest(key, audit_id, digest) "
-	                       " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
-	                       " FROM main.audit a, json_each(a.snapshot) j "
-	                       " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
-	                       " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
-	                       upto, &latest, err)) != XF_OK)
+	char *clear = xasprintf("DELETE FROM %s", latest_name);
+	rc = xf_db_exec(db, clear, &ignored, "");
+	free(clear);
+	if (rc != XF_OK)
+		return chain_fail(st, "读取操作日志", err);
+	static const char *const fill[] = {
+		[XF_DB_SQLITE] = "INSERT INTO temp.xf_latest(key, audit_id, digest) "
+		                 " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
+		                 " FROM main.audit a, json_each(a.snapshot) j "
+		                 " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
+		                 " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
+		/* The newest record's value of each key: DISTINCT ON, newest first. */
+		[XF_DB_POSTGRESQL] =
+			"INSERT INTO pg_temp.xf_latest(key, audit_id, digest) "
+			" SELECT DISTINCT ON (j.key) j.key, a.id, CASE WHEN json_typeof(j.value) = 'null' THEN NULL "
+			"  ELSE encode(sha256(convert_to(CAST(j.value AS text), 'UTF8')), 'hex') END "
+			" FROM audit a, json_each(CAST(a.snapshot AS json)) j "
+			" WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%' ORDER BY j.key, a.id DESC",
+	};
+	if ((rc = prepare_upto(st, fill[dialect], upto, &latest, err)) != XF_OK)
 		return rc;
 	int filled = xf_db_step(latest);
 	xf_db_finalize(latest);
@@ -1593,7 +1656,10 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 				break;
 			}
 			(*rows)++;
-			if ((stmt = prepare(st, "SELECT audit_id, digest FROM temp.xf_latest WHERE key = ?1")) == NULL) {
+			sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_name);
+			stmt = prepare(st, sql);
+			free(sql);
+			if (stmt == NULL) {
 				buf_free(&cur);
 				rc = chain_fail(st, "比对记录", err);
 				break;
@@ -1617,8 +1683,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		}
 		/* Rows whose newest snapshot is missing or differs. */
 		sql = xasprintf("SELECT l.audit_id, l.digest, t.%s, %s "
-		                "FROM main.\"%s\" t LEFT JOIN temp.xf_latest l ON l.key = '%s:' || t.%s ORDER BY t.%s",
-		                c->held[t].key, c->held[t].select, name, name, c->held[t].key, c->held[t].key);
+		                "FROM %s\"%s\" t LEFT JOIN %s l ON l.key = '%s:' || t.%s ORDER BY t.%s",
+		                c->held[t].key, c->held[t].select, main_schema(st), name, latest_name, name, c->held[t].key,
+		                c->held[t].key);
 		stmt = prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
@@ -1644,10 +1711,15 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		if (!more || rc != XF_OK)
 			break;
 		/* Rows recorded as present that are gone. */
-		sql = xasprintf("SELECT l.key, l.audit_id FROM temp.xf_latest l WHERE l.key > '%s:' AND l.key < '%s;' "
-		                "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\"%s\" t "
-		                "WHERE t.rowid = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id",
-		                name, name, name, strlen(name) + 2);
+		/* (PostgreSQL: a key whose number is not one, a forged one, matches no row.) */
+		sql = xasprintf(dialect == XF_DB_SQLITE
+		                    ? "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
+		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
+		                      "WHERE t.%s = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id"
+		                    : "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
+		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
+		                      "WHERE CAST(t.%s AS text) = substr(l.key, %zu)) ORDER BY l.audit_id",
+		                latest_name, name, name, main_schema(st), name, c->held[t].key, strlen(name) + 2);
 		stmt = prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
@@ -1661,7 +1733,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		}
 		xf_db_finalize(stmt);
 	}
-	xf_db_exec(db, "DELETE FROM temp.xf_latest", &ignored, "");
+	char *empty = xasprintf("DELETE FROM %s", latest_name);
+	xf_db_exec(db, empty, &ignored, "");
+	free(empty);
 	return rc;
 }
 

@@ -6,7 +6,7 @@ and verify, as on an SQLite file; a forged row is found by verify.
 Run beside a throwaway cluster: tests/pg/with_cluster.sh python3 tests/pg/test_cli_day.py
 
 The store is a production one, so its time is the server's: the database's search_path puts a
-clock_timestamp() of the test's own (a fixed day in 2031) before pg_catalog's, and the cases
+clock_timestamp() of the test's own (10:00 on 2026-06-15) before pg_catalog's, and the cases
 must be numbered and dated by that day, not by this machine's. A training store (init
 --training) keeps the date given with --today.
 """
@@ -67,9 +67,9 @@ def xinfang(locator, *args, user=None, today=None, expect=0):
 def production_day():
     """A production store on PostgreSQL through one day, dated by the server's clock."""
     loc = fresh('xf_day')
-    psql("CREATE FUNCTION public.clock_timestamp() RETURNS timestamptz LANGUAGE sql "
-         "AS $$ SELECT timestamptz '2031-03-03 10:00:00+08' $$", 'xf_day')
-    psql('ALTER DATABASE xf_day SET search_path = public, pg_catalog')
+    psql("CREATE SCHEMA xf_clock; CREATE FUNCTION xf_clock.clock_timestamp() RETURNS timestamptz LANGUAGE sql "
+         "AS $$ SELECT timestamptz '2026-06-15 10:00:00+08' $$", 'xf_day')
+    psql('ALTER DATABASE xf_day SET search_path = public, xf_clock, pg_catalog')
     out, err = xinfang(loc, 'init')
     check('已初始化' in out, 'init said: ' + out + err)
     check(not os.path.exists('postgresql:'), 'init made a directory named after the URI')
@@ -79,31 +79,35 @@ def production_day():
     out, _ = xinfang(loc, 'new', 'channel=来访', 'name=赵六', 'category=服务态度', 'summary=柜员态度冷淡，要求道歉',
                      'people=', user='admin')
     number = out.strip().splitlines()[-1] if out.strip() else ''
-    check(number == '2031年第0001号', 'numbered by the server\'s year: ' + out)
+    check(number == '2026年第0001号', 'numbered by the server\'s year: ' + out)
     m = re.match(r'(\d+)年第(\d+)号', number)
-    num = '%s-%s' % m.groups() if m else '2031-0001'
+    num = '%s-%s' % m.groups() if m else '2026-0001'
     xinfang(loc, 'transfer', num, 'dept=个人金融部', user='admin')
     xinfang(loc, 'outcome', num, 'findings=经核实情况属实', 'satisfaction=满意', user='admin')
     xinfang(loc, 'reply', num, 'method=书面', user='admin')
     out, _ = xinfang(loc, 'show', num, user='admin')
-    check('赵六' in out and '2031-03-03' in out, 'show: ' + out)
+    check('赵六' in out and '2026-06-15' in out, 'show: ' + out)
     out, _ = xinfang(loc, 'list', user='admin')
     check(num in out or number in out, 'list: ' + out)
     xinfang(loc, 'status', user='admin')
     out, _ = xinfang(loc, 'history', num, user='admin')
-    check('2031-03-03' in out, 'history is dated by the server: ' + out)
+    check('2026-06-15' in out, 'history is dated by the server: ' + out)
     at = psql("SELECT string_agg(DISTINCT substr(at, 1, 10), ',') FROM audit", 'xf_day')
-    check(at == '2031-03-03', 'every record dated by the server: ' + at)
-    wall = psql("SELECT count(*) FROM audit WHERE wall NOT LIKE '2031-03-03T10:00:%'", 'xf_day')
+    check(at == '2026-06-15', 'every record dated by the server: ' + at)
+    wall = psql("SELECT count(*) FROM audit WHERE wall NOT LIKE '2026-06-15T10:00:%'", 'xf_day')
     check(wall == '0', 'every wall time the server\'s: %s left' % wall)
     xinfang(loc, 'new', 'channel=来访', 'name=孙七', 'category=服务态度', 'summary=又一件', user='admin',
-            today='2031-03-01', expect=1)
+            today='2026-06-14', expect=1)
     out, err = xinfang(loc, 'verify', user='admin')
     check('校验链完整' in out and '与操作日志的重放一致' in out, 'verify: ' + out + err)
     # A row changed behind the program's back, as the owner, is found.
     psql("UPDATE petitioners SET name = '钱八' WHERE name = '赵六'", 'xf_day')
     out, err = xinfang(loc, 'verify', user='admin', expect=1)
     check('钱八' in out + err and 'petitioners' in out + err, 'verify of a forged row: ' + out + err)
+    # So is an index the migrations never made (the schema compared with data/schema/pg's).
+    psql("CREATE INDEX xf_extra ON cases (summary)", 'xf_day')
+    out, err = xinfang(loc, 'verify', user='admin', expect=1)
+    check('xf_extra' in out and '多出' in out, 'verify of an extra index: ' + out + err)
 
 
 def training_day():

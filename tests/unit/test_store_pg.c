@@ -331,6 +331,14 @@ static void test_writes_outside_the_chain(void **state)
 }
 
 
+/* Counts a row that differs from its newest snapshot (and names it). */
+static bool count_fault(void *ctx, const struct xf_row_fault *f)
+{
+	fprintf(stderr, "row fault: %s\n", f->key);
+	++*(long *)ctx;
+	return true;
+}
+
 /* One office day through the core's own calls: two registrations (one of two petitioners), a
  * transfer, an outcome, a reply, a setting changed, a department renamed. */
 static void office_day(struct fixture *fx)
@@ -423,6 +431,11 @@ static void test_chain_same_as_sqlite(void **state)
 	assert_int_equal(store_chain_walk(pg.st, 1, &walk, &err), XF_OK);
 	assert_int_equal(walk.fault, XF_CHAIN_OK);
 	assert_true(walk.records > 10);
+	long rows = 0, faults = 0;
+	if (store_chain_rows_check(pg.st, walk.head.id, count_fault, &faults, &rows, &err) != XF_OK)
+		fail_msg("rows check: %s", err.msg);
+	assert_true(rows > 10);
+	assert_int_equal(faults, 0);
 	fixture_close(&pg);
 	free(want);
 	free(got);
