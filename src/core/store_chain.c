@@ -358,20 +358,6 @@ static const char *const table_info_sql[] = {
 		"ORDER BY a.attnum",
 };
 
-/* A number for the schema that changes with any change to a table's columns: SQLite's
- * schema_version; on PostgreSQL a hash of every column of the store's schema (name, type,
- * default), read in the same round trip as any other statement. */
-static const char *const schema_cookie_sql[] = {
-	[XF_DB_SQLITE] = "PRAGMA schema_version",
-	[XF_DB_POSTGRESQL] =
-		"SELECT hashtext(string_agg(c.relname || '.' || a.attname || ':' || a.atttypid || ':' || "
-		" coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ',' ORDER BY c.relname, a.attnum)) "
-		"FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-		"LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-		"WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
-		"AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped",
-};
-
 /* The schema a table is read from in the chain's SQL: SQLite's main (never a TEMP table of
  * the same name), PostgreSQL's current schema. */
 static const char *main_schema(struct xf_store *st)
@@ -445,11 +431,20 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
-	struct xf_db_stmt *stmt = cached(st, S_COOKIE, schema_cookie_sql[dialect]);
-	if (stmt == NULL)
-		return chain_fail(st, "读取数据库结构", err);
-	int cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-	done(stmt);
+	/* A number that changes with the schema: SQLite's schema_version, which any change moves;
+	 * on PostgreSQL the schema's version (each migration sets it as its last statement; a
+	 * hash of the catalogue cost milliseconds on every record). A column added there behind
+	 * the program's back is seen by the next process, and verify names it. */
+	int cookie;
+	struct xf_db_stmt *stmt;
+	if (dialect == XF_DB_SQLITE) {
+		if ((stmt = cached(st, S_COOKIE, "PRAGMA schema_version")) == NULL)
+			return chain_fail(st, "读取数据库结构", err);
+		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
+		done(stmt);
+	} else if (store_version(st, &cookie, err) != XF_OK) {
+		return err->code;
+	}
 	if (cookie == c->schema_cookie)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
