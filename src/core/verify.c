@@ -426,6 +426,8 @@ static int run_checks(struct xf_store *st, unsigned flags, const char *anchor_pa
 			return rc;
 		if (problem)
 			note(v, 'x', "数据库文件损坏（integrity_check：%s）：请从备份恢复", problem);
+		else if (store_locator_is_server(store_path(st))) /* the server checks its own pages */
+			note(v, ' ', "数据库的数据页由 PostgreSQL 服务器自行校验（数据页校验和、amcheck 由数据库管理员安排）");
 		else
 			note(v, ' ', "数据库文件完好（integrity_check）");
 		free(problem);
