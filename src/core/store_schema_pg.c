@@ -54,21 +54,18 @@ static int read_objects(struct xf_db *db, const char *schema, struct xf_rows *ou
 	if (xf_db_prepare(db, objects_sql, &stmt, NULL) != XF_OK)
 		return xf_err_set(err, XF_EIO, "读取数据库结构失败：%s", xf_db_errdetail(db));
 	xf_db_bind_text(stmt, 1, schema, -1);
-	size_t cap = 0;
 	enum xf_db_step step;
+	size_t cap = 0;
 	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
+		if (out->n == cap)
+			out->v = xrealloc(out->v, (cap = cap ? cap * 2 : 64) * sizeof *out->v);
 		store_db_row_fields(stmt, &out->v[out->n++]);
 	}
 	xf_db_finalize(stmt);
-	if (step != XF_DB_DONE) {
-		rows_free(out);
-		return xf_err_set(err, XF_EIO, "读取数据库结构失败：%s", xf_db_errdetail(db));
-	}
-	return XF_OK;
+	if (step == XF_DB_DONE)
+		return XF_OK;
+	rows_free(out);
+	return xf_err_set(err, XF_EIO, "读取数据库结构失败：%s", xf_db_errdetail(db));
 }
 
 /* Runs every compiled-in PostgreSQL migration into a scratch schema of a second connection to
