@@ -448,6 +448,12 @@ static void test_chain_same_as_sqlite(void **state)
 	char msg[1024];
 	if (!verify_desk_check(st, msg, sizeof msg))
 		fail_msg("the desk's check: %s", msg);
+	/* It writes through the chain with the desk's privileges: a record appended, and chained. */
+	if (store_setting_set(st, "office_name", "另一支行", &err) != XF_OK)
+		fail_msg("a write as the desk: %s", err.msg);
+	assert_int_equal(store_chain_walk(st, 1, &walk, &err), XF_OK);
+	assert_int_equal(walk.fault, XF_CHAIN_OK);
+	assert_int_equal(query_int(desk, "SELECT count(*) FROM audit WHERE snapshot LIKE '%另一支行%'"), 1);
 	store_close(st);
 	free(desk);
 	free(want);
