@@ -16,6 +16,10 @@ int clock_today(void);
 bool clock_overridden(void);
 /* Seconds since the epoch, real time (for waits between login tries). */
 long long clock_seconds(void);
+/* Takes the time from the store's server from now on (a PostgreSQL store's time is the
+ * server's, the same for every desk): its clock in seconds since the epoch, read when this
+ * machine's read `local`. A date set with --today still wins for a training store. */
+void clock_use_server(long long server, long long local);
 /* Now as "YYYY-MM-DD HH:MM:SS" (the date part follows the override) into out[20]. */
 void clock_now_iso(char out[20]);
 /* The real wall-clock time in Beijing time, with its offset ("2026-11-25T15:40:01+0800"), into out[32]; the

@@ -43,7 +43,9 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err);
 void store_close(struct xf_store *st);
 /* Path the store was opened with. */
 const char *store_path(const struct xf_store *st);
-/* True when the locator names a PostgreSQL database (a URI or a service), not a file. */
+/* True when a locator (--db, XINFANG_DB, the configuration's db) names a PostgreSQL database
+ * (a postgresql:// URI or a libpq service) rather than an SQLite file: no file to check,
+ * create, move or keep an anchor beside. */
 bool store_locator_is_server(const char *locator);
 /* Schema version (PRAGMA user_version); 0 for a new file. */
 int store_version(struct xf_store *st, int *version, struct xf_err *err);

@@ -44,7 +44,8 @@ void verify_free(struct xf_verify *v);
 /* The desk's start check: false with a one-line message when something does not hold. */
 bool verify_desk_check(struct xf_store *st, char *msg, size_t size);
 
-/* The anchor file beside a store ("<db>.anchor"); the caller frees it. */
+/* The anchor file beside a store ("<db>.anchor"); for a PostgreSQL database the
+ * configuration's `anchor`. The caller frees it. */
 char *verify_anchor_path(const char *db_path);
 /* True when the system log takes messages (its socket /dev/log answers). */
 bool verify_syslog_reachable(void);

@@ -27,7 +27,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	}
 	struct xf_err err;
 	xf_err_clear(&err);
-	if (paths_make_parent(c->db, &err) != XF_OK)
+	if (!store_locator_is_server(c->db) && paths_make_parent(c->db, &err) != XF_OK)
 		return refused(&err);
 	char *pw = get_password("XINFANG_PASSWORD", "为管理员设定密码（至少 6 个字符）：");
 	if (pw == NULL) {

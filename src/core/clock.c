@@ -10,6 +10,7 @@
 static int override_day;
 static int override_set;
 static int env_checked;
+static long long server_offset; /* seconds the store's server is ahead of this machine */
 
 /* Sets or clears the date override. */
 void clock_set_today(int day)
@@ -36,7 +37,7 @@ enum { OFFICE_UTC_OFFSET = 8 * 3600 };
 /* Reads the system clock as the office's local time. */
 static void system_now(struct tm *tm)
 {
-	time_t t = time(NULL) + OFFICE_UTC_OFFSET;
+	time_t t = time(NULL) + (time_t)server_offset + OFFICE_UTC_OFFSET;
 	gmtime_r(&t, tm);
 }
 
@@ -85,7 +86,14 @@ void clock_now_iso(char out[20])
 /* Real seconds since the epoch. */
 long long clock_seconds(void)
 {
-	return (long long)time(NULL);
+	return (long long)time(NULL) + server_offset;
+}
+
+/* Takes the time from the store's server: its clock read as seconds since the epoch, at the
+ * moment this machine's read `local` (the store calls it once it is connected). */
+void clock_use_server(long long server, long long local)
+{
+	server_offset = server - local;
 }
 
 /* The real wall-clock time, never the date override, with its UTC offset

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xinfang/paths.h"
+#include "xinfang/store.h"
 #include "xf_config.h"
 
 /* What a value must look like. */
@@ -34,6 +35,7 @@ static const struct spec specs[] = {
 	{"color", "XINFANG_COLOR", "工作台用颜色 yes 或 no", K_COLOR, 0, 0},
 	{"backup_dir", "XINFANG_BACKUP_DIR", "每晚备份放在哪个目录", K_PATH, 0, 0},
 	{"backup_keep", "XINFANG_BACKUP_KEEP", "保留几份每晚备份", K_INT, 1, 3650},
+	{"anchor", "XINFANG_ANCHOR", "PostgreSQL 数据库的库外锚点文件（SQLite 文件的锚点在它旁边）", K_PATH, 0, 0},
 };
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
@@ -47,6 +49,16 @@ static char *builtin(const char *key)
 	bool tree = paths_in_build_tree();
 	if (strcmp(key, "db") == 0)
 		return tree ? paths_user_db() : xstrdup(XF_STATEDIR "/xinfang.db");
+	if (strcmp(key, "anchor") == 0) {
+		if (!tree)
+			return xstrdup(XF_STATEDIR "/postgresql.anchor");
+		char *db = paths_user_db(), *slash = strrchr(db, '/');
+		if (slash)
+			*slash = '\0';
+		char *anchor = xasprintf("%s/postgresql.anchor", db);
+		free(db);
+		return anchor;
+	}
 	if (strcmp(key, "backup_dir") == 0) {
 		if (!tree)
 			return xstrdup(XF_BACKUPDIR);
@@ -391,7 +403,7 @@ static bool in_group(gid_t gid)
 int config_check_member(const char *db, struct xf_err *err)
 {
 	const char *name = config_get("group");
-	if (str_empty(name) || geteuid() == 0)
+	if (str_empty(name) || geteuid() == 0 || store_locator_is_server(db)) /* a server grants its own */
 		return XF_OK;
 	struct group grbuf, *gr = NULL;
 	char buf[4096];

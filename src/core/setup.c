@@ -365,6 +365,9 @@ int setup_create(const char *path, const char *datadir, const char *admin, const
 		rc = init_finished(st, &finished, err);
 		if (rc == XF_OK && finished)
 			rc = xf_err_set(err, XF_EEXIST, "数据库 %s 已经初始化过，原有数据未动。要重新开始请换一个文件（--db）", path);
+		if (rc == XF_OK && !finished && store_locator_is_server(path))
+			rc = xf_err_set(err, XF_EEXIST, "数据库 %s 的初始化没有完成（可能被中断）：请数据库管理员把它删掉重建"
+			                                "（DROP DATABASE 后 CREATE DATABASE），再运行 xinfang init", path);
 		if (rc == XF_OK && !finished) {
 			/* Never marked done: an interrupted init, not an office's record. Start again. */
 			store_close(st);

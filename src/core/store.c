@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The columns of one table, read once from the schema. */
@@ -55,6 +56,7 @@ struct xf_chain **store_chain_slot(struct xf_store *st)
 }
 
 static void forget_columns(struct xf_store *st);
+static int query_int(struct xf_store *st, const char *sql, int64_t *value, struct xf_err *err, const char *what);
 static int store_pg_roles(struct xf_store *st, struct xf_err *err);
 
 /* Tables the generic row functions may touch. */
@@ -151,6 +153,20 @@ static int create_office_file(const char *path, struct xf_err *err)
 	return why.code;
 }
 
+/* A PostgreSQL store's time is its server's (the one clock: every desk on every machine dates
+ * its records alike): the server's clock read once, the difference kept by clock.c. */
+static int server_clock(struct xf_store *st, struct xf_err *err)
+{
+	if (on_sqlite(st))
+		return XF_OK;
+	int64_t server = 0;
+	int rc = query_int(st, "SELECT CAST(floor(extract(epoch FROM clock_timestamp())) AS BIGINT)", &server, err,
+	                   "读取数据库服务器的时间");
+	if (rc == XF_OK)
+		clock_use_server(server, (long long)time(NULL));
+	return rc;
+}
+
 /* Opens the store the locator names (an SQLite file, made with the office's mode when missing,
  * or a PostgreSQL database) through the storage seam. */
 int store_open(const char *path, struct xf_store **out, struct xf_err *err)
@@ -173,10 +189,10 @@ int store_open(const char *path, struct xf_store **out, struct xf_err *err)
 		return code;
 	}
 	st->db = on_sqlite(st) ? xf_db_native(st->conn) : NULL;
-	/* The text index is kept on both backends (FTS5; the token table); the audit chain's row
-	 * noting is SQLite's (the update hook), not yet PostgreSQL's (issue 19). */
-	if ((code = store_search_open(st, err)) != XF_OK ||
-	    (on_sqlite(st) && (code = store_chain_attach(st, err)) != XF_OK)) {
+	/* The text index (FTS5; the token table) and the audit chain are kept on both backends; a
+	 * production store on a server takes the server's clock. */
+	if ((code = store_search_open(st, err)) != XF_OK || (code = store_chain_attach(st, err)) != XF_OK ||
+	    (code = server_clock(st, err)) != XF_OK) {
 		store_close(st);
 		return code;
 	}
@@ -274,11 +290,13 @@ int store_latest_version(void)
 static int migrate_one(struct xf_store *st, const struct xf_migration *m, struct xf_err *err)
 {
 	int rc = exec(st, m->sql, err, m->name);
+	/* Rows the migration itself writes in covered tables are snapshotted with it; the chain's
+	 * seal hashes the records an upgraded store already holds and snapshots every row. */
+	if (rc == XF_OK)
+		rc = store_chain_note_script(st, m->sql, err);
+	if (rc == XF_OK && m->version == XF_CHAIN_SCHEMA)
+		rc = store_chain_seal(st, err);
 	if (rc != XF_OK || !on_sqlite(st))
-		return rc;
-	/* The chain's seal hashes the records an upgraded SQLite store already holds; a PostgreSQL
-	 * store is made new by init and has none to seal. */
-	if (m->version == XF_CHAIN_SCHEMA && (rc = store_chain_seal(st, err)) != XF_OK)
 		return rc;
 	char *set = xasprintf("PRAGMA user_version=%d", m->version);
 	rc = exec(st, set, err, m->name);
@@ -453,6 +471,9 @@ void store_insert_sql(struct xf_buf *sql, const char *table, const struct xf_fie
 	buf_puts(sql, ")");
 }
 
+static int insert_given(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
+                        struct xf_err *err);
+
 /* Generic INSERT. */
 int store_insert(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
                  struct xf_err *err)
@@ -460,13 +481,35 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 	int rc = check_columns(st, table, cols, err);
 	if (rc != XF_OK)
 		return rc;
+	/* "No value" ('') for an INTEGER column: the column is left to its declared default, on
+	 * both backends (PostgreSQL refuses '' there; SQLite kept the text, unlike any number). */
+	struct xf_fields given;
+	fields_init(&given);
+	for (size_t i = 0; i < cols->n; i++) {
+		const char *dflt;
+		if (cols->v[i].val[0] == '\0' && store_chain_blank_integer(st, table, cols->v[i].key, &dflt))
+			continue;
+		fields_add(&given, cols->v[i].key, cols->v[i].val);
+	}
+	rc = insert_given(st, table, &given, rowid, err);
+	fields_free(&given);
+	return rc;
+}
+
+/* store_insert of the values as given. */
+static int insert_given(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,
+                        struct xf_err *err)
+{
+	int rc;
 	struct xf_buf sql;
 	buf_init(&sql);
 	store_insert_sql(&sql, table, cols);
-	/* The new row's id comes back with it (PostgreSQL has no last_insert_rowid). */
-	if (rowid && has_column(st, table, "id"))
+	/* The new row's id comes back with it (PostgreSQL has no last_insert_rowid): the caller's,
+	 * and the audit chain's, which notes the row it is to snapshot. */
+	bool returning = has_column(st, table, "id") || on_sqlite(st);
+	if (returning && has_column(st, table, "id"))
 		buf_puts(&sql, " RETURNING id");
-	else if (rowid && on_sqlite(st))
+	else if (returning)
 		buf_puts(&sql, " RETURNING rowid");
 	struct xf_db_stmt *stmt;
 	bool own = false;
@@ -481,15 +524,17 @@ int store_insert(struct xf_store *st, const char *table, const struct xf_fields 
 	for (size_t i = 0; i < cols->n; i++)
 		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
 	enum xf_db_step step = xf_db_step(stmt);
-	if (step == XF_DB_ROW && rowid) {
-		*rowid = xf_db_column_int64(stmt, 0);
+	int64_t id = 0;
+	if (step == XF_DB_ROW) {
+		id = xf_db_column_int64(stmt, 0);
 		step = xf_db_step(stmt);
-	} else if (rowid) {
-		*rowid = 0;
 	}
+	if (rowid)
+		*rowid = id;
 	xf_db_finalize(stmt);
 	if (step != XF_DB_DONE)
 		return store_chain_auto_end(st, own, fail(st, err, "保存记录"), err);
+	store_chain_note(st, table, id);
 	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
@@ -521,8 +566,17 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	buf_free(&sql);
 	if (rc != XF_OK)
 		return store_chain_auto_end(st, own, rc, err);
-	for (size_t i = 0; i < cols->n; i++)
-		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+	for (size_t i = 0; i < cols->n; i++) {
+		const char *dflt; /* "no value" for an INTEGER column: its declared default (store_insert) */
+		if (cols->v[i].val[0] == '\0' && store_chain_blank_integer(st, table, cols->v[i].key, &dflt)) {
+			if (dflt)
+				xf_db_bind_text(stmt, (int)i + 1, dflt, -1);
+			else
+				xf_db_bind_null(stmt, (int)i + 1);
+		} else {
+			xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
+		}
+	}
 	xf_db_bind_int64(stmt, (int)cols->n + 1, id);
 	if (versioned && expect_version > 0)
 		xf_db_bind_int64(stmt, (int)cols->n + 2, expect_version);
@@ -535,6 +589,7 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 			rc = xf_err_set(err, XF_ENOTFOUND, "记录不存在");
 		return store_chain_auto_end(st, own, rc, err);
 	}
+	store_chain_note(st, table, id);
 	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
@@ -554,18 +609,24 @@ int store_update_named(struct xf_store *st, const char *table, const char *name,
 		buf_printf(&sql, "%s\"%s\" = ?%zu", i ? ", " : "", cols->v[i].key, i + 1);
 	buf_printf(&sql, " WHERE name = ?%zu", cols->n + 1);
 	struct xf_db_stmt *stmt;
+	bool own = false;
+	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
+		buf_free(&sql);
+		return rc;
+	}
 	rc = prepare(st, sql.data, &stmt, err);
 	buf_free(&sql);
 	if (rc != XF_OK)
-		return rc;
+		return store_chain_auto_end(st, own, rc, err);
 	for (size_t i = 0; i < cols->n; i++)
 		xf_db_bind_text(stmt, (int)i + 1, cols->v[i].val, -1);
 	xf_db_bind_text(stmt, (int)cols->n + 1, name, -1);
 	if ((rc = store_db_run(st, stmt, err, "保存修改")) != XF_OK)
-		return rc;
+		return store_chain_auto_end(st, own, rc, err);
 	if (xf_db_changes(st->conn) == 0)
-		return xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
-	return XF_OK;
+		return store_chain_auto_end(st, own, xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name), err);
+	store_chain_note(st, table, 0); /* kept whole */
+	return store_chain_auto_end(st, own, XF_OK, err);
 }
 
 /* Generic SELECT by id. */
@@ -656,7 +717,9 @@ int store_setting_set(struct xf_store *st, const char *key, const char *value, s
 		return store_chain_auto_end(st, own, rc, err);
 	xf_db_bind_text(stmt, 1, key, -1);
 	xf_db_bind_text(stmt, 2, value, -1);
-	return store_chain_auto_end(st, own, store_db_run(st, stmt, err, "保存设置"), err);
+	if ((rc = store_db_run(st, stmt, err, "保存设置")) == XF_OK)
+		store_chain_note(st, "settings", 0);
+	return store_chain_auto_end(st, own, rc, err);
 }
 
 /* Next number of a year, in the caller's transaction. */
@@ -677,7 +740,10 @@ int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err)
 		step = XF_DB_ERROR; /* no number came back */
 	}
 	xf_db_finalize(stmt);
-	return step == XF_DB_DONE ? XF_OK : fail(st, err, "编号");
+	if (step != XF_DB_DONE)
+		return fail(st, err, "编号");
+	store_chain_note(st, "number_seq", 0);
+	return XF_OK;
 }
 
 /* Finds a case by year and sequence. */
@@ -880,6 +946,9 @@ int store_calendar_replace(struct xf_store *st, int year, const char *source, co
 	xf_db_bind_text(stmt, 2, to, -1);
 	if ((rc = store_db_run(st, stmt, err, "导入日历")) != XF_OK)
 		return rc;
+	if (xf_db_changes(st->conn) > 0 || n > 0)
+		store_chain_note(st, "calendar_days", 0);
+	store_chain_note(st, "calendar_years", 0);
 	if ((rc = prepare(st, "INSERT INTO calendar_days(day, work, name) VALUES (?1, ?2, ?3)", &stmt, err)) != XF_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
@@ -939,6 +1008,8 @@ int store_rules_replace(struct xf_store *st, const struct xf_rules *rules, struc
 	int rc = exec(st, "DELETE FROM limit_rules; DELETE FROM rulesets;", err, "保存时限规则");
 	if (rc != XF_OK)
 		return rc;
+	store_chain_note(st, "limit_rules", 0);
+	store_chain_note(st, "rulesets", 0);
 	for (size_t i = 0; i < rules->nsets; i++) {
 		struct xf_fields f;
 		fields_init(&f);

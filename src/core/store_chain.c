@@ -1,9 +1,10 @@
-/* The audit chain in the store: every write's rows noted through an SQLite update hook and
- * snapshotted (canonical JSON, built here from the rows' values) into the audit record that
- * commits with them; each record's SHA-256 over the previous hash and its own content; the
- * checks `xinfang verify` makes; online backup and restore. Speaks the storage seam; what only
- * SQLite has (the update hook, the online backup API, JSON in SQL for verify) is behind its
- * dialect. */
+/* The audit chain in the store: every write's rows noted by the write path itself
+ * (store_chain_note: the id an INSERT returned, the id an UPDATE changed, a table kept whole)
+ * and snapshotted (canonical JSON, built here from the rows' values, the same bytes on SQLite
+ * and PostgreSQL) into the audit record that commits with them; each record's SHA-256 over the
+ * previous hash and its own content; the checks `xinfang verify` makes; online backup and
+ * restore. Speaks the storage seam; the catalogue and JSON in SQL are per dialect, the online
+ * backup API is SQLite's. */
 #include "xinfang/store_chain.h"
 
 #include <errno.h>
@@ -127,14 +128,14 @@ static void note_row(struct xf_chain *c, int t, int64_t rowid)
 	c->n++;
 }
 
-/* SQLite's update hook: notes each row a statement of this connection writes in the main
- * database. */
-static void on_row_written(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+/* Notes a row the write path just wrote (rowid 0, or any, for a table kept whole): every
+ * write to a covered table says which row it changed, on both backends. */
+void store_chain_note(struct xf_store *st, const char *table, int64_t rowid)
 {
-	(void)op;
-	int t = strcmp(db, "main") == 0 ? tracked_index(table) : -1;
-	if (t >= 0)
-		note_row(arg, t, rowid);
+	struct xf_chain *c = *store_chain_slot(st);
+	int t = tracked_index(table);
+	if (c != NULL && t >= 0)
+		note_row(c, t, rowid);
 }
 
 /* Empties the list of noted rows. */
@@ -155,7 +156,8 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 {
 	int version;
 	int rc = store_version(st, &version, err);
-	if (rc != XF_OK || version < XF_CHAIN_SCHEMA)
+	/* A PostgreSQL store is made at the newest version by init: it never lacks the chain. */
+	if (rc != XF_OK || version < XF_CHAIN_SCHEMA || xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
 		return rc;
 	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
 		return rc;
@@ -176,15 +178,13 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 	return XF_OK;
 }
 
-/* Starts noting written rows: on SQLite through its update hook. PostgreSQL has none: there
- * the write path is to note the rows it changed itself, from RETURNING (not yet: issue 19). */
+/* Starts keeping the chain's state: the write path notes the rows it changes itself
+ * (store_chain_note), on both backends. */
 int store_chain_attach(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = xcalloc(1, sizeof *c);
 	c->schema_cookie = -1;
 	*store_chain_slot(st) = c;
-	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
-		sqlite3_update_hook(xf_db_native(store_db(st)), on_row_written, c);
 	return late_migration(st, err);
 }
 
@@ -244,8 +244,6 @@ void store_chain_detach(struct xf_store *st)
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c == NULL)
 		return;
-	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
-		sqlite3_update_hook(xf_db_native(store_db(st)), NULL, NULL);
 	forget_exprs(c, 0);
 	forget_touched(c);
 	free(c->v);
@@ -343,24 +341,115 @@ static int read_defaults(struct xf_store *st, struct held_table *h, char **dflt)
 	return XF_OK;
 }
 
+/* A table's columns as SQLite's pragma_table_info gives them (name, declared default, type,
+ * place in the primary key), on either backend: PostgreSQL's catalogue with its types named as
+ * SQLite's (bigint and integer INTEGER, text TEXT, double precision REAL); its defaults come
+ * back as PostgreSQL writes them and go through sqlite_default(). */
+static const char *const table_info_sql[] = {
+	[XF_DB_SQLITE] = "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)",
+	[XF_DB_POSTGRESQL] =
+		"SELECT a.attname::text, pg_get_expr(d.adbin, d.adrelid), "
+		" CASE WHEN a.atttypid IN (20, 21, 23) THEN 'INTEGER' WHEN a.atttypid = 25 THEN 'TEXT' "
+		"  WHEN a.atttypid IN (700, 701) THEN 'REAL' ELSE format_type(a.atttypid, a.atttypmod) END, "
+		" coalesce(array_position(k.conkey, a.attnum), 0) "
+		"FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+		"LEFT JOIN pg_constraint k ON k.conrelid = a.attrelid AND k.contype = 'p' "
+		"WHERE a.attrelid = to_regclass(quote_ident(CAST(?1 AS TEXT))) AND a.attnum > 0 AND NOT a.attisdropped "
+		"ORDER BY a.attnum",
+};
+
+/* The schema a table is read from in the chain's SQL: SQLite's main (never a TEMP table of
+ * the same name), PostgreSQL's current schema. */
+static const char *main_schema(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "main." : "";
+}
+
+/* verify's working table: the newest snapshot of every row, as a digest beside its record. */
+static const char *const latest_create[] = {
+	[XF_DB_SQLITE] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT)",
+	[XF_DB_POSTGRESQL] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key text PRIMARY KEY, audit_id bigint, digest text)",
+};
+
+/* The name the working table is reached by. */
+static const char *latest_table(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "temp.xf_latest" : "pg_temp.xf_latest";
+}
+
+/* A declared default as SQLite's catalogue writes it, from PostgreSQL's text of it: casts
+ * dropped ('x'::text is 'x', '-1'::integer is -1), parentheses around a number dropped ((-1)
+ * is -1), a quoted number in a numeric column unquoted. What PostgreSQL keeps of the schema's
+ * literal defaults ('', 'pending', 0, 1, '{}') then reads as SQLite's. A new string. */
+static char *sqlite_default(const char *pg, const char *type)
+{
+	char *v = xstrdup(pg);
+	size_t n = strlen(v);
+	for (;;) {
+		/* a trailing ::name or ::name name (double precision, character varying) */
+		char *cast = NULL;
+		for (char *q = v; (q = strstr(q, "::")) != NULL; q += 2)
+			cast = q;
+		if (cast && strspn(cast + 2, "abcdefghijklmnopqrstuvwxyz _") == strlen(cast + 2) &&
+		    (cast == v || cast[-1] == '\'' || cast[-1] == ')' || (cast[-1] >= '0' && cast[-1] <= '9'))) {
+			*cast = '\0';
+			n = strlen(v);
+			continue;
+		}
+		if (n >= 2 && v[0] == '(' && v[n - 1] == ')') {
+			memmove(v, v + 1, n - 2);
+			v[n - 2] = '\0';
+			n -= 2;
+			continue;
+		}
+		break;
+	}
+	bool numeric = strcmp(type, "INTEGER") == 0 || strcmp(type, "REAL") == 0;
+	if (numeric && n >= 3 && v[0] == '\'' && v[n - 1] == '\'' && strspn(v + 1, "-+.0123456789eE") == n - 2) {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	return v;
+}
+
+/* The declared default of the current row of a table_info_sql statement (column 1), as
+ * SQLite's catalogue writes it; NULL when there is none. A new string. */
+static char *info_default(struct xf_store *st, struct xf_db_stmt *stmt)
+{
+	const char *d = xf_db_column_text(stmt, 1);
+	if (d == NULL)
+		return NULL;
+	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
+		return xstrdup(d);
+	const char *type = xf_db_column_text(stmt, 2);
+	return sqlite_default(d, type ? type : "");
+}
+
 /* Rebuilds the cached column lists when the schema changed (a migration, here or in another
- * process). The columns and their defaults are read from SQLite's catalogue; PostgreSQL's
- * (information_schema.columns, the defaults as SQLite declares them) is not yet: issue 19. */
+ * process), from the backend's catalogue (table_info_sql). */
 static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return xf_err_set(err, XF_EINVAL, "操作日志还不能读取 PostgreSQL 数据库的表结构：请暂用 SQLite 文件");
-	struct xf_db_stmt *stmt = cached(st, S_COOKIE, "PRAGMA schema_version");
-	if (stmt == NULL)
-		return chain_fail(st, "读取数据库结构", err);
-	int cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-	done(stmt);
+	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	/* A number that changes with the schema: SQLite's schema_version, which any change moves;
+	 * on PostgreSQL the schema's version (each migration sets it as its last statement; a
+	 * hash of the catalogue cost milliseconds on every record). A column added there behind
+	 * the program's back is seen by the next process, and verify names it. */
+	int cookie;
+	struct xf_db_stmt *stmt;
+	if (dialect == XF_DB_SQLITE) {
+		if ((stmt = cached(st, S_COOKIE, "PRAGMA schema_version")) == NULL)
+			return chain_fail(st, "读取数据库结构", err);
+		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
+		done(stmt);
+	} else if (store_version(st, &cookie, err) != XF_OK) {
+		return err->code;
+	}
 	if (cookie == c->schema_cookie)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
-	if ((stmt = prepare(st, "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)")) == NULL)
+	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	/* A row's canonical JSON leaves out the columns holding their declared default, so a
 	 * column a later migration adds with its default leaves every earlier snapshot valid. */
@@ -375,19 +464,18 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		h->usable = true;
 		while (xf_db_step(stmt) == XF_DB_ROW) {
 			const char *col = col_text(stmt, 0);
-			bool has_default = xf_db_column_type(stmt, 1) != XF_DB_NULL;
-			held_add(h, col, has_default ? col_text(stmt, 1) : NULL, col_text(stmt, 2),
-			         (int)xf_db_column_int64(stmt, 3));
+			char *d = info_default(st, stmt);
+			held_add(h, col, d, col_text(stmt, 2), (int)xf_db_column_int64(stmt, 3));
 			dflt = xrealloc(dflt, (size_t)h->n * sizeof *dflt);
-			dflt[h->n - 1] = has_default ? xstrdup(col_text(stmt, 1)) : NULL;
+			dflt[h->n - 1] = d;
 			buf_printf(&sel, "%st.\"%s\"", h->n > 1 ? ", " : "", col);
 			if (h->v[h->n - 1].rowid)
 				h->key = xasprintf("\"%s\"", col);
 		}
 		if (h->n > 0) {
 			h->select = sel.data;
-			if (h->key == NULL)
-				h->key = xstrdup("rowid");
+			if (h->key == NULL) /* PostgreSQL has no rowid: only tables kept whole lack an id */
+				h->key = xstrdup(dialect == XF_DB_SQLITE ? "rowid" : "0");
 			if (read_defaults(st, h, dflt) != XF_OK)
 				rc = chain_fail(st, "读取数据库结构", err);
 		} else {
@@ -471,7 +559,7 @@ static const char *col_text(struct xf_db_stmt *stmt, int i)
 }
 
 /* The SELECT every walk of the records uses. */
-static const char record_columns[] = "id, at, wall, operator, action, coalesce(case_id, ''), before, after, snapshot, hash";
+static const char record_columns[] = "id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash";
 
 /* Reads the current row of a record statement. */
 static void record_from(struct xf_db_stmt *stmt, struct record *r)
@@ -620,11 +708,27 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 	memset(out, 0, sizeof *out);
 	struct xf_db_stmt *stmt;
 	/* The init record is among the first: the scan looks no further. */
-	int rc = prepare_upto(st,
-	                      "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
-	                      "AND action = 'init' AND json_valid(after) "
-	                      "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
-	                      upto, &stmt, err);
+	/* JSON in SQL: SQLite's functions, PostgreSQL's operators on the json type (a record that
+	 * is not JSON stops the reading there: the chain walk has vouched for the records). */
+	static const char *const init_sql[] = {
+		[XF_DB_SQLITE] = "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
+		                 "AND action = 'init' AND json_valid(after) "
+		                 "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
+		[XF_DB_POSTGRESQL] = "SELECT id, CAST(after AS json) ->> 'training' FROM audit "
+		                     "WHERE id BETWEEN 1 AND least(?1, 1000) AND action = 'init' "
+		                     "AND CAST(after AS json) ->> 'training' IS NOT NULL ORDER BY id LIMIT 1",
+	};
+	static const char *const settings_sql[] = {
+		[XF_DB_SQLITE] = "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
+		                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
+		                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
+		[XF_DB_POSTGRESQL] = "SELECT a.id, s.value ->> 'value' FROM audit a, "
+		                     "json_array_elements(CAST(a.snapshot AS json) -> 'settings') s "
+		                     "WHERE a.id BETWEEN 1 AND ?1 AND strpos(a.snapshot, '\"settings\":') > 0 "
+		                     "AND s.value ->> 'key' = 'training' ORDER BY a.id",
+	};
+	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	int rc = prepare_upto(st, init_sql[dialect], upto, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = xf_db_step(stmt);
@@ -639,11 +743,7 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 		return XF_OK;
 	/* Every snapshot of the settings table carries the setting; instr() passes over the
 	 * records that hold none without parsing them. */
-	if (prepare_upto(st,
-	                 "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
-	                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
-	                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
-	                 upto, &stmt, err) != XF_OK)
+	if (prepare_upto(st, settings_sql[dialect], upto, &stmt, err) != XF_OK)
 		return err->code;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
 		bool training = strcmp(col_text(stmt, 1), "1") == 0;
@@ -788,8 +888,8 @@ static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const
 static int whole_table_json(struct xf_store *st, int t, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	char *sql = xasprintf("SELECT %s FROM main.\"%s\" t ORDER BY %s", c->held[t].select, tracked_tables[t].table,
-	                      tracked_tables[t].whole_order);
+	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t ORDER BY %s", c->held[t].select, main_schema(st),
+	                      tracked_tables[t].table, tracked_tables[t].whole_order);
 	struct xf_db_stmt *stmt = prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
@@ -812,7 +912,7 @@ static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_db_stmt *stmt = c->stmts[S_ROW + t];
 	if (stmt == NULL) { /* the row's SELECT is written out only the first time */
-		char *sql = xasprintf("SELECT %s FROM main.\"%s\" t WHERE t.%s = ?1", c->held[t].select,
+		char *sql = xasprintf("SELECT %s FROM %s\"%s\" t WHERE t.%s = ?1", c->held[t].select, main_schema(st),
 		                      tracked_tables[t].table, c->held[t].key);
 		stmt = cached(st, S_ROW + t, sql);
 		free(sql);
@@ -986,6 +1086,27 @@ void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid,
 	last->json = b.data;
 }
 
+/* Whether column of a covered table is an INTEGER one (not its id) and, in *dflt, its declared
+ * default (NULL: none), for the writer's "no value" ('') there: SQLite would keep the text ''
+ * in it and PostgreSQL refuses it, so on both the store writes the default instead (store.c). */
+bool store_chain_blank_integer(struct xf_store *st, const char *table, const char *column, const char **dflt)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	struct xf_err ignored; /* no catalogue: the value goes as given */
+	int t = tracked_index(table);
+	*dflt = NULL;
+	if (c == NULL || t < 0 || refresh_schema(st, &ignored) != XF_OK)
+		return false;
+	for (int k = 0; k < c->held[t].n; k++) {
+		const struct held_column *col = &c->held[t].v[k];
+		if (strcmp(col->name, column) == 0 && col->integer && !col->rowid) {
+			*dflt = col->dflt;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The hash the next record chains to: the newest record's (recomputed over the whole trail when
  * the newest is an unhashed record from before the chain), and the next id. */
 static int chain_tail(struct xf_store *st, int64_t *next_id, char prev[65], struct xf_err *err)
@@ -1134,6 +1255,35 @@ int store_chain_auto_end(struct xf_store *st, bool own, int rc, struct xf_err *e
 	return rc;
 }
 
+/* Notes every row of covered table t (its whole array once, for a table kept whole), writing
+ * a record (action) of every few hundred rows, so no record grows without bound. */
+static int note_every_row(struct xf_store *st, int t, const char *action, bool *appended, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c->held[t].n == 0)
+		return XF_OK;
+	char *sql = tracked_tables[t].whole_order
+	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", main_schema(st), tracked_tables[t].table)
+	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, main_schema(st),
+	                                tracked_tables[t].table, c->held[t].key);
+	struct xf_db_stmt *stmt = prepare(st, sql);
+	free(sql);
+	if (stmt == NULL)
+		return chain_fail(st, "封存操作日志", err);
+	int rc = XF_OK;
+	while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
+		note_row(c, t, xf_db_column_int64(stmt, 0));
+		if (tracked_tables[t].whole_order)
+			break;
+		if (c->n >= 500) {
+			rc = append_in_transaction(st, c->actor, action, 0, "{}", "{}", err);
+			*appended = true;
+		}
+	}
+	xf_db_finalize(stmt);
+	return rc;
+}
+
 /* Seals an upgraded store: every row snapshotted in records chained after the older ones. */
 int store_chain_seal(struct xf_store *st, struct xf_err *err)
 {
@@ -1145,30 +1295,85 @@ int store_chain_seal(struct xf_store *st, struct xf_err *err)
 	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
 		return rc;
 	forget_touched(c);
+	c->actor[0] = '\0';
 	bool appended = false;
-	for (int t = 0; t < NTRACKED && rc == XF_OK; t++) {
-		if (c->held[t].n == 0)
-			continue;
-		char *sql = xasprintf("SELECT %s FROM main.\"%s\" ORDER BY %s", c->held[t].key, tracked_tables[t].table,
-		                      c->held[t].key);
-		struct xf_db_stmt *stmt = prepare(st, sql);
-		free(sql);
-		if (stmt == NULL)
-			return chain_fail(st, "封存操作日志", err);
-		while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
-			note_row(c, t, xf_db_column_int64(stmt, 0));
-			if (tracked_tables[t].whole_order)
-				break;
-			/* Records of a few hundred rows each, so no record grows without bound. */
-			if (c->n >= 500) {
-				rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
-				appended = true;
-			}
-		}
-		xf_db_finalize(stmt);
-	}
+	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
+		rc = note_every_row(st, t, "seal", &appended, err);
 	if (rc == XF_OK && (c->n > 0 || (head.id > 0 && !appended)))
 		rc = append_in_transaction(st, "", "seal", 0, "{}", "{}", err);
+	return rc;
+}
+
+/* The next word of SQL text from *p on (a name, lower-cased, without its quotes), passing over
+ * comments, string literals and punctuation; false at the end. */
+static bool sql_word(const char **p, char *word, size_t size)
+{
+	const char *s = *p;
+	for (;;) {
+		if (*s == '\0')
+			return false;
+		if (s[0] == '-' && s[1] == '-') {
+			s += strcspn(s, "\n");
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr(s + 2, "*/");
+			s = end ? end + 2 : s + strlen(s);
+		} else if (*s == '\'') {
+			for (s++; *s && !(s[0] == '\'' && s[1] != '\''); s += s[0] == '\'' ? 2 : 1)
+				;
+			if (*s)
+				s++;
+		} else if (*s == '_' || *s == '"' || (unsigned char)*s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+		           (*s >= 'A' && *s <= 'Z')) {
+			break;
+		} else {
+			s++;
+		}
+	}
+	size_t n = 0;
+	bool quoted = *s == '"';
+	if (quoted)
+		s++;
+	while (*s && (quoted ? *s != '"' : (*s == '_' || (unsigned char)*s >= 0x80 || (*s >= 'a' && *s <= 'z') ||
+	                                    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))) {
+		if (n + 1 < size)
+			word[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		s++;
+	}
+	if (quoted && *s == '"')
+		s++;
+	word[n] = '\0';
+	*p = s;
+	return true;
+}
+
+/* Notes every row of each covered table a script (a migration) writes: INSERT/REPLACE INTO,
+ * UPDATE, DELETE FROM such a table anywhere in it. A migration runs once: its rows are
+ * snapshotted whole rather than row by row. */
+int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c == NULL)
+		return XF_OK;
+	bool written[NTRACKED] = {false};
+	char w[3][64] = {"", "", ""}; /* the three words before this one, the nearest first */
+	char word[64];
+	const char *p = sql;
+	while (sql_word(&p, word, sizeof word)) {
+		int t = tracked_index(word);
+		bool conflict = strcmp(w[1], "or") == 0 && strcmp(w[2], "update") == 0; /* UPDATE OR IGNORE t */
+		if (t >= 0 && (strcmp(w[0], "into") == 0 || strcmp(w[0], "update") == 0 || conflict ||
+		               (strcmp(w[0], "from") == 0 && strcmp(w[1], "delete") == 0)))
+			written[t] = true;
+		memmove(w[1], w[0], 2 * sizeof w[0]);
+		snprintf(w[0], sizeof w[0], "%s", word);
+	}
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK || !c->has_chain_columns)
+		return rc;
+	bool appended = false;
+	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
+		if (written[t])
+			rc = note_every_row(st, t, "write", &appended, err);
 	return rc;
 }
 
@@ -1176,6 +1381,10 @@ int store_chain_seal(struct xf_store *st, struct xf_err *err)
 int store_read_begin(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_err ignored; /* said in the chain's own words */
+	/* PostgreSQL's read-only transaction may fill a temporary table but not make one. */
+	if (xf_db_dialect(store_db(st)) == XF_DB_POSTGRESQL && xf_db_exec(store_db(st), latest_create[XF_DB_POSTGRESQL],
+	                                                                 &ignored, "") != XF_OK)
+		return chain_fail(st, "读取数据库", err);
 	if (xf_db_begin_read(store_db(st), &ignored) != XF_OK)
 		return chain_fail(st, "读取数据库", err);
 	return XF_OK;
@@ -1246,14 +1455,16 @@ static const char *column_default(struct xf_store *st, const char *table, const 
 	if (c->defaults[t] == NULL) {
 		c->defaults[t] = xcalloc(1, sizeof *c->defaults[t]);
 		fields_init(c->defaults[t]);
-		struct xf_db_stmt *stmt = prepare(st, "SELECT name, dflt_value FROM pragma_table_info(?1)");
+		struct xf_db_stmt *stmt = prepare(st, table_info_sql[xf_db_dialect(store_db(st))]);
 		if (stmt != NULL) {
 			xf_db_bind_text(stmt, 1, table, -1);
 			while (xf_db_step(stmt) == XF_DB_ROW) {
-				char *d = default_text(xf_db_column_text(stmt, 1));
+				char *declared = info_default(st, stmt);
+				char *d = default_text(declared);
 				if (d)
 					fields_add(c->defaults[t], col_text(stmt, 0), d);
 				free(d);
+				free(declared);
 			}
 			xf_db_finalize(stmt);
 		}
@@ -1266,12 +1477,22 @@ static const char *column_default(struct xf_store *st, const char *table, const 
 static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	static const char sql[] =
-		"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
-		"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
-		"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
-		"WHERE c.key NOT IN (SELECT key FROM json_each(?1))";
-	if ((stmt = prepare(st, sql)) == NULL)
+	/* A value as text: a string's own text, anything else its JSON (as SQLite's json_each). */
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] =
+			"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
+			"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
+			"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
+			"WHERE c.key NOT IN (SELECT key FROM json_each(?1))",
+		[XF_DB_POSTGRESQL] =
+			"SELECT r.key, r.value #>> '{}', c.value #>> '{}', CASE WHEN c.key IS NULL THEN 1 ELSE 0 END "
+			"FROM json_each(CAST(?1 AS json)) r LEFT JOIN json_each(CAST(?2 AS json)) c ON c.key = r.key "
+			"WHERE c.key IS NULL OR json_typeof(r.value) <> json_typeof(c.value) "
+			"OR CAST(r.value AS text) IS DISTINCT FROM CAST(c.value AS text) "
+			"UNION ALL SELECT c.key, NULL, c.value #>> '{}', 2 FROM json_each(CAST(?2 AS json)) c "
+			"WHERE c.key NOT IN (SELECT key FROM json_each(CAST(?1 AS json)))",
+	};
+	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded, -1);
 	xf_db_bind_text(stmt, 2, f->current, -1);
@@ -1294,10 +1515,17 @@ static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_e
 static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	static const char sql[] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
-	                          "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
-	                          "SELECT value FROM json_each(?1))";
-	if ((stmt = prepare(st, sql)) == NULL)
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
+		                 "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
+		                 "SELECT value FROM json_each(?1))",
+		[XF_DB_POSTGRESQL] =
+			"SELECT 0, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?1 AS json)) "
+			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?2 AS json))) x "
+			"UNION ALL SELECT 1, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?2 AS json)) "
+			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?1 AS json))) y",
+	};
+	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded ? f->recorded : "[]", -1);
 	xf_db_bind_text(stmt, 2, f->current ? f->current : "[]", -1);
@@ -1311,8 +1539,12 @@ static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err 
 /* The recorded value of one snapshot key in one record. */
 static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *key)
 {
-	struct xf_db_stmt *stmt =
-		prepare(st, "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2");
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2",
+		[XF_DB_POSTGRESQL] = "SELECT CASE WHEN json_typeof(j.value) = 'null' THEN NULL ELSE CAST(j.value AS text) END "
+		                     "FROM audit a, json_each(CAST(a.snapshot AS json)) j WHERE a.id = ?1 AND j.key = ?2",
+	};
+	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
 	if (stmt == NULL)
 		return NULL;
 	xf_db_bind_int64(stmt, 1, audit_id);
@@ -1364,27 +1596,41 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 	if (rc != XF_OK)
 		return rc;
 	/* The records' snapshots are read with SQLite's JSON functions and a digest function of
-	 * ours into a TEMP table; PostgreSQL will read them with jsonb_each into a temporary table
-	 * of its own (not yet: issue 19; refresh_schema has refused it above). */
-	if (xf_db_dialect(db) == XF_DB_SQLITE)
+	 * ours into a TEMP table; on PostgreSQL with json_each (the json type keeps each value's
+	 * text as written, so its digest is the digest of the canonical JSON) and sha256. */
+	enum xf_db_dialect dialect = xf_db_dialect(db);
+	const char *latest_name = latest_table(st);
+	if (dialect == XF_DB_SQLITE)
 		sqlite3_create_function(xf_db_native(db), "xf_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 		                        sql_sha256, NULL, NULL);
 	/* The newest snapshot of every row, kept as a digest beside the record it is in; only the
 	 * records the chain walk proved count (never one numbered below 1 or past a break). */
 	struct xf_db_stmt *latest;
 	struct xf_err ignored; /* said in the chain's own words */
-	if (xf_db_exec(db,
-	               "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT);"
-	               "DELETE FROM temp.xf_latest;",
-	               &ignored, "") != XF_OK)
+	/* Made before the read transaction on PostgreSQL (store_read_begin), here when none is open. */
+	if ((dialect == XF_DB_SQLITE || !xf_db_in_transaction(db)) &&
+	    xf_db_exec(db, latest_create[dialect], &ignored, "") != XF_OK)
 		return chain_fail(st, "读取操作日志", err);
-	if ((rc = prepare_upto(st,
-	                       "INSERT INTO temp.xf_latest(key, audit_id, digest) "
-	                       " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
-	                       " FROM main.audit a, json_each(a.snapshot) j "
-	                       " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
-	                       " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
-	                       upto, &latest, err)) != XF_OK)
+	char *clear = xasprintf("DELETE FROM %s", latest_name);
+	rc = xf_db_exec(db, clear, &ignored, "");
+	free(clear);
+	if (rc != XF_OK)
+		return chain_fail(st, "读取操作日志", err);
+	static const char *const fill[] = {
+		[XF_DB_SQLITE] = "INSERT INTO temp.xf_latest(key, audit_id, digest) "
+		                 " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
+		                 " FROM main.audit a, json_each(a.snapshot) j "
+		                 " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
+		                 " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
+		/* The newest record's value of each key: DISTINCT ON, newest first. */
+		[XF_DB_POSTGRESQL] =
+			"INSERT INTO pg_temp.xf_latest(key, audit_id, digest) "
+			" SELECT DISTINCT ON (j.key) j.key, a.id, CASE WHEN json_typeof(j.value) = 'null' THEN NULL "
+			"  ELSE encode(sha256(convert_to(CAST(j.value AS text), 'UTF8')), 'hex') END "
+			" FROM audit a, json_each(CAST(a.snapshot AS json)) j "
+			" WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%' ORDER BY j.key, a.id DESC",
+	};
+	if ((rc = prepare_upto(st, fill[dialect], upto, &latest, err)) != XF_OK)
 		return rc;
 	int filled = xf_db_step(latest);
 	xf_db_finalize(latest);
@@ -1405,7 +1651,10 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 				break;
 			}
 			(*rows)++;
-			if ((stmt = prepare(st, "SELECT audit_id, digest FROM temp.xf_latest WHERE key = ?1")) == NULL) {
+			sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_name);
+			stmt = prepare(st, sql);
+			free(sql);
+			if (stmt == NULL) {
 				buf_free(&cur);
 				rc = chain_fail(st, "比对记录", err);
 				break;
@@ -1429,8 +1678,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		}
 		/* Rows whose newest snapshot is missing or differs. */
 		sql = xasprintf("SELECT l.audit_id, l.digest, t.%s, %s "
-		                "FROM main.\"%s\" t LEFT JOIN temp.xf_latest l ON l.key = '%s:' || t.%s ORDER BY t.%s",
-		                c->held[t].key, c->held[t].select, name, name, c->held[t].key, c->held[t].key);
+		                "FROM %s\"%s\" t LEFT JOIN %s l ON l.key = '%s:' || t.%s ORDER BY t.%s",
+		                c->held[t].key, c->held[t].select, main_schema(st), name, latest_name, name, c->held[t].key,
+		                c->held[t].key);
 		stmt = prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
@@ -1456,10 +1706,15 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		if (!more || rc != XF_OK)
 			break;
 		/* Rows recorded as present that are gone. */
-		sql = xasprintf("SELECT l.key, l.audit_id FROM temp.xf_latest l WHERE l.key > '%s:' AND l.key < '%s;' "
-		                "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\"%s\" t "
-		                "WHERE t.rowid = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id",
-		                name, name, name, strlen(name) + 2);
+		/* (PostgreSQL: a key whose number is not one, a forged one, matches no row.) */
+		sql = xasprintf(dialect == XF_DB_SQLITE
+		                    ? "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
+		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
+		                      "WHERE t.%s = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id"
+		                    : "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
+		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
+		                      "WHERE CAST(t.%s AS text) = substr(l.key, %zu)) ORDER BY l.audit_id",
+		                latest_name, name, name, main_schema(st), name, c->held[t].key, strlen(name) + 2);
 		stmt = prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
@@ -1473,7 +1728,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		}
 		xf_db_finalize(stmt);
 	}
-	xf_db_exec(db, "DELETE FROM temp.xf_latest", &ignored, "");
+	char *empty = xasprintf("DELETE FROM %s", latest_name);
+	xf_db_exec(db, empty, &ignored, "");
+	free(empty);
 	return rc;
 }
 

@@ -360,6 +360,7 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 	if (rowid)
 		*rowid = id;
 	/* The trail's snapshot of the row from the values in hand, not read back. */
+	store_chain_note(b->st, table, id);
 	store_chain_hold_row(b->st, table, id, cols);
 	/* Every text an import writes belongs to a case it writes: noting the case is enough. */
 	if (b->writing && strcmp(table, "cases") == 0)
@@ -401,7 +402,10 @@ int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *er
 	xf_db_bind_int64(b->raise_seq, 2, seq);
 	enum xf_db_step step = xf_db_step(b->raise_seq);
 	xf_db_reset(b->raise_seq);
-	return step == XF_DB_DONE ? XF_OK : store_db_fail(b->st, err, "更新编号顺序");
+	if (step != XF_DB_DONE)
+		return store_db_fail(b->st, err, "更新编号顺序");
+	store_chain_note(b->st, "number_seq", 0);
+	return XF_OK;
 }
 
 /* Finalizes the writer's statements and, after its transaction ended, puts the index's

@@ -124,14 +124,23 @@ struct xf_chain;
 /* Where the store keeps its audit chain state. */
 struct xf_chain **store_chain_slot(struct xf_store *st);
 
-/* Starts noting the rows each write touches (an SQLite update hook); a store that passed schema
- * version 5 without it (made by a build holding later migrations only) gets it now, sealed. */
+/* Starts keeping the chain's state; a store that passed schema version 5 without it (made by a
+ * build holding later migrations only) gets it now, sealed. */
 int store_chain_attach(struct xf_store *st, struct xf_err *err);
 /* Stops noting and frees the state. */
 void store_chain_detach(struct xf_store *st);
+/* Notes a row of table the write path just wrote (inserted, updated or deleted), so its
+ * snapshot goes into the audit record that commits with it; a table kept whole is noted as
+ * such whatever rowid says. Every write to a covered table calls it (no update hook). */
+void store_chain_note(struct xf_store *st, const char *table, int64_t rowid);
+/* Notes every row of each covered table a script (a migration) writes. */
+int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err *err);
+/* Whether a covered table's column is an INTEGER one (not its id), with its declared default
+ * in *dflt (NULL: none): where a writer gives '' ("no value") the store writes that default. */
+bool store_chain_blank_integer(struct xf_store *st, const char *table, const char *column, const char **dflt);
 /* Forgets the rows noted so far (a transaction begins or was rolled back). */
 void store_chain_forget(struct xf_store *st);
-/* Holds the canonical JSON of the row just inserted, built from the text values it was
+/* Holds the canonical JSON of the row just inserted and noted, built from the text values it was
  * inserted with (the import's rows), so its snapshot is not read back through SQL. */
 void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid, const struct xf_fields *cols);
 /* Writes the rows noted since the last audit record into a record of their own ("write"),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store_private.h"
+#include "store_schema_pg.h"
 #include "xinfang/store_chain.h"
 
 /* The objects SQLite keeps for itself (autoindexes follow their table's SQL, statistics come
@@ -95,7 +96,7 @@ int store_schema_check(struct xf_store *st, struct xf_rows *faults, long *expect
 	/* The comparison reads SQLite's own record of its schema; on PostgreSQL the same check is
 	 * tests/pg/test_schema_same.py's for now (here: not yet, issue 19). */
 	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return xf_err_set(err, XF_EINVAL, "本版本尚不能核对 PostgreSQL 数据库的结构：请数据库管理员用 pg_dump --schema-only 与安装包的 data/schema/pg 比对");
+		return store_schema_check_pg(st, faults, expected, err);
 	if (!expected_ready) {
 		if ((rc = build_expected(&expected_schema, err)) != XF_OK)
 			return rc;

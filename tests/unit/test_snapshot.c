@@ -5,11 +5,15 @@
  * the program's back (the sqlite3 C API used as the sqlite3 shell would be). */
 #include "testutil.h"
 
+#include <regex.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/store_private.h"
+#include "xinfang/calendar.h"
+#include "xinfang/limits.h"
 #include "xinfang/store_chain.h"
 #include "xinfang/verify.h"
 
@@ -223,12 +227,177 @@ static void test_program_writes_verify(void **state)
 	fixture_close(&fx);
 }
 
+
+/* Runs verify and returns its number of failures, its text in *text (a new string). */
+static int verify_failures(struct xf_store *st, char **text)
+{
+	struct xf_verify v;
+	struct xf_err err;
+	xf_err_clear(&err);
+	if (verify_store(st, 0, NULL, &v, &err) != XF_OK)
+		fail_msg("verify: %s", err.msg);
+	int n = v.failures;
+	*text = xstrdup(v.text.data ? v.text.data : "");
+	verify_free(&v);
+	return n;
+}
+
+/* Every write path of the store notes the rows it wrote itself (there is no update hook): a
+ * reference list's rename, settings, numbering, a year of the calendar, the limit rules, rows
+ * inserted and updated; verify then finds every row as its newest snapshot holds it. A row
+ * written on the store's own connection without being noted is found by verify. */
+static void test_every_write_noted(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	int64_t a = fixture_case(&fx, "name=张三", NULL);
+	fixture_move(&fx.head, a, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	struct xf_err err;
+	struct xf_fields f;
+	fields_from(&f, "active=0", NULL);
+	assert_int_equal(store_update_named(fx.st, "departments", "个人金融部", &f, &err), XF_OK);
+	fields_free(&f);
+	assert_int_equal(store_setting_set(fx.st, "office_name", "某某支行", &err), XF_OK);
+	assert_int_equal(store_begin(fx.st, &err), XF_OK);
+	int seq = 0;
+	assert_int_equal(store_next_seq(fx.st, 2031, &seq, &err), XF_OK);
+	struct xf_calday days[1] = {{date_from_ymd(2031, 1, 1), false, "元旦"}};
+	assert_int_equal(store_calendar_replace(fx.st, 2031, "test", days, 1, &err), XF_OK);
+	struct xf_rules rules;
+	assert_int_equal(store_rules_load(fx.st, &rules, &err), XF_OK);
+	assert_true(rules.n > 1);
+	rules.n--; /* one rule fewer: the table's snapshot must lose it */
+	assert_int_equal(store_rules_replace(fx.st, &rules, &err), XF_OK);
+	limits_free(&rules);
+	fields_from(&f, "summary=改过的摘要", NULL);
+	assert_int_equal(store_update(fx.st, "cases", a, &f, 0, &err), XF_OK);
+	fields_free(&f);
+	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	char *text;
+	if (verify_failures(fx.st, &text) != 0)
+		fail_msg("verify: %s", text);
+	free(text);
+
+	/* The same kind of write, on the same connection, that nobody noted. */
+	assert_int_equal(store_begin(fx.st, &err), XF_OK);
+	assert_int_equal(xf_db_exec(store_db(fx.st), "UPDATE petitioners SET name = '李四' WHERE name = '张三'", &err, "test"),
+	                 XF_OK);
+	assert_int_equal(store_commit(fx.st, &err), XF_OK);
+	assert_true(verify_failures(fx.st, &text) > 0);
+	assert_non_null(strstr(text, "petitioners"));
+	assert_non_null(strstr(text, "李四"));
+	free(text);
+	fixture_close(&fx);
+}
+
+/* Counts a row that differs from its newest snapshot. */
+static bool count_fault(void *ctx, const struct xf_row_fault *f)
+{
+	fprintf(stderr, "fault: %s\n", f->key);
+	++*(long *)ctx;
+	return true;
+}
+
+/* A migration that writes rows of a covered table (007 gives every petitioner with an ID
+ * number its kind) has them snapshotted in the upgrade: the upgraded store verifies. */
+static void test_migration_writes_noted(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/xinfang-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/old.db", dir);
+	struct xf_store *st;
+	struct xf_err err;
+	assert_int_equal(store_open(path, &st, &err), XF_OK);
+	assert_int_equal(store_migrate(st, 6, &err), XF_OK);
+	struct xf_fields f;
+	assert_int_equal(store_begin(st, &err), XF_OK);
+	fields_from(&f, "name=来访", NULL);
+	assert_int_equal(store_insert(st, "channels", &f, NULL, &err), XF_OK);
+	fields_free(&f);
+	fields_from(&f, "name=服务态度", "kind=投诉", "grp=general", NULL);
+	assert_int_equal(store_insert(st, "categories", &f, NULL, &err), XF_OK);
+	fields_free(&f);
+	fields_from(&f, "year=2025", "seq=1", "number=2025年第0001号", "state=queued", "received=2025-06-01",
+	            "channel=来访", "category=服务态度", "summary=旧事项", "ruleset=seed", "due_transfer=2025-06-03",
+	            "due_handle=2025-06-09", "due_reply=2025-07-01", "orig_due_handle=2025-06-09",
+	            "orig_due_reply=2025-07-01", "created_by=admin", "created_at=2025-06-01 09:00:00", NULL);
+	int64_t id = 0;
+	assert_int_equal(store_insert(st, "cases", &f, &id, &err), XF_OK);
+	fields_free(&f);
+	char cid[32];
+	snprintf(cid, sizeof cid, "case_id=%lld", (long long)id);
+	fields_from(&f, cid, "name=王五", "id_number=110101199003071234", NULL);
+	assert_int_equal(store_insert(st, "petitioners", &f, NULL, &err), XF_OK);
+	fields_free(&f);
+	assert_int_equal(store_commit(st, &err), XF_OK);
+	if (store_migrate(st, 0, &err) != XF_OK)
+		fail_msg("migrate: %s", err.msg);
+	struct xf_rows rows;
+	assert_int_equal(store_list(st, "petitioners", NULL, NULL, &rows, &err), XF_OK);
+	assert_string_equal(fields_str(&rows.v[0], "id_type"), "居民身份证");
+	rows_free(&rows);
+	long nrows = 0, faults = 0;
+	assert_int_equal(store_chain_rows_check(st, INT64_MAX, count_fault, &faults, &nrows, &err), XF_OK);
+	assert_true(nrows > 2);
+	assert_int_equal(faults, 0);
+	store_close(st);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(path);
+}
+
+/* No trigger of the schema (nor the connection's TEMP ones) writes a covered table: the write
+ * path's own notes are all there is to note. */
+static void test_no_trigger_writes_covered_tables(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	struct xf_buf pattern;
+	buf_init(&pattern);
+	buf_puts(&pattern, "(into|update|delete[[:space:]]+from)[[:space:]]+(main\\.|temp\\.)?\"?(");
+	int n = 0;
+	for (const char *const *t = store_chain_tables(); *t; t++)
+		buf_printf(&pattern, "%s%s", n++ ? "|" : "", *t);
+	buf_puts(&pattern, ")\"?([^a-z_]|$)");
+	regex_t re;
+	assert_int_equal(regcomp(&re, pattern.data, REG_EXTENDED | REG_ICASE | REG_NOSUB), 0);
+	buf_free(&pattern);
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	assert_int_equal(xf_db_prepare(store_db(fx.st),
+	                               "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' "
+	                               "UNION ALL SELECT name, sql FROM sqlite_temp_schema WHERE type = 'trigger'",
+	                               &stmt, &err),
+	                 XF_OK);
+	int triggers = 0;
+	while (xf_db_step(stmt) == XF_DB_ROW) {
+		const char *sql = xf_db_column_text(stmt, 1);
+		/* The trigger's body only: its head names the table it fires on. */
+		const char *body = strstr(sql, "BEGIN");
+		assert_non_null(body);
+		triggers++;
+		if (regexec(&re, body, 0, NULL, 0) == 0)
+			fail_msg("trigger %s writes a covered table: %s", xf_db_column_text(stmt, 0), body);
+	}
+	xf_db_finalize(stmt);
+	regfree(&re);
+	assert_true(triggers > 20); /* the no-delete guards, the counts, the index's own */
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_store),
 		cmocka_unit_test(test_odd_values),
 		cmocka_unit_test(test_program_writes_verify),
+		cmocka_unit_test(test_every_write_noted),
+		cmocka_unit_test(test_migration_writes_noted),
+		cmocka_unit_test(test_no_trigger_writes_covered_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

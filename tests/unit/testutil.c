@@ -93,15 +93,26 @@ static void fixture_database(struct fixture *fx)
  * in a temporary directory, or on PostgreSQL (test_on_pg) a new database of the cluster. */
 void fixture_open(struct fixture *fx, const char *today)
 {
+	fixture_open_at(fx, today, NULL);
+}
+
+/* Creates the fixture's store at a locator (a PostgreSQL database's URI), or in a temporary
+ * file when it is NULL. */
+void fixture_open_at(struct fixture *fx, const char *today, const char *locator)
+{
 	memset(fx, 0, sizeof *fx);
 	struct xf_err err;
 	assert_int_equal(clock_set_today_iso(today, &err), XF_OK);
 	snprintf(fx->dir, sizeof fx->dir, "/tmp/xinfang-test-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	if (test_on_pg())
+	if (locator) {
+		snprintf(fx->db, sizeof fx->db, "%s", locator);
+	} else if (test_on_pg()) {
 		fixture_database(fx);
-	else
+		fx->own_database = true;
+	} else {
 		snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
+	}
 	assert_int_equal(store_open(fx->db, &fx->st, &err), XF_OK);
 	int rc = setup_init_mode(fx->st, test_datadir(), "admin", "secret1", XF_INIT_TRAINING, &fx->admin, &err);
 	if (rc != XF_OK)
@@ -122,7 +133,7 @@ void fixture_close(struct fixture *fx)
 	session_close(&fx->head);
 	session_close(&fx->handler);
 	store_close(fx->st);
-	if (test_on_pg()) {
+	if (fx->own_database) {
 		const char *name = strstr(fx->db, ":///");
 		char *drop = xasprintf("DROP DATABASE IF EXISTS %.*s", (int)strcspn(name + 4, "?"), name + 4);
 		on_cluster(drop);

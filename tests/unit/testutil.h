@@ -21,6 +21,7 @@ struct fixture {
 	char db[300];
 	struct xf_store *st;
 	struct xf_session admin, clerk, head, handler;
+	bool own_database; /* db is a database the fixture made on the cluster (dropped at close) */
 };
 
 /* True when the suite runs on PostgreSQL (meson test --setup pg): the fixture's store is then a
@@ -28,6 +29,8 @@ struct fixture {
 bool test_on_pg(void);
 /* Creates the fixture (today set to `today`, ISO). */
 void fixture_open(struct fixture *fx, const char *today);
+/* The same at a locator (a PostgreSQL database's URI; NULL: a temporary file). */
+void fixture_open_at(struct fixture *fx, const char *today, const char *locator);
 void fixture_close(struct fixture *fx);
 /* Registers a simple case as the clerk and returns its id; extra is "key=value" pairs. */
 int64_t fixture_case(struct fixture *fx, const char *first, ...);

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""An office's day on PostgreSQL through the real program: `xinfang --db postgresql://… init`
+in an empty database, then registration, transfer, outcome, reply, show, list, status, history,
+the ledger's export and import and verify, as on an SQLite file; a forged row and an index the
+migrations never made are found by verify.
+
+Run beside a throwaway cluster: tests/pg/with_cluster.sh python3 tests/pg/test_cli_day.py
+
+The store is a production one, so its time is the server's: the database's search_path puts a
+clock_timestamp() of the test's own (10:00 on 2026-06-15) before pg_catalog's, and the cases
+must be numbered and dated by that day, not by this machine's. A training store (init
+--training) keeps the date given with --today.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+BIN = os.environ['XINFANG_BIN']
+PSQL = os.path.join(os.environ.get('XINFANG_TEST_PG_BINDIR', ''), 'psql')
+if not os.access(PSQL, os.X_OK):
+    PSQL = 'psql'
+SOCKET = os.environ['XINFANG_TEST_PG_DIR']
+TMP = tempfile.mkdtemp(prefix='xinfang-pgday-')
+
+failures = []
+
+
+def check(ok, what):
+    """Notes a failure (all are reported at the end)."""
+    if not ok:
+        failures.append(what)
+    return ok
+
+
+def psql(sql, db='postgres'):
+    """Runs SQL on a database of the cluster as its superuser; returns the output."""
+    r = subprocess.run([PSQL, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit('psql failed: %s\n%s' % (sql, r.stderr))
+    return r.stdout.strip()
+
+
+def fresh(name):
+    """An empty database as a DBA makes one, and its locator."""
+    psql('DROP DATABASE IF EXISTS %s' % name)
+    psql("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'" % name)
+    return 'postgresql:///%s?host=%s&user=postgres' % (name, SOCKET)
+
+
+def xinfang(locator, *args, user=None, today=None, expect=0):
+    """Runs the program on the store; checks its exit code; returns (stdout, stderr)."""
+    env = dict(os.environ, XINFANG_PASSWORD='secret123X', XINFANG_ANCHOR=os.path.join(TMP, 'pg.anchor'))
+    env.pop('XINFANG_TODAY', None)
+    argv = [BIN, '--db', locator]
+    if user:
+        argv += ['--user', user]
+    if today:
+        argv += ['--today', today]
+    r = subprocess.run(argv + list(args), capture_output=True, text=True, env=env)
+    check(r.returncode == expect, '%s: exit %d, not %d\n%s%s' % (' '.join(args), r.returncode, expect, r.stdout,
+                                                                   r.stderr))
+    return r.stdout, r.stderr
+
+
+def production_day():
+    """A production store on PostgreSQL through one day, dated by the server's clock."""
+    loc = fresh('xf_day')
+    psql("CREATE SCHEMA xf_clock; CREATE FUNCTION xf_clock.clock_timestamp() RETURNS timestamptz LANGUAGE sql "
+         "AS $$ SELECT timestamptz '2026-06-15 10:00:00+08' $$", 'xf_day')
+    psql('ALTER DATABASE xf_day SET search_path = public, xf_clock, pg_catalog')
+    out, err = xinfang(loc, 'init')
+    check('已初始化' in out, 'init said: ' + out + err)
+    check(not os.path.exists('postgresql:'), 'init made a directory named after the URI')
+    out, err = xinfang(loc, 'init', expect=1)
+    check('已经初始化过' in err, 'a second init said: ' + err)
+    check(os.path.exists(os.path.join(TMP, 'pg.anchor')), 'init wrote no anchor where the configuration says')
+    out, _ = xinfang(loc, 'new', 'channel=来访', 'name=赵六', 'category=服务态度', 'summary=柜员态度冷淡，要求道歉',
+                     'people=', user='admin')
+    number = out.strip().splitlines()[-1] if out.strip() else ''
+    check(number == '2026年第0001号', 'numbered by the server\'s year: ' + out)
+    m = re.match(r'(\d+)年第(\d+)号', number)
+    num = '%s-%s' % m.groups() if m else '2026-0001'
+    xinfang(loc, 'transfer', num, 'dept=个人金融部', user='admin')
+    xinfang(loc, 'outcome', num, 'findings=经核实情况属实', 'satisfaction=满意', user='admin')
+    xinfang(loc, 'reply', num, 'method=书面', user='admin')
+    out, _ = xinfang(loc, 'show', num, user='admin')
+    check('赵六' in out and '2026-06-15' in out, 'show: ' + out)
+    out, _ = xinfang(loc, 'list', user='admin')
+    check(num in out or number in out, 'list: ' + out)
+    xinfang(loc, 'status', user='admin')
+    out, _ = xinfang(loc, 'history', num, user='admin')
+    check('2026-06-15' in out, 'history is dated by the server: ' + out)
+    at = psql("SELECT string_agg(DISTINCT substr(at, 1, 10), ',') FROM audit", 'xf_day')
+    check(at == '2026-06-15', 'every record dated by the server: ' + at)
+    wall = psql("SELECT count(*) FROM audit WHERE wall NOT LIKE '2026-06-15T10:00:%'", 'xf_day')
+    check(wall == '0', 'every wall time the server\'s: %s left' % wall)
+    xinfang(loc, 'new', 'channel=来访', 'name=孙七', 'category=服务态度', 'summary=又一件', user='admin',
+            today='2026-06-14', expect=1)
+    out, err = xinfang(loc, 'verify', user='admin')
+    check('校验链完整' in out and '与操作日志的重放一致' in out, 'verify: ' + out + err)
+    out, err = xinfang(loc, 'export', '--encoding', 'UTF-8', '--to', os.path.join(TMP, 'ledger.csv'), user='admin')
+    check('已导出 1 件' in out, 'export: ' + out + err)
+    # A row changed behind the program's back, as the owner, is found.
+    psql("UPDATE petitioners SET name = '钱八' WHERE name = '赵六'", 'xf_day')
+    out, err = xinfang(loc, 'verify', user='admin', expect=1)
+    check('钱八' in out + err and 'petitioners' in out + err, 'verify of a forged row: ' + out + err)
+    # So is an index the migrations never made (the schema compared with data/schema/pg's).
+    psql("CREATE INDEX xf_extra ON cases (summary)", 'xf_day')
+    out, err = xinfang(loc, 'verify', user='admin', expect=1)
+    check('xf_extra' in out and '多出' in out, 'verify of an extra index: ' + out + err)
+
+
+def training_day():
+    """A training store on PostgreSQL keeps the date given with --today; the production day's
+    ledger imported into it (the import's rows snapshotted from the values it wrote) verifies."""
+    loc = fresh('xf_training')
+    xinfang(loc, 'init', '--training')
+    out, err = xinfang(loc, 'import', os.path.join(TMP, 'ledger.csv'), user='admin', today='2026-09-01')
+    check('已导入 1 件' in out, 'import: ' + out + err)
+    out, _ = xinfang(loc, 'new', 'channel=来信', 'name=周九', 'category=服务态度', 'summary=培训', user='admin',
+                     today='2026-09-01')
+    check(out.strip().endswith('2026年第0002号'), 'training numbering after the import: ' + out)
+    out, _ = xinfang(loc, 'show', '2026-0002', user='admin', today='2026-09-01')
+    check('2026-09-01' in out, 'training date: ' + out)
+    out, err = xinfang(loc, 'verify', user='admin', today='2026-09-01')
+    check('与操作日志的重放一致' in out, 'verify after the import: ' + out + err)
+
+
+production_day()
+training_day()
+for f in failures:
+    print('FAIL:', f)
+sys.exit(1 if failures else 0)
