@@ -6,10 +6,10 @@
  * transferred twice, every transfer a desk saw succeed present. Prints the moves' latencies
  * (median, p90, p99) and the checks; exits 1 when a check fails.
  *
- *   xinfang-desks --db LOCATOR [--desks 20] [--seconds 60]
+ *   xinfang-desks [--db LOCATOR] [--desks 20] [--seconds 60]
  *
- * LOCATOR is an SQLite file or a PostgreSQL URI (an empty database there: it is initialised as
- * a training store). */
+ * LOCATOR is a new SQLite file or a PostgreSQL URI (an empty database there): it is initialised
+ * as a training store. Without it, a file in a new temporary directory, removed afterwards. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -215,10 +215,18 @@ int main(int argc, char **argv)
 		else if (opt == 's')
 			seconds = atoi(optarg);
 		else
-			db = NULL, desks = 0;
+			desks = -1;
+	}
+	/* Without --db: a new file of its own, removed afterwards. */
+	char tmpdir[] = "/tmp/xinfang-desks-db-XXXXXX";
+	char *own = NULL;
+	if (db == NULL && desks >= 0) {
+		if (mkdtemp(tmpdir) == NULL)
+			die("mkdtemp", tmpdir);
+		db = own = xasprintf("%s/desks.db", tmpdir);
 	}
 	if (db == NULL || desks < 2 || desks > 200 || seconds < 1) {
-		fprintf(stderr, "usage: xinfang-desks --db LOCATOR [--desks 2..200] [--seconds N]\n");
+		fprintf(stderr, "usage: xinfang-desks [--db LOCATOR] [--desks 2..200] [--seconds N]\n");
 		return 2;
 	}
 	clock_set_today_iso("2026-11-20", NULL);
@@ -302,5 +310,12 @@ int main(int argc, char **argv)
 	      sum.transferred, &failures);
 	free(lat);
 	free(pids);
+	if (own) {
+		char *rm = xasprintf("rm -rf '%s'", tmpdir);
+		if (system(rm) != 0)
+			fprintf(stderr, "xinfang-desks: could not remove %s\n", tmpdir);
+		free(rm);
+		free(own);
+	}
 	return failures ? 1 : 0;
 }
