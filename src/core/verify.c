@@ -749,6 +749,10 @@ int verify_restore_new(const char *path, const char *file, const char *user, con
 		rc = store_backup(backup, path, err);
 		store_close(backup);
 	}
+	if (rc == XF_EEXIST && store_locator_is_server(path))
+		return xf_err_set(err, XF_EEXIST,
+		                  "数据库 %s 里已有记录，未恢复，原有记录未动：备份只能恢复到新建的空数据库，请数据库管理员新建一个后再试",
+		                  path);
 	if (rc != XF_OK)
 		return rc == XF_EEXIST ? xf_err_set(err, XF_EEXIST, "数据库 %s 刚被别处建好，未恢复：请确认后再试", path) : rc;
 	struct xf_store *st = NULL;

@@ -2,7 +2,8 @@
 """An office's day on PostgreSQL through the real program: `xinfang --db postgresql://… init`
 in an empty database, then registration, transfer, outcome, reply, show, list, status, history,
 the ledger's export and import and verify, as on an SQLite file; a forged row and an index the
-migrations never made are found by verify.
+migrations never made are found by verify; a backup file restores into a new database and the
+server's store backs up into a file that verifies.
 
 Run beside a throwaway cluster: tests/pg/with_cluster.sh python3 tests/pg/test_cli_day.py
 
@@ -129,8 +130,41 @@ def training_day():
     check('与操作日志的重放一致' in out, 'verify after the import: ' + out + err)
 
 
+def backup_and_restore():
+    """A demo store's backup file restores into a new PostgreSQL database (a database holding
+    records is refused, untouched); the PostgreSQL store backs up into a new SQLite file; both
+    verify, and the file holds what the server holds."""
+    demo = os.path.join(TMP, 'demo.db')
+    xinfang(demo, 'init', '--demo')
+    backup = os.path.join(TMP, 'demo-backup.db')
+    xinfang(demo, 'backup', backup, user='admin')
+    loc = fresh('xf_restored')
+    out, err = xinfang(loc, 'restore', backup, user='admin')
+    check('恢复到新的数据库' in out, 'restore into PostgreSQL: ' + out + err)
+    cases = psql('SELECT count(*) FROM cases', 'xf_restored')
+    check(cases == '200', 'cases restored: ' + cases)
+    out, err = xinfang(loc, 'verify', user='admin')
+    check('与操作日志的重放一致' in out, 'verify of the restored store: ' + out + err)
+    records = psql('SELECT count(*) FROM audit', 'xf_restored')
+    out, err = xinfang(loc, 'restore', backup, user='admin', expect=1)
+    check('已有记录' in err, 'a second restore over records: ' + out + err)
+    check(psql('SELECT count(*) FROM audit', 'xf_restored') == records, 'the refused restore wrote records')
+    out, _ = xinfang(loc, 'new', 'channel=来访', 'name=吴十', 'category=服务态度', 'summary=恢复后登记', user='admin')
+    check(out.strip().endswith('号'), 'registration after the restore: ' + out)
+    copy = os.path.join(TMP, 'from-pg.db')
+    out, err = xinfang(loc, 'backup', copy, user='admin')
+    check('已备份到' in out, 'backup of the PostgreSQL store: ' + out + err)
+    out, err = xinfang(copy, 'verify', user='admin')
+    check('与操作日志的重放一致' in out, 'verify of the backup file: ' + out + err)
+    out, _ = xinfang(copy, 'list', 'limit=1000', user='admin')
+    check('吴十' in out, 'the file holds the case registered on the server: ' + out[:200])
+    out, err = xinfang(loc, 'backup', copy, user='admin', expect=1)
+    check('已存在' in err, 'a backup over a file: ' + err)
+
+
 production_day()
 training_day()
+backup_and_restore()
 for f in failures:
     print('FAIL:', f)
 sys.exit(1 if failures else 0)
