@@ -31,6 +31,9 @@
 	X(PQnfields) \
 	X(PQnotifies) \
 	X(PQprepare) \
+	X(PQreset) \
+	X(PQresetPoll) \
+	X(PQresetStart) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
@@ -79,6 +82,9 @@ int pq_load_from(const char *soname, struct xf_err *err);
 #define PQnfields (xf_pq.PQnfields)
 #define PQnotifies (xf_pq.PQnotifies)
 #define PQprepare (xf_pq.PQprepare)
+#define PQreset (xf_pq.PQreset)
+#define PQresetPoll (xf_pq.PQresetPoll)
+#define PQresetStart (xf_pq.PQresetStart)
 #define PQresultErrorField (xf_pq.PQresultErrorField)
 #define PQresultErrorMessage (xf_pq.PQresultErrorMessage)
 #define PQresultStatus (xf_pq.PQresultStatus)
