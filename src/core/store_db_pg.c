@@ -55,6 +55,7 @@ struct pg_db {
 	unsigned gen;            /* which connection this is: 1 at the open, one more at each reconnect */
 	bool missed;             /* reconnected: other connections' commits meanwhile went unheard */
 	bool resetting;          /* a reconnect begun by pg_changed is under way, not waited for */
+	char hung_up[160];       /* the server's last words when it ended the connection, or "" */
 	PostgresPollingStatusType polling; /* what that reconnect waits for */
 	struct pg_stmt *active;  /* the statement whose rows are arriving */
 	struct pg_prep *preps[PG_PREP_BUCKETS];
@@ -187,11 +188,17 @@ static void pg_forget_run(struct pg_stmt *s)
 	s->ahead_detail = NULL;
 }
 
-/* Ignores the server's notices (a "does not exist, skipping" must not reach the screen). */
-static void pg_no_notice(void *arg, const char *message)
+/* Keeps the server's notices off the screen (a "does not exist, skipping"), but notes its last
+ * words when it ends the connection unasked (a FATAL while idle: a terminated server process, a
+ * shutdown), which libpq hands over as a notice before it sees the socket close. */
+static void pg_notice(void *arg, const PGresult *res)
 {
-	(void)arg;
-	(void)message;
+	struct pg_db *d = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (severity && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0)) {
+		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		snprintf(d->hung_up, sizeof d->hung_up, "%s", msg && *msg ? msg : "the server ended the connection");
+	}
 }
 
 /* Makes a connection (new or made again) ready: notices silenced, its server process noted
@@ -199,7 +206,7 @@ static void pg_no_notice(void *arg, const char *message)
  * SQLite's busy handler does (never a desk frozen behind a stuck program), and LISTEN. */
 static int pg_ready(struct pg_db *d)
 {
-	PQsetNoticeProcessor(d->conn, pg_no_notice, NULL);
+	PQsetNoticeReceiver(d->conn, pg_notice, d);
 	d->pid = PQbackendPID(d->conn);
 	char sql[128];
 	snprintf(sql, sizeof sql, "SET lock_timeout = %d; LISTEN " PG_CHANNEL, d->base.busy_ms > 0 ? d->base.busy_ms : 1);
@@ -215,6 +222,7 @@ static int pg_reconnected(struct pg_db *d)
 {
 	d->gen++;
 	d->missed = true;
+	d->hung_up[0] = '\0';
 	d->in_txn = false;
 	d->committing = false;
 	return pg_ready(d);
@@ -231,14 +239,17 @@ static int pg_reconnect(struct pg_db *d)
 }
 
 /* Reads what the server sent meanwhile (notifications, or a hang-up: its last words, then the
- * end that makes the connection bad, take more than one read). */
+ * end that makes the connection bad, take more than one read), and parses it (PQisBusy), so
+ * its last words reach pg_notice. */
 static void pg_read_waiting(struct pg_db *d)
 {
 	for (int i = 0; i < 4 && PQstatus(d->conn) == CONNECTION_OK; i++) {
 		struct pollfd p = {PQsocket(d->conn), POLLIN, 0};
 		if (p.fd < 0 || poll(&p, 1, 0) <= 0 || !PQconsumeInput(d->conn))
-			return;
+			break;
 	}
+	if (d->active == NULL)
+		PQisBusy(d->conn);
 }
 
 /* Makes the connection usable for what comes next. Inside a transaction a lost connection is
@@ -252,7 +263,7 @@ static int pg_usable(struct pg_db *d)
 		return PQstatus(d->conn) == CONNECTION_BAD ? pg_error(d, NULL) : 0;
 	if (PQstatus(d->conn) == CONNECTION_OK && !d->resetting) {
 		pg_read_waiting(d);
-		if (PQstatus(d->conn) == CONNECTION_OK)
+		if (PQstatus(d->conn) == CONNECTION_OK && !*d->hung_up)
 			return 0;
 	}
 	return pg_reconnect(d);
@@ -814,9 +825,14 @@ static int pg_reset_step(struct pg_db *d)
 static int pg_changed(struct xf_db *db, bool *changed)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	if ((d->resetting || PQstatus(d->conn) == CONNECTION_BAD) && !d->in_txn && pg_reset_step(d) != 0)
+	if ((d->resetting || *d->hung_up || PQstatus(d->conn) == CONNECTION_BAD) && !d->in_txn && pg_reset_step(d) != 0)
 		return -1;
 	pg_read_waiting(d);
+	if (*d->hung_up && PQstatus(d->conn) == CONNECTION_OK) { /* said now; made again at the next call */
+		xf_db_set_error(&d->base, XF_DB_ELOST, "%s", d->hung_up);
+		d->base.lost = XF_DB_LOST_IDLE;
+		return -1;
+	}
 	PGnotify *n;
 	while ((n = PQnotifies(d->conn)) != NULL) {
 		if (n->be_pid != d->pid)

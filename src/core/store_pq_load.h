@@ -28,6 +28,7 @@
 	X(PQgetResult) \
 	X(PQgetisnull) \
 	X(PQgetvalue) \
+	X(PQisBusy) \
 	X(PQnfields) \
 	X(PQnotifies) \
 	X(PQprepare) \
@@ -38,7 +39,7 @@
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
 	X(PQsendQueryPrepared) \
-	X(PQsetNoticeProcessor) \
+	X(PQsetNoticeReceiver) \
 	X(PQsetSingleRowMode) \
 	X(PQsocket) \
 	X(PQstatus) \
@@ -79,6 +80,7 @@ int pq_load_from(const char *soname, struct xf_err *err);
 #define PQgetResult (xf_pq.PQgetResult)
 #define PQgetisnull (xf_pq.PQgetisnull)
 #define PQgetvalue (xf_pq.PQgetvalue)
+#define PQisBusy (xf_pq.PQisBusy)
 #define PQnfields (xf_pq.PQnfields)
 #define PQnotifies (xf_pq.PQnotifies)
 #define PQprepare (xf_pq.PQprepare)
@@ -89,7 +91,7 @@ int pq_load_from(const char *soname, struct xf_err *err);
 #define PQresultErrorMessage (xf_pq.PQresultErrorMessage)
 #define PQresultStatus (xf_pq.PQresultStatus)
 #define PQsendQueryPrepared (xf_pq.PQsendQueryPrepared)
-#define PQsetNoticeProcessor (xf_pq.PQsetNoticeProcessor)
+#define PQsetNoticeReceiver (xf_pq.PQsetNoticeReceiver)
 #define PQsetSingleRowMode (xf_pq.PQsetSingleRowMode)
 #define PQsocket (xf_pq.PQsocket)
 #define PQstatus (xf_pq.PQstatus)

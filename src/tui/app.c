@@ -354,7 +354,7 @@ static void tick(struct ui *ui)
 	}
 	if (ui->link_lost) {
 		ui->link_lost = false;
-		ui_message(ui, UI_INFO, "已重新连接到数据库服务器：连接中断时没有保存成功的，请再保存一次");
+		ui_message(ui, UI_INFO, "与数据库服务器的连接中断过，已自动重新连接：中断时没有保存成功的，请再保存一次");
 	}
 	if (v != ui->data_version) {
 		ui->data_version = v;

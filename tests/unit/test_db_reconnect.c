@@ -159,6 +159,33 @@ static void test_idle_loss_healed(void **state)
 	xf_db_close(killer);
 }
 
+/* A connection that only listens (a desk between keys) is terminated: the next ask for news
+ * says the connection was lost (not healed unseen: the desk tells its operator), the asks
+ * after reconnect by themselves and say there may be news, and a later commit is heard. */
+static void test_listener_told_then_back(void **state)
+{
+	(void)state;
+	struct xf_db *a = open_named("xf_listen_a");
+	struct xf_db *b = open_named("xf_listen_b");
+	make_table(a);
+	terminate(a, "xf_listen_b");
+	struct pollfd p = {xf_db_notify_fd(b), POLLIN, 0};
+	assert_true(p.fd >= 0);
+	assert_int_equal(poll(&p, 1, 2000), 1); /* the server's last words wake the desk */
+	bool changed = false;
+	struct xf_err err;
+	assert_int_not_equal(xf_db_changed(b, &changed, &err), XF_OK);
+	assert_int_equal(xf_db_errclass(b), XF_DB_ELOST);
+	assert_non_null(strstr(err.msg, "连接中断"));
+	assert_true(news_within(b, 30));
+	assert_int_equal(xf_db_begin_write(a, &err), XF_OK);
+	assert_int_equal(insert(a, "重连之后"), XF_DB_DONE);
+	assert_int_equal(xf_db_commit(a, &err), XF_OK);
+	assert_true(news_within(b, 10));
+	xf_db_close(a);
+	xf_db_close(b);
+}
+
 /* Terminates the connection named by arg after a fifth of a second. */
 static void *kill_soon(void *arg)
 {
@@ -287,6 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idle_loss_healed),
 		cmocka_unit_test(test_loss_found_by_statement),
+		cmocka_unit_test(test_listener_told_then_back),
 		cmocka_unit_test(test_loss_in_transaction),
 		cmocka_unit_test(test_server_restart),
 	};
