@@ -54,7 +54,8 @@ struct pg_db {
 	bool committing;         /* its COMMIT is on its way */
 	unsigned gen;            /* which connection this is: 1 at the open, one more at each reconnect */
 	bool missed;             /* reconnected: other connections' commits meanwhile went unheard */
-	bool resetting;          /* a reconnect begun by pg_changed is under way, not waited for */
+	bool ticking;            /* pg_changed is asked (a desk): reconnects never wait long */
+	bool resetting;          /* a reconnect is under way, not waited for */
 	char hung_up[160];       /* the server's last words when it ended the connection, or "" */
 	PostgresPollingStatusType polling; /* what that reconnect waits for */
 	struct pg_stmt *active;  /* the statement whose rows are arriving */
@@ -252,6 +253,8 @@ static void pg_read_waiting(struct pg_db *d)
 		PQisBusy(d->conn);
 }
 
+static int pg_reset_step(struct pg_db *d, int steps);
+
 /* Makes the connection usable for what comes next. Inside a transaction a lost connection is
  * refused (the transaction is gone; the caller rolls back). Outside one, what the server sent
  * meanwhile is read first, so a hang-up (a restart, a terminated server process) is found before
@@ -266,7 +269,9 @@ static int pg_usable(struct pg_db *d)
 		if (PQstatus(d->conn) == CONNECTION_OK && !*d->hung_up)
 			return 0;
 	}
-	return pg_reconnect(d);
+	/* a desk waits a second at most (a server out of reach must not freeze it for libpq's
+	 * connect_timeout at every draft it keeps); a command waits for the connection */
+	return d->ticking ? pg_reset_step(d, 10) : pg_reconnect(d);
 }
 
 /* Runs SQL with no parameters; the result when it succeeded (to be cleared), else NULL with
@@ -791,11 +796,11 @@ static int pg_notify_fd(struct xf_db *db)
 	return PQsocket(((struct pg_db *)db)->conn);
 }
 
-/* Moves a reconnect begun here on without waiting long (the desk asks at every tick, and a
- * server out of reach must not freeze it for libpq's connect_timeout): 0 once connected again;
- * -1, the connection lost, while it is under way or when it failed (the next call begins
- * another). */
-static int pg_reset_step(struct pg_db *d)
+/* Moves a reconnect on without waiting long, at most `steps` tenths of a second (the desk asks
+ * at every tick, and a server out of reach must not freeze it for libpq's connect_timeout): 0
+ * once connected again; -1, the connection lost, while it is under way (the next call goes on)
+ * or when it failed (the next call begins another). */
+static int pg_reset_step(struct pg_db *d, int steps)
 {
 	if (!d->resetting) {
 		pg_quiesce(d);
@@ -804,15 +809,16 @@ static int pg_reset_step(struct pg_db *d)
 		d->resetting = true;
 		d->polling = PGRES_POLLING_WRITING;
 	}
-	/* each step waits at most a tenth of a second, three steps at most per call */
-	for (int steps = 0; d->polling != PGRES_POLLING_OK; steps++) {
+	for (int step = 0; d->polling != PGRES_POLLING_OK; step++) {
 		struct pollfd p = {PQsocket(d->conn), d->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
 		if (d->polling == PGRES_POLLING_FAILED || PQstatus(d->conn) == CONNECTION_BAD || p.fd < 0) {
 			d->resetting = false;
 			return pg_error(d, NULL);
 		}
-		if (steps == 3 || poll(&p, 1, 100) <= 0)
+		if (step == steps || poll(&p, 1, 100) <= 0) {
+			d->base.lost = XF_DB_LOST_IDLE;
 			return xf_db_set_error(&d->base, XF_DB_ELOST, "reconnecting to the server");
+		}
 		d->polling = PQresetPoll(d->conn);
 	}
 	d->resetting = false;
@@ -825,7 +831,8 @@ static int pg_reset_step(struct pg_db *d)
 static int pg_changed(struct xf_db *db, bool *changed)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	if ((d->resetting || *d->hung_up || PQstatus(d->conn) == CONNECTION_BAD) && !d->in_txn && pg_reset_step(d) != 0)
+	d->ticking = true;
+	if ((d->resetting || *d->hung_up || PQstatus(d->conn) == CONNECTION_BAD) && !d->in_txn && pg_reset_step(d, 3) != 0)
 		return -1;
 	pg_read_waiting(d);
 	if (*d->hung_up && PQstatus(d->conn) == CONNECTION_OK) { /* said now; made again at the next call */
