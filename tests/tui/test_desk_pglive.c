@@ -132,9 +132,14 @@ static void status_bar_while_typing(void **state)
 	env_teardown(&e);
 }
 
-/* Types the registration of 𠮷祥 up to the summary (the form is then ready to save). */
-static void type_registration(struct term *t)
+/* A new store in the database `name`, the clerk's desk on it, the registration of 𠮷祥 typed
+ * up to the summary (ready to save). */
+static void open_typed_registration(struct desk_env *e, struct term *t, const char *name)
 {
+	env_setup_pg(e, name, "2026-11-20");
+	open_desk(t, e, "clerk", NULL);
+	term_send(t, "1");
+	must_see(t, "信 访 登 记 表", 3000);
 	term_send(t, "\t" K_RIGHT K_RIGHT K_RIGHT "\t\t"); /* received; channel 来访; importance */
 	term_send(t, "𠮷祥\t\t\t\t\t");
 	term_send(t, "11010519491231002X\t");
@@ -145,27 +150,29 @@ static void type_registration(struct term *t)
 	must_see(t, "排队等候超过一小时", 2000);
 }
 
+/* Saves the registration typed (F2): it is numbered and stored; the desk and the store end. */
+static void save_and_check(struct desk_env *e, struct term *t)
+{
+	term_send(t, K_F2);
+	must_see(t, "已登记 2026年第0001号", 3000);
+	assert_shows(e, "2026-0001", "name", "𠮷祥");
+	term_free(t);
+	env_teardown(e);
+}
+
 /* The desk's server process is terminated while a registration is typed: the message line says
  * so, then that it reconnected; the form is kept and saves. */
 static void lost_connection_keeps_the_form(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup_pg(&e, "desk_lost", "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
-	type_registration(&t);
+	open_typed_registration(&e, &t, "desk_lost");
 	terminate_desks();
 	must_see(&t, "连接中断过，已自动重新连接", 3000);
 	must_see(&t, "北京市朝阳区建国路88号", 100);
 	must_see(&t, "排队等候超过一小时", 100);
-	term_send(&t, K_F2);
-	must_see(&t, "已登记 2026年第0001号", 3000);
-	assert_shows(&e, "2026-0001", "name", "𠮷祥");
-	term_free(&t);
-	env_teardown(&e);
+	save_and_check(&e, &t);
 }
 
 /* The server stops while a registration is typed: the desk says the connection is lost, a save
@@ -175,12 +182,8 @@ static void server_down_then_back(void **state)
 {
 	(void)state;
 	struct desk_env e;
-	env_setup_pg(&e, "desk_down", "2026-11-20");
 	struct term t;
-	open_desk(&t, &e, "clerk", NULL);
-	term_send(&t, "1");
-	must_see(&t, "信 访 登 记 表", 3000);
-	type_registration(&t);
+	open_typed_registration(&e, &t, "desk_down");
 	server("stop");
 	must_see(&t, "连接中断", 3000); /* said by the tick, or by the draft kept at it */
 	term_send(&t, K_F2);
@@ -189,11 +192,7 @@ static void server_down_then_back(void **state)
 	must_see(&t, "排队等候超过一小时", 100);
 	server("start");
 	must_see(&t, "连接中断过，已自动重新连接", 3000);
-	term_send(&t, K_F2);
-	must_see(&t, "已登记 2026年第0001号", 3000);
-	assert_shows(&e, "2026-0001", "name", "𠮷祥");
-	term_free(&t);
-	env_teardown(&e);
+	save_and_check(&e, &t);
 }
 
 /* Runs the tests beside the cluster. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/store_db.h"
+#include "dbutil.h"
 #include "core/store_pq_load.h"
 
 static bool pg;
@@ -47,34 +48,6 @@ static struct xf_db *open_busy(const char *where, int busy_ms)
 static struct xf_db *open_db(void)
 {
 	return open_busy(locator, 5000);
-}
-
-/* Runs a script that must succeed. */
-static void exec_ok(struct xf_db *db, const char *sql)
-{
-	struct xf_err err;
-	if (xf_db_exec(db, sql, &err, "测试") != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-/* Prepares a statement that must prepare. */
-static struct xf_db_stmt *prep(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = NULL;
-	struct xf_err err;
-	if (xf_db_prepare(db, sql, &st, &err) != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-	return st;
-}
-
-/* The first column of the first row of a query without parameters, as an integer. */
-static int64_t query_int(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = prep(db, sql);
-	assert_int_equal(xf_db_step(st), XF_DB_ROW);
-	int64_t v = xf_db_column_int64(st, 0);
-	xf_db_finalize(st);
-	return v;
 }
 
 /* The people table afresh (a script of two statements), in each dialect's words; the

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/store_db.h"
+#include "dbutil.h"
 
 static char locator[1024];
 
@@ -34,35 +35,6 @@ static struct xf_db *open_named(const char *app)
 	if (xf_db_open(where, NULL, &db, &err) != XF_OK)
 		fail_msg("open %s: %s", where, err.msg);
 	return db;
-}
-
-/* Runs a script that must succeed. */
-static void exec_ok(struct xf_db *db, const char *sql)
-{
-	struct xf_err err;
-	if (xf_db_exec(db, sql, &err, "测试") != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-/* Prepares a statement that must prepare. */
-static struct xf_db_stmt *prep(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = NULL;
-	struct xf_err err;
-	if (xf_db_prepare(db, sql, &st, &err) != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-	return st;
-}
-
-/* The first column of the first row of a query that must succeed. */
-static int64_t query_int(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = prep(db, sql);
-	if (xf_db_step(st) != XF_DB_ROW)
-		fail_msg("%s: %s", sql, xf_db_errdetail(db));
-	int64_t v = xf_db_column_int64(st, 0);
-	xf_db_finalize(st);
-	return v;
 }
 
 /* Runs a kept statement once more: its first value, or -1 when the step failed. */
@@ -85,6 +57,16 @@ static enum xf_db_step insert(struct xf_db *db, const char *what)
 	enum xf_db_step r = xf_db_step(st);
 	xf_db_finalize(st);
 	return r;
+}
+
+/* Commits one row into lost_t in a write transaction of its own. */
+static void commit_one(struct xf_db *db, const char *what)
+{
+	struct xf_err err;
+	assert_int_equal(xf_db_begin_write(db, &err), XF_OK);
+	assert_int_equal(insert(db, what), XF_DB_DONE);
+	if (xf_db_commit(db, &err) != XF_OK)
+		fail_msg("commit: %s", err.msg);
 }
 
 /* Terminates the server process of the connection named app and waits until it has ended. */
@@ -178,9 +160,7 @@ static void test_listener_told_then_back(void **state)
 	assert_int_equal(xf_db_errclass(b), XF_DB_ELOST);
 	assert_non_null(strstr(err.msg, "连接中断"));
 	assert_true(news_within(b, 30));
-	assert_int_equal(xf_db_begin_write(a, &err), XF_OK);
-	assert_int_equal(insert(a, "重连之后"), XF_DB_DONE);
-	assert_int_equal(xf_db_commit(a, &err), XF_OK);
+	commit_one(a, "重连之后");
 	assert_true(news_within(b, 10));
 	xf_db_close(a);
 	xf_db_close(b);
@@ -264,14 +244,12 @@ static void test_server_restart(void **state)
 	struct xf_db *a = open_named("xf_restart_a");
 	struct xf_db *b = open_named("xf_restart_b");
 	make_table(a);
-	struct xf_err err;
-	assert_int_equal(xf_db_begin_write(a, &err), XF_OK);
-	assert_int_equal(insert(a, "已提交"), XF_DB_DONE);
-	assert_int_equal(xf_db_commit(a, &err), XF_OK);
+	commit_one(a, "已提交");
 	assert_true(news_within(b, 10));
 	struct xf_db_stmt *count = prep(a, "SELECT count(*) FROM lost_t");
 	assert_int_equal(rerun(count), 1);
 
+	struct xf_err err;
 	assert_int_equal(xf_db_begin_write(a, &err), XF_OK);
 	assert_int_equal(insert(a, "半途"), XF_DB_DONE);
 	restart_server();
@@ -292,9 +270,7 @@ static void test_server_restart(void **state)
 	assert_int_equal(rerun(count), 1);
 	assert_int_equal(query_int(b, "SELECT count(*) FROM lost_t WHERE what = '半途'"), 0);
 	/* the move repeated commits, and B hears of it within a second */
-	assert_int_equal(xf_db_begin_write(a, &err), XF_OK);
-	assert_int_equal(insert(a, "半途"), XF_DB_DONE);
-	assert_int_equal(xf_db_commit(a, &err), XF_OK);
+	commit_one(a, "半途");
 	assert_true(news_within(b, 10));
 	assert_int_equal(rerun(count), 2);
 	xf_db_finalize(count);
