@@ -45,5 +45,11 @@ void desk_default_department(struct xf_session *s, const char *category, char ou
 
 /* A number that changes when another desk commits; compare with the last one seen. */
 int desk_store_version(struct xf_session *s, int64_t *version);
+/* The same, saying (XF_EIO) while the connection to the database server is lost; the store
+ * reconnects by itself as it is asked again. */
+int desk_store_watch(struct xf_session *s, int64_t *version, struct xf_err *err);
+/* A descriptor to wait on beside the terminal: readable when another desk may have committed;
+ * -1 when the number above is to be asked at each tick. */
+int desk_notify_fd(struct xf_session *s);
 
 #endif

@@ -59,8 +59,14 @@ int store_latest_version(void);
 int store_begin(struct xf_store *st, struct xf_err *err);
 int store_commit(struct xf_store *st, struct xf_err *err);
 void store_rollback(struct xf_store *st);
-/* A number that changes when another connection commits (PRAGMA data_version). */
-int store_data_version(struct xf_store *st, int64_t *version);
+/* A number that changes when another connection commits (SQLite: PRAGMA data_version;
+ * PostgreSQL: the commits' notifications, and a reconnect, after which any may have gone
+ * unheard). Fails (XF_EIO, saying so) only while the connection to the database server is lost;
+ * the store reconnects by itself over the next calls. */
+int store_data_version(struct xf_store *st, int64_t *version, struct xf_err *err);
+/* A descriptor that becomes readable when another connection may have committed (PostgreSQL's
+ * socket: wait on it beside the terminal), or -1 when the number above must be polled. */
+int store_notify_fd(struct xf_store *st);
 
 /* Inserts a row into a known table; column names are checked against the table. */
 int store_insert(struct xf_store *st, const char *table, const struct xf_fields *cols, int64_t *rowid,

@@ -227,8 +227,20 @@ void desk_default_department(struct xf_session *s, const char *category, char ou
 	rows_free(&rows);
 }
 
-/* PRAGMA data_version through the store. */
+/* Other desks' commits through the store. */
 int desk_store_version(struct xf_session *s, int64_t *version)
 {
-	return store_data_version(s->st, version);
+	return store_data_version(s->st, version, NULL);
+}
+
+/* Other desks' commits, and a lost connection said. */
+int desk_store_watch(struct xf_session *s, int64_t *version, struct xf_err *err)
+{
+	return store_data_version(s->st, version, err);
+}
+
+/* The store's descriptor for other desks' commits, or -1. */
+int desk_notify_fd(struct xf_session *s)
+{
+	return store_notify_fd(s->st);
 }

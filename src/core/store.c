@@ -379,17 +379,29 @@ void store_rollback(struct xf_store *st)
 	store_chain_forget(st);
 }
 
-/* A number that moves each time another connection committed (the seam's change notes counted). */
-int store_data_version(struct xf_store *st, int64_t *version)
+/* A number that moves each time another connection committed (the seam's change notes counted);
+ * a failure other than a lost connection leaves it as it was, to be asked again. */
+int store_data_version(struct xf_store *st, int64_t *version, struct xf_err *err)
 {
 	bool changed;
-	int rc = xf_db_changed(st->conn, &changed, NULL);
-	if (rc != XF_OK)
-		return rc;
+	*version = st->others_commits;
+	if (xf_db_changed(st->conn, &changed, NULL) != XF_OK) {
+		if (xf_db_errclass(st->conn) != XF_DB_ELOST)
+			return XF_OK;
+		return xf_err_set(err, XF_EIO,
+		                  "与数据库服务器的连接中断了，正在自动重新连接：恢复之前不能保存或查询，已填写的内容都在，恢复后再保存（%s）",
+		                  xf_db_errdetail(st->conn));
+	}
 	if (changed)
 		st->others_commits++;
 	*version = st->others_commits;
 	return XF_OK;
+}
+
+/* The descriptor to wait on for other connections' commits, or -1. */
+int store_notify_fd(struct xf_store *st)
+{
+	return xf_db_notify_fd(st->conn);
 }
 
 /* Forgets the cached columns (after a migration changed the schema). */

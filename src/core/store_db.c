@@ -313,8 +313,11 @@ int xf_db_set_error(struct xf_db *db, enum xf_db_class cls, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(db->detail, sizeof db->detail, fmt, ap);
 	va_end(ap);
+	for (char *p = db->detail; *p; p++) /* libpq's words span lines: one line for the message */
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
 	size_t n = strlen(db->detail);
-	while (n > 0 && (db->detail[n - 1] == '\n' || db->detail[n - 1] == ' '))
+	while (n > 0 && db->detail[n - 1] == ' ')
 		db->detail[--n] = '\0';
 	return -1;
 }
@@ -365,9 +368,21 @@ int xf_db_fail(struct xf_db *db, struct xf_err *err, const char *what)
 	case XF_DB_ECONSTRAINT:
 		return xf_err_set(err, XF_EINVAL, "%s被数据库拒绝：%s", what, detail);
 	case XF_DB_ELOST:
-		return xf_err_set(err, XF_EIO,
-		                  "与数据库服务器 %s 的连接已断开或无法建立（%s）：%s未能确认完成。请检查网络与服务器，重新连接后先查看结果再重试",
-		                  db->where, detail, what);
+		/* what happened and what to do first: the server's address and words may fill the line */
+		if (db->lost == XF_DB_LOST_COMMIT)
+			return xf_err_set(err, XF_EIO,
+			                  "与数据库服务器的连接在提交时中断了：无法确认%s是否已存入。程序会自动重新连接，请先查看结果，没有存入再重做（%s：%s）",
+			                  what, db->where, detail);
+		if (db->lost == XF_DB_LOST_TXN)
+			return xf_err_set(err, XF_EIO,
+			                  "与数据库服务器的连接中断了：%s没有完成，这次的内容一点也没有存入。程序会自动重新连接，请确认服务器可用后重做刚才的操作（%s：%s）",
+			                  what, db->where, detail);
+		if (db->lost == XF_DB_LOST_IDLE)
+			return xf_err_set(err, XF_EIO,
+			                  "与数据库服务器的连接中断了：%s未完成。程序会自动重新连接，请检查网络与服务器，恢复后重做刚才的操作（%s：%s）",
+			                  what, db->where, detail);
+		return xf_err_set(err, XF_EIO, "无法连接数据库服务器：%s未完成。请检查网络与服务器后重试（%s：%s）", what, db->where,
+		                  detail);
 	case XF_DB_OK:
 	case XF_DB_EOTHER:
 	default:

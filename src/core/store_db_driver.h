@@ -6,6 +6,14 @@
 
 #include "store_db.h"
 
+/* Where a lost connection (XF_DB_ELOST) was lost, for its message. */
+enum xf_db_lost {
+	XF_DB_LOST_OPEN,   /* the first connection could not be made */
+	XF_DB_LOST_IDLE,   /* outside a transaction, or while connecting: the next use reconnects */
+	XF_DB_LOST_TXN,    /* inside a transaction before its commit: nothing of it was saved */
+	XF_DB_LOST_COMMIT, /* while the commit was on its way: whether it was saved is unknown */
+};
+
 /* The common part of a connection. */
 struct xf_db {
 	const struct xf_db_driver *drv;
@@ -15,6 +23,7 @@ struct xf_db {
 	char detail[512];     /* the backend's own words for it */
 	int sys_errno;        /* the system's errno of an SQLite I/O failure */
 	int64_t changes;      /* rows changed by the last finished statement */
+	enum xf_db_lost lost; /* where the connection was lost, when cls is XF_DB_ELOST */
 };
 
 /* Where a statement is in its run. */

@@ -2,11 +2,20 @@
  * Statements are prepared once per connection under generated names, parameters sent as text
  * of unknown type (the server infers it), results read as text one row at a time (single-row
  * mode: an export of a million rows never sits in memory whole). One writer at a time through
- * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY. */
+ * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY.
+ *
+ * A lost connection (a server restart, pg_terminate_backend, the network) is made again with the
+ * same locator at the next use outside a transaction, LISTENing again; statements are prepared
+ * again on the new connection when next run (kept statements survive). A loss found before a
+ * statement is sent (the socket already says the server hung up) is healed before sending it: the
+ * statement runs as if nothing happened. A loss found by a statement fails it with XF_DB_ELOST;
+ * inside a transaction every later statement and the commit fail too until the caller rolls back
+ * (that transaction is gone whole: nothing of it is ever carried onto the new connection). */
 #include "store_db_driver.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +36,7 @@ struct pg_prep {
 	char *sql;
 	char name[24];
 	int nparams;
+	unsigned gen;   /* the connection it was last prepared on (pg_db.gen), 0: none yet */
 	PGresult *desc; /* the columns, asked for only when wanted before a run */
 	struct pg_prep *next;
 };
@@ -40,7 +50,14 @@ struct pg_db {
 	struct xf_db base;
 	PGconn *conn;
 	int pid;                 /* the server process: its own notifications are not news */
-	bool in_txn;             /* a transaction begun here is open */
+	bool in_txn;             /* a transaction begun here is open (or was, when the connection went) */
+	bool committing;         /* its COMMIT is on its way */
+	unsigned gen;            /* which connection this is: 1 at the open, one more at each reconnect */
+	bool missed;             /* reconnected: other connections' commits meanwhile went unheard */
+	bool ticking;            /* pg_changed is asked (a desk): reconnects never wait long */
+	bool resetting;          /* a reconnect is under way, not waited for */
+	char hung_up[160];       /* the server's last words when it ended the connection, or "" */
+	PostgresPollingStatusType polling; /* what that reconnect waits for */
 	struct pg_stmt *active;  /* the statement whose rows are arriving */
 	struct pg_prep *preps[PG_PREP_BUCKETS];
 	struct pg_prep *retired; /* prepared before the schema changed: kept for statements still open */
@@ -92,10 +109,14 @@ static enum xf_db_class pg_class(struct pg_db *d, const PGresult *res)
 	return XF_DB_EOTHER;
 }
 
-/* Records the failure of a result (or of the connection when res is NULL); returns -1. */
+/* Records the failure of a result (or of the connection when res is NULL), and for a lost
+ * connection where it was lost; returns -1. */
 static int pg_error(struct pg_db *d, const PGresult *res)
 {
 	enum xf_db_class cls = pg_class(d, res);
+	d->base.lost = d->gen == 0 ? XF_DB_LOST_OPEN
+	             : d->committing ? XF_DB_LOST_COMMIT
+	             : d->in_txn ? XF_DB_LOST_TXN : XF_DB_LOST_IDLE;
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (msg == NULL)
 		msg = res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(d->conn);
@@ -168,18 +189,97 @@ static void pg_forget_run(struct pg_stmt *s)
 	s->ahead_detail = NULL;
 }
 
-/* Ignores the server's notices (a "does not exist, skipping" must not reach the screen). */
-static void pg_no_notice(void *arg, const char *message)
+/* Keeps the server's notices off the screen (a "does not exist, skipping"), but notes its last
+ * words when it ends the connection unasked (a FATAL while idle: a terminated server process, a
+ * shutdown), which libpq hands over as a notice before it sees the socket close. */
+static void pg_notice(void *arg, const PGresult *res)
 {
-	(void)arg;
-	(void)message;
+	struct pg_db *d = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (severity && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0)) {
+		const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		snprintf(d->hung_up, sizeof d->hung_up, "%s", msg && *msg ? msg : "the server ended the connection");
+	}
+}
+
+/* Makes a connection (new or made again) ready: notices silenced, its server process noted
+ * (its own notifications are not news), every lock wait ended after the busy timeout, as
+ * SQLite's busy handler does (never a desk frozen behind a stuck program), and LISTEN. */
+static int pg_ready(struct pg_db *d)
+{
+	PQsetNoticeReceiver(d->conn, pg_notice, d);
+	d->pid = PQbackendPID(d->conn);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d; LISTEN " PG_CHANNEL, d->base.busy_ms > 0 ? d->base.busy_ms : 1);
+	PGresult *res = PQexec(d->conn, sql);
+	int rc = res && pg_ok(res) ? 0 : pg_error(d, res);
+	PQclear(res);
+	return rc;
+}
+
+/* The connection was made again: a new server process with none of the old one's prepared
+ * statements, and commits of others that may have gone unheard meanwhile. */
+static int pg_reconnected(struct pg_db *d)
+{
+	d->gen++;
+	d->missed = true;
+	d->hung_up[0] = '\0';
+	d->in_txn = false;
+	d->committing = false;
+	return pg_ready(d);
+}
+
+/* Makes the connection again with the same locator, waiting for it (libpq's connect_timeout). */
+static int pg_reconnect(struct pg_db *d)
+{
+	d->resetting = false;
+	PQreset(d->conn);
+	if (PQstatus(d->conn) != CONNECTION_OK)
+		return pg_error(d, NULL);
+	return pg_reconnected(d);
+}
+
+/* Reads what the server sent meanwhile (notifications, or a hang-up: its last words, then the
+ * end that makes the connection bad, take more than one read), and parses it (PQisBusy), so
+ * its last words reach pg_notice. */
+static void pg_read_waiting(struct pg_db *d)
+{
+	for (int i = 0; i < 4 && PQstatus(d->conn) == CONNECTION_OK; i++) {
+		struct pollfd p = {PQsocket(d->conn), POLLIN, 0};
+		if (p.fd < 0 || poll(&p, 1, 0) <= 0 || !PQconsumeInput(d->conn))
+			break;
+	}
+	if (d->active == NULL)
+		PQisBusy(d->conn);
+}
+
+static int pg_reset_step(struct pg_db *d, int steps);
+
+/* Makes the connection usable for what comes next. Inside a transaction a lost connection is
+ * refused (the transaction is gone; the caller rolls back). Outside one, what the server sent
+ * meanwhile is read first, so a hang-up (a restart, a terminated server process) is found before
+ * a statement is sent, and a lost connection is made again. */
+static int pg_usable(struct pg_db *d)
+{
+	pg_quiesce(d);
+	if (d->in_txn)
+		return PQstatus(d->conn) == CONNECTION_BAD ? pg_error(d, NULL) : 0;
+	if (PQstatus(d->conn) == CONNECTION_OK && !d->resetting) {
+		pg_read_waiting(d);
+		if (PQstatus(d->conn) == CONNECTION_OK && !*d->hung_up)
+			return 0;
+	}
+	/* a desk waits a second at most (a server out of reach must not freeze it for libpq's
+	 * connect_timeout at every draft it keeps); a command waits for the connection */
+	return d->ticking ? pg_reset_step(d, 10) : pg_reconnect(d);
 }
 
 /* Runs SQL with no parameters; the result when it succeeded (to be cleared), else NULL with
  * the failure recorded. */
 static PGresult *pg_run(struct pg_db *d, const char *sql)
 {
-	pg_quiesce(d);
+	if (pg_usable(d) != 0)
+		return NULL;
 	PGresult *res = PQexec(d->conn, sql);
 	if (res && pg_ok(res))
 		return res;
@@ -246,15 +346,8 @@ static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct 
 		xf_db_set_error(&d->base, denied ? XF_DB_EPERM : missing ? XF_DB_EOTHER : XF_DB_ELOST, "%s", msg);
 		return XF_EIO;
 	}
-	PQsetNoticeProcessor(d->conn, pg_no_notice, NULL);
-	d->pid = PQbackendPID(d->conn);
-	/* every lock wait (the writers' lock, a row, a table) ends after the busy timeout, as
-	 * SQLite's busy handler does: never a desk frozen behind a stuck program */
-	char sql[128];
-	snprintf(sql, sizeof sql, "SET lock_timeout = %d; LISTEN " PG_CHANNEL, busy_ms > 0 ? busy_ms : 1);
-	if (pg_exec(&d->base, sql) != 0)
-		return XF_EIO;
-	return XF_OK;
+	d->gen = 1;
+	return pg_ready(d) == 0 ? XF_OK : XF_EIO;
 }
 
 /* Frees a list of prepared statements. */
@@ -310,29 +403,40 @@ static unsigned pg_bucket(const char *sql)
 	return h % PG_PREP_BUCKETS;
 }
 
+/* Prepares p on the connection as it is now (again after a reconnect), under its name. */
+static int pg_ensure(struct pg_db *d, struct pg_prep *p)
+{
+	if (pg_usable(d) != 0)
+		return -1;
+	if (p->gen == d->gen)
+		return 0;
+	char *text = xf_db_pg_placeholders(p->sql, NULL);
+	PGresult *res = PQprepare(d->conn, p->name, text, 0, NULL);
+	free(text);
+	int rc = res && PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_error(d, res);
+	PQclear(res);
+	if (rc == 0)
+		p->gen = d->gen;
+	return rc;
+}
+
 /* The statement prepared for sql on this connection, preparing it on first use. */
 static struct pg_prep *pg_prepared(struct pg_db *d, const char *sql)
 {
 	unsigned b = pg_bucket(sql);
 	for (struct pg_prep *p = d->preps[b]; p; p = p->next)
 		if (strcmp(p->sql, sql) == 0)
-			return p;
-	int nparams;
-	char *text = xf_db_pg_placeholders(sql, &nparams);
+			return pg_ensure(d, p) == 0 ? p : NULL;
 	struct pg_prep *p = xcalloc(1, sizeof *p);
-	snprintf(p->name, sizeof p->name, "xf_%u", ++d->nprep);
-	p->nparams = nparams;
-	pg_quiesce(d);
-	PGresult *res = PQprepare(d->conn, p->name, text, 0, NULL);
+	char *text = xf_db_pg_placeholders(sql, &p->nparams);
 	free(text);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-		pg_error(d, res);
-		PQclear(res);
+	snprintf(p->name, sizeof p->name, "xf_%u", ++d->nprep);
+	p->sql = xstrdup(sql);
+	if (pg_ensure(d, p) != 0) {
+		free(p->sql);
 		free(p);
 		return NULL;
 	}
-	PQclear(res);
-	p->sql = xstrdup(sql);
 	p->next = d->preps[b];
 	d->preps[b] = p;
 	return p;
@@ -425,6 +529,8 @@ static int pg_send(struct pg_stmt *s)
 	pg_quiesce(d);
 	pg_forget_run(s);
 	s->read_out = false;
+	if (pg_ensure(d, s->prep) != 0)
+		return -1;
 	if (!PQsendQueryPrepared(d->conn, s->prep->name, s->prep->nparams, (const char *const *)s->vals, NULL, NULL, 0))
 		return pg_error(d, NULL);
 	PQsetSingleRowMode(d->conn);
@@ -464,7 +570,8 @@ static PGresult *pg_columns(struct pg_stmt *s)
 		return s->meta;
 	if (s->prep->desc == NULL) {
 		struct pg_db *d = pg_of(&s->base);
-		pg_quiesce(d);
+		if (pg_ensure(d, s->prep) != 0)
+			return NULL;
 		PGresult *res = PQdescribePrepared(d->conn, s->prep->name);
 		if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
 			s->prep->desc = res;
@@ -583,6 +690,8 @@ static void pg_finalize(struct xf_db_stmt *st)
 static bool pg_in_transaction(struct xf_db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
+	if (PQstatus(d->conn) == CONNECTION_BAD)
+		return d->in_txn; /* lost with its connection, until the caller rolls it back */
 	PGTransactionStatusType t = PQtransactionStatus(d->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || (t == PQTRANS_ACTIVE && d->in_txn);
 }
@@ -602,7 +711,7 @@ static int pg_not_nested(struct pg_db *d)
  * leaves none open. */
 static int pg_begin(struct pg_db *d, const char *sql)
 {
-	if (pg_not_nested(d) != 0)
+	if (pg_usable(d) != 0 || pg_not_nested(d) != 0)
 		return -1;
 	PGresult *res = pg_run(d, sql);
 	if (res == NULL) {
@@ -642,8 +751,14 @@ static int pg_commit(struct xf_db *db)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	pg_quiesce(d);
+	if (PQstatus(d->conn) == CONNECTION_BAD) {
+		int rc = pg_error(d, NULL); /* lost before its commit: none of it was saved */
+		d->in_txn = false;
+		return rc;
+	}
 	PGTransactionStatusType t = PQtransactionStatus(d->conn);
-	d->in_txn = false;
+	if (t != PQTRANS_INTRANS)
+		d->in_txn = false;
 	if (t == PQTRANS_IDLE)
 		return xf_db_set_error(&d->base, XF_DB_EOTHER, "cannot commit - no transaction is active");
 	if (t == PQTRANS_INERROR) {
@@ -652,7 +767,10 @@ static int pg_commit(struct xf_db *db)
 		return xf_db_set_error(&d->base, XF_DB_EOTHER,
 		                       "an earlier statement of the transaction failed: it was rolled back");
 	}
+	d->committing = true;
 	PGresult *res = pg_run(d, "COMMIT");
+	d->committing = false;
+	d->in_txn = false;
 	if (res == NULL)
 		return -1;
 	PQclear(res);
@@ -665,6 +783,7 @@ static void pg_rollback(struct xf_db *db)
 	struct pg_db *d = (struct pg_db *)db;
 	pg_quiesce(d);
 	d->in_txn = false;
+	d->committing = false;
 	if (PQstatus(d->conn) == CONNECTION_OK && PQtransactionStatus(d->conn) != PQTRANS_IDLE) {
 		PGresult *res = PQexec(d->conn, "ROLLBACK");
 		PQclear(res);
@@ -677,12 +796,50 @@ static int pg_notify_fd(struct xf_db *db)
 	return PQsocket(((struct pg_db *)db)->conn);
 }
 
-/* Reads what the server sent: any other connection's commit notification means a change. */
+/* Moves a reconnect on without waiting long, at most `steps` tenths of a second (the desk asks
+ * at every tick, and a server out of reach must not freeze it for libpq's connect_timeout): 0
+ * once connected again; -1, the connection lost, while it is under way (the next call goes on)
+ * or when it failed (the next call begins another). */
+static int pg_reset_step(struct pg_db *d, int steps)
+{
+	if (!d->resetting) {
+		pg_quiesce(d);
+		if (!PQresetStart(d->conn))
+			return pg_error(d, NULL);
+		d->resetting = true;
+		d->polling = PGRES_POLLING_WRITING;
+	}
+	for (int step = 0; d->polling != PGRES_POLLING_OK; step++) {
+		struct pollfd p = {PQsocket(d->conn), d->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+		if (d->polling == PGRES_POLLING_FAILED || PQstatus(d->conn) == CONNECTION_BAD || p.fd < 0) {
+			d->resetting = false;
+			return pg_error(d, NULL);
+		}
+		if (step == steps || poll(&p, 1, 100) <= 0) {
+			d->base.lost = XF_DB_LOST_IDLE;
+			return xf_db_set_error(&d->base, XF_DB_ELOST, "reconnecting to the server");
+		}
+		d->polling = PQresetPoll(d->conn);
+	}
+	d->resetting = false;
+	return pg_reconnected(d);
+}
+
+/* Reads what the server sent: any other connection's commit notification means a change, and
+ * so does a reconnect (commits meanwhile went unheard). A lost connection is said once, then
+ * made again over the next calls. */
 static int pg_changed(struct xf_db *db, bool *changed)
 {
 	struct pg_db *d = (struct pg_db *)db;
-	if (!PQconsumeInput(d->conn))
-		return pg_error(d, NULL);
+	d->ticking = true;
+	if ((d->resetting || *d->hung_up || PQstatus(d->conn) == CONNECTION_BAD) && !d->in_txn && pg_reset_step(d, 3) != 0)
+		return -1;
+	pg_read_waiting(d);
+	if (*d->hung_up && PQstatus(d->conn) == CONNECTION_OK) { /* said now; made again at the next call */
+		xf_db_set_error(&d->base, XF_DB_ELOST, "%s", d->hung_up);
+		d->base.lost = XF_DB_LOST_IDLE;
+		return -1;
+	}
 	PGnotify *n;
 	while ((n = PQnotifies(d->conn)) != NULL) {
 		if (n->be_pid != d->pid)
@@ -691,6 +848,9 @@ static int pg_changed(struct xf_db *db, bool *changed)
 	}
 	if (PQstatus(d->conn) == CONNECTION_BAD)
 		return pg_error(d, NULL);
+	if (d->missed)
+		*changed = true;
+	d->missed = false;
 	return 0;
 }
 

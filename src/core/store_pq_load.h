@@ -28,14 +28,18 @@
 	X(PQgetResult) \
 	X(PQgetisnull) \
 	X(PQgetvalue) \
+	X(PQisBusy) \
 	X(PQnfields) \
 	X(PQnotifies) \
 	X(PQprepare) \
+	X(PQreset) \
+	X(PQresetPoll) \
+	X(PQresetStart) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
 	X(PQsendQueryPrepared) \
-	X(PQsetNoticeProcessor) \
+	X(PQsetNoticeReceiver) \
 	X(PQsetSingleRowMode) \
 	X(PQsocket) \
 	X(PQstatus) \
@@ -76,14 +80,18 @@ int pq_load_from(const char *soname, struct xf_err *err);
 #define PQgetResult (xf_pq.PQgetResult)
 #define PQgetisnull (xf_pq.PQgetisnull)
 #define PQgetvalue (xf_pq.PQgetvalue)
+#define PQisBusy (xf_pq.PQisBusy)
 #define PQnfields (xf_pq.PQnfields)
 #define PQnotifies (xf_pq.PQnotifies)
 #define PQprepare (xf_pq.PQprepare)
+#define PQreset (xf_pq.PQreset)
+#define PQresetPoll (xf_pq.PQresetPoll)
+#define PQresetStart (xf_pq.PQresetStart)
 #define PQresultErrorField (xf_pq.PQresultErrorField)
 #define PQresultErrorMessage (xf_pq.PQresultErrorMessage)
 #define PQresultStatus (xf_pq.PQresultStatus)
 #define PQsendQueryPrepared (xf_pq.PQsendQueryPrepared)
-#define PQsetNoticeProcessor (xf_pq.PQsetNoticeProcessor)
+#define PQsetNoticeReceiver (xf_pq.PQsetNoticeReceiver)
 #define PQsetSingleRowMode (xf_pq.PQsetSingleRowMode)
 #define PQsocket (xf_pq.PQsocket)
 #define PQstatus (xf_pq.PQstatus)

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,7 +344,19 @@ static void tick(struct ui *ui)
 		return;
 	int64_t v;
 	bool refresh = false;
-	if (desk_store_version(&ui->s, &v) == XF_OK && v != ui->data_version) {
+	struct xf_err err;
+	if (desk_store_watch(&ui->s, &v, &err) != XF_OK) {
+		/* said once; the screen and what is typed on it stay, the store reconnects by itself */
+		if (!ui->link_lost)
+			ui_message(ui, UI_ERROR, "%s", err.msg);
+		ui->link_lost = true;
+		return;
+	}
+	if (ui->link_lost) {
+		ui->link_lost = false;
+		ui_message(ui, UI_INFO, "与数据库服务器的连接中断过，已自动重新连接：中断时没有保存成功的，请再保存一次");
+	}
+	if (v != ui->data_version) {
 		ui->data_version = v;
 		ui->changed = true;
 		refresh = true;
@@ -352,7 +365,6 @@ static void tick(struct ui *ui)
 	}
 	/* ... or disabled this account, or changed its role or department (asked at every tick,
 	 * one indexed read, so a store busy at one tick is asked again at the next). */
-	struct xf_err err;
 	if (auth_session_current(&ui->s, &err) == XF_EAUTH) {
 		ui->session_ended = true;
 		snprintf(ui->ended_why, sizeof ui->ended_why, "%s", err.msg);
@@ -366,10 +378,24 @@ static void tick(struct ui *ui)
 	}
 }
 
-/* Reads one key from the terminal. */
+/* The store's descriptor for other desks' commits while a key is awaited, or -1. */
+static int key_wake_fd = -1;
+
+/* Reads one key from the terminal, waiting at most the half-second tick; ERR (a tick) at once
+ * when key_wake_fd says another desk committed. A key curses holds already comes first. */
 static int read_terminal_key(wint_t *ch)
 {
-	return get_wch(ch);
+	if (key_wake_fd < 0)
+		return get_wch(ch);
+	timeout(0);
+	int r = get_wch(ch);
+	timeout(500);
+	if (r != ERR)
+		return r;
+	struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {key_wake_fd, POLLIN, 0}};
+	if (poll(p, 2, 500) > 0 && p[0].revents)
+		return get_wch(ch);
+	return ERR;
 }
 int (*ui_read_key)(wint_t *ch) = read_terminal_key;
 
@@ -403,6 +429,7 @@ struct ui_key ui_getkey(struct ui *ui)
 		return k;
 	}
 	wint_t ch;
+	key_wake_fd = ui->logged_in ? desk_notify_fd(&ui->s) : -1;
 	int r = ui_read_key(&ch);
 	if (ui_quit_requested || ui->session_ended) {
 		k.kind = UI_QUIT;

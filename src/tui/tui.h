@@ -38,6 +38,7 @@ struct ui {
 	char message_screen[64]; /* the screen it was given on */
 	bool message_seen;       /* a key was pressed while it showed */
 	bool changed;           /* another desk changed the store since the screen last loaded */
+	bool link_lost;         /* the database server is out of reach: said on the message line */
 	bool in_due;            /* the limits list is open (F5 opens it from anywhere else) */
 	bool training;          /* a training store: the title bar says 演示/培训 */
 	bool session_ended;     /* the account was disabled or changed: every screen leaves */
@@ -77,8 +78,9 @@ int ui_content_rows(void);
 /* Recounts the status bar. */
 void ui_refresh_status(struct ui *ui);
 
-/* Waits for a key; every half second without one it checks for other desks' changes and a
- * new day, redraws the status bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC.
+/* Waits for a key; every half second without one, and at once when the store announces
+ * another desk's commit, it checks for other desks' changes and a new day, redraws the status
+ * bar and returns UI_TICK. KEY_RESIZE comes back as UI_FUNC.
  * Once the admin has disabled the account or changed its role or department, it returns
  * UI_QUIT on every screen, so the desk goes back to the login. */
 struct ui_key ui_getkey(struct ui *ui);

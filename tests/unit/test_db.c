@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/store_db.h"
+#include "dbutil.h"
 #include "core/store_pq_load.h"
 
 static bool pg;
@@ -47,34 +48,6 @@ static struct xf_db *open_busy(const char *where, int busy_ms)
 static struct xf_db *open_db(void)
 {
 	return open_busy(locator, 5000);
-}
-
-/* Runs a script that must succeed. */
-static void exec_ok(struct xf_db *db, const char *sql)
-{
-	struct xf_err err;
-	if (xf_db_exec(db, sql, &err, "测试") != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-/* Prepares a statement that must prepare. */
-static struct xf_db_stmt *prep(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = NULL;
-	struct xf_err err;
-	if (xf_db_prepare(db, sql, &st, &err) != XF_OK)
-		fail_msg("%s: %s", sql, err.msg);
-	return st;
-}
-
-/* The first column of the first row of a query without parameters, as an integer. */
-static int64_t query_int(struct xf_db *db, const char *sql)
-{
-	struct xf_db_stmt *st = prep(db, sql);
-	assert_int_equal(xf_db_step(st), XF_DB_ROW);
-	int64_t v = xf_db_column_int64(st, 0);
-	xf_db_finalize(st);
-	return v;
 }
 
 /* The people table afresh (a script of two statements), in each dialect's words; the
@@ -566,34 +539,6 @@ static void test_large_result(void **state)
 	xf_db_close(db);
 }
 
-/* A server process killed under the connection: the connection-lost class; a new open works. */
-static void test_connection_lost(void **state)
-{
-	(void)state;
-	char victim[1100];
-	snprintf(victim, sizeof victim, "%s%capplication_name=xf_seam_victim", locator, strchr(locator, '?') ? '&' : '?');
-	struct xf_db *a = open_busy(victim, 5000);
-	struct xf_db *killer = open_db();
-	assert_int_equal(query_int(killer, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-	                                   "WHERE application_name = 'xf_seam_victim'"),
-	                 1);
-	struct xf_err err;
-	struct xf_db_stmt *st = NULL;
-	int rc = xf_db_prepare(a, "SELECT 1", &st, &err);
-	if (rc == XF_OK) {
-		assert_int_equal(xf_db_step(st), XF_DB_ERROR);
-		xf_db_fail(a, &err, "读取数据");
-		xf_db_finalize(st);
-	}
-	assert_int_equal(xf_db_errclass(a), XF_DB_ELOST);
-	assert_non_null(strstr(err.msg, "连接已断开"));
-	xf_db_close(a);
-	a = open_busy(victim, 5000);
-	assert_int_equal(query_int(a, "SELECT 41 + 1"), 42);
-	xf_db_close(a);
-	xf_db_close(killer);
-}
-
 /* A statement failed inside a write transaction: PostgreSQL has ended the transaction, so the
  * commit is refused (the server alone would answer COMMIT with a silent ROLLBACK) and nothing
  * of it stays. */
@@ -756,7 +701,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_large_result),
 	};
 	const struct CMUnitTest server[] = {
-		cmocka_unit_test(test_connection_lost),
 		cmocka_unit_test(test_commit_after_failure),
 		cmocka_unit_test(test_prepared_once),
 		cmocka_unit_test(test_open_missing),

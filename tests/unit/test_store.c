@@ -186,11 +186,11 @@ static void data_version_notices_other_desks(void **state)
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
 	int64_t v1, v2, v3;
-	assert_int_equal(store_data_version(fx.st, &v1), XF_OK);
-	assert_int_equal(store_data_version(fx.st, &v2), XF_OK);
+	assert_int_equal(store_data_version(fx.st, &v1, NULL), XF_OK);
+	assert_int_equal(store_data_version(fx.st, &v2, NULL), XF_OK);
 	assert_true(v1 == v2);
 	assert_int_equal(raw_exec(fx.db, "INSERT INTO settings(key, value) VALUES ('x', 'y')", NULL), SQLITE_OK);
-	assert_int_equal(store_data_version(fx.st, &v3), XF_OK);
+	assert_int_equal(store_data_version(fx.st, &v3, NULL), XF_OK);
 	assert_true(v3 != v2);
 	fixture_close(&fx);
 }
