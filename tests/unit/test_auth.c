@@ -473,6 +473,22 @@ static void beside_note(void *arg)
 	b->checking = login_count(b->fx, "head", "checking");
 }
 
+/* After one wrong password tried some other way (its answer in err, counted once): auth_login
+ * answers the same, and three more lock the name. */
+static void answer_as_login_then_lock(struct fixture *fx, struct xf_err *err)
+{
+	struct xf_session s;
+	struct xf_err plain;
+	assert_int_equal(failures_of(fx, "head"), 1);
+	assert_int_equal(auth_login(fx->st, "head", "wrong-password", &s, &plain), XF_EAUTH);
+	without_digits(err->msg);
+	without_digits(plain.msg);
+	assert_string_equal(err->msg, plain.msg);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth_login(fx->st, "head", "wrong-password", &s, &plain), XF_EAUTH);
+	assert_int_equal(failures_of(fx, "head"), 5);
+}
+
 /* The desk's start does its other work while the password is checked: the work runs once, on
  * the calling thread, while a second thread hashes, after the attempt took its place in the
  * store; a wrong password gets the same answer and count as auth_login, and a locked name is
@@ -483,7 +499,7 @@ static void login_beside_the_check(void **state)
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
 	struct xf_session s;
-	struct xf_err err, plain;
+	struct xf_err err;
 	int before = thread_count();
 	struct beside_seen b = {.fx = &fx};
 	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_OK);
@@ -499,14 +515,7 @@ static void login_beside_the_check(void **state)
 	b.runs = 0;
 	assert_int_equal(auth_login_beside(fx.st, "head", "wrong-password", beside_note, &b, &s, &err), XF_EAUTH);
 	assert_int_equal(b.runs, 1);
-	assert_int_equal(failures_of(&fx, "head"), 1);
-	assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &plain), XF_EAUTH);
-	without_digits(err.msg);
-	without_digits(plain.msg);
-	assert_string_equal(err.msg, plain.msg);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &err), XF_EAUTH);
-	assert_int_equal(failures_of(&fx, "head"), 5);
+	answer_as_login_then_lock(&fx, &err);
 	/* Locked: refused before any check, and the work does not run. */
 	b.runs = 0;
 	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_EAUTH);
@@ -527,7 +536,7 @@ static void login_started_early(void **state)
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
 	struct xf_session s;
-	struct xf_err err, plain;
+	struct xf_err err;
 	int before = thread_count();
 	char password[] = "secret1";
 	struct auth_login *l;
@@ -549,13 +558,7 @@ static void login_started_early(void **state)
 	/* A wrong password. */
 	assert_int_equal(auth_login_start(fx.st, "head", "wrong-password", &l, &err), XF_OK);
 	assert_int_equal(auth_login_finish(l, NULL, NULL, &s, &err), XF_EAUTH);
-	assert_int_equal(failures_of(&fx, "head"), 1);
-	assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &plain), XF_EAUTH);
-	without_digits(err.msg);
-	without_digits(plain.msg);
-	assert_string_equal(err.msg, plain.msg);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &err), XF_EAUTH);
+	answer_as_login_then_lock(&fx, &err);
 	/* Locked: refused at the start. */
 	assert_int_equal(auth_login_start(fx.st, "head", "secret1", &l, &err), XF_EAUTH);
 	assert_null(l);
