@@ -71,6 +71,17 @@ int auth_login(struct xf_store *st, const char *name, const char *password, stru
  * must show nothing, only prepare what is shown after a successful login. */
 int auth_login_beside(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
                       void *arg, struct xf_session *out, struct xf_err *err);
+/* auth_login_beside in two halves, for a password known before anything is shown (the
+ * desk's XINFANG_PASSWORD): auth_login_start records the attempt (as auth_login_beside does
+ * before beside) and starts the check on a second thread, so the caller's start (the terminal,
+ * the screen) runs in the hash's time; auth_login_finish runs beside(arg) (may be NULL), waits
+ * for the check and settles it, and frees l. Every login started must be finished: the
+ * attempt counts either way. Name and password are copied. */
+struct auth_login;
+int auth_login_start(struct xf_store *st, const char *name, const char *password, struct auth_login **l,
+                     struct xf_err *err);
+int auth_login_finish(struct auth_login *l, void (*beside)(void *), void *arg, struct xf_session *out,
+                      struct xf_err *err);
 /* A session for the very first admin created by init (no password check), inside init's
  * transaction. */
 int auth_create_admin(struct xf_store *st, const char *name, const char *password, struct xf_session *out,

@@ -16,7 +16,8 @@
 
 /* A name made comparable: NFKC, every whitespace and invisible separator of every width
  * removed, letters case-folded, traditional characters folded to simplified (ICU's
- * Traditional-Simplified: 歐陽 reads as 欧阳). A new string ("" for invalid UTF-8). */
+ * Traditional-Simplified: 歐陽 reads as 欧阳). A new string ("" for invalid UTF-8, and when
+ * ICU cannot be loaded). */
 char *mask_normalize(const char *s);
 /* True when the normalised text contains the normalised name; a name of fewer than two
  * characters after normalising never matches (one character names nobody). */

@@ -350,49 +350,60 @@ static void *hash_check_run(void *arg)
 	return NULL;
 }
 
-/* Checks password against hash while beside(arg) runs on the calling thread (when beside is
- * given); both are done when it returns. The thread takes no signal: the desk's handlers stay
- * on the calling thread. Without a thread the two run one after the other. */
-static bool check_beside(const char *password, const char *hash, void (*beside)(void *), void *arg)
-{
-	struct hash_check hc = {password, hash, false};
+/* An attempt under way: its place taken, the operator's row read, the password being checked
+ * (on a second thread when `threaded`). */
+struct attempt {
+	const char *key;
+	struct xf_fields op;
+	bool op_found;
+	struct hash_check hc;
 	pthread_t thread;
-	bool threaded = false;
-	if (beside != NULL) {
+	bool threaded;
+};
+
+/* Begins an attempt: a place under the failure count, then the check, on a second thread when
+ * asked (it takes no signal: the desk's handlers stay on the calling thread; without a thread
+ * the check runs in attempt_end). name and password must outlive the attempt. */
+static int attempt_begin(struct xf_store *st, const char *name, const char *password, bool thread,
+                         struct attempt *a, struct xf_err *err)
+{
+	memset(a, 0, sizeof *a);
+	a->key = user_name_shape(name) ? name : "?";
+	int rc = start_check(st, a->key, name, &a->op, &a->op_found, err);
+	if (rc != XF_OK)
+		return rc;
+	a->hc = (struct hash_check){password, a->op_found ? fields_str(&a->op, "pwhash") : dummy_hash, false};
+	if (thread) {
 		sigset_t all, old;
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		threaded = pthread_create(&thread, NULL, hash_check_run, &hc) == 0;
+		a->threaded = pthread_create(&a->thread, NULL, hash_check_run, &a->hc) == 0;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	if (beside != NULL)
-		beside(arg);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else
-		hash_check_run(&hc);
-	return hc.ok;
+	return XF_OK;
 }
 
-/* Checks a name's password under the failure count: a place, the check (beside(arg) running on
- * the calling thread meanwhile, once the place is taken), the outcome. On success *op holds the
- * operator's row. A disabled account answers exactly as a wrong password does, whatever the
- * password: its right password is checked at the same cost and counted as a failure, so neither
- * the answer, nor the count, nor the time tells a guesser that the password was right (the desk
- * session of an account disabled meanwhile says 已停用: its holder had logged in). */
-static int checked_attempt(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
-                           void *arg, struct xf_fields *op, struct xf_err *err)
+/* Ends an attempt begun: beside(arg) runs on the calling thread (when given) while the check
+ * finishes, then the outcome is settled. On success *op holds the operator's row. A disabled
+ * account answers exactly as a wrong password does, whatever the password: its right password
+ * is checked at the same cost and counted as a failure, so neither the answer, nor the count,
+ * nor the time tells a guesser that the password was right (the desk session of an account
+ * disabled meanwhile says 已停用: its holder had logged in). */
+static int attempt_end(struct xf_store *st, struct attempt *a, void (*beside)(void *), void *arg,
+                       struct xf_fields *op, struct xf_err *err)
 {
-	const char *key = user_name_shape(name) ? name : "?";
-	bool op_found;
-	int rc = start_check(st, key, name, op, &op_found, err);
-	if (rc != XF_OK)
-		return rc;
-	bool ok = check_beside(password, op_found ? fields_str(op, "pwhash") : dummy_hash, beside, arg) && op_found;
+	if (beside != NULL)
+		beside(arg);
+	if (a->threaded)
+		pthread_join(a->thread, NULL);
+	else
+		hash_check_run(&a->hc);
+	*op = a->op;
+	bool ok = a->hc.ok && a->op_found;
 	if (ok && atoi(fields_str(op, "active")) == 0)
 		ok = false;
 	int failures;
-	if (settle_check(st, key, ok, &failures, err) != XF_OK) {
+	if (settle_check(st, a->key, ok, &failures, err) != XF_OK) {
 		fields_free(op);
 		fields_init(op);
 		return attempt_not_recorded(err);
@@ -406,11 +417,45 @@ static int checked_attempt(struct xf_store *st, const char *name, const char *pa
 	return xf_err_set(err, XF_EAUTH, "用户名或密码不对，或账户已停用（再错 %d 次将锁定）", LOCK_AFTER - failures);
 }
 
+/* Checks a name's password under the failure count: a place, the check (beside(arg) running on
+ * the calling thread meanwhile, once the place is taken, the check on a second thread), the
+ * outcome (attempt_end). */
+static int checked_attempt(struct xf_store *st, const char *name, const char *password, void (*beside)(void *),
+                           void *arg, struct xf_fields *op, struct xf_err *err)
+{
+	struct attempt a;
+	int rc = attempt_begin(st, name, password, beside != NULL, &a, err);
+	if (rc != XF_OK) {
+		fields_free(&a.op);
+		fields_init(op);
+		return rc;
+	}
+	return attempt_end(st, &a, beside, arg, op, err);
+}
+
+/* The session of an attempt that passed (rc XF_OK); the operator's row given back. */
+static int login_session(struct xf_store *st, int rc, struct xf_fields *row, struct xf_session *out)
+{
+	if (rc == XF_OK) {
+		struct xf_operator op;
+		operator_from_row(row, &op);
+		session_start(out, st, &op);
+	}
+	fields_free(row);
+	return rc;
+}
+
 /* Logs an operator in. */
 int auth_login(struct xf_store *st, const char *name, const char *password, struct xf_session *out,
                struct xf_err *err)
 {
 	return auth_login_beside(st, name, password, NULL, NULL, out, err);
+}
+
+/* The message for a login without a name. */
+static int no_name(struct xf_err *err)
+{
+	return xf_err_set(err, XF_EAUTH, "请给出操作员（--user 名称，或环境变量 XINFANG_USER）");
 }
 
 /* Logs an operator in, beside(arg) running while the password is checked. */
@@ -419,15 +464,58 @@ int auth_login_beside(struct xf_store *st, const char *name, const char *passwor
 {
 	memset(out, 0, sizeof *out);
 	if (str_empty(name))
-		return xf_err_set(err, XF_EAUTH, "请给出操作员（--user 名称，或环境变量 XINFANG_USER）");
+		return no_name(err);
 	struct xf_fields row;
 	int rc = checked_attempt(st, name, password, beside, arg, &row, err);
-	if (rc == XF_OK) {
-		struct xf_operator op;
-		operator_from_row(&row, &op);
-		session_start(out, st, &op);
+	return login_session(st, rc, &row, out);
+}
+
+/* A login begun (auth_login_start): its own copies of the name and password, the attempt. */
+struct auth_login {
+	struct xf_store *st;
+	char *name, *password;
+	struct attempt a;
+};
+
+/* Frees a login begun, its copy of the password wiped. */
+static void login_free(struct auth_login *l)
+{
+	free(l->name);
+	explicit_bzero(l->password, strlen(l->password));
+	free(l->password);
+	free(l);
+}
+
+/* Begins a login: the attempt recorded and the password's check started on a second thread. */
+int auth_login_start(struct xf_store *st, const char *name, const char *password, struct auth_login **out,
+                     struct xf_err *err)
+{
+	*out = NULL;
+	if (str_empty(name))
+		return no_name(err);
+	struct auth_login *l = xcalloc(1, sizeof *l);
+	l->st = st;
+	l->name = xstrdup(name);
+	l->password = xstrdup(password ? password : "");
+	int rc = attempt_begin(st, l->name, l->password, true, &l->a, err);
+	if (rc != XF_OK) {
+		fields_free(&l->a.op);
+		login_free(l);
+		return rc;
 	}
-	fields_free(&row);
+	*out = l;
+	return XF_OK;
+}
+
+/* Ends a login begun: beside(arg) runs meanwhile; the outcome is settled and l freed. */
+int auth_login_finish(struct auth_login *l, void (*beside)(void *), void *arg, struct xf_session *out,
+                      struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	struct xf_fields row;
+	int rc = attempt_end(l->st, &l->a, beside, arg, &row, err);
+	rc = login_session(l->st, rc, &row, out);
+	login_free(l);
 	return rc;
 }
 

@@ -5,7 +5,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include "sha256.h"
 #include "xinfang/audit.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
@@ -1451,17 +1451,6 @@ static int read_whole(const char *path, char **data, size_t *len, struct xf_err 
 	return XF_OK;
 }
 
-/* SHA-256 of the bytes as 64 hex digits. */
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 /* The line a byte offset falls on. */
 static long line_at(const char *data, size_t offset)
 {
@@ -1596,7 +1585,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 		                  "后导入那个 .csv 文件",
 		                  im.file_name, xlsx ? ".xlsx" : ".xls");
 	}
-	sha256_hex(data, len, rep->sha256);
+	xf_sha256_hex(data, len, rep->sha256);
 	struct xf_rows seen;
 	rc = store_list(s->st, "imports", "sha256", rep->sha256, &seen, err);
 	if (rc == XF_OK && seen.n > 0) {

@@ -1,7 +1,8 @@
-/* Loads the printing and XLSX libraries on first use (pdf_libs.h, xlsx_libs.h): dlopen of each
- * library by its soname, then every function the code calls found by name. The phone module
- * (phone_module.h) the same way, from its own file. */
+/* Loads the printing and XLSX libraries and ICU on first use (pdf_libs.h, xlsx_libs.h,
+ * icu_libs.h): dlopen of each library by its soname, then every function the code calls found
+ * by name. The phone module (phone_module.h) the same way, from its own file. */
 #define XF_LIBS_LOADER
+#include "icu_libs.h"
 #include "pdf_libs.h"
 #include "phone_module.h"
 #include "xlsx_libs.h"
@@ -20,6 +21,7 @@
 
 struct xf_pdf_libs xf_pdf_libs;
 struct xf_xlsx_libs xf_xlsx_libs;
+struct xf_icu_libs xf_icu_libs;
 
 /* A function to find: its name and where its address goes. */
 struct libs_symbol {
@@ -68,6 +70,32 @@ int xlsx_libs_load(struct xf_err *err)
 	static const struct libs_symbol syms[] = {XF_XLSX_LIBS_SYMBOLS(X)};
 #undef X
 	return libs_open(&loaded, sonames, syms, sizeof syms / sizeof syms[0], "导出 XLSX ", err);
+}
+
+/* A macro's value as a string: ICU's names and version as its headers make them. */
+#define LIBS_STR2(x) #x
+#define LIBS_STR(x) LIBS_STR2(x)
+
+/* Loads ICU's common library once (the one the program was built with: its functions carry
+ * its version); a failure is kept, so each later call answers at once. */
+int icu_libs_load(struct xf_err *err)
+{
+	static bool loaded, failed;
+	static struct xf_err why;
+	if (failed) {
+		if (err)
+			*err = why;
+		return why.code;
+	}
+	static const char *const sonames[] = {"libicuuc.so." LIBS_STR(U_ICU_VERSION_MAJOR_NUM), NULL};
+#define X(name) {LIBS_STR(name), (void **)&xf_icu_libs.name},
+	static const struct libs_symbol syms[] = {XF_ICU_LIBS_SYMBOLS(X)};
+#undef X
+	int rc = libs_open(&loaded, sonames, syms, sizeof syms / sizeof syms[0], "比对姓名（ICU）", &why);
+	failed = rc != XF_OK;
+	if (failed && err)
+		*err = why;
+	return rc;
 }
 
 /* The module's file: see phone_module.h for the order. */

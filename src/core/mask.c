@@ -1,7 +1,9 @@
 /* Confidentiality and recusal: names compared after NFKC (ICU) with every space removed and
  * traditional characters and variants folded to one form (ICU's Traditional-Simplified
  * transliterator and Unihan's variants, made into a table at build time),
- * and the one rule of what a reader may see of a case. */
+ * and the one rule of what a reader may see of a case. ICU is loaded on the first comparison
+ * (icu_libs.h); when it cannot be, the rule fails closed: every text is taken to name whoever
+ * is asked about, nobody recused can be told apart, and what would be masked is refused. */
 #include "xinfang/mask.h"
 
 #include <stdint.h>
@@ -9,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/utf16.h>
-
+#include "core/icu_libs.h"
 #include "xinfang/case.h"
 #include "xinfang/text.h"
+
+/* ICU's functions, through the table its loader fills. */
+#define ICU xf_icu_libs
 
 /* Text after normalising, each code point with the byte range of the original it came from. */
 struct normed {
@@ -51,7 +53,7 @@ static void normed_free(struct normed *t)
  * and controls. */
 static bool ignorable(UChar32 c)
 {
-	return u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || u_iscntrl(c);
+	return ICU.u_isUWhiteSpace(c) || ICU.u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || ICU.u_iscntrl(c);
 }
 
 /* One pass over a normalised text: ignorable code points dropped, the rest normalised (NFKC)
@@ -79,7 +81,7 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 			i++;
 			while (i < in->n && ignorable((UChar32)in->cp[i]))
 				i++;
-		} while (i < in->n && !unorm2_hasBoundaryBefore(nfkc, (UChar32)in->cp[i]));
+		} while (i < in->n && !ICU.unorm2_hasBoundaryBefore(nfkc, (UChar32)in->cp[i]));
 		/* NFKC expands one UTF-16 unit to at most 18 (U+FDFA). */
 		size_t want = seglen * 18 + 8;
 		if (want > normcap) {
@@ -87,7 +89,7 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 			norm = xrealloc(norm, normcap * sizeof *norm);
 		}
 		UErrorCode ec = U_ZERO_ERROR;
-		int32_t outlen = unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &ec);
+		int32_t outlen = ICU.unorm2_normalize(nfkc, seg, (int32_t)seglen, norm, (int32_t)normcap, &ec);
 		const UChar *src = U_SUCCESS(ec) ? norm : seg;
 		if (U_FAILURE(ec))
 			outlen = (int32_t)seglen;
@@ -95,7 +97,7 @@ static void normalize_pass(const struct normed *in, struct normed *out, const UN
 			UChar32 c;
 			U16_NEXT(src, j, outlen, c);
 			if (!ignorable(c))
-				normed_add(out, (uint32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT), from, to);
+				normed_add(out, (uint32_t)ICU.u_foldCase(c, U_FOLD_CASE_DEFAULT), from, to);
 		}
 	}
 	free(seg);
@@ -126,6 +128,39 @@ static uint32_t fold_cp(uint32_t cp)
 	return cp;
 }
 
+/* ICU's NFKC, ICU loaded on first use; NULL (err says why) when it cannot be. */
+static const UNormalizer2 *nfkc_instance(struct xf_err *err)
+{
+	static const UNormalizer2 *nfkc;
+	if (nfkc != NULL)
+		return nfkc;
+	if (icu_libs_load(err) != XF_OK)
+		return NULL;
+	UErrorCode ec = U_ZERO_ERROR;
+	const UNormalizer2 *n = ICU.unorm2_getNFKCInstance(&ec);
+	if (U_FAILURE(ec) || n == NULL) {
+		xf_err_set(err, XF_EIO, "ICU 读不出 NFKC 规范化的数据（%d）：请重新安装 libicu", (int)ec);
+		return NULL;
+	}
+	return nfkc = n;
+}
+
+/* True when names can be compared (ICU loaded); when not, every rule below fails closed. */
+static bool names_comparable(void)
+{
+	return nfkc_instance(NULL) != NULL;
+}
+
+/* Refuses what needs names compared when they cannot be (ICU missing): nothing masked is shown,
+ * no recusal is guessed. */
+static int not_comparable(struct xf_err *err, const char *what)
+{
+	struct xf_err why;
+	xf_err_clear(&why);
+	nfkc_instance(&why);
+	return xf_err_set(err, XF_EIO, "无法%s：%s。在此之前须保密的内容一律不显示，须核对回避的操作一律不办", what, why.msg);
+}
+
 /* Normalises s: passes until nothing changes (dropping a space can bring a mark next to a
  * letter it composes with), so normalising twice gives what normalising once gave. */
 static void normalize_map(const char *s, struct normed *t)
@@ -139,10 +174,11 @@ static void normalize_map(const char *s, struct normed *t)
 		uint32_t cp = utf8_next(s, len, &i);
 		normed_add(t, cp, at, i);
 	}
-	UErrorCode ec = U_ZERO_ERROR;
-	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&ec);
-	if (U_FAILURE(ec))
+	const UNormalizer2 *nfkc = nfkc_instance(NULL);
+	if (nfkc == NULL) {
+		normed_free(t);
 		return;
+	}
 	for (int pass = 0; pass < 8; pass++) {
 		struct normed next;
 		normalize_pass(t, &next, nfkc);
@@ -187,6 +223,8 @@ bool mask_text_names(const char *text, const char *name)
 {
 	if (str_empty(text) || str_empty(name))
 		return false;
+	if (!names_comparable())
+		return true; /* cannot tell: it may name them */
 	struct normed hay, needle;
 	normalize_map(name, &needle);
 	bool found = false;
@@ -205,6 +243,8 @@ static bool accused_entry_is(const char *accused, const char *person)
 {
 	if (str_empty(accused) || str_empty(person))
 		return false;
+	if (!names_comparable())
+		return true; /* cannot tell: it may be them */
 	char *want = mask_normalize(person);
 	bool found = false;
 	char *copy = xstrdup(accused), *save = NULL;
@@ -290,6 +330,8 @@ int mask_check_recusal(const struct xf_session *s, const struct xf_fields *case_
                        const char *what, struct xf_err *err)
 {
 	char who[XF_CLIP_SIZE];
+	if (!names_comparable())
+		return not_comparable(err, "核对回避");
 	if (mask_recused(s, case_row))
 		return xf_err_set(err, XF_EDENIED, "%s 是本案被投诉人员，须回避，不能%s：请由其他人办理",
 		                  text_clip(*s->op.full_name ? s->op.full_name : s->op.name, 40, who, sizeof who), what);
@@ -417,11 +459,28 @@ static char *redact(const char *text, const struct normed *words, size_t nwords,
 	return b.data;
 }
 
+/* Withholds every value but the case's own identifiers: where names cannot be compared, any
+ * text may name the petitioner. */
+static void withhold_all(struct xf_fields *out)
+{
+	static const char *const keep[] = {"id", "case_id", "number"};
+	for (size_t i = 0; i < out->n; i++) {
+		if (key_in(out->v[i].key, keep, sizeof keep / sizeof keep[0]) || !*out->v[i].val)
+			continue;
+		free(out->v[i].val);
+		out->v[i].val = xstrdup(XF_MASKED);
+	}
+}
+
 /* Withholds from `out` the petitioner's identity values and every word of the other values
  * that names them. An empty identity value stays empty on screen (`every_box` false) and reads
  * （保密） on paper (true), where a blank box would say there is nothing to hide. */
 static void withhold(const struct xf_fields *petitioner, struct xf_fields *out, bool every_box)
 {
+	if (!names_comparable()) {
+		withhold_all(out);
+		return;
+	}
 	struct normed words[sizeof identity_keys / sizeof identity_keys[0]];
 	struct normed numbers[2];
 	size_t nwords = 0, nnumbers = 0;
@@ -530,6 +589,8 @@ static int load_for_mask(struct xf_session *s, int64_t id, struct xf_fields *row
 int mask_outgoing(struct xf_session *s, int64_t case_id, const char *departments, bool withhold_anyway,
                   struct xf_fields *out, struct xf_err *err)
 {
+	if (!names_comparable())
+		return not_comparable(err, "为外送的文书核对须保密的内容");
 	struct xf_fields row, pet;
 	fields_init(&pet);
 	int rc = load_case_row(s, case_id, &row, err);
@@ -552,6 +613,8 @@ int mask_case_fields(struct xf_session *s, struct xf_fields *case_fields, struct
 	/* Only a handler is ever masked (mask_may_see_identity): nothing to read for the others. */
 	if (s->op.role != XF_ROLE_HANDLER)
 		return XF_OK;
+	if (!names_comparable())
+		return not_comparable(err, "为承办人核对须保密的内容");
 	struct xf_fields row, pet;
 	fields_init(&pet);
 	for (size_t i = 0; i < sizeof identity_keys / sizeof identity_keys[0]; i++)
@@ -570,6 +633,8 @@ int mask_rows_of_case(struct xf_session *s, int64_t case_id, struct xf_rows *row
 {
 	if (s->op.role != XF_ROLE_HANDLER)
 		return XF_OK;
+	if (!names_comparable())
+		return not_comparable(err, "为承办人核对须保密的内容");
 	struct xf_fields row, pet;
 	fields_init(&pet);
 	int rc = load_for_mask(s, case_id, &row, &pet, err);

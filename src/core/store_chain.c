@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "store_db.h"
+#include "sha256.h"
 #include "store_private.h"
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
@@ -504,15 +504,15 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 }
 
 /* Appends one field of the hashed content: its length, a colon, the bytes, a semicolon. */
-static void hash_field(EVP_MD_CTX *ctx, const char *v)
+static void hash_field(struct xf_sha256 *ctx, const char *v)
 {
 	char len[24];
 	size_t n = v ? strlen(v) : 0;
 	int k = snprintf(len, sizeof len, "%zu:", n);
-	EVP_DigestUpdate(ctx, len, (size_t)k);
+	xf_sha256_update(ctx, len, (size_t)k);
 	if (n)
-		EVP_DigestUpdate(ctx, v, n);
-	EVP_DigestUpdate(ctx, ";", 1);
+		xf_sha256_update(ctx, v, n);
+	xf_sha256_update(ctx, ";", 1);
 }
 
 /* The fields of one audit record as the chain hashes them. */
@@ -524,12 +524,11 @@ struct record {
 /* SHA-256 over the previous hash and the record's content, as 64 lowercase hex digits. */
 static void record_hash(const char *prev, const struct record *r, char out[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	struct xf_sha256 c, *ctx = &c;
+	unsigned char md[32];
 	char id[24];
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	xf_sha256_init(ctx);
 	hash_field(ctx, "xinfang-audit-1");
 	hash_field(ctx, prev);
 	hash_field(ctx, id);
@@ -541,14 +540,8 @@ static void record_hash(const char *prev, const struct record *r, char out[65])
 	hash_field(ctx, r->before);
 	hash_field(ctx, r->after);
 	hash_field(ctx, r->snapshot);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	static const char digits[] = "0123456789abcdef";
-	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[64] = '\0';
+	xf_sha256_final(ctx, md);
+	xf_sha256_to_hex(md, out);
 }
 
 /* Text of a column, "" for NULL. */
@@ -1398,20 +1391,6 @@ void store_read_end(struct xf_store *st)
 		xf_db_commit(store_db(st), &ignored);
 }
 
-/* The hex SHA-256 of n bytes. */
-static void sha256_hex(const char *v, size_t n, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_Digest(v, n, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 /* xf_sha256(text): the hex SHA-256 of a text, so the newest snapshots are kept as digests. */
 static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -1422,7 +1401,7 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	char hex[65];
-	sha256_hex((const char *)v, (size_t)sqlite3_value_bytes(argv[0]), hex);
+	xf_sha256_hex((const char *)v, (size_t)sqlite3_value_bytes(argv[0]), hex);
 	sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
 }
 
@@ -1664,7 +1643,7 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 			bool differs = true;
 			if (xf_db_step(stmt) == XF_DB_ROW) {
 				char digest[65];
-				sha256_hex(cur.data, cur.len, digest);
+				xf_sha256_hex(cur.data, cur.len, digest);
 				audit_id = xf_db_column_int64(stmt, 0);
 				differs = strcmp(col_text(stmt, 1), digest) != 0;
 			} else {
@@ -1694,7 +1673,7 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 			cur.len = 0;
 			row_json(db, stmt, 3, &c->held[t], &cur);
 			char digest[65];
-			sha256_hex(cur.data, cur.len, digest);
+			xf_sha256_hex(cur.data, cur.len, digest);
 			if (xf_db_column_type(stmt, 1) != XF_DB_NULL && strcmp(col_text(stmt, 1), digest) == 0)
 				continue;
 			char key[96];

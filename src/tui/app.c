@@ -666,8 +666,9 @@ static bool desk_charset(const char *codeset)
 	return strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "GB18030") == 0;
 }
 
-/* Sets up the terminal; false when it cannot be a desk. */
-static bool start_terminal(void)
+/* The charset and the terminal a desk needs, checked before anything else; false (said on
+ * stderr) when there is none. */
+static bool desk_terminal(void)
 {
 	const char *codeset = nl_langinfo(CODESET);
 	if (!desk_charset(codeset)) {
@@ -681,6 +682,12 @@ static bool start_terminal(void)
 		fprintf(stderr, "xinfang：桌面界面须在终端中运行；在脚本中请用子命令（xinfang --help）\n");
 		return false;
 	}
+	return true;
+}
+
+/* Sets up the terminal (after desk_terminal); false when it cannot be a desk. */
+static bool start_terminal(void)
+{
 	if (!tui_terminal_usable())
 		return false;
 	if (*tui_terminal_cjk_warning())
@@ -757,8 +764,21 @@ static void verify_beside(void *arg)
 /* Runs the desk. */
 int tui_run(struct xf_store *st, const char *user, const char *password)
 {
-	if (!start_terminal())
+	if (!desk_terminal())
 		return 1;
+	/* A password given beforehand (XINFANG_PASSWORD) is checked from here on, on a second
+	 * thread: the terminal, the screen and the quick verify are made in the hash's time. */
+	struct auth_login *early = NULL;
+	struct xf_err early_err;
+	bool given = user && *user && password;
+	if (given)
+		auth_login_start(st, user, password, &early, &early_err);
+	if (!start_terminal()) {
+		struct xf_session unused;
+		if (early && auth_login_finish(early, NULL, NULL, &unused, &early_err) == XF_OK) /* it counts */
+			session_close(&unused);
+		return 1;
+	}
 	struct ui ui;
 	memset(&ui, 0, sizeof ui);
 	ui.st = st;
@@ -773,12 +793,11 @@ int tui_run(struct xf_store *st, const char *user, const char *password)
 	struct start_trust trust = {.st = st};
 	ui.login_beside = verify_beside;
 	ui.login_beside_arg = &trust;
-	if (user && *user && password) {
-		struct xf_err err;
-		if (auth_login_beside(st, user, password, verify_beside, &trust, &ui.s, &err) == XF_OK)
+	if (given) {
+		if (early && auth_login_finish(early, verify_beside, &trust, &ui.s, &early_err) == XF_OK)
 			ui.logged_in = true;
 		else
-			ui_message(&ui, UI_ERROR, "%s", err.msg);
+			ui_message(&ui, UI_ERROR, "%s", early_err.msg);
 	}
 	if (!ui.logged_in && !screen_login(&ui, user)) {
 		stop_terminal();

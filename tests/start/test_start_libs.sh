@@ -2,7 +2,8 @@
 # The start maps only the libraries every command needs: Cairo, Pango, fontconfig, GLib's
 # objects and libxlsxwriter are loaded when printing or exporting (src/core/libs_load.c), and
 # a desk or command that does neither never maps them; libphonenumber, protobuf, abseil and the
-# C++ runtime are in the phone module (xinfang-phone.so), loaded on the first phone check. Then
+# C++ runtime are in the phone module (xinfang-phone.so), loaded on the first phone check; ICU
+# on the first comparison of names (a handler's masking, a move's recusal). Then
 # a PDF is printed, an XLSX exported and a phone number registered, proving each is found when
 # it is needed (the build tree's module beside its program, without XINFANG_PHONE_MODULE).
 set -eu
@@ -10,7 +11,7 @@ bin=${XINFANG_BIN:?}
 fail() { echo "test_start_libs: $*" >&2; exit 1; }
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 echo "$needed" | grep -q sqlite3 || fail "readelf found no NEEDED entries: $needed"
-for lib in cairo pango fontconfig gobject glib xlsxwriter phonenumber protobuf absl stdc++; do
+for lib in cairo pango fontconfig gobject glib xlsxwriter phonenumber protobuf absl stdc++ icu; do
 	if echo "$needed" | grep -q "$lib"; then fail "the program links $lib at start: $needed"; fi
 done
 unset XINFANG_PHONE_MODULE
@@ -20,7 +21,7 @@ export XINFANG_DB="$dir/s.db" XINFANG_PASSWORD=secret1 XINFANG_USER=admin
 "$bin" init --training >/dev/null || fail "init failed"
 # A command that prints nothing opens none of them.
 maps=$(strace -f -e trace=openat "$bin" status 2>&1 >/dev/null |
-	grep -E 'libcairo|libpango|libfontconfig|libxlsxwriter|xinfang-phone|libphonenumber|libprotobuf' || true)
+	grep -E 'libcairo|libpango|libfontconfig|libxlsxwriter|xinfang-phone|libphonenumber|libprotobuf|libicu' || true)
 [ -z "$maps" ] || fail "status opened: $maps"
 # A case printed as PDF and the ledger exported as XLSX: the libraries load when needed.
 number=$("$bin" new channel=来电 category=咨询 summary=测试 name=张三 2>/dev/null | tail -n 1)

@@ -473,6 +473,22 @@ static void beside_note(void *arg)
 	b->checking = login_count(b->fx, "head", "checking");
 }
 
+/* After one wrong password tried some other way (its answer in err, counted once): auth_login
+ * answers the same, and three more lock the name. */
+static void answer_as_login_then_lock(struct fixture *fx, struct xf_err *err)
+{
+	struct xf_session s;
+	struct xf_err plain;
+	assert_int_equal(failures_of(fx, "head"), 1);
+	assert_int_equal(auth_login(fx->st, "head", "wrong-password", &s, &plain), XF_EAUTH);
+	without_digits(err->msg);
+	without_digits(plain.msg);
+	assert_string_equal(err->msg, plain.msg);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(auth_login(fx->st, "head", "wrong-password", &s, &plain), XF_EAUTH);
+	assert_int_equal(failures_of(fx, "head"), 5);
+}
+
 /* The desk's start does its other work while the password is checked: the work runs once, on
  * the calling thread, while a second thread hashes, after the attempt took its place in the
  * store; a wrong password gets the same answer and count as auth_login, and a locked name is
@@ -483,7 +499,7 @@ static void login_beside_the_check(void **state)
 	struct fixture fx;
 	fixture_open(&fx, "2026-11-20");
 	struct xf_session s;
-	struct xf_err err, plain;
+	struct xf_err err;
 	int before = thread_count();
 	struct beside_seen b = {.fx = &fx};
 	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_OK);
@@ -499,19 +515,55 @@ static void login_beside_the_check(void **state)
 	b.runs = 0;
 	assert_int_equal(auth_login_beside(fx.st, "head", "wrong-password", beside_note, &b, &s, &err), XF_EAUTH);
 	assert_int_equal(b.runs, 1);
-	assert_int_equal(failures_of(&fx, "head"), 1);
-	assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &plain), XF_EAUTH);
-	without_digits(err.msg);
-	without_digits(plain.msg);
-	assert_string_equal(err.msg, plain.msg);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(auth_login(fx.st, "head", "wrong-password", &s, &err), XF_EAUTH);
-	assert_int_equal(failures_of(&fx, "head"), 5);
+	answer_as_login_then_lock(&fx, &err);
 	/* Locked: refused before any check, and the work does not run. */
 	b.runs = 0;
 	assert_int_equal(auth_login_beside(fx.st, "head", "secret1", beside_note, &b, &s, &err), XF_EAUTH);
 	assert_non_null(strstr(err.msg, "已锁定"));
 	assert_int_equal(b.runs, 0);
+	assert_int_equal(failures_of(&fx, "head"), 5);
+	fixture_close(&fx);
+}
+
+/* A password known before the desk shows anything is checked from the start: auth_login_start
+ * takes the attempt's place and leaves the hash running on a second thread while the caller
+ * uses the store (its own copy of the password: the caller's may go); auth_login_finish runs
+ * the work beside, waits and settles as auth_login_beside does. A wrong password counts and
+ * answers as auth_login; a locked name is refused at the start, no check begun. */
+static void login_started_early(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-11-20");
+	struct xf_session s;
+	struct xf_err err;
+	int before = thread_count();
+	char password[] = "secret1";
+	struct auth_login *l;
+	assert_int_equal(auth_login_start(fx.st, "head", password, &l, &err), XF_OK);
+	assert_non_null(l);
+	memset(password, 'x', sizeof password - 1);
+	assert_int_equal(thread_count(), before + 1);
+	assert_int_equal(login_count(&fx, "head", "checking"), 1);
+	int64_t id = fixture_case(&fx, NULL); /* the store is free meanwhile */
+	assert_true(id > 0);
+	struct beside_seen b = {.fx = &fx};
+	assert_int_equal(auth_login_finish(l, beside_note, &b, &s, &err), XF_OK);
+	assert_string_equal(s.op.name, "head");
+	session_close(&s);
+	assert_int_equal(b.runs, 1);
+	assert_true(pthread_equal(b.thread, pthread_self()));
+	assert_int_equal(thread_count(), before);
+	assert_int_equal(login_count(&fx, "head", "checking"), 0);
+	/* A wrong password. */
+	assert_int_equal(auth_login_start(fx.st, "head", "wrong-password", &l, &err), XF_OK);
+	assert_int_equal(auth_login_finish(l, NULL, NULL, &s, &err), XF_EAUTH);
+	answer_as_login_then_lock(&fx, &err);
+	/* Locked: refused at the start. */
+	assert_int_equal(auth_login_start(fx.st, "head", "secret1", &l, &err), XF_EAUTH);
+	assert_null(l);
+	assert_non_null(strstr(err.msg, "已锁定"));
+	assert_int_equal(thread_count(), before);
 	assert_int_equal(failures_of(&fx, "head"), 5);
 	fixture_close(&fx);
 }
@@ -635,6 +687,7 @@ int main(void)
 		cmocka_unit_test(unknown_name_same_answer),
 		cmocka_unit_test(lock_and_unlock),
 		cmocka_unit_test(login_beside_the_check),
+		cmocka_unit_test(login_started_early),
 		cmocka_unit_test(account_functions),
 		cmocka_unit_test(account_commands),
 	};
