@@ -35,7 +35,7 @@ static const struct spec specs[] = {
 	{"color", "XINFANG_COLOR", "工作台用颜色 yes 或 no", K_COLOR, 0, 0},
 	{"backup_dir", "XINFANG_BACKUP_DIR", "每晚备份放在哪个目录", K_PATH, 0, 0},
 	{"backup_keep", "XINFANG_BACKUP_KEEP", "保留几份每晚备份", K_INT, 1, 3650},
-	{"anchor", "XINFANG_ANCHOR", "PostgreSQL 数据库的库外锚点文件（SQLite 文件的锚点在它旁边）", K_PATH, 0, 0},
+	{"anchor", "XINFANG_ANCHOR", "PostgreSQL 数据库的库外锚点：一个文件，或一个目录（以 / 结尾，每个数据库一个锚点文件）；SQLite 文件的锚点在它旁边", K_PATH, 0, 0},
 };
 enum { N_SPECS = sizeof specs / sizeof specs[0] };
 
@@ -49,13 +49,13 @@ static char *builtin(const char *key)
 	bool tree = paths_in_build_tree();
 	if (strcmp(key, "db") == 0)
 		return tree ? paths_user_db() : xstrdup(XF_STATEDIR "/xinfang.db");
-	if (strcmp(key, "anchor") == 0) {
+	if (strcmp(key, "anchor") == 0) { /* a directory: one anchor file per database in it */
 		if (!tree)
-			return xstrdup(XF_STATEDIR "/postgresql.anchor");
+			return xstrdup(XF_STATEDIR "/");
 		char *db = paths_user_db(), *slash = strrchr(db, '/');
 		if (slash)
 			*slash = '\0';
-		char *anchor = xasprintf("%s/postgresql.anchor", db);
+		char *anchor = xasprintf("%s/", db);
 		free(db);
 		return anchor;
 	}

@@ -129,6 +129,25 @@ static int columns_of(struct xf_session *s, const char *list, const struct xf_fi
 	return XF_OK;
 }
 
+/* Gives a new entry of a list kept in order (channels, categories) the place after the last,
+ * so it is listed last on either backend. */
+static int next_ord(struct xf_session *s, const char *list, struct xf_fields *cols, struct xf_err *err)
+{
+	struct xf_rows all;
+	int rc = store_list(s->st, list, NULL, NULL, &all, err);
+	if (rc != XF_OK)
+		return rc;
+	long last = 0;
+	for (size_t i = 0; i < all.n; i++)
+		if (atol(fields_str(&all.v[i], "ord")) > last)
+			last = atol(fields_str(&all.v[i], "ord"));
+	rows_free(&all);
+	char buf[24];
+	snprintf(buf, sizeof buf, "%ld", last + 1);
+	fields_set(cols, "ord", buf);
+	return XF_OK;
+}
+
 /* Writes the change and its audit record in one transaction. */
 static int save(struct xf_session *s, const char *list, const char *name, struct xf_fields *cols, bool adding,
                 struct xf_err *err)
@@ -142,6 +161,8 @@ static int save(struct xf_session *s, const char *list, const char *name, struct
 		rc = xf_err_set(err, XF_EEXIST, "已有“%s”，不能重复添加", name);
 	if (rc == XF_OK && !adding && before.n == 0)
 		rc = xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
+	if (rc == XF_OK && adding && strcmp(list, "departments") != 0)
+		rc = next_ord(s, list, cols, err);
 	if (rc == XF_OK)
 		rc = adding ? store_insert(s->st, list, cols, NULL, err) : store_update_named(s->st, list, name, cols, err);
 	if (rc == XF_OK) {

@@ -230,6 +230,26 @@ bool store_locator_is_server(const char *locator)
 	return xf_db_locator_is_pg(locator);
 }
 
+/* A file name standing for a server's database: the locator's letters, digits, '.' and '-'
+ * (every other byte as '_', at most 80), then '-' and a hash (FNV-1a) of the whole locator, so
+ * locators differing only in what became '_' still differ. A new string. */
+char *store_locator_file_name(const char *locator)
+{
+	uint32_t h = 2166136261u;
+	char safe[81];
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)locator; *p; p++) {
+		h = (h ^ *p) * 16777619u;
+		if (n < sizeof safe - 1)
+			safe[n++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			                    *p == '.' || *p == '-'
+			                ? (char)*p
+			                : '_';
+	}
+	safe[n] = '\0';
+	return xasprintf("%s-%08x", safe, h);
+}
+
 /* The file's path (or the database's locator). */
 const char *store_path(const struct xf_store *st)
 {
@@ -680,10 +700,14 @@ int store_list(struct xf_store *st, const char *table, const char *column, const
 	fields_free(&probe);
 	if (rc != XF_OK)
 		return rc;
-	/* In the order written: SQLite's rowid; PostgreSQL has none, so the id (else the first column). */
-	const char *order = on_sqlite(st) ? "rowid" : has_column(st, table, "id") ? "id" : "1";
+	/* A list kept in order (ord: channels, categories) in that order, entries of no place (0:
+	 * added by an older build) after the rest; then in the order written: SQLite's rowid;
+	 * PostgreSQL has none, so the id (else the first column). */
+	const char *tie = on_sqlite(st) ? "rowid" : has_column(st, table, "id") ? "id" : "1";
+	char *order = has_column(st, table, "ord") ? xasprintf("ord = 0, ord, %s", tie) : xstrdup(tie);
 	char *sql = column ? xasprintf("SELECT * FROM %s WHERE \"%s\" = ?1 ORDER BY %s", table, column, order)
 	                   : xasprintf("SELECT * FROM %s ORDER BY %s", table, order);
+	free(order);
 	struct xf_db_stmt *stmt;
 	rc = prepare(st, sql, &stmt, err);
 	free(sql);

@@ -393,11 +393,30 @@ static int check_counts(struct xf_store *st, struct xf_verify *v, struct xf_err 
 	return XF_OK;
 }
 
-/* The anchor path beside a store. */
+/* The anchor file of a store on a server, which has no file to keep it beside: the
+ * configuration's `anchor` when it names a file; when it names a directory (ending in /, or one
+ * that exists; the default is the state directory), a file there named after the locator (its
+ * characters other than letters, digits, . and - as _, then a hash of the whole locator), so
+ * two databases never share one anchor. */
+static char *server_anchor_path(const char *locator)
+{
+	const char *conf = config_get("anchor");
+	size_t n = strlen(conf);
+	struct stat sb;
+	bool dir = n > 0 && (conf[n - 1] == '/' || (stat(conf, &sb) == 0 && S_ISDIR(sb.st_mode)));
+	if (!dir)
+		return xstrdup(conf);
+	char *safe = store_locator_file_name(locator);
+	char *path = xasprintf("%s%s%s.anchor", conf, conf[n - 1] == '/' ? "" : "/", safe);
+	free(safe);
+	return path;
+}
+
+/* The anchor path beside a store (for a server's database, the configuration's). */
 char *verify_anchor_path(const char *db_path)
 {
-	if (store_locator_is_server(db_path)) /* no file to keep it beside: the configuration's */
-		return xstrdup(config_get("anchor"));
+	if (store_locator_is_server(db_path))
+		return server_anchor_path(db_path);
 	return xasprintf("%s.anchor", db_path);
 }
 

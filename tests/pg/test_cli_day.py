@@ -53,7 +53,8 @@ def fresh(name):
 
 def xinfang(locator, *args, user=None, today=None, expect=0):
     """Runs the program on the store; checks its exit code; returns (stdout, stderr)."""
-    env = dict(os.environ, XINFANG_PASSWORD='secret123X', XINFANG_ANCHOR=os.path.join(TMP, 'pg.anchor'))
+    # The anchors' directory: one file per database in it, named after its locator.
+    env = dict(os.environ, XINFANG_PASSWORD='secret123X', XINFANG_ANCHOR=TMP + '/')
     env.pop('XINFANG_TODAY', None)
     argv = [BIN, '--db', locator]
     if user:
@@ -77,7 +78,8 @@ def production_day():
     check(not os.path.exists('postgresql:'), 'init made a directory named after the URI')
     out, err = xinfang(loc, 'init', expect=1)
     check('已经初始化过' in err, 'a second init said: ' + err)
-    check(os.path.exists(os.path.join(TMP, 'pg.anchor')), 'init wrote no anchor where the configuration says')
+    check([f for f in os.listdir(TMP) if 'xf_day' in f and f.endswith('.anchor')],
+          'init wrote no anchor of its own where the configuration says: %s' % os.listdir(TMP))
     out, _ = xinfang(loc, 'new', 'channel=来访', 'name=赵六', 'category=服务态度', 'summary=柜员态度冷淡，要求道歉',
                      'people=', user='admin')
     number = out.strip().splitlines()[-1] if out.strip() else ''
@@ -162,9 +164,21 @@ def backup_and_restore():
     check('已存在' in err, 'a backup over a file: ' + err)
 
 
+def anchors_apart():
+    """Two databases verified in turn keep an anchor each (one shared file would make each
+    verify find the other's chain head)."""
+    for loc in ('xf_training', 'xf_restored', 'xf_training', 'xf_restored'):
+        out, err = xinfang('postgresql:///%s?host=%s&user=postgres' % (loc, SOCKET), 'verify', user='admin',
+                           today='2026-09-01' if loc == 'xf_training' else None)
+        check('核验通过' in out, 'verify of %s beside another database: %s%s' % (loc, out, err))
+    anchors = [f for f in os.listdir(TMP) if f.endswith('.anchor') and f.startswith('postgresql')]
+    check(len(anchors) == 3, 'one anchor per database: %s' % anchors)
+
+
 production_day()
 training_day()
 backup_and_restore()
+anchors_apart()
 for f in failures:
     print('FAIL:', f)
 sys.exit(1 if failures else 0)

@@ -1,6 +1,8 @@
 /* The reference lists the admin keeps, and the calendar's coverage warnings. */
 #include "testutil.h"
 
+#include "xinfang/desk.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,14 @@ static void admin_keeps_the_lists(void **state)
 	assert_int_equal(reference_list(&fx.admin, "channels", &rows, &err), XF_OK);
 	assert_string_equal(fields_str(named(&rows, "网络舆情"), "important"), "重要");
 	rows_free(&rows);
+	/* The lists keep the order they were given in, a new entry last, on either backend (on
+	 * PostgreSQL no rowid keeps it: the entries' own places do). */
+	assert_int_equal(desk_choices(&fx.clerk, "channels", &in, &err), XF_OK);
+	assert_int_equal(in.n, 9);
+	assert_string_equal(in.v[0].key, "来信");
+	assert_string_equal(in.v[6].key, "上级转办");
+	assert_string_equal(in.v[8].key, "网络舆情");
+	fields_free(&in);
 	/* A case from the new channel is important. */
 	int64_t id = fixture_case(&fx, "channel=网络舆情", NULL);
 	struct xf_fields view;
