@@ -96,7 +96,7 @@ int nightly_run(const char *db, const char *dir, long keep, struct xf_nightly *o
 {
 	memset(out, 0, sizeof *out);
 	buf_init(&out->text);
-	if (access(db, F_OK) != 0)
+	if (!store_locator_is_server(db) && access(db, F_OK) != 0) /* a server's database: asked at its open */
 		return fileperm_read_error(err, errno, "数据库", db);
 	struct xf_store *st;
 	int rc = setup_open(db, &st, err);

@@ -162,6 +162,18 @@ def backup_and_restore():
     check('吴十' in out, 'the file holds the case registered on the server: ' + out[:200])
     out, err = xinfang(loc, 'backup', copy, user='admin', expect=1)
     check('已存在' in err, 'a backup over a file: ' + err)
+    # The nightly service's verify, backup and check of the copy, on the server's database.
+    if os.geteuid() == 0:
+        nightly = os.path.join(TMP, 'nightly')
+        os.mkdir(nightly)
+        os.environ['XINFANG_BACKUP_DIR'] = nightly
+        out, err = xinfang(loc, 'nightly')
+        del os.environ['XINFANG_BACKUP_DIR']
+        made = [f for f in os.listdir(nightly) if f.endswith('.db')]
+        check(len(made) == 1, 'nightly made %s: %s%s' % (made, out, err))
+        if made:
+            out, err = xinfang(os.path.join(nightly, made[0]), 'verify', user='admin')
+            check('核验通过' in out, 'verify of the nightly backup: ' + out + err)
 
 
 def anchors_apart():
