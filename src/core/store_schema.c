@@ -42,8 +42,8 @@ static const struct xf_fields *find_object(const struct xf_rows *rows, const cha
 	return NULL;
 }
 
-/* Adds one schema problem. */
-static void add_fault(struct xf_rows *faults, const char *type, const char *name, const char *problem)
+/* Adds one schema problem (type, name, problem: missing, changed or extra). */
+void store_schema_add_fault(struct xf_rows *faults, const char *type, const char *name, const char *problem)
 {
 	faults->v = xrealloc(faults->v, (faults->n + 1) * sizeof *faults->v);
 	fields_init(&faults->v[faults->n]);
@@ -77,14 +77,14 @@ int store_schema_check(struct xf_store *st, struct xf_rows *faults, long *expect
 		const struct xf_fields *want = &expected_schema.v[i];
 		const struct xf_fields *got = find_object(&have, fields_str(want, "name"));
 		if (got == NULL)
-			add_fault(faults, fields_str(want, "type"), fields_str(want, "name"), "missing");
+			store_schema_add_fault(faults, fields_str(want, "type"), fields_str(want, "name"), "missing");
 		else if (strcmp(fields_str(got, "type"), fields_str(want, "type")) != 0 ||
 		         strcmp(fields_str(got, "sql"), fields_str(want, "sql")) != 0)
-			add_fault(faults, fields_str(got, "type"), fields_str(want, "name"), "changed");
+			store_schema_add_fault(faults, fields_str(got, "type"), fields_str(want, "name"), "changed");
 	}
 	for (size_t i = 0; i < have.n; i++)
 		if (find_object(&expected_schema, fields_str(&have.v[i], "name")) == NULL)
-			add_fault(faults, fields_str(&have.v[i], "type"), fields_str(&have.v[i], "name"), "extra");
+			store_schema_add_fault(faults, fields_str(&have.v[i], "type"), fields_str(&have.v[i], "name"), "extra");
 	rows_free(&have);
 	return XF_OK;
 }

@@ -26,6 +26,8 @@ int store_schema_read(struct xf_db *db, struct xf_rows *out, struct xf_err *err)
 /* Runs every compiled-in migration, in order, into a scratch in-memory SQLite database and reads
  * the schema they leave (store_schema_read's rows). */
 int store_schema_build(struct xf_rows *out, struct xf_err *err);
+/* Adds one schema problem (type, name, problem: missing, changed or extra) to faults. */
+void store_schema_add_fault(struct xf_rows *faults, const char *type, const char *name, const char *problem);
 /* The SQLite version this program runs on. */
 const char *store_schema_sqlite_version(void);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store_private.h"
+#include "store_schema.h"
 #include "store_schema_pg.h"
 #include "xinfang/store_chain.h"
 
@@ -107,17 +108,6 @@ static const struct xf_fields *find_object(const struct xf_rows *rows, const cha
 	return NULL;
 }
 
-/* Adds one schema problem. */
-static void add_fault(struct xf_rows *faults, const char *type, const char *name, const char *problem)
-{
-	faults->v = xrealloc(faults->v, (faults->n + 1) * sizeof *faults->v);
-	fields_init(&faults->v[faults->n]);
-	fields_add(&faults->v[faults->n], "type", type);
-	fields_add(&faults->v[faults->n], "name", name);
-	fields_add(&faults->v[faults->n], "problem", problem);
-	faults->n++;
-}
-
 /* Compares a PostgreSQL store's schema (its current schema) with the migrations'. */
 int store_schema_check_pg(struct xf_store *st, struct xf_rows *faults, long *expected, struct xf_err *err)
 {
@@ -150,14 +140,14 @@ int store_schema_check_pg(struct xf_store *st, struct xf_rows *faults, long *exp
 		const char *type = fields_str(want, "type"), *name = fields_str(want, "name");
 		const struct xf_fields *got = find_object(&have, type, name);
 		if (got == NULL)
-			add_fault(faults, type, name, "missing");
+			store_schema_add_fault(faults, type, name, "missing");
 		else if (strcmp(fields_str(got, "sql"), fields_str(want, "sql")) != 0)
-			add_fault(faults, type, name, "changed");
+			store_schema_add_fault(faults, type, name, "changed");
 	}
 	for (size_t i = 0; i < have.n; i++) {
 		const char *type = fields_str(&have.v[i], "type"), *name = fields_str(&have.v[i], "name");
 		if (find_object(&expected_schema, type, name) == NULL)
-			add_fault(faults, type, name, "extra");
+			store_schema_add_fault(faults, type, name, "extra");
 	}
 	rows_free(&have);
 	return XF_OK;
