@@ -38,10 +38,15 @@ struct pg_prep {
 	int nparams;
 	unsigned gen;   /* the connection it was last prepared on (pg_db.gen), 0: none yet */
 	PGresult *desc; /* the columns, asked for only when wanted before a run */
+	int refs;       /* statements open on it: never let go while any is */
+	unsigned long used; /* when it was last asked for (pg_db.clock): the oldest unused goes first */
 	struct pg_prep *next;
 };
 
-enum { PG_PREP_BUCKETS = 256 };
+/* Buckets of the prepared statements by SQL text, and how many a connection keeps prepared on
+ * the server at most: statements whose text varies (searches, a list's filters) would otherwise
+ * pile up in the server's memory for as long as a desk stays connected. */
+enum { PG_PREP_BUCKETS = 256, PG_PREP_KEEP = 256 };
 
 struct pg_stmt;
 
@@ -61,7 +66,9 @@ struct pg_db {
 	struct pg_stmt *active;  /* the statement whose rows are arriving */
 	struct pg_prep *preps[PG_PREP_BUCKETS];
 	struct pg_prep *retired; /* prepared before the schema changed: kept for statements still open */
-	unsigned nprep;
+	unsigned nprep;          /* statements named so far (their names' numbers) */
+	unsigned kept;           /* statements in preps */
+	unsigned long clock;     /* counts the asks, for pg_prep.used */
 };
 
 /* A statement. */
@@ -386,6 +393,7 @@ static void pg_schema_changed(struct xf_db *db)
 			p->next = d->retired;
 			d->retired = p;
 		}
+	d->kept = 0;
 }
 
 /* The PGconn. */
@@ -420,14 +428,47 @@ static int pg_ensure(struct pg_db *d, struct pg_prep *p)
 	return rc;
 }
 
+/* Lets the least recently asked statement no open statement uses go, on the server too
+ * (DEALLOCATE), when the connection keeps PG_PREP_KEEP already. */
+static void pg_evict(struct pg_db *d)
+{
+	if (d->kept < PG_PREP_KEEP)
+		return;
+	struct pg_prep **oldest = NULL;
+	for (int b = 0; b < PG_PREP_BUCKETS; b++)
+		for (struct pg_prep **pp = &d->preps[b]; *pp; pp = &(*pp)->next)
+			if ((*pp)->refs == 0 && (oldest == NULL || (*pp)->used < (*oldest)->used))
+				oldest = pp;
+	if (oldest == NULL)
+		return;
+	struct pg_prep *p = *oldest;
+	*oldest = p->next;
+	d->kept--;
+	/* Outside a failed transaction only: there the server refuses everything until it ends, and
+	 * a name left prepared costs nothing but its memory until the connection's end. */
+	if (p->gen == d->gen && PQstatus(d->conn) == CONNECTION_OK && PQtransactionStatus(d->conn) != PQTRANS_INERROR) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", p->name);
+		pg_quiesce(d); /* a statement's rows still arriving are read ahead first */
+		PQclear(PQexec(d->conn, sql));
+	}
+	p->next = NULL;
+	pg_free_preps(p);
+}
+
 /* The statement prepared for sql on this connection, preparing it on first use. */
 static struct pg_prep *pg_prepared(struct pg_db *d, const char *sql)
 {
 	unsigned b = pg_bucket(sql);
+	d->clock++;
 	for (struct pg_prep *p = d->preps[b]; p; p = p->next)
-		if (strcmp(p->sql, sql) == 0)
+		if (strcmp(p->sql, sql) == 0) {
+			p->used = d->clock;
 			return pg_ensure(d, p) == 0 ? p : NULL;
+		}
+	pg_evict(d);
 	struct pg_prep *p = xcalloc(1, sizeof *p);
+	p->used = d->clock;
 	char *text = xf_db_pg_placeholders(sql, &p->nparams);
 	free(text);
 	snprintf(p->name, sizeof p->name, "xf_%u", ++d->nprep);
@@ -439,6 +480,7 @@ static struct pg_prep *pg_prepared(struct pg_db *d, const char *sql)
 	}
 	p->next = d->preps[b];
 	d->preps[b] = p;
+	d->kept++;
 	return p;
 }
 
@@ -450,6 +492,7 @@ static int pg_prepare(struct xf_db *db, const char *sql, struct xf_db_stmt **out
 		return -1;
 	struct pg_stmt *s = xcalloc(1, sizeof *s);
 	s->prep = p;
+	p->refs++;
 	s->base.nparams = p->nparams;
 	s->vals = xcalloc((size_t)(p->nparams ? p->nparams : 1), sizeof *s->vals);
 	*out = &s->base;
@@ -679,6 +722,7 @@ static void pg_finalize(struct xf_db_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	pg_reset(st);
+	s->prep->refs--;
 	for (int i = 0; i < s->prep->nparams; i++)
 		free(s->vals[i]);
 	free(s->vals);

@@ -574,6 +574,41 @@ static void test_prepared_once(void **state)
 	xf_db_close(db);
 }
 
+/* A connection keeps a bounded number of statements prepared on the server: a thousand texts
+ * that differ (a search's words, a list's filters) leave at most 256 there, the least recently
+ * asked going first; a statement kept open all along is never let go and still runs, also
+ * while another's rows are arriving; and a text asked again after it went is prepared again. */
+static void test_prepared_bounded(void **state)
+{
+	(void)state;
+	struct xf_db *db = open_db();
+	struct xf_db_stmt *kept, *rows;
+	struct xf_err err;
+	assert_int_equal(xf_db_prepare(db, "SELECT 11 AS kept", &kept, &err), XF_OK);
+	assert_int_equal(xf_db_prepare(db, "SELECT generate_series(1, 5000) AS n", &rows, &err), XF_OK);
+	assert_int_equal(xf_db_step(rows), XF_DB_ROW);
+	for (int i = 0; i < 1000; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "SELECT %d AS varying", i);
+		assert_int_equal(query_int(db, sql), i);
+	}
+	long n = 1;
+	while (xf_db_step(rows) == XF_DB_ROW)
+		n++;
+	assert_int_equal(n, 5000);
+	xf_db_finalize(rows);
+	assert_int_equal(xf_db_step(kept), XF_DB_ROW);
+	assert_int_equal(xf_db_column_int64(kept, 0), 11);
+	int64_t prepared = query_int(db, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'xf\\_%'");
+	assert_true(prepared <= 256);
+	assert_true(prepared >= 200);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT 11 AS kept'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT 0 AS varying'"), 0);
+	assert_int_equal(query_int(db, "SELECT 0 AS varying"), 0);
+	xf_db_finalize(kept);
+	xf_db_close(db);
+}
+
 /* Opening what is not there: a database missing on the server is not a lost connection. */
 static void test_open_missing(void **state)
 {
@@ -703,6 +738,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest server[] = {
 		cmocka_unit_test(test_commit_after_failure),
 		cmocka_unit_test(test_prepared_once),
+		cmocka_unit_test(test_prepared_bounded),
 		cmocka_unit_test(test_open_missing),
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_multi_host),
