@@ -253,8 +253,12 @@ static void calendar_lines(struct ui *ui, struct text_lines *t)
 		return;
 	}
 	const struct xf_rules *r = &ui->s.rules;
-	for (size_t i = 0; i < r->nsets; i++) {
+	/* The set in use first, then the others as stored. */
+	for (size_t k = 0; k < 2 * r->nsets; k++) {
+		size_t i = k % r->nsets;
 		bool active = strcmp(r->sets[i].name, r->active) == 0;
+		if (active != (k < r->nsets))
+			continue;
 		char *line = xasprintf("%s%s", active ? "● 使用中：" : "○ ", r->sets[i].label);
 		text_add(t, line, active ? A_BOLD : A_NORMAL);
 		free(line);

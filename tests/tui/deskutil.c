@@ -25,7 +25,16 @@ void env_setup(struct desk_env *e, const char *today)
 {
 	snprintf(e->dir, sizeof e->dir, "/tmp/xinfang-desk-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
-	snprintf(e->db, sizeof e->db, "XINFANG_DB=%s/desk.db", e->dir);
+	if (test_on_pg()) { /* meson test --setup pg: a new database of the cluster, its anchor in dir */
+		char locator[256];
+		test_pg_database(e->dir, locator, sizeof locator);
+		snprintf(e->db, sizeof e->db, "XINFANG_DB=%s", locator);
+		snprintf(e->anchor, sizeof e->anchor, "%s/", e->dir);
+		setenv("XINFANG_ANCHOR", e->anchor, 1);
+	} else {
+		snprintf(e->db, sizeof e->db, "XINFANG_DB=%s/desk.db", e->dir);
+		e->anchor[0] = '\0';
+	}
 	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
 	cli(e, "", (const char *[]){"init", "--training", NULL});
 	cli(e, "admin", (const char *[]){"user", "add", "clerk", "operator", "full_name=王丽", NULL});
@@ -35,6 +44,8 @@ void env_setup(struct desk_env *e, const char *today)
 /* Removes the store. */
 void env_teardown(struct desk_env *e)
 {
+	if (e->anchor[0])
+		test_pg_drop(e->db + strlen("XINFANG_DB="));
 	char *cmd = xasprintf("rm -rf '%s'", e->dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);

@@ -8,8 +8,9 @@
 /* A store made with the command line, with a clerk and a head. */
 struct desk_env {
 	char dir[64];
-	char db[128];
+	char db[300];   /* XINFANG_DB=…: a file in dir, or on PostgreSQL (test_on_pg) a database */
 	char today[40];
+	char anchor[100]; /* XINFANG_ANCHOR=dir/ for a database's anchor ("" on a file) */
 };
 
 /* Runs the command line on the store as a user ("" for none); fails the test on an error. */

@@ -74,10 +74,11 @@ static void on_cluster(const char *sql)
 	xf_db_close(db);
 }
 
-/* A new, empty database on the cluster, named after the fixture's directory, as its locator. */
-static void fixture_database(struct fixture *fx)
+/* A new, empty database on the cluster, named after a temporary directory's last part
+ * (/tmp/xinfang-test-AbC123 -> xf_abc123), its locator into out. */
+void test_pg_database(const char *dir, char *out, size_t size)
 {
-	const char *tail = strrchr(fx->dir, '-');
+	const char *tail = strrchr(dir, '-');
 	char name[64];
 	snprintf(name, sizeof name, "xf_%s", tail ? tail + 1 : "fixture");
 	for (char *p = name; *p; p++)
@@ -86,7 +87,18 @@ static void fixture_database(struct fixture *fx)
 	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
 	on_cluster(sql);
 	free(sql);
-	snprintf(fx->db, sizeof fx->db, "postgresql:///%s?host=%s&user=postgres", name, getenv("XINFANG_TEST_PG_DIR"));
+	int n = snprintf(out, size, "postgresql:///%s?host=%s&user=postgres", name, getenv("XINFANG_TEST_PG_DIR"));
+	assert_true(n > 0 && (size_t)n < size);
+}
+
+/* Drops a database test_pg_database made (its locator). */
+void test_pg_drop(const char *locator)
+{
+	const char *name = strstr(locator, ":///");
+	assert_non_null(name);
+	char *drop = xasprintf("DROP DATABASE IF EXISTS %.*s", (int)strcspn(name + 4, "?"), name + 4);
+	on_cluster(drop);
+	free(drop);
 }
 
 /* Creates a temporary initialised training store (its date is set by the test): an SQLite file
@@ -108,7 +120,7 @@ void fixture_open_at(struct fixture *fx, const char *today, const char *locator)
 	if (locator) {
 		snprintf(fx->db, sizeof fx->db, "%s", locator);
 	} else if (test_on_pg()) {
-		fixture_database(fx);
+		test_pg_database(fx->dir, fx->db, sizeof fx->db);
 		fx->own_database = true;
 	} else {
 		snprintf(fx->db, sizeof fx->db, "%s/x.db", fx->dir);
@@ -133,12 +145,8 @@ void fixture_close(struct fixture *fx)
 	session_close(&fx->head);
 	session_close(&fx->handler);
 	store_close(fx->st);
-	if (fx->own_database) {
-		const char *name = strstr(fx->db, ":///");
-		char *drop = xasprintf("DROP DATABASE IF EXISTS %.*s", (int)strcspn(name + 4, "?"), name + 4);
-		on_cluster(drop);
-		free(drop);
-	}
+	if (fx->own_database)
+		test_pg_drop(fx->db);
 	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);

@@ -27,6 +27,10 @@ struct fixture {
 /* True when the suite runs on PostgreSQL (meson test --setup pg): the fixture's store is then a
  * new database of the cluster tests/pg/with_cluster.sh started, fx->db its locator. */
 bool test_on_pg(void);
+/* A new, empty database of that cluster named after a temporary directory, its locator into
+ * out; test_pg_drop drops it. */
+void test_pg_database(const char *dir, char *out, size_t size);
+void test_pg_drop(const char *locator);
 /* Creates the fixture (today set to `today`, ISO). */
 void fixture_open(struct fixture *fx, const char *today);
 /* The same at a locator (a PostgreSQL database's URI; NULL: a temporary file). */
