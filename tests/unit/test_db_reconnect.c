@@ -197,6 +197,7 @@ static void test_loss_found_by_statement(void **state)
 	xf_db_finalize(slow);
 	assert_int_equal(rerun(kept), 7);
 	assert_int_equal(query_int(a, "SELECT 8"), 8);
+	xf_db_finalize(kept);
 	xf_db_close(a);
 }
 

@@ -482,5 +482,7 @@ int main(void)
 		cmocka_unit_test(test_writes_outside_the_chain),
 		cmocka_unit_test(test_chain_same_as_sqlite),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	free(anchor);
+	return failed;
 }
