@@ -700,11 +700,15 @@ int store_list(struct xf_store *st, const char *table, const char *column, const
 	fields_free(&probe);
 	if (rc != XF_OK)
 		return rc;
-	/* A list kept in order (ord: channels, categories) in that order, entries of no place (0:
-	 * added by an older build) after the rest; then in the order written: SQLite's rowid;
-	 * PostgreSQL has none, so the id (else the first column). */
+	/* Rows with a place (ord: a case's petitioners from 0, the JR/T codes, and the reference
+	 * lists from 1, where 0 is an entry an older build added without one, listed after the
+	 * rest) in that order; then in the order written: SQLite's rowid; PostgreSQL has none, so
+	 * the id (else the first column). */
 	const char *tie = on_sqlite(st) ? "rowid" : has_column(st, table, "id") ? "id" : "1";
-	char *order = has_column(st, table, "ord") ? xasprintf("ord = 0, ord, %s", tie) : xstrdup(tie);
+	bool from_one = strcmp(table, "channels") == 0 || strcmp(table, "categories") == 0;
+	char *order = !has_column(st, table, "ord") ? xstrdup(tie)
+	              : from_one                    ? xasprintf("ord = 0, ord, %s", tie)
+	                                            : xasprintf("ord, %s", tie);
 	char *sql = column ? xasprintf("SELECT * FROM %s WHERE \"%s\" = ?1 ORDER BY %s", table, column, order)
 	                   : xasprintf("SELECT * FROM %s ORDER BY %s", table, order);
 	free(order);
