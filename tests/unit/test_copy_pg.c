@@ -21,23 +21,6 @@ static const char *socket_dir;
 /* A temporary directory for the SQLite files. */
 static char dir[] = "/tmp/xfcopy.XXXXXX";
 
-/* Makes an empty database as a DBA would and returns its locator. */
-static char *fresh_database(const char *name)
-{
-	struct xf_db *db;
-	struct xf_err err;
-	assert_int_equal(xf_db_open(server, NULL, &db, &err), XF_OK);
-	char *sql[] = {xasprintf("DROP DATABASE IF EXISTS %s", name),
-	               xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name)};
-	for (int i = 0; i < 2; i++) {
-		if (xf_db_exec(db, sql[i], &err, "test") != XF_OK)
-			fail_msg("%s: %s", sql[i], err.msg);
-		free(sql[i]);
-	}
-	xf_db_close(db);
-	return xasprintf("postgresql:///%s?host=%s&user=postgres", name, socket_dir);
-}
-
 /* Every row of a table as one text, in a stable order (NULL and '' told apart). */
 static char *dump_table(const char *path, const char *table)
 {
@@ -127,7 +110,8 @@ static void test_round_trip(void **state)
 {
 	(void)state;
 	char *original = demo_store("original.db");
-	char *pg = fresh_database("xf_copy");
+	char pg[256];
+	test_pg_database("pg-copy", pg, sizeof pg);
 	struct xf_store *from, *to;
 	struct xf_err err;
 	assert_int_equal(store_open(original, &from, &err), XF_OK);
@@ -185,7 +169,7 @@ static void test_round_trip(void **state)
 	store_close(copy);
 	free(nodir);
 	free(back);
-	free(pg);
+	test_pg_drop(pg);
 	free(original);
 }
 
