@@ -17,14 +17,19 @@
 /* Every subcommand, in the order --help lists them; the workflow's moves follow from xf_moves[]. */
 static const struct cli_command commands[] = {
 	{"init", cmd_init,
-	 "  init [--training|--demo] [--admin 用户名]\n"
+	 "  init [--training|--demo] [--admin 用户名] [--branch 代码 --branch-name 名称]\n"
 	 "      新建数据库和管理员（默认 admin；--training 培训数据库，可指定日期；\n"
-	 "      --demo 培训数据库再加约两百件演示事项）\n"},
+	 "      --demo 培训数据库再加约两百件演示事项；--branch 本机构的代码，\n"
+	 "      写在每个编号前，总行的库用总行的代码）\n"},
+	{"branch", cmd_branch,
+	 "  branch add 代码 名称 [parent=上级代码] | branch list\n"
+	 "      分支机构：总行的管理员在自己之下添加分行、支行；list 列出可见的机构\n"},
 	{"passwd", cmd_passwd, "  passwd\n      修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
-	 "  user add 用户名 角色 [full_name=姓名] [dept=部门]\n"
+	 "  user add 用户名 角色 [full_name=姓名] [dept=部门] [branch=机构代码]\n"
 	 "      新账户（密码取 XINFANG_NEW_PASSWORD，否则询问）；角色：operator 接待员，\n"
-	 "      head 办公室主任，handler 经办人，admin 管理员\n"
+	 "      head 办公室主任，handler 经办人，admin 管理员，supervisor 督办员（看得到\n"
+	 "      本机构及其下各分支机构）；branch 默认为管理员自己的机构\n"
 	 "  user reset|unlock|disable|enable 用户名\n"
 	 "      重设密码（并解锁）、解锁、停用、启用账户\n"
 	 "  user role 用户名 角色 [dept=部门]    更改角色和部门\n"

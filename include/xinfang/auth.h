@@ -15,7 +15,9 @@ enum xf_role {
 	XF_ROLE_HEAD,     /* 办公室主任 */
 	XF_ROLE_HANDLER,  /* 经办人 */
 	XF_ROLE_ADMIN,    /* 管理员 */
+	XF_ROLE_SUPERVISOR, /* 督办员: the head office's supervision of the branches under it */
 };
+#define XF_ROLE_COUNT (XF_ROLE_SUPERVISOR + 1)
 #define XF_MAY(role) (1u << (role))
 
 /* Key ("operator", ...) and Chinese name of a role. */
@@ -31,6 +33,8 @@ struct xf_operator {
 	char full_name[64];
 	enum xf_role role;
 	char department[64]; /* handlers: their department */
+	int64_t branch;        /* the branch the account belongs to (branch.h) */
+	char branch_path[256]; /* ... its path: the account's reach (branch_reach_path) */
 };
 
 /* Who is acting, on which store, with the calendar and rules loaded once. */
@@ -92,6 +96,10 @@ int auth_create_admin(struct xf_store *st, const char *name, const char *passwor
 int auth_user_check_new(struct xf_session *s, const char *name, const char *role, const char *full_name,
                         const char *department, struct xf_err *err);
 /* Adds an operator account (admin only). department is required for handlers. */
+/* Admin: the same, the account in the branch of code branch_code (NULL or "": the admin's own),
+ * which must be in the admin's reach. */
+int auth_user_add_in(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                     const char *department, const char *branch_code, const char *password, struct xf_err *err);
 int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
                   const char *department, const char *password, struct xf_err *err);
 /* Changes the logged-in operator's own password (old one checked). */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/field.h"
 #include "xinfang/store.h"
 #include "xinfang/util.h"
@@ -81,6 +82,11 @@ const struct xf_move_field *case_move_field(enum xf_move move, const char *key);
 int case_parse_number(const char *s, int *year, int *seq, struct xf_err *err);
 /* Formats "YYYY年第NNNN号" into out[32]. */
 void case_format_number(int year, int seq, char out[32]);
+/* The number of a branch's case: its code, a dash and the number ("" code: the number alone). */
+void case_format_branch_number(const char *code, int year, int seq, char out[32]);
+/* Parses a number that may begin with a branch's code and a dash; code "" when none. */
+int case_parse_branch_number(const char *s, char code[XF_BRANCH_CODE_MAX + 1], int *year, int *seq,
+                             struct xf_err *err);
 /* Finds a case's id by its number. */
 int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err);
 /* Checks a value against a reference list ("channels", "categories", "departments", those no

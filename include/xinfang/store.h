@@ -24,6 +24,19 @@ extern const struct xf_migration xf_pg_migrations[];
 extern const size_t xf_pg_migration_count;
 extern const char xf_pg_roles_sql[];
 
+/* The branches a query covers (branch.h decides an account's): one branch (path NULL), or
+ * every branch whose path starts with path (branch ignored). A NULL reach covers the store. */
+struct xf_reach {
+	int64_t branch;
+	const char *path;
+};
+/* The SQL condition "column's branch is in reach" binding its value at parameter number p
+ * (none for a NULL reach: "1 = 1"), and its binding. The text is one of three shapes, so
+ * statements built on it stay few. */
+char *store_reach_sql(const struct xf_reach *reach, const char *column, int p);
+struct xf_db_stmt;
+void store_reach_bind(struct xf_db_stmt *stmt, const struct xf_reach *reach, int p);
+
 /* Rows read back as key=value text fields. */
 struct xf_rows {
 	struct xf_fields *v;
@@ -91,18 +104,18 @@ int store_list(struct xf_store *st, const char *table, const char *column, const
 int store_setting_get(struct xf_store *st, const char *key, char **out, struct xf_err *err);
 int store_setting_set(struct xf_store *st, const char *key, const char *value, struct xf_err *err);
 
-/* Takes the next number of a year's sequence (inside the caller's transaction). */
-int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err);
-/* Finds a case id by year and sequence. */
-int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err);
+/* Takes the next number of a branch's sequence for a year (inside the caller's transaction). */
+int store_next_seq(struct xf_store *st, int64_t branch, int year, int *seq, struct xf_err *err);
+/* Finds the id of a branch's case by year and sequence. */
+int store_case_id(struct xf_store *st, int64_t branch, int year, int seq, int64_t *id, struct xf_err *err);
 
 /* How many rows of the status bar's kept counts differ from a recount of the cases (0: all
  * agree) into *differing. */
 int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_err *err);
-/* Counts the cases whose `kind` limit is still pending with a due date in [from, to]
+/* Counts the cases in reach whose `kind` limit is still pending with a due date in [from, to]
  * (either may be NULL for an open end), of one department (NULL: all). */
-int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
-                        const char *department, long *count, struct xf_err *err);
+int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *from,
+                        const char *to, const char *department, long *count, struct xf_err *err);
 /* Lists the cases whose `kind` limit is pending with due date <= to, of one department (NULL:
  * all), earliest first: fields id number state due name department category received. */
 int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,

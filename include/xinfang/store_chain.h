@@ -36,6 +36,9 @@ struct xf_chain_walk {
 	char skewed_at[24], skewed_wall[40];
 };
 
+/* The branch the records appended from now on belong to (1, the store's own, at first). */
+void store_chain_set_branch(struct xf_store *st, int64_t branch);
+int64_t store_chain_branch(struct xf_store *st);
 /* Walks the audit records from from_id (1: all) in order, recomputing each hash; stops at the
  * first fault. From a later id the walk starts from the stored hash of the record before.
  * Records numbered below 1 are counted apart: no chain reaches them. */

@@ -76,6 +76,7 @@ int login(struct cli *c, struct xf_err *err);
 int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err *err);
 
 int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_branch(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_passwd(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);

@@ -5,18 +5,23 @@
 
 #include "cli/cli.h"
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/demo.h"
 #include "xinfang/paths.h"
 #include "xinfang/setup.h"
 #include "xinfang/store.h"
 
-/* xinfang init [--training | --demo] [--admin NAME]. */
+/* xinfang init [--training | --demo] [--admin NAME] [--branch CODE --branch-name NAME]. */
 int cmd_init(struct cli *c, int argc, char **argv)
 {
 	bool demo = false, training = false;
-	const char *admin = "admin";
+	const char *admin = "admin", *branch = NULL, *branch_name = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--demo") == 0)
+		if (strcmp(argv[i], "--branch") == 0 && i + 1 < argc)
+			branch = argv[++i];
+		else if (strcmp(argv[i], "--branch-name") == 0 && i + 1 < argc)
+			branch_name = argv[++i];
+		else if (strcmp(argv[i], "--demo") == 0)
 			demo = true;
 		else if (strcmp(argv[i], "--training") == 0)
 			training = true;
@@ -27,6 +32,10 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	}
 	struct xf_err err;
 	xf_err_clear(&err);
+	if (branch_name && !branch)
+		return usage_error("--branch-name 须与 --branch 代码 一起给出%s", "");
+	if (branch && branch_check_code(branch, &err) != XF_OK) /* before anything is made */
+		return refused(&err);
 	if (!store_locator_is_server(c->db) && paths_make_parent(c->db, &err) != XF_OK)
 		return refused(&err);
 	char *pw = get_password("XINFANG_PASSWORD", "为管理员设定密码（至少 6 个字符）：");
@@ -41,6 +50,13 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (rc == XF_OK && restarted)
 		fprintf(stderr, "提示：%s 上次初始化没有完成，已重新开始（原文件移到了 %s.unfinished-*，确认无用后可删除）\n", c->db,
 		        c->db);
+	if (rc == XF_OK && branch) {
+		if ((rc = store_begin(c->st, &err)) == XF_OK &&
+		    (rc = branch_set_own(c->st, admin, branch, branch_name, &err)) == XF_OK)
+			rc = store_commit(c->st, &err);
+		else if (rc != XF_OK)
+			store_rollback(c->st);
+	}
 	if (rc == XF_OK && demo)
 		rc = demo_fill(&c->session, pw, 200, 0, &err);
 	if (rc == XF_OK && demo)
@@ -112,3 +128,41 @@ int cmd_rules(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+
+/* xinfang branch add CODE NAME [parent=CODE] | branch list. */
+int cmd_branch(struct cli *c, int argc, char **argv)
+{
+	const char *sub = argc > 0 ? argv[0] : "";
+	bool add = strcmp(sub, "add") == 0 && argc >= 3, list = strcmp(sub, "list") == 0 && argc == 1;
+	if (!add && !list)
+		return usage_error("用法：xinfang branch add 代码 名称 [parent=上级代码] | branch list%s", "");
+	struct xf_fields f;
+	int bad = parse_pairs(argc - (add ? 3 : 1), argv + (add ? 3 : 1), &f);
+	if (bad >= 0) {
+		fields_free(&f);
+		return usage_error("参数“%s”应写成 键=值", argv[(add ? 3 : 1) + bad]);
+	}
+	struct xf_err err;
+	int rc = login(c, &err);
+	if (rc == XF_OK && add) {
+		rc = branch_add(&c->session, argv[1], argv[2], fields_get(&f, "parent"), NULL, &err);
+		if (rc == XF_OK)
+			printf("已添加分支机构 %s %s\n", argv[1], argv[2]);
+	} else if (rc == XF_OK) {
+		struct xf_branch *v;
+		size_t n;
+		if ((rc = branch_list(&c->session, &v, &n, &err)) == XF_OK) {
+			printf("代码\t名称\t上级\t推送\n");
+			for (size_t i = 0; i < n; i++) {
+				const char *up = "";
+				for (size_t k = 0; k < n; k++)
+					if (v[k].id == v[i].parent)
+						up = v[k].code;
+				printf("%s\t%s\t%s\t%s\n", v[i].code, v[i].name, up, v[i].pushed ? "是" : "");
+			}
+			free(v);
+		}
+	}
+	fields_free(&f);
+	return rc == XF_OK ? 0 : refused(&err);
+}

@@ -82,7 +82,7 @@ static void print_accounts(const struct xf_rows *rows)
 }
 
 static const char user_usage[] =
-	"用法：xinfang user add 用户名 角色 [full_name=姓名] [dept=部门] | reset 用户名 | unlock 用户名 |\n"
+	"用法：xinfang user add 用户名 角色 [full_name=姓名] [dept=部门] [branch=机构代码] | reset 用户名 | unlock 用户名 |\n"
 	"      disable 用户名 | enable 用户名 | role 用户名 角色 [dept=部门] | list%s";
 
 /* xinfang user add|reset|unlock|disable|enable|role|list (admin). */
@@ -112,8 +112,9 @@ int cmd_user(struct cli *c, int argc, char **argv)
 	if (rc != XF_OK)
 		;
 	else if (strcmp(sub, "add") == 0)
-		rc = auth_user_add(&c->session, argv[1], argv[2], fields_get(&f, "full_name"), fields_get(&f, "dept"), pw,
-		                   &err), done = "已添加用户";
+		rc = auth_user_add_in(&c->session, argv[1], argv[2], fields_get(&f, "full_name"), fields_get(&f, "dept"),
+		                      fields_get(&f, "branch"), pw, &err),
+		done = "已添加用户";
 	else if (strcmp(sub, "reset") == 0)
 		rc = auth_user_reset(&c->session, argv[1], pw, &err), done = "已重设密码并解锁：";
 	else if (strcmp(sub, "unlock") == 0)

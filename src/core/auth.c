@@ -10,12 +10,14 @@
 #include <time.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
+#include "xinfang/store_chain.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
 #include "xinfang/text.h"
 
-static const char *const role_keys[] = {"operator", "head", "handler", "admin"};
-static const char *const role_labels[] = {"接待员", "办公室主任", "经办人", "管理员"};
+static const char *const role_keys[] = {"operator", "head", "handler", "admin", "supervisor"};
+static const char *const role_labels[] = {"接待员", "办公室主任", "经办人", "管理员", "督办员"};
 
 /* Key of a role. */
 const char *auth_role_key(enum xf_role role) { return role_keys[role]; }
@@ -25,7 +27,7 @@ const char *auth_role_label(enum xf_role role) { return role_labels[role]; }
 /* Role from key or Chinese name. */
 int auth_role_parse(const char *s)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < XF_ROLE_COUNT; i++)
 		if (s && (strcmp(s, role_keys[i]) == 0 || strcmp(s, role_labels[i]) == 0))
 			return i;
 	return -1;
@@ -80,6 +82,8 @@ static void operator_from_row(const struct xf_fields *row, struct xf_operator *o
 	int role = auth_role_parse(fields_str(row, "role"));
 	op->role = role < 0 ? XF_ROLE_OPERATOR : (enum xf_role)role;
 	snprintf(op->department, sizeof op->department, "%s", fields_str(row, "department"));
+	const char *branch = fields_get(row, "branch");
+	op->branch = branch && *branch ? atoll(branch) : XF_BRANCH_OWN;
 }
 
 /* Starts a session for an operator. */
@@ -88,6 +92,19 @@ static void session_start(struct xf_session *s, struct xf_store *st, const struc
 	memset(s, 0, sizeof *s);
 	s->st = st;
 	s->op = *op;
+	if (s->op.branch <= 0)
+		s->op.branch = XF_BRANCH_OWN;
+	/* The own branch is the top: "/1/". Another's path is read; one that cannot be read leaves
+	 * a path no branch has, so the session reaches nothing rather than too much. */
+	struct xf_branch b;
+	struct xf_err ignored;
+	if (s->op.branch == XF_BRANCH_OWN)
+		snprintf(s->op.branch_path, sizeof s->op.branch_path, "/1/");
+	else if (branch_get(st, s->op.branch, &b, &ignored) == XF_OK)
+		snprintf(s->op.branch_path, sizeof s->op.branch_path, "%s", b.path);
+	else
+		snprintf(s->op.branch_path, sizeof s->op.branch_path, "/unreadable/");
+	store_chain_set_branch(st, s->op.branch);
 }
 
 /* Wrong passwords in a row after which a name is locked. */
@@ -521,8 +538,8 @@ int auth_login_finish(struct auth_login *l, void (*beside)(void *), void *arg, s
 
 /* Inserts an operator row and its audit event inside the caller's transaction. */
 static int insert_operator(struct xf_store *st, const char *actor, const char *name, enum xf_role role,
-                           const char *full_name, const char *department, const char *password, int64_t *id,
-                           struct xf_err *err)
+                           const char *full_name, const char *department, int64_t branch, const char *password,
+                           int64_t *id, struct xf_err *err)
 {
 	char *hash;
 	int rc = auth_password_policy(name, password, NULL, err);
@@ -540,6 +557,10 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
 	fields_set(&f, "department", department ? department : "");
 	fields_set(&f, "pwhash", hash);
 	fields_set(&f, "created_at", now);
+	char branch_text[24];
+	snprintf(branch_text, sizeof branch_text, "%lld", (long long)branch);
+	if (branch > 0 && branch != XF_BRANCH_OWN) /* the own branch is the column's default */
+		fields_set(&f, "branch", branch_text);
 	free(hash);
 	rc = store_insert(st, "operators", &f, id, err);
 	if (rc == XF_OK) {
@@ -547,6 +568,8 @@ static int insert_operator(struct xf_store *st, const char *actor, const char *n
 		fields_init(&what);
 		fields_set(&what, "name", name);
 		fields_set(&what, "role", role_keys[role]);
+		if (branch > 0 && branch != XF_BRANCH_OWN)
+			fields_set(&what, "branch", branch_text);
 		char *after = audit_json(&what);
 		rc = store_audit(st, actor, "user_add", 0, NULL, after, err);
 		free(after);
@@ -574,7 +597,7 @@ int auth_create_admin(struct xf_store *st, const char *name, const char *passwor
 	int rc = check_user_name(name, err);
 	int64_t id = 0;
 	if (rc == XF_OK)
-		rc = insert_operator(st, name, name, XF_ROLE_ADMIN, "系统管理员", "", password, &id, err);
+		rc = insert_operator(st, name, name, XF_ROLE_ADMIN, "系统管理员", "", XF_BRANCH_OWN, password, &id, err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_operator op;
@@ -649,16 +672,29 @@ int auth_user_check_new(struct xf_session *s, const char *name, const char *role
 int auth_user_add(struct xf_session *s, const char *name, const char *role, const char *full_name,
                   const char *department, const char *password, struct xf_err *err)
 {
+	return auth_user_add_in(s, name, role, full_name, department, NULL, password, err);
+}
+
+/* Admin: adds an account to a branch in the admin's reach. */
+int auth_user_add_in(struct xf_session *s, const char *name, const char *role, const char *full_name,
+                     const char *department, const char *branch_code, const char *password, struct xf_err *err)
+{
 	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
 		return err->code;
-	int rc = session_begin(s, err);
+	int64_t branch = 0;
+	int rc = branch_filter(s, branch_code, &branch, err);
 	if (rc != XF_OK)
+		return rc;
+	if (branch == 0)
+		branch = s->op.branch;
+	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
 	rc = check_new_account(s, name, role, full_name, department, err);
 	int r = auth_role_parse(role);
 	int64_t id;
 	if (rc == XF_OK)
-		rc = insert_operator(s->st, s->op.name, name, (enum xf_role)r, full_name, department, password, &id, err);
+		rc = insert_operator(s->st, s->op.name, name, (enum xf_role)r, full_name, department, branch, password, &id,
+		                     err);
 	if (rc == XF_OK)
 		return store_commit(s->st, err);
 	store_rollback(s->st);
@@ -972,6 +1008,9 @@ static const char *account_changed(const struct xf_operator *op, const struct xf
 		return snprintf(why, n, "账户 %s 的部门已由“%s”改为“%s”", op->name, op->department,
 		                fields_str(row, "department")),
 		       why;
+	const char *branch = fields_get(row, "branch");
+	if ((branch && *branch ? atoll(branch) : XF_BRANCH_OWN) != op->branch)
+		return snprintf(why, n, "账户 %s 已调到另一家分支机构", op->name), why;
 	return NULL;
 }
 
@@ -1014,7 +1053,7 @@ bool auth_require(const struct xf_session *s, unsigned mask, const char *what, s
 		return true;
 	struct xf_buf who;
 	buf_init(&who);
-	for (int r = 0; r < 4; r++)
+	for (int r = 0; r < XF_ROLE_COUNT; r++)
 		if ((mask & XF_MAY(r)) || r == XF_ROLE_ADMIN)
 			buf_printf(&who, "%s%s", who.len ? "、" : "", role_labels[r]);
 	xf_err_set(err, XF_EDENIED, "%s（%s）不能%s：这一步须由%s办理", s->op.name, role_labels[s->op.role], what,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
@@ -170,14 +171,55 @@ void case_format_number(int year, int seq, char out[32])
 	snprintf(out, 32, "%04d年第%04d号", year % 10000, seq % 10000000);
 }
 
-/* Finds a case by number. */
+/* Formats a branch's case number: its code, a dash, the number (no code: the number alone). */
+void case_format_branch_number(const char *code, int year, int seq, char out[32])
+{
+	char plain[32]; /* at most 20 bytes: 4 digits, 年第, 7 digits, 号 */
+	case_format_number(year, seq, plain);
+	if (code && *code)
+		snprintf(out, 32, "%.*s-%.20s", XF_BRANCH_CODE_MAX, code, plain);
+	else
+		snprintf(out, 32, "%s", plain);
+}
+
+/* Parses a number that may begin with a branch's code and a dash (BJ01-2026年第0001号,
+ * BJ01-2026-0001); code gets "" when it does not. */
+int case_parse_branch_number(const char *s, char code[XF_BRANCH_CODE_MAX + 1], int *year, int *seq,
+                             struct xf_err *err)
+{
+	code[0] = '\0';
+	const char *dash = s ? strchr(s, '-') : NULL;
+	size_t n = dash ? (size_t)(dash - s) : 0;
+	struct xf_err ignored;
+	if (dash && n >= 1 && n <= XF_BRANCH_CODE_MAX && case_parse_number(dash + 1, year, seq, &ignored) == XF_OK) {
+		char c[XF_BRANCH_CODE_MAX + 1];
+		snprintf(c, sizeof c, "%.*s", (int)n, s);
+		if (branch_check_code(c, &ignored) == XF_OK) {
+			memcpy(code, c, sizeof c);
+			return XF_OK;
+		}
+	}
+	return case_parse_number(s, year, seq, err);
+}
+
+/* Finds a case by number, within the session's reach: a number without a code is one of the
+ * account's own branch; a case out of reach is not found, with the same message as none. */
 int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err)
 {
 	int year, seq;
-	int rc = case_parse_number(number, &year, &seq, err);
+	char code[XF_BRANCH_CODE_MAX + 1];
+	int rc = case_parse_branch_number(number, code, &year, &seq, err);
 	if (rc != XF_OK)
 		return rc;
-	return store_case_id(s->st, year, seq, id, err);
+	int64_t branch = s->op.branch;
+	if (*code) {
+		struct xf_branch b;
+		struct xf_err ignored;
+		if (branch_find(s->st, code, &b, &ignored) != XF_OK || !branch_in_reach(s, b.id))
+			return xf_err_set(err, XF_ENOTFOUND, "没有 %s 这件信访事项（或它不在您的范围内）", number);
+		branch = b.id;
+	}
+	return store_case_id(s->st, branch, year, seq, id, err);
 }
 
 /* Today as ISO text. */
@@ -655,9 +697,18 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 		fields_free(&pet);
 		return rc;
 	}
-	rc = store_next_seq(s->st, year, &seq, err);
+	/* The case is the registering account's branch's, numbered in its sequence with its code. */
+	struct xf_branch branch;
+	if (rc == XF_OK)
+		rc = branch_get(s->st, s->op.branch, &branch, err);
+	if (rc == XF_OK)
+		rc = store_next_seq(s->st, branch.id, year, &seq, err);
 	char number[32], buf[32];
-	case_format_number(year, seq, number);
+	case_format_branch_number(rc == XF_OK ? branch.code : "", year, seq, number);
+	if (rc == XF_OK && branch.id != XF_BRANCH_OWN) {
+		snprintf(buf, sizeof buf, "%lld", (long long)branch.id);
+		fields_set(&cols, "branch", buf);
+	}
 	snprintf(buf, sizeof buf, "%d", year);
 	fields_set(&cols, "year", buf);
 	snprintf(buf, sizeof buf, "%d", seq);
@@ -1562,14 +1613,16 @@ int case_status_counts(struct xf_session *s, struct xf_status_counts *c, struct 
 	date_format(today - 1, yesterday);
 	date_format(today, now);
 	const char *dept = own_department(s);
+	struct xf_reach reach;
+	branch_reach(s, &reach);
 	for (int k = 0; k < XF_LIMIT_COUNT && rc == XF_OK; k++) {
 		date_format(today + s->rules.warn_days[k], until);
-		rc = store_count_pending(s->st, (enum xf_limit_kind)k, NULL, yesterday, dept, &c->overdue[k], err);
+		rc = store_count_pending(s->st, &reach, (enum xf_limit_kind)k, NULL, yesterday, dept, &c->overdue[k], err);
 		if (rc == XF_OK)
-			rc = store_count_pending(s->st, (enum xf_limit_kind)k, now, until, dept, &c->nearing[k], err);
+			rc = store_count_pending(s->st, &reach, (enum xf_limit_kind)k, now, until, dept, &c->nearing[k], err);
 	}
 	if (rc == XF_OK)
-		rc = store_count_pending(s->st, XF_LIMIT_TRANSFER, NULL, NULL, dept, &c->pending_transfer, err);
+		rc = store_count_pending(s->st, &reach, XF_LIMIT_TRANSFER, NULL, NULL, dept, &c->pending_transfer, err);
 	return rc;
 }
 

@@ -66,7 +66,7 @@ static const char *const known_tables[] = {
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
 	"jrt_codes", "imports",
-	"logins",
+	"logins",      "branches",
 };
 
 /* True when table is one the generic functions accept. */
@@ -762,16 +762,17 @@ int store_setting_set(struct xf_store *st, const char *key, const char *value, s
 	return store_chain_auto_end(st, own, rc, err);
 }
 
-/* Next number of a year, in the caller's transaction. */
-int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err)
+/* Next number of a branch's year, in the caller's transaction. */
+int store_next_seq(struct xf_store *st, int64_t branch, int year, int *seq, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO number_seq(year, last) VALUES (?1, 1) "
-	                     "ON CONFLICT(year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
+	int rc = prepare(st, "INSERT INTO number_seq(branch, year, last) VALUES (?2, ?1, 1) "
+	                     "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	xf_db_bind_int64(stmt, 1, year);
+	xf_db_bind_int64(stmt, 2, branch > 0 ? branch : 1);
 	enum xf_db_step step = xf_db_step(stmt);
 	if (step == XF_DB_ROW) {
 		*seq = (int)xf_db_column_int64(stmt, 0);
@@ -786,15 +787,16 @@ int store_next_seq(struct xf_store *st, int year, int *seq, struct xf_err *err)
 	return XF_OK;
 }
 
-/* Finds a case by year and sequence. */
-int store_case_id(struct xf_store *st, int year, int seq, int64_t *id, struct xf_err *err)
+/* Finds a branch's case by year and sequence. */
+int store_case_id(struct xf_store *st, int64_t branch, int year, int seq, int64_t *id, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	int rc = prepare(st, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", &stmt, err);
+	int rc = prepare(st, "SELECT id FROM cases WHERE branch = ?3 AND year = ?1 AND seq = ?2", &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	xf_db_bind_int64(stmt, 1, year);
 	xf_db_bind_int64(stmt, 2, seq);
+	xf_db_bind_int64(stmt, 3, branch > 0 ? branch : 1);
 	enum xf_db_step step = xf_db_step(stmt);
 	if (step == XF_DB_ROW)
 		*id = xf_db_column_int64(stmt, 0);
@@ -820,19 +822,24 @@ static const char *const due_columns[XF_LIMIT_COUNT] = {"due_transfer", "due_han
  * (pending_counts, schema version 14): the dates in the range summed, or with no start the
  * total less the dates after the range, so a count reads the dates from today on, never the
  * backlog behind it. */
-int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char *from, const char *to,
-                        const char *department, long *count, struct xf_err *err)
+int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *from,
+                        const char *to, const char *department, long *count, struct xf_err *err)
 {
-	static const char sql[] =
-		"SELECT CASE WHEN CAST(?2 AS TEXT) IS NULL THEN coalesce((SELECT n FROM pending_counts WHERE kind = ?1 AND scope = ?4 "
-		"AND department = ?5 AND due = '*'), 0) - coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 "
-		"AND scope = ?4 AND department = ?5 AND due > ?3 AND due <= '9999-99-99'), 0) "
-		"ELSE coalesce((SELECT sum(n) FROM pending_counts WHERE kind = ?1 AND scope = ?4 AND department = ?5 "
-		"AND due >= ?2 AND due <= ?3), 0) END";
+	char *in_reach = store_reach_sql(reach, "branch", 6);
+	char *sql = xasprintf(
+		"SELECT CASE WHEN CAST(?2 AS TEXT) IS NULL THEN coalesce((SELECT sum(n) FROM pending_counts WHERE %s AND kind = ?1 "
+		"AND scope = ?4 AND department = ?5 AND due = '*'), 0) - coalesce((SELECT sum(n) FROM pending_counts WHERE %s "
+		"AND kind = ?1 AND scope = ?4 AND department = ?5 AND due > ?3 AND due <= '9999-99-99'), 0) "
+		"ELSE coalesce((SELECT sum(n) FROM pending_counts WHERE %s AND kind = ?1 AND scope = ?4 AND department = ?5 "
+		"AND due >= ?2 AND due <= ?3), 0) END",
+		in_reach, in_reach, in_reach);
+	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
+	free(sql);
 	if (rc != XF_OK)
 		return rc;
+	store_reach_bind(stmt, reach, 6);
 	xf_db_bind_int64(stmt, 1, (int)kind);
 	if (from)
 		xf_db_bind_text(stmt, 2, from, -1);
@@ -846,14 +853,40 @@ int store_count_pending(struct xf_store *st, enum xf_limit_kind kind, const char
 	return step == XF_DB_ROW ? XF_OK : fail(st, err, "统计时限");
 }
 
-/* One limit's recount for pending_counts as a SELECT of (kind, scope, department, due, n) over
- * the cases numbered after after_id: per due date, or in all ('*') when all is set, for the
- * office (scope 0) or per department (scope 1) — what the triggers keep, counted afresh. */
+/* The condition "column's branch is in reach" at parameter p. */
+char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
+{
+	if (reach == NULL)
+		return xstrdup("1 = 1");
+	if (reach->path == NULL)
+		return xasprintf("%s = ?%d", column, p);
+	return xasprintf("%s IN (SELECT id FROM branches WHERE path LIKE ?%d)", column, p);
+}
+
+/* Binds the reach's value at parameter p (a path as a LIKE prefix: its ids are digits and
+ * slashes, no wildcard). */
+void store_reach_bind(struct xf_db_stmt *stmt, const struct xf_reach *reach, int p)
+{
+	if (reach == NULL)
+		return;
+	if (reach->path == NULL) {
+		xf_db_bind_int64(stmt, p, reach->branch);
+		return;
+	}
+	char *prefix = xasprintf("%s%%", reach->path);
+	xf_db_bind_text(stmt, p, prefix, -1);
+	free(prefix);
+}
+
+/* One limit's recount for pending_counts as a SELECT of (branch, kind, scope, department, due,
+ * n) over the cases numbered after after_id: per due date, or in all ('*') when all is set,
+ * for each branch (scope 0) or per department of it (scope 1) — what the triggers keep,
+ * counted afresh. */
 char *store_pending_recount_sql(int kind, int scope, bool all, long long after_id)
 {
-	return xasprintf("SELECT %d AS kind, %d AS scope, %s AS department, %s AS due, count(*) AS n "
+	return xasprintf("SELECT branch, %d AS kind, %d AS scope, %s AS department, %s AS due, count(*) AS n "
 	                 "FROM main.cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' "
-	                 "GROUP BY 3, 4",
+	                 "GROUP BY 1, 4, 5",
 	                 kind, scope, scope ? "department" : "''", all ? "'*'" : due_columns[kind], after_id,
 	                 pending_states[kind], due_columns[kind]);
 }
@@ -871,7 +904,7 @@ int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_e
 				buf_printf(&want, "%s%s", want.len ? " UNION ALL " : "", one);
 				free(one);
 			}
-	char *sql = xasprintf("WITH want AS (%s), kept AS (SELECT kind, scope, department, due, n FROM main.pending_counts "
+	char *sql = xasprintf("WITH want AS (%s), kept AS (SELECT branch, kind, scope, department, due, n FROM main.pending_counts "
 	                      "WHERE n <> 0) SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM kept) AS missing) "
 	                      "+ (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM want) AS extra)",
 	                      want.data);

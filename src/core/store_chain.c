@@ -37,8 +37,8 @@ static const struct tracked tracked_tables[] = {
 	{"closures", NULL},       {"printed_slips", NULL}, {"settings", "key"},
 	{"departments", "id"},    {"channels", "name"},    {"categories", "name"},
 	{"rulesets", "name"},     {"limit_rules", "ruleset, kind, category"},
-	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "year"},
-	{"jrt_codes", "axis, code"}, {"imports", NULL},
+	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "branch, year"},
+	{"jrt_codes", "axis, code"}, {"imports", NULL},      {"branches", "id"},
 };
 enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
@@ -85,6 +85,8 @@ struct xf_chain {
 	char actor[64];          /* the operator of the latest record, for "write" records */
 	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
 	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
+	bool has_branch_column;  /* ... and branch (schema version 17) */
+	int64_t branch;          /* the branch the next records belong to (0: the store's own, 1) */
 	struct held_table held[NTRACKED]; /* each covered table's columns (n 0: not covered) */
 	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
 };
@@ -186,6 +188,22 @@ int store_chain_attach(struct xf_store *st, struct xf_err *err)
 	c->schema_cookie = -1;
 	*store_chain_slot(st) = c;
 	return late_migration(st, err);
+}
+
+/* Makes the records appended from now on belong to a branch (the acting account's; a move
+ * across branches sets the other side's for its second record, then sets it back). */
+void store_chain_set_branch(struct xf_store *st, int64_t branch)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c)
+		c->branch = branch;
+}
+
+/* The branch the records appended now belong to. */
+int64_t store_chain_branch(struct xf_store *st)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	return c && c->branch > 0 ? c->branch : 1;
 }
 
 /* Drops the cached column lists and the statements built on them (from `from` on). */
@@ -449,6 +467,7 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		return XF_OK;
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
+	c->has_branch_column = false;
 	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	/* A row's canonical JSON leaves out the columns holding their declared default, so a
@@ -496,6 +515,7 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	while (xf_db_step(stmt) == XF_DB_ROW) {
 		const char *col = col_text(stmt, 0);
 		chain_cols += strcmp(col, "wall") == 0 || strcmp(col, "snapshot") == 0 || strcmp(col, "hash") == 0;
+		c->has_branch_column = c->has_branch_column || strcmp(col, "branch") == 0;
 	}
 	xf_db_finalize(stmt);
 	c->has_chain_columns = chain_cols == 3;
@@ -519,6 +539,7 @@ static void hash_field(struct xf_sha256 *ctx, const char *v)
 struct record {
 	int64_t id;
 	const char *at, *wall, *op, *action, *case_id, *before, *after, *snapshot, *hash;
+	int64_t branch; /* the branch the record belongs to (1: the store's own) */
 };
 
 /* SHA-256 over the previous hash and the record's content, as 64 lowercase hex digits. */
@@ -540,6 +561,11 @@ static void record_hash(const char *prev, const struct record *r, char out[65])
 	hash_field(ctx, r->before);
 	hash_field(ctx, r->after);
 	hash_field(ctx, r->snapshot);
+	if (r->branch != 1) { /* records of the store's own branch hash as before branches (version 17) */
+		char branch[24];
+		snprintf(branch, sizeof branch, "branch=%lld", (long long)r->branch);
+		hash_field(ctx, branch);
+	}
 	xf_sha256_final(ctx, md);
 	xf_sha256_to_hex(md, out);
 }
@@ -552,7 +578,17 @@ static const char *col_text(struct xf_db_stmt *stmt, int i)
 }
 
 /* The SELECT every walk of the records uses. */
-static const char record_columns[] = "id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash";
+static const char record_columns_17[] =
+	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, branch";
+static const char record_columns_16[] =
+	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, 1";
+
+/* The columns of a record as the store's schema has them (no branch before version 17). */
+static const char *record_columns(struct xf_store *st)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	return c && c->has_branch_column ? record_columns_17 : record_columns_16;
+}
 
 /* Reads the current row of a record statement. */
 static void record_from(struct xf_db_stmt *stmt, struct record *r)
@@ -567,6 +603,7 @@ static void record_from(struct xf_db_stmt *stmt, struct record *r)
 	r->after = col_text(stmt, 7);
 	r->snapshot = col_text(stmt, 8);
 	r->hash = col_text(stmt, 9);
+	r->branch = xf_db_column_int64(stmt, 10);
 }
 
 /* Seconds since 1970-01-01 00:00 of a local "YYYY-MM-DD HH:MM:SS" (or with a T), -1 when the
@@ -630,7 +667,7 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 			return rc;
 		chained = prev[0] != '\0';
 	}
-	char *sql = xasprintf("SELECT %s FROM audit WHERE id >= ?1 ORDER BY id", record_columns);
+	char *sql = xasprintf("SELECT %s FROM audit WHERE id >= ?1 ORDER BY id", record_columns(st));
 	struct xf_db_stmt *stmt;
 	stmt = prepare(st, sql);
 	free(sql);
@@ -776,7 +813,7 @@ int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char co
 	stored[0] = computed[0] = '\0';
 	*found = false;
 	char *sql = xasprintf("SELECT %s, (SELECT hash FROM audit WHERE id = ?1 - 1) FROM audit WHERE id = ?1",
-	                      record_columns);
+	                      record_columns(st));
 	struct xf_db_stmt *stmt;
 	stmt = prepare(st, sql);
 	free(sql);
@@ -789,7 +826,7 @@ int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char co
 		record_from(stmt, &r);
 		*found = true;
 		snprintf(stored, 65, "%s", r.hash);
-		record_hash(col_text(stmt, 10), &r, computed);
+		record_hash(col_text(stmt, 11), &r, computed);
 	}
 	xf_db_finalize(stmt);
 	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
@@ -877,12 +914,25 @@ static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const
 	buf_puts(b, "}");
 }
 
+/* A whole table's key order as its columns have it: "branch, " leads it only from schema
+ * version 17, where the branch joined the key (number_seq). */
+static const char *whole_order(const struct xf_chain *c, int t)
+{
+	const char *order = tracked_tables[t].whole_order;
+	if (strncmp(order, "branch, ", 8) != 0)
+		return order;
+	for (int k = 0; k < c->held[t].n; k++)
+		if (strcmp(c->held[t].v[k].name, "branch") == 0)
+			return order;
+	return order + 8;
+}
+
 /* Appends the JSON array of a whole table's rows, in key order. */
 static int whole_table_json(struct xf_store *st, int t, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t ORDER BY %s", c->held[t].select, main_schema(st),
-	                      tracked_tables[t].table, tracked_tables[t].whole_order);
+	                      tracked_tables[t].table, whole_order(c, t));
 	struct xf_db_stmt *stmt = prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
@@ -1176,10 +1226,13 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	r.before = before_json ? before_json : "{}";
 	r.after = after_json ? after_json : "{}";
 	r.snapshot = snapshot;
+	r.branch = c->has_branch_column && c->branch > 0 ? c->branch : 1;
 	record_hash(prev, &r, hash);
-	struct xf_db_stmt *stmt = cached(st, S_INSERT,
-	                            "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
-	                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	struct xf_db_stmt *stmt = cached(st, S_INSERT, c->has_branch_column
+	                            ? "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash, branch) "
+	                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	                            : "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
+	                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (stmt == NULL) {
 		free(snapshot);
 		return chain_fail(st, "记录操作日志", err);
@@ -1197,6 +1250,8 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	xf_db_bind_text(stmt, 8, r.after, -1);
 	xf_db_bind_text(stmt, 9, r.snapshot, -1);
 	xf_db_bind_text(stmt, 10, hash, -1);
+	if (c->has_branch_column)
+		xf_db_bind_int64(stmt, 11, r.branch);
 	int step = xf_db_step(stmt);
 	done(stmt);
 	free(snapshot);

@@ -179,8 +179,8 @@ int store_bulk_finish(struct xf_bulk *b, struct xf_err *err)
 		for (int scope = 0; scope < 2 && rc == XF_OK; scope++)
 			for (int all = 0; all < 2 && rc == XF_OK; all++) {
 				char *recount = store_pending_recount_sql(k, scope, all, (long long)b->last_case);
-				char *sql = xasprintf("INSERT INTO main.pending_counts (kind, scope, department, due, n) %s "
-				                      "ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
+				char *sql = xasprintf("INSERT INTO main.pending_counts (branch, kind, scope, department, due, n) %s "
+				                      "ON CONFLICT (branch, kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
 				                      recount);
 				rc = store_db_exec(b->st, sql, err, "统计导入的时限");
 				free(sql);
@@ -237,11 +237,11 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 	}
 	static const char *const raise[] = {
 		[XF_DB_SQLITE] = "INSERT INTO number_seq(year, last) VALUES (?1, ?2) "
-		                 "ON CONFLICT(year) DO UPDATE SET last = max(last, excluded.last)",
+		                 "ON CONFLICT(branch, year) DO UPDATE SET last = max(last, excluded.last)",
 		[XF_DB_POSTGRESQL] = "INSERT INTO number_seq(year, last) VALUES (?1, ?2) "
-		                     "ON CONFLICT(year) DO UPDATE SET last = greatest(number_seq.last, excluded.last)",
+		                     "ON CONFLICT(branch, year) DO UPDATE SET last = greatest(number_seq.last, excluded.last)",
 	};
-	if (store_db_prepare(st, "SELECT id FROM cases WHERE year = ?1 AND seq = ?2", &b->case_id, &ignored) != XF_OK ||
+	if (store_db_prepare(st, "SELECT id FROM cases WHERE branch = 1 AND year = ?1 AND seq = ?2", &b->case_id, &ignored) != XF_OK ||
 	    store_db_prepare(st, raise[xf_db_dialect(b->db)], &b->raise_seq, &ignored) != XF_OK) {
 		int code = store_db_fail(b->st, err, "准备导入");
 		store_bulk_close(b, &ignored); /* the preparing failure is the one to report */

@@ -343,7 +343,7 @@ static void r_register(void *ctx, int i)
 	raw_tx(b, true);
 	char seq[24], id[24];
 	raw_value(b, "INSERT INTO number_seq(year, last) VALUES (2026, 1) "
-	             "ON CONFLICT(year) DO UPDATE SET last = number_seq.last + 1 RETURNING last", 0, NULL, seq, sizeof seq);
+	             "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last", 0, NULL, seq, sizeof seq);
 	char number[32];
 	case_format_number(2026, atoi(seq), number);
 	raw_value(b, "INSERT INTO cases(year, seq, number, state, received, channel, category, summary, ruleset, "

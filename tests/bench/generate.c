@@ -91,7 +91,7 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 		date_format(d[k], due[k]);
 	}
 	int year = date_year(received), seq;
-	int rc = store_next_seq(g->s->st, year, &seq, err);
+	int rc = store_next_seq(g->s->st, g->s->op.branch, year, &seq, err);
 	if (rc != XF_OK)
 		return rc;
 	case_format_number(year, seq, number);

@@ -263,7 +263,7 @@ static void verify_names_forged_counts(void **state)
 	static const char *const forgeries[] = {
 		"UPDATE pending_counts SET n = n + 7 WHERE kind = 1 AND scope = 0 AND due = '*'",
 		"DELETE FROM pending_counts WHERE kind = 0",
-		"INSERT INTO pending_counts VALUES (2, 1, '公司金融部', '2026-11-21', 3)",
+		"INSERT INTO pending_counts VALUES (1, 2, 1, '公司金融部', '2026-11-21', 3)",
 	};
 	for (size_t i = 0; i < sizeof forgeries / sizeof forgeries[0]; i++) {
 		struct fixture fx;

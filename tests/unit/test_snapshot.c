@@ -53,8 +53,8 @@ static const char *whole_order(const char *table)
 	static const char *const whole[][2] = {
 		{"settings", "key"},          {"departments", "id"},     {"channels", "name"},
 		{"categories", "name"},       {"rulesets", "name"},      {"limit_rules", "ruleset, kind, category"},
-		{"calendar_years", "year"},   {"calendar_days", "day"},  {"number_seq", "year"},
-		{"jrt_codes", "axis, code"},
+		{"calendar_years", "year"},   {"calendar_days", "day"},  {"number_seq", "branch, year"},
+		{"jrt_codes", "axis, code"},  {"branches", "id"},
 	};
 	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
 		if (strcmp(whole[i][0], table) == 0)
@@ -261,7 +261,7 @@ static void test_every_write_noted(void **state)
 	assert_int_equal(store_setting_set(fx.st, "office_name", "某某支行", &err), XF_OK);
 	assert_int_equal(store_begin(fx.st, &err), XF_OK);
 	int seq = 0;
-	assert_int_equal(store_next_seq(fx.st, 2031, &seq, &err), XF_OK);
+	assert_int_equal(store_next_seq(fx.st, 1, 2031, &seq, &err), XF_OK);
 	struct xf_calday days[1] = {{date_from_ymd(2031, 1, 1), false, "元旦"}};
 	assert_int_equal(store_calendar_replace(fx.st, 2031, "test", days, 1, &err), XF_OK);
 	struct xf_rules rules;
