@@ -24,7 +24,8 @@ CREATE TABLE branches (
 CREATE UNIQUE INDEX branches_code ON branches(code) WHERE code <> '';
 CREATE INDEX branches_path ON branches(path);
 CREATE TRIGGER branches_no_delete BEFORE DELETE ON branches BEGIN SELECT RAISE(ABORT, 'records are never deleted'); END;
-INSERT INTO branches (id, code, name, parent, path) VALUES (1, '', '本行', NULL, '/1/');
+-- A store that holds an office's records gets its branch here; a new one from init.
+INSERT INTO branches (id, code, name, parent, path) SELECT 1, '', '本行', NULL, '/1/' WHERE EXISTS (SELECT 1 FROM operators);
 
 ALTER TABLE cases ADD COLUMN branch INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE operators ADD COLUMN branch INTEGER NOT NULL DEFAULT 1;
@@ -33,7 +34,8 @@ ALTER TABLE audit ADD COLUMN branch INTEGER NOT NULL DEFAULT 1;
 
 -- A case's number and its year's sequence are unique within its branch (two branches both
 -- have a 2026年第0001号), a department's name within its branch; the supervisor (督办) is a
--- role. As in version 15, the tables' SQL is edited in place and the indexes the constraints
+-- role (its check also read as version 1 wrote it, for a store brought up without version
+-- 15's edit). As in version 15, the tables' SQL is edited in place and the indexes the constraints
 -- own are built again from the rows (REINDEX), instead of copying every case into a new table.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema SET sql = replace(replace(sql,
@@ -44,7 +46,9 @@ UPDATE sqlite_schema SET sql = replace(sql, 'name   TEXT NOT NULL UNIQUE,', 'nam
 WHERE type = 'table' AND name = 'departments';
 UPDATE sqlite_schema SET sql = substr(sql, 1, length(sql) - 1) || ', UNIQUE (branch, name))'
 WHERE type = 'table' AND name = 'departments';
-UPDATE sqlite_schema SET sql = replace(sql,
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+  'CHECK (role IN (''operator'', ''head'', ''handler'', ''admin''))',
+  'CHECK (role = ''operator'' OR role = ''head'' OR role = ''handler'' OR role = ''admin'')'),
   'CHECK (role = ''operator'' OR role = ''head'' OR role = ''handler'' OR role = ''admin'')',
   'CHECK (role = ''operator'' OR role = ''head'' OR role = ''handler'' OR role = ''admin'' OR role = ''supervisor'')')
 WHERE type = 'table' AND name = 'operators';

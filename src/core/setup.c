@@ -175,6 +175,27 @@ static int set_store_id(struct xf_store *st, struct xf_err *err)
 	return store_setting_set(st, "store_id", hex, err);
 }
 
+/* The store's own branch (id 1, the branch columns' default), with no code yet: init --branch
+ * gives it one. A store upgraded from one office got it from migration 17. */
+static int own_branch(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_rows rows;
+	int rc = store_list(st, "branches", "id", "1", &rows, err);
+	if (rc != XF_OK || rows.n > 0) {
+		rows_free(&rows);
+		return rc;
+	}
+	rows_free(&rows);
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "id", "1");
+	fields_set(&f, "name", "本行");
+	fields_set(&f, "path", "/1/");
+	rc = store_insert(st, "branches", &f, NULL, err);
+	fields_free(&f);
+	return rc;
+}
+
 /* Creates the store's contents in one transaction: lists, rules, calendars, the admin, the
  * kind of store and (unless the caller finishes it later) the mark that init is done. */
 int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin, const char *password,
@@ -214,6 +235,8 @@ int setup_init_mode(struct xf_store *st, const char *datadir, const char *admin,
 		rc = store_setting_set(st, "initialised", mode & XF_INIT_UNFINISHED ? "0" : "1", err);
 	if (rc == XF_OK)
 		rc = set_store_id(st, err);
+	if (rc == XF_OK)
+		rc = own_branch(st, err);
 	if (rc == XF_OK)
 		rc = store_audit(st, admin, "init", 0, NULL, training ? "{\"training\":\"1\"}" : "{\"training\":\"0\"}", err);
 	if (rc == XF_OK)

@@ -67,11 +67,13 @@ static void bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from
 
 /* Copies one table: the destination's rows (a fresh store's seeded lists) go, the source's come
  * in with their ids, in id order where the table has ids (the audit trail takes its records
- * only in chain order). */
+ * only in chain order). The branches refuse deletes like every record and every store has its
+ * own (id 1) from the migrations: the source's rows replace those of the same id instead. */
 static int copy_table(struct xf_store *from, struct xf_store *to, const char *table, long *rows, struct xf_err *err)
 {
+	bool replace = strcmp(table, "branches") == 0;
 	char *sql = xasprintf("DELETE FROM \"%s\"", table);
-	int rc = store_db_exec(to, sql, err, "清空副本中的基础清单");
+	int rc = replace ? XF_OK : store_db_exec(to, sql, err, "清空副本中的基础清单");
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
@@ -83,20 +85,25 @@ static int copy_table(struct xf_store *from, struct xf_store *to, const char *ta
 		return rc;
 	int ncols = xf_db_column_count(src);
 	bool has_id = false;
-	struct xf_buf cols, marks;
+	struct xf_buf cols, marks, update;
 	buf_init(&cols);
 	buf_init(&marks);
+	buf_init(&update);
 	for (int i = 0; i < ncols; i++) {
 		const char *name = xf_db_column_name(src, i);
 		has_id = has_id || strcmp(name, "id") == 0;
 		buf_printf(&cols, "%s\"%s\"", i ? ", " : "", name);
 		buf_printf(&marks, "%s?%d", i ? ", " : "", i + 1);
+		buf_printf(&update, "%s\"%s\" = excluded.\"%s\"", update.len ? ", " : " DO UPDATE SET ", name, name);
 	}
 	xf_db_finalize(src);
 	char *select = xasprintf("SELECT %s FROM \"%s\"%s", cols.data ? cols.data : "*", table, has_id ? " ORDER BY id" : "");
-	char *insert = xasprintf("INSERT INTO \"%s\" (%s) VALUES (%s)", table, cols.data ? cols.data : "", marks.data ? marks.data : "");
+	char *insert = xasprintf("INSERT INTO \"%s\" (%s) VALUES (%s)%s%s", table, cols.data ? cols.data : "",
+	                         marks.data ? marks.data : "", replace ? " ON CONFLICT (id)" : "",
+	                         replace && update.data ? update.data : "");
 	buf_free(&cols);
 	buf_free(&marks);
+	buf_free(&update);
 	struct xf_db_stmt *dst = NULL;
 	src = NULL;
 	if ((rc = store_db_prepare(from, select, &src, err)) == XF_OK)

@@ -218,8 +218,10 @@ static int in_lists(const char *path)
 }
 
 /* A store as version 14 left it (the allowed values as IN lists, as every store before 15
- * holds them) is brought to 15 on opening: its tables' SQL edited in place, and it verifies
- * with every record and row as they were (the rows and the chain unchanged). */
+ * holds them) is brought to 15: its tables' SQL edited in place, and it verifies with every
+ * record and row as they were (the rows and the chain unchanged). The store is made by this
+ * build and its cases' SQL put back as 14 had it; 17's columns cannot be added twice, so the
+ * migrations run to 16 and the version is then set to 17. */
 static void test_upgrade_from_14_verifies(void **state)
 {
 	(void)state;
@@ -239,14 +241,15 @@ static void test_upgrade_from_14_verifies(void **state)
 	            "'CHECK (importance = ''一般'' OR importance = ''重要'')', 'CHECK (importance IN (''一般'', ''重要''))') "
 	            "WHERE name = 'cases';"
 	            "UPDATE sqlite_schema SET sql = replace(sql, "
-	            "'CHECK (role = ''operator'' OR role = ''head'' OR role = ''handler'' OR role = ''admin'')', "
-	            "'CHECK (role IN (''operator'', ''head'', ''handler'', ''admin''))') WHERE name = 'operators';"
-	            "UPDATE sqlite_schema SET sql = replace(sql, "
 	            "'WHERE (state = ''queued'' OR state = ''transferred'' OR state = ''reported'')', "
 	            "'WHERE state IN (''queued'', ''transferred'', ''reported'')') WHERE name = 'cases_due_reply';"
 	            "PRAGMA writable_schema = OFF; PRAGMA user_version = 14;");
-	assert_int_equal(in_lists(fx.db), 3);
+	assert_int_equal(in_lists(fx.db), 2);
 	struct xf_err err;
+	assert_int_equal(store_open(fx.db, &fx.st, &err), XF_OK);
+	assert_int_equal(store_migrate(fx.st, 16, &err), XF_OK);
+	store_close(fx.st);
+	attack(&fx, "PRAGMA user_version = 17;");
 	assert_int_equal(setup_open(fx.db, &fx.st, &err), XF_OK);
 	int version;
 	assert_int_equal(store_version(fx.st, &version, &err), XF_OK);
@@ -513,10 +516,11 @@ static void test_upgrade_seals_older_records(void **state)
 	            "INSERT INTO audit(at, operator, action) VALUES ('2025-01-01 09:00:01', 'admin', 'user_add');");
 	for (size_t i = 0; skipped_chain && i < xf_migration_count; i++)
 		if (xf_migrations[i].version > 3 && xf_migrations[i].version != 5 && xf_migrations[i].version != 8 &&
-		    xf_migrations[i].version != 11 && xf_migrations[i].version != 15)
+		    xf_migrations[i].version != 11 && xf_migrations[i].version != 15 && xf_migrations[i].version <= 16)
 			attack(&fx, xf_migrations[i].sql);
+	/* Such a build predates the branches (17): this one adds them after the chain's columns. */
 	if (skipped_chain) {
-		char *set = xasprintf("PRAGMA user_version = %d", store_latest_version());
+		char *set = xasprintf("PRAGMA user_version = %d", 16);
 		attack(&fx, set);
 		free(set);
 	}

@@ -15,7 +15,8 @@ CREATE UNIQUE INDEX branches_code ON branches(code) WHERE code <> '';
 CREATE INDEX branches_path ON branches(path text_pattern_ops);
 CREATE TRIGGER branches_no_delete BEFORE DELETE ON branches FOR EACH ROW EXECUTE FUNCTION refuse('records are never deleted');
 CREATE TRIGGER branches_no_truncate BEFORE TRUNCATE ON branches FOR EACH STATEMENT EXECUTE FUNCTION refuse('records are never deleted');
-INSERT INTO branches (id, code, name, parent, path) VALUES (1, '', '本行', NULL, '/1/');
+-- A store that holds an office's records gets its branch here; a new one from init.
+INSERT INTO branches (id, code, name, parent, path) SELECT 1, '', '本行', NULL, '/1/' WHERE EXISTS (SELECT 1 FROM operators);
 SELECT setval(pg_get_serial_sequence('branches', 'id'), 1);
 
 ALTER TABLE cases ADD COLUMN branch bigint NOT NULL DEFAULT 1;
