@@ -271,14 +271,20 @@ static long long pg_ms(void)
 static int pg_reconnect(struct pg_db *d)
 {
 	d->resetting = false;
-	long long deadline = pg_ms() + pg_retry_ms();
+	long long start = pg_ms(), deadline = start + pg_retry_ms();
 	for (;;) {
 		PQreset(d->conn);
 		int rc = PQstatus(d->conn) == CONNECTION_OK ? pg_reconnected(d) : pg_error(d, NULL);
-		if (rc == 0 || pg_ms() >= deadline)
-			return rc;
+		if (rc == 0)
+			return 0;
+		if (pg_ms() >= deadline)
+			break;
 		nanosleep(&(struct timespec){0, 250 * 1000000L}, NULL);
 	}
+	char *why = xstrdup(d->base.detail);
+	xf_db_set_error(&d->base, d->base.cls, "tried again for %lld s: %s", (pg_ms() - start + 500) / 1000, why);
+	free(why);
+	return -1;
 }
 
 /* Reads what the server sent meanwhile (notifications, or a hang-up: its last words, then the

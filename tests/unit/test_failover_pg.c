@@ -202,12 +202,32 @@ static void test_failover_keeps_every_commit(void **state)
 	if (!wait_for_ok(5 * WRITERS, 60000))
 		fail_msg("the writers registered only %ld before the failover: %s", total_ok(), sh->last_error[0]);
 
+	struct xf_db *command;
+	assert_int_equal(xf_db_open(locator, NULL, &command, &err), XF_OK);
 	test_pg_kill_primary();
 	long at_kill = total_ok();
 	for (int i = 0; i < 20; i++) { /* the writers and the desk find the loss; no host takes a write */
 		usleep(50 * 1000);
 		tick();
 	}
+	/* a command's statement waits XINFANG_RECONNECT_SECONDS for a host that takes writes, then
+	 * says the connection is lost, how long it tried, and to do it again */
+	setenv("XINFANG_RECONNECT_SECONDS", "1", 1);
+	long long asked = now_ms();
+	struct xf_db_stmt *stmt = NULL;
+	if (xf_db_prepare(command, "SELECT 1", &stmt, &err) == XF_OK) {
+		assert_int_equal(xf_db_step(stmt), XF_DB_ERROR);
+		xf_db_fail(command, &err, "查询");
+		xf_db_finalize(stmt);
+	}
+	long long waited = now_ms() - asked;
+	unsetenv("XINFANG_RECONNECT_SECONDS");
+	assert_int_equal(xf_db_errclass(command), XF_DB_ELOST);
+	if (waited < 900 || waited > 15000 || strstr(err.msg, "tried again for 1 s") == NULL ||
+	    strstr(err.msg, "连接中断") == NULL || strstr(err.msg, "重做") == NULL)
+		fail_msg("after %lld ms: %s", waited, err.msg);
+	print_message("a command meanwhile, after %lld ms: %s\n", waited, err.msg);
+	xf_db_close(command);
 	test_pg_promote();
 	bool carried_on = wait_for_ok(at_kill + 5 * WRITERS, 90000);
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
