@@ -167,6 +167,16 @@ static void save_and_check(struct desk_env *e, struct term *t)
 	env_teardown(e);
 }
 
+/* A save (F2) while the server cannot take it: refused, saying it is not done, and everything
+ * typed still on the form. */
+static void save_refused_form_kept(struct term *t)
+{
+	term_send(t, K_F2);
+	must_see(t, "未完成", 3000);
+	must_see(t, "北京市朝阳区建国路88号", 100);
+	must_see(t, "排队等候超过一小时", 100);
+}
+
 /* The desk's server process is terminated while a registration is typed: the message line says
  * so, then that it reconnected; the form is kept and saves. */
 static void lost_connection_keeps_the_form(void **state)
@@ -193,10 +203,7 @@ static void server_down_then_back(void **state)
 	open_typed_registration(&e, &t, "desk_down");
 	server("stop");
 	must_see(&t, "连接中断", 3000); /* said by the tick, or by the draft kept at it */
-	term_send(&t, K_F2);
-	must_see(&t, "未完成", 3000);
-	must_see(&t, "北京市朝阳区建国路88号", 100);
-	must_see(&t, "排队等候超过一小时", 100);
+	save_refused_form_kept(&t);
 	server("start");
 	must_see(&t, "连接中断过，已自动重新连接", 3000);
 	save_and_check(&e, &t);
@@ -214,10 +221,7 @@ static void primary_lost_standby_promoted(void **state)
 	open_typed_registration(&e, &t, "desk_failover");
 	test_pg_kill_primary();
 	must_see(&t, "连接中断", 3000);
-	term_send(&t, K_F2);
-	must_see(&t, "未完成", 3000);
-	must_see(&t, "北京市朝阳区建国路88号", 100);
-	must_see(&t, "排队等候超过一小时", 100);
+	save_refused_form_kept(&t);
 	/* still lost a second later, and a save still refused: the standby answers, but takes no
 	 * writes, and is not taken for the server back */
 	usleep(1000 * 1000);
