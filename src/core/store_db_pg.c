@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "store_pq_load.h"
+#include "xinfang/clock.h"
 
 /* The channel every write transaction notifies at its commit. */
 #define PG_CHANNEL "xinfang_changed"
@@ -256,34 +257,28 @@ static long pg_retry_ms(void)
 	return s < 0 ? 0 : s > 3600 ? 3600000L : s * 1000L;
 }
 
-/* Milliseconds of the monotonic clock (how long a reconnect has been tried; the store's one
- * clock is the calendar's, not this). */
-static long long pg_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Makes the connection again with the same locator (every host of it, from the first), waiting
  * for it (libpq's connect_timeout), and trying again every quarter second for pg_retry_ms while
  * no host takes it: a failover's promotion, a restart. */
 static int pg_reconnect(struct pg_db *d)
 {
 	d->resetting = false;
-	long long start = pg_ms(), deadline = start + pg_retry_ms();
+	long long start = clock_elapsed_ms(), deadline = start + pg_retry_ms();
 	for (;;) {
 		PQreset(d->conn);
 		int rc = PQstatus(d->conn) == CONNECTION_OK ? pg_reconnected(d) : pg_error(d, NULL);
 		if (rc == 0)
 			return 0;
-		if (pg_ms() >= deadline)
+		if (clock_elapsed_ms() >= deadline)
 			break;
 		nanosleep(&(struct timespec){0, 250 * 1000000L}, NULL);
 	}
-	char *why = xstrdup(d->base.detail);
-	xf_db_set_error(&d->base, d->base.cls, "tried again for %lld s: %s", (pg_ms() - start + 500) / 1000, why);
-	free(why);
+	if (deadline > start) {
+		char *why = xstrdup(d->base.detail);
+		xf_db_set_error(&d->base, d->base.cls, "tried again for %lld s: %s", (clock_elapsed_ms() - start + 500) / 1000,
+		                why);
+		free(why);
+	}
 	return -1;
 }
 
