@@ -25,5 +25,8 @@ void clock_now_iso(char out[20]);
 /* The real wall-clock time in Beijing time, with its offset ("2026-11-25T15:40:01+0800"), into out[32]; the
  * date override never applies (audit records carry it beside the business date). */
 void clock_wall_now(char out[32]);
+/* Milliseconds of a clock that only moves forward, from an arbitrary start: how long a wait has
+ * lasted (a reconnect's retries), never a date or a time of day. */
+long long clock_elapsed_ms(void);
 
 #endif

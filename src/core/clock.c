@@ -105,3 +105,11 @@ void clock_wall_now(char out[32])
 	if (strftime(out, 32, "%Y-%m-%dT%H:%M:%S+0800", &tm) == 0)
 		out[0] = '\0';
 }
+
+/* Milliseconds of the monotonic clock (how long a wait has lasted). */
+long long clock_elapsed_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

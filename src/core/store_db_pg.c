@@ -19,8 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_pq_load.h"
+#include "xinfang/clock.h"
 
 /* The channel every write transaction notifies at its commit. */
 #define PG_CHANNEL "xinfang_changed"
@@ -233,17 +235,51 @@ static int pg_reconnected(struct pg_db *d)
 	d->hung_up[0] = '\0';
 	d->in_txn = false;
 	d->committing = false;
-	return pg_ready(d);
+	if (pg_ready(d) == 0)
+		return 0;
+	/* a server that cannot take the desk's LISTEN (a standby still in recovery, reached with
+	 * target_session_attrs=any) is not the server back: lost still, made again at the next use */
+	char *why = xstrdup(d->base.detail);
+	snprintf(d->hung_up, sizeof d->hung_up, "the server reached takes no work (a standby?)");
+	d->base.lost = XF_DB_LOST_IDLE;
+	xf_db_set_error(&d->base, XF_DB_ELOST, "%s: %s", d->hung_up, why);
+	free(why);
+	return -1;
 }
 
-/* Makes the connection again with the same locator, waiting for it (libpq's connect_timeout). */
+/* How long a command's lost connection is tried again before its statement gives up, in
+ * milliseconds (XINFANG_RECONNECT_SECONDS, default 30): when the primary is lost, no host of a
+ * multi-host locator takes a read-write connection until the standby is promoted, seconds later. */
+static long pg_retry_ms(void)
+{
+	const char *env = getenv("XINFANG_RECONNECT_SECONDS");
+	long s = env && *env ? strtol(env, NULL, 10) : 30;
+	return s < 0 ? 0 : s > 3600 ? 3600000L : s * 1000L;
+}
+
+/* Makes the connection again with the same locator (every host of it, from the first), waiting
+ * for it (libpq's connect_timeout), and trying again every quarter second for pg_retry_ms while
+ * no host takes it: a failover's promotion, a restart. */
 static int pg_reconnect(struct pg_db *d)
 {
 	d->resetting = false;
-	PQreset(d->conn);
-	if (PQstatus(d->conn) != CONNECTION_OK)
-		return pg_error(d, NULL);
-	return pg_reconnected(d);
+	long long start = clock_elapsed_ms(), deadline = start + pg_retry_ms();
+	for (;;) {
+		PQreset(d->conn);
+		int rc = PQstatus(d->conn) == CONNECTION_OK ? pg_reconnected(d) : pg_error(d, NULL);
+		if (rc == 0)
+			return 0;
+		if (clock_elapsed_ms() >= deadline)
+			break;
+		nanosleep(&(struct timespec){0, 250 * 1000000L}, NULL);
+	}
+	if (deadline > start) {
+		char *why = xstrdup(d->base.detail);
+		xf_db_set_error(&d->base, d->base.cls, "tried again for %lld s: %s", (clock_elapsed_ms() - start + 500) / 1000,
+		                why);
+		free(why);
+	}
+	return -1;
 }
 
 /* Reads what the server sent meanwhile (notifications, or a hang-up: its last words, then the
@@ -336,9 +372,12 @@ static int pg_open(const char *locator, int busy_ms, struct xf_db **out, struct 
 	struct pg_db *d = xcalloc(1, sizeof *d);
 	xf_db_init(&d->base, &xf_db_driver_pg, locator, busy_ms);
 	*out = &d->base;
-	/* later words win: the locator may set the timeout and name; the encoding is always ours */
-	const char *const keys[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
-	const char *const vals[] = {"10", "xinfang", locator, "UTF8", NULL};
+	/* later words win: the locator may set the timeout, name and session kind (a desk writes: of
+	 * several hosts, the one that takes writes; a standby is refused until promoted); the
+	 * encoding is always ours */
+	const char *const keys[] = {"connect_timeout", "fallback_application_name", "target_session_attrs", "dbname",
+	                            "client_encoding", NULL};
+	const char *const vals[] = {"10", "xinfang", "read-write", locator, "UTF8", NULL};
 	d->conn = PQconnectdbParams(keys, vals, 1);
 	if (d->conn == NULL) {
 		xf_db_set_error(&d->base, XF_DB_ELOST, "out of memory");

@@ -1,7 +1,9 @@
 /* The desk on a PostgreSQL store (beside the cluster tests/pg/with_cluster.sh started): another
  * connection's commit on the status bar within a second, even while the operator types; a
  * lost connection said on the message line, the form being typed kept, the desk reconnecting
- * by itself and saving again once the server is back. */
+ * by itself and saving again once the server is back. Beside a primary and its standby
+ * (with_cluster.sh --standby): the primary killed while a form is typed, the standby promoted,
+ * the form saved there. */
 #include "deskutil.h"
 
 #include <pthread.h>
@@ -53,8 +55,12 @@ static void env_setup_pg(struct desk_env *e, const char *name, const char *today
 	cluster_exec(sql);
 	snprintf(e->dir, sizeof e->dir, "/tmp/xinfang-desk-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
-	const char *dir = getenv("XINFANG_TEST_PG_DIR");
-	int n = snprintf(e->db, sizeof e->db, "XINFANG_DB=postgresql:///%s?host=%s&user=postgres", name, dir);
+	/* beside a standby (with_cluster.sh --standby): both hosts, the one taking writes chosen by
+	 * the driver itself (no target_session_attrs written) */
+	const char *dir = getenv("XINFANG_TEST_PG_DIR"), *standby = getenv("XINFANG_TEST_PG_STANDBY_DIR");
+	int n = standby ? snprintf(e->db, sizeof e->db, "XINFANG_DB=postgresql:///%s?host=%s,%s&user=postgres", name, dir,
+	                           standby)
+	                : snprintf(e->db, sizeof e->db, "XINFANG_DB=postgresql:///%s?host=%s&user=postgres", name, dir);
 	assert_true(n > 0 && (size_t)n < sizeof e->db);
 	snprintf(e->today, sizeof e->today, "XINFANG_TODAY=%s", today);
 	e->anchor[0] = '\0'; /* the database is the test's own, kept to its end */
@@ -161,6 +167,16 @@ static void save_and_check(struct desk_env *e, struct term *t)
 	env_teardown(e);
 }
 
+/* A save (F2) while the server cannot take it: refused, saying it is not done, and everything
+ * typed still on the form. */
+static void save_refused_form_kept(struct term *t)
+{
+	term_send(t, K_F2);
+	must_see(t, "未完成", 3000);
+	must_see(t, "北京市朝阳区建国路88号", 100);
+	must_see(t, "排队等候超过一小时", 100);
+}
+
 /* The desk's server process is terminated while a registration is typed: the message line says
  * so, then that it reconnected; the form is kept and saves. */
 static void lost_connection_keeps_the_form(void **state)
@@ -187,21 +203,50 @@ static void server_down_then_back(void **state)
 	open_typed_registration(&e, &t, "desk_down");
 	server("stop");
 	must_see(&t, "连接中断", 3000); /* said by the tick, or by the draft kept at it */
-	term_send(&t, K_F2);
-	must_see(&t, "未完成", 3000);
-	must_see(&t, "北京市朝阳区建国路88号", 100);
-	must_see(&t, "排队等候超过一小时", 100);
+	save_refused_form_kept(&t);
 	server("start");
 	must_see(&t, "连接中断过，已自动重新连接", 3000);
 	save_and_check(&e, &t);
 }
 
-/* Runs the tests beside the cluster. */
+/* The primary is killed -9 while a registration is typed (with_cluster.sh --standby): the
+ * desk says the connection is lost, a save meanwhile fails saying so (no host takes writes:
+ * the standby is read-only) and keeps everything typed; once the standby is promoted the desk
+ * reconnects to it by itself and the same save goes through there. */
+static void primary_lost_standby_promoted(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	struct term t;
+	open_typed_registration(&e, &t, "desk_failover");
+	test_pg_kill_primary();
+	must_see(&t, "连接中断", 3000);
+	save_refused_form_kept(&t);
+	/* still lost a second later, and a save still refused: the standby answers, but takes no
+	 * writes, and is not taken for the server back */
+	usleep(1000 * 1000);
+	if (term_wait(&t, "已自动重新连接", 100))
+		fail_msg("the desk took the standby for the server back:\n%s", term_text(&t));
+	term_send(&t, K_F2);
+	must_see(&t, "未完成", 3000);
+	test_pg_promote();
+	must_see(&t, "连接中断过，已自动重新连接", 5000);
+	must_see(&t, "排队等候超过一小时", 100);
+	save_and_check(&e, &t); /* `xinfang show` through the same locator: the promoted server */
+}
+
+/* Runs the tests beside the cluster; beside a primary and its standby, the failover. */
 int main(void)
 {
 	if (getenv("XINFANG_TEST_PG") == NULL || getenv("XINFANG_TEST_PG_DIR") == NULL) {
-		fprintf(stderr, "test_desk_pglive: run it through tests/pg/with_cluster.sh\n");
+		fprintf(stderr, "test_desk_pglive: run it through tests/pg/with_cluster.sh [--standby]\n");
 		return 1;
+	}
+	if (getenv("XINFANG_TEST_PG_STANDBY_DIR")) {
+		const struct CMUnitTest failover[] = {
+			cmocka_unit_test(primary_lost_standby_promoted),
+		};
+		return cmocka_run_group_tests_name("desk-failover-pg", failover, NULL, NULL);
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(status_bar_while_typing),

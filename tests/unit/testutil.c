@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,8 +88,67 @@ void test_pg_database(const char *dir, char *out, size_t size)
 	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
 	on_cluster(sql);
 	free(sql);
-	int n = snprintf(out, size, "postgresql:///%s?host=%s&user=postgres", name, getenv("XINFANG_TEST_PG_DIR"));
+	/* beside a standby (with_cluster.sh --standby): every host, the one taking writes chosen */
+	const char *standby = getenv("XINFANG_TEST_PG_STANDBY_DIR");
+	int n = snprintf(out, size, "postgresql:///%s?host=%s%s%s&user=postgres", name, getenv("XINFANG_TEST_PG_DIR"),
+	                 standby ? "," : "", standby ? standby : "");
 	assert_true(n > 0 && (size_t)n < size);
+}
+
+/* True while a process runs (not ended, nor a zombie waiting for whoever adopted it). */
+static bool running(long pid)
+{
+	char path[64], stat[512];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	const char *end = strrchr(stat, ')');
+	return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+}
+
+/* Kills the primary of with_cluster.sh as a lost machine ends: its postmaster and every server
+ * process it started, all at once with SIGKILL (no shutdown, no last words), then waits until
+ * the postmaster is gone. */
+void test_pg_kill_primary(void)
+{
+	char *pidfile = xasprintf("%s/data/postmaster.pid", getenv("XINFANG_TEST_PG_DIR"));
+	FILE *f = fopen(pidfile, "r");
+	assert_non_null(f);
+	long master = 0;
+	assert_int_equal(fscanf(f, "%ld", &master), 1);
+	fclose(f);
+	free(pidfile);
+	assert_true(master > 1);
+	/* its children (each a session of its own), found by their parent */
+	char *list = run_capture(NULL, "ps -o pid= --ppid %ld", master);
+	assert_int_equal(kill((pid_t)master, SIGKILL), 0);
+	for (char *p = list, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+	free(list);
+	for (int i = 0; i < 500 && running(master); i++)
+		usleep(10 * 1000);
+	assert_false(running(master));
+}
+
+/* Promotes the standby of with_cluster.sh --standby, waiting until it takes writes. */
+void test_pg_promote(void)
+{
+	const char *sdir = getenv("XINFANG_TEST_PG_STANDBY_DIR"), *bindir = getenv("XINFANG_TEST_PG_BINDIR");
+	assert_non_null(sdir);
+	assert_non_null(bindir);
+	char *cmd = xasprintf("%s'%s/pg_ctl' -D '%s/data' -w -t 60 promote >/dev/null", geteuid() == 0 ? "runuser -u postgres -- " : "",
+	                      bindir, sdir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
 }
 
 /* Drops a database test_pg_database made (its locator). */

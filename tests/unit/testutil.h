@@ -31,6 +31,10 @@ bool test_on_pg(void);
  * out; test_pg_drop drops it. */
 void test_pg_database(const char *dir, char *out, size_t size);
 void test_pg_drop(const char *locator);
+/* Beside with_cluster.sh --standby: kills the primary (its postmaster and every server process,
+ * SIGKILL), and promotes the standby (waiting until it takes writes). */
+void test_pg_kill_primary(void);
+void test_pg_promote(void);
 /* Creates the fixture (today set to `today`, ISO). */
 void fixture_open(struct fixture *fx, const char *today);
 /* The same at a locator (a PostgreSQL database's URI; NULL: a temporary file). */
