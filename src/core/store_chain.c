@@ -84,6 +84,7 @@ struct xf_chain {
 	size_t n, cap;
 	char actor[64];          /* the operator of the latest record, for "write" records */
 	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
+	uint64_t checked_epoch;  /* the transaction (xf_db_epoch) in which that was last checked, 0: none */
 	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
 	struct held_table held[NTRACKED]; /* each covered table's columns (n 0: not covered) */
 	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
@@ -431,6 +432,13 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	/* Checked already in this transaction, no script run since: no other connection can have
+	 * migrated meanwhile (a record would otherwise cost two more round trips to a server). */
+	struct xf_db *db = store_db(st);
+	bool in_txn = xf_db_in_transaction(db);
+	if (in_txn && c->checked_epoch == xf_db_epoch(db) && c->schema_cookie >= 0)
+		return XF_OK;
+	c->checked_epoch = 0;
 	/* A number that changes with the schema: SQLite's schema_version, which any change moves;
 	 * on PostgreSQL the schema's version (each migration sets it as its last statement; a
 	 * hash of the catalogue cost milliseconds on every record). A column added there behind
@@ -445,8 +453,10 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	} else if (store_version(st, &cookie, err) != XF_OK) {
 		return err->code;
 	}
-	if (cookie == c->schema_cookie)
+	if (cookie == c->schema_cookie) {
+		c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
 		return XF_OK;
+	}
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
 	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
@@ -500,6 +510,7 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	xf_db_finalize(stmt);
 	c->has_chain_columns = chain_cols == 3;
 	c->schema_cookie = cookie;
+	c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
 	return XF_OK;
 }
 
