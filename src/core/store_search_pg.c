@@ -203,6 +203,71 @@ int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, 
 	return rc;
 }
 
+/* Rows at most, and tokens at most, that search_pg_put_absent writes by its one statement. */
+enum { ABSENT_DOCS = 16 };
+
+/* Writes index rows none of which is there (their cases' old rows deleted already), their tokens
+ * and their cases' entries of search_rows by one statement, a round trip where a commit's
+ * re-index of a case or two took five. *done false (nothing written) when they are more than
+ * one statement takes: the caller writes them by search_pg_put then. */
+int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, size_t n, bool *done,
+                         struct xf_err *err)
+{
+	*done = false;
+	if (n == 0 || n > ABSENT_DOCS)
+		return XF_OK;
+	struct token_batch b;
+	memset(&b, 0, sizeof b);
+	batch_reset(&b);
+	for (size_t k = 0; k < n; k++) {
+		const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
+		b.row = docs[k].row;
+		for (int c = 0; c < NCOLUMNS; c++) {
+			b.col = c;
+			b.pos = -1;
+			if (text[c])
+				search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, &b);
+		}
+	}
+	int rc = XF_OK;
+	if (b.n <= TOKENS_PER_STATEMENT) {
+		struct xf_buf arr[9];
+		for (int i = 0; i < 5; i++)
+			array_open(&arr[i]);
+		for (size_t k = 0; k < n; k++) {
+			array_int(&arr[0], docs[k].row);
+			const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
+			for (int c = 0; c < NCOLUMNS; c++)
+				array_text(&arr[c + 1], text[c], text[c] ? strlen(text[c]) : 0);
+		}
+		for (int i = 0; i < 5; i++)
+			array_close(&arr[i]);
+		for (int i = 0; i < 4; i++) {
+			array_close(&b.arr[i]);
+			arr[5 + i] = b.arr[i];
+		}
+		/* The tokens' foreign key is checked at the statement's end, when its rows are there. */
+		rc = run_arrays(db,
+		                "WITH put AS (INSERT INTO search (rowid, texts, people, numbers, facets) "
+		                " SELECT * FROM unnest(CAST(?1 AS bigint[]), CAST(?2 AS text[]), CAST(?3 AS text[]), "
+		                " CAST(?4 AS text[]), CAST(?5 AS text[]))), "
+		                "tokens AS (INSERT INTO search_tokens (row, case_id, col, pos, token) "
+		                " SELECT r, r & 4294967295, c, p, t FROM unnest(CAST(?6 AS bigint[]), CAST(?7 AS integer[]), "
+		                " CAST(?8 AS integer[]), CAST(?9 AS text[])) AS u(r, c, p, t) ORDER BY t, r) "
+		                "INSERT INTO search_rows (case_id, row) SELECT r & 4294967295, r "
+		                "FROM unnest(CAST(?1 AS bigint[])) AS u(r) ON CONFLICT (case_id) DO UPDATE SET row = EXCLUDED.row",
+		                arr, 9, err);
+		for (int i = 0; i < 9; i++)
+			buf_free(&arr[i]);
+		for (int i = 0; i < 4; i++)
+			buf_init(&b.arr[i]); /* lent to arr[5..8] and freed there */
+		*done = rc == XF_OK;
+	}
+	for (int i = 0; i < 4; i++)
+		buf_free(&b.arr[i]);
+	return rc;
+}
+
 /* Deletes index rows (their tokens go with them). */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err)
 {
