@@ -450,6 +450,15 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 			return chain_fail(st, "读取数据库结构", err);
 		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
 		done(stmt);
+	} else if (c->schema_cookie > 0) {
+		/* schema_version was there (migrations never drop it): one statement, not two */
+		if ((stmt = cached(st, S_COOKIE, "SELECT version FROM schema_version")) == NULL)
+			return chain_fail(st, "读取数据库结构", err);
+		enum xf_db_step step = xf_db_step(stmt);
+		cookie = step == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
+		done(stmt);
+		if (step == XF_DB_ERROR)
+			return chain_fail(st, "读取数据库结构", err);
 	} else if (store_version(st, &cookie, err) != XF_OK) {
 		return err->code;
 	}
