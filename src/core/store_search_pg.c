@@ -142,11 +142,9 @@ static int take_token(void *ctx, bool colocated, const char *token, size_t len, 
 	return 0;
 }
 
-/* Deletes and writes again the index rows docs[0..n) (one statement each), then their tokens. */
-static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct token_batch *b,
-                    struct xf_err *err)
+/* The five array literals of index rows docs[0..n): rowids, then each column's texts. */
+static void rows_arrays(struct xf_buf arr[5], const struct search_pg_doc *docs, size_t n)
 {
-	struct xf_buf arr[5];
 	for (int i = 0; i < 5; i++)
 		array_open(&arr[i]);
 	for (size_t k = 0; k < n; k++) {
@@ -157,6 +155,27 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	}
 	for (int i = 0; i < 5; i++)
 		array_close(&arr[i]);
+}
+
+/* Cuts one index row's columns into the batch's tokens. */
+static void doc_tokens(struct token_batch *b, const struct search_pg_doc *doc)
+{
+	const char *text[] = {doc->texts, doc->people, doc->numbers, doc->facets};
+	b->row = doc->row;
+	for (int c = 0; c < NCOLUMNS; c++) {
+		b->col = c;
+		b->pos = -1;
+		if (text[c])
+			search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, b);
+	}
+}
+
+/* Deletes and writes again the index rows docs[0..n) (one statement each), then their tokens. */
+static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct token_batch *b,
+                    struct xf_err *err)
+{
+	struct xf_buf arr[5];
+	rows_arrays(arr, docs, n);
 	int rc = run_arrays(db, delete_rows_sql, arr, 1, err);
 	if (rc == XF_OK)
 		rc = run_arrays(db,
@@ -167,14 +186,7 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	for (int i = 0; i < 5; i++)
 		buf_free(&arr[i]);
 	for (size_t k = 0; k < n && rc == XF_OK; k++) {
-		const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
-		b->row = docs[k].row;
-		for (int c = 0; c < NCOLUMNS; c++) {
-			b->col = c;
-			b->pos = -1;
-			if (text[c])
-				search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, b);
-		}
+		doc_tokens(b, &docs[k]);
 		if (b->n >= TOKENS_PER_STATEMENT)
 			rc = batch_flush(db, b, err);
 	}
@@ -219,29 +231,12 @@ int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, siz
 	struct token_batch b;
 	memset(&b, 0, sizeof b);
 	batch_reset(&b);
-	for (size_t k = 0; k < n; k++) {
-		const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
-		b.row = docs[k].row;
-		for (int c = 0; c < NCOLUMNS; c++) {
-			b.col = c;
-			b.pos = -1;
-			if (text[c])
-				search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, &b);
-		}
-	}
+	for (size_t k = 0; k < n; k++)
+		doc_tokens(&b, &docs[k]);
 	int rc = XF_OK;
 	if (b.n <= TOKENS_PER_STATEMENT) {
 		struct xf_buf arr[9];
-		for (int i = 0; i < 5; i++)
-			array_open(&arr[i]);
-		for (size_t k = 0; k < n; k++) {
-			array_int(&arr[0], docs[k].row);
-			const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
-			for (int c = 0; c < NCOLUMNS; c++)
-				array_text(&arr[c + 1], text[c], text[c] ? strlen(text[c]) : 0);
-		}
-		for (int i = 0; i < 5; i++)
-			array_close(&arr[i]);
+		rows_arrays(arr, docs, n);
 		for (int i = 0; i < 4; i++) {
 			array_close(&b.arr[i]);
 			arr[5 + i] = b.arr[i];
