@@ -574,23 +574,43 @@ static void raw_export(struct bench *b, const char *path)
 	fclose(out);
 }
 
-/* The raw side of import: the export's rows read with the same CSV reader and inserted with
- * prepared statements (case, petitioner, one audit row each) in one transaction. */
-static void raw_import(sqlite3 *db, const char *path)
+/* A whole file in memory (its length in *len), or the run dies. */
+static char *read_whole(const char *path, size_t *len)
 {
-	char *text;
-	size_t len;
-	struct xf_err err;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		die("raw import", path);
 	fseek(f, 0, SEEK_END);
-	len = (size_t)ftell(f);
+	*len = (size_t)ftell(f);
 	fseek(f, 0, SEEK_SET);
-	text = xmalloc(len + 1);
-	if (fread(text, 1, len, f) != len)
+	char *text = xmalloc(*len + 1);
+	if (fread(text, 1, *len, f) != *len)
 		die("raw import", "short read");
 	fclose(f);
+	return text;
+}
+
+/* The export's columns the raw import reads, as xf_ledger_columns orders them. */
+static const char *const raw_import_keys[] = {"number", "received", "channel", "category", "summary",
+                                              "department", "due_transfer", "due_handle", "due_reply",
+                                              "created_at", "name", "id_number", "phone", "address"};
+
+/* Where each of raw_import_keys is in the export. */
+static void raw_import_columns(size_t col[16])
+{
+	for (size_t k = 0; k < sizeof raw_import_keys / sizeof raw_import_keys[0]; k++)
+		for (size_t i = 0; i < xf_ledger_column_count; i++)
+			if (strcmp(xf_ledger_columns[i].key, raw_import_keys[k]) == 0)
+				col[k] = i;
+}
+
+/* The raw side of import: the export's rows read with the same CSV reader and inserted with
+ * prepared statements (case, petitioner, one audit row each) in one transaction. */
+static void raw_import(sqlite3 *db, const char *path)
+{
+	size_t len;
+	char *text = read_whole(path, &len);
+	struct xf_err err;
 	struct xf_csv csv;
 	struct xf_csv_record rec;
 	memset(&rec, 0, sizeof rec);
@@ -608,15 +628,8 @@ static void raw_import(sqlite3 *db, const char *path)
 	sqlite3_prepare_v2(db, "INSERT INTO audit(id, at, operator, action, case_id, before, after) "
 	                       "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit), '2026-11-20 10:00:00', 'admin', "
 	                       "'import', ?1, '{}', ?2)", -1, &ia, NULL);
-	/* Columns of the export as xf_ledger_columns orders them. */
 	size_t col[16];
-	static const char *const keys[] = {"number", "received", "channel", "category", "summary", "department",
-	                                   "due_transfer", "due_handle", "due_reply", "created_at", "name",
-	                                   "id_number", "phone", "address"};
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-		for (size_t i = 0; i < xf_ledger_column_count; i++)
-			if (strcmp(xf_ledger_columns[i].key, keys[k]) == 0)
-				col[k] = i;
+	raw_import_columns(col);
 	while (csv_next(&csv, &rec, &err) == 1) {
 		int year, seq;
 		case_parse_number(csv_field(&rec, col[0]), &year, &seq, NULL);
@@ -669,16 +682,24 @@ static double cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* export and import: the whole ledger out (GB18030 CSV) and into a new store, each against raw
- * SQLite; medians of `runs` in ms, and rows per second. */
-static void bench_ledger(struct bench *b, const char *dir, int runs)
+/* Prints an operation's rows per second, by the wall clock and by processor time, from the
+ * timings of its runs on each side. */
+static void report_rates(const char *op, long cases, long rows, double *tx, double *tr, double *cx, double *cr,
+                         int runs)
 {
-	char *csv = xasprintf("%s/ledger.csv", dir), *raw_csv = xasprintf("%s/raw.csv", dir),
-	     *utf8 = xasprintf("%s/ledger-utf8.csv", dir), *imp = xasprintf("%s/import.db", dir);
-	double *tx = xcalloc((size_t)runs, sizeof *tx), *tr = xcalloc((size_t)runs, sizeof *tr);
-	double *cx = xcalloc((size_t)runs, sizeof *cx), *cr = xcalloc((size_t)runs, sizeof *cr);
-	double *tf = xcalloc((size_t)runs, sizeof *tf), *cf = xcalloc((size_t)runs, sizeof *cf);
-	struct xf_floor *floor = NULL;
+	double x = median(tx, runs), r = median(tr, runs);
+	report(op, cases, x, r);
+	printf("%s_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", op, cases, rows / (x / 1e3), rows / (r / 1e3));
+	x = median(cx, runs);
+	r = median(cr, runs);
+	printf("%s_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", op, cases, rows / (x / 1e3), rows / (r / 1e3));
+}
+
+/* Times `runs` exports of the whole ledger (GB18030) to csv and the raw side's to raw_csv, into
+ * the wall clock and processor time arrays, and prints them; the rows exported. */
+static long time_export(struct bench *b, const char *csv, const char *raw_csv, int runs,
+                        void (*raw)(struct bench *, const char *), double *tx, double *tr, double *cx, double *cr)
+{
 	struct xf_err err;
 	long rows = 0;
 	for (int i = 0; i < runs; i++) {
@@ -690,16 +711,26 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 		cx[i] = cpu_ms() - cpu;
 		start = now_ms();
 		cpu = cpu_ms();
-		raw_export(b, raw_csv);
+		raw(b, raw_csv);
 		tr[i] = now_ms() - start;
 		cr[i] = cpu_ms() - cpu;
 	}
-	double x = median(tx, runs), r = median(tr, runs);
-	report("export", b->cases, x, r);
-	printf("export_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
-	x = median(cx, runs);
-	r = median(cr, runs);
-	printf("export_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	report_rates("export", b->cases, rows, tx, tr, cx, cr, runs);
+	return rows;
+}
+
+/* export and import: the whole ledger out (GB18030 CSV) and into a new store, each against raw
+ * SQLite; medians of `runs` in ms, and rows per second. */
+static void bench_ledger(struct bench *b, const char *dir, int runs)
+{
+	char *csv = xasprintf("%s/ledger.csv", dir), *raw_csv = xasprintf("%s/raw.csv", dir),
+	     *utf8 = xasprintf("%s/ledger-utf8.csv", dir), *imp = xasprintf("%s/import.db", dir);
+	double *tx = xcalloc((size_t)runs, sizeof *tx), *tr = xcalloc((size_t)runs, sizeof *tr);
+	double *cx = xcalloc((size_t)runs, sizeof *cx), *cr = xcalloc((size_t)runs, sizeof *cr);
+	double *tf = xcalloc((size_t)runs, sizeof *tf), *cf = xcalloc((size_t)runs, sizeof *cf);
+	struct xf_floor *floor = NULL;
+	struct xf_err err;
+	long rows = time_export(b, csv, raw_csv, runs, raw_export, tx, tr, cx, cr);
 	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL};
 	if (ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
 		die("export", err.msg);
@@ -747,17 +778,10 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 		cr[i] = cpu_ms() - cpu;
 		sqlite3_close(db);
 	}
-	x = median(tx, runs);
-	r = median(tr, runs);
-	report("import", b->cases, x, r);
-	printf("import_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
-	x = median(cx, runs);
-	r = median(cr, runs);
-	printf("import_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	report_rates("import", b->cases, rows, tx, tr, cx, cr, runs);
 	/* Against the floor (the same rows, snapshots, chain, index and counts): wall and CPU. */
-	double cpu_x = x;
 	report("import_vs_floor", b->cases, median(tx, runs), median(tf, runs));
-	report("import_cpu_vs_floor", b->cases, cpu_x, median(cf, runs));
+	report("import_cpu_vs_floor", b->cases, median(cx, runs), median(cf, runs));
 	fflush(stdout);
 	floor_free(floor);
 	free(tf);
@@ -779,8 +803,9 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 
 /* The raw side of export on PostgreSQL: the same joins, rows one at a time (libpq's single-row
  * mode, as the store reads them), written out as raw_export writes them. */
-static void raw_export_pg(PGconn *pg, const char *path)
+static void raw_export_pg(struct bench *b, const char *path)
 {
+	PGconn *pg = b->pg;
 	FILE *out = fopen(path, "wb");
 	if (out == NULL)
 		die("raw export", path);
@@ -799,6 +824,12 @@ static void raw_export_pg(PGconn *pg, const char *path)
 		PQclear(r);
 	}
 	fclose(out);
+}
+
+/* Drops the server's notices ("database ... does not exist, skipping"). */
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg, (void)message;
 }
 
 /* Runs a command on a raw connection or dies. */
@@ -829,17 +860,7 @@ static void raw_import_pg(const char *locator, const char *path)
 	if (PQstatus(pg) != CONNECTION_OK)
 		die("raw import", PQerrorMessage(pg));
 	size_t len;
-	char *text = NULL;
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		die("raw import", path);
-	fseek(f, 0, SEEK_END);
-	len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = xmalloc(len + 1);
-	if (fread(text, 1, len, f) != len)
-		die("raw import", "short read");
-	fclose(f);
+	char *text = read_whole(path, &len);
 	struct xf_err err;
 	struct xf_csv csv;
 	struct xf_csv_record rec;
@@ -857,13 +878,7 @@ static void raw_import_pg(const char *locator, const char *path)
 	                        "VALUES ((SELECT coalesce(max(id), 0) + 1 FROM audit), '2026-11-20 10:00:00', 'admin', "
 	                        "'import', ?1, '{}', ?2)");
 	size_t col[16];
-	static const char *const keys[] = {"number", "received", "channel", "category", "summary", "department",
-	                                   "due_transfer", "due_handle", "due_reply", "created_at", "name",
-	                                   "id_number", "phone", "address"};
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-		for (size_t i = 0; i < xf_ledger_column_count; i++)
-			if (strcmp(xf_ledger_columns[i].key, keys[k]) == 0)
-				col[k] = i;
+	raw_import_columns(col);
 	while (csv_next(&csv, &rec, &err) == 1) {
 		int year, seq;
 		case_parse_number(csv_field(&rec, col[0]), &year, &seq, NULL);
@@ -930,10 +945,11 @@ static void fresh_pg_store(PGconn *pg, const char *locator, const char *name, st
 		die("import store", err.msg);
 }
 
-/* export and import on PostgreSQL: the whole ledger out of the store (GB18030 CSV) and into a new
- * database of the same server (`<database>_import`, dropped at the end), each against raw libpq;
+/* export and import on PostgreSQL: the whole ledger out of the store (GB18030 CSV) and (when
+ * import is wanted) into a new database of the same server (`<database>_import`, dropped at the
+ * end), each against raw libpq;
  * medians of `runs` in ms, and rows per second. No floor here: it is written by SQLite. */
-static void bench_ledger_pg(struct bench *b, const char *locator, const char *dir, int runs)
+static void bench_ledger_pg(struct bench *b, const char *locator, const char *dir, int runs, bool import)
 {
 	char *csv = xasprintf("%s/ledger.csv", dir), *raw_csv = xasprintf("%s/raw.csv", dir),
 	     *utf8 = xasprintf("%s/ledger-utf8.csv", dir);
@@ -942,30 +958,11 @@ static void bench_ledger_pg(struct bench *b, const char *locator, const char *di
 	double *tx = xcalloc((size_t)runs, sizeof *tx), *tr = xcalloc((size_t)runs, sizeof *tr);
 	double *cx = xcalloc((size_t)runs, sizeof *cx), *cr = xcalloc((size_t)runs, sizeof *cr);
 	struct xf_err err;
-	long rows = 0;
-	for (int i = 0; i < runs; i++) {
-		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL, NULL};
-		double start = now_ms(), cpu = cpu_ms();
-		if (ledger_export(&b->s, &opts, &rows, &err) != XF_OK)
-			die("export", err.msg);
-		tx[i] = now_ms() - start;
-		cx[i] = cpu_ms() - cpu;
-		start = now_ms();
-		cpu = cpu_ms();
-		raw_export_pg(b->pg, raw_csv);
-		tr[i] = now_ms() - start;
-		cr[i] = cpu_ms() - cpu;
-	}
-	double x = median(tx, runs), r = median(tr, runs);
-	report("export", b->cases, x, r);
-	printf("export_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
-	x = median(cx, runs);
-	r = median(cr, runs);
-	printf("export_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	long rows = time_export(b, csv, raw_csv, runs, raw_export_pg, tx, tr, cx, cr);
 	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL};
-	if (ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
+	if (import && ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
 		die("export", err.msg);
-	for (int i = 0; i < runs; i++) {
+	for (int i = 0; import && i < runs; i++) {
 		struct xf_store *st;
 		struct xf_session s;
 		fresh_pg_store(b->pg, imp, name, &st, &s);
@@ -987,13 +984,8 @@ static void bench_ledger_pg(struct bench *b, const char *locator, const char *di
 		tr[i] = now_ms() - start;
 		cr[i] = cpu_ms() - cpu;
 	}
-	x = median(tx, runs);
-	r = median(tr, runs);
-	report("import", b->cases, x, r);
-	printf("import_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
-	x = median(cx, runs);
-	r = median(cr, runs);
-	printf("import_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
+	if (import)
+		report_rates("import", b->cases, rows, tx, tr, cx, cr, runs);
 	fflush(stdout);
 	char *drop = xasprintf("DROP DATABASE IF EXISTS \"%s\"", name);
 	pg_command(b->pg, drop);
@@ -1236,6 +1228,7 @@ int main(int argc, char **argv)
 		b.pg = PQconnectdb(strstr(db, "://") || strstr(db, "service=") ? db : "");
 		if (PQstatus(b.pg) != CONNECTION_OK)
 			die("raw connect", PQerrorMessage(b.pg));
+		PQsetNoticeProcessor(b.pg, quiet_notice, NULL);
 		PQclear(PQexec(b.pg, "ANALYZE"));
 	} else {
 		if (sqlite3_open_v2(db, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
@@ -1279,7 +1272,7 @@ int main(int argc, char **argv)
 	}
 	/* The ledger out of the store and into fresh stores (on a server: new databases there). */
 	if ((wanted(only, "export") || wanted(only, "import")) && on_pg)
-		bench_ledger_pg(&b, db, dir, ledger_runs);
+		bench_ledger_pg(&b, db, dir, ledger_runs, wanted(only, "import"));
 	else if (wanted(only, "export") || wanted(only, "import"))
 		bench_ledger(&b, dir, ledger_runs);
 	if (start_ms >= 0) {
