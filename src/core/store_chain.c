@@ -84,6 +84,7 @@ struct xf_chain {
 	size_t n, cap;
 	char actor[64];          /* the operator of the latest record, for "write" records */
 	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
+	uint64_t checked_epoch;  /* the transaction (xf_db_epoch) in which that was last checked, 0: none */
 	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
 	bool has_branch_column;  /* ... and branch (schema version 17) */
 	int64_t branch;          /* the branch the next records belong to (0: the store's own, 1) */
@@ -449,6 +450,13 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
+	/* Checked already in this transaction, no script run since: no other connection can have
+	 * migrated meanwhile (a record would otherwise cost two more round trips to a server). */
+	struct xf_db *db = store_db(st);
+	bool in_txn = xf_db_in_transaction(db);
+	if (in_txn && c->checked_epoch == xf_db_epoch(db) && c->schema_cookie >= 0)
+		return XF_OK;
+	c->checked_epoch = 0;
 	/* A number that changes with the schema: SQLite's schema_version, which any change moves;
 	 * on PostgreSQL the schema's version (each migration sets it as its last statement; a
 	 * hash of the catalogue cost milliseconds on every record). A column added there behind
@@ -460,11 +468,22 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 			return chain_fail(st, "读取数据库结构", err);
 		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
 		done(stmt);
+	} else if (c->schema_cookie > 0) {
+		/* schema_version was there (migrations never drop it): one statement, not two */
+		if ((stmt = cached(st, S_COOKIE, "SELECT version FROM schema_version")) == NULL)
+			return chain_fail(st, "读取数据库结构", err);
+		enum xf_db_step step = xf_db_step(stmt);
+		cookie = step == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
+		done(stmt);
+		if (step == XF_DB_ERROR)
+			return chain_fail(st, "读取数据库结构", err);
 	} else if (store_version(st, &cookie, err) != XF_OK) {
 		return err->code;
 	}
-	if (cookie == c->schema_cookie)
+	if (cookie == c->schema_cookie) {
+		c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
 		return XF_OK;
+	}
 	forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
 	c->has_branch_column = false;
@@ -520,6 +539,7 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	xf_db_finalize(stmt);
 	c->has_chain_columns = chain_cols == 3;
 	c->schema_cookie = cookie;
+	c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
 	return XF_OK;
 }
 

@@ -46,34 +46,95 @@ static bool listed(const struct xf_rows *tables, const char *name)
 	return false;
 }
 
-/* Binds a source row's column as the destination's parameter, by the value's own type. */
-static void bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from, int col)
+/* The INSERT of nrows rows of ncols columns into table: ?1, ?2 ... row after row. */
+static char *insert_sql(const char *table, const char *cols, int ncols, int nrows)
 {
-	switch (xf_db_column_type(from, col)) {
-	case XF_DB_NULL:
-		xf_db_bind_null(to, param);
-		break;
-	case XF_DB_INT:
-		xf_db_bind_int64(to, param, xf_db_column_int64(from, col));
-		break;
-	case XF_DB_FLOAT:
-		xf_db_bind_double(to, param, xf_db_column_double(from, col));
-		break;
-	case XF_DB_TEXT:
-		xf_db_bind_text(to, param, xf_db_column_text(from, col), -1);
-		break;
+	struct xf_buf b;
+	buf_init(&b);
+	buf_printf(&b, "INSERT INTO \"%s\" (%s) VALUES ", table, cols);
+	for (int r = 0; r < nrows; r++) {
+		buf_puts(&b, r ? ", (" : "(");
+		for (int i = 0; i < ncols; i++)
+			buf_printf(&b, "%s?%d", i ? ", " : "", r * ncols + i + 1);
+		buf_puts(&b, ")");
+	}
+	return b.data;
+}
+
+/* A value read from the source, held until its batch is written. */
+struct cell {
+	enum xf_db_type type;
+	int64_t i;
+	double d;
+	char *s;
+};
+
+/* Holds a source row's column. */
+static void hold_value(struct cell *c, struct xf_db_stmt *from, int col)
+{
+	c->type = xf_db_column_type(from, col);
+	c->i = c->type == XF_DB_INT ? xf_db_column_int64(from, col) : 0;
+	c->d = c->type == XF_DB_FLOAT ? xf_db_column_double(from, col) : 0;
+	c->s = c->type == XF_DB_TEXT ? xstrdup(xf_db_column_text(from, col)) : NULL;
+}
+
+/* Binds held values as parameters 1 to n of to, and lets them go. */
+static void bind_held(struct xf_db_stmt *to, struct cell *v, int n)
+{
+	for (int k = 0; k < n; k++) {
+		struct cell *c = &v[k];
+		if (c->type == XF_DB_INT)
+			xf_db_bind_int64(to, k + 1, c->i);
+		else if (c->type == XF_DB_FLOAT)
+			xf_db_bind_double(to, k + 1, c->d);
+		else if (c->type == XF_DB_TEXT)
+			xf_db_bind_text(to, k + 1, c->s, -1);
+		else
+			xf_db_bind_null(to, k + 1);
+		free(c->s);
+		c->s = NULL;
 	}
 }
 
+/* Writes nrows held rows by one INSERT (dst when it is of that many rows, else one made now). */
+static int write_held(struct xf_store *to, const char *table, const char *cols, int ncols, struct xf_db_stmt *dst,
+                      int dst_rows, struct cell *v, int nrows, long *rows, struct xf_err *err)
+{
+	struct xf_db_stmt *own = NULL;
+	int rc = XF_OK;
+	if (nrows != dst_rows) {
+		char *sql = insert_sql(table, cols, ncols, nrows);
+		rc = store_db_prepare(to, sql, &own, err);
+		free(sql);
+		if (rc != XF_OK)
+			return rc;
+	}
+	struct xf_db_stmt *st = own ? own : dst;
+	bind_held(st, v, nrows * ncols);
+	if (xf_db_step(st) != XF_DB_DONE) {
+		char *what = nrows == 1 ? xasprintf("把表 %s 的第 %ld 行写入副本", table, *rows + 1)
+		                        : xasprintf("把表 %s 的第 %ld 至 %ld 行写入副本", table, *rows + 1, *rows + nrows);
+		rc = store_db_fail(to, err, what);
+		free(what);
+	} else {
+		*rows += nrows;
+	}
+	xf_db_reset(st);
+	xf_db_finalize(own);
+	return rc;
+}
+
+/* Rows one INSERT carries into a PostgreSQL copy: a round trip per row made a restore of a
+ * million cases take hours; at most PostgreSQL's 65,535 parameters. */
+enum { COPY_BATCH_ROWS = 256 };
+
 /* Copies one table: the destination's rows (a fresh store's seeded lists) go, the source's come
  * in with their ids, in id order where the table has ids (the audit trail takes its records
- * only in chain order). The branches refuse deletes like every record and every store has its
- * own (id 1) from the migrations: the source's rows replace those of the same id instead. */
+ * only in chain order). Into PostgreSQL, COPY_BATCH_ROWS rows go by each statement. */
 static int copy_table(struct xf_store *from, struct xf_store *to, const char *table, long *rows, struct xf_err *err)
 {
-	bool replace = strcmp(table, "branches") == 0;
 	char *sql = xasprintf("DELETE FROM \"%s\"", table);
-	int rc = replace ? XF_OK : store_db_exec(to, sql, err, "清空副本中的基础清单");
+	int rc = store_db_exec(to, sql, err, "清空副本中的基础清单");
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
@@ -85,46 +146,45 @@ static int copy_table(struct xf_store *from, struct xf_store *to, const char *ta
 		return rc;
 	int ncols = xf_db_column_count(src);
 	bool has_id = false;
-	struct xf_buf cols, marks, update;
+	struct xf_buf cols;
 	buf_init(&cols);
-	buf_init(&marks);
-	buf_init(&update);
 	for (int i = 0; i < ncols; i++) {
 		const char *name = xf_db_column_name(src, i);
 		has_id = has_id || strcmp(name, "id") == 0;
 		buf_printf(&cols, "%s\"%s\"", i ? ", " : "", name);
-		buf_printf(&marks, "%s?%d", i ? ", " : "", i + 1);
-		buf_printf(&update, "%s\"%s\" = excluded.\"%s\"", update.len ? ", " : " DO UPDATE SET ", name, name);
 	}
 	xf_db_finalize(src);
-	char *select = xasprintf("SELECT %s FROM \"%s\"%s", cols.data ? cols.data : "*", table, has_id ? " ORDER BY id" : "");
-	char *insert = xasprintf("INSERT INTO \"%s\" (%s) VALUES (%s)%s%s", table, cols.data ? cols.data : "",
-	                         marks.data ? marks.data : "", replace ? " ON CONFLICT (id)" : "",
-	                         replace && update.data ? update.data : "");
-	buf_free(&cols);
-	buf_free(&marks);
-	buf_free(&update);
+	int batch = xf_db_dialect(store_db(to)) == XF_DB_POSTGRESQL && ncols > 0 ? COPY_BATCH_ROWS : 1;
+	if (batch * ncols > 65535)
+		batch = 65535 / ncols;
+	char *select = xasprintf("SELECT %s FROM \"%s\"%s", ncols ? cols.data : "*", table, has_id ? " ORDER BY id" : "");
+	char *insert = insert_sql(table, cols.data, ncols, batch);
 	struct xf_db_stmt *dst = NULL;
 	src = NULL;
 	if ((rc = store_db_prepare(from, select, &src, err)) == XF_OK)
 		rc = store_db_prepare(to, insert, &dst, err);
 	free(select);
 	free(insert);
+	/* A batch's rows are held until it is full; the last, shorter one goes at the end. */
+	struct cell *held = xcalloc((size_t)(batch * (ncols ? ncols : 1)), sizeof *held);
+	int nheld = 0;
 	enum xf_db_step step = XF_DB_DONE;
 	while (rc == XF_OK && (step = xf_db_step(src)) == XF_DB_ROW) {
 		for (int i = 0; i < ncols; i++)
-			bind_value(dst, i + 1, src, i);
-		if (xf_db_step(dst) != XF_DB_DONE) {
-			char *what = xasprintf("把表 %s 的第 %ld 行写入副本", table, *rows + 1);
-			rc = store_db_fail(to, err, what);
-			free(what);
-			break;
+			hold_value(&held[nheld * ncols + i], src, i);
+		if (++nheld == batch) {
+			rc = write_held(to, table, cols.data, ncols, dst, batch, held, nheld, rows, err);
+			nheld = 0;
 		}
-		xf_db_reset(dst);
-		(*rows)++;
 	}
 	if (rc == XF_OK && step == XF_DB_ERROR)
 		rc = store_db_fail(from, err, "读取要复制的记录");
+	if (rc == XF_OK && nheld > 0)
+		rc = write_held(to, table, cols.data, ncols, dst, batch, held, nheld, rows, err);
+	for (int k = 0; k < batch * ncols; k++)
+		free(held[k].s);
+	free(held);
+	buf_free(&cols);
 	xf_db_finalize(src);
 	xf_db_finalize(dst);
 	return rc;

@@ -605,6 +605,7 @@ void xf_db_schema_changed(struct xf_db *db)
 /* Runs a script with no results. */
 int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char *what)
 {
+	db->epoch++;
 	return db->drv->exec(db, sql) == 0 ? XF_OK : xf_db_fail(db, err, what);
 }
 
@@ -613,12 +614,14 @@ int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char
 /* Begins the one write transaction. */
 int xf_db_begin_write(struct xf_db *db, struct xf_err *err)
 {
+	db->epoch++;
 	return db->drv->begin_write(db) == 0 ? XF_OK : xf_db_fail(db, err, "开始保存");
 }
 
 /* Begins a read transaction on one snapshot. */
 int xf_db_begin_read(struct xf_db *db, struct xf_err *err)
 {
+	db->epoch++;
 	return db->drv->begin_read(db) == 0 ? XF_OK : xf_db_fail(db, err, "读取数据");
 }
 
@@ -638,6 +641,18 @@ void xf_db_rollback(struct xf_db *db)
 bool xf_db_in_transaction(struct xf_db *db)
 {
 	return db->drv->in_transaction(db);
+}
+
+/* Requests sent to the server and waited for so far. */
+uint64_t xf_db_round_trips(const struct xf_db *db)
+{
+	return db->round_trips;
+}
+
+/* The number that moves at each transaction's begin and each script. */
+uint64_t xf_db_epoch(const struct xf_db *db)
+{
+	return db->epoch;
 }
 
 /* The descriptor to wait on for other connections' commits, or -1. */

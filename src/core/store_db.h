@@ -149,6 +149,13 @@ int xf_db_commit(struct xf_db *db, struct xf_err *err);
 void xf_db_rollback(struct xf_db *db);
 /* True inside a transaction. */
 bool xf_db_in_transaction(struct xf_db *db);
+/* A number that moves at each transaction's begin and each script run (a migration): inside a
+ * transaction, what was read of the schema at the same number still holds (a writer's lock or
+ * a snapshot keeps other connections' migrations out until it ends). */
+uint64_t xf_db_epoch(const struct xf_db *db);
+/* How many requests the connection has sent to its server and waited for (a statement, a
+ * prepare, a script, a commit): each costs a round trip inside the writer's lock. 0 on SQLite. */
+uint64_t xf_db_round_trips(const struct xf_db *db);
 
 /* A file descriptor that becomes readable when another connection may have committed
  * (PostgreSQL: the server's socket, with LISTEN), or -1 when changes must be polled (SQLite). */

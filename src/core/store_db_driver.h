@@ -24,6 +24,8 @@ struct xf_db {
 	int sys_errno;        /* the system's errno of an SQLite I/O failure */
 	int64_t changes;      /* rows changed by the last finished statement */
 	enum xf_db_lost lost; /* where the connection was lost, when cls is XF_DB_ELOST */
+	uint64_t epoch;       /* moves at each transaction's begin and each script (xf_db_epoch) */
+	uint64_t round_trips; /* requests sent to a server and answered (xf_db_round_trips) */
 };
 
 /* Where a statement is in its run. */

@@ -323,6 +323,7 @@ static PGresult *pg_run(struct pg_db *d, const char *sql)
 {
 	if (pg_usable(d) != 0)
 		return NULL;
+	d->base.round_trips++;
 	PGresult *res = PQexec(d->conn, sql);
 	if (res && pg_ok(res))
 		return res;
@@ -458,6 +459,7 @@ static int pg_ensure(struct pg_db *d, struct pg_prep *p)
 	if (p->gen == d->gen)
 		return 0;
 	char *text = xf_db_pg_placeholders(p->sql, NULL);
+	d->base.round_trips++;
 	PGresult *res = PQprepare(d->conn, p->name, text, 0, NULL);
 	free(text);
 	int rc = res && PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_error(d, res);
@@ -613,6 +615,7 @@ static int pg_send(struct pg_stmt *s)
 	s->read_out = false;
 	if (pg_ensure(d, s->prep) != 0)
 		return -1;
+	d->base.round_trips++;
 	if (!PQsendQueryPrepared(d->conn, s->prep->name, s->prep->nparams, (const char *const *)s->vals, NULL, NULL, 0))
 		return pg_error(d, NULL);
 	PQsetSingleRowMode(d->conn);
@@ -654,6 +657,7 @@ static PGresult *pg_columns(struct pg_stmt *s)
 		struct pg_db *d = pg_of(&s->base);
 		if (pg_ensure(d, s->prep) != 0)
 			return NULL;
+		d->base.round_trips++;
 		PGresult *res = PQdescribePrepared(d->conn, s->prep->name);
 		if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
 			s->prep->desc = res;

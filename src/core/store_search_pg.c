@@ -142,11 +142,9 @@ static int take_token(void *ctx, bool colocated, const char *token, size_t len, 
 	return 0;
 }
 
-/* Deletes and writes again the index rows docs[0..n) (one statement each), then their tokens. */
-static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct token_batch *b,
-                    struct xf_err *err)
+/* The five array literals of index rows docs[0..n): rowids, then each column's texts. */
+static void rows_arrays(struct xf_buf arr[5], const struct search_pg_doc *docs, size_t n)
 {
-	struct xf_buf arr[5];
 	for (int i = 0; i < 5; i++)
 		array_open(&arr[i]);
 	for (size_t k = 0; k < n; k++) {
@@ -157,6 +155,27 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	}
 	for (int i = 0; i < 5; i++)
 		array_close(&arr[i]);
+}
+
+/* Cuts one index row's columns into the batch's tokens. */
+static void doc_tokens(struct token_batch *b, const struct search_pg_doc *doc)
+{
+	const char *text[] = {doc->texts, doc->people, doc->numbers, doc->facets};
+	b->row = doc->row;
+	for (int c = 0; c < NCOLUMNS; c++) {
+		b->col = c;
+		b->pos = -1;
+		if (text[c])
+			search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, b);
+	}
+}
+
+/* Deletes and writes again the index rows docs[0..n) (one statement each), then their tokens. */
+static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct token_batch *b,
+                    struct xf_err *err)
+{
+	struct xf_buf arr[5];
+	rows_arrays(arr, docs, n);
 	int rc = run_arrays(db, delete_rows_sql, arr, 1, err);
 	if (rc == XF_OK)
 		rc = run_arrays(db,
@@ -167,14 +186,7 @@ static int put_some(struct xf_db *db, const struct search_pg_doc *docs, size_t n
 	for (int i = 0; i < 5; i++)
 		buf_free(&arr[i]);
 	for (size_t k = 0; k < n && rc == XF_OK; k++) {
-		const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
-		b->row = docs[k].row;
-		for (int c = 0; c < NCOLUMNS; c++) {
-			b->col = c;
-			b->pos = -1;
-			if (text[c])
-				search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_token, b);
-		}
+		doc_tokens(b, &docs[k]);
 		if (b->n >= TOKENS_PER_STATEMENT)
 			rc = batch_flush(db, b, err);
 	}
@@ -200,6 +212,54 @@ int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, 
 		return xf_db_commit(db, err);
 	if (own)
 		xf_db_rollback(db);
+	return rc;
+}
+
+/* Rows at most, and tokens at most, that search_pg_put_absent writes by its one statement. */
+enum { ABSENT_DOCS = 16 };
+
+/* Writes index rows none of which is there (their cases' old rows deleted already), their tokens
+ * and their cases' entries of search_rows by one statement, a round trip where a commit's
+ * re-index of a case or two took five. *done false (nothing written) when they are more than
+ * one statement takes: the caller writes them by search_pg_put then. */
+int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, size_t n, bool *done,
+                         struct xf_err *err)
+{
+	*done = false;
+	if (n == 0 || n > ABSENT_DOCS)
+		return XF_OK;
+	struct token_batch b;
+	memset(&b, 0, sizeof b);
+	batch_reset(&b);
+	for (size_t k = 0; k < n; k++)
+		doc_tokens(&b, &docs[k]);
+	int rc = XF_OK;
+	if (b.n <= TOKENS_PER_STATEMENT) {
+		struct xf_buf arr[9];
+		rows_arrays(arr, docs, n);
+		for (int i = 0; i < 4; i++) {
+			array_close(&b.arr[i]);
+			arr[5 + i] = b.arr[i];
+		}
+		/* The tokens' foreign key is checked at the statement's end, when its rows are there. */
+		rc = run_arrays(db,
+		                "WITH put AS (INSERT INTO search (rowid, texts, people, numbers, facets) "
+		                " SELECT * FROM unnest(CAST(?1 AS bigint[]), CAST(?2 AS text[]), CAST(?3 AS text[]), "
+		                " CAST(?4 AS text[]), CAST(?5 AS text[]))), "
+		                "tokens AS (INSERT INTO search_tokens (row, case_id, col, pos, token) "
+		                " SELECT r, r & 4294967295, c, p, t FROM unnest(CAST(?6 AS bigint[]), CAST(?7 AS integer[]), "
+		                " CAST(?8 AS integer[]), CAST(?9 AS text[])) AS u(r, c, p, t) ORDER BY t, r) "
+		                "INSERT INTO search_rows (case_id, row) SELECT r & 4294967295, r "
+		                "FROM unnest(CAST(?1 AS bigint[])) AS u(r) ON CONFLICT (case_id) DO UPDATE SET row = EXCLUDED.row",
+		                arr, 9, err);
+		for (int i = 0; i < 9; i++)
+			buf_free(&arr[i]);
+		for (int i = 0; i < 4; i++)
+			buf_init(&b.arr[i]); /* lent to arr[5..8] and freed there */
+		*done = rc == XF_OK;
+	}
+	for (int i = 0; i < 4; i++)
+		buf_free(&b.arr[i]);
 	return rc;
 }
 

@@ -23,6 +23,11 @@ struct search_pg_doc {
  * for a whole batch (arrays unnested on the server), inside the caller's transaction if one is
  * open, else in a write transaction of its own. */
 int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err);
+/* Writes index rows known to be absent (their cases' old rows deleted), their tokens and their
+ * cases' search_rows by one statement, in the caller's transaction; *done false, nothing
+ * written, when there are more than one statement takes (then search_pg_put). */
+int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, size_t n, bool *done,
+                         struct xf_err *err);
 /* Deletes index rows (their tokens go with them). */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err);
 

@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/store_db.h"
+#include "core/store_private.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/paths.h"
@@ -28,6 +30,7 @@
 /* What one desk did, written by its process into a file of its own. */
 struct tally {
 	long registered, transferred, contested_won, contested_lost, failed;
+	double client_cpu_ms, server_cpu_ms; /* processor time of the moves: the desk's, its server process's (-1: not known) */
 	int n; /* latencies recorded */
 };
 
@@ -39,6 +42,47 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The processor time of this process so far, in milliseconds. */
+static double own_cpu_ms(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* The processor time of a process of this machine so far, in milliseconds (-1: not readable, as
+ * for a server on another host). */
+static double proc_cpu_ms(long pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+	if (f == NULL)
+		return -1;
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces: fields count from after it */
+	unsigned long ut, st;
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (ut + st) * 1e3 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The process id of the store's server process (PostgreSQL), 0 on an SQLite file. */
+static long server_pid(struct xf_store *st)
+{
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	if (xf_db_dialect(store_db(st)) != XF_DB_POSTGRESQL ||
+	    xf_db_prepare(store_db(st), "SELECT pg_backend_pid()", &stmt, &err) != XF_OK)
+		return 0;
+	long pid = xf_db_step(stmt) == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 0) : 0;
+	xf_db_finalize(stmt);
+	return pid;
 }
 
 /* Stops the run with a message. */
@@ -113,6 +157,8 @@ static int run_desk(const char *db, int desk, int desks, double until, const cha
 	login(st, head_name, &head);
 	struct tally t = {0};
 	double *lat = malloc(MAX_SAMPLES * sizeof *lat);
+	long backend = server_pid(st);
+	double cpu0 = own_cpu_ms(), server0 = proc_cpu_ms(backend);
 	for (long round = 0; now_ms() < until; round++) {
 		int64_t id;
 		double t0 = now_ms();
@@ -152,6 +198,9 @@ static int run_desk(const char *db, int desk, int desks, double until, const cha
 			}
 		}
 	}
+	t.client_cpu_ms = own_cpu_ms() - cpu0;
+	double server1 = proc_cpu_ms(backend);
+	t.server_cpu_ms = server0 >= 0 && server1 >= 0 ? server1 - server0 : -1;
 	session_close(&clerk);
 	session_close(&head);
 	store_close(st);
@@ -282,6 +331,8 @@ int main(int argc, char **argv)
 			sum.contested_won += t.contested_won;
 			sum.contested_lost += t.contested_lost;
 			sum.failed += t.failed;
+			sum.client_cpu_ms += t.client_cpu_ms;
+			sum.server_cpu_ms = sum.server_cpu_ms < 0 || t.server_cpu_ms < 0 ? -1 : sum.server_cpu_ms + t.server_cpu_ms;
 		} else {
 			failures++;
 		}
@@ -296,6 +347,12 @@ int main(int argc, char **argv)
 	printf("moves\t%d\tper_s\t%.1f\tmedian_ms\t%.1f\tp90_ms\t%.1f\tp99_ms\t%.1f\n", nlat, nlat / (double)seconds,
 	       pct(lat, nlat, 50), pct(lat, nlat, 90), pct(lat, nlat, 99));
 	printf("contested\twon\t%ld\tlost\t%ld\n", sum.contested_won, sum.contested_lost);
+	/* processor time per move: the desks' own, and their server processes' when on this machine */
+	if (sum.server_cpu_ms >= 0 && strstr(db, "://"))
+		printf("cpu_ms_per_move\tdesk\t%.2f\tserver\t%.2f\n", nlat ? sum.client_cpu_ms / nlat : 0,
+		       nlat ? sum.server_cpu_ms / nlat : 0);
+	else
+		printf("cpu_ms_per_move\tdesk\t%.2f\n", nlat ? sum.client_cpu_ms / nlat : 0);
 	int64_t cases = query_int(db, "SELECT count(*) FROM cases");
 	int64_t top = query_int(db, "SELECT coalesce(max(seq), 0) FROM cases WHERE year = 2026");
 	int64_t distinct = query_int(db, "SELECT count(DISTINCT seq) FROM cases WHERE year = 2026");
