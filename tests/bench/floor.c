@@ -311,9 +311,9 @@ void floor_write(struct xf_floor *f, sqlite3 *db)
 		for (int scope = 0; scope < 2; scope++)
 			for (int all = 0; all < 2; all++)
 				buf_printf(&counts,
-				           "%sINSERT INTO pending_counts (kind, scope, department, due, n) SELECT %d, %d, %s, %s, "
-				           "count(*) FROM cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' "
-				           "GROUP BY 3, 4 ON CONFLICT (kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
+				           "%sINSERT INTO pending_counts (branch, kind, scope, department, due, n) SELECT branch, %d, %d, %s, "
+				           "%s, count(*) FROM cases WHERE id > %lld AND %s AND %s BETWEEN '0000-00-00' AND '9999-99-99' "
+				           "GROUP BY 1, 4, 5 ON CONFLICT (branch, kind, scope, department, due) DO UPDATE SET n = n + excluded.n",
 				           counts.len ? ";" : "", k, scope, scope ? "department" : "''", all ? "'*'" : due[k],
 				           (long long)last_case, pending[k], due[k]);
 	char *end = xasprintf(
