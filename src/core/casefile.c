@@ -65,6 +65,15 @@ static const struct record_table record_tables[] = {
 	{"urgings", "催办", {{"urged_on", "催办日期", 0}, {"target", "催办对象", 0}, {"method", "催办方式", 0}, {"note", "催办内容", 0}}},
 	{"materials", "补充材料", {{"received_on", "收到日期", 0}, {"copies", "份数", 0}, {"description", "材料内容", 0}}},
 	{"closures", NULL, {{"voluntary", "是否自愿撤诉", 0}, {"reason", NULL, 0}, {"advice", "告知的途径和建议", 0}}},
+	/* Between branches (supervise.c): the number a case had before, and the head office's urging. */
+	{"branch_moves", "机构间移交", {{"kind", "方式", 5}, {"from_number", "原编号", 0}, {"to_number", "新编号", 0}, {"remark", "说明", 0}}},
+	{"supervisions",
+	 "督办",
+	 {{"deadline", "督办期限", 0},
+	  {"request", "督办要求", 0},
+	  {"answered_at", "答复时间", 0},
+	  {"answer", "办理情况", 0},
+	  {"answered_by", "答复人", 2}}},
 };
 
 /* Looks an operator up in the loaded list: "姓名（角色）". */
@@ -100,6 +109,7 @@ static const char *value_text(const struct xf_rows *ops, int kind, const char *v
 	case 2: operator_label(ops, v, buf, n); return buf;
 	case 3: return strcmp(v, "reply") == 0 ? "月限" : "周限";
 	case 4: return strcmp(v, "approved") == 0 ? "同意" : strcmp(v, "denied") == 0 ? "不同意" : "待审批";
+	case 5: return strcmp(v, "hand_over") == 0 ? "交办" : strcmp(v, "take_over") == 0 ? "提级办理" : "上报";
 	default: return v;
 	}
 }
@@ -334,7 +344,7 @@ static const struct column_label case_columns[] = {
 	{"transferred_on", "批转日期", 0}, {"reported_on", "报结日期", 0}, {"replied_on", "答复日期", 0},
 	{"closed_on", "结案日期", 0},     {"due_transfer", "批转期限", 0}, {"due_handle", "周限", 0},
 	{"due_reply", "月限", 0},         {"importance", "重要程度", 0},   {"materials", "材料份数", 0},
-	{"spot_answer", "当场答复", 0},
+	{"spot_answer", "当场答复", 0},     {"number", "编号", 0},
 	/* A print's record: which form, where it went (with the spooler's job), reprinted or not. */
 	{"form", "单子", 0},              {"reprint", "补打", 0},          {"destination", "送往", 0},
 	{"encoding", "格式/编码", 0},
@@ -461,6 +471,11 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	for (size_t i = 0; i < audit.n; i++) {
 		const struct xf_fields *a = &audit.v[i];
 		const char *action = fields_str(a, "action");
+		/* A move across branches is recorded once in each branch's chain: shown once. */
+		if (i > 0 && strcmp(action, fields_str(&audit.v[i - 1], "action")) == 0 &&
+		    strcmp(fields_str(a, "after"), fields_str(&audit.v[i - 1], "after")) == 0 &&
+		    strcmp(fields_str(a, "branch"), fields_str(&audit.v[i - 1], "branch")) != 0)
+			continue;
 		const struct xf_move_def *def = case_move_def(action);
 		struct xf_fields before, unused;
 		fields_init(&before);
