@@ -296,8 +296,10 @@ int supervise_urge(struct xf_session *s, int64_t id, const char *deadline, const
 		rc = store_insert(s->st, "supervisions", &rec, NULL, err);
 	}
 	if (rc == XF_OK) {
-		char *after = audit_json(&rec);
-		rc = audit_both(s, "supervise", id, s->op.branch, branch, NULL, after, err);
+		char *before, *after;
+		audit_diff(NULL, NULL, &rec, &before, &after);
+		rc = audit_both(s, "supervise", id, s->op.branch, branch, before, after, err);
+		free(before);
 		free(after);
 	}
 	if (rc == XF_OK)
@@ -374,11 +376,15 @@ int supervise_answer(struct xf_session *s, int64_t id, const char *text, struct 
 		rc = store_update(s->st, "supervisions", atoll(fields_str(&open, "id")), &changes, 0, err);
 	}
 	if (rc == XF_OK) {
-		char *before, *after;
-		audit_diff(&open, &changes, NULL, &before, &after);
+		/* before: the urging's unanswered columns; after: the answer as the urging's record. */
+		char *before, *unused, *ignored, *after;
+		audit_diff(&open, &changes, NULL, &before, &unused);
+		audit_diff(NULL, NULL, &changes, &ignored, &after);
 		rc = audit_both(s, "supervise_answer", id, s->op.branch, account_branch(s, fields_str(&open, "actor")),
 		                before, after, err);
 		free(before);
+		free(unused);
+		free(ignored);
 		free(after);
 	}
 	if (rc == XF_OK)

@@ -150,7 +150,8 @@ static void test_hand_over(void **state)
 	for (size_t i = 0; i < hist.n; i++)
 		if (strcmp(fields_str(&hist.v[i], "#action"), "交办") == 0) {
 			shown++;
-			assert_string_equal(fields_str(&hist.v[i], "编号"), "HQ-2026年第0001号 → BJ01-2026年第0001号");
+			assert_string_equal(fields_str(&hist.v[i], "原编号"), "HQ-2026年第0001号");
+			assert_string_equal(fields_str(&hist.v[i], "新编号"), "BJ01-2026年第0001号");
 		}
 	assert_int_equal(shown, 1);
 	rows_free(&hist);
@@ -336,8 +337,10 @@ static void test_urge_answer_overdue(void **state)
 	assert_int_equal(casefile_history(&o.bjhead, id, &rows, &err), XF_OK);
 	int urged = 0, answered = 0;
 	for (size_t i = 0; i < rows.n; i++) {
-		urged += strcmp(fields_str(&rows.v[i], "#action"), "督办") == 0;
-		answered += strcmp(fields_str(&rows.v[i], "#action"), "答复督办") == 0;
+		if (strcmp(fields_str(&rows.v[i], "#action"), "督办") == 0 && urged++ == 0)
+			assert_string_equal(fields_str(&rows.v[i], "督办期限"), "2026-12-10");
+		if (strcmp(fields_str(&rows.v[i], "#action"), "答复督办") == 0 && answered++ == 0)
+			assert_string_equal(fields_str(&rows.v[i], "办理情况"), "已约谈柜员并向客户道歉，客户表示满意。");
 	}
 	assert_int_equal(urged, 2);
 	assert_int_equal(answered, 2);
