@@ -159,6 +159,22 @@ static void test_hand_over(void **state)
 	/* The head office's next registration takes its own sequence's next number. */
 	id = register_as(&o.fx.clerk, number);
 	assert_string_equal(number, "HQ-2026年第0002号");
+	/* A case already transferred to a department of the head office comes back to the
+	 * branch's queue: the department was the old branch's. The kept counts follow. */
+	fixture_move(&o.fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	assert_int_equal(supervise_move(&o.sup, id, XF_BM_HAND_OVER, "BJ01", NULL, 0, moved, &err), XF_OK);
+	assert_string_equal(moved, "BJ01-2026年第0002号");
+	struct xf_fields row;
+	assert_int_equal(store_get(o.fx.st, "cases", id, &row, &err), XF_OK);
+	assert_string_equal(fields_str(&row, "state"), "queued");
+	assert_string_equal(fields_str(&row, "department"), "");
+	fields_free(&row);
+	assert_int_equal(case_status_counts(&o.bjclerk, &c, &err), XF_OK);
+	assert_int_equal(c.pending_transfer, 2);
+	long differing = -1;
+	assert_int_equal(store_pending_counts_check(o.fx.st, &differing, &err), XF_OK);
+	assert_int_equal(differing, 0);
+	assert_verifies(&o);
 	office_close(&o);
 }
 
