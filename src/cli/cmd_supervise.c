@@ -25,8 +25,9 @@ static int pairs(int argc, char **argv, const char *allowed, const char *usage, 
 		bool known = strstr(padded, key) != NULL;
 		free(padded);
 		if (!known) {
+			int code = usage_error(usage, f->v[i].key);
 			fields_free(f);
-			return usage_error(usage, f->v[i].key);
+			return code;
 		}
 	}
 	return -1;
@@ -80,19 +81,31 @@ int cmd_handup(struct cli *c, int argc, char **argv)
 	return branch_move(c, XF_BM_HAND_UP, argc, argv);
 }
 
+/* A command on one case: NUMBER then KEY=VALUE pairs of the allowed keys; logs in and finds
+ * the case. A usage error's exit code, or -1 with *f filled (and *rc the core's status). */
+static int case_command(struct cli *c, int argc, char **argv, const char *allowed, const char *usage,
+                        struct xf_fields *f, int64_t *id, int *rc, struct xf_err *err)
+{
+	if (argc < 1 || strchr(argv[0], '='))
+		return usage_error(usage, "");
+	int bad = pairs(argc - 1, argv + 1, allowed, usage, f);
+	if (bad >= 0)
+		return bad;
+	*rc = login_and_find(c, argv[0], id, err);
+	return -1;
+}
+
 /* xinfang supervise NUMBER deadline=YYYY-MM-DD [note=...] */
 int cmd_supervise(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "用法：xinfang supervise 编号 deadline=YYYY-MM-DD [note=督办要求]（不认识“%s”）";
-	if (argc < 1 || strchr(argv[0], '='))
-		return usage_error(usage, "");
 	struct xf_fields f;
-	int bad = pairs(argc - 1, argv + 1, "deadline note", usage, &f);
-	if (bad >= 0)
-		return bad;
 	struct xf_err err;
 	int64_t id;
-	int rc = login_and_find(c, argv[0], &id, &err);
+	int rc, bad = case_command(c, argc, argv, "deadline note",
+	                           "用法：xinfang supervise 编号 deadline=YYYY-MM-DD [note=督办要求]（不认识“%s”）", &f, &id,
+	                           &rc, &err);
+	if (bad >= 0)
+		return bad;
 	if (rc == XF_OK)
 		rc = supervise_urge(&c->session, id, fields_get(&f, "deadline"), fields_get(&f, "note"), &err);
 	if (rc == XF_OK)
@@ -104,23 +117,19 @@ int cmd_supervise(struct cli *c, int argc, char **argv)
 /* xinfang answer NUMBER text=... */
 int cmd_answer(struct cli *c, int argc, char **argv)
 {
-	static const char usage[] = "用法：xinfang answer 编号 text=办理情况（不认识“%s”）";
-	if (argc < 1 || strchr(argv[0], '='))
-		return usage_error(usage, "");
 	struct xf_fields f;
-	int bad = pairs(argc - 1, argv + 1, "text", usage, &f);
-	if (bad >= 0)
-		return bad;
 	struct xf_err err;
 	int64_t id;
-	int rc = login_and_find(c, argv[0], &id, &err);
+	int rc, bad = case_command(c, argc, argv, "text", "用法：xinfang answer 编号 text=办理情况（不认识“%s”）", &f,
+	                           &id, &rc, &err);
+	if (bad >= 0)
+		return bad;
 	if (rc == XF_OK)
 		rc = supervise_answer(&c->session, id, fields_get(&f, "text"), &err);
+	if (rc == XF_OK)
+		printf("已答复 %s 的督办\n", argv[0]);
 	fields_free(&f);
-	if (rc != XF_OK)
-		return refused(&err);
-	printf("已答复 %s 的督办\n", argv[0]);
-	return 0;
+	return rc == XF_OK ? 0 : refused(&err);
 }
 
 /* xinfang supervised [--branch CODE | branch=CODE]: one line per urging. */

@@ -60,6 +60,16 @@ static int check_not_pushed(const struct xf_branch *b, const char *what, struct 
 	return xf_err_set(err, XF_EDENIED, "“%s”的记录由它自己的文件推送而来，在这里只读：不能%s", b->name, what);
 }
 
+/* Ends a write: commits it when everything before went through, else rolls it back. */
+static int finish(struct xf_session *s, int rc, struct xf_err *err)
+{
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	if (rc != XF_OK)
+		store_rollback(s->st);
+	return rc;
+}
+
 /* Appends the same audit event in two branches' chains (from's first), then gives the chain
  * back to the session's branch. */
 static int audit_both(struct xf_session *s, const char *action, int64_t case_id, int64_t first, int64_t second,
@@ -211,11 +221,7 @@ int supervise_move(struct xf_session *s, int64_t id, enum xf_branch_move kind, c
 		free(before);
 		free(after);
 	}
-	if (rc == XF_OK)
-		rc = store_commit(s->st, err);
-	if (rc != XF_OK)
-		store_rollback(s->st);
-	else if (new_number)
+	if ((rc = finish(s, rc, err)) == XF_OK && new_number)
 		snprintf(new_number, 32, "%s", number);
 	fields_free(&row);
 	fields_free(&changes);
@@ -302,10 +308,7 @@ int supervise_urge(struct xf_session *s, int64_t id, const char *deadline, const
 		free(before);
 		free(after);
 	}
-	if (rc == XF_OK)
-		rc = store_commit(s->st, err);
-	if (rc != XF_OK)
-		store_rollback(s->st);
+	rc = finish(s, rc, err);
 	fields_free(&row);
 	fields_free(&rec);
 	return rc;
@@ -387,10 +390,7 @@ int supervise_answer(struct xf_session *s, int64_t id, const char *text, struct 
 		free(ignored);
 		free(after);
 	}
-	if (rc == XF_OK)
-		rc = store_commit(s->st, err);
-	if (rc != XF_OK)
-		store_rollback(s->st);
+	rc = finish(s, rc, err);
 	fields_free(&row);
 	fields_free(&open);
 	fields_free(&changes);
@@ -415,6 +415,17 @@ static void urging_status(struct xf_fields *row)
 	fields_set(row, "status", status);
 }
 
+/* The urgings in reach of a branch and a case (0: any), with their days left and status. */
+static int urgings(struct xf_session *s, int64_t branch, int64_t case_id, struct xf_rows *out, struct xf_err *err)
+{
+	struct xf_reach reach;
+	branch_reach(s, &reach);
+	int rc = store_supervision_list(s->st, &reach, branch, case_id, out, err);
+	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
+		urging_status(&out->v[i]);
+	return rc;
+}
+
 /* The urgings in reach. */
 int supervise_list(struct xf_session *s, const char *branch_code, struct xf_rows *out, struct xf_err *err)
 {
@@ -422,15 +433,7 @@ int supervise_list(struct xf_session *s, const char *branch_code, struct xf_rows
 	out->n = 0;
 	int64_t branch = 0;
 	int rc = branch_filter(s, branch_code, &branch, err);
-	if (rc != XF_OK)
-		return rc;
-	struct xf_reach reach;
-	branch_reach(s, &reach);
-	if ((rc = store_supervision_list(s->st, &reach, branch, 0, out, err)) != XF_OK)
-		return rc;
-	for (size_t i = 0; i < out->n; i++)
-		urging_status(&out->v[i]);
-	return XF_OK;
+	return rc == XF_OK ? urgings(s, branch, 0, out, err) : rc;
 }
 
 /* The urgings of one case. */
@@ -438,12 +441,7 @@ int supervise_case(struct xf_session *s, int64_t id, struct xf_rows *out, struct
 {
 	out->v = NULL;
 	out->n = 0;
-	struct xf_reach reach;
-	branch_reach(s, &reach);
-	int rc = store_supervision_list(s->st, &reach, 0, id, out, err);
-	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
-		urging_status(&out->v[i]);
-	return rc;
+	return urgings(s, 0, id, out, err);
 }
 
 /* The case's moves between branches, with the branches' codes. */

@@ -71,6 +71,14 @@ static int64_t register_as(struct xf_session *s, char number[32])
 	return id;
 }
 
+/* Opens the office with one case registered at each of its branches. */
+static void office_with_cases(struct office *o, char hqnumber[32], int64_t *hq, char bjnumber[32], int64_t *bj)
+{
+	office_open(o);
+	*hq = register_as(&o->fx.clerk, hqnumber);
+	*bj = register_as(&o->bjclerk, bjnumber);
+}
+
 /* The audit records of a case with an action, counted per branch (own branch, other). */
 static void audit_sides(struct office *o, int64_t id, const char *action, int *own, int *bj)
 {
@@ -184,11 +192,10 @@ static void test_refused(void **state)
 {
 	(void)state;
 	struct office o;
-	office_open(&o);
 	char number[32], bjnumber[32];
 	struct xf_err err;
-	int64_t hq = register_as(&o.fx.clerk, number);
-	int64_t bj = register_as(&o.bjclerk, bjnumber);
+	int64_t hq, bj;
+	office_with_cases(&o, number, &hq, bjnumber, &bj);
 	assert_string_equal(bjnumber, "BJ01-2026年第0001号");
 	/* Each registration is recorded in its own account's branch, whichever desk wrote last. */
 	int own, other;
@@ -275,11 +282,10 @@ static void test_urge_answer_overdue(void **state)
 {
 	(void)state;
 	struct office o;
-	office_open(&o);
 	char number[32], hqnumber[32];
 	struct xf_err err;
-	int64_t id = register_as(&o.bjclerk, number);
-	int64_t hq = register_as(&o.fx.clerk, hqnumber);
+	int64_t id, hq;
+	office_with_cases(&o, hqnumber, &hq, number, &id);
 	assert_int_equal(supervise_urge(&o.bjclerk, id, "2026-12-20", NULL, &err), XF_EDENIED);
 	assert_int_equal(supervise_urge(&o.sup, hq, "2026-12-20", NULL, &err), XF_EINVAL);
 	assert_int_equal(supervise_urge(&o.sup, id, "2026-12-01", NULL, &err), XF_EINVAL);
@@ -371,11 +377,10 @@ static void test_pushed_refused(void **state)
 {
 	(void)state;
 	struct office o;
-	office_open(&o);
 	char number[32], bjnumber[32];
 	struct xf_err err;
-	int64_t hq = register_as(&o.fx.clerk, number);
-	int64_t bj = register_as(&o.bjclerk, bjnumber);
+	int64_t hq, bj;
+	office_with_cases(&o, number, &hq, bjnumber, &bj);
 	struct xf_fields f;
 	fields_from(&f, "pushed=1", NULL);
 	assert_int_equal(store_begin(o.fx.st, &err), XF_OK);
