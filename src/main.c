@@ -27,7 +27,7 @@ static const struct cli_command commands[] = {
 	{"handover", cmd_handover,
 	 "  handover 编号 机构代码 [note=说明]\n"
 	 "      交办：总行（热线）把事项交给下级机构，事项取得该机构的新编号（督办员）\n"},
-	{"takeover", cmd_takeover, "  takeover 编号 [note=说明]           提级办理：把下级机构的事项收归本机构（督办员）\n"},
+	{"takeover", cmd_takeover, "  takeover 编号 [note=说明]\n      提级办理：把下级机构的事项收归本机构（督办员）\n"},
 	{"handup", cmd_handup, "  handup 编号 [note=说明]             上报：把本机构的事项交给上级机构（主任）\n"},
 	{"supervise", cmd_supervise,
 	 "  supervise 编号 deadline=日期 [note=督办要求]\n"
