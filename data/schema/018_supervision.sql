@@ -17,7 +17,6 @@ CREATE TABLE branch_moves (
   actor       TEXT NOT NULL
 );
 CREATE INDEX branch_moves_case ON branch_moves(case_id);
-CREATE INDEX branch_moves_from ON branch_moves(from_number);
 CREATE TRIGGER branch_moves_no_delete BEFORE DELETE ON branch_moves BEGIN SELECT RAISE(ABORT, 'records are never deleted'); END;
 
 -- supervisions: the head office urges (督办) a branch's case to report by a deadline; the

@@ -14,7 +14,6 @@ CREATE TABLE branch_moves (
   actor       text NOT NULL
 );
 CREATE INDEX branch_moves_case ON branch_moves(case_id);
-CREATE INDEX branch_moves_from ON branch_moves(from_number);
 CREATE TRIGGER branch_moves_no_delete BEFORE DELETE ON branch_moves FOR EACH ROW EXECUTE FUNCTION refuse('records are never deleted');
 CREATE TRIGGER branch_moves_no_truncate BEFORE TRUNCATE ON branch_moves FOR EACH STATEMENT EXECUTE FUNCTION refuse('records are never deleted');
 
