@@ -24,6 +24,18 @@ static const struct cli_command commands[] = {
 	{"branch", cmd_branch,
 	 "  branch add 代码 名称 [parent=上级代码] | branch list\n"
 	 "      分支机构：总行的管理员在自己之下添加分行、支行；list 列出可见的机构\n"},
+	{"handover", cmd_handover,
+	 "  handover 编号 机构代码 [note=说明]\n"
+	 "      交办：总行（热线）把事项交给下级机构，事项取得该机构的新编号（督办员）\n"},
+	{"takeover", cmd_takeover, "  takeover 编号 [note=说明]\n      提级办理：把下级机构的事项收归本机构（督办员）\n"},
+	{"handup", cmd_handup, "  handup 编号 [note=说明]             上报：把本机构的事项交给上级机构（主任）\n"},
+	{"supervise", cmd_supervise,
+	 "  supervise 编号 deadline=日期 [note=督办要求]\n"
+	 "      督办下级机构的事项：请其在期限前报告办理情况（督办员）\n"},
+	{"answer", cmd_answer, "  answer 编号 text=办理情况            答复督办（事项所在机构的主任或经办人）\n"},
+	{"supervised", cmd_supervised,
+	 "  supervised [--branch 机构代码]\n"
+	 "      督办清单：机构、编号、期限、剩余天数、是否答复\n"},
 	{"passwd", cmd_passwd, "  passwd\n      修改自己的密码（新密码取 XINFANG_NEW_PASSWORD，否则询问）\n"},
 	{"user", cmd_user,
 	 "  user add 用户名 角色 [full_name=姓名] [dept=部门] [branch=机构代码]\n"

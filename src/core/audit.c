@@ -89,6 +89,8 @@ const char *audit_action_label(const char *action)
 		{"ruleset_use", "切换时限规则"}, {"print", "打印"},
 		{"write", "数据变更"},     {"seal", "封存"},        {"restore", "从备份恢复"},
 		{"import", "台账导入"},     {"import_file", "导入台账文件"},
+		{"hand_over", "交办"},      {"take_over", "提级办理"}, {"hand_up", "上报"},
+		{"supervise", "督办"},      {"supervise_answer", "答复督办"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], action) == 0)

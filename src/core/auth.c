@@ -1043,6 +1043,8 @@ int session_begin(struct xf_session *s, struct xf_err *err)
 	int rc = store_begin(s->st, err);
 	if (rc == XF_OK && (rc = session_changed(s, "这次登录已失效，这一步没有保存", err)) != XF_OK)
 		store_rollback(s->st);
+	/* The records of this write are its account's branch's, whichever session wrote last. */
+	store_chain_set_branch(s->st, s->op.branch);
 	return rc;
 }
 

@@ -65,6 +65,15 @@ static const struct record_table record_tables[] = {
 	{"urgings", "催办", {{"urged_on", "催办日期", 0}, {"target", "催办对象", 0}, {"method", "催办方式", 0}, {"note", "催办内容", 0}}},
 	{"materials", "补充材料", {{"received_on", "收到日期", 0}, {"copies", "份数", 0}, {"description", "材料内容", 0}}},
 	{"closures", NULL, {{"voluntary", "是否自愿撤诉", 0}, {"reason", NULL, 0}, {"advice", "告知的途径和建议", 0}}},
+	/* Between branches (supervise.c): the number a case had before, and the head office's urging. */
+	{"branch_moves", "机构间移交", {{"kind", "方式", 5}, {"from_number", "原编号", 0}, {"to_number", "新编号", 0}, {"remark", "说明", 0}}},
+	{"supervisions",
+	 "督办",
+	 {{"deadline", "督办期限", 0},
+	  {"request", "督办要求", 0},
+	  {"answered_at", "答复时间", 0},
+	  {"answer", "办理情况", 0},
+	  {"answered_by", "答复人", 2}}},
 };
 
 /* Looks an operator up in the loaded list: "姓名（角色）". */
@@ -100,6 +109,8 @@ static const char *value_text(const struct xf_rows *ops, int kind, const char *v
 	case 2: operator_label(ops, v, buf, n); return buf;
 	case 3: return strcmp(v, "reply") == 0 ? "月限" : "周限";
 	case 4: return strcmp(v, "approved") == 0 ? "同意" : strcmp(v, "denied") == 0 ? "不同意" : "待审批";
+	case 5: return strcmp(v, "hand_over") == 0 ? "交办" : strcmp(v, "take_over") == 0 ? "提级办理"
+	             : strcmp(v, "hand_up") == 0 ? "上报" : v;
 	default: return v;
 	}
 }
@@ -340,21 +351,34 @@ static const struct column_label case_columns[] = {
 	{"encoding", "格式/编码", 0},
 };
 
-/* The label of a record's column (the side tables and the moves' keys), or NULL. */
-static const char *record_label(enum xf_move move, bool is_move, const char *key)
+/* The table an audited action adds its record to (a move's, or one across branches), or NULL. */
+static const char *action_table(const struct xf_move_def *def, const char *action)
 {
-	if (strcmp(key, "masked") == 0)
-		return NULL;
-	/* The move's own table first: a return's department is the one returning it. */
 	static const char *const move_tables[XF_MV_COUNT] = {
 		[XF_MV_SPOT] = "closures",     [XF_MV_REJECT] = "closures",  [XF_MV_TRANSFER] = "transfers",
 		[XF_MV_RETURN] = "returns",    [XF_MV_OUTCOME] = "outcomes", [XF_MV_REPLY] = "replies",
 		[XF_MV_CLOSE] = "closures",    [XF_MV_WITHDRAW] = "closures", [XF_MV_INSTRUCT] = "instructions",
 		[XF_MV_EXTEND] = "extensions", [XF_MV_URGE] = "urgings",     [XF_MV_MATERIAL] = "materials",
 	};
-	for (size_t t = 0; is_move && move < XF_MV_COUNT && move_tables[move] &&
-	                   t < sizeof record_tables / sizeof record_tables[0]; t++)
-		for (size_t c = 0; strcmp(record_tables[t].table, move_tables[move]) == 0 &&
+	if (def)
+		return def->move < XF_MV_COUNT ? move_tables[def->move] : NULL;
+	if (strncmp(action, "supervise", 9) == 0)
+		return "supervisions";
+	if (strcmp(action, "hand_over") == 0 || strcmp(action, "take_over") == 0 || strcmp(action, "hand_up") == 0)
+		return "branch_moves";
+	return NULL;
+}
+
+/* The label of a record's column (the side tables and the moves' keys), or NULL. */
+static const char *record_label(const struct xf_move_def *def, const char *own, const char *key)
+{
+	enum xf_move move = def ? def->move : XF_MV_COUNT;
+	bool is_move = def != NULL;
+	if (strcmp(key, "masked") == 0)
+		return NULL;
+	/* The action's own table first: a return's department is the one returning it. */
+	for (size_t t = 0; own && t < sizeof record_tables / sizeof record_tables[0]; t++)
+		for (size_t c = 0; strcmp(record_tables[t].table, own) == 0 &&
 		                   c < sizeof record_tables[t].cols / sizeof record_tables[t].cols[0]; c++)
 			if (record_tables[t].cols[c].column && strcmp(record_tables[t].cols[c].column, key) == 0 &&
 			    record_tables[t].cols[c].label)
@@ -406,7 +430,9 @@ static const char *history_value(const char *key, const char *v, const struct xf
 		return strcmp(v, "同意") == 0 || strcmp(v, "不同意") == 0 ? v : value_text(ops, 4, v, buf, n);
 	if (strcmp(key, "limit_kind") == 0)
 		return value_text(ops, 3, v, buf, n);
-	if (strcmp(key, "decided_by") == 0) {
+	if (strcmp(key, "kind") == 0)
+		return value_text(ops, 5, v, buf, n);
+	if (strcmp(key, "decided_by") == 0 || strcmp(key, "answered_by") == 0) {
 		operator_label(ops, v, buf, n);
 		return buf;
 	}
@@ -461,6 +487,11 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 	for (size_t i = 0; i < audit.n; i++) {
 		const struct xf_fields *a = &audit.v[i];
 		const char *action = fields_str(a, "action");
+		/* A move across branches is recorded once in each branch's chain: shown once. */
+		if (i > 0 && strcmp(action, fields_str(&audit.v[i - 1], "action")) == 0 &&
+		    strcmp(fields_str(a, "after"), fields_str(&audit.v[i - 1], "after")) == 0 &&
+		    strcmp(fields_str(a, "branch"), fields_str(&audit.v[i - 1], "branch")) != 0)
+			continue;
 		const struct xf_move_def *def = case_move_def(action);
 		struct xf_fields before, unused;
 		fields_init(&before);
@@ -480,7 +511,7 @@ int casefile_history(struct xf_session *s, int64_t id, struct xf_rows *out, stru
 			for (size_t j = 0; j < src->n; j++) {
 				const char *key = src->v[j].key;
 				const char *label =
-					part == 0 ? case_label(key) : record_label(def ? def->move : XF_MV_COUNT, def != NULL, key);
+					part == 0 ? case_label(key) : record_label(def, action_table(def, action), key);
 				const char *now = src->v[j].val, *was = part == 0 ? fields_get(&before, key) : NULL;
 				if (label == NULL || fields_get(f, label) || (was == NULL && !*now))
 					continue;

@@ -66,7 +66,7 @@ static const char *const known_tables[] = {
 	"urgings",     "materials", "links",       "closures",  "printed_slips", "audit",
 	"calendar_years", "calendar_days", "rulesets", "limit_rules", "drafts",
 	"jrt_codes", "imports",
-	"logins",      "branches",
+	"logins",      "branches", "branch_moves", "supervisions",
 };
 
 /* True when table is one the generic functions accept. */

@@ -39,6 +39,7 @@ static const struct tracked tracked_tables[] = {
 	{"rulesets", "name"},     {"limit_rules", "ruleset, kind, category"},
 	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "branch, year"},
 	{"jrt_codes", "axis, code"}, {"imports", NULL},      {"branches", "id"},
+	{"branch_moves", NULL},   {"supervisions", NULL},
 };
 enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 

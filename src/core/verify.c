@@ -97,7 +97,7 @@ static const char *table_label(const char *table)
 		{"departments", "部门"},     {"channels", "来源渠道"},      {"categories", "类别"},
 		{"rulesets", "时限规则集"},  {"limit_rules", "时限规则"},   {"calendar_years", "日历年份"},
 		{"calendar_days", "节假日"}, {"number_seq", "编号序列"},   {"jrt_codes", "JR/T 0169 分类"},
-		{"imports", "台账导入"},
+		{"imports", "台账导入"},     {"branch_moves", "机构间移交"}, {"supervisions", "督办"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], table) == 0)

@@ -20,8 +20,9 @@ struct menu_item {
 #define OP_HD (XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD))
 #define HN XF_MAY(XF_ROLE_HANDLER)
 #define ADM XF_MAY(XF_ROLE_ADMIN)
+#define SUP XF_MAY(XF_ROLE_SUPERVISOR)
 #define OFFICE (OP_HD | ADM)
-#define EVERYONE (OFFICE | HN)
+#define EVERYONE (OFFICE | HN | SUP)
 
 /* Keys in a fixed place for every role: digits for the office's work, letters for the admin's. */
 static const struct menu_item items[] = {
@@ -37,6 +38,8 @@ static const struct menu_item items[] = {
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
 	{'a', "账户管理", "添加账户，角色和部门，重设密码，解锁，停用", ADM, screen_accounts},
 	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
+	{'d', "督办", "督办下级机构的事项，或答复上级的督办：期限、剩余天数、答复", SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
+	 screen_supervise},
 };
 
 /* True when the operator may use the item. */

@@ -121,6 +121,8 @@ void screen_queue(struct ui *ui);
 void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
 void screen_lists(struct ui *ui);
+/* 督办: the head office's urged cases across branches, a branch's urgings to answer. */
+void screen_supervise(struct ui *ui);
 void screen_search(struct ui *ui);
 /* Statistics of a period with bar charts; printable. */
 void screen_stats(struct ui *ui);
