@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/limits.h"
@@ -121,6 +122,8 @@ int case_transfer_deadline(struct xf_session *s, int64_t id, char earliest[11], 
 	int rc = store_get(s->st, "cases", id, &row, err);
 	if (rc == XF_ENOTFOUND)
 		return xf_err_set(err, XF_ENOTFOUND, "没有这件信访事项");
+	if (rc == XF_OK && (rc = branch_case_visible(s, &row, err)) != XF_OK)
+		fields_free(&row);
 	if (rc != XF_OK)
 		return rc;
 	int lo, hi;

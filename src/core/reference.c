@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
@@ -163,6 +164,12 @@ static int save(struct xf_session *s, const char *list, const char *name, struct
 		rc = xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
 	if (rc == XF_OK && adding && strcmp(list, "departments") != 0)
 		rc = next_ord(s, list, cols, err);
+	/* A department belongs to the branch of the admin who adds it (the own branch: the default). */
+	if (rc == XF_OK && adding && strcmp(list, "departments") == 0 && s->op.branch != XF_BRANCH_OWN) {
+		char branch[24];
+		snprintf(branch, sizeof branch, "%lld", (long long)s->op.branch);
+		fields_set(cols, "branch", branch);
+	}
 	if (rc == XF_OK)
 		rc = adding ? store_insert(s->st, list, cols, NULL, err) : store_update_named(s->st, list, name, cols, err);
 	if (rc == XF_OK) {
