@@ -67,6 +67,8 @@ int64_t branch_of_row(const struct xf_fields *row);
 /* XF_OK when the session may see the case row; XF_ENOTFOUND with the message of no case at all
  * when its branch is out of reach (never "denied": that would tell it exists). */
 int branch_case_visible(struct xf_session *s, const struct xf_fields *case_row, struct xf_err *err);
+/* The same for case id (read here): XF_ENOTFOUND alike for no such case and one out of reach. */
+int branch_case_id_visible(struct xf_session *s, int64_t id, struct xf_err *err);
 /* XF_OK when the case row may be moved in this store; XF_EDENIED, saying so, when its branch is
  * pushed (its records arrive from the branch's own file: read-only here). */
 int branch_case_writable(struct xf_session *s, const struct xf_fields *case_row, struct xf_err *err);

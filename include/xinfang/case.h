@@ -125,7 +125,7 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 int case_transfer_deadline(struct xf_session *s, int64_t id, char earliest[11], char latest[11], struct xf_err *err);
 int case_check_deadline(struct xf_session *s, int64_t id, const struct xf_fields *row, const char *typed,
                         char out[11], struct xf_err *err);
-/* Every extension request of a case (rows of the extensions table), oldest first. */
+/* Every extension request of a case in reach (rows of the extensions table), oldest first. */
 int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err);
 /* The latest handle limit the rules allow a case (row as stored): its first 周限
  * (orig_due_handle), or the date an approved extension moved it to (*extended). */

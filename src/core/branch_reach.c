@@ -26,6 +26,19 @@ int branch_case_visible(struct xf_session *s, const struct xf_fields *case_row, 
 	return xf_err_set(err, XF_ENOTFOUND, "没有这件信访事项");
 }
 
+/* XF_OK when the session may see case id: XF_ENOTFOUND alike for none and one out of reach. */
+int branch_case_id_visible(struct xf_session *s, int64_t id, struct xf_err *err)
+{
+	struct xf_fields row;
+	int rc = store_get(s->st, "cases", id, &row, err);
+	if (rc == XF_ENOTFOUND)
+		rc = xf_err_set(err, XF_ENOTFOUND, "没有这件信访事项");
+	else if (rc == XF_OK)
+		rc = branch_case_visible(s, &row, err);
+	fields_free(&row);
+	return rc;
+}
+
 /* XF_OK when the case row may be moved here: its branch keeps its own file and pushes it, so its
  * records are read-only in this store. */
 int branch_case_writable(struct xf_session *s, const struct xf_fields *case_row, struct xf_err *err)

@@ -15,6 +15,11 @@
 /* Every extension request of a case, oldest first. */
 int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err)
 {
+	rows->v = NULL;
+	rows->n = 0;
+	int rc = branch_case_id_visible(s, id, err);
+	if (rc != XF_OK)
+		return rc;
 	char cid[32];
 	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	return store_list(s->st, "extensions", "case_id", cid, rows, err);

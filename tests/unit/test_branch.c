@@ -290,6 +290,8 @@ static void test_case_out_of_reach_not_found(void **state)
 	assert_int_equal(n, 0);
 	char lo[11], hi[11];
 	assert_int_equal(case_transfer_deadline(&o.bjhead, o.sh_case, lo, hi, &err), XF_ENOTFOUND);
+	assert_int_equal(case_extensions(&o.bjhead, o.sh_case, &rows, &err), XF_ENOTFOUND);
+	assert_int_equal(print_record(&o.bjclerk, o.sh_case, "registration", "文件", "UTF-8", &err), XF_ENOTFOUND);
 	/* print to a file: nothing is written for another branch's case */
 	char path[320];
 	snprintf(path, sizeof path, "%s/sh.txt", o.fx.dir);
