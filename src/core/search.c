@@ -580,11 +580,16 @@ static int plan_search(struct xf_session *s, const struct xf_search *q, struct p
 	int rc = check_filters(s, q, &state, err);
 	if (rc == XF_OK)
 		rc = branch_list_reach(s, q->branch, &p->reach, err);
-	struct xf_branch own;
-	if (rc == XF_OK && (rc = branch_get(s->st, s->op.branch, &own, err)) == XF_OK)
-		snprintf(p->own_code, sizeof p->own_code, "%s", own.code);
 	if (rc != XF_OK)
 		return rc;
+	/* The code numbers without one are read with; a branch that cannot be read gives none, and
+	 * those numbers then find nothing of a branch with a code (never more than the reach). */
+	struct xf_branch own;
+	struct xf_err unread;
+	struct xf_reach mine;
+	branch_reach(s, &mine);
+	if (branch_get(s->st, mine.branch, &own, &unread) == XF_OK)
+		snprintf(p->own_code, sizeof p->own_code, "%s", own.code);
 	p->sql.reach = &p->reach;
 	p->rest = take_numbers(q->words, p->own_code, &p->numbers);
 	const char *words = p->rest;

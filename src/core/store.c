@@ -853,10 +853,17 @@ int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum 
 	return step == XF_DB_ROW ? XF_OK : fail(st, err, "统计时限");
 }
 
+/* True when a reach covers the whole store: none, or every branch under the top (id 1, the
+ * store's own, whose path every branch's starts with). */
+static bool reach_whole(const struct xf_reach *reach)
+{
+	return reach == NULL || (reach->path != NULL && strcmp(reach->path, "/1/") == 0);
+}
+
 /* The condition "column's branch is in reach" at parameter p. */
 char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
 {
-	if (reach == NULL)
+	if (reach_whole(reach))
 		return xstrdup("1 = 1");
 	if (reach->path == NULL)
 		return xasprintf("%s = ?%d", column, p);
@@ -867,7 +874,7 @@ char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
  * slashes, no wildcard). */
 void store_reach_bind(struct xf_db_stmt *stmt, const struct xf_reach *reach, int p)
 {
-	if (reach == NULL)
+	if (reach_whole(reach))
 		return;
 	if (reach->path == NULL) {
 		xf_db_bind_int64(stmt, p, reach->branch);

@@ -321,7 +321,7 @@ static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, con
 		return rc;
 	int reach_p = m.first + 2 + m.nparams;
 	char *in_reach = store_reach_sql(q->reach, "c.branch", reach_p);
-	char *reach_cond = q->reach ? xasprintf("EXISTS (SELECT 1 FROM cases c WHERE c.id = (w.row & %lld) AND %s)",
+	char *reach_cond = strcmp(in_reach, "1 = 1") != 0 ? xasprintf("EXISTS (SELECT 1 FROM cases c WHERE c.id = (w.row & %lld) AND %s)",
 	                                        CASE_OF_ROW, in_reach)
 	                            : xstrdup("TRUE");
 	char *sql = xasprintf("%s(%s) w WHERE (CAST(?1 AS bigint) IS NULL OR (w.row & %lld) <> CAST(?1 AS bigint)) "
