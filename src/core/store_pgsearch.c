@@ -319,15 +319,15 @@ static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, con
 	struct search_pg_match m;
 	if (rc != XF_OK || (rc = search_pg_match_compile(store_db(st), q->match, 4, &m, err)) != XF_OK)
 		return rc;
+	/* The reach as a filter on each row's case, read by a scalar subquery: a filter keeps the
+	 * walk's order, where EXISTS could become a join that does not. */
 	int reach_p = m.first + 2 + m.nparams;
-	char *in_reach = store_reach_sql(q->reach, "c.branch", reach_p);
-	char *reach_cond = strcmp(in_reach, "1 = 1") != 0 ? xasprintf("EXISTS (SELECT 1 FROM cases c WHERE c.id = (w.row & %lld) AND %s)",
-	                                        CASE_OF_ROW, in_reach)
-	                            : xstrdup("TRUE");
+	char *branch_of_row = xasprintf("(SELECT c.branch FROM cases c WHERE c.id = (w.row & %lld))", CASE_OF_ROW);
+	char *reach_cond = store_reach_sql(q->reach, branch_of_row, reach_p);
+	free(branch_of_row);
 	char *sql = xasprintf("%s(%s) w WHERE (CAST(?1 AS bigint) IS NULL OR (w.row & %lld) <> CAST(?1 AS bigint)) "
 	                      "AND %s LIMIT CAST(?2 AS bigint) OFFSET CAST(?3 AS bigint)%s",
 	                      head, m.sql, CASE_OF_ROW, reach_cond, tail);
-	free(in_reach);
 	free(reach_cond);
 	rc = store_db_prepare(st, sql, stmt, err);
 	free(sql);
