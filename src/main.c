@@ -59,15 +59,18 @@ static const struct cli_command commands[] = {
 	 "  printer [show] | printer set queue=队列 format=pdf|text encoding=编码\n"
 	 "        line_end=lf|crlf\n"
 	 "      办公室的默认打印机（设定需管理员）；crlf 给要求回车换行的打印机\n"},
-	{"due", cmd_due, "  due                                 临近或超过时限的事项\n"},
+	{"due", cmd_due, "  due [--branch 代码]                 临近或超过时限的事项\n"},
 	{"status", cmd_status, "  status                              状态栏的一行文字\n"},
-	{"list", cmd_list, "  list [state=状态] [dept=部门] [operator=登记人] [limit=N]\n"},
+	{"list", cmd_list,
+	 "  list [state=状态] [dept=部门] [operator=登记人] [limit=N] [--branch 代码]\n"},
 	{"find", cmd_find, "  find id_number=|phone=|name=        某信访人的全部事项（重复信访）\n"},
 	{"search", cmd_search,
 	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=]\n"
-	 "        [channel=] [importance=] [page=N]\n"
+	 "        [channel=] [importance=] [page=N] [--branch 代码]\n"
 	 "      按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前；\n"
-	 "      编号（2026-0201）即该件，单写 0201 先列今年第0201号\n"},
+	 "      编号（2026-0201、BJ01-2026-0201）即该件，单写 0201 先列今年第0201号\n"
+	 "  list、due、search 只给出您范围内的事项；--branch 代码（或 branch=代码）\n"
+	 "      只看其中一个机构的（督办员、管理员可选其下各分支机构）\n"},
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY\n"
 	 "        [by=channel|category|department|importance|state|jrt]\n"

@@ -60,4 +60,24 @@ void branch_reach(const struct xf_session *s, struct xf_reach *out);
  * branch whose path starts with it, another only its own branch id). */
 const char *branch_reach_path(const struct xf_session *s);
 
+/* The reach enforced on a case (branch_reach.c). A row's branch (a case's, a department's; 1
+ * when it has none). */
+struct xf_fields;
+int64_t branch_of_row(const struct xf_fields *row);
+/* XF_OK when the session may see the case row; XF_ENOTFOUND with the message of no case at all
+ * when its branch is out of reach (never "denied": that would tell it exists). */
+int branch_case_visible(struct xf_session *s, const struct xf_fields *case_row, struct xf_err *err);
+/* The same for case id (read here): XF_ENOTFOUND alike for no such case and one out of reach. */
+int branch_case_id_visible(struct xf_session *s, int64_t id, struct xf_err *err);
+/* XF_OK when the case row may be moved in this store; XF_EDENIED, saying so, when its branch is
+ * pushed (its records arrive from the branch's own file: read-only here). */
+int branch_case_writable(struct xf_session *s, const struct xf_fields *case_row, struct xf_err *err);
+/* The reach of a list, search or count: the session's, or only the branch a filter code names
+ * (NULL or "": no filter), checked by branch_filter. */
+int branch_list_reach(struct xf_session *s, const char *code, struct xf_reach *out, struct xf_err *err);
+/* Whether branch has a department called name (*found); with names not NULL, also the names of
+ * the branch's departments joined with 、 (a new string, for a message). */
+int branch_department(struct xf_store *st, int64_t branch, const char *name, bool *found, char **names,
+                      struct xf_err *err);
+
 #endif

@@ -125,7 +125,7 @@ int case_view(struct xf_session *s, int64_t id, struct xf_fields *out, struct xf
 int case_transfer_deadline(struct xf_session *s, int64_t id, char earliest[11], char latest[11], struct xf_err *err);
 int case_check_deadline(struct xf_session *s, int64_t id, const struct xf_fields *row, const char *typed,
                         char out[11], struct xf_err *err);
-/* Every extension request of a case (rows of the extensions table), oldest first. */
+/* Every extension request of a case in reach (rows of the extensions table), oldest first. */
 int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err);
 /* The latest handle limit the rules allow a case (row as stored): its first 周限
  * (orig_due_handle), or the date an approved extension moved it to (*extended). */
@@ -143,6 +143,11 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
  * department's cases, whatever they ask for. */
 int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by,
               enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err);
+/* case_list of one branch (its code; NULL or "": every branch in reach), a code unknown or out
+ * of reach refused alike (branch_filter). */
+int case_list_in(struct xf_session *s, const char *branch, const char *state, const char *department,
+                 const char *created_by, enum xf_list_order order, int limit, struct xf_rows *out,
+                 struct xf_err *err);
 
 /* The status bar's counts. */
 struct xf_status_counts {
@@ -156,6 +161,9 @@ void case_status_text(const struct xf_status_counts *c, char *out, size_t n);
 /* Open cases nearing or past each limit: rows limit number state due days_left name
  * department, by limit then due date; a handler's only those of their department. */
 int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err);
+/* case_due_list of one branch (its code; NULL or "": every branch in reach), checked as
+ * case_list_in's. */
+int case_due_list_in(struct xf_session *s, const char *branch, struct xf_rows *out, struct xf_err *err);
 /* Recomputes the limits of cases registered while the calendar lacked a year. */
 int case_recompute_estimated(struct xf_session *s, int *updated, struct xf_err *err);
 

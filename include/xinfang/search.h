@@ -34,6 +34,7 @@ struct xf_search {
 	const char *state, *department, *category, *channel, *importance;
 	int page;
 	int per_page; /* 0: 20 */
+	const char *branch; /* a branch's code: its cases only (in reach, else refused); NULL: all in reach */
 };
 
 /* Runs a search for this operator, newest receipt first. A handler finds only cases of their

@@ -31,7 +31,8 @@ struct xf_reach {
 	const char *path;
 };
 /* The SQL condition "column's branch is in reach" binding its value at parameter number p
- * (none for a NULL reach: "1 = 1"), and its binding. The text is one of three shapes, so
+ * (none for a reach of the whole store, NULL or every branch under the top "/1/": "1 = 1"),
+ * and its binding. The text is one of three shapes, so
  * statements built on it stay few. */
 char *store_reach_sql(const struct xf_reach *reach, const char *column, int p);
 struct xf_db_stmt;
@@ -116,24 +117,25 @@ int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_e
  * (either may be NULL for an open end), of one department (NULL: all). */
 int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *from,
                         const char *to, const char *department, long *count, struct xf_err *err);
-/* Lists the cases whose `kind` limit is pending with due date <= to, of one department (NULL:
- * all), earliest first: fields id number state due name department category received. */
-int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
-                       struct xf_rows *out, struct xf_err *err);
-/* Cases whose petitioners have column (id_number, phone or name) = value: fields id number
- * state received name. */
-int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
-                           struct xf_err *err);
+/* Lists the cases in reach whose `kind` limit is pending with due date <= to, of one department
+ * (NULL: all), earliest first: fields id number state due name department category received. */
+int store_pending_list(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *to,
+                       const char *department, struct xf_rows *out, struct xf_err *err);
+/* Cases in reach whose petitioners have column (id_number, phone or name) = value: fields id
+ * number state received name. */
+int store_petitioner_cases(struct xf_store *st, const struct xf_reach *reach, const char *column, const char *value,
+                           struct xf_rows *out, struct xf_err *err);
 /* The order of a list of cases. */
 enum xf_list_order {
 	XF_LIST_NEWEST,    /* latest receipt first */
 	XF_LIST_DUE_HANDLE /* nearest (or longest past) handle limit first: a department's to-do */
 };
 
-/* Brief rows of cases (id number state closure received channel name category department
- * summary due_transfer due_handle due_reply created_by) filtered by state, department and the
- * operator who registered them (each NULL = any), in the order asked, at most limit rows. */
-int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
+/* Brief rows of the cases in reach (id number state closure received channel name category
+ * department summary due_transfer due_handle due_reply created_by) filtered by state, department
+ * and the operator who registered them (each NULL = any), in the order asked, at most limit
+ * rows. */
+int store_case_briefs(struct xf_store *st, const struct xf_reach *reach, const char *state, const char *department, const char *created_by,
                       enum xf_list_order order,
                       int limit, struct xf_rows *out, struct xf_err *err);
 
@@ -158,8 +160,8 @@ int store_draft_drop(struct xf_store *st, const char *op, const char *form, stru
  * received received_time channel name category summary due_transfer returned (the reason of
  * the latest return by a department, if any); then cases with an extension request waiting
  * (same fields, plus extension = the requested date, ext_reason, ext_old_due, ext_limit
- * (handle/reply), ext_at and ext_by: when and by whom it was asked). */
-int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err);
+ * (handle/reply), ext_at and ext_by: when and by whom it was asked); cases in reach only. */
+int store_queue(struct xf_store *st, const struct xf_reach *reach, int limit, struct xf_rows *out, struct xf_err *err);
 
 /* Appends an audit event (inside the caller's transaction). */
 int store_audit(struct xf_store *st, const char *op, const char *action, int64_t case_id,
@@ -181,6 +183,7 @@ struct xf_search_sql {
 	int limit, offset;
 	bool lean; /* rows with only what the mask's rule reads: id confidential subject accused
 	            * summary search_row (a handler's count: no name, no indexed texts read) */
+	const struct xf_reach *reach; /* only cases of these branches; NULL: the whole store */
 };
 /* Cases matching, newest receipt first: fields id number received state category channel
  * department importance name, the case's confidential subject accused summary (for the

@@ -100,6 +100,24 @@ int parse_pairs(int argc, char **argv, struct xf_fields *f)
 	return -1;
 }
 
+/* Takes "--branch CODE" out of the arguments, leaving the rest in order: the branch filter of
+ * list, due and search, the same as branch=CODE. Returns 0, or -1 when the code is missing. */
+int cli_take_branch(int *argc, char **argv, const char **code)
+{
+	int kept = 0;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--branch") == 0) {
+			if (i + 1 >= *argc)
+				return -1;
+			*code = argv[++i];
+		} else {
+			argv[kept++] = argv[i];
+		}
+	}
+	*argc = kept;
+	return 0;
+}
+
 /* Writes a value with \n, \t and \\ escaped so each field stays on one line, and every
  * control or direction character (and any byte that is not UTF-8) written as \u001b or \xff,
  * so nothing stored can drive the terminal. */

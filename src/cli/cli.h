@@ -64,6 +64,9 @@ char *ask_password(const char *prompt);
 char *get_password(const char *env_name, const char *prompt);
 /* Parses KEY=VALUE arguments into fields; returns the index of a bad one, or -1. */
 int parse_pairs(int argc, char **argv, struct xf_fields *f);
+/* Takes "--branch CODE" out of argv (*argc shrinks) into *code: a filter by branch, as
+ * branch=CODE. Returns 0, or -1 when --branch has no code after it. */
+int cli_take_branch(int *argc, char **argv, const char **code);
 /* Writes a value with \n, \t and \\ escaped so each field stays on one line. */
 void print_value(const char *v);
 /* Prints the values of keys (NULL-terminated) of a row, tab-separated and escaped, one line. */

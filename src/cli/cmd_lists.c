@@ -8,17 +8,21 @@
 #include "xinfang/repeat.h"
 #include "xinfang/clock.h"
 
-/* xinfang due. */
+/* xinfang due [--branch 代码 | branch=代码]. */
 int cmd_due(struct cli *c, int argc, char **argv)
 {
-	(void)argv;
+	const char *branch = NULL;
+	if (cli_take_branch(&argc, argv, &branch) != 0)
+		return usage_error("--branch 后面须写机构代码%s", "");
+	if (argc == 1 && strncmp(argv[0], "branch=", 7) == 0)
+		branch = argv[--argc] + 7;
 	if (argc != 0)
-		return usage_error("due 不带参数%s", "");
+		return usage_error("due 只接受 --branch 代码 或 branch=代码，不认识“%s”", argv[0]);
 	struct xf_err err;
 	struct xf_rows rows;
 	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_due_list(&c->session, &rows, &err);
+		rc = case_due_list_in(&c->session, branch, &rows, &err);
 	if (rc != XF_OK)
 		return refused(&err);
 	char today[11];
@@ -56,9 +60,12 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* xinfang list [state=] [dept=] [limit=]. */
+/* xinfang list [state=] [dept=] [limit=] [--branch 代码 | branch=代码]. */
 int cmd_list(struct cli *c, int argc, char **argv)
 {
+	const char *branch = NULL;
+	if (cli_take_branch(&argc, argv, &branch) != 0)
+		return usage_error("--branch 后面须写机构代码%s", "");
 	struct xf_fields f;
 	int bad = parse_pairs(argc, argv, &f);
 	if (bad >= 0) {
@@ -75,8 +82,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = case_list(&c->session, fields_get(&f, "state"), fields_get(&f, "dept"), fields_get(&f, "operator"),
-		               XF_LIST_NEWEST, limit + 1, &rows, &err);
+		rc = case_list_in(&c->session, branch ? branch : fields_get(&f, "branch"), fields_get(&f, "state"),
+		                  fields_get(&f, "dept"), fields_get(&f, "operator"), XF_LIST_NEWEST, limit + 1, &rows, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		return refused(&err);

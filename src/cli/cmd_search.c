@@ -8,7 +8,7 @@
 
 /* The filter keys search takes; every other argument is a word. */
 static const char *const filter_keys[] = {"since", "until", "state", "dept", "category", "channel", "importance",
-                                          "page"};
+                                          "page", "branch"};
 
 /* True when an argument is written as a filter: Latin letters or _ before its first "=". Such
  * an argument is a filter or a mistake; anything else with "=" (金额=5000, a=b written after
@@ -33,11 +33,14 @@ static const char *filter_of(const char *arg, const char **value)
 	return NULL;
 }
 
-/* xinfang search WORDS... [since=] [until=] [state=] [dept=] [category=] [channel=] [importance=] [page=]. */
+/* xinfang search WORDS... [since=] [until=] [state=] [dept=] [category=] [channel=] [importance=] [page=]
+ * [--branch 代码 | branch=代码]. */
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	struct xf_search q;
 	memset(&q, 0, sizeof q);
+	if (cli_take_branch(&argc, argv, &q.branch) != 0)
+		return usage_error("--branch 后面须写机构代码%s", "");
 	struct xf_buf words;
 	buf_init(&words);
 	buf_puts(&words, "");
@@ -47,7 +50,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		if (key == NULL && looks_like_filter(argv[i])) {
 			buf_free(&words);
 			return usage_error("search 不认识条件“%s”：可用 since= until= state= dept= category= channel= importance= "
-			                   "page=；要按文字查，请把“=”换成空格",
+			                   "page= branch=；要按文字查，请把“=”换成空格",
 			                   argv[i]);
 		} else if (key == NULL)
 			buf_printf(&words, "%s%s", words.len ? " " : "", argv[i]);
@@ -65,6 +68,8 @@ int cmd_search(struct cli *c, int argc, char **argv)
 			q.channel = v;
 		else if (strcmp(key, "importance") == 0)
 			q.importance = v;
+		else if (strcmp(key, "branch") == 0)
+			q.branch = v;
 		else if ((q.page = atoi(v)) < 1) {
 			buf_free(&words);
 			return usage_error("page=“%s”应是从 1 起的页码", v);

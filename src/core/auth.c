@@ -610,20 +610,22 @@ int auth_create_admin(struct xf_store *st, const char *name, const char *passwor
 	return XF_OK;
 }
 
-/* Checks that a handler's department exists. */
-static int check_department(struct xf_store *st, int role, const char *department, struct xf_err *err)
+/* Checks that a handler's department is one of the account's branch. */
+static int check_department(struct xf_store *st, int role, const char *department, int64_t branch,
+                            struct xf_err *err)
 {
 	if (role != XF_ROLE_HANDLER)
 		return XF_OK;
 	if (str_empty(department))
 		return xf_err_set(err, XF_EINVAL, "经办人须指定所在部门：从承办部门中选一个");
-	struct xf_rows rows;
-	int rc = store_list(st, "departments", "name", department, &rows, err);
-	if (rc != XF_OK)
-		return rc;
-	size_t found = rows.n;
-	rows_free(&rows);
-	return found ? XF_OK : xf_err_set(err, XF_EINVAL, "没有部门“%s”", department);
+	bool found;
+	char *names;
+	int rc = branch_department(st, branch, department, &found, &names, err);
+	if (rc == XF_OK && !found)
+		rc = xf_err_set(err, XF_EINVAL, "账户所属机构没有部门“%s”：可选 %s", department,
+		                *names ? names : "（该机构还没有部门，请先添加）");
+	free(names);
+	return rc;
 }
 
 /* Parses a role or explains the choices. */
@@ -638,7 +640,7 @@ static int parse_role(const char *role, struct xf_err *err)
 
 /* A new account's fields, read-only checks (inside the caller's transaction when it has one). */
 static int check_new_account(struct xf_session *s, const char *name, const char *role, const char *full_name,
-                             const char *department, struct xf_err *err)
+                             const char *department, int64_t branch, struct xf_err *err)
 {
 	int r = parse_role(role, err);
 	if (r < 0)
@@ -655,7 +657,7 @@ static int check_new_account(struct xf_session *s, const char *name, const char 
 		rows_free(&rows);
 	}
 	if (rc == XF_OK)
-		rc = check_department(s->st, r, department, err);
+		rc = check_department(s->st, r, department, branch, err);
 	return rc;
 }
 
@@ -665,7 +667,7 @@ int auth_user_check_new(struct xf_session *s, const char *name, const char *role
 {
 	if (!auth_require(s, XF_MAY(XF_ROLE_ADMIN), "添加用户", err))
 		return err->code;
-	return check_new_account(s, name, role, full_name, department, err);
+	return check_new_account(s, name, role, full_name, department, s->op.branch, err);
 }
 
 /* Adds an account. */
@@ -689,7 +691,7 @@ int auth_user_add_in(struct xf_session *s, const char *name, const char *role, c
 		branch = s->op.branch;
 	if ((rc = session_begin(s, err)) != XF_OK)
 		return rc;
-	rc = check_new_account(s, name, role, full_name, department, err);
+	rc = check_new_account(s, name, role, full_name, department, branch, err);
 	int r = auth_role_parse(role);
 	int64_t id;
 	if (rc == XF_OK)
@@ -915,7 +917,7 @@ int auth_user_set_role(struct xf_session *s, const char *name, const char *role,
 	int rc = admin_begin(s, "更改角色", name, &row, err);
 	if (rc != XF_OK)
 		return rc;
-	rc = check_department(s->st, r, department, err);
+	rc = check_department(s->st, r, department, branch_of_row(&row), err);
 	size_t admins = 0;
 	if (rc == XF_OK && r != XF_ROLE_ADMIN && strcmp(fields_str(&row, "role"), "admin") == 0 &&
 	    (rc = other_admins(s->st, name, &admins, err)) == XF_OK && admins == 0)

@@ -107,23 +107,32 @@ bool branch_reach_spans(const struct xf_session *s)
 	return s->op.role == XF_ROLE_SUPERVISOR || s->op.role == XF_ROLE_ADMIN;
 }
 
+/* The session's branch: one never set (a session not begun by session_start) is the store's
+ * own, as a row without a branch is. */
+static int64_t own_branch(const struct xf_session *s)
+{
+	return s->op.branch > 0 ? s->op.branch : XF_BRANCH_OWN;
+}
+
 /* The path prefix of the session's reach. */
 const char *branch_reach_path(const struct xf_session *s)
 {
+	if (s->op.branch <= 0 && s->op.branch_path[0] == '\0')
+		return "/1/";
 	return s->op.branch_path[0] ? s->op.branch_path : "/unreadable/";
 }
 
 /* The session's reach for the store's queries. */
 void branch_reach(const struct xf_session *s, struct xf_reach *out)
 {
-	out->branch = s->op.branch;
+	out->branch = own_branch(s);
 	out->path = branch_reach_spans(s) ? branch_reach_path(s) : NULL;
 }
 
 /* True when path lies in the session's reach. */
 static bool path_in_reach(const struct xf_session *s, int64_t id, const char *path)
 {
-	if (id == s->op.branch)
+	if (id == own_branch(s))
 		return true;
 	if (!branch_reach_spans(s))
 		return false;
@@ -136,7 +145,7 @@ bool branch_in_reach(struct xf_session *s, int64_t branch)
 {
 	if (branch <= 0)
 		branch = XF_BRANCH_OWN;
-	if (branch == s->op.branch)
+	if (branch == own_branch(s))
 		return true;
 	if (!branch_reach_spans(s))
 		return false;

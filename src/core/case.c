@@ -261,25 +261,42 @@ static int check_keys(const struct xf_move_def *def, const struct xf_fields *in,
 	return XF_OK;
 }
 
-/* True when a reference list (channels, categories, departments) holds name. */
+/* True when a row of a reference list is the session's to see: a department of a branch in
+ * its reach (channels and categories belong to the whole store). */
+static bool list_row_in_reach(struct xf_session *s, const char *table, const struct xf_fields *row)
+{
+	return strcmp(table, "departments") != 0 || branch_in_reach(s, branch_of_row(row));
+}
+
+/* True when a reference list (channels, categories, departments in reach) holds name. */
 static int list_has(struct xf_session *s, const char *table, const char *name, bool *found, struct xf_err *err)
 {
 	struct xf_rows rows;
 	int rc = store_list(s->st, table, "name", name, &rows, err);
-	*found = rc == XF_OK && rows.n > 0;
-	rows_free(&rows);
+	*found = false;
+	for (size_t i = 0; rc == XF_OK && i < rows.n && !*found; i++)
+		*found = list_row_in_reach(s, table, &rows.v[i]);
+	if (rc == XF_OK)
+		rows_free(&rows);
 	return rc;
 }
 
-/* Names of a reference list joined with 、 for messages. */
+/* Names of a reference list (in reach, each once) joined with 、 for messages. */
 static char *list_names(struct xf_session *s, const char *table)
 {
 	struct xf_rows rows;
 	struct xf_buf b;
 	buf_init(&b);
+	buf_puts(&b, "");
 	if (store_list(s->st, table, NULL, NULL, &rows, NULL) == XF_OK) {
-		for (size_t i = 0; i < rows.n; i++)
-			buf_printf(&b, "%s%s", i ? "、" : "", fields_str(&rows.v[i], "name"));
+		for (size_t i = 0; i < rows.n; i++) {
+			char *one = xasprintf("、%s、", fields_str(&rows.v[i], "name"));
+			char *all = xasprintf("、%s、", b.data);
+			if (list_row_in_reach(s, table, &rows.v[i]) && strstr(all, one) == NULL)
+				buf_printf(&b, "%s%s", b.len ? "、" : "", fields_str(&rows.v[i], "name"));
+			free(one);
+			free(all);
+		}
 		rows_free(&rows);
 	}
 	return b.data;
@@ -761,15 +778,21 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 	return rc;
 }
 
-/* Loads a case row and its state. */
+/* Loads a case row and its state, for a view or a move: a case out of the session's reach is
+ * not found, as if there were none (every view and move of a case by id comes through here). */
 static int load_case(struct xf_session *s, int64_t id, struct xf_fields *row, enum xf_state *state,
                      struct xf_err *err)
 {
 	int rc = store_get(s->st, "cases", id, row, err);
 	if (rc == XF_ENOTFOUND)
 		return xf_err_set(err, XF_ENOTFOUND, "没有这件信访事项");
-	if (rc != XF_OK)
+	if (rc == XF_OK)
+		rc = branch_case_visible(s, row, err);
+	if (rc != XF_OK) {
+		if (rc == XF_ENOTFOUND)
+			fields_free(row);
 		return rc;
+	}
 	int st = case_state_parse(fields_str(row, "state"));
 	*state = st < 0 ? XF_ST_QUEUED : (enum xf_state)st;
 	return XF_OK;
@@ -793,12 +816,30 @@ static const char *due_column(enum xf_limit_kind kind)
 	return cols[kind];
 }
 
-/* Checks the departments of a transfer. */
+/* Checks that a department is one of the case's branch. */
+static int check_case_department(struct xf_session *s, const struct xf_fields *row, const char *label,
+                                 const char *dept, struct xf_err *err)
+{
+	bool found;
+	char *names;
+	int rc = branch_department(s->st, branch_of_row(row), dept, &found, &names, err);
+	if (rc != XF_OK || found) {
+		free(names);
+		return rc;
+	}
+	char shown[XF_CLIP_SIZE];
+	rc = xf_err_set(err, XF_EINVAL, "%s“%s”不是本事项所属机构的部门：可选 %s", label,
+	                text_clip(dept, 40, shown, sizeof shown), *names ? names : "（该机构还没有部门）");
+	free(names);
+	return rc;
+}
+
+/* Checks the departments of a transfer: the case's branch's. */
 static int transfer_departments(struct xf_session *s, const struct xf_fields *in, const struct xf_fields *row,
                                 struct xf_err *err)
 {
 	const char *dept = fields_str(in, "dept");
-	int rc = check_choice(s, "departments", "承办部门", dept, err);
+	int rc = check_case_department(s, row, "承办部门", dept, err);
 	if (rc != XF_OK)
 		return rc;
 	char *co = xstrdup(fields_str(in, "co_depts")), *save = NULL;
@@ -806,7 +847,7 @@ static int transfer_departments(struct xf_session *s, const struct xf_fields *in
 		if (strcmp(d, dept) == 0)
 			rc = xf_err_set(err, XF_EINVAL, "协办部门不能与主办部门（%s）相同", dept);
 		else
-			rc = check_choice(s, "departments", "协办部门", d, err);
+			rc = check_case_department(s, row, "协办部门", d, err);
 	}
 	free(co);
 	if (rc == XF_OK)
@@ -1198,6 +1239,8 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 		rc = xf_err_set(err, XF_ECONFLICT, "%s 刚被其他人修改过：请重新打开后再操作，您的输入未保存",
 		                fields_str(&row, "number"));
 	if (rc == XF_OK)
+		rc = branch_case_writable(s, &row, err);
+	if (rc == XF_OK)
 		rc = move_allowed(s, def, &row, state, err);
 	const char *table = NULL;
 	if (rc == XF_OK)
@@ -1288,6 +1331,8 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 	rc = load_case(s, id, &row, &state, err);
 	if (rc == XF_OK && expect_version > 0 && atoll(fields_str(&row, "version")) != expect_version)
 		rc = xf_err_set(err, XF_ECONFLICT, "刚被其他人修改过：请重新打开后再更正");
+	if (rc == XF_OK)
+		rc = branch_case_writable(s, &row, err);
 	if (rc == XF_OK && state == XF_ST_CLOSED)
 		rc = xf_err_set(err, XF_ESTATE, "已结案的事项不能更正登记内容");
 	if (rc == XF_OK && fields_has(&pet, "id_number")) {
@@ -1372,7 +1417,8 @@ static int view_links(struct xf_session *s, const char *cid, struct xf_fields *v
 	buf_init(&b);
 	for (size_t i = 0; i < rows.n; i++) {
 		struct xf_fields other;
-		if (store_get(s->st, "cases", atoll(fields_str(&rows.v[i], "linked_id")), &other, NULL) == XF_OK)
+		if (store_get(s->st, "cases", atoll(fields_str(&rows.v[i], "linked_id")), &other, NULL) == XF_OK &&
+		    branch_case_visible(s, &other, NULL) == XF_OK)
 			buf_printf(&b, "%s%s", b.len ? "," : "", fields_str(&other, "number"));
 		fields_free(&other);
 	}
@@ -1475,7 +1521,9 @@ int case_moves_open(struct xf_session *s, int64_t id, enum xf_move *moves, int *
 	int rc = load_case(s, id, &row, &state, err);
 	if (rc != XF_OK)
 		return rc;
-	for (int i = 0; i < XF_MV_COUNT; i++) {
+	struct xf_err read_only;
+	bool writable = branch_case_writable(s, &row, &read_only) == XF_OK;
+	for (int i = 0; writable && i < XF_MV_COUNT; i++) {
 		struct xf_err ignore;
 		if (move_allowed(s, &xf_moves[i], &row, state, &ignore) == XF_OK)
 			moves[(*n)++] = (enum xf_move)i;
@@ -1499,7 +1547,7 @@ static char *lookup_form(const char *key, const char *value)
 	return trimmed;
 }
 
-/* Earlier cases of the same petitioner. */
+/* Earlier cases of the same petitioner, in the session's reach. */
 int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_t exclude_id,
                         struct xf_rows *out, struct xf_err *err)
 {
@@ -1507,6 +1555,8 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 	out->n = 0;
 	if (!auth_require(s, OP | HD, "查看重复信访", err))
 		return err->code;
+	struct xf_reach reach;
+	branch_reach(s, &reach);
 	static const char *const keys[][2] = {{"id_number", "证件号码"}, {"phone", "联系电话"}, {"name", "姓名"}};
 	size_t cap = 0;
 	for (size_t k = 0; k < 3; k++) {
@@ -1516,7 +1566,7 @@ int case_repeat_matches(struct xf_session *s, const struct xf_fields *in, int64_
 			continue;
 		}
 		struct xf_rows rows;
-		int rc = store_petitioner_cases(s->st, keys[k][0], v, &rows, err);
+		int rc = store_petitioner_cases(s->st, &reach, keys[k][0], v, &rows, err);
 		free(v);
 		if (rc != XF_OK) {
 			rows_free(out);
@@ -1560,12 +1610,24 @@ static void cut_characters(struct xf_fields *f, const char *key, int max)
 	}
 }
 
-/* Lists cases, a handler's limited to the handler's department. */
+/* Lists cases in the session's reach, a handler's limited to the handler's department. */
 int case_list(struct xf_session *s, const char *state, const char *department, const char *created_by,
               enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err)
 {
+	return case_list_in(s, NULL, state, department, created_by, order, limit, out, err);
+}
+
+/* Lists cases of one branch in reach (NULL: all in reach). */
+int case_list_in(struct xf_session *s, const char *branch, const char *state, const char *department,
+                 const char *created_by, enum xf_list_order order, int limit, struct xf_rows *out,
+                 struct xf_err *err)
+{
 	out->v = NULL;
 	out->n = 0;
+	struct xf_reach reach;
+	int rc = branch_list_reach(s, branch, &reach, err);
+	if (rc != XF_OK)
+		return rc;
 	const char *state_key = NULL;
 	if (!str_empty(state)) {
 		int st = case_state_parse(state);
@@ -1575,8 +1637,8 @@ int case_list(struct xf_session *s, const char *state, const char *department, c
 	}
 	if (s->op.role == XF_ROLE_HANDLER)
 		department = s->op.department;
-	int rc = store_case_briefs(s->st, state_key, str_empty(department) ? NULL : department,
-	                           str_empty(created_by) ? NULL : created_by, order, limit > 0 ? limit : 100, out, err);
+	rc = store_case_briefs(s->st, &reach, state_key, str_empty(department) ? NULL : department,
+	                       str_empty(created_by) ? NULL : created_by, order, limit > 0 ? limit : 100, out, err);
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
 		int st = case_state_parse(fields_str(&out->v[i], "state"));
 		fields_set(&out->v[i], "state", st >= 0 ? state_labels[st] : "");
@@ -1634,12 +1696,21 @@ void case_status_text(const struct xf_status_counts *c, char *out, size_t n)
 	         c->pending_transfer, c->overdue[XF_LIMIT_TRANSFER]);
 }
 
-/* Open cases nearing or past their limits. */
+/* Open cases in reach nearing or past their limits. */
 int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
+{
+	return case_due_list_in(s, NULL, out, err);
+}
+
+/* Open cases of one branch in reach (NULL: all in reach) nearing or past their limits. */
+int case_due_list_in(struct xf_session *s, const char *branch, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
 	out->n = 0;
-	int rc = session_load_reference(s, err);
+	struct xf_reach reach;
+	int rc = branch_list_reach(s, branch, &reach, err);
+	if (rc == XF_OK)
+		rc = session_load_reference(s, err);
 	if (rc != XF_OK)
 		return rc;
 	if (!auth_require(s, OP | HD | HN, "查看时限清单", err))
@@ -1652,7 +1723,7 @@ int case_due_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 		char until[11];
 		date_format(today + s->rules.warn_days[k], until);
 		struct xf_rows rows;
-		rc = store_pending_list(s->st, k, until, own_department(s), &rows, err);
+		rc = store_pending_list(s->st, &reach, k, until, own_department(s), &rows, err);
 		bool got = rc == XF_OK;
 		if (rc == XF_OK)
 			rc = mask_case_rows(s, &rows, err);

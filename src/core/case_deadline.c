@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/limits.h"
@@ -14,6 +15,11 @@
 /* Every extension request of a case, oldest first. */
 int case_extensions(struct xf_session *s, int64_t id, struct xf_rows *rows, struct xf_err *err)
 {
+	rows->v = NULL;
+	rows->n = 0;
+	int rc = branch_case_id_visible(s, id, err);
+	if (rc != XF_OK)
+		return rc;
 	char cid[32];
 	snprintf(cid, sizeof cid, "%lld", (long long)id);
 	return store_list(s->st, "extensions", "case_id", cid, rows, err);
@@ -121,6 +127,8 @@ int case_transfer_deadline(struct xf_session *s, int64_t id, char earliest[11], 
 	int rc = store_get(s->st, "cases", id, &row, err);
 	if (rc == XF_ENOTFOUND)
 		return xf_err_set(err, XF_ENOTFOUND, "没有这件信访事项");
+	if (rc == XF_OK && (rc = branch_case_visible(s, &row, err)) != XF_OK)
+		fields_free(&row);
 	if (rc != XF_OK)
 		return rc;
 	int lo, hi;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/case.h"
 #include "xinfang/field.h"
 #include "xinfang/mask.h"
@@ -156,6 +157,11 @@ static int add_links(struct xf_session *s, const char *cid, bool incoming, const
 		struct xf_fields other;
 		if (store_get(s->st, "cases", atoll(fields_str(r, incoming ? "case_id" : "linked_id")), &other, NULL) != XF_OK)
 			continue;
+		/* a linked case out of the reader's reach is not there for them */
+		if (branch_case_visible(s, &other, NULL) != XF_OK) {
+			fields_free(&other);
+			continue;
+		}
 		char who[160];
 		operator_label(ops, fields_str(r, "actor"), who, sizeof who);
 		struct xf_fields *f = new_record(out, cap, incoming ? "被关联为重复信访" : "关联重复信访",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/casefile.h"
@@ -69,7 +70,9 @@ int desk_queue(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 	out->n = 0;
 	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_OPERATOR), "查看待批队列", err))
 		return err->code;
-	int rc = store_queue(s->st, 500, out, err);
+	struct xf_reach reach;
+	branch_reach(s, &reach);
+	int rc = store_queue(s->st, &reach, 500, out, err);
 	int today = clock_today();
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++) {
 		struct xf_fields *r = &out->v[i];
@@ -137,7 +140,9 @@ int desk_choices(struct xf_session *s, const char *list, struct xf_fields *out, 
 		return rc;
 	for (size_t i = 0; i < rows.n; i++) {
 		const char *name = fields_str(&rows.v[i], "name");
-		if (strcmp(list, "departments") == 0 && strcmp(fields_str(&rows.v[i], "active"), "0") == 0)
+		/* the departments offered are those of the operator's own branch, in use */
+		if (strcmp(list, "departments") == 0 &&
+		    (strcmp(fields_str(&rows.v[i], "active"), "0") == 0 || branch_of_row(&rows.v[i]) != s->op.branch))
 			continue;
 		fields_set(out, name, name);
 	}

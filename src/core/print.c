@@ -15,6 +15,7 @@
 
 #include "xinfang/audit.h"
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/pdf.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
@@ -203,11 +204,13 @@ static int printed_before(struct xf_session *s, int64_t id, const char *form, bo
 int print_record(struct xf_session *s, int64_t id, const char *form, const char *destination,
                  const char *encoding, struct xf_err *err)
 {
-	bool before;
+	bool before = false;
 	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;
-	rc = printed_before(s, id, form, &before, err);
+	rc = branch_case_id_visible(s, id, err);
+	if (rc == XF_OK)
+		rc = printed_before(s, id, form, &before, err);
 	struct xf_fields rec;
 	fields_init(&rec);
 	char cid[32], now[20];

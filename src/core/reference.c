@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
@@ -40,7 +41,23 @@ static bool known_list(const char *list)
 	return strcmp(list, "departments") == 0 || strcmp(list, "categories") == 0 || strcmp(list, "channels") == 0;
 }
 
-/* The lists as people read them. */
+/* Keeps of a list's rows those the session's branch has: departments belong to a branch
+ * (channels and categories to the whole store). */
+static void own_rows(struct xf_session *s, const char *list, struct xf_rows *rows)
+{
+	if (strcmp(list, "departments") != 0)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < rows->n; i++) {
+		if (branch_of_row(&rows->v[i]) == s->op.branch)
+			rows->v[kept++] = rows->v[i];
+		else
+			fields_free(&rows->v[i]);
+	}
+	rows->n = kept;
+}
+
+/* The lists as people read them (departments: the account's branch's). */
 int reference_list(struct xf_session *s, const char *list, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
@@ -51,6 +68,7 @@ int reference_list(struct xf_session *s, const char *list, struct xf_rows *out, 
 	int rc = store_list(s->st, list, NULL, NULL, &rows, err);
 	if (rc != XF_OK)
 		return rc;
+	own_rows(s, list, &rows);
 	out->v = xcalloc(rows.n + 1, sizeof *out->v);
 	for (size_t i = 0; i < rows.n; i++) {
 		const struct xf_fields *r = &rows.v[i];
@@ -157,14 +175,27 @@ static int save(struct xf_session *s, const char *list, const char *name, struct
 		return rc;
 	struct xf_rows before = {NULL, 0};
 	rc = store_list(s->st, list, "name", name, &before, err);
+	if (rc == XF_OK)
+		own_rows(s, list, &before);
 	if (rc == XF_OK && adding && before.n > 0)
 		rc = xf_err_set(err, XF_EEXIST, "已有“%s”，不能重复添加", name);
 	if (rc == XF_OK && !adding && before.n == 0)
 		rc = xf_err_set(err, XF_ENOTFOUND, "没有“%s”这一项", name);
 	if (rc == XF_OK && adding && strcmp(list, "departments") != 0)
 		rc = next_ord(s, list, cols, err);
-	if (rc == XF_OK)
-		rc = adding ? store_insert(s->st, list, cols, NULL, err) : store_update_named(s->st, list, name, cols, err);
+	/* A department belongs to the branch of the admin who adds it (the own branch: the default). */
+	if (rc == XF_OK && adding && strcmp(list, "departments") == 0 && s->op.branch != XF_BRANCH_OWN) {
+		char branch[24];
+		snprintf(branch, sizeof branch, "%lld", (long long)s->op.branch);
+		fields_set(cols, "branch", branch);
+	}
+	/* a department is changed in its own branch only: other branches may have one of that name */
+	if (rc == XF_OK && adding)
+		rc = store_insert(s->st, list, cols, NULL, err);
+	else if (rc == XF_OK && strcmp(list, "departments") == 0)
+		rc = store_update(s->st, list, atoll(fields_str(&before.v[0], "id")), cols, 0, err);
+	else if (rc == XF_OK)
+		rc = store_update_named(s->st, list, name, cols, err);
 	if (rc == XF_OK) {
 		fields_set(cols, "list", list);
 		fields_set(cols, "name", name);

@@ -2,9 +2,11 @@
  * who may find what, and the marked snippet of each result. */
 #include "xinfang/search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
@@ -504,11 +506,12 @@ static bool bare_sequence(const char *word, int *seq)
 	return *seq > 0;
 }
 
-/* Takes the words that are case numbers (2026-0201, 2026年第0201号) out of the words: they
- * become a JSON array of numbers as stored (*numbers, NULL when none) and the rest is
- * returned joined by spaces (a new string). A year no case can have (0755-1234567 is a
- * telephone) leaves the word to be searched as written. */
-static char *take_numbers(const char *words, char **numbers)
+/* Takes the words that are case numbers (2026-0201, 2026年第0201号, BJ01-2026年第0201号) out
+ * of the words: they become a JSON array of numbers as stored (*numbers, NULL when none), a
+ * number without a branch's code being one of own_code's branch, and the rest is returned
+ * joined by spaces (a new string). A year no case can have (0755-1234567 is a telephone)
+ * leaves the word to be searched as written. */
+static char *take_numbers(const char *words, const char *own_code, char **numbers)
 {
 	char **w;
 	size_t n = split_words(words, &w);
@@ -518,10 +521,11 @@ static char *take_numbers(const char *words, char **numbers)
 	buf_init(&list);
 	for (size_t i = 0; i < n; i++) {
 		int year, seq;
-		if (case_parse_number(w[i], &year, &seq, NULL) == XF_OK && year >= 1980 &&
+		char code[XF_BRANCH_CODE_MAX + 1];
+		if (case_parse_branch_number(w[i], code, &year, &seq, NULL) == XF_OK && year >= 1980 &&
 		    year <= date_year(clock_today()) + 1) {
 			char number[32];
-			case_format_number(year, seq, number);
+			case_format_branch_number(*code ? code : own_code, year, seq, number);
 			buf_printf(&list, "%s\"%s\"", list.len ? "," : "[", number);
 		} else {
 			buf_printf(&rest, "%s%s", rest.len ? " " : "", w[i]);
@@ -548,6 +552,8 @@ struct plan {
 	struct xf_rows lead; /* this year's case of a bare number, shown first (0 or 1 row) */
 	struct xf_buf joined; /* the words, one space between */
 	bool handler;
+	struct xf_reach reach; /* the branches searched: the session's reach, or the one filtered */
+	char own_code[XF_BRANCH_CODE_MAX + 1]; /* the code of the account's branch */
 };
 
 /* Frees a plan. */
@@ -572,9 +578,20 @@ static int plan_search(struct xf_session *s, const struct xf_search *q, struct p
 	buf_puts(&p->joined, "");
 	const char *state;
 	int rc = check_filters(s, q, &state, err);
+	if (rc == XF_OK)
+		rc = branch_list_reach(s, q->branch, &p->reach, err);
 	if (rc != XF_OK)
 		return rc;
-	p->rest = take_numbers(q->words, &p->numbers);
+	/* The code numbers without one are read with; a branch that cannot be read gives none, and
+	 * those numbers then find nothing of a branch with a code (never more than the reach). */
+	struct xf_branch own;
+	struct xf_err unread;
+	struct xf_reach mine;
+	branch_reach(s, &mine);
+	if (branch_get(s->st, mine.branch, &own, &unread) == XF_OK)
+		snprintf(p->own_code, sizeof p->own_code, "%s", own.code);
+	p->sql.reach = &p->reach;
+	p->rest = take_numbers(q->words, p->own_code, &p->numbers);
 	const char *words = p->rest;
 	if (!str_empty(words) && phone_normalize(words, "", &p->phone, NULL) == XF_OK)
 		words = p->phone;
@@ -608,7 +625,7 @@ static int plan_search(struct xf_session *s, const struct xf_search *q, struct p
 	int seq;
 	if (p->numbers == NULL && p->nw == 1 && bare_sequence(p->w[0], &seq)) {
 		char number[32];
-		case_format_number(date_year(clock_today()), seq, number);
+		case_format_branch_number(p->own_code, date_year(clock_today()), seq, number);
 		char *one_number = xasprintf("[\"%s\"]", number);
 		struct xf_search_sql one = *sql;
 		one.match = one.match_text = NULL;

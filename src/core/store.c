@@ -853,10 +853,17 @@ int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum 
 	return step == XF_DB_ROW ? XF_OK : fail(st, err, "统计时限");
 }
 
+/* True when a reach covers the whole store: none, or every branch under the top (id 1, the
+ * store's own, whose path every branch's starts with). */
+static bool reach_whole(const struct xf_reach *reach)
+{
+	return reach == NULL || (reach->path != NULL && strcmp(reach->path, "/1/") == 0);
+}
+
 /* The condition "column's branch is in reach" at parameter p. */
 char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
 {
-	if (reach == NULL)
+	if (reach_whole(reach))
 		return xstrdup("1 = 1");
 	if (reach->path == NULL)
 		return xasprintf("%s = ?%d", column, p);
@@ -867,7 +874,7 @@ char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
  * slashes, no wildcard). */
 void store_reach_bind(struct xf_db_stmt *stmt, const struct xf_reach *reach, int p)
 {
-	if (reach == NULL)
+	if (reach_whole(reach))
 		return;
 	if (reach->path == NULL) {
 		xf_db_bind_int64(stmt, p, reach->branch);
@@ -925,20 +932,23 @@ int store_pending_counts_check(struct xf_store *st, long *differing, struct xf_e
 	return step == XF_DB_ROW ? XF_OK : fail(st, err, "核对时限计数");
 }
 
-/* Lists pending cases due by a date. */
-int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
-                       struct xf_rows *out, struct xf_err *err)
+/* Lists pending cases in reach due by a date. */
+int store_pending_list(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *to,
+                       const char *department, struct xf_rows *out, struct xf_err *err)
 {
 	/* SQLite is told the partial index; PostgreSQL's planner picks it by itself. */
 	char *indexed = on_sqlite(st) ? xasprintf("INDEXED BY cases_%s ", due_columns[kind]) : xstrdup("");
+	char *in_reach = store_reach_sql(reach, "c.branch", 3);
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.%s AS due, "
 	                      XF_LIST_NAME ", c.department, c.category, c.received "
 	                      "FROM cases c %s"
 	                      "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                      "WHERE %s AND c.%s <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR c.department = ?2) "
+	                      "WHERE %s AND c.%s <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR c.department = ?2) AND %s "
 	                      "ORDER BY c.%s, c.id",
-	                      due_columns[kind], indexed, pending_states[kind], due_columns[kind], due_columns[kind]);
+	                      due_columns[kind], indexed, pending_states[kind], due_columns[kind], in_reach,
+	                      due_columns[kind]);
 	free(indexed);
+	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
@@ -947,39 +957,45 @@ int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char 
 	xf_db_bind_text(stmt, 1, to, -1);
 	if (department)
 		xf_db_bind_text(stmt, 2, department, -1);
+	store_reach_bind(stmt, reach, 3);
 	return store_db_collect(st, stmt, out, err);
 }
 
-/* Cases of petitioners matching one identifying column. */
-int store_petitioner_cases(struct xf_store *st, const char *column, const char *value, struct xf_rows *out,
-                           struct xf_err *err)
+/* Cases in reach of petitioners matching one identifying column. */
+int store_petitioner_cases(struct xf_store *st, const struct xf_reach *reach, const char *column, const char *value,
+                           struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
 	out->n = 0;
 	if (strcmp(column, "id_number") != 0 && strcmp(column, "phone") != 0 && strcmp(column, "name") != 0)
 		return xf_err_set(err, XF_EINVAL, "内部错误：不能按 %s 查找信访人", column);
+	char *in_reach = store_reach_sql(reach, "c.branch", 2);
 	char *sql = xasprintf("SELECT DISTINCT c.id, c.number, c.state, c.received, p.name "
 	                      "FROM petitioners p JOIN cases c ON c.id = p.case_id "
-	                      "WHERE p.%s = ?1 AND p.%s <> '' ORDER BY c.received, c.id",
-	                      column, column);
+	                      "WHERE p.%s = ?1 AND p.%s <> '' AND %s ORDER BY c.received, c.id",
+	                      column, column, in_reach);
+	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	xf_db_bind_text(stmt, 1, value, -1);
+	store_reach_bind(stmt, reach, 2);
 	return store_db_collect(st, stmt, out, err);
 }
 
 /* Brief rows for lists. */
-int store_case_briefs(struct xf_store *st, const char *state, const char *department, const char *created_by,
-                      enum xf_list_order order, int limit, struct xf_rows *out, struct xf_err *err)
+int store_case_briefs(struct xf_store *st, const struct xf_reach *reach, const char *state, const char *department,
+                      const char *created_by, enum xf_list_order order, int limit, struct xf_rows *out,
+                      struct xf_err *err)
 {
 	/* Two texts rather than one ORDER BY CASE: newest first keeps its index-ordered scan. */
 	static const char *const order_by[] = {
 		[XF_LIST_NEWEST] = "ORDER BY c.received DESC, c.id DESC LIMIT ?3",
 		[XF_LIST_DUE_HANDLE] = "ORDER BY c.due_handle, c.received, c.id LIMIT ?3",
 	};
+	char *in_reach = store_reach_sql(reach, "c.branch", 5);
 	char *sql = xasprintf("SELECT c.id, c.number, c.state, c.closure, c.received, c.channel, "
 	                      XF_LIST_NAME ", c.category, c.department, "
 	                      "c.summary, c.due_transfer, c.due_handle, c.due_reply, c.created_by, "
@@ -987,8 +1003,9 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 	                      "FROM cases c LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
 	                      "WHERE (CAST(?1 AS TEXT) IS NULL OR c.state = ?1) "
 	                      "AND (CAST(?2 AS TEXT) IS NULL OR c.department = ?2) "
-	                      "AND (CAST(?4 AS TEXT) IS NULL OR c.created_by = ?4) %s",
-	                      order_by[order == XF_LIST_DUE_HANDLE ? XF_LIST_DUE_HANDLE : XF_LIST_NEWEST]);
+	                      "AND (CAST(?4 AS TEXT) IS NULL OR c.created_by = ?4) AND %s %s",
+	                      in_reach, order_by[order == XF_LIST_DUE_HANDLE ? XF_LIST_DUE_HANDLE : XF_LIST_NEWEST]);
+	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
@@ -1001,6 +1018,7 @@ int store_case_briefs(struct xf_store *st, const char *state, const char *depart
 	xf_db_bind_int64(stmt, 3, limit);
 	if (created_by)
 		xf_db_bind_text(stmt, 4, created_by, -1);
+	store_reach_bind(stmt, reach, 5);
 	return store_db_collect(st, stmt, out, err);
 }
 
@@ -1251,9 +1269,10 @@ int store_draft_drop(struct xf_store *st, const char *op, const char *form, stru
 	return store_db_run(st, stmt, err, "放弃草稿");
 }
 
-/* The head's queue. */
-int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_err *err)
+/* The head's queue, of the cases in reach. */
+int store_queue(struct xf_store *st, const struct xf_reach *reach, int limit, struct xf_rows *out, struct xf_err *err)
 {
+	char *in_reach = store_reach_sql(reach, "c.branch", 2);
 	/* SQLite is told the index of the queue's order; PostgreSQL's planner picks it by itself. */
 	char *sql = xasprintf(
 	                 "SELECT * FROM ("
@@ -1264,7 +1283,7 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " AS returned, '' AS ext_reason, '' AS ext_old_due, '' AS ext_limit, '' AS ext_at, '' AS ext_by "
 	                 " FROM cases c %s"
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                 " WHERE c.state = 'queued' ORDER BY c.due_transfer, c.id LIMIT ?1) AS queued "
+	                 " WHERE c.state = 'queued' AND %s ORDER BY c.due_transfer, c.id LIMIT ?1) AS queued "
 	                 "UNION ALL SELECT * FROM ("
 	                 " SELECT c.id, c.number, c.state, c.received, c.received_time, c.channel, "
 	                 " " XF_LIST_NAME ", c.category, substr(c.summary, 1, 60) AS summary, "
@@ -1273,14 +1292,16 @@ int store_queue(struct xf_store *st, int limit, struct xf_rows *out, struct xf_e
 	                 " e.actor AS ext_by "
 	                 " FROM extensions e JOIN cases c ON c.id = e.case_id "
 	                 " LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	                 " WHERE e.decision = 'pending' ORDER BY e.id LIMIT ?1) AS asked",
-	                 on_sqlite(st) ? "INDEXED BY cases_due_transfer " : "");
+	                 " WHERE e.decision = 'pending' AND %s ORDER BY e.id LIMIT ?1) AS asked",
+	                 on_sqlite(st) ? "INDEXED BY cases_due_transfer " : "", in_reach, in_reach);
+	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = prepare(st, sql, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	xf_db_bind_int64(stmt, 1, limit);
+	store_reach_bind(stmt, reach, 2);
 	return store_db_collect(st, stmt, out, err);
 }
 

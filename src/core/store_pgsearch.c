@@ -185,11 +185,12 @@ int store_pgsearch_attach(struct xf_store *st, bool *ready, struct xf_err *err)
 /* The statement of a search by case numbers or by filters alone (as store_search.c's
  * FROM_NUMBERS and FROM_FILTERS, newest receipt first): columns, then ?1 since, ?2 until, ?3
  * state, ?4 department, ?5 category, ?6 channel, ?7 importance, ?8 the handler's department, ?9
- * a case left out, ?10 the case numbers (a JSON array), ?11 limit (NULL: all), ?12 offset; a
- * count wraps it in count(*). */
-static char *cases_sql(const char *columns, bool petitioner, bool count)
+ * a case left out, ?10 the case numbers (a JSON array), ?11 limit (NULL: all), ?12 offset, ?13
+ * the reach (none for the whole store); a count wraps it in count(*). */
+static char *cases_sql(const char *columns, const struct xf_reach *reach, bool petitioner, bool count)
 {
-	return xasprintf(
+	char *in_reach = store_reach_sql(reach, "c.branch", 13);
+	char *sql = xasprintf(
 	    "%sSELECT %s FROM cases c LEFT JOIN search_rows r ON r.case_id = c.id %s"
 	    "WHERE (CAST(?1 AS text) IS NULL OR c.received >= CAST(?1 AS text)) "
 	    "AND (CAST(?2 AS text) IS NULL OR c.received <= CAST(?2 AS text)) "
@@ -200,10 +201,12 @@ static char *cases_sql(const char *columns, bool petitioner, bool count)
 	    "AND (CAST(?7 AS text) IS NULL OR c.importance = CAST(?7 AS text)) "
 	    "AND (CAST(?8 AS text) IS NULL OR c.department = CAST(?8 AS text)) "
 	    "AND (CAST(?9 AS bigint) IS NULL OR c.id <> CAST(?9 AS bigint)) "
-	    "AND (CAST(?10 AS text) IS NULL OR c.number IN (SELECT json_array_elements_text(CAST(?10 AS json)))) "
+	    "AND (CAST(?10 AS text) IS NULL OR c.number IN (SELECT json_array_elements_text(CAST(?10 AS json)))) AND %s "
 	    "ORDER BY c.received DESC, c.id DESC LIMIT CAST(?11 AS bigint) OFFSET CAST(?12 AS bigint)%s",
 	    count ? "SELECT count(*) FROM (" : "", columns,
-	    petitioner ? "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 " : "", count ? ") m" : "");
+	    petitioner ? "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 " : "", in_reach, count ? ") m" : "");
+	free(in_reach);
+	return sql;
 }
 
 /* Binds a text, or NULL for none. */
@@ -220,7 +223,7 @@ static void bind_text_or_null(struct xf_db_stmt *stmt, int i, const char *v)
 static int prepare_filters(struct xf_store *st, const struct xf_search_sql *q, const char *columns, bool petitioner,
                            bool all, struct xf_db_stmt **stmt, struct xf_err *err)
 {
-	char *sql = cases_sql(columns ? columns : "1", petitioner, columns == NULL);
+	char *sql = cases_sql(columns ? columns : "1", q->reach, petitioner, columns == NULL);
 	int rc = store_db_prepare(st, sql, stmt, err);
 	free(sql);
 	if (rc != XF_OK)
@@ -239,6 +242,7 @@ static int prepare_filters(struct xf_store *st, const struct xf_search_sql *q, c
 	else
 		xf_db_bind_int64(*stmt, 11, q->limit);
 	xf_db_bind_int64(*stmt, 12, all || q->offset < 0 ? 0 : q->offset);
+	store_reach_bind(*stmt, q->reach, 13);
 	return XF_OK;
 }
 
@@ -313,7 +317,8 @@ static int date_bounds(struct xf_store *st, const struct xf_search_sql *q, int64
 }
 
 /* Prepares a search with words: the walk down the index (search_pg_match_compile) wrapped in
- * head and tail, whose own parameters are ?1 the case left out, ?2 limit, ?3 offset. */
+ * head and tail, whose own parameters are ?1 the case left out, ?2 limit, ?3 offset, and after
+ * the walk's own the reach (the rows of cases in reach only). */
 static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, const char *head, const char *tail,
                          struct xf_db_stmt **stmt, struct xf_err *err)
 {
@@ -322,9 +327,16 @@ static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, con
 	struct search_pg_match m;
 	if (rc != XF_OK || (rc = search_pg_match_compile(store_db(st), q->match, 4, &m, err)) != XF_OK)
 		return rc;
+	/* The reach as a filter on each row's case, read by a scalar subquery: a filter keeps the
+	 * walk's order, where EXISTS could become a join that does not. */
+	int reach_p = m.first + 2 + m.nparams;
+	char *branch_of_row = xasprintf("(SELECT c.branch FROM cases c WHERE c.id = (w.row & %lld))", CASE_OF_ROW);
+	char *reach_cond = store_reach_sql(q->reach, branch_of_row, reach_p);
+	free(branch_of_row);
 	char *sql = xasprintf("%s(%s) w WHERE (CAST(?1 AS bigint) IS NULL OR (w.row & %lld) <> CAST(?1 AS bigint)) "
-	                      "LIMIT CAST(?2 AS bigint) OFFSET CAST(?3 AS bigint)%s",
-	                      head, m.sql, CASE_OF_ROW, tail);
+	                      "AND %s LIMIT CAST(?2 AS bigint) OFFSET CAST(?3 AS bigint)%s",
+	                      head, m.sql, CASE_OF_ROW, reach_cond, tail);
+	free(reach_cond);
 	rc = store_db_prepare(st, sql, stmt, err);
 	free(sql);
 	if (rc == XF_OK) {
@@ -338,6 +350,7 @@ static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, con
 		else
 			xf_db_bind_int64(*stmt, 2, q->limit);
 		xf_db_bind_int64(*stmt, 3, q->offset > 0 ? q->offset : 0);
+		store_reach_bind(*stmt, q->reach, reach_p);
 	}
 	search_pg_match_free(&m);
 	return rc;

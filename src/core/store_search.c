@@ -372,7 +372,7 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 	"AND (?4 IS NULL OR c.state = ?4) AND (?5 IS NULL OR c.department = ?5) "                                     \
 	"AND (?6 IS NULL OR c.category = ?6) AND (?7 IS NULL OR c.channel = ?7) "                                     \
 	"AND (?8 IS NULL OR c.importance = ?8) AND (?11 IS NULL OR c.department = ?11) "                             \
-	"AND (?14 IS NULL OR c.id <> ?14) "
+	"AND (?14 IS NULL OR c.id <> ?14) AND %s "
 
 /* What each kind of search reads and keeps, after its columns: case numbers lead (found
  * through their unique index, the words then checked on those few cases' index rows alone);
@@ -402,8 +402,8 @@ int store_search_flush(struct xf_store *st, struct xf_err *err)
 #define FROM_FILTERS FROM_FILTERS_(PETITIONER_JOIN)
 #define LEAN(from) from##_("")
 
-/* Binds a search's values to its statement (?1 … ?15 but ?12, as RESULT_FILTERS and FROM_* use
- * them). */
+/* Binds a search's values to its statement (?1 … ?16 but ?12, as RESULT_FILTERS and FROM_* use
+ * them; ?16 the reach). */
 static void bind_search(struct xf_db_stmt *stmt, const struct xf_search_sql *q)
 {
 	const char *text[] = {q->match, q->since, q->until, q->state, q->department, q->category, q->channel,
@@ -421,6 +421,21 @@ static void bind_search(struct xf_db_stmt *stmt, const struct xf_search_sql *q)
 		xf_db_bind_int64(stmt, 14, q->exclude_id);
 	if (q->before_row && q->match && !q->numbers) /* words only: the index's rows */
 		xf_db_bind_int64(stmt, 15, q->before_row);
+	store_reach_bind(stmt, q->reach, 16);
+}
+
+/* Prepares one of a search's statements (a format whose one %s is the reach's condition). */
+static int prepare_search(struct xf_store *st, const char *format, const struct xf_search_sql *q,
+                          struct xf_db_stmt **stmt, struct xf_err *err)
+{
+	char *in_reach = store_reach_sql(q->reach, "c.branch", 16);
+	char *sql = xasprintf(format, in_reach);
+	free(in_reach);
+	int rc = store_db_prepare(st, sql, stmt, err);
+	free(sql);
+	if (rc == XF_OK)
+		bind_search(*stmt, q);
+	return rc;
 }
 
 /* Whether the words (an FTS5 expression limited to the texts column) match one index row's
@@ -463,10 +478,9 @@ int store_search_count(struct xf_store *st, const struct xf_search_sql *q, long 
 	if (on_pg(st))
 		return store_pgsearch_count(st, q, count, err);
 	struct xf_db_stmt *stmt;
-	int rc = store_db_prepare(st, sql[search_kind(q)], &stmt, err);
+	int rc = prepare_search(st, sql[search_kind(q)], q, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	bind_search(stmt, q);
 	enum xf_db_step step = xf_db_step(stmt);
 	if (step == XF_DB_ROW)
 		*count = (long)xf_db_column_int64(stmt, 0);
@@ -493,10 +507,9 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 	if (on_pg(st))
 		return store_pgsearch_cases(st, q, out, err);
 	struct xf_db_stmt *stmt;
-	int rc = store_db_prepare(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], &stmt, err);
+	int rc = prepare_search(st, q->lean ? lean_sql[search_kind(q)] : sql[search_kind(q)], q, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	bind_search(stmt, q);
 	return store_db_collect(st, stmt, out, err);
 }
 

@@ -346,6 +346,49 @@ static void messages_clear_when_fixed(void **state)
 	env_teardown(&e);
 }
 
+/* A branch's head sees their branch's cases only on the queue and in search; the admin of
+ * the store above sees both branches' (the reach is the core's, the screens show what it gives). */
+static void branch_desk_shows_its_reach(void **state)
+{
+	(void)state;
+	struct desk_env e;
+	env_setup(&e, "2026-11-20");
+	cli(&e, "admin", (const char *[]){"branch", "add", "BJ01", "北京分行", NULL});
+	cli(&e, "admin", (const char *[]){"branch", "add", "SH01", "上海分行", NULL});
+	cli(&e, "admin", (const char *[]){"user", "add", "bjclerk", "operator", "branch=BJ01", NULL});
+	cli(&e, "admin", (const char *[]){"user", "add", "bjhead", "head", "branch=BJ01", NULL});
+	cli(&e, "admin", (const char *[]){"user", "add", "shclerk", "operator", "branch=SH01", NULL});
+	cli(&e, "bjclerk", (const char *[]){"new", "channel=来访", "category=服务态度", "name=张北京",
+	                                    "summary=北京柜台投诉", NULL});
+	cli(&e, "shclerk", (const char *[]){"new", "channel=来访", "category=服务态度", "name=李上海",
+	                                    "summary=上海柜台投诉", NULL});
+	struct term t;
+	open_desk(&t, &e, "bjhead", NULL);
+	term_send(&t, "2");
+	must_see(&t, "BJ01-2026年第0001号", 3000);
+	int row, col;
+	assert_false(term_find(&t, "SH01-", &row, &col));
+	assert_false(term_find(&t, "李上海", &row, &col));
+	term_send(&t, K_F10);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "投诉" K_F2);
+	must_see(&t, "查找结果", 3000);
+	must_see(&t, "共 1 件", 1000);
+	must_see(&t, "张北京", 1000);
+	assert_false(term_find(&t, "李上海", &row, &col));
+	term_free(&t);
+	open_desk(&t, &e, "admin", NULL);
+	term_send(&t, "5");
+	must_see(&t, "查找内容", 3000);
+	term_send(&t, "投诉" K_F2);
+	must_see(&t, "共 2 件", 3000);
+	must_see(&t, "李上海", 1000);
+	must_see(&t, "张北京", 1000);
+	term_free(&t);
+	env_teardown(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +400,7 @@ int main(void)
 		cmocka_unit_test(admin_adds_an_account),
 		cmocka_unit_test(admin_file_forms_show_whole_note),
 		cmocka_unit_test(messages_clear_when_fixed),
+		cmocka_unit_test(branch_desk_shows_its_reach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

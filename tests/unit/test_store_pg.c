@@ -188,30 +188,30 @@ static void test_reads(void **state)
 	assert_int_equal(rows.n, 1);
 	assert_string_equal(fields_str(&rows.v[0], "name"), "张三");
 	rows_free(&rows);
-	if (store_case_briefs(st, NULL, NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err) != XF_OK)
+	if (store_case_briefs(st, NULL, NULL, NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err) != XF_OK)
 		fail_msg("store_case_briefs: %s", err.msg);
 	assert_int_equal(rows.n, 1);
 	assert_string_equal(fields_str(&rows.v[0], "name"), "张三");
 	rows_free(&rows);
-	assert_int_equal(store_case_briefs(st, "queued", "办公室", "clerk", XF_LIST_DUE_HANDLE, 10, &rows, &err), XF_OK);
+	assert_int_equal(store_case_briefs(st, NULL, "queued", "办公室", "clerk", XF_LIST_DUE_HANDLE, 10, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
 	rows_free(&rows);
-	assert_int_equal(store_case_briefs(st, "closed", NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err), XF_OK);
+	assert_int_equal(store_case_briefs(st, NULL, "closed", NULL, NULL, XF_LIST_NEWEST, 10, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 0);
 	rows_free(&rows);
-	if (store_queue(st, 50, &rows, &err) != XF_OK)
+	if (store_queue(st, NULL, 50, &rows, &err) != XF_OK)
 		fail_msg("store_queue: %s", err.msg);
 	assert_int_equal(rows.n, 1);
 	assert_string_equal(fields_str(&rows.v[0], "number"), "2026-0007");
 	assert_string_equal(fields_str(&rows.v[0], "sect"), "0");
 	rows_free(&rows);
-	assert_int_equal(store_pending_list(st, XF_LIMIT_TRANSFER, "2026-11-30", NULL, &rows, &err), XF_OK);
+	assert_int_equal(store_pending_list(st, NULL, XF_LIMIT_TRANSFER, "2026-11-30", NULL, &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
 	rows_free(&rows);
-	assert_int_equal(store_pending_list(st, XF_LIMIT_TRANSFER, "2026-11-04", "办公室", &rows, &err), XF_OK);
+	assert_int_equal(store_pending_list(st, NULL, XF_LIMIT_TRANSFER, "2026-11-04", "办公室", &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 0);
 	rows_free(&rows);
-	assert_int_equal(store_petitioner_cases(st, "name", "张三", &rows, &err), XF_OK);
+	assert_int_equal(store_petitioner_cases(st, NULL, "name", "张三", &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
 	rows_free(&rows);
 	long n = -1;
