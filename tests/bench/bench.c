@@ -675,7 +675,7 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 	struct xf_err err;
 	long rows = 0;
 	for (int i = 0; i < runs; i++) {
-		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL, NULL};
+		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL, NULL, NULL};
 		double start = now_ms(), cpu = cpu_ms();
 		if (ledger_export(&b->s, &opts, &rows, &err) != XF_OK)
 			die("export", err.msg);
@@ -693,7 +693,7 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 	x = median(cx, runs);
 	r = median(cr, runs);
 	printf("export_cpu_rows_per_s\t%ld\t%.0f\t%.0f\t-\n", b->cases, rows / (x / 1e3), rows / (r / 1e3));
-	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL};
+	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL, NULL};
 	if (ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
 		die("export", err.msg);
 	for (int i = 0; i < runs; i++) {
