@@ -12,6 +12,7 @@
 #include "xinfang/branch.h"
 #include "xinfang/clock.h"
 #include "xinfang/ledger.h"
+#include "xinfang/oversight.h"
 #include "xinfang/report.h"
 
 /* Sets today. */
@@ -353,6 +354,72 @@ static void test_cli(void **state)
 	bank_close(&b);
 }
 
+/* The head office's limits list across branches runs by days left over every branch, each
+ * case named with its branch, a page at a time; a branch clerk's holds its branch only. */
+static void test_limits_across_branches(void **state)
+{
+	(void)state;
+	struct bank b;
+	bank_open(&b);
+	struct xf_err err;
+	struct xf_rows rows;
+	bool more = true;
+	if (oversight_due(&b.sup, 0, 50, &rows, &more, &err) != XF_OK)
+		fail_msg("due across: %s", err.msg);
+	assert_false(more);
+	bool seen_bj = false, seen_hq = false;
+	for (size_t i = 0; i < rows.n; i++) {
+		const char *branch = fields_str(&rows.v[i], "branch");
+		seen_bj |= strcmp(branch, "BJ01") == 0;
+		assert_string_not_equal(branch, "SH01"); /* its one case answered, its reply not yet near */
+		seen_hq |= strcmp(branch, "本行") == 0; /* the fixture's own branch has no code: its name */
+		if (i > 0 && atoi(fields_str(&rows.v[i], "days_left")) < atoi(fields_str(&rows.v[i - 1], "days_left")))
+			fail_msg("row %zu (%s, %s days left) after one with %s", i, fields_str(&rows.v[i], "number"),
+			         fields_str(&rows.v[i], "days_left"), fields_str(&rows.v[i - 1], "days_left"));
+	}
+	assert_true(seen_bj && seen_hq);
+	assert_true(rows.n >= 5);
+	/* BJ01's overdue transfer (运营管理部): 周限 of a case received 03-02, reported never. */
+	bool found = false;
+	for (size_t i = 0; i < rows.n; i++)
+		if (strcmp(fields_str(&rows.v[i], "department"), "运营管理部") == 0) {
+			found = true;
+			assert_string_equal(fields_str(&rows.v[i], "branch"), "BJ01");
+			assert_string_equal(fields_str(&rows.v[i], "limit"), "周限");
+			assert_true(atoi(fields_str(&rows.v[i], "days_left")) < 0);
+		}
+	assert_true(found);
+	/* Pages: two rows, then the rest from where the first page ended. */
+	struct xf_rows first, second;
+	assert_int_equal(oversight_due(&b.sup, 0, 2, &first, &more, &err), XF_OK);
+	assert_int_equal(first.n, 2);
+	assert_true(more);
+	assert_int_equal(oversight_due(&b.sup, 2, 50, &second, &more, &err), XF_OK);
+	assert_int_equal(second.n, rows.n - 2);
+	assert_string_equal(fields_str(&second.v[0], "number"), fields_str(&rows.v[2], "number"));
+	assert_string_equal(fields_str(&first.v[1], "number"), fields_str(&rows.v[1], "number"));
+	rows_free(&first);
+	rows_free(&second);
+	rows_free(&rows);
+	/* The branch clerk's: BJ01's only. */
+	assert_int_equal(oversight_due(&b.bjclerk, 0, 50, &rows, &more, &err), XF_OK);
+	assert_true(rows.n >= 2);
+	for (size_t i = 0; i < rows.n; i++)
+		assert_string_equal(fields_str(&rows.v[i], "branch"), "BJ01");
+	rows_free(&rows);
+	/* The command line: due for the supervisor has the branch column. */
+	char *db = xasprintf("XINFANG_DB=%s", b.fx.db);
+	const char *env[] = {db, "XINFANG_USER=sup", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", NULL};
+	const char *argv[] = {"due", NULL};
+	struct run_result r;
+	run_xinfang(&r, env, argv);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "分支机构\t编号\t时限"));
+	assert_non_null(strstr(r.out, "\nBJ01\tBJ01-2026年第0002号\t周限\t已转办\t"));
+	free(db);
+	bank_close(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_branch_account_sees_its_branch),
 		cmocka_unit_test(test_one_office_ledger_unchanged),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_limits_across_branches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
