@@ -120,6 +120,9 @@ void screen_registration(struct ui *ui);
 void screen_queue(struct ui *ui);
 void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
+/* The head office's: the limits list across branches, and the branch league table. */
+void screen_due_across(struct ui *ui);
+void screen_league(struct ui *ui);
 void screen_lists(struct ui *ui);
 void screen_search(struct ui *ui);
 /* Statistics of a period with bar charts; printable. */
