@@ -114,9 +114,7 @@ static void league_period(struct league_view *v)
 /* Frees the drawn table. */
 static void league_lines_free(struct league_view *v)
 {
-	for (int i = 0; i < v->nlines; i++)
-		free(v->lines[i]);
-	free(v->lines);
+	ui_lines_free(v->lines, v->nlines);
 	v->lines = NULL;
 	v->nlines = 0;
 }
@@ -136,13 +134,7 @@ static void league_load(struct ui *ui, struct league_view *v)
 	buf_init(&page);
 	report_league_render(&lg, v->sort, &page);
 	report_league_free(&lg);
-	for (char *p = page.data; p && *p;) {
-		char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		v->lines = xrealloc(v->lines, (size_t)(v->nlines + 1) * sizeof *v->lines);
-		v->lines[v->nlines++] = xstrndup(p, n);
-		p = nl ? nl + 1 : p + n;
-	}
+	v->nlines = ui_text_lines(page.data, &v->lines);
 	buf_free(&page);
 }
 

@@ -11,30 +11,6 @@
 #include "xinfang/branch.h"
 #include "xinfang/text.h"
 
-/* The screen row holding text, as a new string (fails when absent). */
-static char *row_with(struct term *t, const char *text)
-{
-	int row, col;
-	if (!term_find(t, text, &row, &col))
-		fail_msg("\"%s\" not on the screen:\n%s", text, term_text(t));
-	return term_row(t, row);
-}
-
-/* Registers a case as s, received on a day; its id. */
-static int64_t reg(struct xf_session *s, const char *received)
-{
-	struct xf_fields f;
-	fields_from(&f, "channel=来访", "category=服务态度", "summary=柜员态度冷淡，要求道歉。", "name=张伟", received, NULL);
-	char number[32];
-	struct xf_err err, warn;
-	if (case_register(s, &f, number, &warn, &err) != XF_OK)
-		fail_msg("register: %s", err.msg);
-	fields_free(&f);
-	int64_t id;
-	assert_int_equal(case_find(s, number, &id, &err), XF_OK);
-	return id;
-}
-
 /* The supervisor's league table and limits list across the head office and 北京分行. */
 static void supervisor_at_the_desk(void **state)
 {
@@ -52,7 +28,7 @@ static void supervisor_at_the_desk(void **state)
 	assert_int_equal(auth_login(fx.st, "bjhead", "secret1", &bjhead, &err), XF_OK);
 	/* 北京分行: three cases, two transferred and left past 周限; the head office: one, on time. */
 	for (int i = 0; i < 3; i++) {
-		int64_t c = reg(&bjclerk, "received=2026-03-02");
+		int64_t c = fixture_case_by(&bjclerk, NULL, "received=2026-03-02", NULL);
 		if (i < 2)
 			fixture_move(&bjhead, c, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	}
@@ -74,7 +50,7 @@ static void supervisor_at_the_desk(void **state)
 	must_see(&t, "分支机构排名 2026年3月", 5000);
 	must_see(&t, "按收到排序", 1000);
 	/* 北京分行 first by received: 3 cases, none reported (—), 2 overdue. */
-	char *line = row_with(&t, "北京分行");
+	char *line = term_row_with(&t, "北京分行");
 	assert_non_null(strstr(line, "BJ01"));
 	assert_non_null(strstr(line, " 3 "));
 	assert_non_null(strstr(line, "—"));
@@ -87,7 +63,7 @@ static void supervisor_at_the_desk(void **state)
 	/* By 按期办结率: the head office's 100.0% before 北京分行's none. */
 	term_send(&t, "s");
 	must_see(&t, "按按期办结率排序", 3000);
-	line = row_with(&t, "本行");
+	line = term_row_with(&t, "本行");
 	assert_non_null(strstr(line, "100.0%"));
 	free(line);
 	assert_true(term_find(&t, "北京分行", &bj_row, &col));
@@ -98,7 +74,7 @@ static void supervisor_at_the_desk(void **state)
 	must_see(&t, "信 访 工 作 台", 3000);
 	term_send(&t, "3");
 	must_see(&t, "各分支机构时限清单 第1页", 5000);
-	line = row_with(&t, "BJ01-2026年第0001号");
+	line = term_row_with(&t, "BJ01-2026年第0001号");
 	assert_non_null(strstr(line, "周限"));
 	assert_non_null(strstr(line, "-"));
 	assert_true(text_width(line) <= 80);

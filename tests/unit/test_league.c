@@ -21,47 +21,6 @@ static void today(const char *iso)
 	assert_int_equal(clock_set_today_iso(iso, NULL), XF_OK);
 }
 
-/* Does a move, failing the test when it is refused. */
-static void move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...)
-{
-	struct xf_fields f;
-	va_list ap;
-	va_start(ap, first);
-	fields_from_va(&f, first, ap);
-	va_end(ap);
-	struct xf_err err;
-	int rc = case_move(s, id, mv, &f, 0, &err);
-	fields_free(&f);
-	if (rc != XF_OK)
-		fail_msg("move %d on %lld: %s", (int)mv, (long long)id, err.msg);
-}
-
-/* Registers a case as s (received, category and more "key=value" pairs); its id, and its
- * number into number (32 bytes) when not NULL. */
-static int64_t reg(struct xf_session *s, char *number, const char *first, ...)
-{
-	struct xf_fields f;
-	va_list ap;
-	va_start(ap, first);
-	fields_from_va(&f, first, ap);
-	va_end(ap);
-	fields_set(&f, "channel", "来访");
-	if (!fields_get(&f, "category"))
-		fields_set(&f, "category", "服务态度");
-	fields_set(&f, "summary", "柜员态度冷淡，要求道歉。");
-	fields_set(&f, "name", "张伟");
-	char got[32];
-	struct xf_err err, warn;
-	if (case_register(s, &f, got, &warn, &err) != XF_OK)
-		fail_msg("register: %s", err.msg);
-	fields_free(&f);
-	int64_t id;
-	assert_int_equal(case_find(s, got, &id, &err), XF_OK);
-	if (number)
-		snprintf(number, 32, "%s", got);
-	return id;
-}
-
 /* The head office and its two branches, their accounts and March 2026's cases. */
 struct bank {
 	struct fixture fx;
@@ -106,27 +65,27 @@ static void bank_open(struct bank *b)
 	struct fixture *fx = &b->fx;
 	today("2026-03-04");
 	int64_t h1 = fixture_case(fx, "received=2026-03-02", "jrt_channel=营业现场", NULL);
-	move(&fx->head, h1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	fixture_move(&fx->head, h1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	int64_t h2 = fixture_case(fx, "received=2026-03-03", "category=工作失误", NULL);
 	(void)h2;
 
-	int64_t b1 = reg(&b->bjclerk, b->repeat_of, "received=2026-03-02", NULL);
-	move(&b->bjhead, b1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
-	int64_t b2 = reg(&b->bjclerk, NULL, "received=2026-03-02", "category=工作失误", NULL);
-	move(&b->bjhead, b2, XF_MV_TRANSFER, "dept=运营管理部", NULL);
+	int64_t b1 = fixture_case_by(&b->bjclerk, b->repeat_of, "received=2026-03-02", NULL);
+	fixture_move(&b->bjhead, b1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	int64_t b2 = fixture_case_by(&b->bjclerk, NULL, "received=2026-03-02", "category=工作失误", NULL);
+	fixture_move(&b->bjhead, b2, XF_MV_TRANSFER, "dept=运营管理部", NULL);
 	char repeat[64];
 	snprintf(repeat, sizeof repeat, "repeat_of=%s", b->repeat_of);
-	int64_t b3 = reg(&b->bjclerk, NULL, "received=2026-03-03", repeat, NULL);
-	move(&b->bjhead, b3, XF_MV_TRANSFER, "dept=个人金融部", NULL);
-	int64_t b4 = reg(&b->bjclerk, NULL, "received=2026-03-04", "category=咨询", "spot_answer=已当场解答", NULL);
+	int64_t b3 = fixture_case_by(&b->bjclerk, NULL, "received=2026-03-03", repeat, NULL);
+	fixture_move(&b->bjhead, b3, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	int64_t b4 = fixture_case_by(&b->bjclerk, NULL, "received=2026-03-04", "category=咨询", "spot_answer=已当场解答", NULL);
 	(void)b4;
 	today("2026-03-05");
-	move(&b->bjclerk, b1, XF_MV_OUTCOME, "findings=属实", "satisfaction=满意", NULL);
+	fixture_move(&b->bjclerk, b1, XF_MV_OUTCOME, "findings=属实", "satisfaction=满意", NULL);
 
-	int64_t s1 = reg(&b->shclerk, NULL, "received=2026-03-02", "jrt_channel=电子渠道", NULL);
-	move(&b->shhead, s1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	int64_t s1 = fixture_case_by(&b->shclerk, NULL, "received=2026-03-02", "jrt_channel=电子渠道", NULL);
+	fixture_move(&b->shhead, s1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
 	today("2026-03-16");
-	move(&b->shclerk, s1, XF_MV_OUTCOME, "findings=部分属实", "satisfaction=不满意", NULL);
+	fixture_move(&b->shclerk, s1, XF_MV_OUTCOME, "findings=部分属实", "satisfaction=不满意", NULL);
 	today("2026-03-20");
 }
 
