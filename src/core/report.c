@@ -967,6 +967,8 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 		width = 60;
 	int label_cols = chart_label_cols(st, axes_mask, width, dev);
 	buf_printf(out, "信访统计  %s 至 %s  收到事项 %ld 件\n", st->since, st->until, st->received);
+	if (*st->scope) /* one branch of the reach: named on a line of its own */
+		buf_printf(out, "分支机构：%s\n", st->scope);
 	put_rule(out, width, dev);
 	buf_puts(out, "比率（分子 / 分母）\n");
 	for (int k = 0; k < XF_RATE_COUNT; k++) {
@@ -1054,6 +1056,8 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 	snprintf(period, sizeof period, "%s～%s", st->since, st->until);
 	snprintf(a, sizeof a, "%ld", st->received);
 	csv_row(out, "收到事项", period, a, NULL, NULL, NULL, NULL);
+	if (*st->scope)
+		csv_row(out, "分支机构", st->scope, NULL, NULL, NULL, NULL, NULL);
 	for (int k = 0; k < XF_RATE_COUNT; k++) {
 		snprintf(n, sizeof n, "%ld", st->rates[k].num);
 		snprintf(d, sizeof d, "%ld", st->rates[k].den);

@@ -221,6 +221,18 @@ static void test_branch_account_sees_its_branch(void **state)
 	assert_int_equal(st.received, 2);
 	report_free(&st);
 	char unknown[sizeof err.msg];
+	/* One branch asked for is named on the page and in the CSV. */
+	assert_int_equal(report_stats_in(&b.sup, "2026-03-01", "2026-03-31", "BJ01", &st, &err), XF_OK);
+	struct xf_buf page;
+	buf_init(&page);
+	report_render(&st, 0, 80, XF_RENDER_TERMINAL, &page);
+	assert_non_null(strstr(page.data, "\n分支机构：BJ01 北京分行\n"));
+	buf_free(&page);
+	buf_init(&page);
+	report_csv(&st, 0, &page);
+	assert_non_null(strstr(page.data, "分支机构,BJ01 北京分行"));
+	buf_free(&page);
+	report_free(&st);
 	assert_int_equal(report_stats_in(&b.bjclerk, "2026-03-01", "2026-03-31", "NOPE", &st, &err), XF_ENOTFOUND);
 	snprintf(unknown, sizeof unknown, "%s", err.msg);
 	assert_int_equal(report_stats_in(&b.bjclerk, "2026-03-01", "2026-03-31", "SH01", &st, &err), XF_ENOTFOUND);
