@@ -121,7 +121,7 @@ int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum 
 int store_pending_list(struct xf_store *st, enum xf_limit_kind kind, const char *to, const char *department,
                        struct xf_rows *out, struct xf_err *err);
 /* The head office's limits list: the cases in reach whose limit of any kind is pending with a
- * due date on or before to[kind], by due date (then handle, reply, transfer; then id), rows
+ * due date on or before to[kind], by due date (then transfer, handle, reply; then branch and id), rows
  * offset to offset + limit - 1: fields id number state due kind department branch_code
  * branch_name name (src/core/store_due_across.c). */
 int store_due_across(struct xf_store *st, const struct xf_reach *reach, const char *const to[XF_LIMIT_COUNT],

@@ -16,13 +16,14 @@ static const char *const pending[XF_LIMIT_COUNT] = {
 };
 static const char *const due_of[XF_LIMIT_COUNT] = {"due_transfer", "due_handle", "due_reply"};
 
-/* One limit's first rows: its pending cases in reach due by parameter to_param, earliest first,
+/* One limit's first rows: its pending cases in reach due by parameter to_param, earliest first
+ * (in the index's order: date, branch, id, so no sort),
  * at most ?5 of them. */
 static void one_limit(struct xf_buf *b, bool sqlite, int kind, int to_param, const char *in_reach)
 {
 	buf_printf(b,
 	           "SELECT * FROM (SELECT c.id, c.number, c.state, c.%s AS due, %d AS kind, c.branch, c.department, "
-	           "c.anonymous FROM cases c %s%s WHERE %s AND c.%s <= ?%d AND %s ORDER BY c.%s, c.id LIMIT ?5) AS k%d",
+	           "c.anonymous FROM cases c %s%s WHERE %s AND c.%s <= ?%d AND %s ORDER BY c.%s, c.branch, c.id LIMIT ?5) AS k%d",
 	           due_of[kind], kind, sqlite ? "INDEXED BY cases_" : "", sqlite ? due_of[kind] : "", pending[kind],
 	           due_of[kind], to_param, in_reach, due_of[kind], kind);
 }
@@ -45,7 +46,7 @@ int store_due_across(struct xf_store *st, const struct xf_reach *reach, const ch
 	buf_puts(&b, " UNION ALL ");
 	one_limit(&b, sqlite, XF_LIMIT_TRANSFER, 3, in_reach);
 	buf_puts(&b, ") c JOIN branches b ON b.id = c.branch LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
-	             "ORDER BY c.due, c.kind, c.id LIMIT ?6 OFFSET ?7");
+	             "ORDER BY c.due, c.kind, c.branch, c.id LIMIT ?6 OFFSET ?7");
 	free(in_reach);
 	struct xf_db_stmt *stmt;
 	int rc = store_db_prepare(st, b.data, &stmt, err);
