@@ -59,7 +59,8 @@ static const struct cli_command commands[] = {
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY\n"
 	 "        [by=channel|category|department|importance|state|jrt]\n"
-	 "        [branch=代码] [by=branch [sort=received|ontime|overdue|repeat|satisfied]]\n"
+	 "        [branch=代码]\n"
+	 "        [by=branch [sort=received|ontime|overdue|repeat|satisfied]]\n"
 	 "        [--format text|csv|pdf] [--encoding 编码]\n"
 	 "        [--print [--printer 队列] | --to 文件] | --explain\n"
 	 "      统计：件数、各项比率、环比预警、超期（--explain 看口径）；\n"

@@ -743,12 +743,14 @@ int report_league(struct xf_session *s, const char *since, const char *until, co
 		if (!top || strncmp(all[i].path, under.path, strlen(under.path)) == 0)
 			out->v[out->n++].branch = all[i];
 	free(all);
-	/* A supervisor's reach is the branches listed; an account of one branch, its own. */
+	/* The cases read: the account's reach, or the branch asked for and (for an account over
+	 * several) every branch under it. */
 	struct xf_reach reach;
-	struct xf_reach one = {top, NULL};
 	branch_reach(s, &reach);
-	if (top && !branch_reach_spans(s))
-		reach = one;
+	if (top) {
+		reach.branch = top;
+		reach.path = branch_reach_spans(s) ? under.path : NULL;
+	}
 	struct tally *t = xcalloc(out->n ? out->n : 1, sizeof *t);
 	struct pass p = {t, out->n, xcalloc(out->n ? out->n : 1, 2 * sizeof(int64_t)), xcalloc(out->n ? out->n : 1, sizeof(size_t))};
 	for (size_t i = 0; i < out->n; i++) {

@@ -194,6 +194,12 @@ static void test_by_branch_adds_up(void **state)
 	assert_non_null(strstr(text.data, "按满意率排序"));
 	buf_free(&text);
 	report_league_free(&lg);
+	/* Under one branch: that branch (and any under it) only. */
+	assert_int_equal(report_league(&b.sup, "2026-03-01", "2026-03-31", "BJ01", &lg, &err), XF_OK);
+	assert_int_equal(lg.n, 1);
+	assert_string_equal(lg.v[0].branch.code, "BJ01");
+	assert_int_equal(lg.v[0].st.received, 4);
+	report_league_free(&lg);
 	report_free(&all);
 	bank_close(&b);
 }
