@@ -74,11 +74,14 @@ static const struct cli_command commands[] = {
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY\n"
 	 "        [by=channel|category|department|importance|state|jrt]\n"
+	 "        [branch=代码]\n"
+	 "        [by=branch [sort=received|ontime|overdue|repeat|satisfied]]\n"
 	 "        [--format text|csv|pdf] [--encoding 编码]\n"
 	 "        [--print [--printer 队列] | --to 文件] | --explain\n"
 	 "      统计：件数、各项比率、环比预警、超期（--explain 看口径）；\n"
 	 "      --print 像单子一样送办公室的打印机（默认 PDF 报表），\n"
-	 "      --to 文件.pdf 存 PDF，文件.csv 存 CSV，其他存文本\n"},
+	 "      --to 文件.pdf 存 PDF，文件.csv 存 CSV，其他存文本；\n"
+	 "      只计本账号范围内的分支机构；by=branch 每个分支机构一行（排名）\n"},
 	{"calendar", cmd_calendar, "  calendar load 文件 | calendar show   节假日日历\n"},
 	{"rules", cmd_rules, "  rules [use 规则集]                  时限规则集\n"},
 	{"verify", cmd_verify,
@@ -89,7 +92,7 @@ static const struct cli_command commands[] = {
 	 "      在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
 	{"restore", cmd_restore, "  restore 备份文件                    从核验通过的备份恢复（管理员；原库留档）\n"},
 	{"export", cmd_export,
-	 "  export [since=日期] [until=日期] [--format csv|xlsx]\n"
+	 "  export [since=日期] [until=日期] [branch=代码] [--format csv|xlsx]\n"
 	 "        [--encoding GB18030|UTF-8] --to 文件\n"
 	 "      台账：每件一行，中文表头（接待员、主任、管理员）；\n"
 	 "      CSV 默认 GB18030，Excel 双击可开\n"},

@@ -33,10 +33,14 @@ struct xf_export {
 	void *progress_ctx;
 	long *beyond_gbk;             /* out, may be NULL: characters of a GB18030 CSV outside GBK (𠮷),
 	                               * which Excel opening the file as GBK (a double-click) shows garbled */
+	const char *branch;           /* the code of the one branch to export (NULL: every branch in reach) */
 };
 
 /* Writes every case received in the period, one row per case, Chinese headers. Only roles that
- * may see every case in full (operator, head, admin) may export. *rows gets the count. */
+ * may see every case in full (operator, head, admin, supervisor) may export, and only the
+ * cases in their reach (or of the one branch opts->branch names). A store of more than one
+ * branch adds a last column 分支机构 ("BJ01 北京分行"); a one-office store's columns stay as
+ * they were. *rows gets the count. */
 int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows, struct xf_err *err);
 
 /* One problem of an import: the line of the file, the column (1-based; 0 for the whole row)

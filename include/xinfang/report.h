@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/print.h"
 #include "xinfang/util.h"
 
@@ -83,14 +84,60 @@ struct xf_stats {
 	size_t ngrowth;
 	struct xf_stat_counts overdue_department, overdue_handler;
 	bool jrt_counted; /* the JR/T axes were counted */
+	long overdue;     /* the overdue cases (as overdue_department counts them) */
+	int64_t branch;   /* the one branch counted, or 0: the account's whole reach */
+	char scope[160];  /* that branch as "BJ01 北京分行" ("" for the whole reach) */
 };
 void report_free(struct xf_stats *st);
 
 /* A period as since/until: "month=2026-03", "quarter=2026-Q1", "year=2026". */
 int report_period(const char *key, const char *value, char since[11], char until[11], struct xf_err *err);
-/* Computes the statistics of cases received in [since, until] (office staff only). */
+/* Computes the statistics of cases received in [since, until] in the account's reach (office
+ * staff and supervisors only): a branch account counts its branch, a supervisor every branch
+ * under its own, consolidated. */
 int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
                  struct xf_err *err);
+/* The same, of the one branch branch_code names (NULL or "": the whole reach); a code unknown
+ * or out of reach is XF_ENOTFOUND (branch_filter's message). */
+int report_stats_in(struct xf_session *s, const char *since, const char *until, const char *branch_code,
+                    struct xf_stats *out, struct xf_err *err);
+
+/* The branch league table: the figures of the period per branch of the reach, each counted
+ * as report_stats_in counts that branch alone (no weekly growth, no overdue handlers). */
+struct xf_league_row {
+	struct xf_branch branch;
+	struct xf_stats st;
+};
+struct xf_league {
+	char since[11], until[11];
+	struct xf_league_row *v; /* in the branches' path order until sorted */
+	size_t n;
+};
+/* Counts per branch in one pass: every branch of the reach, or those under (and with) the
+ * branch branch_code names. */
+int report_league(struct xf_session *s, const char *since, const char *until, const char *branch_code,
+                  struct xf_league *out, struct xf_err *err);
+void report_league_free(struct xf_league *lg);
+/* The league table's columns, the order they can be sorted by. */
+enum xf_league_col {
+	XF_LEAGUE_RECEIVED,  /* 收到 */
+	XF_LEAGUE_ON_TIME,   /* 按期办结率 */
+	XF_LEAGUE_OVERDUE,   /* 超期 */
+	XF_LEAGUE_REPEAT,    /* 重复信访率 */
+	XF_LEAGUE_SATISFIED, /* 满意率 */
+	XF_LEAGUE_COL_COUNT
+};
+/* A column from its key (received ontime overdue repeat satisfied) or Chinese name; -1 unknown. */
+int report_league_col_parse(const char *s);
+const char *report_league_col_label(enum xf_league_col col);
+/* Sorts the table by a column, largest first (a rate without a denominator last), ties in
+ * path order. */
+void report_league_sort(struct xf_league *lg, enum xf_league_col col);
+/* The table as text of at most 80 columns (a header line, then a line per branch), and as CSV
+ * (code, name, received, on-time num/den/rate, overdue, repeat num/den/rate, satisfied
+ * num/den/rate). */
+void report_league_render(const struct xf_league *lg, enum xf_league_col sorted, struct xf_buf *out);
+void report_league_csv(const struct xf_league *lg, struct xf_buf *out);
 /* Adds the counts by the three JR/T 0169 axes (cases without a code count as 未分类). */
 int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *err);
 /* The definitions of every figure, for `stats --explain` and README. */

@@ -121,6 +121,12 @@ int store_count_pending(struct xf_store *st, const struct xf_reach *reach, enum 
  * (NULL: all), earliest first: fields id number state due name department category received. */
 int store_pending_list(struct xf_store *st, const struct xf_reach *reach, enum xf_limit_kind kind, const char *to,
                        const char *department, struct xf_rows *out, struct xf_err *err);
+/* The head office's limits list: the cases in reach whose limit of any kind is pending with a
+ * due date on or before to[kind], by due date (then transfer, handle, reply; then branch and id), rows
+ * offset to offset + limit - 1: fields id number state due kind department branch_code
+ * branch_name name (src/core/store_due_across.c). */
+int store_due_across(struct xf_store *st, const struct xf_reach *reach, const char *const to[XF_LIMIT_COUNT],
+                     long offset, long limit, struct xf_rows *out, struct xf_err *err);
 /* Cases in reach whose petitioners have column (id_number, phone or name) = value: fields id
  * number state received name. */
 int store_petitioner_cases(struct xf_store *st, const struct xf_reach *reach, const char *column, const char *value,
@@ -204,6 +210,7 @@ struct xf_stats_row {
 	const char *received, *channel, *category, *department, *importance, *state, *reported_on;
 	unsigned flags; /* XF_SF_* */
 	int64_t id;
+	int64_t branch;
 };
 enum {
 	XF_SF_TRANSFERRED = 1,        /* transferred */
@@ -219,35 +226,39 @@ enum {
  * figures agree with each other, and per-case lookups do not each take the read lock. */
 int store_stats_begin(struct xf_store *st, bool *own, struct xf_err *err);
 void store_stats_end(struct xf_store *st, bool own);
+/* Every query below counts the cases in reach only (NULL: the whole store). */
 /* Hands every case received in [since, until] (ISO dates) to fn, in one pass over the
  * cases_stats index, with its flags as of today; a non-zero return from fn stops the pass and
  * is returned. */
-int store_stats_scan(struct xf_store *st, const char *since, const char *until, const char *today,
-                     int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err);
+int store_stats_scan(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                     const char *today, int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx,
+                     struct xf_err *err);
 /* What counting the first transfer (not the latest) of the cases returned and transferred
- * again adds to the on-time transfers of the period (read through the few returned cases). */
-int store_stats_first_transfer_fix(struct xf_store *st, const char *since, const char *until, long *fix,
-                                   struct xf_err *err);
+ * again adds to the on-time transfers of the period (read through the few returned cases):
+ * fields branch fix, a row per branch. */
+int store_stats_first_transfer_fix(struct xf_store *st, const struct xf_reach *reach, const char *since,
+                                   const char *until, struct xf_rows *out, struct xf_err *err);
 /* Those cases by their JR/T 0169 codes: fields jrt_channel jrt_type jrt_cause n. */
-int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                    struct xf_err *err);
-/* Repeat petitions: *repeats counts the cases received in the range linked (either way) to a
- * case received earlier; *closed_not_first the closed ones that were ever returned or are
- * linked to a later case. */
-int store_stats_repeats(struct xf_store *st, const char *since, const char *until, long *repeats,
-                        long *closed_not_first, struct xf_err *err);
+int store_stats_jrt(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                    struct xf_rows *out, struct xf_err *err);
+/* Repeat petitions, a row per branch (fields branch repeats not_first): repeats counts the
+ * cases received in the range linked (either way) to a case received earlier; not_first the
+ * closed ones that were ever returned or are linked to a later case. */
+int store_stats_repeats(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                        struct xf_rows *out, struct xf_err *err);
 /* Counts per category in two weeks: fields category last this. */
-int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *prev_to, const char *from,
-                      const char *to, struct xf_rows *out, struct xf_err *err);
+int store_stats_weeks(struct xf_store *st, const struct xf_reach *reach, const char *prev_from, const char *prev_to,
+                      const char *from, const char *to, struct xf_rows *out, struct xf_err *err);
 /* The handler of each case (the latest outcome's, else the latest transfer's, else ""):
  * rows with field handler, in the order of ids. */
 int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, struct xf_rows *out, struct xf_err *err);
-/* Outcomes marked 满意 or 基本满意 (*satisfied) and those with a satisfaction other than 未表态
- * (*stated): of the cases with ids in [lo, hi] when those are exactly the period's cases
- * (whole_range: ids are never deleted, so a period holding hi - lo + 1 cases in that range
- * holds all of them, and the outcomes are read as one range), else of the cases received in
- * [since, until] one by one. */
-int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, bool whole_range,
-                             int64_t lo, int64_t hi, long *satisfied, long *stated, struct xf_err *err);
+/* Outcomes marked 满意 or 基本满意 (satisfied) and those with a satisfaction other than 未表态
+ * (stated), fields branch satisfied stated: of the cases with ids in [lo, hi] when those are
+ * exactly the period's cases in reach (whole_range: ids are never deleted, so a period holding
+ * hi - lo + 1 such cases in that range holds all of them, and the outcomes are read as one
+ * range; one row, branch 0), else of the cases received in [since, until] in reach, a row per
+ * branch. */
+int store_stats_satisfaction(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                             bool whole_range, int64_t lo, int64_t hi, struct xf_rows *out, struct xf_err *err);
 
 #endif

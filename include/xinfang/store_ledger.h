@@ -11,11 +11,11 @@
  * return stops the scan and is returned. */
 typedef int (*xf_ledger_row_fn)(void *ctx, int ncols, const char *const *names, const char *const *values);
 
-/* Counts the cases received in [since, until] (either NULL for an open end), of one department
- * (NULL: all). */
-int store_ledger_count(struct xf_store *st, const char *since, const char *until, const char *department,
-                       long *count, struct xf_err *err);
-/* Every case received in [since, until], by receipt date then number, with its first petitioner,
+/* Counts the cases in reach (NULL: the whole store) received in [since, until] (either NULL
+ * for an open end), of one department (NULL: all). */
+int store_ledger_count(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                       const char *department, long *count, struct xf_err *err);
+/* Every case in reach received in [since, until], by receipt date then number, with its first petitioner,
  * its latest transfer, instruction, outcome, reply and closing record and the numbers it is
  * linked to. Columns: number received received_time channel name gender age id_number phone
  * id_type address work_unit people anonymous confidential subject accused category amount summary materials
@@ -24,9 +24,9 @@ int store_ledger_count(struct xf_store *st, const char *since, const char *until
  * transferred_on findings accountability rectification satisfaction handled_on outcome_handler
  * dept_head contact_phone reported_on reply_method replied_on reply_content closed_on
  * closure_reason advice voluntary due_transfer due_handle due_reply orig_due_handle
- * orig_due_reply ruleset due_estimated links created_by created_at. */
-int store_ledger_scan(struct xf_store *st, const char *since, const char *until, const char *department,
-                      xf_ledger_row_fn fn, void *ctx, struct xf_err *err);
+ * orig_due_reply ruleset due_estimated links created_by created_at branch (its id). */
+int store_ledger_scan(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                      const char *department, xf_ledger_row_fn fn, void *ctx, struct xf_err *err);
 
 /* A writer for many rows in the caller's transaction. */
 struct xf_bulk;

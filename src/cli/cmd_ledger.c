@@ -24,7 +24,7 @@ static void show_progress(void *ctx, long done, long total)
 	fflush(stderr);
 }
 
-/* xinfang export [since=D] [until=D] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to FILE */
+/* xinfang export [since=D] [until=D] [branch=CODE] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to FILE */
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	struct xf_export opts;
@@ -41,8 +41,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			opts.since = argv[i] + 6;
 		else if (strncmp(argv[i], "until=", 6) == 0)
 			opts.until = argv[i] + 6;
+		else if (strncmp(argv[i], "branch=", 7) == 0)
+			opts.branch = argv[i] + 7;
 		else
-			return usage_error("export 不认识“%s”：xinfang export [since=日期] [until=日期] [--format csv|xlsx] "
+			return usage_error("export 不认识“%s”：xinfang export [since=日期] [until=日期] [branch=代码] [--format csv|xlsx] "
 			                   "[--encoding GB18030|UTF-8] --to 文件",
 			                   argv[i]);
 	}

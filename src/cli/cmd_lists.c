@@ -4,25 +4,59 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "xinfang/branch.h"
 #include "xinfang/case.h"
+#include "xinfang/oversight.h"
 #include "xinfang/repeat.h"
 #include "xinfang/clock.h"
 
-/* xinfang due [--branch 代码 | branch=代码]. */
+/* xinfang due for an account over several branches: a page of the limits list across them,
+ * each case with its branch. */
+static int due_across(struct cli *c, long page)
+{
+	struct xf_err err;
+	struct xf_rows rows;
+	bool more = false;
+	if (oversight_due(&c->session, (page - 1) * XF_OVERSIGHT_PAGE, XF_OVERSIGHT_PAGE, &rows, &more, &err) != XF_OK)
+		return refused(&err);
+	char today[11];
+	date_format(clock_today(), today);
+	printf("# %s 各分支机构临近或超过时限的事项（第 %ld 页）：分支机构\t编号\t时限\t状态\t期限\t剩余天数\t信访人\t承办部门\n",
+	       today, page);
+	static const char *const keys[] = {"branch", "number", "limit", "state", "due", "days_left", "name", "department", NULL};
+	for (size_t i = 0; i < rows.n; i++)
+		print_columns(&rows.v[i], keys);
+	if (more)
+		printf("# 还有更多：xinfang due page=%ld\n", page + 1);
+	rows_free(&rows);
+	return 0;
+}
+
+/* xinfang due [--branch 代码 | branch=代码] [page=N]. */
 int cmd_due(struct cli *c, int argc, char **argv)
 {
 	const char *branch = NULL;
 	if (cli_take_branch(&argc, argv, &branch) != 0)
 		return usage_error("--branch 后面须写机构代码%s", "");
-	if (argc == 1 && strncmp(argv[0], "branch=", 7) == 0)
-		branch = argv[--argc] + 7;
-	if (argc != 0)
-		return usage_error("due 只接受 --branch 代码 或 branch=代码，不认识“%s”", argv[0]);
+	long page = 0;
+	for (int i = 0; i < argc; i++) {
+		char *end;
+		if (strncmp(argv[i], "branch=", 7) == 0)
+			branch = argv[i] + 7;
+		else if (strncmp(argv[i], "page=", 5) != 0 || (page = strtol(argv[i] + 5, &end, 10)) < 1 || *end)
+			return usage_error("due 只接受 --branch 代码、branch=代码 或 page=N（N 从 1 起，用于各分支机构的时限清单），不认识“%s”",
+			                   argv[i]);
+	}
 	struct xf_err err;
 	struct xf_rows rows;
 	int rc = login(c, &err);
-	if (rc == XF_OK)
-		rc = case_due_list_in(&c->session, branch, &rows, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	/* A supervisor or admin over branches sees them all, each case named with its branch; one
+	 * branch asked for is that branch's list. */
+	if (branch == NULL && (branch_reach_spans(&c->session) || page > 0))
+		return due_across(c, page > 0 ? page : 1);
+	rc = case_due_list_in(&c->session, branch, &rows, &err);
 	if (rc != XF_OK)
 		return refused(&err);
 	char today[11];

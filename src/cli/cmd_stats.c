@@ -116,11 +116,55 @@ static int stats_to_stdout(struct cli *c, const struct xf_stats *st, unsigned ma
 	return rc;
 }
 
-/* xinfang stats since= until= | month= | quarter= | year= [by=] [--format text|csv|pdf]
- * [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
+/* The branch league table (stats by=branch): text or CSV on standard output. */
+static int league_to_stdout(struct cli *c, const char *since, const char *until, const char *branch, int sort,
+                            const struct stats_output *o)
+{
+	if (o->print)
+		return usage_error("分支机构排名只输出到标准输出：用 --format csv > 文件.csv 存下%s", "");
+	if (o->format && strcmp(o->format, "pdf") == 0)
+		return usage_error("分支机构排名可用 --format text 或 csv%s", "");
+	struct xf_err err;
+	struct xf_league lg;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = report_league(&c->session, since, until, branch, &lg, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	report_league_sort(&lg, (enum xf_league_col)sort);
+	struct xf_buf out;
+	buf_init(&out);
+	if (o->format && strcmp(o->format, "csv") == 0)
+		report_league_csv(&lg, &out);
+	else
+		report_league_render(&lg, (enum xf_league_col)sort, &out);
+	report_league_free(&lg);
+	rc = XF_OK;
+	if (o->encoding) {
+		char *enc = NULL;
+		size_t len = 0;
+		if (text_convert(out.data, out.len, o->encoding, &enc, &len, NULL) != XF_OK) {
+			rc = xf_err_set(&err, XF_EINVAL, "分支机构排名无法用 %s 编码：请改用 GB18030 或 UTF-8", o->encoding);
+		} else {
+			cli_output_raw();
+			rc = write_out(enc, len, &err);
+		}
+		free(enc);
+	} else {
+		rc = write_out(out.data, out.len, &err);
+	}
+	buf_free(&out);
+	return rc == XF_OK ? 0 : refused(&err);
+}
+
+/* xinfang stats since= until= | month= | quarter= | year= [by=] [branch=CODE] [sort=COL]
+ * [--format text|csv|pdf] [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	char since[11] = "", until[11] = "";
+	const char *branch = NULL;
+	bool by_branch = false;
+	int sort = XF_LEAGUE_RECEIVED;
 	unsigned mask = 0;
 	struct stats_output o = {NULL, NULL, false, false, NULL};
 	struct xf_err err;
@@ -155,10 +199,17 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 			snprintf(key, sizeof key, "%.*s", (int)(eq - a), a);
 			if (report_period(key, eq + 1, since, until, &err) != XF_OK)
 				return usage_refused(NULL, &err);
+		} else if (eq && strncmp(a, "branch=", 7) == 0) {
+			branch = eq + 1;
+		} else if (eq && strncmp(a, "sort=", 5) == 0) {
+			if ((sort = report_league_col_parse(eq + 1)) < 0)
+				return usage_error("sort=“%s”不认识：可选 received ontime overdue repeat satisfied", eq + 1);
+		} else if (eq && (strcmp(a, "by=branch") == 0 || strcmp(a, "by=分支机构") == 0)) {
+			by_branch = true;
 		} else if (eq && strncmp(a, "by=", 3) == 0) {
 			int ax = report_axis_parse(eq + 1);
 			if (ax < 0)
-				return usage_error("by=“%s”不认识：可选 channel category department importance state jrt", eq + 1);
+				return usage_error("by=“%s”不认识：可选 channel category department importance state jrt branch", eq + 1);
 			mask |= ax == XF_AXIS_JRT_CHANNEL ? XF_AXES_JRT : 1u << ax;
 		} else {
 			return usage_error("stats 不认识参数“%s”", a);
@@ -175,10 +226,12 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		return usage_error("CSV 不能送打印机：打印用 --format pdf 或 text，导出 CSV 用 --to 文件.csv%s", "");
 	if (!o.print && o.format && strcmp(o.format, "pdf") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("PDF 不能显示在终端上：请用 --to 文件.pdf 存下，或 --print 送打印机%s", "");
+	if (by_branch)
+		return league_to_stdout(c, since, until, branch, sort, &o);
 	struct xf_stats st;
 	int rc = login(c, &err);
 	if (rc == XF_OK)
-		rc = report_stats(&c->session, since, until, &st, &err);
+		rc = report_stats_in(&c->session, since, until, branch, &st, &err);
 	if (rc != XF_OK)
 		return refused(&err);
 	if ((mask & XF_AXES_JRT) && (rc = report_stats_jrt(&c->session, &st, &err)) != XF_OK) {

@@ -17,6 +17,7 @@
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
+#include "xinfang/branch.h"
 #include "xinfang/csv.h"
 #include "xinfang/field.h"
 #include "xinfang/identity.h"
@@ -159,7 +160,42 @@ struct exporter {
 	long rows, total;
 	long beyond_gbk; /* four-byte GB18030 sequences written */
 	struct xf_err *err;
+	struct xf_branch *branches; /* a store of several branches: those in reach, for the 分支机构
+	                               column after the others; NULL for one office (its columns as ever) */
+	size_t nbranches;
+	int branch_col; /* the scan's column of the case's branch id */
 };
+
+/* The header of the column a store of several branches adds after the others. */
+#define BRANCH_HEADER "分支机构"
+
+/* A branch as the 分支机构 column names it: "BJ01 北京分行" (the name alone without a code). */
+static const char *branch_label(const struct exporter *x, const char *id, char *out, size_t n)
+{
+	long long want = atoll(id);
+	*out = '\0';
+	for (size_t i = 0; i < x->nbranches; i++)
+		if (x->branches[i].id == want) {
+			snprintf(out, n, "%s%s%s", x->branches[i].code, *x->branches[i].code ? " " : "", x->branches[i].name);
+			break;
+		}
+	return out;
+}
+
+/* Sets the 分支机构 column up when the store keeps more than one branch: the branches in
+ * reach, for their names. */
+static int branch_column(struct exporter *x)
+{
+	struct xf_rows all;
+	int rc = store_list(x->s->st, "branches", NULL, NULL, &all, x->err);
+	if (rc != XF_OK)
+		return rc;
+	size_t n = all.n;
+	rows_free(&all);
+	if (n > 1)
+		rc = branch_list(x->s, &x->branches, &x->nbranches, x->err);
+	return rc;
+}
 
 /* Counts GB18030's four-byte sequences (the characters GBK does not have) in converted text. */
 static long four_byte_sequences(const char *text, size_t len)
@@ -227,6 +263,12 @@ static int map_columns(struct exporter *x, int ncols, const char *const *names)
 		if (x->map[i] < 0)
 			return xf_err_set(x->err, XF_EINVAL, "内部错误：台账查询缺少 %s", xf_ledger_columns[i].key);
 	}
+	x->branch_col = -1;
+	for (int k = 0; k < ncols; k++)
+		if (strcmp(names[k], "branch") == 0)
+			x->branch_col = k;
+	if (x->branches && x->branch_col < 0)
+		return xf_err_set(x->err, XF_EINVAL, "内部错误：台账查询缺少 branch");
 	x->mapped = true;
 	return XF_OK;
 }
@@ -292,8 +334,17 @@ static int export_row(void *ctx, int ncols, const char *const *names, const char
 	} else {
 		for (size_t i = 0; i < NCOLS; i++)
 			csv_put_field(&x->chunk, shown_value(xf_ledger_columns[i].kind, safe_value(x, i, values[x->map[i]])), i == 0);
-		csv_end_record(&x->chunk);
 	}
+	if (x->branches) {
+		char label[160];
+		branch_label(x, values[x->branch_col], label, sizeof label);
+		if (x->wb)
+			worksheet_write_string(x->ws, (lxw_row_t)(x->rows + 1), (lxw_col_t)NCOLS, label, NULL);
+		else
+			csv_put_field(&x->chunk, label, false);
+	}
+	if (!x->wb)
+		csv_end_record(&x->chunk);
 	free_escaped(x);
 	if (!x->wb && x->chunk.len > (1u << 18) && flush_chunk(x) != XF_OK)
 		return XF_EIO;
@@ -339,6 +390,10 @@ static int xlsx_start(struct exporter *x)
 		worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, width, NULL);
 		worksheet_write_string(x->ws, 0, (lxw_col_t)i, xf_ledger_columns[i].header, x->header_fmt);
 	}
+	if (x->branches) {
+		worksheet_set_column(x->ws, (lxw_col_t)NCOLS, (lxw_col_t)NCOLS, 20, NULL);
+		worksheet_write_string(x->ws, 0, (lxw_col_t)NCOLS, BRANCH_HEADER, x->header_fmt);
+	}
 	return XF_OK;
 }
 
@@ -362,7 +417,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	/* The ledger holds every department's cases and every petitioner's identity in full: it
 	 * is the office's record, so only the office exports it (a handler's cases are on the desk's
 	 * lists and in search, masked as mask.c says). */
-	unsigned office = XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_ADMIN);
+	unsigned office = XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_ADMIN) | XF_MAY(XF_ROLE_SUPERVISOR);
 	if ((office & XF_MAY(s->op.role)) == 0)
 		return xf_err_set(err, XF_EDENIED,
 		                  "%s（%s）不能导出台账：台账载有各部门的全部事项和信访人身份，只有办公室的接待员、办公室主任、管理员可以导出。"
@@ -395,7 +450,20 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	x.err = err;
 	x.gb18030 = gb;
 	buf_init(&x.chunk);
-	int rc = store_ledger_count(s->st, opts->since, opts->until, NULL, &x.total, err);
+	/* The cases in the account's reach, or of the one branch asked for. */
+	int64_t branch = 0;
+	struct xf_reach reach;
+	int rc = branch_filter(s, opts->branch, &branch, err);
+	if (branch) {
+		reach.branch = branch;
+		reach.path = NULL;
+	} else {
+		branch_reach(s, &reach);
+	}
+	if (rc == XF_OK)
+		rc = branch_column(&x);
+	if (rc == XF_OK)
+		rc = store_ledger_count(s->st, &reach, opts->since, opts->until, NULL, &x.total, err);
 	if (rc == XF_OK && opts->format == XF_LEDGER_XLSX && x.total >= 1048576)
 		rc = xf_err_set(err, XF_EINVAL, "这段时间有 %ld 件，超过 Excel 一张表的 1048575 行：请缩短时间段分几次导出，或导出 CSV",
 		                x.total);
@@ -415,11 +483,13 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 			buf_add(&x.chunk, "\xEF\xBB\xBF", 3);
 		for (size_t i = 0; rc == XF_OK && i < NCOLS; i++)
 			csv_put_field(&x.chunk, xf_ledger_columns[i].header, i == 0);
+		if (rc == XF_OK && x.branches)
+			csv_put_field(&x.chunk, BRANCH_HEADER, false);
 		if (rc == XF_OK)
 			csv_end_record(&x.chunk);
 	}
 	if (rc == XF_OK)
-		rc = store_ledger_scan(s->st, opts->since, opts->until, NULL, export_row, &x, err);
+		rc = store_ledger_scan(s->st, &reach, opts->since, opts->until, NULL, export_row, &x, err);
 	if (x.out) {
 		if (rc == XF_OK)
 			rc = flush_chunk(&x);
@@ -442,6 +512,7 @@ int ledger_export(struct xf_session *s, const struct xf_export *opts, long *rows
 	else if (x.have_file)
 		fileperm_out_abort(&x.file);
 	buf_free(&x.chunk);
+	free(x.branches);
 	free_escaped(&x);
 	if (opts->progress && rc == XF_OK)
 		opts->progress(opts->progress_ctx, x.rows, x.total);

@@ -354,8 +354,9 @@ static void draw_title(struct report *r, const struct xf_stats *st, const struct
 	char *title = xasprintf("信访统计报表%s", meta->training ? "【演示/培训】" : "");
 	r->y += centred(r, r->doc.bold, title, r->y) + 4;
 	free(title);
-	char *period = xasprintf("%s　　统计期间：%s 至 %s（按收到日期）", meta->office && *meta->office ? meta->office : "信访办",
-	                         st->since, st->until);
+	char *period = xasprintf("%s%s%s　　统计期间：%s 至 %s（按收到日期）",
+	                         meta->office && *meta->office ? meta->office : "信访办", *st->scope ? "　分支机构：" : "",
+	                         st->scope, st->since, st->until);
 	r->y += centred(r, r->doc.body, period, r->y) + 2;
 	free(period);
 	char *received = xasprintf("期间内收到事项 %ld 件　　统计日期：%s", st->received, st->today);

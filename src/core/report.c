@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
@@ -414,6 +415,7 @@ static int tally_case(void *ctx, const struct xf_stats_row *r)
 	}
 	t->closed += st == XF_ST_CLOSED;
 	if (f & XF_SF_OVERDUE) {
+		out->overdue++;
 		counts_add(&out->overdue_department, r->department, 1);
 		if (t->noverdue == t->overdue_cap) {
 			t->overdue_cap = t->overdue_cap ? t->overdue_cap * 2 : 64;
@@ -431,7 +433,7 @@ static int tally_case(void *ctx, const struct xf_stats_row *r)
 /* Week-over-week growth per category: the last 7 days of the period, ending on its last day
  * or today when earlier, against the 7 days before; none for a period that lies after today
  * or has fewer than 7 days up to today, with the reason in growth_none. */
-static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_err *err)
+static int weekly_growth(struct xf_session *s, const struct xf_reach *reach, struct xf_stats *out, struct xf_err *err)
 {
 	int since, until, today = clock_today();
 	date_parse(out->since, &since, NULL);
@@ -456,7 +458,7 @@ static int weekly_growth(struct xf_session *s, struct xf_stats *out, struct xf_e
 	int rc = report_load_levels(&levels, &nlevels, err);
 	struct xf_rows rows = {NULL, 0};
 	if (rc == XF_OK)
-		rc = store_stats_weeks(s->st, out->prev_from, out->prev_to, out->week_from, out->week_to, &rows, err);
+		rc = store_stats_weeks(s->st, reach, out->prev_from, out->prev_to, out->week_from, out->week_to, &rows, err);
 	for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
 		struct xf_growth g;
 		memset(&g, 0, sizeof g);
@@ -493,11 +495,134 @@ static int overdue_handlers(struct xf_session *s, struct tally *t, struct xf_err
 	return XF_OK;
 }
 
-/* Computes every figure of the period. */
-int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
-                 struct xf_err *err)
+/* One pass's tallies: one for the whole reach (ids NULL), or one per branch, found by the
+ * branch's id (ids sorted, at[i] the tally of ids[i]). */
+struct pass {
+	struct tally *t;
+	size_t n;
+	int64_t *ids;
+	size_t *at;
+};
+
+/* The tally a branch's cases go to; NULL for a branch the pass does not count. */
+static struct tally *pass_tally(struct pass *p, int64_t branch)
 {
-	memset(out, 0, sizeof *out);
+	if (p->ids == NULL)
+		return &p->t[0];
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->ids[mid] == branch)
+			return &p->t[p->at[mid]];
+		if (p->ids[mid] < branch)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Adds one case to its branch's tally. */
+static int pass_case(void *ctx, const struct xf_stats_row *r)
+{
+	struct tally *t = pass_tally(ctx, r->branch);
+	return t ? tally_case(t, r) : 0;
+}
+
+/* Adds the grouped rows (fields branch and the given keys) to each tally's out: v[k] of a
+ * tally gets the sum of its rows' keys[k]. */
+static void pass_add(struct pass *p, const struct xf_rows *rows, const char *const *keys, size_t nkeys,
+                     long (*sums)[3])
+{
+	for (size_t i = 0; i < rows->n; i++) {
+		struct tally *t = pass_tally(p, atoll(fields_str(&rows->v[i], "branch")));
+		if (p->ids == NULL)
+			t = &p->t[0]; /* a consolidated row (branch 0) counts for the whole reach */
+		if (t == NULL)
+			continue;
+		for (size_t k = 0; k < nkeys; k++)
+			sums[t - p->t][k] += atol(fields_str(&rows->v[i], keys[k]));
+	}
+}
+
+/* Every figure of the period for each tally of the pass, counted in reach: one scan of the
+ * cases, then the few grouped queries; the overdue handlers and the weekly growth only for a
+ * consolidated pass. */
+static int pass_run(struct xf_session *s, const struct xf_reach *reach, const char *since, const char *until,
+                    struct pass *p, struct xf_err *err)
+{
+	int a, b, today = clock_today();
+	date_parse(since, &a, NULL);
+	date_parse(until, &b, NULL);
+	for (size_t i = 0; i < p->n; i++) {
+		struct xf_stats *out = p->t[i].out;
+		snprintf(out->since, sizeof out->since, "%s", since);
+		snprintf(out->until, sizeof out->until, "%s", until);
+		date_format(today, out->today);
+		p->t[i].cal = &s->cal;
+		workdays_init(&p->t[i].wd, &s->cal, a, b > today ? b : today);
+	}
+	int rc = store_stats_scan(s->st, reach, since, until, p->t[0].out->today, pass_case, p, err);
+	for (size_t i = 0; i < p->n; i++) {
+		p->t[i].out->handling_estimated = p->t[i].wd.estimated;
+		workdays_free(&p->t[i].wd);
+	}
+	if (rc == XF_OK && p->ids == NULL)
+		rc = overdue_handlers(s, &p->t[0], err);
+	long (*sums)[3] = xcalloc(p->n, sizeof *sums);
+	struct xf_rows rows = {NULL, 0};
+	if (rc == XF_OK) {
+		/* One range of ids holding exactly the period's cases: its outcomes read as one. */
+		struct tally *t = &p->t[0];
+		bool whole = p->ids == NULL && t->ncases > 0 && t->hi_id - t->lo_id + 1 == t->ncases;
+		rc = store_stats_satisfaction(s->st, reach, since, until, whole, t->lo_id, t->hi_id, &rows, err);
+	}
+	static const char *const sat_keys[] = {"satisfied", "stated"}, *const fix_keys[] = {"fix"},
+	                         *const rep_keys[] = {"repeats", "not_first"};
+	if (rc == XF_OK) {
+		pass_add(p, &rows, sat_keys, 2, sums);
+		for (size_t i = 0; i < p->n; i++) {
+			p->t[i].out->rates[XF_RATE_SATISFIED].num = sums[i][0];
+			p->t[i].out->rates[XF_RATE_SATISFIED].den = sums[i][1];
+			sums[i][0] = sums[i][1] = 0;
+		}
+		rows_free(&rows);
+		rc = store_stats_first_transfer_fix(s->st, reach, since, until, &rows, err);
+	}
+	if (rc == XF_OK) {
+		pass_add(p, &rows, fix_keys, 1, sums);
+		for (size_t i = 0; i < p->n; i++) {
+			p->t[i].out->rates[XF_RATE_TRANSFER].num += sums[i][0];
+			sums[i][0] = 0;
+		}
+		rows_free(&rows);
+		rc = store_stats_repeats(s->st, reach, since, until, &rows, err);
+	}
+	if (rc == XF_OK) {
+		pass_add(p, &rows, rep_keys, 2, sums);
+		for (size_t i = 0; i < p->n; i++) {
+			struct xf_stats *out = p->t[i].out;
+			out->rates[XF_RATE_REPEAT].num = sums[i][0];
+			out->rates[XF_RATE_REPEAT].den = out->received;
+			out->rates[XF_RATE_FIRST].num = p->t[i].closed - sums[i][1];
+			out->rates[XF_RATE_FIRST].den = p->t[i].closed;
+			for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
+				sort_counts(&out->axes[ax]);
+			sort_counts(&out->overdue_department);
+		}
+	}
+	rows_free(&rows);
+	free(sums);
+	for (size_t i = 0; i < p->n; i++)
+		free(p->t[i].overdue);
+	if (rc == XF_OK && p->ids == NULL)
+		rc = weekly_growth(s, reach, p->t[0].out, err);
+	return rc;
+}
+
+/* Checks a period's dates and the account's right to see statistics. */
+static int stats_check(struct xf_session *s, const char *since, const char *until, struct xf_err *err)
+{
 	int a, b;
 	if (str_empty(since) || date_parse(since, &a, NULL) != XF_OK)
 		return xf_err_set(err, XF_EINVAL, "起始日期“%s”不对：请写 since=YYYY-MM-DD", since ? since : "");
@@ -505,68 +630,72 @@ int report_stats(struct xf_session *s, const char *since, const char *until, str
 		return xf_err_set(err, XF_EINVAL, "截止日期“%s”不对：请写 until=YYYY-MM-DD", until ? until : "");
 	if (b < a)
 		return xf_err_set(err, XF_EINVAL, "截止日期 %s 早于起始日期 %s", until, since);
-	if (!auth_require(s, XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD), "查看统计", err))
+	if (!auth_require(s, XF_MAY(XF_ROLE_OPERATOR) | XF_MAY(XF_ROLE_HEAD) | XF_MAY(XF_ROLE_SUPERVISOR), "查看统计",
+	                  err))
 		return err->code;
-	int rc = session_load_reference(s, err);
+	return session_load_reference(s, err);
+}
+
+/* The reach a report counts: one branch (id, checked against the session's reach), or the
+ * session's whole reach (id 0). */
+static void stats_reach(struct xf_session *s, int64_t branch, struct xf_reach *reach)
+{
+	if (branch) {
+		reach->branch = branch;
+		reach->path = NULL;
+	} else {
+		branch_reach(s, reach);
+	}
+}
+
+/* Computes every figure of the period. */
+int report_stats(struct xf_session *s, const char *since, const char *until, struct xf_stats *out,
+                 struct xf_err *err)
+{
+	return report_stats_in(s, since, until, NULL, out, err);
+}
+
+/* Computes every figure of the period, of one branch or of the whole reach. */
+int report_stats_in(struct xf_session *s, const char *since, const char *until, const char *branch_code,
+                    struct xf_stats *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	int rc = stats_check(s, since, until, err);
+	int64_t branch = 0;
+	if (rc == XF_OK)
+		rc = branch_filter(s, branch_code, &branch, err);
 	if (rc != XF_OK)
 		return rc;
+	out->branch = branch;
+	if (branch) {
+		struct xf_branch b;
+		if ((rc = branch_get(s->st, branch, &b, err)) != XF_OK)
+			return rc;
+		snprintf(out->scope, sizeof out->scope, "%s%s%s", b.code, *b.code ? " " : "", b.name);
+	}
+	struct xf_reach reach;
+	stats_reach(s, branch, &reach);
 	bool own_read;
 	if ((rc = store_stats_begin(s->st, &own_read, err)) != XF_OK)
 		return rc;
-	snprintf(out->since, sizeof out->since, "%s", since);
-	snprintf(out->until, sizeof out->until, "%s", until);
-	date_format(clock_today(), out->today);
-	/* One pass over the period's cases; outcomes may come up to today. */
 	struct tally t;
 	memset(&t, 0, sizeof t);
 	t.out = out;
-	t.cal = &s->cal;
-	int today = clock_today();
-	workdays_init(&t.wd, &s->cal, a, b > today ? b : today);
-	rc = store_stats_scan(s->st, since, until, out->today, tally_case, &t, err);
-	out->handling_estimated = t.wd.estimated;
-	workdays_free(&t.wd);
-	if (rc == XF_OK)
-		rc = overdue_handlers(s, &t, err);
-	free(t.overdue);
-	if (rc != XF_OK)
-		goto fail;
-	long satisfied = 0, stated = 0;
-	bool whole = t.ncases > 0 && t.hi_id - t.lo_id + 1 == t.ncases;
-	if ((rc = store_stats_satisfaction(s->st, since, until, whole, t.lo_id, t.hi_id, &satisfied, &stated, err)) !=
-	    XF_OK)
-		goto fail;
-	out->rates[XF_RATE_SATISFIED].num = satisfied;
-	out->rates[XF_RATE_SATISFIED].den = stated;
-	for (int ax = 0; ax < XF_AXIS_COUNT; ax++)
-		sort_counts(&out->axes[ax]);
-	sort_counts(&out->overdue_department);
-	long fix = 0;
-	if ((rc = store_stats_first_transfer_fix(s->st, since, until, &fix, err)) != XF_OK)
-		goto fail;
-	out->rates[XF_RATE_TRANSFER].num += fix;
-	long repeats = 0, not_first = 0;
-	if ((rc = store_stats_repeats(s->st, since, until, &repeats, &not_first, err)) != XF_OK)
-		goto fail;
-	out->rates[XF_RATE_REPEAT].num = repeats;
-	out->rates[XF_RATE_REPEAT].den = out->received;
-	out->rates[XF_RATE_FIRST].num = t.closed - not_first;
-	out->rates[XF_RATE_FIRST].den = t.closed;
-	if ((rc = weekly_growth(s, out, err)) == XF_OK) {
-		store_stats_end(s->st, own_read);
-		return XF_OK;
-	}
-fail:
+	struct pass p = {&t, 1, NULL, NULL};
+	rc = pass_run(s, &reach, since, until, &p, err);
 	store_stats_end(s->st, own_read);
-	report_free(out);
+	if (rc != XF_OK)
+		report_free(out);
 	return rc;
 }
 
 /* Counts by the three JR/T axes. */
 int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *err)
 {
+	struct xf_reach reach;
+	stats_reach(s, st->branch, &reach);
 	struct xf_rows rows;
-	int rc = store_stats_jrt(s->st, st->since, st->until, &rows, err);
+	int rc = store_stats_jrt(s->st, &reach, st->since, st->until, &rows, err);
 	if (rc != XF_OK)
 		return rc;
 	for (int ax = XF_AXIS_JRT_CHANNEL; ax <= XF_AXIS_JRT_CAUSE; ax++) {
@@ -580,6 +709,84 @@ int report_stats_jrt(struct xf_session *s, struct xf_stats *st, struct xf_err *e
 	rows_free(&rows);
 	st->jrt_counted = true;
 	return XF_OK;
+}
+
+/* Orders branch ids (with their places) for the pass's search. */
+static int by_id(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* The figures of the period per branch of the reach (under branch_code when given), in one
+ * pass. */
+int report_league(struct xf_session *s, const char *since, const char *until, const char *branch_code,
+                  struct xf_league *out, struct xf_err *err)
+{
+	memset(out, 0, sizeof *out);
+	int rc = stats_check(s, since, until, err);
+	int64_t top = 0;
+	if (rc == XF_OK)
+		rc = branch_filter(s, branch_code, &top, err);
+	struct xf_branch *all = NULL, under;
+	size_t nall = 0;
+	if (rc == XF_OK && top)
+		rc = branch_get(s->st, top, &under, err);
+	if (rc == XF_OK)
+		rc = branch_list(s, &all, &nall, err);
+	if (rc != XF_OK)
+		return rc;
+	snprintf(out->since, sizeof out->since, "%s", since);
+	snprintf(out->until, sizeof out->until, "%s", until);
+	out->v = xcalloc(nall ? nall : 1, sizeof *out->v);
+	for (size_t i = 0; i < nall; i++)
+		if (!top || strncmp(all[i].path, under.path, strlen(under.path)) == 0)
+			out->v[out->n++].branch = all[i];
+	free(all);
+	/* The cases read: the account's reach, or the branch asked for and (for an account over
+	 * several) every branch under it. */
+	struct xf_reach reach;
+	branch_reach(s, &reach);
+	if (top) {
+		reach.branch = top;
+		reach.path = branch_reach_spans(s) ? under.path : NULL;
+	}
+	struct tally *t = xcalloc(out->n ? out->n : 1, sizeof *t);
+	struct pass p = {t, out->n, xcalloc(out->n ? out->n : 1, 2 * sizeof(int64_t)), xcalloc(out->n ? out->n : 1, sizeof(size_t))};
+	for (size_t i = 0; i < out->n; i++) {
+		t[i].out = &out->v[i].st;
+		out->v[i].st.branch = out->v[i].branch.id;
+		p.ids[2 * i] = out->v[i].branch.id;
+		p.ids[2 * i + 1] = (int64_t)i;
+	}
+	qsort(p.ids, out->n, 2 * sizeof(int64_t), by_id);
+	for (size_t i = 0; i < out->n; i++) {
+		p.at[i] = (size_t)p.ids[2 * i + 1];
+		p.ids[i] = p.ids[2 * i];
+	}
+	bool own_read;
+	if (out->n > 0 && (rc = store_stats_begin(s->st, &own_read, err)) == XF_OK) {
+		rc = pass_run(s, &reach, since, until, &p, err);
+		store_stats_end(s->st, own_read);
+	}
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].st.overdue = t[i].out->overdue;
+	free(t);
+	free(p.ids);
+	free(p.at);
+	if (rc != XF_OK)
+		report_league_free(out);
+	return rc;
+}
+
+/* Frees a league table. */
+void report_league_free(struct xf_league *lg)
+{
+	for (size_t i = 0; i < lg->n; i++)
+		report_free(&lg->v[i].st);
+	free(lg->v);
+	lg->v = NULL;
+	lg->n = 0;
 }
 
 /* True when the axis is shown under the mask. */
@@ -762,6 +969,8 @@ void report_render(const struct xf_stats *st, unsigned axes_mask, int width, enu
 		width = 60;
 	int label_cols = chart_label_cols(st, axes_mask, width, dev);
 	buf_printf(out, "信访统计  %s 至 %s  收到事项 %ld 件\n", st->since, st->until, st->received);
+	if (*st->scope) /* one branch of the reach: named on a line of its own */
+		buf_printf(out, "分支机构：%s\n", st->scope);
 	put_rule(out, width, dev);
 	buf_puts(out, "比率（分子 / 分母）\n");
 	for (int k = 0; k < XF_RATE_COUNT; k++) {
@@ -849,6 +1058,8 @@ void report_csv(const struct xf_stats *st, unsigned axes_mask, struct xf_buf *ou
 	snprintf(period, sizeof period, "%s～%s", st->since, st->until);
 	snprintf(a, sizeof a, "%ld", st->received);
 	csv_row(out, "收到事项", period, a, NULL, NULL, NULL, NULL);
+	if (*st->scope)
+		csv_row(out, "分支机构", st->scope, NULL, NULL, NULL, NULL, NULL);
 	for (int k = 0; k < XF_RATE_COUNT; k++) {
 		snprintf(n, sizeof n, "%ld", st->rates[k].num);
 		snprintf(d, sizeof d, "%ld", st->rates[k].den);

@@ -19,17 +19,22 @@ static void bind_range(struct xf_db_stmt *stmt, const char *since, const char *u
 }
 
 /* Counts the cases of a period. */
-int store_ledger_count(struct xf_store *st, const char *since, const char *until, const char *department,
-                       long *count, struct xf_err *err)
+int store_ledger_count(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                       const char *department, long *count, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
 	struct xf_err ignored; /* said as the count's failure */
-	if (store_db_prepare(st,
-	                     "SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2 "
-	                     "AND (CAST(?3 AS TEXT) IS NULL OR department = ?3)",
-	                     &stmt, &ignored) != XF_OK)
+	char *in_reach = store_reach_sql(reach, "branch", 4);
+	char *sql = xasprintf("SELECT count(*) FROM cases WHERE received BETWEEN ?1 AND ?2 "
+	                      "AND (CAST(?3 AS TEXT) IS NULL OR department = ?3) AND %s",
+	                      in_reach);
+	free(in_reach);
+	int rc = store_db_prepare(st, sql, &stmt, &ignored);
+	free(sql);
+	if (rc != XF_OK)
 		return store_db_fail(st, err, "统计台账行数");
 	bind_range(stmt, since, until, department);
+	store_reach_bind(stmt, reach, 4);
 	enum xf_db_step step = xf_db_step(stmt);
 	*count = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 0) : 0;
 	xf_db_finalize(stmt);
@@ -60,7 +65,7 @@ int store_ledger_count(struct xf_store *st, const char *since, const char *until
 	" c.due_transfer, c.due_handle, c.due_reply, c.orig_due_handle, c.orig_due_reply, c.ruleset, c.due_estimated, " \
 	" coalesce((SELECT " JOINED " FROM links l JOIN cases x ON x.id = l.linked_id " \
 	"           WHERE l.case_id = c.id), '') AS links, " \
-	" c.created_by, c.created_at " \
+	" c.created_by, c.created_at, c.branch " \
 	"FROM cases c " \
 	"LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 " \
 	"LEFT JOIN transfers t ON t.id = (SELECT max(id) FROM transfers WHERE case_id = c.id) " \
@@ -68,12 +73,12 @@ int store_ledger_count(struct xf_store *st, const char *since, const char *until
 	"LEFT JOIN outcomes o ON o.id = (SELECT max(id) FROM outcomes WHERE case_id = c.id) " \
 	"LEFT JOIN replies r ON r.id = (SELECT max(id) FROM replies WHERE case_id = c.id) " \
 	"LEFT JOIN closures k ON k.id = (SELECT max(id) FROM closures WHERE case_id = c.id) " \
-	"WHERE c.received BETWEEN ?1 AND ?2 AND (CAST(?3 AS TEXT) IS NULL OR c.department = ?3) "              \
+	"WHERE c.received BETWEEN ?1 AND ?2 AND (CAST(?3 AS TEXT) IS NULL OR c.department = ?3) AND %s "       \
 	"ORDER BY c.received, c.year, c.seq"
 
 /* Every case of a period with its latest records. */
-int store_ledger_scan(struct xf_store *st, const char *since, const char *until, const char *department,
-                      xf_ledger_row_fn fn, void *ctx, struct xf_err *err)
+int store_ledger_scan(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                      const char *department, xf_ledger_row_fn fn, void *ctx, struct xf_err *err)
 {
 	static const char *const sql[] = {
 		[XF_DB_SQLITE] = LEDGER_SQL("group_concat(x.number, ',')"),
@@ -81,17 +86,28 @@ int store_ledger_scan(struct xf_store *st, const char *since, const char *until,
 	};
 	struct xf_db_stmt *stmt;
 	struct xf_err ignored; /* said as the scan's failure */
-	if (store_db_prepare(st, sql[xf_db_dialect(store_db(st))], &stmt, &ignored) != XF_OK)
+	char *in_reach = store_reach_sql(reach, "c.branch", 4);
+	char *text = xasprintf(sql[xf_db_dialect(store_db(st))], in_reach);
+	free(in_reach);
+	int rc = store_db_prepare(st, text, &stmt, &ignored);
+	free(text);
+	if (rc != XF_OK)
 		return store_db_fail(st, err, "读取台账");
 	bind_range(stmt, since, until, department);
+	store_reach_bind(stmt, reach, 4);
 	int n = xf_db_column_count(stmt);
 	const char **names = xcalloc((size_t)n, sizeof *names);
 	const char **values = xcalloc((size_t)n, sizeof *values);
-	for (int i = 0; i < n; i++)
-		names[i] = xf_db_column_name(stmt, i);
 	int stop = 0;
+	bool named = false;
 	enum xf_db_step step = XF_DB_DONE;
 	while (stop == 0 && (step = xf_db_step(stmt)) == XF_DB_ROW) {
+		/* The names are read once stepped: SQLite prepares a statement again when a bound
+		 * LIKE pattern (the reach's path) lets it use an index, and the names read before
+		 * that are gone with the old one. */
+		for (int i = 0; i < n && !named; i++)
+			names[i] = xf_db_column_name(stmt, i);
+		named = true;
 		for (int i = 0; i < n; i++) {
 			const char *v = xf_db_column_text(stmt, i);
 			values[i] = v ? v : "";

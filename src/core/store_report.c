@@ -52,35 +52,6 @@ static int prepare_bound(struct xf_store *st, const char *sql, const char *const
 	return XF_OK;
 }
 
-/* Runs a bound query of one row, its columns read as integers into v[0..n-1] (0 for NULL, and
- * for all when there is no row); what names the task in a failure's message. */
-static int query_ints(struct xf_store *st, const char *sql, const char *const *args, int nargs, int64_t *v, int n,
-                      struct xf_err *err, const char *what)
-{
-	struct xf_db_stmt *stmt;
-	int rc = prepare_bound(st, sql, args, nargs, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	enum xf_db_step step = xf_db_step(stmt);
-	for (int i = 0; i < n; i++)
-		v[i] = step == XF_DB_ROW ? xf_db_column_int64(stmt, i) : 0;
-	xf_db_finalize(stmt);
-	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, what);
-}
-
-/* Runs a bound query into rows. */
-static int query_rows(struct xf_store *st, const char *sql, const char *const *args, int n, struct xf_rows *out,
-                      struct xf_err *err)
-{
-	out->v = NULL;
-	out->n = 0;
-	struct xf_db_stmt *stmt;
-	int rc = prepare_bound(st, sql, args, n, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	return store_db_collect(st, stmt, out, err);
-}
-
 /* Opens the report's read transaction (one snapshot for all its queries) unless one is open. */
 int store_stats_begin(struct xf_store *st, bool *own, struct xf_err *err)
 {
@@ -102,13 +73,14 @@ void store_stats_end(struct xf_store *st, bool own)
 }
 
 /* Every case of the period, once, through the covering index. */
-int store_stats_scan(struct xf_store *st, const char *since, const char *until, const char *today,
-                     int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx, struct xf_err *err)
+int store_stats_scan(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                     const char *today, int (*fn)(void *ctx, const struct xf_stats_row *row), void *ctx,
+                     struct xf_err *err)
 {
 	const char *args[] = {since, until, today};
 	struct xf_db_stmt *stmt;
-	int rc = prepare_bound(st,
-	                       "SELECT c.received, c.channel, c.category, c.department, c.importance, c.state, c.reported_on, "
+	char *in_reach = store_reach_sql(reach, "c.branch", 4);
+	char *sql = xasprintf("SELECT c.received, c.channel, c.category, c.department, c.importance, c.state, c.reported_on, "
 	                       "CAST(c.transferred_on <> '' AS INTEGER) "
 	                       "+ CAST(c.transferred_on <> '' AND c.transferred_on <= c.due_transfer AS INTEGER) * 2 "
 	                       "+ CAST(c.reported_on <> '' AS INTEGER) * 4 "
@@ -117,10 +89,14 @@ int store_stats_scan(struct xf_store *st, const char *since, const char *until, 
 	                       "+ CAST(c.replied_on <> '' AND c.replied_on <= c.due_reply AS INTEGER) * 32 "
 	                       "+ CAST(c.transferred_on <> '' AND (c.reported_on > c.due_handle OR (c.reported_on = '' "
 	                       "   AND c.state = 'transferred' AND c.due_handle < ?3)) AS INTEGER) * 64, "
-	                       "c.id FROM cases c INDEXED BY cases_stats WHERE c.received BETWEEN ?1 AND ?2",
-	                       args, 3, &stmt, err);
+	                       "c.id, c.branch FROM cases c INDEXED BY cases_stats WHERE c.received BETWEEN ?1 AND ?2 AND %s",
+	                       in_reach);
+	free(in_reach);
+	int rc = prepare_bound(st, sql, args, 3, &stmt, err);
+	free(sql);
 	if (rc != XF_OK)
 		return rc;
+	store_reach_bind(stmt, reach, 4);
 	enum xf_db_step step;
 	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
 		const char *v[7];
@@ -129,7 +105,8 @@ int store_stats_scan(struct xf_store *st, const char *since, const char *until, 
 			v[i] = t ? t : "";
 		}
 		struct xf_stats_row row = {v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-		                           (unsigned)xf_db_column_int64(stmt, 7), xf_db_column_int64(stmt, 8)};
+		                           (unsigned)xf_db_column_int64(stmt, 7), xf_db_column_int64(stmt, 8),
+		                           xf_db_column_int64(stmt, 9)};
 		if ((rc = fn(ctx, &row)) != 0) {
 			xf_db_finalize(stmt);
 			return rc;
@@ -139,33 +116,59 @@ int store_stats_scan(struct xf_store *st, const char *since, const char *until, 
 	return step == XF_DB_DONE ? XF_OK : store_db_fail(st, err, "统计");
 }
 
-/* The on-time transfers gained or lost by counting the first transfer of returned cases. */
-int store_stats_first_transfer_fix(struct xf_store *st, const char *since, const char *until, long *fix,
-                                   struct xf_err *err)
+/* Prepares sql, a format with one %s for the reach's condition on column, binding ?1..?n to
+ * the texts and the reach at ?n+1. */
+static int prepare_in_reach(struct xf_store *st, const char *fmt, const struct xf_reach *reach, const char *column,
+                            const char *const *args, int n, struct xf_db_stmt **stmt, struct xf_err *err)
 {
-	const char *args[] = {since, until};
-	int64_t v;
-	int rc = query_ints(st,
-	                       "SELECT count(*) FILTER (WHERE f.first <= c.due_transfer) "
-	                       "- count(*) FILTER (WHERE c.transferred_on <= c.due_transfer) "
-	                       "FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
-	                       " WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
-	                       "CROSS JOIN cases c ON c.id = f.case_id "
-	                       "WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> ''",
-	                       args, 2, &v, 1, err, "统计转办");
-	*fix = rc == XF_OK ? (long)v : 0;
+	char *in_reach = store_reach_sql(reach, column, n + 1);
+	char *sql = xasprintf(fmt, in_reach, in_reach);
+	free(in_reach);
+	int rc = prepare_bound(st, sql, args, n, stmt, err);
+	free(sql);
+	if (rc == XF_OK)
+		store_reach_bind(*stmt, reach, n + 1);
 	return rc;
 }
 
-/* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
-int store_stats_jrt(struct xf_store *st, const char *since, const char *until, struct xf_rows *out,
-                    struct xf_err *err)
+/* Runs a query made by prepare_in_reach into rows. */
+static int rows_in_reach(struct xf_store *st, const char *fmt, const struct xf_reach *reach, const char *column,
+                         const char *const *args, int n, struct xf_rows *out, struct xf_err *err)
+{
+	out->v = NULL;
+	out->n = 0;
+	struct xf_db_stmt *stmt;
+	int rc = prepare_in_reach(st, fmt, reach, column, args, n, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	return store_db_collect(st, stmt, out, err);
+}
+
+/* The on-time transfers gained or lost by counting the first transfer of returned cases, per
+ * branch. */
+int store_stats_first_transfer_fix(struct xf_store *st, const struct xf_reach *reach, const char *since,
+                                   const char *until, struct xf_rows *out, struct xf_err *err)
 {
 	const char *args[] = {since, until};
-	return query_rows(st,
-	                  "SELECT jrt_channel, jrt_type, jrt_cause, count(*) AS n FROM cases INDEXED BY cases_received "
-	                  "WHERE received BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
-	                  args, 2, out, err);
+	return rows_in_reach(st,
+	                     "SELECT c.branch, count(*) FILTER (WHERE f.first <= c.due_transfer) "
+	                     "- count(*) FILTER (WHERE c.transferred_on <= c.due_transfer) AS fix "
+	                     "FROM (SELECT t.case_id, min(t.transfer_date) AS first FROM transfers t "
+	                     " WHERE t.case_id IN (SELECT case_id FROM returns) GROUP BY t.case_id) f "
+	                     "CROSS JOIN cases c ON c.id = f.case_id "
+	                     "WHERE c.received BETWEEN ?1 AND ?2 AND c.transferred_on <> '' AND %s GROUP BY c.branch",
+	                     reach, "c.branch", args, 2, out, err);
+}
+
+/* Counts by the JR/T codes (read through the receipt index: the codes are not in cases_stats). */
+int store_stats_jrt(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                    struct xf_rows *out, struct xf_err *err)
+{
+	const char *args[] = {since, until};
+	return rows_in_reach(st,
+	                     "SELECT jrt_channel, jrt_type, jrt_cause, count(*) AS n FROM cases INDEXED BY cases_received "
+	                     "WHERE received BETWEEN ?1 AND ?2 AND %s GROUP BY 1, 2, 3",
+	                     reach, "branch", args, 2, out, err);
 }
 
 /* The pairs of cases linked as repeat petitions, each as (earlier, later). */
@@ -177,37 +180,34 @@ int store_stats_jrt(struct xf_store *st, const char *since, const char *until, s
 	" FROM links l CROSS JOIN cases a ON a.id = l.case_id CROSS JOIN cases b ON b.id = l.linked_id "                        \
 	" WHERE l.kind = 'repeat' AND l.case_id <> l.linked_id) "
 
-/* Repeat petitions and closed cases that were not settled the first time. */
-int store_stats_repeats(struct xf_store *st, const char *since, const char *until, long *repeats,
-                        long *closed_not_first, struct xf_err *err)
+/* Repeat petitions and closed cases that were not settled the first time, per branch. */
+int store_stats_repeats(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                        struct xf_rows *out, struct xf_err *err)
 {
 	const char *args[] = {since, until};
-	int64_t v[2];
-	int rc = query_ints(st,
-	                       "WITH " REPEAT_PAIRS
-	                       "SELECT (SELECT count(*) FROM (SELECT DISTINCT later AS id FROM pairs) p "
-	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.received BETWEEN ?1 AND ?2), "
-	                       " (SELECT count(*) FROM (SELECT case_id AS id FROM returns UNION SELECT earlier FROM pairs) p "
-	                       "  CROSS JOIN cases c ON c.id = p.id WHERE c.state = 'closed' AND c.received BETWEEN ?1 AND ?2)",
-	                       args, 2, v, 2, err, "统计重复信访");
-	if (rc == XF_OK) {
-		*repeats = (long)v[0];
-		*closed_not_first = (long)v[1];
-	}
-	return rc;
+	return rows_in_reach(st,
+	                     "WITH " REPEAT_PAIRS ", "
+	                     "counted AS (SELECT c.branch, 1 AS r, 0 AS nf FROM (SELECT DISTINCT later AS id FROM pairs) p "
+	                     "  CROSS JOIN cases c ON c.id = p.id WHERE c.received BETWEEN ?1 AND ?2 AND %s "
+	                     " UNION ALL SELECT c.branch, 0, 1 "
+	                     "  FROM (SELECT case_id AS id FROM returns UNION SELECT earlier FROM pairs) p "
+	                     "  CROSS JOIN cases c ON c.id = p.id WHERE c.state = 'closed' AND c.received BETWEEN ?1 AND ?2 "
+	                     "  AND %s) "
+	                     "SELECT branch, sum(r) AS repeats, sum(nf) AS not_first FROM counted GROUP BY branch",
+	                     reach, "c.branch", args, 2, out, err);
 }
 
 /* Counts per category in two weeks. */
-int store_stats_weeks(struct xf_store *st, const char *prev_from, const char *prev_to, const char *from,
-                      const char *to, struct xf_rows *out, struct xf_err *err)
+int store_stats_weeks(struct xf_store *st, const struct xf_reach *reach, const char *prev_from, const char *prev_to,
+                      const char *from, const char *to, struct xf_rows *out, struct xf_err *err)
 {
 	const char *args[] = {prev_from, prev_to, from, to};
-	return query_rows(st,
-	                  "SELECT category, count(*) FILTER (WHERE received <= ?2) AS last, "
-	                  "count(*) FILTER (WHERE received >= ?3) AS this "
-	                  "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?4 "
-	                  "GROUP BY category ORDER BY category",
-	                  args, 4, out, err);
+	return rows_in_reach(st,
+	                     "SELECT category, count(*) FILTER (WHERE received <= ?2) AS last, "
+	                     "count(*) FILTER (WHERE received >= ?3) AS this "
+	                     "FROM cases INDEXED BY cases_stats WHERE received BETWEEN ?1 AND ?4 AND %s "
+	                     "GROUP BY category ORDER BY category",
+	                     reach, "branch", args, 4, out, err);
 }
 
 /* The handler of each case: the latest outcome's, else the latest transfer's, else "". */
@@ -243,37 +243,32 @@ int store_stats_handlers(struct xf_store *st, const int64_t *ids, size_t n, stru
 }
 
 /* Satisfaction of the outcomes of the cases with ids in [lo, hi] (all of them, when
- * `whole_range`), else of the outcomes of the cases received in [since, until]. */
-int store_stats_satisfaction(struct xf_store *st, const char *since, const char *until, bool whole_range,
-                             int64_t lo, int64_t hi, long *satisfied, long *stated, struct xf_err *err)
+ * `whole_range`: one row, branch 0), else of the outcomes of the cases received in [since,
+ * until] in reach, per branch. */
+int store_stats_satisfaction(struct xf_store *st, const struct xf_reach *reach, const char *since, const char *until,
+                             bool whole_range, int64_t lo, int64_t hi, struct xf_rows *out, struct xf_err *err)
 {
-	struct xf_db_stmt *stmt;
-	int rc;
-	if (whole_range) {
-		rc = prepare_bound(st,
-		                   "SELECT count(*) FILTER (WHERE satisfaction = '满意' OR satisfaction = '基本满意'), "
-		                   "count(*) FILTER (WHERE satisfaction <> '未表态') "
-		                   "FROM outcomes INDEXED BY outcomes_satisfaction WHERE case_id BETWEEN ?1 AND ?2",
-		                   NULL, 0, &stmt, err);
-		if (rc == XF_OK) {
-			xf_db_bind_int64(stmt, 1, lo);
-			xf_db_bind_int64(stmt, 2, hi);
-		}
-	} else {
+	if (!whole_range) {
 		const char *args[] = {since, until};
-		rc = prepare_bound(st,
-		                   "SELECT count(*) FILTER (WHERE o.satisfaction = '满意' OR o.satisfaction = '基本满意'), "
-		                   "count(*) FILTER (WHERE o.satisfaction <> '未表态') "
-		                   "FROM cases c INDEXED BY cases_stats "
-		                   "JOIN outcomes o INDEXED BY outcomes_satisfaction ON o.case_id = c.id "
-		                   "WHERE c.received BETWEEN ?1 AND ?2 AND c.reported_on <> ''",
-		                   args, 2, &stmt, err);
+		return rows_in_reach(st,
+		                     "SELECT c.branch, count(*) FILTER (WHERE o.satisfaction = '满意' OR o.satisfaction = '基本满意') "
+		                     "AS satisfied, count(*) FILTER (WHERE o.satisfaction <> '未表态') AS stated "
+		                     "FROM cases c INDEXED BY cases_stats "
+		                     "JOIN outcomes o INDEXED BY outcomes_satisfaction ON o.case_id = c.id "
+		                     "WHERE c.received BETWEEN ?1 AND ?2 AND c.reported_on <> '' AND %s GROUP BY c.branch",
+		                     reach, "c.branch", args, 2, out, err);
 	}
+	out->v = NULL;
+	out->n = 0;
+	struct xf_db_stmt *stmt;
+	int rc = prepare_bound(st,
+	                       "SELECT 0 AS branch, count(*) FILTER (WHERE satisfaction = '满意' OR satisfaction = '基本满意') "
+	                       "AS satisfied, count(*) FILTER (WHERE satisfaction <> '未表态') AS stated "
+	                       "FROM outcomes INDEXED BY outcomes_satisfaction WHERE case_id BETWEEN ?1 AND ?2",
+	                       NULL, 0, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
-	enum xf_db_step step = xf_db_step(stmt);
-	*satisfied = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 0) : 0;
-	*stated = step == XF_DB_ROW ? (long)xf_db_column_int64(stmt, 1) : 0;
-	xf_db_finalize(stmt);
-	return step == XF_DB_ROW ? XF_OK : store_db_fail(st, err, "统计满意度");
+	xf_db_bind_int64(stmt, 1, lo);
+	xf_db_bind_int64(stmt, 2, hi);
+	return store_db_collect(st, stmt, out, err);
 }

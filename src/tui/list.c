@@ -166,3 +166,26 @@ bool list_screen_turn(struct ui *ui, struct ui_list *l, const char *title, const
 		k->kind = UI_TICK;
 	return true;
 }
+
+/* A page of text as its lines. */
+int ui_text_lines(const char *text, char ***lines)
+{
+	int n = 0;
+	*lines = NULL;
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		*lines = xrealloc(*lines, (size_t)(n + 1) * sizeof **lines);
+		(*lines)[n++] = xstrndup(p, len);
+		p = nl ? nl + 1 : p + len;
+	}
+	return n;
+}
+
+/* Frees the lines of a page. */
+void ui_lines_free(char **lines, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}

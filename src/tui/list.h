@@ -38,6 +38,11 @@ const struct xf_fields *list_selected(const struct ui_list *l);
 void list_set_rows(struct ui_list *l, struct xf_rows *rows);
 void list_free(struct ui_list *l);
 
+/* A page of text (a report drawn by the core) as its lines: new strings in *lines, their count
+ * returned; ui_lines_free gives them back. */
+int ui_text_lines(const char *text, char ***lines);
+void ui_lines_free(char **lines, int n);
+
 /* Fills a list from the core (ctx is the caller's). */
 typedef void (*list_reload_fn)(struct ui *ui, struct ui_list *l, void *ctx);
 /* One turn of a list screen: draws the title, hints and list, waits for a key and handles the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/desk.h"
 
 /* Colour by days left. */
@@ -51,6 +52,10 @@ static void load_due(struct ui *ui, struct ui_list *l, void *ctx)
 /* Open cases nearing or past their limits. */
 void screen_due(struct ui *ui)
 {
+	if (branch_reach_spans(&ui->s)) { /* a supervisor or admin over the branches under theirs */
+		screen_due_across(ui);
+		return;
+	}
 	static const struct ui_column cols[] = {
 		{"limit", "时限", 8},   {"number", "编号", 14},  {"state", "状态", 6},      {"due", "期限", 10},
 		{"days_left", "剩余天数", 8}, {"name", "信访人", 8}, {"department", "承办部门", 0},

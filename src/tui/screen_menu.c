@@ -30,9 +30,10 @@ static const struct menu_item items[] = {
 	{'1', "本部门待办", "转给本部门、等待办理报结的事项", HN, screen_dept_todo},
 	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", OFFICE, screen_queue},
 	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
+	{'3', "时限清单", "各分支机构临近或超过时限的事项，按剩余天数", SUP, screen_due_across},
 	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
 	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
-	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE, screen_stats},
+	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE | SUP, screen_stats},
 	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
 	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
@@ -40,6 +41,7 @@ static const struct menu_item items[] = {
 	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
 	{'d', "督办", "督办下级机构的事项，或答复上级的督办：期限、剩余天数、答复", SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
 	 screen_supervise},
+	{'c', "分支机构排名", "各分支机构的收到、按期办结、超期、重复信访、满意率", SUP, screen_league},
 };
 
 /* True when the operator may use the item. */

@@ -2,6 +2,7 @@
  * the same printing as the slips, or exported as CSV. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "form_screen.h"
+#include "list.h"
 #include "tui.h"
 
 #include <curses.h>
@@ -58,9 +59,7 @@ static void period_step(struct stats_view *v, int step)
 /* Frees the drawn page. */
 static void free_lines(struct stats_view *v)
 {
-	for (int i = 0; i < v->nlines; i++)
-		free(v->lines[i]);
-	free(v->lines);
+	ui_lines_free(v->lines, v->nlines);
 	v->lines = NULL;
 	v->nlines = 0;
 }
@@ -83,13 +82,7 @@ static void load(struct ui *ui, struct stats_view *v)
 	struct xf_buf page;
 	buf_init(&page);
 	report_render(&v->st, 0, COLS < 100 ? COLS : 100, XF_RENDER_TERMINAL, &page);
-	for (char *p = page.data; p && *p;) {
-		char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		v->lines = xrealloc(v->lines, (size_t)(v->nlines + 1) * sizeof *v->lines);
-		v->lines[v->nlines++] = xstrndup(p, n);
-		p = nl ? nl + 1 : p + n;
-	}
+	v->nlines = ui_text_lines(page.data, &v->lines);
 	buf_free(&page);
 }
 

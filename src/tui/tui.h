@@ -120,6 +120,9 @@ void screen_registration(struct ui *ui);
 void screen_queue(struct ui *ui);
 void screen_case(struct ui *ui, int64_t id);
 void screen_due(struct ui *ui);
+/* The head office's: the limits list across branches, and the branch league table. */
+void screen_due_across(struct ui *ui);
+void screen_league(struct ui *ui);
 void screen_lists(struct ui *ui);
 /* 督办: the head office's urged cases across branches, a branch's urgings to answer. */
 void screen_supervise(struct ui *ui);

@@ -703,7 +703,7 @@ static long time_export(struct bench *b, const char *csv, const char *raw_csv, i
 	struct xf_err err;
 	long rows = 0;
 	for (int i = 0; i < runs; i++) {
-		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL, NULL};
+		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", csv, NULL, NULL, NULL, NULL};
 		double start = now_ms(), cpu = cpu_ms();
 		if (ledger_export(&b->s, &opts, &rows, &err) != XF_OK)
 			die("export", err.msg);
@@ -731,7 +731,7 @@ static void bench_ledger(struct bench *b, const char *dir, int runs)
 	struct xf_floor *floor = NULL;
 	struct xf_err err;
 	long rows = time_export(b, csv, raw_csv, runs, raw_export, tx, tr, cx, cr);
-	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL};
+	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL, NULL};
 	if (ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
 		die("export", err.msg);
 	for (int i = 0; i < runs; i++) {
@@ -959,7 +959,7 @@ static void bench_ledger_pg(struct bench *b, const char *locator, const char *di
 	double *cx = xcalloc((size_t)runs, sizeof *cx), *cr = xcalloc((size_t)runs, sizeof *cr);
 	struct xf_err err;
 	long rows = time_export(b, csv, raw_csv, runs, raw_export_pg, tx, tr, cx, cr);
-	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL};
+	struct xf_export opts8 = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", utf8, NULL, NULL, NULL, NULL};
 	if (import && ledger_export(&b->s, &opts8, &rows, &err) != XF_OK)
 		die("export", err.msg);
 	for (int i = 0; import && i < runs; i++) {

@@ -131,3 +131,12 @@ void cli_case(struct desk_env *e, const char *name)
 	cli(e, "clerk", (const char *[]){"new", "channel=来访", "category=服务态度", n, "summary=柜员态度冷淡，要求道歉", NULL});
 }
 
+
+/* The screen row holding text. */
+char *term_row_with(struct term *t, const char *text)
+{
+	int row, col;
+	if (!term_find(t, text, &row, &col))
+		fail_msg("\"%s\" not on the screen:\n%s", text, term_text(t));
+	return term_row(t, row);
+}

@@ -26,6 +26,8 @@ void open_desk_sized(struct term *t, struct desk_env *e, const char *user, const
                      int cols);
 /* Fails with the screen when text does not show within ms. */
 void must_see(struct term *t, const char *text, int ms);
+/* The screen row holding text, as a new string (fails with the screen when absent). */
+char *term_row_with(struct term *t, const char *text);
 /* A new store as of `today`, the desk open on it as the clerk, on the registration form. */
 void open_registration(struct desk_env *e, struct term *t, const char *today);
 /* The value of a key in `xinfang show` (a new string). */

@@ -22,15 +22,6 @@ static bool starts_with_bom(const char *path)
 	return bom;
 }
 
-/* The screen row holding text, as a new string (fails when absent). */
-static char *row_with(struct term *t, const char *text)
-{
-	int row, col;
-	if (!term_find(t, text, &row, &col))
-		fail_msg("\"%s\" not on the screen:\n%s", text, term_text(t));
-	return term_row(t, row);
-}
-
 /* The head's statistics at the desk. */
 static void statistics_at_the_desk(void **state)
 {
@@ -51,14 +42,14 @@ static void statistics_at_the_desk(void **state)
 	/* The overdue case's handler whole, not cut at the label column. */
 	term_send(&t, K_END);
 	must_see(&t, "超期事项（按经办人）", 2000);
-	char *line = row_with(&t, "阿卜杜热合曼");
+	char *line = term_row_with(&t, "阿卜杜热合曼");
 	assert_non_null(strstr(line, "阿卜杜热合曼·买买提"));
 	assert_non_null(strstr(line, "█"));
 	free(line);
 	/* A spreadsheet's name is refused, nothing written; the dialog stays open as typed. */
 	term_send(&t, "e");
 	must_see(&t, "导出统计", 3000);
-	line = row_with(&t, "编    码");
+	line = term_row_with(&t, "编    码");
 	assert_non_null(strstr(line, "GB18030"));
 	free(line);
 	char *xlsx = xasprintf("%s/desk-stats.xlsx", fx.dir), *keys = xasprintf("\025%s", xlsx);
@@ -79,7 +70,7 @@ static void statistics_at_the_desk(void **state)
 	/* The next export starts from UTF-8, as it starts from the folder. */
 	term_send(&t, "e");
 	must_see(&t, "导出统计", 3000);
-	line = row_with(&t, "编    码");
+	line = term_row_with(&t, "编    码");
 	assert_non_null(strstr(line, "UTF-8"));
 	assert_null(strstr(line, "GB18030"));
 	free(line);

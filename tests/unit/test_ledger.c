@@ -63,7 +63,7 @@ static void rich_store(struct fixture *fx)
 /* Exports the whole store as the session, failing the test on an error. */
 static void export_to(struct xf_session *s, const char *path, enum xf_ledger_format format, const char *encoding)
 {
-	struct xf_export opts = {NULL, NULL, format, encoding, path, NULL, NULL, NULL};
+	struct xf_export opts = {NULL, NULL, format, encoding, path, NULL, NULL, NULL, NULL};
 	struct xf_err err;
 	long rows;
 	if (ledger_export(s, &opts, &rows, &err) != XF_OK)
@@ -198,7 +198,7 @@ static void handler_refused(void **state)
 	for (int i = 0; i < 2; i++) {
 		char path[400];
 		snprintf(path, sizeof path, "%s/h.%s", fx.dir, formats[i]);
-		struct xf_export opts = {NULL, NULL, i ? XF_LEDGER_XLSX : XF_LEDGER_CSV, "UTF-8", path, NULL, NULL, NULL};
+		struct xf_export opts = {NULL, NULL, i ? XF_LEDGER_XLSX : XF_LEDGER_CSV, "UTF-8", path, NULL, NULL, NULL, NULL};
 		struct xf_err err;
 		long rows = -1;
 		assert_int_equal(ledger_export(&fx.handler, &opts, &rows, &err), XF_EDENIED);
@@ -249,7 +249,7 @@ static void assert_round_trip(const char *first, const char *encoding, long case
 	import_report_free(&rep);
 	char second[400];
 	snprintf(second, sizeof second, "%s/second.csv", b.dir);
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encoding, second, NULL, NULL, NULL};
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encoding, second, NULL, NULL, NULL, NULL};
 	long rows;
 	if (ledger_export(&b.clerk, &opts, &rows, &err) != XF_OK)
 		fail_msg("export: %s", err.msg);
@@ -285,7 +285,7 @@ static void formula_guard(void **state)
 	for (int i = 0; i < 2; i++) {
 		char path[400];
 		snprintf(path, sizeof path, "%s/guard-%d.csv", fx.dir, i);
-		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encodings[i], path, NULL, NULL, NULL};
+		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encodings[i], path, NULL, NULL, NULL, NULL};
 		long rows;
 		if (ledger_export(&fx.head, &opts, &rows, &err) != XF_OK)
 			fail_msg("export: %s", err.msg);
@@ -331,7 +331,7 @@ static void formula_guard(void **state)
 	fixture_close(&b);
 	/* XLSX: the same values as text cells (check_ledger.py fails on any formula cell). */
 	snprintf(path, sizeof path, "%s/guard.xlsx", fx.dir);
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_XLSX, NULL, path, NULL, NULL, NULL};
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_XLSX, NULL, path, NULL, NULL, NULL, NULL};
 	long rows;
 	if (ledger_export(&fx.admin, &opts, &rows, &err) != XF_OK)
 		fail_msg("export: %s", err.msg);
@@ -368,7 +368,7 @@ static void control_characters_escaped(void **state)
 	for (int i = 0; i < 2; i++) {
 		char path[400];
 		snprintf(path, sizeof path, "%s/ctl-%d.csv", fx.dir, i);
-		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encodings[i], path, NULL, NULL, NULL};
+		struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, encodings[i], path, NULL, NULL, NULL, NULL};
 		struct xf_err err;
 		long rows;
 		if (ledger_export(&fx.clerk, &opts, &rows, &err) != XF_OK)
@@ -388,7 +388,7 @@ static void control_characters_escaped(void **state)
 	}
 	char path[400];
 	snprintf(path, sizeof path, "%s/ctl.xlsx", fx.dir);
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_XLSX, NULL, path, NULL, NULL, NULL};
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_XLSX, NULL, path, NULL, NULL, NULL, NULL};
 	struct xf_err err;
 	long rows;
 	if (ledger_export(&fx.head, &opts, &rows, &err) != XF_OK)
@@ -706,7 +706,7 @@ static void export_command_line(void **state)
 	assert_null(strstr(r->err, "GBK"));
 	long beyond = -1, rows = 0;
 	struct xf_err err;
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", gb, NULL, NULL, &beyond};
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "GB18030", gb, NULL, NULL, &beyond, NULL};
 	assert_int_equal(ledger_export(&fx.head, &opts, &rows, &err), XF_OK);
 	assert_true(beyond >= 2); /* the name 𠮷䶮 and the summary's 𠮷 at least */
 	opts.encoding = "UTF-8";

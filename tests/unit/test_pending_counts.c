@@ -229,7 +229,7 @@ static void import_counts_its_cases(void **state)
 	fixture_move(&from.clerk, b, XF_MV_OUTCOME, "findings=经核实情况属实", NULL);
 	char path[400];
 	snprintf(path, sizeof path, "%s/ledger.csv", from.dir);
-	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", path, NULL, NULL, NULL};
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", path, NULL, NULL, NULL, NULL};
 	struct xf_err err;
 	long rows;
 	assert_int_equal(ledger_export(&from.head, &opts, &rows, &err), XF_OK);

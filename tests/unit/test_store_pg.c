@@ -245,28 +245,43 @@ static void test_statistics(void **state)
 	assert_int_equal(store_stats_begin(st, &own, &err), XF_OK);
 	assert_true(own);
 	int scanned = 0;
-	if (store_stats_scan(st, "2026-01-01", "2026-12-31", "2026-11-20", count_row, &scanned, &err) != XF_OK)
+	if (store_stats_scan(st, NULL, "2026-01-01", "2026-12-31", "2026-11-20", count_row, &scanned, &err) != XF_OK)
 		fail_msg("store_stats_scan: %s", err.msg);
 	assert_int_equal(scanned, 1);
-	long fix = -1, repeats = -1, closed = -1, satisfied = -1, stated = -1;
-	if (store_stats_first_transfer_fix(st, "2026-01-01", "2026-12-31", &fix, &err) != XF_OK)
+	struct xf_reach branch1 = {1, NULL}, branch2 = {2, NULL}, top = {1, "/1/"};
+	scanned = 0;
+	if (store_stats_scan(st, &top, "2026-01-01", "2026-12-31", "2026-11-20", count_row, &scanned, &err) != XF_OK)
+		fail_msg("store_stats_scan in reach: %s", err.msg);
+	assert_int_equal(scanned, 1);
+	scanned = 0;
+	assert_int_equal(store_stats_scan(st, &branch2, "2026-01-01", "2026-12-31", "2026-11-20", count_row, &scanned, &err),
+	                 XF_OK);
+	assert_int_equal(scanned, 0);
+	struct xf_rows grouped;
+	if (store_stats_first_transfer_fix(st, &branch1, "2026-01-01", "2026-12-31", &grouped, &err) != XF_OK)
 		fail_msg("first transfer: %s", err.msg);
-	assert_int_equal(fix, 0);
-	if (store_stats_repeats(st, "2026-01-01", "2026-12-31", &repeats, &closed, &err) != XF_OK)
+	assert_int_equal(grouped.n, 0);
+	rows_free(&grouped);
+	if (store_stats_repeats(st, &top, "2026-01-01", "2026-12-31", &grouped, &err) != XF_OK)
 		fail_msg("repeats: %s", err.msg);
-	assert_int_equal(repeats + closed, 0);
-	if (store_stats_satisfaction(st, "2026-01-01", "2026-12-31", false, 0, 0, &satisfied, &stated, &err) != XF_OK)
+	assert_int_equal(grouped.n, 0);
+	rows_free(&grouped);
+	if (store_stats_satisfaction(st, &top, "2026-01-01", "2026-12-31", false, 0, 0, &grouped, &err) != XF_OK)
 		fail_msg("satisfaction: %s", err.msg);
-	assert_int_equal(satisfied + stated, 0);
-	assert_int_equal(store_stats_satisfaction(st, NULL, NULL, true, 1, 1, &satisfied, &stated, &err), XF_OK);
+	assert_int_equal(grouped.n, 0);
+	rows_free(&grouped);
+	assert_int_equal(store_stats_satisfaction(st, NULL, NULL, NULL, true, 1, 1, &grouped, &err), XF_OK);
+	assert_int_equal(grouped.n, 1);
+	assert_string_equal(fields_str(&grouped.v[0], "stated"), "0");
+	rows_free(&grouped);
 	struct xf_rows rows;
-	if (store_stats_weeks(st, "2026-10-26", "2026-11-01", "2026-11-02", "2026-11-08", &rows, &err) != XF_OK)
+	if (store_stats_weeks(st, &top, "2026-10-26", "2026-11-01", "2026-11-02", "2026-11-08", &rows, &err) != XF_OK)
 		fail_msg("weeks: %s", err.msg);
 	assert_int_equal(rows.n, 1);
 	assert_string_equal(fields_str(&rows.v[0], "last"), "0");
 	assert_string_equal(fields_str(&rows.v[0], "this"), "1");
 	rows_free(&rows);
-	assert_int_equal(store_stats_jrt(st, "2026-01-01", "2026-12-31", &rows, &err), XF_OK);
+	assert_int_equal(store_stats_jrt(st, &branch1, "2026-01-01", "2026-12-31", &rows, &err), XF_OK);
 	assert_int_equal(rows.n, 1);
 	rows_free(&rows);
 	int64_t ids[] = {1};

@@ -215,11 +215,29 @@ void fixture_close(struct fixture *fx)
 /* Registers a case with a few defaults plus the given pairs. */
 int64_t fixture_case(struct fixture *fx, const char *first, ...)
 {
-	struct xf_fields f;
 	va_list ap;
 	va_start(ap, first);
-	fields_from_va(&f, first, ap);
+	int64_t id = fixture_case_va(&fx->clerk, NULL, first, ap);
 	va_end(ap);
+	return id;
+}
+
+/* Registers a simple case as s. */
+int64_t fixture_case_by(struct xf_session *s, char number_out[32], const char *first, ...)
+{
+	va_list ap;
+	va_start(ap, first);
+	int64_t id = fixture_case_va(s, number_out, first, ap);
+	va_end(ap);
+	return id;
+}
+
+/* Registers a simple case as s from "key=value" pairs; its id, its number into number_out
+ * when not NULL. */
+int64_t fixture_case_va(struct xf_session *s, char number_out[32], const char *first, va_list ap)
+{
+	struct xf_fields f;
+	fields_from_va(&f, first, ap);
 	if (!fields_get(&f, "channel"))
 		fields_set(&f, "channel", "来访");
 	if (!fields_get(&f, "category"))
@@ -230,12 +248,14 @@ int64_t fixture_case(struct fixture *fx, const char *first, ...)
 		fields_set(&f, "name", "张伟");
 	char number[32];
 	struct xf_err err, warn;
-	int rc = case_register(&fx->clerk, &f, number, &warn, &err);
+	int rc = case_register(s, &f, number, &warn, &err);
 	fields_free(&f);
 	if (rc != XF_OK)
 		fail_msg("register: %s", err.msg);
 	int64_t id;
-	assert_int_equal(case_find(&fx->clerk, number, &id, &err), XF_OK);
+	assert_int_equal(case_find(s, number, &id, &err), XF_OK);
+	if (number_out)
+		snprintf(number_out, 32, "%s", number);
 	return id;
 }
 

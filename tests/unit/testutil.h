@@ -42,6 +42,9 @@ void fixture_open_at(struct fixture *fx, const char *today, const char *locator)
 void fixture_close(struct fixture *fx);
 /* Registers a simple case as the clerk and returns its id; extra is "key=value" pairs. */
 int64_t fixture_case(struct fixture *fx, const char *first, ...);
+/* The same as the account of s (a branch's clerk), the number into number_out when not NULL. */
+int64_t fixture_case_by(struct xf_session *s, char number_out[32], const char *first, ...);
+int64_t fixture_case_va(struct xf_session *s, char number_out[32], const char *first, va_list ap);
 /* Does a move with "key=value" pairs (ending with NULL); fails the test when refused. */
 void fixture_move(struct xf_session *s, int64_t id, enum xf_move mv, const char *first, ...);
 /* Counts audit rows of a case. */
