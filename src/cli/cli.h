@@ -77,6 +77,7 @@ int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err
 
 int cmd_init(struct cli *c, int argc, char **argv);
 int cmd_branch(struct cli *c, int argc, char **argv);
+int cmd_push(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_passwd(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);

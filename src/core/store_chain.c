@@ -22,6 +22,7 @@
 #include "store_private.h"
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
+#include "xinfang/store_push.h"
 
 /* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
 struct tracked {
@@ -1201,6 +1202,9 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 		return rc;
 	if (op != c->actor)
 		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
+	/* A file moved onto a server is an archive: no record is added to it after the move's own. */
+	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
+		return rc;
 	if (!c->has_chain_columns) {
 		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
 		return append_unchained(st, op, action, case_id, before_json, after_json, err);

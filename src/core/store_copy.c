@@ -47,7 +47,7 @@ static bool listed(const struct xf_rows *tables, const char *name)
 }
 
 /* Binds a source row's column as the destination's parameter, by the value's own type. */
-static void bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from, int col)
+void store_copy_bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from, int col)
 {
 	switch (xf_db_column_type(from, col)) {
 	case XF_DB_NULL:
@@ -106,7 +106,7 @@ static int copy_table(struct xf_store *from, struct xf_store *to, const char *ta
 	enum xf_db_step step = XF_DB_DONE;
 	while (rc == XF_OK && (step = xf_db_step(src)) == XF_DB_ROW) {
 		for (int i = 0; i < ncols; i++)
-			bind_value(dst, i + 1, src, i);
+			store_copy_bind_value(dst, i + 1, src, i);
 		if (xf_db_step(dst) != XF_DB_DONE) {
 			char *what = xasprintf("把表 %s 的第 %ld 行写入副本", table, *rows + 1);
 			rc = store_db_fail(to, err, what);
