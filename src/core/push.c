@@ -193,6 +193,22 @@ static int move_over(struct xf_session *s, struct xf_store *hq, const struct xf_
 	return rc;
 }
 
+/* XF_OK when both stores are training stores or neither is: practice never reaches the record. */
+static int same_kind(struct xf_store *src, struct xf_store *hq, struct xf_err *err)
+{
+	char *a = NULL, *b = NULL;
+	int rc = store_setting_get(src, "training", &a, err);
+	if (rc == XF_OK)
+		rc = store_setting_get(hq, "training", &b, err);
+	bool src_training = a && strcmp(a, "1") == 0, hq_training = b && strcmp(b, "1") == 0;
+	if (rc == XF_OK && src_training != hq_training)
+		rc = xf_err_set(err, XF_EINVAL, "不能推送：%s是培训数据库，%s是正式数据库，练习的记录不能进入正式的记录",
+		                src_training ? "分行的文件" : "总行的数据库", src_training ? "总行的数据库" : "分行的文件");
+	free(a);
+	free(b);
+	return rc;
+}
+
 /* Pushes the session's branch file to the head office. */
 int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_result *out, struct xf_err *err)
 {
@@ -216,6 +232,10 @@ int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_re
 	struct xf_store *hq;
 	if ((rc = setup_open(uri, &hq, err)) != XF_OK)
 		return rc;
+	if ((rc = same_kind(s->st, hq, err)) != XF_OK) {
+		store_close(hq);
+		return rc;
+	}
 	struct xf_branch at_hq;
 	struct xf_err ignored;
 	char *actor = xasprintf("%s/%s", own.code, s->op.name);

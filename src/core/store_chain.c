@@ -588,6 +588,10 @@ static const char record_columns_16[] =
 static const char *record_columns(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
+	/* A process that only reads (verify on a server) has not looked at the schema yet. */
+	struct xf_err ignored;
+	if (c && refresh_schema(st, &ignored) != XF_OK)
+		return record_columns_16;
 	return c && c->has_branch_column ? record_columns_17 : record_columns_16;
 }
 
