@@ -68,7 +68,7 @@ static int batch_keys(struct xf_store *src, int64_t from, int64_t to, struct id_
                       struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	int rc = store_db_prepare(src, "SELECT DISTINCT j.key FROM audit a, json_each(a.snapshot) j "
+	int rc = store_db_prepare(src, "SELECT j.key FROM audit a, json_each(a.snapshot) j "
 	                               "WHERE a.id BETWEEN ?1 AND ?2 AND json_valid(a.snapshot)",
 	                          &stmt, err);
 	if (rc != XF_OK)
