@@ -22,8 +22,13 @@ static const struct cli_command commands[] = {
 	 "      --demo 培训数据库再加约两百件演示事项；--branch 本机构的代码，\n"
 	 "      写在每个编号前，总行的库用总行的代码）\n"},
 	{"branch", cmd_branch,
-	 "  branch add 代码 名称 [parent=上级代码] | branch list\n"
-	 "      分支机构：总行的管理员在自己之下添加分行、支行；list 列出可见的机构\n"},
+	 "  branch add 代码 名称 [parent=上级代码] | branch list | branch set 代码 [名称]\n"
+	 "      分支机构：总行的管理员在自己之下添加分行、支行；list 列出可见的机构；\n"
+	 "      set 给本机构代码和名称（推送前，与总行 branch add 时相同；已有代码不能改）\n"},
+	{"push", cmd_push,
+	 "  push --to 总行数据库 [--move]\n"
+	 "      分行把自己的文件推送到总行（管理员）：只送总行还没有的记录，先核对\n"
+	 "      操作日志链，不一致则拒绝并记入总行；--move 迁往总行后此文件只作存档\n"},
 	{"handover", cmd_handover,
 	 "  handover 编号 机构代码 [note=说明]\n"
 	 "      交办：总行（热线）把事项交给下级机构，事项取得该机构的新编号（督办员）\n"},

@@ -64,6 +64,8 @@ bool store_locator_is_server(const char *locator);
 /* A file name standing for a server's database (its anchor's), from its locator: readable,
  * and different for different locators. A new string. */
 char *store_locator_file_name(const char *locator);
+/* The locator as it may be printed or kept: any password replaced by ***. A new string. */
+char *store_locator_safe(const char *locator);
 /* Schema version (PRAGMA user_version); 0 for a new file. */
 int store_version(struct xf_store *st, int *version, struct xf_err *err);
 /* Applies the migrations newer than the file's version, each in its own transaction; stops

@@ -86,6 +86,7 @@ int cmd_handup(struct cli *c, int argc, char **argv);
 int cmd_supervise(struct cli *c, int argc, char **argv);
 int cmd_answer(struct cli *c, int argc, char **argv);
 int cmd_supervised(struct cli *c, int argc, char **argv);
+int cmd_push(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_passwd(struct cli *c, int argc, char **argv);
 int cmd_calendar(struct cli *c, int argc, char **argv);

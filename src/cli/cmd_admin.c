@@ -129,13 +129,35 @@ int cmd_rules(struct cli *c, int argc, char **argv)
 }
 
 
-/* xinfang branch add CODE NAME [parent=CODE] | branch list. */
+/* xinfang branch set CODE [NAME]: the store's own branch gets its code (admins only). */
+static int branch_set_cmd(struct cli *c, const char *code, const char *name)
+{
+	struct xf_err err;
+	int rc = login(c, &err);
+	if (rc == XF_OK && !auth_require(&c->session, 0, "设定本机构的代码", &err))
+		rc = err.code;
+	if (rc == XF_OK && (rc = session_begin(&c->session, &err)) == XF_OK) {
+		rc = branch_set_own(c->st, c->session.op.name, code, name, &err);
+		if (rc == XF_OK)
+			rc = store_commit(c->st, &err);
+		else
+			store_rollback(c->st);
+	}
+	if (rc != XF_OK)
+		return refused(&err);
+	printf("本机构的代码为 %s\n", code);
+	return 0;
+}
+
+/* xinfang branch add CODE NAME [parent=CODE] | branch list | branch set CODE [NAME]. */
 int cmd_branch(struct cli *c, int argc, char **argv)
 {
 	const char *sub = argc > 0 ? argv[0] : "";
 	bool add = strcmp(sub, "add") == 0 && argc >= 3, list = strcmp(sub, "list") == 0 && argc == 1;
+	if (strcmp(sub, "set") == 0 && (argc == 2 || argc == 3))
+		return branch_set_cmd(c, argv[1], argc == 3 ? argv[2] : NULL);
 	if (!add && !list)
-		return usage_error("用法：xinfang branch add 代码 名称 [parent=上级代码] | branch list%s", "");
+		return usage_error("用法：xinfang branch add 代码 名称 [parent=上级代码] | branch list | branch set 代码 [名称]%s", "");
 	struct xf_fields f;
 	int bad = parse_pairs(argc - (add ? 3 : 1), argv + (add ? 3 : 1), &f);
 	if (bad >= 0) {

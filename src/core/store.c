@@ -230,6 +230,12 @@ bool store_locator_is_server(const char *locator)
 	return xf_db_locator_is_pg(locator);
 }
 
+/* The locator with any password hidden. */
+char *store_locator_safe(const char *locator)
+{
+	return xf_db_locator_safe(locator);
+}
+
 /* A file name standing for a server's database: the locator's letters, digits, '.' and '-'
  * (every other byte as '_', at most 80), then '-' and a hash (FNV-1a) of the whole locator, so
  * locators differing only in what became '_' still differ. A new string. */

@@ -22,6 +22,7 @@
 #include "store_private.h"
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
+#include "xinfang/store_push.h"
 
 /* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
 struct tracked {
@@ -608,6 +609,10 @@ static const char record_columns_16[] =
 static const char *record_columns(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
+	/* A process that only reads (verify on a server) has not looked at the schema yet. */
+	struct xf_err ignored;
+	if (c && refresh_schema(st, &ignored) != XF_OK)
+		return record_columns_16;
 	return c && c->has_branch_column ? record_columns_17 : record_columns_16;
 }
 
@@ -1222,6 +1227,9 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 		return rc;
 	if (op != c->actor)
 		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
+	/* A file moved onto a server is an archive: no record is added to it after the move's own. */
+	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
+		return rc;
 	if (!c->has_chain_columns) {
 		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
 		return append_unchained(st, op, action, case_id, before_json, after_json, err);

@@ -46,6 +46,25 @@ static bool listed(const struct xf_rows *tables, const char *name)
 	return false;
 }
 
+/* Binds a source row's column as the destination's parameter, by the value's own type. */
+void store_copy_bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from, int col)
+{
+	switch (xf_db_column_type(from, col)) {
+	case XF_DB_NULL:
+		xf_db_bind_null(to, param);
+		break;
+	case XF_DB_INT:
+		xf_db_bind_int64(to, param, xf_db_column_int64(from, col));
+		break;
+	case XF_DB_FLOAT:
+		xf_db_bind_double(to, param, xf_db_column_double(from, col));
+		break;
+	case XF_DB_TEXT:
+		xf_db_bind_text(to, param, xf_db_column_text(from, col), -1);
+		break;
+	}
+}
+
 /* The INSERT of nrows rows of ncols columns into table: ?1, ?2 ... row after row. */
 static char *insert_sql(const char *table, const char *cols, int ncols, int nrows)
 {

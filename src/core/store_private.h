@@ -110,6 +110,8 @@ int store_search_bulk_end(struct xf_store *st, struct xf_err *err);
 /* Copies every record of from into the empty store to (brought to from's schema version), *rows
  * counting the rows copied; XF_EEXIST when to already holds records. */
 int store_copy_into(struct xf_store *from, struct xf_store *to, long *rows, struct xf_err *err);
+/* Binds column col of from's current row as parameter param of to, by the value's own type. */
+void store_copy_bind_value(struct xf_db_stmt *to, int param, struct xf_db_stmt *from, int col);
 /* Backs a PostgreSQL store up into a new SQLite file (never replacing one). */
 int store_backup_rows(struct xf_store *st, const char *path, struct xf_err *err);
 /* Restores an SQLite backup into the new, empty PostgreSQL database the locator names. */

@@ -18,30 +18,11 @@ import subprocess
 import sys
 import tempfile
 
+from pgcheck import check, failures, psql  # tests/pg/pgcheck.py
+
 BIN = os.environ['XINFANG_BIN']
-PSQL = os.path.join(os.environ.get('XINFANG_TEST_PG_BINDIR', ''), 'psql')
-if not os.access(PSQL, os.X_OK):
-    PSQL = 'psql'
 SOCKET = os.environ['XINFANG_TEST_PG_DIR']
 TMP = tempfile.mkdtemp(prefix='xinfang-pgday-')
-
-failures = []
-
-
-def check(ok, what):
-    """Notes a failure (all are reported at the end)."""
-    if not ok:
-        failures.append(what)
-    return ok
-
-
-def psql(sql, db='postgres'):
-    """Runs SQL on a database of the cluster as its superuser; returns the output."""
-    r = subprocess.run([PSQL, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit('psql failed: %s\n%s' % (sql, r.stderr))
-    return r.stdout.strip()
 
 
 def fresh(name):

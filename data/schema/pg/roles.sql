@@ -13,7 +13,8 @@
 --
 -- The desk reads and writes the tables its work needs, and:
 -- * the audit table only SELECT and INSERT: no UPDATE, DELETE or TRUNCATE (the triggers of 001
---   and 012 refuse those and any record off the chain to the owner too);
+--   and 012 refuse those and any record off the chain to the owner too); the same for the
+--   branches' records pushed to the head office (pushed_audit);
 -- * DELETE only where the program removes rows that are not records: drafts, the calendar's
 --   days and the rule sets it replaces, and the text index it rewrites;
 -- * no TRUNCATE, REFERENCES or TRIGGER anywhere, nothing created in the schema, the version
@@ -45,6 +46,9 @@ BEGIN
   EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', s, desk);
   EXECUTE format('REVOKE INSERT, UPDATE ON %I.schema_version FROM %I', s, desk);
   EXECUTE format('REVOKE UPDATE ON %I.audit FROM %I', s, desk);
+  IF to_regclass(format('%I.pushed_audit', s)) IS NOT NULL THEN -- a branch's records, kept as they came (version 19)
+    EXECUTE format('REVOKE UPDATE ON %I.pushed_audit FROM %I', s, desk);
+  END IF;
   EXECUTE format('GRANT DELETE ON %I.drafts, %I.calendar_days, %I.limit_rules, %I.rulesets, '
                  '%I.search, %I.search_rows, %I.search_tokens, %I.search_dirty TO %I', s, s, s, s, s, s, s, s, desk);
 END $roles$;
