@@ -168,6 +168,31 @@ int branch_filter(struct xf_session *s, const char *code, int64_t *id, struct xf
 	return XF_OK;
 }
 
+/* Gives a new branch the departments in use at the branch above it (the same names, the
+ * same notes), so its cases can be transferred from the first day; its admin changes them
+ * (screen 8). */
+static int departments_from(struct xf_store *st, int64_t parent, int64_t branch, struct xf_err *err)
+{
+	char key[24], id[24];
+	snprintf(key, sizeof key, "%lld", (long long)parent);
+	snprintf(id, sizeof id, "%lld", (long long)branch);
+	struct xf_rows rows;
+	int rc = store_list(st, "departments", "branch", key, &rows, err);
+	for (size_t i = 0; rc == XF_OK && i < rows.n; i++) {
+		if (atoi(fields_str(&rows.v[i], "active")) == 0)
+			continue;
+		struct xf_fields d;
+		fields_init(&d);
+		fields_set(&d, "name", fields_str(&rows.v[i], "name"));
+		fields_set(&d, "note", fields_str(&rows.v[i], "note"));
+		fields_set(&d, "branch", id);
+		rc = store_insert(st, "departments", &d, NULL, err);
+		fields_free(&d);
+	}
+	rows_free(&rows);
+	return rc;
+}
+
 /* Adds a branch under another. */
 int branch_add(struct xf_session *s, const char *code, const char *name, const char *parent_code, int64_t *id,
                struct xf_err *err)
@@ -221,6 +246,8 @@ int branch_add(struct xf_session *s, const char *code, const char *name, const c
 		fields_free(&p);
 		free(path);
 	}
+	if (rc == XF_OK)
+		rc = departments_from(s->st, parent.id, new_id, err);
 	if (rc == XF_OK) {
 		char *after = audit_json(&f);
 		rc = store_audit(s->st, s->op.name, "branch_add", 0, NULL, after, err);
