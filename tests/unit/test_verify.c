@@ -221,7 +221,8 @@ static int in_lists(const char *path)
  * holds them) is brought to 15: its tables' SQL edited in place, and it verifies with every
  * record and row as they were (the rows and the chain unchanged). The store is made by this
  * build and its cases' SQL put back as 14 had it; 17's columns cannot be added twice, so the
- * migrations run to 16 and the version is then set to 17. */
+ * migrations run to 16 and the version is then set to the newest. (Version 20 made
+ * cases_due_reply again, so 15's edit of its WHERE is no longer what an upgrade leaves.) */
 static void test_upgrade_from_14_verifies(void **state)
 {
 	(void)state;
@@ -240,16 +241,15 @@ static void test_upgrade_from_14_verifies(void **state)
 	            "'CHECK (state IN (''queued'', ''transferred'', ''reported'', ''replied'', ''closed''))'), "
 	            "'CHECK (importance = ''一般'' OR importance = ''重要'')', 'CHECK (importance IN (''一般'', ''重要''))') "
 	            "WHERE name = 'cases';"
-	            "UPDATE sqlite_schema SET sql = replace(sql, "
-	            "'WHERE (state = ''queued'' OR state = ''transferred'' OR state = ''reported'')', "
-	            "'WHERE state IN (''queued'', ''transferred'', ''reported'')') WHERE name = 'cases_due_reply';"
 	            "PRAGMA writable_schema = OFF; PRAGMA user_version = 14;");
-	assert_int_equal(in_lists(fx.db), 2);
+	assert_int_equal(in_lists(fx.db), 1);
 	struct xf_err err;
 	assert_int_equal(store_open(fx.db, &fx.st, &err), XF_OK);
 	assert_int_equal(store_migrate(fx.st, 16, &err), XF_OK);
 	store_close(fx.st);
-	attack(&fx, "PRAGMA user_version = 17;");
+	char *latest = xasprintf("PRAGMA user_version = %d;", store_latest_version());
+	attack(&fx, latest);
+	free(latest);
 	assert_int_equal(setup_open(fx.db, &fx.st, &err), XF_OK);
 	int version;
 	assert_int_equal(store_version(fx.st, &version, &err), XF_OK);
