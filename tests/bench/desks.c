@@ -39,6 +39,7 @@
 /* What one desk did, written by its process into a file of its own. */
 struct tally {
 	long registered, transferred, contested_won, contested_lost, failed;
+	long login_retries; /* logins refused as busy and tried again */
 	double client_cpu_ms, server_cpu_ms; /* processor time of the moves: the desk's, its server process's (-1: not known) */
 	int n; /* latencies recorded */
 	int branch; /* the desk's branch (0..N-1 with --branches, -1 without) */
@@ -102,12 +103,17 @@ static void die(const char *what, const char *msg)
 	exit(1);
 }
 
-/* Logs in or dies. */
-static void login(struct xf_store *st, const char *user, struct xf_session *s)
+/* Logs in or dies; a login refused because the store is busy (a hundred desks opening at
+ * once) is tried again after a second, as a clerk would, up to ten times (counted in *retries). */
+static void login(struct xf_store *st, const char *user, struct xf_session *s, long *retries)
 {
 	struct xf_err err;
-	if (auth_login(st, user, "secret1", s, &err) != XF_OK)
-		die(user, err.msg);
+	for (int k = 0; auth_login(st, user, "secret1", s, &err) != XF_OK; k++) {
+		if (err.code != XF_EBUSY || k == 9)
+			die(user, err.msg);
+		++*retries;
+		sleep(1);
+	}
 }
 
 /* Registers one item as the clerk; its id in *id (0 when refused). */
@@ -189,12 +195,12 @@ static int run_desk(const char *db, int desk, int branches, int pace_ms, double 
 	snprintf(clerk_name, sizeof clerk_name, "clerk%d", desk);
 	snprintf(head_name, sizeof head_name, "head%d", desk);
 	struct xf_session clerk, head;
-	login(st, clerk_name, &clerk);
-	login(st, head_name, &head);
 	struct tally t = {0};
 	t.branch = branches > 0 ? desk % branches : -1;
+	login(st, clerk_name, &clerk, &t.login_retries);
+	login(st, head_name, &head, &t.login_retries);
+	/* Desks open spread over one pace, not all at once, as counters open in the morning. */
 	unsigned seed = (unsigned)desk * 2654435761u ^ (unsigned)getpid();
-	/* Desks start spread over one pace, not all at once. */
 	if (pace_ms > 0) {
 		struct timespec ts = {0, 0};
 		double ms = pace_ms * (rand_r(&seed) / (double)RAND_MAX);
@@ -400,6 +406,7 @@ int main(int argc, char **argv)
 			sum.contested_won += t.contested_won;
 			sum.contested_lost += t.contested_lost;
 			sum.failed += t.failed;
+			sum.login_retries += t.login_retries;
 			sum.client_cpu_ms += t.client_cpu_ms;
 			sum.server_cpu_ms = sum.server_cpu_ms < 0 || t.server_cpu_ms < 0 ? -1 : sum.server_cpu_ms + t.server_cpu_ms;
 		} else {
@@ -417,6 +424,7 @@ int main(int argc, char **argv)
 	printf("moves\t%d\tper_s\t%.1f\tmedian_ms\t%.1f\tp90_ms\t%.1f\tp99_ms\t%.1f\n", nlat, nlat / (double)seconds,
 	       pct(lat, nlat, 50), pct(lat, nlat, 90), pct(lat, nlat, 99));
 	printf("contested\twon\t%ld\tlost\t%ld\n", sum.contested_won, sum.contested_lost);
+	printf("login_retries\t%ld\n", sum.login_retries);
 	/* processor time per move: the desks' own, and their server processes' when on this machine */
 	if (sum.server_cpu_ms >= 0 && strstr(db, "://"))
 		printf("cpu_ms_per_move\tdesk\t%.2f\tserver\t%.2f\n", nlat ? sum.client_cpu_ms / nlat : 0,
