@@ -150,44 +150,56 @@ static sqlite3_stmt *raw_prepare(struct bench *b, const char *sql)
 	return st;
 }
 
+/* The status bar's seven counts as a session's desk reads them. */
+static void status_of(struct xf_session *s)
+{
+	struct xf_status_counts c;
+	struct xf_err err;
+	if (case_status_counts(s, &c, &err) != XF_OK)
+		die("status", err.msg);
+}
+
 /* status: the seven counts of the status bar. */
 static void x_status(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_status_counts c;
-	struct xf_err err;
-	if (case_status_counts(&b->s, &c, &err) != XF_OK)
-		die("status", err.msg);
+	status_of(&((struct bench *)ctx)->s);
+}
+
+/* The status bar's seven counts as conditions on cases. */
+static const char *const status_conditions[] = {
+	"state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
+	"state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
+	"state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
+	"state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
+	"state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
+	"state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
+	"state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
+};
+
+/* The seven counts as raw SQL, over one branch's cases (its id) or every case (NULL). */
+static void raw_status(struct bench *b, const char *branch)
+{
+	for (size_t k = 0; k < sizeof status_conditions / sizeof status_conditions[0]; k++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE %s%s", branch ? "branch = $1 AND " : "",
+		         status_conditions[k]);
+		raw_query(b, sql, branch ? 1 : 0, &branch);
+	}
 }
 
 /* The same counts as raw SQL. */
 static void r_status(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	static const char *const sql[] = {
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
-	};
-	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++)
-		raw_sql(b, sql[k]);
+	raw_status(ctx, NULL);
 }
 
 /* status_branch: the status bar of a branch's clerk (a store spread over branches). */
 static void x_status_branch(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_status_counts c;
-	struct xf_err err;
-	if (case_status_counts(&b->clerk, &c, &err) != XF_OK)
-		die("status_branch", err.msg);
+	status_of(&((struct bench *)ctx)->clerk);
 }
 
 /* The same counts as raw SQL over the cases of that branch. */
@@ -195,18 +207,7 @@ static void r_status_branch(void *ctx, int i)
 {
 	(void)i;
 	struct bench *b = ctx;
-	static const char *const sql[] = {
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
-		"SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
-	};
-	const char *params[] = {b->clerk_branch};
-	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++)
-		raw_query(b, sql[k], 1, params);
+	raw_status(b, b->clerk_branch);
 }
 
 /* The store's cases spread over n new branches B0000..: each case in one at random, numbered
@@ -1158,6 +1159,24 @@ static void unsample(struct bench *b)
 	free(b->ids);
 }
 
+/* Checks that a session's status bar counts as many queued cases as raw SQL finds in one
+ * branch (its id) or in all (NULL); prints the check, ends the run when it fails. */
+static void check_queued(struct bench *b, struct xf_session *s, const char *branch, const char *what)
+{
+	struct xf_status_counts c;
+	struct xf_err err;
+	char want[24];
+	if (case_status_counts(s, &c, &err) != XF_OK)
+		die(what, err.msg);
+	raw_value(b, branch ? "SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued'"
+	                    : "SELECT count(*) FROM cases WHERE state = 'queued'",
+	          branch ? 1 : 0, &branch, want, sizeof want);
+	bool ok = c.pending_transfer == atol(want);
+	printf("check\t%s\t%ld\t%s\t%s\n", what, c.pending_transfer, want, ok ? "ok" : "FAILED");
+	if (!ok)
+		die(what, "the status bar's count is not the branch's (or the branches') queue");
+}
+
 /* Peak resident memory in MB of this process, and of its largest child (the desks). */
 static void rss(double *self, double *children)
 {
@@ -1335,26 +1354,11 @@ int main(int argc, char **argv)
 		double r = ops[i].raw ? time_side(ops[i].raw, &b, ops[i].repeat) : 0;
 		report(ops[i].name, cases, x, r);
 	}
-	/* A branch clerk's status bar counts its own branch only: its queue as raw SQL counts it. */
+	/* A branch clerk's status bar counts its own branch only, the head office's (the admin's)
+	 * every branch: each its queue as raw SQL counts it. */
 	if (b.has_clerk) {
-		struct xf_status_counts c;
-		char want[24];
-		const char *params[] = {b.clerk_branch};
-		if (case_status_counts(&b.clerk, &c, &err) != XF_OK)
-			die("status_branch", err.msg);
-		raw_value(&b, "SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued'", 1, params, want, sizeof want);
-		printf("check\tstatus_branch_queued\t%ld\t%s\t%s\n", c.pending_transfer, want,
-		       c.pending_transfer == atol(want) ? "ok" : "FAILED");
-		if (c.pending_transfer != atol(want))
-			die("status_branch", "the branch clerk's status bar counts other branches' cases");
-		/* ... and the head office's (the admin's) every branch's. */
-		if (case_status_counts(&b.s, &c, &err) != XF_OK)
-			die("status", err.msg);
-		raw_value(&b, "SELECT count(*) FROM cases WHERE state = 'queued'", 0, NULL, want, sizeof want);
-		printf("check\tstatus_all_queued\t%ld\t%s\t%s\n", c.pending_transfer, want,
-		       c.pending_transfer == atol(want) ? "ok" : "FAILED");
-		if (c.pending_transfer != atol(want))
-			die("status", "the head office's status bar misses some branches' cases");
+		check_queued(&b, &b.clerk, b.clerk_branch, "status_branch_queued");
+		check_queued(&b, &b.s, NULL, "status_all_queued");
 	}
 	/* The ledger out of the store and into fresh stores (on a server: new databases there). */
 	if ((wanted(only, "export") || wanted(only, "import")) && on_pg)
