@@ -63,6 +63,9 @@ struct op {
 struct bench {
 	struct xf_session s;
 	struct xf_session handler; /* 个人金融部's handler: searches through the mask */
+	struct xf_session clerk;   /* with --branches: a clerk of the first branch (its status bar) */
+	bool has_clerk;
+	char clerk_branch[24];     /* that branch's id, as the raw side binds it */
 	sqlite3 *db;  /* the raw side on an SQLite file */
 	PGconn *pg;   /* ... or on a PostgreSQL database */
 	char *pg_sql[64]; /* the raw statements prepared on pg, by text ("r0", "r1" ...) */
@@ -147,33 +150,82 @@ static sqlite3_stmt *raw_prepare(struct bench *b, const char *sql)
 	return st;
 }
 
+/* The status bar's seven counts as a session's desk reads them. */
+static void status_of(struct xf_session *s)
+{
+	struct xf_status_counts c;
+	struct xf_err err;
+	if (case_status_counts(s, &c, &err) != XF_OK)
+		die("status", err.msg);
+}
+
 /* status: the seven counts of the status bar. */
 static void x_status(void *ctx, int i)
 {
 	(void)i;
-	struct bench *b = ctx;
-	struct xf_status_counts c;
-	struct xf_err err;
-	if (case_status_counts(&b->s, &c, &err) != XF_OK)
-		die("status", err.msg);
+	status_of(&((struct bench *)ctx)->s);
+}
+
+/* The status bar's seven counts as conditions on cases. */
+static const char *const status_conditions[] = {
+	"state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
+	"state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
+	"state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
+	"state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
+	"state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
+	"state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
+	"state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
+};
+
+/* The seven counts as raw SQL, over one branch's cases (its id) or every case (NULL). */
+static void raw_status(struct bench *b, const char *branch)
+{
+	for (size_t k = 0; k < sizeof status_conditions / sizeof status_conditions[0]; k++) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM cases WHERE %s%s", branch ? "branch = $1 AND " : "",
+		         status_conditions[k]);
+		raw_query(b, sql, branch ? 1 : 0, &branch);
+	}
 }
 
 /* The same counts as raw SQL. */
 static void r_status(void *ctx, int i)
 {
 	(void)i;
+	raw_status(ctx, NULL);
+}
+
+/* status_branch: the status bar of a branch's clerk (a store spread over branches). */
+static void x_status_branch(void *ctx, int i)
+{
+	(void)i;
+	status_of(&((struct bench *)ctx)->clerk);
+}
+
+/* The same counts as raw SQL over the cases of that branch. */
+static void r_status_branch(void *ctx, int i)
+{
+	(void)i;
 	struct bench *b = ctx;
-	static const char *const sql[] = {
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '2026-11-20' AND due_transfer <= '2026-11-21'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '0000-00-00' AND due_handle <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred') AND due_handle >= '2026-11-20' AND due_handle <= '2026-11-22'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '0000-00-00' AND due_reply <= '2026-11-19'",
-		"SELECT count(*) FROM cases WHERE state IN ('queued', 'transferred', 'reported') AND due_reply >= '2026-11-20' AND due_reply <= '2026-11-25'",
-		"SELECT count(*) FROM cases WHERE state = 'queued' AND due_transfer >= '0000-00-00' AND due_transfer <= '9999-99-99'",
-	};
-	for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++)
-		raw_sql(b, sql[k]);
+	raw_status(b, b->clerk_branch);
+}
+
+/* The store's cases spread over n new branches B0000..: each case in one at random, numbered
+ * and chained as that branch's desk would; a clerk of B0000 made for its status bar. */
+static struct xf_branch *make_branches(struct bench *b, int n)
+{
+	struct xf_branch *v = xcalloc((size_t)n, sizeof *v);
+	struct xf_err err;
+	for (int k = 0; k < n; k++) {
+		char code[16], name[64];
+		snprintf(code, sizeof code, "B%04d", k);
+		snprintf(name, sizeof name, "第%d分行", k);
+		if (branch_add(&b->s, code, name, NULL, &v[k].id, &err) != XF_OK || branch_get(b->s.st, v[k].id, &v[k], &err) != XF_OK)
+			die("branch", err.msg);
+	}
+	if (auth_user_add_in(&b->s, "bench-clerk", "operator", "王丽", "", "B0000", "secret1", &err) != XF_OK)
+		die("clerk", err.msg);
+	return v;
 }
 
 /* queue: the head's queue. */
@@ -1107,6 +1159,24 @@ static void unsample(struct bench *b)
 	free(b->ids);
 }
 
+/* Checks that a session's status bar counts as many queued cases as raw SQL finds in one
+ * branch (its id) or in all (NULL); prints the check, ends the run when it fails. */
+static void check_queued(struct bench *b, struct xf_session *s, const char *branch, const char *what)
+{
+	struct xf_status_counts c;
+	struct xf_err err;
+	char want[24];
+	if (case_status_counts(s, &c, &err) != XF_OK)
+		die(what, err.msg);
+	raw_value(b, branch ? "SELECT count(*) FROM cases WHERE branch = $1 AND state = 'queued'"
+	                    : "SELECT count(*) FROM cases WHERE state = 'queued'",
+	          branch ? 1 : 0, &branch, want, sizeof want);
+	bool ok = c.pending_transfer == atol(want);
+	printf("check\t%s\t%ld\t%s\t%s\n", what, c.pending_transfer, want, ok ? "ok" : "FAILED");
+	if (!ok)
+		die(what, "the status bar's count is not the branch's (or the branches') queue");
+}
+
 /* Peak resident memory in MB of this process, and of its largest child (the desks). */
 static void rss(double *self, double *children)
 {
@@ -1125,6 +1195,7 @@ int main(int argc, char **argv)
 	const char *keep = NULL;
 	bool reuse = false;
 	const char *only = NULL; /* comma-separated operations to run; NULL: all */
+	int branches = 0;        /* the cases spread over this many branches (0: all the store's own) */
 	static const struct option options[] = {{"cases", required_argument, NULL, 'n'},
 	                                        {"repeat", required_argument, NULL, 'r'},
 	                                        {"db", required_argument, NULL, 'd'},
@@ -1133,6 +1204,7 @@ int main(int argc, char **argv)
 	                                        {"only", required_argument, NULL, 'o'},
 	                                        {"starts", required_argument, NULL, 's'},
 	                                        {"backlog", required_argument, NULL, 'b'},
+	                                        {"branches", required_argument, NULL, 'B'},
 	                                        {NULL, 0, NULL, 0}};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -1152,13 +1224,16 @@ int main(int argc, char **argv)
 			starts = atoi(optarg);
 		else if (opt == 'b')
 			backlog = atol(optarg);
+		else if (opt == 'B')
+			branches = atoi(optarg);
 		else {
 			fprintf(stderr, "usage: xinfang-bench --cases N [--repeat R] [--ledger-runs R] [--db PATH [--reuse]] "
-			                "[--only OP,OP...] [--starts N] [--backlog N]\n");
+			                "[--only OP,OP...] [--starts N] [--backlog N] [--branches N]\n");
 			return 2;
 		}
 	}
-	if (cases < 200 || repeat < 3 || ledger_runs < 1 || starts < 1 || backlog < 0 || backlog > cases / 2) {
+	if (cases < 200 || repeat < 3 || ledger_runs < 1 || starts < 1 || backlog < 0 || backlog > cases / 2 || branches < 0 ||
+	    branches > 9999) {
 		fprintf(stderr, "xinfang-bench: --cases at least 200, --repeat at least 3, --backlog at most half the cases\n");
 		return 2;
 	}
@@ -1197,11 +1272,19 @@ int main(int argc, char **argv)
 	} else {
 		if (setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &b.s, &err) != XF_OK)
 			die("init", err.msg);
-		struct gen g = {&b.s, 20261120u, 0, backlog, 0};
+		struct gen g = {&b.s, 20261120u, 0, backlog, 0, NULL, branches};
+		struct xf_branch *spread = branches > 0 ? make_branches(&b, branches) : NULL;
+		g.branches = spread;
 		t0 = now_ms();
 		if (gen_cases(&g, cases, &err) != XF_OK)
 			die("generate", err.msg);
 		gen_ms = now_ms() - t0;
+		free(spread);
+	}
+	/* A branch's clerk, when the store has one (made with --branches, found again on reuse). */
+	if (auth_login(st, "bench-clerk", "secret1", &b.clerk, &err) == XF_OK) {
+		b.has_clerk = true;
+		snprintf(b.clerk_branch, sizeof b.clerk_branch, "%lld", (long long)b.clerk.op.branch);
 	}
 	/* The handler who searches through the mask: made once, found again on a reused store. */
 	if (auth_login(st, "bench-handler", "secret1", &b.handler, &err) != XF_OK &&
@@ -1250,7 +1333,8 @@ int main(int argc, char **argv)
 	if (wanted(only, "start"))
 		time_start(db, starts, &start_ms, &start_p90, &start_cpu);
 	const struct op ops[] = {
-		{"status", repeat, x_status, r_status},        {"queue", repeat, x_queue, r_queue},
+		{"status", repeat, x_status, r_status},        {"status_branch", repeat, x_status_branch, r_status_branch},
+		{"queue", repeat, x_queue, r_queue},
 		{"lookup_number", repeat, x_number, r_number}, {"lookup_id", repeat, x_idn, r_idn},
 		{"lookup_phone", repeat, x_phone, r_phone},    {"view", repeat, x_view, r_view},
 		{"register", repeat, x_register, r_register},
@@ -1264,11 +1348,17 @@ int main(int argc, char **argv)
 		{"stats_year", repeat < 21 ? repeat : 21, x_stats_year, r_stats_year},
 	};
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-		if (!wanted(only, ops[i].name))
+		if (!wanted(only, ops[i].name) || (ops[i].xinfang == x_status_branch && !b.has_clerk))
 			continue;
 		double x = time_side(ops[i].xinfang, &b, ops[i].repeat);
 		double r = ops[i].raw ? time_side(ops[i].raw, &b, ops[i].repeat) : 0;
 		report(ops[i].name, cases, x, r);
+	}
+	/* A branch clerk's status bar counts its own branch only, the head office's (the admin's)
+	 * every branch: each its queue as raw SQL counts it. */
+	if (b.has_clerk) {
+		check_queued(&b, &b.clerk, b.clerk_branch, "status_branch_queued");
+		check_queued(&b, &b.s, NULL, "status_all_queued");
 	}
 	/* The ledger out of the store and into fresh stores (on a server: new databases there). */
 	if ((wanted(only, "export") || wanted(only, "import")) && on_pg)
@@ -1293,6 +1383,8 @@ int main(int argc, char **argv)
 		free(b.pg_sql[k]);
 	unsample(&b);
 	session_close(&b.handler);
+	if (b.has_clerk)
+		session_close(&b.clerk);
 	session_close(&b.s);
 	store_close(st);
 	{

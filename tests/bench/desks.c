@@ -6,7 +6,14 @@
  * transferred twice, every transfer a desk saw succeed present. Prints the moves' latencies
  * (median, p90, p99) and the checks; exits 1 when a check fails.
  *
- *   xinfang-desks [--db LOCATOR] [--desks 20] [--seconds 60]
+ *   xinfang-desks [--db LOCATOR] [--desks 20] [--seconds 60] [--branches N] [--pace MS]
+ *
+ * --branches N spreads the desks over N branches made with branch_add (desk i in branch i mod
+ * N, with a clerk and a head of that branch): each desk registers and moves its own branch's
+ * cases, the contested item is the one registered before its own in the same branch, and the
+ * numbers are checked gapless per branch per year. --pace MS makes each desk wait MS (± a
+ * quarter, at random) after each round, as a counter does between visitors; without it the
+ * desks write as fast as they can.
  *
  * LOCATOR is a new SQLite file or a PostgreSQL URI (an empty database there): it is initialised
  * as a training store. Without it, a file in a new temporary directory, removed afterwards. */
@@ -22,6 +29,8 @@
 
 #include "core/store_db.h"
 #include "core/store_private.h"
+#include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/paths.h"
@@ -30,8 +39,10 @@
 /* What one desk did, written by its process into a file of its own. */
 struct tally {
 	long registered, transferred, contested_won, contested_lost, failed;
+	long login_retries; /* logins refused as busy and tried again */
 	double client_cpu_ms, server_cpu_ms; /* processor time of the moves: the desk's, its server process's (-1: not known) */
 	int n; /* latencies recorded */
+	int branch; /* the desk's branch (0..N-1 with --branches, -1 without) */
 };
 
 enum { MAX_SAMPLES = 200000 };
@@ -92,12 +103,17 @@ static void die(const char *what, const char *msg)
 	exit(1);
 }
 
-/* Logs in or dies. */
-static void login(struct xf_store *st, const char *user, struct xf_session *s)
+/* Logs in or dies; a login refused because the store is busy (a hundred desks opening at
+ * once) is tried again after a second, as a clerk would, up to ten times (counted in *retries). */
+static void login(struct xf_store *st, const char *user, struct xf_session *s, long *retries)
 {
 	struct xf_err err;
-	if (auth_login(st, user, "secret1", s, &err) != XF_OK)
-		die(user, err.msg);
+	for (int k = 0; auth_login(st, user, "secret1", s, &err) != XF_OK; k++) {
+		if (err.code != XF_EBUSY || k == 9)
+			die(user, err.msg);
+		++*retries;
+		sleep(1);
+	}
 }
 
 /* Registers one item as the clerk; its id in *id (0 when refused). */
@@ -130,6 +146,32 @@ static int transfer_one(struct xf_session *head, int64_t id, struct xf_err *err)
 	return rc;
 }
 
+/* The item registered before id in the same branch as the desk's (0: none yet): the one a
+ * neighbouring desk of that branch may be about to transfer too. */
+static int64_t previous_in_branch(struct xf_session *s, int64_t id)
+{
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	if (xf_db_prepare(store_db(s->st), "SELECT coalesce(max(id), 0) FROM cases WHERE branch = ? AND id < ?", &stmt,
+	                  &err) != XF_OK)
+		die("previous", err.msg);
+	xf_db_bind_int64(stmt, 1, s->op.branch);
+	xf_db_bind_int64(stmt, 2, id);
+	int64_t prev = xf_db_step(stmt) == XF_DB_ROW ? xf_db_column_int64(stmt, 0) : 0;
+	xf_db_finalize(stmt);
+	return prev;
+}
+
+/* Waits a counter's pace: pace_ms ± a quarter, at random (nothing when pace_ms is 0). */
+static void wait_pace(int pace_ms, unsigned *seed)
+{
+	if (pace_ms <= 0)
+		return;
+	double ms = pace_ms * (0.75 + 0.5 * rand_r(seed) / (double)RAND_MAX);
+	struct timespec ts = {(time_t)(ms / 1e3), (long)((ms - (time_t)(ms / 1e3) * 1e3) * 1e6)};
+	nanosleep(&ts, NULL);
+}
+
 /* True when the item is already transferred (by whichever desk won it). */
 static bool already_transferred(struct xf_session *s, int64_t id)
 {
@@ -143,7 +185,7 @@ static bool already_transferred(struct xf_session *s, int64_t id)
 }
 
 /* One desk's work until the deadline: its tally and latencies go to the file out. */
-static int run_desk(const char *db, int desk, int desks, double until, const char *out)
+static int run_desk(const char *db, int desk, int branches, int pace_ms, double until, const char *out)
 {
 	struct xf_store *st;
 	struct xf_err err;
@@ -153,13 +195,23 @@ static int run_desk(const char *db, int desk, int desks, double until, const cha
 	snprintf(clerk_name, sizeof clerk_name, "clerk%d", desk);
 	snprintf(head_name, sizeof head_name, "head%d", desk);
 	struct xf_session clerk, head;
-	login(st, clerk_name, &clerk);
-	login(st, head_name, &head);
 	struct tally t = {0};
+	t.branch = branches > 0 ? desk % branches : -1;
+	login(st, clerk_name, &clerk, &t.login_retries);
+	login(st, head_name, &head, &t.login_retries);
+	/* Desks open spread over one pace, not all at once, as counters open in the morning. */
+	unsigned seed = (unsigned)desk * 2654435761u ^ (unsigned)getpid();
+	if (pace_ms > 0) {
+		struct timespec ts = {0, 0};
+		double ms = pace_ms * (rand_r(&seed) / (double)RAND_MAX);
+		ts.tv_sec = (time_t)(ms / 1e3);
+		ts.tv_nsec = (long)((ms - ts.tv_sec * 1e3) * 1e6);
+		nanosleep(&ts, NULL);
+	}
 	double *lat = malloc(MAX_SAMPLES * sizeof *lat);
 	long backend = server_pid(st);
 	double cpu0 = own_cpu_ms(), server0 = proc_cpu_ms(backend);
-	for (long round = 0; now_ms() < until; round++) {
+	for (long round = 0; now_ms() < until; round++, wait_pace(pace_ms, &seed)) {
 		int64_t id;
 		double t0 = now_ms();
 		if (register_one(&clerk, desk, round, &id, &err) != XF_OK) {
@@ -171,8 +223,10 @@ static int run_desk(const char *db, int desk, int desks, double until, const cha
 		t.registered++;
 		if (t.n < MAX_SAMPLES)
 			lat[t.n++] = t1 - t0;
-		/* Every fourth round, the item a neighbour may be about to transfer too. */
-		int64_t target = round % 4 == 3 && id > desks ? id - 1 : id;
+		/* Every fourth round, the item a neighbour of the branch may be about to transfer too. */
+		int64_t prev = round % 4 == 3 ? previous_in_branch(&head, id) : 0;
+		int64_t target = prev > 0 ? prev : id;
+		t1 = now_ms();
 		int rc = transfer_one(&head, target, &err);
 		double t2 = now_ms();
 		if (t.n < MAX_SAMPLES)
@@ -250,10 +304,12 @@ static void check(bool ok, const char *what, long got, long want, int *failures)
 int main(int argc, char **argv)
 {
 	const char *db = NULL;
-	int desks = 20, seconds = 60;
+	int desks = 20, seconds = 60, branches = 0, pace_ms = 0;
 	static const struct option options[] = {{"db", required_argument, NULL, 'd'},
 	                                        {"desks", required_argument, NULL, 'n'},
 	                                        {"seconds", required_argument, NULL, 's'},
+	                                        {"branches", required_argument, NULL, 'b'},
+	                                        {"pace", required_argument, NULL, 'p'},
 	                                        {NULL, 0, NULL, 0}};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -263,6 +319,10 @@ int main(int argc, char **argv)
 			desks = atoi(optarg);
 		else if (opt == 's')
 			seconds = atoi(optarg);
+		else if (opt == 'b')
+			branches = atoi(optarg);
+		else if (opt == 'p')
+			pace_ms = atoi(optarg);
 		else
 			desks = -1;
 	}
@@ -274,8 +334,9 @@ int main(int argc, char **argv)
 			die("mkdtemp", tmpdir);
 		db = own = xasprintf("%s/desks.db", tmpdir);
 	}
-	if (db == NULL || desks < 2 || desks > 200 || seconds < 1) {
-		fprintf(stderr, "usage: xinfang-desks [--db LOCATOR] [--desks 2..200] [--seconds N]\n");
+	if (db == NULL || desks < 2 || desks > 200 || seconds < 1 || branches < 0 || branches > 1000 || pace_ms < 0) {
+		fprintf(stderr, "usage: xinfang-desks [--db LOCATOR] [--desks 2..200] [--seconds N] [--branches 1..1000] "
+		                "[--pace MS]\n");
 		return 2;
 	}
 	clock_set_today_iso("2026-11-20", NULL);
@@ -285,12 +346,23 @@ int main(int argc, char **argv)
 	if (store_open(db, &st, &err) != XF_OK ||
 	    setup_init_mode(st, paths_datadir(), "admin", "secret1", XF_INIT_TRAINING, &admin, &err) != XF_OK)
 		die("init", err.msg);
+	/* The branches under the store's own, then each desk's clerk and head in its branch. */
+	for (int b = 0; b < branches; b++) {
+		char code[16], name[64];
+		snprintf(code, sizeof code, "B%03d", b);
+		snprintf(name, sizeof name, "第%d分行", b);
+		int64_t bid;
+		if (branch_add(&admin, code, name, NULL, &bid, &err) != XF_OK)
+			die("branch", err.msg);
+	}
 	for (int i = 0; i < desks; i++) {
-		char c[32], h[32];
+		char c[32], h[32], code[16] = "";
 		snprintf(c, sizeof c, "clerk%d", i);
 		snprintf(h, sizeof h, "head%d", i);
-		if (auth_user_add(&admin, c, "operator", "王丽", "", "secret1", &err) != XF_OK ||
-		    auth_user_add(&admin, h, "head", "李建国", "", "secret1", &err) != XF_OK)
+		if (branches > 0)
+			snprintf(code, sizeof code, "B%03d", i % branches);
+		if (auth_user_add_in(&admin, c, "operator", "王丽", "", code, "secret1", &err) != XF_OK ||
+		    auth_user_add_in(&admin, h, "head", "李建国", "", code, "secret1", &err) != XF_OK)
 			die("accounts", err.msg);
 	}
 	session_close(&admin);
@@ -305,7 +377,7 @@ int main(int argc, char **argv)
 		char *out = xasprintf("%s/desk%d", dir, i);
 		pids[i] = fork();
 		if (pids[i] == 0)
-			_exit(run_desk(db, i, desks, until, out));
+			_exit(run_desk(db, i, branches, pace_ms, until, out));
 		free(out);
 	}
 	int failures = 0;
@@ -316,6 +388,7 @@ int main(int argc, char **argv)
 			failures++;
 	}
 	struct tally sum = {0};
+	long *per_branch = calloc((size_t)branches + 1, sizeof *per_branch); /* items registered by each branch's desks */
 	double *lat = NULL;
 	int nlat = 0;
 	for (int i = 0; i < desks; i++) {
@@ -327,10 +400,13 @@ int main(int argc, char **argv)
 			if (fread(lat + nlat, sizeof *lat, (size_t)t.n, f) == (size_t)t.n)
 				nlat += t.n;
 			sum.registered += t.registered;
+			if (t.branch >= 0 && t.branch < branches)
+				per_branch[t.branch] += t.registered;
 			sum.transferred += t.transferred;
 			sum.contested_won += t.contested_won;
 			sum.contested_lost += t.contested_lost;
 			sum.failed += t.failed;
+			sum.login_retries += t.login_retries;
 			sum.client_cpu_ms += t.client_cpu_ms;
 			sum.server_cpu_ms = sum.server_cpu_ms < 0 || t.server_cpu_ms < 0 ? -1 : sum.server_cpu_ms + t.server_cpu_ms;
 		} else {
@@ -343,10 +419,12 @@ int main(int argc, char **argv)
 	}
 	rmdir(dir);
 	qsort(lat, (size_t)nlat, sizeof *lat, cmp_double);
-	printf("desks\t%d\tseconds\t%d\tbackend\t%s\n", desks, seconds, strstr(db, "://") || strstr(db, "service=") ? "postgresql" : "sqlite");
+	printf("desks\t%d\tseconds\t%d\tbackend\t%s\tbranches\t%d\tpace_ms\t%d\n", desks, seconds,
+	       strstr(db, "://") || strstr(db, "service=") ? "postgresql" : "sqlite", branches, pace_ms);
 	printf("moves\t%d\tper_s\t%.1f\tmedian_ms\t%.1f\tp90_ms\t%.1f\tp99_ms\t%.1f\n", nlat, nlat / (double)seconds,
 	       pct(lat, nlat, 50), pct(lat, nlat, 90), pct(lat, nlat, 99));
 	printf("contested\twon\t%ld\tlost\t%ld\n", sum.contested_won, sum.contested_lost);
+	printf("login_retries\t%ld\n", sum.login_retries);
 	/* processor time per move: the desks' own, and their server processes' when on this machine */
 	if (sum.server_cpu_ms >= 0 && strstr(db, "://"))
 		printf("cpu_ms_per_move\tdesk\t%.2f\tserver\t%.2f\n", nlat ? sum.client_cpu_ms / nlat : 0,
@@ -354,18 +432,37 @@ int main(int argc, char **argv)
 	else
 		printf("cpu_ms_per_move\tdesk\t%.2f\n", nlat ? sum.client_cpu_ms / nlat : 0);
 	int64_t cases = query_int(db, "SELECT count(*) FROM cases");
-	int64_t top = query_int(db, "SELECT coalesce(max(seq), 0) FROM cases WHERE year = 2026");
-	int64_t distinct = query_int(db, "SELECT count(DISTINCT seq) FROM cases WHERE year = 2026");
+	/* Numbers per branch per year: in every branch as many distinct numbers as cases, the
+	 * highest equal to the count (no gap, no duplicate); summed over the branches. */
+	int64_t top = query_int(db, "SELECT coalesce(sum(m), 0) FROM (SELECT max(seq) AS m FROM cases WHERE year = 2026 "
+	                            "GROUP BY branch) t");
+	int64_t distinct = query_int(db, "SELECT coalesce(sum(d), 0) FROM (SELECT count(DISTINCT seq) AS d FROM cases "
+	                                 "WHERE year = 2026 GROUP BY branch) t");
+	int64_t numbers = query_int(db, "SELECT count(DISTINCT number) FROM cases");
 	int64_t transfers = query_int(db, "SELECT count(*) FROM transfers");
 	int64_t twice = query_int(db, "SELECT count(*) FROM (SELECT case_id FROM transfers GROUP BY case_id HAVING count(*) > 1) t");
 	int64_t transferred = query_int(db, "SELECT count(*) FROM cases WHERE state = 'transferred'");
 	check(sum.failed == 0, "refused_moves", sum.failed, 0, &failures);
 	check(cases == sum.registered, "cases_registered", (long)cases, sum.registered, &failures);
-	check(top == cases && distinct == cases, "numbers_gapless", (long)distinct, (long)top, &failures);
+	check(top == cases && distinct == cases && numbers == cases, "numbers_gapless", (long)distinct, (long)top,
+	      &failures);
+	/* Every branch holds exactly what its desks registered, nothing in the store's own. */
+	if (branches > 0) {
+		long wrong = 0;
+		int64_t in_own = query_int(db, "SELECT count(*) FROM cases WHERE branch = 1");
+		for (int b = 0; b < branches; b++) {
+			char *sql = xasprintf("SELECT count(*) FROM cases c JOIN branches b ON b.id = c.branch "
+			                      "WHERE b.code = 'B%03d'", b);
+			wrong += query_int(db, sql) != per_branch[b];
+			free(sql);
+		}
+		check(wrong == 0 && in_own == 0, "cases_in_own_branch", wrong + (long)in_own, 0, &failures);
+	}
 	check(twice == 0, "transferred_twice", (long)twice, 0, &failures);
 	check(transfers == sum.transferred && transferred == sum.transferred, "transfers_kept", (long)transfers,
 	      sum.transferred, &failures);
 	free(lat);
+	free(per_branch);
 	free(pids);
 	if (own) {
 		char *rm = xasprintf("rm -rf '%s'", tmpdir);

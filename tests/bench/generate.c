@@ -11,6 +11,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
 #include "xinfang/limits.h"
+#include "xinfang/store_chain.h"
 
 /* xorshift32: the same data for the same seed. */
 static unsigned rnd(unsigned *s)
@@ -91,10 +92,16 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 		date_format(d[k], due[k]);
 	}
 	int year = date_year(received), seq;
-	int rc = store_next_seq(g->s->st, g->s->op.branch, year, &seq, err);
+	/* The case's branch: one of the given ones, its records chained as that branch's. */
+	const struct xf_branch *branch = g->nbranches > 0 ? &g->branches[pick(r, g->nbranches)] : NULL;
+	store_chain_set_branch(g->s->st, branch ? branch->id : g->s->op.branch);
+	int rc = store_next_seq(g->s->st, branch ? branch->id : g->s->op.branch, year, &seq, err);
 	if (rc != XF_OK)
 		return rc;
-	case_format_number(year, seq, number);
+	if (branch)
+		case_format_branch_number(branch->code, year, seq, number);
+	else
+		case_format_number(year, seq, number);
 	static const char *const states[] = {"queued", "transferred", "reported", "replied", "closed", "closed"};
 	struct xf_fields c;
 	fields_init(&c);
@@ -142,6 +149,10 @@ static int one_case(struct gen *g, int received, int today, struct xf_err *err)
 		fields_set(&c, "closed_on", iso);
 	}
 	fields_set(&c, "created_by", g->s->op.name);
+	if (branch && branch->id != XF_BRANCH_OWN) {
+		snprintf(buf, sizeof buf, "%lld", (long long)branch->id);
+		fields_set(&c, "branch", buf);
+	}
 	snprintf(at, sizeof at, "%s 09:%02d:00", rec, pick(r, 60));
 	fields_set(&c, "created_at", at);
 	int64_t id;
@@ -236,5 +247,6 @@ int gen_cases(struct gen *g, long n, struct xf_err *err)
 			store_rollback(g->s->st);
 	}
 	free(days);
+	store_chain_set_branch(g->s->st, g->s->op.branch);
 	return rc;
 }

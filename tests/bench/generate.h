@@ -3,6 +3,7 @@
 #define XINFANG_BENCH_GENERATE_H
 
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 
 struct gen {
 	struct xf_session *s; /* an admin session on the store to fill */
@@ -10,6 +11,10 @@ struct gen {
 	unsigned people;      /* distinct petitioners made so far */
 	long backlog;         /* about this many old cases left open (a neglected backlog); 0: none */
 	long open_per_million; /* the share of old cases left open, set by gen_cases */
+	const struct xf_branch *branches; /* with nbranches: each case in one of these, at random, as its
+	                                   * desk there would register it (its number, sequence and audit
+	                                   * records the branch's); NULL: the session's own branch */
+	int nbranches;
 };
 
 /* Adds n realistic cases: five years of receipts, nearly all old ones closed, the last 90
