@@ -31,7 +31,8 @@ struct xf_reach {
 	const char *path;
 };
 /* The SQL condition "column's branch is in reach" binding its value at parameter number p
- * (none for a reach of the whole store, NULL or every branch under the top "/1/": "1 = 1"),
+ * (for a reach of the whole store, NULL or every branch under the top "/1/", a test of the
+ * parameter bound NULL, always true),
  * and its binding. The text is one of three shapes, so
  * statements built on it stay few. */
 char *store_reach_sql(const struct xf_reach *reach, const char *column, int p);

@@ -869,8 +869,10 @@ static bool reach_whole(const struct xf_reach *reach)
 /* The condition "column's branch is in reach" at parameter p. */
 char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
 {
+	/* The whole store still names its parameter (bound NULL, always true): a statement with
+	 * parameters after it would otherwise have a gap, which PostgreSQL refuses. */
 	if (reach_whole(reach))
-		return xstrdup("1 = 1");
+		return xasprintf("CAST(?%d AS BIGINT) IS NULL", p);
 	if (reach->path == NULL)
 		return xasprintf("%s = ?%d", column, p);
 	return xasprintf("%s IN (SELECT id FROM branches WHERE path LIKE ?%d)", column, p);
@@ -880,8 +882,10 @@ char *store_reach_sql(const struct xf_reach *reach, const char *column, int p)
  * slashes, no wildcard). */
 void store_reach_bind(struct xf_db_stmt *stmt, const struct xf_reach *reach, int p)
 {
-	if (reach_whole(reach))
+	if (reach_whole(reach)) {
+		xf_db_bind_null(stmt, p);
 		return;
+	}
 	if (reach->path == NULL) {
 		xf_db_bind_int64(stmt, p, reach->branch);
 		return;
