@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/desk.h"
 
 /* One line of the menu. */
@@ -13,6 +14,7 @@ struct menu_item {
 	wint_t key;
 	const char *label;
 	const char *what;
+	const char *what_spanning; /* the line for an account over several branches, when it differs */
 	unsigned roles; /* XF_MAY mask of the roles that see it */
 	void (*run)(struct ui *ui);
 };
@@ -26,22 +28,23 @@ struct menu_item {
 
 /* Keys in a fixed place for every role: digits for the office's work, letters for the admin's. */
 static const struct menu_item items[] = {
-	{'1', "信访登记", "登记来信、来电、来访等信访事项（信访登记表）", OFFICE, screen_registration},
-	{'1', "本部门待办", "转给本部门、等待办理报结的事项", HN, screen_dept_todo},
-	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", OFFICE, screen_queue},
-	{'3', "时限清单", "临近或超过批转、周限、月限的事项", EVERYONE, screen_due},
-	{'3', "时限清单", "各分支机构临近或超过时限的事项，按剩余天数", SUP, screen_due_across},
-	{'4', "事项列表", "按状态、承办部门、登记人查看", EVERYONE, screen_lists},
-	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", EVERYONE, screen_search},
-	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", OFFICE | SUP, screen_stats},
-	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", OFFICE, screen_import},
-	{'8', "基础清单", "承办部门、信访类别、来源渠道", ADM, screen_reference},
-	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", ADM, screen_calendar_rules},
-	{'a', "账户管理", "添加账户，角色和部门，重设密码，解锁，停用", ADM, screen_accounts},
-	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", ADM, screen_backup_verify},
-	{'d', "督办", "督办下级机构的事项，或答复上级的督办：期限、剩余天数、答复", SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
+	{'1', "信访登记", "登记来信、来电、来访等信访事项（信访登记表）", NULL, OFFICE, screen_registration},
+	{'1', "本部门待办", "转给本部门、等待办理报结的事项", NULL, HN, screen_dept_todo},
+	{'2', "待批队列", "新登记、退回的事项和延期申请：批示、批转、审批", NULL, OFFICE, screen_queue},
+	/* screen_due itself turns to the list across branches for an account over several */
+	{'3', "时限清单", "临近或超过批转、周限、月限的事项", "各分支机构临近或超过时限的事项，按剩余天数",
+	 EVERYONE, screen_due},
+	{'4', "事项列表", "按状态、承办部门、登记人查看", NULL, EVERYONE, screen_lists},
+	{'5', "查找", "按任意词语、姓名片段、电话或证件号后几位、编号查找", NULL, EVERYONE, screen_search},
+	{'6', "统计", "月、季、年或任意期间的件数、比率、环比预警、超期", NULL, OFFICE | SUP, screen_stats},
+	{'7', "台账导入", "Excel 台账另存的 CSV：先检查，无误再导入", NULL, OFFICE, screen_import},
+	{'8', "基础清单", "承办部门、信访类别、来源渠道", NULL, ADM, screen_reference},
+	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", NULL, ADM, screen_calendar_rules},
+	{'a', "账户管理", "添加账户，角色和部门，重设密码，解锁，停用", NULL, ADM, screen_accounts},
+	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", NULL, ADM, screen_backup_verify},
+	{'d', "督办", "督办下级机构的事项，或答复上级的督办：期限、剩余天数、答复", NULL, SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
 	 screen_supervise},
-	{'c', "分支机构排名", "各分支机构的收到、按期办结、超期、重复信访、满意率", SUP, screen_league},
+	{'c', "分支机构排名", "各分支机构的收到、按期办结、超期、重复信访、满意率", NULL, SUP, screen_league},
 };
 
 /* True when the operator may use the item. */
@@ -117,7 +120,9 @@ void screen_menu(struct ui *ui)
 			int attr = i == sel ? ui_attr_current(ui) : (int)A_NORMAL;
 			snprintf(line, sizeof line, " %lc  %s", (wint_t)items[i].key, items[i].label);
 			ui_put(y, x, 20, line, attr);
-			ui_put(y, x + 20, width - 20, items[i].what, attr);
+			const char *what = items[i].what_spanning && branch_reach_spans(&ui->s) ? items[i].what_spanning
+			                                                                         : items[i].what;
+			ui_put(y, x + 20, width - 20, what, attr);
 			y += step;
 		}
 		ui_put(y, x, width, " 0  退出", A_NORMAL);

@@ -46,6 +46,16 @@ static void supervisor_at_the_desk(void **state)
 	term_start(&t, 24, 80, env, (const char *[]){NULL});
 	must_see(&t, "信 访 工 作 台", 5000);
 	must_see(&t, "分支机构排名", 1000);
+	/* One limits list on the menu, the one across branches: 时限清单 on its line and in the
+	 * F5 hint, not on a second line 3 of the branch's own. */
+	char *menu = term_text(&t);
+	assert_non_null(strstr(menu, "各分支机构临近或超过时限的事项"));
+	assert_null(strstr(menu, "临近或超过批转、周限、月限的事项"));
+	int lists = 0;
+	for (const char *p = menu; (p = strstr(p, "时限清单")) != NULL; p++)
+		lists++;
+	assert_int_equal(lists, 2);
+	free(menu);
 	term_send(&t, "c");
 	must_see(&t, "分支机构排名 2026年3月", 5000);
 	must_see(&t, "按收到排序", 1000);
