@@ -560,13 +560,19 @@ static int pass_run(struct xf_session *s, const struct xf_reach *reach, const ch
 		snprintf(out->until, sizeof out->until, "%s", until);
 		date_format(today, out->today);
 		p->t[i].cal = &s->cal;
-		workdays_init(&p->t[i].wd, &s->cal, a, b > today ? b : today);
+		/* Every tally counts on the same calendar over the same days: the working-day counts
+		 * are made once and shared (by branch, a thousand tallies made them a thousand times);
+		 * each keeps its own note of a day outside the calendar. */
+		if (i == 0)
+			workdays_init(&p->t[i].wd, &s->cal, a, b > today ? b : today);
+		else
+			p->t[i].wd = p->t[0].wd;
 	}
 	int rc = store_stats_scan(s->st, reach, since, until, p->t[0].out->today, pass_case, p, err);
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++)
 		p->t[i].out->handling_estimated = p->t[i].wd.estimated;
-		workdays_free(&p->t[i].wd);
-	}
+	if (p->n > 0)
+		workdays_free(&p->t[0].wd);
 	if (rc == XF_OK && p->ids == NULL)
 		rc = overdue_handlers(s, &p->t[0], err);
 	long (*sums)[3] = xcalloc(p->n, sizeof *sums);

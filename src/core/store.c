@@ -24,6 +24,14 @@ struct table_columns {
 	int n;
 };
 
+/* An INSERT kept prepared by its text: on SQLite, preparing an INSERT into cases compiles every
+ * trigger on it (the pending counts), most of a generated or imported row's cost. */
+#define XF_KEPT_INSERTS 16
+struct kept_insert {
+	char *sql;
+	struct xf_db_stmt *stmt;
+};
+
 struct xf_store {
 	struct xf_db *conn; /* the connection, through the storage seam (store_db.h) */
 	sqlite3 *db;        /* its native SQLite handle, while store files still call SQLite */
@@ -35,6 +43,8 @@ struct xf_store {
 	bool search_ready; /* the text index exists and this connection keeps it (store_search.c) */
 	sqlite3_stmt *search_stmts[XF_SEARCH_STMTS]; /* its re-indexing statements, prepared once */
 	struct xf_chain *chain; /* rows written since the last audit record (store_chain.c) */
+	struct kept_insert kept[XF_KEPT_INSERTS]; /* SQLite INSERTs kept prepared (store_insert) */
+	unsigned kept_clock; /* the next slot to reuse when every one is taken */
 };
 
 /* The SQLite connection, for the other store_*.c files. */
@@ -218,8 +228,8 @@ void store_close(struct xf_store *st)
 	for (int i = 0; i < XF_SEARCH_STMTS; i++)
 		if (st->search_stmts[i])
 			sqlite3_finalize(st->search_stmts[i]);
-	xf_db_close(st->conn);
 	forget_columns(st);
+	xf_db_close(st->conn);
 	free(st->path);
 	free(st);
 }
@@ -441,6 +451,39 @@ static void forget_columns(struct xf_store *st)
 	free(st->tables);
 	st->tables = NULL;
 	st->ntables = 0;
+	for (int i = 0; i < XF_KEPT_INSERTS; i++) {
+		xf_db_finalize(st->kept[i].stmt);
+		free(st->kept[i].sql);
+		st->kept[i].stmt = NULL;
+		st->kept[i].sql = NULL;
+	}
+}
+
+/* An INSERT's statement: the one kept for the same text on SQLite (reset, ready to bind), else
+ * a new one; *kept says which, so the caller resets rather than finalizes it. */
+static int prepare_insert(struct xf_store *st, const char *sql, struct xf_db_stmt **stmt, bool *kept,
+                          struct xf_err *err)
+{
+	*kept = false;
+	/* PostgreSQL's driver keeps its own prepared statements by text. */
+	if (!on_sqlite(st))
+		return prepare(st, sql, stmt, err);
+	for (int i = 0; i < XF_KEPT_INSERTS; i++)
+		if (st->kept[i].sql && strcmp(st->kept[i].sql, sql) == 0) {
+			*stmt = st->kept[i].stmt;
+			*kept = true;
+			return XF_OK;
+		}
+	int rc = prepare(st, sql, stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	struct kept_insert *k = &st->kept[st->kept_clock++ % XF_KEPT_INSERTS];
+	xf_db_finalize(k->stmt);
+	free(k->sql);
+	k->sql = xstrdup(sql);
+	k->stmt = *stmt;
+	*kept = true;
+	return XF_OK;
 }
 
 /* The columns of a known table, read from the schema on first use. */
@@ -555,7 +598,8 @@ static int insert_given(struct xf_store *st, const char *table, const struct xf_
 		buf_free(&sql);
 		return rc;
 	}
-	rc = prepare(st, sql.data, &stmt, err);
+	bool kept;
+	rc = prepare_insert(st, sql.data, &stmt, &kept, err);
 	buf_free(&sql);
 	if (rc != XF_OK)
 		return store_chain_auto_end(st, own, rc, err);
@@ -569,7 +613,10 @@ static int insert_given(struct xf_store *st, const char *table, const struct xf_
 	}
 	if (rowid)
 		*rowid = id;
-	xf_db_finalize(stmt);
+	if (kept)
+		xf_db_reset(stmt);
+	else
+		xf_db_finalize(stmt);
 	if (step != XF_DB_DONE)
 		return store_chain_auto_end(st, own, fail(st, err, "保存记录"), err);
 	store_chain_note(st, table, id);

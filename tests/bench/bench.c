@@ -21,6 +21,7 @@
 #include "xinfang/csv.h"
 #include "xinfang/desk.h"
 #include "xinfang/ledger.h"
+#include "xinfang/oversight.h"
 #include "xinfang/paths.h"
 #include "xinfang/report.h"
 #include "xinfang/search.h"
@@ -66,6 +67,7 @@ struct bench {
 	struct xf_session clerk;   /* with --branches: a clerk of the first branch (its status bar) */
 	bool has_clerk;
 	char clerk_branch[24];     /* that branch's id, as the raw side binds it */
+	char due_to[3][11];        /* the limits list's last due dates (transfer, handle, reply) */
 	sqlite3 *db;  /* the raw side on an SQLite file */
 	PGconn *pg;   /* ... or on a PostgreSQL database */
 	char *pg_sql[64]; /* the raw statements prepared on pg, by text ("r0", "r1" ...) */
@@ -556,6 +558,65 @@ static void r_stats_year(void *ctx, int i)
 	             "count(*) FILTER (WHERE reported_on <> '' AND reported_on <= due_handle), "
 	             "count(*) FILTER (WHERE replied_on <> '' AND replied_on <= due_reply) FROM cases "
 	             "WHERE received BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY 1, 2, 3, 4, 5");
+}
+
+/* due_across: the head office's limits list across every branch, its first page. */
+static void x_due_across(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_rows rows;
+	bool more;
+	struct xf_err err;
+	if (oversight_due(&b->s, 0, XF_OVERSIGHT_PAGE, &rows, &more, &err) != XF_OK)
+		die("due_across", err.msg);
+	rows_free(&rows);
+}
+
+/* One limit's pending cases due by $N, earliest first, as the raw side asks for them. */
+#define RAW_DUE_ONE(col, kind, states, p)                                                                         \
+	"SELECT * FROM (SELECT id, number, state, " col " AS due, " kind " AS kind, branch, anonymous FROM cases WHERE " \
+	states " AND " col " <= " p " ORDER BY " col ", branch, id LIMIT 51) AS k" kind
+
+/* The same first page as raw SQL: each limit's earliest pending cases, merged by date, with the
+ * branch and the first petitioner's name (no mask). */
+static const char raw_due_across_sql[] =
+	"SELECT c.number, c.due, c.kind, b.code, b.name, coalesce(p.name, '') FROM ("
+	RAW_DUE_ONE("due_handle", "1", "state IN ('queued', 'transferred')", "?2") " UNION ALL "
+	RAW_DUE_ONE("due_reply", "2", "state IN ('queued', 'transferred', 'reported')", "?3") " UNION ALL "
+	RAW_DUE_ONE("due_transfer", "0", "state = 'queued'", "?1")
+	") c JOIN branches b ON b.id = c.branch LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 "
+	"ORDER BY c.due, c.kind, c.branch, c.id LIMIT 50";
+
+/* The raw side of due_across. */
+static void r_due_across(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	raw_query(b, raw_due_across_sql, 3, (const char *[]){b->due_to[0], b->due_to[1], b->due_to[2]});
+}
+
+/* stats_branch: a year's statistics by branch (the league table) over every branch. */
+static void x_stats_branch(void *ctx, int i)
+{
+	(void)i;
+	struct bench *b = ctx;
+	struct xf_league lg;
+	struct xf_err err;
+	if (report_league(&b->s, "2025-01-01", "2025-12-31", NULL, &lg, &err) != XF_OK)
+		die("stats_branch", err.msg);
+	report_league_free(&lg);
+}
+
+/* The nearest raw equivalent: stats_year's counts and on-time sums, by branch too. */
+static void r_stats_branch(void *ctx, int i)
+{
+	(void)i;
+	raw_sql(ctx, "SELECT branch, channel, category, department, importance, state, count(*), "
+	             "count(*) FILTER (WHERE transferred_on <> '' AND transferred_on <= due_transfer), "
+	             "count(*) FILTER (WHERE reported_on <> '' AND reported_on <= due_handle), "
+	             "count(*) FILTER (WHERE replied_on <> '' AND replied_on <= due_reply) FROM cases "
+	             "WHERE received BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY 1, 2, 3, 4, 5, 6");
 }
 
 /* Times one side of an operation; returns the median in ms. */
@@ -1177,6 +1238,77 @@ static void check_queued(struct bench *b, struct xf_session *s, const char *bran
 		die(what, "the status bar's count is not the branch's (or the branches') queue");
 }
 
+/* Checks the head office's limits list's first page against the raw query's rows: the same
+ * cases (numbers), due dates and branches, in the same order; ends the run when they differ. */
+static void check_due_across(struct bench *b)
+{
+	struct xf_rows rows;
+	bool more;
+	struct xf_err err;
+	if (oversight_due(&b->s, 0, XF_OVERSIGHT_PAGE, &rows, &more, &err) != XF_OK)
+		die("due_across", err.msg);
+	const char *params[] = {b->due_to[0], b->due_to[1], b->due_to[2]};
+	size_t n = 0, same = 0;
+	if (b->pg) {
+		PGresult *r = PQexecPrepared(b->pg, pg_prepared(b, raw_due_across_sql), 3, params, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			die("due_across raw", PQerrorMessage(b->pg));
+		n = (size_t)PQntuples(r);
+		for (size_t k = 0; k < n && k < rows.n; k++)
+			same += strcmp(fields_str(&rows.v[k], "number"), PQgetvalue(r, (int)k, 0)) == 0 &&
+			        strcmp(fields_str(&rows.v[k], "due"), PQgetvalue(r, (int)k, 1)) == 0 &&
+			        strcmp(fields_str(&rows.v[k], "branch_name"), PQgetvalue(r, (int)k, 4)) == 0;
+		PQclear(r);
+	} else {
+		sqlite3_stmt *st = raw_prepare(b, raw_due_across_sql);
+		for (int k = 0; k < 3; k++)
+			sqlite3_bind_text(st, k + 1, params[k], -1, SQLITE_STATIC);
+		for (; sqlite3_step(st) == SQLITE_ROW; n++)
+			if (n < rows.n)
+				same += strcmp(fields_str(&rows.v[n], "number"), (const char *)sqlite3_column_text(st, 0)) == 0 &&
+				        strcmp(fields_str(&rows.v[n], "due"), (const char *)sqlite3_column_text(st, 1)) == 0 &&
+				        strcmp(fields_str(&rows.v[n], "branch_name"), (const char *)sqlite3_column_text(st, 4)) == 0;
+		sqlite3_finalize(st);
+	}
+	/* A store spread over branches has work pending in more than one: the page must not be empty. */
+	bool ok = n == rows.n && same == n && n > 0;
+	printf("check\tdue_across_rows\t%zu\t%zu\t%s\n", rows.n, n, ok ? "ok" : "FAILED");
+	rows_free(&rows);
+	if (!ok)
+		die("due_across", "the limits list's first page is not the raw query's rows");
+}
+
+/* Checks the year's statistics by branch against raw counts: every branch's cases received in
+ * the year, and as many branches with cases as raw SQL finds; ends the run when they differ. */
+static void check_stats_branch(struct bench *b)
+{
+	struct xf_league lg;
+	struct xf_err err;
+	if (report_league(&b->s, "2025-01-01", "2025-12-31", NULL, &lg, &err) != XF_OK)
+		die("stats_branch", err.msg);
+	long with_cases = 0, differing = 0, total = 0;
+	for (size_t i = 0; i < lg.n; i++) {
+		char id[24], want[24];
+		snprintf(id, sizeof id, "%lld", (long long)lg.v[i].branch.id);
+		raw_value(b, "SELECT count(*) FROM cases WHERE branch = $1 AND received BETWEEN '2025-01-01' AND '2025-12-31'",
+		          1, (const char *[]){id}, want, sizeof want);
+		differing += lg.v[i].st.received != atol(want);
+		with_cases += lg.v[i].st.received > 0;
+		total += lg.v[i].st.received;
+	}
+	char branches[24], all[24];
+	raw_value(b, "SELECT count(DISTINCT branch) FROM cases WHERE received BETWEEN '2025-01-01' AND '2025-12-31'", 0,
+	          NULL, branches, sizeof branches);
+	raw_value(b, "SELECT count(*) FROM cases WHERE received BETWEEN '2025-01-01' AND '2025-12-31'", 0, NULL, all,
+	          sizeof all);
+	bool ok = differing == 0 && with_cases == atol(branches) && total == atol(all) && total > 0;
+	printf("check\tstats_branch_received\t%ld in %ld branches\t%s in %s\t%s\n", total, with_cases, all, branches,
+	       ok ? "ok" : "FAILED");
+	report_league_free(&lg);
+	if (!ok)
+		die("stats_branch", "the figures by branch are not the branches' cases");
+}
+
 /* Peak resident memory in MB of this process, and of its largest child (the desks). */
 static void rss(double *self, double *children)
 {
@@ -1346,7 +1478,14 @@ int main(int argc, char **argv)
 		{"search_name", repeat, x_search_name, r_search_name},
 		{"search_rare", repeat, x_search_rare, r_search_rare},
 		{"stats_year", repeat < 21 ? repeat : 21, x_stats_year, r_stats_year},
+		{"due_across", repeat, x_due_across, r_due_across},
+		{"stats_branch", repeat < 21 ? repeat : 21, x_stats_branch, r_stats_branch},
 	};
+	/* The limits list's last due dates: today and the office's warning days, as the desk has them. */
+	if (session_load_reference(&b.s, &err) != XF_OK)
+		die("reference", err.msg);
+	for (int k = 0; k < 3; k++)
+		date_format(clock_today() + b.s.rules.warn_days[k], b.due_to[k]);
 	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		if (!wanted(only, ops[i].name) || (ops[i].xinfang == x_status_branch && !b.has_clerk))
 			continue;
@@ -1359,6 +1498,10 @@ int main(int argc, char **argv)
 	if (b.has_clerk) {
 		check_queued(&b, &b.clerk, b.clerk_branch, "status_branch_queued");
 		check_queued(&b, &b.s, NULL, "status_all_queued");
+		if (wanted(only, "due_across"))
+			check_due_across(&b);
+		if (wanted(only, "stats_branch"))
+			check_stats_branch(&b);
 	}
 	/* The ledger out of the store and into fresh stores (on a server: new databases there). */
 	if ((wanted(only, "export") || wanted(only, "import")) && on_pg)

@@ -1,6 +1,7 @@
 /* The benchmark's data generator: N realistic cases, quickly, in large transactions. */
 #include "generate.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,9 @@ int gen_cases(struct gen *g, long n, struct xf_err *err)
 	int rc = session_load_reference(g->s, err);
 	if (rc != XF_OK)
 		return rc;
+	/* Each statement's end frees SQLite's savepoint memory at the top of the heap, and glibc
+	 * would give it back to the system every time (a brk, a TLB flush on every core): keep it. */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	int today = clock_today();
 	/* An office's open work does not grow with its archive: the last 90 days hold at most
 	 * 30 cases a day, whatever n is; the rest spread over the five years before. Received
