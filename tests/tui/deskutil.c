@@ -20,6 +20,29 @@ void cli(struct desk_env *e, const char *user, const char *const *argv)
 	free(r);
 }
 
+/* Turns an open print dialog's 打印到 to dest with the arrow key, one turn at a time. */
+void choose_print_dest(struct term *t, const char *dest)
+{
+	static const char *const dests[] = {"打印机", "文件", "终端打印机"};
+	char want[128];
+	snprintf(want, sizeof want, "打印到            │%s", dest);
+	for (int i = 0; i < 4 && !term_wait(t, want, 200); i++) {
+		/* What the field shows now ("│打印机" is no part of "│终端打印机"), to see it change. */
+		char *s = term_text(t), shown[128] = "";
+		for (size_t d = 0; d < sizeof dests / sizeof dests[0]; d++) {
+			char one[128];
+			snprintf(one, sizeof one, "打印到            │%s", dests[d]);
+			if (strstr(s, one))
+				snprintf(shown, sizeof shown, "%s", one);
+		}
+		free(s);
+		term_send(t, K_RIGHT);
+		if (*shown && !term_wait_gone(t, shown, 3000))
+			fail_msg("打印到 stayed %s after the arrow key", shown);
+	}
+	must_see(t, want, 1000);
+}
+
 /* A new store as of `today`. */
 void env_setup(struct desk_env *e, const char *today)
 {

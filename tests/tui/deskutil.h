@@ -26,6 +26,9 @@ void open_desk_sized(struct term *t, struct desk_env *e, const char *user, const
                      int cols);
 /* Fails with the screen when text does not show within ms. */
 void must_see(struct term *t, const char *text, int ms);
+/* Turns an open print dialog's 打印到 to dest (打印机, 文件 or 终端打印机) with the arrow key,
+ * waiting for each turn to show before the next, so a slow desk is never turned past it. */
+void choose_print_dest(struct term *t, const char *dest);
 /* The screen row holding text, as a new string (fails with the screen when absent). */
 char *term_row_with(struct term *t, const char *text);
 /* A new store as of `today`, the desk open on it as the clerk, on the registration form. */

@@ -196,16 +196,7 @@ static void queue_transfer_and_print(void **state)
 	assert_shows(&e, "2026-0001", "transfer.deadline", "2026-11-27"); /* the handle limit, prefilled */
 	term_send(&t, K_F4);
 	must_see(&t, "打印到", 3000);
-	/* Choose 文件 with the space bar. */
-	for (int i = 0; i < 3; i++) {
-		char *s = term_text(&t);
-		bool on_file = strstr(s, "打印到            │文件") != NULL;
-		free(s);
-		if (on_file)
-			break;
-		term_send(&t, K_RIGHT);
-	}
-	must_see(&t, "打印到            │文件", 1000);
+	choose_print_dest(&t, "文件");
 	char path[160], keys[200];
 	snprintf(path, sizeof path, "%s/slip.txt", e.dir);
 	snprintf(keys, sizeof keys, "\t\025%s", path); /* the file field (no queue for a file), the path */
@@ -224,14 +215,7 @@ static void queue_transfer_and_print(void **state)
 	/* Again, to the terminal's printer: the slip goes out between mc5 and mc4. */
 	term_send(&t, K_F4);
 	must_see(&t, "打印到", 3000);
-	for (int i = 0; i < 3; i++) {
-		char *s = term_text(&t);
-		bool on_terminal = strstr(s, "打印到            │终端打印机") != NULL;
-		free(s);
-		if (on_terminal)
-			break;
-		term_send(&t, K_RIGHT);
-	}
+	choose_print_dest(&t, "终端打印机");
 	term_send(&t, K_F2);
 	must_see(&t, "已打印到终端打印机", 3000);
 	assert_non_null(memmem(t.raw.data, t.raw.len, "\033[5i", 4));
@@ -695,22 +679,6 @@ static void search_results_in_columns(void **state)
 	env_teardown(&e);
 }
 
-/* Turns the print dialog's 打印到 to the destination with the arrow key. */
-static void choose_dest(struct term *t, const char *dest)
-{
-	char *want = xasprintf("打印到            │%s", dest);
-	for (int i = 0; i < 4; i++) {
-		char *s = term_text(t);
-		bool there = strstr(s, want) != NULL;
-		free(s);
-		if (there)
-			break;
-		term_send(t, K_RIGHT);
-	}
-	must_see(t, want, 1000);
-	free(want);
-}
-
 /* Statistics at the desk: bar charts with CJK labels aligned in 80 columns, another period,
  * the CSV export, and the printed report (a PDF file, the terminal's printer). */
 static void statistics_screen(void **state)
@@ -777,7 +745,7 @@ static void statistics_screen(void **state)
 	term_send(&t, "p");
 	must_see(&t, "打印统计", 3000);
 	must_see(&t, "2026-01-01 至 2026-12-31", 1000);
-	choose_dest(&t, "文件");
+	choose_print_dest(&t, "文件");
 	snprintf(path, sizeof path, "%s/统计.pdf", e.dir);
 	char keys[300];
 	snprintf(keys, sizeof keys, "\t\025%s", path); /* the file field (no queue for a file), the path */
@@ -793,7 +761,7 @@ static void statistics_screen(void **state)
 	/* To the terminal's own printer: the text page in GB18030, between mc5 and mc4. */
 	term_send(&t, "p");
 	must_see(&t, "打印统计", 3000);
-	choose_dest(&t, "终端打印机");
+	choose_print_dest(&t, "终端打印机");
 	term_send(&t, K_F2);
 	must_see(&t, "统计已送终端打印机（文本）", 3000);
 	assert_false(t.printing);
@@ -916,7 +884,7 @@ static void statistics_screen_details(void **state)
 	snprintf(want, sizeof want, "│%s/xinfang-", e.dir);
 	must_see(&t, want, 1000); /* the field shows the path's start; the print below the rest */
 	/* The printer refuses (no CUPS): lp's reason whole, what to do, in the two message lines. */
-	choose_dest(&t, "打印机");
+	choose_print_dest(&t, "打印机");
 	term_send(&t, K_F2);
 	must_see(&t, "没有接受", 5000);
 	char *said = message_rows_joined(&t);
@@ -933,7 +901,7 @@ static void statistics_screen_details(void **state)
 	free(lp);
 	free(said);
 	/* The file the dialog offered is in the export's folder. */
-	choose_dest(&t, "文件");
+	choose_print_dest(&t, "文件");
 	term_send(&t, K_F2);
 	must_see(&t, "统计已送文件", 5000);
 	said = message_rows_joined(&t);

@@ -319,11 +319,7 @@ static void open_print_dialog(struct term *t, const char *dest)
 	must_see(t, "打印哪一张", 2000);
 	term_send(t, K_DOWN "\r"); /* 信访转办单 */
 	must_see(t, "打印到            │打印机", 3000);
-	char *want = xasprintf("打印到            │%s", dest);
-	for (int i = 0; i < 3 && !term_wait(t, want, 200); i++)
-		term_send(t, K_RIGHT);
-	must_see(t, want, 1000);
-	free(want);
+	choose_print_dest(t, dest);
 }
 
 /* Prints the transfer slip to a text file from the case file; the file's text (a new string). */
