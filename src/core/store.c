@@ -771,9 +771,16 @@ int store_setting_set(struct xf_store *st, const char *key, const char *value, s
 /* Next number of a branch's year, in the caller's transaction. */
 int store_next_seq(struct xf_store *st, int64_t branch, int year, int *seq, struct xf_err *err)
 {
+	/* On PostgreSQL the branch's advisory lock first (writers of other branches overlap), the
+	 * same that its counts' trigger takes (pg/022): then the row of the year, locked to the
+	 * commit, so the next number waits for this one's commit or rollback (no gap). */
 	struct xf_db_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO number_seq(branch, year, last) VALUES (?2, ?1, 1) "
-	                     "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
+	bool pg = xf_db_dialect(st->conn) == XF_DB_POSTGRESQL;
+	int rc = prepare(st, pg ? "INSERT INTO number_seq(branch, year, last) SELECT CAST(?2 AS bigint), CAST(?1 AS bigint), 1 "
+	                          "FROM (SELECT xinfang_branch_lock(CAST(?2 AS bigint))) l "
+	                          "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last"
+	                        : "INSERT INTO number_seq(branch, year, last) VALUES (?2, ?1, 1) "
+	                          "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;

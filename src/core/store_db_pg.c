@@ -1,8 +1,8 @@
 /* The PostgreSQL driver of the storage seam, over libpq loaded at the first use (pq_load.c).
  * Statements are prepared once per connection under generated names, parameters sent as text
  * of unknown type (the server infers it), results read as text one row at a time (single-row
- * mode: an export of a million rows never sits in memory whole). One writer at a time through
- * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY.
+ * mode: an export of a million rows never sits in memory whole). Writers overlap: each locks
+ * only what it needs (pg_begin_write); other connections' commits arrive by LISTEN/NOTIFY.
  *
  * A lost connection (a server restart, pg_terminate_backend, the network) is made again with the
  * same locator at the next use outside a transaction, LISTENing again; statements are prepared
@@ -26,8 +26,6 @@
 
 /* The channel every write transaction notifies at its commit. */
 #define PG_CHANNEL "xinfang_changed"
-/* The advisory lock every writer takes (per database): "xf" and the seam's version. */
-#define PG_WRITER_LOCK INT64_C(0x7866000000000001)
 
 /* Type OIDs read as numbers (pg_type.h): bool, int8, int2, int4, oid, float4, float8, numeric. */
 enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_OID = 26, OID_FLOAT4 = 700,
@@ -813,17 +811,17 @@ static int pg_begin(struct pg_db *d, const char *sql)
 	return 0;
 }
 
-/* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
- * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
- * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
- * commit. */
+/* Begins the write transaction, taking no lock of the whole database: writers of different
+ * cases overlap. What must be one at a time locks only itself, as late as it can: a case's row
+ * (UPDATE ... WHERE version = ?: one winner of a contested move), a branch's numbers and counts
+ * (the branch's advisory lock: store_next_seq, and pending_counts' trigger, pg/022), the audit
+ * chain's head (its advisory lock, from the append at the commit to the commit:
+ * store_chain.c). Each lock waits at most the busy timeout (the connection's lock_timeout, as
+ * SQLite's BEGIN IMMEDIATE does); READ COMMITTED: each statement after a lock sees the commits
+ * of whoever held it before. The NOTIFY is delivered by the commit. */
 static int pg_begin_write(struct xf_db *db)
 {
-	char sql[160];
-	snprintf(sql, sizeof sql,
-	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
-	         PG_WRITER_LOCK);
-	return pg_begin((struct pg_db *)db, sql);
+	return pg_begin((struct pg_db *)db, "BEGIN ISOLATION LEVEL READ COMMITTED; NOTIFY " PG_CHANNEL);
 }
 
 /* Begins a read-only transaction on one snapshot, taken at once by a first query. */
