@@ -1256,10 +1256,12 @@ static int append_unchained(struct xf_store *st, const char *op, const char *act
 	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
 }
 
-/* Writes one chained record now, its snapshot built from the rows noted (c->v), which it
- * empties: the chain's head read and the record inserted. */
+/* Writes one chained record now as number *next_id after the hash prev (the chain's head, read
+ * by the caller), its snapshot built from the rows noted (c->v), which it empties; on success
+ * *next_id and prev are the new head's. */
 static int write_record(struct xf_store *st, const char *op, const char *action, int64_t case_id,
-                        const char *before_json, const char *after_json, int64_t branch, struct xf_err *err)
+                        const char *before_json, const char *after_json, int64_t branch, int64_t *next_id,
+                        char prev[65], struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	char *snapshot;
@@ -1267,11 +1269,8 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	if (rc != XF_OK)
 		return rc;
 	struct record r;
-	char prev[65], hash[65], at[20], wall[32], case_text[24] = "";
-	if ((rc = chain_tail(st, &r.id, prev, err)) != XF_OK) {
-		free(snapshot);
-		return rc;
-	}
+	char hash[65], at[20], wall[32], case_text[24] = "";
+	r.id = *next_id;
 	clock_now_iso(at);
 	clock_wall_now(wall);
 	if (case_id > 0)
@@ -1313,7 +1312,11 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	int step = xf_db_step(stmt);
 	done(stmt);
 	free(snapshot);
-	return step == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
+	if (step != XF_DB_DONE)
+		return chain_fail(st, "记录操作日志", err);
+	*next_id = r.id + 1;
+	memcpy(prev, hash, 65);
+	return XF_OK;
 }
 
 /* Whether records wait for the commit: on PostgreSQL writers overlap, and only the chain's
@@ -1367,7 +1370,74 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 		defer_record(c, op, action, case_id, before_json, after_json);
 		return XF_OK;
 	}
-	return write_record(st, op, action, case_id, before_json, after_json, c->branch, err);
+	int64_t next_id;
+	char prev[65];
+	if ((rc = chain_tail(st, &next_id, prev, err)) != XF_OK) {
+		forget_touched(c);
+		return rc;
+	}
+	return write_record(st, op, action, case_id, before_json, after_json, c->branch, &next_id, prev, err);
+}
+
+/* Reads now the rows a held record's snapshot reads back (not built by their writer), before
+ * the chain head's lock: this transaction holds their row locks, so they read the same at the
+ * commit. Every entry of such a row gets its JSON (snapshot_json then reads none of them);
+ * tables kept whole are left to be read under the lock, other branches' rows with them. */
+static int read_rows_early(struct xf_store *st, struct deferred *d, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	for (size_t i = 0; i < d->n; i++) {
+		struct touched *t = &d->v[i];
+		if (t->json != NULL || tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
+			continue;
+		struct xf_buf b;
+		buf_init(&b);
+		int rc = one_row_json(st, t->table, t->rowid, &b, err);
+		if (rc != XF_OK) {
+			buf_free(&b);
+			return rc;
+		}
+		for (size_t k = 0; k < d->n; k++) {
+			if (d->v[k].table == t->table && d->v[k].rowid == t->rowid) {
+				free(d->v[k].json);
+				d->v[k].json = xstrdup(b.data);
+			}
+		}
+		buf_free(&b);
+	}
+	return XF_OK;
+}
+
+/* The schema version from which the server has xinfang_chain_head() (pg/022). */
+enum { CHAIN_HEAD_FUNCTION = 22 };
+
+/* Takes the chain head's lock, then reads the head (the next id, the hash to chain to): by one
+ * statement where the server has xinfang_chain_head(), whose query after the lock sees every
+ * append committed before (a volatile function's statements take a snapshot each), else by the
+ * lock and then the head. */
+static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	bool one = c->schema_cookie >= CHAIN_HEAD_FUNCTION;
+	struct xf_db_stmt *stmt = cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
+	                                                 : "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	if (stmt == NULL)
+		return chain_fail(st, "记录操作日志", err);
+	int step = xf_db_step(stmt);
+	int64_t id = 0;
+	char hash[65] = "";
+	if (step == XF_DB_ROW && one) {
+		id = xf_db_column_int64(stmt, 0);
+		snprintf(hash, sizeof hash, "%s", col_text(stmt, 1));
+	}
+	done(stmt);
+	if (step != XF_DB_ROW)
+		return chain_fail(st, "记录操作日志", err);
+	if (!one || (id > 0 && hash[0] == '\0')) /* before the chain: chain_tail recomputes */
+		return chain_tail(st, next_id, prev, err);
+	*next_id = id + 1;
+	memcpy(prev, hash, 65);
+	return XF_OK;
 }
 
 /* Writes the records held for the commit, in order, under the chain head's lock (a transaction
@@ -1375,20 +1445,21 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
  * the chain stays one line while the writers' other statements overlap. Taken last, after every
  * row lock of the transaction (a branch's, a case's), so no two writers wait on each other in a
  * circle; its statements after it see every earlier append committed (READ COMMITTED), and so
- * do the snapshots of tables kept whole (number_seq: other branches' rows). */
+ * do the snapshots of tables kept whole (number_seq: other branches' rows). The rows the
+ * snapshots read back are read before the lock: under it, the head, the tables kept whole, the
+ * inserts, the commit. */
 static int write_later(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c->nlater == 0)
 		return XF_OK;
-	struct xf_db_stmt *stmt = cached(st, S_LOCK, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
-	if (stmt == NULL)
-		return chain_fail(st, "记录操作日志", err);
-	int step = xf_db_step(stmt);
-	done(stmt);
-	if (step != XF_DB_ROW)
-		return chain_fail(st, "记录操作日志", err);
 	int rc = XF_OK;
+	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++)
+		rc = read_rows_early(st, &c->later[i], err);
+	int64_t next_id = 0;
+	char prev[65] = "";
+	if (rc == XF_OK)
+		rc = lock_head(st, &next_id, prev, err);
 	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++) {
 		struct deferred *d = &c->later[i];
 		forget_touched(c);
@@ -1398,7 +1469,7 @@ static int write_later(struct xf_store *st, struct xf_err *err)
 		c->cap = d->cap;
 		d->v = NULL;
 		d->n = d->cap = 0;
-		rc = write_record(st, d->op, d->action, d->case_id, d->before, d->after, d->branch, err);
+		rc = write_record(st, d->op, d->action, d->case_id, d->before, d->after, d->branch, &next_id, prev, err);
 	}
 	forget_later(c);
 	return rc;

@@ -109,7 +109,7 @@ def main():
     moves = [l for l in lines if l[0] == 'moves']
     check(moves and int(moves[0][1]) > 0, 'no move was made')
     contested = [l for l in lines if l[0] == 'contested']
-    check(contested and int(contested[0][2]) + int(contested[0][4]) > 0, 'no move was contested: %s' % contested)
+    check(len(contested) == 1, 'no line of contested moves: %s' % lines)
 
     # The chain: one line (verify recomputes every hash from its predecessor's), ids 1..N.
     out, err = xinfang(loc, 'verify', user='admin')
@@ -126,6 +126,24 @@ def main():
     # The status bar's counts, kept by the trigger under each branch's lock, equal a fresh count.
     diff = counts_fresh()
     check(diff == '', 'pending_counts differ from the cases:\n' + diff)
+
+    # A contested move, made to overlap: another session holds the case's row while two heads
+    # of its branch transfer it, both past their reads and waiting at the UPDATE; let go, one
+    # wins and the other is refused (its version check fails on the row as committed).
+    out, _ = register(loc, 'clerk0')
+    number = out.strip().splitlines()[-1] if out.strip() else ''
+    h = hold("(SELECT 1 FROM cases WHERE number = '%s' FOR UPDATE)" % number, 4)
+    env = dict(os.environ, XINFANG_PASSWORD='secret1', XINFANG_ANCHOR=TMP + '/', XINFANG_BUSY_MS='30000')
+    heads = [subprocess.Popen([BIN, '--db', loc, '--user', u, 'transfer', number, 'dept=个人金融部'],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for u in ('head0', 'head3')]
+    codes = [p.wait() for p in heads]
+    h.wait()
+    check(sorted(codes)[0] == 0 and sorted(codes)[1] != 0, 'two heads transferring %s at once: exits %s, %s' %
+          (number, codes, [p.stderr.read() for p in heads]))
+    moved = psql("SELECT count(*) FROM transfers t JOIN cases c ON c.id = t.case_id WHERE c.number = '%s'" % number,
+                 DB)
+    check(moved == '1', 'the contested case transferred %s times' % moved)
 
     # A branch's writer lock stops its own registrations only. The holder lets go no sooner than
     # `seconds` after hold() returned (its sleep is sent after it said it held the lock).

@@ -1,6 +1,7 @@
 -- xinfang schema on PostgreSQL, version 22 (data/schema/022_writers_overlap.sql: nothing on
 -- SQLite): writers no longer take one advisory lock of the whole database at BEGIN; each locks
--- what it needs (src/core/store_db_pg.c, pg_begin_write). This gives the lock per branch.
+-- what it needs (src/core/store_db_pg.c, pg_begin_write). This gives the lock per branch, and
+-- the audit chain head's lock with the head read after it in one round trip.
 --
 -- A branch's numbers (number_seq) and its status bar's counts (pending_counts) are written by
 -- every registration and move of the branch. The counts' trigger locks their rows in the order
@@ -25,6 +26,16 @@ BEGIN
   PERFORM pending_counts_add(c.branch, 1, c.state = 'queued' OR c.state = 'transferred', c.department, c.due_handle, delta);
   PERFORM pending_counts_add(c.branch, 2, c.state = 'queued' OR c.state = 'transferred' OR c.state = 'reported',
                              c.department, c.due_reply, delta);
+END $$;
+
+-- The audit chain's head, read after taking its lock (held to the commit): a writer appends its
+-- records, held till its commit, right after (src/core/store_chain.c, write_later). The query
+-- runs after the lock with a snapshot of its own (a volatile function's statements take one
+-- each under READ COMMITTED), so it sees every append committed before. No row: NULLs.
+CREATE FUNCTION xinfang_chain_head(OUT id bigint, OUT hash text) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(8675621732175839234); -- 0x7866000000000002, "xf" 2
+  SELECT a.id, a.hash INTO id, hash FROM audit a ORDER BY a.id DESC LIMIT 1;
 END $$;
 
 UPDATE schema_version SET version = 22;
