@@ -594,6 +594,11 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	buf_printf(&sql, " WHERE id = ?%zu", cols->n + 1);
 	if (versioned && expect_version > 0)
 		buf_printf(&sql, " AND version = ?%zu", cols->n + 2);
+	/* On PostgreSQL a case's branch lock (pg/022) before its row's: the order a registration
+	 * takes them in (store_next_seq), so a writer of many cases (a recompute) and a desk never
+	 * wait on each other in a circle; the row found, the lock is its filter's last test. */
+	if (versioned && xf_db_dialect(st->conn) == XF_DB_POSTGRESQL)
+		buf_puts(&sql, " AND xinfang_branch_lock(branch)");
 	struct xf_db_stmt *stmt;
 	bool own = false;
 	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {

@@ -7,15 +7,19 @@
 -- every registration and move of the branch. The counts' trigger locks their rows in the order
 -- of its statements, and a move counts a case out of one date's rows and into another's: two
 -- writers of one branch could each hold a row the other waits for. So every change of a
--- branch's counts, and every number drawn in it (store_next_seq, before the year's row), first
--- takes the branch's advisory lock, held to the commit: one writer of a branch's counts at a
+-- branch's counts, every number drawn in it (store_next_seq, before the year's row) and every
+-- update of one of its cases by the program (store_update, before the case's row) first takes
+-- the branch's advisory lock, held to the commit: one writer of a branch's counts at a
 -- time, never waiting in a circle; writers of other branches go on beside it. The key is the
 -- pair (30822 "xf", branch), apart from the single-key locks (the audit chain's head).
 
--- Takes the branch's writer lock for the rest of the transaction (again: nothing more).
-CREATE FUNCTION xinfang_branch_lock(b bigint) RETURNS void LANGUAGE sql AS $$
-  SELECT pg_advisory_xact_lock(30822, CAST(b AS integer));
-$$;
+-- Takes the branch's writer lock for the rest of the transaction (again: nothing more); true,
+-- so that an UPDATE of a case can take it in its WHERE, before the row's lock (store_update).
+CREATE FUNCTION xinfang_branch_lock(b bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(30822, CAST(b AS integer));
+  RETURN true;
+END $$;
 
 -- A case's row counted in (delta 1) or out (delta -1) of the three limits, under its branch's
 -- lock.
