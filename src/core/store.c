@@ -351,6 +351,18 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 			continue;
 		if ((rc = store_begin(st, err)) != XF_OK)
 			return rc;
+		/* On PostgreSQL writers overlap: a migration holds the chain head's lock, and one that
+		 * another program ran while this one waited for it is not run again. */
+		int now = 0;
+		if (!on_sqlite(st) &&
+		    ((rc = store_chain_lock_head(st, err)) != XF_OK || (rc = store_version(st, &now, err)) != XF_OK)) {
+			store_rollback(st);
+			return rc;
+		}
+		if (now >= m->version) {
+			store_rollback(st);
+			continue;
+		}
 		if ((rc = migrate_one(st, m, err)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
 			store_rollback(st);
 			return rc;

@@ -1475,6 +1475,21 @@ static int write_later(struct xf_store *st, struct xf_err *err)
 	return rc;
 }
 
+/* Takes the chain head's lock for the rest of the transaction (PostgreSQL; nothing on SQLite,
+ * whose writer is alone): a migration's, so no writer commits and no other program migrates
+ * beside it. */
+int store_chain_lock_head(struct xf_store *st, struct xf_err *err)
+{
+	if (!records_deferred(st))
+		return XF_OK;
+	struct xf_db_stmt *stmt = prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	if (stmt == NULL)
+		return chain_fail(st, "升级数据库", err);
+	int step = xf_db_step(stmt);
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : chain_fail(st, "升级数据库", err);
+}
+
 /* Appends a record, in a transaction of its own when none is open. */
 int store_chain_append(struct xf_store *st, const char *op, const char *action, int64_t case_id,
                        const char *before_json, const char *after_json, struct xf_err *err)
