@@ -398,6 +398,13 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 	return xf_db_begin_write(st->conn, err);
 }
 
+/* Begins a case's move, which on PostgreSQL overlaps other moves (xf_db_begin_write_shared). */
+int store_begin_move(struct xf_store *st, struct xf_err *err)
+{
+	store_chain_forget(st);
+	return xf_db_begin_write_shared(st->conn, err);
+}
+
 /* Commits, after bringing the text index up to date with what the transaction changed (the
  * SQLite driver then checkpoints when the WAL has grown; its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
