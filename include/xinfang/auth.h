@@ -124,6 +124,8 @@ int auth_session_current(const struct xf_session *s, struct xf_err *err);
  * (auth_session_current): every move of a session disabled, or given another role or
  * department, since its login is refused and nothing is written. */
 int session_begin(struct xf_session *s, struct xf_err *err);
+/* The same for a case's move (move true): on PostgreSQL it overlaps other moves. */
+int session_begin_as(struct xf_session *s, bool move, struct xf_err *err);
 /* True when the session's role is in mask (admin always is); else fills err. */
 bool auth_require(const struct xf_session *s, unsigned mask, const char *what, struct xf_err *err);
 /* Loads the calendar and limit rules into the session (once). */

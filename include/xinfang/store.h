@@ -77,6 +77,8 @@ int store_latest_version(void);
 
 /* Starts a write transaction (BEGIN IMMEDIATE: desks queue here, no lost updates). */
 int store_begin(struct xf_store *st, struct xf_err *err);
+/* Begins a case's move: on PostgreSQL it overlaps other moves (the writers' lock shared). */
+int store_begin_move(struct xf_store *st, struct xf_err *err);
 int store_commit(struct xf_store *st, struct xf_err *err);
 void store_rollback(struct xf_store *st);
 /* A number that changes when another connection commits (SQLite: PRAGMA data_version;

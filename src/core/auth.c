@@ -1042,7 +1042,13 @@ int auth_session_current(const struct xf_session *s, struct xf_err *err)
 /* BEGIN IMMEDIATE, then the account re-read under the write lock. */
 int session_begin(struct xf_session *s, struct xf_err *err)
 {
-	int rc = store_begin(s->st, err);
+	return session_begin_as(s, false, err);
+}
+
+/* session_begin for a case's move (true: overlapping other moves on PostgreSQL) or any write. */
+int session_begin_as(struct xf_session *s, bool move, struct xf_err *err)
+{
+	int rc = move ? store_begin_move(s->st, err) : store_begin(s->st, err);
 	if (rc == XF_OK && (rc = session_changed(s, "这次登录已失效，这一步没有保存", err)) != XF_OK)
 		store_rollback(s->st);
 	/* The records of this write are its account's branch's, whichever session wrote last. */

@@ -709,7 +709,7 @@ int case_register(struct xf_session *s, const struct xf_fields *in, char number_
 
 	int year = date_year(received), seq = 0;
 	int64_t id = 0;
-	if ((rc = session_begin(s, err)) != XF_OK) {
+	if ((rc = session_begin_as(s, true, err)) != XF_OK) {
 		fields_free(&cols);
 		fields_free(&pet);
 		return rc;
@@ -1228,7 +1228,7 @@ int case_move(struct xf_session *s, int64_t id, enum xf_move move, const struct 
 		if ((rc = field_check_text(in->v[i].val, mf ? mf->label : in->v[i].key, 8000, !one_line, err)) != XF_OK)
 			return rc;
 	}
-	if ((rc = session_begin(s, err)) != XF_OK)
+	if ((rc = session_begin_as(s, true, err)) != XF_OK)
 		return rc;
 	struct xf_fields row, changes, rec;
 	fields_init(&changes);

@@ -361,6 +361,18 @@ int store_migrate(struct xf_store *st, int upto, struct xf_err *err)
 			continue;
 		if ((rc = store_begin(st, err)) != XF_OK)
 			return rc;
+		/* On PostgreSQL writers overlap: a migration holds the chain head's lock, and one that
+		 * another program ran while this one waited for it is not run again. */
+		int now = 0;
+		if (!on_sqlite(st) &&
+		    ((rc = store_chain_lock_head(st, err)) != XF_OK || (rc = store_version(st, &now, err)) != XF_OK)) {
+			store_rollback(st);
+			return rc;
+		}
+		if (now >= m->version) {
+			store_rollback(st);
+			continue;
+		}
 		if ((rc = migrate_one(st, m, err)) != XF_OK || (rc = store_commit(st, err)) != XF_OK) {
 			store_rollback(st);
 			return rc;
@@ -394,6 +406,13 @@ int store_begin(struct xf_store *st, struct xf_err *err)
 {
 	store_chain_forget(st);
 	return xf_db_begin_write(st->conn, err);
+}
+
+/* Begins a case's move, which on PostgreSQL overlaps other moves (xf_db_begin_write_shared). */
+int store_begin_move(struct xf_store *st, struct xf_err *err)
+{
+	store_chain_forget(st);
+	return xf_db_begin_write_shared(st->conn, err);
 }
 
 /* Commits, after bringing the text index up to date with what the transaction changed (the
@@ -641,6 +660,11 @@ int store_update(struct xf_store *st, const char *table, int64_t id, const struc
 	buf_printf(&sql, " WHERE id = ?%zu", cols->n + 1);
 	if (versioned && expect_version > 0)
 		buf_printf(&sql, " AND version = ?%zu", cols->n + 2);
+	/* On PostgreSQL a case's branch lock (pg/022) before its row's: the order a registration
+	 * takes them in (store_next_seq), so a writer of many cases (a recompute) and a desk never
+	 * wait on each other in a circle; the row found, the lock is its filter's last test. */
+	if (versioned && xf_db_dialect(st->conn) == XF_DB_POSTGRESQL)
+		buf_puts(&sql, " AND xinfang_branch_lock(branch)");
 	struct xf_db_stmt *stmt;
 	bool own = false;
 	if ((rc = store_chain_auto_begin(st, table, &own, err)) != XF_OK) {
@@ -818,9 +842,16 @@ int store_setting_set(struct xf_store *st, const char *key, const char *value, s
 /* Next number of a branch's year, in the caller's transaction. */
 int store_next_seq(struct xf_store *st, int64_t branch, int year, int *seq, struct xf_err *err)
 {
+	/* On PostgreSQL the branch's advisory lock first (writers of other branches overlap), the
+	 * same that its counts' trigger takes (pg/022): then the row of the year, locked to the
+	 * commit, so the next number waits for this one's commit or rollback (no gap). */
 	struct xf_db_stmt *stmt;
-	int rc = prepare(st, "INSERT INTO number_seq(branch, year, last) VALUES (?2, ?1, 1) "
-	                     "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
+	bool pg = xf_db_dialect(st->conn) == XF_DB_POSTGRESQL;
+	int rc = prepare(st, pg ? "INSERT INTO number_seq(branch, year, last) SELECT CAST(?2 AS bigint), CAST(?1 AS bigint), 1 "
+	                          "FROM (SELECT xinfang_branch_lock(CAST(?2 AS bigint))) l "
+	                          "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last"
+	                        : "INSERT INTO number_seq(branch, year, last) VALUES (?2, ?1, 1) "
+	                          "ON CONFLICT(branch, year) DO UPDATE SET last = number_seq.last + 1 RETURNING last",
 	                 &stmt, err);
 	if (rc != XF_OK)
 		return rc;

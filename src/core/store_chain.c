@@ -77,8 +77,21 @@ struct held_table {
 	char *key;    /* the rowid's column, quoted ("rowid" when it has none) */
 };
 
+/* A record appended on PostgreSQL, held until the commit (store_chain_flush) writes it under the
+ * chain head's lock: what it says, and the rows written before it that its snapshot covers. */
+struct deferred {
+	char *op, *action, *before, *after;
+	int64_t case_id, branch;
+	struct touched *v;
+	size_t n, cap;
+};
+
 /* Statements every record uses, prepared once per schema. */
-enum { S_COOKIE, S_LAST, S_INSERT, S_ROW, S_COUNT = S_ROW + NTRACKED };
+enum { S_COOKIE, S_LAST, S_INSERT, S_LOCK, S_ROW, S_COUNT = S_ROW + NTRACKED };
+
+/* The chain head's advisory lock on PostgreSQL ("xf", 2; the writers' lock of earlier versions
+ * was 1): held from a transaction's first append to its commit. */
+#define CHAIN_LOCK_KEY "8675621732175839234" /* 0x7866000000000002 */
 
 struct xf_chain {
 	struct xf_db_stmt *stmts[S_COUNT];
@@ -92,6 +105,8 @@ struct xf_chain {
 	int64_t branch;          /* the branch the next records belong to (0: the store's own, 1) */
 	struct held_table held[NTRACKED]; /* each covered table's columns (n 0: not covered) */
 	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
+	struct deferred *later; /* PostgreSQL: the transaction's records, written at its commit */
+	size_t nlater, caplater;
 };
 
 /* Index of a tracked table, -1 when the trail does not cover it. */
@@ -149,6 +164,26 @@ static void forget_touched(struct xf_chain *c)
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].json);
 	c->n = 0;
+}
+
+/* Frees one held record. */
+static void deferred_free(struct deferred *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].json);
+	free(d->v);
+	free(d->op);
+	free(d->action);
+	free(d->before);
+	free(d->after);
+}
+
+/* Drops the records held for the commit (the transaction ended without writing them). */
+static void forget_later(struct xf_chain *c)
+{
+	for (size_t i = 0; i < c->nlater; i++)
+		deferred_free(&c->later[i]);
+	c->nlater = 0;
 }
 
 static int refresh_schema(struct xf_store *st, struct xf_err *err);
@@ -267,6 +302,8 @@ void store_chain_detach(struct xf_store *st)
 		return;
 	forget_exprs(c, 0);
 	forget_touched(c);
+	forget_later(c);
+	free(c->later);
 	free(c->v);
 	free(c);
 	*store_chain_slot(st) = NULL;
@@ -276,8 +313,10 @@ void store_chain_detach(struct xf_store *st)
 void store_chain_forget(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	if (c)
+	if (c) {
 		forget_touched(c);
+		forget_later(c);
+	}
 }
 
 /* Reports a failure of the chain's own statements. */
@@ -1217,32 +1256,21 @@ static int append_unchained(struct xf_store *st, const char *op, const char *act
 	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
 }
 
-/* Appends one chained record (inside the caller's transaction). */
-static int append_in_transaction(struct xf_store *st, const char *op, const char *action, int64_t case_id,
-                                 const char *before_json, const char *after_json, struct xf_err *err)
+/* Writes one chained record now as number *next_id after the hash prev (the chain's head, read
+ * by the caller), its snapshot built from the rows noted (c->v), which it empties; on success
+ * *next_id and prev are the new head's. */
+static int write_record(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                        const char *before_json, const char *after_json, int64_t branch, int64_t *next_id,
+                        char prev[65], struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	char *snapshot;
+	int rc = snapshot_json(st, &snapshot, err);
 	if (rc != XF_OK)
 		return rc;
-	if (op != c->actor)
-		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
-	/* A file moved onto a server is an archive: no record is added to it after the move's own. */
-	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
-		return rc;
-	if (!c->has_chain_columns) {
-		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
-		return append_unchained(st, op, action, case_id, before_json, after_json, err);
-	}
-	char *snapshot;
-	if ((rc = snapshot_json(st, &snapshot, err)) != XF_OK)
-		return rc;
 	struct record r;
-	char prev[65], hash[65], at[20], wall[32], case_text[24] = "";
-	if ((rc = chain_tail(st, &r.id, prev, err)) != XF_OK) {
-		free(snapshot);
-		return rc;
-	}
+	char hash[65], at[20], wall[32], case_text[24] = "";
+	r.id = *next_id;
 	clock_now_iso(at);
 	clock_wall_now(wall);
 	if (case_id > 0)
@@ -1255,7 +1283,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	r.before = before_json ? before_json : "{}";
 	r.after = after_json ? after_json : "{}";
 	r.snapshot = snapshot;
-	r.branch = c->has_branch_column && c->branch > 0 ? c->branch : 1;
+	r.branch = c->has_branch_column && branch > 0 ? branch : 1;
 	record_hash(prev, &r, hash);
 	struct xf_db_stmt *stmt = cached(st, S_INSERT, c->has_branch_column
 	                            ? "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash, branch) "
@@ -1284,7 +1312,182 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	int step = xf_db_step(stmt);
 	done(stmt);
 	free(snapshot);
-	return step == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
+	if (step != XF_DB_DONE)
+		return chain_fail(st, "记录操作日志", err);
+	*next_id = r.id + 1;
+	memcpy(prev, hash, 65);
+	return XF_OK;
+}
+
+/* Whether records wait for the commit: on PostgreSQL writers overlap, and only the chain's
+ * append is one at a time (store_chain_flush); SQLite's one writer writes them at once. */
+static bool records_deferred(struct xf_store *st)
+{
+	return xf_db_dialect(store_db(st)) == XF_DB_POSTGRESQL;
+}
+
+/* Holds a record for the commit, with the rows noted so far (the list starts empty again). */
+static void defer_record(struct xf_chain *c, const char *op, const char *action, int64_t case_id,
+                         const char *before_json, const char *after_json)
+{
+	if (c->nlater == c->caplater) {
+		c->caplater = c->caplater ? c->caplater * 2 : 4;
+		c->later = xrealloc(c->later, c->caplater * sizeof *c->later);
+	}
+	struct deferred *d = &c->later[c->nlater++];
+	d->op = xstrdup(op ? op : "");
+	d->action = xstrdup(action);
+	d->before = xstrdup(before_json ? before_json : "{}");
+	d->after = xstrdup(after_json ? after_json : "{}");
+	d->case_id = case_id;
+	d->branch = c->branch;
+	d->v = c->v;
+	d->n = c->n;
+	d->cap = c->cap;
+	c->v = NULL;
+	c->n = c->cap = 0;
+}
+
+/* Appends one chained record (inside the caller's transaction): on PostgreSQL held for the
+ * commit, on SQLite written now. */
+static int append_in_transaction(struct xf_store *st, const char *op, const char *action, int64_t case_id,
+                                 const char *before_json, const char *after_json, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	int rc = refresh_schema(st, err);
+	if (rc != XF_OK)
+		return rc;
+	if (op != c->actor)
+		snprintf(c->actor, sizeof c->actor, "%s", op ? op : "");
+	/* A file moved onto a server is an archive: no record is added to it after the move's own. */
+	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
+		return rc;
+	if (!c->has_chain_columns) {
+		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
+		return append_unchained(st, op, action, case_id, before_json, after_json, err);
+	}
+	if (records_deferred(st)) {
+		defer_record(c, op, action, case_id, before_json, after_json);
+		return XF_OK;
+	}
+	int64_t next_id;
+	char prev[65];
+	if ((rc = chain_tail(st, &next_id, prev, err)) != XF_OK) {
+		forget_touched(c);
+		return rc;
+	}
+	return write_record(st, op, action, case_id, before_json, after_json, c->branch, &next_id, prev, err);
+}
+
+/* Reads now the rows a held record's snapshot reads back (not built by their writer), before
+ * the chain head's lock: this transaction holds their row locks, so they read the same at the
+ * commit. Every entry of such a row gets its JSON (snapshot_json then reads none of them);
+ * tables kept whole are left to be read under the lock, other branches' rows with them. */
+static int read_rows_early(struct xf_store *st, struct deferred *d, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	for (size_t i = 0; i < d->n; i++) {
+		struct touched *t = &d->v[i];
+		if (t->json != NULL || tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
+			continue;
+		struct xf_buf b;
+		buf_init(&b);
+		int rc = one_row_json(st, t->table, t->rowid, &b, err);
+		if (rc != XF_OK) {
+			buf_free(&b);
+			return rc;
+		}
+		for (size_t k = 0; k < d->n; k++) {
+			if (d->v[k].table == t->table && d->v[k].rowid == t->rowid) {
+				free(d->v[k].json);
+				d->v[k].json = xstrdup(b.data);
+			}
+		}
+		buf_free(&b);
+	}
+	return XF_OK;
+}
+
+/* The schema version from which the server has xinfang_chain_head() (pg/022). */
+enum { CHAIN_HEAD_FUNCTION = 22 };
+
+/* Takes the chain head's lock, then reads the head (the next id, the hash to chain to): by one
+ * statement where the server has xinfang_chain_head(), whose query after the lock sees every
+ * append committed before (a volatile function's statements take a snapshot each), else by the
+ * lock and then the head. */
+static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	bool one = c->schema_cookie >= CHAIN_HEAD_FUNCTION;
+	struct xf_db_stmt *stmt = cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
+	                                                 : "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	if (stmt == NULL)
+		return chain_fail(st, "记录操作日志", err);
+	int step = xf_db_step(stmt);
+	int64_t id = 0;
+	char hash[65] = "";
+	if (step == XF_DB_ROW && one) {
+		id = xf_db_column_int64(stmt, 0);
+		snprintf(hash, sizeof hash, "%s", col_text(stmt, 1));
+	}
+	done(stmt);
+	if (step != XF_DB_ROW)
+		return chain_fail(st, "记录操作日志", err);
+	if (!one || (id > 0 && hash[0] == '\0')) /* before the chain: chain_tail recomputes */
+		return chain_tail(st, next_id, prev, err);
+	*next_id = id + 1;
+	memcpy(prev, hash, 65);
+	return XF_OK;
+}
+
+/* Writes the records held for the commit, in order, under the chain head's lock (a transaction
+ * advisory lock, held to the commit): each record's previous hash is the head at its append, so
+ * the chain stays one line while the writers' other statements overlap. Taken last, after every
+ * row lock of the transaction (a branch's, a case's), so no two writers wait on each other in a
+ * circle; its statements after it see every earlier append committed (READ COMMITTED), and so
+ * do the snapshots of tables kept whole (number_seq: other branches' rows). The rows the
+ * snapshots read back are read before the lock: under it, the head, the tables kept whole, the
+ * inserts, the commit. */
+static int write_later(struct xf_store *st, struct xf_err *err)
+{
+	struct xf_chain *c = *store_chain_slot(st);
+	if (c->nlater == 0)
+		return XF_OK;
+	int rc = XF_OK;
+	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++)
+		rc = read_rows_early(st, &c->later[i], err);
+	int64_t next_id = 0;
+	char prev[65] = "";
+	if (rc == XF_OK)
+		rc = lock_head(st, &next_id, prev, err);
+	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++) {
+		struct deferred *d = &c->later[i];
+		forget_touched(c);
+		free(c->v);
+		c->v = d->v; /* the rows noted before it, for its snapshot */
+		c->n = d->n;
+		c->cap = d->cap;
+		d->v = NULL;
+		d->n = d->cap = 0;
+		rc = write_record(st, d->op, d->action, d->case_id, d->before, d->after, d->branch, &next_id, prev, err);
+	}
+	forget_later(c);
+	return rc;
+}
+
+/* Takes the chain head's lock for the rest of the transaction (PostgreSQL; nothing on SQLite,
+ * whose writer is alone): a migration's, so no writer commits and no other program migrates
+ * beside it. */
+int store_chain_lock_head(struct xf_store *st, struct xf_err *err)
+{
+	if (!records_deferred(st))
+		return XF_OK;
+	struct xf_db_stmt *stmt = prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	if (stmt == NULL)
+		return chain_fail(st, "升级数据库", err);
+	int step = xf_db_step(stmt);
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : chain_fail(st, "升级数据库", err);
 }
 
 /* Appends a record, in a transaction of its own when none is open. */
@@ -1299,13 +1502,19 @@ int store_chain_append(struct xf_store *st, const char *op, const char *action, 
 	return store_chain_auto_end(st, own, rc, err);
 }
 
-/* A "write" record for rows written after the last record of the transaction. */
+/* At the commit: a "write" record for rows written after the last record of the transaction,
+ * then (PostgreSQL) every record held till now. */
 int store_chain_flush(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	if (c == NULL || c->n == 0 || !xf_db_in_transaction(store_db(st)))
+	if (c == NULL || !xf_db_in_transaction(store_db(st)))
 		return XF_OK;
-	return append_in_transaction(st, c->actor, "write", 0, "{}", "{}", err);
+	int rc = XF_OK;
+	if (c->n > 0)
+		rc = append_in_transaction(st, c->actor, "write", 0, "{}", "{}", err);
+	if (rc == XF_OK)
+		rc = write_later(st, err);
+	return rc;
 }
 
 /* Begins a transaction for a lone write to a covered table (or the audit table). */

@@ -618,6 +618,14 @@ int xf_db_begin_write(struct xf_db *db, struct xf_err *err)
 	return db->drv->begin_write(db) == 0 ? XF_OK : xf_db_fail(db, err, "开始保存");
 }
 
+/* Begins a write transaction that may overlap others of its kind (a case's move). */
+int xf_db_begin_write_shared(struct xf_db *db, struct xf_err *err)
+{
+	db->epoch++;
+	int (*begin)(struct xf_db *) = db->drv->begin_write_shared ? db->drv->begin_write_shared : db->drv->begin_write;
+	return begin(db) == 0 ? XF_OK : xf_db_fail(db, err, "开始保存");
+}
+
 /* Begins a read transaction on one snapshot. */
 int xf_db_begin_read(struct xf_db *db, struct xf_err *err)
 {

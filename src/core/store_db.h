@@ -138,9 +138,14 @@ void xf_db_schema_changed(struct xf_db *db);
 int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char *what);
 
 /* Begins the one write transaction: no other connection may begin one until it ends (SQLite:
- * BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock), waiting at most the busy
+ * BEGIN IMMEDIATE; PostgreSQL: the writers' advisory lock, exclusive), waiting at most the busy
  * timeout, then XF_EBUSY. Its commit is announced to the other connections. */
 int xf_db_begin_write(struct xf_db *db, struct xf_err *err);
+/* Begins a write transaction of a case's move (registration, transfer ...). SQLite: as
+ * xf_db_begin_write. PostgreSQL: the writers' lock shared, so moves overlap each other (their
+ * cases' rows, branches' locks and the chain head's lock keep them apart where they must be)
+ * while every other write (xf_db_begin_write, the lock exclusive) still has the store alone. */
+int xf_db_begin_write_shared(struct xf_db *db, struct xf_err *err);
 /* Begins a read transaction: one snapshot, taken now, for every statement until it ends. */
 int xf_db_begin_read(struct xf_db *db, struct xf_err *err);
 /* Commits the open transaction (refused when an earlier statement in it failed). */

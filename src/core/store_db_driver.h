@@ -69,6 +69,7 @@ struct xf_db_driver {
 	int (*exec)(struct xf_db *db, const char *sql);
 	void (*schema_changed)(struct xf_db *db); /* NULL: nothing kept across statements */
 	int (*begin_write)(struct xf_db *db);
+	int (*begin_write_shared)(struct xf_db *db); /* NULL: as begin_write */
 	int (*begin_read)(struct xf_db *db);
 	int (*commit)(struct xf_db *db);
 	void (*rollback)(struct xf_db *db);

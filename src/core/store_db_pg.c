@@ -1,8 +1,9 @@
 /* The PostgreSQL driver of the storage seam, over libpq loaded at the first use (pq_load.c).
  * Statements are prepared once per connection under generated names, parameters sent as text
  * of unknown type (the server infers it), results read as text one row at a time (single-row
- * mode: an export of a million rows never sits in memory whole). One writer at a time through
- * a transaction-scoped advisory lock; other connections' commits arrive by LISTEN/NOTIFY.
+ * mode: an export of a million rows never sits in memory whole). A write has the store alone
+ * (an advisory lock), but cases' moves overlap one another (the lock shared, each locking only
+ * what it needs); other connections' commits arrive by LISTEN/NOTIFY.
  *
  * A lost connection (a server restart, pg_terminate_backend, the network) is made again with the
  * same locator at the next use outside a transaction, LISTENing again; statements are prepared
@@ -26,7 +27,8 @@
 
 /* The channel every write transaction notifies at its commit. */
 #define PG_CHANNEL "xinfang_changed"
-/* The advisory lock every writer takes (per database): "xf" and the seam's version. */
+/* The writers' advisory lock (per database): "xf" and the seam's version; exclusive for a
+ * write that has the store alone, shared for a case's move (pg_begin_write_shared). */
 #define PG_WRITER_LOCK INT64_C(0x7866000000000001)
 
 /* Type OIDs read as numbers (pg_type.h): bool, int8, int2, int4, oid, float4, float8, numeric. */
@@ -813,15 +815,32 @@ static int pg_begin(struct pg_db *d, const char *sql)
 	return 0;
 }
 
-/* Begins the write transaction: the writers' advisory lock (waiting at most the busy timeout,
- * the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY that the
- * commit delivers. READ COMMITTED: each statement after the lock sees every earlier writer's
- * commit. */
+/* Begins the one write transaction: the writers' advisory lock, exclusive (waiting at most the
+ * busy timeout, the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY
+ * that the commit delivers. READ COMMITTED: each statement after the lock sees every earlier
+ * writer's commit. Every write but a case's move: an account's failed logins counted, settings,
+ * the reference lists, imports ... keep the store to themselves, as on SQLite. */
 static int pg_begin_write(struct xf_db *db)
 {
 	char sql[160];
 	snprintf(sql, sizeof sql,
 	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
+	         PG_WRITER_LOCK);
+	return pg_begin((struct pg_db *)db, sql);
+}
+
+/* Begins a case's move: the writers' lock shared, so moves overlap one another and wait only
+ * for a writer that has the store alone. What must be one at a time among them locks only
+ * itself, as late as it can, held to the commit: the case's row (UPDATE ... WHERE version = ?:
+ * one winner of a contested move), the branch's numbers, counts and cases (its advisory lock,
+ * pg/022: store_next_seq, store_update, pending_counts' trigger), the audit chain's head (its
+ * advisory lock, taken at the commit when the records are written: store_chain.c). Each waits
+ * at most the busy timeout; each statement after a lock sees the commits of whoever held it. */
+static int pg_begin_write_shared(struct xf_db *db)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql,
+	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(%" PRId64 "); NOTIFY " PG_CHANNEL,
 	         PG_WRITER_LOCK);
 	return pg_begin((struct pg_db *)db, sql);
 }
@@ -964,6 +983,7 @@ const struct xf_db_driver xf_db_driver_pg = {
 	.exec = pg_exec,
 	.schema_changed = pg_schema_changed,
 	.begin_write = pg_begin_write,
+	.begin_write_shared = pg_begin_write_shared,
 	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

@@ -154,6 +154,9 @@ int store_chain_append(struct xf_store *st, const char *op, const char *action, 
 /* Seals an upgraded store: hashes every earlier record into the chain and snapshots every row
  * (inside the migration's transaction). */
 int store_chain_seal(struct xf_store *st, struct xf_err *err);
+/* Takes the audit chain head's lock to the commit (PostgreSQL; nothing on SQLite): for a
+ * migration, which no writer's commit and no other migration may overlap. */
+int store_chain_lock_head(struct xf_store *st, struct xf_err *err);
 /* A write outside any transaction gets one of its own, so its audit record commits with it:
  * *own says whether this call began it. */
 int store_chain_auto_begin(struct xf_store *st, const char *table, bool *own, struct xf_err *err);

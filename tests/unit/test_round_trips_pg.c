@@ -1,5 +1,6 @@
-/* The round trips a move costs on PostgreSQL, all of them inside the one writer's lock (every
- * other desk waits for them): a registration and a transfer, warm (their statements prepared),
+/* The round trips a move costs on PostgreSQL (from a case's first write to the commit a desk of
+ * the same branch waits for them; under the chain head's lock every desk waits for the last
+ * few): a registration and a transfer, warm (their statements prepared),
  * stay within a budget; the text index they keep is the same as a full rebuild's; a restore into
  * PostgreSQL sends many rows per statement. Run beside a throwaway cluster
  * (tests/pg/with_cluster.sh: XINFANG_TEST_PG). */
@@ -22,7 +23,9 @@
 #include "xinfang/paths.h"
 #include "xinfang/setup.h"
 
-/* Round trips of a warm move, at most (17 and 15 now, the reads before the lock among them).
+/* Round trips of a warm move, at most (18 and 16 now, the reads before any lock among them; the
+ * same with the lock of the whole database at BEGIN as with the locks per branch and per chain
+ * head: BEGIN no longer takes a lock, the head is read by the statement that takes its lock).
  * Before, a registration took 23 and a transfer 33: the schema's version read twice for every
  * row the chain noted, the text index's re-index in seven statements. */
 enum { REGISTER_BUDGET = 19, TRANSFER_BUDGET = 17 };

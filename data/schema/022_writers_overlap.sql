@@ -1,0 +1,6 @@
+-- xinfang schema, version 22: nothing changes on SQLite.
+--
+-- PostgreSQL's version 22 (data/schema/pg/022_writers_overlap.sql) gives the server the lock
+-- per branch that its writers now take instead of one lock of the whole database. SQLite keeps
+-- one writer at a time (BEGIN IMMEDIATE); the version is raised here too so that both backends
+-- hold the same numbers.
