@@ -52,8 +52,11 @@ static void timed_push(struct xf_session *s, const char *to, const char *label)
 	double t0 = now_ms();
 	if (push_run(s, to, false, &r, &err) != XF_OK)
 		die("push", err.msg);
-	printf("%-28s %8.0f ms  records %lld..%lld, %ld batches, %ld rows\n", label, now_ms() - t0, (long long)r.held + 1,
-	       (long long)r.head, r.batches, r.rows);
+	double ms = now_ms() - t0;
+	double load[1] = {0};
+	getloadavg(load, 1);
+	printf("%-28s %8.0f ms  records %lld..%lld, %ld batches, %ld rows, %llu round trips (load %.2f)\n", label, ms,
+	       (long long)r.held + 1, (long long)r.head, r.batches, r.rows, (unsigned long long)r.round_trips, load[0]);
 }
 
 /* Entry point. */
