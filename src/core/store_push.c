@@ -371,8 +371,8 @@ static int learn_ids(struct xf_push *p, int t, const int64_t *ids, size_t n, str
 		struct xf_buf sql;
 		buf_init(&sql);
 		buf_puts(&sql, "SELECT src_id, dst_id FROM pushed_rows WHERE branch = ?1 AND tbl = ?2 AND src_id IN (");
-		for (size_t i = 0; i < size; i++)
-			buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 3);
+		for (size_t i = 0; i < size; i++) /* bare ?: SQLite looks each ?NNN up in a list */
+			buf_puts(&sql, i ? ", ?" : "?");
 		buf_puts(&sql, ")");
 		struct xf_db_stmt *stmt;
 		rc = store_db_prepare(p->hq, sql.data, &stmt, err);
@@ -404,7 +404,7 @@ static int write_map(struct xf_push *p, int t, const int64_t *src, const int64_t
 		buf_init(&sql);
 		buf_puts(&sql, "INSERT INTO pushed_rows (branch, tbl, src_id, dst_id) VALUES ");
 		for (size_t i = 0; i < k; i++)
-			buf_printf(&sql, "%s(?1, ?2, ?%zu, ?%zu)", i ? ", " : "", 2 * i + 3, 2 * i + 4);
+			buf_puts(&sql, i ? ", (?1, ?2, ?, ?)" : "(?1, ?2, ?, ?)"); /* a bare ? is the next number */
 		struct xf_db_stmt *stmt;
 		rc = store_db_prepare(p->hq, sql.data, &stmt, err);
 		buf_free(&sql);
@@ -443,8 +443,8 @@ static int insert_rows(struct xf_push *p, struct table_copy *tc, struct cell *co
 			buf_printf(&sql, "INSERT INTO \"%s\" (%s) VALUES ", tc->table, tc->list);
 			for (size_t r = 0; r < k; r++) {
 				buf_puts(&sql, r ? ", (" : "(");
-				for (int c = 0; c < w; c++)
-					buf_printf(&sql, "%s?%zu", c ? ", " : "", r * (size_t)w + (size_t)c + 1);
+				for (int c = 0; c < w; c++) /* bare ?: numbered ones made SQLite's parse quadratic */
+					buf_puts(&sql, c ? ", ?" : "?");
 				buf_puts(&sql, ")");
 			}
 			buf_puts(&sql, " RETURNING id");
@@ -742,22 +742,24 @@ static int copy_records(struct xf_store *src, struct xf_store *hq, int64_t branc
 		}
 		if (nheld == 0 || (step == XF_DB_ROW && nheld < ROWS_PER_STATEMENT))
 			continue;
-		struct xf_buf ins; /* the branch, the same in every row, is the last parameter */
+		/* The branch, the same in every row, is ?1; the values are bare ?s, numbered on from
+		 * it (numbered ones made SQLite's parse of a statement quadratic in its parameters). */
+		struct xf_buf ins;
 		buf_init(&ins);
-		buf_printf(&ins, "INSERT INTO pushed_audit (%s, src_branch, branch) VALUES ", cols);
+		buf_printf(&ins, "INSERT INTO pushed_audit (branch, %s, src_branch) VALUES ", cols);
 		for (size_t r = 0; r < nheld; r++) {
-			buf_puts(&ins, r ? ", (" : "(");
+			buf_puts(&ins, r ? ", (?1" : "(?1");
 			for (int i = 0; i < W; i++)
-				buf_printf(&ins, "?%zu, ", r * W + (size_t)i + 1);
-			buf_printf(&ins, "?%zu)", nheld * W + 1);
+				buf_puts(&ins, ", ?");
+			buf_puts(&ins, ")");
 		}
 		struct xf_db_stmt *insert;
 		rc = store_db_prepare(hq, ins.data, &insert, err);
 		buf_free(&ins);
 		if (rc == XF_OK) {
+			xf_db_bind_int64(insert, 1, branch);
 			for (size_t k = 0; k < nheld * W; k++)
-				cell_bind(insert, (int)k + 1, &held[k]);
-			xf_db_bind_int64(insert, (int)(nheld * W) + 1, branch);
+				cell_bind(insert, (int)k + 2, &held[k]);
 			rc = store_db_run(hq, insert, err, "把分行的操作日志写入总行");
 		}
 		for (size_t k = 0; k < nheld * W; k++) {
