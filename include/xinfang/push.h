@@ -19,6 +19,7 @@ struct xf_push_result {
 	long batches;       /* transactions committed at the head office */
 	long rows;          /* rows written there */
 	bool moved;         /* --move: the branch now works on the server, the file is an archive */
+	uint64_t round_trips; /* requests sent to the head office's server (0 for a file) */
 };
 
 /* Pushes the session's store (a branch's file; its admin logged in) to the head office's store

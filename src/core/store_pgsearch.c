@@ -106,42 +106,93 @@ static const char flush_round_sql[] =
 	"SELECT d.n, f.row, f.texts, f.people, f.numbers, f.facets "
 	"FROM (SELECT count(*) AS n FROM dirty) d LEFT JOIN fresh f ON true ORDER BY f.row";
 
+/* Takes one round of noted cases (flush_round_sql): their docs appended to *docs, *taken how
+ * many notes it took off. */
+static int take_round(struct xf_store *st, struct search_pg_doc **docs, size_t *ndocs, size_t *cap, size_t *taken,
+                      struct xf_err *err)
+{
+	struct xf_db_stmt *stmt;
+	int rc = store_db_prepare(st, flush_round_sql, &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	*taken = 0;
+	enum xf_db_step step;
+	while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
+		*taken = (size_t)xf_db_column_int64(stmt, 0);
+		if (xf_db_column_type(stmt, 1) == XF_DB_NULL)
+			continue;
+		if (*ndocs == *cap) {
+			*cap = *cap ? *cap * 2 : 8;
+			*docs = xrealloc(*docs, *cap * sizeof **docs);
+		}
+		struct search_pg_doc *d = &(*docs)[(*ndocs)++];
+		d->row = xf_db_column_int64(stmt, 1);
+		d->texts = xstrdup(xf_db_column_text(stmt, 2) ? xf_db_column_text(stmt, 2) : "");
+		d->people = xstrdup(xf_db_column_text(stmt, 3) ? xf_db_column_text(stmt, 3) : "");
+		d->numbers = xstrdup(xf_db_column_text(stmt, 4) ? xf_db_column_text(stmt, 4) : "");
+		d->facets = xstrdup(xf_db_column_text(stmt, 5) ? xf_db_column_text(stmt, 5) : "");
+	}
+	xf_db_finalize(stmt);
+	return step == XF_DB_ERROR ? store_db_fail(st, err, "更新全文检索") : XF_OK;
+}
+
 /* Cuts again every case noted as changed, in rounds: the notes of this transaction, and any an
  * earlier writer left (a write from psql, a migration). */
 int store_pgsearch_flush(struct xf_store *st, struct xf_err *err)
 {
 	for (;;) {
-		struct xf_db_stmt *stmt;
-		int rc = store_db_prepare(st, flush_round_sql, &stmt, err);
-		if (rc != XF_OK)
-			return rc;
 		struct search_pg_doc *docs = NULL;
 		size_t n = 0, ndocs = 0, cap = 0;
-		enum xf_db_step step;
-		while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
-			n = (size_t)xf_db_column_int64(stmt, 0);
-			if (xf_db_column_type(stmt, 1) == XF_DB_NULL)
-				continue;
-			if (ndocs == cap) {
-				cap = cap ? cap * 2 : 8;
-				docs = xrealloc(docs, cap * sizeof *docs);
-			}
-			struct search_pg_doc *d = &docs[ndocs++];
-			d->row = xf_db_column_int64(stmt, 1);
-			d->texts = xstrdup(xf_db_column_text(stmt, 2) ? xf_db_column_text(stmt, 2) : "");
-			d->people = xstrdup(xf_db_column_text(stmt, 3) ? xf_db_column_text(stmt, 3) : "");
-			d->numbers = xstrdup(xf_db_column_text(stmt, 4) ? xf_db_column_text(stmt, 4) : "");
-			d->facets = xstrdup(xf_db_column_text(stmt, 5) ? xf_db_column_text(stmt, 5) : "");
-		}
-		xf_db_finalize(stmt);
-		if (step == XF_DB_ERROR)
-			rc = store_db_fail(st, err, "更新全文检索");
+		int rc = take_round(st, &docs, &ndocs, &cap, &n, err);
 		if (rc == XF_OK && ndocs > 0)
 			rc = put_rows(st, docs, ndocs, err);
 		docs_free(docs, ndocs);
 		if (rc != XF_OK || n < FLUSH_BATCH)
 			return rc;
 	}
+}
+
+/* Cases whose tokens one sorted load sorts together (their texts and tokens in memory). */
+#define SORTED_CASES 5000
+
+/* Points search_rows at index rows just written. */
+static int point_rows(struct xf_store *st, const struct search_pg_doc *docs, size_t n, struct xf_err *err)
+{
+	struct xf_buf rows;
+	buf_init(&rows);
+	buf_puts(&rows, "{");
+	for (size_t i = 0; i < n; i++)
+		array_add(&rows, docs[i].row);
+	buf_puts(&rows, "}");
+	int rc = run_with_array(st,
+	                        "INSERT INTO search_rows (case_id, row) SELECT r & 4294967295, r "
+	                        "FROM unnest(CAST(?1 AS bigint[])) AS u(r) "
+	                        "ON CONFLICT (case_id) DO UPDATE SET row = EXCLUDED.row",
+	                        rows.data, err, "更新全文检索");
+	buf_free(&rows);
+	return rc;
+}
+
+/* Cuts again every case noted as changed, as store_pgsearch_flush does, thousands at a time
+ * with their tokens sorted in the index's order before they go: for many cases written at once
+ * with the index left waiting (a push), where it is several times faster. */
+int store_pgsearch_flush_sorted(struct xf_store *st, struct xf_err *err)
+{
+	bool more = true;
+	int rc = XF_OK;
+	while (rc == XF_OK && more) {
+		struct search_pg_doc *docs = NULL;
+		size_t ndocs = 0, cap = 0;
+		while (rc == XF_OK && more && ndocs < SORTED_CASES) {
+			size_t n = 0;
+			rc = take_round(st, &docs, &ndocs, &cap, &n, err);
+			more = n >= FLUSH_BATCH;
+		}
+		if (rc == XF_OK && ndocs > 0 && (rc = search_pg_put_sorted(store_db(st), docs, ndocs, err)) == XF_OK)
+			rc = point_rows(st, docs, ndocs, err);
+		docs_free(docs, ndocs);
+	}
+	return rc;
 }
 
 /* Keeps the index when the database notes changed cases (version 16 on), and cuts what waits. */

@@ -24,6 +24,9 @@ int store_pgsearch_attach(struct xf_store *st, bool *ready, struct xf_err *err);
 /* Cuts again, in the open transaction, every case noted as changed: their old rows of the
  * index go, their texts are read through search_source and written as new rows and tokens. */
 int store_pgsearch_flush(struct xf_store *st, struct xf_err *err);
+/* The same, thousands of cases at a time with their tokens written in the token index's order
+ * (a push leaves the index waiting, then cuts its cases at once by this). */
+int store_pgsearch_flush_sorted(struct xf_store *st, struct xf_err *err);
 /* store_search and store_search_count on PostgreSQL (the same rows in the same order). */
 int store_pgsearch_cases(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
 int store_pgsearch_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err);

@@ -215,6 +215,111 @@ int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, 
 	return rc;
 }
 
+/* One token of a sorted load: its row, column, position, and where its bytes are. */
+struct sorted_token {
+	int64_t row;
+	int col, pos;
+	size_t at, len; /* in the load's byte store */
+};
+
+/* The tokens of many index rows, gathered to be written in the index's order. */
+struct sorted_load {
+	struct sorted_token *v;
+	size_t n, cap;
+	struct xf_buf bytes;
+	int64_t row;
+	int col, pos;
+};
+
+/* Takes one token into a sorted load (as take_token counts positions). */
+static int take_sorted(void *ctx, bool colocated, const char *token, size_t len, size_t start, size_t end)
+{
+	(void)start, (void)end;
+	struct sorted_load *l = ctx;
+	if (!colocated || l->pos < 0)
+		l->pos++;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	size_t whole = utf8_whole(token, len);
+	l->v[l->n++] = (struct sorted_token){l->row, l->col, l->pos, l->bytes.len, whole};
+	buf_add(&l->bytes, whole ? token : "", whole);
+	return 0;
+}
+
+/* The byte store the comparison reads (qsort has no context argument). */
+static const char *sorted_bytes;
+
+/* Orders tokens as search_tokens_find does: by token (bytewise), then row. */
+static int cmp_sorted(const void *a, const void *b)
+{
+	const struct sorted_token *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(sorted_bytes + x->at, sorted_bytes + y->at, n);
+	if (c == 0)
+		c = x->len < y->len ? -1 : x->len > y->len;
+	if (c == 0)
+		c = x->row < y->row ? -1 : x->row > y->row;
+	return c;
+}
+
+/* Writes index rows known to be absent and their tokens, the tokens of all of them sorted
+ * first as the token index orders them and sent a slice at a time: each statement then adds
+ * to a few neighbouring pages of the index, where a batch's tokens in row order touched pages
+ * all over it (a push of many cases at once; in the caller's transaction). */
+int search_pg_put_sorted(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err)
+{
+	int rc = XF_OK;
+	for (size_t k = 0; k < n && rc == XF_OK; k += DOCS_PER_STATEMENT) {
+		struct xf_buf arr[5];
+		rows_arrays(arr, docs + k, n - k < DOCS_PER_STATEMENT ? n - k : DOCS_PER_STATEMENT);
+		rc = run_arrays(db,
+		                "INSERT INTO search (rowid, texts, people, numbers, facets) "
+		                "SELECT * FROM unnest(CAST(?1 AS bigint[]), CAST(?2 AS text[]), CAST(?3 AS text[]), "
+		                "CAST(?4 AS text[]), CAST(?5 AS text[]))",
+		                arr, 5, err);
+		for (int i = 0; i < 5; i++)
+			buf_free(&arr[i]);
+	}
+	struct sorted_load l;
+	memset(&l, 0, sizeof l);
+	buf_init(&l.bytes);
+	for (size_t k = 0; k < n && rc == XF_OK; k++) {
+		const char *text[] = {docs[k].texts, docs[k].people, docs[k].numbers, docs[k].facets};
+		l.row = docs[k].row;
+		for (int c = 0; c < NCOLUMNS; c++) {
+			l.col = c;
+			l.pos = -1;
+			if (text[c])
+				search_tokenize(text[c], strlen(text[c]), XF_TOK_DOCUMENT, take_sorted, &l);
+		}
+	}
+	sorted_bytes = l.bytes.data;
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, cmp_sorted);
+	struct token_batch b;
+	memset(&b, 0, sizeof b);
+	batch_reset(&b);
+	for (size_t i = 0; i < l.n && rc == XF_OK; i++) {
+		const struct sorted_token *t = &l.v[i];
+		array_int(&b.arr[0], t->row);
+		array_int(&b.arr[1], t->col);
+		array_int(&b.arr[2], t->pos);
+		array_text(&b.arr[3], l.bytes.data + t->at, t->len);
+		if (++b.n >= TOKENS_PER_STATEMENT)
+			rc = batch_flush(db, &b, err);
+	}
+	if (rc == XF_OK)
+		rc = batch_flush(db, &b, err);
+	for (int i = 0; i < 4; i++)
+		buf_free(&b.arr[i]);
+	free(l.v);
+	buf_free(&l.bytes);
+	sorted_bytes = NULL;
+	return rc;
+}
+
 /* Rows at most, and tokens at most, that search_pg_put_absent writes by its one statement. */
 enum { ABSENT_DOCS = 16 };
 

@@ -28,6 +28,10 @@ int search_pg_put(struct xf_db *db, const struct search_pg_doc *docs, size_t n, 
  * written, when there are more than one statement takes (then search_pg_put). */
 int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, size_t n, bool *done,
                          struct xf_err *err);
+/* Writes index rows known to be absent and their tokens, the tokens sorted as the token index
+ * orders them before they go (a few statements per 20,000), in the caller's transaction; the
+ * caller points search_rows at the rows. For many rows at once (a push). */
+int search_pg_put_sorted(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err);
 /* Deletes index rows (their tokens go with them). */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err);
 

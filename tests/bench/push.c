@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "generate.h"
@@ -23,6 +24,14 @@ static double now_ms(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Milliseconds of this process's CPU (user and system). */
+static double cpu_ms(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
 }
 
 /* Says what failed and stops. */
@@ -49,11 +58,15 @@ static void timed_push(struct xf_session *s, const char *to, const char *label)
 {
 	struct xf_push_result r;
 	struct xf_err err;
-	double t0 = now_ms();
+	double t0 = now_ms(), c0 = cpu_ms();
 	if (push_run(s, to, false, &r, &err) != XF_OK)
 		die("push", err.msg);
-	printf("%-28s %8.0f ms  records %lld..%lld, %ld batches, %ld rows\n", label, now_ms() - t0, (long long)r.held + 1,
-	       (long long)r.head, r.batches, r.rows);
+	double ms = now_ms() - t0, cpu = cpu_ms() - c0;
+	double load[1] = {0};
+	getloadavg(load, 1);
+	printf("%-28s %8.0f ms (%.0f ms of CPU here)  records %lld..%lld, %ld batches, %ld rows, %llu round trips (load %.2f)\n",
+	       label, ms, cpu, (long long)r.held + 1, (long long)r.head, r.batches, r.rows, (unsigned long long)r.round_trips,
+	       load[0]);
 }
 
 /* Entry point. */

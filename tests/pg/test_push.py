@@ -22,6 +22,7 @@ Run beside a throwaway cluster: tests/pg/with_cluster.sh python3 tests/pg/test_p
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -35,6 +36,8 @@ from pgcheck import check, failures, psql  # tests/pg/pgcheck.py
 BIN = os.environ['XINFANG_BIN']
 SOCKET = os.environ['XINFANG_TEST_PG_DIR']
 TMP = tempfile.mkdtemp(prefix='xinfang-push-')
+# Statements a push with nothing new may send to the head office (13 when measured).
+REPEATED_PUSH_STATEMENTS = 16
 CASE_TABLES = ['cases', 'petitioners', 'instructions', 'transfers', 'returns', 'outcomes', 'replies',
                'extensions', 'urgings', 'materials', 'links', 'closures', 'printed_slips']
 
@@ -64,6 +67,22 @@ def head_office(name, training=True):
     xinfang(loc, 'init', *(['--training'] if training else []), '--branch', 'HQ', '--branch-name', '总行')
     xinfang(loc, 'branch', 'add', 'BJ01', '北京分行')
     return loc
+
+
+def statements_of(run, name):
+    """Runs run() with every statement of a session of database name logged by the server; the
+    number of statements and execute messages it logged, and what run returned."""
+    log = os.path.join(SOCKET, 'server.log')
+    psql("ALTER DATABASE %s SET log_statement = 'all'" % name)
+    mark = os.path.getsize(log)
+    try:
+        result = run()
+    finally:
+        psql('ALTER DATABASE %s RESET log_statement' % name)
+    with open(log, 'rb') as f:
+        f.seek(mark)
+        logged = f.read().decode('utf-8', 'replace')
+    return len(re.findall(r'LOG:  (?:statement|execute [^:]*):', logged)), result
 
 
 def branch_id(db):
@@ -181,8 +200,12 @@ def main():
           % (clean['cases'].count('\n') + 1, n_cases))
     check(clean['pushed'] == '1', 'the branch is not marked pushed (read-only) at the head office')
     audit_before = psql("SELECT count(*) || '/' || max(id) FROM audit", 'xf_hq')
-    out, _ = xinfang(bj, 'push', '--to', hq)
+    n, out = statements_of(lambda: xinfang(bj, 'push', '--to', hq)[0], 'xf_hq')
     check('没有要推送的' in out, 'a repeated push said: ' + out)
+    # Opening the store and the checks (training, the branch) take about ten; learning that the
+    # head office holds the file's newest record is one more, however long the chain.
+    check(0 < n <= REPEATED_PUSH_STATEMENTS, 'a repeated push sent %d statements to the head office (budget %d)'
+          % (n, REPEATED_PUSH_STATEMENTS))
     check(state(hq) == clean, 'a repeated push changed the head office')
     check(psql("SELECT count(*) || '/' || max(id) FROM audit", 'xf_hq') == audit_before,
           'a repeated push wrote records at the head office')
