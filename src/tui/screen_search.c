@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/renumbered.h"
 #include "xinfang/search.h"
 #include "xinfang/text.h"
 
@@ -256,9 +257,12 @@ void screen_search(struct ui *ui)
 		if (is_number(words)) {
 			int64_t id;
 			struct xf_err err;
-			if (case_find(&ui->s, words, &id, &err) == XF_OK)
+			char said[128];
+			if (case_lookup(&ui->s, words, &id, said, sizeof said, &err) == XF_OK) {
+				if (*said) /* an earlier number of a case moved between branches */
+					ui_message(ui, UI_INFO, "%s", said);
 				screen_case(ui, id);
-			else
+			} else
 				ui_message(ui, UI_ERROR, "%s", err.msg);
 			fields_free(&v);
 			continue;
