@@ -231,11 +231,12 @@ static void show_results(struct ui *ui, struct results *r)
 	}
 }
 
-/* True when the words are one case number (2026-0001, 2026年第0001号). */
+/* True when the words are one case number (2026-0001, 2026年第0001号, BJ01-2026-0001). */
 static bool is_number(const char *words)
 {
 	int y, n;
-	return words && strchr(words, ' ') == NULL && case_parse_number(words, &y, &n, NULL) == XF_OK;
+	char code[XF_BRANCH_CODE_MAX + 1]; /* a branch's number too: BJ01-2026-0001 */
+	return words && strchr(words, ' ') == NULL && case_parse_branch_number(words, code, &y, &n, NULL) == XF_OK;
 }
 
 /* The search screen: the form, then its results. */
