@@ -52,7 +52,9 @@ static const struct cli_command commands[] = {
 	 "  user role 用户名 角色 [dept=部门]    更改角色和部门\n"
 	 "  user list                           全部账户\n"},
 	{"new", cmd_new, "  new 键=值 ...                       登记，最后一行输出编号（键见下）\n"},
-	{"show", cmd_show, "  show 编号                           显示事项（每行 键<TAB>值）\n"},
+	{"show", cmd_show,
+	 "  show 编号                           显示事项（每行 键<TAB>值）\n"
+	 "      编号可以是移交到其他机构前的原编号（标准错误上注明原编号 → 现编号）\n"},
 	{"history", cmd_history, "  history 编号                        办理经过（谁、何时、做了什么）\n"},
 	{"edit", cmd_edit, "  edit 编号 键=值 ...                 更正登记内容（原值留档）\n"},
 	{"print", cmd_print,

@@ -87,8 +87,11 @@ void case_format_branch_number(const char *code, int year, int seq, char out[32]
 /* Parses a number that may begin with a branch's code and a dash; code "" when none. */
 int case_parse_branch_number(const char *s, char code[XF_BRANCH_CODE_MAX + 1], int *year, int *seq,
                              struct xf_err *err);
-/* Finds a case's id by its number. */
+/* Finds a case's id by its number: the current one, or one it had before a move between
+ * branches (renumbered.h: case_lookup also says so). */
 int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err);
+/* Finds a case's id by its current number only. */
+int case_find_current(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err);
 /* Checks a value against a reference list ("channels", "categories", "departments", those no
  * longer in use included); refused with the label and the choices in the message. */
 int case_check_choice(struct xf_session *s, const char *table, const char *label, const char *value,

@@ -34,12 +34,13 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 /* Inserts a row into a known table (columns checked against the table once per shape). */
 int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fields *cols, int64_t *rowid,
                       struct xf_err *err);
-/* The id of case year/seq, or 0 when there is none. */
-int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct xf_err *err);
-/* The last number given in a year (0 when none). */
-int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *err);
-/* Raises a year's number sequence to at least seq (imported numbers are never given again). */
-int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err);
+/* The id of a branch's case year/seq, or 0 when there is none. */
+int store_bulk_case_id(struct xf_bulk *b, int64_t branch, int year, int seq, int64_t *id, struct xf_err *err);
+/* The last number a branch gave in a year (0 when none). */
+int store_bulk_last_seq(struct xf_bulk *b, int64_t branch, int year, int *last, struct xf_err *err);
+/* Raises a branch's number sequence of a year to at least seq (imported numbers are never
+ * given again). */
+int store_bulk_raise_seq(struct xf_bulk *b, int64_t branch, int year, int seq, struct xf_err *err);
 /* Ends the writer after its transaction; fails only when the index could not be kept again. */
 int store_bulk_close(struct xf_bulk *b, struct xf_err *err);
 /* Before the writer's commit: what it set aside for the transaction counted and put back. */

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "xinfang/auth.h"
+#include "xinfang/branch.h"
 #include "xinfang/store.h"
 #include "xinfang/util.h"
 
@@ -30,6 +31,16 @@ const char *supervise_move_label(enum xf_branch_move kind);
  * meanwhile. */
 int supervise_move(struct xf_session *s, int64_t id, enum xf_branch_move kind, const char *to_code,
                    const char *note, int64_t expect_version, char *new_number, struct xf_err *err);
+
+/* The moves between branches the session may make on case id now (supervise_open.c), for the
+ * desk to offer: its role, reach, the case's state, recusal, a pushed branch and a branch to
+ * go to all considered; *n 0 when none. */
+int supervise_moves_open(struct xf_session *s, int64_t id, enum xf_branch_move open[3], int *n);
+/* The branches a move of case id would take it to: for a hand-over every branch in reach but
+ * the case's own (not pushed), in path order; for a take-over or a hand-up the one branch.
+ * Caller frees *out. */
+int supervise_move_targets(struct xf_session *s, int64_t id, enum xf_branch_move kind, struct xf_branch **out,
+                           size_t *n, struct xf_err *err);
 
 /* Urges (督办) a case of a branch under the session's own to report by deadline (YYYY-MM-DD,
  * today or later) with a note ("请于…前报告办理情况"). Supervisors and admins; open cases of

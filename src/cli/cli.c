@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "xinfang/case.h"
 #include "xinfang/fileperm.h"
+#include "xinfang/renumbered.h"
 #include "xinfang/setup.h"
 #include "xinfang/text.h"
 
@@ -182,12 +183,14 @@ int login(struct cli *c, struct xf_err *err)
 	return rc;
 }
 
-/* Finds the case named by argv[0] after logging in. */
+/* Finds the case named by argv[0] after logging in; an earlier number of a case moved between
+ * branches finds it, saying so on stderr (原编号 X → 现编号 Y). */
 int login_and_find(struct cli *c, const char *number, int64_t *id, struct xf_err *err)
 {
 	int rc = login(c, err);
-	if (rc == XF_OK)
-		rc = case_find(&c->session, number, id, err);
+	char said[128];
+	if (rc == XF_OK && (rc = case_lookup(&c->session, number, id, said, sizeof said, err)) == XF_OK && *said)
+		fprintf(stderr, "xinfang：%s\n", said);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "xinfang/identity.h"
 #include "xinfang/jrt.h"
 #include "xinfang/phone.h"
+#include "xinfang/renumbered.h"
 #include "xinfang/limits.h"
 #include "xinfang/mask.h"
 #include "xinfang/text.h"
@@ -202,9 +203,17 @@ int case_parse_branch_number(const char *s, char code[XF_BRANCH_CODE_MAX + 1], i
 	return case_parse_number(s, year, seq, err);
 }
 
-/* Finds a case by number, within the session's reach: a number without a code is one of the
- * account's own branch; a case out of reach is not found, with the same message as none. */
+/* Finds a case by number, within the session's reach: its current number, else one it had
+ * before a move between branches (renumbered.h). */
 int case_find(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err)
+{
+	return case_lookup(s, number, id, NULL, 0, err);
+}
+
+/* Finds a case by its current number, within the session's reach: a number without a code is
+ * one of the account's own branch; a case out of reach is not found, with the same message as
+ * none. */
+int case_find_current(struct xf_session *s, const char *number, int64_t *id, struct xf_err *err)
 {
 	int year, seq;
 	char code[XF_BRANCH_CODE_MAX + 1];

@@ -590,7 +590,11 @@ struct importer {
 	struct xf_bulk *bulk;
 	struct numset numbers;
 	int max_seq_year[64], max_seq[64];
+	int64_t max_seq_branch[64]; /* the highest number of each branch and year in the file */
+	char max_seq_code[64][XF_BRANCH_CODE_MAX + 1];
 	int nyears;
+	struct xf_branch own;       /* the importer's branch: numbers without a code are its */
+	struct xf_branch coded;     /* the branch a code last named (numbers come in runs) */
 	struct pending_link *links;
 	size_t nlinks, caplinks;
 	const char *file_name;
@@ -1252,7 +1256,7 @@ static int put_record(struct importer *im, const char *table, const char *cid, s
 }
 
 /* Writes one checked row: the case, its petitioner, its records and its audit event. */
-static int write_row(struct importer *im, struct row *row, int year, int seq)
+static int write_row(struct importer *im, struct row *row, const struct xf_branch *branch, int year, int seq)
 {
 	struct xf_fields cols, rec;
 	fields_init(&cols);
@@ -1262,8 +1266,10 @@ static int write_row(struct importer *im, struct row *row, int year, int seq)
 	fields_add(&cols, "year", buf);
 	snprintf(buf, sizeof buf, "%d", seq);
 	fields_add(&cols, "seq", buf);
+	snprintf(buf, sizeof buf, "%lld", (long long)branch->id);
+	fields_add(&cols, "branch", buf);
 	char number[32];
-	case_format_number(year, seq, number);
+	case_format_branch_number(branch->code, year, seq, number);
 	fields_add(&cols, "number", number);
 	static const char *const case_keys[] = {
 		"state",         "closure",        "received",     "received_time", "channel",       "anonymous",
@@ -1357,6 +1363,37 @@ static int write_row(struct importer *im, struct row *row, int year, int seq)
 	return rc;
 }
 
+/* The branch a number of the file names and its year and sequence: its code's branch, which
+ * must exist and be in the importer's reach (one out of reach is said as unknown), and not be
+ * pushed; a number without a code is of the importer's own branch. */
+static int number_branch(struct importer *im, const char *number, struct xf_branch *branch, int *year, int *seq,
+                         struct xf_err *e)
+{
+	char code[XF_BRANCH_CODE_MAX + 1];
+	int rc = case_parse_branch_number(number, code, year, seq, e);
+	if (rc != XF_OK)
+		return rc;
+	if (*code == '\0' || strcmp(code, im->own.code) == 0) {
+		*branch = im->own;
+		return XF_OK;
+	}
+	if (strcmp(code, im->coded.code) != 0 || im->coded.id == 0) {
+		struct xf_err ignored;
+		if (branch_find(im->s->st, code, &im->coded, &ignored) != XF_OK || !branch_in_reach(im->s, im->coded.id)) {
+			memset(&im->coded, 0, sizeof im->coded);
+			return xf_err_set(e, XF_ENOTFOUND,
+			                  "编号 %s 的机构代码 %s 不是您范围内的分支机构：请核对代码（xinfang branch list 列出您范围内的），"
+			                  "或由该机构的账户导入",
+			                  number, code);
+		}
+	}
+	if (im->coded.pushed)
+		return xf_err_set(e, XF_EDENIED, "编号 %s 属“%s”，它的记录由它自己的文件推送而来，在这里只读：不能导入", number,
+		                  im->coded.name);
+	*branch = im->coded;
+	return XF_OK;
+}
+
 /* Reads, checks and (when writing) stores one data record. */
 static int import_record(struct importer *im, struct xf_csv_record *r)
 {
@@ -1368,20 +1405,23 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 			check_value(im, &row, (int)c, raw_value(im, r, (int)c));
 	int year = 0, seq = 0, c_number = column_index("number");
 	struct xf_err e;
+	struct xf_branch branch = im->own;
 	const char *number = rv(&row, "number");
 	if (*number == '\0') {
 		problem(im, row.line, im->col_of[c_number] + 1, "没有编号：台账的每一行都须有编号（如 2026年第0001号）");
-	} else if (case_parse_number(number, &year, &seq, &e) != XF_OK) {
+	} else if (number_branch(im, number, &branch, &year, &seq, &e) != XF_OK) {
 		problem(im, row.line, im->col_of[c_number] + 1, "%s", e.msg);
+		year = 0;
 	} else {
 		char formatted[32];
-		case_format_number(year, seq, formatted);
+		case_format_branch_number(branch.code, year, seq, formatted);
 		int64_t existing = 0;
 		long first = 0;
-		if (!numset_add(&im->numbers, ((uint64_t)year << 32) | (uint64_t)seq, row.line, &first))
+		uint64_t key = ((uint64_t)branch.id << 48) | ((uint64_t)year << 32) | (uint64_t)seq;
+		if (!numset_add(&im->numbers, key, row.line, &first))
 			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在文件中出现了不止一次（第 %ld 行已有）",
 			        formatted, first);
-		else if (store_bulk_case_id(im->bulk, year, seq, &existing, im->err) != XF_OK)
+		else if (store_bulk_case_id(im->bulk, branch.id, year, seq, &existing, im->err) != XF_OK)
 			return im->err->code;
 		else if (existing)
 			problem(im, row.line, im->col_of[c_number] + 1, "编号 %s 在库中已有：不重复导入（如是另一件，请改编号）",
@@ -1407,13 +1447,15 @@ static int import_record(struct importer *im, struct xf_csv_record *r)
 	complete_row(im, &row);
 	int rc = XF_OK;
 	if (im->writing)
-		rc = write_row(im, &row, year, seq);
-	if (year > 0) { /* the highest number of each year, for the numbering after the import */
+		rc = write_row(im, &row, &branch, year, seq);
+	if (year > 0) { /* the highest number of each branch and year, for the numbering after the import */
 		int y;
-		for (y = 0; y < im->nyears && im->max_seq_year[y] != year; y++)
+		for (y = 0; y < im->nyears && (im->max_seq_year[y] != year || im->max_seq_branch[y] != branch.id); y++)
 			;
 		if (y == im->nyears && y < 64) {
 			im->max_seq_year[y] = year;
+			im->max_seq_branch[y] = branch.id;
+			snprintf(im->max_seq_code[y], sizeof im->max_seq_code[y], "%s", branch.code);
 			im->max_seq[y] = 0;
 			im->nyears++;
 		}
@@ -1434,7 +1476,7 @@ static int note_numbering(struct importer *im)
 	buf_puts(&notes, im->rep->notes ? im->rep->notes : "");
 	for (int y = 0; y < im->nyears; y++) {
 		int last = 0;
-		int rc = store_bulk_last_seq(im->bulk, im->max_seq_year[y], &last, im->err);
+		int rc = store_bulk_last_seq(im->bulk, im->max_seq_branch[y], im->max_seq_year[y], &last, im->err);
 		if (rc != XF_OK) {
 			buf_free(&notes);
 			return rc;
@@ -1442,10 +1484,10 @@ static int note_numbering(struct importer *im)
 		if (im->max_seq[y] <= last)
 			continue;
 		char from[32], was[64] = "库中这一年还没有编号";
-		case_format_number(im->max_seq_year[y], im->max_seq[y] + 1, from);
+		case_format_branch_number(im->max_seq_code[y], im->max_seq_year[y], im->max_seq[y] + 1, from);
 		if (last) {
 			char n[32];
-			case_format_number(im->max_seq_year[y], last, n);
+			case_format_branch_number(im->max_seq_code[y], im->max_seq_year[y], last, n);
 			snprintf(was, sizeof was, "库中原到 %s", n);
 		}
 		buf_printf(&notes, "%s导入后 %d 年新登记的编号从 %s 起（%s%s）", notes.len ? "；" : "", im->max_seq_year[y],
@@ -1467,11 +1509,12 @@ static int resolve_links(struct importer *im)
 			int year, seq;
 			int64_t other = 0;
 			struct xf_err e;
-			if (case_parse_number(n, &year, &seq, &e) != XF_OK) {
+			struct xf_branch branch;
+			if (number_branch(im, n, &branch, &year, &seq, &e) != XF_OK) {
 				problem(im, l->line, l->column, "%s", e.msg);
 				continue;
 			}
-			if ((rc = store_bulk_case_id(im->bulk, year, seq, &other, im->err)) != XF_OK)
+			if ((rc = store_bulk_case_id(im->bulk, branch.id, year, seq, &other, im->err)) != XF_OK)
 				break;
 			if (other == 0 || other == l->case_id) {
 				problem(im, l->line, l->column, "关联编号 %s 在文件和库中都没有%s", n, other ? "（不能关联到自己）" : "");
@@ -1639,6 +1682,8 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	im.err = err;
 	im.dry_run = dry_run;
 	im.rules = &s->rules;
+	if ((rc = branch_get(s->st, s->op.branch > 0 ? s->op.branch : XF_BRANCH_OWN, &im.own, err)) != XF_OK)
+		return rc;
 	const char *base = strrchr(path, '/');
 	im.file_name = base ? base + 1 : path;
 	clock_now_iso(im.now);
@@ -1716,7 +1761,7 @@ int ledger_import(struct xf_session *s, const char *path, bool dry_run, xf_progr
 	if (rc == XF_OK && rep->problem_count == 0)
 		rc = note_numbering(&im);
 	for (int y = 0; rc == XF_OK && im.writing && y < im.nyears; y++)
-		rc = store_bulk_raise_seq(im.bulk, im.max_seq_year[y], im.max_seq[y], err);
+		rc = store_bulk_raise_seq(im.bulk, im.max_seq_branch[y], im.max_seq_year[y], im.max_seq[y], err);
 	if (rc == XF_OK && im.writing)
 		rc = record_import(&im);
 	if (rc == XF_OK && rep->problem_count > 0)

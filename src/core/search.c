@@ -12,6 +12,7 @@
 #include "xinfang/clock.h"
 #include "xinfang/mask.h"
 #include "xinfang/phone.h"
+#include "xinfang/renumbered.h"
 #include "xinfang/text.h"
 
 enum char_class {
@@ -509,9 +510,10 @@ static bool bare_sequence(const char *word, int *seq)
 /* Takes the words that are case numbers (2026-0201, 2026年第0201号, BJ01-2026年第0201号) out
  * of the words: they become a JSON array of numbers as stored (*numbers, NULL when none), a
  * number without a branch's code being one of own_code's branch, and the rest is returned
- * joined by spaces (a new string). A year no case can have (0755-1234567 is a telephone)
+ * joined by spaces (a new string); an earlier number of a case moved between branches brings
+ * its current one along (the reach is the query's). A year no case can have (0755-1234567 is a telephone)
  * leaves the word to be searched as written. */
-static char *take_numbers(const char *words, const char *own_code, char **numbers)
+static char *take_numbers(struct xf_store *st, const char *words, const char *own_code, char **numbers)
 {
 	char **w;
 	size_t n = split_words(words, &w);
@@ -527,6 +529,10 @@ static char *take_numbers(const char *words, const char *own_code, char **number
 			char number[32];
 			case_format_branch_number(*code ? code : own_code, year, seq, number);
 			buf_printf(&list, "%s\"%s\"", list.len ? "," : "[", number);
+			/* An earlier number of a case moved between branches is the case as it is now. */
+			char now[32];
+			if (case_renumbered_to(st, number, now))
+				buf_printf(&list, ",\"%s\"", now);
 		} else {
 			buf_printf(&rest, "%s%s", rest.len ? " " : "", w[i]);
 		}
@@ -591,7 +597,7 @@ static int plan_search(struct xf_session *s, const struct xf_search *q, struct p
 	if (branch_get(s->st, mine.branch, &own, &unread) == XF_OK)
 		snprintf(p->own_code, sizeof p->own_code, "%s", own.code);
 	p->sql.reach = &p->reach;
-	p->rest = take_numbers(q->words, p->own_code, &p->numbers);
+	p->rest = take_numbers(s->st, q->words, p->own_code, &p->numbers);
 	const char *words = p->rest;
 	if (!str_empty(words) && phone_normalize(words, "", &p->phone, NULL) == XF_OK)
 		words = p->phone;

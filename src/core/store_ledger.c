@@ -252,12 +252,12 @@ int store_bulk_open(struct xf_store *st, struct xf_bulk **out, struct xf_err *er
 		return err->code;
 	}
 	static const char *const raise[] = {
-		[XF_DB_SQLITE] = "INSERT INTO number_seq(year, last) VALUES (?1, ?2) "
+		[XF_DB_SQLITE] = "INSERT INTO number_seq(branch, year, last) VALUES (?3, ?1, ?2) "
 		                 "ON CONFLICT(branch, year) DO UPDATE SET last = max(last, excluded.last)",
-		[XF_DB_POSTGRESQL] = "INSERT INTO number_seq(year, last) VALUES (?1, ?2) "
+		[XF_DB_POSTGRESQL] = "INSERT INTO number_seq(branch, year, last) VALUES (?3, ?1, ?2) "
 		                     "ON CONFLICT(branch, year) DO UPDATE SET last = greatest(number_seq.last, excluded.last)",
 	};
-	if (store_db_prepare(st, "SELECT id FROM cases WHERE branch = 1 AND year = ?1 AND seq = ?2", &b->case_id, &ignored) != XF_OK ||
+	if (store_db_prepare(st, "SELECT id FROM cases WHERE branch = ?3 AND year = ?1 AND seq = ?2", &b->case_id, &ignored) != XF_OK ||
 	    store_db_prepare(st, raise[xf_db_dialect(b->db)], &b->raise_seq, &ignored) != XF_OK) {
 		int code = store_db_fail(b->st, err, "准备导入");
 		store_bulk_close(b, &ignored); /* the preparing failure is the one to report */
@@ -385,10 +385,11 @@ int store_bulk_insert(struct xf_bulk *b, const char *table, const struct xf_fiel
 }
 
 /* Looks a number up. */
-int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct xf_err *err)
+int store_bulk_case_id(struct xf_bulk *b, int64_t branch, int year, int seq, int64_t *id, struct xf_err *err)
 {
 	xf_db_bind_int64(b->case_id, 1, year);
 	xf_db_bind_int64(b->case_id, 2, seq);
+	xf_db_bind_int64(b->case_id, 3, branch > 0 ? branch : 1);
 	enum xf_db_step step = xf_db_step(b->case_id);
 	*id = step == XF_DB_ROW ? xf_db_column_int64(b->case_id, 0) : 0;
 	xf_db_reset(b->case_id);
@@ -398,13 +399,14 @@ int store_bulk_case_id(struct xf_bulk *b, int year, int seq, int64_t *id, struct
 }
 
 /* The last number given in a year (0: none yet). */
-int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *err)
+int store_bulk_last_seq(struct xf_bulk *b, int64_t branch, int year, int *last, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
 	struct xf_err ignored; /* said as the reading's failure */
-	if (store_db_prepare(b->st, "SELECT last FROM number_seq WHERE year = ?1", &stmt, &ignored) != XF_OK)
+	if (store_db_prepare(b->st, "SELECT last FROM number_seq WHERE branch = ?2 AND year = ?1", &stmt, &ignored) != XF_OK)
 		return store_db_fail(b->st, err, "读取编号顺序");
 	xf_db_bind_int64(stmt, 1, year);
+	xf_db_bind_int64(stmt, 2, branch > 0 ? branch : 1);
 	enum xf_db_step step = xf_db_step(stmt);
 	*last = step == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : 0;
 	xf_db_finalize(stmt);
@@ -412,10 +414,11 @@ int store_bulk_last_seq(struct xf_bulk *b, int year, int *last, struct xf_err *e
 }
 
 /* Raises a year's sequence. */
-int store_bulk_raise_seq(struct xf_bulk *b, int year, int seq, struct xf_err *err)
+int store_bulk_raise_seq(struct xf_bulk *b, int64_t branch, int year, int seq, struct xf_err *err)
 {
 	xf_db_bind_int64(b->raise_seq, 1, year);
 	xf_db_bind_int64(b->raise_seq, 2, seq);
+	xf_db_bind_int64(b->raise_seq, 3, branch > 0 ? branch : 1);
 	enum xf_db_step step = xf_db_step(b->raise_seq);
 	xf_db_reset(b->raise_seq);
 	if (step != XF_DB_DONE)

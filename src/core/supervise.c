@@ -14,6 +14,7 @@
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
 #include "xinfang/field.h"
+#include "xinfang/mask.h"
 #include "xinfang/store_chain.h"
 #include "xinfang/store_supervise.h"
 
@@ -191,6 +192,9 @@ int supervise_move(struct xf_session *s, int64_t id, enum xf_branch_move kind, c
 	if (expect_version > 0 && atoll(fields_str(&row, "version")) != expect_version)
 		rc = xf_err_set(err, XF_ECONFLICT, "%s 刚被其他人修改过：请重新打开后再操作，您的输入未保存",
 		                fields_str(&row, "number"));
+	/* A person the case names makes no move on it, across branches as within one. */
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, &row, NULL, move_labels[kind], err);
 	if (rc == XF_OK)
 		rc = move_checks(s, kind, &row, to_code, &from, &to, err);
 	if (rc == XF_OK)
@@ -280,7 +284,8 @@ int supervise_urge(struct xf_session *s, int64_t id, const char *deadline, const
 	struct xf_branch b;
 	int64_t branch = row_branch(&row);
 	int state = case_state_parse(fields_str(&row, "state"));
-	if (branch == s->op.branch)
+	rc = mask_check_recusal(s, &row, NULL, "督办", err);
+	if (rc == XF_OK && branch == s->op.branch)
 		rc = xf_err_set(err, XF_EINVAL, "%s 是本机构的事项：督办是对下级机构的，本机构内请用“催办”（urge）", number);
 	if (rc == XF_OK && (rc = branch_get(s->st, branch, &b, err)) == XF_OK)
 		rc = check_not_pushed(&b, "督办", err);
@@ -366,6 +371,8 @@ int supervise_answer(struct xf_session *s, int64_t id, const char *text, struct 
 	}
 	bool found = false;
 	rc = check_answerer(s, &row, err);
+	if (rc == XF_OK)
+		rc = mask_check_recusal(s, &row, NULL, "答复督办", err);
 	if (rc == XF_OK)
 		rc = open_urging(s, id, &open, &found, err);
 	if (rc == XF_OK && !found)

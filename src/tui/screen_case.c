@@ -286,7 +286,15 @@ void screen_case(struct ui *ui, int64_t id)
 					size_t used = strlen(hints);
 					snprintf(hints + used, sizeof hints - used, "%lc%s ", (wint_t)move_keys[k].key, move_keys[k].hint);
 				}
+		/* Moves between branches (交办, 提级办理, 上报) where the core opens them: one key, h. */
+		enum xf_branch_move across[3];
+		int nacross = 0;
+		supervise_moves_open(&ui->s, id, across, &nacross);
 		size_t used = strlen(hints);
+		if (nacross > 0)
+			snprintf(hints + used, sizeof hints - used, "h%s ",
+			         nacross == 1 ? supervise_move_label(across[0]) : "机构间移交");
+		used = strlen(hints);
 		snprintf(hints + used, sizeof hints - used, "p打印 F10返回");
 		char title[64];
 		snprintf(title, sizeof title, "卷宗 %s", fields_str(&v, "number"));
@@ -345,7 +353,13 @@ void screen_case(struct ui *ui, int64_t id)
 				print_menu(ui, id);
 				reload = true; /* the print dialog's title and keys give way to the case file's */
 			}
-			else if (k.kind == UI_CHAR && k.ch == 'g') {
+			else if (k.kind == UI_CHAR && k.ch == 'h') {
+				if (nacross > 0)
+					moved = screen_branch_move(ui, id, across, nacross);
+				else
+					ui_message(ui, UI_WARN, "现在不能把这件事项移交给其他机构（交办、提级办理、上报）");
+				reload = true;
+			} else if (k.kind == UI_CHAR && k.ch == 'g') {
 				jump(ui, &linked);
 				reload = true;
 			} else if (k.kind == UI_CHAR) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xinfang/renumbered.h"
 #include "xinfang/search.h"
 #include "xinfang/text.h"
 
@@ -230,11 +231,12 @@ static void show_results(struct ui *ui, struct results *r)
 	}
 }
 
-/* True when the words are one case number (2026-0001, 2026年第0001号). */
+/* True when the words are one case number (2026-0001, 2026年第0001号, BJ01-2026-0001). */
 static bool is_number(const char *words)
 {
 	int y, n;
-	return words && strchr(words, ' ') == NULL && case_parse_number(words, &y, &n, NULL) == XF_OK;
+	char code[XF_BRANCH_CODE_MAX + 1]; /* a branch's number too: BJ01-2026-0001 */
+	return words && strchr(words, ' ') == NULL && case_parse_branch_number(words, code, &y, &n, NULL) == XF_OK;
 }
 
 /* The search screen: the form, then its results. */
@@ -256,9 +258,12 @@ void screen_search(struct ui *ui)
 		if (is_number(words)) {
 			int64_t id;
 			struct xf_err err;
-			if (case_find(&ui->s, words, &id, &err) == XF_OK)
+			char said[128];
+			if (case_lookup(&ui->s, words, &id, said, sizeof said, &err) == XF_OK) {
+				if (*said) /* an earlier number of a case moved between branches */
+					ui_message(ui, UI_INFO, "%s", said);
 				screen_case(ui, id);
-			else
+			} else
 				ui_message(ui, UI_ERROR, "%s", err.msg);
 			fields_free(&v);
 			continue;

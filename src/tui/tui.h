@@ -13,6 +13,7 @@
 #include "xinfang/form.h"
 #include "xinfang/print.h"
 #include "xinfang/store.h"
+#include "xinfang/supervise.h"
 #include "editor.h"
 
 /* Set by the signal handlers (SIGTERM, SIGHUP, SIGINT): leave cleanly, keeping drafts. */
@@ -140,6 +141,9 @@ void screen_backup_verify(struct ui *ui);
 /* The form of a move on a case (transfer and outcome on their paper forms, the rest small);
  * returns true when the move was made. */
 bool screen_move(struct ui *ui, int64_t id, enum xf_move move);
+/* A move of the case between branches (交办, 提级办理, 上报) out of the open ones the core gave
+ * (supervise_moves_open); true when it was made. */
+bool screen_branch_move(struct ui *ui, int64_t id, const enum xf_branch_move *open, int n);
 /* Brings an Excel ledger (saved as CSV) in: checked first, then imported with a progress bar. */
 void screen_import(struct ui *ui);
 /* True when the terminal has a printer of its own, reached by pass-through (mc5/mc4). */

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "xinfang/branch.h"
 #include "xinfang/clock.h"
 #include "xinfang/csv.h"
 #include "xinfang/ledger.h"
@@ -937,6 +938,126 @@ static void import_snapshots_from_values(void **state)
 	fixture_close(&a);
 }
 
+/* Gives a fixture's store the head office HQ and the branch BJ01 under it; a BJ01 clerk and
+ * head logged in into bjclerk and bjhead (either may be NULL). */
+static void with_branches(struct fixture *fx, struct xf_session *bjclerk, struct xf_session *bjhead)
+{
+	struct xf_err err;
+	int64_t bj;
+	assert_int_equal(branch_set_own(fx->st, "admin", "HQ", "总行", &err), XF_OK);
+	if (branch_add(&fx->admin, "BJ01", "北京分行", NULL, &bj, &err) != XF_OK)
+		fail_msg("branch add: %s", err.msg);
+	const char *names[] = {"bjclerk", "bjhead"}, *roles[] = {"operator", "head"};
+	struct xf_session *sessions[] = {bjclerk, bjhead};
+	for (int i = 0; i < 2; i++) {
+		if (auth_user_add_in(&fx->admin, names[i], roles[i], "", "", "BJ01", "secret1", &err) != XF_OK)
+			fail_msg("user add: %s", err.msg);
+		if (sessions[i] && auth_login(fx->st, names[i], "secret1", sessions[i], &err) != XF_OK)
+			fail_msg("login: %s", err.msg);
+	}
+	/* The fixture's accounts logged in before the own branch had its code: again. */
+	session_close(&fx->admin);
+	session_close(&fx->head);
+	assert_int_equal(auth_login(fx->st, "admin", "secret1", &fx->admin, &err), XF_OK);
+	assert_int_equal(auth_login(fx->st, "head", "secret1", &fx->head, &err), XF_OK);
+}
+
+/* The message of the first problem of an import that must fail, for a test to look into. */
+static void import_fails(struct xf_session *s, const char *path, const char *want)
+{
+	struct xf_import_report rep;
+	struct xf_err err;
+	assert_int_not_equal(ledger_import(s, path, true, NULL, NULL, &rep, &err), XF_OK);
+	assert_true(rep.nproblems > 0);
+	if (strstr(rep.problems[0].msg, want) == NULL)
+		fail_msg("problem: %s (wanted %s)", rep.problems[0].msg, want);
+	assert_true(rep.problems[0].line >= 2); /* a data line, not the header */
+	import_report_free(&rep);
+}
+
+/* A store of several branches: the export carries branch-coded numbers (BJ01-2026年第0001号)
+ * and import reads them into their branches, byte for byte again on export; the branches'
+ * numbering goes on past them; a code the store lacks, or one outside the importer's reach, is
+ * a problem of its line. */
+static void round_trip_branches(void **state)
+{
+	(void)state;
+	struct fixture a;
+	fixture_open(&a, "2026-11-20");
+	struct xf_session bjclerk, bjhead;
+	with_branches(&a, &bjclerk, &bjhead);
+	fixture_case_by(&a.clerk, NULL, "name=刘洋", "received=2026-11-18", NULL);
+	int64_t b1 = fixture_case_by(&bjclerk, NULL, "name=陈静", "received=2026-11-19", NULL);
+	fixture_case_by(&bjclerk, NULL, "name=王芳", "received=2026-11-19", "spot_answer=已当场解释", NULL);
+	fixture_move(&bjhead, b1, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	char first[400], second[400];
+	snprintf(first, sizeof first, "%s/branches.csv", a.dir);
+	struct xf_export opts = {NULL, NULL, XF_LEDGER_CSV, "UTF-8", first, NULL, NULL, NULL, NULL};
+	struct xf_err err;
+	long rows;
+	if (ledger_export(&a.admin, &opts, &rows, &err) != XF_OK)
+		fail_msg("export: %s", err.msg);
+	assert_int_equal(rows, 3);
+	size_t la;
+	char *ta = slurp_file(first, &la);
+	assert_non_null(strstr(ta, "BJ01-2026年第0002号"));
+	assert_non_null(strstr(ta, "HQ-2026年第0001号"));
+
+	/* A store with the same branches takes the file, each case into its branch. */
+	struct fixture b;
+	fixture_open(&b, "2026-11-20");
+	struct xf_session bclerk;
+	with_branches(&b, &bclerk, NULL);
+	struct xf_import_report rep;
+	/* The head office's head does not reach BJ01: its lines are problems, nothing written. */
+	import_fails(&b.head, first, "BJ01 不是您范围内的分支机构");
+	if (ledger_import(&b.admin, first, false, NULL, NULL, &rep, &err) != XF_OK)
+		fail_msg("import: %s (%s)", err.msg, rep.nproblems ? rep.problems[0].msg : "");
+	assert_int_equal(rep.imported, 3);
+	import_report_free(&rep);
+	int64_t id;
+	assert_int_equal(case_find(&bclerk, "BJ01-2026-0002", &id, &err), XF_OK);
+	assert_int_equal(case_find(&b.clerk, "BJ01-2026-0002", &id, &err), XF_ENOTFOUND);
+	assert_int_equal(case_find(&b.clerk, "2026-0001", &id, &err), XF_OK);
+	snprintf(second, sizeof second, "%s/second.csv", b.dir);
+	opts.path = second;
+	if (ledger_export(&b.admin, &opts, &rows, &err) != XF_OK)
+		fail_msg("export: %s", err.msg);
+	size_t lb;
+	char *tb = slurp_file(second, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ta, tb, la);
+	free(tb);
+	/* BJ01's numbering goes on after the imported numbers, the head office's after its own. */
+	char number[32];
+	fixture_case_by(&bclerk, number, "name=赵雷", NULL);
+	assert_string_equal(number, "BJ01-2026年第0003号");
+	fixture_case_by(&b.clerk, number, "name=赵雷", NULL);
+	assert_string_equal(number, "HQ-2026年第0002号");
+	struct xf_verify v;
+	assert_int_equal(verify_store(b.st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err), XF_OK);
+	if (v.failures != 0)
+		fail_msg("verify fails:\n%s", v.text.data);
+	verify_free(&v);
+	session_close(&bclerk);
+	fixture_close(&b);
+
+	/* A store without BJ01: the line says which code it does not know. */
+	struct fixture c;
+	fixture_open(&c, "2026-11-20");
+	struct xf_err e2;
+	assert_int_equal(branch_set_own(c.st, "admin", "HQ", "总行", &e2), XF_OK);
+	session_close(&c.admin);
+	assert_int_equal(auth_login(c.st, "admin", "secret1", &c.admin, &e2), XF_OK);
+	import_fails(&c.admin, first, "编号 BJ01-2026年第0001号 的机构代码 BJ01");
+	assert_int_equal(case_count(&c), 0);
+	fixture_close(&c);
+	free(ta);
+	session_close(&bjclerk);
+	session_close(&bjhead);
+	fixture_close(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -951,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(import_number_year),
 		cmocka_unit_test(import_problem_lines),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(round_trip_branches),
 		cmocka_unit_test(import_snapshots_from_values),
 		cmocka_unit_test(export_command_line),
 	};

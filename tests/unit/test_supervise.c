@@ -9,6 +9,8 @@
 #include "xinfang/branch.h"
 #include "xinfang/casefile.h"
 #include "xinfang/clock.h"
+#include "xinfang/renumbered.h"
+#include "xinfang/search.h"
 #include "xinfang/supervise.h"
 #include "xinfang/verify.h"
 
@@ -399,6 +401,123 @@ static void test_pushed_refused(void **state)
 	office_close(&o);
 }
 
+/* Registers a case as s naming a person in its subject and summary; returns its id. */
+static int64_t register_naming(struct xf_session *s, const char *person, char number[32])
+{
+	char summary[160], subject[80];
+	snprintf(summary, sizeof summary, "summary=%s办理时态度冷淡，要求道歉。", person);
+	snprintf(subject, sizeof subject, "accused=%s", person);
+	struct xf_fields f;
+	fields_from(&f, "channel=来访", "category=服务态度", summary, subject, "name=张伟", NULL);
+	struct xf_err err, warn;
+	if (case_register(s, &f, number, &warn, &err) != XF_OK)
+		fail_msg("register: %s", err.msg);
+	fields_free(&f);
+	int64_t id;
+	assert_int_equal(case_find(s, number, &id, &err), XF_OK);
+	return id;
+}
+
+/* A person the case names makes no move across branches on it and does not urge or answer
+ * for it: the supervisor named cannot hand over, take over or urge; the branch head named
+ * cannot hand up or answer; others still can. */
+static void test_recusal(void **state)
+{
+	(void)state;
+	struct office o;
+	office_open(&o);
+	struct xf_err err;
+	struct xf_session zhou, sun;
+	assert_int_equal(auth_user_add_in(&o.fx.admin, "zhou", "supervisor", "周督办", "", "HQ", "secret1", &err), XF_OK);
+	assert_int_equal(auth_login(o.fx.st, "zhou", "secret1", &zhou, &err), XF_OK);
+	assert_int_equal(auth_user_add_in(&o.fx.admin, "sun", "head", "孙主任", "", "BJ01", "secret1", &err), XF_OK);
+	assert_int_equal(auth_login(o.fx.st, "sun", "secret1", &sun, &err), XF_OK);
+	char n1[32], n2[32], n3[32];
+	int64_t hq = register_naming(&o.fx.clerk, "周督办", n1);
+	int64_t bj = register_naming(&o.bjclerk, "周督办", n2);
+	int64_t up = register_naming(&o.bjclerk, "孙主任", n3);
+
+	assert_int_equal(supervise_move(&zhou, hq, XF_BM_HAND_OVER, "BJ01", NULL, 0, NULL, &err), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	assert_int_equal(supervise_move(&zhou, bj, XF_BM_TAKE_OVER, NULL, NULL, 0, NULL, &err), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	assert_int_equal(supervise_urge(&zhou, bj, "2026-12-20", NULL, &err), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	assert_int_equal(supervise_move(&sun, up, XF_BM_HAND_UP, NULL, NULL, 0, NULL, &err), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	/* The accounts the case does not name act as before. */
+	assert_int_equal(supervise_urge(&o.sup, up, "2026-12-20", NULL, &err), XF_OK);
+	assert_int_equal(supervise_answer(&sun, up, "已约谈", &err), XF_EDENIED);
+	assert_non_null(strstr(err.msg, "回避"));
+	assert_int_equal(supervise_answer(&o.bjhead, up, "已约谈", &err), XF_OK);
+	assert_int_equal(supervise_move(&sun, bj, XF_BM_HAND_UP, NULL, NULL, 0, NULL, &err), XF_OK);
+	assert_int_equal(supervise_move(&o.sup, hq, XF_BM_HAND_OVER, "BJ01", NULL, 0, NULL, &err), XF_OK);
+	/* Nothing the recused tried was written: the urging list holds the one urging only. */
+	struct xf_rows rows;
+	assert_int_equal(supervise_list(&o.sup, NULL, &rows, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	rows_free(&rows);
+	session_close(&zhou);
+	session_close(&sun);
+	office_close(&o);
+}
+
+/* An earlier number reaches the case as it is now, saying so, for those who reach the case:
+ * by case_lookup (show, the desk), case_find, and search by number. */
+static void test_old_numbers(void **state)
+{
+	(void)state;
+	struct office o;
+	office_open(&o);
+	char number[32], moved[32], said[128];
+	struct xf_err err;
+	int64_t id = register_as(&o.fx.clerk, number), found = 0;
+	assert_int_equal(supervise_move(&o.sup, id, XF_BM_HAND_OVER, "BJ01", NULL, 0, moved, &err), XF_OK);
+	assert_string_equal(moved, "BJ01-2026年第0001号");
+	/* The supervisor reaches BJ01: the head office's old number, written any usual way. */
+	assert_int_equal(case_lookup(&o.sup, "2026-0001", &found, said, sizeof said, &err), XF_OK);
+	assert_int_equal(found, id);
+	assert_string_equal(said, "原编号 HQ-2026年第0001号 → 现编号 BJ01-2026年第0001号");
+	found = 0;
+	assert_int_equal(case_lookup(&o.sup, "HQ-2026年第0001号", &found, said, sizeof said, &err), XF_OK);
+	assert_int_equal(found, id);
+	/* The branch's clerk reaches the case now, though not the head office it came from. */
+	found = 0;
+	assert_int_equal(case_find(&o.bjclerk, "HQ-2026-1", &found, &err), XF_OK);
+	assert_int_equal(found, id);
+	/* Its current number says nothing more. */
+	assert_int_equal(case_lookup(&o.bjclerk, "BJ01-2026年第0001号", &found, said, sizeof said, &err), XF_OK);
+	assert_string_equal(said, "");
+	/* The head office's clerk does not reach BJ01: not found, as for none. */
+	assert_int_equal(case_lookup(&o.fx.clerk, "2026-0001", &found, said, sizeof said, &err), XF_ENOTFOUND);
+	assert_string_equal(said, "");
+	assert_int_equal(case_lookup(&o.sup, "2026-0009", &found, said, sizeof said, &err), XF_ENOTFOUND);
+	/* Search by the old number finds the case under its new one, in reach only. */
+	struct xf_search q;
+	memset(&q, 0, sizeof q);
+	q.words = "HQ-2026-0001";
+	q.per_page = 20;
+	q.page = 1;
+	struct xf_rows rows;
+	bool more;
+	assert_int_equal(search_cases(&o.bjclerk, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 1);
+	assert_string_equal(fields_str(&rows.v[0], "number"), "BJ01-2026年第0001号");
+	rows_free(&rows);
+	assert_int_equal(search_cases(&o.fx.clerk, &q, &rows, &more, &err), XF_OK);
+	assert_int_equal(rows.n, 0);
+	rows_free(&rows);
+	/* Moved again (taken back up): both earlier numbers lead to it. */
+	assert_int_equal(supervise_move(&o.sup, id, XF_BM_TAKE_OVER, NULL, NULL, 0, moved, &err), XF_OK);
+	assert_string_equal(moved, "HQ-2026年第0002号");
+	assert_int_equal(case_lookup(&o.fx.clerk, "BJ01-2026-0001", &found, said, sizeof said, &err), XF_OK);
+	assert_int_equal(found, id);
+	assert_string_equal(said, "原编号 BJ01-2026年第0001号 → 现编号 HQ-2026年第0002号");
+	assert_int_equal(case_lookup(&o.fx.clerk, "2026-0001", &found, said, sizeof said, &err), XF_OK);
+	assert_string_equal(said, "原编号 HQ-2026年第0001号 → 现编号 HQ-2026年第0002号");
+	office_close(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +526,8 @@ int main(void)
 		cmocka_unit_test(test_take_over_hand_up),
 		cmocka_unit_test(test_urge_answer_overdue),
 		cmocka_unit_test(test_pushed_refused),
+		cmocka_unit_test(test_recusal),
+		cmocka_unit_test(test_old_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
