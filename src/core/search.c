@@ -673,6 +673,9 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 		*more = true;
 		fields_free(&out->v[--out->n]);
 	}
+	/* The indexed texts of the rows shown, all at once (present_row reads any still missing). */
+	if (rc == XF_OK)
+		rc = store_search_rows_source(s->st, out->v, out->n, err);
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
 		rc = present_row(s, &out->v[i], p.joined.data, p.nw > 0, err);
 	plan_free(&p);
