@@ -569,13 +569,15 @@ static int facets_lead(struct xf_db *db, const struct phrase *ph, size_t n, stru
 /* The rows below `bound` and not below `floor` that hold every filter of the match (pg/025's
  * set), newest first, then those of them where every other phrase is found: the candidates are
  * read and sorted first (few, as facets_lead found), each then asked by index probes, as many
- * as the caller's LIMIT takes. */
+ * as the caller's LIMIT takes. The bounds and the order are on rowid + 0: the generic plan of
+ * the prepared statement otherwise read the primary key backwards, testing the set on every
+ * row (36 ms at 10^4, where the set's index takes under 1). */
 static void facets_first(struct xf_buf *sql, const struct phrase *ph, size_t n, int *const *param, int filters,
                          const char *bound, const char *floor)
 {
 	buf_printf(sql,
 	           "WITH f AS MATERIALIZED (SELECT s.rowid AS row FROM search s WHERE string_to_array(s.facets, E'\\n') @> "
-	           "CAST(?%d AS text[]) AND s.rowid < %s AND s.rowid >= %s ORDER BY s.rowid DESC) "
+	           "CAST(?%d AS text[]) AND s.rowid + 0 < %s AND s.rowid + 0 >= %s ORDER BY s.rowid + 0 DESC) "
 	           "SELECT d.row FROM f d WHERE true",
 	           filters, bound, floor);
 	for (size_t q = 0; q < n; q++)
