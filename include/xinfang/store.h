@@ -203,6 +203,8 @@ int store_search(struct xf_store *st, const struct xf_search_sql *q, struct xf_r
 /* Adds to a row of store_search its case's indexed text (texts, people, numbers), read from
  * the case's own tables: the index keeps no copy, and only the rows shown need them. */
 int store_search_row_source(struct xf_store *st, struct xf_fields *row, struct xf_err *err);
+/* The same for every row of rows[0..n) that has no texts yet, at once. */
+int store_search_rows_source(struct xf_store *st, struct xf_fields *rows, size_t n, struct xf_err *err);
 /* Whether match_text (the words limited to the texts column) matches one index row. */
 int store_search_texts_match(struct xf_store *st, int64_t search_row, const char *match_text, bool *matched,
                              struct xf_err *err);

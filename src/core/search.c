@@ -363,10 +363,13 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 	/* Counting reads only what the mask's rule needs; the texts of the few hidden rows the
 	 * words may have matched are read one by one. */
 	sql->lean = out == NULL;
-	sql->limit = BATCH;
 	sql->offset = 0;
 	sql->before_row = 0;
 	for (;;) {
+		/* No more rows than still wanted (a page's 21 rather than 256 of a department's cases,
+		 * every one read in full), at least a few, at most a batch. */
+		long want = to - kept < 16 ? 16 : to - kept;
+		sql->limit = want < BATCH ? (int)want : BATCH;
 		struct xf_rows batch;
 		int rc = store_search(s->st, sql, &batch, err);
 		if (rc != XF_OK) {
@@ -377,7 +380,7 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 		if (below && batch.n)
 			sql->before_row = strtoll(fields_str(&batch.v[batch.n - 1], "search_row"), NULL, 10);
 		else
-			sql->offset += BATCH;
+			sql->offset += sql->limit;
 		for (size_t i = 0; i < batch.n && kept < to && rc == XF_OK; i++) {
 			struct xf_fields *r = &batch.v[i];
 			bool keep = !has_words || identity_visible(s, r);
@@ -407,7 +410,7 @@ static int handler_search(struct xf_session *s, struct xf_search_sql *sql, const
 				rows_free(out);
 			return rc;
 		}
-		if (got < BATCH || kept >= to) {
+		if (got < (size_t)sql->limit || kept >= to) {
 			if (counted)
 				*counted = kept;
 			return XF_OK;
@@ -679,6 +682,9 @@ int search_cases(struct xf_session *s, const struct xf_search *q, struct xf_rows
 		*more = true;
 		fields_free(&out->v[--out->n]);
 	}
+	/* The indexed texts of the rows shown, all at once (present_row reads any still missing). */
+	if (rc == XF_OK)
+		rc = store_search_rows_source(s->st, out->v, out->n, err);
 	for (size_t i = 0; rc == XF_OK && i < out->n; i++)
 		rc = present_row(s, &out->v[i], p.joined.data, p.nw > 0, err);
 	plan_free(&p);

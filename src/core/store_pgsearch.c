@@ -26,18 +26,6 @@ static void array_add(struct xf_buf *b, int64_t v)
 	buf_printf(b, "%s%" PRId64, b->len > 1 ? "," : "", v);
 }
 
-/* An array literal of integers. */
-static char *array_of(const int64_t *v, size_t n)
-{
-	struct xf_buf b;
-	buf_init(&b);
-	buf_puts(&b, "{");
-	for (size_t i = 0; i < n; i++)
-		array_add(&b, v[i]);
-	buf_puts(&b, "}");
-	return b.data;
-}
-
 /* Runs a statement of one bound array and no result. */
 static int run_with_array(struct xf_store *st, const char *sql, const char *array, struct xf_err *err,
                           const char *what)
@@ -407,36 +395,23 @@ static int prepare_words(struct xf_store *st, const struct xf_search_sql *q, con
 	return rc;
 }
 
-/* A search with words and no case numbers: the index rows found, newest first, then their
- * cases in that order. The filters are in the words already (search.c adds the facets'
- * tokens), as FTS5 finds them on SQLite. */
+/* A search with words and no case numbers: the index rows found, newest first, and their
+ * cases, by one statement (the rows found and then their cases took two round trips). The
+ * filters are in the words already (search.c adds the facets' tokens), as FTS5 finds them on
+ * SQLite. */
 static int cases_by_words(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out,
                           struct xf_err *err)
 {
 	out->v = NULL;
 	out->n = 0;
+	char *head = xasprintf("SELECT %s FROM (SELECT w.row FROM ", q->lean ? LEAN_COLUMNS("w.row") : RESULT_COLUMNS("w.row"));
+	char *tail = xasprintf(") w JOIN cases c ON c.id = (w.row & %lld) %sORDER BY w.row DESC", CASE_OF_ROW,
+	                       q->lean ? "" : "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 ");
 	struct xf_db_stmt *stmt;
-	int rc = prepare_words(st, q, "SELECT w.row FROM ", "", &stmt, err);
-	int64_t *rows;
-	size_t n;
-	if (rc != XF_OK || (rc = search_pg_collect(store_db(st), stmt, &rows, &n, "全文检索", err)) != XF_OK)
-		return rc;
-	if (n == 0)
-		return XF_OK;
-	char *sql = xasprintf("SELECT %s FROM unnest(CAST(?1 AS bigint[])) WITH ORDINALITY AS w(row, i) "
-	                      "JOIN cases c ON c.id = (w.row & %lld) %sORDER BY w.i",
-	                      q->lean ? LEAN_COLUMNS("w.row") : RESULT_COLUMNS("w.row"), CASE_OF_ROW,
-	                      q->lean ? "" : "LEFT JOIN petitioners p ON p.case_id = c.id AND p.ord = 0 ");
-	char *arr = array_of(rows, n);
-	free(rows);
-	rc = store_db_prepare(st, sql, &stmt, err);
-	free(sql);
-	if (rc == XF_OK) {
-		xf_db_bind_text(stmt, 1, arr, -1);
-		rc = store_db_collect(st, stmt, out, err);
-	}
-	free(arr);
-	return rc;
+	int rc = prepare_words(st, q, head, tail, &stmt, err);
+	free(head);
+	free(tail);
+	return rc == XF_OK ? store_db_collect(st, stmt, out, err) : rc;
 }
 
 /* Runs a search on PostgreSQL: through the token table when there are words, else by the cases. */
@@ -477,4 +452,48 @@ int store_pgsearch_count(struct xf_store *st, const struct xf_search_sql *q, lon
 	if ((rc = prepare_filters(st, q, NULL, false, false, &stmt, err)) != XF_OK)
 		return rc;
 	return count_of(st, stmt, count, err);
+}
+
+/* Adds to the rows that have none their cases' indexed texts, read from search_source by one
+ * statement for all of them (a case not found gets empty texts, as one read alone gives). */
+int store_pgsearch_rows_source(struct xf_store *st, struct xf_fields *rows, size_t n, struct xf_err *err)
+{
+	static const char *const keys[] = {"texts", "people", "numbers"};
+	struct xf_buf ids;
+	buf_init(&ids);
+	buf_puts(&ids, "{");
+	size_t want = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!fields_get(&rows[i], "texts")) {
+			array_add(&ids, strtoll(fields_str(&rows[i], "id"), NULL, 10));
+			want++;
+		}
+	buf_puts(&ids, "}");
+	int rc = XF_OK;
+	struct xf_db_stmt *stmt;
+	if (want > 0 && (rc = store_db_prepare(st,
+	                                       "SELECT case_id, texts, people, numbers FROM search_source "
+	                                       "WHERE case_id = ANY (CAST(?1 AS bigint[]))",
+	                                       &stmt, err)) == XF_OK) {
+		xf_db_bind_text(stmt, 1, ids.data, -1);
+		enum xf_db_step step;
+		while ((step = xf_db_step(stmt)) == XF_DB_ROW) {
+			int64_t id = xf_db_column_int64(stmt, 0);
+			for (size_t i = 0; i < n; i++)
+				if (!fields_get(&rows[i], "texts") && strtoll(fields_str(&rows[i], "id"), NULL, 10) == id)
+					for (int k = 0; k < 3; k++) {
+						const char *v = xf_db_column_text(stmt, k + 1);
+						fields_set(&rows[i], keys[k], v ? v : "");
+					}
+		}
+		xf_db_finalize(stmt);
+		if (step != XF_DB_DONE)
+			rc = store_db_fail(st, err, "全文检索");
+	}
+	for (size_t i = 0; i < n && rc == XF_OK; i++)
+		if (!fields_get(&rows[i], "texts"))
+			for (int k = 0; k < 3; k++)
+				fields_set(&rows[i], keys[k], "");
+	buf_free(&ids);
+	return rc;
 }

@@ -30,5 +30,8 @@ int store_pgsearch_flush_sorted(struct xf_store *st, struct xf_err *err);
 /* store_search and store_search_count on PostgreSQL (the same rows in the same order). */
 int store_pgsearch_cases(struct xf_store *st, const struct xf_search_sql *q, struct xf_rows *out, struct xf_err *err);
 int store_pgsearch_count(struct xf_store *st, const struct xf_search_sql *q, long *count, struct xf_err *err);
+/* Adds to the rows that have none their cases' indexed texts (texts, people, numbers) from
+ * search_source, by one statement. */
+int store_pgsearch_rows_source(struct xf_store *st, struct xf_fields *rows, size_t n, struct xf_err *err);
 
 #endif

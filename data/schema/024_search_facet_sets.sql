@@ -1,0 +1,6 @@
+-- xinfang schema, version 24: nothing changes on SQLite.
+--
+-- PostgreSQL's version 24 (data/schema/pg/024_search_facet_sets.sql) indexes each index row's
+-- filters as a set, so a search whose filters leave few cases reads those cases first and asks
+-- each whether it holds the words. FTS5 intersects its own lists on SQLite; the version is
+-- raised here too so that both backends hold the same numbers.
