@@ -79,6 +79,9 @@ int store_latest_version(void);
 int store_begin(struct xf_store *st, struct xf_err *err);
 /* Begins a case's move: on PostgreSQL it overlaps other moves (the writers' lock shared). */
 int store_begin_move(struct xf_store *st, struct xf_err *err);
+/* Begins a login's count for one account name: on PostgreSQL beside moves and other names'
+ * logins, the name's own lock held to the commit. */
+int store_begin_login(struct xf_store *st, const char *name, struct xf_err *err);
 int store_commit(struct xf_store *st, struct xf_err *err);
 void store_rollback(struct xf_store *st);
 /* A number that changes when another connection commits (SQLite: PRAGMA data_version;

@@ -248,7 +248,7 @@ static int start_check(struct xf_store *st, const char *key, const char *name, s
 	for (long waited = 0;; waited += CHECK_TURN_MS) {
 		*op_found = false;
 		fields_init(op);
-		int rc = store_begin(st, err);
+		int rc = store_begin_login(st, key, err);
 		if (rc != XF_OK)
 			return attempt_not_recorded(err);
 		struct xf_fields row;
@@ -306,7 +306,7 @@ static int start_check(struct xf_store *st, const char *key, const char *name, s
 static int settle_check(struct xf_store *st, const char *key, bool ok, int *failures, struct xf_err *err)
 {
 	*failures = 0;
-	int rc = store_begin(st, err);
+	int rc = store_begin_login(st, key, err);
 	struct xf_fields row;
 	bool found = false;
 	fields_init(&row);

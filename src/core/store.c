@@ -415,6 +415,35 @@ int store_begin_move(struct xf_store *st, struct xf_err *err)
 	return xf_db_begin_write_shared(st->conn, err);
 }
 
+/* Begins the count of a login of one account name. On PostgreSQL it overlaps moves and other
+ * names' logins (the writers' lock shared) and takes the name's own lock, held to the commit,
+ * since the count is read and written back; a hundred desks logging in no longer stop every
+ * move. SQLite: the one writer. */
+int store_begin_login(struct xf_store *st, const char *name, struct xf_err *err)
+{
+	if (on_sqlite(st))
+		return store_begin(st, err);
+	int rc = store_begin_move(st, err);
+	if (rc != XF_OK)
+		return rc;
+	struct xf_db_stmt *stmt;
+	/* (30823, …) apart from the branches' locks (30822, branch) and the chain head's key */
+	if ((rc = prepare(st, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(30823, hashtext(CAST(?1 AS TEXT)))) l", &stmt,
+	                  err)) != XF_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	xf_db_bind_text(stmt, 1, name, -1);
+	enum xf_db_step step = xf_db_step(stmt);
+	xf_db_finalize(stmt);
+	if (step != XF_DB_ROW) {
+		rc = fail(st, err, "登录");
+		store_rollback(st);
+		return rc;
+	}
+	return XF_OK;
+}
+
 /* Commits, after bringing the text index up to date with what the transaction changed (the
  * SQLite driver then checkpoints when the WAL has grown; its failure leaves the commit standing). */
 int store_commit(struct xf_store *st, struct xf_err *err)
