@@ -1667,9 +1667,10 @@ static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *k
 	return v;
 }
 
-/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
-static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
-                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
+/* Builds a fault (recorded_as: the record's rows as given, NULL: as the record holds the key),
+ * diffs it and hands it on; false when the caller wants no more. */
+static bool report_fault_as(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *recorded_as,
+                            const char *current, xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
 {
 	struct xf_row_fault f;
 	memset(&f, 0, sizeof f);
@@ -1677,7 +1678,7 @@ static bool report_fault(struct xf_store *st, int t, const char *key, int64_t au
 	f.key = key;
 	f.audit_id = audit_id;
 	f.current = current;
-	char *recorded = audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
+	char *recorded = recorded_as ? xstrdup(recorded_as) : audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
 	f.recorded = recorded;
 	fields_init(&f.was);
 	fields_init(&f.now);
@@ -1696,10 +1697,75 @@ static bool report_fault(struct xf_store *st, int t, const char *key, int64_t au
 	return more && *rc == XF_OK;
 }
 
+/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
+static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
+                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
+{
+	return report_fault_as(st, t, key, audit_id, NULL, current, fn, ctx, rc, err);
+}
+
+/* A whole table's snapshot from before it was kept per branch (a record's "number_seq" array
+ * holding other branches' rows, as records written before this program kept it): the newest
+ * such one in the records 1 to upto, its id in *id (0: none) and its array in *value. Until a
+ * branch's own key is newer, its rows are checked against their part of it, so a store whose
+ * records were written whole verifies as it did. */
+static int old_whole(struct xf_store *st, int t, int64_t upto, int64_t *id, char **value, struct xf_err *err)
+{
+	*id = 0;
+	*value = NULL;
+	const char *name = tracked_tables[t].table;
+	char *sql = xf_db_dialect(store_db(st)) == XF_DB_SQLITE
+	                    ? xasprintf("SELECT a.id, j.value FROM main.audit a, json_each(a.snapshot) j "
+	                                "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"%s\":[') > 0 "
+	                                "AND instr(a.snapshot, '\"branch\":') > 0 AND json_valid(a.snapshot) "
+	                                "AND j.key = '%s' AND instr(j.value, '\"branch\":') > 0 ORDER BY a.id DESC LIMIT 1",
+	                                name, name)
+	                    : xasprintf("SELECT a.id, CAST(j.value AS text) FROM audit a, json_each(CAST(a.snapshot AS json)) j "
+	                                "WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%%' "
+	                                "AND strpos(a.snapshot, '\"%s\":[') > 0 AND strpos(a.snapshot, '\"branch\":') > 0 "
+	                                "AND j.key = '%s' AND strpos(CAST(j.value AS text), '\"branch\":') > 0 "
+	                                "ORDER BY a.id DESC LIMIT 1",
+	                                name, name);
+	struct xf_db_stmt *stmt;
+	int rc = prepare_upto(st, sql, upto, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	int step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		*id = xf_db_column_int64(stmt, 0);
+		*value = xstrdup(col_text(stmt, 1));
+	}
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
+}
+
+/* One branch's rows of a whole table's array (a row without a branch is branch 1's), in its
+ * order and as written there. */
+static char *branch_part(struct xf_store *st, const char *array, int64_t branch)
+{
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT '[' || coalesce(group_concat(value, ','), '') || ']' FROM (SELECT value "
+		                 "FROM json_each(?1) WHERE coalesce(json_extract(value, '$.branch'), 1) = ?2 ORDER BY key)",
+		[XF_DB_POSTGRESQL] = "SELECT '[' || coalesce(string_agg(CAST(e.v AS text), ',' ORDER BY e.n), '') || ']' "
+		                     "FROM json_array_elements(CAST(?1 AS json)) WITH ORDINALITY AS e(v, n) "
+		                     "WHERE coalesce(CAST(e.v ->> 'branch' AS bigint), 1) = ?2",
+	};
+	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
+	if (stmt == NULL)
+		return NULL;
+	xf_db_bind_text(stmt, 1, array, -1);
+	xf_db_bind_int64(stmt, 2, branch);
+	char *v = xf_db_step(stmt) == XF_DB_ROW ? xstrdup(col_text(stmt, 0)) : NULL;
+	xf_db_finalize(stmt);
+	return v;
+}
+
 /* Compares a whole table (one branch's rows, for a table kept whole per branch) with the newest
- * snapshot of its key; false when the caller wants no more. */
-static bool check_whole(struct xf_store *st, int t, int64_t branch, xf_row_fault_fn fn, void *ctx, long *rows,
-                        int *rc, struct xf_err *err)
+ * snapshot of its key (or its part of the whole table's older snapshot old, numbered old_id,
+ * when that is the newer); false when the caller wants no more. */
+static bool check_whole(struct xf_store *st, int t, int64_t branch, int64_t old_id, const char *old,
+                        xf_row_fault_fn fn, void *ctx, long *rows, int *rc, struct xf_err *err)
 {
 	struct xf_buf cur;
 	buf_init(&cur);
@@ -1721,6 +1787,7 @@ static bool check_whole(struct xf_store *st, int t, int64_t branch, xf_row_fault
 	xf_db_bind_text(stmt, 1, key, -1);
 	int64_t audit_id = 0;
 	bool differs = true, more = true;
+	char *part = NULL; /* the branch's part of the older whole snapshot, when that is the newer */
 	if (xf_db_step(stmt) == XF_DB_ROW) {
 		char digest[65];
 		xf_sha256_hex(cur.data, cur.len, digest);
@@ -1730,8 +1797,18 @@ static bool check_whole(struct xf_store *st, int t, int64_t branch, xf_row_fault
 		differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
 	}
 	xf_db_finalize(stmt);
+	if (old != NULL && old_id >= audit_id) {
+		if ((part = branch_part(st, old, branch)) == NULL) {
+			buf_free(&cur);
+			*rc = chain_fail(st, "比对记录", err);
+			return false;
+		}
+		audit_id = old_id;
+		differs = strcmp(part, cur.data) != 0;
+	}
 	if (differs)
-		more = report_fault(st, t, key, audit_id, cur.data, fn, ctx, rc, err);
+		more = report_fault_as(st, t, key, audit_id, part, cur.data, fn, ctx, rc, err);
+	free(part);
 	buf_free(&cur);
 	return more;
 }
@@ -1746,8 +1823,8 @@ static int cmp_branch(const void *a, const void *b)
 /* The branches a table kept whole per branch is checked for, in order: those with rows in it
  * and those with a snapshot key ("number_seq": 1, "number_seq@<n>": n; a key naming no branch
  * counts as one that names a branch with no rows, so its snapshot is reported). */
-static int snapshot_branches(struct xf_store *st, int t, int64_t **out, size_t *n, xf_row_fault_fn fn, void *ctx,
-                             bool *more, struct xf_err *err)
+static int snapshot_branches(struct xf_store *st, int t, const char *old, int64_t **out, size_t *n,
+                             xf_row_fault_fn fn, void *ctx, bool *more, struct xf_err *err)
 {
 	const char *name = tracked_tables[t].table;
 	size_t cap = 16;
@@ -1796,6 +1873,12 @@ static int snapshot_branches(struct xf_store *st, int t, int64_t **out, size_t *
 	}
 	free(table_sql);
 	free(key_sql);
+	/* ... and those with rows in the older whole snapshot (branch 1's have no branch there) */
+	for (const char *p = old ? strstr(old, "\"branch\":") : NULL; p; p = strstr(p + 1, "\"branch\":")) {
+		if (*n == cap)
+			v = xrealloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = strtoll(p + 9, NULL, 10);
+	}
 	qsort(v, *n, sizeof *v, cmp_branch);
 	size_t u = 0;
 	for (size_t i = 0; i < *n; i++)
@@ -1866,16 +1949,20 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		char *sql;
 		if (tracked_tables[t].whole_order) {
 			if (!split_by_branch(c, t)) {
-				more = check_whole(st, t, 1, fn, ctx, rows, &rc, err);
+				more = check_whole(st, t, 1, 0, NULL, fn, ctx, rows, &rc, err);
 				continue;
 			}
-			/* Every branch with rows in the table or a snapshot key of its own. */
-			int64_t *branches = NULL;
+			/* Every branch with rows in the table or a snapshot key of its own, or rows in
+			 * a snapshot of the whole table from before. */
+			int64_t *branches = NULL, old_id;
 			size_t nb = 0;
-			if ((rc = snapshot_branches(st, t, &branches, &nb, fn, ctx, &more, err)) == XF_OK)
+			char *old;
+			if ((rc = old_whole(st, t, upto, &old_id, &old, err)) == XF_OK &&
+			    (rc = snapshot_branches(st, t, old, &branches, &nb, fn, ctx, &more, err)) == XF_OK)
 				for (size_t k = 0; k < nb && more && rc == XF_OK; k++)
-					more = check_whole(st, t, branches[k], fn, ctx, rows, &rc, err);
+					more = check_whole(st, t, branches[k], old_id, old, fn, ctx, rows, &rc, err);
 			free(branches);
+			free(old);
 			continue;
 		}
 		/* Rows whose newest snapshot is missing or differs. */
