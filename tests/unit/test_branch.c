@@ -657,7 +657,7 @@ static void test_upgrade_from_16(void **state)
 	if (strstr(snap, "\"number_seq\":[{\"year\":2025,\"last\":4}]") == NULL)
 		fail_msg("the upgraded store's snapshot: %s", snap);
 	free(snap);
-	assert_int_equal(verify_store(st, XF_VERIFY_KEEP_ANCHOR, NULL, &v, &err), XF_OK);
+	assert_int_equal(verify_store(st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err), XF_OK);
 	if (v.failures != 0)
 		fail_msg("the upgraded store fails verify after registering:\n%s", v.text.data);
 	verify_free(&v);
@@ -697,7 +697,7 @@ static int verify_text(struct xf_store *st, char **text)
 {
 	struct xf_verify v;
 	struct xf_err err;
-	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR, NULL, &v, &err) != XF_OK)
+	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err) != XF_OK)
 		fail_msg("verify: %s", err.msg);
 	int failures = v.failures;
 	*text = xstrdup(v.text.data ? v.text.data : "");
