@@ -83,8 +83,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 /* The tables the snapshots cover, NULL-terminated. */
 const char *const *store_chain_tables(void);
 /* The canonical JSON of one row of a covered table as its next snapshot would hold it (for a
- * table kept whole, the array of all its rows; rowid is then unused); "null" when the row is
- * gone. A new string. */
+ * table kept whole, the array of all its rows; rowid is then unused; for number_seq, kept
+ * whole per branch, the array of branch rowid's rows, 0 meaning branch 1); "null" when the
+ * row is gone. A new string. */
 int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, char **out, struct xf_err *err);
 
 /* Tables, indexes, views and triggers that differ from the ones the compiled-in migrations

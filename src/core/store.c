@@ -896,7 +896,7 @@ int store_next_seq(struct xf_store *st, int64_t branch, int year, int *seq, stru
 	xf_db_finalize(stmt);
 	if (step != XF_DB_DONE)
 		return fail(st, err, "编号");
-	store_chain_note(st, "number_seq", 0);
+	store_chain_note(st, "number_seq", branch > 0 ? branch : 1); /* its branch's rows only */
 	return XF_OK;
 }
 

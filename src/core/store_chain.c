@@ -24,23 +24,35 @@
 #include "xinfang/fileperm.h"
 #include "xinfang/store_push.h"
 
-/* A table the snapshots cover; a small reference table is snapshotted whole, in key order. */
+/* A table the snapshots cover; a small reference table is snapshotted whole, in key order.
+ * number_seq is kept whole per branch: every registration raises one branch's row, and a
+ * snapshot of the whole table (one row per branch and year) would put every branch's rows
+ * into every registration's record (about 250 kB at a head office of 1,000 branches), built
+ * inside the write transaction; and on PostgreSQL a writer of one branch reading the whole
+ * table can miss another branch's concurrent increment, so the newest snapshot could
+ * disagree with the table. Per branch, a writer snapshots only the rows its own transaction
+ * raised (its branch's row is locked by its own UPDATE), so the newest snapshot of each
+ * branch is the branch's rows as committed. Noting such a table carries the branch as its
+ * rowid (0: branch 1); its snapshot key is the table's name for branch 1 (a one-office store's
+ * whole table is branch 1's rows: its records look as they always did) and "name@<branch>"
+ * for the others, each the array of that branch's rows in key order. */
 struct tracked {
 	const char *table;
 	const char *whole_order; /* NULL: one snapshot per row, keyed by id */
+	bool per_branch;         /* kept whole per branch (its "branch" column; from schema 17) */
 };
 
 static const struct tracked tracked_tables[] = {
-	{"cases", NULL},          {"petitioners", NULL},   {"operators", NULL},
-	{"instructions", NULL},   {"transfers", NULL},     {"returns", NULL},
-	{"outcomes", NULL},       {"replies", NULL},       {"extensions", NULL},
-	{"urgings", NULL},        {"materials", NULL},     {"links", NULL},
-	{"closures", NULL},       {"printed_slips", NULL}, {"settings", "key"},
-	{"departments", "id"},    {"channels", "name"},    {"categories", "name"},
-	{"rulesets", "name"},     {"limit_rules", "ruleset, kind, category"},
-	{"calendar_years", "year"}, {"calendar_days", "day"}, {"number_seq", "branch, year"},
-	{"jrt_codes", "axis, code"}, {"imports", NULL},      {"branches", "id"},
-	{"branch_moves", NULL},   {"supervisions", NULL},
+	{"cases", NULL, false},          {"petitioners", NULL, false},   {"operators", NULL, false},
+	{"instructions", NULL, false},   {"transfers", NULL, false},     {"returns", NULL, false},
+	{"outcomes", NULL, false},       {"replies", NULL, false},       {"extensions", NULL, false},
+	{"urgings", NULL, false},        {"materials", NULL, false},     {"links", NULL, false},
+	{"closures", NULL, false},       {"printed_slips", NULL, false}, {"settings", "key", false},
+	{"departments", "id", false},    {"channels", "name", false},    {"categories", "name", false},
+	{"rulesets", "name", false},     {"limit_rules", "ruleset, kind, category", false},
+	{"calendar_years", "year", false}, {"calendar_days", "day", false}, {"number_seq", "branch, year", true},
+	{"jrt_codes", "axis, code", false}, {"imports", NULL, false},      {"branches", "id", false},
+	{"branch_moves", NULL, false},   {"supervisions", NULL, false},
 };
 enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
@@ -130,7 +142,9 @@ const char *const *store_chain_tables(void)
 /* Notes a row written since the last audit record (rowid 0 for a whole table). */
 static void note_row(struct xf_chain *c, int t, int64_t rowid)
 {
-	if (tracked_tables[t].whole_order)
+	if (tracked_tables[t].per_branch)
+		rowid = rowid > 0 ? rowid : 1; /* the branch */
+	else if (tracked_tables[t].whole_order)
 		rowid = 0;
 	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid) {
 		/* Written again: what the writer held may no longer be the row. */
@@ -148,8 +162,9 @@ static void note_row(struct xf_chain *c, int t, int64_t rowid)
 	c->n++;
 }
 
-/* Notes a row the write path just wrote (rowid 0, or any, for a table kept whole): every
- * write to a covered table says which row it changed, on both backends. */
+/* Notes a row the write path just wrote (rowid 0, or any, for a table kept whole; the branch
+ * for one kept whole per branch): every write to a covered table says which row it changed,
+ * on both backends. */
 void store_chain_note(struct xf_store *st, const char *table, int64_t rowid)
 {
 	struct xf_chain *c = *store_chain_slot(st);
@@ -992,16 +1007,37 @@ static const char *whole_order(const struct xf_chain *c, int t)
 	return order + 8;
 }
 
-/* Appends the JSON array of a whole table's rows, in key order. */
-static int whole_table_json(struct xf_store *st, int t, struct xf_buf *b, struct xf_err *err)
+/* Whether a table kept whole per branch has its branch column (schema version 17 on): before
+ * it, its whole table is branch 1's. */
+static bool split_by_branch(const struct xf_chain *c, int t)
+{
+	return tracked_tables[t].per_branch && whole_order(c, t) == tracked_tables[t].whole_order;
+}
+
+/* The snapshot key of a table kept whole (per branch: "number_seq" for branch 1, else
+ * "number_seq@<branch>"). */
+static void whole_key(int t, int64_t branch, char *out, size_t size)
+{
+	if (tracked_tables[t].per_branch && branch > 1)
+		snprintf(out, size, "%s@%lld", tracked_tables[t].table, (long long)branch);
+	else
+		snprintf(out, size, "%s", tracked_tables[t].table);
+}
+
+/* Appends the JSON array of a whole table's rows (of one branch, for a table kept whole per
+ * branch), in key order. */
+static int whole_table_json(struct xf_store *st, int t, int64_t branch, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t ORDER BY %s", c->held[t].select, main_schema(st),
-	                      tracked_tables[t].table, whole_order(c, t));
+	bool split = split_by_branch(c, t);
+	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t %s ORDER BY %s", c->held[t].select, main_schema(st),
+	                      tracked_tables[t].table, split ? "WHERE t.branch = ?1" : "", whole_order(c, t));
 	struct xf_db_stmt *stmt = prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
+	if (split)
+		xf_db_bind_int64(stmt, 1, branch > 0 ? branch : 1);
 	buf_puts(b, "[");
 	int n = 0, rc;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
@@ -1037,8 +1073,9 @@ static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf
 	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
 }
 
-/* The canonical JSON of one row (a whole table's array for a table kept whole), as the next
- * snapshot of it would hold it. */
+/* The canonical JSON of one row (a whole table's array for a table kept whole, a branch's
+ * array, rowid the branch, for one kept whole per branch), as the next snapshot of it would
+ * hold it. */
 int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, char **out, struct xf_err *err)
 {
 	*out = NULL;
@@ -1052,7 +1089,7 @@ int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, 
 		return xf_err_set(err, XF_EINVAL, "数据库里没有表 %s：请先运行 xinfang verify 检查数据库", table);
 	struct xf_buf b;
 	buf_init(&b);
-	rc = tracked_tables[t].whole_order ? whole_table_json(st, t, &b, err) : one_row_json(st, t, rowid, &b, err);
+	rc = tracked_tables[t].whole_order ? whole_table_json(st, t, rowid, &b, err) : one_row_json(st, t, rowid, &b, err);
 	if (rc != XF_OK) {
 		buf_free(&b);
 		return rc;
@@ -1061,7 +1098,8 @@ int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, 
 	return XF_OK;
 }
 
-/* The snapshot object of the noted rows ({"cases:12":{...},"settings":[...]}); empties the list. */
+/* The snapshot object of the noted rows ({"cases:12":{...},"settings":[...],"number_seq@3":[...]});
+ * empties the list. */
 static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
@@ -1078,11 +1116,17 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 		if (c->held[t->table].n == 0)
 			continue;
 		const char *name = tracked_tables[t->table].table;
+		/* Before schema 17 a table kept whole per branch is branch 1's: its key once. */
+		int64_t branch = split_by_branch(c, t->table) ? t->rowid : 1;
+		if (tracked_tables[t->table].per_branch && branch == 1 && i > 0 && t->table == c->v[i - 1].table)
+			continue;
 		if (n++)
 			buf_puts(&b, ",");
 		if (tracked_tables[t->table].whole_order) {
-			buf_printf(&b, "\"%s\":", name);
-			rc = whole_table_json(st, t->table, &b, err);
+			char key[96];
+			whole_key(t->table, branch, key, sizeof key);
+			buf_printf(&b, "\"%s\":", key);
+			rc = whole_table_json(st, t->table, branch, &b, err);
 			continue;
 		}
 		/* Built by the writer from the values it wrote, when no other write of the row
@@ -1541,14 +1585,18 @@ int store_chain_auto_end(struct xf_store *st, bool own, int rc, struct xf_err *e
 	return rc;
 }
 
-/* Notes every row of covered table t (its whole array once, for a table kept whole), writing
- * a record (action) of every few hundred rows, so no record grows without bound. */
+/* Notes every row of covered table t (its whole array once, for a table kept whole; each
+ * branch's once, for one kept whole per branch), writing a record (action) of every few
+ * hundred rows, so no record grows without bound. */
 static int note_every_row(struct xf_store *st, int t, const char *action, bool *appended, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c->held[t].n == 0)
 		return XF_OK;
-	char *sql = tracked_tables[t].whole_order
+	bool split = split_by_branch(c, t);
+	char *sql = split ? xasprintf("SELECT DISTINCT branch FROM %s\"%s\" ORDER BY branch", main_schema(st),
+	                              tracked_tables[t].table)
+	            : tracked_tables[t].whole_order
 	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", main_schema(st), tracked_tables[t].table)
 	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, main_schema(st),
 	                                tracked_tables[t].table, c->held[t].key);
@@ -1559,7 +1607,7 @@ static int note_every_row(struct xf_store *st, int t, const char *action, bool *
 	int rc = XF_OK;
 	while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
 		note_row(c, t, xf_db_column_int64(stmt, 0));
-		if (tracked_tables[t].whole_order)
+		if (tracked_tables[t].whole_order && !split)
 			break;
 		if (c->n >= 500) {
 			rc = append_in_transaction(st, c->actor, action, 0, "{}", "{}", err);
@@ -1828,9 +1876,10 @@ static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *k
 	return v;
 }
 
-/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
-static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
-                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
+/* Builds a fault (recorded_as: the record's rows as given, NULL: as the record holds the key),
+ * diffs it and hands it on; false when the caller wants no more. */
+static bool report_fault_as(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *recorded_as,
+                            const char *current, xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
 {
 	struct xf_row_fault f;
 	memset(&f, 0, sizeof f);
@@ -1838,7 +1887,7 @@ static bool report_fault(struct xf_store *st, int t, const char *key, int64_t au
 	f.key = key;
 	f.audit_id = audit_id;
 	f.current = current;
-	char *recorded = audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
+	char *recorded = recorded_as ? xstrdup(recorded_as) : audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
 	f.recorded = recorded;
 	fields_init(&f.was);
 	fields_init(&f.now);
@@ -1855,6 +1904,198 @@ static bool report_fault(struct xf_store *st, int t, const char *key, int64_t au
 	fields_free(&f.now);
 	free(recorded);
 	return more && *rc == XF_OK;
+}
+
+/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
+static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
+                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
+{
+	return report_fault_as(st, t, key, audit_id, NULL, current, fn, ctx, rc, err);
+}
+
+/* A whole table's snapshot from before it was kept per branch (a record's "number_seq" array
+ * holding other branches' rows, as records written before this program kept it): the newest
+ * such one in the records 1 to upto, its id in *id (0: none) and its array in *value. Until a
+ * branch's own key is newer, its rows are checked against their part of it, so a store whose
+ * records were written whole verifies as it did. */
+static int old_whole(struct xf_store *st, int t, int64_t upto, int64_t *id, char **value, struct xf_err *err)
+{
+	*id = 0;
+	*value = NULL;
+	const char *name = tracked_tables[t].table;
+	char *sql = xf_db_dialect(store_db(st)) == XF_DB_SQLITE
+	                    ? xasprintf("SELECT a.id, j.value FROM main.audit a, json_each(a.snapshot) j "
+	                                "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"%s\":[') > 0 "
+	                                "AND instr(a.snapshot, '\"branch\":') > 0 AND json_valid(a.snapshot) "
+	                                "AND j.key = '%s' AND instr(j.value, '\"branch\":') > 0 ORDER BY a.id DESC LIMIT 1",
+	                                name, name)
+	                    : xasprintf("SELECT a.id, CAST(j.value AS text) FROM audit a, json_each(CAST(a.snapshot AS json)) j "
+	                                "WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%%' "
+	                                "AND strpos(a.snapshot, '\"%s\":[') > 0 AND strpos(a.snapshot, '\"branch\":') > 0 "
+	                                "AND j.key = '%s' AND strpos(CAST(j.value AS text), '\"branch\":') > 0 "
+	                                "ORDER BY a.id DESC LIMIT 1",
+	                                name, name);
+	struct xf_db_stmt *stmt;
+	int rc = prepare_upto(st, sql, upto, &stmt, err);
+	free(sql);
+	if (rc != XF_OK)
+		return rc;
+	int step = xf_db_step(stmt);
+	if (step == XF_DB_ROW) {
+		*id = xf_db_column_int64(stmt, 0);
+		*value = xstrdup(col_text(stmt, 1));
+	}
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
+}
+
+/* One branch's rows of a whole table's array (a row without a branch is branch 1's), in its
+ * order and as written there. */
+static char *branch_part(struct xf_store *st, const char *array, int64_t branch)
+{
+	static const char *const sql[] = {
+		[XF_DB_SQLITE] = "SELECT '[' || coalesce(group_concat(value, ','), '') || ']' FROM (SELECT value "
+		                 "FROM json_each(?1) WHERE coalesce(json_extract(value, '$.branch'), 1) = ?2 ORDER BY key)",
+		[XF_DB_POSTGRESQL] = "SELECT '[' || coalesce(string_agg(CAST(e.v AS text), ',' ORDER BY e.n), '') || ']' "
+		                     "FROM json_array_elements(CAST(?1 AS json)) WITH ORDINALITY AS e(v, n) "
+		                     "WHERE coalesce(CAST(e.v ->> 'branch' AS bigint), 1) = ?2",
+	};
+	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
+	if (stmt == NULL)
+		return NULL;
+	xf_db_bind_text(stmt, 1, array, -1);
+	xf_db_bind_int64(stmt, 2, branch);
+	char *v = xf_db_step(stmt) == XF_DB_ROW ? xstrdup(col_text(stmt, 0)) : NULL;
+	xf_db_finalize(stmt);
+	return v;
+}
+
+/* Compares a whole table (one branch's rows, for a table kept whole per branch) with the newest
+ * snapshot of its key (or its part of the whole table's older snapshot old, numbered old_id,
+ * when that is the newer); false when the caller wants no more. */
+static bool check_whole(struct xf_store *st, int t, int64_t branch, int64_t old_id, const char *old,
+                        xf_row_fault_fn fn, void *ctx, long *rows, int *rc, struct xf_err *err)
+{
+	struct xf_buf cur;
+	buf_init(&cur);
+	if ((*rc = whole_table_json(st, t, branch, &cur, err)) != XF_OK) {
+		buf_free(&cur);
+		return false;
+	}
+	(*rows)++;
+	char key[96];
+	whole_key(t, branch, key, sizeof key);
+	char *sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_table(st));
+	struct xf_db_stmt *stmt = prepare(st, sql);
+	free(sql);
+	if (stmt == NULL) {
+		buf_free(&cur);
+		*rc = chain_fail(st, "比对记录", err);
+		return false;
+	}
+	xf_db_bind_text(stmt, 1, key, -1);
+	int64_t audit_id = 0;
+	bool differs = true, more = true;
+	char *part = NULL; /* the branch's part of the older whole snapshot, when that is the newer */
+	if (xf_db_step(stmt) == XF_DB_ROW) {
+		char digest[65];
+		xf_sha256_hex(cur.data, cur.len, digest);
+		audit_id = xf_db_column_int64(stmt, 0);
+		differs = xf_db_column_type(stmt, 1) == XF_DB_NULL || strcmp(col_text(stmt, 1), digest) != 0;
+	} else {
+		differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
+	}
+	xf_db_finalize(stmt);
+	if (old != NULL && old_id >= audit_id) {
+		if ((part = branch_part(st, old, branch)) == NULL) {
+			buf_free(&cur);
+			*rc = chain_fail(st, "比对记录", err);
+			return false;
+		}
+		audit_id = old_id;
+		differs = strcmp(part, cur.data) != 0;
+	}
+	if (differs)
+		more = report_fault_as(st, t, key, audit_id, part, cur.data, fn, ctx, rc, err);
+	free(part);
+	buf_free(&cur);
+	return more;
+}
+
+/* Orders branch ids. */
+static int cmp_branch(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The branches a table kept whole per branch is checked for, in order: those with rows in it
+ * and those with a snapshot key ("number_seq": 1, "number_seq@<n>": n; a key naming no branch
+ * counts as one that names a branch with no rows, so its snapshot is reported). */
+static int snapshot_branches(struct xf_store *st, int t, const char *old, int64_t **out, size_t *n,
+                             xf_row_fault_fn fn, void *ctx, bool *more, struct xf_err *err)
+{
+	const char *name = tracked_tables[t].table;
+	size_t cap = 16;
+	int64_t *v = xrealloc(NULL, cap * sizeof *v);
+	*n = 0;
+	char *table_sql = xasprintf("SELECT DISTINCT branch FROM %s\"%s\"", main_schema(st), name);
+	char *key_sql = xasprintf("SELECT key, audit_id FROM %s WHERE key = ?1 OR substr(key, 1, %zu) = ?2", latest_table(st),
+	                          strlen(name) + 1);
+	char at[96];
+	snprintf(at, sizeof at, "%s@", name);
+	int rc = XF_OK;
+	for (int pass = 0; pass < 2 && rc == XF_OK; pass++) {
+		struct xf_db_stmt *stmt = prepare(st, pass == 0 ? table_sql : key_sql);
+		if (stmt == NULL) {
+			rc = chain_fail(st, "比对记录", err);
+			break;
+		}
+		if (pass == 1) {
+			xf_db_bind_text(stmt, 1, name, -1);
+			xf_db_bind_text(stmt, 2, at, -1);
+		}
+		int step = XF_DB_DONE;
+		while (*more && (step = xf_db_step(stmt)) == XF_DB_ROW) {
+			int64_t b;
+			if (pass == 0) {
+				b = xf_db_column_int64(stmt, 0);
+			} else {
+				const char *key = col_text(stmt, 0);
+				char *end = NULL;
+				b = strcmp(key, name) == 0 ? 1 : strtoll(key + strlen(at), &end, 10);
+				if (end != NULL && (*end != '\0' || end == key + strlen(at) || b <= 1)) {
+					/* A forged key: reported as a snapshot whose rows are gone. */
+					char *k = xstrdup(key);
+					*more = report_fault(st, t, k, xf_db_column_int64(stmt, 1), NULL, fn, ctx, &rc, err);
+					free(k);
+					continue;
+				}
+			}
+			if (*n == cap)
+				v = xrealloc(v, (cap *= 2) * sizeof *v);
+			v[(*n)++] = b;
+		}
+		xf_db_finalize(stmt);
+		if (*more && step != XF_DB_DONE && rc == XF_OK)
+			rc = chain_fail(st, "比对记录", err);
+	}
+	free(table_sql);
+	free(key_sql);
+	/* ... and those with rows in the older whole snapshot (branch 1's have no branch there) */
+	for (const char *p = old ? strstr(old, "\"branch\":") : NULL; p; p = strstr(p + 1, "\"branch\":")) {
+		if (*n == cap)
+			v = xrealloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = strtoll(p + 9, NULL, 10);
+	}
+	qsort(v, *n, sizeof *v, cmp_branch);
+	size_t u = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (u == 0 || v[u - 1] != v[i])
+			v[u++] = v[i];
+	*n = u;
+	*out = v;
+	return rc;
 }
 
 /* Compares every covered row with its newest snapshot in the records 1 to upto. */
@@ -1916,36 +2157,21 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		struct xf_db_stmt *stmt;
 		char *sql;
 		if (tracked_tables[t].whole_order) {
-			struct xf_buf cur;
-			buf_init(&cur);
-			if ((rc = whole_table_json(st, t, &cur, err)) != XF_OK) {
-				buf_free(&cur);
-				break;
+			if (!split_by_branch(c, t)) {
+				more = check_whole(st, t, 1, 0, NULL, fn, ctx, rows, &rc, err);
+				continue;
 			}
-			(*rows)++;
-			sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_name);
-			stmt = prepare(st, sql);
-			free(sql);
-			if (stmt == NULL) {
-				buf_free(&cur);
-				rc = chain_fail(st, "比对记录", err);
-				break;
-			}
-			xf_db_bind_text(stmt, 1, name, -1);
-			int64_t audit_id = 0;
-			bool differs = true;
-			if (xf_db_step(stmt) == XF_DB_ROW) {
-				char digest[65];
-				xf_sha256_hex(cur.data, cur.len, digest);
-				audit_id = xf_db_column_int64(stmt, 0);
-				differs = strcmp(col_text(stmt, 1), digest) != 0;
-			} else {
-				differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
-			}
-			xf_db_finalize(stmt);
-			if (differs)
-				more = report_fault(st, t, name, audit_id, cur.data, fn, ctx, &rc, err);
-			buf_free(&cur);
+			/* Every branch with rows in the table or a snapshot key of its own, or rows in
+			 * a snapshot of the whole table from before. */
+			int64_t *branches = NULL, old_id;
+			size_t nb = 0;
+			char *old;
+			if ((rc = old_whole(st, t, upto, &old_id, &old, err)) == XF_OK &&
+			    (rc = snapshot_branches(st, t, old, &branches, &nb, fn, ctx, &more, err)) == XF_OK)
+				for (size_t k = 0; k < nb && more && rc == XF_OK; k++)
+					more = check_whole(st, t, branches[k], old_id, old, fn, ctx, rows, &rc, err);
+			free(branches);
+			free(old);
 			continue;
 		}
 		/* Rows whose newest snapshot is missing or differs. */

@@ -423,7 +423,7 @@ int store_bulk_raise_seq(struct xf_bulk *b, int64_t branch, int year, int seq, s
 	xf_db_reset(b->raise_seq);
 	if (step != XF_DB_DONE)
 		return store_db_fail(b->st, err, "更新编号顺序");
-	store_chain_note(b->st, "number_seq", 0);
+	store_chain_note(b->st, "number_seq", 1); /* branch 1's rows (the import numbers its own) */
 	return XF_OK;
 }
 

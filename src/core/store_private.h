@@ -133,7 +133,8 @@ int store_chain_attach(struct xf_store *st, struct xf_err *err);
 void store_chain_detach(struct xf_store *st);
 /* Notes a row of table the write path just wrote (inserted, updated or deleted), so its
  * snapshot goes into the audit record that commits with it; a table kept whole is noted as
- * such whatever rowid says. Every write to a covered table calls it (no update hook). */
+ * such whatever rowid says (number_seq, kept whole per branch: rowid is the branch, 0 branch
+ * 1). Every write to a covered table calls it (no update hook). */
 void store_chain_note(struct xf_store *st, const char *table, int64_t rowid);
 /* Notes every row of each covered table a script (a migration) writes. */
 int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err *err);

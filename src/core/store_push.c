@@ -825,7 +825,7 @@ int store_push_numbering(struct xf_store *src, struct xf_store *hq, int64_t bran
 	if (rc == XF_OK && step == XF_DB_ERROR)
 		rc = store_db_fail(src, err, "读取分行的编号顺序");
 	if (rc == XF_OK)
-		store_chain_note(hq, "number_seq", 0);
+		store_chain_note(hq, "number_seq", branch); /* the pushed branch's rows */
 	xf_db_finalize(read);
 	xf_db_finalize(put);
 	return rc;

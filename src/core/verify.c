@@ -110,7 +110,12 @@ static void row_name(struct xf_store *st, const struct xf_row_fault *f, char *ou
 {
 	const char *colon = strchr(f->key, ':');
 	if (colon == NULL) {
-		snprintf(out, size, "%s表（%s）", table_label(f->table), f->table);
+		/* A table kept whole per branch: number_seq@3 is branch 3's rows. */
+		const char *at = strchr(f->key, '@');
+		if (at)
+			snprintf(out, size, "%s表 分行 %s（%s）", table_label(f->table), at + 1, f->key);
+		else
+			snprintf(out, size, "%s表（%s）", table_label(f->table), f->table);
 		return;
 	}
 	struct xf_fields row;

@@ -517,6 +517,8 @@ static void test_command_line_filters(void **state)
 	offices_close(&o);
 }
 
+static char *newest_snapshot(struct xf_store *st);
+
 /* A store of one office made at schema version 16, with cases and their audit records, opened
  * by this program: migrated to 17, verified, every number, list and count as before, its
  * branch the own one with no code. */
@@ -650,6 +652,15 @@ static void test_upgrade_from_16(void **state)
 		fail_msg("register: %s", err.msg);
 	fields_free(&f);
 	assert_string_equal(number, "2025年第0004号");
+	/* its record snapshots the sequence under the key it always had, and it verifies */
+	char *snap = newest_snapshot(st);
+	if (strstr(snap, "\"number_seq\":[{\"year\":2025,\"last\":4}]") == NULL)
+		fail_msg("the upgraded store's snapshot: %s", snap);
+	free(snap);
+	assert_int_equal(verify_store(st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err), XF_OK);
+	if (v.failures != 0)
+		fail_msg("the upgraded store fails verify after registering:\n%s", v.text.data);
+	verify_free(&v);
 	session_close(&admin);
 	store_close(st);
 	if (test_on_pg())
@@ -657,6 +668,127 @@ static void test_upgrade_from_16(void **state)
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
+}
+
+/* The newest record's snapshot. */
+static char *newest_snapshot(struct xf_store *st)
+{
+	struct xf_db_stmt *stmt;
+	struct xf_err err;
+	if (xf_db_prepare(store_db(st), "SELECT snapshot FROM audit ORDER BY id DESC LIMIT 1", &stmt, &err) != XF_OK)
+		fail_msg("snapshot: %s", err.msg);
+	assert_int_equal(xf_db_step(stmt), XF_DB_ROW);
+	char *v = xstrdup(xf_db_column_text(stmt, 0));
+	xf_db_finalize(stmt);
+	return v;
+}
+
+/* How many times needle occurs in s. */
+static int occurrences(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Verifies the store; returns the failures, the report in *text (freed by the caller). */
+static int verify_text(struct xf_store *st, char **text)
+{
+	struct xf_verify v;
+	struct xf_err err;
+	if (verify_store(st, XF_VERIFY_KEEP_ANCHOR | XF_VERIFY_NEW_ANCHOR, NULL, &v, &err) != XF_OK)
+		fail_msg("verify: %s", err.msg);
+	int failures = v.failures;
+	*text = xstrdup(v.text.data ? v.text.data : "");
+	verify_free(&v);
+	return failures;
+}
+
+/* A registration's record snapshots its own branch's number sequence only (number_seq for
+ * branch 1, number_seq@<branch> for the others), however many branches number cases; verify
+ * checks each branch's sequence against its own newest snapshot and names the one tampered. */
+static void test_number_seq_per_branch(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_store *st = o.fx.st;
+	char number[32], want[160], key[64];
+	/* HQ's keeps the key the one-office store always had, rows as they always were */
+	register_as(&o, &o.fx.clerk, "王二", "13900000011", number);
+	char *snap = newest_snapshot(st);
+	if (strstr(snap, "\"number_seq\":[{\"year\":2026,\"last\":2}]") == NULL)
+		fail_msg("HQ's snapshot: %s", snap);
+	assert_int_equal(occurrences(snap, "\"number_seq"), 1);
+	free(snap);
+	/* BJ's: its own row only, under its own key */
+	register_as(&o, &o.bjclerk, "张二", "13900000012", number);
+	snap = newest_snapshot(st);
+	snprintf(key, sizeof key, "\"number_seq@%lld\":", (long long)o.bj);
+	snprintf(want, sizeof want, "%s[{\"year\":2026,\"last\":2,\"branch\":%lld}]", key, (long long)o.bj);
+	if (strstr(snap, want) == NULL)
+		fail_msg("BJ's snapshot: %s\nwant %s", snap, want);
+	assert_int_equal(occurrences(snap, "\"number_seq"), 1);
+	free(snap);
+	/* eight more branches number cases: BJ's next snapshot of the sequence is no larger */
+	for (int i = 0; i < 8; i++) {
+		char code[16], user[16];
+		int64_t id;
+		struct xf_err err;
+		snprintf(code, sizeof code, "GZ%02d", i);
+		snprintf(user, sizeof user, "gz%02d", i);
+		assert_int_equal(branch_add(&o.fx.admin, code, "广州分行", NULL, &id, &err), XF_OK);
+		add_user(&o, user, "operator", "", code);
+		struct xf_session s;
+		login(&o, user, &s);
+		register_as(&o, &s, "赵广州", "13900000020", number);
+		session_close(&s);
+	}
+	register_as(&o, &o.bjclerk, "张三", "13900000013", number);
+	snap = newest_snapshot(st);
+	snprintf(want, sizeof want, "%s[{\"year\":2026,\"last\":3,\"branch\":%lld}]", key, (long long)o.bj);
+	if (strstr(snap, want) == NULL)
+		fail_msg("BJ's snapshot among 11 branches: %s\nwant %s", snap, want);
+	assert_int_equal(occurrences(snap, "\"number_seq"), 1);
+	free(snap);
+	char *text;
+	if (verify_text(st, &text) != 0)
+		fail_msg("verify over 11 branches:\n%s", text);
+	free(text);
+	/* SH's sequence raised behind the program's back: found, and named as SH's */
+	struct xf_err err;
+	char *sql = xasprintf("UPDATE number_seq SET last = last + 5 WHERE branch = %lld", (long long)o.sh);
+	assert_int_equal(xf_db_exec(store_db(st), sql, &err, "test"), XF_OK);
+	free(sql);
+	snprintf(key, sizeof key, "number_seq@%lld", (long long)o.sh);
+	if (verify_text(st, &text) == 0 || strstr(text, key) == NULL || strstr(text, "编号序列") == NULL)
+		fail_msg("verify passed SH's raised sequence or did not name it:\n%s", text);
+	snprintf(want, sizeof want, "number_seq@%lld", (long long)o.bj);
+	assert_null(strstr(text, want));
+	free(text);
+	/* put back, it verifies; HQ's raised is named by the old key */
+	sql = xasprintf("UPDATE number_seq SET last = last - 5 WHERE branch = %lld", (long long)o.sh);
+	assert_int_equal(xf_db_exec(store_db(st), sql, &err, "test"), XF_OK);
+	free(sql);
+	if (verify_text(st, &text) != 0)
+		fail_msg("verify after putting back:\n%s", text);
+	free(text);
+	assert_int_equal(xf_db_exec(store_db(st), "UPDATE number_seq SET last = last + 1 WHERE branch = 1", &err, "test"),
+	                 XF_OK);
+	if (verify_text(st, &text) == 0 || strstr(text, "（number_seq）") == NULL)
+		fail_msg("verify passed HQ's raised sequence:\n%s", text);
+	free(text);
+	assert_int_equal(xf_db_exec(store_db(st), "UPDATE number_seq SET last = last - 1 WHERE branch = 1", &err, "test"),
+	                 XF_OK);
+	/* SH's rows deleted: its snapshot's rows are gone */
+	sql = xasprintf("DELETE FROM number_seq WHERE branch = %lld", (long long)o.sh);
+	assert_int_equal(xf_db_exec(store_db(st), sql, &err, "test"), XF_OK);
+	free(sql);
+	if (verify_text(st, &text) == 0 || strstr(text, key) == NULL)
+		fail_msg("verify passed SH's deleted sequence:\n%s", text);
+	free(text);
+	offices_close(&o);
 }
 
 int main(void)
@@ -670,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_departments_per_branch),
 		cmocka_unit_test(test_command_line_filters),
 		cmocka_unit_test(test_upgrade_from_16),
+		cmocka_unit_test(test_number_seq_per_branch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
