@@ -815,34 +815,37 @@ static int pg_begin(struct pg_db *d, const char *sql)
 	return 0;
 }
 
-/* Begins the one write transaction: the writers' advisory lock, exclusive (waiting at most the
- * busy timeout, the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), and the NOTIFY
- * that the commit delivers. READ COMMITTED: each statement after the lock sees every earlier
- * writer's commit. Every write but a case's move: an account's failed logins counted, settings,
- * the reference lists, imports ... keep the store to themselves, as on SQLite. */
-static int pg_begin_write(struct xf_db *db)
+/* Begins a write transaction under the writers' advisory lock taken by lock_fn (waiting at most
+ * the busy timeout, the connection's lock_timeout, as SQLite's BEGIN IMMEDIATE does), with the
+ * NOTIFY that the commit delivers. READ COMMITTED: each statement after the lock sees every
+ * earlier writer's commit. */
+static int pg_begin_locked(struct xf_db *db, const char *lock_fn)
 {
 	char sql[160];
-	snprintf(sql, sizeof sql,
-	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" PRId64 "); NOTIFY " PG_CHANNEL,
-	         PG_WRITER_LOCK);
+	snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT %s(%" PRId64 "); NOTIFY " PG_CHANNEL,
+	         lock_fn, PG_WRITER_LOCK);
 	return pg_begin((struct pg_db *)db, sql);
 }
 
-/* Begins a case's move: the writers' lock shared, so moves overlap one another and wait only
- * for a writer that has the store alone. What must be one at a time among them locks only
- * itself, as late as it can, held to the commit: the case's row (UPDATE ... WHERE version = ?:
- * one winner of a contested move), the branch's numbers, counts and cases (its advisory lock,
- * pg/022: store_next_seq, store_update, pending_counts' trigger), the audit chain's head (its
- * advisory lock, taken at the commit when the records are written: store_chain.c). Each waits
- * at most the busy timeout; each statement after a lock sees the commits of whoever held it. */
+/* Begins the one write transaction: the writers' lock exclusive. Every write but a case's move
+ * and a login's count: settings, the reference lists, imports ... keep the store to themselves,
+ * as on SQLite. */
+static int pg_begin_write(struct xf_db *db)
+{
+	return pg_begin_locked(db, "pg_advisory_xact_lock");
+}
+
+/* Begins a case's move (or a login's count): the writers' lock shared, so moves overlap one
+ * another and wait only for a writer that has the store alone. What must be one at a time among
+ * them locks only itself, as late as it can, held to the commit: the case's row (UPDATE ... WHERE
+ * version = ?: one winner of a contested move), the branch's numbers, counts and cases (its
+ * advisory lock, pg/022: store_next_seq, store_update, pending_counts' trigger), the audit chain's
+ * head (its advisory lock, taken at the commit when the records are written: store_chain.c), a
+ * login's account name (store_begin_login). Each waits at most the busy timeout; each statement
+ * after a lock sees the commits of whoever held it. */
 static int pg_begin_write_shared(struct xf_db *db)
 {
-	char sql[160];
-	snprintf(sql, sizeof sql,
-	         "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock_shared(%" PRId64 "); NOTIFY " PG_CHANNEL,
-	         PG_WRITER_LOCK);
-	return pg_begin((struct pg_db *)db, sql);
+	return pg_begin_locked(db, "pg_advisory_xact_lock_shared");
 }
 
 /* Begins a read-only transaction on one snapshot, taken at once by a first query. */
