@@ -56,23 +56,24 @@ static bool allowed(const struct ui *ui, const struct menu_item *it)
 /* The key hints: the item keys this operator has, and the keys that work here. */
 static void menu_hints(const struct ui *ui, char *out, size_t n)
 {
-	/* Runs of consecutive keys as 1-6: "1-6 8 9 b". */
+	/* The keys in menu order, once each, then runs of consecutive ones as 1-7: "1-7 d". */
+	wint_t own[sizeof items / sizeof items[0]];
+	size_t n_own = 0;
+	for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+		if (allowed(ui, &items[i]) && (n_own == 0 || own[n_own - 1] != items[i].key))
+			own[n_own++] = items[i].key;
 	char keys[64] = "";
-	size_t n_items = sizeof items / sizeof items[0];
-	for (size_t i = 0; i < n_items; i++) {
-		if (!allowed(ui, &items[i]))
-			continue;
+	for (size_t i = 0; i < n_own; i++) {
 		size_t j = i;
-		while (j + 1 < n_items && allowed(ui, &items[j + 1]) && items[j + 1].key == items[j].key + 1)
+		while (j + 1 < n_own && own[j + 1] == own[j] + 1)
 			j++;
 		size_t used = strlen(keys);
-		if (j > i + 1)
-			snprintf(keys + used, sizeof keys - used, "%s%lc-%lc", used ? " " : "", (wint_t)items[i].key,
-			         (wint_t)items[j].key);
-		else
-			snprintf(keys + used, sizeof keys - used, "%s%lc", used ? " " : "", (wint_t)items[i].key);
-		if (j > i + 1)
+		if (j > i + 1) {
+			snprintf(keys + used, sizeof keys - used, "%s%lc-%lc", used ? " " : "", own[i], own[j]);
 			i = j;
+		} else {
+			snprintf(keys + used, sizeof keys - used, "%s%lc", used ? " " : "", own[i]);
+		}
 	}
 	snprintf(out, n, " %s 选择  ↑↓ 移动  回车 进入  F5 时限清单  F10 退出", keys);
 }

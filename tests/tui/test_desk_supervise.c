@@ -51,6 +51,8 @@ static void urge_and_answer(void **state)
 	free(list);
 
 	open_desk(&t, &e, "bjhead", NULL);
+	/* The head's keys in runs, 1-7 then d (not "1 2-7 d": the handler's own 1 between them). */
+	must_see(&t, " 1-7 d 选择", 2000);
 	term_send(&t, "d");
 	must_see(&t, "督办：待本机构答复", 3000);
 	must_see(&t, "BJ01-2026年第0001号", 2000);
