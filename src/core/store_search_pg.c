@@ -708,8 +708,7 @@ static int compile_match(struct xf_db *db, const char *match, int first, bool ex
 	if (rc == XF_OK && !m->none)
 		rc = choose_lead(db, ph, n, &lead, err);
 	bool by_facets = false;
-	struct xf_buf filters;
-	buf_init(&filters);
+	struct xf_buf filters = {0}; /* facets_lead opens it */
 	if (rc == XF_OK && !m->none && !exact)
 		rc = facets_lead(db, ph, n, lead, &by_facets, &filters, err);
 	if (rc != XF_OK) {
