@@ -77,7 +77,7 @@ static int put_rows(struct xf_store *st, const struct search_pg_doc *docs, size_
 
 /* One round of a flush, one statement: takes up to FLUSH_BATCH noted cases off search_dirty,
  * deletes their index rows (those search_rows points at, and any under the rows they get now:
- * a changed receipt date moves the row; their tokens go by the cascade) and reads their texts
+ * a changed receipt date moves the row; and their tokens) and reads their texts
  * from search_source, in row order, each row beside the count taken off (one row of NULLs when
  * none of them has a case). The cases are looked up by their ids as one array (a join on them
  * read the whole view); no parameter, so the server plans it once per connection (the view's
@@ -89,8 +89,10 @@ static const char flush_round_sql[] =
 	" (SELECT case_id FROM search_dirty ORDER BY case_id LIMIT " STR(FLUSH_BATCH) ") RETURNING case_id), "
 	"fresh AS (SELECT case_id, row, texts, people, numbers, facets FROM search_source "
 	" WHERE case_id = ANY (ARRAY(SELECT case_id FROM dirty))), "
-	"gone AS (DELETE FROM search WHERE rowid = ANY (ARRAY(SELECT row FROM search_rows "
-	" WHERE case_id = ANY (ARRAY(SELECT case_id FROM dirty)) UNION SELECT row FROM fresh))) "
+	"old AS (SELECT row FROM search_rows WHERE case_id = ANY (ARRAY(SELECT case_id FROM dirty)) "
+	" UNION SELECT row FROM fresh), "
+	"gone AS (DELETE FROM search WHERE rowid = ANY (ARRAY(SELECT row FROM old))), "
+	"tokens_gone AS (DELETE FROM search_tokens WHERE row = ANY (ARRAY(SELECT row FROM old))) "
 	"SELECT d.n, f.row, f.texts, f.people, f.numbers, f.facets "
 	"FROM (SELECT count(*) AS n FROM dirty) d LEFT JOIN fresh f ON true ORDER BY f.row";
 

@@ -13,8 +13,10 @@
 /* Index rows, and tokens, written by one statement: a few megabytes of parameters at most. */
 enum { DOCS_PER_STATEMENT = 500, TOKENS_PER_STATEMENT = 20000 };
 
-/* Forgets index rows; their tokens go with them (the foreign key's cascade). */
-static const char delete_rows_sql[] = "DELETE FROM search WHERE rowid = ANY (CAST(?1 AS bigint[]))";
+/* Forgets index rows and their tokens (no foreign key joins them since pg/025). */
+static const char delete_rows_sql[] =
+	"WITH tokens AS (DELETE FROM search_tokens WHERE row = ANY (CAST(?1 AS bigint[]))) "
+	"DELETE FROM search WHERE rowid = ANY (CAST(?1 AS bigint[]))";
 
 /* The index's columns, in search_tokens' numbering. */
 static const char *const columns[] = {"texts", "people", "numbers", "facets"};
@@ -368,7 +370,7 @@ int search_pg_put_absent(struct xf_db *db, const struct search_pg_doc *docs, siz
 	return rc;
 }
 
-/* Deletes index rows (their tokens go with them). */
+/* Deletes index rows and their tokens. */
 int search_pg_delete(struct xf_db *db, const int64_t *rows, size_t n, struct xf_err *err)
 {
 	struct xf_buf arr;

@@ -1,0 +1,6 @@
+-- xinfang schema, version 25: nothing changes on SQLite.
+--
+-- PostgreSQL's version 25 (data/schema/pg/025_search_tokens_unkeyed.sql) drops the foreign key
+-- from its token table to its index rows, which made a first push's tokens three times slower
+-- to write; the program deletes a row's tokens itself now. FTS5 keeps its own tokens on
+-- SQLite; the version is raised here too so that both backends hold the same numbers.
