@@ -5,44 +5,20 @@
  * previous hash and its own content; the checks `xinfang verify` makes; online backup and
  * restore. Speaks the storage seam; the catalogue and JSON in SQL are per dialect, the online
  * backup API is SQLite's. */
-#include "xinfang/store_chain.h"
-
-#include <errno.h>
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "store_db.h"
 #include "sha256.h"
-#include "store_private.h"
+#include "store_chain_int.h"
 #include "xinfang/clock.h"
 #include "xinfang/fileperm.h"
 #include "xinfang/store_push.h"
 
-/* A table the snapshots cover; a small reference table is snapshotted whole, in key order.
- * number_seq is kept whole per branch: every registration raises one branch's row, and a
- * snapshot of the whole table (one row per branch and year) would put every branch's rows
- * into every registration's record (about 250 kB at a head office of 1,000 branches), built
- * inside the write transaction; and on PostgreSQL a writer of one branch reading the whole
- * table can miss another branch's concurrent increment, so the newest snapshot could
- * disagree with the table. Per branch, a writer snapshots only the rows its own transaction
- * raised (its branch's row is locked by its own UPDATE), so the newest snapshot of each
- * branch is the branch's rows as committed. Noting such a table carries the branch as its
- * rowid (0: branch 1); its snapshot key is the table's name for branch 1 (a one-office store's
- * whole table is branch 1's rows: its records look as they always did) and "name@<branch>"
- * for the others, each the array of that branch's rows in key order. */
-struct tracked {
-	const char *table;
-	const char *whole_order; /* NULL: one snapshot per row, keyed by id */
-	bool per_branch;         /* kept whole per branch (its "branch" column; from schema 17) */
-};
-
-static const struct tracked tracked_tables[] = {
+const struct tracked chain_tracked_tables[] = {
 	{"cases", NULL, false},          {"petitioners", NULL, false},   {"operators", NULL, false},
 	{"instructions", NULL, false},   {"transfers", NULL, false},     {"returns", NULL, false},
 	{"outcomes", NULL, false},       {"replies", NULL, false},       {"extensions", NULL, false},
@@ -54,40 +30,9 @@ static const struct tracked tracked_tables[] = {
 	{"jrt_codes", "axis, code", false}, {"imports", NULL, false},      {"branches", "id", false},
 	{"branch_moves", NULL, false},   {"supervisions", NULL, false},
 };
-enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
-/* A row written since the last audit record (rowid 0 for a whole table), with its canonical
- * JSON when the writer built it from the values it wrote (NULL: read through SQL). */
-struct touched {
-	int table;
-	int64_t rowid;
-	char *json;
-};
-
-/* How a row's canonical JSON renders one column: its name, and the value of its declared
- * default (a column holding it is left out); for rows built from the text values they were
- * inserted with (store_chain_hold_row), whether it is the rowid, its affinity, and its default
- * as such a row would hold it. */
-struct held_column {
-	char *name;
-	bool rowid;    /* INTEGER PRIMARY KEY */
-	bool integer;  /* INTEGER affinity (else TEXT) */
-	char *dflt;    /* NULL: no default */
-	enum xf_db_type dtype; /* the default's value as SQL gives it (XF_DB_NULL: none) */
-	char *dtext;           /* ... as text */
-	int64_t dint;
-	double dnum;
-};
-
-/* A table's columns; usable false (for held rows) when some column is neither INTEGER nor
- * TEXT or has a default that is not a plain literal (then those rows are read back). */
-struct held_table {
-	struct held_column *v;
-	int n;
-	bool usable;
-	char *select; /* t."a", t."b" ... in table order, for reading rows of main."table" t */
-	char *key;    /* the rowid's column, quoted ("rowid" when it has none) */
-};
+_Static_assert(sizeof chain_tracked_tables / sizeof chain_tracked_tables[0] == NTRACKED,
+               "NTRACKED counts the covered tables");
 
 /* A record appended on PostgreSQL, held until the commit (store_chain_flush) writes it under the
  * chain head's lock: what it says, and the rows written before it that its snapshot covers. */
@@ -98,34 +43,15 @@ struct deferred {
 	size_t n, cap;
 };
 
-/* Statements every record uses, prepared once per schema. */
-enum { S_COOKIE, S_LAST, S_INSERT, S_LOCK, S_ROW, S_COUNT = S_ROW + NTRACKED };
-
 /* The chain head's advisory lock on PostgreSQL ("xf", 2; the writers' lock of earlier versions
  * was 1): held from a transaction's first append to its commit. */
 #define CHAIN_LOCK_KEY "8675621732175839234" /* 0x7866000000000002 */
 
-struct xf_chain {
-	struct xf_db_stmt *stmts[S_COUNT];
-	struct touched *v;
-	size_t n, cap;
-	char actor[64];          /* the operator of the latest record, for "write" records */
-	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
-	uint64_t checked_epoch;  /* the transaction (xf_db_epoch) in which that was last checked, 0: none */
-	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
-	bool has_branch_column;  /* ... and branch (schema version 17) */
-	int64_t branch;          /* the branch the next records belong to (0: the store's own, 1) */
-	struct held_table held[NTRACKED]; /* each covered table's columns (n 0: not covered) */
-	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
-	struct deferred *later; /* PostgreSQL: the transaction's records, written at its commit */
-	size_t nlater, caplater;
-};
-
 /* Index of a tracked table, -1 when the trail does not cover it. */
-static int tracked_index(const char *table)
+int chain_tracked_index(const char *table)
 {
 	for (int i = 0; i < NTRACKED; i++)
-		if (strcmp(tracked_tables[i].table, table) == 0)
+		if (strcmp(chain_tracked_tables[i].table, table) == 0)
 			return i;
 	return -1;
 }
@@ -135,16 +61,16 @@ const char *const *store_chain_tables(void)
 {
 	static const char *names[NTRACKED + 1];
 	for (int i = 0; i < NTRACKED; i++)
-		names[i] = tracked_tables[i].table;
+		names[i] = chain_tracked_tables[i].table;
 	return names;
 }
 
 /* Notes a row written since the last audit record (rowid 0 for a whole table). */
 static void note_row(struct xf_chain *c, int t, int64_t rowid)
 {
-	if (tracked_tables[t].per_branch)
+	if (chain_tracked_tables[t].per_branch)
 		rowid = rowid > 0 ? rowid : 1; /* the branch */
-	else if (tracked_tables[t].whole_order)
+	else if (chain_tracked_tables[t].whole_order)
 		rowid = 0;
 	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid) {
 		/* Written again: what the writer held may no longer be the row. */
@@ -168,13 +94,13 @@ static void note_row(struct xf_chain *c, int t, int64_t rowid)
 void store_chain_note(struct xf_store *st, const char *table, int64_t rowid)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int t = tracked_index(table);
+	int t = chain_tracked_index(table);
 	if (c != NULL && t >= 0)
 		note_row(c, t, rowid);
 }
 
 /* Empties the list of noted rows. */
-static void forget_touched(struct xf_chain *c)
+void chain_forget_touched(struct xf_chain *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].json);
@@ -201,11 +127,6 @@ static void forget_later(struct xf_chain *c)
 	c->nlater = 0;
 }
 
-static int refresh_schema(struct xf_store *st, struct xf_err *err);
-static char *default_text(const char *dflt);
-static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
-static const char *col_text(struct xf_db_stmt *stmt, int i);
-
 /* Applies migration 5 and seals, once, on a store whose version passed 5 without it. */
 static int late_migration(struct xf_store *st, struct xf_err *err)
 {
@@ -214,7 +135,7 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 	/* A PostgreSQL store is made at the newest version by init: it never lacks the chain. */
 	if (rc != XF_OK || version < XF_CHAIN_SCHEMA || xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
 		return rc;
-	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
+	if ((rc = chain_refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
 		return rc;
 	for (size_t i = 0; i < xf_migration_count; i++) {
 		if (xf_migrations[i].version != XF_CHAIN_SCHEMA)
@@ -224,7 +145,7 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 		struct xf_err ignored; /* said in the chain's own words */
 		if (xf_db_exec(store_db(st), xf_migrations[i].sql, &ignored, "") != XF_OK)
 			rc = chain_fail(st, "升级操作日志", err);
-		if (rc == XF_OK && (rc = refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
+		if (rc == XF_OK && (rc = chain_refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
 			rc = store_commit(st, err);
 		if (rc != XF_OK)
 			store_rollback(st);
@@ -260,7 +181,7 @@ int64_t store_chain_branch(struct xf_store *st)
 }
 
 /* Drops the cached column lists and the statements built on them (from `from` on). */
-static void forget_exprs(struct xf_chain *c, int from)
+void chain_forget_exprs(struct xf_chain *c, int from)
 {
 	for (int i = 0; i < NTRACKED; i++) {
 		for (int k = 0; k < c->held[i].n; k++) {
@@ -284,7 +205,7 @@ static void forget_exprs(struct xf_chain *c, int from)
 }
 
 /* A statement of a slot, prepared on first use; NULL when it cannot be prepared. */
-static struct xf_db_stmt *cached(struct xf_store *st, int slot, const char *sql)
+struct xf_db_stmt *chain_cached(struct xf_store *st, int slot, const char *sql)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_err ignored; /* the caller says it in its own words */
@@ -294,13 +215,13 @@ static struct xf_db_stmt *cached(struct xf_store *st, int slot, const char *sql)
 }
 
 /* Makes a cached statement ready for its next use (and lets go of its read lock). */
-static void done(struct xf_db_stmt *stmt)
+void chain_done(struct xf_db_stmt *stmt)
 {
 	xf_db_reset(stmt);
 }
 
 /* Prepares a statement of one use; NULL when it cannot be prepared. */
-static struct xf_db_stmt *prepare(struct xf_store *st, const char *sql)
+struct xf_db_stmt *chain_prepare(struct xf_store *st, const char *sql)
 {
 	struct xf_db_stmt *stmt = NULL;
 	struct xf_err ignored; /* the caller says it in its own words */
@@ -315,8 +236,8 @@ void store_chain_detach(struct xf_store *st)
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c == NULL)
 		return;
-	forget_exprs(c, 0);
-	forget_touched(c);
+	chain_forget_exprs(c, 0);
+	chain_forget_touched(c);
 	forget_later(c);
 	free(c->later);
 	free(c->v);
@@ -329,13 +250,13 @@ void store_chain_forget(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c) {
-		forget_touched(c);
+		chain_forget_touched(c);
 		forget_later(c);
 	}
 }
 
 /* Reports a failure of the chain's own statements. */
-static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
+int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
 {
 	struct xf_db *db = store_db(st);
 	enum xf_db_class cls = xf_db_errclass(db);
@@ -346,9 +267,16 @@ static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
 	return xf_err_set(err, XF_EIO, "%s失败：%s", what, xf_db_errdetail(db));
 }
 
+/* Text of a column, "" for NULL. */
+const char *chain_col_text(struct xf_db_stmt *stmt, int i)
+{
+	const char *v = xf_db_column_text(stmt, i);
+	return v ? v : "";
+}
+
 /* Whether a text is an integer as SQLite writes one back (no sign but -, no leading zero, at
  * most 18 digits): stored in an INTEGER column it reads back as the same digits. */
-static bool canonical_integer(const char *v)
+bool chain_canonical_integer(const char *v)
 {
 	const char *d = *v == '-' ? v + 1 : v;
 	size_t n = strspn(d, "0123456789");
@@ -374,8 +302,8 @@ static void held_add(struct held_table *h, const char *name, const char *dflt, c
 	if (dflt == NULL)
 		return;
 	if (n >= 2 && dflt[0] == '\'' && dflt[n - 1] == '\'' && !col->integer)
-		col->dflt = default_text(dflt);
-	else if (canonical_integer(dflt))
+		col->dflt = chain_default_text(dflt);
+	else if (chain_canonical_integer(dflt))
 		col->dflt = xstrdup(dflt);
 	else
 		h->usable = false;
@@ -396,7 +324,7 @@ static int read_defaults(struct xf_store *st, struct held_table *h, char **dflt)
 		buf_free(&b);
 		return XF_OK;
 	}
-	struct xf_db_stmt *stmt = prepare(st, b.data);
+	struct xf_db_stmt *stmt = chain_prepare(st, b.data);
 	buf_free(&b);
 	if (stmt == NULL || xf_db_step(stmt) != XF_DB_ROW) {
 		xf_db_finalize(stmt);
@@ -420,7 +348,7 @@ static int read_defaults(struct xf_store *st, struct held_table *h, char **dflt)
  * place in the primary key), on either backend: PostgreSQL's catalogue with its types named as
  * SQLite's (bigint and integer INTEGER, text TEXT, double precision REAL); its defaults come
  * back as PostgreSQL writes them and go through sqlite_default(). */
-static const char *const table_info_sql[] = {
+const char *const chain_table_info_sql[] = {
 	[XF_DB_SQLITE] = "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)",
 	[XF_DB_POSTGRESQL] =
 		"SELECT a.attname::text, pg_get_expr(d.adbin, d.adrelid), "
@@ -435,7 +363,7 @@ static const char *const table_info_sql[] = {
 
 /* The schema a table is read from in the chain's SQL: SQLite's main (never a TEMP table of
  * the same name), PostgreSQL's current schema. */
-static const char *main_schema(struct xf_store *st)
+const char *chain_main_schema(struct xf_store *st)
 {
 	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "main." : "";
 }
@@ -487,9 +415,9 @@ static char *sqlite_default(const char *pg, const char *type)
 	return v;
 }
 
-/* The declared default of the current row of a table_info_sql statement (column 1), as
+/* The declared default of the current row of a chain_table_info_sql statement (column 1), as
  * SQLite's catalogue writes it; NULL when there is none. A new string. */
-static char *info_default(struct xf_store *st, struct xf_db_stmt *stmt)
+char *chain_info_default(struct xf_store *st, struct xf_db_stmt *stmt)
 {
 	const char *d = xf_db_column_text(stmt, 1);
 	if (d == NULL)
@@ -501,8 +429,8 @@ static char *info_default(struct xf_store *st, struct xf_db_stmt *stmt)
 }
 
 /* Rebuilds the cached column lists when the schema changed (a migration, here or in another
- * process), from the backend's catalogue (table_info_sql). */
-static int refresh_schema(struct xf_store *st, struct xf_err *err)
+ * process), from the backend's catalogue (chain_table_info_sql). */
+int chain_refresh_schema(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
@@ -520,17 +448,17 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	int cookie;
 	struct xf_db_stmt *stmt;
 	if (dialect == XF_DB_SQLITE) {
-		if ((stmt = cached(st, S_COOKIE, "PRAGMA schema_version")) == NULL)
+		if ((stmt = chain_cached(st, S_COOKIE, "PRAGMA schema_version")) == NULL)
 			return chain_fail(st, "读取数据库结构", err);
 		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-		done(stmt);
+		chain_done(stmt);
 	} else if (c->schema_cookie > 0) {
 		/* schema_version was there (migrations never drop it): one statement, not two */
-		if ((stmt = cached(st, S_COOKIE, "SELECT version FROM schema_version")) == NULL)
+		if ((stmt = chain_cached(st, S_COOKIE, "SELECT version FROM schema_version")) == NULL)
 			return chain_fail(st, "读取数据库结构", err);
 		enum xf_db_step step = xf_db_step(stmt);
 		cookie = step == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-		done(stmt);
+		chain_done(stmt);
 		if (step == XF_DB_ERROR)
 			return chain_fail(st, "读取数据库结构", err);
 	} else if (store_version(st, &cookie, err) != XF_OK) {
@@ -540,10 +468,10 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
 		return XF_OK;
 	}
-	forget_exprs(c, S_LAST);
+	chain_forget_exprs(c, S_LAST);
 	c->has_chain_columns = false;
 	c->has_branch_column = false;
-	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
+	if ((stmt = chain_prepare(st, chain_table_info_sql[dialect])) == NULL)
 		return chain_fail(st, "读取数据库结构", err);
 	/* A row's canonical JSON leaves out the columns holding their declared default, so a
 	 * column a later migration adds with its default leaves every earlier snapshot valid. */
@@ -554,12 +482,12 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 		buf_init(&sel);
 		char **dflt = NULL;
 		xf_db_reset(stmt);
-		xf_db_bind_text(stmt, 1, tracked_tables[t].table, -1);
+		xf_db_bind_text(stmt, 1, chain_tracked_tables[t].table, -1);
 		h->usable = true;
 		while (xf_db_step(stmt) == XF_DB_ROW) {
-			const char *col = col_text(stmt, 0);
-			char *d = info_default(st, stmt);
-			held_add(h, col, d, col_text(stmt, 2), (int)xf_db_column_int64(stmt, 3));
+			const char *col = chain_col_text(stmt, 0);
+			char *d = chain_info_default(st, stmt);
+			held_add(h, col, d, chain_col_text(stmt, 2), (int)xf_db_column_int64(stmt, 3));
 			dflt = xrealloc(dflt, (size_t)h->n * sizeof *dflt);
 			dflt[h->n - 1] = d;
 			buf_printf(&sel, "%st.\"%s\"", h->n > 1 ? ", " : "", col);
@@ -581,14 +509,14 @@ static int refresh_schema(struct xf_store *st, struct xf_err *err)
 	}
 	if (rc != XF_OK) {
 		xf_db_finalize(stmt);
-		forget_exprs(c, S_LAST);
+		chain_forget_exprs(c, S_LAST);
 		return rc;
 	}
 	xf_db_reset(stmt);
 	xf_db_bind_text(stmt, 1, "audit", -1);
 	int chain_cols = 0;
 	while (xf_db_step(stmt) == XF_DB_ROW) {
-		const char *col = col_text(stmt, 0);
+		const char *col = chain_col_text(stmt, 0);
 		chain_cols += strcmp(col, "wall") == 0 || strcmp(col, "snapshot") == 0 || strcmp(col, "hash") == 0;
 		c->has_branch_column = c->has_branch_column || strcmp(col, "branch") == 0;
 	}
@@ -611,15 +539,8 @@ static void hash_field(struct xf_sha256 *ctx, const char *v)
 	xf_sha256_update(ctx, ";", 1);
 }
 
-/* The fields of one audit record as the chain hashes them. */
-struct record {
-	int64_t id;
-	const char *at, *wall, *op, *action, *case_id, *before, *after, *snapshot, *hash;
-	int64_t branch; /* the branch the record belongs to (1: the store's own) */
-};
-
 /* SHA-256 over the previous hash and the record's content, as 64 lowercase hex digits. */
-static void record_hash(const char *prev, const struct record *r, char out[65])
+void chain_record_hash(const char *prev, const struct record *r, char out[65])
 {
 	struct xf_sha256 c, *ctx = &c;
 	unsigned char md[32];
@@ -646,16 +567,10 @@ static void record_hash(const char *prev, const struct record *r, char out[65])
 	xf_sha256_to_hex(md, out);
 }
 
-/* Text of a column, "" for NULL. */
-static const char *col_text(struct xf_db_stmt *stmt, int i)
-{
-	const char *v = xf_db_column_text(stmt, i);
-	return v ? v : "";
-}
-
 /* The SELECT every walk of the records uses. */
 static const char record_columns_17[] =
 	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, branch";
+
 static const char record_columns_16[] =
 	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, 1";
 
@@ -665,7 +580,7 @@ static const char *record_columns(struct xf_store *st)
 	struct xf_chain *c = *store_chain_slot(st);
 	/* A process that only reads (verify on a server) has not looked at the schema yet. */
 	struct xf_err ignored;
-	if (c && refresh_schema(st, &ignored) != XF_OK)
+	if (c && chain_refresh_schema(st, &ignored) != XF_OK)
 		return record_columns_16;
 	return c && c->has_branch_column ? record_columns_17 : record_columns_16;
 }
@@ -674,15 +589,15 @@ static const char *record_columns(struct xf_store *st)
 static void record_from(struct xf_db_stmt *stmt, struct record *r)
 {
 	r->id = xf_db_column_int64(stmt, 0);
-	r->at = col_text(stmt, 1);
-	r->wall = col_text(stmt, 2);
-	r->op = col_text(stmt, 3);
-	r->action = col_text(stmt, 4);
-	r->case_id = col_text(stmt, 5);
-	r->before = col_text(stmt, 6);
-	r->after = col_text(stmt, 7);
-	r->snapshot = col_text(stmt, 8);
-	r->hash = col_text(stmt, 9);
+	r->at = chain_col_text(stmt, 1);
+	r->wall = chain_col_text(stmt, 2);
+	r->op = chain_col_text(stmt, 3);
+	r->action = chain_col_text(stmt, 4);
+	r->case_id = chain_col_text(stmt, 5);
+	r->before = chain_col_text(stmt, 6);
+	r->after = chain_col_text(stmt, 7);
+	r->snapshot = chain_col_text(stmt, 8);
+	r->hash = chain_col_text(stmt, 9);
 	r->branch = xf_db_column_int64(stmt, 10);
 }
 
@@ -720,7 +635,7 @@ static bool record_skewed(const struct record *r)
 static int outside_records(struct xf_store *st, struct xf_chain_walk *out, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt;
-	if ((stmt = prepare(st, "SELECT count(*), max(id) FROM audit WHERE id < 1")) == NULL)
+	if ((stmt = chain_prepare(st, "SELECT count(*), max(id) FROM audit WHERE id < 1")) == NULL)
 		return chain_fail(st, "读取操作日志", err);
 	int rc = xf_db_step(stmt);
 	if (rc == XF_DB_ROW) {
@@ -749,7 +664,7 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 	}
 	char *sql = xasprintf("SELECT %s FROM audit WHERE id >= ?1 ORDER BY id", record_columns(st));
 	struct xf_db_stmt *stmt;
-	stmt = prepare(st, sql);
+	stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "读取操作日志", err);
@@ -768,7 +683,7 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 		}
 		expected++;
 		char computed[65];
-		record_hash(prev, &r, computed);
+		chain_record_hash(prev, &r, computed);
 		if (r.hash[0] == '\0') {
 			if (chained) {
 				out->fault = XF_CHAIN_NOHASH;
@@ -804,9 +719,9 @@ int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk 
 }
 
 /* Prepares a reading of the records with ?1 bound to the last one to believe. */
-static int prepare_upto(struct xf_store *st, const char *sql, int64_t upto, struct xf_db_stmt **stmt, struct xf_err *err)
+int chain_prepare_upto(struct xf_store *st, const char *sql, int64_t upto, struct xf_db_stmt **stmt, struct xf_err *err)
 {
-	if ((*stmt = prepare(st, sql)) == NULL)
+	if ((*stmt = chain_prepare(st, sql)) == NULL)
 		return chain_fail(st, "读取操作日志", err);
 	xf_db_bind_int64(*stmt, 1, upto);
 	return XF_OK;
@@ -838,13 +753,13 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 		                     "AND s.value ->> 'key' = 'training' ORDER BY a.id",
 	};
 	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
-	int rc = prepare_upto(st, init_sql[dialect], upto, &stmt, err);
+	int rc = chain_prepare_upto(st, init_sql[dialect], upto, &stmt, err);
 	if (rc != XF_OK)
 		return rc;
 	rc = xf_db_step(stmt);
 	if (rc == XF_DB_ROW) {
 		out->fixed_id = xf_db_column_int64(stmt, 0);
-		out->training = strcmp(col_text(stmt, 1), "1") == 0;
+		out->training = strcmp(chain_col_text(stmt, 1), "1") == 0;
 	}
 	xf_db_finalize(stmt);
 	if (rc != XF_DB_ROW && rc != XF_DB_DONE)
@@ -853,16 +768,16 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 		return XF_OK;
 	/* Every snapshot of the settings table carries the setting; instr() passes over the
 	 * records that hold none without parsing them. */
-	if (prepare_upto(st, settings_sql[dialect], upto, &stmt, err) != XF_OK)
+	if (chain_prepare_upto(st, settings_sql[dialect], upto, &stmt, err) != XF_OK)
 		return err->code;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		bool training = strcmp(col_text(stmt, 1), "1") == 0;
+		bool training = strcmp(chain_col_text(stmt, 1), "1") == 0;
 		if (out->fixed_id == 0) {
 			out->fixed_id = xf_db_column_int64(stmt, 0);
 			out->training = training;
 		} else if (training != out->training) {
 			out->changed_id = xf_db_column_int64(stmt, 0);
-			snprintf(out->changed_value, sizeof out->changed_value, "%s", col_text(stmt, 1));
+			snprintf(out->changed_value, sizeof out->changed_value, "%s", chain_col_text(stmt, 1));
 			break;
 		}
 	}
@@ -874,15 +789,15 @@ int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_ch
 int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_err *err)
 {
 	memset(head, 0, sizeof *head);
-	struct xf_db_stmt *stmt = cached(st, S_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+	struct xf_db_stmt *stmt = chain_cached(st, S_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
 	if (stmt == NULL)
 		return chain_fail(st, "读取操作日志", err);
 	int rc = xf_db_step(stmt);
 	if (rc == XF_DB_ROW) {
 		head->id = xf_db_column_int64(stmt, 0);
-		snprintf(head->hash, sizeof head->hash, "%s", col_text(stmt, 1));
+		snprintf(head->hash, sizeof head->hash, "%s", chain_col_text(stmt, 1));
 	}
-	done(stmt);
+	chain_done(stmt);
 	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
 }
 
@@ -895,7 +810,7 @@ int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char co
 	char *sql = xasprintf("SELECT %s, (SELECT hash FROM audit WHERE id = ?1 - 1) FROM audit WHERE id = ?1",
 	                      record_columns(st));
 	struct xf_db_stmt *stmt;
-	stmt = prepare(st, sql);
+	stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "读取操作日志", err);
@@ -906,7 +821,7 @@ int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char co
 		record_from(stmt, &r);
 		*found = true;
 		snprintf(stored, 65, "%s", r.hash);
-		record_hash(col_text(stmt, 11), &r, computed);
+		chain_record_hash(chain_col_text(stmt, 11), &r, computed);
 	}
 	xf_db_finalize(stmt);
 	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
@@ -971,7 +886,7 @@ static void json_float(struct xf_db *db, struct xf_db_stmt *stmt, int i, struct 
  * its declared default left out, integers and floats as SQLite writes them, texts escaped as
  * SQLite escapes them. The same bytes as SQLite's json_patch('{}', json_object('a',
  * NULLIF("a", default) ...)) that built the snapshots before, so older stores still verify. */
-static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const struct held_table *h, struct xf_buf *b)
+void chain_stmt_row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const struct held_table *h, struct xf_buf *b)
 {
 	buf_puts(b, "{");
 	int n = 0;
@@ -998,7 +913,7 @@ static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const
  * version 17, where the branch joined the key (number_seq). */
 static const char *whole_order(const struct xf_chain *c, int t)
 {
-	const char *order = tracked_tables[t].whole_order;
+	const char *order = chain_tracked_tables[t].whole_order;
 	if (strncmp(order, "branch, ", 8) != 0)
 		return order;
 	for (int k = 0; k < c->held[t].n; k++)
@@ -1009,30 +924,30 @@ static const char *whole_order(const struct xf_chain *c, int t)
 
 /* Whether a table kept whole per branch has its branch column (schema version 17 on): before
  * it, its whole table is branch 1's. */
-static bool split_by_branch(const struct xf_chain *c, int t)
+bool chain_split_by_branch(const struct xf_chain *c, int t)
 {
-	return tracked_tables[t].per_branch && whole_order(c, t) == tracked_tables[t].whole_order;
+	return chain_tracked_tables[t].per_branch && whole_order(c, t) == chain_tracked_tables[t].whole_order;
 }
 
 /* The snapshot key of a table kept whole (per branch: "number_seq" for branch 1, else
  * "number_seq@<branch>"). */
-static void whole_key(int t, int64_t branch, char *out, size_t size)
+void chain_whole_key(int t, int64_t branch, char *out, size_t size)
 {
-	if (tracked_tables[t].per_branch && branch > 1)
-		snprintf(out, size, "%s@%lld", tracked_tables[t].table, (long long)branch);
+	if (chain_tracked_tables[t].per_branch && branch > 1)
+		snprintf(out, size, "%s@%lld", chain_tracked_tables[t].table, (long long)branch);
 	else
-		snprintf(out, size, "%s", tracked_tables[t].table);
+		snprintf(out, size, "%s", chain_tracked_tables[t].table);
 }
 
 /* Appends the JSON array of a whole table's rows (of one branch, for a table kept whole per
  * branch), in key order. */
-static int whole_table_json(struct xf_store *st, int t, int64_t branch, struct xf_buf *b, struct xf_err *err)
+int chain_whole_table_json(struct xf_store *st, int t, int64_t branch, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	bool split = split_by_branch(c, t);
-	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t %s ORDER BY %s", c->held[t].select, main_schema(st),
-	                      tracked_tables[t].table, split ? "WHERE t.branch = ?1" : "", whole_order(c, t));
-	struct xf_db_stmt *stmt = prepare(st, sql);
+	bool split = chain_split_by_branch(c, t);
+	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t %s ORDER BY %s", c->held[t].select, chain_main_schema(st),
+	                      chain_tracked_tables[t].table, split ? "WHERE t.branch = ?1" : "", whole_order(c, t));
+	struct xf_db_stmt *stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
@@ -1043,7 +958,7 @@ static int whole_table_json(struct xf_store *st, int t, int64_t branch, struct x
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
 		if (n++)
 			buf_puts(b, ",");
-		row_json(store_db(st), stmt, 0, &c->held[t], b);
+		chain_stmt_row_json(store_db(st), stmt, 0, &c->held[t], b);
 	}
 	buf_puts(b, "]");
 	xf_db_finalize(stmt);
@@ -1051,14 +966,14 @@ static int whole_table_json(struct xf_store *st, int t, int64_t branch, struct x
 }
 
 /* Appends one row's canonical JSON, or null when the row is gone. */
-static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf *b, struct xf_err *err)
+int chain_one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf *b, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_db_stmt *stmt = c->stmts[S_ROW + t];
 	if (stmt == NULL) { /* the row's SELECT is written out only the first time */
-		char *sql = xasprintf("SELECT %s FROM %s\"%s\" t WHERE t.%s = ?1", c->held[t].select, main_schema(st),
-		                      tracked_tables[t].table, c->held[t].key);
-		stmt = cached(st, S_ROW + t, sql);
+		char *sql = xasprintf("SELECT %s FROM %s\"%s\" t WHERE t.%s = ?1", c->held[t].select, chain_main_schema(st),
+		                      chain_tracked_tables[t].table, c->held[t].key);
+		stmt = chain_cached(st, S_ROW + t, sql);
 		free(sql);
 	}
 	if (stmt == NULL)
@@ -1066,10 +981,10 @@ static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf
 	xf_db_bind_int64(stmt, 1, rowid);
 	int step = xf_db_step(stmt);
 	if (step == XF_DB_ROW)
-		row_json(store_db(st), stmt, 0, &c->held[t], b);
+		chain_stmt_row_json(store_db(st), stmt, 0, &c->held[t], b);
 	else
 		buf_puts(b, "null");
-	done(stmt);
+	chain_done(stmt);
 	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
 }
 
@@ -1079,17 +994,17 @@ static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf
 int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, char **out, struct xf_err *err)
 {
 	*out = NULL;
-	int t = tracked_index(table);
+	int t = chain_tracked_index(table);
 	if (t < 0)
 		return xf_err_set(err, XF_EINVAL, "内部错误：操作日志不记录表 %s", table);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	if ((*store_chain_slot(st))->held[t].n == 0)
 		return xf_err_set(err, XF_EINVAL, "数据库里没有表 %s：请先运行 xinfang verify 检查数据库", table);
 	struct xf_buf b;
 	buf_init(&b);
-	rc = tracked_tables[t].whole_order ? whole_table_json(st, t, rowid, &b, err) : one_row_json(st, t, rowid, &b, err);
+	rc = chain_tracked_tables[t].whole_order ? chain_whole_table_json(st, t, rowid, &b, err) : chain_one_row_json(st, t, rowid, &b, err);
 	if (rc != XF_OK) {
 		buf_free(&b);
 		return rc;
@@ -1100,7 +1015,7 @@ int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, 
 
 /* The snapshot object of the noted rows ({"cases:12":{...},"settings":[...],"number_seq@3":[...]});
  * empties the list. */
-static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
+int chain_snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_buf b;
@@ -1115,18 +1030,18 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 			continue;
 		if (c->held[t->table].n == 0)
 			continue;
-		const char *name = tracked_tables[t->table].table;
+		const char *name = chain_tracked_tables[t->table].table;
 		/* Before schema 17 a table kept whole per branch is branch 1's: its key once. */
-		int64_t branch = split_by_branch(c, t->table) ? t->rowid : 1;
-		if (tracked_tables[t->table].per_branch && branch == 1 && i > 0 && t->table == c->v[i - 1].table)
+		int64_t branch = chain_split_by_branch(c, t->table) ? t->rowid : 1;
+		if (chain_tracked_tables[t->table].per_branch && branch == 1 && i > 0 && t->table == c->v[i - 1].table)
 			continue;
 		if (n++)
 			buf_puts(&b, ",");
-		if (tracked_tables[t->table].whole_order) {
+		if (chain_tracked_tables[t->table].whole_order) {
 			char key[96];
-			whole_key(t->table, branch, key, sizeof key);
+			chain_whole_key(t->table, branch, key, sizeof key);
 			buf_printf(&b, "\"%s\":", key);
-			rc = whole_table_json(st, t->table, branch, &b, err);
+			rc = chain_whole_table_json(st, t->table, branch, &b, err);
 			continue;
 		}
 		/* Built by the writer from the values it wrote, when no other write of the row
@@ -1138,10 +1053,10 @@ static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
 		if (held)
 			buf_puts(&b, t->json);
 		else
-			rc = one_row_json(st, t->table, t->rowid, &b, err);
+			rc = chain_one_row_json(st, t->table, t->rowid, &b, err);
 	}
 	buf_puts(&b, "}");
-	forget_touched(c);
+	chain_forget_touched(c);
 	if (rc != XF_OK) {
 		buf_free(&b);
 		return rc;
@@ -1201,11 +1116,11 @@ void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid,
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_err ignored;
-	if (c == NULL || c->n == 0 || refresh_schema(st, &ignored) != XF_OK)
+	if (c == NULL || c->n == 0 || chain_refresh_schema(st, &ignored) != XF_OK)
 		return;
 	struct touched *last = &c->v[c->n - 1];
-	int t = tracked_index(table);
-	if (t < 0 || last->table != t || last->rowid != rowid || last->json != NULL || tracked_tables[t].whole_order ||
+	int t = chain_tracked_index(table);
+	if (t < 0 || last->table != t || last->rowid != rowid || last->json != NULL || chain_tracked_tables[t].whole_order ||
 	    c->held[t].n == 0 || !c->held[t].usable)
 		return;
 	struct xf_buf b;
@@ -1222,7 +1137,7 @@ void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid,
 		}
 		if (v == NULL || (col->dflt && strcmp(v, col->dflt) == 0))
 			continue; /* the default, or no value: left out */
-		if (col->integer && !canonical_integer(v)) {
+		if (col->integer && !chain_canonical_integer(v)) {
 			buf_free(&b);
 			return;
 		}
@@ -1245,9 +1160,9 @@ bool store_chain_blank_integer(struct xf_store *st, const char *table, const cha
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_err ignored; /* no catalogue: the value goes as given */
-	int t = tracked_index(table);
+	int t = chain_tracked_index(table);
 	*dflt = NULL;
-	if (c == NULL || t < 0 || refresh_schema(st, &ignored) != XF_OK)
+	if (c == NULL || t < 0 || chain_refresh_schema(st, &ignored) != XF_OK)
 		return false;
 	for (int k = 0; k < c->held[t].n; k++) {
 		const struct held_column *col = &c->held[t].v[k];
@@ -1283,7 +1198,7 @@ static int append_unchained(struct xf_store *st, const char *op, const char *act
                             const char *before_json, const char *after_json, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt =
-		prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		chain_prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
 	char now[20];
@@ -1309,7 +1224,7 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	char *snapshot;
-	int rc = snapshot_json(st, &snapshot, err);
+	int rc = chain_snapshot_json(st, &snapshot, err);
 	if (rc != XF_OK)
 		return rc;
 	struct record r;
@@ -1328,8 +1243,8 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	r.after = after_json ? after_json : "{}";
 	r.snapshot = snapshot;
 	r.branch = c->has_branch_column && branch > 0 ? branch : 1;
-	record_hash(prev, &r, hash);
-	struct xf_db_stmt *stmt = cached(st, S_INSERT, c->has_branch_column
+	chain_record_hash(prev, &r, hash);
+	struct xf_db_stmt *stmt = chain_cached(st, S_INSERT, c->has_branch_column
 	                            ? "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash, branch) "
 	                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 	                            : "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
@@ -1354,7 +1269,7 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	if (c->has_branch_column)
 		xf_db_bind_int64(stmt, 11, r.branch);
 	int step = xf_db_step(stmt);
-	done(stmt);
+	chain_done(stmt);
 	free(snapshot);
 	if (step != XF_DB_DONE)
 		return chain_fail(st, "记录操作日志", err);
@@ -1398,7 +1313,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
                                  const char *before_json, const char *after_json, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	if (op != c->actor)
@@ -1407,7 +1322,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
 		return rc;
 	if (!c->has_chain_columns) {
-		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
+		chain_forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
 		return append_unchained(st, op, action, case_id, before_json, after_json, err);
 	}
 	if (records_deferred(st)) {
@@ -1417,7 +1332,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	int64_t next_id;
 	char prev[65];
 	if ((rc = chain_tail(st, &next_id, prev, err)) != XF_OK) {
-		forget_touched(c);
+		chain_forget_touched(c);
 		return rc;
 	}
 	return write_record(st, op, action, case_id, before_json, after_json, c->branch, &next_id, prev, err);
@@ -1425,18 +1340,18 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 
 /* Reads now the rows a held record's snapshot reads back (not built by their writer), before
  * the chain head's lock: this transaction holds their row locks, so they read the same at the
- * commit. Every entry of such a row gets its JSON (snapshot_json then reads none of them);
+ * commit. Every entry of such a row gets its JSON (chain_snapshot_json then reads none of them);
  * tables kept whole are left to be read under the lock, other branches' rows with them. */
 static int read_rows_early(struct xf_store *st, struct deferred *d, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	for (size_t i = 0; i < d->n; i++) {
 		struct touched *t = &d->v[i];
-		if (t->json != NULL || tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
+		if (t->json != NULL || chain_tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
 			continue;
 		struct xf_buf b;
 		buf_init(&b);
-		int rc = one_row_json(st, t->table, t->rowid, &b, err);
+		int rc = chain_one_row_json(st, t->table, t->rowid, &b, err);
 		if (rc != XF_OK) {
 			buf_free(&b);
 			return rc;
@@ -1463,7 +1378,7 @@ static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struc
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	bool one = c->schema_cookie >= CHAIN_HEAD_FUNCTION;
-	struct xf_db_stmt *stmt = cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
+	struct xf_db_stmt *stmt = chain_cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
 	                                                 : "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
@@ -1472,9 +1387,9 @@ static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struc
 	char hash[65] = "";
 	if (step == XF_DB_ROW && one) {
 		id = xf_db_column_int64(stmt, 0);
-		snprintf(hash, sizeof hash, "%s", col_text(stmt, 1));
+		snprintf(hash, sizeof hash, "%s", chain_col_text(stmt, 1));
 	}
-	done(stmt);
+	chain_done(stmt);
 	if (step != XF_DB_ROW)
 		return chain_fail(st, "记录操作日志", err);
 	if (!one || (id > 0 && hash[0] == '\0')) /* before the chain: chain_tail recomputes */
@@ -1506,7 +1421,7 @@ static int write_later(struct xf_store *st, struct xf_err *err)
 		rc = lock_head(st, &next_id, prev, err);
 	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++) {
 		struct deferred *d = &c->later[i];
-		forget_touched(c);
+		chain_forget_touched(c);
 		free(c->v);
 		c->v = d->v; /* the rows noted before it, for its snapshot */
 		c->n = d->n;
@@ -1526,7 +1441,7 @@ int store_chain_lock_head(struct xf_store *st, struct xf_err *err)
 {
 	if (!records_deferred(st))
 		return XF_OK;
-	struct xf_db_stmt *stmt = prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	struct xf_db_stmt *stmt = chain_prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
 	if (stmt == NULL)
 		return chain_fail(st, "升级数据库", err);
 	int step = xf_db_step(stmt);
@@ -1567,7 +1482,7 @@ int store_chain_auto_begin(struct xf_store *st, const char *table, bool *own, st
 	*own = false;
 	if (xf_db_in_transaction(store_db(st)))
 		return XF_OK;
-	if (strcmp(table, "audit") != 0 && tracked_index(table) < 0)
+	if (strcmp(table, "audit") != 0 && chain_tracked_index(table) < 0)
 		return XF_OK;
 	int rc = store_begin(st, err);
 	*own = rc == XF_OK;
@@ -1593,21 +1508,21 @@ static int note_every_row(struct xf_store *st, int t, const char *action, bool *
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c->held[t].n == 0)
 		return XF_OK;
-	bool split = split_by_branch(c, t);
-	char *sql = split ? xasprintf("SELECT DISTINCT branch FROM %s\"%s\" ORDER BY branch", main_schema(st),
-	                              tracked_tables[t].table)
-	            : tracked_tables[t].whole_order
-	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", main_schema(st), tracked_tables[t].table)
-	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, main_schema(st),
-	                                tracked_tables[t].table, c->held[t].key);
-	struct xf_db_stmt *stmt = prepare(st, sql);
+	bool split = chain_split_by_branch(c, t);
+	char *sql = split ? xasprintf("SELECT DISTINCT branch FROM %s\"%s\" ORDER BY branch", chain_main_schema(st),
+	                              chain_tracked_tables[t].table)
+	            : chain_tracked_tables[t].whole_order
+	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", chain_main_schema(st), chain_tracked_tables[t].table)
+	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, chain_main_schema(st),
+	                                chain_tracked_tables[t].table, c->held[t].key);
+	struct xf_db_stmt *stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "封存操作日志", err);
 	int rc = XF_OK;
 	while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
 		note_row(c, t, xf_db_column_int64(stmt, 0));
-		if (tracked_tables[t].whole_order && !split)
+		if (chain_tracked_tables[t].whole_order && !split)
 			break;
 		if (c->n >= 500) {
 			rc = append_in_transaction(st, c->actor, action, 0, "{}", "{}", err);
@@ -1622,13 +1537,13 @@ static int note_every_row(struct xf_store *st, int t, const char *action, bool *
 int store_chain_seal(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_chain_head head;
 	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
 		return rc;
-	forget_touched(c);
+	chain_forget_touched(c);
 	c->actor[0] = '\0';
 	bool appended = false;
 	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
@@ -1693,7 +1608,7 @@ int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err 
 	char word[64];
 	const char *p = sql;
 	while (sql_word(&p, word, sizeof word)) {
-		int t = tracked_index(word);
+		int t = chain_tracked_index(word);
 		bool conflict = strcmp(w[1], "or") == 0 && strcmp(w[2], "update") == 0; /* UPDATE OR IGNORE t */
 		if (t >= 0 && (strcmp(w[0], "into") == 0 || strcmp(w[0], "update") == 0 || conflict ||
 		               (strcmp(w[0], "from") == 0 && strcmp(w[1], "delete") == 0)))
@@ -1701,7 +1616,7 @@ int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err 
 		memmove(w[1], w[0], 2 * sizeof w[0]);
 		snprintf(w[0], sizeof w[0], "%s", word);
 	}
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK || !c->has_chain_columns)
 		return rc;
 	bool appended = false;
@@ -1747,7 +1662,7 @@ static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* A column's declared default as the text a row would hold ('' -> empty, 0 -> "0"). */
-static char *default_text(const char *dflt)
+char *chain_default_text(const char *dflt)
 {
 	if (dflt == NULL)
 		return NULL;
@@ -1769,20 +1684,20 @@ static char *default_text(const char *dflt)
 static const char *column_default(struct xf_store *st, const char *table, const char *column)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int t = tracked_index(table);
+	int t = chain_tracked_index(table);
 	if (t < 0)
 		return "（无此项）";
 	if (c->defaults[t] == NULL) {
 		c->defaults[t] = xcalloc(1, sizeof *c->defaults[t]);
 		fields_init(c->defaults[t]);
-		struct xf_db_stmt *stmt = prepare(st, table_info_sql[xf_db_dialect(store_db(st))]);
+		struct xf_db_stmt *stmt = chain_prepare(st, chain_table_info_sql[xf_db_dialect(store_db(st))]);
 		if (stmt != NULL) {
 			xf_db_bind_text(stmt, 1, table, -1);
 			while (xf_db_step(stmt) == XF_DB_ROW) {
-				char *declared = info_default(st, stmt);
-				char *d = default_text(declared);
+				char *declared = chain_info_default(st, stmt);
+				char *d = chain_default_text(declared);
 				if (d)
-					fields_add(c->defaults[t], col_text(stmt, 0), d);
+					fields_add(c->defaults[t], chain_col_text(stmt, 0), d);
 				free(d);
 				free(declared);
 			}
@@ -1812,16 +1727,16 @@ static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_e
 			"UNION ALL SELECT c.key, NULL, c.value #>> '{}', 2 FROM json_each(CAST(?2 AS json)) c "
 			"WHERE c.key NOT IN (SELECT key FROM json_each(CAST(?1 AS json)))",
 	};
-	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
+	if ((stmt = chain_prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded, -1);
 	xf_db_bind_text(stmt, 2, f->current, -1);
 	int rc;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		const char *key = col_text(stmt, 0);
+		const char *key = chain_col_text(stmt, 0);
 		int missing = (int)xf_db_column_int64(stmt, 3); /* 1: not in the row now, 2: not in the record */
-		const char *was = missing == 2 ? column_default(st, f->table, key) : col_text(stmt, 1);
-		const char *now = missing == 1 ? column_default(st, f->table, key) : col_text(stmt, 2);
+		const char *was = missing == 2 ? column_default(st, f->table, key) : chain_col_text(stmt, 1);
+		const char *now = missing == 1 ? column_default(st, f->table, key) : chain_col_text(stmt, 2);
 		if (strcmp(was, now) == 0)
 			continue;
 		fields_add(&f->was, key, was);
@@ -1845,13 +1760,13 @@ static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err 
 			"UNION ALL SELECT 1, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?2 AS json)) "
 			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?1 AS json))) y",
 	};
-	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
+	if ((stmt = chain_prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
 		return chain_fail(st, "比对记录", err);
 	xf_db_bind_text(stmt, 1, f->recorded ? f->recorded : "[]", -1);
 	xf_db_bind_text(stmt, 2, f->current ? f->current : "[]", -1);
 	int rc;
 	while ((rc = xf_db_step(stmt)) == XF_DB_ROW)
-		fields_add(xf_db_column_int64(stmt, 0) ? &f->now : &f->was, "行", col_text(stmt, 1));
+		fields_add(xf_db_column_int64(stmt, 0) ? &f->now : &f->was, "行", chain_col_text(stmt, 1));
 	xf_db_finalize(stmt);
 	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "比对记录", err);
 }
@@ -1864,14 +1779,14 @@ static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *k
 		[XF_DB_POSTGRESQL] = "SELECT CASE WHEN json_typeof(j.value) = 'null' THEN NULL ELSE CAST(j.value AS text) END "
 		                     "FROM audit a, json_each(CAST(a.snapshot AS json)) j WHERE a.id = ?1 AND j.key = ?2",
 	};
-	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
+	struct xf_db_stmt *stmt = chain_prepare(st, sql[xf_db_dialect(store_db(st))]);
 	if (stmt == NULL)
 		return NULL;
 	xf_db_bind_int64(stmt, 1, audit_id);
 	xf_db_bind_text(stmt, 2, key, -1);
 	char *v = NULL;
 	if (xf_db_step(stmt) == XF_DB_ROW && xf_db_column_type(stmt, 0) != XF_DB_NULL)
-		v = xstrdup(col_text(stmt, 0));
+		v = xstrdup(chain_col_text(stmt, 0));
 	xf_db_finalize(stmt);
 	return v;
 }
@@ -1883,7 +1798,7 @@ static bool report_fault_as(struct xf_store *st, int t, const char *key, int64_t
 {
 	struct xf_row_fault f;
 	memset(&f, 0, sizeof f);
-	f.table = tracked_tables[t].table;
+	f.table = chain_tracked_tables[t].table;
 	f.key = key;
 	f.audit_id = audit_id;
 	f.current = current;
@@ -1891,7 +1806,7 @@ static bool report_fault_as(struct xf_store *st, int t, const char *key, int64_t
 	f.recorded = recorded;
 	fields_init(&f.was);
 	fields_init(&f.now);
-	if (tracked_tables[t].whole_order)
+	if (chain_tracked_tables[t].whole_order)
 		*rc = diff_rows(st, &f, err);
 	else if (recorded && current)
 		*rc = diff_columns(st, &f, err);
@@ -1922,7 +1837,7 @@ static int old_whole(struct xf_store *st, int t, int64_t upto, int64_t *id, char
 {
 	*id = 0;
 	*value = NULL;
-	const char *name = tracked_tables[t].table;
+	const char *name = chain_tracked_tables[t].table;
 	char *sql = xf_db_dialect(store_db(st)) == XF_DB_SQLITE
 	                    ? xasprintf("SELECT a.id, j.value FROM main.audit a, json_each(a.snapshot) j "
 	                                "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"%s\":[') > 0 "
@@ -1936,14 +1851,14 @@ static int old_whole(struct xf_store *st, int t, int64_t upto, int64_t *id, char
 	                                "ORDER BY a.id DESC LIMIT 1",
 	                                name, name);
 	struct xf_db_stmt *stmt;
-	int rc = prepare_upto(st, sql, upto, &stmt, err);
+	int rc = chain_prepare_upto(st, sql, upto, &stmt, err);
 	free(sql);
 	if (rc != XF_OK)
 		return rc;
 	int step = xf_db_step(stmt);
 	if (step == XF_DB_ROW) {
 		*id = xf_db_column_int64(stmt, 0);
-		*value = xstrdup(col_text(stmt, 1));
+		*value = xstrdup(chain_col_text(stmt, 1));
 	}
 	xf_db_finalize(stmt);
 	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
@@ -1960,12 +1875,12 @@ static char *branch_part(struct xf_store *st, const char *array, int64_t branch)
 		                     "FROM json_array_elements(CAST(?1 AS json)) WITH ORDINALITY AS e(v, n) "
 		                     "WHERE coalesce(CAST(e.v ->> 'branch' AS bigint), 1) = ?2",
 	};
-	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
+	struct xf_db_stmt *stmt = chain_prepare(st, sql[xf_db_dialect(store_db(st))]);
 	if (stmt == NULL)
 		return NULL;
 	xf_db_bind_text(stmt, 1, array, -1);
 	xf_db_bind_int64(stmt, 2, branch);
-	char *v = xf_db_step(stmt) == XF_DB_ROW ? xstrdup(col_text(stmt, 0)) : NULL;
+	char *v = xf_db_step(stmt) == XF_DB_ROW ? xstrdup(chain_col_text(stmt, 0)) : NULL;
 	xf_db_finalize(stmt);
 	return v;
 }
@@ -1978,15 +1893,15 @@ static bool check_whole(struct xf_store *st, int t, int64_t branch, int64_t old_
 {
 	struct xf_buf cur;
 	buf_init(&cur);
-	if ((*rc = whole_table_json(st, t, branch, &cur, err)) != XF_OK) {
+	if ((*rc = chain_whole_table_json(st, t, branch, &cur, err)) != XF_OK) {
 		buf_free(&cur);
 		return false;
 	}
 	(*rows)++;
 	char key[96];
-	whole_key(t, branch, key, sizeof key);
+	chain_whole_key(t, branch, key, sizeof key);
 	char *sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_table(st));
-	struct xf_db_stmt *stmt = prepare(st, sql);
+	struct xf_db_stmt *stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL) {
 		buf_free(&cur);
@@ -2001,7 +1916,7 @@ static bool check_whole(struct xf_store *st, int t, int64_t branch, int64_t old_
 		char digest[65];
 		xf_sha256_hex(cur.data, cur.len, digest);
 		audit_id = xf_db_column_int64(stmt, 0);
-		differs = xf_db_column_type(stmt, 1) == XF_DB_NULL || strcmp(col_text(stmt, 1), digest) != 0;
+		differs = xf_db_column_type(stmt, 1) == XF_DB_NULL || strcmp(chain_col_text(stmt, 1), digest) != 0;
 	} else {
 		differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
 	}
@@ -2035,18 +1950,18 @@ static int cmp_branch(const void *a, const void *b)
 static int snapshot_branches(struct xf_store *st, int t, const char *old, int64_t **out, size_t *n,
                              xf_row_fault_fn fn, void *ctx, bool *more, struct xf_err *err)
 {
-	const char *name = tracked_tables[t].table;
+	const char *name = chain_tracked_tables[t].table;
 	size_t cap = 16;
 	int64_t *v = xrealloc(NULL, cap * sizeof *v);
 	*n = 0;
-	char *table_sql = xasprintf("SELECT DISTINCT branch FROM %s\"%s\"", main_schema(st), name);
+	char *table_sql = xasprintf("SELECT DISTINCT branch FROM %s\"%s\"", chain_main_schema(st), name);
 	char *key_sql = xasprintf("SELECT key, audit_id FROM %s WHERE key = ?1 OR substr(key, 1, %zu) = ?2", latest_table(st),
 	                          strlen(name) + 1);
 	char at[96];
 	snprintf(at, sizeof at, "%s@", name);
 	int rc = XF_OK;
 	for (int pass = 0; pass < 2 && rc == XF_OK; pass++) {
-		struct xf_db_stmt *stmt = prepare(st, pass == 0 ? table_sql : key_sql);
+		struct xf_db_stmt *stmt = chain_prepare(st, pass == 0 ? table_sql : key_sql);
 		if (stmt == NULL) {
 			rc = chain_fail(st, "比对记录", err);
 			break;
@@ -2061,7 +1976,7 @@ static int snapshot_branches(struct xf_store *st, int t, const char *old, int64_
 			if (pass == 0) {
 				b = xf_db_column_int64(stmt, 0);
 			} else {
-				const char *key = col_text(stmt, 0);
+				const char *key = chain_col_text(stmt, 0);
 				char *end = NULL;
 				b = strcmp(key, name) == 0 ? 1 : strtoll(key + strlen(at), &end, 10);
 				if (end != NULL && (*end != '\0' || end == key + strlen(at) || b <= 1)) {
@@ -2105,7 +2020,7 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 	*rows = 0;
 	struct xf_db *db = store_db(st);
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	/* The records' snapshots are read with SQLite's JSON functions and a digest function of
@@ -2143,7 +2058,7 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 			" FROM audit a, json_each(CAST(a.snapshot AS json)) j "
 			" WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%' ORDER BY j.key, a.id DESC",
 	};
-	if ((rc = prepare_upto(st, fill[dialect], upto, &latest, err)) != XF_OK)
+	if ((rc = chain_prepare_upto(st, fill[dialect], upto, &latest, err)) != XF_OK)
 		return rc;
 	int filled = xf_db_step(latest);
 	xf_db_finalize(latest);
@@ -2153,11 +2068,11 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 	for (int t = 0; t < NTRACKED && more && rc == XF_OK; t++) {
 		if (c->held[t].n == 0)
 			continue;
-		const char *name = tracked_tables[t].table;
+		const char *name = chain_tracked_tables[t].table;
 		struct xf_db_stmt *stmt;
 		char *sql;
-		if (tracked_tables[t].whole_order) {
-			if (!split_by_branch(c, t)) {
+		if (chain_tracked_tables[t].whole_order) {
+			if (!chain_split_by_branch(c, t)) {
 				more = check_whole(st, t, 1, 0, NULL, fn, ctx, rows, &rc, err);
 				continue;
 			}
@@ -2177,9 +2092,9 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		/* Rows whose newest snapshot is missing or differs. */
 		sql = xasprintf("SELECT l.audit_id, l.digest, t.%s, %s "
 		                "FROM %s\"%s\" t LEFT JOIN %s l ON l.key = '%s:' || t.%s ORDER BY t.%s",
-		                c->held[t].key, c->held[t].select, main_schema(st), name, latest_name, name, c->held[t].key,
+		                c->held[t].key, c->held[t].select, chain_main_schema(st), name, latest_name, name, c->held[t].key,
 		                c->held[t].key);
-		stmt = prepare(st, sql);
+		stmt = chain_prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
 			rc = chain_fail(st, "比对记录", err);
@@ -2190,10 +2105,10 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		while (more && xf_db_step(stmt) == XF_DB_ROW) {
 			(*rows)++;
 			cur.len = 0;
-			row_json(db, stmt, 3, &c->held[t], &cur);
+			chain_stmt_row_json(db, stmt, 3, &c->held[t], &cur);
 			char digest[65];
 			xf_sha256_hex(cur.data, cur.len, digest);
-			if (xf_db_column_type(stmt, 1) != XF_DB_NULL && strcmp(col_text(stmt, 1), digest) == 0)
+			if (xf_db_column_type(stmt, 1) != XF_DB_NULL && strcmp(chain_col_text(stmt, 1), digest) == 0)
 				continue;
 			char key[96];
 			snprintf(key, sizeof key, "%s:%lld", name, (long long)xf_db_column_int64(stmt, 2));
@@ -2212,15 +2127,15 @@ int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn
 		                    : "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
 		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
 		                      "WHERE CAST(t.%s AS text) = substr(l.key, %zu)) ORDER BY l.audit_id",
-		                latest_name, name, name, main_schema(st), name, c->held[t].key, strlen(name) + 2);
-		stmt = prepare(st, sql);
+		                latest_name, name, name, chain_main_schema(st), name, c->held[t].key, strlen(name) + 2);
+		stmt = chain_prepare(st, sql);
 		free(sql);
 		if (stmt == NULL) {
 			rc = chain_fail(st, "比对记录", err);
 			break;
 		}
 		while (more && xf_db_step(stmt) == XF_DB_ROW) {
-			char *key = xstrdup(col_text(stmt, 0));
+			char *key = xstrdup(chain_col_text(stmt, 0));
 			more = report_fault(st, t, key, xf_db_column_int64(stmt, 1), NULL, fn, ctx, &rc, err);
 			free(key);
 		}
@@ -2240,12 +2155,12 @@ int store_integrity(struct xf_store *st, char **problem, struct xf_err *err)
 	*problem = NULL;
 	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
 		return XF_OK;
-	struct xf_db_stmt *stmt = prepare(st, "PRAGMA integrity_check");
+	struct xf_db_stmt *stmt = chain_prepare(st, "PRAGMA integrity_check");
 	if (stmt == NULL)
 		return chain_fail(st, "检查数据库文件", err);
 	int rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW && strcmp(col_text(stmt, 0), "ok") != 0)
-		*problem = xstrdup(col_text(stmt, 0));
+	if (rc == XF_DB_ROW && strcmp(chain_col_text(stmt, 0), "ok") != 0)
+		*problem = xstrdup(chain_col_text(stmt, 0));
 	xf_db_finalize(stmt);
 	if (rc != XF_DB_ROW && rc != XF_DB_DONE) {
 		/* A file too damaged to check is itself the finding. */
