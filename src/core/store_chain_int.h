@@ -34,7 +34,7 @@ struct tracked {
 /* How many tables the snapshots cover (chain_tracked_tables' entries; checked where it is defined). */
 enum { NTRACKED = 28 };
 
-/* The tables the snapshots cover, in the order of their snapshot keys (store_chain.c). */
+/* The tables the snapshots cover, in the order a snapshot lists their rows (store_chain.c). */
 extern const struct tracked chain_tracked_tables[];
 
 /* A row written since the last audit record (rowid 0 for a whole table), with its canonical
