@@ -1434,8 +1434,9 @@ bool *store_search_ready(struct xf_store *st)
 	return &st->search_ready;
 }
 
-/* ---- The SQLite helpers of the store files not yet on the seam (store_chain.c, store_ledger.c,
- * store_search.c): they go when those files speak the seam (store_db_* in store_private.h). ---- */
+/* ---- The SQLite helpers of the store files not yet on the seam (store_chain_check.c,
+ * store_backup.c, store_ledger.c, store_search.c): they go when those files speak the seam
+ * (store_db_* in store_private.h). ---- */
 
 /* Turns an SQLite failure rc into a message a clerk can act on. */
 int store_sql_fail(struct xf_store *st, int rc, struct xf_err *err, const char *what)

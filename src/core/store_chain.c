@@ -1,48 +1,22 @@
-/* The audit chain in the store: every write's rows noted by the write path itself
- * (store_chain_note: the id an INSERT returned, the id an UPDATE changed, a table kept whole)
- * and snapshotted (canonical JSON, built here from the rows' values, the same bytes on SQLite
- * and PostgreSQL) into the audit record that commits with them; each record's SHA-256 over the
- * previous hash and its own content; the checks `xinfang verify` makes; online backup and
- * restore. Speaks the storage seam; the catalogue and JSON in SQL are per dialect, the online
- * backup API is SQLite's. */
-#include "xinfang/store_chain.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <sqlite3.h>
+/* The audit chain in the store: its state, and appending to it. Every write's rows are noted by
+ * the write path itself (store_chain_note: the id an INSERT returned, the id an UPDATE changed,
+ * a table kept whole) and snapshotted into the audit record that commits with them (SQLite
+ * writes it at once; on PostgreSQL it is held to the commit and written under the chain head's
+ * lock); a migration's rows are noted from its script, an upgraded store is sealed. The rest of
+ * the chain: the covered tables' columns (store_chain_schema.c), each row's canonical JSON and
+ * the snapshots (store_chain_json.c), the record hash and the walk of the records
+ * (store_chain_walk.c), the row check verify makes (store_chain_check.c), integrity, online
+ * backup and restore (store_backup.c). Speaks the storage seam. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "store_db.h"
-#include "sha256.h"
-#include "store_private.h"
+#include "store_chain_int.h"
 #include "xinfang/clock.h"
-#include "xinfang/fileperm.h"
 #include "xinfang/store_push.h"
 
-/* A table the snapshots cover; a small reference table is snapshotted whole, in key order.
- * number_seq is kept whole per branch: every registration raises one branch's row, and a
- * snapshot of the whole table (one row per branch and year) would put every branch's rows
- * into every registration's record (about 250 kB at a head office of 1,000 branches), built
- * inside the write transaction; and on PostgreSQL a writer of one branch reading the whole
- * table can miss another branch's concurrent increment, so the newest snapshot could
- * disagree with the table. Per branch, a writer snapshots only the rows its own transaction
- * raised (its branch's row is locked by its own UPDATE), so the newest snapshot of each
- * branch is the branch's rows as committed. Noting such a table carries the branch as its
- * rowid (0: branch 1); its snapshot key is the table's name for branch 1 (a one-office store's
- * whole table is branch 1's rows: its records look as they always did) and "name@<branch>"
- * for the others, each the array of that branch's rows in key order. */
-struct tracked {
-	const char *table;
-	const char *whole_order; /* NULL: one snapshot per row, keyed by id */
-	bool per_branch;         /* kept whole per branch (its "branch" column; from schema 17) */
-};
-
-static const struct tracked tracked_tables[] = {
+/* The tables the snapshots cover (struct tracked), in the order a snapshot lists their rows. */
+const struct tracked chain_tracked_tables[] = {
 	{"cases", NULL, false},          {"petitioners", NULL, false},   {"operators", NULL, false},
 	{"instructions", NULL, false},   {"transfers", NULL, false},     {"returns", NULL, false},
 	{"outcomes", NULL, false},       {"replies", NULL, false},       {"extensions", NULL, false},
@@ -54,40 +28,9 @@ static const struct tracked tracked_tables[] = {
 	{"jrt_codes", "axis, code", false}, {"imports", NULL, false},      {"branches", "id", false},
 	{"branch_moves", NULL, false},   {"supervisions", NULL, false},
 };
-enum { NTRACKED = sizeof tracked_tables / sizeof tracked_tables[0] };
 
-/* A row written since the last audit record (rowid 0 for a whole table), with its canonical
- * JSON when the writer built it from the values it wrote (NULL: read through SQL). */
-struct touched {
-	int table;
-	int64_t rowid;
-	char *json;
-};
-
-/* How a row's canonical JSON renders one column: its name, and the value of its declared
- * default (a column holding it is left out); for rows built from the text values they were
- * inserted with (store_chain_hold_row), whether it is the rowid, its affinity, and its default
- * as such a row would hold it. */
-struct held_column {
-	char *name;
-	bool rowid;    /* INTEGER PRIMARY KEY */
-	bool integer;  /* INTEGER affinity (else TEXT) */
-	char *dflt;    /* NULL: no default */
-	enum xf_db_type dtype; /* the default's value as SQL gives it (XF_DB_NULL: none) */
-	char *dtext;           /* ... as text */
-	int64_t dint;
-	double dnum;
-};
-
-/* A table's columns; usable false (for held rows) when some column is neither INTEGER nor
- * TEXT or has a default that is not a plain literal (then those rows are read back). */
-struct held_table {
-	struct held_column *v;
-	int n;
-	bool usable;
-	char *select; /* t."a", t."b" ... in table order, for reading rows of main."table" t */
-	char *key;    /* the rowid's column, quoted ("rowid" when it has none) */
-};
+_Static_assert(sizeof chain_tracked_tables / sizeof chain_tracked_tables[0] == NTRACKED,
+               "NTRACKED counts the covered tables");
 
 /* A record appended on PostgreSQL, held until the commit (store_chain_flush) writes it under the
  * chain head's lock: what it says, and the rows written before it that its snapshot covers. */
@@ -98,34 +41,15 @@ struct deferred {
 	size_t n, cap;
 };
 
-/* Statements every record uses, prepared once per schema. */
-enum { S_COOKIE, S_LAST, S_INSERT, S_LOCK, S_ROW, S_COUNT = S_ROW + NTRACKED };
-
 /* The chain head's advisory lock on PostgreSQL ("xf", 2; the writers' lock of earlier versions
  * was 1): held from a transaction's first append to its commit. */
 #define CHAIN_LOCK_KEY "8675621732175839234" /* 0x7866000000000002 */
 
-struct xf_chain {
-	struct xf_db_stmt *stmts[S_COUNT];
-	struct touched *v;
-	size_t n, cap;
-	char actor[64];          /* the operator of the latest record, for "write" records */
-	int schema_cookie;       /* PRAGMA schema_version the cached SQL below was built for */
-	uint64_t checked_epoch;  /* the transaction (xf_db_epoch) in which that was last checked, 0: none */
-	bool has_chain_columns;  /* the audit table has wall, snapshot and hash */
-	bool has_branch_column;  /* ... and branch (schema version 17) */
-	int64_t branch;          /* the branch the next records belong to (0: the store's own, 1) */
-	struct held_table held[NTRACKED]; /* each covered table's columns (n 0: not covered) */
-	struct xf_fields *defaults[NTRACKED]; /* each column's declared default, read when first needed */
-	struct deferred *later; /* PostgreSQL: the transaction's records, written at its commit */
-	size_t nlater, caplater;
-};
-
 /* Index of a tracked table, -1 when the trail does not cover it. */
-static int tracked_index(const char *table)
+int chain_tracked_index(const char *table)
 {
 	for (int i = 0; i < NTRACKED; i++)
-		if (strcmp(tracked_tables[i].table, table) == 0)
+		if (strcmp(chain_tracked_tables[i].table, table) == 0)
 			return i;
 	return -1;
 }
@@ -135,16 +59,16 @@ const char *const *store_chain_tables(void)
 {
 	static const char *names[NTRACKED + 1];
 	for (int i = 0; i < NTRACKED; i++)
-		names[i] = tracked_tables[i].table;
+		names[i] = chain_tracked_tables[i].table;
 	return names;
 }
 
 /* Notes a row written since the last audit record (rowid 0 for a whole table). */
 static void note_row(struct xf_chain *c, int t, int64_t rowid)
 {
-	if (tracked_tables[t].per_branch)
+	if (chain_tracked_tables[t].per_branch)
 		rowid = rowid > 0 ? rowid : 1; /* the branch */
-	else if (tracked_tables[t].whole_order)
+	else if (chain_tracked_tables[t].whole_order)
 		rowid = 0;
 	if (c->n > 0 && c->v[c->n - 1].table == t && c->v[c->n - 1].rowid == rowid) {
 		/* Written again: what the writer held may no longer be the row. */
@@ -168,13 +92,13 @@ static void note_row(struct xf_chain *c, int t, int64_t rowid)
 void store_chain_note(struct xf_store *st, const char *table, int64_t rowid)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int t = tracked_index(table);
+	int t = chain_tracked_index(table);
 	if (c != NULL && t >= 0)
 		note_row(c, t, rowid);
 }
 
 /* Empties the list of noted rows. */
-static void forget_touched(struct xf_chain *c)
+void chain_forget_touched(struct xf_chain *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].json);
@@ -201,11 +125,6 @@ static void forget_later(struct xf_chain *c)
 	c->nlater = 0;
 }
 
-static int refresh_schema(struct xf_store *st, struct xf_err *err);
-static char *default_text(const char *dflt);
-static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err);
-static const char *col_text(struct xf_db_stmt *stmt, int i);
-
 /* Applies migration 5 and seals, once, on a store whose version passed 5 without it. */
 static int late_migration(struct xf_store *st, struct xf_err *err)
 {
@@ -214,7 +133,7 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 	/* A PostgreSQL store is made at the newest version by init: it never lacks the chain. */
 	if (rc != XF_OK || version < XF_CHAIN_SCHEMA || xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
 		return rc;
-	if ((rc = refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
+	if ((rc = chain_refresh_schema(st, err)) != XF_OK || (*store_chain_slot(st))->has_chain_columns)
 		return rc;
 	for (size_t i = 0; i < xf_migration_count; i++) {
 		if (xf_migrations[i].version != XF_CHAIN_SCHEMA)
@@ -224,7 +143,7 @@ static int late_migration(struct xf_store *st, struct xf_err *err)
 		struct xf_err ignored; /* said in the chain's own words */
 		if (xf_db_exec(store_db(st), xf_migrations[i].sql, &ignored, "") != XF_OK)
 			rc = chain_fail(st, "升级操作日志", err);
-		if (rc == XF_OK && (rc = refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
+		if (rc == XF_OK && (rc = chain_refresh_schema(st, err)) == XF_OK && (rc = store_chain_seal(st, err)) == XF_OK)
 			rc = store_commit(st, err);
 		if (rc != XF_OK)
 			store_rollback(st);
@@ -259,32 +178,8 @@ int64_t store_chain_branch(struct xf_store *st)
 	return c && c->branch > 0 ? c->branch : 1;
 }
 
-/* Drops the cached column lists and the statements built on them (from `from` on). */
-static void forget_exprs(struct xf_chain *c, int from)
-{
-	for (int i = 0; i < NTRACKED; i++) {
-		for (int k = 0; k < c->held[i].n; k++) {
-			free(c->held[i].v[k].name);
-			free(c->held[i].v[k].dflt);
-			free(c->held[i].v[k].dtext);
-		}
-		free(c->held[i].v);
-		free(c->held[i].select);
-		free(c->held[i].key);
-		memset(&c->held[i], 0, sizeof c->held[i]);
-		if (c->defaults[i])
-			fields_free(c->defaults[i]);
-		free(c->defaults[i]);
-		c->defaults[i] = NULL;
-	}
-	for (int i = from; i < S_COUNT; i++) {
-		xf_db_finalize(c->stmts[i]);
-		c->stmts[i] = NULL;
-	}
-}
-
 /* A statement of a slot, prepared on first use; NULL when it cannot be prepared. */
-static struct xf_db_stmt *cached(struct xf_store *st, int slot, const char *sql)
+struct xf_db_stmt *chain_cached(struct xf_store *st, int slot, const char *sql)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	struct xf_err ignored; /* the caller says it in its own words */
@@ -294,13 +189,13 @@ static struct xf_db_stmt *cached(struct xf_store *st, int slot, const char *sql)
 }
 
 /* Makes a cached statement ready for its next use (and lets go of its read lock). */
-static void done(struct xf_db_stmt *stmt)
+void chain_done(struct xf_db_stmt *stmt)
 {
 	xf_db_reset(stmt);
 }
 
 /* Prepares a statement of one use; NULL when it cannot be prepared. */
-static struct xf_db_stmt *prepare(struct xf_store *st, const char *sql)
+struct xf_db_stmt *chain_prepare(struct xf_store *st, const char *sql)
 {
 	struct xf_db_stmt *stmt = NULL;
 	struct xf_err ignored; /* the caller says it in its own words */
@@ -315,8 +210,8 @@ void store_chain_detach(struct xf_store *st)
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c == NULL)
 		return;
-	forget_exprs(c, 0);
-	forget_touched(c);
+	chain_forget_exprs(c, 0);
+	chain_forget_touched(c);
 	forget_later(c);
 	free(c->later);
 	free(c->v);
@@ -329,13 +224,13 @@ void store_chain_forget(struct xf_store *st)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c) {
-		forget_touched(c);
+		chain_forget_touched(c);
 		forget_later(c);
 	}
 }
 
 /* Reports a failure of the chain's own statements. */
-static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
+int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
 {
 	struct xf_db *db = store_db(st);
 	enum xf_db_class cls = xf_db_errclass(db);
@@ -346,917 +241,11 @@ static int chain_fail(struct xf_store *st, const char *what, struct xf_err *err)
 	return xf_err_set(err, XF_EIO, "%s失败：%s", what, xf_db_errdetail(db));
 }
 
-/* Whether a text is an integer as SQLite writes one back (no sign but -, no leading zero, at
- * most 18 digits): stored in an INTEGER column it reads back as the same digits. */
-static bool canonical_integer(const char *v)
-{
-	const char *d = *v == '-' ? v + 1 : v;
-	size_t n = strspn(d, "0123456789");
-	return n > 0 && n <= 18 && d[n] == '\0' && (d[0] != '0' || n == 1) && strcmp(v, "-0") != 0;
-}
-
-/* Adds a column to a table's list for held rows: only INTEGER and TEXT columns whose default
- * is absent or a plain literal keep the table usable. */
-static void held_add(struct held_table *h, const char *name, const char *dflt, const char *type, int pk)
-{
-	h->v = xrealloc(h->v, (size_t)(h->n + 1) * sizeof *h->v);
-	struct held_column *col = &h->v[h->n++];
-	memset(col, 0, sizeof *col);
-	col->name = xstrdup(name);
-	col->integer = strcasecmp(type, "INTEGER") == 0;
-	col->rowid = col->integer && pk == 1;
-	col->dflt = NULL;
-	if (pk > 1)
-		h->usable = false; /* a key of several columns: no rowid alias */
-	if (!col->integer && strcasecmp(type, "TEXT") != 0)
-		h->usable = false;
-	size_t n = dflt ? strlen(dflt) : 0;
-	if (dflt == NULL)
-		return;
-	if (n >= 2 && dflt[0] == '\'' && dflt[n - 1] == '\'' && !col->integer)
-		col->dflt = default_text(dflt);
-	else if (canonical_integer(dflt))
-		col->dflt = xstrdup(dflt);
-	else
-		h->usable = false;
-}
-
-/* Reads the value of each declared default of a table as SQL gives it (what NULLIF compared a
- * column with when the snapshots were built in SQL): one SELECT of the default expressions. */
-static int read_defaults(struct xf_store *st, struct held_table *h, char **dflt)
-{
-	struct xf_buf b;
-	buf_init(&b);
-	buf_puts(&b, "SELECT ");
-	int n = 0;
-	for (int k = 0; k < h->n; k++)
-		if (dflt[k])
-			buf_printf(&b, "%s%s", n++ ? ", " : "", dflt[k]);
-	if (n == 0) {
-		buf_free(&b);
-		return XF_OK;
-	}
-	struct xf_db_stmt *stmt = prepare(st, b.data);
-	buf_free(&b);
-	if (stmt == NULL || xf_db_step(stmt) != XF_DB_ROW) {
-		xf_db_finalize(stmt);
-		return XF_EIO;
-	}
-	for (int k = 0, i = 0; k < h->n; k++) {
-		if (dflt[k] == NULL)
-			continue;
-		struct held_column *col = &h->v[k];
-		col->dtype = xf_db_column_type(stmt, i);
-		col->dtext = col->dtype == XF_DB_NULL ? NULL : xstrdup(xf_db_column_text(stmt, i));
-		col->dint = xf_db_column_int64(stmt, i);
-		col->dnum = xf_db_column_double(stmt, i);
-		i++;
-	}
-	xf_db_finalize(stmt);
-	return XF_OK;
-}
-
-/* A table's columns as SQLite's pragma_table_info gives them (name, declared default, type,
- * place in the primary key), on either backend: PostgreSQL's catalogue with its types named as
- * SQLite's (bigint and integer INTEGER, text TEXT, double precision REAL); its defaults come
- * back as PostgreSQL writes them and go through sqlite_default(). */
-static const char *const table_info_sql[] = {
-	[XF_DB_SQLITE] = "SELECT name, dflt_value, type, pk FROM pragma_table_info(?1)",
-	[XF_DB_POSTGRESQL] =
-		"SELECT a.attname::text, pg_get_expr(d.adbin, d.adrelid), "
-		" CASE WHEN a.atttypid IN (20, 21, 23) THEN 'INTEGER' WHEN a.atttypid = 25 THEN 'TEXT' "
-		"  WHEN a.atttypid IN (700, 701) THEN 'REAL' ELSE format_type(a.atttypid, a.atttypmod) END, "
-		" coalesce(array_position(k.conkey, a.attnum), 0) "
-		"FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-		"LEFT JOIN pg_constraint k ON k.conrelid = a.attrelid AND k.contype = 'p' "
-		"WHERE a.attrelid = to_regclass(quote_ident(CAST(?1 AS TEXT))) AND a.attnum > 0 AND NOT a.attisdropped "
-		"ORDER BY a.attnum",
-};
-
-/* The schema a table is read from in the chain's SQL: SQLite's main (never a TEMP table of
- * the same name), PostgreSQL's current schema. */
-static const char *main_schema(struct xf_store *st)
-{
-	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "main." : "";
-}
-
-/* verify's working table: the newest snapshot of every row, as a digest beside its record. */
-static const char *const latest_create[] = {
-	[XF_DB_SQLITE] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key TEXT PRIMARY KEY, audit_id INTEGER, digest TEXT)",
-	[XF_DB_POSTGRESQL] = "CREATE TEMP TABLE IF NOT EXISTS xf_latest(key text PRIMARY KEY, audit_id bigint, digest text)",
-};
-
-/* The name the working table is reached by. */
-static const char *latest_table(struct xf_store *st)
-{
-	return xf_db_dialect(store_db(st)) == XF_DB_SQLITE ? "temp.xf_latest" : "pg_temp.xf_latest";
-}
-
-/* A declared default as SQLite's catalogue writes it, from PostgreSQL's text of it: casts
- * dropped ('x'::text is 'x', '-1'::integer is -1), parentheses around a number dropped ((-1)
- * is -1), a quoted number in a numeric column unquoted. What PostgreSQL keeps of the schema's
- * literal defaults ('', 'pending', 0, 1, '{}') then reads as SQLite's. A new string. */
-static char *sqlite_default(const char *pg, const char *type)
-{
-	char *v = xstrdup(pg);
-	size_t n = strlen(v);
-	for (;;) {
-		/* a trailing ::name or ::name name (double precision, character varying) */
-		char *cast = NULL;
-		for (char *q = v; (q = strstr(q, "::")) != NULL; q += 2)
-			cast = q;
-		if (cast && strspn(cast + 2, "abcdefghijklmnopqrstuvwxyz _") == strlen(cast + 2) &&
-		    (cast == v || cast[-1] == '\'' || cast[-1] == ')' || (cast[-1] >= '0' && cast[-1] <= '9'))) {
-			*cast = '\0';
-			n = strlen(v);
-			continue;
-		}
-		if (n >= 2 && v[0] == '(' && v[n - 1] == ')') {
-			memmove(v, v + 1, n - 2);
-			v[n - 2] = '\0';
-			n -= 2;
-			continue;
-		}
-		break;
-	}
-	bool numeric = strcmp(type, "INTEGER") == 0 || strcmp(type, "REAL") == 0;
-	if (numeric && n >= 3 && v[0] == '\'' && v[n - 1] == '\'' && strspn(v + 1, "-+.0123456789eE") == n - 2) {
-		memmove(v, v + 1, n - 2);
-		v[n - 2] = '\0';
-	}
-	return v;
-}
-
-/* The declared default of the current row of a table_info_sql statement (column 1), as
- * SQLite's catalogue writes it; NULL when there is none. A new string. */
-static char *info_default(struct xf_store *st, struct xf_db_stmt *stmt)
-{
-	const char *d = xf_db_column_text(stmt, 1);
-	if (d == NULL)
-		return NULL;
-	if (xf_db_dialect(store_db(st)) == XF_DB_SQLITE)
-		return xstrdup(d);
-	const char *type = xf_db_column_text(stmt, 2);
-	return sqlite_default(d, type ? type : "");
-}
-
-/* Rebuilds the cached column lists when the schema changed (a migration, here or in another
- * process), from the backend's catalogue (table_info_sql). */
-static int refresh_schema(struct xf_store *st, struct xf_err *err)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
-	/* Checked already in this transaction, no script run since: no other connection can have
-	 * migrated meanwhile (a record would otherwise cost two more round trips to a server). */
-	struct xf_db *db = store_db(st);
-	bool in_txn = xf_db_in_transaction(db);
-	if (in_txn && c->checked_epoch == xf_db_epoch(db) && c->schema_cookie >= 0)
-		return XF_OK;
-	c->checked_epoch = 0;
-	/* A number that changes with the schema: SQLite's schema_version, which any change moves;
-	 * on PostgreSQL the schema's version (each migration sets it as its last statement; a
-	 * hash of the catalogue cost milliseconds on every record). A column added there behind
-	 * the program's back is seen by the next process, and verify names it. */
-	int cookie;
-	struct xf_db_stmt *stmt;
-	if (dialect == XF_DB_SQLITE) {
-		if ((stmt = cached(st, S_COOKIE, "PRAGMA schema_version")) == NULL)
-			return chain_fail(st, "读取数据库结构", err);
-		cookie = xf_db_step(stmt) == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-		done(stmt);
-	} else if (c->schema_cookie > 0) {
-		/* schema_version was there (migrations never drop it): one statement, not two */
-		if ((stmt = cached(st, S_COOKIE, "SELECT version FROM schema_version")) == NULL)
-			return chain_fail(st, "读取数据库结构", err);
-		enum xf_db_step step = xf_db_step(stmt);
-		cookie = step == XF_DB_ROW ? (int)xf_db_column_int64(stmt, 0) : -2;
-		done(stmt);
-		if (step == XF_DB_ERROR)
-			return chain_fail(st, "读取数据库结构", err);
-	} else if (store_version(st, &cookie, err) != XF_OK) {
-		return err->code;
-	}
-	if (cookie == c->schema_cookie) {
-		c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
-		return XF_OK;
-	}
-	forget_exprs(c, S_LAST);
-	c->has_chain_columns = false;
-	c->has_branch_column = false;
-	if ((stmt = prepare(st, table_info_sql[dialect])) == NULL)
-		return chain_fail(st, "读取数据库结构", err);
-	/* A row's canonical JSON leaves out the columns holding their declared default, so a
-	 * column a later migration adds with its default leaves every earlier snapshot valid. */
-	int rc = XF_OK;
-	for (int t = 0; t < NTRACKED && rc == XF_OK; t++) {
-		struct held_table *h = &c->held[t];
-		struct xf_buf sel;
-		buf_init(&sel);
-		char **dflt = NULL;
-		xf_db_reset(stmt);
-		xf_db_bind_text(stmt, 1, tracked_tables[t].table, -1);
-		h->usable = true;
-		while (xf_db_step(stmt) == XF_DB_ROW) {
-			const char *col = col_text(stmt, 0);
-			char *d = info_default(st, stmt);
-			held_add(h, col, d, col_text(stmt, 2), (int)xf_db_column_int64(stmt, 3));
-			dflt = xrealloc(dflt, (size_t)h->n * sizeof *dflt);
-			dflt[h->n - 1] = d;
-			buf_printf(&sel, "%st.\"%s\"", h->n > 1 ? ", " : "", col);
-			if (h->v[h->n - 1].rowid)
-				h->key = xasprintf("\"%s\"", col);
-		}
-		if (h->n > 0) {
-			h->select = sel.data;
-			if (h->key == NULL) /* PostgreSQL has no rowid: only tables kept whole lack an id */
-				h->key = xstrdup(dialect == XF_DB_SQLITE ? "rowid" : "0");
-			if (read_defaults(st, h, dflt) != XF_OK)
-				rc = chain_fail(st, "读取数据库结构", err);
-		} else {
-			buf_free(&sel);
-		}
-		for (int k = 0; k < h->n; k++)
-			free(dflt[k]);
-		free(dflt);
-	}
-	if (rc != XF_OK) {
-		xf_db_finalize(stmt);
-		forget_exprs(c, S_LAST);
-		return rc;
-	}
-	xf_db_reset(stmt);
-	xf_db_bind_text(stmt, 1, "audit", -1);
-	int chain_cols = 0;
-	while (xf_db_step(stmt) == XF_DB_ROW) {
-		const char *col = col_text(stmt, 0);
-		chain_cols += strcmp(col, "wall") == 0 || strcmp(col, "snapshot") == 0 || strcmp(col, "hash") == 0;
-		c->has_branch_column = c->has_branch_column || strcmp(col, "branch") == 0;
-	}
-	xf_db_finalize(stmt);
-	c->has_chain_columns = chain_cols == 3;
-	c->schema_cookie = cookie;
-	c->checked_epoch = in_txn ? xf_db_epoch(db) : 0;
-	return XF_OK;
-}
-
-/* Appends one field of the hashed content: its length, a colon, the bytes, a semicolon. */
-static void hash_field(struct xf_sha256 *ctx, const char *v)
-{
-	char len[24];
-	size_t n = v ? strlen(v) : 0;
-	int k = snprintf(len, sizeof len, "%zu:", n);
-	xf_sha256_update(ctx, len, (size_t)k);
-	if (n)
-		xf_sha256_update(ctx, v, n);
-	xf_sha256_update(ctx, ";", 1);
-}
-
-/* The fields of one audit record as the chain hashes them. */
-struct record {
-	int64_t id;
-	const char *at, *wall, *op, *action, *case_id, *before, *after, *snapshot, *hash;
-	int64_t branch; /* the branch the record belongs to (1: the store's own) */
-};
-
-/* SHA-256 over the previous hash and the record's content, as 64 lowercase hex digits. */
-static void record_hash(const char *prev, const struct record *r, char out[65])
-{
-	struct xf_sha256 c, *ctx = &c;
-	unsigned char md[32];
-	char id[24];
-	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	xf_sha256_init(ctx);
-	hash_field(ctx, "xinfang-audit-1");
-	hash_field(ctx, prev);
-	hash_field(ctx, id);
-	hash_field(ctx, r->at);
-	hash_field(ctx, r->wall);
-	hash_field(ctx, r->op);
-	hash_field(ctx, r->action);
-	hash_field(ctx, r->case_id);
-	hash_field(ctx, r->before);
-	hash_field(ctx, r->after);
-	hash_field(ctx, r->snapshot);
-	if (r->branch != 1) { /* records of the store's own branch hash as before branches (version 17) */
-		char branch[24];
-		snprintf(branch, sizeof branch, "branch=%lld", (long long)r->branch);
-		hash_field(ctx, branch);
-	}
-	xf_sha256_final(ctx, md);
-	xf_sha256_to_hex(md, out);
-}
-
 /* Text of a column, "" for NULL. */
-static const char *col_text(struct xf_db_stmt *stmt, int i)
+const char *chain_col_text(struct xf_db_stmt *stmt, int i)
 {
 	const char *v = xf_db_column_text(stmt, i);
 	return v ? v : "";
-}
-
-/* The SELECT every walk of the records uses. */
-static const char record_columns_17[] =
-	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, branch";
-static const char record_columns_16[] =
-	"id, at, wall, operator, action, coalesce(CAST(case_id AS TEXT), ''), before, after, snapshot, hash, 1";
-
-/* The columns of a record as the store's schema has them (no branch before version 17). */
-static const char *record_columns(struct xf_store *st)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	/* A process that only reads (verify on a server) has not looked at the schema yet. */
-	struct xf_err ignored;
-	if (c && refresh_schema(st, &ignored) != XF_OK)
-		return record_columns_16;
-	return c && c->has_branch_column ? record_columns_17 : record_columns_16;
-}
-
-/* Reads the current row of a record statement. */
-static void record_from(struct xf_db_stmt *stmt, struct record *r)
-{
-	r->id = xf_db_column_int64(stmt, 0);
-	r->at = col_text(stmt, 1);
-	r->wall = col_text(stmt, 2);
-	r->op = col_text(stmt, 3);
-	r->action = col_text(stmt, 4);
-	r->case_id = col_text(stmt, 5);
-	r->before = col_text(stmt, 6);
-	r->after = col_text(stmt, 7);
-	r->snapshot = col_text(stmt, 8);
-	r->hash = col_text(stmt, 9);
-	r->branch = xf_db_column_int64(stmt, 10);
-}
-
-/* Seconds since 1970-01-01 00:00 of a local "YYYY-MM-DD HH:MM:SS" (or with a T), -1 when the
- * text is not one: the business time and the wall time of a record compared as written. */
-static long long local_seconds(const char *t)
-{
-	int y, m, d, hh, mm, ss;
-	char sep;
-	if (sscanf(t, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &m, &d, &sep, &hh, &mm, &ss) != 7 || (sep != ' ' && sep != 'T') ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	/* Days from the civil date (Howard Hinnant's days_from_civil). */
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	long long days = era * 146097 + doe - 719468;
-	return days * 86400 + hh * 3600 + mm * 60 + ss;
-}
-
-/* A record's business time is its wall time (both read from the system clock within the same
- * moment; two minutes allowed) unless the date was set with --today. Records from before the
- * wall time was kept have nothing to compare. */
-static bool record_skewed(const struct record *r)
-{
-	long long at = local_seconds(r->at), wall = local_seconds(r->wall);
-	if (at < 0 || wall < 0)
-		return false;
-	return at - wall > 120 || wall - at > 120;
-}
-
-/* Counts the records numbered below 1 (no chain reaches them) and the highest of them. */
-static int outside_records(struct xf_store *st, struct xf_chain_walk *out, struct xf_err *err)
-{
-	struct xf_db_stmt *stmt;
-	if ((stmt = prepare(st, "SELECT count(*), max(id) FROM audit WHERE id < 1")) == NULL)
-		return chain_fail(st, "读取操作日志", err);
-	int rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW) {
-		out->outside = xf_db_column_int64(stmt, 0);
-		out->outside_id = xf_db_column_int64(stmt, 1);
-	}
-	xf_db_finalize(stmt);
-	return rc == XF_DB_ROW ? XF_OK : chain_fail(st, "读取操作日志", err);
-}
-
-/* Walks the records from from_id, recomputing the chain. */
-int store_chain_walk(struct xf_store *st, int64_t from_id, struct xf_chain_walk *out, struct xf_err *err)
-{
-	memset(out, 0, sizeof *out);
-	char prev[65] = "";
-	bool chained = false;
-	if (from_id < 1)
-		from_id = 1;
-	if (from_id > 1) {
-		char computed[65];
-		bool found;
-		int rc = store_chain_record(st, from_id - 1, prev, computed, &found, err);
-		if (rc != XF_OK)
-			return rc;
-		chained = prev[0] != '\0';
-	}
-	char *sql = xasprintf("SELECT %s FROM audit WHERE id >= ?1 ORDER BY id", record_columns(st));
-	struct xf_db_stmt *stmt;
-	stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL)
-		return chain_fail(st, "读取操作日志", err);
-	int rc;
-	xf_db_bind_int64(stmt, 1, from_id);
-	int64_t expected = from_id;
-	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		struct record r;
-		record_from(stmt, &r);
-		out->records++;
-		if (r.id != expected) {
-			out->fault = XF_CHAIN_GAP;
-			out->fault_id = r.id;
-			out->missing_id = expected;
-			break;
-		}
-		expected++;
-		char computed[65];
-		record_hash(prev, &r, computed);
-		if (r.hash[0] == '\0') {
-			if (chained) {
-				out->fault = XF_CHAIN_NOHASH;
-				out->fault_id = r.id;
-				break;
-			}
-		} else {
-			chained = true;
-			if (strcmp(r.hash, computed) != 0) {
-				out->fault = XF_CHAIN_BADHASH;
-				out->fault_id = r.id;
-				break;
-			}
-		}
-		if (record_skewed(&r) && out->skewed++ == 0) {
-			out->skewed_id = r.id;
-			snprintf(out->skewed_at, sizeof out->skewed_at, "%s", r.at);
-			snprintf(out->skewed_wall, sizeof out->skewed_wall, "%s", r.wall);
-		}
-		memcpy(prev, computed, sizeof prev);
-		out->head.id = r.id;
-		memcpy(out->head.hash, computed, sizeof prev);
-	}
-	xf_db_finalize(stmt);
-	if (rc != XF_DB_ROW && rc != XF_DB_DONE)
-		return chain_fail(st, "读取操作日志", err);
-	/* Since schema 5 every record is hashed: a trail that ends unhashed was stripped. */
-	if (out->fault == XF_CHAIN_OK && out->records > 0 && !chained) {
-		out->fault = XF_CHAIN_NOHASH;
-		out->fault_id = out->head.id;
-	}
-	return outside_records(st, out, err);
-}
-
-/* Prepares a reading of the records with ?1 bound to the last one to believe. */
-static int prepare_upto(struct xf_store *st, const char *sql, int64_t upto, struct xf_db_stmt **stmt, struct xf_err *err)
-{
-	if ((*stmt = prepare(st, sql)) == NULL)
-		return chain_fail(st, "读取操作日志", err);
-	xf_db_bind_int64(*stmt, 1, upto);
-	return XF_OK;
-}
-
-/* Reads the kind of store: from the init record, then every snapshot of the settings. */
-int store_chain_kind(struct xf_store *st, int64_t upto, bool whole, struct xf_chain_kind *out, struct xf_err *err)
-{
-	memset(out, 0, sizeof *out);
-	struct xf_db_stmt *stmt;
-	/* The init record is among the first: the scan looks no further. */
-	/* JSON in SQL: SQLite's functions, PostgreSQL's operators on the json type (a record that
-	 * is not JSON stops the reading there: the chain walk has vouched for the records). */
-	static const char *const init_sql[] = {
-		[XF_DB_SQLITE] = "SELECT id, json_extract(after, '$.training') FROM audit WHERE id BETWEEN 1 AND min(?1, 1000) "
-		                 "AND action = 'init' AND json_valid(after) "
-		                 "AND json_extract(after, '$.training') IS NOT NULL ORDER BY id LIMIT 1",
-		[XF_DB_POSTGRESQL] = "SELECT id, CAST(after AS json) ->> 'training' FROM audit "
-		                     "WHERE id BETWEEN 1 AND least(?1, 1000) AND action = 'init' "
-		                     "AND CAST(after AS json) ->> 'training' IS NOT NULL ORDER BY id LIMIT 1",
-	};
-	static const char *const settings_sql[] = {
-		[XF_DB_SQLITE] = "SELECT a.id, json_extract(s.value, '$.value') FROM audit a, json_each(a.snapshot, '$.settings') s "
-		                 "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"settings\":') > 0 "
-		                 "AND json_valid(a.snapshot) AND json_extract(s.value, '$.key') = 'training' ORDER BY a.id",
-		[XF_DB_POSTGRESQL] = "SELECT a.id, s.value ->> 'value' FROM audit a, "
-		                     "json_array_elements(CAST(a.snapshot AS json) -> 'settings') s "
-		                     "WHERE a.id BETWEEN 1 AND ?1 AND strpos(a.snapshot, '\"settings\":') > 0 "
-		                     "AND s.value ->> 'key' = 'training' ORDER BY a.id",
-	};
-	enum xf_db_dialect dialect = xf_db_dialect(store_db(st));
-	int rc = prepare_upto(st, init_sql[dialect], upto, &stmt, err);
-	if (rc != XF_OK)
-		return rc;
-	rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW) {
-		out->fixed_id = xf_db_column_int64(stmt, 0);
-		out->training = strcmp(col_text(stmt, 1), "1") == 0;
-	}
-	xf_db_finalize(stmt);
-	if (rc != XF_DB_ROW && rc != XF_DB_DONE)
-		return chain_fail(st, "读取操作日志", err);
-	if (!whole)
-		return XF_OK;
-	/* Every snapshot of the settings table carries the setting; instr() passes over the
-	 * records that hold none without parsing them. */
-	if (prepare_upto(st, settings_sql[dialect], upto, &stmt, err) != XF_OK)
-		return err->code;
-	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		bool training = strcmp(col_text(stmt, 1), "1") == 0;
-		if (out->fixed_id == 0) {
-			out->fixed_id = xf_db_column_int64(stmt, 0);
-			out->training = training;
-		} else if (training != out->training) {
-			out->changed_id = xf_db_column_int64(stmt, 0);
-			snprintf(out->changed_value, sizeof out->changed_value, "%s", col_text(stmt, 1));
-			break;
-		}
-	}
-	xf_db_finalize(stmt);
-	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
-}
-
-/* The newest record. */
-int store_chain_last(struct xf_store *st, struct xf_chain_head *head, struct xf_err *err)
-{
-	memset(head, 0, sizeof *head);
-	struct xf_db_stmt *stmt = cached(st, S_LAST, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-	if (stmt == NULL)
-		return chain_fail(st, "读取操作日志", err);
-	int rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW) {
-		head->id = xf_db_column_int64(stmt, 0);
-		snprintf(head->hash, sizeof head->hash, "%s", col_text(stmt, 1));
-	}
-	done(stmt);
-	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
-}
-
-/* One record's stored and recomputed hash. */
-int store_chain_record(struct xf_store *st, int64_t id, char stored[65], char computed[65], bool *found,
-                       struct xf_err *err)
-{
-	stored[0] = computed[0] = '\0';
-	*found = false;
-	char *sql = xasprintf("SELECT %s, (SELECT hash FROM audit WHERE id = ?1 - 1) FROM audit WHERE id = ?1",
-	                      record_columns(st));
-	struct xf_db_stmt *stmt;
-	stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL)
-		return chain_fail(st, "读取操作日志", err);
-	xf_db_bind_int64(stmt, 1, id);
-	int rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW) {
-		struct record r;
-		record_from(stmt, &r);
-		*found = true;
-		snprintf(stored, 65, "%s", r.hash);
-		record_hash(col_text(stmt, 11), &r, computed);
-	}
-	xf_db_finalize(stmt);
-	return rc == XF_DB_ROW || rc == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
-}
-
-/* Orders noted rows by table, then row. */
-static int cmp_touched(const void *a, const void *b)
-{
-	const struct touched *x = a, *y = b;
-	if (x->table != y->table)
-		return x->table < y->table ? -1 : 1;
-	return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
-}
-
-static void json_text(struct xf_buf *b, const char *v);
-
-/* Whether a column's value equals its declared default as SQLite's NULLIF compared them (no
- * affinity, binary text, numbers by value): such a column is left out of the JSON. */
-static bool holds_default(struct xf_db_stmt *stmt, int i, enum xf_db_type type, const struct held_column *col)
-{
-	switch (col->dtype) {
-	case XF_DB_TEXT:
-		return type == XF_DB_TEXT && strcmp(xf_db_column_text(stmt, i), col->dtext) == 0;
-	case XF_DB_INT:
-	case XF_DB_FLOAT:
-		if (type == XF_DB_INT && col->dtype == XF_DB_INT)
-			return xf_db_column_int64(stmt, i) == col->dint;
-		if (type == XF_DB_INT || type == XF_DB_FLOAT) {
-			double v = xf_db_column_double(stmt, i);
-			return col->dtype == XF_DB_INT ? v == (double)col->dint : v == col->dnum;
-		}
-		return false;
-	default:
-		return false; /* a NULL default: the value, not NULL here, differs */
-	}
-}
-
-/* Appends a float as SQLite writes it into JSON (printf "%!.15g": 15 digits, never without a
- * decimal point, 1.0e+20): SQLite's own text of the value there; elsewhere the same rendering
- * made here. */
-static void json_float(struct xf_db *db, struct xf_db_stmt *stmt, int i, struct xf_buf *b)
-{
-	if (xf_db_dialect(db) == XF_DB_SQLITE) {
-		buf_puts(b, xf_db_column_text(stmt, i));
-		return;
-	}
-	char s[48];
-	snprintf(s, sizeof s, "%.15g", xf_db_column_double(stmt, i));
-	char *e = strchr(s, 'e');
-	if (strchr(s, '.') || strchr(s, 'n') || strchr(s, 'N')) { /* has a point; inf, nan */
-		buf_puts(b, s);
-	} else if (e) {
-		buf_add(b, s, (size_t)(e - s));
-		buf_printf(b, ".0%s", e);
-	} else {
-		buf_printf(b, "%s.0", s);
-	}
-}
-
-/* Appends the canonical JSON of the current row of stmt, whose columns from `first` on are the
- * table's in table order: an object of the columns in table order, each one NULL or holding
- * its declared default left out, integers and floats as SQLite writes them, texts escaped as
- * SQLite escapes them. The same bytes as SQLite's json_patch('{}', json_object('a',
- * NULLIF("a", default) ...)) that built the snapshots before, so older stores still verify. */
-static void row_json(struct xf_db *db, struct xf_db_stmt *stmt, int first, const struct held_table *h, struct xf_buf *b)
-{
-	buf_puts(b, "{");
-	int n = 0;
-	for (int k = 0; k < h->n; k++) {
-		int i = first + k;
-		enum xf_db_type type = xf_db_column_type(stmt, i);
-		if (type == XF_DB_NULL || holds_default(stmt, i, type, &h->v[k]))
-			continue;
-		if (n++)
-			buf_puts(b, ",");
-		json_text(b, h->v[k].name);
-		buf_puts(b, ":");
-		if (type == XF_DB_INT)
-			buf_printf(b, "%lld", (long long)xf_db_column_int64(stmt, i));
-		else if (type == XF_DB_FLOAT)
-			json_float(db, stmt, i, b);
-		else
-			json_text(b, xf_db_column_text(stmt, i));
-	}
-	buf_puts(b, "}");
-}
-
-/* A whole table's key order as its columns have it: "branch, " leads it only from schema
- * version 17, where the branch joined the key (number_seq). */
-static const char *whole_order(const struct xf_chain *c, int t)
-{
-	const char *order = tracked_tables[t].whole_order;
-	if (strncmp(order, "branch, ", 8) != 0)
-		return order;
-	for (int k = 0; k < c->held[t].n; k++)
-		if (strcmp(c->held[t].v[k].name, "branch") == 0)
-			return order;
-	return order + 8;
-}
-
-/* Whether a table kept whole per branch has its branch column (schema version 17 on): before
- * it, its whole table is branch 1's. */
-static bool split_by_branch(const struct xf_chain *c, int t)
-{
-	return tracked_tables[t].per_branch && whole_order(c, t) == tracked_tables[t].whole_order;
-}
-
-/* The snapshot key of a table kept whole (per branch: "number_seq" for branch 1, else
- * "number_seq@<branch>"). */
-static void whole_key(int t, int64_t branch, char *out, size_t size)
-{
-	if (tracked_tables[t].per_branch && branch > 1)
-		snprintf(out, size, "%s@%lld", tracked_tables[t].table, (long long)branch);
-	else
-		snprintf(out, size, "%s", tracked_tables[t].table);
-}
-
-/* Appends the JSON array of a whole table's rows (of one branch, for a table kept whole per
- * branch), in key order. */
-static int whole_table_json(struct xf_store *st, int t, int64_t branch, struct xf_buf *b, struct xf_err *err)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	bool split = split_by_branch(c, t);
-	char *sql = xasprintf("SELECT %s FROM %s\"%s\" t %s ORDER BY %s", c->held[t].select, main_schema(st),
-	                      tracked_tables[t].table, split ? "WHERE t.branch = ?1" : "", whole_order(c, t));
-	struct xf_db_stmt *stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL)
-		return chain_fail(st, "记录操作日志", err);
-	if (split)
-		xf_db_bind_int64(stmt, 1, branch > 0 ? branch : 1);
-	buf_puts(b, "[");
-	int n = 0, rc;
-	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		if (n++)
-			buf_puts(b, ",");
-		row_json(store_db(st), stmt, 0, &c->held[t], b);
-	}
-	buf_puts(b, "]");
-	xf_db_finalize(stmt);
-	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
-}
-
-/* Appends one row's canonical JSON, or null when the row is gone. */
-static int one_row_json(struct xf_store *st, int t, int64_t rowid, struct xf_buf *b, struct xf_err *err)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	struct xf_db_stmt *stmt = c->stmts[S_ROW + t];
-	if (stmt == NULL) { /* the row's SELECT is written out only the first time */
-		char *sql = xasprintf("SELECT %s FROM %s\"%s\" t WHERE t.%s = ?1", c->held[t].select, main_schema(st),
-		                      tracked_tables[t].table, c->held[t].key);
-		stmt = cached(st, S_ROW + t, sql);
-		free(sql);
-	}
-	if (stmt == NULL)
-		return chain_fail(st, "记录操作日志", err);
-	xf_db_bind_int64(stmt, 1, rowid);
-	int step = xf_db_step(stmt);
-	if (step == XF_DB_ROW)
-		row_json(store_db(st), stmt, 0, &c->held[t], b);
-	else
-		buf_puts(b, "null");
-	done(stmt);
-	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "记录操作日志", err);
-}
-
-/* The canonical JSON of one row (a whole table's array for a table kept whole, a branch's
- * array, rowid the branch, for one kept whole per branch), as the next snapshot of it would
- * hold it. */
-int store_chain_row_json(struct xf_store *st, const char *table, int64_t rowid, char **out, struct xf_err *err)
-{
-	*out = NULL;
-	int t = tracked_index(table);
-	if (t < 0)
-		return xf_err_set(err, XF_EINVAL, "内部错误：操作日志不记录表 %s", table);
-	int rc = refresh_schema(st, err);
-	if (rc != XF_OK)
-		return rc;
-	if ((*store_chain_slot(st))->held[t].n == 0)
-		return xf_err_set(err, XF_EINVAL, "数据库里没有表 %s：请先运行 xinfang verify 检查数据库", table);
-	struct xf_buf b;
-	buf_init(&b);
-	rc = tracked_tables[t].whole_order ? whole_table_json(st, t, rowid, &b, err) : one_row_json(st, t, rowid, &b, err);
-	if (rc != XF_OK) {
-		buf_free(&b);
-		return rc;
-	}
-	*out = b.data;
-	return XF_OK;
-}
-
-/* The snapshot object of the noted rows ({"cases:12":{...},"settings":[...],"number_seq@3":[...]});
- * empties the list. */
-static int snapshot_json(struct xf_store *st, char **out, struct xf_err *err)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	struct xf_buf b;
-	buf_init(&b);
-	buf_puts(&b, "{");
-	if (c->n > 0)
-		qsort(c->v, c->n, sizeof *c->v, cmp_touched);
-	int rc = XF_OK, n = 0;
-	for (size_t i = 0; i < c->n && rc == XF_OK; i++) {
-		const struct touched *t = &c->v[i];
-		if (i > 0 && t->table == c->v[i - 1].table && t->rowid == c->v[i - 1].rowid)
-			continue;
-		if (c->held[t->table].n == 0)
-			continue;
-		const char *name = tracked_tables[t->table].table;
-		/* Before schema 17 a table kept whole per branch is branch 1's: its key once. */
-		int64_t branch = split_by_branch(c, t->table) ? t->rowid : 1;
-		if (tracked_tables[t->table].per_branch && branch == 1 && i > 0 && t->table == c->v[i - 1].table)
-			continue;
-		if (n++)
-			buf_puts(&b, ",");
-		if (tracked_tables[t->table].whole_order) {
-			char key[96];
-			whole_key(t->table, branch, key, sizeof key);
-			buf_printf(&b, "\"%s\":", key);
-			rc = whole_table_json(st, t->table, branch, &b, err);
-			continue;
-		}
-		/* Built by the writer from the values it wrote, when no other write of the row
-		 * followed (each write of it is one entry here). */
-		bool held = true;
-		for (size_t k = i; held && k < c->n && c->v[k].table == t->table && c->v[k].rowid == t->rowid; k++)
-			held = c->v[k].json != NULL;
-		buf_printf(&b, "\"%s:%lld\":", name, (long long)t->rowid);
-		if (held)
-			buf_puts(&b, t->json);
-		else
-			rc = one_row_json(st, t->table, t->rowid, &b, err);
-	}
-	buf_puts(&b, "}");
-	forget_touched(c);
-	if (rc != XF_OK) {
-		buf_free(&b);
-		return rc;
-	}
-	*out = b.data;
-	return XF_OK;
-}
-
-/* Appends a text as SQLite's json_object writes it: quoted, with " and \\ escaped, \\b \\t
- * \\n \\f \\r for those, \\u00xx for the other control characters, every other byte as is. */
-static void json_text(struct xf_buf *b, const char *v)
-{
-	static const char hex[] = "0123456789abcdef";
-	buf_add(b, "\"", 1);
-	while (*v) {
-		size_t plain = 0; /* the bytes written as they are, at once */
-		while (v[plain] && (unsigned char)v[plain] >= 0x20 && v[plain] != '"' && v[plain] != '\\')
-			plain++;
-		buf_add(b, v, plain);
-		v += plain;
-		if (*v == '\0')
-			break;
-		unsigned char ch = (unsigned char)*v++;
-		const char *simple = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\b' ? "\\b" : ch == '\t' ? "\\t"
-		                     : ch == '\n' ? "\\n" : ch == '\f' ? "\\f" : ch == '\r' ? "\\r" : NULL;
-		if (simple)
-			buf_add(b, simple, 2);
-		else {
-			char u[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-			buf_add(b, u, 6);
-		}
-	}
-	buf_add(b, "\"", 1);
-}
-
-/* The value a row holds in a column, from the writer's columns (cols, searched from *from on):
- * NULL when the column was not given (its default, or no value). */
-static const char *given_value(const struct xf_fields *cols, const char *name, size_t *from)
-{
-	for (size_t k = 0; k < cols->n; k++) {
-		size_t i = (*from + k) % cols->n;
-		if (strcmp(cols->v[i].key, name) == 0) {
-			*from = i + 1;
-			return cols->v[i].val;
-		}
-	}
-	return NULL;
-}
-
-/* Holds the canonical JSON of a row just inserted with the text values cols (as
- * store_bulk_insert binds them), built from those values instead of read back through SQL:
- * the same bytes the row's json_object expression gives (the columns in table order, each
- * holding its declared default or no value left out, integers as SQLite writes them, texts
- * escaped as SQLite escapes them). Nothing is held (the row is read back as before) when
- * the insert was not the last write noted or a value is one this rendering does not cover. */
-void store_chain_hold_row(struct xf_store *st, const char *table, int64_t rowid, const struct xf_fields *cols)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	struct xf_err ignored;
-	if (c == NULL || c->n == 0 || refresh_schema(st, &ignored) != XF_OK)
-		return;
-	struct touched *last = &c->v[c->n - 1];
-	int t = tracked_index(table);
-	if (t < 0 || last->table != t || last->rowid != rowid || last->json != NULL || tracked_tables[t].whole_order ||
-	    c->held[t].n == 0 || !c->held[t].usable)
-		return;
-	struct xf_buf b;
-	buf_init(&b);
-	buf_puts(&b, "{");
-	size_t from = 0;
-	int n = 0;
-	for (int k = 0; k < c->held[t].n; k++) {
-		const struct held_column *col = &c->held[t].v[k];
-		const char *v = given_value(cols, col->name, &from);
-		if (col->rowid) {
-			buf_printf(&b, "%s\"%s\":%lld", n++ ? "," : "", col->name, (long long)rowid);
-			continue;
-		}
-		if (v == NULL || (col->dflt && strcmp(v, col->dflt) == 0))
-			continue; /* the default, or no value: left out */
-		if (col->integer && !canonical_integer(v)) {
-			buf_free(&b);
-			return;
-		}
-		buf_puts(&b, n++ ? ",\"" : "\"");
-		buf_puts(&b, col->name);
-		buf_add(&b, "\":", 2);
-		if (col->integer)
-			buf_puts(&b, v);
-		else
-			json_text(&b, v);
-	}
-	buf_puts(&b, "}");
-	last->json = b.data;
-}
-
-/* Whether column of a covered table is an INTEGER one (not its id) and, in *dflt, its declared
- * default (NULL: none), for the writer's "no value" ('') there: SQLite would keep the text ''
- * in it and PostgreSQL refuses it, so on both the store writes the default instead (store.c). */
-bool store_chain_blank_integer(struct xf_store *st, const char *table, const char *column, const char **dflt)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	struct xf_err ignored; /* no catalogue: the value goes as given */
-	int t = tracked_index(table);
-	*dflt = NULL;
-	if (c == NULL || t < 0 || refresh_schema(st, &ignored) != XF_OK)
-		return false;
-	for (int k = 0; k < c->held[t].n; k++) {
-		const struct held_column *col = &c->held[t].v[k];
-		if (strcmp(col->name, column) == 0 && col->integer && !col->rowid) {
-			*dflt = col->dflt;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* The hash the next record chains to: the newest record's (recomputed over the whole trail when
@@ -1283,7 +272,7 @@ static int append_unchained(struct xf_store *st, const char *op, const char *act
                             const char *before_json, const char *after_json, struct xf_err *err)
 {
 	struct xf_db_stmt *stmt =
-		prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		chain_prepare(st, "INSERT INTO audit(at, operator, action, case_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
 	char now[20];
@@ -1309,7 +298,7 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	char *snapshot;
-	int rc = snapshot_json(st, &snapshot, err);
+	int rc = chain_snapshot_json(st, &snapshot, err);
 	if (rc != XF_OK)
 		return rc;
 	struct record r;
@@ -1328,8 +317,8 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	r.after = after_json ? after_json : "{}";
 	r.snapshot = snapshot;
 	r.branch = c->has_branch_column && branch > 0 ? branch : 1;
-	record_hash(prev, &r, hash);
-	struct xf_db_stmt *stmt = cached(st, S_INSERT, c->has_branch_column
+	chain_record_hash(prev, &r, hash);
+	struct xf_db_stmt *stmt = chain_cached(st, S_INSERT, c->has_branch_column
 	                            ? "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash, branch) "
 	                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 	                            : "INSERT INTO audit(id, at, wall, operator, action, case_id, before, after, snapshot, hash) "
@@ -1354,7 +343,7 @@ static int write_record(struct xf_store *st, const char *op, const char *action,
 	if (c->has_branch_column)
 		xf_db_bind_int64(stmt, 11, r.branch);
 	int step = xf_db_step(stmt);
-	done(stmt);
+	chain_done(stmt);
 	free(snapshot);
 	if (step != XF_DB_DONE)
 		return chain_fail(st, "记录操作日志", err);
@@ -1398,7 +387,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
                                  const char *before_json, const char *after_json, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	if (op != c->actor)
@@ -1407,7 +396,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	if (strcmp(action, XF_PUSH_MOVE_ACTION) != 0 && (rc = store_push_moved_check(st, err)) != XF_OK)
 		return rc;
 	if (!c->has_chain_columns) {
-		forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
+		chain_forget_touched(c); /* an older schema mid-upgrade: the seal of version 5 snapshots every row */
 		return append_unchained(st, op, action, case_id, before_json, after_json, err);
 	}
 	if (records_deferred(st)) {
@@ -1417,7 +406,7 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 	int64_t next_id;
 	char prev[65];
 	if ((rc = chain_tail(st, &next_id, prev, err)) != XF_OK) {
-		forget_touched(c);
+		chain_forget_touched(c);
 		return rc;
 	}
 	return write_record(st, op, action, case_id, before_json, after_json, c->branch, &next_id, prev, err);
@@ -1425,18 +414,18 @@ static int append_in_transaction(struct xf_store *st, const char *op, const char
 
 /* Reads now the rows a held record's snapshot reads back (not built by their writer), before
  * the chain head's lock: this transaction holds their row locks, so they read the same at the
- * commit. Every entry of such a row gets its JSON (snapshot_json then reads none of them);
+ * commit. Every entry of such a row gets its JSON (chain_snapshot_json then reads none of them);
  * tables kept whole are left to be read under the lock, other branches' rows with them. */
 static int read_rows_early(struct xf_store *st, struct deferred *d, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	for (size_t i = 0; i < d->n; i++) {
 		struct touched *t = &d->v[i];
-		if (t->json != NULL || tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
+		if (t->json != NULL || chain_tracked_tables[t->table].whole_order || c->held[t->table].n == 0)
 			continue;
 		struct xf_buf b;
 		buf_init(&b);
-		int rc = one_row_json(st, t->table, t->rowid, &b, err);
+		int rc = chain_one_row_json(st, t->table, t->rowid, &b, err);
 		if (rc != XF_OK) {
 			buf_free(&b);
 			return rc;
@@ -1463,7 +452,7 @@ static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struc
 {
 	struct xf_chain *c = *store_chain_slot(st);
 	bool one = c->schema_cookie >= CHAIN_HEAD_FUNCTION;
-	struct xf_db_stmt *stmt = cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
+	struct xf_db_stmt *stmt = chain_cached(st, S_LOCK, one ? "SELECT id, hash FROM xinfang_chain_head()"
 	                                                 : "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
 	if (stmt == NULL)
 		return chain_fail(st, "记录操作日志", err);
@@ -1472,9 +461,9 @@ static int lock_head(struct xf_store *st, int64_t *next_id, char prev[65], struc
 	char hash[65] = "";
 	if (step == XF_DB_ROW && one) {
 		id = xf_db_column_int64(stmt, 0);
-		snprintf(hash, sizeof hash, "%s", col_text(stmt, 1));
+		snprintf(hash, sizeof hash, "%s", chain_col_text(stmt, 1));
 	}
-	done(stmt);
+	chain_done(stmt);
 	if (step != XF_DB_ROW)
 		return chain_fail(st, "记录操作日志", err);
 	if (!one || (id > 0 && hash[0] == '\0')) /* before the chain: chain_tail recomputes */
@@ -1506,7 +495,7 @@ static int write_later(struct xf_store *st, struct xf_err *err)
 		rc = lock_head(st, &next_id, prev, err);
 	for (size_t i = 0; i < c->nlater && rc == XF_OK; i++) {
 		struct deferred *d = &c->later[i];
-		forget_touched(c);
+		chain_forget_touched(c);
 		free(c->v);
 		c->v = d->v; /* the rows noted before it, for its snapshot */
 		c->n = d->n;
@@ -1526,7 +515,7 @@ int store_chain_lock_head(struct xf_store *st, struct xf_err *err)
 {
 	if (!records_deferred(st))
 		return XF_OK;
-	struct xf_db_stmt *stmt = prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
+	struct xf_db_stmt *stmt = chain_prepare(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK_KEY ")");
 	if (stmt == NULL)
 		return chain_fail(st, "升级数据库", err);
 	int step = xf_db_step(stmt);
@@ -1567,7 +556,7 @@ int store_chain_auto_begin(struct xf_store *st, const char *table, bool *own, st
 	*own = false;
 	if (xf_db_in_transaction(store_db(st)))
 		return XF_OK;
-	if (strcmp(table, "audit") != 0 && tracked_index(table) < 0)
+	if (strcmp(table, "audit") != 0 && chain_tracked_index(table) < 0)
 		return XF_OK;
 	int rc = store_begin(st, err);
 	*own = rc == XF_OK;
@@ -1593,21 +582,21 @@ static int note_every_row(struct xf_store *st, int t, const char *action, bool *
 	struct xf_chain *c = *store_chain_slot(st);
 	if (c->held[t].n == 0)
 		return XF_OK;
-	bool split = split_by_branch(c, t);
-	char *sql = split ? xasprintf("SELECT DISTINCT branch FROM %s\"%s\" ORDER BY branch", main_schema(st),
-	                              tracked_tables[t].table)
-	            : tracked_tables[t].whole_order
-	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", main_schema(st), tracked_tables[t].table)
-	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, main_schema(st),
-	                                tracked_tables[t].table, c->held[t].key);
-	struct xf_db_stmt *stmt = prepare(st, sql);
+	bool split = chain_split_by_branch(c, t);
+	char *sql = split ? xasprintf("SELECT DISTINCT branch FROM %s\"%s\" ORDER BY branch", chain_main_schema(st),
+	                              chain_tracked_tables[t].table)
+	            : chain_tracked_tables[t].whole_order
+	                    ? xasprintf("SELECT 0 FROM %s\"%s\" LIMIT 1", chain_main_schema(st), chain_tracked_tables[t].table)
+	                    : xasprintf("SELECT %s FROM %s\"%s\" ORDER BY %s", c->held[t].key, chain_main_schema(st),
+	                                chain_tracked_tables[t].table, c->held[t].key);
+	struct xf_db_stmt *stmt = chain_prepare(st, sql);
 	free(sql);
 	if (stmt == NULL)
 		return chain_fail(st, "封存操作日志", err);
 	int rc = XF_OK;
 	while (rc == XF_OK && xf_db_step(stmt) == XF_DB_ROW) {
 		note_row(c, t, xf_db_column_int64(stmt, 0));
-		if (tracked_tables[t].whole_order && !split)
+		if (chain_tracked_tables[t].whole_order && !split)
 			break;
 		if (c->n >= 500) {
 			rc = append_in_transaction(st, c->actor, action, 0, "{}", "{}", err);
@@ -1622,13 +611,13 @@ static int note_every_row(struct xf_store *st, int t, const char *action, bool *
 int store_chain_seal(struct xf_store *st, struct xf_err *err)
 {
 	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK)
 		return rc;
 	struct xf_chain_head head;
 	if ((rc = store_chain_last(st, &head, err)) != XF_OK)
 		return rc;
-	forget_touched(c);
+	chain_forget_touched(c);
 	c->actor[0] = '\0';
 	bool appended = false;
 	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
@@ -1693,7 +682,7 @@ int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err 
 	char word[64];
 	const char *p = sql;
 	while (sql_word(&p, word, sizeof word)) {
-		int t = tracked_index(word);
+		int t = chain_tracked_index(word);
 		bool conflict = strcmp(w[1], "or") == 0 && strcmp(w[2], "update") == 0; /* UPDATE OR IGNORE t */
 		if (t >= 0 && (strcmp(w[0], "into") == 0 || strcmp(w[0], "update") == 0 || conflict ||
 		               (strcmp(w[0], "from") == 0 && strcmp(w[1], "delete") == 0)))
@@ -1701,628 +690,12 @@ int store_chain_note_script(struct xf_store *st, const char *sql, struct xf_err 
 		memmove(w[1], w[0], 2 * sizeof w[0]);
 		snprintf(w[0], sizeof w[0], "%s", word);
 	}
-	int rc = refresh_schema(st, err);
+	int rc = chain_refresh_schema(st, err);
 	if (rc != XF_OK || !c->has_chain_columns)
 		return rc;
 	bool appended = false;
 	for (int t = 0; t < NTRACKED && rc == XF_OK; t++)
 		if (written[t])
 			rc = note_every_row(st, t, "write", &appended, err);
-	return rc;
-}
-
-/* One read transaction for all the checks. */
-int store_read_begin(struct xf_store *st, struct xf_err *err)
-{
-	struct xf_err ignored; /* said in the chain's own words */
-	/* PostgreSQL's read-only transaction may fill a temporary table but not make one. */
-	if (xf_db_dialect(store_db(st)) == XF_DB_POSTGRESQL && xf_db_exec(store_db(st), latest_create[XF_DB_POSTGRESQL],
-	                                                                 &ignored, "") != XF_OK)
-		return chain_fail(st, "读取数据库", err);
-	if (xf_db_begin_read(store_db(st), &ignored) != XF_OK)
-		return chain_fail(st, "读取数据库", err);
-	return XF_OK;
-}
-
-/* Ends the read transaction. */
-void store_read_end(struct xf_store *st)
-{
-	struct xf_err ignored; /* nothing was written: nothing to lose */
-	if (xf_db_in_transaction(store_db(st)))
-		xf_db_commit(store_db(st), &ignored);
-}
-
-/* xf_sha256(text): the hex SHA-256 of a text, so the newest snapshots are kept as digests. */
-static void sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const unsigned char *v = sqlite3_value_text(argv[0]);
-	if (v == NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	char hex[65];
-	xf_sha256_hex((const char *)v, (size_t)sqlite3_value_bytes(argv[0]), hex);
-	sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
-}
-
-/* A column's declared default as the text a row would hold ('' -> empty, 0 -> "0"). */
-static char *default_text(const char *dflt)
-{
-	if (dflt == NULL)
-		return NULL;
-	size_t n = strlen(dflt);
-	if (n >= 2 && dflt[0] == '\'' && dflt[n - 1] == '\'') {
-		char *out = xcalloc(1, n);
-		size_t k = 0;
-		for (size_t i = 1; i + 1 < n; i++) {
-			out[k++] = dflt[i];
-			if (dflt[i] == '\'' && dflt[i + 1] == '\'')
-				i++;
-		}
-		return out;
-	}
-	return xstrdup(dflt);
-}
-
-/* How a column the canonical JSON leaves out reads: its declared default. */
-static const char *column_default(struct xf_store *st, const char *table, const char *column)
-{
-	struct xf_chain *c = *store_chain_slot(st);
-	int t = tracked_index(table);
-	if (t < 0)
-		return "（无此项）";
-	if (c->defaults[t] == NULL) {
-		c->defaults[t] = xcalloc(1, sizeof *c->defaults[t]);
-		fields_init(c->defaults[t]);
-		struct xf_db_stmt *stmt = prepare(st, table_info_sql[xf_db_dialect(store_db(st))]);
-		if (stmt != NULL) {
-			xf_db_bind_text(stmt, 1, table, -1);
-			while (xf_db_step(stmt) == XF_DB_ROW) {
-				char *declared = info_default(st, stmt);
-				char *d = default_text(declared);
-				if (d)
-					fields_add(c->defaults[t], col_text(stmt, 0), d);
-				free(d);
-				free(declared);
-			}
-			xf_db_finalize(stmt);
-		}
-	}
-	const char *d = fields_get(c->defaults[t], column);
-	return d ? d : "（无此项）";
-}
-
-/* Fills the differing columns of a row (recorded vs current JSON objects). */
-static int diff_columns(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
-{
-	struct xf_db_stmt *stmt;
-	/* A value as text: a string's own text, anything else its JSON (as SQLite's json_each). */
-	static const char *const sql[] = {
-		[XF_DB_SQLITE] =
-			"SELECT r.key, r.value, c.value, c.key IS NULL FROM json_each(?1) r LEFT JOIN json_each(?2) c ON c.key = r.key "
-			"WHERE c.key IS NULL OR r.type <> c.type OR r.value IS NOT c.value "
-			"UNION ALL SELECT c.key, NULL, c.value, 2 FROM json_each(?2) c "
-			"WHERE c.key NOT IN (SELECT key FROM json_each(?1))",
-		[XF_DB_POSTGRESQL] =
-			"SELECT r.key, r.value #>> '{}', c.value #>> '{}', CASE WHEN c.key IS NULL THEN 1 ELSE 0 END "
-			"FROM json_each(CAST(?1 AS json)) r LEFT JOIN json_each(CAST(?2 AS json)) c ON c.key = r.key "
-			"WHERE c.key IS NULL OR json_typeof(r.value) <> json_typeof(c.value) "
-			"OR CAST(r.value AS text) IS DISTINCT FROM CAST(c.value AS text) "
-			"UNION ALL SELECT c.key, NULL, c.value #>> '{}', 2 FROM json_each(CAST(?2 AS json)) c "
-			"WHERE c.key NOT IN (SELECT key FROM json_each(CAST(?1 AS json)))",
-	};
-	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
-		return chain_fail(st, "比对记录", err);
-	xf_db_bind_text(stmt, 1, f->recorded, -1);
-	xf_db_bind_text(stmt, 2, f->current, -1);
-	int rc;
-	while ((rc = xf_db_step(stmt)) == XF_DB_ROW) {
-		const char *key = col_text(stmt, 0);
-		int missing = (int)xf_db_column_int64(stmt, 3); /* 1: not in the row now, 2: not in the record */
-		const char *was = missing == 2 ? column_default(st, f->table, key) : col_text(stmt, 1);
-		const char *now = missing == 1 ? column_default(st, f->table, key) : col_text(stmt, 2);
-		if (strcmp(was, now) == 0)
-			continue;
-		fields_add(&f->was, key, was);
-		fields_add(&f->now, key, now);
-	}
-	xf_db_finalize(stmt);
-	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "比对记录", err);
-}
-
-/* Fills the rows of a whole table that are only in the record (was) or only in the table (now). */
-static int diff_rows(struct xf_store *st, struct xf_row_fault *f, struct xf_err *err)
-{
-	struct xf_db_stmt *stmt;
-	static const char *const sql[] = {
-		[XF_DB_SQLITE] = "SELECT 0, value FROM (SELECT value FROM json_each(?1) EXCEPT SELECT value FROM json_each(?2)) "
-		                 "UNION ALL SELECT 1, value FROM (SELECT value FROM json_each(?2) EXCEPT "
-		                 "SELECT value FROM json_each(?1))",
-		[XF_DB_POSTGRESQL] =
-			"SELECT 0, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?1 AS json)) "
-			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?2 AS json))) x "
-			"UNION ALL SELECT 1, v FROM (SELECT CAST(value AS text) AS v FROM json_array_elements(CAST(?2 AS json)) "
-			"EXCEPT SELECT CAST(value AS text) FROM json_array_elements(CAST(?1 AS json))) y",
-	};
-	if ((stmt = prepare(st, sql[xf_db_dialect(store_db(st))])) == NULL)
-		return chain_fail(st, "比对记录", err);
-	xf_db_bind_text(stmt, 1, f->recorded ? f->recorded : "[]", -1);
-	xf_db_bind_text(stmt, 2, f->current ? f->current : "[]", -1);
-	int rc;
-	while ((rc = xf_db_step(stmt)) == XF_DB_ROW)
-		fields_add(xf_db_column_int64(stmt, 0) ? &f->now : &f->was, "行", col_text(stmt, 1));
-	xf_db_finalize(stmt);
-	return rc == XF_DB_DONE ? XF_OK : chain_fail(st, "比对记录", err);
-}
-
-/* The recorded value of one snapshot key in one record. */
-static char *recorded_value(struct xf_store *st, int64_t audit_id, const char *key)
-{
-	static const char *const sql[] = {
-		[XF_DB_SQLITE] = "SELECT j.value FROM audit a, json_each(a.snapshot) j WHERE a.id = ?1 AND j.key = ?2",
-		[XF_DB_POSTGRESQL] = "SELECT CASE WHEN json_typeof(j.value) = 'null' THEN NULL ELSE CAST(j.value AS text) END "
-		                     "FROM audit a, json_each(CAST(a.snapshot AS json)) j WHERE a.id = ?1 AND j.key = ?2",
-	};
-	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
-	if (stmt == NULL)
-		return NULL;
-	xf_db_bind_int64(stmt, 1, audit_id);
-	xf_db_bind_text(stmt, 2, key, -1);
-	char *v = NULL;
-	if (xf_db_step(stmt) == XF_DB_ROW && xf_db_column_type(stmt, 0) != XF_DB_NULL)
-		v = xstrdup(col_text(stmt, 0));
-	xf_db_finalize(stmt);
-	return v;
-}
-
-/* Builds a fault (recorded_as: the record's rows as given, NULL: as the record holds the key),
- * diffs it and hands it on; false when the caller wants no more. */
-static bool report_fault_as(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *recorded_as,
-                            const char *current, xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
-{
-	struct xf_row_fault f;
-	memset(&f, 0, sizeof f);
-	f.table = tracked_tables[t].table;
-	f.key = key;
-	f.audit_id = audit_id;
-	f.current = current;
-	char *recorded = recorded_as ? xstrdup(recorded_as) : audit_id > 0 ? recorded_value(st, audit_id, key) : NULL;
-	f.recorded = recorded;
-	fields_init(&f.was);
-	fields_init(&f.now);
-	if (tracked_tables[t].whole_order)
-		*rc = diff_rows(st, &f, err);
-	else if (recorded && current)
-		*rc = diff_columns(st, &f, err);
-	bool more = true;
-	/* A snapshot that differs only in how the same values are written is no fault. */
-	bool same = recorded && current && f.was.n == 0 && f.now.n == 0;
-	if (*rc == XF_OK && !same)
-		more = fn(ctx, &f);
-	fields_free(&f.was);
-	fields_free(&f.now);
-	free(recorded);
-	return more && *rc == XF_OK;
-}
-
-/* Builds a fault, diffs it and hands it on; false when the caller wants no more. */
-static bool report_fault(struct xf_store *st, int t, const char *key, int64_t audit_id, const char *current,
-                         xf_row_fault_fn fn, void *ctx, int *rc, struct xf_err *err)
-{
-	return report_fault_as(st, t, key, audit_id, NULL, current, fn, ctx, rc, err);
-}
-
-/* A whole table's snapshot from before it was kept per branch (a record's "number_seq" array
- * holding other branches' rows, as records written before this program kept it): the newest
- * such one in the records 1 to upto, its id in *id (0: none) and its array in *value. Until a
- * branch's own key is newer, its rows are checked against their part of it, so a store whose
- * records were written whole verifies as it did. */
-static int old_whole(struct xf_store *st, int t, int64_t upto, int64_t *id, char **value, struct xf_err *err)
-{
-	*id = 0;
-	*value = NULL;
-	const char *name = tracked_tables[t].table;
-	char *sql = xf_db_dialect(store_db(st)) == XF_DB_SQLITE
-	                    ? xasprintf("SELECT a.id, j.value FROM main.audit a, json_each(a.snapshot) j "
-	                                "WHERE a.id BETWEEN 1 AND ?1 AND instr(a.snapshot, '\"%s\":[') > 0 "
-	                                "AND instr(a.snapshot, '\"branch\":') > 0 AND json_valid(a.snapshot) "
-	                                "AND j.key = '%s' AND instr(j.value, '\"branch\":') > 0 ORDER BY a.id DESC LIMIT 1",
-	                                name, name)
-	                    : xasprintf("SELECT a.id, CAST(j.value AS text) FROM audit a, json_each(CAST(a.snapshot AS json)) j "
-	                                "WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%%' "
-	                                "AND strpos(a.snapshot, '\"%s\":[') > 0 AND strpos(a.snapshot, '\"branch\":') > 0 "
-	                                "AND j.key = '%s' AND strpos(CAST(j.value AS text), '\"branch\":') > 0 "
-	                                "ORDER BY a.id DESC LIMIT 1",
-	                                name, name);
-	struct xf_db_stmt *stmt;
-	int rc = prepare_upto(st, sql, upto, &stmt, err);
-	free(sql);
-	if (rc != XF_OK)
-		return rc;
-	int step = xf_db_step(stmt);
-	if (step == XF_DB_ROW) {
-		*id = xf_db_column_int64(stmt, 0);
-		*value = xstrdup(col_text(stmt, 1));
-	}
-	xf_db_finalize(stmt);
-	return step == XF_DB_ROW || step == XF_DB_DONE ? XF_OK : chain_fail(st, "读取操作日志", err);
-}
-
-/* One branch's rows of a whole table's array (a row without a branch is branch 1's), in its
- * order and as written there. */
-static char *branch_part(struct xf_store *st, const char *array, int64_t branch)
-{
-	static const char *const sql[] = {
-		[XF_DB_SQLITE] = "SELECT '[' || coalesce(group_concat(value, ','), '') || ']' FROM (SELECT value "
-		                 "FROM json_each(?1) WHERE coalesce(json_extract(value, '$.branch'), 1) = ?2 ORDER BY key)",
-		[XF_DB_POSTGRESQL] = "SELECT '[' || coalesce(string_agg(CAST(e.v AS text), ',' ORDER BY e.n), '') || ']' "
-		                     "FROM json_array_elements(CAST(?1 AS json)) WITH ORDINALITY AS e(v, n) "
-		                     "WHERE coalesce(CAST(e.v ->> 'branch' AS bigint), 1) = ?2",
-	};
-	struct xf_db_stmt *stmt = prepare(st, sql[xf_db_dialect(store_db(st))]);
-	if (stmt == NULL)
-		return NULL;
-	xf_db_bind_text(stmt, 1, array, -1);
-	xf_db_bind_int64(stmt, 2, branch);
-	char *v = xf_db_step(stmt) == XF_DB_ROW ? xstrdup(col_text(stmt, 0)) : NULL;
-	xf_db_finalize(stmt);
-	return v;
-}
-
-/* Compares a whole table (one branch's rows, for a table kept whole per branch) with the newest
- * snapshot of its key (or its part of the whole table's older snapshot old, numbered old_id,
- * when that is the newer); false when the caller wants no more. */
-static bool check_whole(struct xf_store *st, int t, int64_t branch, int64_t old_id, const char *old,
-                        xf_row_fault_fn fn, void *ctx, long *rows, int *rc, struct xf_err *err)
-{
-	struct xf_buf cur;
-	buf_init(&cur);
-	if ((*rc = whole_table_json(st, t, branch, &cur, err)) != XF_OK) {
-		buf_free(&cur);
-		return false;
-	}
-	(*rows)++;
-	char key[96];
-	whole_key(t, branch, key, sizeof key);
-	char *sql = xasprintf("SELECT audit_id, digest FROM %s WHERE key = ?1", latest_table(st));
-	struct xf_db_stmt *stmt = prepare(st, sql);
-	free(sql);
-	if (stmt == NULL) {
-		buf_free(&cur);
-		*rc = chain_fail(st, "比对记录", err);
-		return false;
-	}
-	xf_db_bind_text(stmt, 1, key, -1);
-	int64_t audit_id = 0;
-	bool differs = true, more = true;
-	char *part = NULL; /* the branch's part of the older whole snapshot, when that is the newer */
-	if (xf_db_step(stmt) == XF_DB_ROW) {
-		char digest[65];
-		xf_sha256_hex(cur.data, cur.len, digest);
-		audit_id = xf_db_column_int64(stmt, 0);
-		differs = xf_db_column_type(stmt, 1) == XF_DB_NULL || strcmp(col_text(stmt, 1), digest) != 0;
-	} else {
-		differs = strcmp(cur.data, "[]") != 0; /* an empty table never written is fine */
-	}
-	xf_db_finalize(stmt);
-	if (old != NULL && old_id >= audit_id) {
-		if ((part = branch_part(st, old, branch)) == NULL) {
-			buf_free(&cur);
-			*rc = chain_fail(st, "比对记录", err);
-			return false;
-		}
-		audit_id = old_id;
-		differs = strcmp(part, cur.data) != 0;
-	}
-	if (differs)
-		more = report_fault_as(st, t, key, audit_id, part, cur.data, fn, ctx, rc, err);
-	free(part);
-	buf_free(&cur);
-	return more;
-}
-
-/* Orders branch ids. */
-static int cmp_branch(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The branches a table kept whole per branch is checked for, in order: those with rows in it
- * and those with a snapshot key ("number_seq": 1, "number_seq@<n>": n; a key naming no branch
- * counts as one that names a branch with no rows, so its snapshot is reported). */
-static int snapshot_branches(struct xf_store *st, int t, const char *old, int64_t **out, size_t *n,
-                             xf_row_fault_fn fn, void *ctx, bool *more, struct xf_err *err)
-{
-	const char *name = tracked_tables[t].table;
-	size_t cap = 16;
-	int64_t *v = xrealloc(NULL, cap * sizeof *v);
-	*n = 0;
-	char *table_sql = xasprintf("SELECT DISTINCT branch FROM %s\"%s\"", main_schema(st), name);
-	char *key_sql = xasprintf("SELECT key, audit_id FROM %s WHERE key = ?1 OR substr(key, 1, %zu) = ?2", latest_table(st),
-	                          strlen(name) + 1);
-	char at[96];
-	snprintf(at, sizeof at, "%s@", name);
-	int rc = XF_OK;
-	for (int pass = 0; pass < 2 && rc == XF_OK; pass++) {
-		struct xf_db_stmt *stmt = prepare(st, pass == 0 ? table_sql : key_sql);
-		if (stmt == NULL) {
-			rc = chain_fail(st, "比对记录", err);
-			break;
-		}
-		if (pass == 1) {
-			xf_db_bind_text(stmt, 1, name, -1);
-			xf_db_bind_text(stmt, 2, at, -1);
-		}
-		int step = XF_DB_DONE;
-		while (*more && (step = xf_db_step(stmt)) == XF_DB_ROW) {
-			int64_t b;
-			if (pass == 0) {
-				b = xf_db_column_int64(stmt, 0);
-			} else {
-				const char *key = col_text(stmt, 0);
-				char *end = NULL;
-				b = strcmp(key, name) == 0 ? 1 : strtoll(key + strlen(at), &end, 10);
-				if (end != NULL && (*end != '\0' || end == key + strlen(at) || b <= 1)) {
-					/* A forged key: reported as a snapshot whose rows are gone. */
-					char *k = xstrdup(key);
-					*more = report_fault(st, t, k, xf_db_column_int64(stmt, 1), NULL, fn, ctx, &rc, err);
-					free(k);
-					continue;
-				}
-			}
-			if (*n == cap)
-				v = xrealloc(v, (cap *= 2) * sizeof *v);
-			v[(*n)++] = b;
-		}
-		xf_db_finalize(stmt);
-		if (*more && step != XF_DB_DONE && rc == XF_OK)
-			rc = chain_fail(st, "比对记录", err);
-	}
-	free(table_sql);
-	free(key_sql);
-	/* ... and those with rows in the older whole snapshot (branch 1's have no branch there) */
-	for (const char *p = old ? strstr(old, "\"branch\":") : NULL; p; p = strstr(p + 1, "\"branch\":")) {
-		if (*n == cap)
-			v = xrealloc(v, (cap *= 2) * sizeof *v);
-		v[(*n)++] = strtoll(p + 9, NULL, 10);
-	}
-	qsort(v, *n, sizeof *v, cmp_branch);
-	size_t u = 0;
-	for (size_t i = 0; i < *n; i++)
-		if (u == 0 || v[u - 1] != v[i])
-			v[u++] = v[i];
-	*n = u;
-	*out = v;
-	return rc;
-}
-
-/* Compares every covered row with its newest snapshot in the records 1 to upto. */
-int store_chain_rows_check(struct xf_store *st, int64_t upto, xf_row_fault_fn fn, void *ctx, long *rows,
-                           struct xf_err *err)
-{
-	*rows = 0;
-	struct xf_db *db = store_db(st);
-	struct xf_chain *c = *store_chain_slot(st);
-	int rc = refresh_schema(st, err);
-	if (rc != XF_OK)
-		return rc;
-	/* The records' snapshots are read with SQLite's JSON functions and a digest function of
-	 * ours into a TEMP table; on PostgreSQL with json_each (the json type keeps each value's
-	 * text as written, so its digest is the digest of the canonical JSON) and sha256. */
-	enum xf_db_dialect dialect = xf_db_dialect(db);
-	const char *latest_name = latest_table(st);
-	if (dialect == XF_DB_SQLITE)
-		sqlite3_create_function(xf_db_native(db), "xf_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-		                        sql_sha256, NULL, NULL);
-	/* The newest snapshot of every row, kept as a digest beside the record it is in; only the
-	 * records the chain walk proved count (never one numbered below 1 or past a break). */
-	struct xf_db_stmt *latest;
-	struct xf_err ignored; /* said in the chain's own words */
-	/* Made before the read transaction on PostgreSQL (store_read_begin), here when none is open. */
-	if ((dialect == XF_DB_SQLITE || !xf_db_in_transaction(db)) &&
-	    xf_db_exec(db, latest_create[dialect], &ignored, "") != XF_OK)
-		return chain_fail(st, "读取操作日志", err);
-	char *clear = xasprintf("DELETE FROM %s", latest_name);
-	rc = xf_db_exec(db, clear, &ignored, "");
-	free(clear);
-	if (rc != XF_OK)
-		return chain_fail(st, "读取操作日志", err);
-	static const char *const fill[] = {
-		[XF_DB_SQLITE] = "INSERT INTO temp.xf_latest(key, audit_id, digest) "
-		                 " SELECT j.key, a.id, CASE WHEN j.type = 'null' THEN NULL ELSE xf_sha256(j.value) END "
-		                 " FROM main.audit a, json_each(a.snapshot) j "
-		                 " WHERE a.id BETWEEN 1 AND ?1 AND json_valid(a.snapshot) ORDER BY a.id "
-		                 " ON CONFLICT(key) DO UPDATE SET audit_id = excluded.audit_id, digest = excluded.digest;",
-		/* The newest record's value of each key: DISTINCT ON, newest first. */
-		[XF_DB_POSTGRESQL] =
-			"INSERT INTO pg_temp.xf_latest(key, audit_id, digest) "
-			" SELECT DISTINCT ON (j.key) j.key, a.id, CASE WHEN json_typeof(j.value) = 'null' THEN NULL "
-			"  ELSE encode(sha256(convert_to(CAST(j.value AS text), 'UTF8')), 'hex') END "
-			" FROM audit a, json_each(CAST(a.snapshot AS json)) j "
-			" WHERE a.id BETWEEN 1 AND ?1 AND a.snapshot LIKE '{%' ORDER BY j.key, a.id DESC",
-	};
-	if ((rc = prepare_upto(st, fill[dialect], upto, &latest, err)) != XF_OK)
-		return rc;
-	int filled = xf_db_step(latest);
-	xf_db_finalize(latest);
-	if (filled != XF_DB_DONE)
-		return chain_fail(st, "读取操作日志", err);
-	bool more = true;
-	for (int t = 0; t < NTRACKED && more && rc == XF_OK; t++) {
-		if (c->held[t].n == 0)
-			continue;
-		const char *name = tracked_tables[t].table;
-		struct xf_db_stmt *stmt;
-		char *sql;
-		if (tracked_tables[t].whole_order) {
-			if (!split_by_branch(c, t)) {
-				more = check_whole(st, t, 1, 0, NULL, fn, ctx, rows, &rc, err);
-				continue;
-			}
-			/* Every branch with rows in the table or a snapshot key of its own, or rows in
-			 * a snapshot of the whole table from before. */
-			int64_t *branches = NULL, old_id;
-			size_t nb = 0;
-			char *old;
-			if ((rc = old_whole(st, t, upto, &old_id, &old, err)) == XF_OK &&
-			    (rc = snapshot_branches(st, t, old, &branches, &nb, fn, ctx, &more, err)) == XF_OK)
-				for (size_t k = 0; k < nb && more && rc == XF_OK; k++)
-					more = check_whole(st, t, branches[k], old_id, old, fn, ctx, rows, &rc, err);
-			free(branches);
-			free(old);
-			continue;
-		}
-		/* Rows whose newest snapshot is missing or differs. */
-		sql = xasprintf("SELECT l.audit_id, l.digest, t.%s, %s "
-		                "FROM %s\"%s\" t LEFT JOIN %s l ON l.key = '%s:' || t.%s ORDER BY t.%s",
-		                c->held[t].key, c->held[t].select, main_schema(st), name, latest_name, name, c->held[t].key,
-		                c->held[t].key);
-		stmt = prepare(st, sql);
-		free(sql);
-		if (stmt == NULL) {
-			rc = chain_fail(st, "比对记录", err);
-			break;
-		}
-		struct xf_buf cur;
-		buf_init(&cur);
-		while (more && xf_db_step(stmt) == XF_DB_ROW) {
-			(*rows)++;
-			cur.len = 0;
-			row_json(db, stmt, 3, &c->held[t], &cur);
-			char digest[65];
-			xf_sha256_hex(cur.data, cur.len, digest);
-			if (xf_db_column_type(stmt, 1) != XF_DB_NULL && strcmp(col_text(stmt, 1), digest) == 0)
-				continue;
-			char key[96];
-			snprintf(key, sizeof key, "%s:%lld", name, (long long)xf_db_column_int64(stmt, 2));
-			more = report_fault(st, t, key, xf_db_column_int64(stmt, 0), cur.data, fn, ctx, &rc, err);
-		}
-		buf_free(&cur);
-		xf_db_finalize(stmt);
-		if (!more || rc != XF_OK)
-			break;
-		/* Rows recorded as present that are gone. */
-		/* (PostgreSQL: a key whose number is not one, a forged one, matches no row.) */
-		sql = xasprintf(dialect == XF_DB_SQLITE
-		                    ? "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
-		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
-		                      "WHERE t.%s = CAST(substr(l.key, %zu) AS INTEGER)) ORDER BY l.audit_id"
-		                    : "SELECT l.key, l.audit_id FROM %s l WHERE l.key > '%s:' AND l.key < '%s;' "
-		                      "AND l.digest IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %s\"%s\" t "
-		                      "WHERE CAST(t.%s AS text) = substr(l.key, %zu)) ORDER BY l.audit_id",
-		                latest_name, name, name, main_schema(st), name, c->held[t].key, strlen(name) + 2);
-		stmt = prepare(st, sql);
-		free(sql);
-		if (stmt == NULL) {
-			rc = chain_fail(st, "比对记录", err);
-			break;
-		}
-		while (more && xf_db_step(stmt) == XF_DB_ROW) {
-			char *key = xstrdup(col_text(stmt, 0));
-			more = report_fault(st, t, key, xf_db_column_int64(stmt, 1), NULL, fn, ctx, &rc, err);
-			free(key);
-		}
-		xf_db_finalize(stmt);
-	}
-	char *empty = xasprintf("DELETE FROM %s", latest_name);
-	xf_db_exec(db, empty, &ignored, "");
-	free(empty);
-	return rc;
-}
-
-/* PRAGMA integrity_check on SQLite. A PostgreSQL server checks its own pages (data checksums,
- * amcheck run by its administrator): nothing to check from here (not yet: issue 19, whether
- * verify runs amcheck's bt_index_check). */
-int store_integrity(struct xf_store *st, char **problem, struct xf_err *err)
-{
-	*problem = NULL;
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return XF_OK;
-	struct xf_db_stmt *stmt = prepare(st, "PRAGMA integrity_check");
-	if (stmt == NULL)
-		return chain_fail(st, "检查数据库文件", err);
-	int rc = xf_db_step(stmt);
-	if (rc == XF_DB_ROW && strcmp(col_text(stmt, 0), "ok") != 0)
-		*problem = xstrdup(col_text(stmt, 0));
-	xf_db_finalize(stmt);
-	if (rc != XF_DB_ROW && rc != XF_DB_DONE) {
-		/* A file too damaged to check is itself the finding. */
-		*problem = xstrdup(xf_db_errdetail(store_db(st)));
-	}
-	return XF_OK;
-}
-
-/* Copies every page from one connection's main database to another's, in one step. */
-static int copy_pages(sqlite3 *to, sqlite3 *from, struct xf_err *err, const char *what)
-{
-	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
-	if (b == NULL)
-		return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errmsg(to));
-	int rc, tries = 0;
-	/* One step holds one read transaction on the source: a consistent copy while desks write. */
-	while (((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries++ < 200)
-		sqlite3_sleep(50);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
-			return xf_err_set(err, XF_EIO, "%s失败：磁盘已满或无法写入（%s）", what, sqlite3_errstr(rc));
-		return xf_err_set(err, XF_EIO, "%s失败：%s", what, sqlite3_errstr(rc));
-	}
-	return XF_OK;
-}
-
-/* Copies the store to a new file (SQLite's online backup API; a PostgreSQL store row by row,
- * store_copy.c), or into a new, empty PostgreSQL database: written under a private temporary name (SQLite opens it by
- * name, so no other account may be able to swap it) and given the final name, never replacing
- * a file, only when the copy is complete. XF_EEXIST when a file is already there. */
-int store_backup(struct xf_store *st, const char *path, struct xf_err *err)
-{
-	struct xf_outfile out;
-	struct stat sb;
-	/* Into a PostgreSQL database: the new, empty one a restore fills (store_copy.c). */
-	if (xf_db_locator_is_pg(path))
-		return store_restore_rows(st, path, err);
-	if (lstat(path, &sb) == 0)
-		return xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在：请换一个文件名（例如带上日期），原文件未动", path);
-	/* A PostgreSQL store is copied row by row into a new SQLite file (store_copy.c). */
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return store_backup_rows(st, path, err);
-	int rc = fileperm_out_begin(&out, path, "备份文件", XF_OUT_BY_NAME | XF_OUT_NO_REPLACE, NULL, err);
-	if (rc != XF_OK)
-		return rc;
-	sqlite3 *to;
-	if (sqlite3_open_v2(out.tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		rc = xf_err_set(err, XF_EIO, "无法打开备份文件 %s：%s", path, sqlite3_errmsg(to));
-	else
-		rc = copy_pages(to, xf_db_native(store_db(st)), err, "备份");
-	if (sqlite3_close(to) != SQLITE_OK && rc == XF_OK)
-		rc = xf_err_set(err, XF_EIO, "备份文件 %s 未能写完：请检查磁盘空间后重试", path);
-	if (rc == XF_OK)
-		rc = fileperm_out_commit(&out, err);
-	else
-		fileperm_out_abort(&out);
-	if (rc == XF_EEXIST)
-		xf_err_set(err, XF_EEXIST, "备份文件 %s 已存在（刚由别处写入）：请换一个文件名，原文件未动", path);
-	return rc;
-}
-
-/* Replaces the store's contents with a file's (SQLite's online backup API; into a PostgreSQL
- * store not yet: issue 19). */
-int store_restore(struct xf_store *st, const char *path, struct xf_err *err)
-{
-	if (xf_db_dialect(store_db(st)) != XF_DB_SQLITE)
-		return xf_err_set(err, XF_EINVAL, "还不能把备份恢复到 PostgreSQL 数据库：请暂用 pg_restore");
-	sqlite3 *from;
-	int rc = XF_OK;
-	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		rc = xf_err_set(err, XF_EIO, "无法打开备份文件 %s：%s", path, sqlite3_errmsg(from));
-	else
-		rc = copy_pages(xf_db_native(store_db(st)), from, err, "恢复");
-	sqlite3_close(from);
-	store_chain_forget(st);
-	struct xf_chain *c = *store_chain_slot(st);
-	c->schema_cookie = -1;
 	return rc;
 }

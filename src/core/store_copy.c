@@ -5,7 +5,7 @@
  * the source and one transaction of the copy. The audit records go across untouched, so the
  * copy verifies against the same chain; what the copy derives for itself (the text index, the
  * status bar's counts) its own triggers and index rebuild. SQLite to SQLite stays the online
- * backup API's (store_chain.c). */
+ * backup API's (store_backup.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* What the store's files (store.c, store_search.c, store_report.c, store_chain.c) share and nothing else sees. */
+/* What the store's files (store.c, store_search.c, store_report.c, store_chain*.c) share and nothing else sees. */
 #ifndef XINFANG_STORE_PRIVATE_H
 #define XINFANG_STORE_PRIVATE_H
 
@@ -117,7 +117,7 @@ int store_backup_rows(struct xf_store *st, const char *path, struct xf_err *err)
 /* Restores an SQLite backup into the new, empty PostgreSQL database the locator names. */
 int store_restore_rows(struct xf_store *backup, const char *locator, struct xf_err *err);
 
-/* The audit chain (store_chain.c). */
+/* The audit chain (store_chain*.c, store_backup.c). */
 /* The schema version that brings the audit chain (data/schema/005_audit_chain.sql). */
 #define XF_CHAIN_SCHEMA 5
 

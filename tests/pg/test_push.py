@@ -137,7 +137,7 @@ def hash_field(h, v):
 
 
 def record_hash(prev, r):
-    """A record's hash over the previous one, as the program computes it (store_chain.c)."""
+    """A record's hash over the previous one, as the program computes it (store_chain_walk.c)."""
     h = hashlib.sha256()
     for v in ['xinfang-audit-1', prev, str(r[0])] + [x if x is not None else '' for x in r[1:9]]:
         hash_field(h, str(v))
