@@ -70,7 +70,9 @@ static const struct cli_command commands[] = {
 	{"status", cmd_status, "  status                              状态栏的一行文字\n"},
 	{"list", cmd_list,
 	 "  list [state=状态] [dept=部门] [operator=登记人] [limit=N] [--branch 代码]\n"},
-	{"find", cmd_find, "  find id_number=|phone=|name=        某信访人的全部事项（重复信访）\n"},
+	{"find", cmd_find,
+	 "  find id_number=|phone=|name=        某信访人的全部事项（重复信访）\n"
+	 "  find 编号                            该件（含机构间移交前的原编号）\n"},
 	{"search", cmd_search,
 	 "  search 词语... [since=日期] [until=日期] [state=] [dept=] [category=]\n"
 	 "        [channel=] [importance=] [page=N] [--branch 代码]\n"

@@ -47,6 +47,10 @@ int branch_list(struct xf_session *s, struct xf_branch **out, size_t *n, struct 
 /* True when the session's account reaches over the branches under its own (督办 supervisors
  * and admins); other accounts reach their own branch only. */
 bool branch_reach_spans(const struct xf_session *s);
+/* True when the session's reach holds more than its own branch (a spanning account with
+ * branches under its own): what decides wording and columns across branches (时限清单, due),
+ * never the reach itself. Reads the branches; a one-office store's admin gets false. */
+bool branch_reach_several(struct xf_session *s);
 /* True when the session may see and act on a record of branch id. */
 bool branch_in_reach(struct xf_session *s, int64_t branch);
 /* The branch a filter names (its code), checked against the session's reach: *id 0 for no

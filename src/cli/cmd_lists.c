@@ -10,9 +10,10 @@
 #include "xinfang/repeat.h"
 #include "xinfang/clock.h"
 
-/* xinfang due for an account over several branches: a page of the limits list across them,
- * each case with its branch. */
-static int due_across(struct cli *c, long page)
+/* xinfang due a page at a time: for an account whose reach holds several branches, the limits
+ * list across them, each case with its branch; for one branch (a one-office store's admin, a
+ * branch's clerk), that branch's list in its own columns. */
+static int due_paged(struct cli *c, long page, bool several)
 {
 	struct xf_err err;
 	struct xf_rows rows;
@@ -21,11 +22,16 @@ static int due_across(struct cli *c, long page)
 		return refused(&err);
 	char today[11];
 	date_format(clock_today(), today);
-	printf("# %s 各分支机构临近或超过时限的事项（第 %ld 页）：分支机构\t编号\t时限\t状态\t期限\t剩余天数\t信访人\t承办部门\n",
-	       today, page);
-	static const char *const keys[] = {"branch", "number", "limit", "state", "due", "days_left", "name", "department", NULL};
+	static const char *const across_keys[] = {"branch", "number", "limit", "state", "due", "days_left", "name",
+	                                          "department", NULL};
+	static const char *const own_keys[] = {"limit", "number", "state", "due", "days_left", "name", "department", NULL};
+	if (several)
+		printf("# %s 各分支机构临近或超过时限的事项（第 %ld 页）：分支机构\t编号\t时限\t状态\t期限\t剩余天数\t信访人\t承办部门\n",
+		       today, page);
+	else
+		printf("# %s 临近或超过时限的事项（第 %ld 页）：时限\t编号\t状态\t期限\t剩余天数\t信访人\t承办部门\n", today, page);
 	for (size_t i = 0; i < rows.n; i++)
-		print_columns(&rows.v[i], keys);
+		print_columns(&rows.v[i], several ? across_keys : own_keys);
 	if (more)
 		printf("# 还有更多：xinfang due page=%ld\n", page + 1);
 	rows_free(&rows);
@@ -44,7 +50,7 @@ int cmd_due(struct cli *c, int argc, char **argv)
 		if (strncmp(argv[i], "branch=", 7) == 0)
 			branch = argv[i] + 7;
 		else if (strncmp(argv[i], "page=", 5) != 0 || (page = strtol(argv[i] + 5, &end, 10)) < 1 || *end)
-			return usage_error("due 只接受 --branch 代码、branch=代码 或 page=N（N 从 1 起，用于各分支机构的时限清单），不认识“%s”",
+			return usage_error("due 只接受 --branch 代码、branch=代码 或 page=N（N 从 1 起，每页 50 件），不认识“%s”",
 			                   argv[i]);
 	}
 	struct xf_err err;
@@ -52,10 +58,12 @@ int cmd_due(struct cli *c, int argc, char **argv)
 	int rc = login(c, &err);
 	if (rc != XF_OK)
 		return refused(&err);
-	/* A supervisor or admin over branches sees them all, each case named with its branch; one
+	/* A supervisor or admin with branches under theirs sees them all, each case named with its
+	 * branch; a one-office store's admin sees the office's list as before branches existed; one
 	 * branch asked for is that branch's list. */
-	if (branch == NULL && (branch_reach_spans(&c->session) || page > 0))
-		return due_across(c, page > 0 ? page : 1);
+	bool several = branch == NULL && branch_reach_several(&c->session);
+	if (branch == NULL && (several || page > 0))
+		return due_paged(c, page > 0 ? page : 1, several);
 	rc = case_due_list_in(&c->session, branch, &rows, &err);
 	if (rc != XF_OK)
 		return refused(&err);
@@ -133,14 +141,35 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* xinfang find id_number=|phone=|name=. */
+/* xinfang find NUMBER: the one case of that number, current or earlier (a case moved between
+ * branches, said on stderr as show says it), on one line as find prints a petitioner's. */
+static int find_number(struct cli *c, const char *number)
+{
+	struct xf_err err;
+	int64_t id;
+	struct xf_fields view;
+	int rc = login_and_find(c, number, &id, &err);
+	if (rc == XF_OK)
+		rc = case_view(&c->session, id, &view, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	fields_set(&view, "match", "编号");
+	static const char *const keys[] = {"number", "state", "received", "name", "match", NULL};
+	print_columns(&view, keys);
+	fields_free(&view);
+	return 0;
+}
+
+/* xinfang find id_number=|phone=|name= | NUMBER. */
 int cmd_find(struct cli *c, int argc, char **argv)
 {
+	if (argc == 1 && strchr(argv[0], '=') == NULL)
+		return find_number(c, argv[0]);
 	struct xf_fields f;
 	int bad = parse_pairs(argc, argv, &f);
 	if (bad >= 0 || argc == 0) {
 		fields_free(&f);
-		return usage_error("用法：xinfang find id_number=号码 | phone=电话 | name=姓名 [limit=N]%s", "");
+		return usage_error("用法：xinfang find id_number=号码 | phone=电话 | name=姓名 [limit=N]，或 xinfang find 编号%s", "");
 	}
 	long limit = 50;
 	if (fields_has(&f, "limit")) {

@@ -154,6 +154,28 @@ bool branch_in_reach(struct xf_session *s, int64_t branch)
 	return branch_get(s->st, branch, &b, &ignored) == XF_OK && path_in_reach(s, b.id, b.path);
 }
 
+/* True when the session's reach holds a branch besides its own: a spanning account of a store
+ * with branches under its own. The reach itself stays the role's (branch_reach_spans, no
+ * read); this is for what a screen or a list says and shows. A store that cannot be read
+ * answers as the role does, so a spanning account never sees less than its reach. */
+bool branch_reach_several(struct xf_session *s)
+{
+	if (!branch_reach_spans(s))
+		return false;
+	struct xf_rows rows;
+	struct xf_err ignored;
+	if (store_list(s->st, "branches", NULL, NULL, &rows, &ignored) != XF_OK)
+		return true;
+	bool several = false;
+	for (size_t i = 0; i < rows.n && !several; i++) {
+		struct xf_branch b;
+		branch_from_row(&rows.v[i], &b);
+		several = b.id != own_branch(s) && path_in_reach(s, b.id, b.path);
+	}
+	rows_free(&rows);
+	return several;
+}
+
 /* The branch a filter names, checked against the reach. */
 int branch_filter(struct xf_session *s, const char *code, int64_t *id, struct xf_err *err)
 {

@@ -228,7 +228,10 @@ int case_find_current(struct xf_session *s, const char *number, int64_t *id, str
 			return xf_err_set(err, XF_ENOTFOUND, "没有 %s 这件信访事项（或它不在您的范围内）", number);
 		branch = b.id;
 	}
-	return store_case_id(s->st, branch, year, seq, id, err);
+	rc = store_case_id(s->st, branch, year, seq, id, err);
+	if (rc == XF_ENOTFOUND) /* the number as typed: its branch code kept, none added */
+		return xf_err_set(err, XF_ENOTFOUND, "没有 %s 这件信访事项", number);
+	return rc;
 }
 
 /* Today as ISO text. */

@@ -99,6 +99,9 @@ static int move_target(struct xf_session *s, enum xf_branch_move kind, const str
 			return xf_err_set(err, XF_EINVAL, "请给出接收事项的分支机构代码（如 BJ01）：用 xinfang branch list 查看");
 		if ((rc = branch_filter(s, to_code, &to_id, err)) != XF_OK)
 			return rc;
+		if (to_id == s->op.branch && from->id != to_id) /* into the session's own: a take-over */
+			return xf_err_set(err, XF_EINVAL, "交办是交给下级机构办理；把 %s 收归本机构请用提级办理（xinfang takeover）",
+			                  number);
 		break;
 	case XF_BM_TAKE_OVER:
 		to_id = s->op.branch;

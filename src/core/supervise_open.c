@@ -27,8 +27,8 @@ static bool case_movable(struct xf_session *s, int64_t id, struct xf_fields *row
 	return ok;
 }
 
-/* The branches a case of branch from may be handed over to: in reach, not its own, not
- * pushed (caller frees *out). */
+/* The branches a case of branch from may be handed over to: in reach, not its own, not the
+ * session's own (that is a take-over), not pushed (caller frees *out). */
 static int targets_of(struct xf_session *s, int64_t from, struct xf_branch **out, size_t *n, struct xf_err *err)
 {
 	int rc = branch_list(s, out, n, err);
@@ -36,7 +36,7 @@ static int targets_of(struct xf_session *s, int64_t from, struct xf_branch **out
 		return rc;
 	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++)
-		if ((*out)[i].id != from && !(*out)[i].pushed)
+		if ((*out)[i].id != from && (*out)[i].id != s->op.branch && !(*out)[i].pushed)
 			(*out)[kept++] = (*out)[i];
 	*n = kept;
 	return XF_OK;

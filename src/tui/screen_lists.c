@@ -52,7 +52,7 @@ static void load_due(struct ui *ui, struct ui_list *l, void *ctx)
 /* Open cases nearing or past their limits. */
 void screen_due(struct ui *ui)
 {
-	if (branch_reach_spans(&ui->s)) { /* a supervisor or admin over the branches under theirs */
+	if (branch_reach_several(&ui->s)) { /* a supervisor or admin with branches under theirs */
 		screen_due_across(ui);
 		return;
 	}

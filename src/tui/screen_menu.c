@@ -14,7 +14,7 @@ struct menu_item {
 	wint_t key;
 	const char *label;
 	const char *what;
-	const char *what_spanning; /* the line for an account over several branches, when it differs */
+	const char *what_spanning; /* the line when the reach holds several branches, if it differs */
 	unsigned roles; /* XF_MAY mask of the roles that see it */
 	void (*run)(struct ui *ui);
 };
@@ -42,7 +42,7 @@ static const struct menu_item items[] = {
 	{'9', "日历和时限规则", "已导入的节假日日历年份，使用中的时限规则集", NULL, ADM, screen_calendar_rules},
 	{'a', "账户管理", "添加账户，角色和部门，重设密码，解锁，停用", NULL, ADM, screen_accounts},
 	{'b', "备份与核验", "立即备份数据库，立即核验数据与操作日志", NULL, ADM, screen_backup_verify},
-	{'d', "督办", "督办下级机构的事项，或答复上级的督办：期限、剩余天数、答复", NULL, SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
+	{'d', "督办", "督办下级机构、答复上级的督办：期限、剩余天数、答复", NULL, SUP | ADM | XF_MAY(XF_ROLE_HEAD) | HN,
 	 screen_supervise},
 	{'c', "分支机构排名", "各分支机构的收到、按期办结、超期、重复信访、满意率", NULL, SUP, screen_league},
 };
@@ -112,6 +112,7 @@ void screen_menu(struct ui *ui)
 		for (int i = 0; i < n; i++)
 			shown += allowed(ui, &items[i]);
 		int step = 2 * shown + 6 <= ui_content_rows() ? 2 : 1; /* one line apart when many */
+		bool several = branch_reach_several(&ui->s); /* read each time: a branch may be added meanwhile */
 		ui_put(y, x, width, "信 访 工 作 台", A_BOLD);
 		y += 2;
 		for (int i = 0; i < n; i++) {
@@ -121,8 +122,7 @@ void screen_menu(struct ui *ui)
 			int attr = i == sel ? ui_attr_current(ui) : (int)A_NORMAL;
 			snprintf(line, sizeof line, " %lc  %s", (wint_t)items[i].key, items[i].label);
 			ui_put(y, x, 20, line, attr);
-			const char *what = items[i].what_spanning && branch_reach_spans(&ui->s) ? items[i].what_spanning
-			                                                                         : items[i].what;
+			const char *what = items[i].what_spanning && several ? items[i].what_spanning : items[i].what;
 			ui_put(y, x + 20, width - 20, what, attr);
 			y += step;
 		}

@@ -94,9 +94,53 @@ static void supervisor_at_the_desk(void **state)
 	fixture_close(&fx);
 }
 
+/* The admin of a one-office store: the menu's line 3 and its 时限清单 are the office's own, as
+ * before branches existed, with no 分支机构 anywhere; after a branch is added under the office,
+ * the next desk shows the list across branches. */
+static void one_office_admin_at_the_desk(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-04");
+	int64_t c = fixture_case(&fx, "received=2026-03-02", NULL);
+	fixture_move(&fx.head, c, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	char dbenv[400], home[400];
+	snprintf(dbenv, sizeof dbenv, "XINFANG_DB=%s", fx.db);
+	snprintf(home, sizeof home, "HOME=%s", fx.dir);
+	const char *env[] = {dbenv, home, "XINFANG_TODAY=2026-03-20", "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", NULL};
+	struct term t;
+	term_start(&t, 24, 80, env, (const char *[]){NULL});
+	must_see(&t, "信 访 工 作 台", 5000);
+	must_see(&t, "临近或超过批转、周限、月限的事项", 1000);
+	char *menu = term_text(&t);
+	assert_null(strstr(menu, "分支机构"));
+	free(menu);
+	term_send(&t, "3");
+	must_see(&t, "时限清单（临近或超期）", 5000);
+	must_see(&t, "2026年第0001号", 1000);
+	char *list = term_text(&t);
+	assert_null(strstr(list, "分支机构"));
+	free(list);
+	char *line = term_row_with(&t, "2026年第0001号");
+	assert_non_null(strstr(line, "周限"));
+	assert_true(text_width(line) <= 80);
+	free(line);
+	term_free(&t);
+	struct xf_err err;
+	int64_t id;
+	assert_int_equal(branch_add(&fx.admin, "BJ01", "北京分行", NULL, &id, &err), XF_OK);
+	term_start(&t, 24, 80, env, (const char *[]){NULL});
+	must_see(&t, "各分支机构临近或超过时限的事项", 5000);
+	term_send(&t, "3");
+	must_see(&t, "各分支机构时限清单 第1页", 5000);
+	term_free(&t);
+	fixture_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_office_admin_at_the_desk),
 		cmocka_unit_test(supervisor_at_the_desk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

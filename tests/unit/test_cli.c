@@ -253,7 +253,7 @@ static void refusals(void **state)
 	assert_int_equal(r->status, 2);
 	run_admin(&c, r, (const char *[]){"show", "2026-0001", NULL});
 	assert_int_equal(r->status, 1);
-	assert_non_null(strstr(r->err, "没有 2026年第0001号"));
+	assert_non_null(strstr(r->err, "没有 2026-0001 这件信访事项"));
 	run_admin(&c, r, (const char *[]){"show", NULL});
 	assert_int_equal(r->status, 2);
 	/* Wrong password, and no operator at all. */

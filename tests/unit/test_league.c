@@ -303,6 +303,44 @@ static void test_one_office_ledger_unchanged(void **state)
 	fixture_close(&fx);
 }
 
+/* A one-office store's admin sees the office's own limits list, worded as before branches
+ * existed (no 分支机构 column, also a page at a time); once a branch is added under it, the
+ * list across branches. A branch's clerk never reaches several. */
+static void test_one_office_limits_list(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	int64_t id = fixture_case(&fx, "received=2026-03-02", NULL);
+	fixture_move(&fx.head, id, XF_MV_TRANSFER, "dept=个人金融部", NULL);
+	assert_false(branch_reach_several(&fx.admin));
+	assert_false(branch_reach_several(&fx.clerk));
+	char *db = xasprintf("XINFANG_DB=%s", fx.db);
+	const char *env[] = {db, "XINFANG_USER=admin", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", NULL};
+	struct run_result r;
+	run_xinfang(&r, env, (const char *[]){"due", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, " 临近或超过时限的事项：时限\t编号\t状态"));
+	assert_non_null(strstr(r.out, "\n周限\t2026年第0001号\t已转办\t"));
+	assert_null(strstr(r.out, "分支机构"));
+	run_xinfang(&r, env, (const char *[]){"due", "page=1", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, " 临近或超过时限的事项（第 1 页）：时限\t编号\t状态"));
+	assert_non_null(strstr(r.out, "\n周限\t2026年第0001号\t已转办\t"));
+	assert_null(strstr(r.out, "分支机构"));
+	/* A branch under the office: the admin's reach now holds two. */
+	struct xf_err err;
+	int64_t bj;
+	assert_int_equal(branch_add(&fx.admin, "BJ01", "北京分行", NULL, &bj, &err), XF_OK);
+	assert_true(branch_reach_several(&fx.admin));
+	assert_false(branch_reach_several(&fx.clerk));
+	run_xinfang(&r, env, (const char *[]){"due", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "各分支机构临近或超过时限的事项（第 1 页）：分支机构\t编号"));
+	free(db);
+	fixture_close(&fx);
+}
+
 /* The command line: stats by=branch for the supervisor (one line per branch), a branch clerk's
  * stats branch= of another branch refused as not found. */
 static void test_cli(void **state)
@@ -384,6 +422,8 @@ static void test_limits_across_branches(void **state)
 	for (size_t i = 0; i < rows.n; i++)
 		assert_string_equal(fields_str(&rows.v[i], "branch"), "BJ01");
 	rows_free(&rows);
+	assert_true(branch_reach_several(&b.sup));
+	assert_false(branch_reach_several(&b.bjclerk));
 	/* The command line: due for the supervisor has the branch column. */
 	char *db = xasprintf("XINFANG_DB=%s", b.fx.db);
 	const char *env[] = {db, "XINFANG_USER=sup", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-03-20", NULL};
@@ -403,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_by_branch_adds_up),
 		cmocka_unit_test(test_branch_account_sees_its_branch),
 		cmocka_unit_test(test_one_office_ledger_unchanged),
+		cmocka_unit_test(test_one_office_limits_list),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_limits_across_branches),
 	};

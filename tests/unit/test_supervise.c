@@ -216,6 +216,24 @@ static void test_refused(void **state)
 	assert_string_equal(err.msg, "没有这件信访事项");
 	assert_int_equal(supervise_move(&o.sup, bj, XF_BM_HAND_OVER, "BJ01", NULL, 0, NULL, &err), XF_EINVAL);
 	assert_int_equal(supervise_move(&o.sup, hq, XF_BM_HAND_OVER, "SH99", NULL, 0, NULL, &err), XF_ENOTFOUND);
+	/* Handing a branch's case into the supervisor's own office is a take-over, not 交办: the
+	 * move refuses it, and the desk offers 交办 only where a branch below can take the case. */
+	assert_int_equal(supervise_move(&o.sup, bj, XF_BM_HAND_OVER, "HQ", NULL, 0, NULL, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "提级办理"));
+	enum xf_branch_move open[3];
+	int nopen = 0;
+	assert_int_equal(supervise_moves_open(&o.sup, bj, open, &nopen), XF_OK);
+	assert_int_equal(nopen, 1);
+	assert_int_equal(open[0], XF_BM_TAKE_OVER);
+	struct xf_branch *to = NULL;
+	size_t nto = 9;
+	assert_int_equal(supervise_move_targets(&o.sup, bj, XF_BM_HAND_OVER, &to, &nto, &err), XF_OK);
+	assert_int_equal(nto, 0);
+	free(to);
+	assert_int_equal(supervise_move_targets(&o.sup, hq, XF_BM_HAND_OVER, &to, &nto, &err), XF_OK);
+	assert_int_equal(nto, 1);
+	assert_string_equal(to[0].code, "BJ01");
+	free(to);
 	/* The head office has no parent to hand up to. */
 	assert_int_equal(supervise_move(&o.fx.head, hq, XF_BM_HAND_UP, NULL, NULL, 0, NULL, &err), XF_EINVAL);
 	/* Nothing moved: both keep their numbers. */
@@ -492,6 +510,32 @@ static void test_old_numbers(void **state)
 	assert_int_equal(case_lookup(&o.fx.clerk, "2026-0001", &found, said, sizeof said, &err), XF_ENOTFOUND);
 	assert_string_equal(said, "");
 	assert_int_equal(case_lookup(&o.sup, "2026-0009", &found, said, sizeof said, &err), XF_ENOTFOUND);
+	assert_string_equal(err.msg, "没有 2026-0009 这件信访事项");
+	/* A number not found is echoed as typed, its branch code kept. */
+	assert_int_equal(case_lookup(&o.sup, "HQ-2026年第0009号", &found, said, sizeof said, &err), XF_ENOTFOUND);
+	assert_string_equal(err.msg, "没有 HQ-2026年第0009号 这件信访事项");
+	assert_int_equal(case_find(&o.bjclerk, "BJ01-2026-9", &found, &err), XF_ENOTFOUND);
+	assert_string_equal(err.msg, "没有 BJ01-2026-9 这件信访事项");
+	/* The command line: show and find by the old number open the case and say it was renumbered;
+	 * a number not found keeps its code in the message. */
+	char *db = xasprintf("XINFANG_DB=%s", o.fx.db);
+	const char *env[] = {db, "XINFANG_USER=sup", "XINFANG_PASSWORD=secret1", "XINFANG_TODAY=2026-12-07", NULL};
+	struct run_result r;
+	run_xinfang(&r, env, (const char *[]){"show", "HQ-2026年第0001号", NULL});
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "number\tBJ01-2026年第0001号\n"));
+	assert_non_null(strstr(r.err, "原编号 HQ-2026年第0001号 → 现编号 BJ01-2026年第0001号"));
+	run_xinfang(&r, env, (const char *[]){"find", "HQ-2026-0001", NULL});
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "BJ01-2026年第0001号\t待批\t2026-12-07\t张伟\t编号\n");
+	assert_non_null(strstr(r.err, "原编号 HQ-2026年第0001号 → 现编号 BJ01-2026年第0001号"));
+	run_xinfang(&r, env, (const char *[]){"show", "HQ-2026年第0009号", NULL});
+	assert_int_not_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "没有 HQ-2026年第0009号 这件信访事项"));
+	run_xinfang(&r, env, (const char *[]){"find", "BJ01-2026-0009", NULL});
+	assert_int_not_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "没有 BJ01-2026-0009 这件信访事项"));
+	free(db);
 	/* Search by the old number finds the case under its new one, in reach only. */
 	struct xf_search q;
 	memset(&q, 0, sizeof q);
