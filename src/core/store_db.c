@@ -609,6 +609,16 @@ int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char
 	return db->drv->exec(db, sql) == 0 ? XF_OK : xf_db_fail(db, err, what);
 }
 
+/* Runs a COPY ... FROM STDIN with its rows. */
+int xf_db_copy_in(struct xf_db *db, const char *sql, const char *data, size_t len, struct xf_err *err,
+                  const char *what)
+{
+	if (db->drv->copy_in == NULL)
+		return xf_err_set(err, XF_EINVAL, "%s：这种数据库不支持批量复制", what);
+	db->epoch++;
+	return db->drv->copy_in(db, sql, data, len) == 0 ? XF_OK : xf_db_fail(db, err, what);
+}
+
 /* ---- transactions and changes ---- */
 
 /* Begins the one write transaction. */

@@ -136,6 +136,11 @@ void xf_db_finalize(struct xf_db_stmt *st);
 void xf_db_schema_changed(struct xf_db *db);
 /* Runs a script of several statements with no parameters and no results. */
 int xf_db_exec(struct xf_db *db, const char *sql, struct xf_err *err, const char *what);
+/* Runs `COPY table (columns) FROM STDIN` with data[0..len) as its rows, in COPY's text format
+ * (tab between values, a newline after each row, \\ \t \n \r escaped): many rows by one round
+ * trip with no statement to parse them from (PostgreSQL only: XF_EINVAL on SQLite). */
+int xf_db_copy_in(struct xf_db *db, const char *sql, const char *data, size_t len, struct xf_err *err,
+                  const char *what);
 
 /* Begins the one write transaction: no other connection may begin one until it ends (SQLite:
  * BEGIN IMMEDIATE; PostgreSQL: the writers' advisory lock, exclusive), waiting at most the busy

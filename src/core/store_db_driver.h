@@ -67,6 +67,7 @@ struct xf_db_driver {
 	void (*reset)(struct xf_db_stmt *st);
 	void (*finalize)(struct xf_db_stmt *st);
 	int (*exec)(struct xf_db *db, const char *sql);
+	int (*copy_in)(struct xf_db *db, const char *sql, const char *data, size_t len); /* NULL: none */
 	void (*schema_changed)(struct xf_db *db); /* NULL: nothing kept across statements */
 	int (*begin_write)(struct xf_db *db);
 	int (*begin_write_shared)(struct xf_db *db); /* NULL: as begin_write */

@@ -32,6 +32,8 @@
 	X(PQnfields) \
 	X(PQnotifies) \
 	X(PQprepare) \
+	X(PQputCopyData) \
+	X(PQputCopyEnd) \
 	X(PQreset) \
 	X(PQresetPoll) \
 	X(PQresetStart) \
@@ -84,6 +86,8 @@ int pq_load_from(const char *soname, struct xf_err *err);
 #define PQnfields (xf_pq.PQnfields)
 #define PQnotifies (xf_pq.PQnotifies)
 #define PQprepare (xf_pq.PQprepare)
+#define PQputCopyData (xf_pq.PQputCopyData)
+#define PQputCopyEnd (xf_pq.PQputCopyEnd)
 #define PQreset (xf_pq.PQreset)
 #define PQresetPoll (xf_pq.PQresetPoll)
 #define PQresetStart (xf_pq.PQresetStart)

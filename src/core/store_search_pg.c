@@ -266,8 +266,26 @@ static int cmp_sorted(const void *a, const void *b)
 	return c;
 }
 
+/* Bytes of COPY rows sent by one COPY (a few hundred thousand tokens). */
+enum { COPY_BYTES = 8 << 20 };
+
+/* Appends a value in COPY's text format: a backslash, tab, newline or carriage return escaped. */
+static void copy_text(struct xf_buf *b, const char *s, size_t len)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *esc = s[i] == '\\' ? "\\\\" : s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r" : NULL;
+		if (esc) {
+			buf_add(b, s + from, i - from);
+			buf_add(b, esc, 2);
+			from = i + 1;
+		}
+	}
+	buf_add(b, s + from, len - from);
+}
+
 /* Writes index rows known to be absent and their tokens, the tokens of all of them sorted
- * first as the token index orders them and sent a slice at a time: each statement then adds
+ * first as the token index orders them and sent by COPY a slice at a time: each slice then adds
  * to a few neighbouring pages of the index, where a batch's tokens in row order touched pages
  * all over it (a push of many cases at once; in the caller's transaction). */
 int search_pg_put_sorted(struct xf_db *db, const struct search_pg_doc *docs, size_t n, struct xf_err *err)
@@ -300,22 +318,22 @@ int search_pg_put_sorted(struct xf_db *db, const struct search_pg_doc *docs, siz
 	sorted_bytes = l.bytes.data;
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof *l.v, cmp_sorted);
-	struct token_batch b;
-	memset(&b, 0, sizeof b);
-	batch_reset(&b);
+	/* COPY's text rows: no statement to parse, no arrays to unnest (half the time of the
+	 * INSERT of array batches for a push's 1.6 million tokens) */
+	struct xf_buf rows;
+	buf_init(&rows);
 	for (size_t i = 0; i < l.n && rc == XF_OK; i++) {
 		const struct sorted_token *t = &l.v[i];
-		array_int(&b.arr[0], t->row);
-		array_int(&b.arr[1], t->col);
-		array_int(&b.arr[2], t->pos);
-		array_text(&b.arr[3], l.bytes.data + t->at, t->len);
-		if (++b.n >= TOKENS_PER_STATEMENT)
-			rc = batch_flush(db, &b, err);
+		buf_printf(&rows, "%" PRId64 "\t%" PRId64 "\t%d\t%d\t", t->row, (int64_t)(t->row & 4294967295LL), t->col, t->pos);
+		copy_text(&rows, l.bytes.data + t->at, t->len);
+		buf_add(&rows, "\n", 1);
+		if (rows.len >= COPY_BYTES || i + 1 == l.n) {
+			rc = xf_db_copy_in(db, "COPY search_tokens (row, case_id, col, pos, token) FROM STDIN", rows.data,
+			                   rows.len, err, "更新全文检索");
+			rows.len = 0;
+		}
 	}
-	if (rc == XF_OK)
-		rc = batch_flush(db, &b, err);
-	for (int i = 0; i < 4; i++)
-		buf_free(&b.arr[i]);
+	buf_free(&rows);
 	free(l.v);
 	buf_free(&l.bytes);
 	sorted_bytes = NULL;
