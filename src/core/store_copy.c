@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store_pgsearch.h"
 #include "store_private.h"
 #include "xinfang/fileperm.h"
 #include "xinfang/store_chain.h"
@@ -278,6 +279,10 @@ int store_copy_into(struct xf_store *from, struct xf_store *to, long *rows, stru
 		rc = copy_tables(from, to, rows, err);
 		/* The rows came with their own audit records: the copy writes none of its own. */
 		store_chain_forget(to);
+		/* A server's text index cut at once, its tokens sorted and sent by COPY, before the
+		 * commit would cut the same cases a few at a time (as a push does: several times faster) */
+		if (rc == XF_OK && xf_db_dialect(store_db(to)) == XF_DB_POSTGRESQL && *store_search_ready(to))
+			rc = store_pgsearch_flush_sorted(to, err);
 		if (rc == XF_OK)
 			rc = store_commit(to, err);
 		else

@@ -214,7 +214,7 @@ static void numbering(void **state)
 		assert_int_equal(id, b);
 	}
 	assert_int_equal(case_find(&fx.clerk, "2026-0099", &id, &err), XF_ENOTFOUND);
-	assert_non_null(strstr(err.msg, "2026年第0099号"));
+	assert_non_null(strstr(err.msg, "2026-0099"));
 	assert_int_equal(case_find(&fx.clerk, "26-1", &id, &err), XF_EINVAL);
 	assert_int_equal(case_find(&fx.clerk, "2026-0", &id, &err), XF_EINVAL);
 	fixture_close(&fx);
