@@ -168,10 +168,35 @@ def anchors_apart():
     check(len(anchors) == 3, 'one anchor per database: %s' % anchors)
 
 
+def owner_and_desks():
+    """README's server: the DBA's roles and database, init as the owner, desks as login roles in
+    xinfang_desk. Every account's locator of the database finds the one anchor init wrote (named
+    after the database, not the user)."""
+    psql("DROP DATABASE IF EXISTS xf_owned")
+    for role in ('xf_clerk9', 'xf_owner9'):
+        psql('DROP ROLE IF EXISTS %s' % role)
+    psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xinfang_desk') THEN "
+         "CREATE ROLE xinfang_desk NOLOGIN; END IF; END $$")
+    psql('CREATE ROLE xf_owner9 LOGIN')
+    psql('CREATE ROLE xf_clerk9 LOGIN IN ROLE xinfang_desk')
+    psql("CREATE DATABASE xf_owned OWNER xf_owner9 TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
+    where = 'postgresql:///xf_owned?host=%s' % SOCKET
+    before = set(f for f in os.listdir(TMP) if f.endswith('.anchor'))
+    xinfang(where + '&user=xf_owner9', 'init')
+    made = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+    check(len(made) == 1, 'init as the owner wrote one anchor: %s' % made)
+    # The desk's login, with the failover option README gives the desks, finds that anchor.
+    psql('GRANT CREATE ON DATABASE xf_owned TO xf_clerk9')
+    out, err = xinfang(where + '&user=xf_clerk9&target_session_attrs=read-write', 'verify', user='admin')
+    check('核验通过' in out and '不见了' not in out, 'verify as a desk after init as the owner: ' + out + err)
+    after = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+    check(after == made, 'the desk\'s verify kept the owner\'s anchor, not one of its own: %s' % after)
+
 production_day()
 training_day()
 backup_and_restore()
 anchors_apart()
+owner_and_desks()
 for f in failures:
     print('FAIL:', f)
 sys.exit(1 if failures else 0)
