@@ -171,7 +171,8 @@ def anchors_apart():
 def owner_and_desks():
     """README's server: the DBA's roles and database, init as the owner, desks as login roles in
     xinfang_desk. Every account's locator of the database finds the one anchor init wrote (named
-    after the database, not the user)."""
+    after the database, not the user); a role or database that does not exist and the desks'
+    group role (NOLOGIN) are refused saying so and what to do, in Chinese."""
     psql("DROP DATABASE IF EXISTS xf_owned")
     for role in ('xf_clerk9', 'xf_owner9'):
         psql('DROP ROLE IF EXISTS %s' % role)
@@ -191,6 +192,14 @@ def owner_and_desks():
     check('核验通过' in out and '不见了' not in out, 'verify as a desk after init as the owner: ' + out + err)
     after = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
     check(after == made, 'the desk\'s verify kept the owner\'s anchor, not one of its own: %s' % after)
+    out, err = xinfang(where + '&user=xf_nobody9', 'list', user='admin', expect=1)
+    check('没有账户“xf_nobody9”' in err and 'CREATE ROLE xf_nobody9 LOGIN IN ROLE xinfang_desk' in err,
+          'a role that does not exist: ' + err)
+    out, err = xinfang('postgresql:///xf_nodb9?host=%s&user=xf_clerk9' % SOCKET, 'list', user='admin', expect=1)
+    check('没有数据库“xf_nodb9”' in err and 'CREATE DATABASE' in err, 'a database that does not exist: ' + err)
+    out, err = xinfang(where + '&user=xinfang_desk', 'list', user='admin', expect=1)
+    check('不能登录' in err and 'user=' in err and '网络' not in err, 'the desks\' group role: ' + err)
+
 
 production_day()
 training_day()
