@@ -497,6 +497,12 @@ static void test_command_line_filters(void **state)
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "BJ01-2026年第0001号"));
 	assert_null(strstr(r->out, "SH01-2026"));
+	/* the admin's account list says each account's branch */
+	run_xinfang(r, admin, (const char *[]){"user", "list", NULL});
+	assert_int_equal(r->status, 0);
+	assert_true(strncmp(r->out, "用户名\t机构\t姓名\t", strlen("用户名\t机构\t姓名\t")) == 0);
+	assert_non_null(strstr(r->out, "\nbjclerk\tBJ01\t"));
+	assert_non_null(strstr(r->out, "\nsup\tHQ\t"));
 	/* a branch clerk: their own only, another branch's code refused like an unknown one */
 	run_xinfang(r, bj, (const char *[]){"list", NULL});
 	assert_int_equal(r->status, 0);
