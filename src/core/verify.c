@@ -404,7 +404,8 @@ static int check_counts(struct xf_store *st, struct xf_verify *v, struct xf_err 
  * locator's hosts, port and database name: its characters other than letters, digits, . and -
  * as _, then a hash), so two databases never share one anchor and every account's locator of
  * one database (the owner's, a desk's, with or without target_session_attrs) finds the same.
- * An anchor an earlier version named after the whole locator is used while there is no other. */
+ * An anchor an earlier version named after the whole locator is renamed to this name when there
+ * is none by it yet (used where it is, should the rename fail). */
 static char *server_anchor_path(const char *locator)
 {
 	const char *conf = config_get("anchor");
@@ -421,7 +422,7 @@ static char *server_anchor_path(const char *locator)
 		char *whole = store_locator_file_name_whole(locator);
 		char *earlier = xasprintf("%s%s%s.anchor", conf, sep, whole);
 		free(whole);
-		if (access(earlier, F_OK) == 0) {
+		if (access(earlier, F_OK) == 0 && rename(earlier, path) != 0) {
 			free(path);
 			return earlier;
 		}

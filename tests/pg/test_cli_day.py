@@ -192,6 +192,22 @@ def owner_and_desks():
     check('核验通过' in out and '不见了' not in out, 'verify as a desk after init as the owner: ' + out + err)
     after = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
     check(after == made, 'the desk\'s verify kept the owner\'s anchor, not one of its own: %s' % after)
+    # An anchor an earlier version named after the owner's whole locator: the owner's verify
+    # gives it the database's name, and the desk then finds it.
+    owner_loc = where + '&user=xf_owner9'
+    h = 2166136261
+    for byte in owner_loc.encode():
+        h = ((h ^ byte) * 16777619) & 0xffffffff
+    earlier = ''.join(c if c.isascii() and (c.isalnum() or c in '.-') else '_' for c in owner_loc[:80])
+    earlier = '%s-%08x.anchor' % (earlier, h)
+    if made:
+        os.rename(os.path.join(TMP, sorted(made)[0]), os.path.join(TMP, earlier))
+        out, err = xinfang(owner_loc, 'verify', user='admin')
+        check('核验通过' in out, 'verify as the owner with the earlier anchor: ' + out + err)
+        now = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+        check(now == made, 'the earlier anchor took the database\'s name: %s' % now)
+        out, err = xinfang(where + '&user=xf_clerk9', 'verify', user='admin')
+        check('核验通过' in out, 'verify as a desk after the rename: ' + out + err)
     out, err = xinfang(where + '&user=xf_nobody9', 'list', user='admin', expect=1)
     check('没有账户“xf_nobody9”' in err and 'CREATE ROLE xf_nobody9 LOGIN IN ROLE xinfang_desk' in err,
           'a role that does not exist: ' + err)
