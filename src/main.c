@@ -78,12 +78,13 @@ static const struct cli_command commands[] = {
 	 "        [channel=] [importance=] [page=N] [--branch 代码]\n"
 	 "      按任意词语、姓名片段、电话或证件号后四位以上查找，新收的在前；\n"
 	 "      编号（2026-0201、BJ01-2026-0201）即该件，单写 0201 先列今年第0201号\n"
-	 "  list、due、search 只给出您范围内的事项；--branch 代码（或 branch=代码）\n"
-	 "      只看其中一个机构的（督办员、管理员可选其下各分支机构）\n"},
+	 "  list、due、search、stats、export 只给出您范围内的事项；\n"
+	 "      --branch 代码（或 branch=代码）只看其中一个机构的\n"
+	 "      （督办员、管理员可选其下各分支机构）\n"},
 	{"stats", cmd_stats,
 	 "  stats since=日期 until=日期 | month=YYYY-MM | quarter=YYYY-Qn | year=YYYY\n"
 	 "        [by=channel|category|department|importance|state|jrt]\n"
-	 "        [branch=代码]\n"
+	 "        [branch=代码 | --branch 代码]\n"
 	 "        [by=branch [sort=received|ontime|overdue|repeat|satisfied]]\n"
 	 "        [--format text|csv|pdf] [--encoding 编码]\n"
 	 "        [--print [--printer 队列] | --to 文件] | --explain\n"
@@ -101,8 +102,8 @@ static const struct cli_command commands[] = {
 	 "      在线备份到新文件（主任、管理员；其他工作台可照常办理）\n"},
 	{"restore", cmd_restore, "  restore 备份文件                    从核验通过的备份恢复（管理员；原库留档）\n"},
 	{"export", cmd_export,
-	 "  export [since=日期] [until=日期] [branch=代码] [--format csv|xlsx]\n"
-	 "        [--encoding GB18030|UTF-8] --to 文件\n"
+	 "  export [since=日期] [until=日期] [branch=代码 | --branch 代码]\n"
+	 "        [--format csv|xlsx] [--encoding GB18030|UTF-8] --to 文件\n"
 	 "      台账：每件一行，中文表头（接待员、主任、管理员）；\n"
 	 "      CSV 默认 GB18030，Excel 双击可开\n"},
 	{"config", cmd_config,

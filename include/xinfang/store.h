@@ -62,9 +62,16 @@ const char *store_path(const struct xf_store *st);
  * (a postgresql:// URI or a libpq service) rather than an SQLite file: no file to check,
  * create, move or keep an anchor beside. */
 bool store_locator_is_server(const char *locator);
-/* A file name standing for a server's database (its anchor's), from its locator: readable,
- * and different for different locators. A new string. */
+/* The part of a server's locator that names its database (hosts, ports, its name, a service),
+ * without the user and the session's options: the owner's locator and a desk's agree. */
+char *store_locator_database(const char *locator);
+/* A file name standing for a server's database (its anchor's), from the part of its locator
+ * that names the database: readable, the same for every account's locator of one database,
+ * different for different databases. A new string. */
 char *store_locator_file_name(const char *locator);
+/* The file name a locator stood for before (the whole locator, user and options too): where
+ * anchors written by earlier versions are. A new string. */
+char *store_locator_file_name_whole(const char *locator);
 /* The locator as it may be printed or kept: any password replaced by ***. A new string. */
 char *store_locator_safe(const char *locator);
 /* Schema version (PRAGMA user_version); 0 for a new file. */

@@ -102,7 +102,7 @@ int parse_pairs(int argc, char **argv, struct xf_fields *f)
 }
 
 /* Takes "--branch CODE" out of the arguments, leaving the rest in order: the branch filter of
- * list, due and search, the same as branch=CODE. Returns 0, or -1 when the code is missing. */
+ * list, due, search, stats and export, the same as branch=CODE. Returns 0, or -1 when the code is missing. */
 int cli_take_branch(int *argc, char **argv, const char **code)
 {
 	int kept = 0;

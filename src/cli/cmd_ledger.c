@@ -24,12 +24,14 @@ static void show_progress(void *ctx, long done, long total)
 	fflush(stderr);
 }
 
-/* xinfang export [since=D] [until=D] [branch=CODE] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to FILE */
+/* xinfang export [since=D] [until=D] [branch=CODE | --branch CODE] [--format csv|xlsx] [--encoding GB18030|UTF-8] --to FILE */
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	struct xf_export opts;
 	memset(&opts, 0, sizeof opts);
 	const char *format = NULL;
+	if (cli_take_branch(&argc, argv, &opts.branch) != 0)
+		return usage_error("--branch 后面须写机构代码%s", "");
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
 			opts.path = argv[++i];
@@ -44,7 +46,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		else if (strncmp(argv[i], "branch=", 7) == 0)
 			opts.branch = argv[i] + 7;
 		else
-			return usage_error("export 不认识“%s”：xinfang export [since=日期] [until=日期] [branch=代码] [--format csv|xlsx] "
+			return usage_error("export 不认识“%s”：xinfang export [since=日期] [until=日期] [branch=代码 | --branch 代码] [--format csv|xlsx] "
 			                   "[--encoding GB18030|UTF-8] --to 文件",
 			                   argv[i]);
 	}

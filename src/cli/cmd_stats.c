@@ -157,7 +157,7 @@ static int league_to_stdout(struct cli *c, const char *since, const char *until,
 	return rc == XF_OK ? 0 : refused(&err);
 }
 
-/* xinfang stats since= until= | month= | quarter= | year= [by=] [branch=CODE] [sort=COL]
+/* xinfang stats since= until= | month= | quarter= | year= [by=] [branch=CODE | --branch CODE] [sort=COL]
  * [--format text|csv|pdf] [--encoding E] [--print [--printer QUEUE] | --to FILE] | --explain. */
 int cmd_stats(struct cli *c, int argc, char **argv)
 {
@@ -168,6 +168,8 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	unsigned mask = 0;
 	struct stats_output o = {NULL, NULL, false, false, NULL};
 	struct xf_err err;
+	if (cli_take_branch(&argc, argv, &branch) != 0)
+		return usage_error("--branch 后面须写机构代码%s", "");
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *eq = strchr(a, '=');

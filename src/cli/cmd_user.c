@@ -69,15 +69,22 @@ int cmd_passwd(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* Prints the accounts as a table. */
+/* Prints the accounts as a table; with a column of each account's branch (its code) once any
+ * account has one (a store of one office without a code lists them as before). */
 static void print_accounts(const struct xf_rows *rows)
 {
-	printf("用户名\t姓名\t角色\t部门\t最近登录\t锁定\t停用\t连续输错\n");
+	bool branches = false;
+	for (size_t i = 0; i < rows->n; i++)
+		branches = branches || *fields_str(&rows->v[i], "branch");
+	printf("用户名\t%s姓名\t角色\t部门\t最近登录\t锁定\t停用\t连续输错\n", branches ? "机构\t" : "");
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct xf_fields *f = &rows->v[i];
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(f, "name"), fields_str(f, "full_name"),
-		       fields_str(f, "role_label"), fields_str(f, "department"), fields_str(f, "last_login"),
-		       fields_str(f, "locked"), fields_str(f, "disabled"), fields_str(f, "failures"));
+		printf("%s\t", fields_str(f, "name"));
+		if (branches)
+			printf("%s\t", fields_str(f, "branch"));
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fields_str(f, "full_name"), fields_str(f, "role_label"),
+		       fields_str(f, "department"), fields_str(f, "last_login"), fields_str(f, "locked"),
+		       fields_str(f, "disabled"), fields_str(f, "failures"));
 	}
 }
 

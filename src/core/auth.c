@@ -945,7 +945,7 @@ int auth_user_set_role(struct xf_session *s, const char *name, const char *role,
 	return admin_end(s, rc, &row, err);
 }
 
-/* Admin: every account with its role, department, last login and lock. */
+/* Admin: every account with its branch's code, role, department, last login and lock. */
 int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
@@ -972,6 +972,10 @@ int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err
 		fields_set(f, "role", fields_str(op, "role"));
 		fields_set(f, "role_label", role >= 0 ? role_labels[role] : fields_str(op, "role"));
 		fields_set(f, "department", fields_str(op, "department"));
+		struct xf_branch branch;
+		if ((rc = branch_get(s->st, atoll(fields_str(op, "branch")), &branch, err)) != XF_OK)
+			break;
+		fields_set(f, "branch", branch.code);
 		char last[17];
 		snprintf(last, sizeof last, "%.16s", fields_str(&login, "last_login"));
 		fields_set(f, "last_login", last);

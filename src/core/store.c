@@ -246,15 +246,15 @@ char *store_locator_safe(const char *locator)
 	return xf_db_locator_safe(locator);
 }
 
-/* A file name standing for a server's database: the locator's letters, digits, '.' and '-'
- * (every other byte as '_', at most 80), then '-' and a hash (FNV-1a) of the whole locator, so
- * locators differing only in what became '_' still differ. A new string. */
-char *store_locator_file_name(const char *locator)
+/* A file name standing for a string: its letters, digits, '.' and '-' (every other byte as
+ * '_', at most 80), then '-' and a hash (FNV-1a) of the whole string, so strings differing only
+ * in what became '_' still differ. A new string. */
+static char *file_name_of(const char *text)
 {
 	uint32_t h = 2166136261u;
 	char safe[81];
 	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)locator; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		h = (h ^ *p) * 16777619u;
 		if (n < sizeof safe - 1)
 			safe[n++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -264,6 +264,82 @@ char *store_locator_file_name(const char *locator)
 	}
 	safe[n] = '\0';
 	return xasprintf("%s-%08x", safe, h);
+}
+
+/* True when a connection parameter (its key, n bytes) says where the database is (host, port,
+ * its name, a service), not who connects or how (user, target_session_attrs, timeouts, TLS). */
+static bool names_the_database(const char *key, size_t n)
+{
+	static const char *const where[] = {"host", "hostaddr", "port", "dbname", "service"};
+	for (size_t i = 0; i < sizeof where / sizeof where[0]; i++)
+		if (strlen(where[i]) == n && strncmp(key, where[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Appends to b the parameters of list (separated by sep) that name the database, each after
+ * joiner (the first after first). */
+static void keep_database_params(struct xf_buf *b, const char *list, char sep, const char *first, const char *joiner)
+{
+	bool any = false;
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		if (len > 0 && eq && names_the_database(p, (size_t)(eq - p))) {
+			buf_puts(b, any ? joiner : first);
+			buf_printf(b, "%.*s", (int)len, p);
+			any = true;
+		}
+		p += len;
+		if (*p == sep)
+			p++;
+	}
+}
+
+/* The part of a server's locator that names its database: the scheme, the hosts and ports, the
+ * database's name and the parameters host, hostaddr, port, dbname and service; without the
+ * user (before @ or user=) and the session's options. A desk's locator and the owner's name the
+ * same database alike. A new string. */
+char *store_locator_database(const char *locator)
+{
+	struct xf_buf b;
+	buf_init(&b);
+	buf_puts(&b, "");
+	const char *scheme_end = strstr(locator, "://");
+	if (scheme_end == NULL) { /* key=value pairs, space-separated (service=…) */
+		keep_database_params(&b, locator, ' ', "", " ");
+		return b.data;
+	}
+	scheme_end += 3;
+	buf_printf(&b, "%.*s", (int)(scheme_end - locator), locator);
+	size_t authority_len = strcspn(scheme_end, "/?");
+	const char *at = memchr(scheme_end, '@', authority_len);
+	const char *hosts = at ? at + 1 : scheme_end;
+	buf_printf(&b, "%.*s", (int)(scheme_end + authority_len - hosts), hosts);
+	const char *rest = scheme_end + authority_len;
+	size_t path_len = strcspn(rest, "?");
+	buf_printf(&b, "%.*s", (int)path_len, rest);
+	if (rest[path_len] == '?')
+		keep_database_params(&b, rest + path_len + 1, '&', "?", "&");
+	return b.data;
+}
+
+/* A file name standing for a server's database (its anchor's), from the part of its locator
+ * that names the database (store_locator_database). A new string. */
+char *store_locator_file_name(const char *locator)
+{
+	char *database = store_locator_database(locator);
+	char *name = file_name_of(database);
+	free(database);
+	return name;
+}
+
+/* The file name a locator stood for before the name followed the database alone (the whole
+ * locator, user and options too): the name of anchors written then. A new string. */
+char *store_locator_file_name_whole(const char *locator)
+{
+	return file_name_of(locator);
 }
 
 /* The file's path (or the database's locator). */

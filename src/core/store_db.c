@@ -392,6 +392,46 @@ int xf_db_fail(struct xf_db *db, struct xf_err *err, const char *what)
 
 /* ---- connections ---- */
 
+/* Copies into out the name the server's message quotes after `before` ("role \"", "database
+ * \""); false when the message has no such name. */
+static bool quoted_name(const char *detail, const char *before, char *out, size_t size)
+{
+	const char *p = strstr(detail, before);
+	if (p == NULL)
+		return false;
+	p += strlen(before);
+	const char *end = strchr(p, '"');
+	if (end == NULL || (size_t)(end - p) >= size)
+		return false;
+	snprintf(out, size, "%.*s", (int)(end - p), p);
+	return true;
+}
+
+/* A connection the server refused for a reason the DBA sets right (a role or database that does
+ * not exist, a role that may not log in), said in those words with what to do; XF_OK (err
+ * untouched) for every other failure. The server's own words follow in brackets. */
+static int connect_refused(struct xf_db *db, struct xf_err *err)
+{
+	const char *detail = db->detail;
+	char name[128];
+	if (strstr(detail, "does not exist") && quoted_name(detail, "role \"", name, sizeof name))
+		return xf_err_set(err, XF_EIO,
+		                  "数据库服务器上没有账户“%s”（%s）：请数据库管理员建立它（CREATE ROLE %s LOGIN IN ROLE "
+		                  "xinfang_desk），或改正地址中的 user=（%s）",
+		                  name, db->where, name, detail);
+	if (strstr(detail, "does not exist") && quoted_name(detail, "database \"", name, sizeof name))
+		return xf_err_set(err, XF_EIO,
+		                  "数据库服务器上没有数据库“%s”（%s）：请数据库管理员建立它（CREATE DATABASE %s OWNER "
+		                  "xinfang_owner …，再由所有者运行 xinfang init），或改正地址中的库名（%s）",
+		                  name, db->where, name, detail);
+	if (strstr(detail, "is not permitted to log in") && quoted_name(detail, "role \"", name, sizeof name))
+		return xf_err_set(err, XF_EIO,
+		                  "数据库账户“%s”不能登录（它是一组权限，NOLOGIN）：请把地址中的 user= 改为它之下的登录账户"
+		                  "（数据库管理员用 CREATE ROLE clerk1 LOGIN IN ROLE %s 建立）（%s：%s）",
+		                  name, name, db->where, detail);
+	return XF_OK;
+}
+
 /* Opens the database the locator names. */
 int xf_db_open(const char *locator, const struct xf_db_options *opt, struct xf_db **out, struct xf_err *err)
 {
@@ -412,7 +452,9 @@ int xf_db_open(const char *locator, const struct xf_db_options *opt, struct xf_d
 	if (db == NULL) /* the driver could not begin (libpq missing): err says why */
 		return rc != XF_OK ? rc : xf_err_set(err, XF_EIO, "内部错误：数据库驱动未返回连接");
 	if (rc != XF_OK) {
-		int code = xf_db_fail(db, err, "打开数据库");
+		int code = pg ? connect_refused(db, err) : XF_OK;
+		if (code == XF_OK)
+			code = xf_db_fail(db, err, "打开数据库");
 		xf_db_close(db);
 		return code;
 	}

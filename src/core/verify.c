@@ -400,9 +400,12 @@ static int check_counts(struct xf_store *st, struct xf_verify *v, struct xf_err 
 
 /* The anchor file of a store on a server, which has no file to keep it beside: the
  * configuration's `anchor` when it names a file; when it names a directory (ending in /, or one
- * that exists; the default is the state directory), a file there named after the locator (its
- * characters other than letters, digits, . and - as _, then a hash of the whole locator), so
- * two databases never share one anchor. */
+ * that exists; the default is the state directory), a file there named after the database (the
+ * locator's hosts, port and database name: its characters other than letters, digits, . and -
+ * as _, then a hash), so two databases never share one anchor and every account's locator of
+ * one database (the owner's, a desk's, with or without target_session_attrs) finds the same.
+ * An anchor an earlier version named after the whole locator is renamed to this name when there
+ * is none by it yet (used where it is, should the rename fail). */
 static char *server_anchor_path(const char *locator)
 {
 	const char *conf = config_get("anchor");
@@ -411,9 +414,20 @@ static char *server_anchor_path(const char *locator)
 	bool dir = n > 0 && (conf[n - 1] == '/' || (stat(conf, &sb) == 0 && S_ISDIR(sb.st_mode)));
 	if (!dir)
 		return xstrdup(conf);
+	const char *sep = conf[n - 1] == '/' ? "" : "/";
 	char *safe = store_locator_file_name(locator);
-	char *path = xasprintf("%s%s%s.anchor", conf, conf[n - 1] == '/' ? "" : "/", safe);
+	char *path = xasprintf("%s%s%s.anchor", conf, sep, safe);
 	free(safe);
+	if (access(path, F_OK) != 0) {
+		char *whole = store_locator_file_name_whole(locator);
+		char *earlier = xasprintf("%s%s%s.anchor", conf, sep, whole);
+		free(whole);
+		if (access(earlier, F_OK) == 0 && rename(earlier, path) != 0) {
+			free(path);
+			return earlier;
+		}
+		free(earlier);
+	}
 	return path;
 }
 

@@ -168,10 +168,60 @@ def anchors_apart():
     check(len(anchors) == 3, 'one anchor per database: %s' % anchors)
 
 
+def owner_and_desks():
+    """README's server: the DBA's roles and database, init as the owner, desks as login roles in
+    xinfang_desk. Every account's locator of the database finds the one anchor init wrote (named
+    after the database, not the user); a role or database that does not exist and the desks'
+    group role (NOLOGIN) are refused saying so and what to do, in Chinese."""
+    psql("DROP DATABASE IF EXISTS xf_owned")
+    for role in ('xf_clerk9', 'xf_owner9'):
+        psql('DROP ROLE IF EXISTS %s' % role)
+    psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xinfang_desk') THEN "
+         "CREATE ROLE xinfang_desk NOLOGIN; END IF; END $$")
+    psql('CREATE ROLE xf_owner9 LOGIN')
+    psql('CREATE ROLE xf_clerk9 LOGIN IN ROLE xinfang_desk')
+    psql("CREATE DATABASE xf_owned OWNER xf_owner9 TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
+    where = 'postgresql:///xf_owned?host=%s' % SOCKET
+    before = set(f for f in os.listdir(TMP) if f.endswith('.anchor'))
+    xinfang(where + '&user=xf_owner9', 'init')
+    made = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+    check(len(made) == 1, 'init as the owner wrote one anchor: %s' % made)
+    # The desk's login, with the failover option README gives the desks, finds that anchor.
+    psql('GRANT CREATE ON DATABASE xf_owned TO xf_clerk9')
+    out, err = xinfang(where + '&user=xf_clerk9&target_session_attrs=read-write', 'verify', user='admin')
+    check('核验通过' in out and '不见了' not in out, 'verify as a desk after init as the owner: ' + out + err)
+    after = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+    check(after == made, 'the desk\'s verify kept the owner\'s anchor, not one of its own: %s' % after)
+    # An anchor an earlier version named after the owner's whole locator: the owner's verify
+    # gives it the database's name, and the desk then finds it.
+    owner_loc = where + '&user=xf_owner9'
+    h = 2166136261
+    for byte in owner_loc.encode():
+        h = ((h ^ byte) * 16777619) & 0xffffffff
+    earlier = ''.join(c if c.isascii() and (c.isalnum() or c in '.-') else '_' for c in owner_loc[:80])
+    earlier = '%s-%08x.anchor' % (earlier, h)
+    if made:
+        os.rename(os.path.join(TMP, sorted(made)[0]), os.path.join(TMP, earlier))
+        out, err = xinfang(owner_loc, 'verify', user='admin')
+        check('核验通过' in out, 'verify as the owner with the earlier anchor: ' + out + err)
+        now = set(f for f in os.listdir(TMP) if f.endswith('.anchor')) - before
+        check(now == made, 'the earlier anchor took the database\'s name: %s' % now)
+        out, err = xinfang(where + '&user=xf_clerk9', 'verify', user='admin')
+        check('核验通过' in out, 'verify as a desk after the rename: ' + out + err)
+    out, err = xinfang(where + '&user=xf_nobody9', 'list', user='admin', expect=1)
+    check('没有账户“xf_nobody9”' in err and 'CREATE ROLE xf_nobody9 LOGIN IN ROLE xinfang_desk' in err,
+          'a role that does not exist: ' + err)
+    out, err = xinfang('postgresql:///xf_nodb9?host=%s&user=xf_clerk9' % SOCKET, 'list', user='admin', expect=1)
+    check('没有数据库“xf_nodb9”' in err and 'CREATE DATABASE' in err, 'a database that does not exist: ' + err)
+    out, err = xinfang(where + '&user=xinfang_desk', 'list', user='admin', expect=1)
+    check('不能登录' in err and 'user=' in err and '网络' not in err, 'the desks\' group role: ' + err)
+
+
 production_day()
 training_day()
 backup_and_restore()
 anchors_apart()
+owner_and_desks()
 for f in failures:
     print('FAIL:', f)
 sys.exit(1 if failures else 0)

@@ -450,7 +450,8 @@ static void test_departments_per_branch(void **state)
 	offices_close(&o);
 }
 
-/* The command line: list, due and search with --branch / branch=, through the real program. */
+/* The command line: list, due, search, stats and export with --branch / branch=, through the real
+ * program. */
 static void test_command_line_filters(void **state)
 {
 	(void)state;
@@ -485,6 +486,23 @@ static void test_command_line_filters(void **state)
 	assert_int_equal(r->status, 0);
 	assert_non_null(strstr(r->out, "SH01-2026年第0001号"));
 	assert_null(strstr(r->out, "BJ01-2026"));
+	/* stats and export take --branch as list does, the same as branch= */
+	run_xinfang(r, sup, (const char *[]){"stats", "year=2026", "--branch", "SH01", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "分支机构：SH01"));
+	run_xinfang(r, sup, (const char *[]){"stats", "year=2026", "--branch", NULL});
+	assert_int_equal(r->status, 2);
+	assert_non_null(strstr(r->err, "--branch 后面须写机构代码"));
+	run_xinfang(r, sup, (const char *[]){"export", "--branch", "BJ01", "--encoding", "UTF-8", "--to", "-", NULL});
+	assert_int_equal(r->status, 0);
+	assert_non_null(strstr(r->out, "BJ01-2026年第0001号"));
+	assert_null(strstr(r->out, "SH01-2026"));
+	/* the admin's account list says each account's branch */
+	run_xinfang(r, admin, (const char *[]){"user", "list", NULL});
+	assert_int_equal(r->status, 0);
+	assert_true(strncmp(r->out, "用户名\t机构\t姓名\t", strlen("用户名\t机构\t姓名\t")) == 0);
+	assert_non_null(strstr(r->out, "\nbjclerk\tBJ01\t"));
+	assert_non_null(strstr(r->out, "\nsup\tHQ\t"));
 	/* a branch clerk: their own only, another branch's code refused like an unknown one */
 	run_xinfang(r, bj, (const char *[]){"list", NULL});
 	assert_int_equal(r->status, 0);

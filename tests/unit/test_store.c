@@ -291,13 +291,44 @@ static void writes_build_no_temporary_tree(void **state)
 	free(cmd);
 }
 
+/* A server's database is named by its hosts, port and name alone: the owner's locator (init,
+ * verify) and a desk's (another user, target_session_attrs) find one anchor; another database
+ * or host another. */
+static void locator_names_the_database(void **state)
+{
+	(void)state;
+	char *owner = store_locator_database("postgresql://dbhost/xinfang?user=xinfang_owner");
+	assert_string_equal(owner, "postgresql://dbhost/xinfang");
+	char *desk = store_locator_database("postgresql://clerk1@dbhost/xinfang?target_session_attrs=read-write");
+	assert_string_equal(desk, "postgresql://dbhost/xinfang");
+	char *socket = store_locator_database("postgresql:///xinfang?host=/run/pg&user=clerk1&port=5433&connect_timeout=5");
+	assert_string_equal(socket, "postgresql:///xinfang?host=/run/pg&port=5433");
+	char *service = store_locator_database("service=xinfang user=clerk1");
+	assert_string_equal(service, "service=xinfang");
+	free(owner), free(desk), free(socket), free(service);
+	char *a = store_locator_file_name("postgresql://dbhost/xinfang?user=xinfang_owner");
+	char *b = store_locator_file_name("postgresql://db1@dbhost/xinfang?user=clerk1&target_session_attrs=read-write");
+	char *other_db = store_locator_file_name("postgresql://dbhost/xinfang2?user=clerk1");
+	char *other_host = store_locator_file_name("postgresql://dbhost2/xinfang?user=clerk1");
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, other_db);
+	assert_string_not_equal(a, other_host);
+	/* A locator naming nothing but the database keeps the name earlier versions gave it. */
+	char *plain = store_locator_file_name("postgresql://dbhost/xinfang");
+	char *plain_whole = store_locator_file_name_whole("postgresql://dbhost/xinfang");
+	assert_string_equal(plain, plain_whole);
+	char *whole = store_locator_file_name_whole("postgresql://dbhost/xinfang?user=xinfang_owner");
+	assert_string_not_equal(whole, a);
+	free(a), free(b), free(other_db), free(other_host), free(plain), free(plain_whole), free(whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrations_from_empty),   cmocka_unit_test(bad_files),
 		cmocka_unit_test(nothing_is_deleted),      cmocka_unit_test(locked_database),
 		cmocka_unit_test(data_version_notices_other_desks), cmocka_unit_test(writes_build_no_temporary_tree),
-		cmocka_unit_test(calendar_loaded_at_follows_the_clock),
+		cmocka_unit_test(calendar_loaded_at_follows_the_clock), cmocka_unit_test(locator_names_the_database),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
