@@ -791,6 +791,61 @@ static void test_number_seq_per_branch(void **state)
 	offices_close(&o);
 }
 
+/* Accounts are within reach as cases are: BJ01's admin lists, resets, unlocks, disables and
+ * re-roles the accounts of BJ01 and SH01 under it, never the head office's (its admin's above
+ * all), each refused as an account that does not exist; the head office's admin reaches all. */
+static void test_accounts_per_reach(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err, none;
+	struct xf_rows rows;
+	assert_int_equal(auth_user_list(&o.bjadmin, &rows, &err), XF_OK);
+	struct xf_buf names;
+	buf_init(&names);
+	buf_puts(&names, "");
+	for (size_t i = 0; i < rows.n; i++)
+		buf_printf(&names, "%s ", fields_str(&rows.v[i], "name"));
+	rows_free(&rows);
+	assert_string_equal(names.data, "bjclerk bjhead bjadmin shclerk ");
+	free(names.data);
+	assert_int_equal(auth_user_list(&o.fx.admin, &rows, &err), XF_OK);
+	size_t all = rows.n;
+	rows_free(&rows);
+	assert_true(all > 4);
+	assert_int_equal(auth_user_reset(&o.bjadmin, "nosuchuser", "secret99", &none), XF_ENOTFOUND);
+	const char *above[] = {"admin", "sup", "clerk"};
+	for (size_t i = 0; i < sizeof above / sizeof above[0]; i++) {
+		char *want = xasprintf("没有用户 %s（xinfang user list 列出全部账户）", above[i]);
+		assert_int_equal(auth_user_reset(&o.bjadmin, above[i], "secret99", &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_unlock(&o.bjadmin, above[i], &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_disable(&o.bjadmin, above[i], true, &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_set_role(&o.bjadmin, above[i], "operator", "", &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		free(want);
+	}
+	/* the head office's accounts still log in with their passwords, as they were */
+	struct xf_session again;
+	assert_int_equal(auth_login(o.fx.st, "admin", "secret1", &again, &err), XF_OK);
+	assert_int_equal(again.op.role, XF_ROLE_ADMIN);
+	session_close(&again);
+	assert_int_equal(auth_login(o.fx.st, "sup", "secret1", &again, &err), XF_OK);
+	assert_int_equal(again.op.role, XF_ROLE_SUPERVISOR);
+	session_close(&again);
+	/* the accounts of the admin's branch and of those under it stay theirs to keep */
+	if (auth_user_reset(&o.bjadmin, "shclerk", "secret77", &err) != XF_OK)
+		fail_msg("reset in reach: %s", err.msg);
+	assert_int_equal(auth_login(o.fx.st, "shclerk", "secret77", &again, &err), XF_OK);
+	session_close(&again);
+	if (auth_user_set_role(&o.fx.admin, "bjclerk", "head", "", &err) != XF_OK)
+		fail_msg("role from HQ: %s", err.msg);
+	offices_close(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_command_line_filters),
 		cmocka_unit_test(test_upgrade_from_16),
 		cmocka_unit_test(test_number_seq_per_branch),
+		cmocka_unit_test(test_accounts_per_reach),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
