@@ -94,6 +94,28 @@ static int check_chain(struct xf_store *src, struct xf_store *hq, int64_t branch
 	return XF_OK;
 }
 
+/* Refuses a first push into a branch the head office works itself (cases registered there, not
+ * pushed): the push would make them read-only and its cases would take their numbers. Reads
+ * nothing in the usual first push, whose branch has no case at the head office yet. */
+static int refuse_worked_branch(struct xf_store *hq, const struct xf_branch *at_hq, struct xf_err *err)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)at_hq->id);
+	struct xf_rows rows;
+	int rc = store_list(hq, "cases", "branch", id, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	size_t n = rows.n;
+	rows_free(&rows);
+	if (n == 0)
+		return XF_OK;
+	return xf_err_set(err, XF_EINVAL,
+	                  "拒绝推送：总行的分支机构 %s（%s）有 %zu 件在总行直接登记办理的事项，不是由分行文件推送的，"
+	                  "总行什么也没有写入。请核对本文件的机构代码（xinfang branch list）：一个分支机构或者在总行办理，"
+	                  "或者用自己的文件推送，不能两样都有",
+	                  at_hq->code, at_hq->name, n);
+}
+
 /* Pushes records held+1 .. head in batches, each one transaction at the head office. */
 static int push_batches(struct xf_store *src, struct xf_store *hq, const struct xf_branch *at_hq, const char *actor,
                         struct xf_push_result *out, struct xf_err *err)
@@ -257,6 +279,8 @@ int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_re
 		rc = xf_err_set(err, XF_EINVAL, "分行 %s 已迁往总行（push --move），在总行办理：此文件只作存档，不再推送", own.code);
 		goto out;
 	}
+	if (!at_hq.pushed && held.id == 0 && (rc = refuse_worked_branch(hq, &at_hq, err)) != XF_OK)
+		goto out;
 	/* One moment of the branch file for the walk and every batch; desks may go on writing. */
 	if ((rc = store_read_begin(s->st, err)) != XF_OK)
 		goto out;
