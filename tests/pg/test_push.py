@@ -11,7 +11,8 @@ real program (`xinfang push --to URI [--move]`):
   the branch's history rewritten with every hash after it recomputed (its own chain then holds,
   but disagrees with what the head office holds): both refused, the head office told (a
   push_refused record of the branch) and otherwise unchanged; a file with the code of a branch
-  the head office works itself is refused before anything is written;
+  the head office works itself, and a file with a row changed behind the program (its chain
+  intact), are refused before anything is written;
 - `push --move`: the file refuses every write and says where to, the head office clears the
   branch's read-only flag, takes over its numbering, and a branch clerk registers the next
   number there;
@@ -284,6 +285,18 @@ def main():
     reason = psql("SELECT after FROM audit WHERE action = 'push_refused' ORDER BY id DESC LIMIT 1", 'xf_hq')
     check('"record":"%d"' % last in reason, 'the refusal record says: ' + reason)
     xinfang(hq, 'verify')
+
+    # A row changed with sqlite3 behind the program, its chain untouched: the push would carry
+    # the changed row under a record that never wrote it. Refused, nothing written.
+    changed_row = copy_file(later, 'bj-row.db')
+    db = sqlite3.connect(changed_row)
+    db.execute("UPDATE cases SET summary = '推送之前改过' WHERE summary = '推送之后'")
+    db.commit()
+    db.close()
+    _, err = xinfang(changed_row, 'push', '--to', hq, expect=1)
+    check('拒绝推送' in err and 'cases:' in err and '不符' in err, 'a changed row was not refused: ' + err)
+    check(refusals(hq) == 2, 'a refused push of a changed row wrote at the head office')
+    check(state(hq) == clean, 'a refused push of a changed row changed the head office')
 
     # The move: the last records go, the head office takes the branch over, the file is an archive.
     out, _ = xinfang(later, 'push', '--to', hq, '--move')
