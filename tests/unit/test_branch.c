@@ -846,6 +846,41 @@ static void test_accounts_per_reach(void **state)
 	offices_close(&o);
 }
 
+/* The office's printer is the branch's: BJ01's admin sets BJ01's, never the head office's;
+ * a branch that set none prints with the store's defaults. */
+static void test_printer_per_branch(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err;
+	struct xf_print_prefs p;
+	if (print_office_set(&o.fx.admin, "queue", "总行打印机", &err) != XF_OK)
+		fail_msg("set at HQ: %s", err.msg);
+	if (print_office_set(&o.bjadmin, "queue", "北京打印机", &err) != XF_OK)
+		fail_msg("set at BJ01: %s", err.msg);
+	assert_int_equal(print_office_set(&o.bjadmin, "format", "text", &err), XF_OK);
+	assert_int_equal(print_office_prefs(&o.fx.clerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行打印机");
+	assert_string_equal(p.format, "pdf");
+	assert_int_equal(print_office_prefs(&o.bjclerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "北京打印机");
+	assert_string_equal(p.format, "text");
+	assert_int_equal(print_office_prefs(&o.shclerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行打印机");
+	/* the head office's admin changing the store's default leaves BJ01's own */
+	assert_int_equal(print_office_set(&o.fx.admin, "queue", "总行新打印机", &err), XF_OK);
+	assert_int_equal(print_office_prefs(&o.bjhead, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "北京打印机");
+	assert_int_equal(print_office_prefs(&o.fx.head, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行新打印机");
+	/* and the store still verifies with the branch's settings in its record */
+	char *text;
+	assert_int_equal(verify_text(o.fx.st, &text), 0);
+	free(text);
+	offices_close(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_from_16),
 		cmocka_unit_test(test_number_seq_per_branch),
 		cmocka_unit_test(test_accounts_per_reach),
+		cmocka_unit_test(test_printer_per_branch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
