@@ -881,6 +881,63 @@ static void test_printer_per_branch(void **state)
 	offices_close(&o);
 }
 
+/* How many audit records the store holds. */
+static long all_records(struct xf_store *st)
+{
+	struct xf_rows rows;
+	struct xf_err err;
+	assert_int_equal(store_list(st, "audit", NULL, NULL, &rows, &err), XF_OK);
+	long n = (long)rows.n;
+	rows_free(&rows);
+	return n;
+}
+
+/* What holds every branch's cases at once is the head office's: a branch's admin or head can
+ * neither back the store up (the copy would hold the other branches' cases), restore it over
+ * every branch's work, verify it (a fault names another branch's row and values), nor load the
+ * calendar or switch the rule set (every branch's limits); the head office's admin can. */
+static void test_whole_store_head_office_only(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err;
+	struct xf_chain_head head;
+	char path[320];
+	snprintf(path, sizeof path, "%s/bj-backup.db", o.fx.dir);
+	struct xf_session *branch_side[] = {&o.bjadmin, &o.bjhead};
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(verify_backup(branch_side[i], path, &head, &err), XF_EDENIED);
+		assert_non_null(strstr(err.msg, "各分支机构"));
+		assert_int_equal(access(path, F_OK), -1);
+		struct xf_verify v;
+		assert_int_equal(verify_session(branch_side[i], 0, &v, &err), XF_EDENIED);
+		verify_free(&v);
+	}
+	long before = all_records(o.fx.st);
+	int year, recomputed;
+	char cal[320];
+	snprintf(cal, sizeof cal, "%s/2027.txt", o.fx.dir);
+	FILE *f = fopen(cal, "w");
+	assert_non_null(f);
+	fputs("2027-01-01\t休\t元旦\n", f);
+	fclose(f);
+	assert_int_equal(setup_calendar_load(&o.bjadmin, cal, &year, &recomputed, &err), XF_EDENIED);
+	assert_int_equal(setup_ruleset_use(&o.bjadmin, "seed", &err), XF_EDENIED);
+	/* the head office's admin makes a backup; BJ01's admin cannot restore it over the store */
+	snprintf(path, sizeof path, "%s/hq-backup.db", o.fx.dir);
+	if (verify_backup(&o.fx.admin, path, &head, &err) != XF_OK)
+		fail_msg("backup at HQ: %s", err.msg);
+	assert_int_equal(access(path, F_OK), 0);
+	struct xf_verify report;
+	char *aside = NULL;
+	assert_int_equal(verify_restore(&o.bjadmin, path, &report, &aside, &err), XF_EDENIED);
+	verify_free(&report);
+	assert_null(aside);
+	assert_int_equal(all_records(o.fx.st), before);
+	offices_close(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -895,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_number_seq_per_branch),
 		cmocka_unit_test(test_accounts_per_reach),
 		cmocka_unit_test(test_printer_per_branch),
+		cmocka_unit_test(test_whole_store_head_office_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
