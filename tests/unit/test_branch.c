@@ -894,8 +894,9 @@ static long all_records(struct xf_store *st)
 
 /* What holds every branch's cases at once is the head office's: a branch's admin or head can
  * neither back the store up (the copy would hold the other branches' cases), restore it over
- * every branch's work, verify it (a fault names another branch's row and values), nor load the
- * calendar or switch the rule set (every branch's limits); the head office's admin can. */
+ * every branch's work, verify it (a fault names another branch's row and values), load the
+ * calendar, switch the rule set or change the channels and categories (every branch's limits);
+ * the head office's admin can. */
 static void test_whole_store_head_office_only(void **state)
 {
 	(void)state;
@@ -924,6 +925,15 @@ static void test_whole_store_head_office_only(void **state)
 	fclose(f);
 	assert_int_equal(setup_calendar_load(&o.bjadmin, cal, &year, &recomputed, &err), XF_EDENIED);
 	assert_int_equal(setup_ruleset_use(&o.bjadmin, "seed", &err), XF_EDENIED);
+	/* channels and categories are every branch's (a channel's importance, a category's group
+	 * and so its limits); departments stay the branch's own (test_departments_per_branch) */
+	struct xf_fields in;
+	fields_from(&in, "name=北京自设渠道", NULL);
+	assert_int_equal(reference_add(&o.bjadmin, "channels", &in, &err), XF_EDENIED);
+	fields_free(&in);
+	fields_from(&in, "important=重要", NULL);
+	assert_int_equal(reference_edit(&o.bjadmin, "channels", "来访", &in, &err), XF_EDENIED);
+	fields_free(&in);
 	/* the head office's admin makes a backup; BJ01's admin cannot restore it over the store
 	 * (a server's anchor goes where XINFANG_ANCHOR says) */
 	char anchors[330];
@@ -940,6 +950,10 @@ static void test_whole_store_head_office_only(void **state)
 	assert_null(aside);
 	assert_int_equal(all_records(o.fx.st), before);
 	unsetenv("XINFANG_ANCHOR");
+	fields_from(&in, "name=总行自设渠道", NULL);
+	if (reference_add(&o.fx.admin, "channels", &in, &err) != XF_OK)
+		fail_msg("channel at HQ: %s", err.msg);
+	fields_free(&in);
 	offices_close(&o);
 }
 
