@@ -79,6 +79,10 @@ int branch_case_writable(struct xf_session *s, const struct xf_fields *case_row,
 /* The reach of a list, search or count: the session's, or only the branch a filter code names
  * (NULL or "": no filter), checked by branch_filter. */
 int branch_list_reach(struct xf_session *s, const char *code, struct xf_reach *out, struct xf_err *err);
+/* XF_OK when the session's account is of the store's own branch (its reach the whole store);
+ * XF_EDENIED, naming what was asked, for an account of a branch: what touches every branch's
+ * cases at once (backup, restore, verify, the calendar, the rule set) is not theirs. */
+int branch_require_whole(struct xf_session *s, const char *what, struct xf_err *err);
 /* Whether branch has a department called name (*found); with names not NULL, also the names of
  * the branch's departments joined with 、 (a new string, for a message). */
 int branch_department(struct xf_store *st, int64_t branch, const char *name, bool *found, char **names,

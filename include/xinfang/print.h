@@ -61,7 +61,8 @@ const char *print_format_name(enum xf_print_format format);
 enum xf_print_format print_format_for_file(const char *path);
 /* The format a file is written in at the desk: PDF for *.pdf, text for *.txt, else chosen. */
 enum xf_print_format print_format_named(const char *path, enum xf_print_format chosen);
-/* The office's defaults: queue, format and encoding (dest "printer", no file). */
+/* The defaults of the account's office (its branch, else the store's where the branch set
+ * none): queue, format and encoding (dest "printer", no file). */
 int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);
 /* The encoding (written into encoding) and format a print takes: the caller's, else the
  * office's for a spooler, the file name's for a file, text for the terminal, else PDF. */
@@ -76,7 +77,9 @@ void print_crlf_apply(char **bytes, size_t *len);
  * "xinfang-<what>" (what: "2026-0001-registration", "stats-2026-01-01-2026-12-31"); a new
  * string. A number such as 2026年第0001号 is written 2026-0001. */
 char *print_job_title(const char *number, const char *what);
-/* Sets one office default (admin): key "queue", "format", "encoding" or "line_end"; audited. */
+/* Sets one default of the admin's office (their branch; the store's own branch's are the
+ * defaults of every branch that set none): key "queue", "format", "encoding" or "line_end";
+ * audited. */
 int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err);
 /* The operator's last choice at the desk, else the office's defaults. */
 int print_operator_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err);

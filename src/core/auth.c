@@ -810,6 +810,13 @@ static int admin_begin(struct xf_session *s, const char *what, const char *name,
 	if (rc != XF_OK)
 		return rc;
 	rc = account_row(s->st, name, row, err);
+	/* an account of a branch out of the admin's reach is no account at all: an admin of a
+	 * branch must not take over one of the head office or of a sibling branch */
+	if (rc == XF_OK && !branch_in_reach(s, branch_of_row(row))) {
+		fields_free(row);
+		fields_init(row);
+		rc = xf_err_set(err, XF_ENOTFOUND, "没有用户 %s（xinfang user list 列出全部账户）", name);
+	}
 	if (rc != XF_OK)
 		store_rollback(s->st);
 	return rc;
@@ -945,7 +952,8 @@ int auth_user_set_role(struct xf_session *s, const char *name, const char *role,
 	return admin_end(s, rc, &row, err);
 }
 
-/* Admin: every account with its branch's code, role, department, last login and lock. */
+/* Admin: every account in the admin's reach with its branch's code, role, department, last
+ * login and lock. */
 int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err)
 {
 	out->v = NULL;
@@ -960,6 +968,8 @@ int auth_user_list(struct xf_session *s, struct xf_rows *out, struct xf_err *err
 	long long now = clock_seconds();
 	for (size_t i = 0; i < ops.n && rc == XF_OK; i++) {
 		const struct xf_fields *op = &ops.v[i];
+		if (!branch_in_reach(s, branch_of_row(op)))
+			continue;
 		struct xf_fields login, *f = &out->v[out->n];
 		bool found;
 		if ((rc = login_row(s->st, fields_str(op, "name"), &login, &found, err)) != XF_OK)

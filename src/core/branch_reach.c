@@ -100,3 +100,18 @@ int branch_department(struct xf_store *st, int64_t branch, const char *name, boo
 		buf_free(&b);
 	return XF_OK;
 }
+
+/* XF_OK when the session's account belongs to the store's own branch (the top, whose reach is
+ * the whole store); XF_EDENIED, saying so, for a branch's account: backup, restore, verify, the
+ * calendar and the rule set are the whole store's, every branch's cases in them. */
+int branch_require_whole(struct xf_session *s, const char *what, struct xf_err *err)
+{
+	if (s->op.branch <= XF_BRANCH_OWN)
+		return XF_OK;
+	struct xf_branch top;
+	struct xf_err ignored;
+	const char *top_name = branch_get(s->st, XF_BRANCH_OWN, &top, &ignored) == XF_OK && top.name[0] ? top.name
+	                                                                                                  : "本库所属机构";
+	return xf_err_set(err, XF_EDENIED, "%s（%s）不能%s：这一步涉及整个数据库、各分支机构的事项，须由%s的账户办理",
+	                  s->op.name, auth_role_label(s->op.role), what, top_name);
+}

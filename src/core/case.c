@@ -1316,6 +1316,10 @@ int case_edit(struct xf_session *s, int64_t id, const struct xf_fields *in, int6
 {
 	if (!auth_require(s, OP | HD, "更正登记内容", err))
 		return err->code;
+	/* registration_values passes repeat_of over (registration links it): a correction would
+	 * record an empty 更正 and link nothing */
+	if (fields_has(in, "repeat_of"))
+		return xf_err_set(err, XF_EINVAL, "更正不改关联：关联重复信访请用 xinfang link 编号 另一编号（工作台事项页的 l 关联）");
 	struct xf_fields cols, pet, given;
 	fields_init(&cols);
 	fields_init(&pet);

@@ -434,21 +434,45 @@ static int setting_into(struct xf_session *s, const char *key, char *out, size_t
 	return rc;
 }
 
-/* The office's printing defaults. */
+/* The settings key of one of an office's printing defaults: the store's own branch keeps
+ * "print.KEY", another branch "print.KEY@ID" (an account's name has no '@', so no operator's
+ * remembered choice "print.KEY.NAME" is one), so each branch's admin sets their office's. */
+static void office_key(const struct xf_session *s, const char *key, bool own, char *out, size_t n)
+{
+	if (own || s->op.branch <= XF_BRANCH_OWN)
+		snprintf(out, n, "print.%s", key);
+	else
+		snprintf(out, n, "print.%s@%lld", key, (long long)s->op.branch);
+}
+
+/* Copies an office default into out: the store's, then the account's branch's own over it. */
+static int office_setting_into(struct xf_session *s, const char *key, char *out, size_t n, struct xf_err *err)
+{
+	char name[64];
+	office_key(s, key, true, name, sizeof name);
+	int rc = setting_into(s, name, out, n, err);
+	if (rc == XF_OK && s->op.branch > XF_BRANCH_OWN) {
+		office_key(s, key, false, name, sizeof name);
+		rc = setting_into(s, name, out, n, err);
+	}
+	return rc;
+}
+
+/* The printing defaults of the account's office (its branch; the store's where it set none). */
 int print_office_prefs(struct xf_session *s, struct xf_print_prefs *out, struct xf_err *err)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->dest, sizeof out->dest, "printer");
 	snprintf(out->format, sizeof out->format, "pdf");
 	snprintf(out->encoding, sizeof out->encoding, "GB18030");
-	int rc = setting_into(s, "print.queue", out->queue, sizeof out->queue, err);
+	int rc = office_setting_into(s, "queue", out->queue, sizeof out->queue, err);
 	if (rc == XF_OK)
-		rc = setting_into(s, "print.format", out->format, sizeof out->format, err);
+		rc = office_setting_into(s, "format", out->format, sizeof out->format, err);
 	if (rc == XF_OK)
-		rc = setting_into(s, "print.encoding", out->encoding, sizeof out->encoding, err);
+		rc = office_setting_into(s, "encoding", out->encoding, sizeof out->encoding, err);
 	snprintf(out->line_end, sizeof out->line_end, "lf");
 	if (rc == XF_OK)
-		rc = setting_into(s, "print.line_end", out->line_end, sizeof out->line_end, err);
+		rc = office_setting_into(s, "line_end", out->line_end, sizeof out->line_end, err);
 	return rc;
 }
 
@@ -499,7 +523,7 @@ char *print_job_title(const char *number, const char *what)
 	return b.data;
 }
 
-/* Sets one of the office's printing defaults, with its audit event. */
+/* Sets one of the printing defaults of the account's office (its branch), with its audit event. */
 int print_office_set(struct xf_session *s, const char *key, const char *value, struct xf_err *err)
 {
 	if (!auth_require(s, 0, "设定办公室的默认打印机", err))
@@ -523,7 +547,7 @@ int print_office_set(struct xf_session *s, const char *key, const char *value, s
 		return xf_err_set(err, XF_EINVAL, "没有打印设定“%s”：可设 queue（打印机队列）、format（pdf|text）、encoding（GB18030|UTF-8|GBK）、line_end（lf|crlf）", key);
 	}
 	char name[64], *old = NULL;
-	snprintf(name, sizeof name, "print.%s", key);
+	office_key(s, key, false, name, sizeof name);
 	int rc = session_begin(s, err);
 	if (rc != XF_OK)
 		return rc;

@@ -94,6 +94,66 @@ static int check_chain(struct xf_store *src, struct xf_store *hq, int64_t branch
 	return XF_OK;
 }
 
+/* The first row of the branch's file found to differ from the chain's replay. */
+struct row_fault_seen {
+	char key[128];
+	int64_t audit_id;
+	bool seen;
+};
+
+/* Keeps the first row fault and stops the comparison there. */
+static bool first_row_fault(void *arg, const struct xf_row_fault *f)
+{
+	struct row_fault_seen *seen = arg;
+	snprintf(seen->key, sizeof seen->key, "%s", f->key);
+	seen->audit_id = f->audit_id;
+	seen->seen = true;
+	return false;
+}
+
+/* Refuses a file whose rows are not what its chain says (a row changed behind the program, e.g.
+ * with sqlite3): the push carries rows as the file holds them, so such a row would reach the
+ * head office under records that never wrote it. Nothing is written at the head office. */
+static int check_rows(struct xf_store *src, const char *code, int64_t upto, struct xf_err *err)
+{
+	struct row_fault_seen seen = {{0}, 0, false};
+	long rows = 0;
+	int rc = store_chain_rows_check(src, upto, first_row_fault, &seen, &rows, err);
+	if (rc != XF_OK || !seen.seen)
+		return rc;
+	if (seen.audit_id == 0)
+		return xf_err_set(err, XF_EINVAL,
+		                  "拒绝推送：分行 %s 的文件中 %s 这一行没有任何操作日志记录，不是经本程序写入的；总行什么也没有写入。"
+		                  "请在分行运行 xinfang verify 查明原因",
+		                  code, seen.key);
+	return xf_err_set(err, XF_EINVAL,
+	                  "拒绝推送：分行 %s 的文件中 %s 这一行与操作日志第 %lld 条记录不符，在本程序之外被改过；"
+	                  "总行什么也没有写入。请在分行运行 xinfang verify 查明原因",
+	                  code, seen.key, (long long)seen.audit_id);
+}
+
+/* Refuses a first push into a branch the head office works itself (cases registered there, not
+ * pushed): the push would make them read-only and its cases would take their numbers. Reads
+ * nothing in the usual first push, whose branch has no case at the head office yet. */
+static int refuse_worked_branch(struct xf_store *hq, const struct xf_branch *at_hq, struct xf_err *err)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)at_hq->id);
+	struct xf_rows rows;
+	int rc = store_list(hq, "cases", "branch", id, &rows, err);
+	if (rc != XF_OK)
+		return rc;
+	size_t n = rows.n;
+	rows_free(&rows);
+	if (n == 0)
+		return XF_OK;
+	return xf_err_set(err, XF_EINVAL,
+	                  "拒绝推送：总行的分支机构 %s（%s）有 %zu 件在总行直接登记办理的事项，不是由分行文件推送的，"
+	                  "总行什么也没有写入。请核对本文件的机构代码（xinfang branch list）：一个分支机构或者在总行办理，"
+	                  "或者用自己的文件推送，不能两样都有",
+	                  at_hq->code, at_hq->name, n);
+}
+
 /* Pushes records held+1 .. head in batches, each one transaction at the head office. */
 static int push_batches(struct xf_store *src, struct xf_store *hq, const struct xf_branch *at_hq, const char *actor,
                         struct xf_push_result *out, struct xf_err *err)
@@ -257,6 +317,8 @@ int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_re
 		rc = xf_err_set(err, XF_EINVAL, "分行 %s 已迁往总行（push --move），在总行办理：此文件只作存档，不再推送", own.code);
 		goto out;
 	}
+	if (!at_hq.pushed && held.id == 0 && (rc = refuse_worked_branch(hq, &at_hq, err)) != XF_OK)
+		goto out;
 	/* One moment of the branch file for the walk and every batch; desks may go on writing. */
 	if ((rc = store_read_begin(s->st, err)) != XF_OK)
 		goto out;
@@ -277,6 +339,8 @@ int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_re
 			rc = check_chain(s->st, hq, at_hq.id, actor, own.code, &walk, &held, err);
 		out->head = walk.head.id;
 		bool taken_over = !at_hq.pushed && held.id > 0; /* a move that stopped before marking the file */
+		if (rc == XF_OK && out->head > held.id && !taken_over)
+			rc = check_rows(s->st, own.code, walk.head.id, err);
 		if (rc == XF_OK && out->head > held.id && !taken_over)
 			rc = push_batches(s->st, hq, &at_hq, actor, out, err);
 	}

@@ -219,6 +219,8 @@ int reference_add(struct xf_session *s, const char *list, const struct xf_fields
 		return err->code;
 	if (!known_list(list))
 		return xf_err_set(err, XF_EINVAL, "没有“%s”这个清单", list);
+	if (strcmp(list, "departments") != 0 && branch_require_whole(s, "修改来源渠道和类别清单", err) != XF_OK)
+		return err->code; /* channels and categories are every branch's: importance, limits */
 	struct xf_fields cols;
 	fields_init(&cols);
 	int rc = columns_of(s, list, in, true, &cols, err);
@@ -241,6 +243,8 @@ int reference_edit(struct xf_session *s, const char *list, const char *name, con
 		return err->code;
 	if (!known_list(list))
 		return xf_err_set(err, XF_EINVAL, "没有“%s”这个清单", list);
+	if (strcmp(list, "departments") != 0 && branch_require_whole(s, "修改来源渠道和类别清单", err) != XF_OK)
+		return err->code; /* channels and categories are every branch's: importance, limits */
 	struct xf_fields cols;
 	fields_init(&cols);
 	int rc = columns_of(s, list, in, false, &cols, err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/case.h"
 #include "xinfang/clock.h"
@@ -478,7 +479,7 @@ static int audit_one(struct xf_session *s, const char *action, const char *old, 
 int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *recomputed, struct xf_err *err)
 {
 	*recomputed = 0;
-	if (!auth_require(s, 0, "导入节假日日历", err))
+	if (!auth_require(s, 0, "导入节假日日历", err) || branch_require_whole(s, "导入节假日日历", err) != XF_OK)
 		return err->code;
 	int rc = session_begin(s, err);
 	if (rc != XF_OK)
@@ -502,7 +503,7 @@ int setup_calendar_load(struct xf_session *s, const char *file, int *year, int *
 /* Switches the active rule set. */
 int setup_ruleset_use(struct xf_session *s, const char *name, struct xf_err *err)
 {
-	if (!auth_require(s, 0, "切换时限规则集", err))
+	if (!auth_require(s, 0, "切换时限规则集", err) || branch_require_whole(s, "切换时限规则集", err) != XF_OK)
 		return err->code;
 	int rc = session_load_reference(s, err);
 	if (rc != XF_OK)

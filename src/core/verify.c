@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "xinfang/audit.h"
+#include "xinfang/branch.h"
 #include "xinfang/calendar.h"
 #include "xinfang/clock.h"
 #include "xinfang/config.h"
@@ -532,6 +533,8 @@ int verify_session(struct xf_session *s, unsigned flags, struct xf_verify *out, 
 	memset(out, 0, sizeof *out); /* an empty report: verify_free is safe on it */
 	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "核验数据库", err))
 		return err->code;
+	if (branch_require_whole(s, "核验数据库", err) != XF_OK)
+		return err->code;
 	return verify_store(s->st, flags, NULL, out, err);
 }
 
@@ -640,6 +643,8 @@ int verify_backup(struct xf_session *s, const char *file, struct xf_chain_head *
 {
 	memset(head, 0, sizeof *head);
 	if (!auth_require(s, XF_MAY(XF_ROLE_HEAD), "备份数据库", err))
+		return err->code;
+	if (branch_require_whole(s, "备份数据库", err) != XF_OK)
 		return err->code;
 	return verify_backup_store(s->st, file, head, err);
 }
@@ -759,7 +764,7 @@ int verify_restore(struct xf_session *s, const char *file, struct xf_verify *rep
 {
 	memset(report, 0, sizeof *report);
 	*aside = NULL;
-	if (!auth_require(s, 0, "从备份恢复数据库", err))
+	if (!auth_require(s, 0, "从备份恢复数据库", err) || branch_require_whole(s, "从备份恢复数据库", err) != XF_OK)
 		return err->code;
 	int rc = restore_check(s->st, file, report, err);
 	if (rc != XF_OK)
@@ -799,7 +804,8 @@ int verify_restore_new(const char *path, const char *file, const char *user, con
 	rc = setup_open(path, &st, err);
 	if (rc == XF_OK)
 		rc = auth_login(st, user, password, &s, err);
-	if (rc == XF_OK && !auth_require(&s, 0, "从备份恢复数据库", err))
+	if (rc == XF_OK && (!auth_require(&s, 0, "从备份恢复数据库", err) ||
+	                    branch_require_whole(&s, "从备份恢复数据库", err) != XF_OK))
 		rc = err->code;
 	if (rc == XF_OK)
 		rc = restore_record(&s, file, NULL, err);

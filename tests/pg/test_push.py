@@ -10,7 +10,9 @@ real program (`xinfang push --to URI [--move]`):
 - a record of the branch's file changed with the sqlite3 library (its chain then breaks), and
   the branch's history rewritten with every hash after it recomputed (its own chain then holds,
   but disagrees with what the head office holds): both refused, the head office told (a
-  push_refused record of the branch) and otherwise unchanged;
+  push_refused record of the branch) and otherwise unchanged; a file with the code of a branch
+  the head office works itself, and a file with a row changed behind the program (its chain
+  intact), are refused before anything is written;
 - `push --move`: the file refuses every write and says where to, the head office clears the
   branch's read-only flag, takes over its numbering, and a branch clerk registers the next
   number there;
@@ -179,6 +181,19 @@ def main():
     xinfang(other, 'branch', 'set', 'BJ02', '北京二分行')
     _, err = xinfang(other, 'push', '--to', hq, expect=1)
     check('branch add BJ02' in err, 'a push of an unknown branch said: ' + err)
+    # A file with the code of a branch the head office works itself (a case registered there):
+    # refused before anything is written, the branch not made read-only.
+    xinfang(hq, 'branch', 'add', 'BJ05', '北京五分行')
+    xinfang(hq, 'user', 'add', 'bj5clerk', 'operator', 'branch=BJ05', extra={'XINFANG_NEW_PASSWORD': 'abc12345x'})
+    xinfang(hq, 'new', 'channel=来访', 'category=服务态度', 'name=刘五', 'summary=总行办理的五分行事项',
+            user='bj5clerk', extra={'XINFANG_PASSWORD': 'abc12345x'})
+    worked = copy_file(bj, 'bj05.db')
+    xinfang(worked, 'branch', 'set', 'BJ05', '北京五分行')
+    _, err = xinfang(worked, 'push', '--to', hq, expect=1)
+    check('拒绝推送' in err and '直接登记' in err and 'BJ05' in err, 'a push into a worked branch said: ' + err)
+    check(psql("SELECT pushed FROM branches WHERE code = 'BJ05'", 'xf_hq') == '0', 'the worked branch became read-only')
+    check(psql("SELECT count(*) FROM pushed_audit p JOIN branches b ON b.id = p.branch WHERE b.code = 'BJ05'",
+               'xf_hq') == '0', 'a refused push left records at the head office')
     xinfang(bj, 'branch', 'set', 'BJ01', '北京分行')
     _, err = xinfang(bj, 'branch', 'set', 'BJ03', expect=1)
     check('不能改' in err, 'a second code was taken: ' + err)
@@ -270,6 +285,18 @@ def main():
     reason = psql("SELECT after FROM audit WHERE action = 'push_refused' ORDER BY id DESC LIMIT 1", 'xf_hq')
     check('"record":"%d"' % last in reason, 'the refusal record says: ' + reason)
     xinfang(hq, 'verify')
+
+    # A row changed with sqlite3 behind the program, its chain untouched: the push would carry
+    # the changed row under a record that never wrote it. Refused, nothing written.
+    changed_row = copy_file(later, 'bj-row.db')
+    db = sqlite3.connect(changed_row)
+    db.execute("UPDATE cases SET summary = '推送之前改过' WHERE summary = '推送之后'")
+    db.commit()
+    db.close()
+    _, err = xinfang(changed_row, 'push', '--to', hq, expect=1)
+    check('拒绝推送' in err and 'cases:' in err and '不符' in err, 'a changed row was not refused: ' + err)
+    check(refusals(hq) == 2, 'a refused push of a changed row wrote at the head office')
+    check(state(hq) == clean, 'a refused push of a changed row changed the head office')
 
     # The move: the last records go, the head office takes the branch over, the file is an archive.
     out, _ = xinfang(later, 'push', '--to', hq, '--move')

@@ -809,6 +809,172 @@ static void test_number_seq_per_branch(void **state)
 	offices_close(&o);
 }
 
+/* Accounts are within reach as cases are: BJ01's admin lists, resets, unlocks, disables and
+ * re-roles the accounts of BJ01 and SH01 under it, never the head office's (its admin's above
+ * all), each refused as an account that does not exist; the head office's admin reaches all. */
+static void test_accounts_per_reach(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err, none;
+	struct xf_rows rows;
+	assert_int_equal(auth_user_list(&o.bjadmin, &rows, &err), XF_OK);
+	struct xf_buf names;
+	buf_init(&names);
+	buf_puts(&names, "");
+	for (size_t i = 0; i < rows.n; i++)
+		buf_printf(&names, "%s ", fields_str(&rows.v[i], "name"));
+	rows_free(&rows);
+	assert_string_equal(names.data, "bjclerk bjhead bjadmin shclerk ");
+	free(names.data);
+	assert_int_equal(auth_user_list(&o.fx.admin, &rows, &err), XF_OK);
+	size_t all = rows.n;
+	rows_free(&rows);
+	assert_true(all > 4);
+	assert_int_equal(auth_user_reset(&o.bjadmin, "nosuchuser", "secret99", &none), XF_ENOTFOUND);
+	const char *above[] = {"admin", "sup", "clerk"};
+	for (size_t i = 0; i < sizeof above / sizeof above[0]; i++) {
+		char *want = xasprintf("没有用户 %s（xinfang user list 列出全部账户）", above[i]);
+		assert_int_equal(auth_user_reset(&o.bjadmin, above[i], "secret99", &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_unlock(&o.bjadmin, above[i], &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_disable(&o.bjadmin, above[i], true, &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		assert_int_equal(auth_user_set_role(&o.bjadmin, above[i], "operator", "", &err), XF_ENOTFOUND);
+		assert_string_equal(err.msg, want);
+		free(want);
+	}
+	/* the head office's accounts still log in with their passwords, as they were */
+	struct xf_session again;
+	assert_int_equal(auth_login(o.fx.st, "admin", "secret1", &again, &err), XF_OK);
+	assert_int_equal(again.op.role, XF_ROLE_ADMIN);
+	session_close(&again);
+	assert_int_equal(auth_login(o.fx.st, "sup", "secret1", &again, &err), XF_OK);
+	assert_int_equal(again.op.role, XF_ROLE_SUPERVISOR);
+	session_close(&again);
+	/* the accounts of the admin's branch and of those under it stay theirs to keep */
+	if (auth_user_reset(&o.bjadmin, "shclerk", "secret77", &err) != XF_OK)
+		fail_msg("reset in reach: %s", err.msg);
+	assert_int_equal(auth_login(o.fx.st, "shclerk", "secret77", &again, &err), XF_OK);
+	session_close(&again);
+	if (auth_user_set_role(&o.fx.admin, "bjclerk", "head", "", &err) != XF_OK)
+		fail_msg("role from HQ: %s", err.msg);
+	offices_close(&o);
+}
+
+/* The office's printer is the branch's: BJ01's admin sets BJ01's, never the head office's;
+ * a branch that set none prints with the store's defaults. */
+static void test_printer_per_branch(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err;
+	struct xf_print_prefs p;
+	if (print_office_set(&o.fx.admin, "queue", "总行打印机", &err) != XF_OK)
+		fail_msg("set at HQ: %s", err.msg);
+	if (print_office_set(&o.bjadmin, "queue", "北京打印机", &err) != XF_OK)
+		fail_msg("set at BJ01: %s", err.msg);
+	assert_int_equal(print_office_set(&o.bjadmin, "format", "text", &err), XF_OK);
+	assert_int_equal(print_office_prefs(&o.fx.clerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行打印机");
+	assert_string_equal(p.format, "pdf");
+	assert_int_equal(print_office_prefs(&o.bjclerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "北京打印机");
+	assert_string_equal(p.format, "text");
+	assert_int_equal(print_office_prefs(&o.shclerk, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行打印机");
+	/* the head office's admin changing the store's default leaves BJ01's own */
+	assert_int_equal(print_office_set(&o.fx.admin, "queue", "总行新打印机", &err), XF_OK);
+	assert_int_equal(print_office_prefs(&o.bjhead, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "北京打印机");
+	assert_int_equal(print_office_prefs(&o.fx.head, &p, &err), XF_OK);
+	assert_string_equal(p.queue, "总行新打印机");
+	/* and the store still verifies with the branch's settings in its record */
+	char *text;
+	assert_int_equal(verify_text(o.fx.st, &text), 0);
+	free(text);
+	offices_close(&o);
+}
+
+/* How many audit records the store holds. */
+static long all_records(struct xf_store *st)
+{
+	struct xf_rows rows;
+	struct xf_err err;
+	assert_int_equal(store_list(st, "audit", NULL, NULL, &rows, &err), XF_OK);
+	long n = (long)rows.n;
+	rows_free(&rows);
+	return n;
+}
+
+/* What holds every branch's cases at once is the head office's: a branch's admin or head can
+ * neither back the store up (the copy would hold the other branches' cases), restore it over
+ * every branch's work, verify it (a fault names another branch's row and values), load the
+ * calendar, switch the rule set or change the channels and categories (every branch's limits);
+ * the head office's admin can. */
+static void test_whole_store_head_office_only(void **state)
+{
+	(void)state;
+	struct offices o;
+	offices_open(&o);
+	struct xf_err err;
+	struct xf_chain_head head;
+	char path[320];
+	snprintf(path, sizeof path, "%s/bj-backup.db", o.fx.dir);
+	struct xf_session *branch_side[] = {&o.bjadmin, &o.bjhead};
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(verify_backup(branch_side[i], path, &head, &err), XF_EDENIED);
+		assert_non_null(strstr(err.msg, "各分支机构"));
+		assert_int_equal(access(path, F_OK), -1);
+		struct xf_verify v;
+		assert_int_equal(verify_session(branch_side[i], 0, &v, &err), XF_EDENIED);
+		verify_free(&v);
+	}
+	long before = all_records(o.fx.st);
+	int year, recomputed;
+	char cal[320];
+	snprintf(cal, sizeof cal, "%s/2027.txt", o.fx.dir);
+	FILE *f = fopen(cal, "w");
+	assert_non_null(f);
+	fputs("2027-01-01\t休\t元旦\n", f);
+	fclose(f);
+	assert_int_equal(setup_calendar_load(&o.bjadmin, cal, &year, &recomputed, &err), XF_EDENIED);
+	assert_int_equal(setup_ruleset_use(&o.bjadmin, "seed", &err), XF_EDENIED);
+	/* channels and categories are every branch's (a channel's importance, a category's group
+	 * and so its limits); departments stay the branch's own (test_departments_per_branch) */
+	struct xf_fields in;
+	fields_from(&in, "name=北京自设渠道", NULL);
+	assert_int_equal(reference_add(&o.bjadmin, "channels", &in, &err), XF_EDENIED);
+	fields_free(&in);
+	fields_from(&in, "important=重要", NULL);
+	assert_int_equal(reference_edit(&o.bjadmin, "channels", "来访", &in, &err), XF_EDENIED);
+	fields_free(&in);
+	/* the head office's admin makes a backup; BJ01's admin cannot restore it over the store
+	 * (a server's anchor goes where XINFANG_ANCHOR says) */
+	char anchors[330];
+	snprintf(anchors, sizeof anchors, "%s/", o.fx.dir);
+	setenv("XINFANG_ANCHOR", anchors, 1);
+	snprintf(path, sizeof path, "%s/hq-backup.db", o.fx.dir);
+	if (verify_backup(&o.fx.admin, path, &head, &err) != XF_OK)
+		fail_msg("backup at HQ: %s", err.msg);
+	assert_int_equal(access(path, F_OK), 0);
+	struct xf_verify report;
+	char *aside = NULL;
+	assert_int_equal(verify_restore(&o.bjadmin, path, &report, &aside, &err), XF_EDENIED);
+	verify_free(&report);
+	assert_null(aside);
+	assert_int_equal(all_records(o.fx.st), before);
+	unsetenv("XINFANG_ANCHOR");
+	fields_from(&in, "name=总行自设渠道", NULL);
+	if (reference_add(&o.fx.admin, "channels", &in, &err) != XF_OK)
+		fail_msg("channel at HQ: %s", err.msg);
+	fields_free(&in);
+	offices_close(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,6 +987,9 @@ int main(void)
 		cmocka_unit_test(test_command_line_filters),
 		cmocka_unit_test(test_upgrade_from_16),
 		cmocka_unit_test(test_number_seq_per_branch),
+		cmocka_unit_test(test_accounts_per_reach),
+		cmocka_unit_test(test_printer_per_branch),
+		cmocka_unit_test(test_whole_store_head_office_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

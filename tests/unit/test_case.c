@@ -1013,6 +1013,28 @@ static void identity_documents(void **state)
 	fixture_close(&fx);
 }
 
+/* repeat_of is registration's: a correction naming it is refused and records nothing (it had
+ * recorded an empty 更正 and linked nothing). */
+static void edit_repeat_of_refused(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_open(&fx, "2026-03-02");
+	int64_t first = fixture_case(&fx, NULL);
+	int64_t id = fixture_case(&fx, NULL);
+	long before = fixture_audit_count(&fx, id);
+	struct xf_fields f;
+	struct xf_err err;
+	char *to = xasprintf("repeat_of=2026-%04lld", (long long)first);
+	fields_from(&f, to, NULL);
+	free(to);
+	assert_int_equal(case_edit(&fx.clerk, id, &f, 0, &err), XF_EINVAL);
+	assert_non_null(strstr(err.msg, "link"));
+	fields_free(&f);
+	assert_int_equal(fixture_audit_count(&fx, id), before);
+	fixture_close(&fx);
+}
+
 /* A phone in every usual written form is stored once, in one form, and found by each form. */
 static void phones_stored_once(void **state)
 {
@@ -1273,6 +1295,7 @@ int main(void)
 		cmocka_unit_test(estimate_past_the_notice),
 		cmocka_unit_test(ages_on_receipt),
 		cmocka_unit_test(identity_documents),
+		cmocka_unit_test(edit_repeat_of_refused),
 		cmocka_unit_test(phones_stored_once),
 		cmocka_unit_test(corrections_and_repeats),
 		cmocka_unit_test(desk_helpers),
