@@ -29,7 +29,9 @@ int cmd_push(struct cli *c, int argc, char **argv)
 		rc = push_run(&c->session, to, move, &r, &err);
 	if (rc != XF_OK)
 		return refused(&err);
-	if (r.head > r.held)
+	if (r.head == r.held + 1)
+		printf("已推送分行 %s 的第 %lld 条记录（%ld 批，%ld 行）\n", r.code, (long long)r.head, r.batches, r.rows);
+	else if (r.head > r.held)
 		printf("已推送分行 %s 的第 %lld 至 %lld 条记录（%ld 批，%ld 行）\n", r.code, (long long)r.held + 1,
 		       (long long)r.head, r.batches, r.rows);
 	else

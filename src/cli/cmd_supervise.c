@@ -153,6 +153,7 @@ int cmd_supervised(struct cli *c, int argc, char **argv)
 		return refused(&err);
 	static const char *const keys[] = {"branch_code", "number", "deadline", "days_left", "status", "answered_by",
 	                                   "answer", NULL};
+	printf("# 督办事项（%zu 件）：机构\t编号\t督办期限\t剩余天数\t状态\t答复人\t办理情况\n", rows.n);
 	for (size_t i = 0; i < rows.n; i++)
 		print_columns(&rows.v[i], keys);
 	rows_free(&rows);

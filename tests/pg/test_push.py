@@ -299,8 +299,13 @@ def main():
     check(state(hq) == clean, 'a refused push of a changed row changed the head office')
 
     # The move: the last records go, the head office takes the branch over, the file is an archive.
+    later_last = int(sqlite3.connect(later).execute('SELECT max(id) FROM audit').fetchone()[0])
     out, _ = xinfang(later, 'push', '--to', hq, '--move')
     check('已迁往总行' in out, 'the move said: ' + out)
+    # the records it sent named as they are: one as 第 N 条, several as 第 N 至 M 条
+    sent = ('第 %d 条记录' % later_last if later_last == last + 1
+            else '第 %d 至 %d 条记录' % (last + 1, later_last))
+    check(sent in out, 'the move pushed records %d..%d and said: %s' % (last + 1, later_last, out))
     b = branch_id(hq)
     check(psql('SELECT pushed FROM branches WHERE id = %d' % b, 'xf_hq') == '0', 'the head office kept the flag')
     check(psql("SELECT count(*) FROM cases WHERE branch = %d AND summary = '推送之后'" % b, 'xf_hq') == '1',

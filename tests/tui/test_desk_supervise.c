@@ -47,6 +47,7 @@ static void urge_and_answer(void **state)
 	must_see(&t, "2026-12-20", 100);
 	term_free(&t);
 	char *list = supervised(&e, "sup");
+	assert_non_null(strstr(list, "# 督办事项（1 件）：机构\t编号\t督办期限"));
 	assert_non_null(strstr(list, "BJ01\tBJ01-2026年第0001号\t2026-12-20\t13\t未答复"));
 	free(list);
 
