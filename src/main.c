@@ -22,9 +22,11 @@ static const struct cli_command commands[] = {
 	 "      --demo 培训数据库再加约两百件演示事项；--branch 本机构的代码，\n"
 	 "      写在每个编号前，总行的库用总行的代码）\n"},
 	{"branch", cmd_branch,
-	 "  branch add 代码 名称 [parent=上级代码] | branch list | branch set 代码 [名称]\n"
+	 "  branch add 代码 名称 [parent=上级代码] [push_login=登录名] | branch list\n"
+	 "  branch set 代码 [名称] | branch push-login 代码 [登录名]\n"
 	 "      分支机构：总行的管理员在自己之下添加分行、支行；list 列出可见的机构；\n"
-	 "      set 给本机构代码和名称（推送前，与总行 branch add 时相同；已有代码不能改）\n"},
+	 "      set 给本机构代码和名称（推送前，与总行 branch add 时相同；已有代码不能改）\n"
+	 "      push-login 指定该分行推送时必须用的数据库登录名（服务器上的总行）\n"},
 	{"push", cmd_push,
 	 "  push --to 总行数据库 [--move]\n"
 	 "      分行把自己的文件推送到总行（管理员）：只送总行还没有的记录，先核对\n"

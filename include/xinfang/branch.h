@@ -26,6 +26,7 @@ struct xf_branch {
 	int64_t parent;                    /* 0: none (the top of the store) */
 	char path[256];                    /* the ids from the top down: "/1/7/" */
 	bool pushed;                       /* its records arrive by push from its own file: read-only here */
+	char push_login[64];               /* the server login its push must come as ("": any) */
 };
 
 /* XF_OK when code may name a branch: 1 to 10 ASCII letters or digits. */
@@ -41,6 +42,9 @@ int branch_set_own(struct xf_store *st, const char *actor, const char *code, con
  * only under a branch in their reach. */
 int branch_add(struct xf_session *s, const char *code, const char *name, const char *parent_code, int64_t *id,
                struct xf_err *err);
+/* Admin: names the server login a branch's push must come as (login "" clears it: any login
+ * the server lets in). Audited; the branch must be in reach and not the store's own. */
+int branch_set_push_login(struct xf_session *s, const char *code, const char *login, struct xf_err *err);
 /* The branches in the session's reach, in path order (caller frees *out). */
 int branch_list(struct xf_session *s, struct xf_branch **out, size_t *n, struct xf_err *err);
 

@@ -62,6 +62,9 @@ const char *store_path(const struct xf_store *st);
  * (a postgresql:// URI or a libpq service) rather than an SQLite file: no file to check,
  * create, move or keep an anchor beside. */
 bool store_locator_is_server(const char *locator);
+/* The login the store's connection came as (a server's session_user; "" for an SQLite file,
+ * which has no logins), into out. */
+int store_login_name(struct xf_store *st, char *out, size_t size, struct xf_err *err);
 /* The part of a server's locator that names its database (hosts, ports, its name, a service),
  * without the user and the session's options: the owner's locator and a desk's agree. */
 char *store_locator_database(const char *locator);

@@ -149,15 +149,37 @@ static int branch_set_cmd(struct cli *c, const char *code, const char *name)
 	return 0;
 }
 
-/* xinfang branch add CODE NAME [parent=CODE] | branch list | branch set CODE [NAME]. */
+/* xinfang branch push-login CODE [LOGIN]: the server login the branch's push must come as
+ * (none: any). */
+static int branch_push_login_cmd(struct cli *c, const char *code, const char *name)
+{
+	struct xf_err err;
+	int rc = login(c, &err);
+	if (rc == XF_OK)
+		rc = branch_set_push_login(&c->session, code, name, &err);
+	if (rc != XF_OK)
+		return refused(&err);
+	if (name && *name)
+		printf("分支机构 %s 只能用登录名 %s 推送\n", code, name);
+	else
+		printf("分支机构 %s 的推送不再限定登录名\n", code);
+	return 0;
+}
+
+/* xinfang branch add CODE NAME [parent=CODE] [push_login=LOGIN] | branch list | branch set CODE
+ * [NAME] | branch push-login CODE [LOGIN]. */
 int cmd_branch(struct cli *c, int argc, char **argv)
 {
+	static const char usage[] = "用法：xinfang branch add 代码 名称 [parent=上级代码] [push_login=登录名] | branch list | "
+	                            "branch set 代码 [名称] | branch push-login 代码 [登录名]%s";
 	const char *sub = argc > 0 ? argv[0] : "";
 	bool add = strcmp(sub, "add") == 0 && argc >= 3, list = strcmp(sub, "list") == 0 && argc == 1;
 	if (strcmp(sub, "set") == 0 && (argc == 2 || argc == 3))
 		return branch_set_cmd(c, argv[1], argc == 3 ? argv[2] : NULL);
+	if (strcmp(sub, "push-login") == 0 && (argc == 2 || argc == 3))
+		return branch_push_login_cmd(c, argv[1], argc == 3 ? argv[2] : NULL);
 	if (!add && !list)
-		return usage_error("用法：xinfang branch add 代码 名称 [parent=上级代码] | branch list | branch set 代码 [名称]%s", "");
+		return usage_error(usage, "");
 	struct xf_fields f;
 	int bad = parse_pairs(argc - (add ? 3 : 1), argv + (add ? 3 : 1), &f);
 	if (bad >= 0) {
@@ -167,20 +189,28 @@ int cmd_branch(struct cli *c, int argc, char **argv)
 	struct xf_err err;
 	int rc = login(c, &err);
 	if (rc == XF_OK && add) {
+		const char *push_login = fields_get(&f, "push_login");
+		for (size_t i = 0; i < f.n; i++)
+			if (strcmp(f.v[i].key, "parent") != 0 && strcmp(f.v[i].key, "push_login") != 0) {
+				fields_free(&f);
+				return usage_error(usage, "");
+			}
 		rc = branch_add(&c->session, argv[1], argv[2], fields_get(&f, "parent"), NULL, &err);
+		if (rc == XF_OK && push_login && *push_login)
+			rc = branch_set_push_login(&c->session, argv[1], push_login, &err);
 		if (rc == XF_OK)
 			printf("已添加分支机构 %s %s\n", argv[1], argv[2]);
 	} else if (rc == XF_OK) {
 		struct xf_branch *v;
 		size_t n;
 		if ((rc = branch_list(&c->session, &v, &n, &err)) == XF_OK) {
-			printf("代码\t名称\t上级\t推送\n");
+			printf("代码\t名称\t上级\t推送\t推送登录名\n");
 			for (size_t i = 0; i < n; i++) {
 				const char *up = "";
 				for (size_t k = 0; k < n; k++)
 					if (v[k].id == v[i].parent)
 						up = v[k].code;
-				printf("%s\t%s\t%s\t%s\n", v[i].code, v[i].name, up, v[i].pushed ? "是" : "");
+				printf("%s\t%s\t%s\t%s\t%s\n", v[i].code, v[i].name, up, v[i].pushed ? "是" : "", v[i].push_login);
 			}
 			free(v);
 		}

@@ -36,6 +36,7 @@ static void branch_from_row(const struct xf_fields *row, struct xf_branch *b)
 	b->parent = atoll(fields_str(row, "parent"));
 	snprintf(b->path, sizeof b->path, "%s", fields_str(row, "path"));
 	b->pushed = atoi(fields_str(row, "pushed")) != 0;
+	snprintf(b->push_login, sizeof b->push_login, "%s", fields_str(row, "push_login"));
 }
 
 /* Reads the one branch whose column is value. */
@@ -282,6 +283,57 @@ int branch_add(struct xf_session *s, const char *code, const char *name, const c
 		store_rollback(s->st);
 	if (rc == XF_OK && id)
 		*id = new_id;
+	return rc;
+}
+
+/* Names the login a branch's push must come as. */
+int branch_set_push_login(struct xf_session *s, const char *code, const char *login, struct xf_err *err)
+{
+	if (!auth_require(s, 0, "指定分支机构推送用的登录名", err))
+		return err->code;
+	if (login == NULL)
+		login = "";
+	size_t len = strlen(login);
+	bool plain = len < sizeof ((struct xf_branch *)0)->push_login;
+	for (size_t i = 0; i < len && plain; i++)
+		plain = isalnum((unsigned char)login[i]) || login[i] == '_';
+	if (!plain)
+		return xf_err_set(err, XF_EINVAL, "推送用的登录名“%s”不合格：只能用英文字母、数字和下划线，最多 63 个（如 bj01_push）",
+		                  login);
+	if (*login && !store_locator_is_server(store_path(s->st)))
+		return xf_err_set(err, XF_EINVAL, "%s 是数据库文件，没有登录名：推送用的登录名只在 PostgreSQL 服务器上的总行指定",
+		                  store_path(s->st));
+	int64_t id;
+	struct xf_branch b;
+	int rc = branch_filter(s, code, &id, err);
+	if (rc == XF_OK)
+		rc = branch_get(s->st, id, &b, err);
+	if (rc != XF_OK)
+		return rc;
+	if (b.id == XF_BRANCH_OWN)
+		return xf_err_set(err, XF_EINVAL, "%s 是本机构：推送用的登录名只给推送到这里的分支机构", b.code);
+	if ((rc = session_begin(s, err)) != XF_OK)
+		return rc;
+	struct xf_fields f, before;
+	fields_init(&f);
+	fields_init(&before);
+	fields_set(&f, "push_login", login);
+	rc = store_update(s->st, "branches", b.id, &f, 0, err);
+	if (rc == XF_OK) {
+		fields_set(&before, "code", b.code);
+		fields_set(&before, "push_login", b.push_login);
+		fields_set(&f, "code", b.code);
+		char *bj = audit_json(&before), *aj = audit_json(&f);
+		rc = store_audit(s->st, s->op.name, "branch_push_login", 0, bj, aj, err);
+		free(bj);
+		free(aj);
+	}
+	fields_free(&f);
+	fields_free(&before);
+	if (rc == XF_OK)
+		rc = store_commit(s->st, err);
+	else
+		store_rollback(s->st);
 	return rc;
 }
 

@@ -132,6 +132,35 @@ static int check_rows(struct xf_store *src, const char *code, int64_t upto, stru
 	                  code, seen.key, (long long)seen.audit_id);
 }
 
+/* Refuses a push that comes as another login than the one the head office named for the
+ * branch (branch push-login): a file given another branch's code must not push in its place.
+ * The head office is told, as of every refusal; nothing else is written. */
+static int refuse_other_login(struct xf_store *hq, const struct xf_branch *at_hq, const char *actor,
+                              struct xf_err *err)
+{
+	char who[64];
+	int rc = store_login_name(hq, who, sizeof who, err);
+	if (rc != XF_OK || at_hq->push_login[0] == '\0' || strcmp(who, at_hq->push_login) == 0)
+		return rc;
+	char *detail = xasprintf("以登录名 %s 推送，总行为分支机构 %s 指定的是 %s", who, at_hq->code, at_hq->push_login);
+	struct xf_fields f;
+	fields_init(&f);
+	fields_set(&f, "branch", at_hq->code);
+	fields_set(&f, "record", "0");
+	fields_set(&f, "reason", detail);
+	struct xf_err told;
+	rc = tell_head_office(hq, at_hq->id, actor, "push_refused", &f, &told);
+	fields_free(&f);
+	char *untold = rc == XF_OK ? xstrdup("") : xasprintf("（总行也没能记下这次拒绝：%s）", told.msg);
+	xf_err_set(err, XF_EDENIED,
+	           "拒绝推送：总行只接受分支机构 %s 用数据库登录名 %s 推送，这次是 %s；总行什么也没有写入，已记下这次拒绝。"
+	           "请用总行给本机构的登录名（--to 的 user=），或请总行管理员核对（xinfang branch list）%s",
+	           at_hq->code, at_hq->push_login, who, untold);
+	free(untold);
+	free(detail);
+	return XF_EDENIED;
+}
+
 /* Refuses a first push into a branch the head office works itself (cases registered there, not
  * pushed): the push would make them read-only and its cases would take their numbers. Reads
  * nothing in the usual first push, whose branch has no case at the head office yet. */
@@ -317,6 +346,8 @@ int push_run(struct xf_session *s, const char *uri, bool move, struct xf_push_re
 		rc = xf_err_set(err, XF_EINVAL, "分行 %s 已迁往总行（push --move），在总行办理：此文件只作存档，不再推送", own.code);
 		goto out;
 	}
+	if ((rc = refuse_other_login(hq, &at_hq, actor, err)) != XF_OK)
+		goto out;
 	if (!at_hq.pushed && held.id == 0 && (rc = refuse_worked_branch(hq, &at_hq, err)) != XF_OK)
 		goto out;
 	/* One moment of the branch file for the walk and every batch; desks may go on writing. */

@@ -240,6 +240,23 @@ bool store_locator_is_server(const char *locator)
 	return xf_db_locator_is_pg(locator);
 }
 
+/* The login of the store's connection ("" on SQLite). */
+int store_login_name(struct xf_store *st, char *out, size_t size, struct xf_err *err)
+{
+	out[0] = '\0';
+	if (xf_db_dialect(st->conn) != XF_DB_POSTGRESQL)
+		return XF_OK;
+	struct xf_db_stmt *stmt;
+	int rc = prepare(st, "SELECT CAST(session_user AS text)", &stmt, err);
+	if (rc != XF_OK)
+		return rc;
+	enum xf_db_step step = xf_db_step(stmt);
+	if (step == XF_DB_ROW)
+		snprintf(out, size, "%s", xf_db_column_text(stmt, 0) ? xf_db_column_text(stmt, 0) : "");
+	xf_db_finalize(stmt);
+	return step == XF_DB_ROW ? XF_OK : xf_db_fail(st->conn, err, "读取数据库的登录名");
+}
+
 /* The locator with any password hidden. */
 char *store_locator_safe(const char *locator)
 {

@@ -195,6 +195,29 @@ def main():
     check(psql("SELECT count(*) FROM pushed_audit p JOIN branches b ON b.id = p.branch WHERE b.code = 'BJ05'",
                'xf_hq') == '0', 'a refused push left records at the head office')
     xinfang(bj, 'branch', 'set', 'BJ01', '北京分行')
+
+    # The login the head office names for a branch: a push as another login is refused before it
+    # writes, and recorded; as that login it goes. A file has no logins to name.
+    named = head_office('xf_login')
+    _, err = xinfang(named, 'branch', 'push-login', 'BJ01', 'bj01 push', expect=1)
+    check('不合格' in err, 'a login with a space was taken: ' + err)
+    _, err = xinfang(bj, 'branch', 'push-login', 'BJ01', 'bj01_push', expect=1)
+    check('数据库文件' in err, 'a file took a push login: ' + err)
+    out, _ = xinfang(named, 'branch', 'push-login', 'BJ01', 'bj01_push')
+    check('bj01_push' in out, 'push-login said: ' + out)
+    out, _ = xinfang(named, 'branch', 'list')
+    check('BJ01\t北京分行\tHQ\t\tbj01_push' in out, 'branch list does not show the push login: ' + out)
+    _, err = xinfang(bj, 'push', '--to', named, expect=1)
+    check('拒绝推送' in err and 'bj01_push' in err and 'postgres' in err, 'a push as another login said: ' + err)
+    check(psql("SELECT count(*) FROM pushed_audit", 'xf_login') == '0', 'a push as another login wrote records')
+    check(refusals(named) == 1, 'the head office was not told of the push as another login')
+    check(psql("SELECT count(*) FROM audit WHERE action = 'branch_push_login'", 'xf_login') == '1',
+          'naming the push login left no record')
+    xinfang(named, 'branch', 'push-login', 'BJ01', 'postgres')
+    out, _ = xinfang(bj, 'push', '--to', named)
+    check('已推送分行 BJ01' in out, 'a push as the named login said: ' + out)
+    xinfang(named, 'verify')
+
     _, err = xinfang(bj, 'branch', 'set', 'BJ03', expect=1)
     check('不能改' in err, 'a second code was taken: ' + err)
     prod = head_office('xf_prod', training=False)
