@@ -860,9 +860,14 @@ int store_push_moved_check(struct xf_store *st, struct xf_err *err)
 		return XF_OK;
 	int rc = XF_OK;
 	if (xf_db_step(stmt) == XF_DB_ROW) {
-		const char *to = xf_db_column_text(stmt, 0);
-		rc = xf_err_set(err, XF_EDENIED, "此库已迁往 %s，只作存档，不能再写入：请用 xinfang --db %s（或把配置的 db 改为它）继续办理",
-		                to ? to : "", to ? to : "");
+		/* the database without the push's login: each desk comes as its own */
+		const char *moved_to = xf_db_column_text(stmt, 0) ? xf_db_column_text(stmt, 0) : "";
+		bool server = store_locator_is_server(moved_to);
+		char *to = server ? store_locator_database(moved_to) : xstrdup(moved_to);
+		rc = xf_err_set(err, XF_EDENIED,
+		                "此库已迁往 %s，只作存档，不能再写入：请用 xinfang --db %s（或把配置的 db 改为它%s）继续办理", to,
+		                to, server ? "，各用自己的数据库登录名" : "");
+		free(to);
 	}
 	xf_db_finalize(stmt);
 	return rc;

@@ -336,6 +336,7 @@ def main():
     _, err = xinfang(later, 'new', 'channel=来访', 'category=服务态度', 'name=刘二', 'summary=迁移之后',
                      user='clerk', expect=1)
     check('此库已迁往' in err and 'xf_hq' in err, 'a write on the moved file said: ' + err)
+    check('user=' not in err, 'the moved file sends desks to the push login: ' + err)
     _, err = xinfang(later, 'push', '--to', hq, expect=1)
     check('已迁往' in err, 'a push of a moved file said: ' + err)
     out, _ = xinfang(later, 'show', sqlite3.connect(later).execute('SELECT number FROM cases LIMIT 1').fetchone()[0],
