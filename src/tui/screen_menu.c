@@ -103,6 +103,9 @@ void screen_menu(struct ui *ui)
 	draft_note(ui, note, sizeof note);
 	if (*note)
 		ui_message(ui, UI_WARN, "%s", note); /* announced at login */
+	/* whether the reach holds several branches: read on entry and after each screen (where a
+	 * branch may have been added), not at every redraw and tick */
+	bool several = branch_reach_several(&ui->s);
 	for (;;) {
 		ui_set_screen(ui, "主菜单", hints);
 		erase();
@@ -112,7 +115,6 @@ void screen_menu(struct ui *ui)
 		for (int i = 0; i < n; i++)
 			shown += allowed(ui, &items[i]);
 		int step = 2 * shown + 6 <= ui_content_rows() ? 2 : 1; /* one line apart when many */
-		bool several = branch_reach_several(&ui->s); /* read each time: a branch may be added meanwhile */
 		ui_put(y, x, width, "信 访 工 作 台", A_BOLD);
 		y += 2;
 		for (int i = 0; i < n; i++) {
@@ -167,6 +169,7 @@ void screen_menu(struct ui *ui)
 			sel = run;
 			items[run].run(ui);
 			draft_note(ui, note, sizeof note);
+			several = branch_reach_several(&ui->s);
 		}
 	}
 }
