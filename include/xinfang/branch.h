@@ -42,6 +42,9 @@ int branch_set_own(struct xf_store *st, const char *actor, const char *code, con
  * only under a branch in their reach. */
 int branch_add(struct xf_session *s, const char *code, const char *name, const char *parent_code, int64_t *id,
                struct xf_err *err);
+/* XF_OK when login may be named as a push login on this store: letters, digits and _, at most
+ * 63, and only on a server ("" always passes: no login named). */
+int branch_check_push_login(struct xf_store *st, const char *login, struct xf_err *err);
 /* Admin: names the server login a branch's push must come as (login "" clears it: any login
  * the server lets in). Audited; the branch must be in reach and not the store's own. */
 int branch_set_push_login(struct xf_session *s, const char *code, const char *login, struct xf_err *err);

@@ -195,7 +195,11 @@ int cmd_branch(struct cli *c, int argc, char **argv)
 				fields_free(&f);
 				return usage_error(usage, "");
 			}
-		rc = branch_add(&c->session, argv[1], argv[2], fields_get(&f, "parent"), NULL, &err);
+		/* the login checked first, so a bad one adds no branch */
+		if (push_login && *push_login)
+			rc = branch_check_push_login(c->st, push_login, &err);
+		if (rc == XF_OK)
+			rc = branch_add(&c->session, argv[1], argv[2], fields_get(&f, "parent"), NULL, &err);
 		if (rc == XF_OK && push_login && *push_login)
 			rc = branch_set_push_login(&c->session, argv[1], push_login, &err);
 		if (rc == XF_OK)

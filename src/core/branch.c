@@ -286,13 +286,9 @@ int branch_add(struct xf_session *s, const char *code, const char *name, const c
 	return rc;
 }
 
-/* Names the login a branch's push must come as. */
-int branch_set_push_login(struct xf_session *s, const char *code, const char *login, struct xf_err *err)
+/* Checks a push login for this store. */
+int branch_check_push_login(struct xf_store *st, const char *login, struct xf_err *err)
 {
-	if (!auth_require(s, 0, "指定分支机构推送用的登录名", err))
-		return err->code;
-	if (login == NULL)
-		login = "";
 	size_t len = strlen(login);
 	bool plain = len < sizeof ((struct xf_branch *)0)->push_login;
 	for (size_t i = 0; i < len && plain; i++)
@@ -300,9 +296,21 @@ int branch_set_push_login(struct xf_session *s, const char *code, const char *lo
 	if (!plain)
 		return xf_err_set(err, XF_EINVAL, "推送用的登录名“%s”不合格：只能用英文字母、数字和下划线，最多 63 个（如 bj01_push）",
 		                  login);
-	if (*login && !store_locator_is_server(store_path(s->st)))
+	if (*login && !store_locator_is_server(store_path(st)))
 		return xf_err_set(err, XF_EINVAL, "%s 是数据库文件，没有登录名：推送用的登录名只在 PostgreSQL 服务器上的总行指定",
-		                  store_path(s->st));
+		                  store_path(st));
+	return XF_OK;
+}
+
+/* Names the login a branch's push must come as. */
+int branch_set_push_login(struct xf_session *s, const char *code, const char *login, struct xf_err *err)
+{
+	if (!auth_require(s, 0, "指定分支机构推送用的登录名", err))
+		return err->code;
+	if (login == NULL)
+		login = "";
+	if (branch_check_push_login(s->st, login, err) != XF_OK)
+		return err->code;
 	int64_t id;
 	struct xf_branch b;
 	int rc = branch_filter(s, code, &id, err);

@@ -201,6 +201,10 @@ def main():
     named = head_office('xf_login')
     _, err = xinfang(named, 'branch', 'push-login', 'BJ01', 'bj01 push', expect=1)
     check('不合格' in err, 'a login with a space was taken: ' + err)
+    _, err = xinfang(named, 'branch', 'add', 'BJ09', '北京九分行', 'push_login=bj09 push', expect=1)
+    check('不合格' in err, 'branch add took a login with a space: ' + err)
+    check(psql("SELECT count(*) FROM branches WHERE code = 'BJ09'", 'xf_login') == '0',
+          'a branch was added though its push login was refused')
     _, err = xinfang(bj, 'branch', 'push-login', 'BJ01', 'bj01_push', expect=1)
     check('数据库文件' in err, 'a file took a push login: ' + err)
     out, _ = xinfang(named, 'branch', 'push-login', 'BJ01', 'bj01_push')
