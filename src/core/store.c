@@ -322,7 +322,6 @@ char *store_locator_database(const char *locator)
 {
 	struct xf_buf b;
 	buf_init(&b);
-	buf_puts(&b, "");
 	const char *scheme_end = strstr(locator, "://");
 	if (scheme_end == NULL) { /* key=value pairs, space-separated (service=…) */
 		keep_database_params(&b, locator, ' ', "", " ");
