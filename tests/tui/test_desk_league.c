@@ -46,6 +46,7 @@ static void supervisor_at_the_desk(void **state)
 	term_start(&t, 24, 80, env, (const char *[]){NULL});
 	must_see(&t, "信 访 工 作 台", 5000);
 	must_see(&t, "分支机构排名", 1000);
+	must_see(&t, "F10 退出", 1000); /* the hint line too, drawn in the same refresh but read apart */
 	/* One limits list on the menu, the one across branches: 时限清单 on its line and in the
 	 * F5 hint, not on a second line 3 of the branch's own. */
 	char *menu = term_text(&t);
